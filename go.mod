@@ -1,0 +1,3 @@
+module github.com/pyjindo/pyjindo
+
+go 1.26

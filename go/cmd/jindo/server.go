@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/pyjindo/pyjindo/go/server"
+	"github.com/pyjindo/pyjindo/go/server/store"
+)
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return fmt.Sprint(*l) }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+func runServer(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("jindo server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:9000", "address to listen on (port 0 picks a free port)")
+	root := fs.String("root", "", "keep data under this directory (survives restarts)")
+	memory := fs.Bool("memory", false, "keep data in memory (the default when --root is not given)")
+	akID := fs.String("access-key-id", "", "access key id clients sign with")
+	akSecret := fs.String("access-key-secret", "", "access key secret clients sign with")
+	anonymous := fs.Bool("anonymous", false, "also accept unsigned requests")
+	bandwidth := fs.String("bandwidth-per-conn", "0", "cap each connection's throughput per direction, e.g. 50MB (per second; MB=10^6, MiB=2^20; 0 = no cap)")
+	latency := fs.Duration("latency", 0, "delay before each response's first byte, e.g. 8ms")
+	verbose := fs.Bool("verbose", false, "log each request to stderr")
+	var buckets stringList
+	fs.Var(&buckets, "bucket", "bucket to create at start (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "jindo server: "+format+"\n", a...)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		return fail("unexpected argument %q", fs.Arg(0))
+	}
+	if *root != "" && *memory {
+		return fail("--root and --memory are exclusive")
+	}
+	if (*akID == "") != (*akSecret == "") {
+		return fail("--access-key-id and --access-key-secret go together")
+	}
+	if *akID == "" && !*anonymous {
+		return fail("give --access-key-id and --access-key-secret, or --anonymous")
+	}
+	bps, err := parseByteRate(*bandwidth)
+	if err != nil {
+		return fail("--bandwidth-per-conn: %v", err)
+	}
+
+	var st store.Store
+	if *root != "" {
+		d, err := store.OpenDisk(*root)
+		if err != nil {
+			return fail("%v", err)
+		}
+		st = d
+	} else {
+		st = store.NewMemory()
+	}
+	defer st.Close()
+	for _, b := range buckets {
+		if _, err := st.CreateBucket(b); err != nil && !errors.Is(err, store.ErrBucketExists) {
+			return fail("create bucket %q: %v", b, err)
+		}
+	}
+
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if *verbose {
+		logger = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+	creds := map[string]string{}
+	if *akID != "" {
+		creds[*akID] = *akSecret
+	}
+	srv := server.New(server.Config{
+		Store:            st,
+		Credentials:      creds,
+		Anonymous:        *anonymous,
+		BandwidthPerConn: bps,
+		Latency:          *latency,
+		Logger:           logger,
+	})
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fail("%v", err)
+	}
+	// The ready line is a contract: tests and scripts wait for it and read the port from it.
+	fmt.Fprintf(stdout, "jindo server listening on http://%s\n", ln.Addr())
+	if f, ok := stdout.(*os.File); ok {
+		f.Sync()
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+		srv.Close()
+		<-errc
+		return 0
+	case err := <-errc:
+		if err != nil && !errors.Is(err, net.ErrClosed) {
+			return fail("%v", err)
+		}
+		return 0
+	}
+}
+
+// parseByteRate reads "50MB", "1.5GiB", "800KB", "50MB/s" or a plain number of bytes per second.
+func parseByteRate(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   float64
+	}{
+		{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30},
+		{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1},
+	}
+	num, mult := strings.TrimSuffix(s, "/s"), 1.0
+	for _, u := range units {
+		if rest, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, mult = rest, u.mult
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("bad rate %q (want e.g. 50MB)", s)
+	}
+	return int64(v * mult), nil
+}

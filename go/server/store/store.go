@@ -1,0 +1,162 @@
+// Package store keeps the buckets, objects and multipart uploads of the local OSS server.
+//
+// It knows nothing of HTTP: the server package maps its errors to OSS error codes. Two
+// backends implement Store: Memory (nothing survives a restart) and Disk (everything lives under
+// one root directory, written atomically, and keys never become file paths, so no key can reach
+// outside the root).
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Object types as OSS reports them in x-oss-object-type.
+const (
+	TypeNormal     = "Normal"
+	TypeAppendable = "Appendable"
+	TypeMultipart  = "Multipart"
+)
+
+// Attrs are the attributes a writer sets on an object: content type, the standard headers
+// OSS stores and returns (Cache-Control, Content-Disposition, Content-Encoding, Content-Language,
+// Expires), and user metadata (x-oss-meta-*, names lower-cased, without the prefix).
+type Attrs struct {
+	ContentType string            `json:"content_type,omitempty"`
+	Headers     map[string]string `json:"headers,omitempty"`
+	Meta        map[string]string `json:"meta,omitempty"`
+}
+
+// ObjectInfo describes a stored object.
+type ObjectInfo struct {
+	Key          string    `json:"key"`
+	Size         int64     `json:"size"`
+	ETag         string    `json:"etag"` // uppercase hex, no quotes; "<hex>-N" for multipart
+	CRC64        uint64    `json:"crc64"`
+	LastModified time.Time `json:"last_modified"`
+	Type         string    `json:"type"`
+	StorageClass string    `json:"storage_class"`
+	Attrs
+}
+
+// BucketInfo describes a bucket.
+type BucketInfo struct {
+	Name         string    `json:"name"`
+	CreationDate time.Time `json:"creation_date"`
+	StorageClass string    `json:"storage_class"`
+}
+
+// PartInfo describes one uploaded part of a multipart upload.
+type PartInfo struct {
+	Number       int       `json:"number"`
+	Size         int64     `json:"size"`
+	ETag         string    `json:"etag"` // uppercase hex MD5, no quotes
+	CRC64        uint64    `json:"crc64"`
+	LastModified time.Time `json:"last_modified"`
+}
+
+// UploadInfo describes an unfinished multipart upload.
+type UploadInfo struct {
+	Bucket    string    `json:"bucket"`
+	Key       string    `json:"key"`
+	UploadID  string    `json:"upload_id"`
+	Initiated time.Time `json:"initiated"`
+	Attrs     Attrs     `json:"attrs"`
+}
+
+// CompletePart names a part in a CompleteMultipartUpload request.
+type CompletePart struct {
+	Number int
+	ETag   string // as the client sent it, quotes already stripped
+}
+
+// PutOptions control a write.
+type PutOptions struct {
+	// ContentMD5, if not nil, is the raw 16-byte digest the body must have; on mismatch the write
+	// is discarded and ErrBadDigest returned.
+	ContentMD5 []byte
+	// Type overrides the stored object type (CopyObject keeps the source's type); empty means Normal.
+	Type string
+}
+
+// ListOptions select objects for List. Objects come back in byte order of their keys.
+type ListOptions struct {
+	Prefix string
+	After  string // only keys strictly greater than this
+}
+
+// Store is implemented by Memory and Disk. All methods are safe for concurrent use. Writes are
+// all-or-nothing: a failed or interrupted write (body read error, digest mismatch) leaves the
+// previous object, if any, untouched.
+type Store interface {
+	CreateBucket(name string) (BucketInfo, error) // ErrBucketExists
+	DeleteBucket(name string) error               // ErrNoSuchBucket, ErrBucketNotEmpty
+	Bucket(name string) (BucketInfo, error)       // ErrNoSuchBucket
+	ListBuckets() ([]BucketInfo, error)           // sorted by name
+
+	// Put stores body as bucket/key, computing size, MD5 ETag and CRC64 as it reads.
+	Put(bucket, key string, body io.Reader, attrs Attrs, opts PutOptions) (ObjectInfo, error)
+	// Open returns the object and a reader of its whole content; the caller closes it.
+	Open(bucket, key string) (ObjectInfo, ReadAtCloser, error) // ErrNoSuchKey
+	Stat(bucket, key string) (ObjectInfo, error)               // ErrNoSuchKey
+	Delete(bucket, key string) error                           // ErrNoSuchKey
+	// List calls fn for each matching object in key order until fn returns false.
+	List(bucket string, opts ListOptions, fn func(ObjectInfo) bool) error
+
+	// Append adds body at position. Creating (position 0, no object) makes an Appendable object
+	// with attrs; later appends keep the first attrs. Errors: *PositionError when position is not
+	// the current length, ErrNotAppendable for a Normal or Multipart object. The returned info's
+	// CRC64 is the whole object's.
+	Append(bucket, key string, position int64, body io.Reader, attrs Attrs, opts PutOptions) (ObjectInfo, error)
+
+	InitUpload(bucket, key string, attrs Attrs) (UploadInfo, error)
+	// PutPart stores (or replaces) one part; numbers are 1..10000.
+	PutPart(bucket, key, uploadID string, number int, body io.Reader, opts PutOptions) (PartInfo, error) // ErrNoSuchUpload
+	ListParts(bucket, key, uploadID string) ([]PartInfo, error)                                          // sorted by number
+	// Complete joins the named parts into bucket/key, type Multipart, and ends the upload. It
+	// checks the parts exist with those ETags (ErrInvalidPart), are in ascending order
+	// (ErrInvalidPartOrder) and that all but the last are at least MinPartSize (ErrEntityTooSmall).
+	Complete(bucket, key, uploadID string, parts []CompletePart) (ObjectInfo, error)
+	Abort(bucket, key, uploadID string) error          // ErrNoSuchUpload
+	ListUploads(bucket string) ([]UploadInfo, error) // sorted by key, then initiation time
+
+	Close() error
+}
+
+// ReadAtCloser reads an object's content at any offset.
+type ReadAtCloser interface {
+	io.ReaderAt
+	io.Closer
+}
+
+// MinPartSize is the smallest size OSS accepts for a part that is not the last.
+const MinPartSize = 100 * 1024
+
+// MaxKeyLen is the longest object key OSS accepts, in bytes.
+const MaxKeyLen = 1023
+
+var (
+	ErrNoSuchBucket     = errors.New("no such bucket")
+	ErrBucketExists     = errors.New("bucket already exists")
+	ErrBucketNotEmpty   = errors.New("bucket not empty")
+	ErrNoSuchKey        = errors.New("no such key")
+	ErrNoSuchUpload     = errors.New("no such upload")
+	ErrNotAppendable    = errors.New("object not appendable")
+	ErrBadDigest        = errors.New("content md5 mismatch")
+	ErrInvalidPart      = errors.New("invalid part")
+	ErrInvalidPartOrder = errors.New("invalid part order")
+	ErrEntityTooSmall   = errors.New("part too small")
+	ErrInvalidKey       = errors.New("invalid object name")
+	ErrInvalidBucket    = errors.New("invalid bucket name")
+)
+
+// PositionError reports an append at a position other than the object's length.
+type PositionError struct {
+	Length int64 // the current length: where the next append must start
+}
+
+func (e *PositionError) Error() string {
+	return fmt.Sprintf("position is not equal to object length %d", e.Length)
+}
