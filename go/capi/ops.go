@@ -1,0 +1,148 @@
+package main
+
+/*
+#include <stdint.h>
+#include <stddef.h>
+*/
+import "C"
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime/cgo"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// An operation runs in its own goroutine so Python can wait for it in short slices (and so
+// see Ctrl-C), cancel it, and poll its progress counters. Python keeps the data buffer it passed
+// alive until pj_wait reports the operation done.
+type operation struct {
+	cancel   context.CancelFunc
+	done     chan struct{}
+	result   []byte // JSON: {"ok": ...} or {"error": {...}}; set before done closes
+	consumed atomic.Int64
+	total    atomic.Int64
+}
+
+// progress is what an operation reports while it runs.
+type progress struct{ op *operation }
+
+func (p progress) Add(n int64)       { p.op.consumed.Add(n) }
+func (p progress) SetTotal(n int64)  { p.op.total.Store(n) }
+func (p progress) Consumed() int64   { return p.op.consumed.Load() }
+
+// opFunc is one named operation. buf is the caller's buffer (data to send, or room to fill);
+// it is only valid until the function returns.
+type opFunc func(ctx context.Context, s *session, args json.RawMessage, buf []byte, p progress) (any, error)
+
+// pj_start begins operation name on session sess with JSON args and an optional buffer. It returns
+// an operation handle, or 0 with *errOut set to an error JSON (free with pj_free).
+//
+//export pj_start
+func pj_start(sess C.uintptr_t, name *C.char, args *C.char, buf unsafe.Pointer, bufLen C.size_t, errOut **C.char) (h C.uintptr_t) {
+	defer recoverInto(errOut)
+	s, err := sessionFrom(sess)
+	if err != nil {
+		*errOut = C.CString(string(errorJSON(err)))
+		return 0
+	}
+	fn, ok := operations()[C.GoString(name)]
+	if !ok {
+		*errOut = C.CString(string(errorJSON(clientErrorf("unknown operation %q", C.GoString(name)))))
+		return 0
+	}
+	argBytes := []byte(C.GoString(args))
+	var data []byte
+	if buf != nil && bufLen > 0 {
+		data = unsafe.Slice((*byte)(buf), int(bufLen))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	op := &operation{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(op.done)
+		defer cancel()
+		defer func() {
+			if r := recover(); r != nil {
+				op.result = errorJSON(clientErrorf("internal error: %v", r))
+			}
+		}()
+		v, err := fn(ctx, s, argBytes, data, progress{op})
+		if err != nil {
+			op.result = errorJSON(err)
+			return
+		}
+		op.result = okJSON(v)
+	}()
+	return C.uintptr_t(cgo.NewHandle(op))
+}
+
+// pj_wait waits up to timeoutMs for the operation; it returns 1 when done, 0 on timeout, -1 for
+// a bad handle.
+//
+//export pj_wait
+func pj_wait(h C.uintptr_t, timeoutMs C.int) (rc C.int) {
+	defer recoverInto(nil)
+	op, ok := handleValue[*operation](h)
+	if !ok {
+		return -1
+	}
+	t := time.NewTimer(time.Duration(timeoutMs) * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-op.done:
+		return 1
+	case <-t.C:
+		return 0
+	}
+}
+
+// pj_result returns the finished operation's JSON result (free with pj_free), or NULL if it is
+// not done yet.
+//
+//export pj_result
+func pj_result(h C.uintptr_t) *C.char {
+	defer recoverInto(nil)
+	op, ok := handleValue[*operation](h)
+	if !ok {
+		return C.CString(string(errorJSON(clientErrorf("bad operation handle"))))
+	}
+	select {
+	case <-op.done:
+		return C.CString(string(op.result))
+	default:
+		return nil
+	}
+}
+
+// pj_cancel asks the operation to stop; its cleanup (abort multipart, remove temp file) runs
+// before pj_wait reports it done.
+//
+//export pj_cancel
+func pj_cancel(h C.uintptr_t) {
+	defer recoverInto(nil)
+	if op, ok := handleValue[*operation](h); ok {
+		op.cancel()
+	}
+}
+
+// pj_progress reads the operation's byte counters (total is -1 until known).
+//
+//export pj_progress
+func pj_progress(h C.uintptr_t, consumed, total *C.int64_t) {
+	defer recoverInto(nil)
+	if op, ok := handleValue[*operation](h); ok {
+		*consumed = C.int64_t(op.consumed.Load())
+		*total = C.int64_t(op.total.Load())
+	}
+}
+
+func okJSON(v any) []byte {
+	b, err := json.Marshal(map[string]any{"ok": v})
+	if err != nil {
+		return errorJSON(fmt.Errorf("encode result: %w", err))
+	}
+	return b
+}

@@ -1,0 +1,485 @@
+"""Bucket and Service, with oss2's signatures. Each method builds the request the way oss2 does
+(parameters, headers, content type) and hands it to the Go core, which signs, sends, checks CRC64
+and parses the response; this module only shapes the results.
+
+Differences from oss2, all deliberate:
+- get_object_to_file writes to a temporary file beside the target and renames it when complete
+  and verified, so a failed download never leaves a partial or empty file at the target (oss2
+  truncates the target first).
+- `session=` (a requests session) is accepted and ignored: connections are pooled in Go.
+"""
+import os
+import stat
+import threading
+
+from . import _binding, defaults, exceptions, models, utils
+from .compat import to_string
+from .exceptions import ClientError
+from ._response import Response
+
+_UNSET = object()
+
+
+def _normalize_endpoint(endpoint):
+    endpoint = endpoint.strip()
+    if not utils.is_valid_endpoint(endpoint):
+        raise ClientError("The endpoint you has specified is not valid, endpoint: {0}".format(endpoint))
+    if not endpoint.startswith(("http://", "https://")):
+        endpoint = "http://" + endpoint
+    return endpoint
+
+
+def _headers(headers):
+    """Headers as a list of [name, value] pairs, oss2's None values (header not sent) dropped."""
+    if not headers:
+        return []
+    return [[str(k), str(v)] for k, v in headers.items() if v is not None]
+
+
+def _params(params):
+    """Query parameters as [name, value] pairs; '' or None means a bare `?name`."""
+    if not params:
+        return []
+    return [[str(k), "" if v is None else str(v)] for k, v in params.items()]
+
+
+def _make_range_string(byte_range):
+    if byte_range is None:
+        return ""
+    start, last = byte_range[0], byte_range[1]
+    if start is None and last is None:
+        return ""
+    return "bytes=%s-%s" % ("" if start is None else start, "" if last is None else last)
+
+
+def _regular_file_body(data):
+    """(fd, offset, size) when data is an open regular file, so Go reads it with pread."""
+    try:
+        fd = data.fileno()
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        offset = data.tell()
+    except (AttributeError, OSError, ValueError):
+        return None
+    return fd, offset, max(0, os.fstat(fd).st_size - offset)
+
+
+def _body(data):
+    """Turn oss2-style data (str, bytes-like, file object, iterable) into (args, buffer).
+
+    Bytes-like data is passed to Go without a copy; open regular files are read by Go directly.
+    """
+    if data is None:
+        return {}, None
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return {}, data
+    f = _regular_file_body(data)
+    if f is not None:
+        fd, offset, size = f
+        return {"fd": fd, "offset": offset, "size": size}, None
+    if hasattr(data, "read"):
+        return {}, utils.to_bytes_all(data.read())
+    if hasattr(data, "__iter__"):
+        return {}, b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in data)
+    raise ClientError("{0} is not a file object, bytes or str".format(type(data).__name__))
+
+
+class _Base(object):
+    def __init__(self, auth, endpoint, is_cname, session, connect_timeout, app_name="", enable_crc=True,
+                 proxies=None, region=None, cloudbox_id=None, is_path_style=False, is_verify_object_strict=True):
+        self.auth = auth
+        self.endpoint = _normalize_endpoint(endpoint)
+        self.session = session
+        self.timeout = defaults.get(connect_timeout, defaults.connect_timeout)
+        self.app_name = app_name
+        self.enable_crc = enable_crc
+        self.proxies = proxies
+        self.region = region
+        self.product = "oss" if cloudbox_id is None else "oss-cloudbox"
+        self.cloudbox_id = cloudbox_id
+        self.is_cname = is_cname
+        self.is_path_style = is_path_style
+        self.is_verify_object_strict = is_verify_object_strict
+        if hasattr(auth, "auth_version") and auth.auth_version() != "v1":
+            self.is_verify_object_strict = False
+        self._go_lock = threading.Lock()
+        self._go = None  # (library generation, credentials, session handle)
+
+    def _go_config(self, credentials):
+        ak, sk, token = credentials
+        return {
+            "endpoint": self.endpoint,
+            "is_cname": bool(self.is_cname),
+            "is_path_style": bool(self.is_path_style),
+            "connect_timeout": float(self.timeout),
+            "enable_crc": bool(self.enable_crc),
+            "region": self.region or "",
+            "product": self.product,
+            "cloudbox_id": self.cloudbox_id or "",
+            "sign_version": self.auth.auth_version() or ("anonymous" if not ak else "v1"),
+            "access_key_id": ak,
+            "access_key_secret": sk,
+            "security_token": token,
+            "app_name": self.app_name or "",
+            "proxy": (self.proxies or {}).get(self.endpoint.split(":", 1)[0], ""),
+        }
+
+    def _session(self):
+        """The Go session for the current credentials, re-created after fork or key rotation."""
+        credentials = self.auth._credentials()
+        gen = _binding.generation()
+        with self._go_lock:
+            go = self._go
+            if go is None or go[0] != gen or go[1] != credentials:
+                if go is not None and go[0] == gen:
+                    _binding.free_handle(go[2])
+                _, handle = _binding.new_session(self._go_config(credentials))
+                self._go = go = (gen, credentials, handle)
+            return go[2]
+
+    def __del__(self):
+        go = getattr(self, "_go", None)
+        if go is not None and go[0] == _binding.generation():
+            _binding.free_handle(go[2])
+
+    def _call(self, name, args, buf=None, progress_callback=None):
+        return _binding.call(self._session(), name, args, buf, progress_callback)
+
+    def _do(self, method, bucket_name, key, params=None, headers=None, data=None, parse=None,
+            progress_callback=None, check_crc=False, init_crc=None):
+        """One signed request; returns a Response whose `body` is the parsed document, if any."""
+        body_args, buf = _body(data)
+        args = {
+            "method": method,
+            "bucket": bucket_name,
+            "key": to_string(key),
+            "params": _params(params),
+            "headers": _headers(headers),
+            "parse": parse or "",
+            "check_crc": bool(check_crc and self.enable_crc),
+        }
+        if init_crc is not None:
+            args["init_crc"] = str(init_crc)
+        args.update(body_args)
+        result = self._call("request", args, buf, progress_callback)
+        if "fd" in body_args:  # oss2 leaves the file position at the end of what it sent
+            os.lseek(body_args["fd"], body_args["offset"] + body_args["size"], os.SEEK_SET)
+            data.seek(body_args["offset"] + body_args["size"])
+        return Response.from_result(result)
+
+
+class Service(_Base):
+    """Lists the buckets of an account."""
+
+    def __init__(self, auth, endpoint, session=None, connect_timeout=None, app_name="", proxies=None,
+                 region=None, cloudbox_id=None, is_path_style=False):
+        super().__init__(auth, endpoint, False, session, connect_timeout, app_name=app_name, proxies=proxies,
+                         region=region, cloudbox_id=cloudbox_id, is_path_style=is_path_style)
+
+    def list_buckets(self, prefix="", marker="", max_keys=100, params=None, headers=None):
+        query = {"prefix": prefix, "marker": marker, "max-keys": str(max_keys)}
+        if params is not None:
+            query.update(params)
+        resp = self._do("GET", "", "", params=query, headers=headers, parse="list_buckets")
+        return models.ListBucketsResult(resp)
+
+
+class Bucket(_Base):
+    """Operations on one bucket, as oss2.Bucket."""
+
+    ACL = "acl"
+    BUCKET_INFO = "bucketInfo"
+    OBJECTMETA = "objectMeta"
+    PROCESS = "x-oss-process"
+    VERSIONID = "versionId"
+
+    def __init__(self, auth, endpoint, bucket_name, is_cname=False, session=None, connect_timeout=None,
+                 app_name="", enable_crc=True, proxies=None, region=None, cloudbox_id=None, is_path_style=False,
+                 is_verify_object_strict=True):
+        super().__init__(auth, endpoint, is_cname, session, connect_timeout, app_name=app_name,
+                         enable_crc=enable_crc, proxies=proxies, region=region, cloudbox_id=cloudbox_id,
+                         is_path_style=is_path_style, is_verify_object_strict=is_verify_object_strict)
+        self.bucket_name = bucket_name.strip()
+        if utils.is_valid_bucket_name(self.bucket_name) is not True:
+            raise ClientError("The bucket_name is invalid, please check it.")
+
+    def __repr__(self):
+        return "<pyjindo.Bucket %s at %s>" % (self.bucket_name, self.endpoint)
+
+    def _object(self, method, key, **kwargs):
+        return self._do(method, self.bucket_name, key, **kwargs)
+
+    def _bucket(self, method, **kwargs):
+        return self._do(method, self.bucket_name, "", **kwargs)
+
+    # --- objects -------------------------------------------------------------------------------
+
+    def put_object(self, key, data, headers=None, progress_callback=None):
+        headers = utils.set_content_type(utils.CaseInsensitiveDict(headers), key)
+        resp = self._object("PUT", key, data=data, headers=headers, progress_callback=progress_callback,
+                            check_crc=True)
+        return models.PutObjectResult(resp)
+
+    def put_object_from_file(self, key, filename, headers=None, progress_callback=None):
+        headers = utils.set_content_type(utils.CaseInsensitiveDict(headers), filename)
+        with open(to_string(filename), "rb") as f:
+            return self.put_object(key, f, headers=headers, progress_callback=progress_callback)
+
+    def get_object(self, key, byte_range=None, headers=None, progress_callback=None, process=None, params=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        range_string = _make_range_string(byte_range)
+        if range_string:
+            headers["range"] = range_string
+        params = {} if params is None else params
+        if process:
+            params.update({Bucket.PROCESS: process})
+        result = self._call("get_open", {
+            "bucket": self.bucket_name, "key": to_string(key), "params": _params(params),
+            "headers": _headers(headers),
+        })
+        stream = _GoStream(self, result["stream"], progress_callback)
+        return models.GetObjectResult(Response.from_result(result), stream, progress_callback, self.enable_crc)
+
+    def get_object_to_file(self, key, filename, byte_range=None, headers=None, progress_callback=None,
+                           process=None, params=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        range_string = _make_range_string(byte_range)
+        if range_string:
+            headers["range"] = range_string
+        params = {} if params is None else params
+        if process:
+            params.update({Bucket.PROCESS: process})
+        check = self.enable_crc and byte_range is None and headers.get("Accept-Encoding") != "gzip"
+        result = self._call("get_to_file", {
+            "bucket": self.bucket_name, "key": to_string(key), "params": _params(params),
+            "headers": _headers(headers), "filename": os.path.abspath(to_string(filename)), "check_crc": check,
+        }, progress_callback=progress_callback)
+        return models.GetObjectResult(Response.from_result(result), _DoneStream(result), None, False)
+
+    def append_object(self, key, position, data, headers=None, progress_callback=None, init_crc=None):
+        headers = utils.set_content_type(utils.CaseInsensitiveDict(headers), key)
+        resp = self._object("POST", key, data=data, headers=headers,
+                            params={"append": "", "position": str(position)},
+                            progress_callback=progress_callback,
+                            check_crc=init_crc is not None, init_crc=init_crc)
+        return models.AppendObjectResult(resp)
+
+    def copy_object(self, source_bucket_name, source_key, target_key, headers=None, params=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        source = "/" + source_bucket_name + "/" + utils.urlquote(to_string(source_key), "")
+        if params and Bucket.VERSIONID in params:
+            source += "?versionId=" + params[Bucket.VERSIONID]
+        headers["x-oss-copy-source"] = source
+        return models.PutObjectResult(self._object("PUT", target_key, headers=headers))
+
+    def delete_object(self, key, params=None, headers=None):
+        return models.RequestResult(self._object("DELETE", key, params=params, headers=headers))
+
+    def batch_delete_objects(self, key_list, headers=None):
+        if not key_list:
+            raise ClientError("key_list should not be empty")
+        result = self._call("batch_delete", {
+            "bucket": self.bucket_name, "keys": [to_string(k) for k in key_list], "headers": _headers(headers),
+        })
+        return models.BatchDeleteObjectsResult(Response.from_result(result))
+
+    def object_exists(self, key, headers=None):
+        try:
+            self.get_object_meta(key, headers=headers)
+        except exceptions.NoSuchBucket:
+            raise
+        except (exceptions.NoSuchKey, exceptions.NotFound):
+            return False
+        return True
+
+    def get_object_meta(self, key, params=None, headers=None):
+        params = dict(params or {})
+        params.setdefault(Bucket.OBJECTMETA, "")
+        return models.GetObjectMetaResult(self._object("HEAD", key, params=params, headers=headers))
+
+    def head_object(self, key, headers=None, params=None):
+        return models.HeadObjectResult(self._object("HEAD", key, params=params, headers=headers))
+
+    def update_object_meta(self, key, headers):
+        if not isinstance(headers, utils.CaseInsensitiveDict):
+            headers = utils.CaseInsensitiveDict(headers)
+        headers["x-oss-metadata-directive"] = "REPLACE"
+        return self.copy_object(self.bucket_name, key, key, headers=headers)
+
+    # --- pyjindo additions ---------------------------------------------------------------------
+
+    def mkdir(self, key, headers=None):
+        """Create the directory marker object `key/` (the slash is added if missing).
+
+        Not in oss2. Returns a PutObjectResult.
+        """
+        key = to_string(key)
+        if not key.endswith("/"):
+            key += "/"
+        return self.put_object(key, b"", headers=headers)
+
+    def rename(self, src, dst, overwrite=True):
+        """Move `src` to `dst` by a server-side copy, then a delete of the source.
+
+        Not in oss2. When `src` ends with "/", every object under that prefix moves to the same
+        place under `dst` (which then should end with "/" too). With overwrite=False an existing
+        target raises exceptions.ObjectAlreadyExists... (a PreconditionFailed from the server) and
+        nothing is moved.
+
+        Not atomic: OSS has no rename. Each object is copied, and its source deleted only after
+        its copy succeeded, so an interruption leaves objects at the source, the target, or both,
+        never at neither. With a prefix, objects move one by one (several at a time); a listing
+        during the move sees some moved and some not. A copy of a large object copies its bytes
+        on the server, so it takes time proportional to its size.
+        Returns a RequestResult of the last request.
+        """
+        result = self._call("rename", {
+            "bucket": self.bucket_name, "src": to_string(src), "dst": to_string(dst), "overwrite": bool(overwrite),
+        })
+        return models.RequestResult(Response.from_result(result))
+
+    # --- listing -------------------------------------------------------------------------------
+
+    def list_objects(self, prefix="", delimiter="", marker="", max_keys=100, headers=None):
+        resp = self._bucket("GET", params={"prefix": prefix, "delimiter": delimiter, "marker": marker,
+                                           "max-keys": str(max_keys), "encoding-type": "url"},
+                            headers=headers, parse="list_objects")
+        return models.ListObjectsResult(resp)
+
+    def list_objects_v2(self, prefix="", delimiter="", continuation_token="", start_after="", fetch_owner=False,
+                        encoding_type="url", max_keys=100, headers=None):
+        resp = self._bucket("GET", params={
+            "list-type": "2", "prefix": prefix, "delimiter": delimiter, "continuation-token": continuation_token,
+            "start-after": start_after, "fetch-owner": str(fetch_owner).lower(), "max-keys": str(max_keys),
+            "encoding-type": encoding_type,
+        }, headers=headers, parse="list_objects_v2")
+        return models.ListObjectsV2Result(resp)
+
+    # --- multipart -----------------------------------------------------------------------------
+
+    def init_multipart_upload(self, key, headers=None, params=None):
+        headers = utils.set_content_type(utils.CaseInsensitiveDict(headers), key)
+        query = dict(params or {})
+        query["uploads"] = ""
+        resp = self._object("POST", key, params=query, headers=headers, parse="init_multipart_upload")
+        return models.InitMultipartUploadResult(resp)
+
+    def upload_part(self, key, upload_id, part_number, data, progress_callback=None, headers=None):
+        resp = self._object("PUT", key, data=data, headers=headers,
+                            params={"uploadId": upload_id, "partNumber": str(part_number)},
+                            progress_callback=progress_callback, check_crc=True)
+        return models.PutObjectResult(resp)
+
+    def upload_part_copy(self, source_bucket_name, source_key, byte_range, target_key, target_upload_id,
+                         target_part_number, headers=None, params=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        source = "/" + source_bucket_name + "/" + utils.urlquote(to_string(source_key), "")
+        if params and Bucket.VERSIONID in params:
+            source += "?versionId=" + params[Bucket.VERSIONID]
+        headers["x-oss-copy-source"] = source
+        range_string = _make_range_string(byte_range)
+        if range_string:
+            headers["x-oss-copy-source-range"] = range_string
+        query = {} if params is None else params
+        query["uploadId"] = target_upload_id
+        query["partNumber"] = str(target_part_number)
+        return models.PutObjectResult(self._object("PUT", target_key, params=query, headers=headers))
+
+    def complete_multipart_upload(self, key, upload_id, parts, headers=None):
+        args = {"bucket": self.bucket_name, "key": to_string(key), "upload_id": upload_id,
+                "headers": _headers(headers), "parts": None}
+        if parts is not None:
+            parts = sorted(parts, key=lambda p: p.part_number)
+            args["parts"] = [{"part_number": p.part_number, "etag": p.etag} for p in parts]
+        result = self._call("complete_multipart", args)
+        resp = Response.from_result(result)
+        out = models.PutObjectResult(resp)
+        if self.enable_crc and parts is not None:
+            utils.check_crc("multipart upload", utils.calc_obj_crc_from_parts(parts), out.crc, out.request_id)
+        return out
+
+    def abort_multipart_upload(self, key, upload_id, headers=None):
+        return models.RequestResult(self._object("DELETE", key, params={"uploadId": upload_id}, headers=headers))
+
+    def list_parts(self, key, upload_id, marker="", max_parts=1000, headers=None):
+        resp = self._object("GET", key, params={"uploadId": upload_id, "part-number-marker": marker,
+                                                "max-parts": str(max_parts)},
+                            headers=headers, parse="list_parts")
+        return models.ListPartsResult(resp)
+
+    def list_multipart_uploads(self, prefix="", delimiter="", key_marker="", upload_id_marker="", max_uploads=1000,
+                               headers=None):
+        resp = self._bucket("GET", params={
+            "uploads": "", "prefix": prefix, "delimiter": delimiter, "key-marker": key_marker,
+            "upload-id-marker": upload_id_marker, "max-uploads": str(max_uploads), "encoding-type": "url",
+        }, headers=headers, parse="list_multipart_uploads")
+        return models.ListMultipartUploadsResult(resp)
+
+    # --- bucket --------------------------------------------------------------------------------
+
+    def create_bucket(self, permission=None, input=None, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        if permission:
+            headers["x-oss-acl"] = permission
+        return models.RequestResult(self._bucket("PUT", headers=headers))
+
+    def delete_bucket(self):
+        return models.RequestResult(self._bucket("DELETE"))
+
+    def get_bucket_info(self):
+        return models.GetBucketInfoResult(self._bucket("GET", params={Bucket.BUCKET_INFO: ""},
+                                                       parse="get_bucket_info"))
+
+
+class _GoStream(object):
+    """The body of a get_object, read from Go in caller-sized pieces."""
+
+    def __init__(self, bucket, handle, progress_callback=None):
+        self._bucket = bucket
+        self._handle = handle
+        self._gen = _binding.generation()
+        self.client_crc = None
+        self._closed = False
+
+    def read(self, amt=None):
+        if self._closed:
+            return b""
+        if amt is None:
+            chunks = []
+            while True:
+                chunk = self.read(8 * 1024 * 1024)
+                if not chunk:
+                    return b"".join(chunks)
+                chunks.append(chunk)
+        if amt <= 0:
+            return b""
+        buf = bytearray(amt)
+        result = self._bucket._call("stream_read", {"stream": self._handle}, buf)
+        n = result["n"]
+        if result.get("eof"):
+            self.client_crc = result.get("crc")
+        return bytes(memoryview(buf)[:n])
+
+    def close(self):
+        if not self._closed:
+            self._closed = True
+            if self._gen == _binding.generation():
+                _binding.free_handle(self._handle)
+
+    def __del__(self):
+        self.close()
+
+
+class _DoneStream(object):
+    """get_object_to_file's result has no body left to read."""
+
+    def __init__(self, result):
+        self.client_crc = result.get("crc")
+
+    def read(self, amt=None):
+        return b""
+
+    def close(self):
+        pass
