@@ -1,0 +1,106 @@
+"""One benchmark case in its own process; prints one JSON line: bytes moved, seconds, peak RSS.
+
+    python bench/case.py ENDPOINT AK SK BUCKET CASE CLIENT SIZE COUNT WORKDIR
+
+Objects are prepared by the "prepare" case: big.bin (SIZE bytes, also at WORKDIR/big.bin) and
+COUNT small objects small/NNNNN. Timing covers only the transfer itself.
+"""
+import json
+import os
+import resource
+import sys
+import time
+
+endpoint, ak, sk, bucket_name, case, client, size, count, workdir = sys.argv[1:10]
+size, count = int(size), int(count)
+BIG = "big.bin"
+SRC_FILE = os.path.join(workdir, "big.bin")
+OUT_FILE = os.path.join(workdir, "out-%s.bin" % client)
+
+
+def oss2_like(module):
+    return module.Bucket(module.Auth(ak, sk), endpoint, bucket_name, connect_timeout=120)
+
+
+def v2_client():
+    import alibabacloud_oss_v2 as oss
+
+    cfg = oss.config.load_default()
+    cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(ak, sk)
+    cfg.region = "cn-hangzhou"
+    cfg.endpoint = endpoint
+    cfg.use_path_style = True
+    return oss, oss.Client(cfg)
+
+
+def prepare():
+    import oss2
+
+    bucket = oss2_like(oss2)
+    if not os.path.exists(SRC_FILE) or os.path.getsize(SRC_FILE) != size:
+        with open(SRC_FILE, "wb") as f:
+            left = size
+            while left:
+                n = min(left, 16 << 20)
+                f.write(os.urandom(n))
+                left -= n
+    oss2.resumable_upload(bucket, BIG, SRC_FILE, multipart_threshold=64 << 20, part_size=16 << 20, num_threads=4)
+    from concurrent.futures import ThreadPoolExecutor
+
+    blob = os.urandom(16 * 1024)
+    with ThreadPoolExecutor(16) as ex:
+        list(ex.map(lambda i: bucket.put_object("small/%05d" % i, blob), range(count)))
+    return 0
+
+
+def run():
+    if client in ("oss2", "pyjindo"):
+        module = __import__(client)
+        bucket = oss2_like(module)
+        if case == "get read()":
+            return len(bucket.get_object(BIG).read())
+        if case == "get_to_file":
+            bucket.get_object_to_file(BIG, OUT_FILE)
+            return os.path.getsize(OUT_FILE)
+        if case == "resumable_download 4t":
+            module.resumable_download(bucket, BIG, OUT_FILE, multiget_threshold=1, part_size=8 << 20, num_threads=4,
+                                      store=module.ResumableDownloadStore(root=workdir))
+            return os.path.getsize(OUT_FILE)
+        if case == "put_from_file":
+            bucket.put_object_from_file("up-%s.bin" % client, SRC_FILE)
+            return size
+        if case == "resumable_upload 4t":
+            module.resumable_upload(bucket, "up-r-%s.bin" % client, SRC_FILE, multipart_threshold=1,
+                                    part_size=8 << 20, num_threads=4, store=module.ResumableStore(root=workdir))
+            return size
+        if case == "small get":
+            return sum(len(bucket.get_object("small/%05d" % i).read()) for i in range(count))
+        if case == "small put":
+            blob = os.urandom(size)
+            for i in range(count):
+                bucket.put_object("small-put/%05d" % i, blob)
+            return size * count
+    if client == "v2":
+        oss, c = v2_client()
+        if case == "downloader":
+            c.downloader(part_size=8 << 20, parallel_num=4).download_file(
+                oss.GetObjectRequest(bucket=bucket_name, key=BIG), filepath=OUT_FILE)
+            return os.path.getsize(OUT_FILE)
+        if case == "uploader":
+            c.uploader(part_size=8 << 20, parallel_num=4).upload_file(
+                oss.PutObjectRequest(bucket=bucket_name, key="up-v2.bin"), filepath=SRC_FILE)
+            return size
+    raise SystemExit("unknown case %r for %r" % (case, client))
+
+
+if case == "prepare":
+    prepare()
+    print(json.dumps({"bytes": 0, "seconds": 0}))
+else:
+    t0 = time.monotonic()
+    moved = run()
+    seconds = time.monotonic() - t0
+    if os.path.exists(OUT_FILE):
+        os.remove(OUT_FILE)
+    print(json.dumps({"bytes": moved, "seconds": seconds,
+                      "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))

@@ -1,0 +1,142 @@
+"""`make bench`: pyjindo against oss2 and alibabacloud-oss-v2 on the same local server, same run.
+
+Each case runs in its own process (bench/case.py) so peak RSS and CPU time are its own. The
+server runs with --bandwidth-per-conn and --latency to emulate real OSS (DESIGN.md section 6),
+and once more uncapped to see CPU cost. Prints a table and writes bench/results/<time>.json.
+
+    python bench/run.py [--quick] [--size-mib N] [--only SUBSTRING]
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+AK, SK, BUCKET = "bench-ak", "bench-sk", "bench"
+
+# (case name, client, connections it uses: the link limit is connections x per-connection cap)
+DOWNLOADS = [
+    ("get read()", "oss2", 1),
+    ("get read()", "pyjindo", 8),
+    ("get_to_file", "oss2", 1),
+    ("get_to_file", "pyjindo", 8),
+    ("resumable_download 4t", "oss2", 4),
+    ("downloader", "v2", 4),
+]
+UPLOADS = [
+    ("put_from_file", "oss2", 1),
+    ("put_from_file", "pyjindo", 8),
+    ("resumable_upload 4t", "oss2", 4),
+    ("uploader", "v2", 4),
+]
+SMALL = [
+    ("small get", "oss2", 1),
+    ("small get", "pyjindo", 1),
+    ("small put", "oss2", 1),
+    ("small put", "pyjindo", 1),
+]
+
+
+def start_server(bandwidth, latency):
+    cmd = [os.path.join(REPO, "bin", "jindo"), "server", "--addr", "127.0.0.1:0", "--memory",
+           "--access-key-id", AK, "--access-key-secret", SK, "--bucket", BUCKET,
+           "--bandwidth-per-conn", bandwidth, "--latency", latency]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    if not line.startswith("jindo server listening on "):
+        proc.kill()
+        raise SystemExit("server did not start: %r" % line)
+    return proc, line.rsplit(" ", 1)[1].strip()
+
+
+def run_case(endpoint, case, client, size, count, workdir):
+    """Run one case in a fresh process; returns its JSON report plus CPU and RSS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run(
+        [sys.executable, os.path.join(HERE, "case.py"), endpoint, AK, SK, BUCKET, case, client, str(size),
+         str(count), workdir],
+        capture_output=True, text=True, timeout=1800, cwd=REPO, env=dict(os.environ, PYTHONPATH=REPO),
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if out.returncode != 0:
+        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "exit %d" % out.returncode}
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    report["cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    report["peak_rss_mib"] = report.get("peak_rss_kib", 0) / 1024
+    return report
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="small objects: finishes in a few minutes")
+    ap.add_argument("--size-mib", type=int, default=None)
+    ap.add_argument("--only", default="")
+    ap.add_argument("--bandwidth", default="50MB")
+    ap.add_argument("--latency", default="8ms")
+    args = ap.parse_args()
+    size = (args.size_mib or (128 if args.quick else 1024)) * 1024 * 1024
+    small_count = 1000 if args.quick else 10000
+    workdir = os.path.join(REPO, "bench", "work")
+    os.makedirs(workdir, exist_ok=True)
+
+    rows = []
+    shaped = [("capped", args.bandwidth, args.latency, DOWNLOADS + UPLOADS + SMALL),
+              ("uncapped", "0", "0s", [c for c in DOWNLOADS + UPLOADS if c[1] in ("oss2", "pyjindo")])]
+    for net, bw, lat, cases in shaped:
+        server, endpoint = start_server(bw, lat)
+        try:
+            prep = run_case(endpoint, "prepare", "oss2", size, small_count, workdir)
+            if "error" in prep:
+                raise SystemExit("prepare failed: %s" % prep["error"])
+            for case, client, conns in cases:
+                if args.only and args.only not in "%s %s %s" % (net, case, client):
+                    continue
+                is_small = case.startswith("small")
+                r = run_case(endpoint, case, client, 16 * 1024 if is_small else size,
+                             small_count if is_small else 1, workdir)
+                r.update(net=net, case=case, client=client, conns=conns)
+                rows.append(r)
+                print(_format_row(r, rows, bw), flush=True)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    path = os.path.join(HERE, "results", stamp + ".json")
+    with open(path, "w") as f:
+        json.dump({"when": stamp, "machine": platform.platform(), "cpus": os.cpu_count(), "size": size,
+                   "bandwidth_per_conn": args.bandwidth, "latency": args.latency, "rows": rows}, f, indent=1)
+    print("\nwrote", os.path.relpath(path, REPO))
+
+
+def _rate(bw):
+    units = {"KB": 1e3, "MB": 1e6, "GB": 1e9, "KiB": 1024, "MiB": 1024 ** 2, "GiB": 1024 ** 3}
+    for u, m in sorted(units.items(), key=lambda x: -len(x[0])):
+        if bw.endswith(u):
+            return float(bw[: -len(u)]) * m
+    return float(bw)
+
+
+def _format_row(r, rows, bw):
+    if "error" in r:
+        return "%-9s %-24s %-8s  ERROR %s" % (r["net"], r["case"], r["client"], r["error"])
+    mbps = r["bytes"] / r["seconds"] / 1e6
+    base = next((x for x in rows if x["net"] == r["net"] and x["case"] == r["case"] and x["client"] == "oss2"
+                 and "error" not in x), None)
+    ratio = mbps / (base["bytes"] / base["seconds"] / 1e6) if base else float("nan")
+    link = _rate(bw) * r["conns"] / 1e6 if r["net"] == "capped" and _rate(bw) else float("nan")
+    cpu_per_gb = r["cpu_s"] / (r["bytes"] / 1e9) if r["bytes"] else float("nan")
+    return "%-9s %-24s %-8s %9.1f MB/s  x%5.2f oss2  link %5.0f%%  %6.2f cpu-s/GB  rss %7.1f MiB" % (
+        r["net"], r["case"], r["client"], mbps, ratio, 100 * mbps / link if link == link else float("nan"),
+        cpu_per_gb, r["peak_rss_mib"])
+
+
+if __name__ == "__main__":
+    main()
