@@ -79,6 +79,8 @@ type PutOptions struct {
 	ContentMD5 []byte
 	// Type overrides the stored object type (CopyObject keeps the source's type); empty means Normal.
 	Type string
+	// SizeHint is the body's length if known (Content-Length), so memory can be sized once.
+	SizeHint int64
 }
 
 // ListOptions select objects for List. Objects come back in byte order of their keys.
@@ -119,7 +121,7 @@ type Store interface {
 	// checks the parts exist with those ETags (ErrInvalidPart), are in ascending order
 	// (ErrInvalidPartOrder) and that all but the last are at least MinPartSize (ErrEntityTooSmall).
 	Complete(bucket, key, uploadID string, parts []CompletePart) (ObjectInfo, error)
-	Abort(bucket, key, uploadID string) error          // ErrNoSuchUpload
+	Abort(bucket, key, uploadID string) error        // ErrNoSuchUpload
 	ListUploads(bucket string) ([]UploadInfo, error) // sorted by key, then initiation time
 
 	Close() error

@@ -1,0 +1,700 @@
+package store
+
+import (
+	"bytes"
+	"crypto/md5"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/crc"
+)
+
+// blobs keeps immutable byte strings. An object's content is a list of blobs (segments), so an
+// append adds a blob and a multipart completion adopts the part blobs: nothing is ever rewritten.
+type blobs interface {
+	// write stores all of r as a new blob; on error nothing is left behind.
+	write(r io.Reader, sizeHint int64) (id string, size int64, err error)
+	open(id string) (io.ReaderAt, io.Closer, error)
+	remove(id string)
+}
+
+// journal persists metadata; Memory uses a journal that records nothing.
+type journal interface {
+	putBucket(b BucketInfo) error
+	deleteBucket(name string) error
+	putObject(bucket string, o *object) error
+	deleteObject(bucket, key string) error
+	putUpload(bucket string, u *upload) error
+	deleteUpload(bucket, uploadID string) error
+}
+
+type segment struct {
+	Blob string `json:"blob"`
+	Size int64  `json:"size"`
+}
+
+type object struct {
+	Info     ObjectInfo `json:"info"`
+	Segments []segment  `json:"segments"`
+}
+
+type part struct {
+	Info PartInfo `json:"info"`
+	Blob string   `json:"blob"`
+}
+
+type upload struct {
+	Info  UploadInfo    `json:"info"`
+	Parts map[int]*part `json:"parts"`
+}
+
+type bucket struct {
+	info    BucketInfo
+	objects map[string]*object
+	sorted  []string // keys in order; nil after an insert or delete, rebuilt by List
+	uploads map[string]*upload
+}
+
+// core implements Store over a blobs and a journal, holding all metadata in memory.
+type core struct {
+	mu      sync.RWMutex
+	blobs   blobs
+	journal journal
+	now     func() time.Time
+	buckets map[string]*bucket
+}
+
+func newCore(b blobs, j journal, now func() time.Time) *core {
+	if now == nil {
+		now = time.Now
+	}
+	return &core{blobs: b, journal: j, now: now, buckets: map[string]*bucket{}}
+}
+
+func (c *core) Close() error { return nil }
+
+func (c *core) CreateBucket(name string) (BucketInfo, error) {
+	if err := ValidateBucketName(name); err != nil {
+		return BucketInfo{}, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if b, ok := c.buckets[name]; ok {
+		return b.info, ErrBucketExists
+	}
+	info := BucketInfo{Name: name, CreationDate: c.now().UTC(), StorageClass: "Standard"}
+	if err := c.journal.putBucket(info); err != nil {
+		return BucketInfo{}, err
+	}
+	c.buckets[name] = newBucket(info)
+	return info, nil
+}
+
+func newBucket(info BucketInfo) *bucket {
+	return &bucket{info: info, objects: map[string]*object{}, uploads: map[string]*upload{}}
+}
+
+func (c *core) DeleteBucket(name string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.buckets[name]
+	if !ok {
+		return ErrNoSuchBucket
+	}
+	if len(b.objects) > 0 || len(b.uploads) > 0 {
+		return ErrBucketNotEmpty
+	}
+	if err := c.journal.deleteBucket(name); err != nil {
+		return err
+	}
+	delete(c.buckets, name)
+	return nil
+}
+
+func (c *core) Bucket(name string) (BucketInfo, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	b, ok := c.buckets[name]
+	if !ok {
+		return BucketInfo{}, ErrNoSuchBucket
+	}
+	return b.info, nil
+}
+
+func (c *core) ListBuckets() ([]BucketInfo, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]BucketInfo, 0, len(c.buckets))
+	for _, b := range c.buckets {
+		out = append(out, b.info)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// digestReader computes size, MD5 and CRC64 of what passes through it.
+type digestReader struct {
+	r   io.Reader
+	md5 hash.Hash
+	crc uint64
+	n   int64
+}
+
+func newDigestReader(r io.Reader) *digestReader { return &digestReader{r: r, md5: md5.New()} }
+
+func (d *digestReader) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	if n > 0 {
+		d.md5.Write(p[:n])
+		d.crc = crc.Update(d.crc, p[:n])
+		d.n += int64(n)
+	}
+	return n, err
+}
+
+// writeBlob stores body as a blob and checks its digest. It returns the blob, its digests and
+// size; on any error the blob is gone.
+func (c *core) writeBlob(body io.Reader, opts PutOptions) (id string, sum []byte, crc64 uint64, size int64, err error) {
+	d := newDigestReader(body)
+	id, size, err = c.blobs.write(d, opts.SizeHint)
+	if err != nil {
+		return "", nil, 0, 0, err
+	}
+	sum = d.md5.Sum(nil)
+	if opts.ContentMD5 != nil && !bytes.Equal(sum, opts.ContentMD5) {
+		c.blobs.remove(id)
+		return "", nil, 0, 0, ErrBadDigest
+	}
+	return id, sum, d.crc, size, nil
+}
+
+func (c *core) bucketLocked(name string) (*bucket, error) {
+	b, ok := c.buckets[name]
+	if !ok {
+		return nil, ErrNoSuchBucket
+	}
+	return b, nil
+}
+
+func (c *core) checkBucket(name string) error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	_, err := c.bucketLocked(name)
+	return err
+}
+
+func (c *core) Put(bucketName, key string, body io.Reader, attrs Attrs, opts PutOptions) (ObjectInfo, error) {
+	if err := ValidateKey(key); err != nil {
+		return ObjectInfo{}, err
+	}
+	if err := c.checkBucket(bucketName); err != nil {
+		return ObjectInfo{}, err
+	}
+	id, sum, crc64, size, err := c.writeBlob(body, opts)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	typ := opts.Type
+	if typ == "" {
+		typ = TypeNormal
+	}
+	o := &object{
+		Info: ObjectInfo{Key: key, Size: size, ETag: strings.ToUpper(hex.EncodeToString(sum)), CRC64: crc64,
+			Type: typ, StorageClass: "Standard", Attrs: attrs},
+		Segments: []segment{{Blob: id, Size: size}},
+	}
+	if err := c.commit(bucketName, o); err != nil {
+		c.blobs.remove(id)
+		return ObjectInfo{}, err
+	}
+	return o.Info, nil
+}
+
+// commit makes o the current version of its key and frees the blobs of the version it replaces.
+func (c *core) commit(bucketName string, o *object) error {
+	c.mu.Lock()
+	b, err := c.bucketLocked(bucketName)
+	if err != nil {
+		c.mu.Unlock()
+		return err
+	}
+	o.Info.LastModified = c.now().UTC().Truncate(time.Second)
+	if err := c.journal.putObject(bucketName, o); err != nil {
+		c.mu.Unlock()
+		return err
+	}
+	old := b.objects[o.Info.Key]
+	if old == nil {
+		b.sorted = nil
+	}
+	b.objects[o.Info.Key] = o
+	c.mu.Unlock()
+	if old != nil {
+		c.freeSegments(old.Segments, o.Segments)
+	}
+	return nil
+}
+
+// freeSegments removes the blobs of segs that keep does not still use.
+func (c *core) freeSegments(segs, keep []segment) {
+	used := map[string]bool{}
+	for _, s := range keep {
+		used[s.Blob] = true
+	}
+	for _, s := range segs {
+		if !used[s.Blob] {
+			c.blobs.remove(s.Blob)
+		}
+	}
+}
+
+func (c *core) lookup(bucketName, key string) (*object, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	b, err := c.bucketLocked(bucketName)
+	if err != nil {
+		return nil, err
+	}
+	o, ok := b.objects[key]
+	if !ok {
+		return nil, ErrNoSuchKey
+	}
+	return o, nil
+}
+
+func (c *core) Stat(bucketName, key string) (ObjectInfo, error) {
+	o, err := c.lookup(bucketName, key)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	return o.Info, nil
+}
+
+func (c *core) Open(bucketName, key string) (ObjectInfo, ReadAtCloser, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	b, err := c.bucketLocked(bucketName)
+	if err != nil {
+		return ObjectInfo{}, nil, err
+	}
+	o, ok := b.objects[key]
+	if !ok {
+		return ObjectInfo{}, nil, ErrNoSuchKey
+	}
+	r, err := c.openSegments(o.Segments)
+	if err != nil {
+		return ObjectInfo{}, nil, err
+	}
+	return o.Info, r, nil
+}
+
+func (c *core) Delete(bucketName, key string) error {
+	c.mu.Lock()
+	b, err := c.bucketLocked(bucketName)
+	if err != nil {
+		c.mu.Unlock()
+		return err
+	}
+	o, ok := b.objects[key]
+	if !ok {
+		c.mu.Unlock()
+		return ErrNoSuchKey
+	}
+	if err := c.journal.deleteObject(bucketName, key); err != nil {
+		c.mu.Unlock()
+		return err
+	}
+	delete(b.objects, key)
+	b.sorted = nil
+	c.mu.Unlock()
+	c.freeSegments(o.Segments, nil)
+	return nil
+}
+
+func (c *core) List(bucketName string, opts ListOptions, fn func(ObjectInfo) bool) error {
+	c.mu.Lock()
+	b, err := c.bucketLocked(bucketName)
+	if err != nil {
+		c.mu.Unlock()
+		return err
+	}
+	if b.sorted == nil {
+		b.sorted = make([]string, 0, len(b.objects))
+		for k := range b.objects {
+			b.sorted = append(b.sorted, k)
+		}
+		sort.Strings(b.sorted)
+	}
+	keys := b.sorted // never mutated in place: replaced when it changes
+	c.mu.Unlock()
+
+	start := opts.Prefix
+	if opts.After >= start {
+		start = opts.After + "\x00"
+	}
+	for i := sort.SearchStrings(keys, start); i < len(keys); i++ {
+		k := keys[i]
+		if !strings.HasPrefix(k, opts.Prefix) {
+			break
+		}
+		c.mu.RLock()
+		o, ok := b.objects[k]
+		c.mu.RUnlock()
+		if !ok {
+			continue
+		}
+		if !fn(o.Info) {
+			break
+		}
+	}
+	return nil
+}
+
+func (c *core) Append(bucketName, key string, position int64, body io.Reader, attrs Attrs, opts PutOptions) (ObjectInfo, error) {
+	if err := ValidateKey(key); err != nil {
+		return ObjectInfo{}, err
+	}
+	check := func() (*object, error) {
+		c.mu.RLock()
+		defer c.mu.RUnlock()
+		b, err := c.bucketLocked(bucketName)
+		if err != nil {
+			return nil, err
+		}
+		o := b.objects[key]
+		switch {
+		case o == nil && position != 0:
+			return nil, &PositionError{Length: 0}
+		case o == nil:
+			return nil, nil
+		case o.Info.Type != TypeAppendable:
+			return nil, ErrNotAppendable
+		case o.Info.Size != position:
+			return nil, &PositionError{Length: o.Info.Size}
+		}
+		return o, nil
+	}
+	if _, err := check(); err != nil {
+		return ObjectInfo{}, err
+	}
+	id, sum, crc64, size, err := c.writeBlob(body, opts)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, err := c.bucketLocked(bucketName)
+	if err != nil {
+		c.blobs.remove(id)
+		return ObjectInfo{}, err
+	}
+	// Check again under the write lock: another append may have won the race.
+	old := b.objects[key]
+	var o *object
+	switch {
+	case old == nil && position != 0:
+		err = &PositionError{Length: 0}
+	case old == nil:
+		o = &object{Info: ObjectInfo{Key: key, Type: TypeAppendable, StorageClass: "Standard", Attrs: attrs,
+			Size: size, CRC64: crc64, ETag: strings.ToUpper(hex.EncodeToString(sum))}}
+	case old.Info.Type != TypeAppendable:
+		err = ErrNotAppendable
+	case old.Info.Size != position:
+		err = &PositionError{Length: old.Info.Size}
+	default:
+		o = &object{Info: old.Info}
+		o.Segments = append(o.Segments, old.Segments...)
+		o.Info.Size += size
+		o.Info.CRC64 = crc.Combine(old.Info.CRC64, crc64, size)
+		// Appendable ETags are opaque in OSS; chain the digests so each version differs.
+		h := md5.Sum([]byte(old.Info.ETag + hex.EncodeToString(sum)))
+		o.Info.ETag = strings.ToUpper(hex.EncodeToString(h[:]))
+	}
+	if err != nil {
+		c.blobs.remove(id)
+		return ObjectInfo{}, err
+	}
+	if size > 0 || len(o.Segments) == 0 {
+		o.Segments = append(o.Segments, segment{Blob: id, Size: size})
+	} else {
+		c.blobs.remove(id)
+	}
+	o.Info.LastModified = c.now().UTC().Truncate(time.Second)
+	if err := c.journal.putObject(bucketName, o); err != nil {
+		c.blobs.remove(id)
+		return ObjectInfo{}, err
+	}
+	if old == nil {
+		b.sorted = nil
+	}
+	b.objects[key] = o
+	return o.Info, nil
+}
+
+func newUploadID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return strings.ToUpper(hex.EncodeToString(b[:]))
+}
+
+func (c *core) InitUpload(bucketName, key string, attrs Attrs) (UploadInfo, error) {
+	if err := ValidateKey(key); err != nil {
+		return UploadInfo{}, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, err := c.bucketLocked(bucketName)
+	if err != nil {
+		return UploadInfo{}, err
+	}
+	u := &upload{Info: UploadInfo{Bucket: bucketName, Key: key, UploadID: newUploadID(), Initiated: c.now().UTC(), Attrs: attrs},
+		Parts: map[int]*part{}}
+	if err := c.journal.putUpload(bucketName, u); err != nil {
+		return UploadInfo{}, err
+	}
+	b.uploads[u.Info.UploadID] = u
+	return u.Info, nil
+}
+
+func (c *core) uploadLocked(bucketName, key, uploadID string) (*bucket, *upload, error) {
+	b, err := c.bucketLocked(bucketName)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, ok := b.uploads[uploadID]
+	if !ok || u.Info.Key != key {
+		return nil, nil, ErrNoSuchUpload
+	}
+	return b, u, nil
+}
+
+func (c *core) PutPart(bucketName, key, uploadID string, number int, body io.Reader, opts PutOptions) (PartInfo, error) {
+	if number < 1 || number > 10000 {
+		return PartInfo{}, fmt.Errorf("part number %d out of range", number)
+	}
+	c.mu.RLock()
+	_, _, err := c.uploadLocked(bucketName, key, uploadID)
+	c.mu.RUnlock()
+	if err != nil {
+		return PartInfo{}, err
+	}
+	id, sum, crc64, size, err := c.writeBlob(body, opts)
+	if err != nil {
+		return PartInfo{}, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, u, err := c.uploadLocked(bucketName, key, uploadID)
+	if err != nil {
+		c.blobs.remove(id)
+		return PartInfo{}, err
+	}
+	p := &part{Info: PartInfo{Number: number, Size: size, ETag: strings.ToUpper(hex.EncodeToString(sum)), CRC64: crc64,
+		LastModified: c.now().UTC().Truncate(time.Second)}, Blob: id}
+	old := u.Parts[number]
+	u.Parts[number] = p
+	if err := c.journal.putUpload(bucketName, u); err != nil {
+		if old != nil {
+			u.Parts[number] = old
+		} else {
+			delete(u.Parts, number)
+		}
+		c.blobs.remove(id)
+		return PartInfo{}, err
+	}
+	if old != nil {
+		c.blobs.remove(old.Blob)
+	}
+	return p.Info, nil
+}
+
+func (c *core) ListParts(bucketName, key, uploadID string) ([]PartInfo, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	_, u, err := c.uploadLocked(bucketName, key, uploadID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PartInfo, 0, len(u.Parts))
+	for _, p := range u.Parts {
+		out = append(out, p.Info)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	return out, nil
+}
+
+func (c *core) Complete(bucketName, key, uploadID string, parts []CompletePart) (ObjectInfo, error) {
+	c.mu.Lock()
+	b, u, err := c.uploadLocked(bucketName, key, uploadID)
+	if err != nil {
+		c.mu.Unlock()
+		return ObjectInfo{}, err
+	}
+	if len(parts) == 0 {
+		c.mu.Unlock()
+		return ObjectInfo{}, ErrInvalidPart
+	}
+	for i := 1; i < len(parts); i++ {
+		if parts[i].Number <= parts[i-1].Number {
+			c.mu.Unlock()
+			return ObjectInfo{}, ErrInvalidPartOrder
+		}
+	}
+	o := &object{Info: ObjectInfo{Key: key, Type: TypeMultipart, StorageClass: "Standard", Attrs: u.Info.Attrs}}
+	var etags strings.Builder
+	for i, cp := range parts {
+		p, ok := u.Parts[cp.Number]
+		if !ok || !strings.EqualFold(p.Info.ETag, cp.ETag) {
+			c.mu.Unlock()
+			return ObjectInfo{}, ErrInvalidPart
+		}
+		if i < len(parts)-1 && p.Info.Size < MinPartSize {
+			c.mu.Unlock()
+			return ObjectInfo{}, ErrEntityTooSmall
+		}
+		o.Segments = append(o.Segments, segment{Blob: p.Blob, Size: p.Info.Size})
+		o.Info.CRC64 = crc.Combine(o.Info.CRC64, p.Info.CRC64, p.Info.Size)
+		o.Info.Size += p.Info.Size
+		etags.WriteString(p.Info.ETag)
+	}
+	sum := md5.Sum([]byte(etags.String()))
+	o.Info.ETag = fmt.Sprintf("%s-%d", strings.ToUpper(hex.EncodeToString(sum[:])), len(parts))
+	o.Info.LastModified = c.now().UTC().Truncate(time.Second)
+	// The object commits first: a crash between the two writes leaves a finished object and a stale
+	// upload (whose blobs the object now owns), never a lost object.
+	if err := c.journal.putObject(bucketName, o); err != nil {
+		c.mu.Unlock()
+		return ObjectInfo{}, err
+	}
+	if err := c.journal.deleteUpload(bucketName, uploadID); err != nil {
+		c.mu.Unlock()
+		return ObjectInfo{}, err
+	}
+	delete(b.uploads, uploadID)
+	old := b.objects[key]
+	if old == nil {
+		b.sorted = nil
+	}
+	b.objects[key] = o
+	c.mu.Unlock()
+
+	var unused []segment
+	for _, p := range u.Parts {
+		unused = append(unused, segment{Blob: p.Blob})
+	}
+	if old != nil {
+		unused = append(unused, old.Segments...)
+	}
+	c.freeSegments(unused, o.Segments)
+	return o.Info, nil
+}
+
+func (c *core) Abort(bucketName, key, uploadID string) error {
+	c.mu.Lock()
+	b, u, err := c.uploadLocked(bucketName, key, uploadID)
+	if err != nil {
+		c.mu.Unlock()
+		return err
+	}
+	if err := c.journal.deleteUpload(bucketName, uploadID); err != nil {
+		c.mu.Unlock()
+		return err
+	}
+	delete(b.uploads, uploadID)
+	c.mu.Unlock()
+	for _, p := range u.Parts {
+		c.blobs.remove(p.Blob)
+	}
+	return nil
+}
+
+func (c *core) ListUploads(bucketName string) ([]UploadInfo, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	b, err := c.bucketLocked(bucketName)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]UploadInfo, 0, len(b.uploads))
+	for _, u := range b.uploads {
+		out = append(out, u.Info)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Key != out[j].Key {
+			return out[i].Key < out[j].Key
+		}
+		return out[i].Initiated.Before(out[j].Initiated)
+	})
+	return out, nil
+}
+
+// segmentReader reads an object's segments as one ReaderAt.
+type segmentReader struct {
+	segs    []segment
+	readers []io.ReaderAt
+	closers []io.Closer
+}
+
+// openSegments opens every blob of segs; the caller holds c.mu so no blob is freed meanwhile (the
+// writers free replaced blobs only after taking and releasing the write lock).
+func (c *core) openSegments(segs []segment) (*segmentReader, error) {
+	r := &segmentReader{segs: segs}
+	for _, s := range segs {
+		ra, cl, err := c.blobs.open(s.Blob)
+		if err != nil {
+			r.Close()
+			return nil, err
+		}
+		r.readers = append(r.readers, ra)
+		r.closers = append(r.closers, cl)
+	}
+	return r, nil
+}
+
+func (r *segmentReader) ReadAt(p []byte, off int64) (int, error) {
+	n := 0
+	base := int64(0)
+	for i, s := range r.segs {
+		if len(p) == 0 {
+			break
+		}
+		if off >= base+s.Size {
+			base += s.Size
+			continue
+		}
+		want := min(int64(len(p)), base+s.Size-off)
+		m, err := r.readers[i].ReadAt(p[:want], off-base)
+		n += m
+		if m < int(want) {
+			if err == nil || err == io.EOF {
+				err = io.ErrUnexpectedEOF // a blob shorter than recorded: storage damage
+			}
+			return n, err
+		}
+		p = p[want:]
+		off += want
+		base += s.Size
+	}
+	if len(p) > 0 {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+func (r *segmentReader) Close() error {
+	for _, c := range r.closers {
+		c.Close()
+	}
+	r.closers, r.readers = nil, nil
+	return nil
+}
