@@ -64,13 +64,13 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 
 	var st store.Store
 	if *root != "" {
-		d, err := store.OpenDisk(*root)
+		d, err := store.OpenDisk(*root, nil)
 		if err != nil {
 			return fail("%v", err)
 		}
 		st = d
 	} else {
-		st = store.NewMemory()
+		st = store.NewMemory(nil)
 	}
 	defer st.Close()
 	for _, b := range buckets {

@@ -89,7 +89,7 @@ func (c *core) CreateBucket(name string) (BucketInfo, error) {
 	if b, ok := c.buckets[name]; ok {
 		return b.info, ErrBucketExists
 	}
-	info := BucketInfo{Name: name, CreationDate: c.now().UTC(), StorageClass: "Standard"}
+	info := BucketInfo{Name: name, CreationDate: c.now().UTC().Truncate(time.Second), StorageClass: "Standard"}
 	if err := c.journal.putBucket(info); err != nil {
 		return BucketInfo{}, err
 	}
@@ -457,7 +457,7 @@ func (c *core) InitUpload(bucketName, key string, attrs Attrs) (UploadInfo, erro
 	if err != nil {
 		return UploadInfo{}, err
 	}
-	u := &upload{Info: UploadInfo{Bucket: bucketName, Key: key, UploadID: newUploadID(), Initiated: c.now().UTC(), Attrs: attrs},
+	u := &upload{Info: UploadInfo{Bucket: bucketName, Key: key, UploadID: newUploadID(), Initiated: c.now().UTC().Truncate(time.Second), Attrs: attrs},
 		Parts: map[int]*part{}}
 	if err := c.journal.putUpload(bucketName, u); err != nil {
 		return UploadInfo{}, err

@@ -1,0 +1,135 @@
+package server
+
+import (
+	"encoding/xml"
+	"net/http"
+	"strings"
+)
+
+type bucketEntry struct {
+	CreationDate     string
+	ExtranetEndpoint string
+	IntranetEndpoint string
+	Location         string
+	Name             string
+	Region           string
+	StorageClass     string
+}
+
+type listBucketsResult struct {
+	XMLName     xml.Name `xml:"ListAllMyBucketsResult"`
+	Prefix      string   `xml:"Prefix,omitempty"`
+	Marker      string   `xml:"Marker,omitempty"`
+	MaxKeys     int      `xml:"MaxKeys,omitempty"`
+	IsTruncated bool     `xml:"IsTruncated,omitempty"`
+	NextMarker  string   `xml:"NextMarker,omitempty"`
+	Owner       owner
+	Buckets     []bucketEntry `xml:"Buckets>Bucket"`
+}
+
+func (rq *request) endpoint() string {
+	host := rq.r.Host
+	if rq.bucket != "" {
+		host = strings.TrimPrefix(host, rq.bucket+".")
+	}
+	return host
+}
+
+func (rq *request) listBuckets() *ossError {
+	max, e := rq.maxKeys("max-keys", 1000)
+	if e != nil {
+		return e
+	}
+	buckets, err := rq.s.cfg.Store.ListBuckets()
+	if err != nil {
+		return storeError(err, "", "")
+	}
+	prefix, marker := rq.query.Get("prefix"), rq.query.Get("marker")
+	res := listBucketsResult{Prefix: prefix, Marker: marker, Owner: theOwner}
+	if rq.has("max-keys") {
+		res.MaxKeys = max
+	}
+	for _, b := range buckets {
+		if !strings.HasPrefix(b.Name, prefix) || b.Name <= marker {
+			continue
+		}
+		if len(res.Buckets) == max {
+			res.IsTruncated = true
+			res.NextMarker = res.Buckets[len(res.Buckets)-1].Name
+			break
+		}
+		res.Buckets = append(res.Buckets, bucketEntry{CreationDate: b.CreationDate.UTC().Format(listTimeFormat),
+			ExtranetEndpoint: rq.endpoint(), IntranetEndpoint: rq.endpoint(), Location: "oss-" + rq.s.cfg.Region,
+			Name: b.Name, Region: rq.s.cfg.Region, StorageClass: b.StorageClass})
+	}
+	return rq.writeXML(res)
+}
+
+func (rq *request) createBucket() *ossError {
+	if _, err := rq.s.cfg.Store.CreateBucket(rq.bucket); err != nil {
+		return storeError(err, rq.bucket, "")
+	}
+	rq.w.Header().Set("Location", "/"+rq.bucket)
+	rq.w.Header().Set("Content-Length", "0")
+	return nil
+}
+
+func (rq *request) deleteBucket() *ossError {
+	if err := rq.s.cfg.Store.DeleteBucket(rq.bucket); err != nil {
+		return storeError(err, rq.bucket, "")
+	}
+	rq.writeHeader(http.StatusNoContent)
+	return nil
+}
+
+type bucketInfoResult struct {
+	XMLName xml.Name `xml:"BucketInfo"`
+	Bucket  struct {
+		AccessMonitor      string
+		CreationDate       string
+		ExtranetEndpoint   string
+		IntranetEndpoint   string
+		Location           string
+		StorageClass       string
+		TransferAccel      string `xml:"TransferAcceleration"`
+		CrossRegionRepl    string `xml:"CrossRegionReplication"`
+		DataRedundancyType string
+		Name               string
+		Owner              owner
+		AccessControlList  struct{ Grant string }
+		Comment            string
+	}
+}
+
+func (rq *request) getBucketInfo() *ossError {
+	b, err := rq.s.cfg.Store.Bucket(rq.bucket)
+	if err != nil {
+		return storeError(err, rq.bucket, "")
+	}
+	var res bucketInfoResult
+	res.Bucket.AccessMonitor = "Disabled"
+	res.Bucket.CreationDate = b.CreationDate.UTC().Format(listTimeFormat)
+	res.Bucket.ExtranetEndpoint = rq.endpoint()
+	res.Bucket.IntranetEndpoint = rq.endpoint()
+	res.Bucket.Location = "oss-" + rq.s.cfg.Region
+	res.Bucket.StorageClass = b.StorageClass
+	res.Bucket.TransferAccel = "Disabled"
+	res.Bucket.CrossRegionRepl = "Disabled"
+	res.Bucket.DataRedundancyType = "LRS"
+	res.Bucket.Name = b.Name
+	res.Bucket.Owner = theOwner
+	res.Bucket.AccessControlList.Grant = "private"
+	return rq.writeXML(res)
+}
+
+type locationResult struct {
+	XMLName  xml.Name `xml:"LocationConstraint"`
+	Location string   `xml:",chardata"`
+}
+
+func (rq *request) getBucketLocation() *ossError {
+	if _, err := rq.s.cfg.Store.Bucket(rq.bucket); err != nil {
+		return storeError(err, rq.bucket, "")
+	}
+	return rq.writeXML(locationResult{Location: "oss-" + rq.s.cfg.Region})
+}

@@ -1,0 +1,505 @@
+package server
+
+import (
+	"bytes"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/pyjindo/pyjindo/go/server/store"
+)
+
+// maxObjectSize is the largest PutObject or part OSS accepts.
+const maxObjectSize = 5 << 30
+
+// storedHeaders are the standard headers a writer sets and readers get back.
+var storedHeaders = []string{"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"}
+
+const listTimeFormat = "2006-01-02T15:04:05.000Z"
+
+func attrsFrom(h http.Header) store.Attrs {
+	a := store.Attrs{ContentType: h.Get("Content-Type")}
+	if a.ContentType == "" {
+		a.ContentType = "application/octet-stream"
+	}
+	for _, name := range storedHeaders {
+		if v := h.Get(name); v != "" {
+			if a.Headers == nil {
+				a.Headers = map[string]string{}
+			}
+			a.Headers[name] = v
+		}
+	}
+	for name, vs := range h {
+		if meta, ok := strings.CutPrefix(strings.ToLower(name), "x-oss-meta-"); ok && meta != "" {
+			if a.Meta == nil {
+				a.Meta = map[string]string{}
+			}
+			a.Meta[meta] = strings.Join(vs, ",")
+		}
+	}
+	return a
+}
+
+// putOptions reads Content-MD5 and the size hint of the request body.
+func (rq *request) putOptions() (store.PutOptions, *ossError) {
+	var opts store.PutOptions
+	if v := rq.r.Header.Get("Content-MD5"); v != "" {
+		sum, err := base64.StdEncoding.DecodeString(v)
+		if err != nil || len(sum) != 16 {
+			return opts, errInvalidDigest()
+		}
+		opts.ContentMD5 = sum
+	}
+	if rq.r.ContentLength > maxObjectSize {
+		return opts, errEntityTooLarge()
+	}
+	opts.SizeHint = rq.r.ContentLength
+	return opts, nil
+}
+
+// body is the request body, cut off (with an error) past the largest object OSS accepts.
+func (rq *request) body() io.Reader {
+	return &limitedBody{r: rq.r.Body, left: maxObjectSize}
+}
+
+var errBodyTooLarge = errors.New("request body too large")
+
+type limitedBody struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *limitedBody) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		var one [1]byte
+		if n, _ := l.r.Read(one[:]); n > 0 {
+			return 0, errBodyTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
+
+// writeFailed maps a failed store write to a response error.
+func (rq *request) writeFailed(err error) *ossError {
+	if e := storeError(err, rq.bucket, rq.key); e != nil {
+		return e
+	}
+	if errors.Is(err, errBodyTooLarge) {
+		return errEntityTooLarge()
+	}
+	// The body did not arrive whole: the client went away or sent less than it declared.
+	return &ossError{Status: 400, Code: "RequestTimeout", Message: "Your socket connection to the server was not read from or written to within the timeout period.", EC: "0002-00000002"}
+}
+
+func quoted(etag string) string { return `"` + etag + `"` }
+
+func md5Header(info store.ObjectInfo) string {
+	if info.Type != store.TypeNormal {
+		return ""
+	}
+	sum, err := hex.DecodeString(info.ETag)
+	if err != nil || len(sum) != 16 {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString(sum)
+}
+
+func (rq *request) writeInfoHeaders(info store.ObjectInfo) {
+	h := rq.w.Header()
+	h.Set("ETag", quoted(info.ETag))
+	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(info.CRC64, 10))
+	if m := md5Header(info); m != "" {
+		h.Set("Content-MD5", m)
+	}
+}
+
+func (rq *request) putObject() *ossError {
+	opts, e := rq.putOptions()
+	if e != nil {
+		return e
+	}
+	if strings.EqualFold(rq.r.Header.Get("x-oss-forbid-overwrite"), "true") {
+		if _, err := rq.s.cfg.Store.Stat(rq.bucket, rq.key); err == nil {
+			return errFileExists()
+		}
+	}
+	info, err := rq.s.cfg.Store.Put(rq.bucket, rq.key, rq.body(), attrsFrom(rq.r.Header), opts)
+	if err != nil {
+		return rq.writeFailed(err)
+	}
+	rq.writeInfoHeaders(info)
+	rq.w.Header().Set("Content-Length", "0")
+	return nil
+}
+
+func errFileExists() *ossError {
+	return &ossError{Status: 409, Code: "FileAlreadyExists", Message: "The object you specified already exists and can not be overwritten.", EC: "0026-00000009"}
+}
+
+// conditions applies If-Match, If-None-Match, If-Modified-Since and If-Unmodified-Since (or their
+// x-oss-copy-source-* forms when prefix is set). notModified reports a 304.
+func conditions(h http.Header, prefix string, info store.ObjectInfo) (notModified bool, e *ossError) {
+	get := func(name string) string { return h.Get(prefix + name) }
+	if v := get("If-Match"); v != "" && !etagMatches(v, info.ETag) {
+		return false, errPreconditionFailed("If-Match")
+	}
+	if v := get("If-Unmodified-Since"); v != "" {
+		if t, err := http.ParseTime(v); err == nil && info.LastModified.After(t) {
+			return false, errPreconditionFailed("If-Unmodified-Since")
+		}
+	}
+	if v := get("If-None-Match"); v != "" && etagMatches(v, info.ETag) {
+		if prefix != "" {
+			return false, errPreconditionFailed("If-None-Match")
+		}
+		return true, nil
+	}
+	if v := get("If-Modified-Since"); v != "" {
+		if t, err := http.ParseTime(v); err == nil && !info.LastModified.After(t) {
+			if prefix != "" {
+				return false, errPreconditionFailed("If-Modified-Since")
+			}
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func etagMatches(list, etag string) bool {
+	for _, v := range strings.Split(list, ",") {
+		if v = trimETag(v); v == "*" || strings.EqualFold(v, etag) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseRange reads a single "bytes=a-b", "bytes=a-" or "bytes=-n" range. ok is false when the
+// header is absent or not a single byte range (OSS then ignores it); valid is false when it is
+// well formed but cannot be satisfied for size.
+func parseRange(v string, size int64) (start, end int64, ok, valid bool) {
+	spec, found := strings.CutPrefix(strings.TrimSpace(v), "bytes=")
+	if !found || strings.Contains(spec, ",") {
+		return 0, 0, false, false
+	}
+	a, b, found := strings.Cut(spec, "-")
+	if !found {
+		return 0, 0, false, false
+	}
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	num := func(s string) (int64, bool) {
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil && n >= 0 && !strings.HasPrefix(s, "+")
+	}
+	switch {
+	case a == "" && b == "":
+		return 0, 0, false, false
+	case a == "":
+		n, good := num(b)
+		if !good {
+			return 0, 0, false, false
+		}
+		if n == 0 || size == 0 {
+			return 0, 0, true, false
+		}
+		return max(size-n, 0), size - 1, true, true
+	default:
+		s, good := num(a)
+		if !good {
+			return 0, 0, false, false
+		}
+		e := size - 1
+		if b != "" {
+			if e, good = num(b); !good {
+				return 0, 0, false, false
+			}
+		}
+		if s >= size || s > e {
+			return 0, 0, true, false
+		}
+		return s, min(e, size-1), true, true
+	}
+}
+
+func (rq *request) writeObjectHeaders(info store.ObjectInfo) {
+	h := rq.w.Header()
+	h.Set("Content-Type", info.ContentType)
+	for k, v := range info.Headers {
+		h.Set(k, v)
+	}
+	for k, v := range info.Meta {
+		h.Set("x-oss-meta-"+k, v)
+	}
+	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
+	h.Set("x-oss-object-type", info.Type)
+	h.Set("x-oss-storage-class", info.StorageClass)
+	h.Set("Accept-Ranges", "bytes")
+	if info.Type == store.TypeAppendable {
+		h.Set("x-oss-next-append-position", strconv.FormatInt(info.Size, 10))
+	}
+	rq.writeInfoHeaders(info)
+	for param, header := range map[string]string{
+		"response-content-type": "Content-Type", "response-content-language": "Content-Language",
+		"response-expires": "Expires", "response-cache-control": "Cache-Control",
+		"response-content-disposition": "Content-Disposition", "response-content-encoding": "Content-Encoding",
+	} {
+		if v := rq.query.Get(param); v != "" {
+			h.Set(header, v)
+		}
+	}
+}
+
+func (rq *request) getObject(head bool) *ossError {
+	info, r, err := rq.s.cfg.Store.Open(rq.bucket, rq.key)
+	if err != nil {
+		return storeError(err, rq.bucket, rq.key)
+	}
+	defer r.Close()
+	notModified, e := conditions(rq.r.Header, "", info)
+	if e != nil {
+		return e
+	}
+	rq.writeObjectHeaders(info)
+	h := rq.w.Header()
+	if notModified {
+		rq.writeHeader(http.StatusNotModified)
+		return nil
+	}
+	start, length, status := int64(0), info.Size, http.StatusOK
+	if v := rq.r.Header.Get("Range"); v != "" {
+		s, end, ok, valid := parseRange(v, info.Size)
+		standard := strings.EqualFold(rq.r.Header.Get("x-oss-range-behavior"), "standard")
+		switch {
+		case ok && valid:
+			start, length, status = s, end-s+1, http.StatusPartialContent
+			h.Set("Content-Range", "bytes "+strconv.FormatInt(s, 10)+"-"+strconv.FormatInt(end, 10)+"/"+strconv.FormatInt(info.Size, 10))
+		case ok && standard:
+			h.Del("ETag")
+			h.Set("Content-Range", "bytes */"+strconv.FormatInt(info.Size, 10))
+			return &ossError{Status: 416, Code: "InvalidRange", Message: "The requested range cannot be satisfied", EC: "0026-00000002"}
+		}
+	}
+	h.Set("Content-Length", strconv.FormatInt(length, 10))
+	rq.writeHeader(status)
+	if head || length == 0 {
+		return nil
+	}
+	buf := make([]byte, 256<<10)
+	io.CopyBuffer(onlyWriter{rq.w}, io.NewSectionReader(r, start, length), buf)
+	return nil
+}
+
+// onlyWriter hides ReadFrom so io.CopyBuffer uses our buffer size.
+type onlyWriter struct{ w io.Writer }
+
+func (o onlyWriter) Write(p []byte) (int, error) { return o.w.Write(p) }
+
+func (rq *request) getObjectMeta() *ossError {
+	info, err := rq.s.cfg.Store.Stat(rq.bucket, rq.key)
+	if err != nil {
+		return storeError(err, rq.bucket, rq.key)
+	}
+	h := rq.w.Header()
+	h.Set("ETag", quoted(info.ETag))
+	h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
+	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
+	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(info.CRC64, 10))
+	return nil
+}
+
+func (rq *request) deleteObject() *ossError {
+	if _, err := rq.s.cfg.Store.Bucket(rq.bucket); err != nil {
+		return storeError(err, rq.bucket, rq.key)
+	}
+	if err := rq.s.cfg.Store.Delete(rq.bucket, rq.key); err != nil && !errors.Is(err, store.ErrNoSuchKey) {
+		return storeError(err, rq.bucket, rq.key)
+	}
+	rq.writeHeader(http.StatusNoContent)
+	return nil
+}
+
+// copySource parses x-oss-copy-source: "/bucket/url-encoded-key".
+func (rq *request) copySource() (bucket, key string, e *ossError) {
+	raw := rq.r.Header.Get("x-oss-copy-source")
+	src, _, _ := strings.Cut(raw, "?") // a versionId, which this server has no use for
+	src, err := url.PathUnescape(strings.TrimPrefix(src, "/"))
+	bucket, key, found := strings.Cut(src, "/")
+	if err != nil || !found || store.ValidateKey(key) != nil || store.ValidateBucketName(bucket) != nil {
+		return "", "", errInvalidArgument("x-oss-copy-source", raw, "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.")
+	}
+	return bucket, key, nil
+}
+
+// openSource opens the copy source and applies the x-oss-copy-source-if-* conditions.
+func (rq *request) openSource() (store.ObjectInfo, store.ReadAtCloser, *ossError) {
+	bucket, key, e := rq.copySource()
+	if e != nil {
+		return store.ObjectInfo{}, nil, e
+	}
+	if _, err := rq.s.cfg.Store.Bucket(rq.bucket); err != nil {
+		return store.ObjectInfo{}, nil, storeError(err, rq.bucket, rq.key)
+	}
+	info, r, err := rq.s.cfg.Store.Open(bucket, key)
+	if err != nil {
+		return store.ObjectInfo{}, nil, storeError(err, bucket, key)
+	}
+	if _, e := conditions(rq.r.Header, "x-oss-copy-source-", info); e != nil {
+		r.Close()
+		return store.ObjectInfo{}, nil, e
+	}
+	return info, r, nil
+}
+
+type copyResult struct {
+	XMLName      xml.Name `xml:"CopyObjectResult"`
+	ETag         string
+	LastModified string
+}
+
+func (rq *request) copyObject() *ossError {
+	src, r, e := rq.openSource()
+	if e != nil {
+		return e
+	}
+	defer r.Close()
+	attrs := src.Attrs
+	if strings.EqualFold(rq.r.Header.Get("x-oss-metadata-directive"), "REPLACE") {
+		attrs = attrsFrom(rq.r.Header)
+	}
+	if strings.EqualFold(rq.r.Header.Get("x-oss-forbid-overwrite"), "true") {
+		if _, err := rq.s.cfg.Store.Stat(rq.bucket, rq.key); err == nil {
+			return errFileExists()
+		}
+	}
+	info, err := rq.s.cfg.Store.Put(rq.bucket, rq.key, io.NewSectionReader(r, 0, src.Size), attrs, store.PutOptions{Type: src.Type, SizeHint: src.Size})
+	if err != nil {
+		return rq.writeFailed(err)
+	}
+	rq.writeInfoHeaders(info)
+	return rq.writeXML(copyResult{ETag: quoted(info.ETag), LastModified: info.LastModified.UTC().Format(listTimeFormat)})
+}
+
+func (rq *request) appendObject() *ossError {
+	raw := rq.query.Get("position")
+	position, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || position < 0 {
+		return errInvalidArgument("position", raw, "Position is not valid.")
+	}
+	opts, e := rq.putOptions()
+	if e != nil {
+		return e
+	}
+	info, err := rq.s.cfg.Store.Append(rq.bucket, rq.key, position, rq.body(), attrsFrom(rq.r.Header), opts)
+	if err != nil {
+		return rq.writeFailed(err)
+	}
+	h := rq.w.Header()
+	h.Set("x-oss-next-append-position", strconv.FormatInt(info.Size, 10))
+	rq.writeInfoHeaders(info)
+	h.Set("Content-Length", "0")
+	return nil
+}
+
+// writeXML sends v as the response body.
+func (rq *request) writeXML(v any) *ossError {
+	body, err := xml.Marshal(v)
+	if err != nil {
+		return &ossError{Status: 500, Code: "InternalError", Message: "encoding response: " + err.Error(), EC: "0000-00000001"}
+	}
+	body = append([]byte(xml.Header), body...)
+	h := rq.w.Header()
+	h.Set("Content-Type", "application/xml")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	rq.writeHeader(http.StatusOK)
+	rq.w.Write(body)
+	return nil
+}
+
+// The delete request and result documents.
+type deleteRequest struct {
+	Quiet   bool `xml:"Quiet"`
+	Objects []struct {
+		Key string `xml:"Key"`
+	} `xml:"Object"`
+}
+
+type deletedKey struct {
+	Key string `xml:"Key"`
+}
+
+type deleteResult struct {
+	XMLName      xml.Name     `xml:"DeleteResult"`
+	EncodingType string       `xml:"EncodingType,omitempty"`
+	Deleted      []deletedKey `xml:"Deleted"`
+}
+
+// maxRequestXML bounds the XML bodies the server parses (a 1000-key delete is well under this).
+const maxRequestXML = 2 << 20
+
+func (rq *request) deleteMultiple() *ossError {
+	if _, err := rq.s.cfg.Store.Bucket(rq.bucket); err != nil {
+		return storeError(err, rq.bucket, "")
+	}
+	if rq.r.Header.Get("Content-MD5") == "" {
+		return (&ossError{Status: 400, Code: "MissingArgument", Message: "Missing Some Required Arguments.", EC: "0016-00000502"}).with("ArgumentName", "Content-MD5")
+	}
+	opts, e := rq.putOptions()
+	if e != nil {
+		return e
+	}
+	raw, err := io.ReadAll(io.LimitReader(rq.r.Body, maxRequestXML+1))
+	if err != nil || len(raw) > maxRequestXML {
+		return errMalformedXML()
+	}
+	if !digestMatches(raw, opts.ContentMD5) {
+		return errInvalidDigest()
+	}
+	var req deleteRequest
+	if err := xml.Unmarshal(raw, &req); err != nil || len(req.Objects) == 0 {
+		return errMalformedXML()
+	}
+	if len(req.Objects) > 1000 {
+		return errMalformedXML()
+	}
+	encode := rq.query.Get("encoding-type") == "url"
+	res := deleteResult{}
+	if encode {
+		res.EncodingType = "url"
+	}
+	for _, o := range req.Objects {
+		err := rq.s.cfg.Store.Delete(rq.bucket, o.Key)
+		if err != nil && !errors.Is(err, store.ErrNoSuchKey) && !errors.Is(err, store.ErrInvalidKey) {
+			return storeError(err, rq.bucket, o.Key)
+		}
+		if !req.Quiet {
+			key := o.Key
+			if encode {
+				key = urlEncode(key)
+			}
+			res.Deleted = append(res.Deleted, deletedKey{Key: key})
+		}
+	}
+	return rq.writeXML(res)
+}
+
+// urlEncode encodes as OSS does for encoding-type=url: like a query value, with spaces as %20.
+func urlEncode(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+
+func digestMatches(body, want []byte) bool {
+	sum := md5.Sum(body)
+	return want == nil || bytes.Equal(sum[:], want)
+}

@@ -1,0 +1,309 @@
+// Package server is jindo server: a local OSS-compatible HTTP server for demos, tests and
+// benchmarks. It speaks the OSS REST protocol as the real service does (status codes, error XML,
+// headers, V1 and V4 signatures), keeps data in a store.Store, and can shape each connection's
+// bandwidth and latency so benchmarks on loopback behave like a real network.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/server/store"
+)
+
+// Config configures a Server. Store is required; the rest may be zero.
+type Config struct {
+	Store store.Store
+	// Credentials maps access key id to secret; requests must be signed with one of them.
+	Credentials map[string]string
+	// Anonymous also accepts unsigned requests (signed ones are still verified).
+	Anonymous bool
+	// BandwidthPerConn caps each connection's bytes per second in each direction; 0 = no cap.
+	BandwidthPerConn int64
+	// Latency delays each response's first byte.
+	Latency time.Duration
+	// Logger receives one line per request; nil discards.
+	Logger *slog.Logger
+	// Now is the clock for signatures and timestamps; nil = time.Now.
+	Now func() time.Time
+	// Region is reported by GetBucketInfo and accepted in V4 credentials; "" = cn-hangzhou.
+	Region string
+}
+
+// Server is an http.Handler serving the OSS protocol.
+type Server struct {
+	cfg    Config
+	http   *http.Server
+	prefix string        // random per server, so request ids from two servers never collide
+	seq    atomic.Uint64 // request counter
+}
+
+// New returns a Server for cfg.
+func New(cfg Config) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Region == "" {
+		cfg.Region = "cn-hangzhou"
+	}
+	var b [4]byte
+	rand.Read(b[:])
+	s := &Server{cfg: cfg, prefix: strings.ToUpper(hex.EncodeToString(b[:]))}
+	s.http = &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 30 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	return s
+}
+
+// Serve accepts connections on ln until Close; it shapes them when the config asks.
+func (s *Server) Serve(ln net.Listener) error {
+	if s.cfg.BandwidthPerConn > 0 {
+		ln = &shapedListener{Listener: ln, rate: s.cfg.BandwidthPerConn}
+	}
+	err := s.http.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Close stops the server, closing open connections.
+func (s *Server) Close() error { return s.http.Close() }
+
+// Shutdown stops the server gracefully.
+func (s *Server) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
+
+// request is one request being served.
+type request struct {
+	s       *Server
+	w       http.ResponseWriter
+	r       *http.Request
+	id      string
+	bucket  string
+	key     string
+	query   url.Values
+	status  int
+	started bool
+}
+
+func (rq *request) hostID() string {
+	host := rq.r.Host
+	if rq.bucket != "" && !strings.HasPrefix(host, rq.bucket+".") {
+		return rq.bucket + "." + host
+	}
+	return host
+}
+
+// writeHeader sends the status line after the configured latency, emulating the round trip.
+func (rq *request) writeHeader(status int) {
+	if rq.started {
+		return
+	}
+	rq.started = true
+	rq.status = status
+	if d := rq.s.cfg.Latency; d > 0 {
+		time.Sleep(d)
+	}
+	rq.w.WriteHeader(status)
+}
+
+func (s *Server) newRequestID() string {
+	// 24 upper-case hex digits, as OSS's ids look.
+	return s.prefix + strings.ToUpper(hex.EncodeToString(beUint64(s.seq.Add(1))))
+}
+
+func beUint64(v uint64) []byte {
+	b := make([]byte, 8)
+	for i := 7; i >= 0; i-- {
+		b[i] = byte(v)
+		v >>= 8
+	}
+	return b
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rq := &request{s: s, w: w, r: r, id: s.newRequestID()}
+	h := w.Header()
+	h.Set("x-oss-request-id", rq.id)
+	h.Set("Server", "AliyunOSS")
+	h.Set("Date", s.cfg.Now().UTC().Format(http.TimeFormat))
+	start := time.Now()
+	if err := rq.parseTarget(); err != nil {
+		rq.writeError(err)
+	} else if err := rq.authenticate(); err != nil {
+		rq.writeError(err)
+	} else if err := rq.dispatch(); err != nil {
+		rq.writeError(err)
+	}
+	if !rq.started {
+		rq.writeHeader(http.StatusOK)
+	}
+	s.cfg.Logger.Info("request", "id", rq.id, "method", r.Method, "bucket", rq.bucket, "key", rq.key,
+		"query", r.URL.RawQuery, "status", rq.status, "duration", time.Since(start))
+}
+
+// parseTarget finds the bucket and key: virtual-hosted style when the Host has a bucket label in
+// front of a domain name (bkt.localhost, bkt.oss-cn-hangzhou.aliyuncs.com), path style otherwise
+// (127.0.0.1:9000/bkt/key, localhost/bkt/key).
+func (rq *request) parseTarget() *ossError {
+	query, err := url.ParseQuery(rq.r.URL.RawQuery)
+	if err != nil {
+		return errInvalidArgument("query", rq.r.URL.RawQuery, "The query string is not valid.")
+	}
+	rq.query = query
+	path, err := url.PathUnescape(rq.r.URL.EscapedPath())
+	if err != nil || !strings.HasPrefix(path, "/") {
+		return errInvalidArgument("path", rq.r.URL.EscapedPath(), "The request path is not valid.")
+	}
+	path = path[1:]
+	host := rq.r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if label, rest, ok := strings.Cut(host, "."); ok && net.ParseIP(host) == nil && rest != "" {
+		rq.bucket, rq.key = label, path
+	} else {
+		rq.bucket, rq.key, _ = strings.Cut(path, "/")
+	}
+	if rq.bucket != "" {
+		if err := store.ValidateBucketName(rq.bucket); err != nil {
+			return storeError(err, rq.bucket, "")
+		}
+	}
+	if rq.key != "" {
+		if err := store.ValidateKey(rq.key); err != nil {
+			if len(rq.key) > store.MaxKeyLen {
+				return &ossError{Status: 400, Code: "KeyTooLong", Message: "Your key is too long.", EC: "0016-00000006"}
+			}
+			return storeError(err, rq.bucket, rq.key)
+		}
+	}
+	return nil
+}
+
+func (rq *request) has(param string) bool {
+	_, ok := rq.query[param]
+	return ok
+}
+
+// dispatch routes by target level, method and sub-resource.
+func (rq *request) dispatch() *ossError {
+	m := rq.r.Method
+	switch {
+	case rq.bucket == "":
+		if m == http.MethodGet {
+			return rq.listBuckets()
+		}
+	case rq.key == "":
+		return rq.dispatchBucket(m)
+	default:
+		return rq.dispatchObject(m)
+	}
+	return &ossError{Status: 405, Code: "MethodNotAllowed", Message: "The specified method is not allowed against this resource.", EC: "0005-00000002"}
+}
+
+func (rq *request) dispatchBucket(m string) *ossError {
+	switch {
+	case m == http.MethodPut && len(rq.query) == 0:
+		return rq.createBucket()
+	case m == http.MethodDelete && len(rq.query) == 0:
+		return rq.deleteBucket()
+	case m == http.MethodGet && rq.has("bucketInfo"):
+		return rq.getBucketInfo()
+	case m == http.MethodGet && rq.has("location"):
+		return rq.getBucketLocation()
+	case m == http.MethodGet && rq.has("uploads"):
+		return rq.listUploads()
+	case m == http.MethodPost && rq.has("delete"):
+		return rq.deleteMultiple()
+	case m == http.MethodGet && !hasSubresource(rq.query):
+		if rq.query.Get("list-type") == "2" {
+			return rq.listObjectsV2()
+		}
+		return rq.listObjects()
+	}
+	return errNotImplemented(m + " on a bucket with " + subresourceNames(rq.query))
+}
+
+func (rq *request) dispatchObject(m string) *ossError {
+	switch {
+	case m == http.MethodGet && rq.has("uploadId"):
+		return rq.listParts()
+	case m == http.MethodGet && !hasSubresource(rq.query):
+		return rq.getObject(false)
+	case m == http.MethodHead && rq.has("objectMeta"):
+		return rq.getObjectMeta()
+	case m == http.MethodHead && !hasSubresource(rq.query):
+		return rq.getObject(true)
+	case m == http.MethodPut && rq.has("partNumber") && rq.has("uploadId"):
+		if rq.r.Header.Get("x-oss-copy-source") != "" {
+			return rq.uploadPartCopy()
+		}
+		return rq.uploadPart()
+	case m == http.MethodPut && !hasSubresource(rq.query):
+		if rq.r.Header.Get("x-oss-copy-source") != "" {
+			return rq.copyObject()
+		}
+		return rq.putObject()
+	case m == http.MethodPost && rq.has("append"):
+		return rq.appendObject()
+	case m == http.MethodPost && rq.has("uploads"):
+		return rq.initUpload()
+	case m == http.MethodPost && rq.has("uploadId"):
+		return rq.completeUpload()
+	case m == http.MethodDelete && rq.has("uploadId"):
+		return rq.abortUpload()
+	case m == http.MethodDelete && !hasSubresource(rq.query):
+		return rq.deleteObject()
+	}
+	return errNotImplemented(m + " on an object with " + subresourceNames(rq.query))
+}
+
+// listingParams are the query parameters that select within a listing or a GET, not sub-resources.
+var plainParams = map[string]bool{
+	"prefix": true, "delimiter": true, "marker": true, "max-keys": true, "encoding-type": true,
+	"list-type": true, "continuation-token": true, "start-after": true, "fetch-owner": true,
+	"response-content-type": true, "response-content-language": true, "response-expires": true,
+	"response-cache-control": true, "response-content-disposition": true, "response-content-encoding": true,
+	"OSSAccessKeyId": true, "Expires": true, "Signature": true, "security-token": true,
+	"x-oss-signature-version": true, "x-oss-credential": true, "x-oss-date": true, "x-oss-expires": true,
+	"x-oss-signature": true, "x-oss-additional-headers": true, "x-oss-security-token": true,
+}
+
+func hasSubresource(q url.Values) bool {
+	for k := range q {
+		if !plainParams[k] {
+			return true
+		}
+	}
+	return false
+}
+
+func subresourceNames(q url.Values) string {
+	var names []string
+	for k := range q {
+		if !plainParams[k] {
+			names = append(names, "?"+k)
+		}
+	}
+	if len(names) == 0 {
+		return "no sub-resource"
+	}
+	return strings.Join(names, ",")
+}

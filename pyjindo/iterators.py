@@ -1,0 +1,177 @@
+"""Iterators over buckets, objects, multipart uploads and parts, as in oss2.iterators.
+
+Each fetches one page at a time through the bucket's (or service's) list_* method, retrying a page
+that failed with a 5xx server error up to max_retries times.
+"""
+from . import defaults
+from .exceptions import ServerError
+from .models import MultipartUploadInfo, SimplifiedObjectInfo
+from .utils import CaseInsensitiveDict
+
+
+class _BaseIterator(object):
+    def __init__(self, marker, max_retries):
+        self.is_truncated = True
+        self.next_marker = marker
+        max_retries = defaults.get(max_retries, defaults.request_retries)
+        self.max_retries = max_retries if max_retries > 0 else 1
+        self.entries = []
+
+    def _fetch(self):
+        """Fetch one page into self.entries; return (is_truncated, next_marker)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        while True:
+            if self.entries:
+                return self.entries.pop(0)
+            if not self.is_truncated:
+                raise StopIteration
+            self.fetch_with_retry()
+
+    def next(self):
+        return self.__next__()
+
+    def fetch_with_retry(self):
+        for attempt in range(self.max_retries):
+            try:
+                self.is_truncated, self.next_marker = self._fetch()
+            except ServerError as e:
+                if e.status // 100 != 5 or attempt == self.max_retries - 1:
+                    raise
+            else:
+                return
+
+
+def _with_prefixes(entries, prefixes, make):
+    out = list(entries) + [make(p) for p in prefixes]
+    out.sort(key=lambda e: e.key)
+    return out
+
+
+class BucketIterator(_BaseIterator):
+    """SimplifiedBucketInfo for each bucket of the account `service` lists."""
+
+    def __init__(self, service, prefix="", marker="", max_keys=100, max_retries=None):
+        super(BucketIterator, self).__init__(marker, max_retries)
+        self.service = service
+        self.prefix = prefix
+        self.max_keys = max_keys
+
+    def _fetch(self):
+        result = self.service.list_buckets(prefix=self.prefix, marker=self.next_marker, max_keys=self.max_keys)
+        self.entries = result.buckets
+        return result.is_truncated, result.next_marker
+
+
+class ObjectIterator(_BaseIterator):
+    """SimplifiedObjectInfo for each object and common prefix (is_prefix() True), in key order."""
+
+    def __init__(self, bucket, prefix="", delimiter="", marker="", max_keys=100, max_retries=None, headers=None):
+        super(ObjectIterator, self).__init__(marker, max_retries)
+        self.bucket = bucket
+        self.prefix = prefix
+        self.delimiter = delimiter
+        self.max_keys = max_keys
+        self.headers = CaseInsensitiveDict(headers)
+
+    def _fetch(self):
+        result = self.bucket.list_objects(prefix=self.prefix, delimiter=self.delimiter, marker=self.next_marker,
+                                          max_keys=self.max_keys, headers=self.headers)
+        self.entries = _with_prefixes(result.object_list, result.prefix_list,
+                                      lambda p: SimplifiedObjectInfo(p, None, None, None, None, None))
+        return result.is_truncated, result.next_marker
+
+
+class ObjectIteratorV2(_BaseIterator):
+    """As ObjectIterator, through list_objects_v2 (continuation tokens, start_after, fetch_owner)."""
+
+    def __init__(self, bucket, prefix="", delimiter="", continuation_token="", start_after="", fetch_owner=False,
+                 encoding_type="url", max_keys=100, max_retries=None, headers=None):
+        super(ObjectIteratorV2, self).__init__(continuation_token, max_retries)
+        self.bucket = bucket
+        self.prefix = prefix
+        self.delimiter = delimiter
+        self.start_after = start_after
+        self.fetch_owner = fetch_owner
+        self.encoding_type = encoding_type
+        self.max_keys = max_keys
+        self.headers = CaseInsensitiveDict(headers)
+
+    def _fetch(self):
+        result = self.bucket.list_objects_v2(prefix=self.prefix, delimiter=self.delimiter,
+                                             continuation_token=self.next_marker, start_after=self.start_after,
+                                             fetch_owner=self.fetch_owner, encoding_type=self.encoding_type,
+                                             max_keys=self.max_keys, headers=self.headers)
+        self.entries = _with_prefixes(result.object_list, result.prefix_list,
+                                      lambda p: SimplifiedObjectInfo(p, None, None, None, None, None))
+        return result.is_truncated, result.next_continuation_token
+
+
+class MultipartUploadIterator(_BaseIterator):
+    """MultipartUploadInfo for each unfinished upload and common prefix (is_prefix() True)."""
+
+    def __init__(self, bucket, prefix="", delimiter="", key_marker="", upload_id_marker="", max_uploads=1000,
+                 max_retries=None, headers=None):
+        super(MultipartUploadIterator, self).__init__(key_marker, max_retries)
+        self.bucket = bucket
+        self.prefix = prefix
+        self.delimiter = delimiter
+        self.next_upload_id_marker = upload_id_marker
+        self.max_uploads = max_uploads
+        self.headers = CaseInsensitiveDict(headers)
+
+    def _fetch(self):
+        result = self.bucket.list_multipart_uploads(prefix=self.prefix, delimiter=self.delimiter,
+                                                    key_marker=self.next_marker,
+                                                    upload_id_marker=self.next_upload_id_marker,
+                                                    max_uploads=self.max_uploads, headers=self.headers)
+        self.entries = _with_prefixes(result.upload_list, result.prefix_list,
+                                      lambda p: MultipartUploadInfo(p, None, None))
+        self.next_upload_id_marker = result.next_upload_id_marker
+        return result.is_truncated, result.next_key_marker
+
+
+class ObjectUploadIterator(_BaseIterator):
+    """MultipartUploadInfo for each unfinished upload of the one object `key`."""
+
+    def __init__(self, bucket, key, max_uploads=1000, max_retries=None, headers=None):
+        super(ObjectUploadIterator, self).__init__("", max_retries)
+        self.bucket = bucket
+        self.key = key
+        self.next_upload_id_marker = ""
+        self.max_uploads = max_uploads
+        self.headers = CaseInsensitiveDict(headers)
+
+    def _fetch(self):
+        result = self.bucket.list_multipart_uploads(prefix=self.key, key_marker=self.next_marker,
+                                                    upload_id_marker=self.next_upload_id_marker,
+                                                    max_uploads=self.max_uploads, headers=self.headers)
+        self.entries = [u for u in result.upload_list if u.key == self.key]
+        self.next_upload_id_marker = result.next_upload_id_marker
+        if not result.is_truncated or not self.entries:
+            return False, result.next_key_marker
+        if result.next_key_marker > self.key:
+            return False, result.next_key_marker
+        return result.is_truncated, result.next_key_marker
+
+
+class PartIterator(_BaseIterator):
+    """PartInfo for each uploaded part of the upload `upload_id`."""
+
+    def __init__(self, bucket, key, upload_id, marker="0", max_parts=1000, max_retries=None, headers=None):
+        super(PartIterator, self).__init__(marker, max_retries)
+        self.bucket = bucket
+        self.key = key
+        self.upload_id = upload_id
+        self.max_parts = max_parts
+        self.headers = CaseInsensitiveDict(headers)
+
+    def _fetch(self):
+        result = self.bucket.list_parts(self.key, self.upload_id, marker=self.next_marker,
+                                        max_parts=self.max_parts, headers=self.headers)
+        self.entries = result.parts
+        return result.is_truncated, result.next_marker

@@ -1,0 +1,922 @@
+"""Result and parameter classes with oss2.models' names, fields and values.
+
+Results are built from a `_response.Response`: status, headers (CaseInsensitiveDict), request_id,
+duration and `parsed`, the response document already parsed by the Go core into plain data.
+Field values equal oss2's: ETags without quotes, times as int epoch seconds (HTTP dates in headers,
+ISO8601 in documents), CRCs as int, sizes as int; keys are URL-decoded when the document says
+EncodingType is "url", exactly where oss2 decodes them.
+
+Parsed document shapes (what the Go parser produces; snake_case keys mirroring the XML elements).
+Text is given exactly as in the XML: ETags keep their quotes, times stay ISO8601 strings, keys stay
+URL-encoded. An element absent from the XML is absent from the dict (or null); an element present
+but empty is "". Integers and booleans are JSON numbers and booleans.
+
+list_objects (ListBucketResult):
+    {"name": str, "prefix": str, "marker": str, "max_keys": int, "delimiter": str,
+     "encoding_type": str, "is_truncated": bool, "next_marker": str,
+     "contents": [CONTENT, ...], "common_prefixes": [str, ...]}
+    CONTENT = {"key": str, "last_modified": "2012-02-24T08:42:32.000Z", "etag": "\"5B3C...\"",
+               "type": str, "size": int, "storage_class": str,
+               "owner": {"id": str, "display_name": str}   # only when <Owner> is present
+               "restore_info": str}                        # only when <RestoreInfo> is present
+
+list_objects_v2 (ListBucketResult, list-type=2):
+    {"name", "prefix", "start_after", "continuation_token", "max_keys": int, "delimiter",
+     "encoding_type", "key_count": int, "is_truncated": bool, "next_continuation_token": str,
+     "contents": [CONTENT, ...], "common_prefixes": [str, ...]}
+
+init_multipart_upload (InitiateMultipartUploadResult):
+    {"bucket": str, "key": str, "upload_id": str, "encoding_type": str}
+
+list_parts (ListPartsResult):
+    {"bucket", "key", "upload_id", "part_number_marker": str, "next_part_number_marker": str,
+     "max_parts": int, "is_truncated": bool, "encoding_type": str,
+     "parts": [{"part_number": int, "last_modified": ISO8601 str, "etag": quoted str, "size": int,
+                "hash_crc64ecma": str (only when present)}, ...]}
+
+list_multipart_uploads (ListMultipartUploadsResult):
+    {"bucket", "encoding_type", "key_marker", "upload_id_marker", "next_key_marker": str,
+     "next_upload_id_marker": str, "delimiter", "prefix", "max_uploads": int, "is_truncated": bool,
+     "uploads": [{"key": str, "upload_id": str, "initiated": ISO8601 str, "storage_class": str}, ...],
+     "common_prefixes": [str, ...]}
+
+get_bucket_info (BucketInfo):
+    {"bucket": {"name", "creation_date" (ISO8601 str, kept as a string as oss2 does),
+                "storage_class", "extranet_endpoint", "intranet_endpoint", "location",
+                "owner": {"id", "display_name"}, "access_control_list": {"grant": str},
+                "comment", "versioning", "data_redundancy_type", "access_monitor",
+                "transfer_acceleration", "cross_region_replication", "resource_group_id",
+                "server_side_encryption_rule": {"sse_algorithm", "kms_master_key_id",
+                                                "kms_data_encryption"}}}
+    (the optional elements - comment .. resource_group_id, server_side_encryption_rule and its
+    kms_* members - are absent when the XML lacks them)
+
+list_buckets (ListAllMyBucketsResult):
+    {"owner": {"id", "display_name"} (when present), "prefix", "marker", "max_keys": int,
+     "is_truncated": bool (absent when the XML has no IsTruncated), "next_marker": str,
+     "buckets": [{"name", "location", "creation_date": ISO8601 str, "extranet_endpoint",
+                  "intranet_endpoint", "storage_class", "region" (optional),
+                  "resource_group_id" (optional)}, ...]}
+
+batch_delete (DeleteResult; None for an empty body, as in quiet mode):
+    {"encoding_type": str, "deleted": [{"key": str, "version_id": str (optional),
+                                        "delete_marker": bool (optional),
+                                        "delete_marker_version_id": str (optional)}, ...]}
+
+complete_multipart (CompleteMultipartUploadResult; oss2 builds a PutObjectResult from the headers
+and this module does the same, the document is kept on resp.parsed):
+    {"encoding_type", "location", "bucket", "key", "etag": quoted str}
+"""
+import json  # noqa: F401
+import logging
+
+from . import utils
+from .compat import to_string, urlquote, urlunquote
+from .exceptions import ClientError, InconsistentError  # noqa: F401
+from .utils import CaseInsensitiveDict, http_to_unixtime, iso8601_to_unixtime
+
+logger = logging.getLogger(__name__)
+
+_CHUNK_SIZE = 64 * 1024  # what iterating a GetObjectResult yields (oss2: 8 KiB; each chunk is a Go call)
+_MAX_OBJECT_TAGGING_KEY_LENGTH = 128
+_MAX_OBJECT_TAGGING_VALUE_LENGTH = 256
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def _hget(headers, key, converter=lambda x: x):
+    if key in headers:
+        return converter(headers[key])
+    return None
+
+
+def _get_etag(headers):
+    return _hget(headers, "etag", lambda x: x.strip('"'))
+
+
+def _parsed(resp):
+    body = getattr(resp, "parsed", None)
+    return body if isinstance(body, dict) else {}
+
+
+def _text(d, key, default=""):
+    """A text element: "" when present but empty, `default` when absent."""
+    if d is None or key not in d or d[key] is None:
+        return default
+    return to_string(d[key])
+
+
+def _int(d, key, default=0):
+    value = d.get(key) if d else None
+    if value is None or value == "":
+        return default
+    return int(value)
+
+
+def _bool(d, key, default=False):
+    value = d.get(key) if d else None
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value == "true"
+    return bool(value)
+
+
+def _is_url_encoded(d):
+    return d.get("encoding_type") == "url"
+
+
+def _key(value, url_encoded):
+    value = to_string(value) if value is not None else ""
+    return urlunquote(value) if url_encoded else value
+
+
+def _unquote_etag(value):
+    return to_string(value or "").strip('"')
+
+
+def _owner(d):
+    if not d:
+        return None
+    return Owner(_text(d, "display_name"), _text(d, "id"))
+
+
+def _object_info(c, url_encoded):
+    return SimplifiedObjectInfo(
+        _key(c.get("key"), url_encoded),
+        iso8601_to_unixtime(_text(c, "last_modified")),
+        _unquote_etag(c.get("etag")),
+        _text(c, "type"),
+        _int(c, "size"),
+        _text(c, "storage_class"),
+        _owner(c.get("owner")) if c.get("owner") is not None else None,
+        _text(c, "restore_info", None),
+    )
+
+
+# --- parts, requests and simple results --------------------------------------------------------------
+
+class PartInfo(object):
+    """A part of a multipart upload: listed by list_parts, given to complete_multipart_upload.
+
+    size and part_crc let the object's CRC64 be computed from its parts."""
+
+    def __init__(self, part_number, etag, size=None, last_modified=None, part_crc=None):
+        self.part_number = part_number
+        self.etag = etag
+        self.size = size
+        self.last_modified = last_modified
+        self.part_crc = part_crc
+
+
+class RequestResult(object):
+    def __init__(self, resp):
+        #: the response this result was made from
+        self.resp = resp
+        #: HTTP status
+        self.status = resp.status
+        #: response headers (CaseInsensitiveDict)
+        self.headers = resp.headers
+        #: request id, for tracing a request at OSS
+        self.request_id = resp.request_id
+        #: version id of the object, on versioned buckets
+        self.versionid = _hget(self.headers, "x-oss-version-id")
+        #: as oss2: bool() of the x-oss-delete-marker header text, None when absent
+        self.delete_marker = _hget(self.headers, "x-oss-delete-marker", bool)
+        #: seconds the request took, measured by the Go core (None when not reported)
+        self.duration = getattr(resp, "duration", None)
+
+
+class HeadObjectResult(RequestResult):
+    def __init__(self, resp):
+        super(HeadObjectResult, self).__init__(resp)
+        #: 'Normal', 'Multipart', 'Appendable', ...
+        self.object_type = _hget(self.headers, "x-oss-object-type")
+        #: int epoch seconds
+        self.last_modified = _hget(self.headers, "last-modified", http_to_unixtime)
+        self.content_type = _hget(self.headers, "content-type")
+        #: int, or None when the server sent no Content-Length
+        self.content_length = _hget(self.headers, "content-length", int)
+        #: ETag without quotes
+        self.etag = _get_etag(self.headers)
+        self._server_crc = _hget(self.headers, "x-oss-hash-crc64ecma", int)
+
+    @property
+    def server_crc(self):
+        """The object's CRC64 as the server reported it (int), or None."""
+        return self._server_crc
+
+
+class GetObjectMetaResult(RequestResult):
+    def __init__(self, resp):
+        super(GetObjectMetaResult, self).__init__(resp)
+        self.last_modified = _hget(self.headers, "last-modified", http_to_unixtime)
+        self.content_length = _hget(self.headers, "content-length", int)
+        self.etag = _get_etag(self.headers)
+
+
+class GetSymlinkResult(RequestResult):
+    def __init__(self, resp):
+        super(GetSymlinkResult, self).__init__(resp)
+        self.target_key = urlunquote(_hget(self.headers, "x-oss-symlink-target"))
+
+
+def _crc_value(value):
+    if value is None or value == "":
+        return None
+    return int(value)
+
+
+class GetObjectResult(HeadObjectResult):
+    """The body of get_object, readable like a file (read, iteration, with-statement).
+
+    `stream` has read(amt=None) -> bytes, close(), and the CRC64 of the bytes read so far as `crc`
+    (or `client_crc`), int or None. With CRC checking on and the whole object requested, the CRC
+    is compared with x-oss-hash-crc64ecma when the end is reached; a mismatch raises
+    InconsistentError.
+    """
+
+    def __init__(self, resp, stream=None, progress_callback=None, enable_crc=False):
+        super(GetObjectResult, self).__init__(resp)
+        self.__crc_enabled = enable_crc
+        self.__progress_callback = progress_callback
+        self.__consumed = 0
+        self.__crc_checked = False
+        self.content_range = _hget(resp.headers, "Content-Range")
+        self.stream = stream if stream is not None else resp
+
+    @staticmethod
+    def _parse_range_str(content_range):
+        range_data = content_range.split(" ", 2)[1].split("/", 2)[0]
+        start, end = range_data.split("-", 2)
+        return int(start), int(end)
+
+    def _stream_crc(self):
+        crc = getattr(self.stream, "crc", None)
+        if crc is None:
+            crc = getattr(self.stream, "client_crc", None)
+        return _crc_value(crc)
+
+    def read(self, amt=None):
+        if amt is not None and amt == 0:
+            return b""
+        if amt is not None and amt < 0:
+            amt = None
+        size = self.content_length
+        callback = self.__progress_callback
+        if callback and size is not None:
+            # as oss2's progress adapter: never ask past Content-Length, report (consumed, total)
+            if self.__consumed >= size:
+                self.__at_end()
+                return b""
+            want = size - self.__consumed if amt is None else min(amt, size - self.__consumed)
+            data = self.stream.read(want) or b""
+            self.__consumed += want
+            callback(min(self.__consumed, size), size)
+        else:
+            data = self.stream.read(amt) or b""
+            if callback:
+                callback(self.__consumed, None)
+            self.__consumed += len(data)
+        if not data or amt is None or (size is not None and self.__consumed >= size):
+            self.__at_end(probe=bool(data))
+        return data
+
+    def __at_end(self, probe=False):
+        """The whole body has been read: check its CRC64 against the server's, once."""
+        if self.__crc_checked or not self.__crc_enabled or self.content_range:
+            return
+        client_crc = self._stream_crc()
+        if client_crc is None and probe:
+            # the stream reports its CRC when it sees the end; let it see the end
+            if not self.stream.read(1):
+                client_crc = self._stream_crc()
+        if client_crc is None:
+            return
+        self.__crc_checked = True
+        utils.check_crc("get", client_crc, self.server_crc, self.request_id)
+
+    def close(self):
+        close = getattr(self.stream, "close", None)
+        if close is not None:
+            close()
+
+    def __iter__(self):
+        while True:
+            chunk = self.read(_CHUNK_SIZE)
+            if not chunk:
+                return
+            yield chunk
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        self.close()
+
+    @property
+    def client_crc(self):
+        """CRC64 of what was read, as the Go core computed it (None when it did not)."""
+        return self._stream_crc()
+
+
+class PutObjectResult(RequestResult):
+    def __init__(self, resp):
+        super(PutObjectResult, self).__init__(resp)
+        #: ETag without quotes
+        self.etag = _get_etag(self.headers)
+        #: CRC64 of the object on OSS (int), or None
+        self.crc = _hget(resp.headers, "x-oss-hash-crc64ecma", int)
+
+
+class AppendObjectResult(RequestResult):
+    def __init__(self, resp):
+        super(AppendObjectResult, self).__init__(resp)
+        self.etag = _get_etag(self.headers)
+        #: CRC64 of the whole object after this append
+        self.crc = _hget(resp.headers, "x-oss-hash-crc64ecma", int)
+        #: where the next append must start
+        self.next_position = _hget(resp.headers, "x-oss-next-append-position", int)
+
+
+# --- batch delete ------------------------------------------------------------------------------------
+
+class BatchDeleteObjectVersion(object):
+    def __init__(self, key=None, versionid=None):
+        self.key = key or ""
+        self.versionid = versionid or ""
+
+
+class BatchDeleteObjectVersionList(object):
+    def __init__(self, object_version_list=None):
+        self.object_version_list = object_version_list or []
+
+    def append(self, object_version):
+        self.object_version_list.append(object_version)
+
+    def len(self):
+        return len(self.object_version_list)
+
+
+class BatchDeleteObjectVersionResult(object):
+    def __init__(self, key, versionid=None, delete_marker=None, delete_marker_versionid=None):
+        self.key = key
+        self.versionid = versionid or ""
+        self.delete_marker = delete_marker or False
+        self.delete_marker_versionid = delete_marker_versionid or ""
+
+
+class BatchDeleteObjectsResult(RequestResult):
+    def __init__(self, resp):
+        super(BatchDeleteObjectsResult, self).__init__(resp)
+        #: keys deleted, in the order the server listed them
+        self.deleted_keys = []
+        #: BatchDeleteObjectVersionResult for each deleted key
+        self.delete_versions = []
+        body = _parsed(resp)
+        url_encoded = _is_url_encoded(body)
+        for d in body.get("deleted") or ():
+            key = _key(d.get("key"), url_encoded)
+            self.deleted_keys.append(key)
+            self.delete_versions.append(BatchDeleteObjectVersionResult(
+                key, _text(d, "version_id", None), _bool(d, "delete_marker", False),
+                _text(d, "delete_marker_version_id", "")))
+
+
+# --- multipart ---------------------------------------------------------------------------------------
+
+class InitMultipartUploadResult(RequestResult):
+    def __init__(self, resp):
+        super(InitMultipartUploadResult, self).__init__(resp)
+        #: the new upload id
+        self.upload_id = None
+        body = _parsed(resp)
+        if body:
+            self.upload_id = _text(body, "upload_id")
+
+
+class MultipartUploadInfo(object):
+    def __init__(self, key, upload_id, initiation_date):
+        self.key = key
+        self.upload_id = upload_id
+        #: int epoch seconds
+        self.initiation_date = initiation_date
+
+    def is_prefix(self):
+        """True for a common prefix (a "directory"), False for an upload."""
+        return self.upload_id is None
+
+
+class ListMultipartUploadsResult(RequestResult):
+    def __init__(self, resp):
+        super(ListMultipartUploadsResult, self).__init__(resp)
+        self.is_truncated = False
+        self.next_key_marker = ""
+        self.next_upload_id_marker = ""
+        #: MultipartUploadInfo list
+        self.upload_list = []
+        #: common prefixes (str list)
+        self.prefix_list = []
+        body = _parsed(resp)
+        if not body:
+            return
+        url_encoded = _is_url_encoded(body)
+        self.is_truncated = _bool(body, "is_truncated")
+        self.next_key_marker = _key(body.get("next_key_marker"), url_encoded)
+        self.next_upload_id_marker = _text(body, "next_upload_id_marker")
+        for u in body.get("uploads") or ():
+            self.upload_list.append(MultipartUploadInfo(
+                _key(u.get("key"), url_encoded), _text(u, "upload_id"),
+                iso8601_to_unixtime(_text(u, "initiated"))))
+        for p in body.get("common_prefixes") or ():
+            self.prefix_list.append(_key(p, url_encoded))
+
+
+class ListPartsResult(RequestResult):
+    def __init__(self, resp):
+        super(ListPartsResult, self).__init__(resp)
+        self.is_truncated = False
+        #: str, as in the document
+        self.next_marker = ""
+        #: PartInfo list
+        self.parts = []
+        body = _parsed(resp)
+        if not body:
+            return
+        self.is_truncated = _bool(body, "is_truncated")
+        self.next_marker = _text(body, "next_part_number_marker")
+        for p in body.get("parts") or ():
+            self.parts.append(PartInfo(
+                _int(p, "part_number"), _unquote_etag(p.get("etag")), size=_int(p, "size"),
+                last_modified=iso8601_to_unixtime(_text(p, "last_modified"))))
+
+
+# --- listing objects ---------------------------------------------------------------------------------
+
+class SimplifiedObjectInfo(object):
+    def __init__(self, key, last_modified, etag, type, size, storage_class, owner=None, restore_info=None):
+        #: object key, or the common prefix
+        self.key = key
+        #: int epoch seconds (None for a common prefix)
+        self.last_modified = last_modified
+        #: ETag without quotes
+        self.etag = etag
+        self.type = type
+        self.size = size
+        self.storage_class = storage_class
+        #: Owner, when the listing asked for it
+        self.owner = owner
+        self.restore_info = restore_info
+
+    def is_prefix(self):
+        """True for a common prefix (a "directory"), False for an object."""
+        return self.last_modified is None
+
+
+class ListObjectsResult(RequestResult):
+    def __init__(self, resp):
+        super(ListObjectsResult, self).__init__(resp)
+        self.is_truncated = False
+        #: marker for the next list_objects call
+        self.next_marker = ""
+        #: SimplifiedObjectInfo list
+        self.object_list = []
+        #: common prefixes (str list)
+        self.prefix_list = []
+        body = _parsed(resp)
+        if not body:
+            return
+        url_encoded = _is_url_encoded(body)
+        self.is_truncated = _bool(body, "is_truncated")
+        if self.is_truncated:
+            self.next_marker = _key(body.get("next_marker"), url_encoded)
+        for c in body.get("contents") or ():
+            self.object_list.append(_object_info(c, url_encoded))
+        for p in body.get("common_prefixes") or ():
+            self.prefix_list.append(_key(p, url_encoded))
+
+
+class ListObjectsV2Result(RequestResult):
+    def __init__(self, resp):
+        super(ListObjectsV2Result, self).__init__(resp)
+        self.is_truncated = False
+        #: token for the next list_objects_v2 call
+        self.next_continuation_token = ""
+        self.object_list = []
+        self.prefix_list = []
+        body = _parsed(resp)
+        if not body:
+            return
+        url_encoded = _is_url_encoded(body)
+        self.is_truncated = _bool(body, "is_truncated")
+        if self.is_truncated:
+            self.next_continuation_token = _key(body.get("next_continuation_token"), url_encoded)
+        for c in body.get("contents") or ():
+            self.object_list.append(_object_info(c, url_encoded))
+        for p in body.get("common_prefixes") or ():
+            self.prefix_list.append(_key(p, url_encoded))
+
+
+OBJECT_ACL_DEFAULT = "default"
+OBJECT_ACL_PRIVATE = "private"
+OBJECT_ACL_PUBLIC_READ = "public-read"
+OBJECT_ACL_PUBLIC_READ_WRITE = "public-read-write"
+
+
+class GetObjectAclResult(RequestResult):
+    def __init__(self, resp):
+        super(GetObjectAclResult, self).__init__(resp)
+        self.acl = ""
+
+
+# --- buckets -----------------------------------------------------------------------------------------
+
+class Owner(object):
+    def __init__(self, display_name, owner_id):
+        self.display_name = display_name
+        self.id = owner_id
+
+
+class AccessControlList(object):
+    def __init__(self, grant):
+        self.grant = grant
+
+
+class SimplifiedBucketInfo(object):
+    """One bucket of a list_buckets result."""
+
+    def __init__(self, name, location, creation_date, extranet_endpoint, intranet_endpoint, storage_class,
+                 region=None, resource_group_id=None):
+        self.name = name
+        self.location = location
+        #: int epoch seconds
+        self.creation_date = creation_date
+        self.extranet_endpoint = extranet_endpoint
+        self.intranet_endpoint = intranet_endpoint
+        self.storage_class = storage_class
+        self.region = region
+        self.resource_group_id = resource_group_id
+
+
+class ListBucketsResult(RequestResult):
+    def __init__(self, resp):
+        super(ListBucketsResult, self).__init__(resp)
+        self.is_truncated = False
+        self.next_marker = ""
+        #: SimplifiedBucketInfo list
+        self.buckets = []
+        self.owner = Owner("", "")
+        body = _parsed(resp)
+        if not body:
+            return
+        self.is_truncated = _bool(body, "is_truncated")
+        if self.is_truncated:
+            self.next_marker = _text(body, "next_marker")
+        if body.get("owner") is not None:
+            owner = body["owner"]
+            self.owner = Owner(_text(owner, "display_name", None), _text(owner, "id", None))
+        for b in body.get("buckets") or ():
+            self.buckets.append(SimplifiedBucketInfo(
+                _text(b, "name"), _text(b, "location"), iso8601_to_unixtime(_text(b, "creation_date")),
+                _text(b, "extranet_endpoint"), _text(b, "intranet_endpoint"), _text(b, "storage_class"),
+                _text(b, "region", None), _text(b, "resource_group_id", None)))
+
+
+BUCKET_ACL_PRIVATE = "private"
+BUCKET_ACL_PUBLIC_READ = "public-read"
+BUCKET_ACL_PUBLIC_READ_WRITE = "public-read-write"
+
+BUCKET_STORAGE_CLASS_STANDARD = "Standard"
+BUCKET_STORAGE_CLASS_IA = "IA"
+BUCKET_STORAGE_CLASS_ARCHIVE = "Archive"
+BUCKET_STORAGE_CLASS_COLD_ARCHIVE = "ColdArchive"
+BUCKET_STORAGE_CLASS_DEEP_COLD_ARCHIVE = "DeepColdArchive"
+
+BUCKET_DATA_REDUNDANCY_TYPE_LRS = "LRS"
+BUCKET_DATA_REDUNDANCY_TYPE_ZRS = "ZRS"
+
+REDIRECT_TYPE_MIRROR = "Mirror"
+REDIRECT_TYPE_EXTERNAL = "External"
+REDIRECT_TYPE_INTERNAL = "Internal"
+REDIRECT_TYPE_ALICDN = "AliCDN"
+
+PAYER_BUCKETOWNER = "BucketOwner"
+PAYER_REQUESTER = "Requester"
+
+SERVER_SIDE_ENCRYPTION_AES256 = "AES256"
+SERVER_SIDE_ENCRYPTION_KMS = "KMS"
+SERVER_SIDE_ENCRYPTION_SM4 = "SM4"
+KMS_DATA_ENCRYPTION_SM4 = "SM4"
+
+BUCKET_VERSIONING_ENABLE = "Enabled"
+BUCKET_VERSIONING_SUSPEND = "Suspended"
+
+RESTORE_TIER_EXPEDITED = "Expedited"
+RESTORE_TIER_STANDARD = "Standard"
+RESTORE_TIER_BULK = "Bulk"
+
+
+class GetBucketAclResult(RequestResult):
+    def __init__(self, resp):
+        super(GetBucketAclResult, self).__init__(resp)
+        self.acl = ""
+
+
+class GetBucketLocationResult(RequestResult):
+    def __init__(self, resp):
+        super(GetBucketLocationResult, self).__init__(resp)
+        self.location = ""
+
+
+class BucketLogging(object):
+    def __init__(self, target_bucket, target_prefix):
+        self.target_bucket = target_bucket
+        self.target_prefix = target_prefix
+
+
+class BucketCreateConfig(object):
+    """Storage class (and data redundancy type) of a bucket to create."""
+
+    def __init__(self, storage_class, data_redundancy_type=None):
+        self.storage_class = storage_class
+        self.data_redundancy_type = data_redundancy_type
+
+
+_BUCKET_STAT_FIELDS = (
+    "live_channel_count", "last_modified_time", "standard_storage", "standard_object_count",
+    "infrequent_access_storage", "infrequent_access_real_storage", "infrequent_access_object_count",
+    "archive_storage", "archive_real_storage", "archive_object_count", "cold_archive_storage",
+    "cold_archive_real_storage", "cold_archive_object_count", "multipart_part_count", "delete_marker_count",
+    "deep_cold_archive_storage", "deep_cold_archive_real_storage", "deep_cold_archive_object_count",
+)
+
+
+class BucketStat(object):
+    def __init__(self, storage_size_in_bytes, object_count, multi_part_upload_count, live_channel_count=None,
+                 last_modified_time=None, standard_storage=None, standard_object_count=None,
+                 infrequent_access_storage=None, infrequent_access_real_storage=None,
+                 infrequent_access_object_count=None, archive_storage=None, archive_real_storage=None,
+                 archive_object_count=None, cold_archive_storage=None, cold_archive_real_storage=None,
+                 cold_archive_object_count=None, multipart_part_count=None, delete_marker_count=None,
+                 deep_cold_archive_storage=None, deep_cold_archive_real_storage=None,
+                 deep_cold_archive_object_count=None):
+        self.storage_size_in_bytes = storage_size_in_bytes
+        self.object_count = object_count
+        self.multi_part_upload_count = multi_part_upload_count
+        values = locals()
+        for name in _BUCKET_STAT_FIELDS:
+            setattr(self, name, values[name])
+
+
+class ServerSideEncryptionRule(object):
+    def __init__(self, sse_algorithm=None, kms_master_keyid=None, kms_data_encryption=None):
+        self.sse_algorithm = sse_algorithm
+        self.kms_master_keyid = kms_master_keyid
+        self.kms_data_encryption = kms_data_encryption
+
+
+class BucketInfo(object):
+    def __init__(self, name=None, owner=None, location=None, storage_class=None, intranet_endpoint=None,
+                 extranet_endpoint=None, creation_date=None, acl=None, data_redundancy_type=None, comment=None,
+                 bucket_encryption_rule=None, versioning_status=None, access_monitor=None,
+                 transfer_acceleration=None, cross_region_replication=None, resource_group_id=None):
+        self.name = name
+        self.owner = owner
+        self.location = location
+        self.storage_class = storage_class
+        self.intranet_endpoint = intranet_endpoint
+        self.extranet_endpoint = extranet_endpoint
+        self.creation_date = creation_date
+        self.acl = acl
+        self.data_redundancy_type = data_redundancy_type
+        self.comment = comment
+        self.bucket_encryption_rule = bucket_encryption_rule
+        self.versioning_status = versioning_status
+        self.access_monitor = access_monitor
+        self.transfer_acceleration = transfer_acceleration
+        self.cross_region_replication = cross_region_replication
+        self.resource_group_id = resource_group_id
+
+
+def _encryption_rule(d):
+    rule = ServerSideEncryptionRule()
+    rule.sse_algorithm = _text(d, "sse_algorithm")
+    if rule.sse_algorithm == "None":
+        rule.kms_master_keyid = None
+        rule.sse_algorithm = None
+        return rule
+    rule.kms_master_keyid = d.get("kms_master_key_id") or None
+    rule.kms_data_encryption = d.get("kms_data_encryption") or None
+    return rule
+
+
+class GetBucketStatResult(RequestResult, BucketStat):
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        BucketStat.__init__(self, 0, 0, 0)
+
+
+class GetBucketInfoResult(RequestResult, BucketInfo):
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        BucketInfo.__init__(self)
+        body = _parsed(resp)
+        b = body.get("bucket")
+        if b is None:
+            return
+        self.name = _text(b, "name")
+        self.creation_date = _text(b, "creation_date")
+        self.storage_class = _text(b, "storage_class")
+        self.extranet_endpoint = _text(b, "extranet_endpoint")
+        self.intranet_endpoint = _text(b, "intranet_endpoint")
+        self.location = _text(b, "location")
+        owner = b.get("owner") or {}
+        self.owner = Owner(_text(owner, "display_name"), _text(owner, "id"))
+        self.acl = AccessControlList(_text(b.get("access_control_list") or {}, "grant"))
+        self.comment = _text(b, "comment", None)
+        self.versioning_status = _text(b, "versioning", None)
+        self.data_redundancy_type = _text(b, "data_redundancy_type", None)
+        self.access_monitor = _text(b, "access_monitor", None)
+        self.transfer_acceleration = _text(b, "transfer_acceleration", None)
+        self.cross_region_replication = _text(b, "cross_region_replication", None)
+        self.resource_group_id = _text(b, "resource_group_id", None)
+        sse = b.get("server_side_encryption_rule")
+        self.bucket_encryption_rule = None if sse is None else _encryption_rule(sse)
+
+
+class BucketReferer(object):
+    def __init__(self, allow_empty_referer, referers, allow_truncate_query_string=None, black_referers=None):
+        self.allow_empty_referer = allow_empty_referer
+        self.referers = referers
+        self.allow_truncate_query_string = allow_truncate_query_string
+        self.black_referers = black_referers
+
+
+# --- bucket configurations users build ---------------------------------------------------------------
+
+class LifecycleExpiration(object):
+    def __init__(self, days=None, date=None, created_before_date=None, expired_detete_marker=None):
+        if sum(v is not None for v in (days, date, created_before_date, expired_detete_marker)) > 1:
+            raise ClientError("More than one field(days, date and created_before_date, expired_detete_marker) "
+                              "has been specified")
+        self.days = days
+        self.date = date
+        self.created_before_date = created_before_date
+        self.expired_detete_marker = expired_detete_marker
+
+
+class AbortMultipartUpload(object):
+    def __init__(self, days=None, created_before_date=None):
+        if days is not None and created_before_date is not None:
+            raise ClientError("days and created_before_date should not be both specified")
+        self.days = days
+        self.created_before_date = created_before_date
+
+
+class StorageTransition(object):
+    def __init__(self, days=None, created_before_date=None, storage_class=None, is_access_time=None,
+                 return_to_std_when_visit=None, allow_small_file=None):
+        if days is not None and created_before_date is not None:
+            raise ClientError("days and created_before_date should not be both specified")
+        self.days = days
+        self.created_before_date = created_before_date
+        self.storage_class = storage_class
+        self.is_access_time = is_access_time
+        self.return_to_std_when_visit = return_to_std_when_visit
+        self.allow_small_file = allow_small_file
+
+
+class NoncurrentVersionExpiration(object):
+    def __init__(self, noncurrent_days):
+        self.noncurrent_days = noncurrent_days
+
+
+class NoncurrentVersionStorageTransition(object):
+    def __init__(self, noncurrent_days, storage_class, is_access_time=None, return_to_std_when_visit=None,
+                 allow_small_file=None):
+        self.noncurrent_days = noncurrent_days
+        self.storage_class = storage_class
+        self.is_access_time = is_access_time
+        self.return_to_std_when_visit = return_to_std_when_visit
+        self.allow_small_file = allow_small_file
+
+
+class LifecycleRule(object):
+    ENABLED = "Enabled"
+    DISABLED = "Disabled"
+
+    def __init__(self, id, prefix, status=ENABLED, expiration=None, abort_multipart_upload=None,
+                 storage_transitions=None, tagging=None, noncurrent_version_expiration=None,
+                 noncurrent_version_sotrage_transitions=None, atime_base=None, filter=None):
+        self.id = id
+        self.prefix = prefix
+        self.status = status
+        self.expiration = expiration
+        self.abort_multipart_upload = abort_multipart_upload
+        self.storage_transitions = storage_transitions
+        self.tagging = tagging
+        self.noncurrent_version_expiration = noncurrent_version_expiration
+        self.noncurrent_version_sotrage_transitions = noncurrent_version_sotrage_transitions
+        self.atime_base = atime_base
+        self.filter = filter
+
+
+class BucketLifecycle(object):
+    def __init__(self, rules=None):
+        self.rules = rules or []
+
+
+class CorsRule(object):
+    def __init__(self, allowed_origins=None, allowed_methods=None, allowed_headers=None, expose_headers=None,
+                 max_age_seconds=None):
+        self.allowed_origins = allowed_origins or []
+        self.allowed_methods = allowed_methods or []
+        self.allowed_headers = allowed_headers or []
+        self.expose_headers = expose_headers or []
+        self.max_age_seconds = max_age_seconds
+
+
+class BucketCors(object):
+    def __init__(self, rules=None, response_vary=None):
+        self.rules = rules or []
+        self.response_vary = response_vary
+
+
+class TaggingRule(object):
+    def __init__(self):
+        self.tagging_rule = dict()
+
+    def add(self, key, value):
+        if key is None or key == "":
+            raise ClientError("Tagging key should not be empty")
+        if len(key) > _MAX_OBJECT_TAGGING_KEY_LENGTH:
+            raise ClientError("Tagging key is too long")
+        if len(value) > _MAX_OBJECT_TAGGING_VALUE_LENGTH:
+            raise ClientError("Tagging value is too long")
+        self.tagging_rule[key] = value
+
+    def delete(self, key):
+        del self.tagging_rule[key]
+
+    def len(self):
+        return len(self.tagging_rule)
+
+    def to_query_string(self):
+        return "&".join(urlquote(k) + "=" + urlquote(v) for k, v in self.tagging_rule.items())
+
+
+class Tagging(object):
+    def __init__(self, tagging_rules=None):
+        self.tag_set = tagging_rules or TaggingRule()
+
+    def __str__(self):
+        return "".join(k + "#" + v + " " for k, v in self.tag_set.tagging_rule.items())
+
+
+class BucketVersioningConfig(object):
+    def __init__(self, status=None):
+        self.status = status
+
+
+class ResotreJobParameters(object):  # oss2's misspelt name, kept for compatibility
+    def __init__(self, tier):
+        self.tier = tier
+
+
+class RestoreJobParameters(object):
+    def __init__(self, tier):
+        self.tier = tier
+
+
+class RestoreConfiguration(object):
+    def __init__(self, days, job_parameters=None):
+        self.days = days
+        self.job_parameters = job_parameters
+
+
+class DeleteMarkerInfo(object):
+    def __init__(self):
+        self.key = ""
+        self.versionid = ""
+        self.is_latest = False
+        self.last_modified = ""
+        self.owner = Owner("", "")
+
+
+class ObjectVersionInfo(object):
+    def __init__(self):
+        self.key = ""
+        self.versionid = ""
+        self.is_latest = False
+        self.last_modified = ""
+        self.owner = Owner("", "")
+        self.type = ""
+        self.storage_class = ""
+        self.size = ""
+        self.etag = ""
+        self.restore_info = ""
+
+
+__all__ = [name for name in dir() if not name.startswith("_") and name not in (
+    "json", "logging", "logger", "utils", "to_string", "urlquote", "urlunquote", "CaseInsensitiveDict",
+    "http_to_unixtime", "iso8601_to_unixtime")]

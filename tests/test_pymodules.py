@@ -1,0 +1,532 @@
+"""pyjindo's pure-Python modules against oss2 itself: no network, no Go library."""
+import datetime
+import os
+
+import pytest
+
+oss2 = pytest.importorskip("oss2")
+from oss2 import exceptions as o_exc, models as o_models, utils as o_utils, xml_utils as o_xml  # noqa: E402
+from requests.structures import CaseInsensitiveDict as ReqCID  # noqa: E402
+
+from pyjindo import compat, defaults, exceptions, iterators, models, utils  # noqa: E402
+from pyjindo._response import Response  # noqa: E402
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+class FakeOssResp(object):
+    """Enough of oss2.http.Response for oss2's models and make_exception."""
+
+    def __init__(self, status, headers, body=b""):
+        self.status = status
+        self.headers = ReqCID(headers)
+        self.request_id = self.headers.get("x-oss-request-id", "")
+        self._body = body
+
+    def read(self, amt=None):
+        body, self._body = self._body, b""
+        return body
+
+
+def go_resp(status=200, headers=(), body=None, request_id="rid-1"):
+    pairs = [[k, v] for k, v in headers]
+    if request_id:
+        pairs.append(["x-oss-request-id", request_id])
+    return Response.from_result({"status": status, "request_id": request_id, "headers": pairs, "body": body})
+
+
+def plain(value):
+    """Public fields of a result, recursively, for comparing oss2's objects with pyjindo's."""
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if hasattr(value, "__dict__") and not isinstance(value, type):
+        return {"__class__": type(value).__name__,
+                **{k: plain(v) for k, v in vars(value).items()
+                   if not k.startswith("_") and k not in ("resp", "headers", "duration", "stream")}}
+    return value
+
+
+# --- exceptions ------------------------------------------------------------------------------------
+
+ERROR_CASES = [
+    (404, "NoSuchKey"), (404, "NoSuchBucket"), (404, "NoSuchUpload"), (404, ""), (404, "SomethingElse"),
+    (403, "AccessDenied"), (403, "SignatureDoesNotMatch"), (400, "InvalidArgument"), (400, "MalformedXML"),
+    (400, "InvalidObjectName"), (400, "InvalidDigest"), (400, "ObjectAlreadyExists"), (409, "BucketNotEmpty"),
+    (409, "ObjectNotAppendable"), (409, ""), (409, "BucketAlreadyExists"), (412, "PreconditionFailed"),
+    (304, ""), (500, "InternalError"), (503, "ServiceUnavailable"), (400, "NotImplemented"),
+    (404, "NoSuchCORSConfiguration"), (400, "InvalidRequest"), (404, "NoSuchWORMConfiguration"),
+]
+
+
+def _error_xml(code, message="msg here", extra=""):
+    if not code:
+        return b""
+    return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>%s</Code><Message>%s</Message>"
+            "<RequestId>rid-1</RequestId><HostId>b.oss.example.com</HostId><EC>0026-00000001</EC>%s</Error>"
+            % (code, message, extra)).encode()
+
+
+def _compare_exc(mine, theirs):
+    assert type(mine).__name__ == type(theirs).__name__
+    assert isinstance(mine, getattr(exceptions, type(theirs).__name__))
+    for field in ("status", "request_id", "code", "message", "details", "ec", "body"):
+        assert getattr(mine, field) == getattr(theirs, field), field
+    assert str(mine) == str(theirs)
+    assert dict(mine.headers.items()) == dict(theirs.headers.items())
+    assert [c.__name__ for c in type(mine).__mro__[:-3]] == [c.__name__ for c in type(theirs).__mro__[:-3]]
+
+
+@pytest.mark.parametrize("status,code", ERROR_CASES)
+def test_server_error_mapping(status, code):
+    body = _error_xml(code)
+    headers = [("x-oss-request-id", "rid-1"), ("Content-Type", "application/xml")]
+    theirs = o_exc.make_exception(FakeOssResp(status, headers, body))
+    details = o_exc._parse_error_body(body) if body else {}
+    mine = exceptions.from_error_dict({
+        "kind": "server", "status": status, "code": code, "message": details.get("Message", ""),
+        "request_id": "rid-1", "host_id": details.get("HostId", ""), "ec": details.get("EC", ""),
+        "headers": [list(h) for h in headers], "details": details, "body": body.decode()})
+    _compare_exc(mine, theirs)
+
+
+def test_server_error_without_details_dict_parses_body():
+    body = _error_xml("NoSuchKey")
+    theirs = o_exc.make_exception(FakeOssResp(404, [("x-oss-request-id", "rid-1")], body))
+    mine = exceptions.from_error_dict({"kind": "server", "status": 404, "request_id": "rid-1",
+                                       "headers": [["x-oss-request-id", "rid-1"]], "body": body.decode()})
+    _compare_exc(mine, theirs)
+
+
+def test_invalid_argument_and_position_fields():
+    body = _error_xml("InvalidArgument", extra="<ArgumentName>x-oss-foo</ArgumentName><ArgumentValue>1</ArgumentValue>")
+    theirs = o_exc.make_exception(FakeOssResp(400, [("x-oss-request-id", "r")], body))
+    mine = exceptions.from_error_dict({"kind": "server", "status": 400, "headers": [["x-oss-request-id", "r"]],
+                                       "details": o_exc._parse_error_body(body), "body": body.decode()})
+    assert (mine.name, mine.value) == (theirs.name, theirs.value) == ("x-oss-foo", "1")
+
+    body = _error_xml("PositionNotEqualToLength")
+    hdrs = [("x-oss-request-id", "r"), ("x-oss-next-append-position", "12")]
+    theirs = o_exc.make_exception(FakeOssResp(409, hdrs, body))
+    mine = exceptions.from_error_dict({"kind": "server", "status": 409, "headers": [list(h) for h in hdrs],
+                                       "details": o_exc._parse_error_body(body), "body": body.decode()})
+    _compare_exc(mine, theirs)
+    assert mine.next_position == theirs.next_position == 12
+
+
+def test_client_side_errors():
+    _compare_exc(exceptions.from_error_dict({"kind": "client", "message": "bad thing"}), o_exc.ClientError("bad thing"))
+    mine = exceptions.from_error_dict({"kind": "request", "message": "connection refused"})
+    theirs = o_exc.RequestError(Exception("connection refused"))
+    _compare_exc(mine, theirs)
+    assert str(mine.exception) == "connection refused"
+    mine = exceptions.from_error_dict({"kind": "inconsistent", "message": "crc differs", "request_id": "r9"})
+    _compare_exc(mine, o_exc.InconsistentError("crc differs", "r9"))
+    assert repr(exceptions.ClientError("x")) == repr(o_exc.ClientError("x"))
+
+
+def test_exception_classes_match():
+    def names(mod):
+        return {n: [b.__name__ for b in c.__mro__] for n, c in vars(mod).items()
+                if isinstance(c, type) and issubclass(c, Exception) and c.__module__ == mod.__name__ and c.__name__ == n}
+    theirs, mine = names(o_exc), names(exceptions)
+    for name, mro in theirs.items():
+        assert mine.get(name) == mro, name
+        assert getattr(getattr(exceptions, name), "status", None) == getattr(getattr(o_exc, name), "status", None)
+        assert getattr(getattr(exceptions, name), "code", None) == getattr(getattr(o_exc, name), "code", None)
+    assert exceptions._OSS_ERROR_TO_EXCEPTION.keys() == o_exc._OSS_ERROR_TO_EXCEPTION.keys()
+
+
+# --- models ----------------------------------------------------------------------------------------
+
+HEADERS = [("Content-Type", "text/plain"), ("Content-Length", "11"), ("ETag", '"ABCDEF0123"'),
+           ("Last-Modified", "Sat, 05 Dec 2015 11:10:29 GMT"), ("x-oss-object-type", "Appendable"),
+           ("x-oss-hash-crc64ecma", "5981764153023615706"), ("x-oss-next-append-position", "11"),
+           ("x-oss-version-id", "v1"), ("x-oss-delete-marker", "true"), ("x-oss-request-id", "rid-1")]
+
+
+@pytest.mark.parametrize("name", ["RequestResult", "PutObjectResult", "AppendObjectResult", "HeadObjectResult",
+                                  "GetObjectMetaResult"])
+def test_header_models(name):
+    theirs = getattr(o_models, name)(FakeOssResp(200, HEADERS))
+    mine = getattr(models, name)(go_resp(200, HEADERS))
+    assert plain(mine) == plain(theirs)
+    assert mine.request_id == "rid-1" and mine.duration is None
+    if hasattr(theirs, "server_crc"):
+        assert mine.server_crc == theirs.server_crc
+
+
+def test_empty_header_models():
+    theirs = o_models.PutObjectResult(FakeOssResp(200, [("x-oss-request-id", "rid-1")]))
+    mine = models.PutObjectResult(go_resp(200, []))
+    assert plain(mine) == plain(theirs)
+    assert mine.crc is None and mine.etag is None
+
+
+LIST_OBJECTS_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult><Name>b</Name><Prefix>a%2F</Prefix><Marker></Marker><MaxKeys>2</MaxKeys>
+<Delimiter>%2F</Delimiter><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated>
+<NextMarker>a%2Fz%20z</NextMarker>
+<Contents><Key>a%2Fb%20c%E4%B8%AD</Key><LastModified>2012-02-24T08:42:32.000Z</LastModified>
+<ETag>"5B3C1A2E053D763E1B002CC607C5A0FE"</ETag><Type>Normal</Type><Size>344606</Size>
+<StorageClass>Standard</StorageClass><Owner><ID>0022</ID><DisplayName>user-x</DisplayName></Owner></Contents>
+<Contents><Key>a%2Fd</Key><LastModified>2020-12-31T23:59:59.000Z</LastModified>
+<ETag>"AA-2"</ETag><Type>Multipart</Type><Size>0</Size><StorageClass>IA</StorageClass>
+<RestoreInfo>ongoing-request="true"</RestoreInfo></Contents>
+<CommonPrefixes><Prefix>a%2Fdir%2F</Prefix></CommonPrefixes><CommonPrefixes><Prefix>a%2Fe%2F</Prefix></CommonPrefixes>
+</ListBucketResult>"""
+
+LIST_OBJECTS_DICT = {
+    "name": "b", "prefix": "a%2F", "marker": "", "max_keys": 2, "delimiter": "%2F", "encoding_type": "url",
+    "is_truncated": True, "next_marker": "a%2Fz%20z",
+    "contents": [
+        {"key": "a%2Fb%20c%E4%B8%AD", "last_modified": "2012-02-24T08:42:32.000Z",
+         "etag": '"5B3C1A2E053D763E1B002CC607C5A0FE"', "type": "Normal", "size": 344606, "storage_class": "Standard",
+         "owner": {"id": "0022", "display_name": "user-x"}},
+        {"key": "a%2Fd", "last_modified": "2020-12-31T23:59:59.000Z", "etag": '"AA-2"', "type": "Multipart",
+         "size": 0, "storage_class": "IA", "restore_info": 'ongoing-request="true"'},
+    ],
+    "common_prefixes": ["a%2Fdir%2F", "a%2Fe%2F"],
+}
+
+
+def _oss2_parsed(cls, parser, xml):
+    return parser(cls(FakeOssResp(200, [("x-oss-request-id", "rid-1")])), xml)
+
+
+def test_list_objects():
+    theirs = _oss2_parsed(o_models.ListObjectsResult, o_xml.parse_list_objects, LIST_OBJECTS_XML)
+    mine = models.ListObjectsResult(go_resp(body=LIST_OBJECTS_DICT))
+    assert plain(mine) == plain(theirs)
+    assert mine.object_list[0].key == "a/b c中" and mine.object_list[0].last_modified == 1330072952
+    assert mine.object_list[0].etag == "5B3C1A2E053D763E1B002CC607C5A0FE"
+    assert mine.next_marker == "a/z z" and mine.prefix_list == ["a/dir/", "a/e/"]
+
+
+def test_list_objects_not_url_encoded_and_not_truncated():
+    xml = LIST_OBJECTS_XML.replace(b"<EncodingType>url</EncodingType>", b"").replace(b"<IsTruncated>true", b"<IsTruncated>false")
+    d = dict(LIST_OBJECTS_DICT, is_truncated=False)
+    del d["encoding_type"]
+    theirs = _oss2_parsed(o_models.ListObjectsResult, o_xml.parse_list_objects, xml)
+    mine = models.ListObjectsResult(go_resp(body=d))
+    assert plain(mine) == plain(theirs)
+    assert mine.next_marker == "" and mine.object_list[0].key == "a%2Fb%20c%E4%B8%AD"
+
+
+def test_list_objects_v2():
+    xml = (LIST_OBJECTS_XML.replace(b"<NextMarker>a%2Fz%20z</NextMarker>",
+                                    b"<NextContinuationToken>tok%2Fen</NextContinuationToken><KeyCount>4</KeyCount>"))
+    d = dict(LIST_OBJECTS_DICT, next_continuation_token="tok%2Fen", key_count=4)
+    del d["next_marker"]
+    theirs = _oss2_parsed(o_models.ListObjectsV2Result, o_xml.parse_list_objects_v2, xml)
+    mine = models.ListObjectsV2Result(go_resp(body=d))
+    assert plain(mine) == plain(theirs)
+    assert mine.next_continuation_token == "tok/en"
+
+
+def test_multipart_models():
+    xml = b"<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>UP1</UploadId></InitiateMultipartUploadResult>"
+    theirs = _oss2_parsed(o_models.InitMultipartUploadResult, o_xml.parse_init_multipart_upload, xml)
+    mine = models.InitMultipartUploadResult(go_resp(body={"bucket": "b", "key": "k", "upload_id": "UP1"}))
+    assert plain(mine) == plain(theirs) and mine.upload_id == "UP1"
+
+    xml = b"""<ListPartsResult><Bucket>b</Bucket><Key>k</Key><UploadId>UP1</UploadId>
+<PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>2</NextPartNumberMarker><MaxParts>2</MaxParts>
+<IsTruncated>true</IsTruncated>
+<Part><PartNumber>1</PartNumber><LastModified>2012-02-23T07:01:34.000Z</LastModified><ETag>"E1"</ETag><Size>6291456</Size></Part>
+<Part><PartNumber>2</PartNumber><LastModified>2012-02-23T07:01:12.000Z</LastModified><ETag>"E2"</ETag><Size>5</Size></Part>
+</ListPartsResult>"""
+    d = {"bucket": "b", "key": "k", "upload_id": "UP1", "part_number_marker": "0", "next_part_number_marker": "2",
+         "max_parts": 2, "is_truncated": True,
+         "parts": [{"part_number": 1, "last_modified": "2012-02-23T07:01:34.000Z", "etag": '"E1"', "size": 6291456},
+                   {"part_number": 2, "last_modified": "2012-02-23T07:01:12.000Z", "etag": '"E2"', "size": 5}]}
+    theirs = _oss2_parsed(o_models.ListPartsResult, o_xml.parse_list_parts, xml)
+    mine = models.ListPartsResult(go_resp(body=d))
+    assert plain(mine) == plain(theirs) and mine.next_marker == "2"
+
+    xml = b"""<ListMultipartUploadsResult><Bucket>b</Bucket><EncodingType>url</EncodingType>
+<KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><NextKeyMarker>x%20y</NextKeyMarker>
+<NextUploadIdMarker>U2</NextUploadIdMarker><Delimiter>%2F</Delimiter><Prefix></Prefix><MaxUploads>2</MaxUploads>
+<IsTruncated>false</IsTruncated>
+<Upload><Key>x%20y</Key><UploadId>U1</UploadId><Initiated>2012-02-23T04:18:23.000Z</Initiated></Upload>
+<Upload><Key>x%20y</Key><UploadId>U2</UploadId><Initiated>2012-02-23T04:18:24.000Z</Initiated></Upload>
+<CommonPrefixes><Prefix>d%2F</Prefix></CommonPrefixes></ListMultipartUploadsResult>"""
+    d = {"bucket": "b", "encoding_type": "url", "key_marker": "", "upload_id_marker": "", "next_key_marker": "x%20y",
+         "next_upload_id_marker": "U2", "delimiter": "%2F", "prefix": "", "max_uploads": 2, "is_truncated": False,
+         "uploads": [{"key": "x%20y", "upload_id": "U1", "initiated": "2012-02-23T04:18:23.000Z"},
+                     {"key": "x%20y", "upload_id": "U2", "initiated": "2012-02-23T04:18:24.000Z"}],
+         "common_prefixes": ["d%2F"]}
+    theirs = _oss2_parsed(o_models.ListMultipartUploadsResult, o_xml.parse_list_multipart_uploads, xml)
+    mine = models.ListMultipartUploadsResult(go_resp(body=d))
+    assert plain(mine) == plain(theirs) and mine.upload_list[0].key == "x y"
+
+
+def test_batch_delete():
+    xml = b"""<DeleteResult><EncodingType>url</EncodingType>
+<Deleted><Key>a%20b</Key></Deleted>
+<Deleted><Key>c</Key><VersionId>v1</VersionId><DeleteMarker>true</DeleteMarker><DeleteMarkerVersionId>m1</DeleteMarkerVersionId></Deleted>
+</DeleteResult>"""
+    d = {"encoding_type": "url", "deleted": [
+        {"key": "a%20b"},
+        {"key": "c", "version_id": "v1", "delete_marker": True, "delete_marker_version_id": "m1"}]}
+    theirs = _oss2_parsed(o_models.BatchDeleteObjectsResult, o_xml.parse_batch_delete_objects, xml)
+    mine = models.BatchDeleteObjectsResult(go_resp(body=d))
+    assert plain(mine) == plain(theirs) and mine.deleted_keys == ["a b", "c"]
+    assert plain(models.BatchDeleteObjectsResult(go_resp(body=None))) == \
+        plain(_oss2_parsed(o_models.BatchDeleteObjectsResult, o_xml.parse_batch_delete_objects, b""))
+
+
+def test_bucket_models():
+    xml = b"""<BucketInfo><Bucket><CreationDate>2013-07-31T10:56:21.000Z</CreationDate>
+<ExtranetEndpoint>oss-cn-hangzhou.aliyuncs.com</ExtranetEndpoint><IntranetEndpoint>oss-cn-hangzhou-internal.aliyuncs.com</IntranetEndpoint>
+<Location>oss-cn-hangzhou</Location><Name>b</Name><StorageClass>Standard</StorageClass>
+<Owner><DisplayName>u</DisplayName><ID>27183473914</ID></Owner><AccessControlList><Grant>private</Grant></AccessControlList>
+<Comment></Comment><Versioning>Enabled</Versioning>
+<ServerSideEncryptionRule><SSEAlgorithm>KMS</SSEAlgorithm><KMSMasterKeyID>kk</KMSMasterKeyID></ServerSideEncryptionRule>
+</Bucket></BucketInfo>"""
+    d = {"bucket": {"creation_date": "2013-07-31T10:56:21.000Z", "extranet_endpoint": "oss-cn-hangzhou.aliyuncs.com",
+                    "intranet_endpoint": "oss-cn-hangzhou-internal.aliyuncs.com", "location": "oss-cn-hangzhou",
+                    "name": "b", "storage_class": "Standard", "owner": {"display_name": "u", "id": "27183473914"},
+                    "access_control_list": {"grant": "private"}, "comment": "", "versioning": "Enabled",
+                    "server_side_encryption_rule": {"sse_algorithm": "KMS", "kms_master_key_id": "kk"}}}
+    theirs = _oss2_parsed(o_models.GetBucketInfoResult, o_xml.parse_get_bucket_info, xml)
+    mine = models.GetBucketInfoResult(go_resp(body=d))
+    assert plain(mine) == plain(theirs)
+
+    xml = b"""<ListAllMyBucketsResult><Prefix></Prefix><Marker></Marker><MaxKeys>2</MaxKeys><IsTruncated>true</IsTruncated>
+<NextMarker>b2</NextMarker><Owner><ID>51264</ID><DisplayName>51264</DisplayName></Owner><Buckets>
+<Bucket><CreationDate>2014-02-17T18:12:43.000Z</CreationDate><ExtranetEndpoint>e</ExtranetEndpoint>
+<IntranetEndpoint>i</IntranetEndpoint><Location>oss-cn-shanghai</Location><Name>b1</Name><Region>cn-shanghai</Region>
+<StorageClass>Standard</StorageClass></Bucket>
+<Bucket><CreationDate>2014-02-18T18:12:43.000Z</CreationDate><ExtranetEndpoint>e</ExtranetEndpoint>
+<IntranetEndpoint>i</IntranetEndpoint><Location>l</Location><Name>b2</Name><StorageClass>IA</StorageClass></Bucket>
+</Buckets></ListAllMyBucketsResult>"""
+    d = {"prefix": "", "marker": "", "max_keys": 2, "is_truncated": True, "next_marker": "b2",
+         "owner": {"id": "51264", "display_name": "51264"},
+         "buckets": [{"creation_date": "2014-02-17T18:12:43.000Z", "extranet_endpoint": "e", "intranet_endpoint": "i",
+                      "location": "oss-cn-shanghai", "name": "b1", "region": "cn-shanghai", "storage_class": "Standard"},
+                     {"creation_date": "2014-02-18T18:12:43.000Z", "extranet_endpoint": "e", "intranet_endpoint": "i",
+                      "location": "l", "name": "b2", "storage_class": "IA"}]}
+    theirs = _oss2_parsed(o_models.ListBucketsResult, o_xml.parse_list_buckets, xml)
+    mine = models.ListBucketsResult(go_resp(body=d))
+    assert plain(mine) == plain(theirs) and mine.buckets[0].creation_date == 1392660763
+
+
+# --- GetObjectResult -------------------------------------------------------------------------------
+
+class FakeStream(object):
+    def __init__(self, data, crc_override=None):
+        self.data, self.pos, self.closed = data, 0, False
+        self._crc_override = crc_override
+        self.crc = None
+
+    def read(self, amt=None):
+        end = len(self.data) if amt is None else min(len(self.data), self.pos + amt)
+        chunk = self.data[self.pos:end]
+        self.pos = end
+        if self.pos >= len(self.data):
+            self.crc = self._crc_override if self._crc_override is not None else utils.crc64(self.data)
+        return chunk
+
+    def close(self):
+        self.closed = True
+
+
+def _get_headers(data, extra=()):
+    return [("Content-Length", str(len(data))), ("ETag", '"E"'), ("Last-Modified", "Sat, 05 Dec 2015 11:10:29 GMT"),
+            ("x-oss-object-type", "Normal"), ("Content-Type", "application/octet-stream"),
+            ("x-oss-hash-crc64ecma", str(utils.crc64(data)))] + list(extra)
+
+
+def test_get_object_result_reads_and_checks_crc():
+    data = os.urandom(200000)
+    calls = []
+    r = models.GetObjectResult(go_resp(200, _get_headers(data)), FakeStream(data),
+                               lambda c, t: calls.append((c, t)), True)
+    theirs = o_models.HeadObjectResult(FakeOssResp(200, _get_headers(data) + [("x-oss-request-id", "rid-1")]))
+    assert {k: v for k, v in plain(r).items() if k != "__class__" and k != "content_range"} == \
+        {k: v for k, v in plain(theirs).items() if k != "__class__"}
+    assert r.content_range is None
+    with r:
+        got = b"".join(r)
+    assert got == data and r.stream.closed
+    assert r.client_crc == r.server_crc == utils.crc64(data)
+    assert calls[-1] == (len(data), len(data)) and all(t == len(data) for _, t in calls)
+
+    r = models.GetObjectResult(go_resp(200, _get_headers(data)), FakeStream(data, crc_override=1), None, True)
+    with pytest.raises(exceptions.InconsistentError):
+        r.read()
+    r = models.GetObjectResult(go_resp(200, _get_headers(data)), FakeStream(data, crc_override=1), None, False)
+    assert r.read(10) + r.read() == data
+
+
+def test_get_object_range_skips_crc():
+    data = b"0123456789"
+    hdrs = _get_headers(data[2:5], [("Content-Range", "bytes 2-4/10")])
+    r = models.GetObjectResult(go_resp(206, hdrs), FakeStream(data[2:5], crc_override=1), None, True)
+    assert r.read() == b"234" and r.content_range == "bytes 2-4/10"
+    assert models.GetObjectResult._parse_range_str(r.content_range) == (2, 4)
+
+
+# --- utils, compat, defaults -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["a.txt", "b.JPG", "c.js", "d.docx", "noext", "x.tar.gz", "y.apk", "z.mp4", "a/b.html"])
+def test_content_type(name):
+    assert utils.content_type_by_name(name) == o_utils.content_type_by_name(name)
+    assert dict(utils.set_content_type(utils.CaseInsensitiveDict(), name)) == \
+        dict(o_utils.set_content_type(ReqCID(), name))
+    assert utils.set_content_type({"Content-Type": "x/y"}, name) == {"Content-Type": "x/y"}
+
+
+@pytest.mark.parametrize("name", ["abc", "ab", "a" * 63, "a" * 64, "-abc", "abc-", "a-b-c", "ABC", "a_b", "1bc", "a.b"])
+def test_bucket_names(name):
+    assert utils.is_valid_bucket_name(name) == o_utils.is_valid_bucket_name(name)
+
+
+@pytest.mark.parametrize("ep", ["oss-cn-hangzhou.aliyuncs.com", "http://127.0.0.1:9000", "https://a.b", "a b",
+                                "http://x/y", "localhost:80", "ftp://x", None, "", "x:yy"])
+def test_endpoints(ep):
+    assert utils.is_valid_endpoint(ep) == o_utils.is_valid_endpoint(ep)
+
+
+@pytest.mark.parametrize("netloc", ["localhost", "127.0.0.1:80", "[::1]:80", "example.com", "1.2.3"])
+def test_is_ip_or_localhost(netloc):
+    assert utils.is_ip_or_localhost(netloc) == o_utils.is_ip_or_localhost(netloc)
+
+
+def test_times():
+    for s in ["Sat, 05 Dec 2015 11:10:29 GMT", "Thu, 01 Jan 1970 00:00:00 GMT", "Mon, 29 Feb 2016 23:59:59 GMT"]:
+        assert utils.http_to_unixtime(s) == o_utils.http_to_unixtime(s)
+    for s in ["2012-02-24T06:07:48.000Z", "1999-12-31T23:59:59.000Z"]:
+        assert utils.iso8601_to_unixtime(s) == o_utils.iso8601_to_unixtime(s)
+        assert utils.iso8601_to_date(s) == o_utils.iso8601_to_date(s)
+    for bad in ["2012-02-24T06:07:48Z", "nonsense"]:
+        with pytest.raises(ValueError):
+            utils.iso8601_to_unixtime(bad)
+        with pytest.raises(ValueError):
+            utils.http_to_unixtime(bad)
+    for t in [0, 1449313829, 1700000000.5]:
+        assert utils.http_date(t) == o_utils.http_date(t)
+    d = datetime.date(2020, 1, 2)
+    assert utils.date_to_iso8601(d) == o_utils.date_to_iso8601(d)
+    assert utils.to_unixtime("2015-12-05", "%Y-%m-%d") == o_utils.to_unixtime("2015-12-05", "%Y-%m-%d")
+
+
+def test_misc_helpers():
+    for data in [b"", b"abc", "中文", os.urandom(100)]:
+        assert utils.content_md5(data) == o_utils.content_md5(data)
+        assert utils.md5_string(data) == o_utils.md5_string(data)
+        assert utils.b64encode_as_string(data) == o_utils.b64encode_as_string(data)
+    assert utils.b64decode_from_string("YWJj") == b"abc"
+    with pytest.raises(exceptions.OpenApiFormatError):
+        utils.b64decode_from_string("a")
+    for s in ["a b/c", "中文?&=", b"x y"]:
+        assert utils.urlquote(s) == compat.urlquote(s)
+        assert utils.urlquote(s, "") == compat.urlquote(s, "")
+    assert utils.to_bytes_all("x") == b"x" and utils.to_bytes_all(bytearray(b"y")) == b"y"
+    assert utils.to_bytes_all(memoryview(b"z")) == b"z" and utils.to_bytes_all([b"a", "b"]) == b"ab"
+    assert utils.how_many(10, 3) == o_utils.how_many(10, 3) == 4
+    import io
+    f = io.BytesIO(b"0123456789")
+    f.seek(3)
+    assert utils.file_object_remaining_bytes(f) == 7 and f.tell() == 3
+    a = utils.SizedFileAdapter(f, 5)
+    assert a.len == 5 and a.read(2) == b"34" and a.read() == b"567" and a.read() == ""
+
+
+def test_case_insensitive_dict():
+    d = utils.CaseInsensitiveDict({"Content-Type": "a"})
+    r = ReqCID({"Content-Type": "a"})
+    d["x-OSS-meta"] = r["x-OSS-meta"] = "1"
+    assert d["content-type"] == "a" and "CONTENT-TYPE" in d and list(d) == list(r)
+    assert repr(d) == repr(r) and d == {"content-type": "a", "X-oss-Meta": "1"}
+    assert dict(d.copy()) == dict(d)
+    del d["CONTENT-type"]
+    assert len(d) == 1 and utils.CaseInsensitiveDict(None) == {}
+
+
+def test_crc():
+    for n in [0, 1, 7, 100, 5000]:
+        data = os.urandom(n)
+        c = o_utils.Crc64()
+        c.update(data)
+        assert utils.crc64(data) == c.crc
+        c2 = utils.Crc64()
+        c2(data)
+        assert c2.crc == c.crc
+    data = os.urandom(999)
+    assert utils.Crc32(7).crc == o_utils.Crc32(7).crc
+    c, o = utils.Crc32(), o_utils.Crc32()
+    c.update(data)
+    o.update(data)
+    assert c.crc == o.crc
+    pieces = [os.urandom(n) for n in (1, 1000, 37, 65536, 3)]
+    parts = [models.PartInfo(i + 1, "e", size=len(p), part_crc=utils.crc64(p)) for i, p in enumerate(pieces)]
+    o_parts = [o_models.PartInfo(i + 1, "e", size=len(p), part_crc=utils.crc64(p)) for i, p in enumerate(pieces)]
+    assert utils.calc_obj_crc_from_parts(parts) == utils.crc64(b"".join(pieces)) == o_utils.calc_obj_crc_from_parts(o_parts)
+    for init in (0, 12345):
+        assert utils.Crc64(init).combine(111, 222, 333) == o_utils.Crc64(init).combine(111, 222, 333)
+    parts[2].part_crc = None
+    assert utils.calc_obj_crc_from_parts(parts) is None
+    utils.check_crc("x", 1, 1, "r")
+    utils.check_crc("x", None, 1, "r")
+    with pytest.raises(exceptions.InconsistentError) as mine:
+        utils.check_crc("put object", 1, 2, "r")
+    with pytest.raises(o_exc.InconsistentError) as theirs:
+        o_utils.check_crc("put object", 1, 2, "r")
+    assert str(mine.value) == str(theirs.value)
+
+
+def test_compat_and_defaults():
+    from oss2 import compat as o_compat, defaults as o_defaults
+    for v in ["a", "中", b"\xe4\xb8\xad", 1, None]:
+        assert compat.to_bytes(v) == o_compat.to_bytes(v)
+        assert compat.to_string(v) == o_compat.to_string(v)
+        assert compat.to_unicode(v) == o_compat.to_unicode(v)
+    assert compat.is_py3 and not compat.is_py2
+    assert compat.urlunquote("a%20b") == "a b" and compat.urlparse("http://h:1/p").port == 1
+    for name, value in vars(o_defaults).items():
+        if not name.startswith("_") and isinstance(value, int):
+            assert getattr(defaults, name) == value, name
+    assert defaults.get(None, 3) == 3 and defaults.get(0, 3) == 0
+
+
+# --- iterators -------------------------------------------------------------------------------------
+
+class FakeBucket(object):
+    def __init__(self, keys, page=2, fail_first=0):
+        self.keys, self.page, self.fail_first, self.calls = sorted(keys), page, fail_first, 0
+
+    def list_objects(self, prefix="", delimiter="", marker="", max_keys=100, headers=None):
+        self.calls += 1
+        if self.fail_first:
+            self.fail_first -= 1
+            raise exceptions.from_error_dict({"kind": "server", "status": 503, "details": {"Code": "Busy"}})
+        rest = [k for k in self.keys if k > marker]
+        page = rest[:self.page]
+        body = {"is_truncated": len(rest) > self.page, "next_marker": page[-1] if page else "",
+                "contents": [{"key": k, "last_modified": "2012-02-24T06:07:48.000Z", "etag": '"e"', "type": "Normal",
+                              "size": 1, "storage_class": "Standard"} for k in page]}
+        return models.ListObjectsResult(go_resp(body=body))
+
+    def list_parts(self, key, upload_id, marker="", max_parts=1000, headers=None):
+        start = int(marker or 0)
+        parts = [{"part_number": n, "last_modified": "2012-02-24T06:07:48.000Z", "etag": '"e"', "size": 1}
+                 for n in range(start + 1, min(start + 1 + max_parts, 6))]
+        body = {"is_truncated": start + max_parts < 5, "next_part_number_marker": str(parts[-1]["part_number"]),
+                "parts": parts}
+        return models.ListPartsResult(go_resp(body=body))
+
+
+def test_iterators():
+    b = FakeBucket(["a", "b", "c", "d", "e"], fail_first=1)
+    assert [o.key for o in iterators.ObjectIterator(b, max_keys=2)] == ["a", "b", "c", "d", "e"]
+    assert b.calls == 4
+    b = FakeBucket(["a"], fail_first=5)
+    with pytest.raises(exceptions.ServerError):
+        list(iterators.ObjectIterator(b, max_retries=2))
+    assert [p.part_number for p in iterators.PartIterator(FakeBucket([]), "k", "u", max_parts=2)] == [1, 2, 3, 4, 5]
+    import inspect
+    from oss2 import iterators as o_iters
+    for name in ["ObjectIterator", "ObjectIteratorV2", "BucketIterator", "MultipartUploadIterator", "PartIterator",
+                 "ObjectUploadIterator"]:
+        assert str(inspect.signature(getattr(iterators, name))) == str(inspect.signature(getattr(o_iters, name)))
