@@ -171,12 +171,11 @@ func (rq *request) listObjectsV2() *ossError {
 	prefix, delimiter := rq.query.Get("prefix"), rq.query.Get("delimiter")
 	after := rq.query.Get("start-after")
 	res := listResult{Name: rq.bucket, Prefix: enc(prefix), MaxKeys: max, Delimiter: enc(delimiter), EncodingType: et}
-	if rq.has("start-after") {
+	if after != "" {
 		sa := enc(after)
 		res.StartAfter = &sa
 	}
-	if rq.has("continuation-token") {
-		token := rq.query.Get("continuation-token")
+	if token := rq.query.Get("continuation-token"); token != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(token)
 		if err != nil {
 			return errInvalidArgument("continuation-token", token, "The continuation token provided is incorrect.")

@@ -91,6 +91,7 @@ func (rq *request) uploadPartCopy() *ossError {
 		return rq.uploadFailed(err)
 	}
 	rq.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(p.CRC64, 10))
+	rq.w.Header().Set("ETag", quoted(p.ETag))
 	return rq.writeXML(copyPartResult{LastModified: p.LastModified.UTC().Format(listTimeFormat), ETag: quoted(p.ETag)})
 }
 
