@@ -1,5 +1,26 @@
 """pyjindo: a fast, drop-in replacement for oss2 with a Go core. `import pyjindo as oss2`."""
-from . import _binding
-from ._version import __version__
+import logging
 
-__all__ = ["__version__"]
+from . import _binding, compat, defaults, exceptions, models, utils
+from ._version import __version__
+from .api import Bucket, Service
+from .auth import (AUTH_VERSION_1, AUTH_VERSION_2, AUTH_VERSION_4, AnonymousAuth, Auth, AuthV2, AuthV4,
+                   ProviderAuth, ProviderAuthV2, ProviderAuthV4, StsAuth, make_auth)
+from .compat import to_bytes, to_string, to_unicode, urlparse, urlquote, urlunquote
+from .credentials import CredentialsProvider, EnvironmentVariableCredentialsProvider, StaticCredentialsProvider
+from .iterators import (BucketIterator, MultipartUploadIterator, ObjectIterator, ObjectIteratorV2,
+                        ObjectUploadIterator, PartIterator)
+from .models import (BUCKET_ACL_PRIVATE, BUCKET_ACL_PUBLIC_READ, BUCKET_ACL_PUBLIC_READ_WRITE,
+                     BUCKET_DATA_REDUNDANCY_TYPE_LRS, BUCKET_DATA_REDUNDANCY_TYPE_ZRS, BUCKET_STORAGE_CLASS_ARCHIVE,
+                     BUCKET_STORAGE_CLASS_COLD_ARCHIVE, BUCKET_STORAGE_CLASS_DEEP_COLD_ARCHIVE,
+                     BUCKET_STORAGE_CLASS_IA, BUCKET_STORAGE_CLASS_STANDARD, BUCKET_VERSIONING_ENABLE,
+                     BUCKET_VERSIONING_SUSPEND, KMS_DATA_ENCRYPTION_SM4, OBJECT_ACL_DEFAULT, OBJECT_ACL_PRIVATE,
+                     OBJECT_ACL_PUBLIC_READ, OBJECT_ACL_PUBLIC_READ_WRITE, SERVER_SIDE_ENCRYPTION_AES256,
+                     SERVER_SIDE_ENCRYPTION_KMS, SERVER_SIDE_ENCRYPTION_SM4)
+from .resumable import (ResumableDownloadStore, ResumableStore, determine_part_size, make_download_store,
+                        make_upload_store, resumable_download, resumable_upload)
+from .utils import (CaseInsensitiveDict, SizedFileAdapter, content_type_by_name, date_to_iso8601, http_date,
+                    http_to_unixtime, is_valid_bucket_name, is_valid_endpoint, iso8601_to_date,
+                    iso8601_to_unixtime)
+
+logger = logging.getLogger("pyjindo")

@@ -30,9 +30,9 @@ type operation struct {
 // progress is what an operation reports while it runs.
 type progress struct{ op *operation }
 
-func (p progress) Add(n int64)       { p.op.consumed.Add(n) }
-func (p progress) SetTotal(n int64)  { p.op.total.Store(n) }
-func (p progress) Consumed() int64   { return p.op.consumed.Load() }
+func (p progress) Add(n int64)      { p.op.consumed.Add(n) }
+func (p progress) SetTotal(n int64) { p.op.total.Store(n) }
+func (p progress) Consumed() int64  { return p.op.consumed.Load() }
 
 // opFunc is one named operation. buf is the caller's buffer (data to send, or room to fill);
 // it is only valid until the function returns.

@@ -1,0 +1,61 @@
+package main
+
+/*
+#include <stdlib.h>
+*/
+import "C"
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/pyjindo/pyjindo/go/oss"
+)
+
+// clientError is bad input from Python: it becomes oss2's ClientError.
+func clientErrorf(format string, a ...any) error {
+	return &oss.ClientError{Message: fmt.Sprintf(format, a...)}
+}
+
+// errorJSON describes err for pyjindo.exceptions.from_error_dict.
+func errorJSON(err error) []byte {
+	d := map[string]any{}
+	var se *oss.ServiceError
+	var re *oss.RequestError
+	var ce *oss.ClientError
+	var ie *oss.InconsistentError
+	switch {
+	case errors.As(err, &se):
+		headers := [][2]string{}
+		for k, vs := range se.Header {
+			for _, v := range vs {
+				headers = append(headers, [2]string{k, v})
+			}
+		}
+		d = map[string]any{"kind": "server", "status": se.Status, "code": se.Code, "message": se.Message,
+			"request_id": se.RequestID, "host_id": se.HostID, "ec": se.EC, "headers": headers,
+			"details": se.Details, "body": string(se.Body)}
+	case errors.As(err, &ie):
+		d = map[string]any{"kind": "inconsistent", "message": ie.Message, "request_id": ie.RequestID}
+	case errors.As(err, &ce):
+		d = map[string]any{"kind": "client", "message": ce.Message}
+	case errors.As(err, &re):
+		d = map[string]any{"kind": "request", "message": re.Err.Error()}
+	case errors.Is(err, context.Canceled):
+		d = map[string]any{"kind": "request", "message": "operation cancelled"}
+	default:
+		d = map[string]any{"kind": "request", "message": err.Error()}
+	}
+	b, _ := json.Marshal(map[string]any{"error": d})
+	return b
+}
+
+// recoverInto turns a panic in an export into an error (when the export has an error out
+// parameter) instead of crashing the Python process.
+func recoverInto(errOut **C.char) {
+	if r := recover(); r != nil && errOut != nil {
+		*errOut = C.CString(string(errorJSON(clientErrorf("pyjindo internal error: %v", r))))
+	}
+}

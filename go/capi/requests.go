@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/crc"
+	"github.com/pyjindo/pyjindo/go/oss"
+)
+
+func operations() map[string]opFunc {
+	return map[string]opFunc{
+		"request":            opRequest,
+		"get_open":           opGetOpen,
+		"stream_read":        opStreamRead,
+		"get_to_file":        opGetToFile,
+		"batch_delete":       opBatchDelete,
+		"complete_multipart": opCompleteMultipart,
+		"rename":             opRename,
+	}
+}
+
+// target names an object (or bucket, when Key is "") with the query and headers to send.
+type target struct {
+	Method  string      `json:"method"`
+	Bucket  string      `json:"bucket"`
+	Key     string      `json:"key"`
+	Params  [][2]string `json:"params"`
+	Headers [][2]string `json:"headers"`
+}
+
+func (t target) request(method string) *oss.Request {
+	h := http.Header{}
+	for _, kv := range t.Headers {
+		h.Add(kv[0], kv[1])
+	}
+	if t.Method != "" {
+		method = t.Method
+	}
+	return &oss.Request{Method: method, Bucket: t.Bucket, Key: t.Key, Query: t.Params, Header: h, ContentLength: -1}
+}
+
+// responseJSON is what every operation returns about the HTTP response.
+type responseJSON struct {
+	Status    int         `json:"status"`
+	RequestID string      `json:"request_id"`
+	Headers   [][2]string `json:"headers"`
+	Body      any         `json:"body"`
+	Duration  float64     `json:"duration"`
+}
+
+func describe(resp *http.Response, body any, started time.Time) responseJSON {
+	headers := [][2]string{}
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			headers = append(headers, [2]string{k, v})
+		}
+	}
+	return responseJSON{Status: resp.StatusCode, RequestID: resp.Header.Get("x-oss-request-id"), Headers: headers,
+		Body: body, Duration: time.Since(started).Seconds()}
+}
+
+// fdReaderAt reads a file descriptor Python owns with pread, never closing it.
+type fdReaderAt int
+
+func (fd fdReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n := 0
+	for n < len(p) {
+		m, err := syscall.Pread(int(fd), p[n:], off+int64(n))
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		if m == 0 {
+			return n, io.EOF
+		}
+		n += m
+	}
+	return n, nil
+}
+
+// countingReader feeds progress and the CRC of what was sent.
+type countingReader struct {
+	r   io.Reader
+	crc uint64
+	n   int64
+	p   progress
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	if n > 0 {
+		c.crc = crc.Update(c.crc, b[:n])
+		c.n += int64(n)
+		c.p.Add(int64(n))
+	}
+	return n, err
+}
+
+type requestArgs struct {
+	target
+	Parse    string  `json:"parse"`
+	CheckCRC bool    `json:"check_crc"`
+	InitCRC  *string `json:"init_crc"`
+	FD       *int    `json:"fd"`
+	Offset   int64   `json:"offset"`
+	Size     int64   `json:"size"`
+}
+
+// crcOperation names the write as oss2's CRC mismatch message does.
+func crcOperation(r *oss.Request) string {
+	for _, kv := range r.Query {
+		switch kv[0] {
+		case "append":
+			return "append object"
+		case "uploadId":
+			return "upload part"
+		}
+	}
+	return "put object"
+}
+
+func checkCRC(operation string, client uint64, resp *http.Response) error {
+	v := resp.Header.Get("x-oss-hash-crc64ecma")
+	if v == "" {
+		return nil
+	}
+	server, err := strconv.ParseUint(v, 10, 64)
+	if err == nil && server == client {
+		return nil
+	}
+	return &oss.InconsistentError{
+		Message:   fmt.Sprintf("InconsistentError: req_id: %s, operation: %s, CRC checksum of client: %d is mismatch with oss: %s", resp.Header.Get("x-oss-request-id"), operation, client, v),
+		RequestID: resp.Header.Get("x-oss-request-id"),
+	}
+}
+
+// opRequest sends one request with an optional body (the caller's buffer or a file descriptor)
+// and returns the response, its document parsed when args.parse names one.
+func opRequest(ctx context.Context, s *session, raw json.RawMessage, buf []byte, p progress) (any, error) {
+	var a requestArgs
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return nil, clientErrorf("bad request arguments: %v", err)
+	}
+	r := a.request("GET")
+	var body *countingReader
+	switch {
+	case a.FD != nil:
+		body = &countingReader{r: io.NewSectionReader(fdReaderAt(*a.FD), a.Offset, a.Size), p: p}
+		r.ContentLength = a.Size
+	case buf != nil || r.Method == http.MethodPut || r.Method == http.MethodPost:
+		body = &countingReader{r: bytesReader(buf), p: p}
+		r.ContentLength = int64(len(buf))
+	}
+	if body != nil {
+		r.Body = body
+		p.SetTotal(r.ContentLength)
+	}
+	started := time.Now()
+	resp, err := s.client.Do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	doc, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, &oss.RequestError{Err: err}
+	}
+	if a.CheckCRC && body != nil {
+		sent := body.crc
+		if a.InitCRC != nil {
+			init, err := strconv.ParseUint(*a.InitCRC, 10, 64)
+			if err != nil {
+				return nil, clientErrorf("bad init_crc %q", *a.InitCRC)
+			}
+			sent = crc.Combine(init, body.crc, body.n)
+		}
+		if err := checkCRC(crcOperation(r), sent, resp); err != nil {
+			return nil, err
+		}
+	}
+	var parsed any
+	if a.Parse != "" {
+		if parsed, err = oss.ParseDocument(a.Parse, doc); err != nil {
+			return nil, &oss.RequestError{Err: err}
+		}
+	} else if len(doc) > 0 {
+		parsed = string(doc)
+	}
+	return describe(resp, parsed, started), nil
+}
+
+type byteSliceReader struct {
+	b []byte
+}
+
+func bytesReader(b []byte) io.Reader { return &byteSliceReader{b: b} }
+
+func (r *byteSliceReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+// escapeSource is the x-oss-copy-source value for bucket/key.
+func escapeSource(bucket, key string) string {
+	var b strings.Builder
+	b.WriteString("/" + bucket + "/")
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.~", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,76 @@
+package main
+
+/*
+#include <stdint.h>
+*/
+import "C"
+
+import (
+	"encoding/json"
+	"runtime/cgo"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/signer"
+)
+
+// session is a configured OSS client, one per Python Bucket/Service and credentials.
+type session struct {
+	client    *oss.Client
+	enableCRC bool
+}
+
+func (s *session) close() { s.client.Close() }
+
+type sessionConfig struct {
+	Endpoint        string  `json:"endpoint"`
+	IsCname         bool    `json:"is_cname"`
+	IsPathStyle     bool    `json:"is_path_style"`
+	ConnectTimeout  float64 `json:"connect_timeout"`
+	EnableCRC       bool    `json:"enable_crc"`
+	Region          string  `json:"region"`
+	SignVersion     string  `json:"sign_version"`
+	AccessKeyID     string  `json:"access_key_id"`
+	AccessKeySecret string  `json:"access_key_secret"`
+	SecurityToken   string  `json:"security_token"`
+	AppName         string  `json:"app_name"`
+}
+
+// pj_session_new creates a session from a JSON config; 0 and *errOut on failure.
+//
+//export pj_session_new
+func pj_session_new(config *C.char, errOut **C.char) (h C.uintptr_t) {
+	defer recoverInto(errOut)
+	var cfg sessionConfig
+	if err := json.Unmarshal([]byte(C.GoString(config)), &cfg); err != nil {
+		*errOut = C.CString(string(errorJSON(clientErrorf("bad session config: %v", err))))
+		return 0
+	}
+	ua := "pyjindo/" + version
+	if cfg.AppName != "" {
+		ua += "/" + cfg.AppName
+	}
+	client, err := oss.New(oss.Config{
+		Endpoint:       cfg.Endpoint,
+		IsCname:        cfg.IsCname,
+		PathStyle:      cfg.IsPathStyle,
+		ConnectTimeout: time.Duration(cfg.ConnectTimeout * float64(time.Second)),
+		Credentials:    signer.Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret, SecurityToken: cfg.SecurityToken},
+		SignVersion:    cfg.SignVersion,
+		Region:         cfg.Region,
+		UserAgent:      ua,
+	})
+	if err != nil {
+		*errOut = C.CString(string(errorJSON(err)))
+		return 0
+	}
+	return C.uintptr_t(cgo.NewHandle(&session{client: client, enableCRC: cfg.EnableCRC}))
+}
+
+func sessionFrom(h C.uintptr_t) (*session, error) {
+	s, ok := handleValue[*session](h)
+	if !ok {
+		return nil, clientErrorf("bad session handle")
+	}
+	return s, nil
+}

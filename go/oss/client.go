@@ -1,0 +1,227 @@
+// Package oss is pyjindo's OSS client: endpoint rules as oss2 has them, V1/V4 signing, a pooled
+// HTTP transport, and errors that carry everything OSS returns (status, code, message, request
+// id, host id, EC, headers). It knows nothing of Python; go/capi shapes its results.
+package oss
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/oss/signer"
+)
+
+// Config describes how to reach and sign for OSS.
+type Config struct {
+	Endpoint       string // "host[:port]" or with scheme; no scheme means http
+	IsCname        bool   // the endpoint is a custom domain bound to the bucket
+	PathStyle      bool   // force path-style addressing
+	ConnectTimeout time.Duration
+	ReadTimeout    time.Duration // longest wait for a response's headers; 0 = ConnectTimeout
+	Credentials    signer.Credentials
+	SignVersion    string // "v1" (default), "v4", or "anonymous"
+	Region         string // required for v4
+	UserAgent      string
+	MaxConns       int // per host; 0 = 64
+}
+
+// Client sends signed requests to OSS. It is safe for concurrent use.
+type Client struct {
+	cfg       Config
+	scheme    string
+	host      string
+	pathStyle bool
+	http      *http.Client
+	now       func() time.Time
+}
+
+// New returns a client for cfg.
+func New(cfg Config) (*Client, error) {
+	ep := strings.TrimSpace(cfg.Endpoint)
+	scheme := "http"
+	if i := strings.Index(ep, "://"); i >= 0 {
+		scheme, ep = strings.ToLower(ep[:i]), ep[i+3:]
+	}
+	ep = strings.TrimRight(ep, "/")
+	if ep == "" || strings.ContainsAny(ep, "/?# ") || (scheme != "http" && scheme != "https") {
+		return nil, &ClientError{Message: fmt.Sprintf("The endpoint you has specified is not valid, endpoint: %s", cfg.Endpoint)}
+	}
+	if cfg.ConnectTimeout <= 0 {
+		cfg.ConnectTimeout = 60 * time.Second
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = cfg.ConnectTimeout
+	}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = 64
+	}
+	if cfg.SignVersion == "" {
+		cfg.SignVersion = "v1"
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "pyjindo"
+	}
+	host := ep
+	if h, _, err := net.SplitHostPort(ep); err == nil {
+		host = h
+	}
+	// oss2's rule: IP addresses and localhost cannot carry a bucket label, so use path style.
+	pathStyle := cfg.PathStyle || net.ParseIP(host) != nil || host == "localhost"
+	dialer := &net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}
+	transport := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialer.DialContext,
+		MaxIdleConns:          cfg.MaxConns * 2,
+		MaxIdleConnsPerHost:   cfg.MaxConns,
+		MaxConnsPerHost:       0,
+		IdleConnTimeout:       50 * time.Second,
+		ResponseHeaderTimeout: cfg.ReadTimeout,
+		ExpectContinueTimeout: time.Second,
+		// Go would otherwise ask for gzip and transparently inflate, breaking lengths and ranges.
+		DisableCompression: true,
+		WriteBufferSize:    256 << 10,
+		ReadBufferSize:     256 << 10,
+	}
+	return &Client{cfg: cfg, scheme: scheme, host: ep, pathStyle: pathStyle, now: time.Now,
+		http: &http.Client{Transport: transport}}, nil
+}
+
+// Close releases idle connections.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
+
+// Request is one OSS request. Query keeps its order; a parameter with an empty value is sent bare
+// (`?uploads`). Body may be nil; ContentLength is -1 when unknown.
+type Request struct {
+	Method        string
+	Bucket        string
+	Key           string
+	Query         [][2]string
+	Header        http.Header
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (r *Request) values() url.Values {
+	v := url.Values{}
+	for _, kv := range r.Query {
+		v.Add(kv[0], kv[1])
+	}
+	return v
+}
+
+// escapeKey percent-encodes a key for the URL path as oss2 does (quote with safe "/").
+func escapeKey(key string) string {
+	var b strings.Builder
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.~/", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+func escapeQuery(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+
+// URL returns the request's URL.
+func (c *Client) URL(r *Request) string {
+	var b strings.Builder
+	b.WriteString(c.scheme)
+	b.WriteString("://")
+	switch {
+	case r.Bucket == "" || c.cfg.IsCname:
+		b.WriteString(c.host)
+		b.WriteByte('/')
+	case c.pathStyle:
+		b.WriteString(c.host)
+		b.WriteString("/" + r.Bucket + "/")
+	default:
+		b.WriteString(r.Bucket + "." + c.host)
+		b.WriteByte('/')
+	}
+	b.WriteString(escapeKey(r.Key))
+	for i, kv := range r.Query {
+		if i == 0 {
+			b.WriteByte('?')
+		} else {
+			b.WriteByte('&')
+		}
+		b.WriteString(escapeQuery(kv[0]))
+		if kv[1] != "" {
+			b.WriteByte('=')
+			b.WriteString(escapeQuery(kv[1]))
+		}
+	}
+	return b.String()
+}
+
+// Do sends r and returns the response with its body unread when the status is 2xx (or 304);
+// otherwise it reads the error and returns a *ServiceError. Transport failures are *RequestError.
+func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
+	body := r.Body
+	if body == nil {
+		body = http.NoBody
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, c.URL(r), body)
+	if err != nil {
+		return nil, &ClientError{Message: err.Error()}
+	}
+	if r.Body != nil {
+		req.ContentLength = r.ContentLength
+		if r.ContentLength == 0 {
+			req.Body = http.NoBody
+		}
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", c.cfg.UserAgent)
+	}
+	if r.Method == http.MethodPut || r.Method == http.MethodPost {
+		if req.Header.Get("Content-Type") == "" && r.Body != nil {
+			req.Header.Set("Content-Type", "application/octet-stream")
+		}
+	}
+	c.sign(req, r)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &RequestError{Err: err}
+	}
+	if resp.StatusCode/100 == 2 {
+		return resp, nil
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return nil, newServiceError(resp, raw)
+}
+
+func (c *Client) sign(req *http.Request, r *Request) {
+	bucket := r.Bucket
+	creds := c.cfg.Credentials
+	switch {
+	case c.cfg.SignVersion == "anonymous" || creds.AccessKeyID == "":
+		return
+	case c.cfg.SignVersion == "v4":
+		signer.SignV4(req.Method, bucket, r.Key, r.values(), req.Header, c.cfg.Region, nil, creds, c.now())
+	default:
+		req.Header.Del("Date")
+		signer.SignV1(req.Method, bucket, r.Key, r.values(), req.Header, creds, c.now())
+	}
+}
+
+// ContentMD5 is the base64 MD5 header value for data.
+func ContentMD5(sum []byte) string { return base64.StdEncoding.EncodeToString(sum) }

@@ -1,0 +1,103 @@
+package oss
+
+import (
+	"encoding/base64"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"strconv"
+)
+
+// ServiceError is an error response from OSS.
+type ServiceError struct {
+	Status    int
+	Code      string
+	Message   string
+	RequestID string
+	HostID    string
+	EC        string
+	Header    http.Header
+	Details   map[string]string // every child element of <Error>
+	Body      []byte
+}
+
+func (e *ServiceError) Error() string {
+	return fmt.Sprintf("oss: %d %s: %s (request id %s)", e.Status, e.Code, e.Message, e.RequestID)
+}
+
+// RequestError is a failure to get a response: connection refused or reset, timeout.
+type RequestError struct{ Err error }
+
+func (e *RequestError) Error() string { return "oss: request failed: " + e.Err.Error() }
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// ClientError is bad input detected before anything was sent.
+type ClientError struct{ Message string }
+
+func (e *ClientError) Error() string { return e.Message }
+
+// InconsistentError reports data whose CRC64 differs from what OSS computed.
+type InconsistentError struct {
+	Message   string
+	RequestID string
+}
+
+func (e *InconsistentError) Error() string { return e.Message }
+
+// newServiceError reads the error document: the body, or for a bodiless (HEAD) response the
+// base64 x-oss-err header.
+func newServiceError(resp *http.Response, body []byte) *ServiceError {
+	e := &ServiceError{Status: resp.StatusCode, Header: resp.Header, Body: body,
+		RequestID: resp.Header.Get("x-oss-request-id"), EC: resp.Header.Get("x-oss-ec")}
+	doc := body
+	if len(doc) == 0 {
+		if v := resp.Header.Get("x-oss-err"); v != "" {
+			if dec, err := base64.StdEncoding.DecodeString(v); err == nil {
+				doc = dec
+			}
+		}
+	}
+	e.Details = parseErrorDetails(doc)
+	if v := e.Details["Code"]; v != "" {
+		e.Code = v
+	}
+	e.Message = e.Details["Message"]
+	if v := e.Details["RequestId"]; v != "" {
+		e.RequestID = v
+	}
+	e.HostID = e.Details["HostId"]
+	if v := e.Details["EC"]; v != "" {
+		e.EC = v
+	}
+	return e
+}
+
+// parseErrorDetails returns the text of each child of the root element, as oss2 does.
+func parseErrorDetails(doc []byte) map[string]string {
+	out := map[string]string{}
+	if len(doc) == 0 {
+		return out
+	}
+	var root struct {
+		Children []struct {
+			XMLName xml.Name
+			Text    string `xml:",chardata"`
+		} `xml:",any"`
+	}
+	if err := xml.Unmarshal(doc, &root); err != nil {
+		return out
+	}
+	for _, c := range root.Children {
+		out[c.XMLName.Local] = c.Text
+	}
+	return out
+}
+
+// NextAppendPosition is the position a PositionNotEqualToLength error names, or -1.
+func (e *ServiceError) NextAppendPosition() int64 {
+	n, err := strconv.ParseInt(e.Header.Get("x-oss-next-append-position"), 10, 64)
+	if err != nil {
+		return -1
+	}
+	return n
+}

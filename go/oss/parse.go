@@ -1,0 +1,160 @@
+package oss
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// ParseDocument turns an OSS response document into plain data (maps, lists, strings, ints,
+// bools) for the Python models: element names become snake_case keys, repeated elements become
+// lists, and text stays as OSS sent it (ETags quoted, times ISO8601, keys possibly URL-encoded).
+// kind names the document so lists of one element are still lists.
+func ParseDocument(kind string, doc []byte) (any, error) {
+	if len(bytes.TrimSpace(doc)) == 0 {
+		return nil, nil
+	}
+	root, err := parseTree(doc)
+	if err != nil {
+		return nil, fmt.Errorf("oss: parse %s: %w", kind, err)
+	}
+	return root.toMap(), nil
+}
+
+type node struct {
+	name     string
+	text     strings.Builder
+	children []*node
+}
+
+func parseTree(doc []byte) (*node, error) {
+	dec := xml.NewDecoder(bytes.NewReader(doc))
+	var stack []*node
+	var root *node
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			n := &node{name: t.Name.Local}
+			if len(stack) > 0 {
+				parent := stack[len(stack)-1]
+				parent.children = append(parent.children, n)
+			} else if root == nil {
+				root = n
+			}
+			stack = append(stack, n)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if len(stack) > 0 {
+				stack[len(stack)-1].text.Write(t)
+			}
+		}
+	}
+	if root == nil {
+		return nil, fmt.Errorf("no root element")
+	}
+	return root, nil
+}
+
+// listElements are elements that repeat: each maps to a list under the given key.
+var listElements = map[string]string{
+	"Contents": "contents", "CommonPrefixes": "common_prefixes", "Part": "parts", "Upload": "uploads",
+	"Deleted": "deleted",
+}
+
+// containers hold only a list (ListAllMyBucketsResult's <Buckets>): their items are lifted.
+var containers = map[string]bool{"Buckets": true}
+
+var intFields = map[string]bool{
+	"max_keys": true, "size": true, "key_count": true, "part_number": true, "max_parts": true, "max_uploads": true,
+}
+
+var boolFields = map[string]bool{"is_truncated": true, "delete_marker": true}
+
+func (n *node) toMap() map[string]any {
+	out := map[string]any{}
+	for _, c := range n.children {
+		if containers[c.name] {
+			items := []any{}
+			for _, item := range c.children {
+				items = append(items, item.value())
+			}
+			out[snake(c.name)] = items
+			continue
+		}
+		if key, ok := listElements[c.name]; ok {
+			list, _ := out[key].([]any)
+			if c.name == "CommonPrefixes" {
+				for _, p := range c.children {
+					list = append(list, p.text.String())
+				}
+			} else {
+				list = append(list, c.value())
+			}
+			out[key] = list
+			continue
+		}
+		out[snake(c.name)] = c.value()
+	}
+	for k, v := range out {
+		s, ok := v.(string)
+		if !ok {
+			continue
+		}
+		switch {
+		case intFields[k]:
+			if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+				out[k] = i
+			}
+		case boolFields[k]:
+			out[k] = s == "true"
+		}
+	}
+	for _, key := range []string{"contents", "common_prefixes"} {
+		if _, ok := out[key]; !ok && (n.name == "ListBucketResult") {
+			out[key] = []any{}
+		}
+	}
+	return out
+}
+
+func (n *node) value() any {
+	if len(n.children) == 0 {
+		return n.text.String()
+	}
+	return n.toMap()
+}
+
+// snake converts an XML element name to the key the Python models expect.
+func snake(name string) string {
+	switch name {
+	case "ETag":
+		return "etag"
+	case "HashCrc64ecma":
+		return "hash_crc64ecma"
+	}
+	r := []rune(name)
+	var b strings.Builder
+	for i, c := range r {
+		if unicode.IsUpper(c) && i > 0 {
+			prevLower := unicode.IsLower(r[i-1]) || unicode.IsDigit(r[i-1])
+			nextLower := i+1 < len(r) && unicode.IsLower(r[i+1])
+			if prevLower || (unicode.IsUpper(r[i-1]) && nextLower) {
+				b.WriteByte('_')
+			}
+		}
+		b.WriteRune(unicode.ToLower(c))
+	}
+	return b.String()
+}
