@@ -188,11 +188,6 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", c.cfg.UserAgent)
 	}
-	if r.Method == http.MethodPut || r.Method == http.MethodPost {
-		if req.Header.Get("Content-Type") == "" && r.Body != nil {
-			req.Header.Set("Content-Type", "application/octet-stream")
-		}
-	}
 	c.sign(req, r)
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -4,6 +4,8 @@ import os
 
 import pytest
 
+from . import compare
+
 KEYS = ["plain.txt", "with space.bin", "plus+sign", "question?mark", "hash#tag", "per%cent", "unicode-中文-ü",
         "trailing/", "a/b/c.json"]
 
@@ -16,11 +18,21 @@ def put_get(data):
     return scenario
 
 
-@pytest.mark.parametrize("data", [b"", b"x", b"hello world", "unicode str ✓", bytearray(b"bytes" * 1000),
-                                  memoryview(b"view" * 10)], ids=["empty", "one", "bytes", "str", "bytearray",
-                                                                   "memoryview"])
+@pytest.mark.parametrize("data", [b"", b"x", b"hello world", "unicode str ✓"], ids=["empty", "one", "bytes", "str"])
 def test_put_then_get_returns_same_fields_and_bytes(sides, data):
     sides.run(put_get(data))
+
+
+@pytest.mark.parametrize("data", [bytearray(b"bytes" * 1000), memoryview(b"view" * 10)], ids=["bytearray", "memoryview"])
+def test_bytes_like_data_where_oss2_is_buggy(sides, data):
+    """oss2 2.19.1 with CRC on wraps bytearray/memoryview in a reader that calls data.read() and
+    fails with AttributeError inside urllib3: a bug (they are bytes-like, and oss2 documents bytes
+    data). pyjindo accepts them and behaves exactly as oss2 does for the equal bytes."""
+    import oss2
+    import pyjindo
+    expected = compare.snapshot(compare.run(put_get(data), oss2, sides.fresh_bucket(oss2)))
+    assert expected["__raised__"]["cls"] == "AttributeError"
+    sides.run_pair(put_get(bytes(data)), put_get(data))
 
 
 def test_put_from_file_like_and_real_file(sides, tmp_path):

@@ -24,7 +24,7 @@ def test_usage_script_runs_unchanged_under_pyjindo(server, tmp_path):
     changed = tmp_path / "usage_script.py"
     changed.write_text(original.replace("\nimport oss2\n", "\nimport pyjindo as oss2\n"))
 
-    admin = oss2.Bucket(oss2.Auth(server.access_key_id, server.access_key_secret), server.endpoint, "x")
+    admin = oss2.Bucket(oss2.Auth(server.access_key_id, server.access_key_secret), server.endpoint, "placeholder")
     names = []
     for side in ("usage-oss2", "usage-pyjindo"):
         name = "%s-%d" % (side, os.getpid())
