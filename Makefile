@@ -37,7 +37,7 @@ test-py: build
 test: deps vet test-go test-py
 
 demo: build
-	$(PYTHON) examples/demo.py
+	PYTHONPATH=$(CURDIR) $(PYTHON) examples/demo.py
 
 bench: build
 	$(PYTHON) bench/run.py
