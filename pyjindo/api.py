@@ -324,9 +324,10 @@ class Bucket(_Base):
         """Move `src` to `dst` by a server-side copy, then a delete of the source.
 
         Not in oss2. When `src` ends with "/", every object under that prefix moves to the same
-        place under `dst` (which then should end with "/" too). With overwrite=False an existing
-        target raises exceptions.ObjectAlreadyExists... (a PreconditionFailed from the server) and
-        nothing is moved.
+        place under `dst` (a "/" is added to `dst` if missing). With overwrite=False the copy is
+        sent with x-oss-forbid-overwrite, so an existing target raises ServerError (409,
+        FileAlreadyExists) and that source stays where it was. A missing source raises NoSuchKey;
+        a prefix with no objects under it raises ClientError.
 
         Not atomic: OSS has no rename. Each object is copied, and its source deleted only after
         its copy succeeded, so an interruption leaves objects at the source, the target, or both,

@@ -75,6 +75,8 @@ func within(got, want time.Duration, tolerance float64) bool {
 	return d <= tolerance*float64(want) && -d <= tolerance*float64(want)
 }
 
+var rateForTest int64 = 50_000_000
+
 func TestBandwidthPerConn(t *testing.T) {
 	const rate = 50_000_000
 	mem := store.NewMemory(nil)
@@ -91,7 +93,7 @@ func TestBandwidthPerConn(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	base := serveShaped(t, Config{Store: mem, BandwidthPerConn: rate})
+	base := serveShaped(t, Config{Store: mem, BandwidthPerConn: rateForTest})
 
 	t.Run("one connection", func(t *testing.T) {
 		c := plainClient()
