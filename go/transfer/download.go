@@ -1,0 +1,426 @@
+// Package transfer moves large objects fast: a download is split into ranged GETs run on several
+// connections at once, each part written straight into its place (the caller's buffer, or a file
+// at its offset); an upload above a threshold becomes a parallel multipart upload. CRC64 is
+// computed per part and combined, so checking costs no second pass.
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/crc"
+	"github.com/pyjindo/pyjindo/go/oss"
+)
+
+// Doer sends one request; *oss.Client is one.
+type Doer interface {
+	Do(ctx context.Context, r *oss.Request) (*http.Response, error)
+}
+
+// Config sizes transfers. Zero values take the defaults.
+type Config struct {
+	PartSize    int64 // bytes per ranged GET or uploaded part; default 8 MiB
+	Concurrency int   // parts in flight; default 8
+	Retries     int   // further attempts per part after a failure; default 3
+}
+
+// Defaults, chosen by measurement (bench/): 8 connections fill a link of 8 x 50 MB/s, and 8 MiB
+// parts amortise the request latency to under 2% at that rate.
+const (
+	DefaultPartSize    = 8 << 20
+	DefaultConcurrency = 8
+	DefaultRetries     = 3
+)
+
+func (c Config) withDefaults() Config {
+	if c.PartSize <= 0 {
+		c.PartSize = DefaultPartSize
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = DefaultConcurrency
+	}
+	if c.Retries < 0 {
+		c.Retries = 0
+	} else if c.Retries == 0 {
+		c.Retries = DefaultRetries
+	}
+	return c
+}
+
+// Download is an opened GET: the response as the caller should see it, and the means to fetch
+// the delivered bytes in parallel parts.
+type Download struct {
+	d    Doer
+	req  oss.Request // the caller's request without its Range header
+	cfg  Config
+	etag string
+
+	// Status and Header are what a single GET of the caller's request would have returned:
+	// 200 and the whole Content-Length for a plain get, 206 and Content-Range for a valid range.
+	Status int
+	Header http.Header
+	// Start and Length are the delivered bytes' offset in the object and their count.
+	Start, Length int64
+
+	first    io.ReadCloser // the first response's body: delivered bytes [0, firstLen)
+	firstLen int64
+	ranged   bool // the server honours ranges for this object: later parts can be fetched in parallel
+}
+
+// ErrChanged is returned when the object is replaced while it is being downloaded.
+var ErrChanged = errors.New("the object changed during the download")
+
+// Open sends the first GET. For a plain get or a simple byte range it asks only for the first
+// part; the Content-Range of the answer gives the object size, so no HEAD is needed and a small
+// object takes one request. Errors (NoSuchKey ...) come from Open itself.
+func Open(ctx context.Context, d Doer, req *oss.Request, cfg Config) (*Download, error) {
+	cfg = cfg.withDefaults()
+	dl := &Download{d: d, req: *req, cfg: cfg}
+	dl.req.Header = req.Header.Clone()
+	if dl.req.Header == nil {
+		dl.req.Header = http.Header{}
+	}
+	userRange := dl.req.Header.Get("Range")
+	dl.req.Header.Del("Range")
+	start, end, simple := parseSimpleRange(userRange)
+	first := dl.request()
+	if simple {
+		last := start + cfg.PartSize - 1
+		if end >= 0 && end < last {
+			last = end
+		}
+		first.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", start, last))
+	} else if userRange != "" {
+		first.Header.Set("Range", userRange)
+	}
+	resp, err := d.Do(ctx, first)
+	if err != nil {
+		return nil, err
+	}
+	dl.first = resp.Body
+	dl.Header = resp.Header.Clone()
+	dl.Status = resp.StatusCode
+	dl.etag = resp.Header.Get("ETag")
+	cs, ce, total, partial := parseContentRange(resp.Header.Get("Content-Range"))
+	if resp.StatusCode != http.StatusPartialContent || !partial || !simple {
+		// A whole object (no range, or one the server ignored as invalid) or a range we pass
+		// through unchanged: one stream.
+		dl.Length = resp.ContentLength
+		dl.firstLen = resp.ContentLength
+		if resp.StatusCode == http.StatusPartialContent && partial {
+			dl.Start = cs
+		}
+		return dl, nil
+	}
+	dl.ranged = true
+	dl.Start = cs
+	dl.firstLen = ce - cs + 1
+	last := total - 1
+	if end >= 0 && end < last {
+		last = end
+	}
+	dl.Length = last - cs + 1
+	if userRange == "" {
+		dl.Status = http.StatusOK
+		dl.Header.Del("Content-Range")
+	} else {
+		dl.Header.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", cs, last, total))
+	}
+	dl.Header.Set("Content-Length", strconv.FormatInt(dl.Length, 10))
+	return dl, nil
+}
+
+func (dl *Download) request() *oss.Request {
+	r := dl.req
+	r.Header = dl.req.Header.Clone()
+	r.Body = nil
+	r.ContentLength = 0
+	return &r
+}
+
+// Close releases the first response if it was not read.
+func (dl *Download) Close() {
+	if dl.first != nil {
+		dl.first.Close()
+	}
+}
+
+// parseSimpleRange reads "bytes=a-b" or "bytes=a-" (end -1) with a <= b; anything else (suffix,
+// several ranges, no range) is not simple. No range at all is simple from 0.
+func parseSimpleRange(v string) (start, end int64, ok bool) {
+	if v == "" {
+		return 0, -1, true
+	}
+	spec, found := strings.CutPrefix(strings.TrimSpace(v), "bytes=")
+	if !found || strings.Contains(spec, ",") {
+		return 0, 0, false
+	}
+	a, b, found := strings.Cut(spec, "-")
+	if !found || a == "" {
+		return 0, 0, false
+	}
+	start, err := strconv.ParseInt(a, 10, 64)
+	if err != nil || start < 0 {
+		return 0, 0, false
+	}
+	if b == "" {
+		return start, -1, true
+	}
+	end, err = strconv.ParseInt(b, 10, 64)
+	if err != nil || end < start {
+		return 0, 0, false
+	}
+	return start, end, true
+}
+
+// parseContentRange reads "bytes s-e/total".
+func parseContentRange(v string) (start, end, total int64, ok bool) {
+	spec, found := strings.CutPrefix(v, "bytes ")
+	if !found {
+		return 0, 0, 0, false
+	}
+	r, t, found := strings.Cut(spec, "/")
+	if !found {
+		return 0, 0, 0, false
+	}
+	a, b, found := strings.Cut(r, "-")
+	if !found {
+		return 0, 0, 0, false
+	}
+	var err1, err2, err3 error
+	start, err1 = strconv.ParseInt(a, 10, 64)
+	end, err2 = strconv.ParseInt(b, 10, 64)
+	total, err3 = strconv.ParseInt(t, 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil || start < 0 || end < start || total <= end {
+		return 0, 0, 0, false
+	}
+	return start, end, total, true
+}
+
+// part is a piece of the delivered bytes: [off, off+n) relative to Start.
+type part struct{ off, n int64 }
+
+// parts splits [from, Length) into parts, the first one ending where the first response ends.
+func (dl *Download) parts(from int64) []part {
+	var ps []part
+	for off := from; off < dl.Length; {
+		n := min(dl.cfg.PartSize, dl.Length-off)
+		ps = append(ps, part{off, n})
+		off += n
+	}
+	return ps
+}
+
+// fetch reads part p into w (which takes absolute delivered offsets), retrying from the byte it
+// reached, and returns the part's CRC.
+func (dl *Download) fetch(ctx context.Context, p part, w func(off int64, b []byte) error, buf []byte) (uint64, error) {
+	var sum uint64
+	done := int64(0)
+	var lastErr error
+	for attempt := 0; attempt <= dl.cfg.Retries; attempt++ {
+		if attempt > 0 {
+			if err := sleepCtx(ctx, backoff(attempt)); err != nil {
+				return 0, err
+			}
+		}
+		r := dl.request()
+		from, to := dl.Start+p.off+done, dl.Start+p.off+p.n-1
+		r.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", from, to))
+		if dl.etag != "" {
+			r.Header.Set("If-Match", dl.etag)
+		}
+		resp, err := dl.d.Do(ctx, r)
+		if err != nil {
+			var se *oss.ServiceError
+			if errors.As(err, &se) && se.Status == http.StatusPreconditionFailed {
+				return 0, fmt.Errorf("%w (ETag was %s)", ErrChanged, dl.etag)
+			}
+			if !retryable(err) || ctx.Err() != nil {
+				return 0, err
+			}
+			lastErr = err
+			continue
+		}
+		cs, _, _, ok := parseContentRange(resp.Header.Get("Content-Range"))
+		if resp.StatusCode != http.StatusPartialContent || !ok || cs != from {
+			resp.Body.Close()
+			return 0, fmt.Errorf("transfer: asked for bytes %d-%d, got status %d with Content-Range %q",
+				from, to, resp.StatusCode, resp.Header.Get("Content-Range"))
+		}
+		n, crcPart, err := copyAt(resp.Body, w, p.off+done, p.n-done, buf)
+		resp.Body.Close()
+		sum = crc.Combine(sum, crcPart, n)
+		done += n
+		if err == nil {
+			return sum, nil
+		}
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		lastErr = err
+	}
+	return 0, fmt.Errorf("transfer: part at %d failed after %d attempts: %w", p.off, dl.cfg.Retries+1, lastErr)
+}
+
+// copyAt copies up to n bytes from r through buf into w at off; it returns the count and CRC.
+func copyAt(r io.Reader, w func(off int64, b []byte) error, off, n int64, buf []byte) (int64, uint64, error) {
+	var got int64
+	var sum uint64
+	for got < n {
+		b := buf[:min(int64(len(buf)), n-got)]
+		m, err := io.ReadFull(r, b)
+		if m > 0 {
+			if werr := w(off+got, b[:m]); werr != nil {
+				return got, sum, &writeError{werr}
+			}
+			sum = crc.Update(sum, b[:m])
+			got += int64(m)
+		}
+		if err != nil {
+			if got == n {
+				return got, sum, nil
+			}
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return got, sum, err
+		}
+	}
+	return got, sum, nil
+}
+
+// writeError is a failure of the destination, which a retry cannot fix.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return e.err.Error() }
+func (e *writeError) Unwrap() error { return e.err }
+
+func retryable(err error) bool {
+	var se *oss.ServiceError
+	if errors.As(err, &se) {
+		return se.Status >= 500 || se.Code == "SlowDown" || se.Code == "RequestTimeout"
+	}
+	var we *writeError
+	return !errors.As(err, &we)
+}
+
+func backoff(attempt int) time.Duration {
+	return min(time.Duration(50<<attempt)*time.Millisecond, 2*time.Second)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Fill writes all delivered bytes with w (w must accept concurrent calls for disjoint ranges) and
+// returns their CRC. The first part comes from the first response; the rest run in parallel.
+// Fill may be called once, before any Reader.
+func (dl *Download) Fill(ctx context.Context, w func(off int64, b []byte) error, bufSize int) (uint64, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	first := dl.first
+	dl.first = nil
+	if first == nil {
+		return 0, errors.New("transfer: download already consumed")
+	}
+	stopFirst := context.AfterFunc(ctx, func() { first.Close() })
+	defer stopFirst()
+	if !dl.ranged {
+		defer first.Close()
+		n, sum, err := copyAt(first, w, 0, dl.Length, make([]byte, bufSize))
+		if err == nil && dl.Length < 0 {
+			dl.Length = n
+		}
+		if err != nil && !(dl.Length < 0 && errors.Is(err, io.ErrUnexpectedEOF)) {
+			return 0, err
+		}
+		return sum, nil
+	}
+	rest := dl.parts(dl.firstLen)
+	crcs := make([]uint64, len(rest))
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		next     = make(chan int)
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+			cancel()
+		}
+		mu.Unlock()
+	}
+	// The first part streams on its own connection, so the others get one fewer.
+	for range min(max(dl.cfg.Concurrency-1, 1), len(rest)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, bufSize)
+			for i := range next {
+				c, err := dl.fetch(ctx, rest[i], w, buf)
+				if err != nil {
+					fail(err)
+					continue
+				}
+				crcs[i] = c
+			}
+		}()
+	}
+	// The first part streams on this goroutine while the others run.
+	var firstCRC uint64
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer first.Close()
+		n, c, err := copyAt(first, w, 0, dl.firstLen, make([]byte, bufSize))
+		if err != nil {
+			// The first response broke: fetch what is missing of the first part again.
+			if !retryable(err) || ctx.Err() != nil {
+				fail(err)
+				return
+			}
+			more, err := dl.fetch(ctx, part{n, dl.firstLen - n}, w, make([]byte, bufSize))
+			if err != nil {
+				fail(err)
+				return
+			}
+			c = crc.Combine(c, more, dl.firstLen-n)
+		}
+		firstCRC = c
+	}()
+	for i := range rest {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return 0, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	sum := firstCRC
+	for i, p := range rest {
+		sum = crc.Combine(sum, crcs[i], p.n)
+	}
+	return sum, nil
+}

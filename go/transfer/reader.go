@@ -1,0 +1,154 @@
+package transfer
+
+import (
+	"context"
+	"io"
+
+	"github.com/pyjindo/pyjindo/go/crc"
+)
+
+// Reader reads a Download sequentially while a bounded window of later parts is fetched in
+// parallel, so streaming consumers (copyfileobj, iteration) are fast in memory of at most
+// window x part size.
+type Reader struct {
+	dl     *Download
+	ctx    context.Context
+	cancel context.CancelFunc
+	window int
+
+	first   io.ReadCloser // delivered bytes [0, firstLen), read directly
+	pending []part        // parts not yet started
+	queue   []*prefetch   // started parts, in order
+	cur     *prefetch     // the part being read
+	pos     int64         // delivered bytes handed out so far
+	crc     uint64
+	err     error
+}
+
+type prefetch struct {
+	p    part
+	buf  []byte
+	done chan struct{}
+	err  error
+	read int
+}
+
+// NewReader starts reading dl; window is the number of parts fetched ahead (default: concurrency).
+func (dl *Download) NewReader(ctx context.Context, window int) *Reader {
+	if window <= 0 {
+		window = dl.cfg.Concurrency
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	r := &Reader{dl: dl, ctx: ctx, cancel: cancel, window: window, first: dl.first}
+	dl.first = nil
+	if dl.ranged {
+		r.pending = dl.parts(dl.firstLen)
+	}
+	r.fill()
+	return r
+}
+
+// fill starts parts until the window is full.
+func (r *Reader) fill() {
+	for len(r.queue) < r.window && len(r.pending) > 0 {
+		p := r.pending[0]
+		r.pending = r.pending[1:]
+		f := &prefetch{p: p, buf: make([]byte, p.n), done: make(chan struct{})}
+		r.queue = append(r.queue, f)
+		go func() {
+			defer close(f.done)
+			_, f.err = r.dl.fetch(r.ctx, p, func(off int64, b []byte) error {
+				copy(f.buf[off-p.off:], b)
+				return nil
+			}, make([]byte, 256<<10))
+		}()
+	}
+}
+
+// Read fills p from the delivered bytes in order; io.EOF at the end.
+func (r *Reader) Read(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	n := 0
+	for n < len(p) {
+		m, err := r.readOnce(p[n:])
+		n += m
+		if err != nil {
+			if err != io.EOF {
+				r.err = err
+			}
+			if n > 0 && err == io.EOF {
+				return n, nil
+			}
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func (r *Reader) readOnce(p []byte) (int, error) {
+	if r.first != nil {
+		want := min(int64(len(p)), r.dl.firstLen-r.pos)
+		if r.dl.firstLen < 0 { // length unknown: read to EOF
+			want = int64(len(p))
+		}
+		if want > 0 {
+			m, err := r.first.Read(p[:want])
+			r.crc = crc.Update(r.crc, p[:m])
+			r.pos += int64(m)
+			if err == io.EOF && (r.dl.firstLen < 0 || r.pos == r.dl.firstLen) {
+				err = nil
+				r.dl.firstLen, r.dl.Length = r.pos, max(r.dl.Length, r.pos)
+			} else if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			if err != nil || m > 0 {
+				return m, err
+			}
+		}
+		r.first.Close()
+		r.first = nil
+	}
+	if r.cur == nil {
+		if len(r.queue) == 0 {
+			return 0, io.EOF
+		}
+		r.cur = r.queue[0]
+		r.queue = r.queue[1:]
+		r.fill()
+		select {
+		case <-r.cur.done:
+		case <-r.ctx.Done():
+			return 0, r.ctx.Err()
+		}
+		if r.cur.err != nil {
+			return 0, r.cur.err
+		}
+	}
+	m := copy(p, r.cur.buf[r.cur.read:])
+	r.crc = crc.Update(r.crc, p[:m])
+	r.cur.read += m
+	r.pos += int64(m)
+	if r.cur.read == len(r.cur.buf) {
+		r.cur = nil
+	}
+	return m, nil
+}
+
+// CRC is the CRC64 of the bytes read so far.
+func (r *Reader) CRC() uint64 { return r.crc }
+
+// Pos is the number of bytes read so far.
+func (r *Reader) Pos() int64 { return r.pos }
+
+// Close stops the prefetches and releases the connection.
+func (r *Reader) Close() {
+	r.cancel()
+	if r.first != nil {
+		r.first.Close()
+	}
+	for _, f := range r.queue {
+		<-f.done
+	}
+}

@@ -1,0 +1,299 @@
+package transfer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/pyjindo/pyjindo/go/crc"
+	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/signer"
+	"github.com/pyjindo/pyjindo/go/server"
+	"github.com/pyjindo/pyjindo/go/server/store"
+)
+
+// env is a jindo server in-process with one bucket, and a client for it.
+type env struct {
+	client *oss.Client
+	store  store.Store
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	st := store.NewMemory(nil)
+	if _, err := st.CreateBucket("bkt"); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := server.New(server.Config{Store: st, Credentials: map[string]string{"ak": "sk"}})
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	c, err := oss.New(oss.Config{Endpoint: ln.Addr().String(), Credentials: signer.Credentials{AccessKeyID: "ak", AccessKeySecret: "sk"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{client: c, store: st}
+}
+
+func (e *env) put(t *testing.T, key string, data []byte) {
+	t.Helper()
+	if _, err := e.store.Put("bkt", key, bytes.NewReader(data), store.Attrs{}, store.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	r := rand.New(rand.NewPCG(uint64(n), 7))
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+func get(key, rng string) *oss.Request {
+	h := http.Header{}
+	if rng != "" {
+		h.Set("Range", rng)
+	}
+	return &oss.Request{Method: http.MethodGet, Bucket: "bkt", Key: key, Header: h}
+}
+
+// fillBuffer downloads everything into a buffer the way read() does.
+func fillBuffer(t *testing.T, dl *Download) ([]byte, uint64, error) {
+	t.Helper()
+	buf := make([]byte, dl.Length)
+	sum, err := dl.Fill(context.Background(), func(off int64, b []byte) error {
+		copy(buf[off:], b)
+		return nil
+	}, 64<<10)
+	return buf, sum, err
+}
+
+const testPart = 100 * 1024
+
+func TestDownloadReassemblesEverySize(t *testing.T) {
+	e := newEnv(t)
+	cfg := Config{PartSize: testPart, Concurrency: 4}
+	for _, size := range []int{0, 1, testPart - 1, testPart, testPart + 1, 3*testPart + 17, 10 * testPart} {
+		data := randomBytes(size)
+		e.put(t, "obj", data)
+		dl, err := Open(context.Background(), e.client, get("obj", ""), cfg)
+		if err != nil {
+			t.Fatal(size, err)
+		}
+		if dl.Status != 200 || dl.Length != int64(size) || dl.Header.Get("Content-Range") != "" ||
+			dl.Header.Get("Content-Length") != strconv.Itoa(size) {
+			t.Fatalf("size %d: status %d length %d headers %v", size, dl.Status, dl.Length, dl.Header)
+		}
+		got, sum, err := fillBuffer(t, dl)
+		if err != nil || !bytes.Equal(got, data) || sum != crc.Checksum(data) {
+			t.Fatalf("size %d: err %v equal %v crc %d/%d", size, err, bytes.Equal(got, data), sum, crc.Checksum(data))
+		}
+		// The same through the sequential reader.
+		dl, _ = Open(context.Background(), e.client, get("obj", ""), cfg)
+		r := dl.NewReader(context.Background(), 3)
+		got, err = io.ReadAll(r)
+		r.Close()
+		if err != nil || !bytes.Equal(got, data) || r.CRC() != crc.Checksum(data) {
+			t.Fatalf("reader size %d: err %v equal %v", size, err, bytes.Equal(got, data))
+		}
+	}
+}
+
+func TestDownloadRangesLookLikeASingleGet(t *testing.T) {
+	e := newEnv(t)
+	data := randomBytes(5*testPart + 3)
+	e.put(t, "obj", data)
+	cfg := Config{PartSize: testPart, Concurrency: 3}
+	for _, tc := range []struct {
+		rng        string
+		status     int
+		start, end int
+	}{
+		{"bytes=10-20", 206, 10, 20},
+		{"bytes=7-", 206, 7, len(data) - 1},
+		{"bytes=100-999999999", 206, 100, len(data) - 1},
+		{"bytes=-50", 206, len(data) - 50, len(data) - 1},
+		{"bytes=99999999-", 200, 0, len(data) - 1}, // unsatisfiable: the whole object, as OSS does
+		{"bytes=30-20", 200, 0, len(data) - 1},
+	} {
+		dl, err := Open(context.Background(), e.client, get("obj", tc.rng), cfg)
+		if err != nil {
+			t.Fatal(tc.rng, err)
+		}
+		got, _, err := fillBuffer(t, dl)
+		if err != nil || dl.Status != tc.status || !bytes.Equal(got, data[tc.start:tc.end+1]) {
+			t.Fatalf("%s: status %d err %v len %d", tc.rng, dl.Status, err, len(got))
+		}
+		if tc.status == 206 && dl.Header.Get("Content-Range") != fmt.Sprintf("bytes %d-%d/%d", tc.start, tc.end, len(data)) {
+			t.Fatalf("%s: Content-Range %q", tc.rng, dl.Header.Get("Content-Range"))
+		}
+	}
+}
+
+func TestMissingObjectFailsAtOpen(t *testing.T) {
+	e := newEnv(t)
+	_, err := Open(context.Background(), e.client, get("missing", ""), Config{})
+	var se *oss.ServiceError
+	if !errors.As(err, &se) || se.Code != "NoSuchKey" {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// hookDoer lets a test act on each request before it is sent.
+type hookDoer struct {
+	d      Doer
+	before func(n int64, r *oss.Request) error
+	count  atomic.Int64
+}
+
+func (h *hookDoer) Do(ctx context.Context, r *oss.Request) (*http.Response, error) {
+	n := h.count.Add(1)
+	if err := h.before(n, r); err != nil {
+		return nil, err
+	}
+	return h.d.Do(ctx, r)
+}
+
+func TestObjectReplacedMidDownloadIsRefused(t *testing.T) {
+	e := newEnv(t)
+	e.put(t, "obj", randomBytes(4*testPart))
+	var once sync.Once
+	d := &hookDoer{d: e.client, before: func(n int64, r *oss.Request) error {
+		if n > 1 {
+			once.Do(func() { e.put(t, "obj", randomBytes(4*testPart+1)) })
+		}
+		return nil
+	}}
+	dl, err := Open(context.Background(), d, get("obj", ""), Config{PartSize: testPart, Concurrency: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := fillBuffer(t, dl); !errors.Is(err, ErrChanged) {
+		t.Fatalf("got %v, want ErrChanged", err)
+	}
+}
+
+// A part whose connection fails is retried; the data still comes out right.
+func TestFailedPartIsRetried(t *testing.T) {
+	e := newEnv(t)
+	data := randomBytes(6 * testPart)
+	e.put(t, "obj", data)
+	var failures atomic.Int64
+	d := &hookDoer{d: e.client, before: func(n int64, r *oss.Request) error {
+		if n > 1 && n%3 == 0 && failures.Add(1) <= 2 {
+			return &oss.RequestError{Err: errors.New("connection reset by peer (injected)")}
+		}
+		return nil
+	}}
+	dl, _ := Open(context.Background(), d, get("obj", ""), Config{PartSize: testPart, Concurrency: 3})
+	got, sum, err := fillBuffer(t, dl)
+	if err != nil || !bytes.Equal(got, data) || sum != crc.Checksum(data) || failures.Load() < 2 {
+		t.Fatalf("err %v equal %v failures %d", err, bytes.Equal(got, data), failures.Load())
+	}
+}
+
+func TestUploadMultipart(t *testing.T) {
+	e := newEnv(t)
+	for _, size := range []int{1, testPart, 3*testPart + 5} {
+		data := randomBytes(size)
+		var sent atomic.Int64
+		req := &oss.Request{Bucket: "bkt", Key: "up", Header: http.Header{"X-Oss-Meta-K": {"v"}}}
+		up, err := UploadMultipart(context.Background(), e.client, req, bytes.NewReader(data), int64(size),
+			Config{PartSize: testPart, Concurrency: 3}, func(n int64) { sent.Add(n) })
+		if err != nil {
+			t.Fatal(size, err)
+		}
+		info, r, err := e.store.Open("bkt", "up")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make([]byte, info.Size)
+		r.ReadAt(got, 0)
+		r.Close()
+		if !bytes.Equal(got, data) || info.Type != store.TypeMultipart || info.Meta["k"] != "v" || up.CRC != crc.Checksum(data) ||
+			up.Response.Header.Get("x-oss-hash-crc64ecma") != strconv.FormatUint(up.CRC, 10) || sent.Load() != int64(size) {
+			t.Fatalf("size %d: equal %v info %+v sent %d", size, bytes.Equal(got, data), info, sent.Load())
+		}
+	}
+}
+
+func TestFailedUploadIsAborted(t *testing.T) {
+	e := newEnv(t)
+	d := &hookDoer{d: e.client, before: func(n int64, r *oss.Request) error {
+		for _, kv := range r.Query {
+			if kv[0] == "partNumber" && kv[1] == "3" {
+				return &oss.ClientError{Message: "injected failure on part 3"}
+			}
+		}
+		return nil
+	}}
+	req := &oss.Request{Bucket: "bkt", Key: "up", Header: http.Header{}}
+	_, err := UploadMultipart(context.Background(), d, req, bytes.NewReader(randomBytes(5*testPart)), 5*testPart,
+		Config{PartSize: testPart, Concurrency: 2}, nil)
+	if err == nil {
+		t.Fatal("upload succeeded")
+	}
+	if ups, _ := e.store.ListUploads("bkt"); len(ups) != 0 {
+		t.Fatalf("uploads left behind: %+v", ups)
+	}
+	if _, err := e.store.Stat("bkt", "up"); !errors.Is(err, store.ErrNoSuchKey) {
+		t.Fatalf("object visible after failed upload: %v", err)
+	}
+}
+
+func TestCancelledUploadIsAborted(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	d := &hookDoer{d: e.client, before: func(n int64, r *oss.Request) error {
+		if n == 3 {
+			cancel()
+		}
+		return nil
+	}}
+	req := &oss.Request{Bucket: "bkt", Key: "up", Header: http.Header{}}
+	if _, err := UploadMultipart(ctx, d, req, bytes.NewReader(randomBytes(5*testPart)), 5*testPart,
+		Config{PartSize: testPart, Concurrency: 1}, nil); err == nil {
+		t.Fatal("cancelled upload succeeded")
+	}
+	if ups, _ := e.store.ListUploads("bkt"); len(ups) != 0 {
+		t.Fatalf("uploads left behind: %+v", ups)
+	}
+}
+
+func TestFillIntoFileAtOffsets(t *testing.T) {
+	e := newEnv(t)
+	data := randomBytes(7*testPart + 11)
+	e.put(t, "obj", data)
+	dl, _ := Open(context.Background(), e.client, get("obj", ""), Config{PartSize: testPart, Concurrency: 4})
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := dl.Fill(context.Background(), func(off int64, b []byte) error {
+		_, err := f.WriteAt(b, off)
+		return err
+	}, 32<<10); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(f.Name())
+	if !bytes.Equal(got, data) {
+		t.Fatal("file differs")
+	}
+}

@@ -1,0 +1,196 @@
+package transfer
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/crc"
+	"github.com/pyjindo/pyjindo/go/oss"
+)
+
+// Upload is the outcome of a multipart upload: the CompleteMultipartUpload response (whose
+// headers carry the ETag and x-oss-hash-crc64ecma) and the CRC of the bytes sent.
+type Upload struct {
+	Response *http.Response
+	Body     []byte
+	CRC      uint64
+}
+
+// UploadMultipart stores size bytes of src as req.Bucket/req.Key with parallel parts read with
+// ReadAt (the caller's buffer or a file, no copies). req.Header carries what a PutObject would
+// (Content-Type, x-oss-meta-*, ...); it goes to the initiation. Any failure, including
+// cancellation, aborts the upload so no parts are left behind. progress is called with byte counts.
+func UploadMultipart(ctx context.Context, d Doer, req *oss.Request, src io.ReaderAt, size int64, cfg Config, progress func(int64)) (*Upload, error) {
+	cfg = cfg.withDefaults()
+	partSize := cfg.PartSize
+	for size > partSize*10000 {
+		partSize *= 2
+	}
+	init := &oss.Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key, Header: req.Header.Clone(),
+		Query: [][2]string{{"uploads", ""}}}
+	resp, err := d.Do(ctx, init)
+	if err != nil {
+		return nil, err
+	}
+	var initDoc struct {
+		UploadID string `xml:"UploadId"`
+	}
+	err = xml.NewDecoder(resp.Body).Decode(&initDoc)
+	resp.Body.Close()
+	if err != nil || initDoc.UploadID == "" {
+		return nil, &oss.RequestError{Err: fmt.Errorf("initiate multipart upload: bad response: %v", err)}
+	}
+	uploadID := initDoc.UploadID
+	up, err := uploadParts(ctx, d, req, uploadID, src, size, partSize, cfg, progress)
+	if err != nil {
+		// Abort even when ctx is cancelled: that is exactly when a leftover is likely.
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if r, aerr := d.Do(actx, &oss.Request{Method: http.MethodDelete, Bucket: req.Bucket, Key: req.Key,
+			Query: [][2]string{{"uploadId", uploadID}}}); aerr == nil {
+			r.Body.Close()
+		}
+		return nil, err
+	}
+	return up, nil
+}
+
+type uploadedPart struct {
+	etag string
+	crc  uint64
+	size int64
+}
+
+func uploadParts(ctx context.Context, d Doer, req *oss.Request, uploadID string, src io.ReaderAt, size, partSize int64, cfg Config, progress func(int64)) (*Upload, error) {
+	count := int((size + partSize - 1) / partSize)
+	if count == 0 {
+		count = 1
+	}
+	parts := make([]uploadedPart, count)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		next     = make(chan int)
+	)
+	for range min(cfg.Concurrency, count) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				off := int64(i) * partSize
+				n := min(partSize, size-off)
+				p, err := putPart(ctx, d, req, uploadID, i+1, src, off, n, cfg.Retries, progress)
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+						cancel()
+					}
+					mu.Unlock()
+					continue
+				}
+				parts[i] = p
+			}
+		}()
+	}
+	for i := 0; i < count && ctx.Err() == nil; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var doc strings.Builder
+	doc.WriteString(`<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload>`)
+	var sum uint64
+	for i, p := range parts {
+		fmt.Fprintf(&doc, "<Part><PartNumber>%d</PartNumber><ETag>&quot;%s&quot;</ETag></Part>", i+1, p.etag)
+		sum = crc.Combine(sum, p.crc, p.size)
+	}
+	doc.WriteString("</CompleteMultipartUpload>")
+	body := doc.String()
+	resp, err := d.Do(ctx, &oss.Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key,
+		Query: [][2]string{{"uploadId", uploadID}}, Header: http.Header{"Content-Type": {"application/xml"}},
+		Body: strings.NewReader(body), ContentLength: int64(len(body))})
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, &oss.RequestError{Err: err}
+	}
+	return &Upload{Response: resp, Body: raw, CRC: sum}, nil
+}
+
+// putPart uploads one part, retrying transport failures and 5xx answers.
+func putPart(ctx context.Context, d Doer, req *oss.Request, uploadID string, number int, src io.ReaderAt, off, n int64, retries int, progress func(int64)) (uploadedPart, error) {
+	var lastErr error
+	for attempt := 0; attempt <= retries; attempt++ {
+		if attempt > 0 {
+			if err := sleepCtx(ctx, backoff(attempt)); err != nil {
+				return uploadedPart{}, err
+			}
+		}
+		// A fresh reader each attempt: the transport may still hold the last one.
+		cr := &crcReader{r: io.NewSectionReader(src, off, n), progress: progress}
+		resp, err := d.Do(ctx, &oss.Request{Method: http.MethodPut, Bucket: req.Bucket, Key: req.Key,
+			Query:  [][2]string{{"uploadId", uploadID}, {"partNumber", strconv.Itoa(number)}},
+			Header: http.Header{}, Body: cr, ContentLength: n})
+		if progress != nil && err != nil {
+			progress(-cr.n) // the bytes will be sent again
+		}
+		if err != nil {
+			if !retryable(err) || ctx.Err() != nil {
+				return uploadedPart{}, err
+			}
+			lastErr = err
+			continue
+		}
+		resp.Body.Close()
+		if v := resp.Header.Get("x-oss-hash-crc64ecma"); v != "" && v != strconv.FormatUint(cr.crc, 10) {
+			lastErr = &oss.InconsistentError{Message: fmt.Sprintf("part %d: CRC64 of client %d differs from OSS %s", number, cr.crc, v),
+				RequestID: resp.Header.Get("x-oss-request-id")}
+			continue
+		}
+		return uploadedPart{etag: strings.Trim(resp.Header.Get("ETag"), `"`), crc: cr.crc, size: n}, nil
+	}
+	if lastErr == nil {
+		lastErr = errors.New("no attempt made")
+	}
+	return uploadedPart{}, lastErr
+}
+
+type crcReader struct {
+	r        io.Reader
+	crc      uint64
+	n        int64
+	progress func(int64)
+}
+
+func (c *crcReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.crc = crc.Update(c.crc, p[:n])
+		c.n += int64(n)
+		if c.progress != nil {
+			c.progress(int64(n))
+		}
+	}
+	return n, err
+}
