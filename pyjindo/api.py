@@ -19,6 +19,15 @@ from ._response import Response
 
 _UNSET = object()
 
+#: PutObject bodies at least this large go up as a parallel multipart upload (the object's type is
+#: then Multipart and its ETag is not the MD5 of the content). Bucket(multipart_threshold=None)
+#: keeps oss2's single PUT for every size.
+DEFAULT_MULTIPART_THRESHOLD = 64 * 1024 * 1024
+#: Bytes per ranged GET of a download, and per part of a multipart upload.
+DEFAULT_PART_SIZE = 8 * 1024 * 1024
+#: Connections one transfer uses at once.
+DEFAULT_CONCURRENCY = 8
+
 
 def _normalize_endpoint(endpoint):
     endpoint = endpoint.strip()
@@ -88,7 +97,9 @@ def _body(data):
 
 class _Base(object):
     def __init__(self, auth, endpoint, is_cname, session, connect_timeout, app_name="", enable_crc=True,
-                 proxies=None, region=None, cloudbox_id=None, is_path_style=False, is_verify_object_strict=True):
+                 proxies=None, region=None, cloudbox_id=None, is_path_style=False, is_verify_object_strict=True,
+                 multipart_threshold=DEFAULT_MULTIPART_THRESHOLD, part_size=DEFAULT_PART_SIZE,
+                 concurrency=DEFAULT_CONCURRENCY):
         self.auth = auth
         self.endpoint = _normalize_endpoint(endpoint)
         self.session = session
@@ -104,6 +115,13 @@ class _Base(object):
         self.is_verify_object_strict = is_verify_object_strict
         if hasattr(auth, "auth_version") and auth.auth_version() != "v1":
             self.is_verify_object_strict = False
+        if multipart_threshold is not None and multipart_threshold < 1:
+            raise ClientError("multipart_threshold must be a positive size or None")
+        if part_size < 100 * 1024 or concurrency < 1:
+            raise ClientError("part_size must be at least 100 KiB and concurrency at least 1")
+        self.multipart_threshold = multipart_threshold
+        self.part_size = int(part_size)
+        self.concurrency = int(concurrency)
         self._go_lock = threading.Lock()
         self._go = None  # (library generation, credentials, session handle)
 
@@ -124,6 +142,9 @@ class _Base(object):
             "security_token": token,
             "app_name": self.app_name or "",
             "proxy": (self.proxies or {}).get(self.endpoint.split(":", 1)[0], ""),
+            "multipart_threshold": -1 if self.multipart_threshold is None else int(self.multipart_threshold),
+            "part_size": self.part_size,
+            "concurrency": self.concurrency,
         }
 
     def _session(self):
@@ -197,10 +218,13 @@ class Bucket(_Base):
 
     def __init__(self, auth, endpoint, bucket_name, is_cname=False, session=None, connect_timeout=None,
                  app_name="", enable_crc=True, proxies=None, region=None, cloudbox_id=None, is_path_style=False,
-                 is_verify_object_strict=True):
+                 is_verify_object_strict=True, multipart_threshold=DEFAULT_MULTIPART_THRESHOLD,
+                 part_size=DEFAULT_PART_SIZE, concurrency=DEFAULT_CONCURRENCY):
+        """As oss2.Bucket, plus the transfer tuning (see DEFAULT_MULTIPART_THRESHOLD and friends)."""
         super().__init__(auth, endpoint, is_cname, session, connect_timeout, app_name=app_name,
                          enable_crc=enable_crc, proxies=proxies, region=region, cloudbox_id=cloudbox_id,
-                         is_path_style=is_path_style, is_verify_object_strict=is_verify_object_strict)
+                         is_path_style=is_path_style, is_verify_object_strict=is_verify_object_strict,
+                         multipart_threshold=multipart_threshold, part_size=part_size, concurrency=concurrency)
         self.bucket_name = bucket_name.strip()
         if utils.is_valid_bucket_name(self.bucket_name) is not True:
             raise ClientError("The bucket_name is invalid, please check it.")
@@ -239,7 +263,7 @@ class Bucket(_Base):
             "bucket": self.bucket_name, "key": to_string(key), "params": _params(params),
             "headers": _headers(headers),
         })
-        stream = _GoStream(self, result["stream"], progress_callback)
+        stream = _GoStream(self, result["stream"], result["length"])
         return models.GetObjectResult(Response.from_result(result), stream, progress_callback, self.enable_crc)
 
     def get_object_to_file(self, key, filename, byte_range=None, headers=None, progress_callback=None,
@@ -435,18 +459,34 @@ class Bucket(_Base):
 
 
 class _GoStream(object):
-    """The body of a get_object, read from Go in caller-sized pieces."""
+    """The body of a get_object. read() with no size (or a size covering the rest) fills one
+    fresh bytes object of the exact size, with parts fetched in parallel and written in place by
+    Go; smaller reads come from Go's prefetching reader."""
 
-    def __init__(self, bucket, handle, progress_callback=None):
+    def __init__(self, bucket, handle, length):
         self._bucket = bucket
         self._handle = handle
         self._gen = _binding.generation()
-        self.client_crc = None
+        self._left = length if length is not None and length >= 0 else None
+        self.crc = None  # CRC64 of everything read, known at the end
         self._closed = False
 
+    def _finish(self, result):
+        if result.get("eof"):
+            self.crc = result.get("crc")
+            self._left = 0
+
     def read(self, amt=None):
-        if self._closed:
+        if self._closed or self._left == 0:
             return b""
+        if amt is not None and amt <= 0:
+            return b""
+        if self._left is not None and (amt is None or amt >= self._left) and self._left >= 2:
+            # bytes(n) for n >= 2 is a new, unshared object: Go may fill it before anyone sees it.
+            out = bytes(self._left)
+            result = self._bucket._call("stream_read_all", {"stream": self._handle}, out)
+            self._finish(result)
+            return out if result["n"] == len(out) else out[:result["n"]]
         if amt is None:
             chunks = []
             while True:
@@ -454,14 +494,13 @@ class _GoStream(object):
                 if not chunk:
                     return b"".join(chunks)
                 chunks.append(chunk)
-        if amt <= 0:
-            return b""
-        buf = bytearray(amt)
+        buf = bytearray(min(amt, self._left) if self._left is not None else amt)
         result = self._bucket._call("stream_read", {"stream": self._handle}, buf)
         n = result["n"]
-        if result.get("eof"):
-            self.client_crc = result.get("crc")
-        return bytes(memoryview(buf)[:n])
+        if self._left is not None:
+            self._left -= n
+        self._finish(result)
+        return bytes(buf) if n == len(buf) else bytes(memoryview(buf)[:n])
 
     def close(self):
         if not self._closed:
@@ -477,7 +516,7 @@ class _DoneStream(object):
     """get_object_to_file's result has no body left to read."""
 
     def __init__(self, result):
-        self.client_crc = result.get("crc")
+        self.crc = result.get("crc")
 
     def read(self, amt=None):
         return b""

@@ -12,12 +12,17 @@ import (
 
 	"github.com/pyjindo/pyjindo/go/oss"
 	"github.com/pyjindo/pyjindo/go/oss/signer"
+	"github.com/pyjindo/pyjindo/go/transfer"
 )
 
 // session is a configured OSS client, one per Python Bucket/Service and credentials.
 type session struct {
 	client    *oss.Client
 	enableCRC bool
+	transfer  transfer.Config
+	// multipartThreshold is the body size from which a PutObject becomes a parallel multipart
+	// upload; negative means never.
+	multipartThreshold int64
 }
 
 func (s *session) close() { s.client.Close() }
@@ -34,6 +39,10 @@ type sessionConfig struct {
 	AccessKeySecret string  `json:"access_key_secret"`
 	SecurityToken   string  `json:"security_token"`
 	AppName         string  `json:"app_name"`
+	// Transfer tuning; zero means the transfer package's default, threshold -1 means never.
+	MultipartThreshold int64 `json:"multipart_threshold"`
+	PartSize           int64 `json:"part_size"`
+	Concurrency        int   `json:"concurrency"`
 }
 
 // pj_session_new creates a session from a JSON config; 0 and *errOut on failure.
@@ -64,7 +73,9 @@ func pj_session_new(config *C.char, errOut **C.char) (h C.uintptr_t) {
 		*errOut = C.CString(string(errorJSON(err)))
 		return 0
 	}
-	return C.uintptr_t(cgo.NewHandle(&session{client: client, enableCRC: cfg.EnableCRC}))
+	return C.uintptr_t(cgo.NewHandle(&session{client: client, enableCRC: cfg.EnableCRC,
+		transfer:           transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency},
+		multipartThreshold: cfg.MultipartThreshold}))
 }
 
 func sessionFrom(h C.uintptr_t) (*session, error) {

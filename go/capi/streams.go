@@ -8,6 +8,7 @@ import "C"
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -16,44 +17,90 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pyjindo/pyjindo/go/crc"
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/transfer"
 )
 
-// stream is an open GetObject body that Python reads in pieces.
+// stream is an opened GetObject that Python reads: all at once in parallel (read()), or in
+// pieces through a prefetching reader (read(amt), iteration).
 type stream struct {
-	mu   sync.Mutex
-	body io.ReadCloser
-	crc  uint64
-	eof  bool
+	mu     sync.Mutex
+	ctx    context.Context // lives as long as the stream; cancelled by close
+	cancel context.CancelFunc
+	dl     *transfer.Download
+	reader *transfer.Reader
+	pos    int64
+	crc    uint64
+	eof    bool
 }
 
 func (s *stream) close() {
+	s.cancel()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.body.Close()
+	if s.reader != nil {
+		s.reader.Close()
+	}
+	s.dl.Close()
+}
+
+// bind cancels the stream when the operation ctx is cancelled (Ctrl-C in Python) until the
+// returned stop is called.
+func (s *stream) bind(ctx context.Context) (stop func() bool) {
+	return context.AfterFunc(ctx, s.cancel)
+}
+
+func transferError(err error) error {
+	if errors.Is(err, transfer.ErrChanged) {
+		return &oss.InconsistentError{Message: err.Error()}
+	}
+	return err
 }
 
 type getOpenResult struct {
 	responseJSON
 	Stream uint64 `json:"stream"`
+	Length int64  `json:"length"`
 }
 
-// opGetOpen sends the GET and returns the response headers and a stream handle for the body, so
-// errors (NoSuchKey ...) surface from get_object itself, as in oss2.
+// opGetOpen sends the first GET (errors such as NoSuchKey surface from get_object itself, as in
+// oss2) and returns the response as a single GET would have given it, and a stream handle.
 func opGetOpen(ctx context.Context, s *session, raw json.RawMessage, _ []byte, _ progress) (any, error) {
 	var t target
 	if err := json.Unmarshal(raw, &t); err != nil {
 		return nil, clientErrorf("bad get arguments: %v", err)
 	}
 	started := time.Now()
-	// The body outlives this operation: it must not be tied to the operation's context.
-	resp, err := s.client.Do(context.WithoutCancel(ctx), t.request(http.MethodGet))
+	st := &stream{}
+	st.ctx, st.cancel = context.WithCancel(context.Background())
+	stop := context.AfterFunc(ctx, st.cancel)
+	dl, err := transfer.Open(st.ctx, s.client, t.request(http.MethodGet), s.transfer)
+	stop()
 	if err != nil {
+		st.cancel()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, err
 	}
-	h := cgo.NewHandle(&stream{body: resp.Body})
-	return getOpenResult{responseJSON: describe(resp, nil, started), Stream: uint64(h)}, nil
+	st.dl = dl
+	resp := &http.Response{StatusCode: dl.Status, Header: dl.Header}
+	h := cgo.NewHandle(st)
+	return getOpenResult{responseJSON: describe(resp, nil, started), Stream: uint64(h), Length: dl.Length}, nil
+}
+
+func streamArg(raw json.RawMessage) (*stream, error) {
+	var a struct {
+		Stream uint64 `json:"stream"`
+	}
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return nil, clientErrorf("bad stream arguments: %v", err)
+	}
+	st, ok := handleValue[*stream](C.uintptr_t(a.Stream))
+	if !ok {
+		return nil, clientErrorf("bad stream handle")
+	}
+	return st, nil
 }
 
 type streamReadResult struct {
@@ -62,45 +109,85 @@ type streamReadResult struct {
 	CRC *uint64 `json:"crc,omitempty"`
 }
 
-// opStreamRead fills the caller's buffer from the stream (less only at the end).
+func (s *stream) result(n int) streamReadResult {
+	res := streamReadResult{N: n, EOF: s.eof}
+	if s.eof {
+		c := s.crc
+		res.CRC = &c
+	}
+	return res
+}
+
+// opStreamRead fills the caller's buffer in order (less only at the end) from the prefetching
+// reader.
 func opStreamRead(ctx context.Context, _ *session, raw json.RawMessage, buf []byte, p progress) (any, error) {
-	var a struct {
-		Stream uint64 `json:"stream"`
-	}
-	if err := json.Unmarshal(raw, &a); err != nil {
-		return nil, clientErrorf("bad stream_read arguments: %v", err)
-	}
-	st, ok := handleValue[*stream](C.uintptr_t(a.Stream))
-	if !ok {
-		return nil, clientErrorf("bad stream handle")
+	st, err := streamArg(raw)
+	if err != nil {
+		return nil, err
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.eof {
-		c := st.crc
-		return streamReadResult{EOF: true, CRC: &c}, nil
+		return st.result(0), nil
 	}
-	stop := context.AfterFunc(ctx, func() { st.body.Close() }) // cancel unblocks the read
+	if st.reader == nil {
+		st.reader = st.dl.NewReader(st.ctx, 0)
+	}
+	stop := st.bind(ctx)
 	defer stop()
-	n, err := io.ReadFull(st.body, buf)
-	st.crc = crc.Update(st.crc, buf[:n])
+	n, err := io.ReadFull(st.reader, buf)
+	st.pos += int64(n)
 	p.Add(int64(n))
 	switch err {
 	case nil:
+		st.eof = st.pos == st.dl.Length
 	case io.EOF, io.ErrUnexpectedEOF:
 		st.eof = true
 	default:
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, &oss.RequestError{Err: err}
+		return nil, transferError(err)
 	}
-	res := streamReadResult{N: n, EOF: st.eof}
-	if st.eof {
-		c := st.crc
-		res.CRC = &c
+	st.crc = st.reader.CRC()
+	return st.result(n), nil
+}
+
+// opStreamReadAll fills the caller's buffer, sized to what is left, with parts fetched in
+// parallel and written straight into their place (read() with no size).
+func opStreamReadAll(ctx context.Context, _ *session, raw json.RawMessage, buf []byte, p progress) (any, error) {
+	st, err := streamArg(raw)
+	if err != nil {
+		return nil, err
 	}
-	return res, nil
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.reader != nil || st.eof {
+		// Already reading in pieces: finish through the same reader.
+		st.mu.Unlock()
+		res, err := opStreamRead(ctx, nil, raw, buf, p)
+		st.mu.Lock()
+		return res, err
+	}
+	if int64(len(buf)) != st.dl.Length {
+		return nil, clientErrorf("read-all buffer of %d bytes for %d left", len(buf), st.dl.Length)
+	}
+	p.SetTotal(st.dl.Length)
+	stop := st.bind(ctx)
+	defer stop()
+	sum, err := st.dl.Fill(st.ctx, func(off int64, b []byte) error {
+		copy(buf[off:], b)
+		p.Add(int64(len(b)))
+		return nil
+	}, 256<<10)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, transferError(err)
+	}
+	st.pos, st.crc, st.eof = st.dl.Length, sum, true
+	return st.result(len(buf)), nil
 }
 
 type getToFileArgs struct {
@@ -114,20 +201,21 @@ type getToFileResult struct {
 	CRC uint64 `json:"crc"`
 }
 
-// opGetToFile downloads into a temporary file beside the target and renames it over the target
-// only when complete and verified: a failure never leaves a partial file at the target.
+// opGetToFile downloads in parallel parts, each written at its offset of a temporary file beside
+// the target, and renames it over the target only when complete and verified: a failure never
+// leaves a partial file at the target.
 func opGetToFile(ctx context.Context, s *session, raw json.RawMessage, _ []byte, p progress) (any, error) {
 	var a getToFileArgs
 	if err := json.Unmarshal(raw, &a); err != nil {
 		return nil, clientErrorf("bad get_to_file arguments: %v", err)
 	}
 	started := time.Now()
-	resp, err := s.client.Do(ctx, a.request(http.MethodGet))
+	dl, err := transfer.Open(ctx, s.client, a.request(http.MethodGet), s.transfer)
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	p.SetTotal(resp.ContentLength)
+	defer dl.Close()
+	p.SetTotal(dl.Length)
 	dir, base := filepath.Split(a.Filename)
 	f, err := os.CreateTemp(dir, "."+base+".pyjindo-*")
 	if err != nil {
@@ -147,15 +235,20 @@ func opGetToFile(ctx context.Context, s *session, raw json.RawMessage, _ []byte,
 	if err := f.Chmod(mode); err != nil {
 		return nil, clientErrorf("%v", err)
 	}
-	w := &crcWriter{w: f, p: p}
-	if _, err := io.CopyBuffer(w, resp.Body, make([]byte, 1<<20)); err != nil {
+	sum, err := dl.Fill(ctx, func(off int64, b []byte) error {
+		_, err := f.WriteAt(b, off)
+		p.Add(int64(len(b)))
+		return err
+	}, 1<<20)
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, &oss.RequestError{Err: err}
+		return nil, transferError(err)
 	}
-	if a.CheckCRC && resp.StatusCode == http.StatusOK {
-		if err := checkCRC("get", w.crc, resp); err != nil {
+	resp := &http.Response{StatusCode: dl.Status, Header: dl.Header}
+	if a.CheckCRC && dl.Status == http.StatusOK {
+		if err := checkCRC("get", sum, resp); err != nil {
 			return nil, err
 		}
 	}
@@ -166,18 +259,5 @@ func opGetToFile(ctx context.Context, s *session, raw json.RawMessage, _ []byte,
 		return nil, clientErrorf("%v", err)
 	}
 	ok = true
-	return getToFileResult{responseJSON: describe(resp, nil, started), CRC: w.crc}, nil
-}
-
-type crcWriter struct {
-	w   io.Writer
-	crc uint64
-	p   progress
-}
-
-func (c *crcWriter) Write(b []byte) (int, error) {
-	n, err := c.w.Write(b)
-	c.crc = crc.Update(c.crc, b[:n])
-	c.p.Add(int64(n))
-	return n, err
+	return getToFileResult{responseJSON: describe(resp, nil, started), CRC: sum}, nil
 }
