@@ -468,7 +468,7 @@ class _GoStream(object):
         self._handle = handle
         self._gen = _binding.generation()
         self._left = length if length is not None and length >= 0 else None
-        self.crc = None  # CRC64 of everything read, known at the end
+        self.crc = 0 if self._left == 0 else None  # CRC64 of everything read, known at the end
         self._closed = False
 
     def _finish(self, result):

@@ -54,8 +54,10 @@ func (rq *request) listBuckets() *ossError {
 			continue
 		}
 		if len(res.Buckets) == max {
-			res.IsTruncated = true
-			res.NextMarker = res.Buckets[len(res.Buckets)-1].Name
+			if max > 0 { // an empty page that says "truncated" would send clients round for ever
+				res.IsTruncated = true
+				res.NextMarker = res.Buckets[len(res.Buckets)-1].Name
+			}
 			break
 		}
 		res.Buckets = append(res.Buckets, bucketEntry{CreationDate: b.CreationDate.UTC().Format(listTimeFormat),

@@ -103,7 +103,12 @@ func storeError(err error, bucket, key string) *ossError {
 	case errors.Is(err, store.ErrEntityTooSmall):
 		return &ossError{Status: 400, Code: "EntityTooSmall", Message: "Your proposed upload smaller than the minimum allowed size.", EC: "0042-00000005"}
 	}
-	return nil
+	return errInternal(err)
+}
+
+// errInternal reports a failure of the server itself (storage I/O). The detail stays in the log.
+func errInternal(error) *ossError {
+	return &ossError{Status: 500, Code: "InternalError", Message: "We encountered an internal error. Please try again.", EC: "0000-00000001"}
 }
 
 // errorDoc is the XML body of an error response.

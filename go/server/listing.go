@@ -74,7 +74,7 @@ func (rq *request) listPage(prefix, delimiter, after string, max int) (page, *os
 			return true // already returned, on this page or an earlier one
 		}
 		if count == max {
-			p.truncated = true
+			p.truncated = max > 0 // an empty page that says "truncated" would loop clients
 			return false
 		}
 		count++

@@ -112,6 +112,10 @@ type completeResult struct {
 }
 
 func (rq *request) completeUpload() *ossError {
+	enc, et, e := rq.encoder() // checked before anything is committed
+	if e != nil {
+		return e
+	}
 	uploadID := rq.query.Get("uploadId")
 	var parts []store.CompletePart
 	if strings.EqualFold(rq.r.Header.Get("x-oss-complete-all"), "yes") {
@@ -146,10 +150,6 @@ func (rq *request) completeUpload() *ossError {
 	}
 	rq.w.Header().Set("ETag", quoted(info.ETag))
 	rq.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(info.CRC64, 10))
-	enc, et, e := rq.encoder()
-	if e != nil {
-		return e
-	}
 	return rq.writeXML(completeResult{EncodingType: et, Location: "http://" + rq.r.Host + "/" + rq.bucket + "/" + enc(rq.key),
 		Bucket: rq.bucket, Key: enc(rq.key), ETag: quoted(info.ETag)})
 }

@@ -65,9 +65,11 @@ func (rq *request) putOptions() (store.PutOptions, *ossError) {
 	return opts, nil
 }
 
-// body is the request body, cut off (with an error) past the largest object OSS accepts.
+// body is the request body, cut off (with an error) past the largest object OSS accepts. It
+// remembers a read failure so a failed write can be blamed on the client or on the server.
 func (rq *request) body() io.Reader {
-	return &limitedBody{r: rq.r.Body, left: maxObjectSize}
+	rq.reqBody = &limitedBody{r: rq.r.Body, left: maxObjectSize}
+	return rq.reqBody
 }
 
 var errBodyTooLarge = errors.New("request body too large")
@@ -75,6 +77,7 @@ var errBodyTooLarge = errors.New("request body too large")
 type limitedBody struct {
 	r    io.Reader
 	left int64
+	err  error // the first read failure other than EOF
 }
 
 func (l *limitedBody) Read(p []byte) (int, error) {
@@ -90,19 +93,22 @@ func (l *limitedBody) Read(p []byte) (int, error) {
 	}
 	n, err := l.r.Read(p)
 	l.left -= int64(n)
+	if err != nil && err != io.EOF && l.err == nil {
+		l.err = err
+	}
 	return n, err
 }
 
 // writeFailed maps a failed store write to a response error.
 func (rq *request) writeFailed(err error) *ossError {
-	if e := storeError(err, rq.bucket, rq.key); e != nil {
-		return e
-	}
 	if errors.Is(err, errBodyTooLarge) {
 		return errEntityTooLarge()
 	}
-	// The body did not arrive whole: the client went away or sent less than it declared.
-	return &ossError{Status: 400, Code: "RequestTimeout", Message: "Your socket connection to the server was not read from or written to within the timeout period.", EC: "0002-00000002"}
+	if rq.reqBody != nil && rq.reqBody.err != nil {
+		// The body did not arrive whole: the client went away or sent less than it declared.
+		return &ossError{Status: 400, Code: "RequestTimeout", Message: "Your socket connection to the server was not read from or written to within the timeout period.", EC: "0002-00000002"}
+	}
+	return storeError(err, rq.bucket, rq.key)
 }
 
 func quoted(etag string) string { return `"` + etag + `"` }
@@ -292,6 +298,9 @@ func (rq *request) getObject(head bool) *ossError {
 			h.Set("Content-Range", "bytes */"+strconv.FormatInt(info.Size, 10))
 			return &ossError{Status: 416, Code: "InvalidRange", Message: "The requested range cannot be satisfied", EC: "0026-00000002"}
 		}
+	}
+	if status == http.StatusPartialContent {
+		h.Del("Content-MD5") // it describes the whole object, not this range
 	}
 	h.Set("Content-Length", strconv.FormatInt(length, 10))
 	rq.writeHeader(status)

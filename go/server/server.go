@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -37,6 +38,9 @@ type Config struct {
 	Now func() time.Time
 	// Region is reported by GetBucketInfo and accepted in V4 credentials; "" = cn-hangzhou.
 	Region string
+	// Domains are host names under which <bucket>.<domain> addresses a bucket (virtual-hosted
+	// style). "localhost" always is one.
+	Domains []string
 }
 
 // Server is an http.Handler serving the OSS protocol.
@@ -100,6 +104,7 @@ type request struct {
 	query   url.Values
 	status  int
 	started bool
+	reqBody *limitedBody
 }
 
 func (rq *request) hostID() string {
@@ -158,9 +163,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		"query", r.URL.RawQuery, "status", rq.status, "duration", time.Since(start))
 }
 
-// parseTarget finds the bucket and key: virtual-hosted style when the Host has a bucket label in
-// front of a domain name (bkt.localhost, bkt.oss-cn-hangzhou.aliyuncs.com), path style otherwise
-// (127.0.0.1:9000/bkt/key, localhost/bkt/key).
+// parseTarget finds the bucket and key. A Host of <label>.<domain> is virtual-hosted style when
+// the domain is a configured one (or localhost) or the label names an existing bucket
+// (bkt.oss-cn-hangzhou.aliyuncs.com); any other Host (an IP, localhost, the endpoint itself, a
+// machine name) means path style, /bucket/key.
 func (rq *request) parseTarget() *ossError {
 	query, err := url.ParseQuery(rq.r.URL.RawQuery)
 	if err != nil {
@@ -176,7 +182,7 @@ func (rq *request) parseTarget() *ossError {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	if label, rest, ok := strings.Cut(host, "."); ok && net.ParseIP(host) == nil && rest != "" {
+	if label, rest, ok := strings.Cut(host, "."); ok && net.ParseIP(host) == nil && rest != "" && rq.s.isBucketHost(label, rest) {
 		rq.bucket, rq.key = label, path
 	} else {
 		rq.bucket, rq.key, _ = strings.Cut(path, "/")
@@ -195,6 +201,14 @@ func (rq *request) parseTarget() *ossError {
 		}
 	}
 	return nil
+}
+
+func (s *Server) isBucketHost(label, domain string) bool {
+	if domain == "localhost" || slices.Contains(s.cfg.Domains, domain) {
+		return true
+	}
+	_, err := s.cfg.Store.Bucket(label)
+	return err == nil
 }
 
 func (rq *request) has(param string) bool {

@@ -36,8 +36,9 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	bandwidth := fs.String("bandwidth-per-conn", "0", "cap each connection's throughput per direction, e.g. 50MB (per second; MB=10^6, MiB=2^20; 0 = no cap)")
 	latency := fs.Duration("latency", 0, "delay before each response's first byte, e.g. 8ms")
 	verbose := fs.Bool("verbose", false, "log each request to stderr")
-	var buckets stringList
+	var buckets, domains stringList
 	fs.Var(&buckets, "bucket", "bucket to create at start (repeatable)")
+	fs.Var(&domains, "domain", "host name under which BUCKET.DOMAIN addresses a bucket (repeatable; localhost always does)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -94,6 +95,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		BandwidthPerConn: bps,
 		Latency:          *latency,
 		Logger:           logger,
+		Domains:          domains,
 	})
 
 	ln, err := net.Listen("tcp", *addr)

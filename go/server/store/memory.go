@@ -22,8 +22,9 @@ type memBlobs struct {
 
 func (m *memBlobs) write(r io.Reader, sizeHint int64) (string, int64, error) {
 	var buf bytes.Buffer
-	if sizeHint > 0 && sizeHint < 5<<30 {
-		buf.Grow(int(sizeHint) + bytes.MinRead)
+	if sizeHint > 0 {
+		// Trust a declared length only so far: a client may declare 5 GiB and send nothing.
+		buf.Grow(int(min(sizeHint, 64<<20)) + bytes.MinRead)
 	}
 	if _, err := buf.ReadFrom(r); err != nil {
 		return "", 0, err

@@ -1,0 +1,134 @@
+"""The parallel paths behind the plain oss2 calls: reassembly at every size, ranges, files, uploads."""
+import hashlib
+import os
+
+import pytest
+
+import pyjindo
+from pyjindo import exceptions
+from jindo_server import JindoServer
+
+PART = 100 * 1024  # the smallest part size, so small objects exercise many parts
+
+
+@pytest.fixture
+def bucket(server):
+    b = pyjindo.Bucket(pyjindo.Auth(server.access_key_id, server.access_key_secret), server.endpoint,
+                       "xfer-%d-%s" % (os.getpid(), os.urandom(3).hex()), part_size=PART, concurrency=4,
+                       multipart_threshold=3 * PART)
+    b.create_bucket()
+    return b
+
+
+SIZES = [0, 1, 2, PART - 1, PART, PART + 1, 3 * PART, 3 * PART + 1, 7 * PART + 12345]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_read_reassembles_parts(bucket, size):
+    data = os.urandom(size)
+    bucket.put_object("obj", data)
+    got = bucket.get_object("obj")
+    assert got.content_length == size and got.status == 200 and got.content_range is None
+    assert got.read() == data
+    assert got.client_crc == got.server_crc
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_read_in_pieces_and_iterate(bucket, size):
+    data = os.urandom(size)
+    bucket.put_object("obj", data)
+    r = bucket.get_object("obj")
+    pieces = []
+    while True:
+        chunk = r.read(33333)
+        if not chunk:
+            break
+        pieces.append(chunk)
+    assert b"".join(pieces) == data
+    assert b"".join(bucket.get_object("obj")) == data
+    # A few small reads, then the rest in one call.
+    r = bucket.get_object("obj")
+    head = r.read(10)
+    assert head + r.read() == data
+
+
+@pytest.mark.parametrize("size", [0, 1, PART + 1, 5 * PART + 7])
+def test_get_object_to_file(bucket, tmp_path, size):
+    data = os.urandom(size)
+    bucket.put_object("obj", data)
+    target = tmp_path / "out.bin"
+    r = bucket.get_object_to_file("obj", str(target))
+    assert target.read_bytes() == data and r.status == 200 and r.content_length == size
+    assert sorted(os.listdir(tmp_path)) == ["out.bin"]  # no temporary file left
+
+
+@pytest.mark.parametrize("byte_range", [(0, 0), (5, PART * 2), (PART - 1, PART), (PART * 3, None), (None, 10),
+                                        (10 * PART, None)])
+def test_ranges_through_the_parallel_path(bucket, byte_range):
+    data = os.urandom(4 * PART + 99)
+    bucket.put_object("obj", data)
+    start, end = byte_range
+    if start is None:
+        want = data[-end:]
+    elif start >= len(data):
+        want = data  # unsatisfiable: the whole object, as OSS answers
+    else:
+        want = data[start:(len(data) if end is None else end + 1)]
+    r = bucket.get_object("obj", byte_range=byte_range)
+    assert r.read() == want and r.content_length == len(want)
+
+
+@pytest.mark.parametrize("size", [3 * PART, 3 * PART + 1, 8 * PART + 5])
+def test_large_put_goes_multipart(bucket, tmp_path, size):
+    data = os.urandom(size)
+    r = bucket.put_object("big", data)
+    head = bucket.head_object("big")
+    assert head.object_type == "Multipart" and r.etag == head.etag and r.crc == head.server_crc
+    assert bucket.get_object("big").read() == data
+    path = tmp_path / "src"
+    path.write_bytes(data)
+    bucket.put_object_from_file("from-file", str(path))
+    assert hashlib.md5(bucket.get_object("from-file").read()).digest() == hashlib.md5(data).digest()
+    assert bucket.list_multipart_uploads().upload_list == []
+
+
+def test_multipart_threshold_none_keeps_single_put(server, bucket):
+    single = pyjindo.Bucket(bucket.auth, server.endpoint, bucket.bucket_name, multipart_threshold=None)
+    data = os.urandom(5 * PART)
+    r = single.put_object("one", data)
+    assert r.etag == hashlib.md5(data).hexdigest().upper()
+    assert single.head_object("one").object_type == "Normal"
+
+
+@pytest.fixture(scope="module")
+def slow_server():
+    with JindoServer("--bandwidth-per-conn", "2MB", "--bucket", "slow") as s:
+        yield s
+
+
+def test_interrupted_multipart_upload_leaves_nothing(slow_server):
+    """An exception from the progress callback (as Ctrl-C would) stops the upload mid-way: the
+    multipart upload is aborted, nothing is visible."""
+    bucket = pyjindo.Bucket(pyjindo.Auth(slow_server.access_key_id, slow_server.access_key_secret),
+                            slow_server.endpoint, "slow", part_size=PART, concurrency=2, multipart_threshold=PART)
+    data = os.urandom(40 * PART)  # 4 MB: about a second on two 2 MB/s connections
+    seen = []
+
+    def stop_midway(consumed, total):
+        seen.append(consumed)
+        if consumed > 4 * PART:
+            raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError):
+        bucket.put_object("big", data, progress_callback=stop_midway)
+    assert seen[-1] < len(data)  # it really stopped part-way
+    assert bucket.list_multipart_uploads().upload_list == []
+    assert not bucket.object_exists("big")
+
+
+def test_missing_object_raises_from_get_object(bucket, tmp_path):
+    with pytest.raises(exceptions.NoSuchKey):
+        bucket.get_object("missing")
+    with pytest.raises(exceptions.NoSuchKey):
+        bucket.get_object_to_file("missing", str(tmp_path / "x"))
+    assert os.listdir(tmp_path) == []
