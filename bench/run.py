@@ -128,8 +128,13 @@ def _format_row(r, rows, bw):
     if "error" in r:
         return "%-9s %-24s %-8s  ERROR %s" % (r["net"], r["case"], r["client"], r["error"])
     mbps = r["bytes"] / r["seconds"] / 1e6
-    base = next((x for x in rows if x["net"] == r["net"] and x["case"] == r["case"] and x["client"] == "oss2"
-                 and "error" not in x), None)
+    # The oss2 figure to compare with: the same case, or oss2's plain call doing the same job.
+    same_job = {"resumable_download 4t": "get_to_file", "downloader": "get_to_file",
+                "resumable_upload 4t": "put_from_file", "uploader": "put_from_file"}
+    base = None
+    for case in (r["case"], same_job.get(r["case"])):
+        base = base or next((x for x in rows if x["net"] == r["net"] and x["case"] == case and x["client"] == "oss2"
+                             and "error" not in x), None)
     ratio = mbps / (base["bytes"] / base["seconds"] / 1e6) if base else float("nan")
     link = _rate(bw) * r["conns"] / 1e6 if r["net"] == "capped" and _rate(bw) else float("nan")
     cpu_per_gb = r["cpu_s"] / (r["bytes"] / 1e9) if r["bytes"] else float("nan")

@@ -156,16 +156,25 @@ func opRequest(ctx context.Context, s *session, raw json.RawMessage, buf []byte,
 	}
 	r := a.request("GET")
 	var body *countingReader
+	var newBody func() io.Reader
 	switch {
 	case a.FD != nil:
-		body = &countingReader{r: io.NewSectionReader(fdReaderAt(*a.FD), a.Offset, a.Size), p: p}
+		newBody = func() io.Reader { return io.NewSectionReader(fdReaderAt(*a.FD), a.Offset, a.Size) }
 		r.ContentLength = a.Size
 	case buf != nil || r.Method == http.MethodPut || r.Method == http.MethodPost:
-		body = &countingReader{r: bytesReader(buf), p: p}
+		newBody = func() io.Reader { return bytesReader(buf) }
 		r.ContentLength = int64(len(buf))
 	}
-	if body != nil {
-		r.Body = body
+	if newBody != nil {
+		// Each attempt reads a fresh body; progress restarts and the CRC is the last attempt's.
+		r.GetBody = func() io.Reader {
+			if body != nil {
+				p.Add(-body.n)
+			}
+			body = &countingReader{r: newBody(), p: p}
+			return body
+		}
+		r.Body = r.GetBody()
 		p.SetTotal(r.ContentLength)
 	}
 	started := time.Now()

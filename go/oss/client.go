@@ -6,8 +6,10 @@ package oss
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -29,6 +31,11 @@ type Config struct {
 	Region         string // required for v4
 	UserAgent      string
 	MaxConns       int // per host; 0 = 64
+	// Retries: idempotent requests (GET, HEAD, DELETE, PUT with a replayable body) are sent up to
+	// MaxAttempts times (0 = 3; 1 = no retry) on connection errors, 5xx, SlowDown and
+	// RequestTimeout, with exponential backoff and full jitter, while under MaxRetryTime (0 = 30s).
+	MaxAttempts  int
+	MaxRetryTime time.Duration
 }
 
 // Client sends signed requests to OSS. It is safe for concurrent use.
@@ -61,6 +68,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxConns <= 0 {
 		cfg.MaxConns = 64
 	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 3
+	}
+	if cfg.MaxRetryTime <= 0 {
+		cfg.MaxRetryTime = 30 * time.Second
+	}
 	if cfg.SignVersion == "" {
 		cfg.SignVersion = "v1"
 	}
@@ -70,6 +83,11 @@ func New(cfg Config) (*Client, error) {
 	host := ep
 	if h, _, err := net.SplitHostPort(ep); err == nil {
 		host = h
+	} else {
+		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]") // "[::1]" without a port
+	}
+	if cfg.SignVersion == "v4" && cfg.Region == "" {
+		return nil, &ClientError{Message: "The region should not be None in signature version 4."}
 	}
 	// oss2's rule: IP addresses and localhost cannot carry a bucket label, so use path style.
 	pathStyle := cfg.PathStyle || net.ParseIP(host) != nil || host == "localhost"
@@ -96,7 +114,8 @@ func New(cfg Config) (*Client, error) {
 func (c *Client) Close() { c.http.CloseIdleConnections() }
 
 // Request is one OSS request. Query keeps its order; a parameter with an empty value is sent bare
-// (`?uploads`). Body may be nil; ContentLength is -1 when unknown.
+// (`?uploads`). Body may be nil; ContentLength is -1 when unknown. GetBody, when set, returns a
+// fresh copy of the body, which lets a failed attempt be retried.
 type Request struct {
 	Method        string
 	Bucket        string
@@ -105,6 +124,8 @@ type Request struct {
 	Header        http.Header
 	Body          io.Reader
 	ContentLength int64
+	GetBody       func() io.Reader
+	NoRetry       bool // the caller retries itself (transfer parts) or must not retry
 }
 
 func (r *Request) values() url.Values {
@@ -163,9 +184,61 @@ func (c *Client) URL(r *Request) string {
 	return b.String()
 }
 
-// Do sends r and returns the response with its body unread when the status is 2xx (or 304);
-// otherwise it reads the error and returns a *ServiceError. Transport failures are *RequestError.
+// Do sends r and returns the response with its body unread when the status is 2xx; otherwise it
+// reads the error and returns a *ServiceError. Transport failures are *RequestError. Idempotent
+// requests are retried (see Config); the error returned is the last attempt's.
 func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
+	retryable := !r.NoRetry && c.cfg.MaxAttempts > 1 && idempotent(r.Method) && (r.Body == nil || r.GetBody != nil)
+	started := time.Now()
+	for attempt := 1; ; attempt++ {
+		resp, err := c.once(ctx, r)
+		if err == nil || !retryable || attempt >= c.cfg.MaxAttempts || !Retryable(err) || ctx.Err() != nil {
+			return resp, err
+		}
+		delay := Backoff(attempt)
+		if time.Since(started)+delay > c.cfg.MaxRetryTime {
+			return nil, err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		if r.GetBody != nil {
+			r.Body = r.GetBody()
+		}
+	}
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodDelete, http.MethodPut, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// Retryable tells whether a failed request may succeed if sent again: connection failures,
+// server errors, throttling.
+func Retryable(err error) bool {
+	var se *ServiceError
+	if errors.As(err, &se) {
+		return se.Status >= 500 || se.Code == "SlowDown" || se.Code == "RequestTimeout"
+	}
+	var re *RequestError
+	return errors.As(err, &re)
+}
+
+// Backoff is the wait before retry number attempt (1, 2, ...): exponential from 100 ms, capped
+// at 3 s, with full jitter so many clients do not retry in step.
+func Backoff(attempt int) time.Duration {
+	ceiling := min(100*time.Millisecond<<min(attempt-1, 10), 3*time.Second)
+	return time.Duration(rand.Int64N(int64(ceiling)) + 1)
+}
+
+func (c *Client) once(ctx context.Context, r *Request) (*http.Response, error) {
 	body := r.Body
 	if body == nil {
 		body = http.NoBody
@@ -200,7 +273,10 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		return resp, nil
 	}
 	defer resp.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil && len(raw) == 0 && resp.Request.Method != http.MethodHead {
+		return nil, &RequestError{Err: fmt.Errorf("reading the %d error response: %w", resp.StatusCode, err)}
+	}
 	return nil, newServiceError(resp, raw)
 }
 

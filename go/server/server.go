@@ -38,6 +38,8 @@ type Config struct {
 	Now func() time.Time
 	// Region is reported by GetBucketInfo and accepted in V4 credentials; "" = cn-hangzhou.
 	Region string
+	// Faults, if set, make the server misbehave on purpose (reliability tests).
+	Faults *Faults
 	// Domains are host names under which <bucket>.<domain> addresses a bucket (virtual-hosted
 	// style). "localhost" always is one.
 	Domains []string
@@ -152,6 +154,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := rq.parseTarget(); err != nil {
 		rq.writeError(err)
 	} else if err := rq.authenticate(); err != nil {
+		rq.writeError(err)
+	} else if err := rq.injectFault(); err != nil {
 		rq.writeError(err)
 	} else if err := rq.dispatch(); err != nil {
 		rq.writeError(err)

@@ -231,6 +231,7 @@ func (dl *Download) fetch(ctx context.Context, p part, w func(off int64, b []byt
 			}
 		}
 		r := dl.request()
+		r.NoRetry = true // this loop retries, resuming from the byte reached
 		from, to := dl.Start+p.off+done, dl.Start+p.off+p.n-1
 		r.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", from, to))
 		if dl.etag != "" {
@@ -302,18 +303,21 @@ type writeError struct{ err error }
 func (e *writeError) Error() string { return e.err.Error() }
 func (e *writeError) Unwrap() error { return e.err }
 
+// retryable: what oss.Retryable says, plus a body that broke off mid-way; never a failure to
+// write the destination.
 func retryable(err error) bool {
+	var we *writeError
+	if errors.As(err, &we) {
+		return false
+	}
 	var se *oss.ServiceError
 	if errors.As(err, &se) {
-		return se.Status >= 500 || se.Code == "SlowDown" || se.Code == "RequestTimeout"
+		return oss.Retryable(err)
 	}
-	var we *writeError
-	return !errors.As(err, &we)
+	return true
 }
 
-func backoff(attempt int) time.Duration {
-	return min(time.Duration(50<<attempt)*time.Millisecond, 2*time.Second)
-}
+func backoff(attempt int) time.Duration { return oss.Backoff(attempt) }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

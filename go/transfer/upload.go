@@ -151,7 +151,7 @@ func putPart(ctx context.Context, d Doer, req *oss.Request, uploadID string, num
 		cr := &crcReader{r: io.NewSectionReader(src, off, n), progress: progress}
 		resp, err := d.Do(ctx, &oss.Request{Method: http.MethodPut, Bucket: req.Bucket, Key: req.Key,
 			Query:  [][2]string{{"uploadId", uploadID}, {"partNumber", strconv.Itoa(number)}},
-			Header: http.Header{}, Body: cr, ContentLength: n})
+			Header: http.Header{}, Body: cr, ContentLength: n, NoRetry: true})
 		if progress != nil && err != nil {
 			progress(-cr.n) // the bytes will be sent again
 		}

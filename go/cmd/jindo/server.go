@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/pyjindo/pyjindo/go/server"
 	"github.com/pyjindo/pyjindo/go/server/store"
@@ -36,6 +37,10 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	bandwidth := fs.String("bandwidth-per-conn", "0", "cap each connection's throughput per direction, e.g. 50MB (per second; MB=10^6, MiB=2^20; 0 = no cap)")
 	latency := fs.Duration("latency", 0, "delay before each response's first byte, e.g. 8ms")
 	verbose := fs.Bool("verbose", false, "log each request to stderr")
+	faultRate := fs.Float64("fault-rate", 0, "fraction of requests that get a fault from --faults (reliability tests)")
+	faultKinds := fs.String("faults", "500,503,reset,stall,corrupt", "fault kinds --fault-rate picks from")
+	faultStall := fs.Duration("fault-stall", 5*time.Second, "how long a stall fault waits")
+	faultHeader := fs.Bool("fault-header", false, "let loopback clients ask for a fault with the x-jindo-fault header")
 	var buckets, domains stringList
 	fs.Var(&buckets, "bucket", "bucket to create at start (repeatable)")
 	fs.Var(&domains, "domain", "host name under which BUCKET.DOMAIN addresses a bucket (repeatable; localhost always does)")
@@ -57,6 +62,17 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	}
 	if *akID == "" && !*anonymous {
 		return fail("give --access-key-id and --access-key-secret, or --anonymous")
+	}
+	var faults *server.Faults
+	if *faultRate > 0 || *faultHeader {
+		kinds, err := server.ParseFaultKinds(*faultKinds)
+		if err != nil {
+			return fail("--faults: %v", err)
+		}
+		if *faultRate < 0 || *faultRate > 1 {
+			return fail("--fault-rate must be between 0 and 1")
+		}
+		faults = &server.Faults{Rate: *faultRate, Kinds: kinds, Stall: *faultStall, Header: *faultHeader}
 	}
 	bps, err := parseByteRate(*bandwidth)
 	if err != nil {
@@ -96,6 +112,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		Latency:          *latency,
 		Logger:           logger,
 		Domains:          domains,
+		Faults:           faults,
 	})
 
 	ln, err := net.Listen("tcp", *addr)

@@ -1,0 +1,488 @@
+package oss
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func parse(t *testing.T, kind, doc string) map[string]any {
+	t.Helper()
+	v, err := ParseDocument(kind, []byte(doc))
+	if err != nil {
+		t.Fatalf("ParseDocument(%s): %v", kind, err)
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("ParseDocument(%s) = %T %v, want map", kind, v, v)
+	}
+	return m
+}
+
+func check(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\n got  %#v\n want %#v", what, got, want)
+	}
+}
+
+const listV1 = `<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com">
+  <Name>examplebucket</Name>
+  <Prefix>fun/</Prefix>
+  <Marker></Marker>
+  <MaxKeys>100</MaxKeys>
+  <Delimiter>/</Delimiter>
+  <EncodingType>url</EncodingType>
+  <IsTruncated>true</IsTruncated>
+  <NextMarker>fun%2Fmovie%2F007.avi</NextMarker>
+  <Contents>
+    <Key>fun/movie/001.avi</Key>
+    <LastModified>2012-02-24T08:43:07.000Z</LastModified>
+    <ETag>"5B3C1A2E053D763E1B002CC607C5A0FE"</ETag>
+    <Type>Normal</Type>
+    <Size>344606</Size>
+    <StorageClass>Standard</StorageClass>
+    <Owner>
+      <ID>0022012****</ID>
+      <DisplayName>user-example</DisplayName>
+    </Owner>
+  </Contents>
+  <Contents>
+    <Key>fun/movie/007.avi</Key>
+    <LastModified>2012-02-24T08:43:27.000Z</LastModified>
+    <ETag>"5B3C1A2E053D763E1B002CC607C5A0FE"</ETag>
+    <Type>Appendable</Type>
+    <Size>0</Size>
+    <StorageClass>IA</StorageClass>
+    <RestoreInfo>ongoing-request="true"</RestoreInfo>
+  </Contents>
+  <CommonPrefixes>
+    <Prefix>fun/movie/</Prefix>
+  </CommonPrefixes>
+  <CommonPrefixes>
+    <Prefix>fun/test%20a/</Prefix>
+  </CommonPrefixes>
+</ListBucketResult>`
+
+func TestParseListBucketV1(t *testing.T) {
+	m := parse(t, "list_objects", listV1)
+	want := map[string]any{
+		"name": "examplebucket", "prefix": "fun/", "marker": "", "max_keys": int64(100), "delimiter": "/",
+		"encoding_type": "url", "is_truncated": true, "next_marker": "fun%2Fmovie%2F007.avi",
+		"contents": []any{
+			map[string]any{"key": "fun/movie/001.avi", "last_modified": "2012-02-24T08:43:07.000Z",
+				"etag": `"5B3C1A2E053D763E1B002CC607C5A0FE"`, "type": "Normal", "size": int64(344606),
+				"storage_class": "Standard", "owner": map[string]any{"id": "0022012****", "display_name": "user-example"}},
+			map[string]any{"key": "fun/movie/007.avi", "last_modified": "2012-02-24T08:43:27.000Z",
+				"etag": `"5B3C1A2E053D763E1B002CC607C5A0FE"`, "type": "Appendable", "size": int64(0),
+				"storage_class": "IA", "restore_info": `ongoing-request="true"`},
+		},
+		"common_prefixes": []any{"fun/movie/", "fun/test%20a/"},
+	}
+	check(t, "ListBucketResult v1", m, want)
+}
+
+func TestParseListBucketSingleEntryIsList(t *testing.T) {
+	m := parse(t, "list_objects", `<ListBucketResult><Name>b</Name><IsTruncated>false</IsTruncated>
+<Contents><Key>only</Key><Size>1</Size></Contents><CommonPrefixes><Prefix>p/</Prefix></CommonPrefixes></ListBucketResult>`)
+	check(t, "contents", m["contents"], []any{map[string]any{"key": "only", "size": int64(1)}})
+	check(t, "common_prefixes", m["common_prefixes"], []any{"p/"})
+	check(t, "is_truncated", m["is_truncated"], false)
+}
+
+func TestParseListBucketEmpty(t *testing.T) {
+	m := parse(t, "list_objects", `<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult>
+  <Name>examplebucket</Name>
+  <Prefix>nothing/</Prefix>
+  <Marker></Marker>
+  <MaxKeys>1000</MaxKeys>
+  <Delimiter></Delimiter>
+  <IsTruncated>false</IsTruncated>
+</ListBucketResult>`)
+	want := map[string]any{"name": "examplebucket", "prefix": "nothing/", "marker": "", "max_keys": int64(1000),
+		"delimiter": "", "is_truncated": false, "contents": []any{}, "common_prefixes": []any{}}
+	check(t, "empty ListBucketResult", m, want)
+}
+
+func TestParseListBucketV2(t *testing.T) {
+	m := parse(t, "list_objects_v2", `<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult>
+  <Name>examplebucket</Name>
+  <Prefix>a/</Prefix>
+  <StartAfter>a/b</StartAfter>
+  <ContinuationToken>CgJiYw--</ContinuationToken>
+  <MaxKeys>3</MaxKeys>
+  <Delimiter>/</Delimiter>
+  <EncodingType>url</EncodingType>
+  <IsTruncated>true</IsTruncated>
+  <NextContinuationToken>CgJiZA--</NextContinuationToken>
+  <KeyCount>2</KeyCount>
+  <Contents>
+    <Key>a/c</Key>
+    <LastModified>2020-06-22T11:42:32.000Z</LastModified>
+    <ETag>"5B3C1A2E053D763E1B002CC607C5A0FE"</ETag>
+    <Type>Normal</Type>
+    <Size>1024</Size>
+    <StorageClass>Standard</StorageClass>
+  </Contents>
+  <CommonPrefixes>
+    <Prefix>a/d/</Prefix>
+  </CommonPrefixes>
+</ListBucketResult>`)
+	want := map[string]any{"name": "examplebucket", "prefix": "a/", "start_after": "a/b", "continuation_token": "CgJiYw--",
+		"max_keys": int64(3), "delimiter": "/", "encoding_type": "url", "is_truncated": true,
+		"next_continuation_token": "CgJiZA--", "key_count": int64(2),
+		"contents": []any{map[string]any{"key": "a/c", "last_modified": "2020-06-22T11:42:32.000Z",
+			"etag": `"5B3C1A2E053D763E1B002CC607C5A0FE"`, "type": "Normal", "size": int64(1024), "storage_class": "Standard"}},
+		"common_prefixes": []any{"a/d/"}}
+	check(t, "ListBucketResult v2", m, want)
+}
+
+func TestParseInitiateMultipartUpload(t *testing.T) {
+	m := parse(t, "init_multipart_upload", `<?xml version="1.0" encoding="UTF-8"?>
+<InitiateMultipartUploadResult xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com">
+    <Bucket>oss-example</Bucket>
+    <Key>multipart.data</Key>
+    <UploadId>0004B9894A22E5B1888A1E29F823****</UploadId>
+    <EncodingType>url</EncodingType>
+</InitiateMultipartUploadResult>`)
+	check(t, "InitiateMultipartUploadResult", m, map[string]any{"bucket": "oss-example", "key": "multipart.data",
+		"upload_id": "0004B9894A22E5B1888A1E29F823****", "encoding_type": "url"})
+}
+
+func TestParseListParts(t *testing.T) {
+	m := parse(t, "list_parts", `<?xml version="1.0" encoding="UTF-8"?>
+<ListPartsResult xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com">
+    <Bucket>multipart_upload</Bucket>
+    <Key>multipart.data</Key>
+    <UploadId>0004B999EF5A239BB9138C6227D6****</UploadId>
+    <NextPartNumberMarker>5</NextPartNumberMarker>
+    <MaxParts>1000</MaxParts>
+    <IsTruncated>false</IsTruncated>
+    <Part>
+        <PartNumber>1</PartNumber>
+        <LastModified>2012-02-23T07:01:34.000Z</LastModified>
+        <ETag>"3349DC700140D7F86A0784842780****"</ETag>
+        <HashCrc64ecma>1609006434444223244</HashCrc64ecma>
+        <Size>6291456</Size>
+    </Part>
+    <Part>
+        <PartNumber>2</PartNumber>
+        <LastModified>2012-02-23T07:01:12.000Z</LastModified>
+        <ETag>"3349DC700140D7F86A0784842780****"</ETag>
+        <Size>1024</Size>
+    </Part>
+</ListPartsResult>`)
+	want := map[string]any{"bucket": "multipart_upload", "key": "multipart.data", "upload_id": "0004B999EF5A239BB9138C6227D6****",
+		"next_part_number_marker": "5", "max_parts": int64(1000), "is_truncated": false,
+		"parts": []any{
+			map[string]any{"part_number": int64(1), "last_modified": "2012-02-23T07:01:34.000Z",
+				"etag": `"3349DC700140D7F86A0784842780****"`, "hash_crc64ecma": "1609006434444223244", "size": int64(6291456)},
+			map[string]any{"part_number": int64(2), "last_modified": "2012-02-23T07:01:12.000Z",
+				"etag": `"3349DC700140D7F86A0784842780****"`, "size": int64(1024)},
+		}}
+	check(t, "ListPartsResult", m, want)
+
+	one := parse(t, "list_parts", `<ListPartsResult><Part><PartNumber>7</PartNumber><Size>5</Size></Part></ListPartsResult>`)
+	check(t, "single part", one["parts"], []any{map[string]any{"part_number": int64(7), "size": int64(5)}})
+}
+
+func TestParseListMultipartUploads(t *testing.T) {
+	m := parse(t, "list_multipart_uploads", `<?xml version="1.0" encoding="UTF-8"?>
+<ListMultipartUploadsResult xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com">
+    <Bucket>oss-example</Bucket>
+    <KeyMarker></KeyMarker>
+    <UploadIdMarker></UploadIdMarker>
+    <NextKeyMarker>oss.avi</NextKeyMarker>
+    <NextUploadIdMarker>0004B99B8E707874FC2D692FA5D7****</NextUploadIdMarker>
+    <Delimiter>/</Delimiter>
+    <Prefix></Prefix>
+    <MaxUploads>1000</MaxUploads>
+    <IsTruncated>false</IsTruncated>
+    <Upload>
+        <Key>multipart.data</Key>
+        <UploadId>0004B999EF518A1FE585B0C9360D****</UploadId>
+        <StorageClass>Standard</StorageClass>
+        <Initiated>2012-02-23T04:18:23.000Z</Initiated>
+    </Upload>
+    <Upload>
+        <Key>x%20y</Key>
+        <UploadId>0004B999EF5A239BB9138C6227D6****</UploadId>
+        <StorageClass>Standard</StorageClass>
+        <Initiated>2012-02-23T04:18:24.000Z</Initiated>
+    </Upload>
+    <CommonPrefixes>
+        <Prefix>dir/</Prefix>
+    </CommonPrefixes>
+</ListMultipartUploadsResult>`)
+	want := map[string]any{"bucket": "oss-example", "key_marker": "", "upload_id_marker": "", "next_key_marker": "oss.avi",
+		"next_upload_id_marker": "0004B99B8E707874FC2D692FA5D7****", "delimiter": "/", "prefix": "",
+		"max_uploads": int64(1000), "is_truncated": false,
+		"uploads": []any{
+			map[string]any{"key": "multipart.data", "upload_id": "0004B999EF518A1FE585B0C9360D****", "storage_class": "Standard", "initiated": "2012-02-23T04:18:23.000Z"},
+			map[string]any{"key": "x%20y", "upload_id": "0004B999EF5A239BB9138C6227D6****", "storage_class": "Standard", "initiated": "2012-02-23T04:18:24.000Z"},
+		},
+		"common_prefixes": []any{"dir/"}}
+	check(t, "ListMultipartUploadsResult", m, want)
+}
+
+func TestParseBucketInfo(t *testing.T) {
+	m := parse(t, "get_bucket_info", `<?xml version="1.0" encoding="UTF-8"?>
+<BucketInfo>
+  <Bucket>
+    <AccessMonitor>Enabled</AccessMonitor>
+    <CreationDate>2013-07-31T10:56:21.000Z</CreationDate>
+    <ExtranetEndpoint>oss-cn-hangzhou.aliyuncs.com</ExtranetEndpoint>
+    <IntranetEndpoint>oss-cn-hangzhou-internal.aliyuncs.com</IntranetEndpoint>
+    <Location>oss-cn-hangzhou</Location>
+    <StorageClass>Standard</StorageClass>
+    <TransferAcceleration>Disabled</TransferAcceleration>
+    <CrossRegionReplication>Disabled</CrossRegionReplication>
+    <Name>oss-example</Name>
+    <ResourceGroupId>rg-aek27tc********</ResourceGroupId>
+    <Owner>
+      <DisplayName>username</DisplayName>
+      <ID>27183473914****</ID>
+    </Owner>
+    <AccessControlList>
+      <Grant>private</Grant>
+    </AccessControlList>
+    <Comment>test</Comment>
+    <ServerSideEncryptionRule>
+      <SSEAlgorithm>KMS</SSEAlgorithm>
+      <KMSMasterKeyID>9468da86-3509-4f8d-a61e-6eab1eac****</KMSMasterKeyID>
+      <KMSDataEncryption>SM4</KMSDataEncryption>
+    </ServerSideEncryptionRule>
+    <BucketPolicy>
+      <LogBucket>examplebucket</LogBucket>
+      <LogPrefix>log/</LogPrefix>
+    </BucketPolicy>
+  </Bucket>
+</BucketInfo>`)
+	want := map[string]any{"bucket": map[string]any{
+		"access_monitor": "Enabled", "creation_date": "2013-07-31T10:56:21.000Z",
+		"extranet_endpoint": "oss-cn-hangzhou.aliyuncs.com", "intranet_endpoint": "oss-cn-hangzhou-internal.aliyuncs.com",
+		"location": "oss-cn-hangzhou", "storage_class": "Standard", "transfer_acceleration": "Disabled",
+		"cross_region_replication": "Disabled", "name": "oss-example", "resource_group_id": "rg-aek27tc********",
+		"owner":               map[string]any{"display_name": "username", "id": "27183473914****"},
+		"access_control_list": map[string]any{"grant": "private"},
+		"comment":             "test",
+		"server_side_encryption_rule": map[string]any{"sse_algorithm": "KMS",
+			"kms_master_key_id": "9468da86-3509-4f8d-a61e-6eab1eac****", "kms_data_encryption": "SM4"},
+		"bucket_policy": map[string]any{"log_bucket": "examplebucket", "log_prefix": "log/"},
+	}}
+	check(t, "BucketInfo", m, want)
+}
+
+func TestParseListAllMyBuckets(t *testing.T) {
+	m := parse(t, "list_buckets", `<?xml version="1.0" encoding="UTF-8"?>
+<ListAllMyBucketsResult>
+  <Prefix>my</Prefix>
+  <Marker>mybucket</Marker>
+  <MaxKeys>10</MaxKeys>
+  <IsTruncated>true</IsTruncated>
+  <NextMarker>mybucket10</NextMarker>
+  <Owner>
+    <ID>512**</ID>
+    <DisplayName>51264</DisplayName>
+  </Owner>
+  <Buckets>
+    <Bucket>
+      <CreationDate>2014-02-07T18:12:43.000Z</CreationDate>
+      <ExtranetEndpoint>oss-cn-shanghai.aliyuncs.com</ExtranetEndpoint>
+      <IntranetEndpoint>oss-cn-shanghai-internal.aliyuncs.com</IntranetEndpoint>
+      <Location>oss-cn-shanghai</Location>
+      <Name>app-base-oss</Name>
+      <Region>cn-shanghai</Region>
+      <StorageClass>Standard</StorageClass>
+    </Bucket>
+    <Bucket>
+      <CreationDate>2014-02-25T11:21:04.000Z</CreationDate>
+      <ExtranetEndpoint>oss-cn-hangzhou.aliyuncs.com</ExtranetEndpoint>
+      <IntranetEndpoint>oss-cn-hangzhou-internal.aliyuncs.com</IntranetEndpoint>
+      <Location>oss-cn-hangzhou</Location>
+      <Name>mybucket</Name>
+      <StorageClass>IA</StorageClass>
+      <ResourceGroupId>rg-aek27tc****</ResourceGroupId>
+    </Bucket>
+  </Buckets>
+</ListAllMyBucketsResult>`)
+	want := map[string]any{"prefix": "my", "marker": "mybucket", "max_keys": int64(10), "is_truncated": true,
+		"next_marker": "mybucket10", "owner": map[string]any{"id": "512**", "display_name": "51264"},
+		"buckets": []any{
+			map[string]any{"creation_date": "2014-02-07T18:12:43.000Z", "extranet_endpoint": "oss-cn-shanghai.aliyuncs.com",
+				"intranet_endpoint": "oss-cn-shanghai-internal.aliyuncs.com", "location": "oss-cn-shanghai",
+				"name": "app-base-oss", "region": "cn-shanghai", "storage_class": "Standard"},
+			map[string]any{"creation_date": "2014-02-25T11:21:04.000Z", "extranet_endpoint": "oss-cn-hangzhou.aliyuncs.com",
+				"intranet_endpoint": "oss-cn-hangzhou-internal.aliyuncs.com", "location": "oss-cn-hangzhou",
+				"name": "mybucket", "storage_class": "IA", "resource_group_id": "rg-aek27tc****"},
+		}}
+	check(t, "ListAllMyBucketsResult", m, want)
+
+	one := parse(t, "list_buckets", `<ListAllMyBucketsResult><Owner><ID>1</ID><DisplayName>1</DisplayName></Owner>
+<Buckets><Bucket><Name>only</Name></Bucket></Buckets></ListAllMyBucketsResult>`)
+	check(t, "single bucket", one["buckets"], []any{map[string]any{"name": "only"}})
+	if _, ok := one["is_truncated"]; ok {
+		t.Error("is_truncated present although the XML has none")
+	}
+
+	none := parse(t, "list_buckets", `<ListAllMyBucketsResult><Owner><ID>1</ID><DisplayName>1</DisplayName></Owner><Buckets></Buckets></ListAllMyBucketsResult>`)
+	check(t, "no buckets", none["buckets"], []any{})
+}
+
+func TestParseDeleteResult(t *testing.T) {
+	m := parse(t, "batch_delete", `<?xml version="1.0" encoding="UTF-8"?>
+<DeleteResult xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com">
+    <EncodingType>url</EncodingType>
+    <Deleted>
+       <Key>multipart.data</Key>
+    </Deleted>
+    <Deleted>
+       <Key>test%20.jpg</Key>
+       <DeleteMarker>true</DeleteMarker>
+       <DeleteMarkerVersionId>CAEQMhiBgIDXiaaB0BYiIGQzYmRkZGUxMTM1ZDRjOTZhNjk4YjRjMTAyZjhl****</DeleteMarkerVersionId>
+       <VersionId>CAEQNRiBgIDyz.6C0BYiIGQ2NWEwNmVhNTA3ZTQ3MzM5ODliYjM1ZTdjYjA4****</VersionId>
+    </Deleted>
+</DeleteResult>`)
+	want := map[string]any{"encoding_type": "url", "deleted": []any{
+		map[string]any{"key": "multipart.data"},
+		map[string]any{"key": "test%20.jpg", "delete_marker": true,
+			"delete_marker_version_id": "CAEQMhiBgIDXiaaB0BYiIGQzYmRkZGUxMTM1ZDRjOTZhNjk4YjRjMTAyZjhl****",
+			"version_id":               "CAEQNRiBgIDyz.6C0BYiIGQ2NWEwNmVhNTA3ZTQ3MzM5ODliYjM1ZTdjYjA4****"},
+	}}
+	check(t, "DeleteResult", m, want)
+
+	one := parse(t, "batch_delete", `<DeleteResult><Deleted><Key>a</Key></Deleted></DeleteResult>`)
+	check(t, "single deleted", one["deleted"], []any{map[string]any{"key": "a"}})
+}
+
+func TestParseCompleteMultipartUpload(t *testing.T) {
+	m := parse(t, "complete_multipart", `<?xml version="1.0" encoding="UTF-8"?>
+<CompleteMultipartUploadResult xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com">
+  <EncodingType>url</EncodingType>
+  <Location>http://oss-example.oss-cn-hangzhou.aliyuncs.com /multipart.data</Location>
+  <Bucket>oss-example</Bucket>
+  <Key>multipart.data</Key>
+  <ETag>"B864DB6A936D376F9F8D3ED3BBE540****"</ETag>
+</CompleteMultipartUploadResult>`)
+	check(t, "CompleteMultipartUploadResult", m, map[string]any{"encoding_type": "url",
+		"location": "http://oss-example.oss-cn-hangzhou.aliyuncs.com /multipart.data", "bucket": "oss-example",
+		"key": "multipart.data", "etag": `"B864DB6A936D376F9F8D3ED3BBE540****"`})
+}
+
+func TestParseEmptyBody(t *testing.T) {
+	for _, doc := range []string{"", "   ", "\n\t\r\n"} {
+		v, err := ParseDocument("batch_delete", []byte(doc))
+		if v != nil || err != nil {
+			t.Errorf("ParseDocument(%q) = %#v, %v; want nil, nil", doc, v, err)
+		}
+	}
+	v, err := ParseDocument("batch_delete", nil)
+	if v != nil || err != nil {
+		t.Errorf("ParseDocument(nil) = %#v, %v", v, err)
+	}
+}
+
+func TestParseTextKeptVerbatim(t *testing.T) {
+	m := parse(t, "list_objects", `<ListBucketResult><Contents><Key>  spaced &amp; &lt;escaped&gt; &#x4E2D;</Key>
+<ETag>&quot;abc&quot;</ETag><Size>not-a-number</Size></Contents><MaxKeys> 5 </MaxKeys><IsTruncated>TRUE</IsTruncated></ListBucketResult>`)
+	c := m["contents"].([]any)[0].(map[string]any)
+	check(t, "key", c["key"], "  spaced & <escaped> 中")
+	check(t, "etag", c["etag"], `"abc"`)
+	check(t, "unparsable size stays a string", c["size"], "not-a-number")
+	if _, isInt := m["max_keys"].(int64); isInt {
+		t.Logf("max_keys with spaces parsed as int: %v", m["max_keys"])
+	}
+	check(t, "is_truncated only true for \"true\"", m["is_truncated"], false)
+	cdata := parse(t, "list_objects", `<ListBucketResult><Prefix><![CDATA[a<b]]></Prefix></ListBucketResult>`)
+	check(t, "cdata", cdata["prefix"], "a<b")
+}
+
+func TestParseMalformed(t *testing.T) {
+	for _, doc := range []string{
+		"<ListBucketResult>",
+		"<ListBucketResult><Name>x</ListBucketResult>",
+		"<a></b>",
+		"</a>",
+		"not xml at all",
+		"<a attr=></a>",
+		"<?xml version=\"1.0\"?>",
+		"<a>&bogus;</a>",
+		"<Error><Code>x</Code></Error><",
+	} {
+		v, err := ParseDocument("list_objects", []byte(doc))
+		if err == nil {
+			t.Errorf("ParseDocument(%q) = %#v, nil; want an error", doc, v)
+			continue
+		}
+		if !strings.Contains(err.Error(), "list_objects") {
+			t.Errorf("error %q does not name the document kind", err)
+		}
+	}
+}
+
+func TestSnake(t *testing.T) {
+	cases := map[string]string{
+		"ETag": "etag", "HashCrc64ecma": "hash_crc64ecma", "UploadId": "upload_id", "NextUploadIdMarker": "next_upload_id_marker",
+		"ID": "id", "DisplayName": "display_name", "KMSMasterKeyID": "kms_master_key_id", "SSEAlgorithm": "sse_algorithm",
+		"KMSDataEncryption": "kms_data_encryption", "MaxKeys": "max_keys", "IsTruncated": "is_truncated", "Key": "key",
+		"KeyCount": "key_count", "PartNumber": "part_number", "CreationDate": "creation_date", "EC": "ec",
+		"RequestId": "request_id", "HostId": "host_id", "x": "x", "": "", "Crc64": "crc64",
+	}
+	for in, want := range cases {
+		if got := snake(in); got != want {
+			t.Errorf("snake(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseErrorDetails(t *testing.T) {
+	d := parseErrorDetails([]byte(`<?xml version="1.0" encoding="UTF-8"?>
+<Error>
+  <Code>NoSuchKey</Code>
+  <Message>The specified key does not exist.</Message>
+  <RequestId>5C3D9175B6FC201293AD****</RequestId>
+  <HostId>test.oss-cn-hangzhou.aliyuncs.com</HostId>
+  <Key>a b</Key>
+  <EC>0026-00000001</EC>
+</Error>`))
+	check(t, "details", d, map[string]string{"Code": "NoSuchKey", "Message": "The specified key does not exist.",
+		"RequestId": "5C3D9175B6FC201293AD****", "HostId": "test.oss-cn-hangzhou.aliyuncs.com", "Key": "a b", "EC": "0026-00000001"})
+	if d := parseErrorDetails([]byte("<html>")); d == nil || len(d) != 0 {
+		t.Errorf("malformed details = %v, want empty map", d)
+	}
+	if d := parseErrorDetails(nil); d == nil || len(d) != 0 {
+		t.Errorf("nil details = %v, want empty map", d)
+	}
+}
+
+func FuzzParseDocument(f *testing.F) {
+	for _, s := range []string{
+		listV1,
+		"",
+		"<a/>",
+		"<ListBucketResult></ListBucketResult>",
+		"<ListBucketResult><CommonPrefixes><Prefix>p</Prefix></CommonPrefixes></ListBucketResult>",
+		"<ListAllMyBucketsResult><Buckets><Bucket><Name>b</Name></Bucket></Buckets></ListAllMyBucketsResult>",
+		"<DeleteResult><Deleted><Key>k</Key><DeleteMarker>true</DeleteMarker></Deleted></DeleteResult>",
+		"<ListPartsResult><Part><PartNumber>1</PartNumber><Size>x</Size></Part></ListPartsResult>",
+		"<a><Buckets>text</Buckets><Contents/><Contents>t</Contents><Size>1</Size><Size>2</Size></a>",
+		"</a>",
+		"<a><b></a>",
+	} {
+		f.Add("list_objects", []byte(s))
+	}
+	f.Fuzz(func(t *testing.T, kind string, doc []byte) {
+		v, err := ParseDocument(kind, doc)
+		if err != nil && v != nil {
+			t.Fatalf("ParseDocument returned both %v and %v", v, err)
+		}
+		if err == nil && v != nil {
+			if _, ok := v.(map[string]any); !ok {
+				t.Fatalf("ParseDocument returned %T", v)
+			}
+		}
+	})
+}

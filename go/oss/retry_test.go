@@ -1,0 +1,102 @@
+package oss
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// flaky answers 503 SlowDown to the first `fail` requests, then 200.
+func flaky(t *testing.T, fail int64) (*Client, *atomic.Int64) {
+	t.Helper()
+	var n atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body := make([]byte, r.ContentLength)
+		if r.ContentLength > 0 {
+			r.Body.Read(body)
+		}
+		if n.Add(1) <= fail {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(503)
+			w.Write([]byte("<Error><Code>SlowDown</Code><Message>slow down</Message></Error>"))
+			return
+		}
+		w.Write([]byte("ok:" + string(body)))
+	}))
+	t.Cleanup(ts.Close)
+	c, err := New(Config{Endpoint: ts.URL, SignVersion: "anonymous", MaxAttempts: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, &n
+}
+
+func TestIdempotentRequestsAreRetried(t *testing.T) {
+	c, n := flaky(t, 2)
+	resp, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Bucket: "bkt", Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if n.Load() != 3 {
+		t.Fatalf("%d attempts, want 3", n.Load())
+	}
+}
+
+func TestReplayableBodyIsSentAgain(t *testing.T) {
+	c, n := flaky(t, 1)
+	r := &Request{Method: http.MethodPut, Bucket: "bkt", Key: "k", ContentLength: 4,
+		GetBody: func() io.Reader { return strings.NewReader("data") }}
+	r.Body = r.GetBody()
+	resp, err := c.Do(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(got) != "ok:data" || n.Load() != 2 {
+		t.Fatalf("got %q after %d attempts", got, n.Load())
+	}
+}
+
+func TestRetriesRunOutWithTheLastError(t *testing.T) {
+	c, n := flaky(t, 100)
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Bucket: "bkt", Key: "k"})
+	var se *ServiceError
+	if !errors.As(err, &se) || se.Code != "SlowDown" || n.Load() != 3 {
+		t.Fatalf("err %v after %d attempts", err, n.Load())
+	}
+}
+
+func TestNonIdempotentAndUnreplayableAreNotRetried(t *testing.T) {
+	for _, r := range []*Request{
+		{Method: http.MethodPost, Bucket: "bkt", Key: "k", Query: [][2]string{{"append", ""}, {"position", "0"}}},
+		{Method: http.MethodPut, Bucket: "bkt", Key: "k", Body: strings.NewReader("once"), ContentLength: 4},
+		{Method: http.MethodGet, Bucket: "bkt", Key: "k", NoRetry: true},
+	} {
+		c, n := flaky(t, 1)
+		if _, err := c.Do(context.Background(), r); err == nil || n.Load() != 1 {
+			t.Fatalf("%s %v: err %v after %d attempts", r.Method, r.Query, err, n.Load())
+		}
+	}
+}
+
+func TestBackoffIsBoundedAndJittered(t *testing.T) {
+	seen := map[time.Duration]bool{}
+	for attempt := 1; attempt < 20; attempt++ {
+		d := Backoff(attempt)
+		if d <= 0 || d > 3*time.Second {
+			t.Fatalf("attempt %d: %v", attempt, d)
+		}
+		seen[d] = true
+	}
+	if len(seen) < 10 {
+		t.Fatal("no jitter")
+	}
+}
