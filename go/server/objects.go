@@ -299,9 +299,6 @@ func (rq *request) getObject(head bool) *ossError {
 			return &ossError{Status: 416, Code: "InvalidRange", Message: "The requested range cannot be satisfied", EC: "0026-00000002"}
 		}
 	}
-	if status == http.StatusPartialContent {
-		h.Del("Content-MD5") // it describes the whole object, not this range
-	}
 	h.Set("Content-Length", strconv.FormatInt(length, 10))
 	rq.writeHeader(status)
 	if head || length == 0 {
