@@ -32,6 +32,7 @@ int pj_wait(uintptr_t op, int timeout_ms);
 char *pj_result(uintptr_t op);
 void pj_cancel(uintptr_t op);
 void pj_progress(uintptr_t op, int64_t *consumed, int64_t *total);
+char *pj_stats(void);
 """
 
 ffi = FFI()
@@ -109,6 +110,11 @@ def _raise_error(err):
     from .exceptions import from_error_dict
 
     raise from_error_dict(err)
+
+
+def stats():
+    """{"goroutines": n, "handles": n} of the loaded library: flat over time unless something leaks."""
+    return json.loads(take_string(lib().pj_stats()))
 
 
 def new_session(config):

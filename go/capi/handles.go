@@ -2,15 +2,25 @@ package main
 
 /*
 #include <stdint.h>
+#include <stdlib.h>
 */
 import "C"
 
 import (
+	"encoding/json"
+	"runtime"
 	"runtime/cgo"
+	"sync/atomic"
 )
 
-// Go values cross the boundary only as cgo handles (DESIGN.md section 2); the runtime's handle
-// table is the one piece of global state.
+// Go values cross the boundary only as cgo handles (DESIGN.md section 2). The runtime's handle
+// table, and the count of live handles kept beside it for pj_stats, are the only global state.
+var liveHandles atomic.Int64
+
+func newHandle(v any) C.uintptr_t {
+	liveHandles.Add(1)
+	return C.uintptr_t(cgo.NewHandle(v))
+}
 
 // handleValue returns the value behind h if it has type T.
 func handleValue[T any](h C.uintptr_t) (v T, ok bool) {
@@ -49,4 +59,13 @@ func pj_free_handle(h C.uintptr_t) {
 		x.close()
 	}
 	cgo.Handle(h).Delete()
+	liveHandles.Add(-1)
+}
+
+// pj_stats returns {"goroutines": n, "handles": n} (free with pj_free): a leak shows as growth.
+//
+//export pj_stats
+func pj_stats() *C.char {
+	b, _ := json.Marshal(map[string]int64{"goroutines": int64(runtime.NumGoroutine()), "handles": liveHandles.Load()})
+	return C.CString(string(b))
 }

@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"runtime/cgo"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -76,7 +75,7 @@ func pj_start(sess C.uintptr_t, name *C.char, args *C.char, buf unsafe.Pointer, 
 		}
 		op.result = okJSON(v)
 	}()
-	return C.uintptr_t(cgo.NewHandle(op))
+	return newHandle(op)
 }
 
 // pj_wait waits up to timeoutMs for the operation; it returns 1 when done, 0 on timeout, -1 for

@@ -7,7 +7,6 @@ import "C"
 
 import (
 	"encoding/json"
-	"runtime/cgo"
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
@@ -73,9 +72,9 @@ func pj_session_new(config *C.char, errOut **C.char) (h C.uintptr_t) {
 		*errOut = C.CString(string(errorJSON(err)))
 		return 0
 	}
-	return C.uintptr_t(cgo.NewHandle(&session{client: client, enableCRC: cfg.EnableCRC,
+	return newHandle(&session{client: client, enableCRC: cfg.EnableCRC,
 		transfer:           transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency},
-		multipartThreshold: cfg.MultipartThreshold}))
+		multipartThreshold: cfg.MultipartThreshold})
 }
 
 func sessionFrom(h C.uintptr_t) (*session, error) {

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime/cgo"
 	"sync"
 	"time"
 
@@ -85,7 +84,7 @@ func opGetOpen(ctx context.Context, s *session, raw json.RawMessage, _ []byte, _
 	}
 	st.dl = dl
 	resp := &http.Response{StatusCode: dl.Status, Header: dl.Header}
-	h := cgo.NewHandle(st)
+	h := newHandle(st)
 	return getOpenResult{responseJSON: describe(resp, nil, started), Stream: uint64(h), Length: dl.Length}, nil
 }
 

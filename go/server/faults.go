@@ -18,7 +18,7 @@ import (
 //	reset[=N]    drop the connection after N bytes of the response body (default: half of it),
 //	             or, for a request with a body, after reading N bytes of it
 //	stall[=D]    wait D (default Faults.Stall) before answering
-//	corrupt      flip one byte of the response body (CRC64 checks must catch it)
+//	corrupt      flip one byte of an object's body (CRC64 checks must catch it)
 type Faults struct {
 	Rate   float64
 	Kinds  []string
@@ -145,6 +145,11 @@ func (w *faultyWriter) WriteHeader(status int) {
 	w.flipAt = length / 2
 	if status/100 != 2 {
 		w.resetAt, w.corrupt = -2, false // errors pass untouched
+	}
+	if w.Header().Get("x-oss-object-type") == "" {
+		// Only object data is corrupted: that is what CRC64 protects. A flipped byte in a
+		// listing would be a different test (TCP checksums make both rare in practice).
+		w.corrupt = false
 	}
 	w.ResponseWriter.WriteHeader(status)
 }

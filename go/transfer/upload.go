@@ -36,8 +36,15 @@ func UploadMultipart(ctx context.Context, d Doer, req *oss.Request, src io.Reade
 	}
 	init := &oss.Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key, Header: req.Header.Clone(),
 		Query: [][2]string{{"uploads", ""}}}
+	initiated := time.Now()
 	resp, err := d.Do(ctx, init)
 	if err != nil {
+		var re *oss.RequestError
+		if errors.As(err, &re) {
+			// The server may have created the upload before the connection failed: find and
+			// abort what this call may have left.
+			abortStrays(ctx, d, req, initiated)
+		}
 		return nil, err
 	}
 	var initDoc struct {
@@ -50,6 +57,14 @@ func UploadMultipart(ctx context.Context, d Doer, req *oss.Request, src io.Reade
 	}
 	uploadID := initDoc.UploadID
 	up, err := uploadParts(ctx, d, req, uploadID, src, size, partSize, cfg, progress)
+	var re *oss.RequestError
+	if err != nil && errors.As(err, &re) && up != nil {
+		// Completion's answer was lost. If the object is there with our CRC, it succeeded.
+		if resp, ok := completedAnyway(ctx, d, req, up.CRC); ok {
+			up.Response, up.Body = resp, nil
+			return up, nil
+		}
+	}
 	if err != nil {
 		// Abort even when ctx is cancelled: that is exactly when a leftover is likely.
 		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
@@ -128,14 +143,60 @@ func uploadParts(ctx context.Context, d Doer, req *oss.Request, uploadID string,
 		Query: [][2]string{{"uploadId", uploadID}}, Header: http.Header{"Content-Type": {"application/xml"}},
 		Body: strings.NewReader(body), ContentLength: int64(len(body))})
 	if err != nil {
-		return nil, err
+		return &Upload{CRC: sum}, err // the CRC lets the caller check whether it completed anyway
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, &oss.RequestError{Err: err}
+		return &Upload{CRC: sum}, &oss.RequestError{Err: err}
 	}
 	return &Upload{Response: resp, Body: raw, CRC: sum}, nil
+}
+
+// completedAnyway checks, after a lost CompleteMultipartUpload answer, whether the object now
+// holds exactly what was sent (type Multipart, same CRC64); it returns the HEAD response.
+func completedAnyway(ctx context.Context, d Doer, req *oss.Request, sum uint64) (*http.Response, bool) {
+	resp, err := d.Do(ctx, &oss.Request{Method: http.MethodHead, Bucket: req.Bucket, Key: req.Key})
+	if err != nil {
+		return nil, false
+	}
+	resp.Body.Close()
+	ok := resp.Header.Get("x-oss-object-type") == "Multipart" && resp.Header.Get("x-oss-hash-crc64ecma") == strconv.FormatUint(sum, 10)
+	return resp, ok
+}
+
+// abortStrays aborts uploads of this key initiated since `since` (less a clock allowance), which
+// a failed InitiateMultipartUpload may have created.
+func abortStrays(ctx context.Context, d Doer, req *oss.Request, since time.Time) {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	resp, err := d.Do(actx, &oss.Request{Method: http.MethodGet, Bucket: req.Bucket,
+		Query: [][2]string{{"uploads", ""}, {"prefix", req.Key}, {"max-uploads", "1000"}}})
+	if err != nil {
+		return
+	}
+	var doc struct {
+		Uploads []struct {
+			Key       string
+			UploadID  string `xml:"UploadId"`
+			Initiated string
+		} `xml:"Upload"`
+	}
+	err = xml.NewDecoder(resp.Body).Decode(&doc)
+	resp.Body.Close()
+	if err != nil {
+		return
+	}
+	for _, u := range doc.Uploads {
+		t, err := time.Parse("2006-01-02T15:04:05.000Z", u.Initiated)
+		if u.Key != req.Key || err != nil || t.Before(since.Add(-2*time.Second)) {
+			continue
+		}
+		if r, err := d.Do(actx, &oss.Request{Method: http.MethodDelete, Bucket: req.Bucket, Key: req.Key,
+			Query: [][2]string{{"uploadId", u.UploadID}}}); err == nil {
+			r.Body.Close()
+		}
+	}
 }
 
 // putPart uploads one part, retrying transport failures and 5xx answers.
