@@ -8,7 +8,7 @@ GO_SRC  := $(shell find go -name '*.go' -not -name '*_test.go') go.mod
 LIB := pyjindo/_jindo.so
 CLI := bin/jindo
 
-.PHONY: build test test-go test-py vet demo bench clean deps
+.PHONY: build test test-go test-py vet demo bench soak clean deps
 
 build: $(LIB) $(CLI)
 
@@ -38,6 +38,10 @@ test: deps vet test-go test-py
 
 demo: build
 	PYTHONPATH=$(CURDIR) $(PYTHON) examples/demo.py
+
+# 1,000 transfers under injected faults (tests/reliability/test_faults.py; make test runs 200).
+soak: build
+	PYJINDO_SOAK=1000 $(PYTHON) -m pytest -q -s tests/reliability/test_faults.py
 
 bench: build
 	$(PYTHON) bench/run.py

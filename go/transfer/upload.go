@@ -53,6 +53,7 @@ func UploadMultipart(ctx context.Context, d Doer, req *oss.Request, src io.Reade
 	err = xml.NewDecoder(resp.Body).Decode(&initDoc)
 	resp.Body.Close()
 	if err != nil || initDoc.UploadID == "" {
+		abortStrays(ctx, d, req, initiated) // the upload exists; its id was lost with the body
 		return nil, &oss.RequestError{Err: fmt.Errorf("initiate multipart upload: bad response: %v", err)}
 	}
 	uploadID := initDoc.UploadID
