@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pyjindo/pyjindo/go/server/store"
 )
@@ -68,7 +69,8 @@ func (rq *request) putOptions() (store.PutOptions, *ossError) {
 // body is the request body, cut off (with an error) past the largest object OSS accepts. It
 // remembers a read failure so a failed write can be blamed on the client or on the server.
 func (rq *request) body() io.Reader {
-	rq.reqBody = &limitedBody{r: rq.r.Body, left: maxObjectSize}
+	rq.reqBody = &limitedBody{r: rq.r.Body, left: maxObjectSize,
+		rc: http.NewResponseController(rq.w), idle: rq.s.cfg.BodyIdleTimeout}
 	return rq.reqBody
 }
 
@@ -78,6 +80,8 @@ type limitedBody struct {
 	r    io.Reader
 	left int64
 	err  error // the first read failure other than EOF
+	rc   *http.ResponseController
+	idle time.Duration
 }
 
 func (l *limitedBody) Read(p []byte) (int, error) {
@@ -90,6 +94,9 @@ func (l *limitedBody) Read(p []byte) (int, error) {
 	}
 	if int64(len(p)) > l.left {
 		p = p[:l.left]
+	}
+	if l.rc != nil {
+		l.rc.SetReadDeadline(time.Now().Add(l.idle)) // a stalled sender is cut off
 	}
 	n, err := l.r.Read(p)
 	l.left -= int64(n)

@@ -38,6 +38,11 @@ type Config struct {
 	Now func() time.Time
 	// Region is reported by GetBucketInfo and accepted in V4 credentials; "" = cn-hangzhou.
 	Region string
+	// ReadHeaderTimeout bounds the wait for a request's headers (slow-loris clients); 0 = 30s.
+	ReadHeaderTimeout time.Duration
+	// BodyIdleTimeout bounds each wait for more of a request body; 0 = 60s. (A whole-body
+	// limit would cut off honest large uploads on slow links.)
+	BodyIdleTimeout time.Duration
 	// Faults, if set, make the server misbehave on purpose (reliability tests).
 	Faults *Faults
 	// Domains are host names under which <bucket>.<domain> addresses a bucket (virtual-hosted
@@ -64,12 +69,18 @@ func New(cfg Config) *Server {
 	if cfg.Region == "" {
 		cfg.Region = "cn-hangzhou"
 	}
+	if cfg.ReadHeaderTimeout <= 0 {
+		cfg.ReadHeaderTimeout = 30 * time.Second
+	}
+	if cfg.BodyIdleTimeout <= 0 {
+		cfg.BodyIdleTimeout = 60 * time.Second
+	}
 	var b [4]byte
 	rand.Read(b[:])
 	s := &Server{cfg: cfg, prefix: strings.ToUpper(hex.EncodeToString(b[:]))}
 	s.http = &http.Server{
 		Handler:           s,
-		ReadHeaderTimeout: 30 * time.Second,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 		MaxHeaderBytes:    64 << 10,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
@@ -164,7 +175,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rq.writeHeader(http.StatusOK)
 	}
 	s.cfg.Logger.Info("request", "id", rq.id, "method", r.Method, "bucket", rq.bucket, "key", rq.key,
-		"query", r.URL.RawQuery, "status", rq.status, "duration", time.Since(start))
+		"query", redactQuery(rq.query), "status", rq.status, "duration", time.Since(start))
 }
 
 // parseTarget finds the bucket and key. A Host of <label>.<domain> is virtual-hosted style when
@@ -205,6 +216,20 @@ func (rq *request) parseTarget() *ossError {
 		}
 	}
 	return nil
+}
+
+// redactQuery is the query for the log, with signatures and tokens (presigned URLs) hidden.
+func redactQuery(q url.Values) string {
+	safe := url.Values{}
+	for k, v := range q {
+		switch strings.ToLower(k) {
+		case "signature", "x-oss-signature", "security-token", "x-oss-security-token", "x-oss-credential", "ossaccesskeyid":
+			safe[k] = []string{"REDACTED"}
+		default:
+			safe[k] = v
+		}
+	}
+	return safe.Encode()
 }
 
 func (s *Server) isBucketHost(label, domain string) bool {
