@@ -174,11 +174,7 @@ func opStreamReadAll(ctx context.Context, _ *session, raw json.RawMessage, buf [
 	p.SetTotal(st.dl.Length)
 	stop := st.bind(ctx)
 	defer stop()
-	sum, err := st.dl.Fill(st.ctx, func(off int64, b []byte) error {
-		copy(buf[off:], b)
-		p.Add(int64(len(b)))
-		return nil
-	}, 256<<10)
+	sum, err := st.dl.Fill(st.ctx, transfer.Sink{Buffer: buf, Progress: p.Add}, 256<<10)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -234,11 +230,10 @@ func opGetToFile(ctx context.Context, s *session, raw json.RawMessage, _ []byte,
 	if err := f.Chmod(mode); err != nil {
 		return nil, clientErrorf("%v", err)
 	}
-	sum, err := dl.Fill(ctx, func(off int64, b []byte) error {
+	sum, err := dl.Fill(ctx, transfer.Sink{WriteAt: func(off int64, b []byte) error {
 		_, err := f.WriteAt(b, off)
-		p.Add(int64(len(b)))
 		return err
-	}, 1<<20)
+	}, Progress: p.Add}, 1<<20)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

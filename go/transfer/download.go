@@ -207,20 +207,39 @@ func parseContentRange(v string) (start, end, total int64, ok bool) {
 // part is a piece of the delivered bytes: [off, off+n) relative to Start.
 type part struct{ off, n int64 }
 
-// parts splits [from, Length) into parts, the first one ending where the first response ends.
+// minTailPart is the smallest part the tail is cut into: below it, request latency dominates.
+const minTailPart = 1 << 20
+
+// parts splits [from, Length) into parts. The last round (one part per connection) is cut in
+// halves so the connections finish close together instead of one lagging a whole part behind.
 func (dl *Download) parts(from int64) []part {
 	var ps []part
+	tail := min(dl.Length-from, int64(dl.cfg.Concurrency)*dl.cfg.PartSize)
 	for off := from; off < dl.Length; {
-		n := min(dl.cfg.PartSize, dl.Length-off)
+		size := dl.cfg.PartSize
+		if dl.Length-off <= tail && size/2 >= minTailPart {
+			size /= 2
+		}
+		n := min(size, dl.Length-off)
 		ps = append(ps, part{off, n})
 		off += n
 	}
 	return ps
 }
 
+// Sink receives downloaded bytes at their offsets in the delivered range. With Buffer, parts
+// are read straight into Buffer[off-Base:]; otherwise WriteAt gets each piece (concurrently, for
+// disjoint ranges). Progress, if set, is told of every piece.
+type Sink struct {
+	Buffer   []byte
+	Base     int64
+	WriteAt  func(off int64, b []byte) error
+	Progress func(n int64)
+}
+
 // fetch reads part p into w (which takes absolute delivered offsets), retrying from the byte it
 // reached, and returns the part's CRC.
-func (dl *Download) fetch(ctx context.Context, p part, w func(off int64, b []byte) error, buf []byte) (uint64, error) {
+func (dl *Download) fetch(ctx context.Context, p part, w Sink, buf []byte) (uint64, error) {
 	var sum uint64
 	done := int64(0)
 	var lastErr error
@@ -270,19 +289,31 @@ func (dl *Download) fetch(ctx context.Context, p part, w func(off int64, b []byt
 	return 0, fmt.Errorf("transfer: part at %d failed after %d attempts: %w", p.off, dl.cfg.Retries+1, lastErr)
 }
 
-// copyAt copies up to n bytes from r through buf into w at off; it returns the count and CRC.
-func copyAt(r io.Reader, w func(off int64, b []byte) error, off, n int64, buf []byte) (int64, uint64, error) {
+// copyAt copies up to n bytes from r to the sink at off (through scratch when the sink has no
+// buffer); it returns the count and CRC.
+func copyAt(r io.Reader, w Sink, off, n int64, scratch []byte) (int64, uint64, error) {
 	var got int64
 	var sum uint64
 	for got < n {
-		b := buf[:min(int64(len(buf)), n-got)]
+		var b []byte
+		if w.Buffer != nil {
+			at := off + got - w.Base
+			b = w.Buffer[at : at+min(int64(len(scratch)), n-got)]
+		} else {
+			b = scratch[:min(int64(len(scratch)), n-got)]
+		}
 		m, err := io.ReadFull(r, b)
 		if m > 0 {
-			if werr := w(off+got, b[:m]); werr != nil {
-				return got, sum, &writeError{werr}
+			if w.Buffer == nil {
+				if werr := w.WriteAt(off+got, b[:m]); werr != nil {
+					return got, sum, &writeError{werr}
+				}
 			}
 			sum = crc.Update(sum, b[:m])
 			got += int64(m)
+			if w.Progress != nil {
+				w.Progress(int64(m))
+			}
 		}
 		if err != nil {
 			if got == n {
@@ -330,10 +361,10 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Fill writes all delivered bytes with w (w must accept concurrent calls for disjoint ranges) and
-// returns their CRC. The first part comes from the first response; the rest run in parallel.
-// Fill may be called once, before any Reader.
-func (dl *Download) Fill(ctx context.Context, w func(off int64, b []byte) error, bufSize int) (uint64, error) {
+// Fill delivers all bytes to the sink and returns their CRC. The first part comes from the first
+// response; the rest run in parallel. bufSize is the size of each read (and of the scratch
+// buffers when the sink has none). Fill may be called once, before any Reader.
+func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	first := dl.first

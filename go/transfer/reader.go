@@ -57,10 +57,7 @@ func (r *Reader) fill() {
 		r.queue = append(r.queue, f)
 		go func() {
 			defer close(f.done)
-			_, f.err = r.dl.fetch(r.ctx, p, func(off int64, b []byte) error {
-				copy(f.buf[off-p.off:], b)
-				return nil
-			}, make([]byte, 256<<10))
+			_, f.err = r.dl.fetch(r.ctx, p, Sink{Buffer: f.buf, Base: p.off}, make([]byte, 256<<10))
 		}()
 	}
 }

@@ -77,10 +77,7 @@ func get(key, rng string) *oss.Request {
 func fillBuffer(t *testing.T, dl *Download) ([]byte, uint64, error) {
 	t.Helper()
 	buf := make([]byte, dl.Length)
-	sum, err := dl.Fill(context.Background(), func(off int64, b []byte) error {
-		copy(buf[off:], b)
-		return nil
-	}, 64<<10)
+	sum, err := dl.Fill(context.Background(), Sink{Buffer: buf}, 64<<10)
 	return buf, sum, err
 }
 
@@ -286,14 +283,33 @@ func TestFillIntoFileAtOffsets(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := dl.Fill(context.Background(), func(off int64, b []byte) error {
+	if _, err := dl.Fill(context.Background(), Sink{WriteAt: func(off int64, b []byte) error {
 		_, err := f.WriteAt(b, off)
 		return err
-	}, 32<<10); err != nil {
+	}}, 32<<10); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(f.Name())
 	if !bytes.Equal(got, data) {
 		t.Fatal("file differs")
+	}
+}
+
+func TestPartsCoverTheRangeAndTaperAtTheEnd(t *testing.T) {
+	const p = 8 << 20
+	dl := &Download{Length: 10*p + 5, cfg: Config{PartSize: p, Concurrency: 4}.withDefaults()}
+	ps := dl.parts(p)
+	next := int64(p)
+	for _, x := range ps {
+		if x.off != next || x.n <= 0 {
+			t.Fatalf("gap or overlap at %+v (want offset %d)", x, next)
+		}
+		next += x.n
+	}
+	if next != dl.Length {
+		t.Fatalf("parts end at %d, want %d", next, dl.Length)
+	}
+	if ps[0].n != p || ps[len(ps)-2].n != p/2 {
+		t.Fatalf("first part %d, second to last %d", ps[0].n, ps[len(ps)-2].n)
 	}
 }
