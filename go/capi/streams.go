@@ -126,6 +126,11 @@ func opStreamRead(ctx context.Context, _ *session, raw json.RawMessage, buf []by
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	return st.readInOrder(ctx, buf, p)
+}
+
+// readInOrder reads through the prefetching reader; the caller holds st.mu.
+func (st *stream) readInOrder(ctx context.Context, buf []byte, p progress) (any, error) {
 	if st.eof {
 		return st.result(0), nil
 	}
@@ -153,7 +158,7 @@ func opStreamRead(ctx context.Context, _ *session, raw json.RawMessage, buf []by
 }
 
 // opStreamReadAll fills the caller's buffer, sized to what is left, with parts fetched in
-// parallel and written straight into their place (read() with no size).
+// parallel and read straight into their place (read() with no size).
 func opStreamReadAll(ctx context.Context, _ *session, raw json.RawMessage, buf []byte, p progress) (any, error) {
 	st, err := streamArg(raw)
 	if err != nil {
@@ -162,11 +167,7 @@ func opStreamReadAll(ctx context.Context, _ *session, raw json.RawMessage, buf [
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.reader != nil || st.eof {
-		// Already reading in pieces: finish through the same reader.
-		st.mu.Unlock()
-		res, err := opStreamRead(ctx, nil, raw, buf, p)
-		st.mu.Lock()
-		return res, err
+		return st.readInOrder(ctx, buf, p) // already reading in pieces: go on the same way
 	}
 	if int64(len(buf)) != st.dl.Length {
 		return nil, clientErrorf("read-all buffer of %d bytes for %d left", len(buf), st.dl.Length)

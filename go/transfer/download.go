@@ -401,43 +401,49 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 		}
 		mu.Unlock()
 	}
-	// The first part streams on its own connection, so the others get one fewer.
+	work := func(buf []byte) {
+		for i := range next {
+			c, err := dl.fetch(ctx, rest[i], w, buf)
+			if err != nil {
+				fail(err)
+				continue
+			}
+			crcs[i] = c
+		}
+	}
+	// The first part streams on its own connection; when it is done, that goroutine takes parts
+	// like the others, so Concurrency connections stay busy to the end.
 	for range min(max(dl.cfg.Concurrency-1, 1), len(rest)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]byte, bufSize)
-			for i := range next {
-				c, err := dl.fetch(ctx, rest[i], w, buf)
-				if err != nil {
-					fail(err)
-					continue
-				}
-				crcs[i] = c
-			}
+			work(make([]byte, bufSize))
 		}()
 	}
-	// The first part streams on this goroutine while the others run.
 	var firstCRC uint64
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		defer first.Close()
-		n, c, err := copyAt(first, w, 0, dl.firstLen, make([]byte, bufSize))
+		buf := make([]byte, bufSize)
+		n, c, err := copyAt(first, w, 0, dl.firstLen, buf)
+		first.Close()
 		if err != nil {
 			// The first response broke: fetch what is missing of the first part again.
 			if !retryable(err) || ctx.Err() != nil {
 				fail(err)
+				work(buf) // drain the queue so the sender is not left blocked
 				return
 			}
-			more, err := dl.fetch(ctx, part{n, dl.firstLen - n}, w, make([]byte, bufSize))
+			more, err := dl.fetch(ctx, part{n, dl.firstLen - n}, w, buf)
 			if err != nil {
 				fail(err)
+				work(buf)
 				return
 			}
 			c = crc.Combine(c, more, dl.firstLen-n)
 		}
 		firstCRC = c
+		work(buf)
 	}()
 	for i := range rest {
 		if ctx.Err() != nil {
