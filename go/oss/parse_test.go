@@ -486,3 +486,12 @@ func FuzzParseDocument(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseErrorDetails(f *testing.F) {
+	for _, s := range []string{"<Error><Code>NoSuchKey</Code><Message>m</Message></Error>", "<Error>", "", "<a><b><c/></b></a>"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		parseErrorDetails(doc) // must not panic; any map is acceptable
+	})
+}

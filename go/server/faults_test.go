@@ -1,0 +1,77 @@
+package server
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/server/store"
+)
+
+func faultyServer(t *testing.T) string {
+	st := store.NewMemory(nil)
+	st.CreateBucket("bkt")
+	st.Put("bkt", "obj", strings.NewReader(strings.Repeat("0123456789", 1000)), store.Attrs{}, store.PutOptions{})
+	return serve(t, Config{Store: st, Anonymous: true, Faults: &Faults{Header: true, Stall: 50 * time.Millisecond}})
+}
+
+func getWithFault(t *testing.T, addr, fault string) (*http.Response, []byte, error) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", "http://"+addr+"/bkt/obj", nil)
+	req.Header.Set(FaultHeader, fault)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp, body, err
+}
+
+func TestFaultHeaderKinds(t *testing.T) {
+	addr := faultyServer(t)
+	want := strings.Repeat("0123456789", 1000)
+	for _, code := range []string{"500", "503"} {
+		resp, _, err := getWithFault(t, addr, code)
+		if err != nil || resp.Status[:3] != code {
+			t.Fatalf("%s: %v %v", code, resp, err)
+		}
+	}
+	_, body, err := getWithFault(t, addr, "reset=1000")
+	if err == nil || len(body) != 1000 {
+		t.Fatalf("reset=1000: got %d bytes, err %v", len(body), err)
+	}
+	_, body, err = getWithFault(t, addr, "corrupt")
+	if err != nil || len(body) != len(want) || string(body) == want {
+		t.Fatalf("corrupt: %d bytes, err %v, changed %v", len(body), err, string(body) != want)
+	}
+	start := time.Now()
+	if _, body, err = getWithFault(t, addr, "stall=200ms"); err != nil || string(body) != want || time.Since(start) < 200*time.Millisecond {
+		t.Fatalf("stall: err %v after %v", err, time.Since(start))
+	}
+}
+
+func TestFaultHeaderIgnoredWhenNotEnabled(t *testing.T) {
+	addr := serve(t, Config{Anonymous: true})
+	req, _ := http.NewRequest("GET", "http://"+addr+"/bkt/", nil)
+	req.Header.Set(FaultHeader, "500")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: a server without faults honoured the header", resp.StatusCode)
+	}
+}
+
+func TestParseFaultKinds(t *testing.T) {
+	if k, err := ParseFaultKinds("500, reset,corrupt"); err != nil || len(k) != 3 {
+		t.Fatal(k, err)
+	}
+	if _, err := ParseFaultKinds("explode"); err == nil {
+		t.Fatal("unknown kind accepted")
+	}
+}
