@@ -1,4 +1,6 @@
 """Metadata calls, iterators and progress callbacks, oss2 vs pyjindo."""
+import os
+
 import pytest
 
 
@@ -52,4 +54,19 @@ def test_headers_pass_through(sides, headers):
         bucket.put_object("h", b"body", headers=headers)
         got = bucket.get_object("h")
         return got.content_type, {k: got.headers.get(k) for k in headers}
+    sides.run(scenario)
+
+
+def test_large_object_through_the_parallel_path_looks_like_one_get(sides, tmp_path):
+    """20 MiB: pyjindo fetches it in ranged parts, yet status, headers and fields equal oss2's."""
+    data = os.urandom(20 * 1024 * 1024 + 7)
+
+    def scenario(oss, bucket):
+        put = bucket.put_object("big.bin", data)
+        whole = bucket.get_object("big.bin")
+        body = whole.read()
+        ranged = bucket.get_object("big.bin", byte_range=(1000, 12 * 1024 * 1024))
+        part = ranged.read()
+        to_file = bucket.get_object_to_file("big.bin", str(tmp_path / ("f-" + oss.__name__)))
+        return put, whole, body == data, ranged, part == data[1000:12 * 1024 * 1024 + 1], to_file
     sides.run(scenario)
