@@ -36,6 +36,7 @@ def test_other_threads_run_during_a_slow_get(slow_server):
     assert got == [data]
     # A thread holding the GIL for the whole download would leave this loop a few hundred turns
     # (one per 5 ms switch interval); released, it turns hundreds of thousands of times.
+    print("main thread turns during the slow get: %d" % spins)
     assert spins > 100000, spins
 
 
