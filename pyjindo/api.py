@@ -251,7 +251,8 @@ class Bucket(_Base):
         with open(to_string(filename), "rb") as f:
             return self.put_object(key, f, headers=headers, progress_callback=progress_callback)
 
-    def get_object(self, key, byte_range=None, headers=None, progress_callback=None, process=None, params=None):
+    def _get_args(self, key, byte_range, headers, process, params):
+        """The GET as oss2 builds it: Range from byte_range, x-oss-process in the parameters."""
         headers = utils.CaseInsensitiveDict(headers)
         range_string = _make_range_string(byte_range)
         if range_string:
@@ -259,27 +260,21 @@ class Bucket(_Base):
         params = {} if params is None else params
         if process:
             params.update({Bucket.PROCESS: process})
-        result = self._call("get_open", {
-            "bucket": self.bucket_name, "key": to_string(key), "params": _params(params),
-            "headers": _headers(headers),
-        })
+        return headers, {"bucket": self.bucket_name, "key": to_string(key), "params": _params(params),
+                         "headers": _headers(headers)}
+
+    def get_object(self, key, byte_range=None, headers=None, progress_callback=None, process=None, params=None):
+        _, args = self._get_args(key, byte_range, headers, process, params)
+        result = self._call("get_open", args)
         stream = _GoStream(self, result["stream"], result["length"])
         return models.GetObjectResult(Response.from_result(result), stream, progress_callback, self.enable_crc)
 
     def get_object_to_file(self, key, filename, byte_range=None, headers=None, progress_callback=None,
                            process=None, params=None):
-        headers = utils.CaseInsensitiveDict(headers)
-        range_string = _make_range_string(byte_range)
-        if range_string:
-            headers["range"] = range_string
-        params = {} if params is None else params
-        if process:
-            params.update({Bucket.PROCESS: process})
-        check = self.enable_crc and byte_range is None and headers.get("Accept-Encoding") != "gzip"
-        result = self._call("get_to_file", {
-            "bucket": self.bucket_name, "key": to_string(key), "params": _params(params),
-            "headers": _headers(headers), "filename": os.path.abspath(to_string(filename)), "check_crc": check,
-        }, progress_callback=progress_callback)
+        headers, args = self._get_args(key, byte_range, headers, process, params)
+        args["filename"] = os.path.abspath(to_string(filename))
+        args["check_crc"] = self.enable_crc and byte_range is None and headers.get("Accept-Encoding") != "gzip"
+        result = self._call("get_to_file", args, progress_callback=progress_callback)
         return models.GetObjectResult(Response.from_result(result), _DoneStream(result), None, False)
 
     def append_object(self, key, position, data, headers=None, progress_callback=None, init_crc=None):
