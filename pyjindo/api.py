@@ -27,6 +27,10 @@ DEFAULT_MULTIPART_THRESHOLD = 64 * 1024 * 1024
 DEFAULT_PART_SIZE = 8 * 1024 * 1024
 #: Connections one transfer uses at once.
 DEFAULT_CONCURRENCY = 8
+#: Attempts for an idempotent request or a transfer part (1 = no retry), and the time budget for
+#: retrying one request, in seconds. Appends and other POSTs are never retried.
+DEFAULT_RETRY_ATTEMPTS = 3
+DEFAULT_RETRY_TIME = 30.0
 
 
 def _normalize_endpoint(endpoint):
@@ -99,7 +103,8 @@ class _Base(object):
     def __init__(self, auth, endpoint, is_cname, session, connect_timeout, app_name="", enable_crc=True,
                  proxies=None, region=None, cloudbox_id=None, is_path_style=False, is_verify_object_strict=True,
                  multipart_threshold=DEFAULT_MULTIPART_THRESHOLD, part_size=DEFAULT_PART_SIZE,
-                 concurrency=DEFAULT_CONCURRENCY):
+                 concurrency=DEFAULT_CONCURRENCY, retry_attempts=DEFAULT_RETRY_ATTEMPTS,
+                 retry_time=DEFAULT_RETRY_TIME):
         self.auth = auth
         self.endpoint = _normalize_endpoint(endpoint)
         self.session = session
@@ -122,6 +127,10 @@ class _Base(object):
         self.multipart_threshold = multipart_threshold
         self.part_size = int(part_size)
         self.concurrency = int(concurrency)
+        if retry_attempts < 1 or retry_time <= 0:
+            raise ClientError("retry_attempts must be at least 1 and retry_time positive")
+        self.retry_attempts = int(retry_attempts)
+        self.retry_time = float(retry_time)
         self._go_lock = threading.Lock()
         self._go = None  # (library generation, credentials, session handle)
 
@@ -145,6 +154,8 @@ class _Base(object):
             "multipart_threshold": -1 if self.multipart_threshold is None else int(self.multipart_threshold),
             "part_size": self.part_size,
             "concurrency": self.concurrency,
+            "retry_attempts": self.retry_attempts,
+            "retry_time": self.retry_time,
         }
 
     def _session(self):
@@ -219,12 +230,14 @@ class Bucket(_Base):
     def __init__(self, auth, endpoint, bucket_name, is_cname=False, session=None, connect_timeout=None,
                  app_name="", enable_crc=True, proxies=None, region=None, cloudbox_id=None, is_path_style=False,
                  is_verify_object_strict=True, multipart_threshold=DEFAULT_MULTIPART_THRESHOLD,
-                 part_size=DEFAULT_PART_SIZE, concurrency=DEFAULT_CONCURRENCY):
+                 part_size=DEFAULT_PART_SIZE, concurrency=DEFAULT_CONCURRENCY,
+                 retry_attempts=DEFAULT_RETRY_ATTEMPTS, retry_time=DEFAULT_RETRY_TIME):
         """As oss2.Bucket, plus the transfer tuning (see DEFAULT_MULTIPART_THRESHOLD and friends)."""
         super().__init__(auth, endpoint, is_cname, session, connect_timeout, app_name=app_name,
                          enable_crc=enable_crc, proxies=proxies, region=region, cloudbox_id=cloudbox_id,
                          is_path_style=is_path_style, is_verify_object_strict=is_verify_object_strict,
-                         multipart_threshold=multipart_threshold, part_size=part_size, concurrency=concurrency)
+                         multipart_threshold=multipart_threshold, part_size=part_size, concurrency=concurrency,
+                         retry_attempts=retry_attempts, retry_time=retry_time)
         self.bucket_name = bucket_name.strip()
         if utils.is_valid_bucket_name(self.bucket_name) is not True:
             raise ClientError("The bucket_name is invalid, please check it.")

@@ -39,9 +39,11 @@ type sessionConfig struct {
 	SecurityToken   string  `json:"security_token"`
 	AppName         string  `json:"app_name"`
 	// Transfer tuning; zero means the transfer package's default, threshold -1 means never.
-	MultipartThreshold int64 `json:"multipart_threshold"`
-	PartSize           int64 `json:"part_size"`
-	Concurrency        int   `json:"concurrency"`
+	MultipartThreshold int64   `json:"multipart_threshold"`
+	PartSize           int64   `json:"part_size"`
+	Concurrency        int     `json:"concurrency"`
+	RetryAttempts      int     `json:"retry_attempts"`
+	RetryTime          float64 `json:"retry_time"` // seconds
 }
 
 // pj_session_new creates a session from a JSON config; 0 and *errOut on failure.
@@ -67,14 +69,27 @@ func pj_session_new(config *C.char, errOut **C.char) (h C.uintptr_t) {
 		SignVersion:    cfg.SignVersion,
 		Region:         cfg.Region,
 		UserAgent:      ua,
+		MaxAttempts:    cfg.RetryAttempts,
+		MaxRetryTime:   time.Duration(cfg.RetryTime * float64(time.Second)),
 	})
 	if err != nil {
 		*errOut = C.CString(string(errorJSON(err)))
 		return 0
 	}
 	return newHandle(&session{client: client, enableCRC: cfg.EnableCRC,
-		transfer:           transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency},
+		transfer:           transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency, Retries: retriesAfterFirst(cfg.RetryAttempts)},
 		multipartThreshold: cfg.MultipartThreshold})
+}
+
+// retriesAfterFirst turns an attempt count into the transfer package's retry count (-1: none).
+func retriesAfterFirst(attempts int) int {
+	switch {
+	case attempts <= 0:
+		return 0 // the default
+	case attempts == 1:
+		return -1
+	}
+	return attempts - 1
 }
 
 func sessionFrom(h C.uintptr_t) (*session, error) {
