@@ -38,6 +38,7 @@ type sessionConfig struct {
 	AccessKeySecret string  `json:"access_key_secret"`
 	SecurityToken   string  `json:"security_token"`
 	AppName         string  `json:"app_name"`
+	Proxy           string  `json:"proxy"`
 	// Transfer tuning; zero means the transfer package's default, threshold -1 means never.
 	MultipartThreshold int64   `json:"multipart_threshold"`
 	PartSize           int64   `json:"part_size"`
@@ -70,6 +71,7 @@ func pj_session_new(config *C.char, errOut **C.char) (h C.uintptr_t) {
 		Region:         cfg.Region,
 		UserAgent:      ua,
 		MaxAttempts:    cfg.RetryAttempts,
+		Proxy:          cfg.Proxy,
 		MaxRetryTime:   time.Duration(cfg.RetryTime * float64(time.Second)),
 	})
 	if err != nil {

@@ -36,6 +36,8 @@ type Config struct {
 	// RequestTimeout, with exponential backoff and full jitter, while under MaxRetryTime (0 = 30s).
 	MaxAttempts  int
 	MaxRetryTime time.Duration
+	// Proxy is an HTTP proxy URL (as oss2's proxies={"http": ...}); "" uses the environment's.
+	Proxy string
 }
 
 // Client sends signed requests to OSS. It is safe for concurrent use.
@@ -91,9 +93,17 @@ func New(cfg Config) (*Client, error) {
 	}
 	// oss2's rule: IP addresses and localhost cannot carry a bucket label, so use path style.
 	pathStyle := cfg.PathStyle || net.ParseIP(host) != nil || host == "localhost"
+	proxy := http.ProxyFromEnvironment
+	if cfg.Proxy != "" {
+		u, err := url.Parse(cfg.Proxy)
+		if err != nil || u.Host == "" {
+			return nil, &ClientError{Message: fmt.Sprintf("bad proxy URL %q", cfg.Proxy)}
+		}
+		proxy = http.ProxyURL(u)
+	}
 	dialer := &net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}
 	transport := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
+		Proxy:                 proxy,
 		DialContext:           dialer.DialContext,
 		MaxIdleConns:          cfg.MaxConns * 2,
 		MaxIdleConnsPerHost:   cfg.MaxConns,

@@ -100,3 +100,29 @@ func TestBackoffIsBoundedAndJittered(t *testing.T) {
 		t.Fatal("no jitter")
 	}
 }
+
+// A proxy given in the config carries the requests (oss2's proxies={"http": ...}).
+func TestProxyIsUsed(t *testing.T) {
+	var seen atomic.Value
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen.Store(r.URL.String()) // a proxy sees the absolute URL
+		w.Write([]byte("via proxy"))
+	}))
+	defer proxy.Close()
+	c, err := New(Config{Endpoint: "oss-cn-hangzhou.aliyuncs.com", SignVersion: "anonymous", Proxy: proxy.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Bucket: "bkt", Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "via proxy" || seen.Load() != "http://bkt.oss-cn-hangzhou.aliyuncs.com/k" {
+		t.Fatalf("body %q, proxy saw %v", body, seen.Load())
+	}
+	if _, err := New(Config{Endpoint: "x.com", Proxy: "::bad"}); err == nil {
+		t.Fatal("bad proxy accepted")
+	}
+}
