@@ -71,6 +71,16 @@ func errNotImplemented(what string) *ossError {
 	return &ossError{Status: 501, Code: "NotImplemented", Message: "jindo server does not implement " + what + ".", EC: "0005-00000001"}
 }
 
+// errInvalidObjectName is OSS's answer to a bad key, with its EC: 0016-00000005 for a leading
+// slash or backslash, 0016-00000002 for the length or the encoding (and, here, the other rules).
+func errInvalidObjectName(key string) *ossError {
+	ec := "0016-00000002"
+	if key != "" && (key[0] == '/' || key[0] == '\\') {
+		ec = "0016-00000005"
+	}
+	return &ossError{Status: 400, Code: "InvalidObjectName", Message: "The specified object is not valid.", EC: ec}
+}
+
 // storeError maps a store error to the OSS error a client sees.
 func storeError(err error, bucket, key string) *ossError {
 	var pe *store.PositionError
@@ -95,7 +105,7 @@ func storeError(err error, bucket, key string) *ossError {
 	case errors.Is(err, store.ErrInvalidBucket):
 		return (&ossError{Status: 400, Code: "InvalidBucketName", Message: "The specified bucket is not valid.", EC: "0015-00000401"}).with("BucketName", bucket)
 	case errors.Is(err, store.ErrInvalidKey):
-		return &ossError{Status: 400, Code: "InvalidObjectName", Message: "The specified object is not valid.", EC: "0016-00000005"}
+		return errInvalidObjectName(key)
 	case errors.Is(err, store.ErrInvalidPart):
 		return &ossError{Status: 400, Code: "InvalidPart", Message: "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.", EC: "0042-00000003"}
 	case errors.Is(err, store.ErrInvalidPartOrder):

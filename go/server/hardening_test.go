@@ -132,9 +132,8 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	}
 }
 
-// A path that tries to climb out of the bucket is just a key; with a disk store nothing is
-// written outside the root (see store tests), and odd names come back unchanged.
-func TestTraversalKeysAreOrdinaryKeys(t *testing.T) {
+// A key that climbs out of its directory is refused with InvalidObjectName and nothing is stored.
+func TestTraversalKeysAreRefused(t *testing.T) {
 	st := store.NewMemory(nil)
 	st.CreateBucket("bkt")
 	addr := serve(t, Config{Store: st, Anonymous: true})
@@ -146,11 +145,14 @@ func TestTraversalKeysAreOrdinaryKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("status %d", resp.StatusCode)
+	if resp.StatusCode != 400 || !strings.Contains(string(body), "<Code>InvalidObjectName</Code>") {
+		t.Fatalf("status %d\n%s", resp.StatusCode, body)
 	}
-	if _, err := st.Stat("bkt", "../../etc/passwd"); err != nil {
-		t.Fatalf("key not stored as given: %v", err)
+	n := 0
+	st.List("bkt", store.ListOptions{}, func(store.ObjectInfo) bool { n++; return true })
+	if n != 0 {
+		t.Fatalf("%d objects stored", n)
 	}
 }

@@ -209,10 +209,7 @@ func (rq *request) parseTarget() *ossError {
 	}
 	if rq.key != "" {
 		if err := store.ValidateKey(rq.key); err != nil {
-			if len(rq.key) > store.MaxKeyLen {
-				return &ossError{Status: 400, Code: "KeyTooLong", Message: "Your key is too long.", EC: "0016-00000006"}
-			}
-			return storeError(err, rq.bucket, rq.key)
+			return errInvalidObjectName(rq.key)
 		}
 	}
 	return nil

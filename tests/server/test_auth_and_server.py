@@ -100,3 +100,22 @@ def test_parts_and_appends_survive_restart(tmp_path):
     # Nothing but the store's own layout lives under the root.
     assert sorted(os.listdir(root)) == ["blobs", "buckets", "tmp"]
     assert os.listdir(os.path.join(root, "tmp")) == []
+
+
+@pytest.mark.parametrize("key", ["../x", "a/../../b", "../../../../etc/passwd", "/abs", "\\back", "nul\x00byte",
+                                 "k" * 1024, "é" * 512])
+def test_keys_that_escape_or_break_the_rules_are_refused(tmp_path, key):
+    """Refused with OSS's InvalidObjectName before anything is written; the root holds no object."""
+    root = tmp_path / "data"
+    with JindoServer("--root", str(root), "--bucket", "keys") as s:
+        b = oss2.Bucket(oss2.Auth(s.access_key_id, s.access_key_secret), s.endpoint, "keys")
+        for call in (lambda: b.put_object(key, b"payload"), lambda: b.append_object(key, 0, b"payload"),
+                     lambda: b.init_multipart_upload(key)):
+            with pytest.raises(exceptions.ServerError) as e:
+                call()
+            assert (e.value.status, e.value.code) == (400, "InvalidObjectName")
+            assert e.value.request_id and e.value.message == "The specified object is not valid."
+        assert list(oss2.ObjectIterator(b)) == []
+        assert b.list_multipart_uploads().upload_list == []
+    assert sorted(os.listdir(tmp_path)) == ["data"]
+    assert os.listdir(root / "blobs") == [] and os.listdir(root / "tmp") == []

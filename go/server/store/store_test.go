@@ -253,12 +253,12 @@ func TestBucketLifecycle(t *testing.T) {
 }
 
 func TestValidateKey(t *testing.T) {
-	for _, k := range []string{"", "/abs", "\\x", "a\x00b", strings.Repeat("k", 1024), "\xff\xfe"} {
+	for _, k := range []string{"", "/abs", "\\x", "a\x00b", strings.Repeat("k", 1024), "\xff\xfe", "../x", "a/../../b", "..", "a/..", "a\\..\\b"} {
 		if ValidateKey(k) == nil {
 			t.Errorf("key %q accepted", k)
 		}
 	}
-	for _, k := range []string{"a", "../x", "a/../../b", "dir/", "sp ace+?#%", "ключ", strings.Repeat("k", 1023)} {
+	for _, k := range []string{"a", "..x", "a..b/...", "./a", "a/./b", "dir/", "sp ace+?#%", "ключ", strings.Repeat("k", 1023)} {
 		if err := ValidateKey(k); err != nil {
 			t.Errorf("key %q refused: %v", k, err)
 		}
@@ -275,7 +275,12 @@ func TestDiskKeysNeverBecomePaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustBucket(t, s, "bkt")
-	for _, k := range []string{"../x", "a/../../b", "../../../../etc/passwd", "..", "."} {
+	for _, k := range []string{"../x", "a/../../b", "../../../../etc/passwd", ".."} {
+		if _, err := s.Put("bkt", k, strings.NewReader(k), Attrs{}, PutOptions{}); err != ErrInvalidKey {
+			t.Fatalf("%q: %v, want ErrInvalidKey", k, err)
+		}
+	}
+	for _, k := range []string{"..x", "./passwd", ".", "x/./b"} {
 		if _, err := s.Put("bkt", k, strings.NewReader(k), Attrs{}, PutOptions{}); err != nil {
 			t.Fatalf("%q: %v", k, err)
 		}

@@ -6,14 +6,20 @@ import (
 )
 
 // ValidateKey applies OSS's object name rules: 1..1023 bytes of UTF-8, not starting with '/' or
-// '\', and (stricter than OSS, which rejects them later in odd ways) no NUL byte. Keys never become
-// file paths in Disk, so "../x" is an ordinary key here, not an escape.
+// '\', and no NUL byte. It also refuses a ".." path segment ("../x", "a/../../b"): such a key
+// would climb out of its directory wherever keys are mapped to paths (ossfs, a local mirror).
+// Disk never builds paths from keys, so this is a guard for others, not for the root.
 func ValidateKey(key string) error {
 	switch {
 	case key == "", len(key) > MaxKeyLen, !utf8.ValidString(key):
 		return ErrInvalidKey
 	case key[0] == '/' || key[0] == '\\', strings.IndexByte(key, 0) >= 0:
 		return ErrInvalidKey
+	}
+	for _, seg := range strings.FieldsFunc(key, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if seg == ".." {
+			return ErrInvalidKey
+		}
 	}
 	return nil
 }
