@@ -165,19 +165,13 @@ class _Base(object):
         with self._go_lock:
             go = self._go
             if go is None or go[0] != gen or go[1] != credentials:
-                if go is not None and go[0] == gen:
-                    _binding.free_handle(go[2])
                 _, handle = _binding.new_session(self._go_config(credentials))
-                self._go = go = (gen, credentials, handle)
+                self._go = go = (gen, credentials, _Session(handle))
             return go[2]
 
-    def __del__(self):
-        go = getattr(self, "_go", None)
-        if go is not None and go[0] == _binding.generation():
-            _binding.free_handle(go[2])
-
     def _call(self, name, args, buf=None, progress_callback=None):
-        return _binding.call(self._session(), name, args, buf, progress_callback)
+        session = self._session()  # held until the call ends, so a key rotation cannot free it
+        return _binding.call(session.handle, name, args, buf, progress_callback)
 
     def _do(self, method, bucket_name, key, params=None, headers=None, data=None, parse=None,
             progress_callback=None, check_crc=False, init_crc=None):
@@ -464,6 +458,19 @@ class Bucket(_Base):
     def get_bucket_info(self):
         return models.GetBucketInfoResult(self._bucket("GET", params={Bucket.BUCKET_INFO: ""},
                                                        parse="get_bucket_info"))
+
+
+class _Session(object):
+    """A Go session handle, freed when the last user lets go of it (never in a forked child,
+    where the handle belongs to the parent's copy of the library)."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self._gen = _binding.generation()
+
+    def __del__(self):
+        if self._gen == _binding.generation():
+            _binding.free_handle(self.handle)
 
 
 class _GoStream(object):

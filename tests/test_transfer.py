@@ -168,3 +168,38 @@ def test_broken_connections_are_resumed(fault_server, tmp_path):
     assert b.get_object("r", headers=flaky).read() == data
     b.get_object_to_file("r", str(tmp_path / "out"), headers=flaky)
     assert (tmp_path / "out").read_bytes() == data
+
+
+def test_broken_connection_while_reading_in_pieces(fault_server):
+    b = pyjindo.Bucket(pyjindo.Auth(fault_server.access_key_id, fault_server.access_key_secret),
+                       fault_server.endpoint, "faults", part_size=PART, concurrency=4)
+    data = os.urandom(6 * PART + 1)
+    b.put_object("p", data)
+    flaky = {"x-jindo-fault": "reset=%d" % (PART // 2)}
+    # Ranged parts resume where they broke off, the first response included.
+    assert b"".join(b.get_object("p", headers=flaky)) == data
+    # A suffix range is one plain GET: when it breaks off, the reader says so instead of ending
+    # early with a short body.
+    with pytest.raises(exceptions.RequestError):
+        b"".join(b.get_object("p", byte_range=(None, PART), headers=flaky))
+
+
+def test_downloaded_files_get_the_modes_open_would_give(bucket, tmp_path):
+    bucket.put_object("m", b"mode")
+    old = os.umask(0o077)
+    try:
+        bucket.get_object_to_file("m", str(tmp_path / "private"))
+    finally:
+        os.umask(old)
+    assert (tmp_path / "private").stat().st_mode & 0o777 == 0o600
+    existing = tmp_path / "existing"
+    existing.write_bytes(b"old")
+    existing.chmod(0o640)
+    bucket.get_object_to_file("m", str(existing))
+    assert existing.read_bytes() == b"mode" and existing.stat().st_mode & 0o777 == 0o640
+    # Through a symlink to the file it names, as open(filename, "wb") writes.
+    link = tmp_path / "link"
+    link.symlink_to(existing)
+    bucket.put_object("m", b"via link")
+    bucket.get_object_to_file("m", str(link))
+    assert link.is_symlink() and existing.read_bytes() == b"via link"

@@ -55,6 +55,7 @@ func pj_free_handle(h C.uintptr_t) {
 	switch x := v.(type) {
 	case *operation:
 		x.cancel()
+		<-x.done // it may still be writing into the caller's buffer; cancellation is prompt
 	case closer:
 		x.close()
 	}

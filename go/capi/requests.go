@@ -220,8 +220,9 @@ func (s *session) useMultipart(r *oss.Request) bool {
 	if s.multipartThreshold < 0 || r.Method != http.MethodPut || len(r.Query) > 0 || r.Header.Get("x-oss-copy-source") != "" {
 		return false
 	}
-	if r.Header.Get("Content-MD5") != "" {
-		return false // the caller wants OSS to verify the whole body's MD5: one PUT does that
+	if r.Header.Get("Content-MD5") != "" || r.Header.Get("x-oss-callback") != "" {
+		// OSS verifies a whole body's MD5, and calls a callback, only for a single PUT.
+		return false
 	}
 	threshold := max(s.multipartThreshold, 1)
 	return r.ContentLength >= threshold

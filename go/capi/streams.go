@@ -7,8 +7,11 @@ import "C"
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -75,6 +78,10 @@ func opGetOpen(ctx context.Context, s *session, raw json.RawMessage, _ []byte, _
 	stop := context.AfterFunc(ctx, st.cancel)
 	dl, err := transfer.Open(st.ctx, s.client, t.request(http.MethodGet), s.transfer)
 	stop()
+	if err == nil && ctx.Err() != nil {
+		dl.Close() // interrupted as it opened: Python will not see the handle to free it
+		err = ctx.Err()
+	}
 	if err != nil {
 		st.cancel()
 		if ctx.Err() != nil {
@@ -142,11 +149,13 @@ func (st *stream) readInOrder(ctx context.Context, buf []byte, p progress) (any,
 	n, err := io.ReadFull(st.reader, buf)
 	st.pos += int64(n)
 	p.Add(int64(n))
-	switch err {
-	case nil:
+	switch {
+	case err == nil:
 		st.eof = st.pos == st.dl.Length
-	case io.EOF, io.ErrUnexpectedEOF:
-		st.eof = true
+	case (err == io.EOF || err == io.ErrUnexpectedEOF) && (st.dl.Length < 0 || st.pos == st.dl.Length):
+		st.eof = true // the end, short buffer or not
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return nil, &oss.RequestError{Err: fmt.Errorf("the body ended after %d of %d bytes", st.pos, st.dl.Length)}
 	default:
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -212,8 +221,11 @@ func opGetToFile(ctx context.Context, s *session, raw json.RawMessage, _ []byte,
 	}
 	defer dl.Close()
 	p.SetTotal(dl.Length)
-	dir, base := filepath.Split(a.Filename)
-	f, err := os.CreateTemp(dir, "."+base+".pyjindo-*")
+	target := a.Filename
+	if real, err := filepath.EvalSymlinks(target); err == nil {
+		target = real // through a symlink to the file it names, as oss2's open(filename, "wb") does
+	}
+	f, err := createTemp(target)
 	if err != nil {
 		return nil, clientErrorf("%v", err)
 	}
@@ -224,12 +236,10 @@ func opGetToFile(ctx context.Context, s *session, raw json.RawMessage, _ []byte,
 			os.Remove(f.Name())
 		}
 	}()
-	mode := os.FileMode(0o644) // what a file written by oss2 gets under the usual umask
-	if st, err := os.Stat(a.Filename); err == nil {
-		mode = st.Mode().Perm()
-	}
-	if err := f.Chmod(mode); err != nil {
-		return nil, clientErrorf("%v", err)
+	if st, err := os.Stat(target); err == nil { // keep an existing file's mode
+		if err := f.Chmod(st.Mode().Perm()); err != nil {
+			return nil, clientErrorf("%v", err)
+		}
 	}
 	sum, err := dl.Fill(ctx, transfer.Sink{WriteAt: func(off int64, b []byte) error {
 		_, err := f.WriteAt(b, off)
@@ -250,9 +260,24 @@ func opGetToFile(ctx context.Context, s *session, raw json.RawMessage, _ []byte,
 	if err := f.Close(); err != nil {
 		return nil, clientErrorf("%v", err)
 	}
-	if err := os.Rename(f.Name(), a.Filename); err != nil {
+	if err := os.Rename(f.Name(), target); err != nil {
 		return nil, clientErrorf("%v", err)
 	}
 	ok = true
 	return getToFileResult{responseJSON: describe(resp, nil, started), CRC: sum}, nil
+}
+
+// createTemp makes a new file beside target, with mode 0666 less the umask (what open(..., "wb")
+// gives a new file; os.CreateTemp would give 0600).
+func createTemp(target string) (*os.File, error) {
+	dir, base := filepath.Split(target)
+	for range 100 {
+		var b [6]byte
+		rand.Read(b[:])
+		f, err := os.OpenFile(filepath.Join(dir, "."+base+".pyjindo-"+hex.EncodeToString(b[:])), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, os.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("cannot create a temporary file beside %s", target)
 }

@@ -284,23 +284,31 @@ func (dl *Download) fetch(ctx context.Context, p part, w Sink, buf []byte) (uint
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
+		if !retryable(err) {
+			return 0, err // the destination failed (disk full): fetching again cannot help
+		}
 		lastErr = err
 	}
 	return 0, fmt.Errorf("transfer: part at %d failed after %d attempts: %w", p.off, dl.cfg.Retries+1, lastErr)
 }
 
-// copyAt copies up to n bytes from r to the sink at off (through scratch when the sink has no
-// buffer); it returns the count and CRC.
+// copyAt copies n bytes (n < 0: up to EOF, for a body of unknown length) from r to the sink at
+// off, through scratch when the sink has no buffer; it returns the count and CRC. A body that
+// ends early is io.ErrUnexpectedEOF.
 func copyAt(r io.Reader, w Sink, off, n int64, scratch []byte) (int64, uint64, error) {
 	var got int64
 	var sum uint64
-	for got < n {
+	for n < 0 || got < n {
+		size := int64(len(scratch))
+		if n >= 0 {
+			size = min(size, n-got)
+		}
 		var b []byte
 		if w.Buffer != nil {
 			at := off + got - w.Base
-			b = w.Buffer[at : at+min(int64(len(scratch)), n-got)]
+			b = w.Buffer[at : at+size]
 		} else {
-			b = scratch[:min(int64(len(scratch)), n-got)]
+			b = scratch[:size]
 		}
 		m, err := io.ReadFull(r, b)
 		if m > 0 {
@@ -316,7 +324,7 @@ func copyAt(r io.Reader, w Sink, off, n int64, scratch []byte) (int64, uint64, e
 			}
 		}
 		if err != nil {
-			if got == n {
+			if got == n || (n < 0 && (err == io.EOF || err == io.ErrUnexpectedEOF)) {
 				return got, sum, nil
 			}
 			if err == io.EOF {
@@ -377,11 +385,11 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 	if !dl.ranged {
 		defer first.Close()
 		n, sum, err := copyAt(first, w, 0, dl.Length, make([]byte, bufSize))
-		if err == nil && dl.Length < 0 {
-			dl.Length = n
-		}
-		if err != nil && !(dl.Length < 0 && errors.Is(err, io.ErrUnexpectedEOF)) {
+		if err != nil {
 			return 0, err
+		}
+		if dl.Length < 0 { // no Content-Length (chunked): the body's end is the end
+			dl.Length = n
 		}
 		return sum, nil
 	}

@@ -53,13 +53,18 @@ func (r *Reader) fill() {
 	for len(r.queue) < r.window && len(r.pending) > 0 {
 		p := r.pending[0]
 		r.pending = r.pending[1:]
-		f := &prefetch{p: p, buf: make([]byte, p.n), done: make(chan struct{})}
-		r.queue = append(r.queue, f)
-		go func() {
-			defer close(f.done)
-			_, f.err = r.dl.fetch(r.ctx, p, Sink{Buffer: f.buf, Base: p.off}, make([]byte, 256<<10))
-		}()
+		r.queue = append(r.queue, r.start(p))
 	}
+}
+
+// start fetches part p in the background.
+func (r *Reader) start(p part) *prefetch {
+	f := &prefetch{p: p, buf: make([]byte, p.n), done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		_, f.err = r.dl.fetch(r.ctx, p, Sink{Buffer: f.buf, Base: p.off}, make([]byte, 256<<10))
+	}()
+	return f
 }
 
 // Read fills p from the delivered bytes in order; io.EOF at the end.
@@ -99,6 +104,13 @@ func (r *Reader) readOnce(p []byte) (int, error) {
 				r.dl.firstLen, r.dl.Length = r.pos, max(r.dl.Length, r.pos)
 			} else if err == io.EOF {
 				err = io.ErrUnexpectedEOF
+			}
+			if err != nil && r.dl.ranged && retryable(err) && r.ctx.Err() == nil {
+				// The first response broke off: fetch the rest of its part like any other.
+				r.first.Close()
+				r.first = nil
+				r.queue = append([]*prefetch{r.start(part{r.pos, r.dl.firstLen - r.pos})}, r.queue...)
+				return m, nil
 			}
 			if err != nil || m > 0 {
 				return m, err

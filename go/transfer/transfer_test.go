@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -311,5 +312,49 @@ func TestPartsCoverTheRangeAndTaperAtTheEnd(t *testing.T) {
 	}
 	if ps[0].n != p || ps[len(ps)-2].n != p/2 {
 		t.Fatalf("first part %d, second to last %d", ps[0].n, ps[len(ps)-2].n)
+	}
+}
+
+// A whole-object answer without Content-Length (chunked) is read to its end.
+func TestBodyWithoutLengthIsReadToTheEnd(t *testing.T) {
+	data := randomBytes(300000)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(200) // no Content-Length, and the Range is ignored: chunked
+		w.(http.Flusher).Flush()
+		w.Write(data)
+	}))
+	defer ts.Close()
+	c, _ := oss.New(oss.Config{Endpoint: ts.URL, SignVersion: "anonymous"})
+	dl, err := Open(context.Background(), c, get("obj", ""), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	var mu sync.Mutex
+	sum, err := dl.Fill(context.Background(), Sink{WriteAt: func(off int64, b []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if off != int64(got.Len()) {
+			return fmt.Errorf("write at %d after %d bytes", off, got.Len())
+		}
+		got.Write(b)
+		return nil
+	}}, 4096)
+	if err != nil || !bytes.Equal(got.Bytes(), data) || sum != crc.Checksum(data) || dl.Length != int64(len(data)) {
+		t.Fatalf("err %v, got %d bytes, length %d", err, got.Len(), dl.Length)
+	}
+}
+
+// A destination that fails (disk full) is not a reason to download the part again.
+func TestDestinationFailureIsNotRetried(t *testing.T) {
+	e := newEnv(t)
+	e.put(t, "obj", randomBytes(4*testPart))
+	d := &hookDoer{d: e.client, before: func(int64, *oss.Request) error { return nil }}
+	dl, _ := Open(context.Background(), d, get("obj", ""), Config{PartSize: testPart, Concurrency: 2})
+	_, err := dl.Fill(context.Background(), Sink{WriteAt: func(off int64, b []byte) error {
+		return errors.New("no space left on device")
+	}}, 32<<10)
+	if err == nil || d.count.Load() > 4 {
+		t.Fatalf("err %v after %d requests (one per part at most)", err, d.count.Load())
 	}
 }

@@ -62,21 +62,28 @@ func UploadMultipart(ctx context.Context, d Doer, req *oss.Request, src io.Reade
 	if err != nil && errors.As(err, &re) && up != nil {
 		// Completion's answer was lost. If the object is there with our CRC, it succeeded.
 		if resp, ok := completedAnyway(ctx, d, req, up.CRC); ok {
+			// The same bytes may have been there before: abort in case this upload was not the
+			// one that completed (if it was, the abort just finds no such upload).
+			abort(ctx, d, req, uploadID)
 			up.Response, up.Body = resp, nil
 			return up, nil
 		}
 	}
 	if err != nil {
-		// Abort even when ctx is cancelled: that is exactly when a leftover is likely.
-		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		if r, aerr := d.Do(actx, &oss.Request{Method: http.MethodDelete, Bucket: req.Bucket, Key: req.Key,
-			Query: [][2]string{{"uploadId", uploadID}}}); aerr == nil {
-			r.Body.Close()
-		}
+		abort(ctx, d, req, uploadID)
 		return nil, err
 	}
 	return up, nil
+}
+
+// abort aborts an upload, even when ctx is cancelled: that is exactly when a leftover is likely.
+func abort(ctx context.Context, d Doer, req *oss.Request, uploadID string) {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if r, err := d.Do(actx, &oss.Request{Method: http.MethodDelete, Bucket: req.Bucket, Key: req.Key,
+		Query: [][2]string{{"uploadId", uploadID}}}); err == nil {
+		r.Body.Close()
+	}
 }
 
 type uploadedPart struct {
@@ -167,7 +174,9 @@ func completedAnyway(ctx context.Context, d Doer, req *oss.Request, sum uint64) 
 }
 
 // abortStrays aborts uploads of this key initiated since `since` (less a clock allowance), which
-// a failed InitiateMultipartUpload may have created.
+// a failed InitiateMultipartUpload may have created. Trade-off: an upload of the same key that
+// another writer started in those seconds is aborted too (its writer gets NoSuchUpload, a clean
+// error); leaving strays would cost storage silently instead.
 func abortStrays(ctx context.Context, d Doer, req *oss.Request, since time.Time) {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
@@ -226,6 +235,9 @@ func putPart(ctx context.Context, d Doer, req *oss.Request, uploadID string, num
 		}
 		resp.Body.Close()
 		if v := resp.Header.Get("x-oss-hash-crc64ecma"); v != "" && v != strconv.FormatUint(cr.crc, 10) {
+			if progress != nil {
+				progress(-cr.n)
+			}
 			lastErr = &oss.InconsistentError{Message: fmt.Sprintf("part %d: CRC64 of client %d differs from OSS %s", number, cr.crc, v),
 				RequestID: resp.Header.Get("x-oss-request-id")}
 			continue
