@@ -334,6 +334,20 @@ class Bucket(_Base):
         headers["x-oss-metadata-directive"] = "REPLACE"
         return self.copy_object(self.bucket_name, key, key, headers=headers)
 
+    def sign_url(self, method, key, expires, headers=None, params=None, slash_safe=False, additional_headers=None):
+        """A URL that performs `method` on `key` without credentials for `expires` seconds, built
+        as oss2 builds it (V1 signatures; V4 presigning is not supported yet)."""
+        if key is None or len(key.strip()) <= 0:
+            raise ClientError("The key is invalid, please check it.")
+        key = to_string(key)
+        if self.is_verify_object_strict and key.startswith("?"):
+            raise ClientError("The key cannot start with `?`, please check it.")
+        result = self._call("sign_url", {
+            "method": method, "bucket": self.bucket_name, "key": key, "expires": int(expires),
+            "headers": _headers(headers), "params": _params(params), "slash_safe": bool(slash_safe),
+        })
+        return result["url"]
+
     # --- pyjindo additions ---------------------------------------------------------------------
 
     def mkdir(self, key, headers=None):

@@ -27,6 +27,7 @@ func operations() map[string]opFunc {
 		"batch_delete":       opBatchDelete,
 		"complete_multipart": opCompleteMultipart,
 		"rename":             opRename,
+		"sign_url":           opSignURL,
 	}
 }
 
@@ -212,6 +213,23 @@ func opRequest(ctx context.Context, s *session, raw json.RawMessage, buf []byte,
 		parsed = string(doc)
 	}
 	return describe(resp, parsed, started), nil
+}
+
+// opSignURL builds a presigned URL; it sends nothing.
+func opSignURL(_ context.Context, s *session, raw json.RawMessage, _ []byte, _ progress) (any, error) {
+	var a struct {
+		target
+		Expires   int64 `json:"expires"`
+		SlashSafe bool  `json:"slash_safe"`
+	}
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return nil, clientErrorf("bad sign_url arguments: %v", err)
+	}
+	url, err := s.client.PresignV1(a.request(http.MethodGet), a.Expires, a.SlashSafe, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{"url": url}, nil
 }
 
 // useMultipart tells whether a request is a plain PutObject big enough for a parallel
