@@ -8,10 +8,10 @@ import "hash/crc64"
 var Table = crc64.MakeTable(crc64.ECMA)
 
 // Update continues crc over p.
-func Update(crc uint64, p []byte) uint64 { return crc64.Update(crc, Table, p) }
+func Update(crc uint64, p []byte) uint64 { return update(crc, p) }
 
 // Checksum is the CRC of p.
-func Checksum(p []byte) uint64 { return crc64.Checksum(p, Table) }
+func Checksum(p []byte) uint64 { return update(0, p) }
 
 // Combine returns the CRC of A||B given crc(A), crc(B) and len(B), by applying len2 zero bytes to
 // crcA with GF(2) matrix squaring (the method zlib uses for crc32_combine), in O(log len2).

@@ -1,6 +1,7 @@
 package crc
 
 import (
+	"hash/crc64"
 	"math/rand/v2"
 	"testing"
 )
@@ -26,4 +27,38 @@ func TestCombineMatchesWhole(t *testing.T) {
 			t.Errorf("sizes %v: combine %d, whole %d", sizes, got, want)
 		}
 	}
+}
+
+func TestUpdateMatchesTheTable(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	buf := make([]byte, 70000)
+	for i := range buf {
+		buf[i] = byte(r.Uint32())
+	}
+	for _, n := range []int{0, 1, 15, 16, 17, 255, 256, 257, 1000, 4096, 4097, 65536, 69999} {
+		for _, init := range []uint64{0, 1, 0xFFFFFFFFFFFFFFFF, r.Uint64()} {
+			want := crc64.Update(init, Table, buf[:n])
+			if got := Update(init, buf[:n]); got != want {
+				t.Fatalf("len %d init %x: %x, want %x", n, init, got, want)
+			}
+		}
+	}
+}
+
+func BenchmarkUpdate(b *testing.B) {
+	p := make([]byte, 256<<10)
+	b.SetBytes(int64(len(p)))
+	for i := 0; i < b.N; i++ {
+		Update(0, p)
+	}
+}
+
+func FuzzUpdateMatchesTheTable(f *testing.F) {
+	f.Add(uint64(0), make([]byte, 300))
+	f.Add(^uint64(0), []byte("123456789"))
+	f.Fuzz(func(t *testing.T, init uint64, p []byte) {
+		if got, want := Update(init, p), crc64.Update(init, Table, p); got != want {
+			t.Fatalf("len %d: %x, want %x", len(p), got, want)
+		}
+	})
 }

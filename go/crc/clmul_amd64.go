@@ -1,0 +1,62 @@
+package crc
+
+import "hash/crc64"
+
+// On amd64 with PCLMULQDQ, the bulk of a buffer is folded 16 bytes at a time with carry-less
+// multiplication (the method of Intel's "Fast CRC Computation for Generic Polynomials Using
+// PCLMULQDQ"), about 4x the speed of the table; the last 16 folded bytes and the tail go through
+// the table. Small inputs use the table alone.
+
+var hasCLMUL = cpuHasCLMUL()
+
+// foldConstants are x^191 and x^127 mod P, bit-reflected: folding a 16-byte block over the next
+// one multiplies its halves by x^192 and x^128, and a carry-less product of reflected operands
+// comes out one bit short, hence the exponents less one.
+var foldConstants = [2]uint64{reflect64(xPowMod(191)), reflect64(xPowMod(127))}
+
+//go:noescape
+func cpuHasCLMUL() bool
+
+// fold16 folds p (a multiple of 16 bytes, at least 16) into one 16-byte block whose plain CRC
+// (no initial or final inversion) equals that of p with s XORed into its first 8 bytes.
+//
+//go:noescape
+func fold16(s uint64, p []byte, k *[2]uint64) (lo, hi uint64)
+
+func update(crc uint64, p []byte) uint64 {
+	if !hasCLMUL || len(p) < 256 {
+		return crc64.Update(crc, Table, p)
+	}
+	n := len(p) &^ 15
+	lo, hi := fold16(^crc, p[:n], &foldConstants)
+	var b [16]byte
+	for i := 0; i < 8; i++ {
+		b[i] = byte(lo >> (8 * i))
+		b[8+i] = byte(hi >> (8 * i))
+	}
+	raw := ^crc64.Update(^uint64(0), Table, b[:]) // plain CRC of the folded block
+	return crc64.Update(^raw, Table, p[n:])
+}
+
+// xPowMod is x^e mod P for the ECMA-182 polynomial, in normal bit order.
+func xPowMod(e int) uint64 {
+	const poly = 0x42F0E1EBA9EA3693
+	r := uint64(1)
+	for ; e > 0; e-- {
+		carry := r >> 63
+		r <<= 1
+		if carry != 0 {
+			r ^= poly
+		}
+	}
+	return r
+}
+
+func reflect64(v uint64) uint64 {
+	var r uint64
+	for i := 0; i < 64; i++ {
+		r = r<<1 | v&1
+		v >>= 1
+	}
+	return r
+}
