@@ -98,6 +98,8 @@ func storeError(err error, bucket, key string) *ossError {
 		return &ossError{Status: 409, Code: "ObjectNotAppendable", Message: "The object is not appendable", EC: "0026-00000015"}
 	case errors.Is(err, store.ErrBadDigest):
 		return &ossError{Status: 400, Code: "InvalidDigest", Message: "The Content-MD5 you specified is not valid.", EC: "0016-00000201"}
+	case errors.Is(err, store.ErrObjectExists):
+		return errFileExists()
 	case errors.Is(err, store.ErrBucketExists):
 		return (&ossError{Status: 409, Code: "BucketAlreadyExists", Message: "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.", EC: "0015-00000001"}).with("BucketName", bucket)
 	case errors.Is(err, store.ErrBucketNotEmpty):

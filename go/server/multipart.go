@@ -139,12 +139,7 @@ func (rq *request) completeUpload() *ossError {
 			parts = append(parts, store.CompletePart{Number: p.PartNumber, ETag: trimETag(p.ETag)})
 		}
 	}
-	if strings.EqualFold(rq.r.Header.Get("x-oss-forbid-overwrite"), "true") {
-		if _, err := rq.s.cfg.Store.Stat(rq.bucket, rq.key); err == nil {
-			return errFileExists()
-		}
-	}
-	info, err := rq.s.cfg.Store.Complete(rq.bucket, rq.key, uploadID, parts)
+	info, err := rq.s.cfg.Store.Complete(rq.bucket, rq.key, uploadID, parts, store.PutOptions{NoOverwrite: rq.forbidOverwrite()})
 	if err != nil {
 		return rq.uploadFailed(err)
 	}
@@ -205,7 +200,7 @@ func (rq *request) listParts() *ossError {
 			continue
 		}
 		if len(res.Parts) == max {
-			res.IsTruncated = true
+			res.IsTruncated = max > 0 // an empty page that says "truncated" would loop clients
 			break
 		}
 		res.Parts = append(res.Parts, partEntry{PartNumber: p.Number, LastModified: p.LastModified.UTC().Format(listTimeFormat),
@@ -270,8 +265,8 @@ func (rq *request) listUploads() *ossError {
 				cp = u.Key[:len(prefix)+i+len(delimiter)]
 			}
 		}
-		if cp != "" && cp == lastPrefix {
-			continue
+		if cp != "" && (cp <= keyMarker || cp == lastPrefix) {
+			continue // returned already, on this page or an earlier one
 		}
 		if count == max {
 			res.IsTruncated = true

@@ -145,11 +145,7 @@ func (rq *request) putObject() *ossError {
 	if e != nil {
 		return e
 	}
-	if strings.EqualFold(rq.r.Header.Get("x-oss-forbid-overwrite"), "true") {
-		if _, err := rq.s.cfg.Store.Stat(rq.bucket, rq.key); err == nil {
-			return errFileExists()
-		}
-	}
+	opts.NoOverwrite = rq.forbidOverwrite()
 	info, err := rq.s.cfg.Store.Put(rq.bucket, rq.key, rq.body(), attrsFrom(rq.r.Header), opts)
 	if err != nil {
 		return rq.writeFailed(err)
@@ -157,6 +153,10 @@ func (rq *request) putObject() *ossError {
 	rq.writeInfoHeaders(info)
 	rq.w.Header().Set("Content-Length", "0")
 	return nil
+}
+
+func (rq *request) forbidOverwrite() bool {
+	return strings.EqualFold(rq.r.Header.Get("x-oss-forbid-overwrite"), "true")
 }
 
 func errFileExists() *ossError {
@@ -393,12 +393,8 @@ func (rq *request) copyObject() *ossError {
 	if strings.EqualFold(rq.r.Header.Get("x-oss-metadata-directive"), "REPLACE") {
 		attrs = attrsFrom(rq.r.Header)
 	}
-	if strings.EqualFold(rq.r.Header.Get("x-oss-forbid-overwrite"), "true") {
-		if _, err := rq.s.cfg.Store.Stat(rq.bucket, rq.key); err == nil {
-			return errFileExists()
-		}
-	}
-	info, err := rq.s.cfg.Store.Put(rq.bucket, rq.key, io.NewSectionReader(r, 0, src.Size), attrs, store.PutOptions{Type: src.Type, SizeHint: src.Size})
+	info, err := rq.s.cfg.Store.Put(rq.bucket, rq.key, io.NewSectionReader(r, 0, src.Size), attrs,
+		store.PutOptions{Type: src.Type, SizeHint: src.Size, NoOverwrite: rq.forbidOverwrite()})
 	if err != nil {
 		return rq.writeFailed(err)
 	}

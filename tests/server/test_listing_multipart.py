@@ -156,3 +156,13 @@ def test_bucket_lifecycle_and_info(server, auth):
     with pytest.raises(exceptions.NoSuchBucket) as e:
         b.get_object("k")
     assert e.value.status == 404 and e.value.request_id
+
+
+def test_list_multipart_uploads_pages(bucket):
+    ids = sorted(bucket.init_multipart_upload("k").upload_id for _ in range(6))
+    for key in ("a/x", "a/y", "b"):
+        bucket.init_multipart_upload(key)
+    paged = [(u.key, u.upload_id) for u in oss2.MultipartUploadIterator(bucket, prefix="k", max_uploads=2)]
+    assert paged == [("k", i) for i in ids]
+    tree = [(u.key, u.is_prefix()) for u in oss2.MultipartUploadIterator(bucket, delimiter="/", max_uploads=1)]
+    assert tree == [("a/", True), ("b", False)] + [("k", False)] * 6

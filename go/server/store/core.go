@@ -210,7 +210,7 @@ func (c *core) Put(bucketName, key string, body io.Reader, attrs Attrs, opts Put
 			Type: typ, StorageClass: "Standard", Attrs: attrs},
 		Segments: []segment{{Blob: id, Size: size}},
 	}
-	if err := c.commit(bucketName, o); err != nil {
+	if err := c.commit(bucketName, o, opts.NoOverwrite); err != nil {
 		c.blobs.remove(id)
 		return ObjectInfo{}, err
 	}
@@ -218,12 +218,16 @@ func (c *core) Put(bucketName, key string, body io.Reader, attrs Attrs, opts Put
 }
 
 // commit makes o the current version of its key and frees the blobs of the version it replaces.
-func (c *core) commit(bucketName string, o *object) error {
+func (c *core) commit(bucketName string, o *object, noOverwrite bool) error {
 	c.mu.Lock()
 	b, err := c.bucketLocked(bucketName)
 	if err != nil {
 		c.mu.Unlock()
 		return err
+	}
+	if _, exists := b.objects[o.Info.Key]; exists && noOverwrite {
+		c.mu.Unlock()
+		return ErrObjectExists
 	}
 	o.Info.LastModified = c.now().UTC().Truncate(time.Second)
 	if err := c.journal.putObject(bucketName, o); err != nil {
@@ -436,7 +440,59 @@ func (c *core) Append(bucketName, key string, position int64, body io.Reader, at
 		b.sorted = nil
 	}
 	b.objects[key] = o
+	if len(o.Segments) > maxSegments {
+		go c.compact(bucketName, key) // in the background: it copies the whole object
+	}
 	return o.Info, nil
+}
+
+// maxSegments bounds an appendable object's pieces: each is a blob (a file on disk), and a read
+// opens them all.
+const maxSegments = 32
+
+// compact rewrites an object's segments as one blob, if the object still has them.
+func (c *core) compact(bucketName, key string) {
+	c.mu.RLock()
+	b, err := c.bucketLocked(bucketName)
+	var o *object
+	if err == nil {
+		o = b.objects[key]
+	}
+	if o == nil || len(o.Segments) <= maxSegments {
+		c.mu.RUnlock()
+		return
+	}
+	segs, size := o.Segments, o.Info.Size
+	r, err := c.openSegments(segs)
+	c.mu.RUnlock()
+	if err != nil {
+		return
+	}
+	id, n, err := c.blobs.write(io.NewSectionReader(r, 0, size), size)
+	r.Close()
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	cur := b.objects[key]
+	same := cur != nil && len(cur.Segments) >= len(segs) && n == size
+	for i := 0; same && i < len(segs); i++ {
+		same = cur.Segments[i] == segs[i]
+	}
+	if !same { // replaced or deleted meanwhile
+		c.mu.Unlock()
+		c.blobs.remove(id)
+		return
+	}
+	next := &object{Info: cur.Info, Segments: append([]segment{{Blob: id, Size: n}}, cur.Segments[len(segs):]...)}
+	if err := c.journal.putObject(bucketName, next); err != nil {
+		c.mu.Unlock()
+		c.blobs.remove(id)
+		return
+	}
+	b.objects[key] = next
+	c.mu.Unlock()
+	c.freeSegments(segs, nil)
 }
 
 func newUploadID() string {
@@ -533,12 +589,16 @@ func (c *core) ListParts(bucketName, key, uploadID string) ([]PartInfo, error) {
 	return out, nil
 }
 
-func (c *core) Complete(bucketName, key, uploadID string, parts []CompletePart) (ObjectInfo, error) {
+func (c *core) Complete(bucketName, key, uploadID string, parts []CompletePart, opts PutOptions) (ObjectInfo, error) {
 	c.mu.Lock()
 	b, u, err := c.uploadLocked(bucketName, key, uploadID)
 	if err != nil {
 		c.mu.Unlock()
 		return ObjectInfo{}, err
+	}
+	if _, exists := b.objects[key]; exists && opts.NoOverwrite {
+		c.mu.Unlock()
+		return ObjectInfo{}, ErrObjectExists
 	}
 	if len(parts) == 0 {
 		c.mu.Unlock()
@@ -571,15 +631,14 @@ func (c *core) Complete(bucketName, key, uploadID string, parts []CompletePart) 
 	o.Info.ETag = fmt.Sprintf("%s-%d", strings.ToUpper(hex.EncodeToString(sum[:])), len(parts))
 	o.Info.LastModified = c.now().UTC().Truncate(time.Second)
 	// The object commits first: a crash between the two writes leaves a finished object and a stale
-	// upload (whose blobs the object now owns), never a lost object.
+	// upload (whose blobs the object now owns), never a lost object. Once the object is written
+	// it is the truth, so a failure to remove the upload's record is left for load to finish
+	// (as after a crash) rather than reported: an abort would otherwise free the object's blobs.
 	if err := c.journal.putObject(bucketName, o); err != nil {
 		c.mu.Unlock()
 		return ObjectInfo{}, err
 	}
-	if err := c.journal.deleteUpload(bucketName, uploadID); err != nil {
-		c.mu.Unlock()
-		return ObjectInfo{}, err
-	}
+	c.journal.deleteUpload(bucketName, uploadID)
 	delete(b.uploads, uploadID)
 	old := b.objects[key]
 	if old == nil {
@@ -629,11 +688,11 @@ func (c *core) ListUploads(bucketName string) ([]UploadInfo, error) {
 	for _, u := range b.uploads {
 		out = append(out, u.Info)
 	}
-	sort.Slice(out, func(i, j int) bool {
+	sort.Slice(out, func(i, j int) bool { // a total order, so key-marker/upload-id-marker paging is exact
 		if out[i].Key != out[j].Key {
 			return out[i].Key < out[j].Key
 		}
-		return out[i].Initiated.Before(out[j].Initiated)
+		return out[i].UploadID < out[j].UploadID
 	})
 	return out, nil
 }

@@ -53,7 +53,7 @@ func (d *disk) clearTmp() error {
 		return err
 	}
 	for _, e := range entries {
-		os.Remove(filepath.Join(tmp, e.Name()))
+		os.RemoveAll(filepath.Join(tmp, e.Name()))
 	}
 	return nil
 }
@@ -79,13 +79,21 @@ func isHex(s string) bool {
 	return true
 }
 
-// writeAtomic streams r into a temporary file, fsyncs it and renames it to path.
-func (d *disk) writeAtomic(path string, r io.Reader) (int64, error) {
+// writeAtomic streams r into a temporary file, fsyncs it, renames it to path and fsyncs the
+// directory, so the new name survives a power cut too.
+func (d *disk) writeAtomic(path string, r io.Reader) (n int64, err error) {
 	f, err := os.CreateTemp(filepath.Join(d.root, "tmp"), "w-*")
 	if err != nil {
 		return 0, err
 	}
-	n, err := io.Copy(f, r)
+	done := false
+	defer func() { // also when r panics (a handler aborting mid-body)
+		if !done {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	n, err = io.Copy(f, r)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -99,10 +107,18 @@ func (d *disk) writeAtomic(path string, r io.Reader) (int64, error) {
 		err = os.Rename(f.Name(), path)
 	}
 	if err != nil {
-		os.Remove(f.Name())
 		return 0, err
 	}
+	done = true
+	syncDir(filepath.Dir(path))
 	return n, nil
+}
+
+func syncDir(dir string) {
+	if f, err := os.Open(dir); err == nil {
+		f.Sync()
+		f.Close()
+	}
 }
 
 func (d *disk) writeJSON(path string, v any) error {
@@ -157,7 +173,16 @@ func (d *disk) putBucket(b BucketInfo) error {
 	return d.writeJSON(filepath.Join(d.bucketDir(b.Name), "bucket.json"), b)
 }
 
-func (d *disk) deleteBucket(name string) error { return os.RemoveAll(d.bucketDir(name)) }
+// deleteBucket moves the bucket's directory aside in one rename, so a crash never leaves half a
+// bucket, then removes it.
+func (d *disk) deleteBucket(name string) error {
+	aside := filepath.Join(d.root, "tmp", "bucket-"+name+"-"+randomHex())
+	if err := os.Rename(d.bucketDir(name), aside); err != nil {
+		return err
+	}
+	syncDir(filepath.Join(d.root, "buckets"))
+	return os.RemoveAll(aside)
+}
 
 func (d *disk) putObject(bucket string, o *object) error {
 	return d.writeJSON(filepath.Join(d.bucketDir(bucket), "objects", keyFile(o.Info.Key)), o)
@@ -221,7 +246,10 @@ func (d *disk) load(c *core) error {
 	for _, e := range entries {
 		var info BucketInfo
 		dir := d.bucketDir(e.Name())
-		if err := readJSON(filepath.Join(dir, "bucket.json"), &info); err != nil {
+		if err := readJSON(filepath.Join(dir, "bucket.json"), &info); errors.Is(err, fs.ErrNotExist) {
+			os.RemoveAll(dir) // a creation cut off before bucket.json appeared: no bucket
+			continue
+		} else if err != nil {
 			return err
 		}
 		b := newBucket(info)

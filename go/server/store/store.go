@@ -81,6 +81,9 @@ type PutOptions struct {
 	Type string
 	// SizeHint is the body's length if known (Content-Length), so memory can be sized once.
 	SizeHint int64
+	// NoOverwrite refuses (ErrObjectExists) to replace an existing object, checked atomically
+	// with the write (x-oss-forbid-overwrite).
+	NoOverwrite bool
 }
 
 // ListOptions select objects for List. Objects come back in byte order of their keys.
@@ -120,9 +123,10 @@ type Store interface {
 	// Complete joins the named parts into bucket/key, type Multipart, and ends the upload. It
 	// checks the parts exist with those ETags (ErrInvalidPart), are in ascending order
 	// (ErrInvalidPartOrder) and that all but the last are at least MinPartSize (ErrEntityTooSmall).
-	Complete(bucket, key, uploadID string, parts []CompletePart) (ObjectInfo, error)
+	// opts.NoOverwrite is honoured; its other fields are ignored.
+	Complete(bucket, key, uploadID string, parts []CompletePart, opts PutOptions) (ObjectInfo, error)
 	Abort(bucket, key, uploadID string) error        // ErrNoSuchUpload
-	ListUploads(bucket string) ([]UploadInfo, error) // sorted by key, then initiation time
+	ListUploads(bucket string) ([]UploadInfo, error) // sorted by key, then upload id
 
 	Close() error
 }
@@ -152,6 +156,7 @@ var (
 	ErrEntityTooSmall   = errors.New("part too small")
 	ErrInvalidKey       = errors.New("invalid object name")
 	ErrInvalidBucket    = errors.New("invalid bucket name")
+	ErrObjectExists     = errors.New("object exists and overwriting was forbidden")
 )
 
 // PositionError reports an append at a position other than the object's length.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pyjindo/pyjindo/go/crc"
 )
@@ -175,11 +176,11 @@ func TestMultipart(t *testing.T) {
 			{[]CompletePart{{1, "00"}}, ErrInvalidPart},
 			{[]CompletePart{{4, i1.ETag}}, ErrInvalidPart},
 		} {
-			if _, err := s.Complete("bkt", "mp", u.UploadID, tc.parts); err != tc.err {
+			if _, err := s.Complete("bkt", "mp", u.UploadID, tc.parts, PutOptions{}); err != tc.err {
 				t.Fatalf("complete %v: %v, want %v", tc.parts, err, tc.err)
 			}
 		}
-		info, err := s.Complete("bkt", "mp", u.UploadID, []CompletePart{{1, i1.ETag}, {2, strings.ToLower(i2.ETag)}})
+		info, err := s.Complete("bkt", "mp", u.UploadID, []CompletePart{{1, i1.ETag}, {2, strings.ToLower(i2.ETag)}}, PutOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -329,7 +330,7 @@ func TestDiskSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Complete("bkt", "mp", u.UploadID, []CompletePart{{1, i1.ETag}, {2, i2.ETag}}); err != nil {
+	if _, err := s.Complete("bkt", "mp", u.UploadID, []CompletePart{{1, i1.ETag}, {2, i2.ETag}}, PutOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := readAll(t, s, "bkt", "mp"); len(got) != MinPartSize+3 {
@@ -339,5 +340,79 @@ func TestDiskSurvivesRestart(t *testing.T) {
 		if _, err := os.Stat(p); err == nil {
 			t.Errorf("%s not cleaned at open", p)
 		}
+	}
+}
+
+// Many appends do not leave an object in hundreds of pieces (each a file to open on every read).
+func TestManyAppendsAreCompacted(t *testing.T) {
+	backends(t, func(t *testing.T, s Store) {
+		mustBucket(t, s, "bkt")
+		var want []byte
+		for i := 0; i < 200; i++ {
+			piece := []byte(strings.Repeat(string(rune('a'+i%26)), i%7+1))
+			if _, err := s.Append("bkt", "log", int64(len(want)), bytes.NewReader(piece), Attrs{}, PutOptions{}); err != nil {
+				t.Fatal(i, err)
+			}
+			want = append(want, piece...)
+		}
+		c := s.(*core)
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			c.mu.RLock()
+			n := len(c.buckets["bkt"].objects["log"].Segments)
+			c.mu.RUnlock()
+			if n <= maxSegments+1 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d segments after 200 appends", n)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if got := readAll(t, s, "bkt", "log"); !bytes.Equal(got, want) {
+			t.Fatal("content differs after compaction")
+		}
+		info, _ := s.Stat("bkt", "log")
+		if info.CRC64 != crc.Checksum(want) || info.Size != int64(len(want)) {
+			t.Fatalf("info %+v", info)
+		}
+	})
+}
+
+func TestNoOverwriteIsAtomic(t *testing.T) {
+	backends(t, func(t *testing.T, s Store) {
+		mustBucket(t, s, "bkt")
+		errs := make(chan error, 8)
+		for i := 0; i < 8; i++ {
+			go func() {
+				_, err := s.Put("bkt", "once", strings.NewReader("v"), Attrs{}, PutOptions{NoOverwrite: true})
+				errs <- err
+			}()
+		}
+		ok := 0
+		for i := 0; i < 8; i++ {
+			if err := <-errs; err == nil {
+				ok++
+			} else if err != ErrObjectExists {
+				t.Fatal(err)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("%d writers succeeded, want 1", ok)
+		}
+	})
+}
+
+func TestHalfCreatedBucketIsIgnoredAtOpen(t *testing.T) {
+	root := t.TempDir()
+	s, _ := OpenDisk(root, nil)
+	mustBucket(t, s, "keep")
+	os.MkdirAll(filepath.Join(root, "buckets", "half", "objects"), 0o755) // a crash before bucket.json
+	s, err := OpenDisk(root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bs, _ := s.ListBuckets(); len(bs) != 1 || bs[0].Name != "keep" {
+		t.Fatalf("buckets %+v", bs)
 	}
 }
