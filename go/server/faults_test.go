@@ -3,6 +3,8 @@ package server
 import (
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -73,5 +75,35 @@ func TestParseFaultKinds(t *testing.T) {
 	}
 	if _, err := ParseFaultKinds("explode"); err == nil {
 		t.Fatal("unknown kind accepted")
+	}
+}
+
+// A body cut off mid-write (the reset fault) leaves no temporary file in a disk store.
+func TestAbortedBodyLeavesNoTempFile(t *testing.T) {
+	root := t.TempDir()
+	st, err := store.OpenDisk(root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.CreateBucket("bkt")
+	addr := serve(t, Config{Store: st, Anonymous: true, Faults: &Faults{Header: true}})
+	req, _ := http.NewRequest("PUT", "http://"+addr+"/bkt/k", strings.NewReader(strings.Repeat("x", 100000)))
+	req.Header.Set(FaultHeader, "reset=50000")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		entries, _ := os.ReadDir(filepath.Join(root, "tmp"))
+		if len(entries) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("temporary files left: %v", entries)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := st.Stat("bkt", "k"); err == nil {
+		t.Fatal("a partial object was stored")
 	}
 }
