@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/json"
@@ -25,7 +26,7 @@ func xmlText(s string) string {
 
 // sendDocument sends an XML body and returns the response with its document parsed as kind.
 func sendDocument(ctx context.Context, s *session, r *oss.Request, doc []byte, kind string) (responseJSON, error) {
-	r.Body = bytesReader(doc)
+	r.Body = bytes.NewReader(doc)
 	r.ContentLength = int64(len(doc))
 	started := time.Now()
 	resp, err := s.client.Do(ctx, r)

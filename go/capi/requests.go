@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -92,24 +91,6 @@ func (fd fdReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	return n, nil
 }
 
-// countingReader feeds progress and the CRC of what was sent.
-type countingReader struct {
-	r   io.Reader
-	crc uint64
-	n   int64
-	p   progress
-}
-
-func (c *countingReader) Read(b []byte) (int, error) {
-	n, err := c.r.Read(b)
-	if n > 0 {
-		c.crc = crc.Update(c.crc, b[:n])
-		c.n += int64(n)
-		c.p.Add(int64(n))
-	}
-	return n, err
-}
-
 type requestArgs struct {
 	target
 	Parse    string  `json:"parse"`
@@ -156,23 +137,23 @@ func opRequest(ctx context.Context, s *session, raw json.RawMessage, buf []byte,
 		return nil, clientErrorf("bad request arguments: %v", err)
 	}
 	r := a.request("GET")
-	var body *countingReader
+	var body *crc.Reader
 	var newBody func() io.Reader
 	switch {
 	case a.FD != nil:
 		newBody = func() io.Reader { return io.NewSectionReader(fdReaderAt(*a.FD), a.Offset, a.Size) }
 		r.ContentLength = a.Size
 	case buf != nil || r.Method == http.MethodPut || r.Method == http.MethodPost:
-		newBody = func() io.Reader { return bytesReader(buf) }
+		newBody = func() io.Reader { return bytes.NewReader(buf) }
 		r.ContentLength = int64(len(buf))
 	}
 	if newBody != nil {
 		// Each attempt reads a fresh body; progress restarts and the CRC is the last attempt's.
 		r.GetBody = func() io.Reader {
 			if body != nil {
-				p.Add(-body.n)
+				p.Add(-body.N)
 			}
-			body = &countingReader{r: newBody(), p: p}
+			body = &crc.Reader{R: newBody(), Progress: p.Add}
 			return body
 		}
 		r.Body = r.GetBody()
@@ -192,13 +173,13 @@ func opRequest(ctx context.Context, s *session, raw json.RawMessage, buf []byte,
 		return nil, &oss.RequestError{Err: err}
 	}
 	if a.CheckCRC && body != nil {
-		sent := body.crc
+		sent := body.Sum
 		if a.InitCRC != nil {
 			init, err := strconv.ParseUint(*a.InitCRC, 10, 64)
 			if err != nil {
 				return nil, clientErrorf("bad init_crc %q", *a.InitCRC)
 			}
-			sent = crc.Combine(init, body.crc, body.n)
+			sent = crc.Combine(init, body.Sum, body.N)
 		}
 		if err := checkCRC(crcOperation(r), sent, resp); err != nil {
 			return nil, err
@@ -268,32 +249,5 @@ func putMultipart(ctx context.Context, s *session, r *oss.Request, a requestArgs
 	return describe(up.Response, nil, started), nil
 }
 
-type byteSliceReader struct {
-	b []byte
-}
-
-func bytesReader(b []byte) io.Reader { return &byteSliceReader{b: b} }
-
-func (r *byteSliceReader) Read(p []byte) (int, error) {
-	if len(r.b) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, r.b)
-	r.b = r.b[n:]
-	return n, nil
-}
-
 // escapeSource is the x-oss-copy-source value for bucket/key.
-func escapeSource(bucket, key string) string {
-	var b strings.Builder
-	b.WriteString("/" + bucket + "/")
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.~", c) >= 0 {
-			b.WriteByte(c)
-		} else {
-			fmt.Fprintf(&b, "%%%02X", c)
-		}
-	}
-	return b.String()
-}
+func escapeSource(bucket, key string) string { return "/" + bucket + "/" + oss.QuoteAll(key) }

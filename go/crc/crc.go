@@ -2,7 +2,10 @@
 // combines the checksums of adjacent pieces so parallel parts never need a second pass.
 package crc
 
-import "hash/crc64"
+import (
+	"hash/crc64"
+	"io"
+)
 
 // Table is the reflected ECMA-182 table; Go's crc64 with it matches OSS (and oss2's crcmod).
 var Table = crc64.MakeTable(crc64.ECMA)
@@ -64,4 +67,25 @@ func square(dst, mat *[64]uint64) {
 	for i := 0; i < 64; i++ {
 		dst[i] = times(mat, mat[i])
 	}
+}
+
+// Reader passes R through, keeping the CRC and count of what was read and telling Progress
+// (if set) of each piece: the body of an upload, checked against x-oss-hash-crc64ecma.
+type Reader struct {
+	R        io.Reader
+	Sum      uint64
+	N        int64
+	Progress func(n int64)
+}
+
+func (r *Reader) Read(p []byte) (int, error) {
+	n, err := r.R.Read(p)
+	if n > 0 {
+		r.Sum = Update(r.Sum, p[:n])
+		r.N += int64(n)
+		if r.Progress != nil {
+			r.Progress(int64(n))
+		}
+	}
+	return n, err
 }

@@ -147,11 +147,17 @@ func (r *Request) values() url.Values {
 }
 
 // escapeKey percent-encodes a key for the URL path as oss2 does (quote with safe "/").
-func escapeKey(key string) string {
+func escapeKey(key string) string { return quote(key, "-_.~/") }
+
+// QuoteAll escapes everything but letters, digits and "-_.~", as Python's quote(s, safe="")
+// (copy sources, presigned URLs).
+func QuoteAll(s string) string { return quote(s, "-_.~") }
+
+func quote(s, safe string) string {
 	var b strings.Builder
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.~/", c) >= 0 {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(safe, c) >= 0 {
 			b.WriteByte(c)
 		} else {
 			fmt.Fprintf(&b, "%%%02X", c)

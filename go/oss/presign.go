@@ -45,8 +45,7 @@ func (c *Client) presignedURL(r *Request, slashSafe bool, query [][2]string) str
 	u := c.URL(&bare)
 	if !slashSafe {
 		// oss2 escapes "/" inside the key for signed URLs; only the key part changes.
-		prefix := strings.TrimSuffix(u, escapeKey(r.Key))
-		u = prefix + strings.ReplaceAll(escapeKey(r.Key), "/", "%2F")
+		u = strings.TrimSuffix(u, escapeKey(r.Key)) + QuoteAll(r.Key)
 	}
 	var b strings.Builder
 	b.WriteString(u)
@@ -56,13 +55,10 @@ func (c *Client) presignedURL(r *Request, slashSafe bool, query [][2]string) str
 		} else {
 			b.WriteByte('&')
 		}
-		b.WriteString(quoteAll(kv[0]))
+		b.WriteString(QuoteAll(kv[0]))
 		if kv[1] != "" {
-			b.WriteString("=" + quoteAll(kv[1]))
+			b.WriteString("=" + QuoteAll(kv[1]))
 		}
 	}
 	return b.String()
 }
-
-// quoteAll escapes everything but letters, digits and "-_.~", as Python's quote(s, safe="").
-func quoteAll(s string) string { return strings.ReplaceAll(escapeKey(s), "/", "%2F") }

@@ -15,24 +15,15 @@ import (
 	"github.com/pyjindo/pyjindo/go/server/store"
 )
 
-// serve runs a server on a loopback listener and returns its address.
+// serve runs a server for cfg (a store with bucket "bkt" and the key pair ak/sk by default)
+// and returns its host:port.
 func serve(t *testing.T, cfg Config) string {
 	t.Helper()
 	if cfg.Store == nil {
 		cfg.Store = store.NewMemory(nil)
 		cfg.Store.CreateBucket("bkt")
 	}
-	if cfg.Credentials == nil {
-		cfg.Credentials = map[string]string{"ak": "sk"}
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := New(cfg)
-	go s.Serve(ln)
-	t.Cleanup(func() { s.Close() })
-	return ln.Addr().String()
+	return strings.TrimPrefix(serveShaped(t, cfg), "http://")
 }
 
 // raw sends bytes on a fresh connection and returns what comes back before the server closes it

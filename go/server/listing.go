@@ -136,12 +136,17 @@ func fillPage(res *listResult, p page, enc func(string) string, withOwner bool) 
 	res.IsTruncated = p.truncated
 }
 
-func (rq *request) listObjects() *ossError {
-	max, e := rq.maxKeys("max-keys", 100)
-	if e != nil {
-		return e
+// listingFormat reads what both listing versions share: max-keys and encoding-type.
+func (rq *request) listingFormat() (max int, enc func(string) string, et string, e *ossError) {
+	if max, e = rq.maxKeys("max-keys", 100); e != nil {
+		return 0, nil, "", e
 	}
-	enc, et, e := rq.encoder()
+	enc, et, e = rq.encoder()
+	return max, enc, et, e
+}
+
+func (rq *request) listObjects() *ossError {
+	max, enc, et, e := rq.listingFormat()
 	if e != nil {
 		return e
 	}
@@ -160,11 +165,7 @@ func (rq *request) listObjects() *ossError {
 }
 
 func (rq *request) listObjectsV2() *ossError {
-	max, e := rq.maxKeys("max-keys", 100)
-	if e != nil {
-		return e
-	}
-	enc, et, e := rq.encoder()
+	max, enc, et, e := rq.listingFormat()
 	if e != nil {
 		return e
 	}

@@ -219,12 +219,12 @@ func putPart(ctx context.Context, d Doer, req *oss.Request, uploadID string, num
 			}
 		}
 		// A fresh reader each attempt: the transport may still hold the last one.
-		cr := &crcReader{r: io.NewSectionReader(src, off, n), progress: progress}
+		cr := &crc.Reader{R: io.NewSectionReader(src, off, n), Progress: progress}
 		resp, err := d.Do(ctx, &oss.Request{Method: http.MethodPut, Bucket: req.Bucket, Key: req.Key,
 			Query:  [][2]string{{"uploadId", uploadID}, {"partNumber", strconv.Itoa(number)}},
 			Header: http.Header{}, Body: cr, ContentLength: n, NoRetry: true})
 		if progress != nil && err != nil {
-			progress(-cr.n) // the bytes will be sent again
+			progress(-cr.N) // the bytes will be sent again
 		}
 		if err != nil {
 			if !retryable(err) || ctx.Err() != nil {
@@ -234,37 +234,18 @@ func putPart(ctx context.Context, d Doer, req *oss.Request, uploadID string, num
 			continue
 		}
 		resp.Body.Close()
-		if v := resp.Header.Get("x-oss-hash-crc64ecma"); v != "" && v != strconv.FormatUint(cr.crc, 10) {
+		if v := resp.Header.Get("x-oss-hash-crc64ecma"); v != "" && v != strconv.FormatUint(cr.Sum, 10) {
 			if progress != nil {
-				progress(-cr.n)
+				progress(-cr.N)
 			}
-			lastErr = &oss.InconsistentError{Message: fmt.Sprintf("part %d: CRC64 of client %d differs from OSS %s", number, cr.crc, v),
+			lastErr = &oss.InconsistentError{Message: fmt.Sprintf("part %d: CRC64 of client %d differs from OSS %s", number, cr.Sum, v),
 				RequestID: resp.Header.Get("x-oss-request-id")}
 			continue
 		}
-		return uploadedPart{etag: strings.Trim(resp.Header.Get("ETag"), `"`), crc: cr.crc, size: n}, nil
+		return uploadedPart{etag: strings.Trim(resp.Header.Get("ETag"), `"`), crc: cr.Sum, size: n}, nil
 	}
 	if lastErr == nil {
 		lastErr = errors.New("no attempt made")
 	}
 	return uploadedPart{}, lastErr
-}
-
-type crcReader struct {
-	r        io.Reader
-	crc      uint64
-	n        int64
-	progress func(int64)
-}
-
-func (c *crcReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if n > 0 {
-		c.crc = crc.Update(c.crc, p[:n])
-		c.n += int64(n)
-		if c.progress != nil {
-			c.progress(int64(n))
-		}
-	}
-	return n, err
 }
