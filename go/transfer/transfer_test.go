@@ -113,34 +113,81 @@ func TestDownloadReassemblesEverySize(t *testing.T) {
 	}
 }
 
+// Each range gives what one GET of it gives OSS: a range reaching past the object is ignored (200,
+// the whole object) unless the standard behaviour is asked for, which cuts it to fit or answers
+// 416. Checked on objects that take the parallel path and on ones smaller than a part.
 func TestDownloadRangesLookLikeASingleGet(t *testing.T) {
 	e := newEnv(t)
-	data := randomBytes(5*testPart + 3)
-	e.put(t, "obj", data)
 	cfg := Config{PartSize: testPart, Concurrency: 3}
-	for _, tc := range []struct {
-		rng        string
-		status     int
-		start, end int
-	}{
-		{"bytes=10-20", 206, 10, 20},
-		{"bytes=7-", 206, 7, len(data) - 1},
-		{"bytes=100-999999999", 206, 100, len(data) - 1},
-		{"bytes=-50", 206, len(data) - 50, len(data) - 1},
-		{"bytes=99999999-", 200, 0, len(data) - 1}, // unsatisfiable: the whole object, as OSS does
-		{"bytes=30-20", 200, 0, len(data) - 1},
-	} {
-		dl, err := Open(context.Background(), e.client, get("obj", tc.rng), cfg)
-		if err != nil {
-			t.Fatal(tc.rng, err)
+	for _, size := range []int{5*testPart + 3, 1000} {
+		data := randomBytes(size)
+		e.put(t, "obj", data)
+		n := len(data)
+		whole := [3]int{200, 0, n - 1}
+		for _, tc := range []struct {
+			rng           string
+			want, wantStd [3]int // status, first, last; status 416: an error
+		}{
+			{"bytes=10-20", [3]int{206, 10, 20}, [3]int{206, 10, 20}},
+			{"bytes=7-", [3]int{206, 7, n - 1}, [3]int{206, 7, n - 1}},
+			{"bytes=0-", [3]int{206, 0, n - 1}, [3]int{206, 0, n - 1}},
+			{fmt.Sprintf("bytes=5-%d", n-1), [3]int{206, 5, n - 1}, [3]int{206, 5, n - 1}},
+			{fmt.Sprintf("bytes=5-%d", n), whole, [3]int{206, 5, n - 1}},
+			{"bytes=100-999999999", whole, [3]int{206, 100, n - 1}},
+			{fmt.Sprintf("bytes=%d-", n-5), [3]int{206, n - 5, n - 1}, [3]int{206, n - 5, n - 1}}, // ends within the first part
+			{"bytes=-50", [3]int{206, n - 50, n - 1}, [3]int{206, n - 50, n - 1}},
+			{fmt.Sprintf("bytes=-%d", n+1), whole, [3]int{206, 0, n - 1}},
+			{"bytes=99999999-", whole, [3]int{416}},
+			{"bytes=99999999-999999999", whole, [3]int{416}},
+			{"bytes=30-20", whole, [3]int{416}},
+			{"", whole, whole},
+		} {
+			for _, std := range []bool{false, true} {
+				want := tc.want
+				req := get("obj", tc.rng)
+				if std {
+					want = tc.wantStd
+					req.Header.Set("x-oss-range-behavior", "standard")
+				}
+				dl, err := Open(context.Background(), e.client, req, cfg)
+				var se *oss.ServiceError
+				if want[0] == 416 {
+					if !errors.As(err, &se) || se.Status != 416 || se.Code != "InvalidRange" {
+						t.Fatalf("size %d %q standard %v: got %v, want 416", size, tc.rng, std, err)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatalf("size %d %q standard %v: %v", size, tc.rng, std, err)
+				}
+				got, _, err := fillBuffer(t, dl)
+				if err != nil || dl.Status != want[0] || !bytes.Equal(got, data[want[1]:want[2]+1]) {
+					t.Fatalf("size %d %q standard %v: status %d err %v len %d, want %v", size, tc.rng, std, dl.Status, err, len(got), want)
+				}
+				cr := ""
+				if want[0] == 206 {
+					cr = fmt.Sprintf("bytes %d-%d/%d", want[1], want[2], n)
+				}
+				if dl.Header.Get("Content-Range") != cr || dl.Header.Get("Content-Length") != strconv.Itoa(want[2]-want[1]+1) {
+					t.Fatalf("size %d %q standard %v: Content-Range %q Content-Length %q", size, tc.rng, std,
+						dl.Header.Get("Content-Range"), dl.Header.Get("Content-Length"))
+				}
+			}
 		}
-		got, _, err := fillBuffer(t, dl)
-		if err != nil || dl.Status != tc.status || !bytes.Equal(got, data[tc.start:tc.end+1]) {
-			t.Fatalf("%s: status %d err %v len %d", tc.rng, dl.Status, err, len(got))
+	}
+	// An empty object: any range is ignored, and the standard behaviour with no range is no range.
+	e.put(t, "empty", nil)
+	for _, rng := range []string{"", "bytes=0-", "bytes=0-10"} {
+		req := get("empty", rng)
+		req.Header.Set("x-oss-range-behavior", "standard")
+		if rng != "" {
+			req.Header.Del("x-oss-range-behavior")
 		}
-		if tc.status == 206 && dl.Header.Get("Content-Range") != fmt.Sprintf("bytes %d-%d/%d", tc.start, tc.end, len(data)) {
-			t.Fatalf("%s: Content-Range %q", tc.rng, dl.Header.Get("Content-Range"))
+		dl, err := Open(context.Background(), e.client, req, cfg)
+		if err != nil || dl.Status != 200 || dl.Length != 0 {
+			t.Fatalf("empty %q: %v", rng, err)
 		}
+		dl.Close()
 	}
 }
 
