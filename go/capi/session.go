@@ -78,8 +78,9 @@ func pj_session_new(config *C.char, errOut **C.char) (h C.uintptr_t) {
 		*errOut = C.CString(string(errorJSON(err)))
 		return 0
 	}
-	return newHandle(&session{client: client, enableCRC: cfg.EnableCRC,
-		transfer:           transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency, Retries: retriesAfterFirst(cfg.RetryAttempts)},
+	tc := transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency, Retries: retriesAfterFirst(cfg.RetryAttempts),
+		CheckCRC: cfg.EnableCRC}
+	return newHandle(&session{client: client, enableCRC: cfg.EnableCRC, transfer: tc,
 		multipartThreshold: cfg.MultipartThreshold})
 }
 

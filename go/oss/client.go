@@ -4,6 +4,7 @@
 package oss
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -136,6 +137,15 @@ type Request struct {
 	ContentLength int64
 	GetBody       func() io.Reader
 	NoRetry       bool // the caller retries itself (transfer parts) or must not retry
+	// Retry allows retries of a request that is safe to send again although its method is not
+	// idempotent because the caller copes with a repeat: CompleteMultipartUpload (a repeat of a
+	// completed upload is recognised) and InitiateMultipartUpload (extra uploads are aborted).
+	Retry bool
+	// ReadAll reads a 2xx answer's whole body (a small document) inside the attempt, so a body
+	// that breaks off is a failed attempt, retried like a reset; the body is then in memory.
+	ReadAll bool
+	// OnRetry, if set, is told of each failed attempt before the request is sent again.
+	OnRetry func(err error)
 }
 
 func (r *Request) values() url.Values {
@@ -204,7 +214,7 @@ func (c *Client) URL(r *Request) string {
 // reads the error and returns a *ServiceError. Transport failures are *RequestError. Idempotent
 // requests are retried (see Config); the error returned is the last attempt's.
 func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
-	retryable := !r.NoRetry && c.cfg.MaxAttempts > 1 && idempotent(r.Method) && (r.Body == nil || r.GetBody != nil)
+	retryable := !r.NoRetry && c.cfg.MaxAttempts > 1 && (r.Retry || idempotent(r.Method)) && (r.Body == nil || r.GetBody != nil)
 	started := time.Now()
 	for attempt := 1; ; attempt++ {
 		resp, err := c.once(ctx, r)
@@ -214,6 +224,9 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		delay := Backoff(attempt)
 		if time.Since(started)+delay > c.cfg.MaxRetryTime {
 			return nil, err
+		}
+		if r.OnRetry != nil {
+			r.OnRetry(err)
 		}
 		t := time.NewTimer(delay)
 		select {
@@ -286,6 +299,17 @@ func (c *Client) once(ctx context.Context, r *Request) (*http.Response, error) {
 		return nil, &RequestError{Err: err}
 	}
 	if resp.StatusCode/100 == 2 {
+		if r.ReadAll {
+			raw, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				return nil, &RequestError{Err: fmt.Errorf("reading the %d response: %w", resp.StatusCode, err)}
+			}
+			resp.Body = io.NopCloser(bytes.NewReader(raw))
+		}
 		return resp, nil
 	}
 	defer resp.Body.Close()

@@ -126,3 +126,52 @@ func TestProxyIsUsed(t *testing.T) {
 		t.Fatal("bad proxy accepted")
 	}
 }
+
+// A POST marked Retry is retried like an idempotent request, its body replayed, and OnRetry is
+// told of each failed attempt; unmarked, the same POST is sent once.
+func TestPostMarkedRetryIsRetried(t *testing.T) {
+	c, n := flaky(t, 2)
+	var told []error
+	r := &Request{Method: http.MethodPost, Bucket: "bkt", Key: "k", Query: [][2]string{{"uploadId", "x"}},
+		ContentLength: 4, GetBody: func() io.Reader { return strings.NewReader("done") }, Retry: true,
+		OnRetry: func(err error) { told = append(told, err) }}
+	r.Body = r.GetBody()
+	resp, err := c.Do(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var se *ServiceError
+	if string(got) != "ok:done" || n.Load() != 3 || len(told) != 2 || !errors.As(told[0], &se) || se.Code != "SlowDown" {
+		t.Fatalf("got %q after %d attempts, told %v", got, n.Load(), told)
+	}
+}
+
+// With ReadAll, an answer whose body breaks off is a failed attempt, retried; the body the
+// caller gets is the whole of a later answer.
+func TestReadAllRetriesABrokenBody(t *testing.T) {
+	var n atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Content-Length", "100")
+			w.Write([]byte("<Initiate"))
+			panic(http.ErrAbortHandler) // the connection drops mid-body
+		}
+		w.Write([]byte("<InitiateMultipartUploadResult/>"))
+	}))
+	defer ts.Close()
+	c, err := New(Config{Endpoint: ts.URL, SignVersion: "anonymous", MaxAttempts: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Bucket: "bkt", Key: "k",
+		Query: [][2]string{{"uploads", ""}}, Retry: true, ReadAll: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	if string(got) != "<InitiateMultipartUploadResult/>" || n.Load() != 2 {
+		t.Fatalf("got %q after %d attempts", got, n.Load())
+	}
+}

@@ -24,7 +24,7 @@ func FuzzParseRange(f *testing.F) {
 		if size < 0 {
 			t.Skip() // object sizes are never negative
 		}
-		start, end, ok, valid := parseRange(v, size)
+		start, end, ok, valid, _ := parseRange(v, size)
 		if valid && !ok {
 			t.Fatalf("parseRange(%q, %d): valid but not ok", v, size)
 		}

@@ -80,7 +80,7 @@ func (rq *request) uploadPartCopy() *ossError {
 	defer r.Close()
 	start, length := int64(0), src.Size
 	if v := rq.r.Header.Get("x-oss-copy-source-range"); v != "" {
-		s, end, ok, valid := parseRange(v, src.Size)
+		s, end, ok, valid, _ := parseRange(v, src.Size)
 		if !ok || !valid {
 			return &ossError{Status: 416, Code: "InvalidRange", Message: "The requested range cannot be satisfied", EC: "0026-00000002"}
 		}

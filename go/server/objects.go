@@ -203,15 +203,17 @@ func etagMatches(list, etag string) bool {
 
 // parseRange reads a single "bytes=a-b", "bytes=a-" or "bytes=-n" range. ok is false when the
 // header is absent or not a single byte range (OSS then ignores it); valid is false when it is
-// well formed but cannot be satisfied for size.
-func parseRange(v string, size int64) (start, end int64, ok, valid bool) {
+// well formed but cannot be satisfied for size. clipped tells that a valid range reached past the
+// object (an end at or beyond size, a suffix longer than size) and [start, end] was cut to fit:
+// OSS serves such a range only with `x-oss-range-behavior: standard`.
+func parseRange(v string, size int64) (start, end int64, ok, valid, clipped bool) {
 	spec, found := strings.CutPrefix(strings.TrimSpace(v), "bytes=")
 	if !found || strings.Contains(spec, ",") {
-		return 0, 0, false, false
+		return 0, 0, false, false, false
 	}
 	a, b, found := strings.Cut(spec, "-")
 	if !found {
-		return 0, 0, false, false
+		return 0, 0, false, false, false
 	}
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
 	num := func(s string) (int64, bool) {
@@ -220,31 +222,31 @@ func parseRange(v string, size int64) (start, end int64, ok, valid bool) {
 	}
 	switch {
 	case a == "" && b == "":
-		return 0, 0, false, false
+		return 0, 0, false, false, false
 	case a == "":
 		n, good := num(b)
 		if !good {
-			return 0, 0, false, false
+			return 0, 0, false, false, false
 		}
 		if n == 0 || size == 0 {
-			return 0, 0, true, false
+			return 0, 0, true, false, false
 		}
-		return max(size-n, 0), size - 1, true, true
+		return max(size-n, 0), size - 1, true, true, n > size
 	default:
 		s, good := num(a)
 		if !good {
-			return 0, 0, false, false
+			return 0, 0, false, false, false
 		}
 		e := size - 1
 		if b != "" {
 			if e, good = num(b); !good {
-				return 0, 0, false, false
+				return 0, 0, false, false, false
 			}
 		}
 		if s >= size || s > e {
-			return 0, 0, true, false
+			return 0, 0, true, false, false
 		}
-		return s, min(e, size-1), true, true
+		return s, min(e, size-1), true, true, e >= size
 	}
 }
 
@@ -294,9 +296,12 @@ func (rq *request) getObject(head bool) *ossError {
 	}
 	start, length, status := int64(0), info.Size, http.StatusOK
 	if v := rq.r.Header.Get("Range"); v != "" {
-		s, end, ok, valid := parseRange(v, info.Size)
+		s, end, ok, valid, clipped := parseRange(v, info.Size)
 		standard := strings.EqualFold(rq.r.Header.Get("x-oss-range-behavior"), "standard")
 		switch {
+		case ok && valid && clipped && !standard:
+			// OSS's default ("compatible") behaviour: a range reaching past the object is
+			// invalid and ignored, so the whole object comes with 200.
 		case ok && valid:
 			start, length, status = s, end-s+1, http.StatusPartialContent
 			h.Set("Content-Range", "bytes "+strconv.FormatInt(s, 10)+"-"+strconv.FormatInt(end, 10)+"/"+strconv.FormatInt(info.Size, 10))

@@ -375,13 +375,17 @@ func TestParseRange(t *testing.T) {
 		size             int64
 		start, end       int64
 		ok, valid        bool
+		clipped          bool
 		name, whyInvalid string
 	}{
 		{v: "bytes=0-9", size: size, start: 0, end: 9, ok: true, valid: true},
 		{v: "bytes=10-", size: size, start: 10, end: 99, ok: true, valid: true},
 		{v: "bytes=-10", size: size, start: 90, end: 99, ok: true, valid: true},
-		{v: "bytes=-1000", size: size, start: 0, end: 99, ok: true, valid: true},
-		{v: "bytes=90-1000", size: size, start: 90, end: 99, ok: true, valid: true},
+		{v: "bytes=-1000", size: size, start: 0, end: 99, ok: true, valid: true, clipped: true},
+		{v: "bytes=-100", size: size, start: 0, end: 99, ok: true, valid: true},
+		{v: "bytes=90-1000", size: size, start: 90, end: 99, ok: true, valid: true, clipped: true},
+		{v: "bytes=0-100", size: size, start: 0, end: 99, ok: true, valid: true, clipped: true},
+		{v: "bytes=0-99", size: size, start: 0, end: 99, ok: true, valid: true},
 		{v: "bytes=99-99", size: size, start: 99, end: 99, ok: true, valid: true},
 		{v: " bytes= 1 - 2 ", size: size, start: 1, end: 2, ok: true, valid: true},
 		{v: "bytes=0-0", size: 1, start: 0, end: 0, ok: true, valid: true},
@@ -406,10 +410,10 @@ func TestParseRange(t *testing.T) {
 		{v: "bytes=99999999999999999999-", size: size},
 		{v: "Bytes=0-1", size: size},
 	} {
-		start, end, ok, valid := parseRange(c.v, c.size)
-		if ok != c.ok || valid != c.valid || (valid && (start != c.start || end != c.end)) {
-			t.Errorf("parseRange(%q, %d) = %d, %d, %v, %v; want %d, %d, %v, %v",
-				c.v, c.size, start, end, ok, valid, c.start, c.end, c.ok, c.valid)
+		start, end, ok, valid, clipped := parseRange(c.v, c.size)
+		if ok != c.ok || valid != c.valid || clipped != c.clipped || (valid && (start != c.start || end != c.end)) {
+			t.Errorf("parseRange(%q, %d) = %d, %d, %v, %v, %v; want %d, %d, %v, %v, %v",
+				c.v, c.size, start, end, ok, valid, clipped, c.start, c.end, c.ok, c.valid, c.clipped)
 		}
 	}
 }
@@ -427,7 +431,13 @@ func TestRangeHTTP(t *testing.T) {
 		{"bytes=0-4", 206, "01234", "bytes 0-4/20"},
 		{"bytes=15-", 206, "fghij", "bytes 15-19/20"},
 		{"bytes=-3", 206, "hij", "bytes 17-19/20"},
-		{"bytes=18-100", 206, "ij", "bytes 18-19/20"},
+		{"bytes=18-19", 206, "ij", "bytes 18-19/20"},
+		{"bytes=0-19", 206, string(body), "bytes 0-19/20"},
+		{"bytes=-20", 206, string(body), "bytes 0-19/20"},
+		// OSS's default behaviour: a range reaching past the object is ignored.
+		{"bytes=18-100", 200, string(body), ""},
+		{"bytes=0-20", 200, string(body), ""},
+		{"bytes=-21", 200, string(body), ""},
 		{"bytes=20-30", 200, string(body), ""},
 		{"bytes=5-2", 200, string(body), ""},
 		{"bytes=0-1,4-5", 200, string(body), ""},
@@ -453,8 +463,21 @@ func TestRangeHTTP(t *testing.T) {
 			}
 		}
 	}
-	// With the standard behaviour an unsatisfiable range is 416; a malformed one is still ignored.
+	// With the standard behaviour a range reaching past the object is cut to fit.
 	std := hdr("x-oss-range-behavior", "standard")
+	for _, c := range []struct{ rng, want, contentRange string }{
+		{"bytes=18-100", "ij", "bytes 18-19/20"},
+		{"bytes=-21", string(body), "bytes 0-19/20"},
+		{"bytes=15-", "fghij", "bytes 15-19/20"},
+	} {
+		h := std.Clone()
+		h.Set("Range", c.rng)
+		r := e.do(t, "GET", "/bkt/r", nil, h, nil)
+		if r.status != 206 || string(r.body) != c.want || r.header.Get("Content-Range") != c.contentRange {
+			t.Errorf("standard %q: %d %q %q, want 206 %q %q", c.rng, r.status, r.body, r.header.Get("Content-Range"), c.want, c.contentRange)
+		}
+	}
+	// With the standard behaviour an unsatisfiable range is 416; a malformed one is still ignored.
 	for _, rng := range []string{"bytes=20-30", "bytes=5-2", "bytes=-0"} {
 		h := std.Clone()
 		h.Set("Range", rng)

@@ -29,6 +29,9 @@ type Config struct {
 	PartSize    int64 // bytes per ranged GET or uploaded part; default 8 MiB
 	Concurrency int   // parts in flight; default 8
 	Retries     int   // further attempts per part after a failure; default 3
+	// CheckCRC repairs a whole-object download whose parts do not add up to the object's CRC64
+	// by fetching the wrong parts again (see verify.go); the caller still checks the result.
+	CheckCRC bool
 }
 
 // Defaults, chosen by measurement (bench/): 8 connections fill a link of 8 x 50 MB/s, and 8 MiB
@@ -80,6 +83,19 @@ var ErrChanged = errors.New("the object changed during the download")
 // Open sends the first GET. For a plain get or a simple byte range it asks only for the first
 // part; the Content-Range of the answer gives the object size, so no HEAD is needed and a small
 // object takes one request. Errors (NoSuchKey ...) come from Open itself.
+//
+// The answer must be what the caller's own GET would have had from OSS, whose default range
+// behaviour ignores a range reaching past the object (200 and the whole object; with
+// `x-oss-range-behavior: standard` it is cut to fit, and a start past the end is 416):
+//   - no range: the first part as "bytes=0-P"; an object smaller than P comes whole with 200.
+//   - "bytes=a-b": the first part as "bytes=a-min(b, a+P-1)"; if the answer shows that b is past
+//     the object, the caller's range was invalid and a plain get is opened instead (unless standard).
+//   - "bytes=a-": the first part with the standard behaviour, so an object ending within it is cut
+//     to fit (as the caller's open range would be) instead of ignored.
+//   - other ranges (suffix, several, malformed): sent unchanged and read as one stream.
+//
+// When the first part's request got 416 but differs from the caller's, the caller's request is
+// sent unchanged: its answer (the whole object, or the same 416) is the right one.
 func Open(ctx context.Context, d Doer, req *oss.Request, cfg Config) (*Download, error) {
 	cfg = cfg.withDefaults()
 	dl := &Download{d: d, req: *req, cfg: cfg}
@@ -89,26 +105,45 @@ func Open(ctx context.Context, d Doer, req *oss.Request, cfg Config) (*Download,
 	}
 	userRange := dl.req.Header.Get("Range")
 	dl.req.Header.Del("Range")
+	standard := strings.EqualFold(dl.req.Header.Get(rangeBehavior), "standard")
 	start, end, simple := parseSimpleRange(userRange)
 	first := dl.request()
+	changed := false // first differs from the caller's request
 	if simple {
 		last := start + cfg.PartSize - 1
 		if end >= 0 && end < last {
 			last = end
 		}
-		first.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", start, last))
+		sent := fmt.Sprintf("bytes=%d-%d", start, last)
+		first.Header.Set("Range", sent)
+		changed = sent != userRange
+		if userRange != "" && end < 0 && !standard {
+			first.Header.Set(rangeBehavior, "standard")
+			changed = true
+		}
 	} else if userRange != "" {
 		first.Header.Set("Range", userRange)
 	}
 	resp, err := d.Do(ctx, first)
+	var se *oss.ServiceError
+	if changed && errors.As(err, &se) && se.Status == http.StatusRequestedRangeNotSatisfiable {
+		return dl.openUnchanged(ctx, userRange)
+	}
 	if err != nil {
 		return nil, err
+	}
+	cs, ce, total, partial := parseContentRange(resp.Header.Get("Content-Range"))
+	if resp.StatusCode == http.StatusPartialContent && partial && simple && userRange != "" && end >= total && !standard {
+		// The caller's range reaches past the object: OSS ignores it, so the answer is the
+		// whole object. Rare enough that dropping this part and starting again is fine.
+		resp.Body.Close()
+		plain := dl.req // without the Range; the caller did not ask for the standard behaviour
+		return Open(ctx, d, &plain, cfg)
 	}
 	dl.first = resp.Body
 	dl.Header = resp.Header.Clone()
 	dl.Status = resp.StatusCode
 	dl.etag = resp.Header.Get("ETag")
-	cs, ce, total, partial := parseContentRange(resp.Header.Get("Content-Range"))
 	if resp.StatusCode != http.StatusPartialContent || !partial || !simple {
 		// A whole object (no range, or one the server ignored as invalid) or a range we pass
 		// through unchanged: one stream.
@@ -134,6 +169,31 @@ func Open(ctx context.Context, d Doer, req *oss.Request, cfg Config) (*Download,
 		dl.Header.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", cs, last, total))
 	}
 	dl.Header.Set("Content-Length", strconv.FormatInt(dl.Length, 10))
+	return dl, nil
+}
+
+// rangeBehavior is the header that makes OSS cut a range reaching past the object to fit.
+const rangeBehavior = "x-oss-range-behavior"
+
+// openUnchanged sends the caller's request, with Range rng ("" for none), as it is and reads the
+// answer as one stream.
+func (dl *Download) openUnchanged(ctx context.Context, rng string) (*Download, error) {
+	r := dl.request()
+	if rng != "" {
+		r.Header.Set("Range", rng)
+	}
+	resp, err := dl.d.Do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	dl.first = resp.Body
+	dl.Header = resp.Header.Clone()
+	dl.Status = resp.StatusCode
+	dl.etag = resp.Header.Get("ETag")
+	dl.Length, dl.firstLen = resp.ContentLength, resp.ContentLength
+	if cs, _, _, ok := parseContentRange(resp.Header.Get("Content-Range")); ok && resp.StatusCode == http.StatusPartialContent {
+		dl.Start = cs
+	}
 	return dl, nil
 }
 
@@ -391,7 +451,7 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 		if dl.Length < 0 { // no Content-Length (chunked): the body's end is the end
 			dl.Length = n
 		}
-		return sum, nil
+		return dl.repair(ctx, w, []part{{0, dl.Length}}, []uint64{sum}, bufSize)
 	}
 	rest := dl.parts(dl.firstLen)
 	crcs := make([]uint64, len(rest))
@@ -467,9 +527,5 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	sum := firstCRC
-	for i, p := range rest {
-		sum = crc.Combine(sum, crcs[i], p.n)
-	}
-	return sum, nil
+	return dl.repair(ctx, w, append([]part{{0, dl.firstLen}}, rest...), append([]uint64{firstCRC}, crcs...), bufSize)
 }

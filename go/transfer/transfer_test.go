@@ -113,34 +113,81 @@ func TestDownloadReassemblesEverySize(t *testing.T) {
 	}
 }
 
+// Each range gives what one GET of it gives OSS: a range reaching past the object is ignored (200,
+// the whole object) unless the standard behaviour is asked for, which cuts it to fit or answers
+// 416. Checked on objects that take the parallel path and on ones smaller than a part.
 func TestDownloadRangesLookLikeASingleGet(t *testing.T) {
 	e := newEnv(t)
-	data := randomBytes(5*testPart + 3)
-	e.put(t, "obj", data)
 	cfg := Config{PartSize: testPart, Concurrency: 3}
-	for _, tc := range []struct {
-		rng        string
-		status     int
-		start, end int
-	}{
-		{"bytes=10-20", 206, 10, 20},
-		{"bytes=7-", 206, 7, len(data) - 1},
-		{"bytes=100-999999999", 206, 100, len(data) - 1},
-		{"bytes=-50", 206, len(data) - 50, len(data) - 1},
-		{"bytes=99999999-", 200, 0, len(data) - 1}, // unsatisfiable: the whole object, as OSS does
-		{"bytes=30-20", 200, 0, len(data) - 1},
-	} {
-		dl, err := Open(context.Background(), e.client, get("obj", tc.rng), cfg)
-		if err != nil {
-			t.Fatal(tc.rng, err)
+	for _, size := range []int{5*testPart + 3, 1000} {
+		data := randomBytes(size)
+		e.put(t, "obj", data)
+		n := len(data)
+		whole := [3]int{200, 0, n - 1}
+		for _, tc := range []struct {
+			rng           string
+			want, wantStd [3]int // status, first, last; status 416: an error
+		}{
+			{"bytes=10-20", [3]int{206, 10, 20}, [3]int{206, 10, 20}},
+			{"bytes=7-", [3]int{206, 7, n - 1}, [3]int{206, 7, n - 1}},
+			{"bytes=0-", [3]int{206, 0, n - 1}, [3]int{206, 0, n - 1}},
+			{fmt.Sprintf("bytes=5-%d", n-1), [3]int{206, 5, n - 1}, [3]int{206, 5, n - 1}},
+			{fmt.Sprintf("bytes=5-%d", n), whole, [3]int{206, 5, n - 1}},
+			{"bytes=100-999999999", whole, [3]int{206, 100, n - 1}},
+			{fmt.Sprintf("bytes=%d-", n-5), [3]int{206, n - 5, n - 1}, [3]int{206, n - 5, n - 1}}, // ends within the first part
+			{"bytes=-50", [3]int{206, n - 50, n - 1}, [3]int{206, n - 50, n - 1}},
+			{fmt.Sprintf("bytes=-%d", n+1), whole, [3]int{206, 0, n - 1}},
+			{"bytes=99999999-", whole, [3]int{416}},
+			{"bytes=99999999-999999999", whole, [3]int{416}},
+			{"bytes=30-20", whole, [3]int{416}},
+			{"", whole, whole},
+		} {
+			for _, std := range []bool{false, true} {
+				want := tc.want
+				req := get("obj", tc.rng)
+				if std {
+					want = tc.wantStd
+					req.Header.Set("x-oss-range-behavior", "standard")
+				}
+				dl, err := Open(context.Background(), e.client, req, cfg)
+				var se *oss.ServiceError
+				if want[0] == 416 {
+					if !errors.As(err, &se) || se.Status != 416 || se.Code != "InvalidRange" {
+						t.Fatalf("size %d %q standard %v: got %v, want 416", size, tc.rng, std, err)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatalf("size %d %q standard %v: %v", size, tc.rng, std, err)
+				}
+				got, _, err := fillBuffer(t, dl)
+				if err != nil || dl.Status != want[0] || !bytes.Equal(got, data[want[1]:want[2]+1]) {
+					t.Fatalf("size %d %q standard %v: status %d err %v len %d, want %v", size, tc.rng, std, dl.Status, err, len(got), want)
+				}
+				cr := ""
+				if want[0] == 206 {
+					cr = fmt.Sprintf("bytes %d-%d/%d", want[1], want[2], n)
+				}
+				if dl.Header.Get("Content-Range") != cr || dl.Header.Get("Content-Length") != strconv.Itoa(want[2]-want[1]+1) {
+					t.Fatalf("size %d %q standard %v: Content-Range %q Content-Length %q", size, tc.rng, std,
+						dl.Header.Get("Content-Range"), dl.Header.Get("Content-Length"))
+				}
+			}
 		}
-		got, _, err := fillBuffer(t, dl)
-		if err != nil || dl.Status != tc.status || !bytes.Equal(got, data[tc.start:tc.end+1]) {
-			t.Fatalf("%s: status %d err %v len %d", tc.rng, dl.Status, err, len(got))
+	}
+	// An empty object: any range is ignored, and the standard behaviour with no range is no range.
+	e.put(t, "empty", nil)
+	for _, rng := range []string{"", "bytes=0-", "bytes=0-10"} {
+		req := get("empty", rng)
+		req.Header.Set("x-oss-range-behavior", "standard")
+		if rng != "" {
+			req.Header.Del("x-oss-range-behavior")
 		}
-		if tc.status == 206 && dl.Header.Get("Content-Range") != fmt.Sprintf("bytes %d-%d/%d", tc.start, tc.end, len(data)) {
-			t.Fatalf("%s: Content-Range %q", tc.rng, dl.Header.Get("Content-Range"))
+		dl, err := Open(context.Background(), e.client, req, cfg)
+		if err != nil || dl.Status != 200 || dl.Length != 0 {
+			t.Fatalf("empty %q: %v", rng, err)
 		}
+		dl.Close()
 	}
 }
 
@@ -356,5 +403,210 @@ func TestDestinationFailureIsNotRetried(t *testing.T) {
 	}}, 32<<10)
 	if err == nil || d.count.Load() > 4 {
 		t.Fatalf("err %v after %d requests (one per part at most)", err, d.count.Load())
+	}
+}
+
+// newEnvBehind is newEnv with the server behind wrap, which can misbehave around it, and with
+// faults (nil: none).
+func newEnvBehind(t *testing.T, wrap func(http.Handler) http.Handler, faults *server.Faults) *env {
+	t.Helper()
+	st := store.NewMemory(nil)
+	if _, err := st.CreateBucket("bkt"); err != nil {
+		t.Fatal(err)
+	}
+	srv := server.New(server.Config{Store: st, Credentials: map[string]string{"ak": "sk"}, Faults: faults})
+	ts := httptest.NewServer(wrap(srv))
+	t.Cleanup(ts.Close)
+	c, err := oss.New(oss.Config{Endpoint: ts.URL, Credentials: signer.Credentials{AccessKeyID: "ak", AccessKeySecret: "sk"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{client: c, store: st}
+}
+
+// failFirst makes the first `times` requests that match misbehave: "503" answers SlowDown without
+// serving; "lost" serves the request and then drops the connection without an answer.
+func failFirst(match func(*http.Request) bool, mode string, times int64) func(http.Handler) http.Handler {
+	var n atomic.Int64
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !match(r) || n.Add(1) > times {
+				h.ServeHTTP(w, r)
+				return
+			}
+			if mode == "503" {
+				w.WriteHeader(503)
+				w.Write([]byte("<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"))
+				return
+			}
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			panic(http.ErrAbortHandler)
+		})
+	}
+}
+
+func isInitiate(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Query().Has("uploads")
+}
+
+func isComplete(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Query().Has("uploadId")
+}
+
+// InitiateMultipartUpload and CompleteMultipartUpload are retried on SlowDown and on a lost
+// answer; an upload a lost initiation created is aborted, and a completion whose answer was lost
+// is recognised when its retry finds the upload gone.
+func TestInitiateAndCompleteAreRetried(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		match func(*http.Request) bool
+		mode  string
+		times int64
+	}{
+		{"initiate 503", isInitiate, "503", 2},
+		{"initiate lost", isInitiate, "lost", 2},
+		{"complete 503", isComplete, "503", 2},
+		{"complete lost", isComplete, "lost", 1},
+	} {
+		e := newEnvBehind(t, failFirst(tc.match, tc.mode, tc.times), nil)
+		data := randomBytes(3*testPart + 5)
+		req := &oss.Request{Bucket: "bkt", Key: "up", Header: http.Header{}}
+		up, err := UploadMultipart(context.Background(), e.client, req, bytes.NewReader(data), int64(len(data)),
+			Config{PartSize: testPart, Concurrency: 2}, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		info, r, err := e.store.Open("bkt", "up")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		got := make([]byte, info.Size)
+		r.ReadAt(got, 0)
+		r.Close()
+		if !bytes.Equal(got, data) || up.CRC != crc.Checksum(data) || up.Response.Header.Get("x-oss-hash-crc64ecma") != strconv.FormatUint(up.CRC, 10) {
+			t.Fatalf("%s: equal %v crc %d", tc.name, bytes.Equal(got, data), up.CRC)
+		}
+		if ups, _ := e.store.ListUploads("bkt"); len(ups) != 0 {
+			t.Fatalf("%s: uploads left behind: %+v", tc.name, ups)
+		}
+	}
+}
+
+// corruptSome asks the server to flip a byte of the answers chosen by pick, which sees each GET's
+// Range and how many GETs of that Range came before it.
+func corruptSome(e *env, pick func(rng string, seen int) bool) *hookDoer {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	return &hookDoer{d: e.client, before: func(_ int64, r *oss.Request) error {
+		if r.Method != http.MethodGet {
+			return nil
+		}
+		rng := r.Header.Get("Range")
+		mu.Lock()
+		n := seen[rng]
+		seen[rng]++
+		mu.Unlock()
+		if pick(rng, n) {
+			r.Header.Set(server.FaultHeader, "corrupt")
+		}
+		return nil
+	}}
+}
+
+func noWrap(h http.Handler) http.Handler { return h }
+
+// A part whose bytes were corrupted is found and fetched again: the download is exact. Whatever
+// happens, the CRC returned is that of the bytes delivered, so the caller's check is sound.
+func TestCorruptPartsAreFetchedAgain(t *testing.T) {
+	e := newEnvBehind(t, noWrap, &server.Faults{Header: true})
+	const size = 6*testPart + 77
+	data := randomBytes(size)
+	e.put(t, "obj", data)
+	e.put(t, "small", data[:1000])
+	firstPart := fmt.Sprintf("bytes=0-%d", testPart-1)
+	third := fmt.Sprintf("bytes=%d-%d", 2*testPart, 3*testPart-1)
+	for _, tc := range []struct {
+		name  string
+		key   string
+		pick  func(rng string, seen int) bool
+		exact bool
+	}{
+		{"first part", "obj", func(rng string, seen int) bool { return rng == firstPart && seen == 0 }, true},
+		{"a later part", "obj", func(rng string, seen int) bool { return rng == third && seen == 0 }, true},
+		{"two parts", "obj", func(rng string, seen int) bool { return (rng == third || rng == firstPart) && seen == 0 }, true},
+		{"also its second reading", "obj", func(rng string, seen int) bool { return rng == third && seen <= 1 }, true},
+		{"a good part's second reading", "obj", func(rng string, seen int) bool {
+			return (rng == third && seen == 0) || (rng == firstPart && seen == 1)
+		}, true},
+		{"its refetch once", "obj", func(rng string, seen int) bool { return rng == third && (seen == 0 || seen == 2) }, true},
+		{"a small object", "small", func(rng string, seen int) bool { return seen == 0 }, true},
+		{"every answer", "obj", func(string, int) bool { return true }, false},
+	} {
+		want := data
+		if tc.key == "small" {
+			want = data[:1000]
+		}
+		for _, sink := range []string{"buffer", "file"} {
+			d := corruptSome(e, tc.pick)
+			dl, err := Open(context.Background(), d, get(tc.key, ""), Config{PartSize: testPart, Concurrency: 3, CheckCRC: true})
+			if err != nil {
+				t.Fatal(tc.name, err)
+			}
+			var got []byte
+			var sum uint64
+			if sink == "buffer" {
+				got, sum, err = fillBuffer(t, dl)
+			} else {
+				got = make([]byte, dl.Length)
+				sum, err = dl.Fill(context.Background(), Sink{WriteAt: func(off int64, b []byte) error {
+					copy(got[off:], b)
+					return nil
+				}}, 32<<10)
+			}
+			if err != nil {
+				t.Fatalf("%s (%s): %v", tc.name, sink, err)
+			}
+			if sum != crc.Checksum(got) {
+				t.Fatalf("%s (%s): returned CRC %d is not that of the bytes delivered", tc.name, sink, sum)
+			}
+			if exact := bytes.Equal(got, want); exact != tc.exact || (sum == crc.Checksum(want)) != tc.exact {
+				t.Fatalf("%s (%s): exact %v, CRC matches %v, want %v", tc.name, sink, exact, sum == crc.Checksum(want), tc.exact)
+			}
+		}
+	}
+	// Without CheckCRC nothing is fetched again (the caller's check reports the mismatch).
+	d := corruptSome(e, func(rng string, seen int) bool { return rng == third && seen == 0 })
+	dl, _ := Open(context.Background(), d, get("obj", ""), Config{PartSize: testPart, Concurrency: 3})
+	got, sum, err := fillBuffer(t, dl)
+	if err != nil || bytes.Equal(got, data) || sum != crc.Checksum(got) || d.count.Load() != int64(len(dl.parts(0))) {
+		t.Fatalf("without CheckCRC: err %v, %d requests", err, d.count.Load())
+	}
+}
+
+// Under random corruption of 10% of answers, downloads are exact or report a mismatch through
+// their CRC; never wrong bytes under a matching CRC.
+func TestRandomCorruptionNeverPassesUnnoticed(t *testing.T) {
+	e := newEnvBehind(t, noWrap, &server.Faults{Rate: 0.1, Kinds: []string{"corrupt"}})
+	data := randomBytes(8*testPart + 5)
+	e.put(t, "obj", data)
+	exact := 0
+	for range 20 {
+		dl, err := Open(context.Background(), e.client, get("obj", ""), Config{PartSize: testPart, Concurrency: 4, CheckCRC: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, sum, err := fillBuffer(t, dl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum != crc.Checksum(got) || (sum == crc.Checksum(data)) != bytes.Equal(got, data) {
+			t.Fatal("wrong bytes under a matching CRC")
+		}
+		if bytes.Equal(got, data) {
+			exact++
+		}
+	}
+	if exact < 18 {
+		t.Fatalf("only %d of 20 downloads repaired", exact)
 	}
 }

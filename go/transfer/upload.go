@@ -34,16 +34,18 @@ func UploadMultipart(ctx context.Context, d Doer, req *oss.Request, src io.Reade
 	for size > partSize*10000 {
 		partSize *= 2
 	}
+	// Initiation is retried under the client's policy. An attempt that failed may still have
+	// created an upload on the server (a reset after it answered, a 500 after it acted), so once
+	// any attempt failed, the uploads of this key initiated since we began are aborted, except
+	// the one we use.
+	retried := false
 	init := &oss.Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key, Header: req.Header.Clone(),
-		Query: [][2]string{{"uploads", ""}}}
+		Query: [][2]string{{"uploads", ""}}, Retry: true, ReadAll: true, OnRetry: func(error) { retried = true }}
 	initiated := time.Now()
 	resp, err := d.Do(ctx, init)
 	if err != nil {
-		var re *oss.RequestError
-		if errors.As(err, &re) {
-			// The server may have created the upload before the connection failed: find and
-			// abort what this call may have left.
-			abortStrays(ctx, d, req, initiated)
+		if retried || oss.Retryable(err) {
+			abortStrays(ctx, d, req, initiated, "")
 		}
 		return nil, err
 	}
@@ -53,14 +55,18 @@ func UploadMultipart(ctx context.Context, d Doer, req *oss.Request, src io.Reade
 	err = xml.NewDecoder(resp.Body).Decode(&initDoc)
 	resp.Body.Close()
 	if err != nil || initDoc.UploadID == "" {
-		abortStrays(ctx, d, req, initiated) // the upload exists; its id was lost with the body
+		abortStrays(ctx, d, req, initiated, "") // the upload exists; its id was lost with the body
 		return nil, &oss.RequestError{Err: fmt.Errorf("initiate multipart upload: bad response: %v", err)}
 	}
 	uploadID := initDoc.UploadID
+	if retried {
+		abortStrays(ctx, d, req, initiated, uploadID)
+	}
 	up, err := uploadParts(ctx, d, req, uploadID, src, size, partSize, cfg, progress)
-	var re *oss.RequestError
-	if err != nil && errors.As(err, &re) && up != nil {
-		// Completion's answer was lost. If the object is there with our CRC, it succeeded.
+	if err != nil && up != nil && ctx.Err() == nil && mayHaveCompleted(err) {
+		// Completion failed in a way that may hide a success: its answer was lost, or a retry
+		// found the upload gone because an earlier attempt completed it. If the object is there
+		// with our CRC, it succeeded.
 		if resp, ok := completedAnyway(ctx, d, req, up.CRC); ok {
 			// The same bytes may have been there before: abort in case this upload was not the
 			// one that completed (if it was, the abort just finds no such upload).
@@ -74,6 +80,16 @@ func UploadMultipart(ctx context.Context, d Doer, req *oss.Request, src io.Reade
 		return nil, err
 	}
 	return up, nil
+}
+
+// mayHaveCompleted tells whether a failed CompleteMultipartUpload may have taken effect: a lost
+// answer, a server error, or NoSuchUpload (a retry after an attempt that did complete it).
+func mayHaveCompleted(err error) bool {
+	var se *oss.ServiceError
+	if errors.As(err, &se) && se.Code == "NoSuchUpload" {
+		return true
+	}
+	return oss.Retryable(err)
 }
 
 // abort aborts an upload, even when ctx is cancelled: that is exactly when a leftover is likely.
@@ -147,9 +163,12 @@ func uploadParts(ctx context.Context, d Doer, req *oss.Request, uploadID string,
 	}
 	doc.WriteString("</CompleteMultipartUpload>")
 	body := doc.String()
+	// Completion is retried under the client's policy: a repeat of a completed upload answers
+	// NoSuchUpload, which UploadMultipart recognises by the object's CRC.
 	resp, err := d.Do(ctx, &oss.Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key,
 		Query: [][2]string{{"uploadId", uploadID}}, Header: http.Header{"Content-Type": {"application/xml"}},
-		Body: strings.NewReader(body), ContentLength: int64(len(body))})
+		Body: strings.NewReader(body), ContentLength: int64(len(body)),
+		GetBody: func() io.Reader { return strings.NewReader(body) }, Retry: true, ReadAll: true})
 	if err != nil {
 		return &Upload{CRC: sum}, err // the CRC lets the caller check whether it completed anyway
 	}
@@ -174,14 +193,14 @@ func completedAnyway(ctx context.Context, d Doer, req *oss.Request, sum uint64) 
 }
 
 // abortStrays aborts uploads of this key initiated since `since` (less a clock allowance), which
-// a failed InitiateMultipartUpload may have created. Trade-off: an upload of the same key that
-// another writer started in those seconds is aborted too (its writer gets NoSuchUpload, a clean
-// error); leaving strays would cost storage silently instead.
-func abortStrays(ctx context.Context, d Doer, req *oss.Request, since time.Time) {
+// a failed InitiateMultipartUpload may have created, except `keep`. Trade-off: an upload of the
+// same key that another writer started in those seconds is aborted too (its writer gets
+// NoSuchUpload, a clean error); leaving strays would cost storage silently instead.
+func abortStrays(ctx context.Context, d Doer, req *oss.Request, since time.Time, keep string) {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	resp, err := d.Do(actx, &oss.Request{Method: http.MethodGet, Bucket: req.Bucket,
-		Query: [][2]string{{"uploads", ""}, {"prefix", req.Key}, {"max-uploads", "1000"}}})
+		Query: [][2]string{{"uploads", ""}, {"prefix", req.Key}, {"max-uploads", "1000"}}, ReadAll: true})
 	if err != nil {
 		return
 	}
@@ -199,7 +218,7 @@ func abortStrays(ctx context.Context, d Doer, req *oss.Request, since time.Time)
 	}
 	for _, u := range doc.Uploads {
 		t, err := time.Parse("2006-01-02T15:04:05.000Z", u.Initiated)
-		if u.Key != req.Key || err != nil || t.Before(since.Add(-2*time.Second)) {
+		if u.Key != req.Key || u.UploadID == keep || err != nil || t.Before(since.Add(-2*time.Second)) {
 			continue
 		}
 		if r, err := d.Do(actx, &oss.Request{Method: http.MethodDelete, Bucket: req.Bucket, Key: req.Key,

@@ -60,25 +60,41 @@ def test_str_bytes_and_file_bodies(bucket, tmp_path):
     assert out.read_bytes() == path.read_bytes()
 
 
-@pytest.mark.parametrize("byte_range,status,expect", [
-    ((0, 0), 206, slice(0, 1)),
-    ((10, 19), 206, slice(10, 20)),
-    ((90, 200), 206, slice(90, 100)),       # end beyond the object: truncated
-    ((None, 30), 206, slice(70, 100)),      # last 30 bytes
-    ((None, 500), 206, slice(0, 100)),      # suffix longer than the object
-    ((50, None), 206, slice(50, 100)),
-    ((100, 200), 200, slice(0, 100)),       # start past the end: whole object
-    ((30, 20), 200, slice(0, 100)),         # start after end: whole object
+# OSS's default ("compatible") behaviour ignores any range that reaches past the object (200, the
+# whole object); `x-oss-range-behavior: standard` cuts it to fit (206) and refuses a start past the end.
+@pytest.mark.parametrize("byte_range,status,expect,standard", [
+    ((0, 0), 206, slice(0, 1), None),
+    ((10, 19), 206, slice(10, 20), None),
+    ((0, 99), 206, slice(0, 100), None),
+    ((90, 200), 200, slice(0, 100), (206, slice(90, 100))),      # end beyond the object
+    ((0, 100), 200, slice(0, 100), (206, slice(0, 100))),        # end one past the object
+    ((10, 99999999), 200, slice(0, 100), (206, slice(10, 100))),
+    ((None, 30), 206, slice(70, 100), None),                      # last 30 bytes
+    ((None, 100), 206, slice(0, 100), None),
+    ((None, 500), 200, slice(0, 100), (206, slice(0, 100))),      # suffix longer than the object
+    ((50, None), 206, slice(50, 100), None),
+    ((100, 200), 200, slice(0, 100), (416, None)),                # start past the end
+    ((100, None), 200, slice(0, 100), (416, None)),
+    ((30, 20), 200, slice(0, 100), (416, None)),                  # start after end
 ])
-def test_ranges(bucket, byte_range, status, expect):
+def test_ranges(bucket, byte_range, status, expect, standard):
     data = bytes(range(100))
     bucket.put_object("r", data)
-    got = bucket.get_object("r", byte_range=byte_range)
-    body = got.read()
-    assert got.status == status and body == data[expect]
-    if status == 206:
-        assert got.headers["Content-Range"] == "bytes %d-%d/100" % (expect.start, expect.stop - 1)
-        assert got.content_length == len(body)
+    for headers, (want_status, want) in [(None, (status, expect)),
+                                         ({"x-oss-range-behavior": "standard"}, standard or (status, expect))]:
+        if want_status == 416:
+            with pytest.raises(exceptions.ServerError) as e:
+                bucket.get_object("r", byte_range=byte_range, headers=headers)
+            assert (e.value.status, e.value.code) == (416, "InvalidRange")
+            continue
+        got = bucket.get_object("r", byte_range=byte_range, headers=headers)
+        body = got.read()
+        assert (got.status, body) == (want_status, data[want]), headers
+        if want_status == 206:
+            assert got.headers["Content-Range"] == "bytes %d-%d/100" % (want.start, want.stop - 1)
+            assert got.content_length == len(body)
+        else:
+            assert "Content-Range" not in got.headers and got.content_length == 100
 
 
 def test_invalid_range_with_standard_behavior_is_416(bucket):
