@@ -69,7 +69,7 @@ func (rq *request) putOptions() (store.PutOptions, *ossError) {
 // body is the request body, cut off (with an error) past the largest object OSS accepts. It
 // remembers a read failure so a failed write can be blamed on the client or on the server.
 func (rq *request) body() io.Reader {
-	rq.reqBody = &limitedBody{r: rq.r.Body, left: maxObjectSize,
+	rq.reqBody = &limitedBody{r: rq.input(), left: maxObjectSize,
 		rc: http.NewResponseController(rq.w), idle: rq.s.cfg.BodyIdleTimeout}
 	return rq.reqBody
 }

@@ -35,7 +35,7 @@ func (rq *request) readXMLBody() ([]byte, *ossError) {
 	}
 	// One deadline for the whole (small) body: a client dripping a byte at a time cannot hold it.
 	http.NewResponseController(rq.w).SetReadDeadline(time.Now().Add(rq.s.cfg.BodyIdleTimeout))
-	raw, err := io.ReadAll(io.LimitReader(rq.r.Body, maxRequestXML+1))
+	raw, err := io.ReadAll(io.LimitReader(rq.input(), maxRequestXML+1))
 	switch {
 	case err != nil:
 		return nil, errRequestTimeout()
