@@ -306,3 +306,17 @@ func TestControlCharacterEscaping(t *testing.T) {
 		}
 	}
 }
+
+// A memory store's limit reaches clients as 507 InsufficientStorage, and nothing is stored.
+func TestMemoryLimitIsInsufficientStorage(t *testing.T) {
+	st := store.NewMemoryLimited(nil, 1<<20)
+	e := newEnv(t, Config{Store: st})
+	e.do(t, "PUT", "/bkt/small", nil, nil, make([]byte, 600<<10)).expectStatus(t, 200)
+	x := e.do(t, "PUT", "/bkt/big", nil, nil, make([]byte, 600<<10)).expectError(t, 507, "InsufficientStorage")
+	if x.EC != "0000-00000507" {
+		t.Fatalf("EC %q", x.EC)
+	}
+	e.do(t, "HEAD", "/bkt/big", nil, nil, nil).expectStatus(t, 404)
+	e.do(t, "DELETE", "/bkt/small", nil, nil, nil).expectStatus(t, 204)
+	e.do(t, "PUT", "/bkt/big", nil, nil, make([]byte, 600<<10)).expectStatus(t, 200)
+}
