@@ -27,6 +27,7 @@ func (rq *request) initUpload() *ossError {
 	if err != nil {
 		return storeError(err, rq.bucket, rq.key)
 	}
+	rq.writeAttrHeaders(store.Attrs{SSE: attrs.SSE, SSEKeyID: attrs.SSEKeyID})
 	return rq.writeXML(initResult{Bucket: rq.bucket, Key: rq.key, UploadID: u.UploadID})
 }
 

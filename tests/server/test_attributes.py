@@ -91,8 +91,10 @@ def test_object_storage_class_and_encryption_are_stored_and_returned(bucket):
 
 
 def test_multipart_and_copy_carry_the_requested_attributes(bucket):
-    up = bucket.init_multipart_upload("mp", headers={OSS_STORAGE_CLASS: "ColdArchive",
-                                                     OSS_SERVER_SIDE_ENCRYPTION: "KMS"}).upload_id
+    init = bucket.init_multipart_upload("mp", headers={OSS_STORAGE_CLASS: "ColdArchive",
+                                                       OSS_SERVER_SIDE_ENCRYPTION: "KMS"})
+    assert init.headers[OSS_SERVER_SIDE_ENCRYPTION] == "KMS"
+    up = init.upload_id
     p = bucket.upload_part("mp", up, 1, b"part")
     bucket.complete_multipart_upload("mp", up, [oss2.models.PartInfo(1, p.etag)])
     head = bucket.head_object("mp")
