@@ -113,7 +113,7 @@ func (rq *request) writeFailed(err error) *ossError {
 	}
 	if rq.reqBody != nil && rq.reqBody.err != nil {
 		// The body did not arrive whole: the client went away or sent less than it declared.
-		return &ossError{Status: 400, Code: "RequestTimeout", Message: "Your socket connection to the server was not read from or written to within the timeout period.", EC: "0002-00000002"}
+		return errRequestTimeout()
 	}
 	return storeError(err, rq.bucket, rq.key)
 }

@@ -68,6 +68,15 @@ func (m *memBlobs) inUse() int64 {
 }
 
 func (m *memBlobs) write(r io.Reader, sizeHint int64) (id string, size int64, err error) {
+	if m.limit > 0 && sizeHint > 0 {
+		// A declared length that cannot fit is refused before a byte is read.
+		m.mu.Lock()
+		full := m.used+sizeHint > m.limit
+		m.mu.Unlock()
+		if full {
+			return "", 0, ErrInsufficientStorage
+		}
+	}
 	b := &memBlob{}
 	var held int64
 	defer func() {

@@ -131,6 +131,10 @@ func TestMemoryLimit(t *testing.T) {
 			t.Fatalf("sized=%v: %d bytes accounted after a refused put", sized, got)
 		}
 	}
+	unread := &failing{n: 1 << 30}
+	if _, err := s.Put("bkt", "huge", unread, Attrs{}, PutOptions{SizeHint: 5 << 30}); !errors.Is(err, ErrInsufficientStorage) || unread.n != 1<<30 {
+		t.Fatalf("a declared 5 GiB: %v, %d bytes read", err, 1<<30-unread.n)
+	}
 	u, _ := s.InitUpload("bkt", "mp", Attrs{})
 	if _, err := s.PutPart("bkt", "mp", u.UploadID, 1, bytes.NewReader(make([]byte, 5<<20)), PutOptions{SizeHint: 5 << 20}); !errors.Is(err, ErrInsufficientStorage) {
 		t.Fatalf("part: %v", err)
