@@ -1,9 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"encoding/xml"
+	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/pyjindo/pyjindo/go/server/store"
 )
 
 type bucketEntry struct {
@@ -67,8 +71,53 @@ func (rq *request) listBuckets() *ossError {
 	return rq.writeXML(res)
 }
 
+// createBucketConfiguration is PutBucket's optional body.
+type createBucketConfiguration struct {
+	XMLName            xml.Name `xml:"CreateBucketConfiguration"`
+	StorageClass       string
+	DataRedundancyType string
+}
+
+// bucketOptions reads PutBucket's x-oss-acl and CreateBucketConfiguration.
+func (rq *request) bucketOptions() (store.BucketOptions, *ossError) {
+	var opts store.BucketOptions
+	if vs, ok := rq.r.Header["X-Oss-Acl"]; ok {
+		if v := strings.Join(vs, ","); !validACLs[v] {
+			return opts, errInvalidACL(v)
+		}
+		opts.ACL = rq.r.Header.Get("x-oss-acl")
+	}
+	if rq.r.ContentLength == 0 {
+		return opts, nil
+	}
+	raw, e := rq.readXMLBody()
+	if e != nil || len(bytes.TrimSpace(raw)) == 0 {
+		return opts, e
+	}
+	var cfg createBucketConfiguration
+	if e := decodeXML(raw, &cfg); e != nil {
+		return opts, e
+	}
+	if cfg.StorageClass != "" && !store.ValidStorageClass(cfg.StorageClass) {
+		return opts, errInvalidStorageClass("StorageClass", cfg.StorageClass, classECCopy)
+	}
+	switch cfg.DataRedundancyType {
+	case "", "LRS", "ZRS":
+	default:
+		return opts, errInvalidArgument("DataRedundancyType", cfg.DataRedundancyType, "The data redundancy type you specified is not valid.")
+	}
+	opts.StorageClass, opts.DataRedundancyType = cfg.StorageClass, cfg.DataRedundancyType
+	return opts, nil
+}
+
+// createBucket makes a bucket. Creating one that exists succeeds and changes nothing, as OSS
+// does for the owner (every bucket here has the one owner).
 func (rq *request) createBucket() *ossError {
-	if _, err := rq.s.cfg.Store.CreateBucket(rq.bucket); err != nil {
+	opts, e := rq.bucketOptions()
+	if e != nil {
+		return e
+	}
+	if _, err := rq.s.cfg.Store.CreateBucketWith(rq.bucket, opts); err != nil && !errors.Is(err, store.ErrBucketExists) {
 		return storeError(err, rq.bucket, "")
 	}
 	rq.w.Header().Set("Location", "/"+rq.bucket)
@@ -100,6 +149,8 @@ type bucketInfoResult struct {
 		Owner              owner
 		AccessControlList  struct{ Grant string }
 		Comment            string
+		// This server encrypts nothing by default, as a new OSS bucket: SSEAlgorithm None.
+		ServerSideEncryptionRule struct{ SSEAlgorithm string }
 	}
 }
 
@@ -117,10 +168,17 @@ func (rq *request) getBucketInfo() *ossError {
 	res.Bucket.StorageClass = b.StorageClass
 	res.Bucket.TransferAccel = "Disabled"
 	res.Bucket.CrossRegionRepl = "Disabled"
-	res.Bucket.DataRedundancyType = "LRS"
+	res.Bucket.DataRedundancyType = b.DataRedundancyType
+	if res.Bucket.DataRedundancyType == "" {
+		res.Bucket.DataRedundancyType = "LRS"
+	}
 	res.Bucket.Name = b.Name
 	res.Bucket.Owner = theOwner
-	res.Bucket.AccessControlList.Grant = "private"
+	res.Bucket.AccessControlList.Grant = b.ACL
+	if b.ACL == "" {
+		res.Bucket.AccessControlList.Grant = "private"
+	}
+	res.Bucket.ServerSideEncryptionRule.SSEAlgorithm = "None"
 	return rq.writeXML(res)
 }
 

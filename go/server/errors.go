@@ -100,6 +100,11 @@ func storeError(err error, bucket, key string) *ossError {
 		return &ossError{Status: 400, Code: "InvalidDigest", Message: "The Content-MD5 you specified is not valid.", EC: "0016-00000201"}
 	case errors.Is(err, store.ErrObjectExists):
 		return errFileExists()
+	case errors.Is(err, store.ErrInsufficientStorage):
+		// OSS has no such answer: this is jindo server's own (--max-memory). 507 is HTTP's status
+		// for a server that cannot store the representation; as a 5xx it does not blame the
+		// request, and clients that retry 500 and 503 do not hammer a full server.
+		return &ossError{Status: 507, Code: "InsufficientStorage", Message: "The server has no room for this object within its --max-memory limit.", EC: "0000-00000507"}
 	case errors.Is(err, store.ErrBucketExists):
 		return (&ossError{Status: 409, Code: "BucketAlreadyExists", Message: "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.", EC: "0015-00000001"}).with("BucketName", bucket)
 	case errors.Is(err, store.ErrBucketNotEmpty):

@@ -3,10 +3,15 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"crypto/md5"
+	"encoding/base64"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -146,4 +151,172 @@ func TestTraversalKeysAreRefused(t *testing.T) {
 	if n != 0 {
 		t.Fatalf("%d objects stored", n)
 	}
+}
+
+// heldOpen sends req on a fresh connection and reads until the server closes it or the bound
+// passes. It returns what arrived and whether the server closed the connection in time.
+func heldOpen(t *testing.T, addr, req string, bound time.Duration) (string, bool) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Error(err)
+		return "", false
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte(req)); err != nil {
+		t.Error(err)
+		return "", false
+	}
+	c.SetReadDeadline(time.Now().Add(bound))
+	b, err := io.ReadAll(c)
+	return string(b), err == nil
+}
+
+// A request that declares a body and never sends it must not hold the connection: an answer that
+// does not need the body (failed authentication, a GET with a body, any error) goes out at once
+// and the connection closes, for many such clients at the same time.
+func TestUnsentBodiesDoNotHoldConnections(t *testing.T) {
+	st := store.NewMemory(nil)
+	st.CreateBucket("bkt")
+	addr := serve(t, Config{Store: st, BodyIdleTimeout: 300 * time.Millisecond})
+	cases := map[string]string{
+		"unsigned put": "PUT /bkt/k HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n",
+		"bad signature": "PUT /bkt/k HTTP/1.1\r\nHost: x\r\nDate: " + time.Now().UTC().Format(http.TimeFormat) +
+			"\r\nAuthorization: OSS ak:AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\nContent-Length: 100\r\n\r\n",
+		"unsigned chunked": "PUT /bkt/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+		"get with a body":  "GET /bkt/k HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n",
+		"expect continue":  "PUT /bkt/k HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 100\r\n\r\n",
+	}
+	const clients = 40 // per case, all at once
+	type result struct {
+		name, resp string
+		closed     bool
+	}
+	results := make(chan result, clients*len(cases))
+	for name, req := range cases {
+		for range clients {
+			go func() {
+				resp, closed := heldOpen(t, addr, req, 10*time.Second)
+				results <- result{name, resp, closed}
+			}()
+		}
+	}
+	for range clients * len(cases) {
+		r := <-results
+		if !r.closed {
+			t.Fatalf("%s: connection still open after 10s; got %.100q", r.name, r.resp)
+		}
+		if !strings.HasPrefix(r.resp, "HTTP/1.1 403") || !strings.Contains(r.resp, "Connection: close") {
+			t.Fatalf("%s: got %.200q", r.name, r.resp)
+		}
+	}
+}
+
+// The XML bodies of a signed DeleteMultipleObjects or CompleteMultipartUpload are read under the
+// body timeout: a body that stalls is answered RequestTimeout and the connection closed.
+func TestStalledXMLBodiesAreCutOff(t *testing.T) {
+	st := store.NewMemory(nil)
+	st.CreateBucket("bkt")
+	u, err := st.InitUpload("bkt", "k", store.Attrs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := serve(t, Config{Store: st, BodyIdleTimeout: 300 * time.Millisecond})
+	for _, c := range []struct{ method, key, query string }{
+		{"POST", "", "delete"},
+		{"POST", "k", "uploadId=" + u.UploadID},
+	} {
+		h := http.Header{}
+		h.Set("Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg==")
+		h.Set("Content-Type", "application/xml")
+		q, _ := url.ParseQuery(c.query)
+		signer.SignV1(c.method, "bkt", c.key, q, h, signer.Credentials{AccessKeyID: "ak", AccessKeySecret: "sk"}, time.Now())
+		var req strings.Builder
+		req.WriteString(c.method + " /bkt/" + c.key + "?" + c.query + " HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n")
+		for k, vs := range h {
+			req.WriteString(k + ": " + vs[0] + "\r\n")
+		}
+		req.WriteString("\r\n<Delete><Object>") // and then nothing more
+		resp, closed := heldOpen(t, addr, req.String(), 10*time.Second)
+		if !closed {
+			t.Fatalf("%s ?%s: connection still open after 10s; got %.100q", c.method, c.query, resp)
+		}
+		if !strings.HasPrefix(resp, "HTTP/1.1 400") || !strings.Contains(resp, "<Code>RequestTimeout</Code>") {
+			t.Fatalf("%s ?%s: got %.300q", c.method, c.query, resp)
+		}
+	}
+}
+
+// A deeply nested request document is refused before it is decoded, at a small multiple of its
+// size in allocations (decoding it cost about 26 times its size).
+func TestNestedXMLIsRefusedCheaply(t *testing.T) {
+	st := store.NewMemory(nil)
+	st.CreateBucket("bkt")
+	s := New(Config{Store: st, Anonymous: true})
+	for _, c := range []struct {
+		name, body string
+		limit      uint64
+	}{
+		{"deep", "<Delete>" + strings.Repeat("<a>", 200000) + strings.Repeat("</a>", 200000) + "</Delete>", 6 * 1400000},
+		// Refused at the element limit, whatever its size: the allocations stay bounded.
+		{"broad", "<Delete>" + strings.Repeat("<Object><Key>k</Key></Object>", 60000) + "</Delete>", 10 << 20},
+	} {
+		name, body := c.name, c.body
+		sum := md5.Sum([]byte(body))
+		req := httptest.NewRequest("POST", "/bkt/?delete", strings.NewReader(body))
+		req.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum[:]))
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		runtime.ReadMemStats(&after)
+		if w.Code != 400 || !strings.Contains(w.Body.String(), "<Code>MalformedXML</Code>") {
+			t.Fatalf("%s: %d %s", name, w.Code, w.Body)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > c.limit && !raceEnabled {
+			t.Fatalf("%s: a %d-byte body allocated %d bytes", name, len(body), alloc)
+		}
+	}
+}
+
+func TestCheckXMLShape(t *testing.T) {
+	ok := "<CompleteMultipartUpload>" + strings.Repeat("<Part><PartNumber>1</PartNumber><ETag>x</ETag></Part>", 10000) + "</CompleteMultipartUpload>"
+	if err := checkXMLShape([]byte(ok)); err != nil {
+		t.Fatalf("10000 parts: %v", err)
+	}
+	deep := strings.Repeat("<a>", maxXMLDepth+1) + strings.Repeat("</a>", maxXMLDepth+1)
+	if err := checkXMLShape([]byte(deep)); err == nil {
+		t.Fatal("depth beyond the limit accepted")
+	}
+	if err := checkXMLShape([]byte(strings.Repeat("<a>", maxXMLDepth) + strings.Repeat("</a>", maxXMLDepth))); err != nil {
+		t.Fatalf("depth at the limit: %v", err)
+	}
+}
+
+func TestControlCharacterEscaping(t *testing.T) {
+	for _, key := range []string{"plain", "ctrl\x01-key", "\x0c", "cr\rlf\n", "\ue000", "\ue000\x01\ue000A", "é\x1f"} {
+		raw := []byte("<Delete><Object><Key>" + key + "</Key></Object></Delete>")
+		var req deleteRequest
+		if e := decodeXML(escapeControls(raw), &req); e != nil {
+			t.Fatalf("%q: %v", key, e)
+		}
+		if got := unescapeControls(req.Objects[0].Key); got != key {
+			t.Fatalf("%q came back as %q", key, got)
+		}
+	}
+}
+
+// A memory store's limit reaches clients as 507 InsufficientStorage, and nothing is stored.
+func TestMemoryLimitIsInsufficientStorage(t *testing.T) {
+	st := store.NewMemoryLimited(nil, 1<<20)
+	e := newEnv(t, Config{Store: st})
+	e.do(t, "PUT", "/bkt/small", nil, nil, make([]byte, 600<<10)).expectStatus(t, 200)
+	x := e.do(t, "PUT", "/bkt/big", nil, nil, make([]byte, 600<<10)).expectError(t, 507, "InsufficientStorage")
+	if x.EC != "0000-00000507" {
+		t.Fatalf("EC %q", x.EC)
+	}
+	e.do(t, "HEAD", "/bkt/big", nil, nil, nil).expectStatus(t, 404)
+	e.do(t, "DELETE", "/bkt/small", nil, nil, nil).expectStatus(t, 204)
+	e.do(t, "PUT", "/bkt/big", nil, nil, make([]byte, 600<<10)).expectStatus(t, 200)
 }

@@ -19,10 +19,15 @@ type initResult struct {
 }
 
 func (rq *request) initUpload() *ossError {
-	u, err := rq.s.cfg.Store.InitUpload(rq.bucket, rq.key, attrsFrom(rq.r.Header))
+	attrs, e := objectAttrs(rq.r.Header, classECWrite)
+	if e != nil {
+		return e
+	}
+	u, err := rq.s.cfg.Store.InitUpload(rq.bucket, rq.key, attrs)
 	if err != nil {
 		return storeError(err, rq.bucket, rq.key)
 	}
+	rq.writeAttrHeaders(store.Attrs{SSE: attrs.SSE, SSEKeyID: attrs.SSEKeyID})
 	return rq.writeXML(initResult{Bucket: rq.bucket, Key: rq.key, UploadID: u.UploadID})
 }
 
@@ -50,6 +55,11 @@ func (rq *request) uploadPart() *ossError {
 	opts, e := rq.putOptions()
 	if e != nil {
 		return e
+	}
+	if _, ok := rq.r.Header["X-Oss-Server-Side-Encryption"]; ok {
+		// Encryption is chosen once, at InitiateMultipartUpload.
+		return errInvalidArgument("x-oss-server-side-encryption", rq.r.Header.Get("x-oss-server-side-encryption"),
+			"The x-oss-server-side-encryption header is not allowed on UploadPart.")
 	}
 	p, err := rq.s.cfg.Store.PutPart(rq.bucket, rq.key, rq.query.Get("uploadId"), n, rq.body(), opts)
 	if err != nil {
@@ -127,13 +137,13 @@ func (rq *request) completeUpload() *ossError {
 			parts = append(parts, store.CompletePart{Number: p.Number, ETag: p.ETag})
 		}
 	} else {
-		raw, err := io.ReadAll(io.LimitReader(rq.r.Body, maxRequestXML+1))
-		if err != nil || len(raw) > maxRequestXML {
-			return errMalformedXML()
+		raw, e := rq.readXMLBody()
+		if e != nil {
+			return e
 		}
 		var req completeRequest
-		if err := xml.Unmarshal(raw, &req); err != nil {
-			return errMalformedXML()
+		if e := decodeXML(raw, &req); e != nil {
+			return e
 		}
 		for _, p := range req.Parts {
 			parts = append(parts, store.CompletePart{Number: p.PartNumber, ETag: trimETag(p.ETag)})

@@ -69,7 +69,7 @@ func (rq *request) putOptions() (store.PutOptions, *ossError) {
 // body is the request body, cut off (with an error) past the largest object OSS accepts. It
 // remembers a read failure so a failed write can be blamed on the client or on the server.
 func (rq *request) body() io.Reader {
-	rq.reqBody = &limitedBody{r: rq.r.Body, left: maxObjectSize,
+	rq.reqBody = &limitedBody{r: rq.input(), left: maxObjectSize,
 		rc: http.NewResponseController(rq.w), idle: rq.s.cfg.BodyIdleTimeout}
 	return rq.reqBody
 }
@@ -113,7 +113,7 @@ func (rq *request) writeFailed(err error) *ossError {
 	}
 	if rq.reqBody != nil && rq.reqBody.err != nil {
 		// The body did not arrive whole: the client went away or sent less than it declared.
-		return &ossError{Status: 400, Code: "RequestTimeout", Message: "Your socket connection to the server was not read from or written to within the timeout period.", EC: "0002-00000002"}
+		return errRequestTimeout()
 	}
 	return storeError(err, rq.bucket, rq.key)
 }
@@ -140,17 +140,29 @@ func (rq *request) writeInfoHeaders(info store.ObjectInfo) {
 	}
 }
 
+// classECWrite is the EC of an invalid x-oss-storage-class on PutObject, AppendObject and
+// InitiateMultipartUpload; classECCopy on CopyObject (and PutBucket).
+const (
+	classECWrite = "0017-00000132"
+	classECCopy  = "0013-00000101"
+)
+
 func (rq *request) putObject() *ossError {
 	opts, e := rq.putOptions()
 	if e != nil {
 		return e
 	}
+	attrs, e := objectAttrs(rq.r.Header, classECWrite)
+	if e != nil {
+		return e
+	}
 	opts.NoOverwrite = rq.forbidOverwrite()
-	info, err := rq.s.cfg.Store.Put(rq.bucket, rq.key, rq.body(), attrsFrom(rq.r.Header), opts)
+	info, err := rq.s.cfg.Store.Put(rq.bucket, rq.key, rq.body(), attrs, opts)
 	if err != nil {
 		return rq.writeFailed(err)
 	}
 	rq.writeInfoHeaders(info)
+	rq.writeAttrHeaders(store.Attrs{SSE: info.SSE, SSEKeyID: info.SSEKeyID})
 	rq.w.Header().Set("Content-Length", "0")
 	return nil
 }
@@ -262,6 +274,7 @@ func (rq *request) writeObjectHeaders(info store.ObjectInfo) {
 	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
 	h.Set("x-oss-object-type", info.Type)
 	h.Set("x-oss-storage-class", info.StorageClass)
+	rq.writeAttrHeaders(info.Attrs)
 	h.Set("Accept-Ranges", "bytes")
 	if info.Type == store.TypeAppendable {
 		h.Set("x-oss-next-append-position", strconv.FormatInt(info.Size, 10))
@@ -284,6 +297,9 @@ func (rq *request) getObject(head bool) *ossError {
 		return storeError(err, rq.bucket, rq.key)
 	}
 	defer r.Close()
+	if !head && store.Archived(info.StorageClass) {
+		return errInvalidObjectState() // until restored; HEAD still describes it
+	}
 	notModified, e := conditions(rq.r.Header, "", info)
 	if e != nil {
 		return e
@@ -375,6 +391,10 @@ func (rq *request) openSource() (store.ObjectInfo, store.ReadAtCloser, *ossError
 	if err != nil {
 		return store.ObjectInfo{}, nil, storeError(err, bucket, key)
 	}
+	if store.Archived(info.StorageClass) {
+		r.Close()
+		return store.ObjectInfo{}, nil, errInvalidObjectState()
+	}
 	if _, e := conditions(rq.r.Header, "x-oss-copy-source-", info); e != nil {
 		r.Close()
 		return store.ObjectInfo{}, nil, e
@@ -388,15 +408,35 @@ type copyResult struct {
 	LastModified string
 }
 
+// copyAttrs are the attributes of a copy: the source's metadata unless x-oss-metadata-directive
+// is REPLACE, its tags unless x-oss-tagging-directive is REPLACE; the storage class and
+// encryption the request names, else the destination bucket's defaults.
+func (rq *request) copyAttrs(src store.Attrs) (store.Attrs, *ossError) {
+	given, e := objectAttrs(rq.r.Header, classECCopy)
+	if e != nil {
+		return given, e
+	}
+	attrs := src
+	if strings.EqualFold(rq.r.Header.Get("x-oss-metadata-directive"), "REPLACE") {
+		attrs = attrsFrom(rq.r.Header)
+		attrs.Tagging = src.Tagging
+	}
+	if strings.EqualFold(rq.r.Header.Get("x-oss-tagging-directive"), "REPLACE") {
+		attrs.Tagging = given.Tagging
+	}
+	attrs.StorageClass, attrs.SSE, attrs.SSEKeyID = given.StorageClass, given.SSE, given.SSEKeyID
+	return attrs, nil
+}
+
 func (rq *request) copyObject() *ossError {
 	src, r, e := rq.openSource()
 	if e != nil {
 		return e
 	}
 	defer r.Close()
-	attrs := src.Attrs
-	if strings.EqualFold(rq.r.Header.Get("x-oss-metadata-directive"), "REPLACE") {
-		attrs = attrsFrom(rq.r.Header)
+	attrs, e := rq.copyAttrs(src.Attrs)
+	if e != nil {
+		return e
 	}
 	info, err := rq.s.cfg.Store.Put(rq.bucket, rq.key, io.NewSectionReader(r, 0, src.Size), attrs,
 		store.PutOptions{Type: src.Type, SizeHint: src.Size, NoOverwrite: rq.forbidOverwrite()})
@@ -417,7 +457,11 @@ func (rq *request) appendObject() *ossError {
 	if e != nil {
 		return e
 	}
-	info, err := rq.s.cfg.Store.Append(rq.bucket, rq.key, position, rq.body(), attrsFrom(rq.r.Header), opts)
+	attrs, e := objectAttrs(rq.r.Header, classECWrite)
+	if e != nil {
+		return e
+	}
+	info, err := rq.s.cfg.Store.Append(rq.bucket, rq.key, position, rq.body(), attrs, opts)
 	if err != nil {
 		return rq.writeFailed(err)
 	}
@@ -461,9 +505,6 @@ type deleteResult struct {
 	Deleted      []deletedKey `xml:"Deleted"`
 }
 
-// maxRequestXML bounds the XML bodies the server parses (a 1000-key delete is well under this).
-const maxRequestXML = 2 << 20
-
 func (rq *request) deleteMultiple() *ossError {
 	if _, err := rq.s.cfg.Store.Bucket(rq.bucket); err != nil {
 		return storeError(err, rq.bucket, "")
@@ -475,18 +516,18 @@ func (rq *request) deleteMultiple() *ossError {
 	if e != nil {
 		return e
 	}
-	raw, err := io.ReadAll(io.LimitReader(rq.r.Body, maxRequestXML+1))
-	if err != nil || len(raw) > maxRequestXML {
-		return errMalformedXML()
+	raw, e := rq.readXMLBody()
+	if e != nil {
+		return e
 	}
 	if !digestMatches(raw, opts.ContentMD5) {
 		return errInvalidDigest()
 	}
 	var req deleteRequest
-	if err := xml.Unmarshal(raw, &req); err != nil || len(req.Objects) == 0 {
-		return errMalformedXML()
+	if e := decodeXML(escapeControls(raw), &req); e != nil {
+		return e
 	}
-	if len(req.Objects) > 1000 {
+	if len(req.Objects) == 0 || len(req.Objects) > 1000 {
 		return errMalformedXML()
 	}
 	encode := rq.query.Get("encoding-type") == "url"
@@ -495,12 +536,12 @@ func (rq *request) deleteMultiple() *ossError {
 		res.EncodingType = "url"
 	}
 	for _, o := range req.Objects {
-		err := rq.s.cfg.Store.Delete(rq.bucket, o.Key)
+		key := unescapeControls(o.Key)
+		err := rq.s.cfg.Store.Delete(rq.bucket, key)
 		if err != nil && !errors.Is(err, store.ErrNoSuchKey) && !errors.Is(err, store.ErrInvalidKey) {
-			return storeError(err, rq.bucket, o.Key)
+			return storeError(err, rq.bucket, key)
 		}
 		if !req.Quiet {
-			key := o.Key
 			if encode {
 				key = urlEncode(key)
 			}

@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -118,6 +119,48 @@ type request struct {
 	status  int
 	started bool
 	reqBody *limitedBody
+	in      *trackedBody // the request body as handlers read it; nil until one does
+}
+
+// trackedBody remembers whether the request body was read to its end.
+type trackedBody struct {
+	r    io.Reader
+	done bool
+}
+
+func (b *trackedBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err == io.EOF {
+		b.done = true
+	}
+	return n, err
+}
+
+// input is the request body; every handler reads it through here.
+func (rq *request) input() io.Reader {
+	if rq.in == nil {
+		rq.in = &trackedBody{r: rq.r.Body}
+	}
+	return rq.in
+}
+
+// unreadBodyGrace is how long the server still reads (and discards) a request body it answered
+// without needing, so a client that sends its whole body before reading the answer gets the
+// answer rather than a reset; then the connection closes.
+const unreadBodyGrace = time.Second
+
+// abandonBody is called before the status line goes out. If the request declared a body that was
+// not read to its end (an error answer, a failed authentication, a GET with a body), net/http
+// would wait for up to 256 KiB of it, with no deadline, before answering or closing: a client
+// that declares a body and never sends it would hold the connection for ever. Instead the answer
+// asks to close the connection, and what is left of the body gets a short deadline.
+func (rq *request) abandonBody() {
+	if rq.r.ContentLength == 0 || (rq.in != nil && rq.in.done) {
+		return
+	}
+	rq.w.Header().Set("Connection", "close")
+	grace := min(unreadBodyGrace, rq.s.cfg.BodyIdleTimeout)
+	http.NewResponseController(rq.w).SetReadDeadline(time.Now().Add(grace))
 }
 
 func (rq *request) hostID() string {
@@ -135,6 +178,7 @@ func (rq *request) writeHeader(status int) {
 	}
 	rq.started = true
 	rq.status = status
+	rq.abandonBody()
 	if d := rq.s.cfg.Latency; d > 0 {
 		time.Sleep(d)
 	}

@@ -31,6 +31,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:9000", "address to listen on (port 0 picks a free port)")
 	root := fs.String("root", "", "keep data under this directory (survives restarts)")
 	memory := fs.Bool("memory", false, "keep data in memory (the default when --root is not given)")
+	maxMemory := fs.String("max-memory", "0", "with --memory, hold at most this much object data, e.g. 1GiB (MB=10^6, MiB=2^20; 0 = no limit); a write past it gets 507 InsufficientStorage")
 	akID := fs.String("access-key-id", "", "access key id clients sign with")
 	akSecret := fs.String("access-key-secret", "", "access key secret clients sign with")
 	anonymous := fs.Bool("anonymous", false, "also accept unsigned requests")
@@ -78,6 +79,13 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("--bandwidth-per-conn: %v", err)
 	}
+	memLimit, err := parseByteSize(*maxMemory)
+	if err != nil {
+		return fail("--max-memory: %v", err)
+	}
+	if memLimit > 0 && *root != "" {
+		return fail("--max-memory applies to --memory, not --root")
+	}
 
 	var st store.Store
 	if *root != "" {
@@ -87,7 +95,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		}
 		st = d
 	} else {
-		st = store.NewMemory(nil)
+		st = store.NewMemoryLimited(nil, memLimit)
 	}
 	defer st.Close()
 	for _, b := range buckets {
@@ -144,6 +152,15 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 
 // parseByteRate reads "50MB", "1.5GiB", "800KB", "50MB/s" or a plain number of bytes per second.
 func parseByteRate(s string) (int64, error) {
+	n, err := parseByteSize(strings.TrimSuffix(s, "/s"))
+	if err != nil {
+		return 0, fmt.Errorf("bad rate %q (want e.g. 50MB)", s)
+	}
+	return n, nil
+}
+
+// parseByteSize reads "1GiB", "1.5GB", "800KB" or a plain number of bytes.
+func parseByteSize(s string) (int64, error) {
 	units := []struct {
 		suffix string
 		mult   float64
@@ -151,7 +168,7 @@ func parseByteRate(s string) (int64, error) {
 		{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30},
 		{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1},
 	}
-	num, mult := strings.TrimSuffix(s, "/s"), 1.0
+	num, mult := s, 1.0
 	for _, u := range units {
 		if rest, ok := strings.CutSuffix(num, u.suffix); ok {
 			num, mult = rest, u.mult
@@ -160,7 +177,7 @@ func parseByteRate(s string) (int64, error) {
 	}
 	v, err := strconv.ParseFloat(num, 64)
 	if err != nil || v < 0 {
-		return 0, fmt.Errorf("bad rate %q (want e.g. 50MB)", s)
+		return 0, fmt.Errorf("bad size %q (want e.g. 1GiB)", s)
 	}
 	return int64(v * mult), nil
 }

@@ -81,6 +81,10 @@ func newCore(b blobs, j journal, now func() time.Time) *core {
 func (c *core) Close() error { return nil }
 
 func (c *core) CreateBucket(name string) (BucketInfo, error) {
+	return c.CreateBucketWith(name, BucketOptions{})
+}
+
+func (c *core) CreateBucketWith(name string, opts BucketOptions) (BucketInfo, error) {
 	if err := ValidateBucketName(name); err != nil {
 		return BucketInfo{}, err
 	}
@@ -89,7 +93,17 @@ func (c *core) CreateBucket(name string) (BucketInfo, error) {
 	if b, ok := c.buckets[name]; ok {
 		return b.info, ErrBucketExists
 	}
-	info := BucketInfo{Name: name, CreationDate: c.now().UTC().Truncate(time.Second), StorageClass: "Standard"}
+	info := BucketInfo{Name: name, CreationDate: c.now().UTC().Truncate(time.Second), StorageClass: ClassStandard,
+		ACL: "private", DataRedundancyType: "LRS"}
+	if opts.StorageClass != "" {
+		info.StorageClass = opts.StorageClass
+	}
+	if opts.ACL != "" {
+		info.ACL = opts.ACL
+	}
+	if opts.DataRedundancyType != "" {
+		info.DataRedundancyType = opts.DataRedundancyType
+	}
 	if err := c.journal.putBucket(info); err != nil {
 		return BucketInfo{}, err
 	}
@@ -190,6 +204,17 @@ func (c *core) checkBucket(name string) error {
 	return err
 }
 
+// withClass fills an unset storage class with the bucket's, as OSS does for a new object.
+func withClass(attrs Attrs, b *bucket) Attrs {
+	if attrs.StorageClass == "" {
+		attrs.StorageClass = b.info.StorageClass
+	}
+	if attrs.StorageClass == "" {
+		attrs.StorageClass = ClassStandard
+	}
+	return attrs
+}
+
 func (c *core) Put(bucketName, key string, body io.Reader, attrs Attrs, opts PutOptions) (ObjectInfo, error) {
 	if err := ValidateKey(key); err != nil {
 		return ObjectInfo{}, err
@@ -207,7 +232,7 @@ func (c *core) Put(bucketName, key string, body io.Reader, attrs Attrs, opts Put
 	}
 	o := &object{
 		Info: ObjectInfo{Key: key, Size: size, ETag: strings.ToUpper(hex.EncodeToString(sum)), CRC64: crc64,
-			Type: typ, StorageClass: "Standard", Attrs: attrs},
+			Type: typ, Attrs: attrs},
 		Segments: []segment{{Blob: id, Size: size}},
 	}
 	if err := c.commit(bucketName, o, opts.NoOverwrite); err != nil {
@@ -229,6 +254,7 @@ func (c *core) commit(bucketName string, o *object, noOverwrite bool) error {
 		c.mu.Unlock()
 		return ErrObjectExists
 	}
+	o.Info.Attrs = withClass(o.Info.Attrs, b)
 	o.Info.LastModified = c.now().UTC().Truncate(time.Second)
 	if err := c.journal.putObject(bucketName, o); err != nil {
 		c.mu.Unlock()
@@ -407,7 +433,7 @@ func (c *core) Append(bucketName, key string, position int64, body io.Reader, at
 	case old == nil && position != 0:
 		err = &PositionError{Length: 0}
 	case old == nil:
-		o = &object{Info: ObjectInfo{Key: key, Type: TypeAppendable, StorageClass: "Standard", Attrs: attrs,
+		o = &object{Info: ObjectInfo{Key: key, Type: TypeAppendable, Attrs: withClass(attrs, b),
 			Size: size, CRC64: crc64, ETag: strings.ToUpper(hex.EncodeToString(sum))}}
 	case old.Info.Type != TypeAppendable:
 		err = ErrNotAppendable
@@ -513,7 +539,7 @@ func (c *core) InitUpload(bucketName, key string, attrs Attrs) (UploadInfo, erro
 	if err != nil {
 		return UploadInfo{}, err
 	}
-	u := &upload{Info: UploadInfo{Bucket: bucketName, Key: key, UploadID: newUploadID(), Initiated: c.now().UTC().Truncate(time.Second), Attrs: attrs},
+	u := &upload{Info: UploadInfo{Bucket: bucketName, Key: key, UploadID: newUploadID(), Initiated: c.now().UTC().Truncate(time.Second), Attrs: withClass(attrs, b)},
 		Parts: map[int]*part{}}
 	if err := c.journal.putUpload(bucketName, u); err != nil {
 		return UploadInfo{}, err
@@ -610,7 +636,7 @@ func (c *core) Complete(bucketName, key, uploadID string, parts []CompletePart, 
 			return ObjectInfo{}, ErrInvalidPartOrder
 		}
 	}
-	o := &object{Info: ObjectInfo{Key: key, Type: TypeMultipart, StorageClass: "Standard", Attrs: u.Info.Attrs}}
+	o := &object{Info: ObjectInfo{Key: key, Type: TypeMultipart, Attrs: withClass(u.Info.Attrs, b)}}
 	var etags strings.Builder
 	for i, cp := range parts {
 		p, ok := u.Parts[cp.Number]

@@ -22,11 +22,16 @@ const (
 
 // Attrs are the attributes a writer sets on an object: content type, the standard headers
 // OSS stores and returns (Cache-Control, Content-Disposition, Content-Encoding, Content-Language,
-// Expires), and user metadata (x-oss-meta-*, names lower-cased, without the prefix).
+// Expires), user metadata (x-oss-meta-*, names lower-cased, without the prefix), the storage
+// class (empty: the bucket's), server-side encryption and tagging (x-oss-tagging, validated).
 type Attrs struct {
-	ContentType string            `json:"content_type,omitempty"`
-	Headers     map[string]string `json:"headers,omitempty"`
-	Meta        map[string]string `json:"meta,omitempty"`
+	ContentType  string            `json:"content_type,omitempty"`
+	Headers      map[string]string `json:"headers,omitempty"`
+	Meta         map[string]string `json:"meta,omitempty"`
+	StorageClass string            `json:"storage_class,omitempty"`
+	SSE          string            `json:"sse,omitempty"`        // AES256, KMS or SM4
+	SSEKeyID     string            `json:"sse_key_id,omitempty"` // the KMS key, when one was named
+	Tagging      string            `json:"tagging,omitempty"`    // as sent: url-encoded k=v pairs joined by &
 }
 
 // ObjectInfo describes a stored object.
@@ -37,15 +42,47 @@ type ObjectInfo struct {
 	CRC64        uint64    `json:"crc64"`
 	LastModified time.Time `json:"last_modified"`
 	Type         string    `json:"type"`
-	StorageClass string    `json:"storage_class"`
-	Attrs
+	Attrs                  // its StorageClass is always set on a stored object
 }
 
 // BucketInfo describes a bucket.
 type BucketInfo struct {
-	Name         string    `json:"name"`
-	CreationDate time.Time `json:"creation_date"`
-	StorageClass string    `json:"storage_class"`
+	Name               string    `json:"name"`
+	CreationDate       time.Time `json:"creation_date"`
+	StorageClass       string    `json:"storage_class"`
+	ACL                string    `json:"acl,omitempty"`                  // empty in stores written before ACLs: private
+	DataRedundancyType string    `json:"data_redundancy_type,omitempty"` // empty: LRS
+}
+
+// BucketOptions are what a bucket's creator may choose; empty fields take OSS's defaults
+// (Standard, private, LRS).
+type BucketOptions struct {
+	StorageClass       string
+	ACL                string
+	DataRedundancyType string
+}
+
+// Storage classes. Objects of the archive classes cannot be read until restored.
+const (
+	ClassStandard        = "Standard"
+	ClassIA              = "IA"
+	ClassArchive         = "Archive"
+	ClassColdArchive     = "ColdArchive"
+	ClassDeepColdArchive = "DeepColdArchive"
+)
+
+// ValidStorageClass reports whether OSS knows the class (names are case-sensitive).
+func ValidStorageClass(c string) bool {
+	switch c {
+	case ClassStandard, ClassIA, ClassArchive, ClassColdArchive, ClassDeepColdArchive:
+		return true
+	}
+	return false
+}
+
+// Archived reports whether objects of class c must be restored before they can be read.
+func Archived(c string) bool {
+	return c == ClassArchive || c == ClassColdArchive || c == ClassDeepColdArchive
 }
 
 // PartInfo describes one uploaded part of a multipart upload.
@@ -96,12 +133,15 @@ type ListOptions struct {
 // all-or-nothing: a failed or interrupted write (body read error, digest mismatch) leaves the
 // previous object, if any, untouched.
 type Store interface {
-	CreateBucket(name string) (BucketInfo, error) // ErrBucketExists
-	DeleteBucket(name string) error               // ErrNoSuchBucket, ErrBucketNotEmpty
-	Bucket(name string) (BucketInfo, error)       // ErrNoSuchBucket
-	ListBuckets() ([]BucketInfo, error)           // sorted by name
+	CreateBucket(name string) (BucketInfo, error) // ErrBucketExists; OSS's defaults
+	// CreateBucketWith creates a bucket with the options (validated by the caller).
+	CreateBucketWith(name string, opts BucketOptions) (BucketInfo, error) // ErrBucketExists
+	DeleteBucket(name string) error                                       // ErrNoSuchBucket, ErrBucketNotEmpty
+	Bucket(name string) (BucketInfo, error)                               // ErrNoSuchBucket
+	ListBuckets() ([]BucketInfo, error)                                   // sorted by name
 
-	// Put stores body as bucket/key, computing size, MD5 ETag and CRC64 as it reads.
+	// Put stores body as bucket/key, computing size, MD5 ETag and CRC64 as it reads. An empty
+	// attrs.StorageClass (here and in Append, InitUpload) means the bucket's.
 	Put(bucket, key string, body io.Reader, attrs Attrs, opts PutOptions) (ObjectInfo, error)
 	// Open returns the object and a reader of its whole content; the caller closes it.
 	Open(bucket, key string) (ObjectInfo, ReadAtCloser, error) // ErrNoSuchKey
@@ -157,6 +197,8 @@ var (
 	ErrInvalidKey       = errors.New("invalid object name")
 	ErrInvalidBucket    = errors.New("invalid bucket name")
 	ErrObjectExists     = errors.New("object exists and overwriting was forbidden")
+	// ErrInsufficientStorage: a write would take a memory store past its limit.
+	ErrInsufficientStorage = errors.New("store memory limit reached")
 )
 
 // PositionError reports an append at a position other than the object's length.
