@@ -33,7 +33,8 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	memory := fs.Bool("memory", false, "keep data in memory (the default when --root is not given)")
 	akID := fs.String("access-key-id", "", "access key id clients sign with")
 	akSecret := fs.String("access-key-secret", "", "access key secret clients sign with")
-	anonymous := fs.Bool("anonymous", false, "also accept unsigned requests")
+	anonymous := fs.Bool("anonymous", false, "also accept unsigned requests (a request carrying a signature is always verified)")
+	region := fs.String("region", "cn-hangzhou", "region V4 signatures must be scoped to, and GetBucketInfo reports")
 	bandwidth := fs.String("bandwidth-per-conn", "0", "cap each connection's throughput per direction, e.g. 50MB (per second; MB=10^6, MiB=2^20; 0 = no cap)")
 	latency := fs.Duration("latency", 0, "delay before each response's first byte, e.g. 8ms")
 	verbose := fs.Bool("verbose", false, "log each request to stderr")
@@ -108,6 +109,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		Store:            st,
 		Credentials:      creds,
 		Anonymous:        *anonymous,
+		Region:           *region,
 		BandwidthPerConn: bps,
 		Latency:          *latency,
 		Logger:           logger,

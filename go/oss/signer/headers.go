@@ -50,10 +50,15 @@ func hasHeader(h http.Header, name string) bool {
 
 // setHeader replaces every case variant of name with a single value.
 func setHeader(h http.Header, name, value string) {
+	delHeader(h, name)
+	h.Set(name, value)
+}
+
+// delHeader removes every case variant of name.
+func delHeader(h http.Header, name string) {
 	for k := range h {
 		if strings.EqualFold(k, name) {
 			delete(h, k)
 		}
 	}
-	h.Set(name, value)
 }
