@@ -202,3 +202,10 @@ def test_signed_requests_are_never_anonymous(anonymous_server):
         r = requests.put(bad.sign_url("PUT", "k", 60), data=b"overwritten", timeout=10)
         assert r.status_code == 403
     assert b.get_object("k").read() == b"open"
+
+
+def test_region_flag_sets_the_v4_signing_region():
+    with JindoServer("--region", "cn-shanghai", "--bucket", "region-b") as s:
+        assert _bucket(s, "v4", "region-b", region="cn-shanghai").get_bucket_info().location == "oss-cn-shanghai"
+        with pytest.raises(exceptions.InvalidArgument):
+            _bucket(s, "v4", "region-b", region="cn-hangzhou").get_bucket_info()
