@@ -62,3 +62,16 @@ func delHeader(h http.Header, name string) {
 		}
 	}
 }
+
+// presentHeaders keeps the names in want that header carries (any case), as oss2 does
+// before signing additional headers: a listed header the request lacks is not signed.
+func presentHeaders(want []string, header http.Header) []string {
+	h := lowerHeaders(header)
+	var out []string
+	for _, n := range want {
+		if _, ok := h[strings.ToLower(n)]; ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}

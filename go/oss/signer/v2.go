@@ -30,19 +30,6 @@ func v2AdditionalHeaders(names []string) []string {
 	return out
 }
 
-// presentHeaders keeps the names in want that header carries (any case), as oss2 does
-// before signing additional headers: a listed header the request lacks is not signed.
-func presentHeaders(want []string, header http.Header) []string {
-	h := lowerHeaders(header)
-	var out []string
-	for _, n := range want {
-		if _, ok := h[strings.ToLower(n)]; ok {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
 // V2StringToSign returns the V2 string to sign:
 //
 //	VERB \n Content-MD5 \n Content-Type \n Date \n CanonicalizedHeaders AdditionalHeaders \n Resource
