@@ -13,6 +13,7 @@ import stat
 import threading
 
 from . import _binding, defaults, exceptions, models, utils
+from .auth import ProviderAuthV2, ProviderAuthV4
 from .compat import to_string
 from .exceptions import ClientError
 from ._response import Response
@@ -336,15 +337,20 @@ class Bucket(_Base):
 
     def sign_url(self, method, key, expires, headers=None, params=None, slash_safe=False, additional_headers=None):
         """A URL that performs `method` on `key` without credentials for `expires` seconds, built
-        as oss2 builds it (V1 signatures; V4 presigning is not supported yet)."""
+        as oss2 builds it with the auth's signature version (V1, V2 or V4). `additional_headers`
+        (V2 and V4 auths only, as in oss2) names headers of `headers` to sign too."""
         if key is None or len(key.strip()) <= 0:
             raise ClientError("The key is invalid, please check it.")
         key = to_string(key)
         if self.is_verify_object_strict and key.startswith("?"):
             raise ClientError("The key cannot start with `?`, please check it.")
+        if additional_headers is not None and not isinstance(self.auth, (ProviderAuthV2, ProviderAuthV4)):
+            raise TypeError("%s._sign_url() got an unexpected keyword argument 'in_additional_headers'"
+                            % type(self.auth).__name__)
         result = self._call("sign_url", {
             "method": method, "bucket": self.bucket_name, "key": key, "expires": int(expires),
             "headers": _headers(headers), "params": _params(params), "slash_safe": bool(slash_safe),
+            "additional_headers": [to_string(h) for h in additional_headers or ()],
         })
         return result["url"]
 

@@ -1,8 +1,8 @@
 """Credentials, shaped like oss2.auth. The Go client signs; these classes only hold the keys.
 
-Differences from oss2: signing happens in Go, so these classes have no `_sign_request` or
-`_sign_url` methods. V2 signatures (AuthV2, ProviderAuthV2) are not implemented: a Bucket given
-one raises ClientError on its first request.
+Differences from oss2: signing happens in Go (go/oss/signer), so these classes have no
+`_sign_request` or `_sign_url` methods. V1, V2 and V4 signatures and presigned URLs are
+produced as oss2 produces them.
 """
 from .credentials import CredentialsProvider, StaticCredentialsProvider
 
@@ -36,6 +36,8 @@ class ProviderAuth(AuthBase):
 
 
 class ProviderAuthV2(AuthBase):
+    """V2 signatures (OSS2, HMAC-SHA256 over every query parameter)."""
+
     _version = AUTH_VERSION_2
 
 

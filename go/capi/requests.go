@@ -200,17 +200,14 @@ func opRequest(ctx context.Context, s *session, raw json.RawMessage, buf []byte,
 func opSignURL(_ context.Context, s *session, raw json.RawMessage, _ []byte, _ progress) (any, error) {
 	var a struct {
 		target
-		Expires   int64 `json:"expires"`
-		SlashSafe bool  `json:"slash_safe"`
+		Expires           int64    `json:"expires"`
+		SlashSafe         bool     `json:"slash_safe"`
+		AdditionalHeaders []string `json:"additional_headers"`
 	}
 	if err := json.Unmarshal(raw, &a); err != nil {
 		return nil, clientErrorf("bad sign_url arguments: %v", err)
 	}
-	url, err := s.client.PresignV1(a.request(http.MethodGet), a.Expires, a.SlashSafe, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	return map[string]string{"url": url}, nil
+	return map[string]string{"url": s.client.Presign(a.request(http.MethodGet), a.Expires, a.SlashSafe, a.AdditionalHeaders, time.Now())}, nil
 }
 
 // useMultipart tells whether a request is a plain PutObject big enough for a parallel

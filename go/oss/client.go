@@ -1,4 +1,4 @@
-// Package oss is pyjindo's OSS client: endpoint rules as oss2 has them, V1/V4 signing, a pooled
+// Package oss is pyjindo's OSS client: endpoint rules as oss2 has them, V1/V2/V4 signing, a pooled
 // HTTP transport, and errors that carry everything OSS returns (status, code, message, request
 // id, host id, EC, headers). It knows nothing of Python; go/capi shapes its results.
 package oss
@@ -28,7 +28,7 @@ type Config struct {
 	ConnectTimeout time.Duration
 	ReadTimeout    time.Duration // longest wait for a response's headers; 0 = ConnectTimeout
 	Credentials    signer.Credentials
-	SignVersion    string // "v1" (default), "v4", or "anonymous"
+	SignVersion    string // "v1" (default), "v2", "v4", or "anonymous"
 	Region         string // required for v4
 	UserAgent      string
 	MaxConns       int // per host; 0 = 64
@@ -88,6 +88,11 @@ func New(cfg Config) (*Client, error) {
 		host = h
 	} else {
 		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]") // "[::1]" without a port
+	}
+	switch cfg.SignVersion {
+	case "v1", "v2", "v4", "anonymous":
+	default:
+		return nil, &ClientError{Message: fmt.Sprintf("unknown signature version %q", cfg.SignVersion)}
 	}
 	if cfg.SignVersion == "v4" && cfg.Region == "" {
 		return nil, &ClientError{Message: "The region should not be None in signature version 4."}
@@ -328,6 +333,9 @@ func (c *Client) sign(req *http.Request, r *Request) {
 		return
 	case c.cfg.SignVersion == "v4":
 		signer.SignV4(req.Method, bucket, r.Key, r.values(), req.Header, c.cfg.Region, nil, creds, c.now())
+	case c.cfg.SignVersion == "v2":
+		req.Header.Del("Date")
+		signer.SignV2(req.Method, bucket, r.Key, r.values(), req.Header, creds, c.now())
 	default:
 		req.Header.Del("Date")
 		signer.SignV1(req.Method, bucket, r.Key, r.values(), req.Header, creds, c.now())

@@ -377,6 +377,67 @@ func TestWrongSecret(t *testing.T) {
 	}
 }
 
+func TestUnknownSignVersionIsRefused(t *testing.T) {
+	if _, err := New(Config{Endpoint: "127.0.0.1:1", SignVersion: "v3"}); err == nil {
+		t.Fatal("sign version v3 accepted")
+	}
+}
+
+func TestV2SigningAgainstTheServer(t *testing.T) {
+	ts := startServer(t, server.Config{})
+	c := mustNew(t, Config{Endpoint: ts.addr, Credentials: testCreds, SignVersion: "v2"})
+	key := "v2/a b+c?.txt"
+	put(t, c, key, []byte("v2 data"))
+	if got := get(t, c, key); string(got) != "v2 data" {
+		t.Errorf("GET = %q", got)
+	}
+	resp, err := c.Do(context.Background(), &Request{Method: "GET", Bucket: "bkt", Key: key, Header: http.Header{"Range": {"bytes=0-1"}}})
+	if err != nil {
+		t.Fatalf("ranged v2 GET: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 206 || string(body) != "v2" {
+		t.Errorf("ranged v2 GET: %d %q", resp.StatusCode, body)
+	}
+	bad := mustNew(t, Config{Endpoint: ts.addr, SignVersion: "v2", Credentials: signer.Credentials{AccessKeyID: "ak", AccessKeySecret: "wrong"}})
+	_, err = bad.Do(context.Background(), &Request{Method: "GET", Bucket: "bkt", Key: key})
+	var se *ServiceError
+	if !errors.As(err, &se) || se.Code != "SignatureDoesNotMatch" {
+		t.Errorf("wrong v2 secret: %v", err)
+	}
+}
+
+func TestPresignedURLsWorkAgainstTheServer(t *testing.T) {
+	ts := startServer(t, server.Config{})
+	for _, v := range []string{"v1", "v2", "v4"} {
+		c := mustNew(t, Config{Endpoint: ts.addr, Credentials: testCreds, SignVersion: v, Region: "cn-hangzhou"})
+		key := v + "/a b+c?.txt"
+		header := http.Header{"Content-Type": {"text/plain"}, "X-Oss-Meta-K": {"v"}}
+		u := c.Presign(&Request{Method: "PUT", Bucket: "bkt", Key: key, Header: header}, 60, false, nil, time.Now())
+		req, _ := http.NewRequest("PUT", u, strings.NewReader("presigned "+v))
+		req.Header = header.Clone()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s presigned PUT: %d (%s)", v, resp.StatusCode, u)
+		}
+		u = c.Presign(&Request{Method: "GET", Bucket: "bkt", Key: key}, 60, true, nil, time.Now())
+		resp, err = http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(body) != "presigned "+v {
+			t.Errorf("%s presigned GET: %d %q", v, resp.StatusCode, body)
+		}
+	}
+}
+
 func TestV4Signing(t *testing.T) {
 	ts := startServer(t, server.Config{})
 	c := mustNew(t, Config{Endpoint: ts.addr, Credentials: testCreds, SignVersion: "v4", Region: "cn-hangzhou"})
@@ -602,6 +663,16 @@ func TestRequestHeaders(t *testing.T) {
 	}
 	if r.Header.Get("X-Oss-Date") == "" || r.Header.Get("User-Agent") != "mine/1" {
 		t.Errorf("v4 headers %v", r.Header)
+	}
+
+	c2 := mustNew(t, Config{Endpoint: rec.hs.URL, Credentials: testCreds, SignVersion: "v2"})
+	if _, err := c2.Do(context.Background(), &Request{Method: "GET", Bucket: "bkt", Key: "k",
+		Header: http.Header{"Range": {"bytes=0-1"}}}); err != nil {
+		t.Fatal(err)
+	}
+	r = rec.last(t)
+	if a := r.Header.Get("Authorization"); !strings.HasPrefix(a, "OSS2 AccessKeyId:ak,AdditionalHeaders:range,Signature:") || r.Header.Get("Date") == "" {
+		t.Errorf("v2 Authorization %q, Date %q", a, r.Header.Get("Date"))
 	}
 
 	ca := mustNew(t, Config{Endpoint: rec.hs.URL, Credentials: testCreds, SignVersion: "anonymous"})

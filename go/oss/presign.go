@@ -1,42 +1,32 @@
 package oss
 
 import (
-	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss/signer"
 )
 
-// PresignV1 returns a URL that performs r without further credentials until expires seconds
-// after now, built as oss2's sign_url builds it: the key escaped entirely ("/" too, unless
-// slashSafe), the caller's parameters in order, then OSSAccessKeyId, Expires and Signature.
-// Headers in r.Header (Content-Type, x-oss-*) are part of the signature and must be sent too.
-func (c *Client) PresignV1(r *Request, expires int64, slashSafe bool, now time.Time) (string, error) {
+// Presign returns a URL that performs r without further credentials until expires seconds
+// after now, built as oss2's sign_url builds it with the client's signature version: the key
+// escaped entirely ("/" too, unless slashSafe), the caller's parameters in order, then the
+// signature's (see signer.PresignV1, PresignV2, PresignV4). additionalHeaders (V2 and V4)
+// names headers of r.Header to sign besides those the version always signs. Signed headers
+// in r.Header (Content-Type, x-oss-*, additional ones) must be sent with the URL.
+func (c *Client) Presign(r *Request, expires int64, slashSafe bool, additionalHeaders []string, now time.Time) string {
 	creds := c.cfg.Credentials
+	var query [][2]string
 	switch {
-	case c.cfg.SignVersion == "v4":
-		return "", &ClientError{Message: "sign_url with V4 signing is not supported by pyjindo yet; use Auth (V1)"}
 	case c.cfg.SignVersion == "anonymous" || creds.AccessKeyID == "":
-		return c.presignedURL(r, slashSafe, r.Query), nil
+		query = r.Query
+	case c.cfg.SignVersion == "v4":
+		query = signer.PresignV4(r.Method, r.Bucket, r.Key, r.Query, r.Header, c.cfg.Region, additionalHeaders, creds, now, expires)
+	case c.cfg.SignVersion == "v2":
+		query = signer.PresignV2(r.Method, r.Bucket, r.Key, r.Query, r.Header, additionalHeaders, creds, now, expires)
+	default:
+		query = signer.PresignV1(r.Method, r.Bucket, r.Key, r.Query, r.Header, creds, now, expires)
 	}
-	query := append([][2]string(nil), r.Query...)
-	if creds.SecurityToken != "" {
-		query = append(query, [2]string{"security-token", creds.SecurityToken})
-	}
-	deadline := strconv.FormatInt(now.Unix()+expires, 10)
-	header := http.Header{}
-	for k, vs := range r.Header {
-		header[k] = vs
-	}
-	header.Set("Date", deadline) // V1 presigning signs the expiry time where the Date goes
-	header.Del("x-oss-date")
-	sigReq := &Request{Query: query}
-	sts := signer.V1StringToSign(r.Method, r.Bucket, r.Key, sigReq.values(), header)
-	query = append(query, [2]string{"OSSAccessKeyId", creds.AccessKeyID}, [2]string{"Expires", deadline},
-		[2]string{"Signature", signer.V1Signature(creds.AccessKeySecret, sts)})
-	return c.presignedURL(r, slashSafe, query), nil
+	return c.presignedURL(r, slashSafe, query)
 }
 
 func (c *Client) presignedURL(r *Request, slashSafe bool, query [][2]string) string {

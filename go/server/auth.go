@@ -30,16 +30,26 @@ func errSkewed(requestTime string) *ossError {
 		EC: "0002-00000504"}).with("RequestTime", requestTime)
 }
 
-// authenticate verifies the request's V1 or V4 signature (header or presigned V1 URL). Unsigned
-// requests pass only when the server allows anonymous access.
+// errSigningRegion is OSS's answer to a V4 credential scoped to another region; where is
+// "Authorization header" or "query string".
+func errSigningRegion(where string) *ossError {
+	return &ossError{Status: 400, Code: "InvalidArgument", Message: "Invalid signing region in " + where + ".", EC: "0002-00000226"}
+}
+
+func errExpired() *ossError { return errAccessDenied("Request has expired.") }
+
+// authenticate verifies the request's signature: an Authorization header (V1, V2, V4, and
+// V4 timed by the Date header) or a presigned URL (V1, V2, V4). A request that carries a
+// signature, even a broken one, is refused unless it verifies, also on a server that allows
+// anonymous access: only requests with no signature at all may pass as anonymous.
 func (rq *request) authenticate() *ossError {
-	authz := rq.r.Header.Get("Authorization")
-	switch {
-	case authz != "":
-		return rq.checkHeaderSignature(authz)
-	case rq.query.Get("OSSAccessKeyId") != "":
-		return rq.checkPresignedV1()
-	case rq.s.cfg.Anonymous:
+	if _, ok := rq.r.Header["Authorization"]; ok {
+		return rq.checkHeaderSignature(rq.r.Header.Get("Authorization"))
+	}
+	if signer.HasQueryAuth(rq.query) {
+		return rq.checkPresigned()
+	}
+	if rq.s.cfg.Anonymous {
 		return nil
 	}
 	return errAccessDenied("You have no right to access this object because of bucket acl.")
@@ -53,6 +63,25 @@ func (rq *request) secret(id string) (string, *ossError) {
 	return sk, nil
 }
 
+// signedHeader is the request's header as the client saw it when signing: net/http moves
+// Host out of r.Header, but V2 and V4 sign it when the client lists it as an additional
+// header (osstorchconnector always does).
+func (rq *request) signedHeader() http.Header {
+	h := rq.r.Header.Clone()
+	if rq.r.Host != "" {
+		h.Set("Host", rq.r.Host)
+	}
+	return h
+}
+
+// checkTime refuses a request dated more than maxSkew away from the server's clock.
+func (rq *request) checkTime(t time.Time, text string) *ossError {
+	if skew := rq.s.cfg.Now().Sub(t); skew > maxSkew || skew < -maxSkew {
+		return errSkewed(text)
+	}
+	return nil
+}
+
 func (rq *request) checkHeaderSignature(authz string) *ossError {
 	parsed, err := signer.ParseAuthorization(authz)
 	if err != nil {
@@ -62,8 +91,11 @@ func (rq *request) checkHeaderSignature(authz string) *ossError {
 	if e != nil {
 		return e
 	}
-	if parsed.Version == 4 {
-		return rq.checkV4(parsed, sk)
+	switch parsed.Version {
+	case 4:
+		return rq.checkV4Header(parsed, sk)
+	case 2:
+		return rq.checkV2Header(parsed, sk)
 	}
 	date := rq.r.Header.Get("x-oss-date")
 	if date == "" {
@@ -73,8 +105,8 @@ func (rq *request) checkHeaderSignature(authz string) *ossError {
 	if err != nil {
 		return errAccessDenied("Invalid date format in request header: " + strconv.Quote(date))
 	}
-	if skew := rq.s.cfg.Now().Sub(t); skew > maxSkew || skew < -maxSkew {
-		return errSkewed(date)
+	if e := rq.checkTime(t, date); e != nil {
+		return e
 	}
 	sts := signer.V1StringToSign(rq.r.Method, rq.bucket, rq.key, rq.query, rq.r.Header)
 	if !hmac.Equal([]byte(signer.V1Signature(sk, sts)), []byte(parsed.Signature)) {
@@ -83,54 +115,120 @@ func (rq *request) checkHeaderSignature(authz string) *ossError {
 	return nil
 }
 
-func (rq *request) checkV4(parsed signer.ParsedAuth, sk string) *ossError {
-	date := rq.r.Header.Get("x-oss-date")
-	t, err := time.Parse(signer.V4TimeFormat, date)
+// checkV2Header verifies "OSS2 AccessKeyId:...": V2 is timed by the Date header alone.
+func (rq *request) checkV2Header(parsed signer.ParsedAuth, sk string) *ossError {
+	date := rq.r.Header.Get("Date")
+	t, err := http.ParseTime(date)
 	if err != nil {
-		return errAccessDenied("Invalid x-oss-date in request header: " + strconv.Quote(date))
+		return errAccessDenied("Invalid date format in request header: " + strconv.Quote(date))
 	}
-	if skew := rq.s.cfg.Now().Sub(t); skew > maxSkew || skew < -maxSkew {
-		return errSkewed(date)
+	if e := rq.checkTime(t, date); e != nil {
+		return e
 	}
-	if parsed.Date != t.UTC().Format("20060102") {
-		return errAccessDenied("The credential date does not match x-oss-date.")
+	sts := signer.V2StringToSign(rq.r.Method, rq.bucket, rq.key, rq.query, rq.signedHeader(), parsed.AdditionalHeaders)
+	if !hmac.Equal([]byte(signer.V2Signature(sk, sts)), []byte(parsed.Signature)) {
+		return errSignature(sts)
 	}
+	return nil
+}
+
+// checkV4Header verifies "OSS4-HMAC-SHA256 Credential=...". The time is x-oss-date; a
+// request without one (the aliyun-oss-go-sdk v3 family, so ossutil 1.7) is timed by its
+// Date header, whose text stands in the string to sign and whose day scopes the credential.
+func (rq *request) checkV4Header(parsed signer.ParsedAuth, sk string) *ossError {
+	var at signer.V4Time
+	var t time.Time
+	var err error
+	if stamp := rq.r.Header.Get("x-oss-date"); stamp != "" {
+		if t, err = time.Parse(signer.V4TimeFormat, stamp); err != nil {
+			return errAccessDenied("Invalid x-oss-date in request header: " + strconv.Quote(stamp))
+		}
+		at = signer.V4Time{Stamp: stamp, Day: t.Format(signer.V4DayFormat)}
+	} else {
+		date := rq.r.Header.Get("Date")
+		if t, err = time.Parse(http.TimeFormat, date); err != nil {
+			return errAccessDenied("Invalid date format in request header: " + strconv.Quote(date))
+		}
+		at = signer.V4Time{Stamp: date, Day: t.UTC().Format(signer.V4DayFormat)}
+	}
+	if e := rq.checkTime(t, at.Stamp); e != nil {
+		return e
+	}
+	return rq.verifyV4(parsed, sk, at, rq.query, "Authorization header")
+}
+
+// verifyV4 checks a V4 credential's scope against the request's time and the server's
+// region, then the signature, for header and presigned requests alike.
+func (rq *request) verifyV4(parsed signer.ParsedAuth, sk string, at signer.V4Time, query url.Values, where string) *ossError {
 	if parsed.Region != rq.s.cfg.Region {
-		return errAccessDenied("Invalid signing region in Authorization header: expected " + rq.s.cfg.Region + ".")
+		return errSigningRegion(where)
 	}
-	canonical := signer.V4CanonicalRequest(rq.r.Method, rq.bucket, rq.key, rq.query, rq.r.Header, parsed.AdditionalHeaders)
-	sts := signer.V4StringToSign(canonical, t, parsed.Region)
-	if !hmac.Equal([]byte(signer.V4Signature(sk, t, parsed.Region, sts)), []byte(parsed.Signature)) {
+	if parsed.Date != at.Day {
+		return errAccessDenied("The credential date does not match the request time.")
+	}
+	canonical := signer.V4CanonicalRequest(rq.r.Method, rq.bucket, rq.key, query, rq.signedHeader(), parsed.AdditionalHeaders)
+	sts := signer.V4StringToSign(canonical, at, parsed.Region)
+	if !hmac.Equal([]byte(signer.V4Signature(sk, parsed.Date, parsed.Region, sts)), []byte(parsed.Signature)) {
 		return errSignature(sts).with("CanonicalRequest", canonical)
 	}
 	return nil
 }
 
-// checkPresignedV1 verifies a V1 signed URL: OSSAccessKeyId, Expires (epoch seconds, signed in
-// place of the Date) and Signature in the query.
-func (rq *request) checkPresignedV1() *ossError {
-	sk, e := rq.secret(rq.query.Get("OSSAccessKeyId"))
+// without returns query less the named parameters: the signature is not part of what it signs.
+func without(query url.Values, names ...string) url.Values {
+	out := make(url.Values, len(query))
+	for k, v := range query {
+		out[k] = v
+	}
+	for _, n := range names {
+		delete(out, n)
+	}
+	return out
+}
+
+// checkPresigned verifies a presigned URL. V1 and V2 sign their expiry (epoch seconds) where
+// a request's Date goes; V4 signs x-oss-date and states its validity in seconds after it.
+func (rq *request) checkPresigned() *ossError {
+	qa, err := signer.ParseQueryAuth(rq.query)
+	if err != nil {
+		return errAccessDenied("Invalid signature in the query string: " + err.Error())
+	}
+	sk, e := rq.secret(qa.AccessKeyID)
 	if e != nil {
 		return e
 	}
-	expires, err := strconv.ParseInt(rq.query.Get("Expires"), 10, 64)
-	if err != nil {
-		return errAccessDenied("Invalid Expires in the query string.")
+	now := rq.s.cfg.Now()
+	switch qa.Version {
+	case 4:
+		if now.After(qa.Time.Add(time.Duration(qa.Expires) * time.Second)) {
+			return errExpired()
+		}
+		if qa.Time.After(now.Add(maxSkew)) {
+			return errSkewed(qa.Stamp)
+		}
+		at := signer.V4Time{Stamp: qa.Stamp, Day: qa.Time.Format(signer.V4DayFormat)}
+		return rq.verifyV4(qa.ParsedAuth, sk, at, without(rq.query, signer.QuerySignature), "query string")
+	case 2:
+		if now.Unix() > qa.Expires {
+			return errExpired()
+		}
+		header := rq.signedHeader()
+		header.Set("Date", rq.query.Get(signer.QueryExpires))
+		sts := signer.V2StringToSign(rq.r.Method, rq.bucket, rq.key, without(rq.query, signer.QuerySignature), header, qa.AdditionalHeaders)
+		if !hmac.Equal([]byte(signer.V2Signature(sk, sts)), []byte(qa.Signature)) {
+			return errSignature(sts)
+		}
+		return nil
 	}
-	if rq.s.cfg.Now().Unix() > expires {
-		return errAccessDenied("Request has expired.")
+	if now.Unix() > qa.Expires {
+		return errExpired()
 	}
 	header := rq.r.Header.Clone()
 	header.Del("x-oss-date")
-	header.Set("Date", strconv.FormatInt(expires, 10))
-	query := url.Values{}
-	for k, v := range rq.query {
-		if k != "OSSAccessKeyId" && k != "Expires" && k != "Signature" {
-			query[k] = v
-		}
-	}
+	header.Set("Date", rq.query.Get(signer.QueryV1Expires))
+	query := without(rq.query, signer.QueryV1AccessKeyID, signer.QueryV1Expires, signer.QueryV1Signature)
 	sts := signer.V1StringToSign(rq.r.Method, rq.bucket, rq.key, query, header)
-	if !hmac.Equal([]byte(signer.V1Signature(sk, sts)), []byte(rq.query.Get("Signature"))) {
+	if !hmac.Equal([]byte(signer.V1Signature(sk, sts)), []byte(qa.Signature)) {
 		return errSignature(sts)
 	}
 	return nil

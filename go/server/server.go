@@ -264,7 +264,7 @@ func redactQuery(q url.Values) string {
 	safe := url.Values{}
 	for k, v := range q {
 		switch strings.ToLower(k) {
-		case "signature", "x-oss-signature", "security-token", "x-oss-security-token", "x-oss-credential", "ossaccesskeyid":
+		case "signature", "x-oss-signature", "security-token", "x-oss-security-token", "x-oss-credential", "ossaccesskeyid", "x-oss-access-key-id":
 			safe[k] = []string{"REDACTED"}
 		default:
 			safe[k] = v
@@ -367,7 +367,7 @@ var plainParams = map[string]bool{
 	"response-cache-control": true, "response-content-disposition": true, "response-content-encoding": true,
 	"OSSAccessKeyId": true, "Expires": true, "Signature": true, "security-token": true,
 	"x-oss-signature-version": true, "x-oss-credential": true, "x-oss-date": true, "x-oss-expires": true,
-	"x-oss-signature": true, "x-oss-additional-headers": true, "x-oss-security-token": true,
+	"x-oss-signature": true, "x-oss-additional-headers": true, "x-oss-security-token": true, "x-oss-access-key-id": true,
 }
 
 func hasSubresource(q url.Values) bool {

@@ -33,7 +33,7 @@ type env struct {
 	url    string // http://127.0.0.1:port
 	client *http.Client
 	store  store.Store
-	mode   string // "v1" (default), "v4" or "none"
+	mode   string // "v1" (default), "v2", "v4" or "none"
 	creds  signer.Credentials
 	region string           // for v4
 	now    func() time.Time // the client's clock for signing
@@ -197,6 +197,8 @@ func (e *env) do(t *testing.T, method, path string, query url.Values, header htt
 	switch e.mode {
 	case "v1":
 		signer.SignV1(method, bucket, key, query, req.Header, e.creds, e.now())
+	case "v2":
+		signer.SignV2(method, bucket, key, query, req.Header, e.creds, e.now())
 	case "v4":
 		signer.SignV4(method, bucket, key, query, req.Header, e.region, nil, e.creds, e.now())
 	}
@@ -998,7 +1000,7 @@ func TestAuth(t *testing.T) {
 	v4.do(t, "GET", "/bkt/v4key", qv("response-content-type", "a/b"), nil, nil).expectStatus(t, 200)
 	v4.do(t, "GET", "/bkt/", qv("prefix", "v4", "max-keys", "5"), nil, nil).expectStatus(t, 200)
 	v4.do(t, "GET", "/", nil, nil, nil).expectStatus(t, 200)
-	v4.with(func(e *env) { e.region = "cn-beijing" }).do(t, "GET", "/bkt/k", nil, nil, nil).expectError(t, 403, "AccessDenied")
+	v4.with(func(e *env) { e.region = "cn-beijing" }).do(t, "GET", "/bkt/k", nil, nil, nil).expectError(t, 400, "InvalidArgument")
 	v4.with(func(e *env) { e.creds.AccessKeySecret = "bad" }).do(t, "GET", "/bkt/k", nil, nil, nil).
 		expectError(t, 403, "SignatureDoesNotMatch")
 

@@ -34,7 +34,8 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	maxMemory := fs.String("max-memory", "0", "with --memory, hold at most this much object data, e.g. 1GiB (MB=10^6, MiB=2^20; 0 = no limit); a write past it gets 507 InsufficientStorage")
 	akID := fs.String("access-key-id", "", "access key id clients sign with")
 	akSecret := fs.String("access-key-secret", "", "access key secret clients sign with")
-	anonymous := fs.Bool("anonymous", false, "also accept unsigned requests")
+	anonymous := fs.Bool("anonymous", false, "also accept unsigned requests (a request carrying a signature is always verified)")
+	region := fs.String("region", "cn-hangzhou", "region V4 signatures must be scoped to, and GetBucketInfo reports")
 	bandwidth := fs.String("bandwidth-per-conn", "0", "cap each connection's throughput per direction, e.g. 50MB (per second; MB=10^6, MiB=2^20; 0 = no cap)")
 	latency := fs.Duration("latency", 0, "delay before each response's first byte, e.g. 8ms")
 	verbose := fs.Bool("verbose", false, "log each request to stderr")
@@ -116,6 +117,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		Store:            st,
 		Credentials:      creds,
 		Anonymous:        *anonymous,
+		Region:           *region,
 		BandwidthPerConn: bps,
 		Latency:          *latency,
 		Logger:           logger,

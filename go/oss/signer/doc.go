@@ -1,5 +1,6 @@
-// Package signer computes Alibaba Cloud OSS request signatures (V1 "OSS ak:sig" and
-// V4 "OSS4-HMAC-SHA256") as pure functions of the request, the keys and the time.
+// Package signer computes Alibaba Cloud OSS request signatures (V1 "OSS ak:sig", V2
+// "OSS2 AccessKeyId:...", V4 "OSS4-HMAC-SHA256"), in headers and in presigned URLs, as pure
+// functions of the request, the keys and the time, and parses what requests declare.
 //
 // The rules follow the Python oss2 client byte for byte, because the same code serves
 // two sides: the Go client signs with it, and the test server verifies incoming

@@ -50,10 +50,28 @@ func hasHeader(h http.Header, name string) bool {
 
 // setHeader replaces every case variant of name with a single value.
 func setHeader(h http.Header, name, value string) {
+	delHeader(h, name)
+	h.Set(name, value)
+}
+
+// delHeader removes every case variant of name.
+func delHeader(h http.Header, name string) {
 	for k := range h {
 		if strings.EqualFold(k, name) {
 			delete(h, k)
 		}
 	}
-	h.Set(name, value)
+}
+
+// presentHeaders keeps the names in want that header carries (any case), as oss2 does
+// before signing additional headers: a listed header the request lacks is not signed.
+func presentHeaders(want []string, header http.Header) []string {
+	h := lowerHeaders(header)
+	var out []string
+	for _, n := range want {
+		if _, ok := h[strings.ToLower(n)]; ok {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -47,11 +49,28 @@ type extraVector struct {
 	Authorization     string            `json:"authorization"`
 }
 
+type presignVector struct {
+	Version           string            `json:"version"`
+	Method            string            `json:"method"`
+	Bucket            string            `json:"bucket"`
+	Key               string            `json:"key"`
+	Params            [][2]string       `json:"params"`
+	HeadersIn         map[string]string `json:"headers_in"`
+	AdditionalHeaders []string          `json:"additional_headers"`
+	Token             string            `json:"token"`
+	Region            string            `json:"region"`
+	Expires           int64             `json:"expires"`
+	URL               string            `json:"url"`
+	Query             [][2]string       `json:"query"`
+}
+
 type extraVectors struct {
-	AccessKeyID     string        `json:"access_key_id"`
-	AccessKeySecret string        `json:"access_key_secret"`
-	V1              []extraVector `json:"v1"`
-	V4              []extraVector `json:"v4"`
+	AccessKeyID     string          `json:"access_key_id"`
+	AccessKeySecret string          `json:"access_key_secret"`
+	V1              []extraVector   `json:"v1"`
+	V2              []extraVector   `json:"v2"`
+	V4              []extraVector   `json:"v4"`
+	Presign         []presignVector `json:"presign"`
 }
 
 func loadJSON(t *testing.T, path string, v any) {
@@ -138,7 +157,8 @@ func TestSharedV4VectorsReproduceOss2Authorization(t *testing.T) {
 			region := *v.Region
 			h := canonicalHeaderOf(v.Headers)
 			cr := V4CanonicalRequest(v.Method, vs.Bucket, v.Key, queryOf(v.Params), h, nil)
-			sig := V4Signature(c.AccessKeySecret, vectorTime, region, V4StringToSign(cr, vectorTime, region))
+			at := V4TimeOf(vectorTime)
+			sig := V4Signature(c.AccessKeySecret, at.Day, region, V4StringToSign(cr, at, region))
 			if !strings.HasSuffix(v.Authorization, "Signature="+sig) {
 				t.Errorf("canonical request %q\nsignature %s\nwant in %s", cr, sig, v.Authorization)
 			}
@@ -201,11 +221,233 @@ func TestOss2ExtraV4VectorsReproduceCanonicalRequestAndHeaders(t *testing.T) {
 			if cr != v.CanonicalRequest {
 				t.Errorf("canonical request\ngot  %q\nwant %q", cr, v.CanonicalRequest)
 			}
-			if got := V4StringToSign(cr, vectorTime, v.Region); got != v.StringToSign {
+			if got := V4StringToSign(cr, V4TimeOf(vectorTime), v.Region); got != v.StringToSign {
 				t.Errorf("string to sign\ngot  %q\nwant %q", got, v.StringToSign)
 			}
 			assertHeadersMatch(t, h, v.Headers)
 		})
+	}
+}
+
+// sortedAdditional parses an Authorization and sorts its additional headers, which oss2's
+// V2 lists in set order.
+func sortedAdditional(t *testing.T, authz string) ParsedAuth {
+	t.Helper()
+	p, err := ParseAuthorization(authz)
+	if err != nil {
+		t.Fatalf("parse %q: %v", authz, err)
+	}
+	sort.Strings(p.AdditionalHeaders)
+	return p
+}
+
+func TestOss2ExtraV2VectorsReproduceStringToSignAndAuthorization(t *testing.T) {
+	var vs extraVectors
+	loadJSON(t, filepath.Join("testdata", "oss2_extra.json"), &vs)
+	if len(vs.V2) == 0 {
+		t.Fatal("no v2 vectors")
+	}
+	for _, v := range vs.V2 {
+		t.Run(v.Method+" "+v.Bucket+"/"+v.Key, func(t *testing.T) {
+			c := Credentials{AccessKeyID: vs.AccessKeyID, AccessKeySecret: vs.AccessKeySecret, SecurityToken: v.Token}
+			h := rawHeaderOf(v.HeadersIn)
+			SignV2(v.Method, v.Bucket, v.Key, queryOf(v.Params), h, c, vectorTime)
+			p := sortedAdditional(t, h.Get("Authorization"))
+			if got := V2StringToSign(v.Method, v.Bucket, v.Key, queryOf(v.Params), h, p.AdditionalHeaders); got != v.StringToSign {
+				t.Errorf("string to sign\ngot  %q\nwant %q", got, v.StringToSign)
+			}
+			if want := sortedAdditional(t, v.Authorization); !reflect.DeepEqual(p, want) {
+				t.Errorf("Authorization\ngot  %+v\nwant %+v", p, want)
+			}
+			want := map[string]string{}
+			for k, val := range v.Headers {
+				want[k] = val
+			}
+			want["authorization"] = h.Get("Authorization") // compared above, up to oss2's set order
+			assertHeadersMatch(t, h, want)
+		})
+	}
+}
+
+func TestOss2PresignVectorsReproduceQuery(t *testing.T) {
+	var vs extraVectors
+	loadJSON(t, filepath.Join("testdata", "oss2_extra.json"), &vs)
+	seen := map[string]bool{}
+	for _, v := range vs.Presign {
+		seen[v.Version] = true
+		t.Run(v.Version+" "+v.Method+" "+v.Key, func(t *testing.T) {
+			c := Credentials{AccessKeyID: vs.AccessKeyID, AccessKeySecret: vs.AccessKeySecret, SecurityToken: v.Token}
+			h := rawHeaderOf(v.HeadersIn)
+			before := h.Clone()
+			var got [][2]string
+			switch v.Version {
+			case "v1":
+				got = PresignV1(v.Method, v.Bucket, v.Key, v.Params, h, c, vectorTime, v.Expires)
+			case "v2":
+				got = PresignV2(v.Method, v.Bucket, v.Key, v.Params, h, v.AdditionalHeaders, c, vectorTime, v.Expires)
+			case "v4":
+				got = PresignV4(v.Method, v.Bucket, v.Key, v.Params, h, v.Region, v.AdditionalHeaders, c, vectorTime, v.Expires)
+			}
+			if !reflect.DeepEqual(got, v.Query) {
+				t.Errorf("query\ngot  %q\nwant %q (%s)", got, v.Query, v.URL)
+			}
+			if !reflect.DeepEqual(h, before) {
+				t.Errorf("presigning changed the caller's headers: %v", h)
+			}
+		})
+	}
+	for _, version := range []string{"v1", "v2", "v4"} {
+		if !seen[version] {
+			t.Errorf("no %s presign vectors", version)
+		}
+	}
+}
+
+// verifyPresigned recomputes a presigned URL's signature from its query, as a server does.
+func verifyPresigned(t *testing.T, method, bucket, key string, query [][2]string, h http.Header, secret string) bool {
+	t.Helper()
+	q := valuesOf(query)
+	qa, err := ParseQueryAuth(q)
+	if err != nil {
+		t.Fatalf("ParseQueryAuth(%v): %v", q, err)
+	}
+	switch qa.Version {
+	case 1:
+		for _, n := range []string{QueryV1AccessKeyID, QueryV1Expires, QueryV1Signature} {
+			q.Del(n)
+		}
+		sh := h.Clone()
+		sh.Set("Date", strconv.FormatInt(qa.Expires, 10))
+		return V1Signature(secret, V1StringToSign(method, bucket, key, q, sh)) == qa.Signature
+	case 2:
+		q.Del(QuerySignature)
+		sh := h.Clone()
+		sh.Set("Date", strconv.FormatInt(qa.Expires, 10))
+		return V2Signature(secret, V2StringToSign(method, bucket, key, q, sh, qa.AdditionalHeaders)) == qa.Signature
+	}
+	q.Del(QuerySignature)
+	at := V4Time{Stamp: qa.Stamp, Day: qa.Date}
+	cr := V4CanonicalRequest(method, bucket, key, q, h, qa.AdditionalHeaders)
+	return V4Signature(secret, qa.Date, qa.Region, V4StringToSign(cr, at, qa.Region)) == qa.Signature
+}
+
+func TestPresignedURLsVerifyAndDetectTampering(t *testing.T) {
+	c := Credentials{AccessKeyID: "ak", AccessKeySecret: "secret"}
+	h := http.Header{"Content-Type": {"text/plain"}, "X-Oss-Meta-K": {"v"}, "Range": {"bytes=0-1"}}
+	extra := []string{"range"}
+	for _, version := range []string{"v1", "v2", "v4"} {
+		t.Run(version, func(t *testing.T) {
+			sign := func(query [][2]string) [][2]string {
+				switch version {
+				case "v1":
+					return PresignV1("PUT", "bkt", "dir/k", query, h, c, vectorTime, 60)
+				case "v2":
+					return PresignV2("PUT", "bkt", "dir/k", query, h, extra, c, vectorTime, 60)
+				}
+				return PresignV4("PUT", "bkt", "dir/k", query, h, "cn-hangzhou", extra, c, vectorTime, 60)
+			}
+			q := sign([][2]string{{"uploadId", "u1"}, {"partNumber", "2"}})
+			if !verifyPresigned(t, "PUT", "bkt", "dir/k", q, h, c.AccessKeySecret) {
+				t.Fatalf("a fresh URL does not verify: %q", q)
+			}
+			if verifyPresigned(t, "PUT", "bkt", "dir/other", q, h, c.AccessKeySecret) {
+				t.Error("verifies for another key")
+			}
+			if verifyPresigned(t, "PUT", "other", "dir/k", q, h, c.AccessKeySecret) {
+				t.Error("verifies for another bucket")
+			}
+			if verifyPresigned(t, "GET", "bkt", "dir/k", q, h, c.AccessKeySecret) {
+				t.Error("verifies for another method")
+			}
+			if verifyPresigned(t, "PUT", "bkt", "dir/k", q, h, "other-secret") {
+				t.Error("verifies with another secret")
+			}
+			changed := append([][2]string(nil), q...)
+			changed[1][1] = "3" // partNumber
+			if verifyPresigned(t, "PUT", "bkt", "dir/k", changed, h, c.AccessKeySecret) {
+				t.Error("verifies with a sub-resource changed")
+			}
+			meta := h.Clone()
+			meta.Set("X-Oss-Meta-K", "w")
+			if verifyPresigned(t, "PUT", "bkt", "dir/k", q, meta, c.AccessKeySecret) {
+				t.Error("verifies with a signed header changed")
+			}
+			if version != "v1" {
+				rng := h.Clone()
+				rng.Set("Range", "bytes=0-2")
+				if verifyPresigned(t, "PUT", "bkt", "dir/k", q, rng, c.AccessKeySecret) {
+					t.Error("verifies with an additional header changed")
+				}
+			}
+		})
+	}
+}
+
+func TestParseQueryAuthRejectsIncompleteOrAmbiguousSignatures(t *testing.T) {
+	c := Credentials{AccessKeyID: "ak", AccessKeySecret: "secret"}
+	v4 := valuesOf(PresignV4("GET", "bkt", "k", nil, nil, "cn-hangzhou", nil, c, vectorTime, 60))
+	v2 := valuesOf(PresignV2("GET", "bkt", "k", nil, nil, nil, c, vectorTime, 60))
+	v1 := valuesOf(PresignV1("GET", "bkt", "k", nil, nil, c, vectorTime, 60))
+	for _, q := range []url.Values{v1, v2, v4} {
+		if !HasQueryAuth(q) {
+			t.Errorf("HasQueryAuth(%v) = false", q)
+		}
+		if _, err := ParseQueryAuth(q); err != nil {
+			t.Errorf("ParseQueryAuth(%v): %v", q, err)
+		}
+	}
+	if HasQueryAuth(url.Values{"prefix": {"p"}, "Expires": {"1"}, "x-oss-date": {"x"}}) {
+		t.Error("plain parameters taken for a signature")
+	}
+	edit := func(base url.Values, f func(url.Values)) url.Values {
+		q := url.Values{}
+		for k, vs := range base {
+			q[k] = append([]string(nil), vs...)
+		}
+		f(q)
+		return q
+	}
+	for name, q := range map[string]url.Values{
+		"v4 without signature":   edit(v4, func(q url.Values) { q.Del(QuerySignature) }),
+		"v4 without credential":  edit(v4, func(q url.Values) { q.Del(QueryCredential) }),
+		"v4 without date":        edit(v4, func(q url.Values) { q.Del(QueryDate) }),
+		"v4 without expires":     edit(v4, func(q url.Values) { q.Del(QueryExpires) }),
+		"v4 expires 0":           edit(v4, func(q url.Values) { q.Set(QueryExpires, "0") }),
+		"v4 expires over 7 days": edit(v4, func(q url.Values) { q.Set(QueryExpires, "604801") }),
+		"v4 bad date":            edit(v4, func(q url.Values) { q.Set(QueryDate, "20261124") }),
+		"v4 short signature":     edit(v4, func(q url.Values) { q.Set(QuerySignature, "abc") }),
+		"v4 two signatures":      edit(v4, func(q url.Values) { q.Add(QuerySignature, strings.Repeat("0", 64)) }),
+		"v4 bad scope":           edit(v4, func(q url.Values) { q.Set(QueryCredential, "ak/20261124/cn-hangzhou/s3/aws4_request") }),
+		"v4 empty header list":   edit(v4, func(q url.Values) { q.Set(QueryAdditionalHeaders, "a;;b") }),
+		"unknown version":        edit(v4, func(q url.Values) { q.Set(QuerySignatureVersion, "OSS3") }),
+		"v2 without key":         edit(v2, func(q url.Values) { q.Del(QueryAccessKeyID) }),
+		"v2 bad expires":         edit(v2, func(q url.Values) { q.Set(QueryExpires, "soon") }),
+		"v1 without signature":   edit(v1, func(q url.Values) { q.Del(QueryV1Signature) }),
+		"v1 without expires":     edit(v1, func(q url.Values) { q.Del(QueryV1Expires) }),
+		"v1 two keys":            edit(v1, func(q url.Values) { q.Add(QueryV1AccessKeyID, "other") }),
+		"v4 params, no version":  edit(v4, func(q url.Values) { q.Del(QuerySignatureVersion) }),
+	} {
+		if !HasQueryAuth(q) {
+			t.Errorf("%s: HasQueryAuth = false", name)
+		}
+		if qa, err := ParseQueryAuth(q); err == nil {
+			t.Errorf("%s: ParseQueryAuth = %+v, want error", name, qa)
+		} else if !errors.Is(err, ErrMalformedAuthorization) {
+			t.Errorf("%s: error %v does not wrap ErrMalformedAuthorization", name, err)
+		}
+	}
+}
+
+func TestV4TimeFromDateHeaderSignsWithTheHeaderText(t *testing.T) {
+	// The aliyun-oss-go-sdk v3 family signs V4 without x-oss-date: the Date header's text
+	// is the time in the string to sign and its day the scope's.
+	at := V4Time{Stamp: "Tue, 24 Nov 2026 10:00:00 GMT", Day: "20261124"}
+	sts := V4StringToSign("cr", at, "cn-hangzhou")
+	if want := "OSS4-HMAC-SHA256\nTue, 24 Nov 2026 10:00:00 GMT\n20261124/cn-hangzhou/oss/aliyun_v4_request\n"; !strings.HasPrefix(sts, want) {
+		t.Errorf("string to sign %q, want prefix %q", sts, want)
+	}
+	if V4TimeOf(vectorTime) != (V4Time{Stamp: "20261124T100000Z", Day: "20261124"}) {
+		t.Errorf("V4TimeOf = %+v", V4TimeOf(vectorTime))
 	}
 }
 
@@ -272,17 +514,14 @@ func TestSignV4ParseAndRecomputeVerifies(t *testing.T) {
 	if !reflect.DeepEqual(p, want) {
 		t.Fatalf("parsed %+v, want %+v", p, want)
 	}
-	at, err := time.Parse(V4TimeFormat, h.Get("X-Oss-Date"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	at := V4Time{Stamp: h.Get("X-Oss-Date"), Day: p.Date}
 	cr := V4CanonicalRequest("GET", "bkt", "k", q, h, p.AdditionalHeaders)
-	if got := V4Signature(c.AccessKeySecret, at, p.Region, V4StringToSign(cr, at, p.Region)); got != p.Signature {
+	if got := V4Signature(c.AccessKeySecret, at.Day, p.Region, V4StringToSign(cr, at, p.Region)); got != p.Signature {
 		t.Errorf("recomputed %s, header has %s", got, p.Signature)
 	}
 	h.Set("Range", "bytes=0-2")
 	cr = V4CanonicalRequest("GET", "bkt", "k", q, h, p.AdditionalHeaders)
-	if got := V4Signature(c.AccessKeySecret, at, p.Region, V4StringToSign(cr, at, p.Region)); got == p.Signature {
+	if got := V4Signature(c.AccessKeySecret, at.Day, p.Region, V4StringToSign(cr, at, p.Region)); got == p.Signature {
 		t.Error("changed additional header still verifies")
 	}
 }
@@ -342,8 +581,15 @@ func TestParseAuthorizationRejectsGarbage(t *testing.T) {
 
 // formatAuthorization renders p in oss2's layout, for the fuzz round trip.
 func formatAuthorization(p ParsedAuth) string {
-	if p.Version == 1 {
+	switch p.Version {
+	case 1:
 		return "OSS " + p.AccessKeyID + ":" + p.Signature
+	case 2:
+		s := "OSS2 AccessKeyId:" + p.AccessKeyID
+		if len(p.AdditionalHeaders) > 0 {
+			s += ",AdditionalHeaders:" + strings.Join(p.AdditionalHeaders, ";")
+		}
+		return s + ",Signature:" + p.Signature
 	}
 	s := "OSS4-HMAC-SHA256 Credential=" + p.AccessKeyID + "/" + p.Date + "/" + p.Region +
 		"/oss/aliyun_v4_request, Signature=" + p.Signature
@@ -358,6 +604,8 @@ func FuzzParseAuthorization(f *testing.F) {
 	f.Add("OSS4-HMAC-SHA256 Credential=test-ak/20261124/cn-hangzhou/oss/aliyun_v4_request, Signature=29bf81ed9713a2236f6507afbed358cd32af7ab874220499c8d4c9bec5500800")
 	f.Add("OSS4-HMAC-SHA256 Credential=test-ak/20261124/cn-hangzhou/oss/aliyun_v4_request, Signature=d3e96d3045b566c63d2a915bf7f9f06767a649864663c8db0dde29dbc75de7ac, AdditionalHeaders=host;if-modified-since;referer;range")
 	f.Add("OSS4-HMAC-SHA256 ,,==//")
+	f.Add("OSS2 AccessKeyId:test-ak,AdditionalHeaders:if-modified-since;range,Signature:v+Uq94xKj2tyHGsHUjqyOVfTOR1fKQhISf1vBWgviVc=")
+	f.Add("OSS2 AccessKeyId:a,Signature:b,Signature:c")
 	f.Fuzz(func(t *testing.T, v string) {
 		p, err := ParseAuthorization(v)
 		if err != nil {
@@ -366,7 +614,7 @@ func FuzzParseAuthorization(f *testing.F) {
 			}
 			return
 		}
-		if p.Version != 1 && p.Version != 4 {
+		if p.Version != 1 && p.Version != 2 && p.Version != 4 {
 			t.Fatalf("version %d", p.Version)
 		}
 		if p.AccessKeyID == "" || p.Signature == "" {
@@ -380,4 +628,39 @@ func FuzzParseAuthorization(f *testing.F) {
 			t.Fatalf("round trip %+v != %+v", again, p)
 		}
 	})
+}
+
+func FuzzParseQueryAuth(f *testing.F) {
+	c := Credentials{AccessKeyID: "ak", AccessKeySecret: "secret", SecurityToken: "tok"}
+	f.Add(encodePairs(PresignV4("GET", "bkt", "k", nil, http.Header{"Range": {"x"}}, "cn-hangzhou", []string{"range"}, c, vectorTime, 60)))
+	f.Add(encodePairs(PresignV2("GET", "bkt", "k", nil, nil, nil, c, vectorTime, 60)))
+	f.Add(encodePairs(PresignV1("GET", "bkt", "k", nil, nil, c, vectorTime, 60)))
+	f.Add("x-oss-signature-version=OSS4-HMAC-SHA256&x-oss-expires=-1")
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		qa, err := ParseQueryAuth(q)
+		if err != nil {
+			if !errors.Is(err, ErrMalformedAuthorization) {
+				t.Fatalf("error %v does not wrap ErrMalformedAuthorization", err)
+			}
+			return
+		}
+		if !HasQueryAuth(q) {
+			t.Fatalf("parsed %+v from a query HasQueryAuth calls unsigned", qa)
+		}
+		if qa.AccessKeyID == "" || qa.Signature == "" {
+			t.Fatalf("accepted without key or signature: %+v", qa)
+		}
+	})
+}
+
+func encodePairs(pairs [][2]string) string {
+	parts := make([]string, len(pairs))
+	for i, kv := range pairs {
+		parts[i] = url.QueryEscape(kv[0]) + "=" + url.QueryEscape(kv[1])
+	}
+	return strings.Join(parts, "&")
 }

@@ -19,7 +19,8 @@ const (
 	v4KeyPrefix  = "aliyun_v4"
 	// V4TimeFormat is the layout of x-oss-date and of the time in the V4 string to sign.
 	V4TimeFormat = "20060102T150405Z"
-	v4DateFormat = "20060102"
+	// V4DayFormat is the layout of the day in a V4 credential scope.
+	V4DayFormat = "20060102"
 )
 
 // isDefaultV4Header reports whether V4 signs the header without it being listed in
@@ -95,7 +96,7 @@ func V4CanonicalRequest(method, bucket, key string, query url.Values, header htt
 	b.WriteByte('\n')
 	b.WriteString(v4Encode(uri, true))
 	b.WriteByte('\n')
-	b.WriteString(v4CanonicalQuery(query))
+	b.WriteString(canonicalQuery(query))
 	b.WriteByte('\n')
 	for _, f := range selectHeaders(h, func(n string) bool { return isDefaultV4Header(n) || inAdditional[n] }) {
 		b.WriteString(f.name)
@@ -116,7 +117,10 @@ func V4CanonicalRequest(method, bucket, key string, query url.Values, header htt
 	return b.String()
 }
 
-func v4CanonicalQuery(query url.Values) string {
+// canonicalQuery encodes every parameter's name and value (slashes too), sorts them by
+// encoded name, and joins them with '&', a bare name when the value is empty: the query
+// part of V4's canonical request and of V2's resource.
+func canonicalQuery(query url.Values) string {
 	type pair struct{ k, v string }
 	var ps []pair
 	for k, vs := range query {
@@ -145,16 +149,28 @@ func v4CanonicalQuery(query url.Values) string {
 	return strings.Join(parts, "&")
 }
 
-// v4Scope is "yyyymmdd/region/oss/aliyun_v4_request".
-func v4Scope(now time.Time, region string) string {
-	return now.UTC().Format(v4DateFormat) + "/" + region + "/" + v4Product + "/" + v4Terminator
+// V4Time is the signing time as a V4 string to sign states it: Stamp is the text that
+// stands for the time (x-oss-date, in V4TimeFormat), Day the credential scope's yyyymmdd.
+// The aliyun-oss-go-sdk v3 family, when a request has no x-oss-date, signs with the
+// Date header's own text (http.TimeFormat) as Stamp and that date's day as Day.
+type V4Time struct{ Stamp, Day string }
+
+// V4TimeOf is the V4Time clients that send x-oss-date use: t in UTC.
+func V4TimeOf(t time.Time) V4Time {
+	u := t.UTC()
+	return V4Time{Stamp: u.Format(V4TimeFormat), Day: u.Format(V4DayFormat)}
 }
 
-// V4StringToSign returns "OSS4-HMAC-SHA256\n<time>\n<scope>\n<hex sha256 of the
-// canonical request>", time in V4TimeFormat (UTC).
-func V4StringToSign(canonicalRequest string, now time.Time, region string) string {
+// v4Scope is "yyyymmdd/region/oss/aliyun_v4_request".
+func v4Scope(day, region string) string {
+	return day + "/" + region + "/" + v4Product + "/" + v4Terminator
+}
+
+// V4StringToSign returns "OSS4-HMAC-SHA256\n<at.Stamp>\n<scope>\n<hex sha256 of the
+// canonical request>".
+func V4StringToSign(canonicalRequest string, at V4Time, region string) string {
 	sum := sha256.Sum256([]byte(canonicalRequest))
-	return v4Algorithm + "\n" + now.UTC().Format(V4TimeFormat) + "\n" + v4Scope(now, region) + "\n" + hex.EncodeToString(sum[:])
+	return v4Algorithm + "\n" + at.Stamp + "\n" + v4Scope(at.Day, region) + "\n" + hex.EncodeToString(sum[:])
 }
 
 func hmacSHA256(key []byte, data string) []byte {
@@ -163,10 +179,11 @@ func hmacSHA256(key []byte, data string) []byte {
 	return m.Sum(nil)
 }
 
-// V4Signature derives the signing key from "aliyun_v4"+secret through the date,
-// region, product and terminator, and returns hex(HMAC-SHA256(key, stringToSign)).
-func V4Signature(secret string, now time.Time, region, stringToSign string) string {
-	k := hmacSHA256([]byte(v4KeyPrefix+secret), now.UTC().Format(v4DateFormat))
+// V4Signature derives the signing key from "aliyun_v4"+secret through the scope's day
+// (yyyymmdd), region, product and terminator, and returns hex(HMAC-SHA256(key,
+// stringToSign)).
+func V4Signature(secret, day, region, stringToSign string) string {
+	k := hmacSHA256([]byte(v4KeyPrefix+secret), day)
 	k = hmacSHA256(k, region)
 	k = hmacSHA256(k, v4Product)
 	k = hmacSHA256(k, v4Terminator)
@@ -185,12 +202,13 @@ func SignV4(method, bucket, key string, query url.Values, header http.Header, re
 	if c.SecurityToken != "" {
 		setHeader(header, headerSecurityToken, c.SecurityToken)
 	}
-	setHeader(header, headerOSSDate, now.UTC().Format(V4TimeFormat))
+	at := V4TimeOf(now)
+	setHeader(header, headerOSSDate, at.Stamp)
 	setHeader(header, headerContentSHA256, unsignedPayload)
 
 	cr := V4CanonicalRequest(method, bucket, key, query, header, additionalHeaders)
-	sig := V4Signature(c.AccessKeySecret, now, region, V4StringToSign(cr, now, region))
-	auth := v4Algorithm + " Credential=" + c.AccessKeyID + "/" + v4Scope(now, region) + ", Signature=" + sig
+	sig := V4Signature(c.AccessKeySecret, at.Day, region, V4StringToSign(cr, at, region))
+	auth := v4Algorithm + " Credential=" + c.AccessKeyID + "/" + v4Scope(at.Day, region) + ", Signature=" + sig
 	if extra := additionalSignedHeaders(additionalHeaders); len(extra) > 0 {
 		auth += ", AdditionalHeaders=" + strings.Join(extra, ";")
 	}
