@@ -159,7 +159,7 @@ class _Base(object):
             raise ClientError("retry_attempts must be at least 1 and retry_time positive")
         self.retry_attempts = int(retry_attempts)
         self.retry_time = float(retry_time)
-        self._go_lock = threading.Lock()
+        self._go_lock = (_binding.generation(), threading.Lock())
         self._go = None  # (credentials, session Handle)
 
     def _go_config(self, credentials):
@@ -189,7 +189,12 @@ class _Base(object):
     def _session(self):
         """The Go session for the current credentials, re-created after fork or key rotation."""
         credentials = self.auth._credentials()
-        with self._go_lock:
+        gen, lock = self._go_lock
+        if gen != _binding.generation():
+            # forked: a parent thread may have held the lock at fork time; none will release it here
+            lock = threading.Lock()
+            self._go_lock = (_binding.generation(), lock)
+        with lock:
             go = self._go
             if go is None or not go[1].alive() or go[0] != credentials:
                 self._go = go = (credentials, _binding.new_session(self._go_config(credentials)))

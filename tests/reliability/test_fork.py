@@ -184,3 +184,15 @@ def test_results_opened_before_fork_are_refused_in_the_child(loaded_bucket, serv
             if not kwargs:
                 assert hashlib.sha256(data).hexdigest() == payloads[key]
             result.close()
+
+
+def test_child_does_not_wait_for_a_session_lock_held_at_fork(loaded_bucket):
+    """Another parent thread may be choosing the Bucket's Go session when the process forks: the
+    child's copy of that lock is held forever, so the child must not wait for it."""
+    bucket, payloads = loaded_bucket
+    lock = bucket._go_lock[1]
+    with lock:  # as a parent thread inside Bucket._session at fork time
+        pid = os.fork()
+        if pid == 0:
+            _child_download(bucket, "obj-2", payloads["obj-2"])
+    assert _wait_children([pid]) == {pid: 0}
