@@ -1,5 +1,6 @@
 """pyjindo: a fast, drop-in replacement for oss2 with a Go core. `import pyjindo as oss2`."""
 import logging
+from typing import Optional
 
 from . import _binding, compat, defaults, exceptions, models, utils
 from ._version import __version__
@@ -32,12 +33,13 @@ logger = logging.getLogger("oss2")
 _LOG_FORMAT = "%(asctime)s %(name)s [%(levelname)s] %(thread)d : %(message)s"
 
 
-def set_file_logger(file_path, name="oss2", level=logging.INFO, format_string=None):
+def set_file_logger(file_path: str, name: str = "oss2", level: int = logging.INFO,
+                    format_string: Optional[str] = None) -> None:
     """As oss2.set_file_logger: log records of `name` (and below) at `level` to the file `file_path`."""
     _add_handler(logging.FileHandler(file_path), name, level, format_string)
 
 
-def set_stream_logger(name="oss2", level=logging.DEBUG, format_string=None):
+def set_stream_logger(name: str = "oss2", level: int = logging.DEBUG, format_string: Optional[str] = None) -> None:
     """As oss2.set_stream_logger: log records of `name` (and below) at `level` to stderr."""
     _add_handler(logging.StreamHandler(), name, level, format_string)
 

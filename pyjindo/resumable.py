@@ -10,6 +10,7 @@ download leaves no partial target (it is written to a temporary name and renamed
 upload is retried by calling again.
 """
 import os
+from typing import Optional
 
 from . import defaults, utils
 from .compat import to_string
@@ -20,7 +21,7 @@ _MAX_MULTIGET_PART_COUNT = 100000
 _DOWNLOAD_HEADERS = ("x-oss-request-payer", "x-oss-traffic-limit")
 
 
-def determine_part_size(total_size, preferred_size=None):
+def determine_part_size(total_size: int, preferred_size: Optional[int] = None) -> int:
     """The part size oss2 would choose: preferred (default defaults.part_size), or the whole size
     when smaller, doubled until it is at least defaults.min_part_size and fits in
     defaults.max_part_count parts."""

@@ -67,8 +67,10 @@ def test_configuring_the_oss2_logger_configures_pyjindo(sides, oss2_logger):
 
 
 def test_set_logger_functions_have_oss2s_signatures():
+    def params(f):  # names, kinds and defaults (pyjindo adds type hints)
+        return [(p.name, p.kind, p.default) for p in inspect.signature(f).parameters.values()]
     for name in ("set_file_logger", "set_stream_logger"):
-        assert inspect.signature(getattr(pyjindo, name)) == inspect.signature(getattr(oss2, name))
+        assert params(getattr(pyjindo, name)) == params(getattr(oss2, name))
 
 
 def test_set_file_logger(sides, tmp_path, oss2_logger):
