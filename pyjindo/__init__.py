@@ -1,5 +1,6 @@
 """pyjindo: a fast, drop-in replacement for oss2 with a Go core. `import pyjindo as oss2`."""
 import logging
+from typing import Optional
 
 from . import _binding, compat, defaults, exceptions, models, utils
 from ._version import __version__
@@ -23,4 +24,30 @@ from .utils import (CaseInsensitiveDict, SizedFileAdapter, content_type_by_name,
                     http_to_unixtime, is_valid_bucket_name, is_valid_endpoint, iso8601_to_date,
                     iso8601_to_unixtime)
 
-logger = logging.getLogger("pyjindo")
+# Logging is oss2's: programs configure the logger named "oss2" (or call set_file_logger /
+# set_stream_logger), so pyjindo logs under "oss2.pyjindo.<module>". Configuring "oss2" reaches
+# pyjindo's records by propagation; with oss2 installed too, its records stay apart from pyjindo's
+# (under "oss2.api", "oss2.http", ...), and "oss2.pyjindo" alone selects pyjindo's.
+logger = logging.getLogger("oss2")
+
+_LOG_FORMAT = "%(asctime)s %(name)s [%(levelname)s] %(thread)d : %(message)s"
+
+
+def set_file_logger(file_path: str, name: str = "oss2", level: int = logging.INFO,
+                    format_string: Optional[str] = None) -> None:
+    """As oss2.set_file_logger: log records of `name` (and below) at `level` to the file `file_path`."""
+    _add_handler(logging.FileHandler(file_path), name, level, format_string)
+
+
+def set_stream_logger(name: str = "oss2", level: int = logging.DEBUG, format_string: Optional[str] = None) -> None:
+    """As oss2.set_stream_logger: log records of `name` (and below) at `level` to stderr."""
+    _add_handler(logging.StreamHandler(), name, level, format_string)
+
+
+def _add_handler(handler, name, level, format_string):
+    global logger
+    logger = logging.getLogger(name)
+    logger.setLevel(level)
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter(format_string or _LOG_FORMAT))
+    logger.addHandler(handler)

@@ -8,9 +8,11 @@ counters for progress callbacks on this thread, and turns the JSON result into a
 the oss2-shaped exception.
 
 A Go runtime does not survive fork. In a child the library is loaded afresh from a private copy
-of the file (a second dlopen of the same path would return the parent's dead runtime); handles
-made before the fork belong to the old copy, so holders compare `generation()` and re-create
-theirs.
+of the file (a second dlopen of the same path would return the parent's dead runtime), whose
+handle numbers start again from 1: a number kept from the parent may name one of the child's
+objects. So every handle Python holds is a `Handle`, tagged with the library generation that
+made it, and the number only reaches Go through `Handle.number()`, which refuses a handle of an
+older generation (the Go side also tags its numbers per loaded copy, as a second guard).
 """
 import json
 import os
@@ -87,8 +89,63 @@ def lib():
 
 
 def generation():
-    """Changes in a forked child: handles from an older generation must be re-created."""
+    """Changes in a forked child: handles from an older generation are dead."""
     return _generation
+
+
+class Handle(object):
+    """A Go object (session, stream) as Python holds it: its number and the library generation
+    that made it. Freed once, by free() or when garbage collected; never in a forked child, where
+    the number belongs to the parent's copy of the library."""
+
+    __slots__ = ("value", "generation", "kind", "_freed")
+
+    def __init__(self, value, gen, kind="object"):
+        self.value = value
+        self.generation = gen
+        self.kind = kind
+        self._freed = False
+
+    def alive(self):
+        return self.generation == _generation
+
+    def number(self):
+        """The number to pass to Go; raises ClientError for a handle made before a fork."""
+        if self.generation != _generation:
+            from .exceptions import ClientError
+
+            raise ClientError("this {0} was opened before os.fork(), in the parent process; it cannot be used in "
+                              "the child: open it again in the child".format(self.kind))
+        return self.value
+
+    def free(self):
+        if self._freed:
+            return
+        self._freed = True
+        if self.generation == _generation and _lib is not None and self.value:
+            _lib.pj_free_handle(self.value)
+
+    def __del__(self):
+        try:
+            self.free()
+        except Exception:  # interpreter shutdown: the library may already be gone
+            pass
+
+
+def _encode_arg(value):
+    """json.dumps default: a Handle in the arguments goes to Go as its (checked) number."""
+    if isinstance(value, Handle):
+        return value.number()
+    raise TypeError("%r cannot be passed to the Go core" % (value,))
+
+
+def _decoder(gen):
+    """A JSON object hook turning Go's {"$handle": n, "kind": k} into a Handle of generation gen."""
+    def hook(obj):
+        if "$handle" in obj:
+            return Handle(obj["$handle"], gen, obj.get("kind") or "object")
+        return obj
+    return hook
 
 
 def take_string(ptr):
@@ -118,43 +175,49 @@ def stats():
 
 
 def new_session(config):
-    """Create a Go client session from a config dict; returns (generation, handle)."""
+    """Create a Go client session from a config dict; returns its Handle."""
     gen = _generation
     err = ffi.new("char **")
     h = lib().pj_session_new(json.dumps(config).encode(), err)
     if not h:
         _raise_error(json.loads(take_string(err[0]))["error"])
-    return gen, h
+    return Handle(h, gen, "session")
 
 
-def free_handle(h):
-    if _lib is not None and h:
-        _lib.pj_free_handle(h)
+#: `call(progress_total=...)` default: the total is the one the Go operation reports.
+TOTAL_FROM_GO = object()
 
 
-def call(session, name, args, buf=None, progress_callback=None):
-    """Run operation `name` on `session` and return its result (the "ok" value of the JSON).
+def call(session, name, args, buf=None, progress_callback=None, progress_total=TOTAL_FROM_GO):
+    """Run operation `name` on `session` (a Handle) and return its result (the "ok" value of the
+    JSON, with Go's handles as Handle objects).
 
     `buf` is a buffer Go reads (data to upload) or fills (room to download into); it stays
-    referenced here until Go reports the operation done.
+    referenced here until Go reports the operation done. `progress_total` is the total reported to
+    `progress_callback`: a size Python knows, None for data of unknown size (oss2 reports None
+    then), or TOTAL_FROM_GO.
     """
     L = lib()
+    gen = _generation
+    encoded = json.dumps(args, default=_encode_arg).encode()  # refuses stale handles before Go sees them
+    session_number = session.number()
     err = ffi.new("char **")
     if buf is not None:
         cbuf = ffi.from_buffer(buf, require_writable=False)
         ptr, size = cbuf, len(cbuf)
     else:
         cbuf, ptr, size = None, ffi.NULL, 0
-    op = L.pj_start(session, name.encode(), json.dumps(args).encode(), ptr, size, err)
+    progress = _Progress(progress_callback, progress_total) if progress_callback else None
+    op = L.pj_start(session_number, name.encode(), encoded, ptr, size, err)
     if not op:
         _raise_error(json.loads(take_string(err[0]))["error"])
     try:
-        counters = ffi.new("int64_t[2]") if progress_callback else None
-        reported = -1
         try:
+            if progress is not None:
+                progress.start()
             while L.pj_wait(op, WAIT_SLICE_MS) == 0:
-                if counters is not None:
-                    reported = _report(L, op, counters, progress_callback, reported)
+                if progress is not None:
+                    progress.poll(L, op)
         except BaseException:
             # Ctrl-C or an exception from the progress callback: stop Go, and wait until it no
             # longer touches buf before letting the buffer go.
@@ -162,9 +225,9 @@ def call(session, name, args, buf=None, progress_callback=None):
             while L.pj_wait(op, WAIT_SLICE_MS) == 0:
                 pass
             raise
-        if counters is not None:
-            _report(L, op, counters, progress_callback, reported)
-        result = json.loads(take_string(L.pj_result(op)))
+        result = json.loads(take_string(L.pj_result(op)), object_hook=_decoder(gen))
+        if progress is not None and "error" not in result:
+            progress.finish(L, op)
     finally:
         L.pj_free_handle(op)
         del cbuf
@@ -173,9 +236,50 @@ def call(session, name, args, buf=None, progress_callback=None):
     return result["ok"]
 
 
-def _report(L, op, counters, callback, reported):
-    L.pj_progress(op, counters, counters + 1)
-    consumed, total = counters[0], counters[1]
-    if consumed != reported:
-        callback(consumed, total if total >= 0 else None)
-    return consumed
+class _Progress(object):
+    """Reports one operation's progress to an oss2 progress callback(consumed_bytes, total_bytes).
+
+    As oss2 does: consumed only grows, the last call of a successful transfer is (total, total),
+    an unknown size is reported as total None (starting with (0, None)), and an empty body of
+    known size is not reported at all. A transfer of known size also starts with (0, total), as
+    oss2's resumable transfers do; between the two the Go counters are polled while waiting.
+    """
+
+    def __init__(self, callback, total):
+        self.callback = callback
+        self.total = total
+        self.reported = None
+        self.counters = ffi.new("int64_t[2]")
+
+    def _counters(self, L, op):
+        L.pj_progress(op, self.counters, self.counters + 1)
+        consumed, total = self.counters[0], self.counters[1]
+        if self.total is not TOTAL_FROM_GO:
+            total = self.total
+        elif total < 0:
+            total = TOTAL_FROM_GO  # not known yet
+        return consumed, total
+
+    def _report(self, consumed, total):
+        if total is TOTAL_FROM_GO or total == 0:
+            return
+        if total is not None:
+            consumed = min(consumed, total)
+        if self.reported is None:
+            self.reported = 0
+            self.callback(0, total)
+        if consumed > self.reported:
+            self.reported = consumed
+            self.callback(consumed, total)
+
+    def start(self):
+        self._report(0, self.total)
+
+    def poll(self, L, op):
+        self._report(*self._counters(L, op))
+
+    def finish(self, L, op):
+        consumed, total = self._counters(L, op)
+        if total is TOTAL_FROM_GO:
+            total = None  # the size never became known: oss2 reports None
+        self._report(consumed if total is None else total, total)

@@ -6,10 +6,11 @@ Go's success result is a dict:
      "body": None | dict (the parsed document, shapes documented in models.py) | str,
      "duration": float seconds (optional)}
 
-The body has already been read and parsed in Go, so `read()` only hands back a raw body Go chose
-to pass through as a string (none for parsed documents).
+Header values and a raw (unparsed) body come as Latin-1 text, one character per byte: header
+values stay so, as http.client (and so oss2) decodes them; a raw body becomes bytes again.
+A parsed document has been read in Go, so read() gives b'' for it, as oss2's does once parsed;
+for get_object, read() reads the object's body (the stream GetObjectResult also reads from).
 """
-from .compat import to_bytes
 from .utils import CaseInsensitiveDict
 
 
@@ -29,7 +30,7 @@ def headers_from_pairs(pairs):
 class Response(object):
     """status, headers, request_id and the parsed body (`parsed`) of one response."""
 
-    def __init__(self, status, headers, request_id="", parsed=None, duration=None, raw=None):
+    def __init__(self, status, headers, request_id="", parsed=None, duration=None, raw=None, stream=None):
         self.status = status
         self.headers = headers if isinstance(headers, CaseInsensitiveDict) else CaseInsensitiveDict(headers)
         self.request_id = request_id or self.headers.get("x-oss-request-id", "")
@@ -39,33 +40,45 @@ class Response(object):
         self.duration = duration
         self.response = None  # oss2's Response wraps a requests response here; there is none
         self._raw = raw
-        self._all_read = False
+        self._stream = stream
 
     @classmethod
-    def from_result(cls, result):
+    def from_result(cls, result, stream=None):
+        """The Response for Go's result; `stream` is the body still to read (get_object)."""
         body = result.get("body")
         parsed, raw = (None, body) if isinstance(body, (str, bytes)) else (body, None)
+        if isinstance(raw, str):
+            raw = raw.encode("latin-1")
         duration = result.get("duration")
         if duration is None and result.get("duration_ms") is not None:
             duration = result["duration_ms"] / 1000.0
         return cls(int(result.get("status") or 0), headers_from_pairs(result.get("headers")),
-                   result.get("request_id") or "", parsed, None if duration is None else float(duration), raw)
+                   result.get("request_id") or "", parsed, None if duration is None else float(duration), raw,
+                   stream)
 
     def read(self, amt=None):
-        """The unparsed body, if Go passed one through (b'' otherwise)."""
-        if self._all_read or self._raw is None:
+        """The body not read yet: the object's for get_object, else the raw body Go passed through."""
+        if self._stream is not None:
+            return self._stream.read(amt) or b""
+        if not self._raw:
             return b""
-        data = to_bytes(self._raw)
-        if amt is None or amt >= len(data):
-            self._all_read = True
+        data = self._raw
+        if amt is None or amt < 0 or amt >= len(data):
             self._raw = None
             return data
         self._raw = data[amt:]
         return data[:amt]
 
     def __iter__(self):
-        data = self.read()
-        return iter([data] if data else [])
+        while True:
+            data = self.read(_CHUNK_SIZE)
+            if not data:
+                return
+            yield data
 
     def close(self):
-        pass
+        if self._stream is not None:
+            self._stream.close()
+
+
+_CHUNK_SIZE = 64 * 1024

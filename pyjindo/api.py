@@ -8,6 +8,7 @@ Differences from oss2, all deliberate:
   truncates the target first).
 - `session=` (a requests session) is accepted and ignored: connections are pooled in Go.
 """
+import logging
 import os
 import stat
 import threading
@@ -19,6 +20,8 @@ from .exceptions import ClientError
 from ._response import Response
 
 _UNSET = object()
+
+logger = logging.getLogger("oss2.pyjindo.api")
 
 #: PutObject bodies at least this large go up as a parallel multipart upload (the object's type is
 #: then Multipart and its ETag is not the MD5 of the content). Bucket(multipart_threshold=None)
@@ -44,10 +47,30 @@ def _normalize_endpoint(endpoint):
 
 
 def _headers(headers):
-    """Headers as a list of [name, value] pairs, oss2's None values (header not sent) dropped."""
+    """Headers as a list of [name, value] pairs for Go, oss2's None values (header not sent) dropped.
+
+    Values are what oss2 puts on the wire: bytes as they are, str encoded as Latin-1 (http.client
+    does this, and raises UnicodeEncodeError for other characters, so '测试' must be given as
+    bytes, '测试'.encode()). They travel to Go as Latin-1 text, one character per byte, and Go
+    sends (and signs) those bytes. Other types raise TypeError, as oss2's signing does.
+    """
     if not headers:
         return []
-    return [[str(k), str(v)] for k, v in headers.items() if v is not None]
+    return [[_header_text(k), _header_value(k, v)] for k, v in headers.items() if v is not None]
+
+
+def _header_text(name):
+    return name.decode("latin-1") if isinstance(name, (bytes, bytearray)) else str(name)
+
+
+def _header_value(name, value):
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("latin-1")
+    if isinstance(value, str):
+        value.encode("latin-1")  # the UnicodeEncodeError oss2 (http.client) raises
+        return value
+    raise TypeError("header {0!r} has a value of type {1}; it must be str or bytes".format(
+        _header_text(name), type(value).__name__))
 
 
 def _params(params):
@@ -79,25 +102,30 @@ def _regular_file_body(data):
 
 
 def _body(data):
-    """Turn oss2-style data (str, bytes-like, file object, iterable) into (args, buffer).
+    """Turn oss2-style data (str, bytes-like, file object, iterable) into (args, buffer, total).
 
     Bytes-like data is passed to Go without a copy; open regular files are read by Go directly.
+    total is the size progress callbacks are given: None where oss2 cannot know it in advance (an
+    iterable, or a file object without len or seek/tell), as oss2 reports it.
     """
     if data is None:
-        return {}, None
+        return {}, None, 0
     if isinstance(data, str):
         data = data.encode("utf-8")
     if isinstance(data, (bytes, bytearray, memoryview)):
-        return {}, data
+        return {}, data, memoryview(data).nbytes
     f = _regular_file_body(data)
     if f is not None:
         fd, offset, size = f
-        return {"fd": fd, "offset": offset, "size": size}, None
+        return {"fd": fd, "offset": offset, "size": size}, None, size
+    sized = utils._has_data_size_attr(data)
     if hasattr(data, "read"):
-        return {}, utils.to_bytes_all(data.read())
-    if hasattr(data, "__iter__"):
-        return {}, b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in data)
-    raise ClientError("{0} is not a file object, bytes or str".format(type(data).__name__))
+        buf = utils.to_bytes_all(data.read())
+    elif hasattr(data, "__iter__"):
+        buf = b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in data)
+    else:
+        raise ClientError("{0} is not a file object, bytes or str".format(type(data).__name__))
+    return {}, buf, len(buf) if sized else None
 
 
 class _Base(object):
@@ -132,8 +160,8 @@ class _Base(object):
             raise ClientError("retry_attempts must be at least 1 and retry_time positive")
         self.retry_attempts = int(retry_attempts)
         self.retry_time = float(retry_time)
-        self._go_lock = threading.Lock()
-        self._go = None  # (library generation, credentials, session handle)
+        self._go_lock = (_binding.generation(), threading.Lock())
+        self._go = None  # (credentials, session Handle)
 
     def _go_config(self, credentials):
         ak, sk, token = credentials
@@ -162,22 +190,38 @@ class _Base(object):
     def _session(self):
         """The Go session for the current credentials, re-created after fork or key rotation."""
         credentials = self.auth._credentials()
-        gen = _binding.generation()
-        with self._go_lock:
+        gen, lock = self._go_lock
+        if gen != _binding.generation():
+            # forked: a parent thread may have held the lock at fork time; none will release it here
+            lock = threading.Lock()
+            self._go_lock = (_binding.generation(), lock)
+        with lock:
             go = self._go
-            if go is None or go[0] != gen or go[1] != credentials:
-                _, handle = _binding.new_session(self._go_config(credentials))
-                self._go = go = (gen, credentials, _Session(handle))
-            return go[2]
+            if go is None or not go[1].alive() or go[0] != credentials:
+                self._go = go = (credentials, _binding.new_session(self._go_config(credentials)))
+            return go[1]
 
-    def _call(self, name, args, buf=None, progress_callback=None):
+    def _call(self, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO):
         session = self._session()  # held until the call ends, so a key rotation cannot free it
-        return _binding.call(session.handle, name, args, buf, progress_callback)
+        debug = logger.isEnabledFor(logging.DEBUG)
+        if debug:
+            logger.debug("Start %s, bucket: %s, key: %s, method: %s, params: %s, headers: %s", name,
+                         args.get("bucket"), args.get("key"), args.get("method"), args.get("params"),
+                         args.get("headers"))
+        try:
+            result = _binding.call(session, name, args, buf, progress_callback, progress_total)
+        except exceptions.ServerError as e:
+            logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
+            raise
+        if debug:
+            logger.debug("%s done, req_id: %s, status: %s", name, result.get("request_id"), result.get("status"))
+        return result
 
     def _do(self, method, bucket_name, key, params=None, headers=None, data=None, parse=None,
-            progress_callback=None, check_crc=False, init_crc=None):
-        """One signed request; returns a Response whose `body` is the parsed document, if any."""
-        body_args, buf = _body(data)
+            progress_callback=None, check_crc=False, init_crc=None, transfer=None):
+        """One signed request; returns a Response whose `body` is the parsed document, if any.
+        transfer overrides the bucket's multipart_threshold / part_size for this request."""
+        body_args, buf, total = _body(data)
         args = {
             "method": method,
             "bucket": bucket_name,
@@ -190,7 +234,8 @@ class _Base(object):
         if init_crc is not None:
             args["init_crc"] = str(init_crc)
         args.update(body_args)
-        result = self._call("request", args, buf, progress_callback)
+        args.update(transfer or {})
+        result = self._call("request", args, buf, progress_callback, total)
         if "fd" in body_args:  # oss2 leaves the file position at the end of what it sent
             os.lseek(body_args["fd"], body_args["offset"] + body_args["size"], os.SEEK_SET)
             data.seek(body_args["offset"] + body_args["size"])
@@ -249,9 +294,13 @@ class Bucket(_Base):
     # --- objects -------------------------------------------------------------------------------
 
     def put_object(self, key, data, headers=None, progress_callback=None):
+        return self._put_object(key, data, headers, progress_callback)
+
+    def _put_object(self, key, data, headers, progress_callback, transfer=None):
+        """put_object; transfer overrides the multipart threshold and part size (resumable_upload)."""
         headers = utils.set_content_type(utils.CaseInsensitiveDict(headers), key)
         resp = self._object("PUT", key, data=data, headers=headers, progress_callback=progress_callback,
-                            check_crc=True)
+                            check_crc=True, transfer=transfer)
         return models.PutObjectResult(resp)
 
     def put_object_from_file(self, key, filename, headers=None, progress_callback=None):
@@ -275,15 +324,24 @@ class Bucket(_Base):
         _, args = self._get_args(key, byte_range, headers, process, params)
         result = self._call("get_open", args)
         stream = _GoStream(self, result["stream"], result["length"])
-        return models.GetObjectResult(Response.from_result(result), stream, progress_callback, self.enable_crc)
+        resp = Response.from_result(result, stream)  # resp.read() reads the body, as in oss2
+        return models.GetObjectResult(resp, stream, progress_callback, self.enable_crc)
 
     def get_object_to_file(self, key, filename, byte_range=None, headers=None, progress_callback=None,
                            process=None, params=None):
+        return self._get_object_to_file(key, filename, byte_range, headers, progress_callback, process, params)
+
+    def _get_object_to_file(self, key, filename, byte_range=None, headers=None, progress_callback=None,
+                            process=None, params=None, part_size=None):
+        """get_object_to_file; part_size overrides the bytes per ranged GET (resumable_download)."""
         headers, args = self._get_args(key, byte_range, headers, process, params)
+        if part_size:
+            args["part_size"] = int(part_size)
         args["filename"] = os.path.abspath(to_string(filename))
         args["check_crc"] = self.enable_crc and byte_range is None and headers.get("Accept-Encoding") != "gzip"
         result = self._call("get_to_file", args, progress_callback=progress_callback)
-        return models.GetObjectResult(Response.from_result(result), _DoneStream(result), None, False)
+        # Already checked in Go: the result only carries the CRC (client_crc, with CRC checks on).
+        return models.GetObjectResult(Response.from_result(result), _DoneStream(result), None, self.enable_crc)
 
     def append_object(self, key, position, data, headers=None, progress_callback=None, init_crc=None):
         headers = utils.set_content_type(utils.CaseInsensitiveDict(headers), key)
@@ -302,6 +360,7 @@ class Bucket(_Base):
         return models.PutObjectResult(self._object("PUT", target_key, headers=headers))
 
     def delete_object(self, key, params=None, headers=None):
+        logger.info("Start to delete object, bucket: {0}, key: {1}".format(self.bucket_name, to_string(key)))
         return models.RequestResult(self._object("DELETE", key, params=params, headers=headers))
 
     def batch_delete_objects(self, key_list, headers=None):
@@ -473,24 +532,12 @@ class Bucket(_Base):
         return models.RequestResult(self._bucket("PUT", headers=headers))
 
     def delete_bucket(self):
+        logger.info("Start to delete bucket, bucket: {0}".format(self.bucket_name))
         return models.RequestResult(self._bucket("DELETE"))
 
     def get_bucket_info(self):
         return models.GetBucketInfoResult(self._bucket("GET", params={Bucket.BUCKET_INFO: ""},
                                                        parse="get_bucket_info"))
-
-
-class _Session(object):
-    """A Go session handle, freed when the last user lets go of it (never in a forked child,
-    where the handle belongs to the parent's copy of the library)."""
-
-    def __init__(self, handle):
-        self.handle = handle
-        self._gen = _binding.generation()
-
-    def __del__(self):
-        if self._gen == _binding.generation():
-            _binding.free_handle(self.handle)
 
 
 class _GoStream(object):
@@ -500,8 +547,7 @@ class _GoStream(object):
 
     def __init__(self, bucket, handle, length):
         self._bucket = bucket
-        self._handle = handle
-        self._gen = _binding.generation()
+        self._handle = handle  # a _binding.Handle: refused by the binding after a fork
         self._left = length if length is not None and length >= 0 else None
         self.crc = 0 if self._left == 0 else None  # CRC64 of everything read, known at the end
         self._closed = False
@@ -514,6 +560,7 @@ class _GoStream(object):
     def read(self, amt=None):
         if self._closed or self._left == 0:
             return b""
+        self._handle.number()  # after a fork: a clear ClientError, before anything else happens
         if amt is not None and amt <= 0:
             return b""
         if self._left is not None and (amt is None or amt >= self._left) and self._left >= 2:
@@ -540,11 +587,7 @@ class _GoStream(object):
     def close(self):
         if not self._closed:
             self._closed = True
-            if self._gen == _binding.generation():
-                _binding.free_handle(self._handle)
-
-    def __del__(self):
-        self.close()
+            self._handle.free()
 
 
 class _DoneStream(object):

@@ -17,7 +17,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 from xml.parsers import expat
 
-from .compat import to_bytes, to_string
+from .compat import to_string
 
 OSS_CLIENT_ERROR_STATUS = -1
 OSS_REQUEST_ERROR_STATUS = -2
@@ -448,6 +448,9 @@ def _error_details(d, body):
     return out
 
 
+_ERROR_BODY_KEPT = 4096
+
+
 def from_error_dict(d):
     """The exception oss2 would raise for the failure the Go core described in `d`."""
     kind = d.get("kind", "server")
@@ -461,9 +464,10 @@ def from_error_dict(d):
 
     status = int(d.get("status") or 0)
     headers = _error_headers(d)
-    body = d.get("body")
-    body = b"" if body is None else to_bytes(body)
+    body = d.get("body")  # Latin-1 text from Go, one character per byte of the body
+    body = b"" if body is None else body.encode("latin-1") if isinstance(body, str) else bytes(body)
     details = _error_details(d, body)
+    body = body[:_ERROR_BODY_KEPT]  # oss2 keeps what resp.read(4096) gave (details come from it all)
     request_id = d.get("request_id")
     if request_id and _REQUEST_ID_HEADER not in headers:
         headers[_REQUEST_ID_HEADER] = request_id

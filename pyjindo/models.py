@@ -75,7 +75,7 @@ from .compat import to_string, urlquote, urlunquote
 from .exceptions import ClientError, InconsistentError  # noqa: F401
 from .utils import CaseInsensitiveDict, http_to_unixtime, iso8601_to_unixtime
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("oss2.pyjindo.models")
 
 _CHUNK_SIZE = 64 * 1024  # what iterating a GetObjectResult yields (oss2: 8 KiB; each chunk is a Go call)
 _MAX_OBJECT_TAGGING_KEY_LENGTH = 128
@@ -316,7 +316,10 @@ class GetObjectResult(HeadObjectResult):
 
     @property
     def client_crc(self):
-        """CRC64 of what was read, as the Go core computed it (None when it did not)."""
+        """CRC64 of what was read, as the Go core computed it; None with CRC checks off (as oss2)
+        or when it is not known."""
+        if not self.__crc_enabled:
+            return None
         return self._stream_crc()
 
 

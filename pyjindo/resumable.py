@@ -1,26 +1,41 @@
 """oss2's resumable_upload and resumable_download, with their signatures.
 
-pyjindo's plain calls already stream files from and to disk in Go; these keep programs written
-for oss2 working. The checkpoint `store` arguments are accepted and not needed: a failed
+pyjindo's plain calls already stream files from and to disk in Go, in parallel parts; these keep
+programs written for oss2 working and choose the same kind of transfer oss2 would: an upload of
+at least `multipart_threshold` bytes (default defaults.multipart_threshold) becomes a multipart
+upload with oss2's part size, so the object's type and ETag are oss2's; a download with an
+explicit `multiget_threshold` or `part_size` uses oss2's ranges (without either, pyjindo's own
+parallel download). The checkpoint `store` arguments are accepted and not needed: a failed
 download leaves no partial target (it is written to a temporary name and renamed), and a failed
 upload is retried by calling again.
 """
 import os
+from typing import Optional
 
-from . import defaults
+from . import defaults, utils
+from .compat import to_string
 
-_MAX_PART_COUNT = 10000
+_MAX_MULTIGET_PART_COUNT = 100000
+
+# The headers oss2's resumable_download passes on to its HEAD and GETs.
+_DOWNLOAD_HEADERS = ("x-oss-request-payer", "x-oss-traffic-limit")
 
 
-def determine_part_size(total_size, preferred_size=None):
-    """The part size oss2 would choose: preferred (default defaults.part_size), grown to fit
-    10,000 parts."""
+def determine_part_size(total_size: int, preferred_size: Optional[int] = None) -> int:
+    """The part size oss2 would choose: preferred (default defaults.part_size), or the whole size
+    when smaller, doubled until it is at least defaults.min_part_size and fits in
+    defaults.max_part_count parts."""
     if not preferred_size:
         preferred_size = defaults.part_size
-    part_size = preferred_size
-    while total_size > part_size * _MAX_PART_COUNT:
-        part_size *= 2
-    return part_size
+    return _determine_part_size_internal(total_size, preferred_size, defaults.max_part_count)
+
+
+def _determine_part_size_internal(total_size, preferred_size, max_count):
+    if total_size < preferred_size:
+        return total_size
+    while preferred_size * max_count < total_size or preferred_size < defaults.min_part_size:
+        preferred_size *= 2
+    return preferred_size
 
 
 class ResumableStore(object):
@@ -45,11 +60,43 @@ def make_download_store(root=None, dir=None):
 
 def resumable_upload(bucket, key, filename, store=None, headers=None, multipart_threshold=None, part_size=None,
                      progress_callback=None, num_threads=None, params=None):
-    """Upload a file; returns a PutObjectResult as oss2 does."""
-    return bucket.put_object_from_file(key, filename, headers=headers, progress_callback=progress_callback)
+    """Upload a file; returns a PutObjectResult as oss2 does.
+
+    As oss2: a file of at least multipart_threshold bytes (default defaults.multipart_threshold)
+    goes up as a multipart upload with parts of determine_part_size(size, part_size), sent in
+    parallel; a smaller one as a single PutObject. The Content-Type comes from the key, as in oss2.
+    """
+    filename = to_string(filename)
+    size = os.path.getsize(filename)
+    threshold = defaults.get(multipart_threshold, defaults.multipart_threshold)
+    if size >= threshold:
+        transfer = {"multipart_threshold": max(int(threshold), 1), "part_size": determine_part_size(size, part_size)}
+    else:
+        transfer = {"multipart_threshold": -1}
+    with open(filename, "rb") as f:
+        return bucket._put_object(key, f, headers, progress_callback, transfer)
 
 
 def resumable_download(bucket, key, filename, multiget_threshold=None, part_size=None, progress_callback=None,
                        num_threads=None, store=None, params=None, headers=None):
-    """Download an object to a file; the target appears only when complete."""
-    bucket.get_object_to_file(key, filename, progress_callback=progress_callback, params=params, headers=headers)
+    """Download an object to a file; the target appears only when complete.
+
+    With multiget_threshold or part_size given, as oss2: an object of at least multiget_threshold
+    bytes (default defaults.multiget_threshold) is fetched in ranges of part_size (default
+    defaults.multiget_part_size, grown as oss2 grows it), a smaller one with a single GET.
+    Without either, pyjindo's parallel download of get_object_to_file.
+    """
+    headers = utils.CaseInsensitiveDict(headers)
+    headers = utils.CaseInsensitiveDict({k: headers[k] for k in _DOWNLOAD_HEADERS if headers.get(k) is not None})
+    if multiget_threshold is None and part_size is None:
+        bucket.get_object_to_file(key, filename, progress_callback=progress_callback, params=params,
+                                  headers=headers or None)
+        return
+    size = bucket.head_object(key, params=params, headers=headers or None).content_length
+    if size >= defaults.get(multiget_threshold, defaults.multiget_threshold):
+        ranges = _determine_part_size_internal(size, defaults.get(part_size, defaults.multiget_part_size),
+                                               _MAX_MULTIGET_PART_COUNT)
+    else:
+        ranges = size  # one GET, as oss2's get_object_to_file
+    bucket._get_object_to_file(key, filename, headers=headers or None, progress_callback=progress_callback,
+                               params=params, part_size=max(ranges, 1))

@@ -27,7 +27,7 @@ from . import defaults  # noqa: F401  (oss2.utils imports it too)
 from .compat import to_bytes, to_string, urlquote as _urlquote, urlparse  # noqa: F401
 from .exceptions import ClientError, InconsistentError, OpenApiFormatError
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("oss2.pyjindo.utils")
 
 
 # --- case-insensitive headers ----------------------------------------------------------------------

@@ -28,15 +28,9 @@ func errorJSON(err error) []byte {
 	var ie *oss.InconsistentError
 	switch {
 	case errors.As(err, &se):
-		headers := [][2]string{}
-		for k, vs := range se.Header {
-			for _, v := range vs {
-				headers = append(headers, [2]string{k, v})
-			}
-		}
 		d = map[string]any{"kind": "server", "status": se.Status, "code": se.Code, "message": se.Message,
-			"request_id": se.RequestID, "host_id": se.HostID, "ec": se.EC, "headers": headers,
-			"details": se.Details, "body": string(se.Body)}
+			"request_id": se.RequestID, "host_id": se.HostID, "ec": se.EC, "headers": headerPairs(se.Header),
+			"details": se.Details, "body": latin1(se.Body)}
 	case errors.As(err, &ie):
 		d = map[string]any{"kind": "inconsistent", "message": ie.Message, "request_id": ie.RequestID}
 	case errors.As(err, &ce):

@@ -7,24 +7,68 @@ package main
 import "C"
 
 import (
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"runtime"
 	"runtime/cgo"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Go values cross the boundary only as cgo handles (DESIGN.md section 2). The runtime's handle
-// table, and the count of live handles kept beside it for pj_stats, are the only global state.
+// table, and the count of live handles kept beside it for pj_stats, are the only global state,
+// with handleTag, which is fixed when the library is loaded.
 var liveHandles atomic.Int64
+
+// A forked Python child loads a fresh copy of this library, whose cgo handle numbers start again
+// from 1, while the child may still hold numbers from the parent's copy. Each loaded copy marks
+// its numbers with a random tag in bits the cgo counter never reaches, so a number from another
+// copy is refused instead of naming one of this copy's objects. (Python checks the library
+// generation first; this is the second guard.)
+const (
+	tagShift = 47
+	tagBits  = 16
+)
+
+var handleTag = newHandleTag()
+
+func newHandleTag() uintptr {
+	if unsafe.Sizeof(uintptr(0)) < 8 {
+		return 0 // no spare bits on 32-bit platforms
+	}
+	var b [2]byte
+	for b == [2]byte{} { // a zero tag would accept untagged numbers
+		rand.Read(b[:])
+	}
+	return uintptr(binary.LittleEndian.Uint16(b[:])) << tagShift
+}
+
+func tagMask() uintptr {
+	if handleTag == 0 {
+		return 0
+	}
+	return (1<<tagBits - 1) << tagShift
+}
 
 func newHandle(v any) C.uintptr_t {
 	liveHandles.Add(1)
-	return C.uintptr_t(cgo.NewHandle(v))
+	return C.uintptr_t(uintptr(cgo.NewHandle(v)) | handleTag)
+}
+
+// untag returns the cgo handle behind a number this copy of the library handed out.
+func untag(h C.uintptr_t) (cgo.Handle, bool) {
+	n := uintptr(h)
+	if n == 0 || n&tagMask() != handleTag {
+		return 0, false
+	}
+	return cgo.Handle(n &^ tagMask()), true
 }
 
 // handleValue returns the value behind h if it has type T.
 func handleValue[T any](h C.uintptr_t) (v T, ok bool) {
-	if h == 0 {
+	ch, ok := untag(h)
+	if !ok {
 		return v, false
 	}
 	defer func() {
@@ -32,8 +76,19 @@ func handleValue[T any](h C.uintptr_t) (v T, ok bool) {
 			ok = false
 		}
 	}()
-	v, ok = cgo.Handle(h).Value().(T)
+	v, ok = ch.Value().(T)
 	return v, ok
+}
+
+// handleRef is a handle in an operation's JSON result: {"$handle": n, "kind": k}, which Python
+// turns into a Handle tagged with its library generation.
+type handleRef struct {
+	H    C.uintptr_t
+	Kind string
+}
+
+func (r handleRef) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]any{"$handle": uint64(r.H), "kind": r.Kind})
 }
 
 // closer is implemented by handle values that hold resources (sessions, streams).
@@ -59,7 +114,8 @@ func pj_free_handle(h C.uintptr_t) {
 	case closer:
 		x.close()
 	}
-	cgo.Handle(h).Delete()
+	ch, _ := untag(h)
+	ch.Delete()
 	liveHandles.Add(-1)
 }
 

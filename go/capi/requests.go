@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pyjindo/pyjindo/go/crc"
 	"github.com/pyjindo/pyjindo/go/oss"
@@ -42,12 +43,64 @@ type target struct {
 func (t target) request(method string) *oss.Request {
 	h := http.Header{}
 	for _, kv := range t.Headers {
-		h.Add(kv[0], kv[1])
+		h.Add(fromLatin1(kv[0]), fromLatin1(kv[1]))
 	}
 	if t.Method != "" {
 		method = t.Method
 	}
 	return &oss.Request{Method: method, Bucket: t.Bucket, Key: t.Key, Query: t.Params, Header: h, ContentLength: -1}
+}
+
+// Header values (and raw bodies) are bytes, JSON strings are Unicode: they cross the boundary as
+// Latin-1 text, one character per byte, which is also how oss2 (http.client) hands header values
+// to its users and puts str values on the wire.
+
+// latin1 is b as Latin-1 text.
+func latin1(b []byte) string {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			r := make([]rune, len(b))
+			for i, c := range b {
+				r[i] = rune(c)
+			}
+			return string(r)
+		}
+	}
+	return string(b) // ASCII: the same either way
+}
+
+// fromLatin1 is the bytes Latin-1 text s stands for. Python sends nothing else; a character
+// beyond Latin-1 is kept as UTF-8 rather than lost.
+func fromLatin1(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r < 256 {
+			b = append(b, byte(r))
+		} else {
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	return string(b)
+}
+
+func headerPairs(hdr http.Header) [][2]string {
+	headers := [][2]string{}
+	for k, vs := range hdr {
+		for _, v := range vs {
+			headers = append(headers, [2]string{k, latin1([]byte(v))})
+		}
+	}
+	return headers
 }
 
 // responseJSON is what every operation returns about the HTTP response.
@@ -60,13 +113,7 @@ type responseJSON struct {
 }
 
 func describe(resp *http.Response, body any, started time.Time) responseJSON {
-	headers := [][2]string{}
-	for k, vs := range resp.Header {
-		for _, v := range vs {
-			headers = append(headers, [2]string{k, v})
-		}
-	}
-	return responseJSON{Status: resp.StatusCode, RequestID: resp.Header.Get("x-oss-request-id"), Headers: headers,
+	return responseJSON{Status: resp.StatusCode, RequestID: resp.Header.Get("x-oss-request-id"), Headers: headerPairs(resp.Header),
 		Body: body, Duration: time.Since(started).Seconds()}
 }
 
@@ -99,6 +146,10 @@ type requestArgs struct {
 	FD       *int    `json:"fd"`
 	Offset   int64   `json:"offset"`
 	Size     int64   `json:"size"`
+	// This request's multipart threshold and part size, instead of the session's (resumable_upload
+	// with explicit sizes); the threshold is -1 for never.
+	MultipartThreshold *int64 `json:"multipart_threshold"`
+	PartSize           int64  `json:"part_size"`
 }
 
 // crcOperation names the write as oss2's CRC mismatch message does.
@@ -160,7 +211,11 @@ func opRequest(ctx context.Context, s *session, raw json.RawMessage, buf []byte,
 		p.SetTotal(r.ContentLength)
 	}
 	started := time.Now()
-	if s.useMultipart(r) {
+	threshold := s.multipartThreshold
+	if a.MultipartThreshold != nil {
+		threshold = *a.MultipartThreshold
+	}
+	if useMultipart(r, threshold) {
 		return putMultipart(ctx, s, r, a, buf, p, started)
 	}
 	resp, err := s.client.Do(ctx, r)
@@ -191,7 +246,7 @@ func opRequest(ctx context.Context, s *session, raw json.RawMessage, buf []byte,
 			return nil, &oss.RequestError{Err: err}
 		}
 	} else if len(doc) > 0 {
-		parsed = string(doc)
+		parsed = latin1(doc)
 	}
 	return describe(resp, parsed, started), nil
 }
@@ -212,16 +267,15 @@ func opSignURL(_ context.Context, s *session, raw json.RawMessage, _ []byte, _ p
 
 // useMultipart tells whether a request is a plain PutObject big enough for a parallel
 // multipart upload.
-func (s *session) useMultipart(r *oss.Request) bool {
-	if s.multipartThreshold < 0 || r.Method != http.MethodPut || len(r.Query) > 0 || r.Header.Get("x-oss-copy-source") != "" {
+func useMultipart(r *oss.Request, threshold int64) bool {
+	if threshold < 0 || r.Method != http.MethodPut || len(r.Query) > 0 || r.Header.Get("x-oss-copy-source") != "" {
 		return false
 	}
 	if r.Header.Get("Content-MD5") != "" || r.Header.Get("x-oss-callback") != "" {
 		// OSS verifies a whole body's MD5, and calls a callback, only for a single PUT.
 		return false
 	}
-	threshold := max(s.multipartThreshold, 1)
-	return r.ContentLength >= threshold
+	return r.ContentLength >= max(threshold, 1)
 }
 
 // putMultipart sends a PutObject's body as a parallel multipart upload, straight from the
@@ -231,7 +285,7 @@ func putMultipart(ctx context.Context, s *session, r *oss.Request, a requestArgs
 	if a.FD != nil {
 		src = io.NewSectionReader(fdReaderAt(*a.FD), a.Offset, a.Size)
 	}
-	up, err := transfer.UploadMultipart(ctx, s.client, r, src, r.ContentLength, s.transfer, p.Add)
+	up, err := transfer.UploadMultipart(ctx, s.client, r, src, r.ContentLength, s.transferConfig(a.PartSize), p.Add)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

@@ -26,6 +26,16 @@ type session struct {
 
 func (s *session) close() { s.client.Close() }
 
+// transferConfig is the session's transfer configuration with partSize, if positive, instead of
+// its own.
+func (s *session) transferConfig(partSize int64) transfer.Config {
+	cfg := s.transfer
+	if partSize > 0 {
+		cfg.PartSize = partSize
+	}
+	return cfg
+}
+
 type sessionConfig struct {
 	Endpoint        string  `json:"endpoint"`
 	IsCname         bool    `json:"is_cname"`

@@ -61,8 +61,8 @@ func transferError(err error) error {
 
 type getOpenResult struct {
 	responseJSON
-	Stream uint64 `json:"stream"`
-	Length int64  `json:"length"`
+	Stream handleRef `json:"stream"`
+	Length int64     `json:"length"`
 }
 
 // opGetOpen sends the first GET (errors such as NoSuchKey surface from get_object itself, as in
@@ -92,7 +92,7 @@ func opGetOpen(ctx context.Context, s *session, raw json.RawMessage, _ []byte, _
 	st.dl = dl
 	resp := &http.Response{StatusCode: dl.Status, Header: dl.Header}
 	h := newHandle(st)
-	return getOpenResult{responseJSON: describe(resp, nil, started), Stream: uint64(h), Length: dl.Length}, nil
+	return getOpenResult{responseJSON: describe(resp, nil, started), Stream: handleRef{h, "GetObjectResult"}, Length: dl.Length}, nil
 }
 
 func streamArg(raw json.RawMessage) (*stream, error) {
@@ -199,6 +199,7 @@ type getToFileArgs struct {
 	target
 	Filename string `json:"filename"`
 	CheckCRC bool   `json:"check_crc"`
+	PartSize int64  `json:"part_size"` // bytes per ranged GET instead of the session's (resumable_download)
 }
 
 type getToFileResult struct {
@@ -215,7 +216,7 @@ func opGetToFile(ctx context.Context, s *session, raw json.RawMessage, _ []byte,
 		return nil, clientErrorf("bad get_to_file arguments: %v", err)
 	}
 	started := time.Now()
-	dl, err := transfer.Open(ctx, s.client, a.request(http.MethodGet), s.transfer)
+	dl, err := transfer.Open(ctx, s.client, a.request(http.MethodGet), s.transferConfig(a.PartSize))
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ class Sides(object):
 
     def bucket(self, oss, suffix=None, auth=None, name=None):
         # Both sides' names have the same length, so lengths of documents naming them agree.
-        name = name or "conf-%d-%d-%s" % (os.getpid(), next(_counter), suffix or ("o" if oss is oss2 else "p"))
+        name = name or "conf-%d-%05d-%s" % (os.getpid(), next(_counter), suffix or ("o" if oss is oss2 else "p"))
         auth = auth or oss.Auth(self.server.access_key_id, self.server.access_key_secret)
         return oss.Bucket(auth, self.server.endpoint, name, connect_timeout=30)
 

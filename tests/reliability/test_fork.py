@@ -118,3 +118,81 @@ def test_fork_while_another_thread_downloads(loaded_bucket):
         stop.set()
         t.join(60)
     assert not errors
+
+
+def _child_reads_parent_results(bucket, results, shift, out_fd):
+    """In a forked child: open the other objects (so the child's fresh library hands out the handle
+    numbers the parent's results hold; `shift` extra calls first vary which numbers name streams),
+    then read through each parent result. Report per result 'refused' (ClientError naming fork),
+    'OTHER' (another object's bytes) or what else happened."""
+    import json
+    try:
+        for _ in range(shift):
+            bucket.head_object("obj-4")
+        others = [bucket.get_object("obj-%d" % i).read() for i in range(4, 8)]
+        opened = [bucket.get_object("obj-%d" % (4 + i % 4)) for i in range(80)]  # noqa: F841 (kept open)
+        outcomes = []
+        for how, result in results:
+            try:
+                data = how(result)
+            except pyjindo.exceptions.ClientError as e:
+                outcomes.append("refused" if "fork" in str(e) else "ClientError: %s" % e)
+                continue
+            except Exception as e:  # noqa: BLE001
+                outcomes.append("%s: %s" % (type(e).__name__, e))
+                continue
+            outcomes.append("OTHER" if data and any(data in o for o in others) else "read %d bytes" % len(data))
+        os.write(out_fd, json.dumps(outcomes).encode())
+        os._exit(0)
+    except BaseException as e:  # noqa: BLE001
+        os.write(out_fd, json.dumps(["child failed: %r" % e]).encode())
+        os._exit(4)
+
+
+def test_results_opened_before_fork_are_refused_in_the_child(loaded_bucket, server):
+    """Issue 9 item 17: a GetObjectResult opened in the parent must never read, in the child, an
+    object the child opened (the child's library reuses handle numbers); it raises ClientError."""
+    import json
+    bucket, payloads = loaded_bucket
+    no_crc = pyjindo.Bucket(bucket.auth, bucket.endpoint, bucket.bucket_name, enable_crc=False)
+    reads = [
+        ("read()", lambda r: r.read()),
+        ("read(65536)", lambda r: r.read(65536)),
+        ("iterate", lambda r: next(iter(r))),
+        ("resp.read(100)", lambda r: r.resp.read(100)),
+    ]
+    for trial in range(5):
+        results, labels = [], []
+        for i, (label, how) in enumerate(reads):
+            for source, kwargs in ((bucket, {}), (no_crc, {}), (bucket, {"byte_range": (10, 60000)})):
+                key = "obj-%d" % (i % 4)
+                results.append((how, source.get_object(key, **kwargs)))
+                labels.append((label, key, kwargs))
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(r)
+            _child_reads_parent_results(bucket, results, trial, w)
+        os.close(w)
+        assert _wait_children([pid]) == {pid: 0}
+        with os.fdopen(r, "rb") as f:
+            outcomes = json.loads(f.read().decode())
+        assert outcomes == ["refused"] * len(results), list(zip(labels, outcomes))
+        # the parent's results are untouched: each still reads its own object
+        for (how, result), (label, key, kwargs) in zip(results, labels):
+            data = result.read()
+            if not kwargs:
+                assert hashlib.sha256(data).hexdigest() == payloads[key]
+            result.close()
+
+
+def test_child_does_not_wait_for_a_session_lock_held_at_fork(loaded_bucket):
+    """Another parent thread may be choosing the Bucket's Go session when the process forks: the
+    child's copy of that lock is held forever, so the child must not wait for it."""
+    bucket, payloads = loaded_bucket
+    lock = bucket._go_lock[1]
+    with lock:  # as a parent thread inside Bucket._session at fork time
+        pid = os.fork()
+        if pid == 0:
+            _child_download(bucket, "obj-2", payloads["obj-2"])
+    assert _wait_children([pid]) == {pid: 0}

@@ -1,0 +1,63 @@
+"""The raw response and the CRC fields of results, oss2 vs pyjindo (issue 9, items 11 and 14)."""
+import re
+
+import pytest
+
+DATA = bytes(range(256)) * 1000  # 256,000 bytes
+
+
+def _without_request_id(body):
+    """The body without what differs between any two requests (the id, and the host naming the bucket)."""
+    return re.sub(rb"<(RequestId|HostId)>[^<]*</(RequestId|HostId)>", b"", body)
+
+
+def test_resp_read_gives_the_object_body(sides):
+    def scenario(oss, bucket):
+        bucket.put_object("k", DATA)
+        whole = bucket.get_object("k").resp.read()
+        resp = bucket.get_object("k").resp
+        pieces = [resp.read(3), resp.read(1000)]
+        rest = resp.read()
+        after = resp.read()
+        it = b"".join(bucket.get_object("k").resp)
+        ranged = bucket.get_object("k", byte_range=(10, 19)).resp.read()
+        return whole == DATA, [len(p) for p in pieces], pieces[0] + pieces[1] + rest == DATA, after, it == DATA, ranged
+    sides.run(scenario)
+
+
+def test_make_exception_from_a_response_has_its_body(sides):
+    def scenario(oss, bucket):
+        bucket.put_object("k", b"<Error><Code>Custom</Code><Message>m</Message></Error>")
+        e = oss.exceptions.make_exception(bucket.get_object("k").resp)
+        return type(e).__name__, e.body, e.details, e.code, e.message
+    sides.run(scenario)
+
+
+def test_server_error_body(sides):
+    def scenario(oss, bucket):
+        out = []
+        for call in (lambda: bucket.get_object("missing"), lambda: bucket.head_object("missing"),
+                     lambda: bucket.put_object("k", b"1", headers={"x-oss-forbid-overwrite": "true"})):
+            bucket.put_object("k", b"0")
+            try:
+                call()
+            except oss.exceptions.ServerError as e:
+                out.append((type(e).__name__, _without_request_id(e.body)))
+        return out
+    sides.run(scenario)
+
+
+@pytest.mark.parametrize("enable_crc", [True, False], ids=["crc-on", "crc-off"])
+def test_client_crc_follows_enable_crc(sides, tmp_path, enable_crc):
+    def scenario(oss, bucket):
+        b = oss.Bucket(bucket.auth, bucket.endpoint, bucket.bucket_name, enable_crc=enable_crc)
+        put = b.put_object("k", DATA)
+        got = b.get_object("k")
+        got.read()
+        ranged = b.get_object("k", byte_range=(100, 1099))
+        ranged.read()
+        to_file = b.get_object_to_file("k", str(tmp_path / ("f-" + oss.__name__)))
+        ranged_file = b.get_object_to_file("k", str(tmp_path / ("r-" + oss.__name__)), byte_range=(5, 500))
+        return [put.crc] + [(r.client_crc, r.server_crc) for r in (got, ranged, to_file, ranged_file)]
+    _, got = sides.run(scenario)
+    assert all(c is None for c, _ in got[1:]) != enable_crc
