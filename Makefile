@@ -6,7 +6,7 @@ PYTHON  ?= python3
 GO      ?= go
 VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' pyjindo/_version.py)
 LDFLAGS := -s -w -X main.version=$(VERSION)
-GO_SRC  := $(shell find go -name '*.go' -not -name '*_test.go') go.mod
+GO_SRC  := $(shell find go \( -name '*.go' -o -name '*.s' \) -not -name '*_test.go') go.mod
 
 LIB := pyjindo/_jindo.so
 CLI := bin/jindo
