@@ -1,6 +1,7 @@
 """Start and stop `jindo server` for tests: builds bin/jindo when missing, waits for its ready line."""
 import os
 import secrets
+import shlex
 import subprocess
 import sys
 import threading
@@ -11,20 +12,23 @@ READY = "jindo server listening on http://"
 
 
 def ensure_built():
-    """Build bin/jindo through make (a no-op when it is up to date)."""
+    """The jindo command: $PYJINDO_TEST_JINDO when set (tests/install points it at an installed
+    wheel's jindo, or `qemu-aarch64-static .../jindo`), else bin/jindo built through make."""
+    if os.environ.get("PYJINDO_TEST_JINDO"):
+        return shlex.split(os.environ["PYJINDO_TEST_JINDO"])
     subprocess.run(["make", "-s", "-C", ROOT, "bin/jindo"], check=True, timeout=600)
-    return JINDO
+    return [JINDO]
 
 
 class JindoServer(object):
     """A running jindo server: .endpoint, .access_key_id, .access_key_secret, .stop()."""
 
     def __init__(self, *args, access_key_id=None, access_key_secret=None, timeout=30):
-        ensure_built()
+        jindo = ensure_built()
         self.access_key_id = access_key_id or "test-ak-" + secrets.token_hex(4)
         self.access_key_secret = access_key_secret or secrets.token_hex(16)
-        cmd = [JINDO, "server", "--addr", "127.0.0.1:0",
-               "--access-key-id", self.access_key_id, "--access-key-secret", self.access_key_secret]
+        cmd = jindo + ["server", "--addr", "127.0.0.1:0",
+                       "--access-key-id", self.access_key_id, "--access-key-secret", self.access_key_secret]
         cmd += list(args)
         if "--root" not in args:
             cmd.append("--memory")

@@ -125,6 +125,10 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		Faults:           faults,
 	})
 
+	// Before the ready line: a SIGTERM sent as soon as it is read must stop the server cleanly.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fail("%v", err)
@@ -135,8 +139,6 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		f.Sync()
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -1,0 +1,89 @@
+"""The x86_64 wheel installed by pip into a fresh virtualenv with no Go and no C compiler on PATH."""
+import os
+import signal
+import subprocess
+import textwrap
+
+from jindo_server import READY, JindoServer
+
+from .venvs import REPO, VERSION, passed_count, run_pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def test_jindo_command_is_the_static_binary_and_reports_the_version(wheel_venv):
+    jindo = wheel_venv.bin / "jindo"
+    with open(str(jindo), "rb") as f:
+        assert f.read(4) == b"\x7fELF"  # the binary itself, not a wrapper: signals reach it directly
+    out = wheel_venv.run(["jindo", "version"])
+    assert out.stdout.strip() == VERSION
+    lib = wheel_venv.run_python("import pyjindo, pyjindo._binding as b; print(pyjindo.__version__, b.core_version())")
+    assert lib.stdout.split() == [VERSION, VERSION]
+
+
+def test_jindo_command_passes_arguments_and_exit_status(wheel_venv):
+    out = wheel_venv.run(["jindo", "no-such-command"], check=False)
+    assert out.returncode == 2
+    assert 'unknown command "no-such-command"' in out.stderr
+
+
+def test_jindo_server_stops_on_sigterm(wheel_venv):
+    proc = subprocess.Popen(["jindo", "server", "--addr", "127.0.0.1:0", "--memory", "--anonymous"],
+                            env=wheel_venv.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().startswith(READY)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_conformance_and_fork_suites_pass_on_the_installed_wheel(wheel_venv, tmp_path):
+    """The conformance suite (but for the usage-script test, which imports the source tree on
+    purpose) and the fork test, run by the venv's Python against the `jindo server` the wheel
+    installed; installed_check stops the run if pyjindo or the server came from anywhere else."""
+    env = dict(wheel_venv.env, PYTHONPATH=HERE, PYJINDO_INSTALLED_PREFIX=str(wheel_venv.root),
+               PYJINDO_TEST_JINDO=str(wheel_venv.bin / "jindo"))
+    status, output = run_pytest(wheel_venv.python, [
+        "-p", "installed_check",
+        os.path.join(REPO, "tests", "conformance"),
+        "--ignore", os.path.join(REPO, "tests", "conformance", "test_usage_script.py"),
+        os.path.join(REPO, "tests", "reliability", "test_fork.py"),
+    ], env=env, cwd=str(tmp_path))
+    assert status == 0, output[-5000:]
+    assert passed_count(output) >= 50
+
+
+def test_library_loads_after_numpy_and_pyarrow(wheel_venv, monkeypatch):
+    """A c-shared Go library uses initial-exec TLS, which must fit in the static TLS block left over
+    once other native libraries (numpy's, pyarrow's) are loaded: load it last and use it."""
+    script = textwrap.dedent("""
+        import sys
+        import numpy, pyarrow
+        import pyjindo
+
+        def mapped(word):
+            with open("/proc/self/maps") as f:
+                return word in f.read()
+
+        assert mapped("pyarrow") and mapped("numpy") and not mapped("_jindo.so")
+        endpoint, ak, sk = sys.argv[1:]
+        bucket = pyjindo.Bucket(pyjindo.Auth(ak, sk), endpoint, "tls-after-numpy")
+        bucket.create_bucket()
+        data = numpy.arange(300000, dtype=numpy.int64).tobytes()
+        bucket.put_object("k", data)
+        assert mapped("_jindo.so")
+        assert bucket.get_object("k").read() == data
+        table = pyarrow.table({"n": numpy.arange(10)})
+        print("ok", table.num_rows)
+    """)
+    monkeypatch.setenv("PYJINDO_TEST_JINDO", str(wheel_venv.bin / "jindo"))
+    with JindoServer() as server:
+        out = wheel_venv.run([wheel_venv.python, "-c", script, server.endpoint, server.access_key_id,
+                              server.access_key_secret])
+    assert out.stdout.split() == ["ok", "10"]
+
