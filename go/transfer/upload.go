@@ -230,14 +230,14 @@ func completedAnyway(ctx context.Context, d Doer, req *oss.Request, sum uint64, 
 }
 
 // abortStrays aborts the uploads of this key that our failed initiation attempts may have
-// created, except keep (the one we use; "" if none). Those were initiated after the local time
-// since and no later than ours. Clocks may differ by minutes, so the window is placed in server
-// time: from the server's initiation time of ours (or, without ours, the listing's Date), less
-// the local time elapsed since `since`, to ours. Listed times may be whole seconds, so the
-// window's start is rounded down; an upload another writer initiated in the same second as ours
-// can still fall inside it (it gets NoSuchUpload, a clean error; leaving strays would cost
-// storage silently instead). keepDate (the Date of ours's answer) stands in for its initiation
-// time if the listing lacks it; answered is when that answer arrived.
+// created, except keep (the one we use; "" if none). Clocks may differ by minutes, so the window
+// is in server time: it ends at our upload's initiation (without one, at the listing's Date) and
+// starts that much earlier than the local time elapsed since `since`, the start of the first
+// attempt that may have acted. Listed times may be whole seconds, so the start is rounded down:
+// another writer's upload initiated in the window, or in the same second as ours, is aborted
+// too (it gets NoSuchUpload, a clean error; leaving strays would cost storage silently instead).
+// keepDate, the Date of our upload's answer (which arrived at answered), stands in for its
+// initiation if the listing lacks it.
 func abortStrays(ctx context.Context, d Doer, req *oss.Request, keep string, keepDate, since, answered time.Time) {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
