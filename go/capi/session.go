@@ -89,7 +89,7 @@ func pj_session_new(config *C.char, errOut **C.char) (h C.uintptr_t) {
 		return 0
 	}
 	tc := transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency, Retries: retriesAfterFirst(cfg.RetryAttempts),
-		CheckCRC: cfg.EnableCRC}
+		RetryTime: time.Duration(cfg.RetryTime * float64(time.Second)), CheckCRC: cfg.EnableCRC}
 	return newHandle(&session{client: client, enableCRC: cfg.EnableCRC, transfer: tc,
 		multipartThreshold: cfg.MultipartThreshold})
 }

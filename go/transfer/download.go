@@ -32,6 +32,8 @@ type Config struct {
 	// CheckCRC repairs a whole-object download whose parts do not add up to the object's CRC64
 	// by fetching the wrong parts again (see verify.go); the caller still checks the result.
 	CheckCRC bool
+	// RetryTime is the client's retry budget in time (0: none); the repair charges against it.
+	RetryTime time.Duration
 }
 
 // Defaults, chosen by measurement (bench/): 8 connections fill a link of 8 x 50 MB/s, and 8 MiB
@@ -91,7 +93,8 @@ var ErrChanged = errors.New("the object changed during the download")
 //   - "bytes=a-b": the first part as "bytes=a-min(b, a+P-1)"; if the answer shows that b is past
 //     the object, the caller's range was invalid and a plain get is opened instead (unless standard).
 //   - "bytes=a-": the first part with the standard behaviour, so an object ending within it is cut
-//     to fit (as the caller's open range would be) instead of ignored.
+//     to fit (as the caller's open range would be) instead of ignored. An endpoint that ignores
+//     that header answers 200 then: the caller's range is sent unchanged instead.
 //   - other ranges (suffix, several, malformed): sent unchanged and read as one stream.
 //
 // When the first part's request got 416 but differs from the caller's, the caller's request is
@@ -109,6 +112,7 @@ func Open(ctx context.Context, d Doer, req *oss.Request, cfg Config) (*Download,
 	start, end, simple := parseSimpleRange(userRange)
 	first := dl.request()
 	changed := false // first differs from the caller's request
+	added := false   // first asks for the standard range behaviour, which the caller did not
 	if simple {
 		last := start + cfg.PartSize - 1
 		if end >= 0 && end < last {
@@ -119,7 +123,7 @@ func Open(ctx context.Context, d Doer, req *oss.Request, cfg Config) (*Download,
 		changed = sent != userRange
 		if userRange != "" && end < 0 && !standard {
 			first.Header.Set(rangeBehavior, "standard")
-			changed = true
+			changed, added = true, true
 		}
 	} else if userRange != "" {
 		first.Header.Set("Range", userRange)
@@ -133,6 +137,12 @@ func Open(ctx context.Context, d Doer, req *oss.Request, cfg Config) (*Download,
 		return nil, err
 	}
 	cs, ce, total, partial := parseContentRange(resp.Header.Get("Content-Range"))
+	if added && resp.StatusCode != http.StatusPartialContent {
+		// The endpoint ignored x-oss-range-behavior (an OSS-compatible store) and answered as
+		// for a range past the object: ask for the caller's open range itself.
+		resp.Body.Close()
+		return dl.openUnchanged(ctx, userRange)
+	}
 	if resp.StatusCode == http.StatusPartialContent && partial && simple && userRange != "" && end >= total && !standard {
 		// The caller's range reaches past the object: OSS ignores it, so the answer is the
 		// whole object. Rare enough that dropping this part and starting again is fine.

@@ -34,42 +34,18 @@ func UploadMultipart(ctx context.Context, d Doer, req *oss.Request, src io.Reade
 	for size > partSize*10000 {
 		partSize *= 2
 	}
-	// Initiation is retried under the client's policy. An attempt that failed may still have
-	// created an upload on the server (a reset after it answered, a 500 after it acted), so once
-	// any attempt failed, the uploads of this key initiated since we began are aborted, except
-	// the one we use.
-	retried := false
-	init := &oss.Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key, Header: req.Header.Clone(),
-		Query: [][2]string{{"uploads", ""}}, Retry: true, ReadAll: true, OnRetry: func(error) { retried = true }}
-	initiated := time.Now()
-	resp, err := d.Do(ctx, init)
+	uploadID, initiated, err := initiate(ctx, d, req)
 	if err != nil {
-		if retried || oss.Retryable(err) {
-			abortStrays(ctx, d, req, initiated, "")
-		}
 		return nil, err
 	}
-	var initDoc struct {
-		UploadID string `xml:"UploadId"`
-	}
-	err = xml.NewDecoder(resp.Body).Decode(&initDoc)
-	resp.Body.Close()
-	if err != nil || initDoc.UploadID == "" {
-		abortStrays(ctx, d, req, initiated, "") // the upload exists; its id was lost with the body
-		return nil, &oss.RequestError{Err: fmt.Errorf("initiate multipart upload: bad response: %v", err)}
-	}
-	uploadID := initDoc.UploadID
-	if retried {
-		abortStrays(ctx, d, req, initiated, uploadID)
-	}
-	up, err := uploadParts(ctx, d, req, uploadID, src, size, partSize, cfg, progress)
-	if err != nil && up != nil && ctx.Err() == nil && mayHaveCompleted(err) {
-		// Completion failed in a way that may hide a success: its answer was lost, or a retry
-		// found the upload gone because an earlier attempt completed it. If the object is there
-		// with our CRC, it succeeded.
-		if resp, ok := completedAnyway(ctx, d, req, up.CRC); ok {
-			// The same bytes may have been there before: abort in case this upload was not the
-			// one that completed (if it was, the abort just finds no such upload).
+	up, mayHaveCompleted, err := uploadParts(ctx, d, req, uploadID, src, size, partSize, cfg, progress)
+	if err != nil && mayHaveCompleted && ctx.Err() == nil {
+		// An attempt of the completion may have taken effect (its answer lost, or a server
+		// error after acting), and a later one then finds the upload gone. If the object is
+		// ours, it succeeded.
+		if resp, ok := completedAnyway(ctx, d, req, up.CRC, initiated); ok {
+			// Another writer may have stored the same bytes since we initiated: abort in case
+			// ours was not the upload that completed (if it was, the abort finds no upload).
 			abort(ctx, d, req, uploadID)
 			up.Response, up.Body = resp, nil
 			return up, nil
@@ -82,14 +58,58 @@ func UploadMultipart(ctx context.Context, d Doer, req *oss.Request, src io.Reade
 	return up, nil
 }
 
-// mayHaveCompleted tells whether a failed CompleteMultipartUpload may have taken effect: a lost
-// answer, a server error, or NoSuchUpload (a retry after an attempt that did complete it).
-func mayHaveCompleted(err error) bool {
+// mayHaveActed tells whether a failed attempt of a request that is not idempotent may have taken
+// effect: its answer was lost (the server may have served it), or a server error other than
+// SlowDown (OSS may fail after acting; SlowDown refuses a request before doing anything).
+func mayHaveActed(err error) bool {
 	var se *oss.ServiceError
-	if errors.As(err, &se) && se.Code == "NoSuchUpload" {
-		return true
+	if errors.As(err, &se) {
+		return se.Status >= 500 && se.Code != "SlowDown"
 	}
-	return oss.Retryable(err)
+	var re *oss.RequestError
+	return errors.As(err, &re)
+}
+
+// initiate starts the upload, retried under the client's policy, and returns its id and the
+// server's Date of the answer (a time not before the upload's initiation; zero if absent). An
+// attempt that may have acted may have left an upload whose id we never saw: those strays are
+// aborted (see abortStrays); attempts refused with SlowDown create none, so they cost nothing.
+func initiate(ctx context.Context, d Doer, req *oss.Request) (string, time.Time, error) {
+	var since time.Time // local start of the first attempt that may have created an upload
+	start := time.Now()
+	failed := func(err error) {
+		if since.IsZero() && mayHaveActed(err) {
+			since = start
+		}
+		start = time.Now() // the next attempt starts after this (and a backoff)
+	}
+	resp, err := d.Do(ctx, &oss.Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key, Header: req.Header.Clone(),
+		Query: [][2]string{{"uploads", ""}}, Retry: true, ReadAll: true, OnRetry: failed})
+	answered := time.Now()
+	if err != nil {
+		failed(err)
+		if !since.IsZero() {
+			abortStrays(ctx, d, req, "", time.Time{}, since, answered)
+		}
+		return "", time.Time{}, err
+	}
+	date, _ := http.ParseTime(resp.Header.Get("Date"))
+	var initDoc struct {
+		UploadID string `xml:"UploadId"`
+	}
+	err = xml.NewDecoder(resp.Body).Decode(&initDoc)
+	resp.Body.Close()
+	if err != nil || initDoc.UploadID == "" {
+		if since.IsZero() {
+			since = start // this attempt's upload exists; its id was lost with the body
+		}
+		abortStrays(ctx, d, req, "", time.Time{}, since, answered)
+		return "", time.Time{}, &oss.RequestError{Err: fmt.Errorf("initiate multipart upload: bad response: %v", err)}
+	}
+	if !since.IsZero() {
+		abortStrays(ctx, d, req, initDoc.UploadID, date, since, answered)
+	}
+	return initDoc.UploadID, date, nil
 }
 
 // abort aborts an upload, even when ctx is cancelled: that is exactly when a leftover is likely.
@@ -108,7 +128,9 @@ type uploadedPart struct {
 	size int64
 }
 
-func uploadParts(ctx context.Context, d Doer, req *oss.Request, uploadID string, src io.ReaderAt, size, partSize int64, cfg Config, progress func(int64)) (*Upload, error) {
+// uploadParts uploads the parts and completes the upload. mayHaveCompleted tells, when completion
+// failed, whether one of its attempts may have taken effect anyway; Upload.CRC is then set.
+func uploadParts(ctx context.Context, d Doer, req *oss.Request, uploadID string, src io.ReaderAt, size, partSize int64, cfg Config, progress func(int64)) (up *Upload, mayHaveCompleted bool, err error) {
 	count := int((size + partSize - 1) / partSize)
 	if count == 0 {
 		count = 1
@@ -149,10 +171,10 @@ func uploadParts(ctx context.Context, d Doer, req *oss.Request, uploadID string,
 	close(next)
 	wg.Wait()
 	if firstErr != nil {
-		return nil, firstErr
+		return nil, false, firstErr
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var doc strings.Builder
 	doc.WriteString(`<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload>`)
@@ -163,40 +185,60 @@ func uploadParts(ctx context.Context, d Doer, req *oss.Request, uploadID string,
 	}
 	doc.WriteString("</CompleteMultipartUpload>")
 	body := doc.String()
-	// Completion is retried under the client's policy: a repeat of a completed upload answers
-	// NoSuchUpload, which UploadMultipart recognises by the object's CRC.
+	// Completion is retried under the client's policy. A repeat of an upload that an earlier
+	// attempt completed answers NoSuchUpload: only an attempt that may have acted makes that
+	// answer worth checking (see mayHaveActed), so that is tracked.
+	acted := func(err error) {
+		if mayHaveActed(err) {
+			mayHaveCompleted = true
+		}
+	}
 	resp, err := d.Do(ctx, &oss.Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key,
 		Query: [][2]string{{"uploadId", uploadID}}, Header: http.Header{"Content-Type": {"application/xml"}},
 		Body: strings.NewReader(body), ContentLength: int64(len(body)),
-		GetBody: func() io.Reader { return strings.NewReader(body) }, Retry: true, ReadAll: true})
+		GetBody: func() io.Reader { return strings.NewReader(body) }, Retry: true, ReadAll: true, OnRetry: acted})
 	if err != nil {
-		return &Upload{CRC: sum}, err // the CRC lets the caller check whether it completed anyway
+		acted(err)
+		return &Upload{CRC: sum}, mayHaveCompleted, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return &Upload{CRC: sum}, &oss.RequestError{Err: err}
+		return &Upload{CRC: sum}, true, &oss.RequestError{Err: err}
 	}
-	return &Upload{Response: resp, Body: raw, CRC: sum}, nil
+	return &Upload{Response: resp, Body: raw, CRC: sum}, false, nil
 }
 
-// completedAnyway checks, after a lost CompleteMultipartUpload answer, whether the object now
-// holds exactly what was sent (type Multipart, same CRC64); it returns the HEAD response.
-func completedAnyway(ctx context.Context, d Doer, req *oss.Request, sum uint64) (*http.Response, bool) {
+// completedAnyway checks, after a completion that may have taken effect failed, whether the
+// object is ours: type Multipart, the CRC64 of what we sent, and stored no earlier than our
+// upload was initiated (initiated: the server's Date of that answer), so that an identical object
+// stored before is not taken for ours. Both times count whole seconds: Last-Modified has no more.
+// It returns the HEAD response.
+func completedAnyway(ctx context.Context, d Doer, req *oss.Request, sum uint64, initiated time.Time) (*http.Response, bool) {
+	if initiated.IsZero() {
+		return nil, false // nothing to tell our object from an older one
+	}
 	resp, err := d.Do(ctx, &oss.Request{Method: http.MethodHead, Bucket: req.Bucket, Key: req.Key})
 	if err != nil {
 		return nil, false
 	}
 	resp.Body.Close()
-	ok := resp.Header.Get("x-oss-object-type") == "Multipart" && resp.Header.Get("x-oss-hash-crc64ecma") == strconv.FormatUint(sum, 10)
+	modified, err := http.ParseTime(resp.Header.Get("Last-Modified"))
+	ok := err == nil && !modified.Before(initiated.Truncate(time.Second)) &&
+		resp.Header.Get("x-oss-object-type") == "Multipart" && resp.Header.Get("x-oss-hash-crc64ecma") == strconv.FormatUint(sum, 10)
 	return resp, ok
 }
 
-// abortStrays aborts uploads of this key initiated since `since` (less a clock allowance), which
-// a failed InitiateMultipartUpload may have created, except `keep`. Trade-off: an upload of the
-// same key that another writer started in those seconds is aborted too (its writer gets
-// NoSuchUpload, a clean error); leaving strays would cost storage silently instead.
-func abortStrays(ctx context.Context, d Doer, req *oss.Request, since time.Time, keep string) {
+// abortStrays aborts the uploads of this key that our failed initiation attempts may have
+// created, except keep (the one we use; "" if none). Clocks may differ by minutes, so the window
+// is in server time: it ends at our upload's initiation (without one, at the listing's Date) and
+// starts that much earlier than the local time elapsed since `since`, the start of the first
+// attempt that may have acted. Listed times may be whole seconds, so the start is rounded down:
+// another writer's upload initiated in the window, or in the same second as ours, is aborted
+// too (it gets NoSuchUpload, a clean error; leaving strays would cost storage silently instead).
+// keepDate, the Date of our upload's answer (which arrived at answered), stands in for its
+// initiation if the listing lacks it.
+func abortStrays(ctx context.Context, d Doer, req *oss.Request, keep string, keepDate, since, answered time.Time) {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	resp, err := d.Do(actx, &oss.Request{Method: http.MethodGet, Bucket: req.Bucket,
@@ -204,6 +246,8 @@ func abortStrays(ctx context.Context, d Doer, req *oss.Request, since time.Time,
 	if err != nil {
 		return
 	}
+	listed := time.Now()
+	listDate, _ := http.ParseTime(resp.Header.Get("Date"))
 	var doc struct {
 		Uploads []struct {
 			Key       string
@@ -216,9 +260,31 @@ func abortStrays(ctx context.Context, d Doer, req *oss.Request, since time.Time,
 	if err != nil {
 		return
 	}
+	initiated := func(v string) (time.Time, bool) {
+		t, err := time.Parse(time.RFC3339, v)
+		return t, err == nil
+	}
+	var anchor, last time.Time
+	elapsed := answered.Sub(since)
+	if keep == "" {
+		// No upload of ours: every attempt ended before the listing, whose Date is floored.
+		anchor, last, elapsed = listDate, listDate.Add(time.Second), listed.Sub(since)
+	} else {
+		anchor = keepDate
+		for _, u := range doc.Uploads {
+			if t, ok := initiated(u.Initiated); ok && u.UploadID == keep {
+				anchor = t
+			}
+		}
+		last = anchor
+	}
+	if anchor.IsZero() {
+		return // no server time to place the window in: aborting blind could hit other writers
+	}
+	first := anchor.Add(-elapsed).Truncate(time.Second)
 	for _, u := range doc.Uploads {
-		t, err := time.Parse("2006-01-02T15:04:05.000Z", u.Initiated)
-		if u.Key != req.Key || u.UploadID == keep || err != nil || t.Before(since.Add(-2*time.Second)) {
+		t, ok := initiated(u.Initiated)
+		if u.Key != req.Key || u.UploadID == keep || !ok || t.Before(first) || t.After(last) {
 			continue
 		}
 		if r, err := d.Do(actx, &oss.Request{Method: http.MethodDelete, Bucket: req.Bucket, Key: req.Key,

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"math/bits"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/pyjindo/pyjindo/go/crc"
 )
@@ -15,27 +17,29 @@ import (
 //
 // OSS gives one CRC for the whole object (a ranged GET's x-oss-hash-crc64ecma is the whole
 // object's too), so a mismatch says that some part is wrong, not which. The parts' CRCs combine
-// linearly: crc(whole) = XOR over parts i of Z(after_i)·crc_i, where Z(n) is the GF(2) operator
-// for n zero bytes and after_i the bytes that follow part i. So:
+// linearly over GF(2): crc(whole) = XOR over parts i of Z(after_i)·crc_i, where Z(n) is the
+// operator for n zero bytes and after_i the bytes that follow part i. So:
 //
-//  1. Read every part again, keeping only its CRC (a second opinion; nothing is written).
+//  1. Read the parts again, keeping only their CRCs (a second opinion; nothing is written).
 //  2. The parts whose two CRCs differ are the suspects: one of the two readings was corrupted.
 //     A part read the same twice is not a suspect this round, though it may be wrong twice the
 //     same way (a fault that flips the same byte of the same range): later rounds read it again.
-//  3. Find the set S of suspects for which taking the second CRC makes the combination equal the
-//     object's CRC: XOR over S of Z(after_i)·(crc_i ^ crc_i') == want ^ got. A wrong S matching
-//     by chance is as likely as a CRC64 collision among at most 2^maxSuspects candidates.
+//     Usually the second readings are clean: as soon as the suspects found so far explain the
+//     mismatch, the rest of the second reading is cancelled.
+//  3. Otherwise find the set S of suspects for which taking the second CRC makes the combination
+//     equal the object's CRC: XOR over S of delta_i == want ^ got, delta_i = Z(after_i)·(crc_i ^
+//     crc_i'), a linear system over GF(2) solved by elimination. S is unique when the deltas are
+//     independent; when they are not (more than 64 suspects, or bad luck), the suspects are read
+//     a third time and each takes the CRC two of its three readings agree on.
 //  4. Fetch the parts of S again into the destination, each checked against its now-known CRC
 //     and fetched again while it differs (within the part retry budget).
 //
 // A round that finds no S (both readings of a part were corrupted) starts over, up to
-// Config.Retries rounds. The CRC returned is always that of the bytes the sink holds and the
-// caller still compares it with the object's, so wrong bytes are never returned as right. All
-// this costs nothing until a mismatch; after one, a round costs a second reading of the object.
-
-// maxSuspects bounds the subset search (2^maxSuspects XORs). More suspects than this in one
-// round means the network corrupts heavily; the round is then counted as failed.
-const maxSuspects = 16
+// Config.Retries rounds, and none starts after Config.RetryTime. A failure that retrying cannot
+// fix (403, 404) ends the repair: the caller reports the mismatch, as oss2 would. The CRC
+// returned is always that of the bytes the sink holds and the caller still compares it with the
+// object's, so wrong bytes are never returned as right, whatever S was chosen. All this costs
+// nothing until a mismatch.
 
 // wholeCRC is the CRC64 the delivered bytes must have: the object's, when they are the whole
 // object as stored (status 200; not transformed by x-oss-process or an Accept-Encoding).
@@ -64,50 +68,65 @@ func (dl *Download) repair(ctx context.Context, w Sink, ps []part, crcs []uint64
 	if !ok || got == want {
 		return got, nil
 	}
+	var deadline time.Time
+	if dl.cfg.RetryTime > 0 {
+		deadline = time.Now().Add(dl.cfg.RetryTime)
+	}
+	outOfTime := func() bool { return !deadline.IsZero() && time.Now().After(deadline) }
 	w.Progress = nil // these bytes were counted once already
 	after := make([]int64, len(ps))
 	for i := len(ps) - 2; i >= 0; i-- {
 		after[i] = after[i+1] + ps[i+1].n
 	}
-	for round := 0; round < max(dl.cfg.Retries, 1) && got != want; round++ {
-		again := make([]uint64, len(ps))
-		errs := dl.each(ctx, len(ps), bufSize, func(i int, buf []byte) error {
-			c, err := dl.fetch(ctx, ps[i], Sink{WriteAt: func(int64, []byte) error { return nil }}, buf)
-			again[i] = c
-			return err
-		})
+	// delta is how the whole's CRC changes when part i's CRC becomes c instead of crcs[i].
+	delta := func(i int, c uint64) uint64 { return crc.Combine(crcs[i]^c, 0, after[i]) }
+	all := make([]int, len(ps))
+	for i := range all {
+		all[i] = i
+	}
+	// Retries 0 (retry_attempts=1) turns retries off, and with them this repair.
+	for round := 0; round < dl.cfg.Retries && got != want && (round == 0 || !outOfTime()); round++ {
+		target := want ^ got
 		var suspects []int
-		for i, err := range errs {
-			if err != nil {
-				if errors.Is(err, ErrChanged) || ctx.Err() != nil {
-					return 0, err
-				}
-				continue // no second opinion on this part this round
+		var acc uint64 // the deltas of the suspects found so far
+		again, stop, err := dl.readCRCs(ctx, ps, all, bufSize, func(i int, c uint64) bool {
+			if c == crcs[i] {
+				return false
 			}
-			if again[i] != crcs[i] {
-				suspects = append(suspects, i)
+			suspects = append(suspects, i)
+			acc ^= delta(i, c)
+			return acc == target
+		})
+		if err != nil {
+			return 0, err
+		}
+		if stop {
+			break
+		}
+		slices.Sort(suspects)
+		fix := suspects
+		if acc != target {
+			if fix, stop, err = dl.explain(ctx, ps, crcs, suspects, again, target, delta, bufSize); err != nil {
+				return 0, err
+			}
+			if stop {
+				break
+			}
+			if fix == nil {
+				continue
 			}
 		}
-		if len(suspects) == 0 || len(suspects) > maxSuspects {
-			continue
-		}
-		deltas := make([]uint64, len(suspects))
-		for j, i := range suspects {
-			deltas[j] = crc.Combine(crcs[i]^again[i], 0, after[i])
-		}
-		mask, found := subsetXOR(deltas, want^got)
-		if !found {
-			continue
-		}
-		var fix []int
-		for j, i := range suspects {
-			if mask&(1<<j) != 0 {
-				fix = append(fix, i)
-			}
-		}
-		errs = dl.each(ctx, len(fix), bufSize, func(k int, buf []byte) error {
+		errs := dl.each(ctx, len(fix), bufSize, func(k int, buf []byte) error {
 			i := fix[k]
 			for attempt := 0; attempt <= dl.cfg.Retries; attempt++ {
+				if attempt > 0 {
+					if outOfTime() {
+						return nil
+					}
+					if err := sleepCtx(ctx, backoff(attempt)); err != nil {
+						return err
+					}
+				}
 				c, err := dl.fetch(ctx, ps[i], w, buf)
 				crcs[i] = c // what w now holds, right or not
 				if err != nil || c == again[i] {
@@ -126,28 +145,139 @@ func (dl *Download) repair(ctx context.Context, w Sink, ps []part, crcs []uint64
 	return got, nil
 }
 
+// readCRCs reads the parts idx again into nowhere and returns their CRCs, indexed like ps (those
+// not read are left 0). seen is told of each (one call at a time); when it returns true, the
+// reads still to come are cancelled. stop reports a failure that retrying cannot fix (the reads
+// are cancelled then too); err, that the object changed or ctx ended.
+func (dl *Download) readCRCs(ctx context.Context, ps []part, idx []int, bufSize int, seen func(i int, c uint64) bool) (out []uint64, stop bool, err error) {
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	out = make([]uint64, len(ps))
+	var mu sync.Mutex
+	var fatal error
+	discard := Sink{WriteAt: func(int64, []byte) error { return nil }}
+	dl.each(rctx, len(idx), bufSize, func(k int, buf []byte) error {
+		i := idx[k]
+		c, err := dl.fetch(rctx, ps[i], discard, buf)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case rctx.Err() != nil:
+			// cancelled: by us (enough was read, or a fatal error) or with ctx
+		case err == nil:
+			out[i] = c
+			if seen(i, c) {
+				cancel()
+			}
+		case errors.Is(err, ErrChanged) || !retryable(err):
+			if fatal == nil {
+				fatal = err
+			}
+			cancel()
+		}
+		// A failure that outlasted fetch's own retries gives no opinion on this part.
+		return nil
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	if errors.Is(fatal, ErrChanged) {
+		return nil, false, fatal
+	}
+	return out, fatal != nil, nil
+}
+
+// explain finds the suspects whose second CRCs (again) explain target, the mismatch, by GF(2)
+// elimination; when the answer is not unique, by a third reading of the suspects and a majority
+// vote. On success again holds, for each suspect in fix, the CRC it must have. nil: no answer.
+func (dl *Download) explain(ctx context.Context, ps []part, crcs []uint64, suspects []int, again []uint64, target uint64,
+	delta func(int, uint64) uint64, bufSize int) (fix []int, stop bool, err error) {
+	deltas := make([]uint64, len(suspects))
+	for j, i := range suspects {
+		deltas[j] = delta(i, again[i])
+	}
+	pick, found, unique := solveGF2(deltas, target)
+	if !found {
+		return nil, false, nil // some part was read wrong twice: the next round reads all again
+	}
+	if unique {
+		for j, i := range suspects {
+			if pick[j] {
+				fix = append(fix, i)
+			}
+		}
+		return fix, false, nil
+	}
+	third, stop, err := dl.readCRCs(ctx, ps, suspects, bufSize, func(int, uint64) bool { return false })
+	if err != nil || stop {
+		return nil, stop, err
+	}
+	var acc uint64
+	for _, i := range suspects {
+		if third[i] == again[i] { // the first reading was the odd one out
+			fix = append(fix, i)
+			acc ^= delta(i, again[i])
+		}
+		// Agreeing with the first reading: it stands. Agreeing with neither: no majority, and
+		// the part is kept as it is unless the others alone explain the mismatch.
+	}
+	if acc != target {
+		return nil, false, nil
+	}
+	return fix, false, nil
+}
+
+// solveGF2 finds which of xs XOR to target (pick[j]: xs[j] is in), by Gaussian elimination over
+// GF(2) on the 64 bits. unique: xs are independent, so no other choice gives target.
+func solveGF2(xs []uint64, target uint64) (pick []bool, found, unique bool) {
+	words := (len(xs) + 63) / 64
+	type row struct {
+		v   uint64
+		set []uint64 // the xs XORed into v, as a bit set
+	}
+	var basis [64]*row // by leading bit
+	unique = true
+	for j, x := range xs {
+		r := &row{v: x, set: make([]uint64, words)}
+		r.set[j/64] |= 1 << (j % 64)
+		for r.v != 0 {
+			b := 63 - bits.LeadingZeros64(r.v)
+			if basis[b] == nil {
+				basis[b] = r
+				break
+			}
+			r.v ^= basis[b].v
+			for w := range r.set {
+				r.set[w] ^= basis[b].set[w]
+			}
+		}
+		if r.v == 0 {
+			unique = false // x is a combination of earlier ones
+		}
+	}
+	acc := make([]uint64, words)
+	for t := target; t != 0; {
+		b := 63 - bits.LeadingZeros64(t)
+		if basis[b] == nil {
+			return nil, false, false
+		}
+		t ^= basis[b].v
+		for w := range acc {
+			acc[w] ^= basis[b].set[w]
+		}
+	}
+	pick = make([]bool, len(xs))
+	for j := range pick {
+		pick[j] = acc[j/64]&(1<<(j%64)) != 0
+	}
+	return pick, true, unique
+}
 func combineAll(ps []part, crcs []uint64) uint64 {
 	var sum uint64
 	for i, p := range ps {
 		sum = crc.Combine(sum, crcs[i], p.n)
 	}
 	return sum
-}
-
-// subsetXOR finds a non-empty subset of xs (as a bit mask) whose XOR is target, walking the
-// subsets in Gray-code order so each step toggles one element.
-func subsetXOR(xs []uint64, target uint64) (uint32, bool) {
-	var acc uint64
-	var mask uint32
-	for g := uint32(1); g < 1<<len(xs); g++ {
-		j := bits.TrailingZeros32(g) // the element that changes between Gray codes g-1 and g
-		acc ^= xs[j]
-		mask ^= 1 << j
-		if acc == target {
-			return mask, true
-		}
-	}
-	return 0, false
 }
 
 // each runs fn(i) for i in [0, n) on up to Concurrency goroutines, each with its own buffer,
