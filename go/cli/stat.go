@@ -78,10 +78,10 @@ func statBucket(ctx context.Context, c *call, bucket, format string) error {
 	}
 	var doc struct {
 		Bucket struct {
-			Name, Location, CreationDate, ExtranetEndpoint, IntranetEndpoint, StorageClass string
+			Name, Location, CreationDate, ExtranetEndpoint, IntranetEndpoint, StorageClass  string
 			DataRedundancyType, TransferAcceleration, CrossRegionReplication, AccessMonitor string
-			Owner                                                                          struct{ ID string }
-			AccessControlList                                                              struct{ Grant string }
+			Owner                                                                           struct{ ID string }
+			AccessControlList                                                               struct{ Grant string }
 		}
 	}
 	if err := xml.Unmarshal(body, &doc); err != nil {
