@@ -131,7 +131,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	c := &call{env: &env, cmd: cmd, raw: args[1:], out: &lockedWriter{w: env.Stdout}, started: time.Now()}
 	specs := append([]option{{"h", "help", flagBool, "show this help"}}, cmd.options...)
-	if !cmd.offline {
+	if !hasOption(cmd.options, "endpoint") {
+		// Offline commands accept them too (and ignore them), so one alias with -c fits all.
 		specs = append(specs, credentialOptions...)
 	}
 	err := func() error {
@@ -281,4 +282,13 @@ func (c *call) wantArgs(min, max int) error {
 		return usagef("%s takes %s", c.cmd.name, c.cmd.args)
 	}
 	return nil
+}
+
+func hasOption(specs []option, long string) bool {
+	for _, o := range specs {
+		if o.long == long {
+			return true
+		}
+	}
+	return false
 }
