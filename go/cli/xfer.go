@@ -67,10 +67,13 @@ func downloadFile(ctx context.Context, c *oss.Client, req *oss.Request, filename
 			os.Remove(f.Name())
 		}
 	}()
+	// Each worker reads into a buffer of this size: a 1 MiB buffer per small object would make
+	// a tree of small files allocation-bound.
+	bufSize := int(min(max(dl.Length, 32<<10), 1<<20))
 	sum, err := dl.Fill(ctx, transfer.Sink{WriteAt: func(off int64, b []byte) error {
 		_, err := f.WriteAt(b, off)
 		return err
-	}, Progress: add}, 1<<20)
+	}, Progress: add}, bufSize)
 	if err != nil {
 		return nil, err
 	}
