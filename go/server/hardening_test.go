@@ -320,3 +320,20 @@ func TestMemoryLimitIsInsufficientStorage(t *testing.T) {
 	e.do(t, "DELETE", "/bkt/small", nil, nil, nil).expectStatus(t, 204)
 	e.do(t, "PUT", "/bkt/big", nil, nil, make([]byte, 600<<10)).expectStatus(t, 200)
 }
+
+// A body that stalls is cut off under the body timeout whatever fault wraps the response writer:
+// the deadlines reach the connection through the wrapper.
+func TestBodyDeadlinesHoldUnderFaults(t *testing.T) {
+	addr := serve(t, Config{Anonymous: true, BodyIdleTimeout: 300 * time.Millisecond, Faults: &Faults{Header: true}})
+	for _, fault := range []string{"", "corrupt", "reset=100000"} {
+		req := "PUT /bkt/k HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n"
+		if fault != "" {
+			req += FaultHeader + ": " + fault + "\r\n"
+		}
+		resp, closed := heldOpen(t, addr, req+"\r\nabc", 5*time.Second)
+		if !closed {
+			t.Fatalf("fault %q: a stalled body held the connection for 5s; got %.100q", fault, resp)
+		}
+	}
+}
+
