@@ -90,7 +90,7 @@ func (rq *request) bucketOptions() (store.BucketOptions, *ossError) {
 	if rq.r.ContentLength == 0 {
 		return opts, nil
 	}
-	raw, e := rq.readXMLBody()
+	raw, e := rq.readXMLBody(maxRequestXML)
 	if e != nil || len(bytes.TrimSpace(raw)) == 0 {
 		return opts, e
 	}

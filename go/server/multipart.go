@@ -137,7 +137,7 @@ func (rq *request) completeUpload() *ossError {
 			parts = append(parts, store.CompletePart{Number: p.Number, ETag: p.ETag})
 		}
 	} else {
-		raw, e := rq.readXMLBody()
+		raw, e := rq.readXMLBody(maxRequestXML)
 		if e != nil {
 			return e
 		}

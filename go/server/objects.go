@@ -505,6 +505,25 @@ type deleteResult struct {
 	Deleted      []deletedKey `xml:"Deleted"`
 }
 
+// decodeDelete decodes a batch delete, whose keys may hold characters XML forbids (see
+// escapeControls).
+func decodeDelete(raw []byte) (*deleteRequest, *ossError) {
+	escaped, rewritten, err := escapeControls(raw, maxDeleteXML)
+	if err != nil {
+		return nil, errMalformedXML()
+	}
+	var req deleteRequest
+	if e := decodeXML(escaped, &req); e != nil {
+		return nil, e
+	}
+	if rewritten {
+		for i := range req.Objects {
+			req.Objects[i].Key = unescapeControls(req.Objects[i].Key)
+		}
+	}
+	return &req, nil
+}
+
 func (rq *request) deleteMultiple() *ossError {
 	if _, err := rq.s.cfg.Store.Bucket(rq.bucket); err != nil {
 		return storeError(err, rq.bucket, "")
@@ -516,15 +535,15 @@ func (rq *request) deleteMultiple() *ossError {
 	if e != nil {
 		return e
 	}
-	raw, e := rq.readXMLBody()
+	raw, e := rq.readXMLBody(maxDeleteXML)
 	if e != nil {
 		return e
 	}
 	if !digestMatches(raw, opts.ContentMD5) {
 		return errInvalidDigest()
 	}
-	var req deleteRequest
-	if e := decodeXML(escapeControls(raw), &req); e != nil {
+	req, e := decodeDelete(raw)
+	if e != nil {
 		return e
 	}
 	if len(req.Objects) == 0 || len(req.Objects) > 1000 {
@@ -536,7 +555,7 @@ func (rq *request) deleteMultiple() *ossError {
 		res.EncodingType = "url"
 	}
 	for _, o := range req.Objects {
-		key := unescapeControls(o.Key)
+		key := o.Key
 		err := rq.s.cfg.Store.Delete(rq.bucket, key)
 		if err != nil && !errors.Is(err, store.ErrNoSuchKey) && !errors.Is(err, store.ErrInvalidKey) {
 			return storeError(err, rq.bucket, key)
