@@ -59,6 +59,16 @@ def _headers(headers):
     return [[_header_text(k), _header_value(k, v)] for k, v in headers.items() if v is not None]
 
 
+def _signed_url_headers(headers):
+    """Headers for sign_url as [name, value] pairs. Unlike a request, which puts a str value on
+    the wire as Latin-1, oss2's sign_url signs it as UTF-8 (to_bytes), so '测试' signs fine there;
+    the UTF-8 bytes then travel to Go as Latin-1 text like any bytes value."""
+    if not headers:
+        return []
+    return [[_header_text(k), _header_value(k, v.encode("utf-8") if isinstance(v, str) else v)]
+            for k, v in headers.items() if v is not None]
+
+
 def _header_text(name):
     return name.decode("latin-1") if isinstance(name, (bytes, bytearray)) else str(name)
 
@@ -408,7 +418,7 @@ class Bucket(_Base):
                             % type(self.auth).__name__)
         result = self._call("sign_url", {
             "method": method, "bucket": self.bucket_name, "key": key, "expires": int(expires),
-            "headers": _headers(headers), "params": _params(params), "slash_safe": bool(slash_safe),
+            "headers": _signed_url_headers(headers), "params": _params(params), "slash_safe": bool(slash_safe),
             "additional_headers": [to_string(h) for h in additional_headers or ()],
         })
         return result["url"]
