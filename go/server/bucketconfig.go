@@ -73,9 +73,16 @@ func (rq *request) putBucketSetting(name string, set bucketSetting) *ossError {
 	if _, err := rq.s.cfg.Store.Bucket(rq.bucket); err != nil {
 		return storeError(err, rq.bucket, "")
 	}
+	opts, e := rq.putOptions()
+	if e != nil {
+		return e
+	}
 	raw, e := rq.readXMLBody()
 	if e != nil {
 		return e
+	}
+	if !digestMatches(raw, opts.ContentMD5) {
+		return errInvalidDigest()
 	}
 	if set.root != "" {
 		var root struct{ XMLName xml.Name }
