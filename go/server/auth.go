@@ -53,7 +53,7 @@ func (rq *request) authenticate() *ossError {
 	if rq.s.cfg.Anonymous {
 		return nil
 	}
-	return errAccessDenied("You have no right to access this object because of bucket acl.")
+	return rq.authorizeAnonymous()
 }
 
 func (rq *request) secret(id string) (string, *ossError) {

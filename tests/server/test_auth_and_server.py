@@ -23,8 +23,9 @@ def test_unknown_access_key(server):
     assert (e.value.status, e.value.code) == (403, "InvalidAccessKeyId")
 
 
-def test_anonymous_is_access_denied(server):
-    b = oss2.Bucket(oss2.AnonymousAuth(), server.endpoint, "any-bucket")
+def test_anonymous_is_access_denied(server, bucket):
+    bucket.put_object("k", b"private")
+    b = oss2.Bucket(oss2.AnonymousAuth(), server.endpoint, bucket.bucket_name)
     with pytest.raises(exceptions.AccessDenied) as e:
         b.get_object("k")
     assert e.value.status == 403
