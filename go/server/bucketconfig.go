@@ -77,7 +77,7 @@ func (rq *request) putBucketSetting(name string, set bucketSetting) *ossError {
 	if e != nil {
 		return e
 	}
-	raw, e := rq.readXMLBody()
+	raw, e := rq.readXMLBody(maxRequestXML)
 	if e != nil {
 		return e
 	}

@@ -76,7 +76,7 @@ func (rq *request) restoreObject() *ossError {
 	}
 	req := restoreRequest{Days: 1}
 	if rq.r.ContentLength != 0 {
-		raw, e := rq.readXMLBody()
+		raw, e := rq.readXMLBody(maxRequestXML)
 		if e != nil {
 			return e
 		}

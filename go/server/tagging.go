@@ -56,7 +56,7 @@ func joinTags(tags []tag) string {
 // readTagging reads a Tagging document and returns it as a tagging string, checked against the
 // object limits (parseTagging); bucket tags have their own.
 func (rq *request) readTagging(forBucket bool) (string, *ossError) {
-	raw, e := rq.readXMLBody()
+	raw, e := rq.readXMLBody(maxRequestXML)
 	if e != nil {
 		return "", e
 	}
