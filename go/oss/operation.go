@@ -72,7 +72,7 @@ func setDocument(r *Request, doc []byte, withMD5 bool) {
 	r.Body = bytes.NewReader(doc)
 	r.GetBody = func() io.Reader { return bytes.NewReader(doc) }
 	r.ContentLength = int64(len(doc))
-	if r.Header.Get("Content-Type") == "" {
+	if len(doc) > 0 && r.Header.Get("Content-Type") == "" {
 		r.Header.Set("Content-Type", "application/xml")
 	}
 	if withMD5 {

@@ -276,3 +276,26 @@ func md5Of(b []byte) []byte {
 	s := md5.Sum(b)
 	return s[:]
 }
+
+func TestUseMultipartThreshold(t *testing.T) {
+	put := &oss.Request{Method: http.MethodPut, Header: http.Header{}}
+	size := int64(300 << 10)
+	for _, c := range []struct {
+		threshold int64
+		want      bool
+	}{{-1, false}, {0, true}, {100 << 10, true}, {300 << 10, true}, {300<<10 + 1, false}} {
+		if got := UseMultipart(put, size, c.threshold); got != c.want {
+			t.Errorf("UseMultipart(300 KiB, threshold %d) = %v", c.threshold, got)
+		}
+	}
+	for _, r := range []*oss.Request{
+		{Method: http.MethodPost, Header: http.Header{}},
+		{Method: http.MethodPut, Header: http.Header{}, Query: [][2]string{{"uploadId", "u"}}},
+		{Method: http.MethodPut, Header: http.Header{"X-Oss-Copy-Source": {"/b/k"}}},
+		{Method: http.MethodPut, Header: http.Header{"X-Oss-Callback": {"e30="}}},
+	} {
+		if UseMultipart(r, size, 1) {
+			t.Errorf("%s %v %v would go up as multipart", r.Method, r.Query, r.Header)
+		}
+	}
+}
