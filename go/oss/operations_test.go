@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -198,3 +199,43 @@ func TestUnquoteIsPythonsUnquote(t *testing.T) {
 		}
 	}
 }
+
+type answer struct{ body string }
+
+func (a answer) Do(_ context.Context, r *Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Header: http.Header{"X-Oss-Request-Id": {"rid"}},
+		Body: io.NopCloser(strings.NewReader(a.body))}, nil
+}
+
+func TestDeleteResultDocument(t *testing.T) {
+	res, err := DeleteObjects(context.Background(), answer{deleteResultDoc}, &DeleteObjectsRequest{Bucket: "b", Keys: []string{"x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []DeletedObject{{Key: "multipart.data"}, {Key: "test .jpg", DeleteMarker: true,
+		DeleteMarkerVersionID: "CAEQMhiBgIDXiaaB0BYiIGQzYmRkZGUxMTM1ZDRjOTZhNjk4YjRjMTAyZjhl****",
+		VersionID:             "CAEQNRiBgIDyz.6C0BYiIGQ2NWEwNmVhNTA3ZTQ3MzM5ODliYjM1ZTdjYjA4****"}}
+	if !slices.Equal(res.Deleted, want) || res.RequestID() != "rid" {
+		t.Fatalf("deleted %+v", res.Deleted)
+	}
+	if res, err := DeleteObjects(context.Background(), answer{""}, &DeleteObjectsRequest{Keys: []string{"x"}}); err != nil || len(res.Deleted) != 0 {
+		t.Fatalf("quiet answer: %+v %v", res, err)
+	}
+	if _, err := DeleteObjects(context.Background(), answer{"<DeleteResult><Deleted>"}, &DeleteObjectsRequest{Keys: []string{"x"}}); err == nil {
+		t.Fatal("a broken answer was accepted")
+	}
+}
+
+const deleteResultDoc = `<?xml version="1.0" encoding="UTF-8"?>
+<DeleteResult xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com">
+    <EncodingType>url</EncodingType>
+    <Deleted>
+       <Key>multipart.data</Key>
+    </Deleted>
+    <Deleted>
+       <Key>test%20.jpg</Key>
+       <DeleteMarker>true</DeleteMarker>
+       <DeleteMarkerVersionId>CAEQMhiBgIDXiaaB0BYiIGQzYmRkZGUxMTM1ZDRjOTZhNjk4YjRjMTAyZjhl****</DeleteMarkerVersionId>
+       <VersionId>CAEQNRiBgIDyz.6C0BYiIGQ2NWEwNmVhNTA3ZTQ3MzM5ODliYjM1ZTdjYjA4****</VersionId>
+    </Deleted>
+</DeleteResult>`
