@@ -19,8 +19,6 @@ from .compat import to_string
 from .exceptions import ClientError
 from ._response import Response
 
-_UNSET = object()
-
 logger = logging.getLogger("oss2.pyjindo.api")
 
 #: PutObject bodies at least this large go up as a parallel multipart upload (the object's type is
