@@ -1,4 +1,4 @@
-"""Regenerates oss2_extra.json: signing cases beyond /work/shared/vectors/signing.json,
+"""Regenerates oss2_extra.json: signing cases beyond signing.json (the V1 and V4 vectors oss2 computed, copied from the design notes),
 with the intermediate strings (V1 string to sign, V2 string to sign, V4 canonical request
 and string to sign) that oss2 2.19.1 computes, and the query parameters of presigned URLs
 (V1, V2, V4) that oss2's Bucket.sign_url builds.
