@@ -1,8 +1,8 @@
 """`make bench`: pyjindo against oss2 and alibabacloud-oss-v2 on the same local server, same run.
 
 Each case runs in its own process (bench/case.py) so peak RSS and CPU time are its own. The
-server runs with --bandwidth-per-conn and --latency to emulate real OSS (DESIGN.md section 6),
-and once more uncapped to see CPU cost. Prints a table and writes bench/results/<time>.json.
+server runs with --bandwidth-per-conn and --latency to emulate real OSS (docs/ARCHITECTURE.md,
+"Tests and benchmarks"), and once more uncapped to see CPU cost. Prints a table and writes bench/results/<time>.json.
 
     python bench/run.py [--quick] [--size-mib N] [--only SUBSTRING]
 """

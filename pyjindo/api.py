@@ -19,8 +19,6 @@ from .compat import to_string
 from .exceptions import ClientError
 from ._response import Response
 
-_UNSET = object()
-
 logger = logging.getLogger("oss2.pyjindo.api")
 
 #: PutObject bodies at least this large go up as a parallel multipart upload (the object's type is
@@ -57,6 +55,16 @@ def _headers(headers):
     if not headers:
         return []
     return [[_header_text(k), _header_value(k, v)] for k, v in headers.items() if v is not None]
+
+
+def _signed_url_headers(headers):
+    """Headers for sign_url as [name, value] pairs. Unlike a request, which puts a str value on
+    the wire as Latin-1, oss2's sign_url signs it as UTF-8 (to_bytes), so '测试' signs fine there;
+    the UTF-8 bytes then travel to Go as Latin-1 text like any bytes value."""
+    if not headers:
+        return []
+    return [[_header_text(k), _header_value(k, v.encode("utf-8") if isinstance(v, str) else v)]
+            for k, v in headers.items() if v is not None]
 
 
 def _header_text(name):
@@ -142,6 +150,7 @@ class _Base(object):
         self.enable_crc = enable_crc
         self.proxies = proxies
         self.region = region
+        # oss2's attributes. The Go core does not sign for CloudBox (product "oss-cloudbox") yet.
         self.product = "oss" if cloudbox_id is None else "oss-cloudbox"
         self.cloudbox_id = cloudbox_id
         self.is_cname = is_cname
@@ -172,8 +181,6 @@ class _Base(object):
             "connect_timeout": float(self.timeout),
             "enable_crc": bool(self.enable_crc),
             "region": self.region or "",
-            "product": self.product,
-            "cloudbox_id": self.cloudbox_id or "",
             "sign_version": self.auth.auth_version() or ("anonymous" if not ak else "v1"),
             "access_key_id": ak,
             "access_key_secret": sk,
@@ -218,8 +225,10 @@ class _Base(object):
         return result
 
     def _do(self, method, bucket_name, key, params=None, headers=None, data=None, parse=None,
-            progress_callback=None, check_crc=False, init_crc=None, transfer=None):
+            progress_callback=None, crc_operation=None, init_crc=None, transfer=None):
         """One signed request; returns a Response whose `body` is the parsed document, if any.
+        crc_operation ("put_object", "append_object" or "upload_part") asks Go to compare the CRC64
+        of the body sent with the server's (when enable_crc), naming the operation in the error;
         transfer overrides the bucket's multipart_threshold / part_size for this request."""
         body_args, buf, total = _body(data)
         args = {
@@ -229,8 +238,10 @@ class _Base(object):
             "params": _params(params),
             "headers": _headers(headers),
             "parse": parse or "",
-            "check_crc": bool(check_crc and self.enable_crc),
         }
+        if crc_operation is not None and self.enable_crc:
+            args["check_crc"] = True
+            args["operation"] = crc_operation
         if init_crc is not None:
             args["init_crc"] = str(init_crc)
         args.update(body_args)
@@ -300,7 +311,7 @@ class Bucket(_Base):
         """put_object; transfer overrides the multipart threshold and part size (resumable_upload)."""
         headers = utils.set_content_type(utils.CaseInsensitiveDict(headers), key)
         resp = self._object("PUT", key, data=data, headers=headers, progress_callback=progress_callback,
-                            check_crc=True, transfer=transfer)
+                            crc_operation="put_object", transfer=transfer)
         return models.PutObjectResult(resp)
 
     def put_object_from_file(self, key, filename, headers=None, progress_callback=None):
@@ -348,7 +359,7 @@ class Bucket(_Base):
         resp = self._object("POST", key, data=data, headers=headers,
                             params={"append": "", "position": str(position)},
                             progress_callback=progress_callback,
-                            check_crc=init_crc is not None, init_crc=init_crc)
+                            crc_operation=None if init_crc is None else "append_object", init_crc=init_crc)
         return models.AppendObjectResult(resp)
 
     def copy_object(self, source_bucket_name, source_key, target_key, headers=None, params=None):
@@ -408,7 +419,7 @@ class Bucket(_Base):
                             % type(self.auth).__name__)
         result = self._call("sign_url", {
             "method": method, "bucket": self.bucket_name, "key": key, "expires": int(expires),
-            "headers": _headers(headers), "params": _params(params), "slash_safe": bool(slash_safe),
+            "headers": _signed_url_headers(headers), "params": _params(params), "slash_safe": bool(slash_safe),
             "additional_headers": [to_string(h) for h in additional_headers or ()],
         })
         return result["url"]
@@ -475,7 +486,7 @@ class Bucket(_Base):
     def upload_part(self, key, upload_id, part_number, data, progress_callback=None, headers=None):
         resp = self._object("PUT", key, data=data, headers=headers,
                             params={"uploadId": upload_id, "partNumber": str(part_number)},
-                            progress_callback=progress_callback, check_crc=True)
+                            progress_callback=progress_callback, crc_operation="upload_part")
         return models.PutObjectResult(resp)
 
     def upload_part_copy(self, source_bucket_name, source_key, byte_range, target_key, target_upload_id,

@@ -16,7 +16,7 @@ import (
 	"unsafe"
 )
 
-// Go values cross the boundary only as cgo handles (DESIGN.md section 2). The runtime's handle
+// Go values cross the boundary only as cgo handles (docs/ARCHITECTURE.md, "The C ABI"). The runtime's handle
 // table, and the count of live handles kept beside it for pj_stats, are the only global state,
 // with handleTag, which is fixed when the library is loaded.
 var liveHandles atomic.Int64

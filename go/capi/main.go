@@ -1,7 +1,7 @@
 // Package main is pyjindo's C ABI: the only package that imports "C". It is built with
 // `go build -buildmode=c-shared` into pyjindo/_jindo.so and loaded by cffi in ABI mode.
 //
-// Rules (DESIGN.md section 2): Go objects cross as cgo handles, never pointers; every export
+// Rules (docs/ARCHITECTURE.md, "The C ABI"): Go objects cross as cgo handles, never pointers; every export
 // recovers from panics; strings Go allocates are freed with pj_free.
 package main
 

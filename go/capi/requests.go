@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -41,14 +40,19 @@ type target struct {
 }
 
 func (t target) request(method string) *oss.Request {
+	if t.Method != "" {
+		method = t.Method
+	}
+	return &oss.Request{Method: method, Bucket: t.Bucket, Key: t.Key, Query: t.Params, Header: t.header(), ContentLength: -1}
+}
+
+// header is t.Headers as the bytes Python meant (see latin1).
+func (t target) header() http.Header {
 	h := http.Header{}
 	for _, kv := range t.Headers {
 		h.Add(fromLatin1(kv[0]), fromLatin1(kv[1]))
 	}
-	if t.Method != "" {
-		method = t.Method
-	}
-	return &oss.Request{Method: method, Bucket: t.Bucket, Key: t.Key, Query: t.Params, Header: h, ContentLength: -1}
+	return h
 }
 
 // Header values (and raw bodies) are bytes, JSON strings are Unicode: they cross the boundary as
@@ -112,8 +116,8 @@ type responseJSON struct {
 	Duration  float64     `json:"duration"`
 }
 
-func describe(resp *http.Response, body any, started time.Time) responseJSON {
-	return responseJSON{Status: resp.StatusCode, RequestID: resp.Header.Get("x-oss-request-id"), Headers: headerPairs(resp.Header),
+func describe(status int, header http.Header, body any, started time.Time) responseJSON {
+	return responseJSON{Status: status, RequestID: header.Get("x-oss-request-id"), Headers: headerPairs(header),
 		Body: body, Duration: time.Since(started).Seconds()}
 }
 
@@ -140,115 +144,100 @@ func (fd fdReaderAt) ReadAt(p []byte, off int64) (int, error) {
 
 type requestArgs struct {
 	target
-	Parse    string  `json:"parse"`
-	CheckCRC bool    `json:"check_crc"`
-	InitCRC  *string `json:"init_crc"`
-	FD       *int    `json:"fd"`
-	Offset   int64   `json:"offset"`
-	Size     int64   `json:"size"`
+	Parse    string `json:"parse"`
+	CheckCRC bool   `json:"check_crc"`
+	// Operation names the write whose CRC is checked (Python knows which method it is in):
+	// put_object, append_object or upload_part.
+	Operation string  `json:"operation"`
+	InitCRC   *string `json:"init_crc"`
+	FD        *int    `json:"fd"`
+	Offset    int64   `json:"offset"`
+	Size      int64   `json:"size"`
 	// This request's multipart threshold and part size, instead of the session's (resumable_upload
 	// with explicit sizes); the threshold is -1 for never.
 	MultipartThreshold *int64 `json:"multipart_threshold"`
 	PartSize           int64  `json:"part_size"`
 }
 
-// crcOperation names the write as oss2's CRC mismatch message does.
-func crcOperation(r *oss.Request) string {
-	for _, kv := range r.Query {
-		switch kv[0] {
-		case "append":
-			return "append object"
-		case "uploadId":
-			return "upload part"
-		}
-	}
-	return "put object"
-}
-
-func checkCRC(operation string, client uint64, resp *http.Response) error {
-	v := resp.Header.Get("x-oss-hash-crc64ecma")
-	if v == "" {
-		return nil
-	}
-	server, err := strconv.ParseUint(v, 10, 64)
-	if err == nil && server == client {
-		return nil
-	}
-	return &oss.InconsistentError{
-		Message:   fmt.Sprintf("InconsistentError: req_id: %s, operation: %s, CRC checksum of client: %d is mismatch with oss: %s", resp.Header.Get("x-oss-request-id"), operation, client, v),
-		RequestID: resp.Header.Get("x-oss-request-id"),
-	}
+// crcOperations names each write as oss2's CRC mismatch message does.
+var crcOperations = map[string]string{
+	"put_object": oss.OpPutObject, "append_object": oss.OpAppendObject, "upload_part": oss.OpUploadPart,
 }
 
 // opRequest sends one request with an optional body (the caller's buffer or a file descriptor)
 // and returns the response, its document parsed when args.parse names one.
 func opRequest(ctx context.Context, s *session, raw json.RawMessage, buf []byte, p progress) (any, error) {
 	var a requestArgs
-	if err := json.Unmarshal(raw, &a); err != nil {
-		return nil, clientErrorf("bad request arguments: %v", err)
+	if err := decodeArgs("request", raw, &a); err != nil {
+		return nil, err
+	}
+	crcOp, known := crcOperations[a.Operation]
+	if a.CheckCRC && !known {
+		return nil, clientErrorf("check_crc needs an operation (put_object, append_object, upload_part), got %q", a.Operation)
+	}
+	var initCRC uint64
+	if a.InitCRC != nil {
+		var err error
+		if initCRC, err = strconv.ParseUint(*a.InitCRC, 10, 64); err != nil {
+			return nil, clientErrorf("bad init_crc %q", *a.InitCRC)
+		}
 	}
 	r := a.request("GET")
-	var body *crc.Reader
-	var newBody func() io.Reader
+	started := time.Now()
+	var src io.ReaderAt
+	size := int64(len(buf))
 	switch {
 	case a.FD != nil:
-		newBody = func() io.Reader { return io.NewSectionReader(fdReaderAt(*a.FD), a.Offset, a.Size) }
-		r.ContentLength = a.Size
+		src, size = io.NewSectionReader(fdReaderAt(*a.FD), a.Offset, a.Size), a.Size
 	case buf != nil || r.Method == http.MethodPut || r.Method == http.MethodPost:
-		newBody = func() io.Reader { return bytes.NewReader(buf) }
-		r.ContentLength = int64(len(buf))
+		src = bytes.NewReader(buf)
 	}
-	if newBody != nil {
-		// Each attempt reads a fresh body; progress restarts and the CRC is the last attempt's.
-		r.GetBody = func() io.Reader {
-			if body != nil {
-				p.Add(-body.N)
-			}
-			body = &crc.Reader{R: newBody(), Progress: p.Add}
-			return body
+	if src == nil {
+		resp, err := s.client.Do(ctx, r)
+		if err != nil {
+			return nil, err
 		}
-		r.Body = r.GetBody()
-		p.SetTotal(r.ContentLength)
+		defer resp.Body.Close()
+		doc, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return nil, &oss.RequestError{Err: err}
+		}
+		return describeDocument(resp.StatusCode, resp.Header, doc, a.Parse, started)
 	}
-	started := time.Now()
 	threshold := s.multipartThreshold
 	if a.MultipartThreshold != nil {
 		threshold = *a.MultipartThreshold
 	}
-	if useMultipart(r, threshold) {
-		return putMultipart(ctx, s, r, a, buf, p, started)
-	}
-	resp, err := s.client.Do(ctx, r)
+	res, err := transfer.Put(ctx, s.client, r, src, size, threshold, s.transferConfig(a.PartSize),
+		transfer.Meter{Add: p.Add, SetTotal: p.SetTotal})
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	doc, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, &oss.RequestError{Err: err}
-	}
-	if a.CheckCRC && body != nil {
-		sent := body.Sum
+	if a.CheckCRC {
+		sent := res.CRC
 		if a.InitCRC != nil {
-			init, err := strconv.ParseUint(*a.InitCRC, 10, 64)
-			if err != nil {
-				return nil, clientErrorf("bad init_crc %q", *a.InitCRC)
-			}
-			sent = crc.Combine(init, body.Sum, body.N)
+			sent = crc.Combine(initCRC, res.CRC, size)
 		}
-		if err := checkCRC(crcOperation(r), sent, resp); err != nil {
+		if err := oss.CheckCRC(crcOp, sent, res.Header); err != nil {
 			return nil, err
 		}
 	}
-	var parsed any
-	if a.Parse != "" {
-		if parsed, err = oss.ParseDocument(a.Parse, doc); err != nil {
-			return nil, &oss.RequestError{Err: err}
+	return describeDocument(res.Status, res.Header, res.Body, a.Parse, started)
+}
+
+// describeDocument is the response with its document parsed as kind, or passed raw.
+func describeDocument(status int, header http.Header, doc []byte, kind string, started time.Time) (responseJSON, error) {
+	var body any
+	if kind != "" {
+		parsed, err := oss.ParseDocument(kind, doc)
+		if err != nil {
+			return responseJSON{}, &oss.RequestError{Err: err}
 		}
+		body = parsed
 	} else if len(doc) > 0 {
-		parsed = latin1(doc)
+		body = latin1(doc)
 	}
-	return describe(resp, parsed, started), nil
+	return describe(status, header, body, started), nil
 }
 
 // opSignURL builds a presigned URL; it sends nothing.
@@ -259,46 +248,22 @@ func opSignURL(_ context.Context, s *session, raw json.RawMessage, _ []byte, _ p
 		SlashSafe         bool     `json:"slash_safe"`
 		AdditionalHeaders []string `json:"additional_headers"`
 	}
-	if err := json.Unmarshal(raw, &a); err != nil {
-		return nil, clientErrorf("bad sign_url arguments: %v", err)
+	if err := decodeArgs("sign_url", raw, &a); err != nil {
+		return nil, err
 	}
 	return map[string]string{"url": s.client.Presign(a.request(http.MethodGet), a.Expires, a.SlashSafe, a.AdditionalHeaders, time.Now())}, nil
 }
 
-// useMultipart tells whether a request is a plain PutObject big enough for a parallel
-// multipart upload.
-func useMultipart(r *oss.Request, threshold int64) bool {
-	if threshold < 0 || r.Method != http.MethodPut || len(r.Query) > 0 || r.Header.Get("x-oss-copy-source") != "" {
-		return false
+// decodeArgs decodes an operation's JSON arguments strictly: a key Go does not know is an error,
+// so the Python side cannot send something that is silently ignored.
+func decodeArgs(op string, raw []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return clientErrorf("bad %s arguments: %v", op, err)
 	}
-	if r.Header.Get("Content-MD5") != "" || r.Header.Get("x-oss-callback") != "" {
-		// OSS verifies a whole body's MD5, and calls a callback, only for a single PUT.
-		return false
+	if dec.More() {
+		return clientErrorf("bad %s arguments: trailing data", op)
 	}
-	return r.ContentLength >= max(threshold, 1)
+	return nil
 }
-
-// putMultipart sends a PutObject's body as a parallel multipart upload, straight from the
-// caller's buffer or file; the result looks like the PutObject's (ETag and CRC headers).
-func putMultipart(ctx context.Context, s *session, r *oss.Request, a requestArgs, buf []byte, p progress, started time.Time) (any, error) {
-	var src io.ReaderAt = bytes.NewReader(buf)
-	if a.FD != nil {
-		src = io.NewSectionReader(fdReaderAt(*a.FD), a.Offset, a.Size)
-	}
-	up, err := transfer.UploadMultipart(ctx, s.client, r, src, r.ContentLength, s.transferConfig(a.PartSize), p.Add)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, err
-	}
-	if a.CheckCRC {
-		if err := checkCRC("put object", up.CRC, up.Response); err != nil {
-			return nil, err
-		}
-	}
-	return describe(up.Response, nil, started), nil
-}
-
-// escapeSource is the x-oss-copy-source value for bucket/key.
-func escapeSource(bucket, key string) string { return "/" + bucket + "/" + oss.QuoteAll(key) }

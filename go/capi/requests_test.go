@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/pyjindo/pyjindo/go/oss"
 	"github.com/pyjindo/pyjindo/go/transfer"
 )
 
@@ -48,13 +47,23 @@ func TestPerRequestTransferOverrides(t *testing.T) {
 	if cfg := s.transferConfig(100 << 10); cfg.PartSize != 100<<10 || cfg.Concurrency != 3 {
 		t.Fatalf("override: %+v", cfg)
 	}
-	put := &oss.Request{Method: http.MethodPut, Header: http.Header{}, ContentLength: 300 << 10}
-	for _, c := range []struct {
-		threshold int64
-		want      bool
-	}{{-1, false}, {100 << 10, true}, {300 << 10, true}, {300<<10 + 1, false}} {
-		if got := useMultipart(put, c.threshold); got != c.want {
-			t.Errorf("useMultipart(300 KiB, threshold %d) = %v", c.threshold, got)
+}
+
+func TestArgumentsAreDecodedStrictly(t *testing.T) {
+	var a requestArgs
+	if err := decodeArgs("request", []byte(`{"bucket": "b", "key": "k", "check_crc": true, "operation": "put_object"}`), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Bucket != "b" || !a.CheckCRC || a.Operation != "put_object" {
+		t.Fatalf("decoded %+v", a)
+	}
+	for _, bad := range []string{`{"bucket": "b", "product": "oss"}`, `{"bucket": 1}`, `{"bucket": "b"} {}`, `[]`} {
+		if err := decodeArgs("request", []byte(bad), &a); err == nil {
+			t.Errorf("%s was accepted", bad)
 		}
+	}
+	var cfg sessionConfig
+	if err := decodeArgs("session", []byte(`{"endpoint": "e", "cloudbox_id": ""}`), &cfg); err == nil {
+		t.Error("a session config key Go does not know was accepted")
 	}
 }

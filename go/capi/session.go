@@ -6,7 +6,6 @@ package main
 import "C"
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
@@ -63,8 +62,8 @@ type sessionConfig struct {
 func pj_session_new(config *C.char, errOut **C.char) (h C.uintptr_t) {
 	defer recoverInto(errOut)
 	var cfg sessionConfig
-	if err := json.Unmarshal([]byte(C.GoString(config)), &cfg); err != nil {
-		*errOut = C.CString(string(errorJSON(clientErrorf("bad session config: %v", err))))
+	if err := decodeArgs("session", []byte(C.GoString(config)), &cfg); err != nil {
+		*errOut = C.CString(string(errorJSON(err)))
 		return 0
 	}
 	ua := "pyjindo/" + version

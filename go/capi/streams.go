@@ -7,15 +7,11 @@ import "C"
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -69,8 +65,8 @@ type getOpenResult struct {
 // oss2) and returns the response as a single GET would have given it, and a stream handle.
 func opGetOpen(ctx context.Context, s *session, raw json.RawMessage, _ []byte, _ progress) (any, error) {
 	var t target
-	if err := json.Unmarshal(raw, &t); err != nil {
-		return nil, clientErrorf("bad get arguments: %v", err)
+	if err := decodeArgs("get_open", raw, &t); err != nil {
+		return nil, err
 	}
 	started := time.Now()
 	st := &stream{}
@@ -90,17 +86,16 @@ func opGetOpen(ctx context.Context, s *session, raw json.RawMessage, _ []byte, _
 		return nil, err
 	}
 	st.dl = dl
-	resp := &http.Response{StatusCode: dl.Status, Header: dl.Header}
 	h := newHandle(st)
-	return getOpenResult{responseJSON: describe(resp, nil, started), Stream: handleRef{h, "GetObjectResult"}, Length: dl.Length}, nil
+	return getOpenResult{responseJSON: describe(dl.Status, dl.Header, nil, started), Stream: handleRef{h, "GetObjectResult"}, Length: dl.Length}, nil
 }
 
 func streamArg(raw json.RawMessage) (*stream, error) {
 	var a struct {
 		Stream uint64 `json:"stream"`
 	}
-	if err := json.Unmarshal(raw, &a); err != nil {
-		return nil, clientErrorf("bad stream arguments: %v", err)
+	if err := decodeArgs("stream", raw, &a); err != nil {
+		return nil, err
 	}
 	st, ok := handleValue[*stream](C.uintptr_t(a.Stream))
 	if !ok {
@@ -207,78 +202,20 @@ type getToFileResult struct {
 	CRC uint64 `json:"crc"`
 }
 
-// opGetToFile downloads in parallel parts, each written at its offset of a temporary file beside
-// the target, and renames it over the target only when complete and verified: a failure never
-// leaves a partial file at the target.
+// opGetToFile downloads into a file (see transfer.DownloadFile: never a partial file).
 func opGetToFile(ctx context.Context, s *session, raw json.RawMessage, _ []byte, p progress) (any, error) {
 	var a getToFileArgs
-	if err := json.Unmarshal(raw, &a); err != nil {
-		return nil, clientErrorf("bad get_to_file arguments: %v", err)
-	}
-	started := time.Now()
-	dl, err := transfer.Open(ctx, s.client, a.request(http.MethodGet), s.transferConfig(a.PartSize))
-	if err != nil {
+	if err := decodeArgs("get_to_file", raw, &a); err != nil {
 		return nil, err
 	}
-	defer dl.Close()
-	p.SetTotal(dl.Length)
-	target := a.Filename
-	if real, err := filepath.EvalSymlinks(target); err == nil {
-		target = real // through a symlink to the file it names, as oss2's open(filename, "wb") does
-	}
-	f, err := createTemp(target)
-	if err != nil {
-		return nil, clientErrorf("%v", err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if st, err := os.Stat(target); err == nil { // keep an existing file's mode
-		if err := f.Chmod(st.Mode().Perm()); err != nil {
-			return nil, clientErrorf("%v", err)
-		}
-	}
-	sum, err := dl.Fill(ctx, transfer.Sink{WriteAt: func(off int64, b []byte) error {
-		_, err := f.WriteAt(b, off)
-		return err
-	}, Progress: p.Add}, 1<<20)
+	started := time.Now()
+	res, err := transfer.DownloadFile(ctx, s.client, a.request(http.MethodGet), a.Filename, s.transferConfig(a.PartSize),
+		a.CheckCRC, transfer.Meter{Add: p.Add, SetTotal: p.SetTotal})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, transferError(err)
 	}
-	resp := &http.Response{StatusCode: dl.Status, Header: dl.Header}
-	if a.CheckCRC && dl.Status == http.StatusOK {
-		if err := checkCRC("get", sum, resp); err != nil {
-			return nil, err
-		}
-	}
-	if err := f.Close(); err != nil {
-		return nil, clientErrorf("%v", err)
-	}
-	if err := os.Rename(f.Name(), target); err != nil {
-		return nil, clientErrorf("%v", err)
-	}
-	ok = true
-	return getToFileResult{responseJSON: describe(resp, nil, started), CRC: sum}, nil
-}
-
-// createTemp makes a new file beside target, with mode 0666 less the umask (what open(..., "wb")
-// gives a new file; os.CreateTemp would give 0600).
-func createTemp(target string) (*os.File, error) {
-	dir, base := filepath.Split(target)
-	for range 100 {
-		var b [6]byte
-		rand.Read(b[:])
-		f, err := os.OpenFile(filepath.Join(dir, "."+base+".pyjindo-"+hex.EncodeToString(b[:])), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if !errors.Is(err, os.ErrExist) {
-			return f, err
-		}
-	}
-	return nil, fmt.Errorf("cannot create a temporary file beside %s", target)
+	return getToFileResult{responseJSON: describe(res.Status, res.Header, nil, started), CRC: res.CRC}, nil
 }

@@ -255,11 +255,12 @@ func idempotent(method string) bool {
 }
 
 // Retryable tells whether a failed request may succeed if sent again: connection failures,
-// server errors, throttling.
+// server errors, throttling. 507 InsufficientStorage is not: the server is full, and sending the
+// same body again at once only makes it read (and refuse) that body again.
 func Retryable(err error) bool {
 	var se *ServiceError
 	if errors.As(err, &se) {
-		return se.Status >= 500 || se.Code == "SlowDown" || se.Code == "RequestTimeout"
+		return (se.Status >= 500 && se.Status != http.StatusInsufficientStorage) || se.Code == "SlowDown" || se.Code == "RequestTimeout"
 	}
 	var re *RequestError
 	return errors.As(err, &re)

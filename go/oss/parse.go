@@ -70,7 +70,6 @@ func parseTree(doc []byte) (*node, error) {
 // listElements are elements that repeat: each maps to a list under the given key.
 var listElements = map[string]string{
 	"Contents": "contents", "CommonPrefixes": "common_prefixes", "Part": "parts", "Upload": "uploads",
-	"Deleted": "deleted",
 }
 
 // containers hold only a list (ListAllMyBucketsResult's <Buckets>): their items are lifted.
@@ -80,7 +79,7 @@ var intFields = map[string]bool{
 	"max_keys": true, "size": true, "key_count": true, "part_number": true, "max_parts": true, "max_uploads": true,
 }
 
-var boolFields = map[string]bool{"is_truncated": true, "delete_marker": true}
+var boolFields = map[string]bool{"is_truncated": true}
 
 func (n *node) toMap() map[string]any {
 	out := map[string]any{}

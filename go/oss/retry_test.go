@@ -175,3 +175,31 @@ func TestReadAllRetriesABrokenBody(t *testing.T) {
 		t.Fatalf("got %q after %d attempts", got, n.Load())
 	}
 }
+
+// A full server (507 InsufficientStorage) is answered at once, not asked again with the same body.
+func TestInsufficientStorageIsNotRetried(t *testing.T) {
+	var n atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusInsufficientStorage)
+		w.Write([]byte("<Error><Code>InsufficientStorage</Code><Message>full</Message></Error>"))
+	}))
+	t.Cleanup(ts.Close)
+	c, err := New(Config{Endpoint: ts.URL, SignVersion: "anonymous", MaxAttempts: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Request{Method: http.MethodPut, Bucket: "bkt", Key: "k", ContentLength: 4,
+		GetBody: func() io.Reader { return strings.NewReader("data") }}
+	r.Body = r.GetBody()
+	_, err = c.Do(context.Background(), r)
+	var se *ServiceError
+	if !errors.As(err, &se) || se.Status != http.StatusInsufficientStorage || se.Code != "InsufficientStorage" {
+		t.Fatalf("got %v", err)
+	}
+	if n.Load() != 1 {
+		t.Fatalf("%d attempts, want 1", n.Load())
+	}
+}

@@ -58,6 +58,11 @@ func objectAttrs(h http.Header, classEC string) (store.Attrs, *ossError) {
 	if e := sseFrom(h, &a); e != nil {
 		return a, e
 	}
+	acl, e := objectACLFrom(h)
+	if e != nil {
+		return a, e
+	}
+	a.ACL = acl
 	if v, ok := h["X-Oss-Tagging"]; ok {
 		tagging := strings.Join(v, "&")
 		if _, e := parseTagging(tagging); e != nil {

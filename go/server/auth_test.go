@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"net/http"
 	"net/url"
 	"os"
@@ -264,5 +265,43 @@ func TestV4TimedByDateHeaderAsTheGoSDKSigns(t *testing.T) {
 		if got := send(r, h); got.status/100 != 2 {
 			t.Fatalf("%s %s: %d\n%s", r.Method, r.RawPath, got.status, got.body)
 		}
+	}
+}
+
+// V2 and V4 sort the values of a repeated parameter when signing, so a signed
+// ?uploadId=A&uploadId=B would verify as ?uploadId=B&uploadId=A, which the server would run
+// against upload B: signed requests that repeat a parameter are refused.
+func TestSignedRequestsMayNotRepeatAParameter(t *testing.T) {
+	e := newEnv(t, Config{Now: func() time.Time { return authClock }})
+	e.now = func() time.Time { return authClock }
+	var ids []string
+	for range 2 {
+		r := e.do(t, "POST", "/bkt/k", qv("uploads"), nil, nil)
+		r.expectStatus(t, 200)
+		var res initXML
+		if err := xml.Unmarshal(r.body, &res); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, res.UploadID)
+	}
+	repeated := url.Values{"uploadId": ids}
+	for _, mode := range []string{"v2", "v4"} {
+		t.Run(mode+" header", func(t *testing.T) {
+			e.with(func(e *env) { e.mode = mode }).do(t, "GET", "/bkt/k", repeated, nil, nil).
+				expectError(t, 400, "InvalidArgument")
+			e.with(func(e *env) { e.mode = mode }).do(t, "GET", "/bkt/k", qv("uploadId", ids[0]), nil, nil).
+				expectStatus(t, 200)
+		})
+		t.Run(mode+" URL", func(t *testing.T) {
+			none := e.with(func(e *env) { e.mode = "none" })
+			pairs := [][2]string{{"uploadId", ids[0]}, {"uploadId", ids[1]}}
+			var q [][2]string
+			if mode == "v2" {
+				q = signer.PresignV2("GET", "bkt", "k", pairs, nil, nil, testCreds, authClock, 60)
+			} else {
+				q = signer.PresignV4("GET", "bkt", "k", pairs, nil, "cn-hangzhou", nil, testCreds, authClock, 60)
+			}
+			none.do(t, "GET", "/bkt/k", pairsToValues(q), nil, nil).expectError(t, 400, "InvalidArgument")
+		})
 	}
 }

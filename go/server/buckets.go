@@ -90,7 +90,7 @@ func (rq *request) bucketOptions() (store.BucketOptions, *ossError) {
 	if rq.r.ContentLength == 0 {
 		return opts, nil
 	}
-	raw, e := rq.readXMLBody()
+	raw, e := rq.readXMLBody(maxRequestXML)
 	if e != nil || len(bytes.TrimSpace(raw)) == 0 {
 		return opts, e
 	}
@@ -149,8 +149,13 @@ type bucketInfoResult struct {
 		Owner              owner
 		AccessControlList  struct{ Grant string }
 		Comment            string
-		// This server encrypts nothing by default, as a new OSS bucket: SSEAlgorithm None.
-		ServerSideEncryptionRule struct{ SSEAlgorithm string }
+		Versioning         string `xml:",omitempty"`
+		// A bucket without an encryption setting reports SSEAlgorithm None, as OSS does.
+		ServerSideEncryptionRule struct {
+			SSEAlgorithm      string
+			KMSMasterKeyID    string `xml:",omitempty"`
+			KMSDataEncryption string `xml:",omitempty"`
+		}
 	}
 }
 
@@ -179,6 +184,11 @@ func (rq *request) getBucketInfo() *ossError {
 		res.Bucket.AccessControlList.Grant = "private"
 	}
 	res.Bucket.ServerSideEncryptionRule.SSEAlgorithm = "None"
+	if r, ok := bucketEncryption(b); ok {
+		sse := &res.Bucket.ServerSideEncryptionRule
+		sse.SSEAlgorithm, sse.KMSMasterKeyID, sse.KMSDataEncryption = r.Algorithm, r.KeyID, r.DataEncryption
+	}
+	res.Bucket.Versioning = bucketVersioning(b)
 	return rq.writeXML(res)
 }
 
@@ -192,4 +202,72 @@ func (rq *request) getBucketLocation() *ossError {
 		return storeError(err, rq.bucket, "")
 	}
 	return rq.writeXML(locationResult{Location: "oss-" + rq.s.cfg.Region})
+}
+
+// bucketStat is GetBucketStat's answer: sizes and counts, in total and by storage class.
+type bucketStat struct {
+	XMLName                     xml.Name `xml:"BucketStat"`
+	Storage                     int64
+	ObjectCount                 int64
+	MultipartUploadCount        int64
+	LiveChannelCount            int64
+	LastModifiedTime            int64
+	StandardStorage             int64
+	StandardObjectCount         int64
+	InfrequentAccessStorage     int64
+	InfrequentAccessRealStorage int64
+	InfrequentAccessObjectCount int64
+	ArchiveStorage              int64
+	ArchiveRealStorage          int64
+	ArchiveObjectCount          int64
+	ColdArchiveStorage          int64
+	ColdArchiveRealStorage      int64
+	ColdArchiveObjectCount      int64
+	DeepColdArchiveStorage      int64
+	DeepColdArchiveRealStorage  int64
+	DeepColdArchiveObjectCount  int64
+	MultipartPartCount          int64
+	DeleteMarkerCount           int64
+}
+
+func (rq *request) getBucketStat() *ossError {
+	var st bucketStat
+	err := rq.s.cfg.Store.List(rq.bucket, store.ListOptions{}, func(o store.ObjectInfo) bool {
+		st.Storage += o.Size
+		st.ObjectCount++
+		st.LastModifiedTime = max(st.LastModifiedTime, o.LastModified.Unix())
+		size, count := &st.StandardStorage, &st.StandardObjectCount
+		switch o.StorageClass {
+		case store.ClassIA:
+			size, count = &st.InfrequentAccessStorage, &st.InfrequentAccessObjectCount
+			st.InfrequentAccessRealStorage += o.Size
+		case store.ClassArchive:
+			size, count = &st.ArchiveStorage, &st.ArchiveObjectCount
+			st.ArchiveRealStorage += o.Size
+		case store.ClassColdArchive:
+			size, count = &st.ColdArchiveStorage, &st.ColdArchiveObjectCount
+			st.ColdArchiveRealStorage += o.Size
+		case store.ClassDeepColdArchive:
+			size, count = &st.DeepColdArchiveStorage, &st.DeepColdArchiveObjectCount
+			st.DeepColdArchiveRealStorage += o.Size
+		}
+		*size += o.Size
+		*count++
+		return true
+	})
+	if err != nil {
+		return storeError(err, rq.bucket, "")
+	}
+	uploads, err := rq.s.cfg.Store.ListUploads(rq.bucket)
+	if err != nil {
+		return storeError(err, rq.bucket, "")
+	}
+	st.MultipartUploadCount = int64(len(uploads))
+	for _, u := range uploads {
+		parts, err := rq.s.cfg.Store.ListParts(rq.bucket, u.Key, u.UploadID)
+		if err == nil { // an upload completed meanwhile has no parts to count
+			st.MultipartPartCount += int64(len(parts))
+		}
+	}
+	return rq.writeXML(st)
 }

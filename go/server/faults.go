@@ -137,6 +137,10 @@ type faultyWriter struct {
 	flipAt  int64
 }
 
+// Unwrap lets http.NewResponseController reach the connection through the wrapper: without it
+// every read deadline the handlers set (body timeouts) would fail silently under a fault.
+func (w *faultyWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (w *faultyWriter) WriteHeader(status int) {
 	length, _ := strconv.ParseInt(w.Header().Get("Content-Length"), 10, 64)
 	if w.resetAt == -1 {

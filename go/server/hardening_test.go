@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -260,6 +261,10 @@ func TestNestedXMLIsRefusedCheaply(t *testing.T) {
 		{"deep", "<Delete>" + strings.Repeat("<a>", 200000) + strings.Repeat("</a>", 200000) + "</Delete>", 6 * 1400000},
 		// Refused at the element limit, whatever its size: the allocations stay bounded.
 		{"broad", "<Delete>" + strings.Repeat("<Object><Key>k</Key></Object>", 60000) + "</Delete>", 10 << 20},
+		// Attributes are refused by a byte scan, before the tokenizer allocates them all at once.
+		{"attributes", "<Delete><Object" + attrs(0, maxRequestXML-100) + "><Key>k</Key></Object></Delete>", 3 * maxRequestXML},
+		{"more attributes", "<Delete><Object" + attrs(0, maxDeleteXML-100) + "><Key>k</Key></Object></Delete>", 3 * maxDeleteXML},
+		{"attributes everywhere", "<Delete>" + strings.Repeat("<Object"+attrs(0, 20)+"><Key>k</Key></Object>", 30000) + "</Delete>", 3 * maxRequestXML},
 	} {
 		name, body := c.name, c.body
 		sum := md5.Sum([]byte(body))
@@ -280,6 +285,15 @@ func TestNestedXMLIsRefusedCheaply(t *testing.T) {
 	}
 }
 
+// attrs is ` a0="" a1=""...` from a<first>, about size bytes long.
+func attrs(first, size int) string {
+	var b strings.Builder
+	for i := first; b.Len() < size; i++ {
+		b.WriteString(` a` + strconv.Itoa(i) + `=""`)
+	}
+	return b.String()
+}
+
 func TestCheckXMLShape(t *testing.T) {
 	ok := "<CompleteMultipartUpload>" + strings.Repeat("<Part><PartNumber>1</PartNumber><ETag>x</ETag></Part>", 10000) + "</CompleteMultipartUpload>"
 	if err := checkXMLShape([]byte(ok)); err != nil {
@@ -292,17 +306,53 @@ func TestCheckXMLShape(t *testing.T) {
 	if err := checkXMLShape([]byte(strings.Repeat("<a>", maxXMLDepth) + strings.Repeat("</a>", maxXMLDepth))); err != nil {
 		t.Fatalf("depth at the limit: %v", err)
 	}
+	for _, doc := range []string{
+		`<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com"><Quiet>true</Quiet></Delete>`,
+		"<a" + attrs(0, maxXMLAttrsPerElement*6) + "></a>", // at the limit
+		// '=' in quoted values, comments, CDATA and processing instructions are no attributes.
+		`<?pi ` + attrs(0, 200) + `?><a b="` + strings.Repeat("=", 50) + `>" c='"="'><!--` + attrs(0, 200) + `--><![CDATA[<x` + attrs(0, 200) + `>]]></a>`,
+	} {
+		if err := checkXMLShape([]byte(doc)); err != nil {
+			t.Fatalf("%.60q: %v", doc, err)
+		}
+	}
+	for _, doc := range []string{
+		"<a" + attrs(0, (maxXMLAttrsPerElement+1)*6) + "></a>",
+		"<r>" + strings.Repeat("<a"+attrs(0, 20)+"/>", maxXMLAttrs/3+1) + "</r>",
+		`<!DOCTYPE r><r/>`,
+	} {
+		if err := checkXMLShape([]byte(doc)); err == nil {
+			t.Fatalf("%.60q accepted", doc)
+		}
+	}
 }
 
 func TestControlCharacterEscaping(t *testing.T) {
-	for _, key := range []string{"plain", "ctrl\x01-key", "\x0c", "cr\rlf\n", "\ue000", "\ue000\x01\ue000A", "é\x1f"} {
-		raw := []byte("<Delete><Object><Key>" + key + "</Key></Object></Delete>")
-		var req deleteRequest
-		if e := decodeXML(escapeControls(raw), &req); e != nil {
-			t.Fatalf("%q: %v", key, e)
+	keys := []string{"plain", "ctrl\x01-key", "\x0c", "cr\rlf\n", "\ue000", "\ue000\x01\ue000A", "é\x1f",
+		"a\ue000A", "a\x01", "a\uffff", "b\ufffe", "\x1d]>", "&#xE000;", "\ue0000"}
+	for _, key := range keys {
+		for _, text := range []string{
+			strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(key), // as oss2 writes it
+			strings.NewReplacer("&", "&amp;", "<", "&lt;", "\ue000", "&#xE000;").Replace(key),
+			strings.NewReplacer("&", "&amp;", "<", "&lt;", "\ue000", "&#57344;").Replace(key),
+			"<![CDATA[" + strings.ReplaceAll(key, "]]>", "]]]]><![CDATA[>") + "]]>",
+		} {
+			raw := []byte(`<?xml version="1.0" encoding="UTF-8"?><!-- &#xE000; --><Delete><Object><Key>` + text + "</Key></Object></Delete>")
+			req, e := decodeDelete(raw)
+			if e != nil {
+				t.Fatalf("%q as %q: %v", key, text, e)
+			}
+			if got := req.Objects[0].Key; got != key {
+				t.Fatalf("%q as %q came back as %q", key, text, got)
+			}
 		}
-		if got := unescapeControls(req.Objects[0].Key); got != key {
-			t.Fatalf("%q came back as %q", key, got)
+	}
+	for _, bad := range []string{
+		`<!DOCTYPE d [<!ENTITY e "x">]><Delete><Object><Key>&e;</Key></Object></Delete>`,
+		"<Delete><Object><Key>&#1;</Key></Object></Delete>", // XML forbids it even as a reference
+	} {
+		if _, e := decodeDelete([]byte(bad)); e == nil {
+			t.Fatalf("%q accepted", bad)
 		}
 	}
 }
@@ -319,4 +369,20 @@ func TestMemoryLimitIsInsufficientStorage(t *testing.T) {
 	e.do(t, "HEAD", "/bkt/big", nil, nil, nil).expectStatus(t, 404)
 	e.do(t, "DELETE", "/bkt/small", nil, nil, nil).expectStatus(t, 204)
 	e.do(t, "PUT", "/bkt/big", nil, nil, make([]byte, 600<<10)).expectStatus(t, 200)
+}
+
+// A body that stalls is cut off under the body timeout whatever fault wraps the response writer:
+// the deadlines reach the connection through the wrapper.
+func TestBodyDeadlinesHoldUnderFaults(t *testing.T) {
+	addr := serve(t, Config{Anonymous: true, BodyIdleTimeout: 300 * time.Millisecond, Faults: &Faults{Header: true}})
+	for _, fault := range []string{"", "corrupt", "reset=100000"} {
+		req := "PUT /bkt/k HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n"
+		if fault != "" {
+			req += FaultHeader + ": " + fault + "\r\n"
+		}
+		resp, closed := heldOpen(t, addr, req+"\r\nabc", 5*time.Second)
+		if !closed {
+			t.Fatalf("fault %q: a stalled body held the connection for 5s; got %.100q", fault, resp)
+		}
+	}
 }

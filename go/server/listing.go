@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pyjindo/pyjindo/go/server/store"
 )
@@ -24,6 +25,7 @@ type contents struct {
 	Type         string
 	Size         int64
 	StorageClass string
+	RestoreInfo  string `xml:",omitempty"`
 	Owner        *owner `xml:"Owner,omitempty"`
 }
 
@@ -120,10 +122,10 @@ func (rq *request) encoder() (func(string) string, string, *ossError) {
 	}
 }
 
-func fillPage(res *listResult, p page, enc func(string) string, withOwner bool) {
+func fillPage(res *listResult, p page, enc func(string) string, withOwner bool, now time.Time) {
 	for _, o := range p.objects {
 		c := contents{Key: enc(o.Key), LastModified: o.LastModified.UTC().Format(listTimeFormat), ETag: quoted(o.ETag),
-			Type: o.Type, Size: o.Size, StorageClass: o.StorageClass}
+			Type: o.Type, Size: o.Size, StorageClass: o.StorageClass, RestoreInfo: restoreInfo(o, now)}
 		if withOwner {
 			own := theOwner
 			c.Owner = &own
@@ -157,7 +159,7 @@ func (rq *request) listObjects() *ossError {
 	}
 	m := enc(marker)
 	res := listResult{Name: rq.bucket, Prefix: enc(prefix), Marker: &m, MaxKeys: max, Delimiter: enc(delimiter), EncodingType: et}
-	fillPage(&res, p, enc, true)
+	fillPage(&res, p, enc, true, rq.s.cfg.Now())
 	if p.truncated {
 		res.NextMarker = enc(p.next)
 	}
@@ -188,7 +190,7 @@ func (rq *request) listObjectsV2() *ossError {
 	if e != nil {
 		return e
 	}
-	fillPage(&res, p, enc, rq.query.Get("fetch-owner") == "true")
+	fillPage(&res, p, enc, rq.query.Get("fetch-owner") == "true", rq.s.cfg.Now())
 	if p.truncated {
 		res.NextContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(p.next))
 	}

@@ -61,7 +61,11 @@ func (rq *request) uploadPart() *ossError {
 		return errInvalidArgument("x-oss-server-side-encryption", rq.r.Header.Get("x-oss-server-side-encryption"),
 			"The x-oss-server-side-encryption header is not allowed on UploadPart.")
 	}
-	p, err := rq.s.cfg.Store.PutPart(rq.bucket, rq.key, rq.query.Get("uploadId"), n, rq.body(), opts)
+	rate, e := rq.trafficLimit()
+	if e != nil {
+		return e
+	}
+	p, err := rq.s.cfg.Store.PutPart(rq.bucket, rq.key, rq.query.Get("uploadId"), n, rq.limitedInput(rate), opts)
 	if err != nil {
 		return rq.uploadFailed(err)
 	}
@@ -137,7 +141,7 @@ func (rq *request) completeUpload() *ossError {
 			parts = append(parts, store.CompletePart{Number: p.Number, ETag: p.ETag})
 		}
 	} else {
-		raw, e := rq.readXMLBody()
+		raw, e := rq.readXMLBody(maxRequestXML)
 		if e != nil {
 			return e
 		}

@@ -157,7 +157,11 @@ func (rq *request) putObject() *ossError {
 		return e
 	}
 	opts.NoOverwrite = rq.forbidOverwrite()
-	info, err := rq.s.cfg.Store.Put(rq.bucket, rq.key, rq.body(), attrs, opts)
+	rate, e := rq.trafficLimit()
+	if e != nil {
+		return e
+	}
+	info, err := rq.s.cfg.Store.Put(rq.bucket, rq.key, rq.limitedInput(rate), attrs, opts)
 	if err != nil {
 		return rq.writeFailed(err)
 	}
@@ -292,12 +296,17 @@ func (rq *request) writeObjectHeaders(info store.ObjectInfo) {
 }
 
 func (rq *request) getObject(head bool) *ossError {
-	info, r, err := rq.s.cfg.Store.Open(rq.bucket, rq.key)
-	if err != nil {
-		return storeError(err, rq.bucket, rq.key)
+	rate, e := rq.trafficLimit()
+	if e != nil {
+		return e
+	}
+	info, target, r, e := rq.openResolved(rq.key)
+	if e != nil {
+		return e
 	}
 	defer r.Close()
-	if !head && store.Archived(info.StorageClass) {
+	now := rq.s.cfg.Now()
+	if !head && !readable(target, now) {
 		return errInvalidObjectState() // until restored; HEAD still describes it
 	}
 	notModified, e := conditions(rq.r.Header, "", info)
@@ -306,6 +315,12 @@ func (rq *request) getObject(head bool) *ossError {
 	}
 	rq.writeObjectHeaders(info)
 	h := rq.w.Header()
+	if m := md5Header(target); m != "" {
+		h.Set("Content-MD5", m) // through a symlink, the target's
+	}
+	if v := restoreInfo(target, now); v != "" {
+		h.Set("x-oss-restore", v)
+	}
 	if notModified {
 		rq.writeHeader(http.StatusNotModified)
 		return nil
@@ -333,7 +348,11 @@ func (rq *request) getObject(head bool) *ossError {
 		return nil
 	}
 	buf := make([]byte, 256<<10)
-	io.CopyBuffer(onlyWriter{rq.w}, io.NewSectionReader(r, start, length), buf)
+	var out io.Writer = onlyWriter{rq.w}
+	if rate > 0 {
+		out = throttledWriter{w: out, p: newPacer(rate)}
+	}
+	io.CopyBuffer(out, io.NewSectionReader(r, start, length), buf)
 	return nil
 }
 
@@ -391,7 +410,16 @@ func (rq *request) openSource() (store.ObjectInfo, store.ReadAtCloser, *ossError
 	if err != nil {
 		return store.ObjectInfo{}, nil, storeError(err, bucket, key)
 	}
-	if store.Archived(info.StorageClass) {
+	if info.Type == store.TypeSymlink { // a copy of a link copies what it points to
+		r.Close()
+		if info, r, err = rq.s.cfg.Store.Open(bucket, info.SymlinkTarget); err != nil || info.Type == store.TypeSymlink {
+			if err == nil {
+				r.Close()
+			}
+			return store.ObjectInfo{}, nil, errSymlinkTargetMissing(key)
+		}
+	}
+	if !readable(info, rq.s.cfg.Now()) {
 		r.Close()
 		return store.ObjectInfo{}, nil, errInvalidObjectState()
 	}
@@ -424,7 +452,7 @@ func (rq *request) copyAttrs(src store.Attrs) (store.Attrs, *ossError) {
 	if strings.EqualFold(rq.r.Header.Get("x-oss-tagging-directive"), "REPLACE") {
 		attrs.Tagging = given.Tagging
 	}
-	attrs.StorageClass, attrs.SSE, attrs.SSEKeyID = given.StorageClass, given.SSE, given.SSEKeyID
+	attrs.StorageClass, attrs.SSE, attrs.SSEKeyID, attrs.ACL = given.StorageClass, given.SSE, given.SSEKeyID, given.ACL
 	return attrs, nil
 }
 
@@ -461,7 +489,11 @@ func (rq *request) appendObject() *ossError {
 	if e != nil {
 		return e
 	}
-	info, err := rq.s.cfg.Store.Append(rq.bucket, rq.key, position, rq.body(), attrs, opts)
+	rate, e := rq.trafficLimit()
+	if e != nil {
+		return e
+	}
+	info, err := rq.s.cfg.Store.Append(rq.bucket, rq.key, position, rq.limitedInput(rate), attrs, opts)
 	if err != nil {
 		return rq.writeFailed(err)
 	}
@@ -505,6 +537,25 @@ type deleteResult struct {
 	Deleted      []deletedKey `xml:"Deleted"`
 }
 
+// decodeDelete decodes a batch delete, whose keys may hold characters XML forbids (see
+// escapeControls).
+func decodeDelete(raw []byte) (*deleteRequest, *ossError) {
+	escaped, rewritten, err := escapeControls(raw, maxDeleteXML)
+	if err != nil {
+		return nil, errMalformedXML()
+	}
+	var req deleteRequest
+	if e := decodeXML(escaped, &req); e != nil {
+		return nil, e
+	}
+	if rewritten {
+		for i := range req.Objects {
+			req.Objects[i].Key = unescapeControls(req.Objects[i].Key)
+		}
+	}
+	return &req, nil
+}
+
 func (rq *request) deleteMultiple() *ossError {
 	if _, err := rq.s.cfg.Store.Bucket(rq.bucket); err != nil {
 		return storeError(err, rq.bucket, "")
@@ -516,15 +567,15 @@ func (rq *request) deleteMultiple() *ossError {
 	if e != nil {
 		return e
 	}
-	raw, e := rq.readXMLBody()
+	raw, e := rq.readXMLBody(maxDeleteXML)
 	if e != nil {
 		return e
 	}
 	if !digestMatches(raw, opts.ContentMD5) {
 		return errInvalidDigest()
 	}
-	var req deleteRequest
-	if e := decodeXML(escapeControls(raw), &req); e != nil {
+	req, e := decodeDelete(raw)
+	if e != nil {
 		return e
 	}
 	if len(req.Objects) == 0 || len(req.Objects) > 1000 {
@@ -536,7 +587,7 @@ func (rq *request) deleteMultiple() *ossError {
 		res.EncodingType = "url"
 	}
 	for _, o := range req.Objects {
-		key := unescapeControls(o.Key)
+		key := o.Key
 		err := rq.s.cfg.Store.Delete(rq.bucket, key)
 		if err != nil && !errors.Is(err, store.ErrNoSuchKey) && !errors.Is(err, store.ErrInvalidKey) {
 			return storeError(err, rq.bucket, key)

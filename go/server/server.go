@@ -46,6 +46,8 @@ type Config struct {
 	BodyIdleTimeout time.Duration
 	// Faults, if set, make the server misbehave on purpose (reliability tests).
 	Faults *Faults
+	// RestoreDelay is how long restoring an archived object takes; 0 = 1s.
+	RestoreDelay time.Duration
 	// Domains are host names under which <bucket>.<domain> addresses a bucket (virtual-hosted
 	// style). "localhost" always is one.
 	Domains []string
@@ -72,6 +74,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.ReadHeaderTimeout <= 0 {
 		cfg.ReadHeaderTimeout = 30 * time.Second
+	}
+	if cfg.RestoreDelay <= 0 {
+		cfg.RestoreDelay = defaultRestoreDelay
 	}
 	if cfg.BodyIdleTimeout <= 0 {
 		cfg.BodyIdleTimeout = 60 * time.Second
@@ -303,6 +308,9 @@ func (rq *request) dispatch() *ossError {
 }
 
 func (rq *request) dispatchBucket(m string) *ossError {
+	if h := rq.bucketSubresource(m); h != nil {
+		return h()
+	}
 	switch {
 	case m == http.MethodPut && len(rq.query) == 0:
 		return rq.createBucket()
@@ -326,6 +334,9 @@ func (rq *request) dispatchBucket(m string) *ossError {
 }
 
 func (rq *request) dispatchObject(m string) *ossError {
+	if h := rq.objectSubresource(m); h != nil {
+		return h()
+	}
 	switch {
 	case m == http.MethodGet && rq.has("uploadId"):
 		return rq.listParts()
@@ -368,6 +379,7 @@ var plainParams = map[string]bool{
 	"OSSAccessKeyId": true, "Expires": true, "Signature": true, "security-token": true,
 	"x-oss-signature-version": true, "x-oss-credential": true, "x-oss-date": true, "x-oss-expires": true,
 	"x-oss-signature": true, "x-oss-additional-headers": true, "x-oss-security-token": true, "x-oss-access-key-id": true,
+	"x-oss-traffic-limit": true,
 }
 
 func hasSubresource(q url.Values) bool {

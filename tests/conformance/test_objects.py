@@ -191,6 +191,28 @@ def test_delete_and_batch_delete(sides):
     sides.run(scenario)
 
 
+def test_batch_delete_keys_with_control_characters(sides):
+    # XML 1.0 cannot carry '\x01' or '\x0c' even as a character reference; oss2 writes such keys raw
+    # and OSS reads them so. Replacing them (encoding/xml writes U+FFFD) would delete another key:
+    # the U+FFFD twins must survive.
+    keys = ["ctrl\x01key", "form\x0cfeed", "tab\tkey", "\x01", "mix\x01\x0c\t&<>"]
+
+    def scenario(oss, bucket):
+        for k in keys:
+            bucket.put_object(k, b"1")
+            bucket.put_object(k.replace("\x01", "\ufffd").replace("\x0c", "\ufffd") + "-twin", b"2")
+        batch = bucket.batch_delete_objects(keys)
+        left = [o.key for o in oss.ObjectIterator(bucket)]
+        gone = [bucket.object_exists(k) for k in keys]
+        return batch, sorted(batch.deleted_keys), left, gone
+
+    expected, actual = sides.run(scenario)
+    for side in (expected, actual):
+        assert side[1] == sorted(keys)
+        assert all(k.endswith("-twin") for k in side[2]) and len(side[2]) == len(keys)
+        assert side[3] == [False] * len(keys)
+
+
 def test_bad_argument_types(sides):
     def scenario(oss, bucket):
         from .compare import Raised

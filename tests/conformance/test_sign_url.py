@@ -122,3 +122,63 @@ def test_sign_url_rejects_what_oss2_rejects(server):
             b.sign_url("GET", " ", 60)
         with pytest.raises(oss.exceptions.ClientError):
             b.sign_url("GET", "?key", 60)
+
+
+# (auth version, method, headers, params, additional_headers): cases where pyjindo's URL once
+# differed from oss2's.
+EDGE = [
+    # sign_url signs a str header value as UTF-8 (oss2's to_bytes); a request would send Latin-1
+    ("v1", "PUT", {"x-oss-meta-u": "测试", "Content-Type": "text/ü"}, None, None),
+    ("v2", "PUT", {"x-oss-meta-u": "测试", "Referer": "ü"}, None, ["referer"]),
+    ("v4", "PUT", {"x-oss-meta-u": "测试", "Referer": "ü"}, None, ["referer"]),
+    # one of each additional header, whatever the case it is listed in
+    ("v4", "GET", {"Range": "bytes=0-5"}, None, ["Range", "range"]),
+    ("v4", "GET", {"Range": "bytes=0-5", "Referer": "r"}, None, ["referer", "RANGE", "Referer", "range"]),
+    ("v2", "GET", {"Range": "bytes=0-5"}, None, ["Range", "range"]),
+    # a parameter named like a signature parameter is overwritten where it stands
+    ("v1", "GET", None, {"Expires": "5", "a": "1", "Signature": "s", "OSSAccessKeyId": "o"}, None),
+    ("v2", "GET", {"Range": "bytes=0-5"}, {"x-oss-expires": "5", "x-oss-signature": "s", "a": "1",
+                                           "x-oss-additional-headers": "h", "x-oss-access-key-id": "o",
+                                           "x-oss-signature-version": "v"}, ["range"]),
+    ("v4", "GET", None, {"x-oss-expires": "5", "x-oss-signature": "s", "a": "1", "x-oss-credential": "c",
+                         "x-oss-date": "d", "x-oss-signature-version": "v", "x-oss-additional-headers": "h"}, None),
+    ("v4", "GET", None, {"x-oss-expires": "5"}, None),
+]
+
+
+@pytest.mark.parametrize("case", EDGE, ids=lambda c: "%s-%d" % (c[0], EDGE.index(c)))
+def test_sign_url_edge_cases_match_oss2(server, case):
+    version, method, headers, params, additional = case
+    u1, u2 = _signed_pair(server, "sign-edge", (version, method, "k", 60, headers, params, additional, ""))
+    assert u2 == u1
+
+
+def test_sign_url_non_ascii_header_value_works_as_utf8(server):
+    """The URL signs '测试' as its UTF-8 bytes, so sending those bytes with it is accepted."""
+    admin = oss2.Bucket(oss2.Auth(server.access_key_id, server.access_key_secret), server.endpoint, "sign-utf8")
+    try:
+        admin.create_bucket()
+    except oss2.exceptions.ServerError:
+        pass
+    for version in ("v1", "v2", "v4"):
+        b = pyjindo.Bucket(_versioned_auth(pyjindo, server, version, ""), server.endpoint, "sign-utf8",
+                           region="cn-hangzhou")
+        url = b.sign_url("PUT", "u-" + version, 60, headers={"x-oss-meta-u": "测试"})
+        r = requests.put(url, data=b"x", headers={"x-oss-meta-u": "测试".encode()}, timeout=10)
+        assert r.status_code == 200, (version, r.text)
+        assert admin.head_object("u-" + version).headers["x-oss-meta-u"].encode("latin-1") == "测试".encode()
+
+
+def test_sign_url_overwritten_expiry_parameter_works(server):
+    admin = oss2.Bucket(oss2.Auth(server.access_key_id, server.access_key_secret), server.endpoint, "sign-utf8")
+    try:
+        admin.create_bucket()
+    except oss2.exceptions.ServerError:
+        pass
+    admin.put_object("k", b"content")
+    for version, name in (("v1", "Expires"), ("v2", "x-oss-expires"), ("v4", "x-oss-expires")):
+        b = pyjindo.Bucket(_versioned_auth(pyjindo, server, version, ""), server.endpoint, "sign-utf8",
+                           region="cn-hangzhou")
+        url = b.sign_url("GET", "k", 60, params={name: "5"})
+        assert url.count(name + "=") == 1
+        assert requests.get(url, timeout=10).content == b"content", version

@@ -1,6 +1,8 @@
 """The real oss2 against jindo server: bucket and object attributes OSS stores and returns (storage
 class, ACL, server-side encryption, tagging), the archive state, batch delete of keys with control
 characters, and re-creating a bucket one owns."""
+import base64
+import hashlib
 import os
 
 import oss2
@@ -32,6 +34,54 @@ def test_batch_delete_of_keys_with_control_characters(bucket):
     assert sorted(result.deleted_keys) == sorted(keys + ["plain-missing"])
     for k in keys:
         assert not bucket.object_exists(k)
+
+
+def _post_delete(bucket, body):
+    """A batch delete with a hand-written body, signed by oss2."""
+    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+    return bucket._do("POST", bucket.bucket_name, "", data=body,
+                      params={"delete": "", "encoding-type": "url"}, headers={"Content-MD5": md5})
+
+
+def test_batch_delete_of_private_use_and_noncharacter_keys(bucket):
+    # U+E000 is what the server's own escaping uses; U+FFFE/U+FFFF are forbidden by XML like the
+    # control characters, and oss2 writes them raw too.
+    keys = ["a\ue000A", "a\ue000", "\ue000\ue000x", "a\uffff", "b\ufffe", "c\x7f"]
+    for k in keys + ["a\x01"]:
+        bucket.put_object(k, b"x")
+    result = bucket.batch_delete_objects(keys)
+    assert sorted(result.deleted_keys) == sorted(keys)
+    assert [o.key for o in oss2.ObjectIterator(bucket)] == ["a\x01"]
+
+
+def test_a_character_reference_deletes_the_key_it_names(bucket):
+    bucket.put_object("a\ue000A", b"x")
+    bucket.put_object("a\x01", b"y")
+    for ref in ["&#xE000;", "&#57344;"]:
+        body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Delete><Quiet>false</Quiet>"
+                "<Object><Key>a%sA</Key></Object><Object><Key>z\x02</Key></Object></Delete>" % ref).encode()
+        resp = _post_delete(bucket, body)
+        assert resp.status == 200
+        assert b"<Key>a%EE%80%80A</Key>" in resp.read()
+        assert [o.key for o in oss2.ObjectIterator(bucket)] == ["a\x01"]
+
+
+def test_batch_delete_of_1000_keys_that_need_escaping(bucket):
+    # 1000 keys of 1023 bytes of '&' are about 5 MB once escaped (&amp;): a legal batch delete.
+    keys = ["%04d" % i + "&" * 1019 for i in range(1000)]
+    bucket.put_object(keys[0], b"x")
+    bucket.put_object(keys[999], b"x")
+    result = bucket.batch_delete_objects(keys)
+    assert sorted(result.deleted_keys) == keys
+    assert not bucket.object_exists(keys[0]) and not bucket.object_exists(keys[999])
+
+
+def test_request_documents_with_many_attributes_are_refused(bucket):
+    body = ("<Delete><Object" + "".join(' a%d=""' % i for i in range(100000)) +
+            "><Key>k</Key></Object></Delete>").encode()
+    with pytest.raises(exceptions.ServerError) as e:
+        _post_delete(bucket, body)
+    assert (e.value.status, e.value.code) == (400, "MalformedXML")
 
 
 def test_creating_a_bucket_one_owns_is_a_no_op(server, auth):

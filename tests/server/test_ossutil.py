@@ -83,3 +83,15 @@ def test_ossutil_v4_wrong_region_is_refused(run, bucket):
     done = run("ls", "oss://%s" % bucket.bucket_name, region="cn-beijing")
     assert done.returncode != 0
     assert "InvalidArgument" in done.stdout + done.stderr
+
+
+def test_ossutil_stat(run, bucket):
+    # `stat` of an object reads its ACL (GET ?acl) besides its metadata.
+    bucket.put_object("s.txt", b"stat me", headers={"x-oss-object-acl": "public-read", "x-oss-meta-color": "blue"})
+    done = run("stat", "oss://%s/s.txt" % bucket.bucket_name)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = {k.strip(): v.strip() for k, _, v in (l.partition(":") for l in done.stdout.splitlines())}
+    assert lines["ACL"] == "public-read" and lines["Content-Length"] == "7", done.stdout
+    assert lines["X-Oss-Meta-Color"] == "blue", done.stdout
+    done = run("stat", "oss://%s" % bucket.bucket_name)
+    assert done.returncode == 0 and "private" in done.stdout, done.stdout + done.stderr

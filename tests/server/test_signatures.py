@@ -209,3 +209,13 @@ def test_region_flag_sets_the_v4_signing_region():
         assert _bucket(s, "v4", "region-b", region="cn-shanghai").get_bucket_info().location == "oss-cn-shanghai"
         with pytest.raises(exceptions.InvalidArgument):
             _bucket(s, "v4", "region-b", region="cn-hangzhou").get_bucket_info()
+
+
+def test_malformed_signatures_get_the_documented_answers(any_server):
+    """README: a malformed Authorization header is 400 InvalidArgument; a malformed query-string
+    signature 403 AccessDenied, with or without --anonymous."""
+    url = any_server.endpoint + "/anon-sig-malformed/k"
+    r = requests.get(url, headers={"Authorization": "OSS garbage"}, timeout=10)
+    assert r.status_code == 400 and "<Code>InvalidArgument</Code>" in r.text
+    r = requests.get(url + "?OSSAccessKeyId=" + any_server.access_key_id + "&Signature=x", timeout=10)
+    assert r.status_code == 403 and "<Code>AccessDenied</Code>" in r.text

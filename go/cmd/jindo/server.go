@@ -38,6 +38,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	region := fs.String("region", "cn-hangzhou", "region V4 signatures must be scoped to, and GetBucketInfo reports")
 	bandwidth := fs.String("bandwidth-per-conn", "0", "cap each connection's throughput per direction, e.g. 50MB (per second; MB=10^6, MiB=2^20; 0 = no cap)")
 	latency := fs.Duration("latency", 0, "delay before each response's first byte, e.g. 8ms")
+	restoreDelay := fs.Duration("restore-delay", time.Second, "how long restoring an archived object takes, e.g. 200ms")
 	verbose := fs.Bool("verbose", false, "log each request to stderr")
 	faultRate := fs.Float64("fault-rate", 0, "fraction of requests that get a fault from --faults (reliability tests)")
 	faultKinds := fs.String("faults", "500,503,reset,stall,corrupt", "fault kinds --fault-rate picks from")
@@ -123,6 +124,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		Logger:           logger,
 		Domains:          domains,
 		Faults:           faults,
+		RestoreDelay:     *restoreDelay,
 	})
 
 	// Before the ready line: a SIGTERM sent as soon as it is read must stop the server cleanly.

@@ -153,6 +153,29 @@ func (c *core) ListBuckets() ([]BucketInfo, error) {
 	return out, nil
 }
 
+func (c *core) UpdateBucket(name string, fn func(*BucketInfo) error) (BucketInfo, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, err := c.bucketLocked(name)
+	if err != nil {
+		return BucketInfo{}, err
+	}
+	info := b.info
+	info.Configs = make(map[string]string, len(b.info.Configs))
+	for k, v := range b.info.Configs {
+		info.Configs[k] = v
+	}
+	if err := fn(&info); err != nil {
+		return BucketInfo{}, err
+	}
+	info.Name, info.CreationDate = b.info.Name, b.info.CreationDate
+	if err := c.journal.putBucket(info); err != nil {
+		return BucketInfo{}, err
+	}
+	b.info = info
+	return info, nil
+}
+
 // digestReader computes size, MD5 and CRC64 of what passes through it.
 type digestReader struct {
 	r   io.Reader
@@ -305,6 +328,30 @@ func (c *core) Stat(bucketName, key string) (ObjectInfo, error) {
 		return ObjectInfo{}, err
 	}
 	return o.Info, nil
+}
+
+func (c *core) UpdateObject(bucketName, key string, fn func(*ObjectInfo) error) (ObjectInfo, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, err := c.bucketLocked(bucketName)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	old, ok := b.objects[key]
+	if !ok {
+		return ObjectInfo{}, ErrNoSuchKey
+	}
+	info := old.Info
+	if err := fn(&info); err != nil {
+		return ObjectInfo{}, err
+	}
+	info.Key, info.Size, info.ETag, info.CRC64, info.Type = old.Info.Key, old.Info.Size, old.Info.ETag, old.Info.CRC64, old.Info.Type
+	o := &object{Info: info, Segments: old.Segments}
+	if err := c.journal.putObject(bucketName, o); err != nil {
+		return ObjectInfo{}, err
+	}
+	b.objects[key] = o
+	return info, nil
 }
 
 func (c *core) Open(bucketName, key string) (ObjectInfo, ReadAtCloser, error) {

@@ -79,8 +79,9 @@ func (m *memBlobs) write(r io.Reader, sizeHint int64) (id string, size int64, er
 	}
 	b := &memBlob{}
 	var held int64
-	defer func() {
-		if err != nil {
+	stored := false
+	defer func() { // also when r panics (a handler aborting mid-body), where err stays nil
+		if !stored {
 			m.release(held)
 		}
 	}()
@@ -127,6 +128,7 @@ func (m *memBlobs) write(r io.Reader, sizeHint int64) (id string, size int64, er
 	m.mu.Lock()
 	m.data[id] = b
 	m.mu.Unlock()
+	stored = true
 	return id, size, nil
 }
 

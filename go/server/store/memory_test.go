@@ -150,3 +150,37 @@ func TestMemoryLimit(t *testing.T) {
 		t.Fatalf("after a delete: %v", err)
 	}
 }
+
+// panicking yields n bytes and then panics, as a request body does when the server aborts the
+// handler (http.ErrAbortHandler).
+type panicking struct{ n int }
+
+func (p *panicking) Read(b []byte) (int, error) {
+	if p.n == 0 {
+		panic("aborted")
+	}
+	m := min(len(b), p.n)
+	p.n -= m
+	return m, nil
+}
+
+// A body that panics midway gives back all it had reserved: otherwise every aborted upload
+// would shrink the limit for good, ending in InsufficientStorage for everything.
+func TestMemoryLimitSurvivesPanickingBody(t *testing.T) {
+	s := NewMemoryLimited(nil, 20<<20)
+	s.CreateBucket("bkt")
+	m := memOf(s)
+	for _, hint := range []int64{8 << 20, 0} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Fatal("the body's panic was swallowed")
+				}
+			}()
+			s.Put("bkt", "k", &panicking{n: 4 << 20}, Attrs{}, PutOptions{SizeHint: hint})
+		}()
+		if got := m.inUse(); got != 0 {
+			t.Fatalf("hint %d: %d bytes still accounted after a panicking body", hint, got)
+		}
+	}
+}

@@ -18,6 +18,7 @@ const (
 	TypeNormal     = "Normal"
 	TypeAppendable = "Appendable"
 	TypeMultipart  = "Multipart"
+	TypeSymlink    = "Symlink" // no content of its own: Attrs.SymlinkTarget names the object it stands for
 )
 
 // Attrs are the attributes a writer sets on an object: content type, the standard headers
@@ -32,6 +33,11 @@ type Attrs struct {
 	SSE          string            `json:"sse,omitempty"`        // AES256, KMS or SM4
 	SSEKeyID     string            `json:"sse_key_id,omitempty"` // the KMS key, when one was named
 	Tagging      string            `json:"tagging,omitempty"`    // as sent: url-encoded k=v pairs joined by &
+	// ACL is the object's own ACL (private, public-read, public-read-write); empty or "default"
+	// means the bucket's.
+	ACL string `json:"acl,omitempty"`
+	// SymlinkTarget is the key a Symlink object points to (in the same bucket).
+	SymlinkTarget string `json:"symlink_target,omitempty"`
 }
 
 // ObjectInfo describes a stored object.
@@ -43,6 +49,10 @@ type ObjectInfo struct {
 	LastModified time.Time `json:"last_modified"`
 	Type         string    `json:"type"`
 	Attrs                  // its StorageClass is always set on a stored object
+	// An archived object asked to be restored is readable from RestoreReady until RestoreExpiry;
+	// both zero: never asked. The server sets them (UpdateObject); a rewrite clears them.
+	RestoreReady  time.Time `json:"restore_ready,omitzero"`
+	RestoreExpiry time.Time `json:"restore_expiry,omitzero"`
 }
 
 // BucketInfo describes a bucket.
@@ -52,6 +62,9 @@ type BucketInfo struct {
 	StorageClass       string    `json:"storage_class"`
 	ACL                string    `json:"acl,omitempty"`                  // empty in stores written before ACLs: private
 	DataRedundancyType string    `json:"data_redundancy_type,omitempty"` // empty: LRS
+	// Configs holds the bucket's settings documents (CORS, lifecycle, policy, ...) as the server
+	// validated them, by sub-resource name; the store does not interpret them.
+	Configs map[string]string `json:"configs,omitempty"`
 }
 
 // BucketOptions are what a bucket's creator may choose; empty fields take OSS's defaults
@@ -139,6 +152,10 @@ type Store interface {
 	DeleteBucket(name string) error                                       // ErrNoSuchBucket, ErrBucketNotEmpty
 	Bucket(name string) (BucketInfo, error)                               // ErrNoSuchBucket
 	ListBuckets() ([]BucketInfo, error)                                   // sorted by name
+	// UpdateBucket changes a bucket's info (ACL, Configs) through fn, atomically; fn gets a copy
+	// whose Configs map it may change, and an error from fn changes nothing. Name and
+	// CreationDate are kept.
+	UpdateBucket(name string, fn func(*BucketInfo) error) (BucketInfo, error) // ErrNoSuchBucket
 
 	// Put stores body as bucket/key, computing size, MD5 ETag and CRC64 as it reads. An empty
 	// attrs.StorageClass (here and in Append, InitUpload) means the bucket's.
@@ -147,6 +164,10 @@ type Store interface {
 	Open(bucket, key string) (ObjectInfo, ReadAtCloser, error) // ErrNoSuchKey
 	Stat(bucket, key string) (ObjectInfo, error)               // ErrNoSuchKey
 	Delete(bucket, key string) error                           // ErrNoSuchKey
+	// UpdateObject changes an object's attributes (ACL, tagging, restore times) through fn,
+	// atomically, keeping its content; an error from fn changes nothing. fn must replace, never
+	// modify, the maps of the info it gets. Key, size, digests and type are kept.
+	UpdateObject(bucket, key string, fn func(*ObjectInfo) error) (ObjectInfo, error) // ErrNoSuchKey
 	// List calls fn for each matching object in key order until fn returns false.
 	List(bucket string, opts ListOptions, fn func(ObjectInfo) bool) error
 

@@ -1,4 +1,4 @@
-"""Regenerates oss2_extra.json: signing cases beyond /work/shared/vectors/signing.json,
+"""Regenerates oss2_extra.json: signing cases beyond signing.json (the V1 and V4 vectors oss2 computed, copied from the design notes),
 with the intermediate strings (V1 string to sign, V2 string to sign, V4 canonical request
 and string to sign) that oss2 2.19.1 computes, and the query parameters of presigned URLs
 (V1, V2, V4) that oss2's Bucket.sign_url builds.
@@ -129,6 +129,8 @@ out = {
            {"Content-Type": "text/html", "X-Oss-Meta-B": " spaced "}, "cn-beijing", []),
         v4("PUT", "bkt", "", {"acl": ""}, {"x-oss-acl": "private"}, "us-west-1", None),
         v4("PUT", "bkt", "a?b#c%20d/..", {"uploadId": "u/1+2", "partNumber": "3"}, {}, "cn-hangzhou", None),
+        # oss2 signs a request's additional headers as listed: a name twice stays twice
+        v4("GET", "bkt", "obj", {}, {"Range": "bytes=0-1"}, "cn-hangzhou", ["Range", "range"]),
     ],
     "v2": [
         v2("GET", "", "", {}, {}),
@@ -156,6 +158,27 @@ out = {
                 additional=["range", "Host", "x-oss-meta-a", "content-type", "if-match"], region="cn-beijing"),
         presign("v4", "PUT", "up/ключ", [], {"Content-Type": "text/plain", "x-oss-meta-k": "v"},
                 token="sts-token-6", expires=3600),
+        # sign_url keeps additional headers in a set: one of each
+        presign("v4", "GET", "obj", [], {"Range": "bytes=0-1"}, additional=["Range", "range"]),
+        presign("v2", "GET", "obj", [], {"Range": "bytes=0-1"}, additional=["Range", "range"]),
+        # str header values are signed as UTF-8
+        presign("v1", "PUT", "obj", [], {"x-oss-meta-u": "测试", "Content-Type": "类型"}),
+        presign("v2", "PUT", "obj", [], {"x-oss-meta-u": "测试", "Referer": "ü"}, additional=["referer"]),
+        presign("v4", "PUT", "obj", [], {"x-oss-meta-u": "测试", "Referer": "ü"}, additional=["referer"]),
+        # a caller's parameter named like a signature parameter is overwritten in place (and,
+        # for V2 and V4, a caller's x-oss-signature is signed before it is overwritten)
+        presign("v1", "GET", "obj", [["Expires", "5"], ["a", "1"], ["Signature", "s"], ["security-token", "t"],
+                                     ["OSSAccessKeyId", "o"]], {}, token="sts-token-7"),
+        presign("v2", "GET", "obj", [["x-oss-expires", "5"], ["x-oss-signature", "s"], ["a", "1"],
+                                     ["x-oss-additional-headers", "h"], ["security-token", "t"],
+                                     ["x-oss-access-key-id", "o"], ["x-oss-signature-version", "v"]],
+                {"Range": "bytes=0-1"}, additional=["range"]),
+        presign("v4", "GET", "obj", [["x-oss-expires", "5"], ["x-oss-signature", "s"], ["a", "1"],
+                                     ["x-oss-additional-headers", "h"], ["x-oss-security-token", "t"],
+                                     ["x-oss-credential", "c"], ["x-oss-date", "d"], ["x-oss-signature-version", "v"]],
+                {}, token="sts-token-9"),
+        presign("v4", "GET", "obj", [["x-oss-additional-headers", "h"], ["x-oss-expires", "5"]],
+                {"Range": "bytes=0-1"}, additional=["range"]),
     ],
 }
 print(json.dumps(out, ensure_ascii=False, indent=1))

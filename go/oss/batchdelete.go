@@ -1,0 +1,111 @@
+package oss
+
+import (
+	"context"
+	"encoding/xml"
+	"net/http"
+	"strings"
+)
+
+// MaxDeleteKeys is the most keys one DeleteMultipleObjects request may name.
+const MaxDeleteKeys = 1000
+
+// DeleteObjectsRequest is DeleteMultipleObjects: POST /?delete with the keys in an XML document.
+type DeleteObjectsRequest struct {
+	Bucket string
+	Keys   []string // at most MaxDeleteKeys; OSS refuses more
+	Quiet  bool     // answer only the failures
+	Header http.Header
+}
+
+// DeleteObjectsResult lists what was deleted. Keys are decoded (the request asks for
+// encoding-type=url so that any key survives the answer's XML).
+type DeleteObjectsResult struct {
+	Result  `xml:"-" json:"-"`
+	Deleted []DeletedObject `xml:"Deleted" json:"deleted"`
+}
+
+// DeletedObject is one <Deleted> entry; the JSON names are those pyjindo's models read.
+type DeletedObject struct {
+	Key                   string `xml:"Key" json:"key"`
+	VersionID             string `xml:"VersionId" json:"version_id,omitempty"`
+	DeleteMarker          bool   `xml:"DeleteMarker" json:"delete_marker,omitempty"`
+	DeleteMarkerVersionID string `xml:"DeleteMarkerVersionId" json:"delete_marker_version_id,omitempty"`
+}
+
+// Keys are the deleted keys in the order OSS listed them.
+func (r *DeleteObjectsResult) Keys() []string {
+	keys := make([]string, len(r.Deleted))
+	for i, d := range r.Deleted {
+		keys[i] = d.Key
+	}
+	return keys
+}
+
+type deleteDocument struct {
+	XMLName xml.Name       `xml:"Delete"`
+	Quiet   bool           `xml:"Quiet"`
+	Objects []deleteObject `xml:"Object"`
+}
+
+type deleteObject struct {
+	Key rawText `xml:"Key"`
+}
+
+// rawText is element text escaped as oss2 (ElementTree) escapes it, see keyText.
+type rawText struct {
+	Inner string `xml:",innerxml"`
+}
+
+// keyText escapes a key for a batch delete exactly as oss2 does: '&', '<' and '>' become
+// entities and every other character is written as it is. encoding/xml would replace the
+// control characters XML 1.0 forbids (such as '\x01') with U+FFFD, naming another key; OSS
+// (and jindo server) read them raw, as oss2 sends them.
+func keyText(key string) rawText {
+	return rawText{Inner: strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(key)}
+}
+
+// MarshalDeleteDocument is the XML body of a batch delete of keys.
+func MarshalDeleteDocument(keys []string, quiet bool) ([]byte, error) {
+	doc := deleteDocument{Quiet: quiet, Objects: make([]deleteObject, len(keys))}
+	for i, k := range keys {
+		doc.Objects[i] = deleteObject{Key: keyText(k)}
+	}
+	return xml.Marshal(doc)
+}
+
+// DeleteObjects deletes req.Keys in one request. It is not retried (a POST), as in oss2.
+func DeleteObjects(ctx context.Context, d Doer, req *DeleteObjectsRequest) (*DeleteObjectsResult, error) {
+	if len(req.Keys) == 0 {
+		return nil, &ClientError{Message: "key_list should not be empty"}
+	}
+	doc, err := MarshalDeleteDocument(req.Keys, req.Quiet)
+	if err != nil {
+		return nil, &ClientError{Message: "batch delete document: " + err.Error()}
+	}
+	r := &Request{Method: http.MethodPost, Bucket: req.Bucket, Header: req.Header.Clone(),
+		Query: [][2]string{{"delete", ""}, {"encoding-type", "url"}}}
+	setDocument(r, doc, true)
+	res, raw, err := send(ctx, d, r)
+	if err != nil {
+		return nil, err
+	}
+	out := &DeleteObjectsResult{Result: res}
+	var answer struct {
+		EncodingType string          `xml:"EncodingType"`
+		Deleted      []DeletedObject `xml:"Deleted"`
+	}
+	if len(strings.TrimSpace(string(raw))) > 0 {
+		if err := decodeDocument("delete objects", raw, &answer); err != nil {
+			return nil, err
+		}
+	}
+	out.Deleted = answer.Deleted
+	for i := range out.Deleted {
+		out.Deleted[i].Key = decodeName(out.Deleted[i].Key, answer.EncodingType)
+	}
+	if out.Deleted == nil {
+		out.Deleted = []DeletedObject{}
+	}
+	return out, nil
+}

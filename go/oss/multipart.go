@@ -1,0 +1,136 @@
+package oss
+
+import (
+	"context"
+	"encoding/xml"
+	"net/http"
+	"strings"
+)
+
+// InitiateMultipartUploadRequest starts a multipart upload of Bucket/Key; Header carries what a
+// PutObject would (Content-Type, x-oss-meta-*, ...).
+type InitiateMultipartUploadRequest struct {
+	Bucket, Key string
+	Header      http.Header
+}
+
+// InitiateMultipartUploadResult is the new upload.
+type InitiateMultipartUploadResult struct {
+	Result   `xml:"-"`
+	UploadID string `xml:"UploadId"`
+}
+
+// InitiateMultipartUpload starts an upload. It is not retried: a retry could leave a stray
+// upload behind (go/transfer's UploadMultipart retries and cleans up instead).
+func InitiateMultipartUpload(ctx context.Context, d Doer, req *InitiateMultipartUploadRequest) (*InitiateMultipartUploadResult, error) {
+	res, raw, err := send(ctx, d, &Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key,
+		Header: req.Header.Clone(), Query: [][2]string{{"uploads", ""}}})
+	if err != nil {
+		return nil, err
+	}
+	out := &InitiateMultipartUploadResult{}
+	if err := decodeDocument("initiate multipart upload", raw, out); err != nil {
+		return nil, err
+	}
+	out.Result = res
+	return out, nil
+}
+
+// CompletePart is one uploaded part as CompleteMultipartUpload lists it.
+type CompletePart struct {
+	PartNumber int
+	ETag       string // with or without its quotes
+}
+
+// CompleteMultipartUploadRequest completes an upload with Parts, or with every uploaded part
+// (x-oss-complete-all) when Parts is nil.
+type CompleteMultipartUploadRequest struct {
+	Bucket, Key, UploadID string
+	Parts                 []CompletePart
+	Header                http.Header
+}
+
+// CompleteMultipartUploadResult is the answer's document when OSS sent one (a callback's answer
+// replaces it: then Body holds that answer and the fields are empty). The JSON names are those
+// pyjindo's models read.
+type CompleteMultipartUploadResult struct {
+	Result   `xml:"-" json:"-"`
+	Body     []byte `xml:"-" json:"-"`
+	Location string `xml:"Location" json:"location"`
+	Bucket   string `xml:"Bucket" json:"bucket"`
+	Key      string `xml:"Key" json:"key"`
+	ETag     string `xml:"ETag" json:"etag"`
+	// Parsed tells whether Body was a CompleteMultipartUploadResult document.
+	Parsed bool `xml:"-" json:"-"`
+}
+
+type completeDocument struct {
+	XMLName xml.Name       `xml:"CompleteMultipartUpload"`
+	Parts   []completePart `xml:"Part"`
+}
+
+type completePart struct {
+	PartNumber int    `xml:"PartNumber"`
+	ETag       string `xml:"ETag"`
+}
+
+// MarshalCompleteDocument is the XML body listing parts, each ETag quoted once.
+func MarshalCompleteDocument(parts []CompletePart) ([]byte, error) {
+	doc := completeDocument{Parts: make([]completePart, len(parts))}
+	for i, p := range parts {
+		doc.Parts[i] = completePart{PartNumber: p.PartNumber, ETag: `"` + strings.Trim(p.ETag, `"`) + `"`}
+	}
+	return xml.Marshal(doc)
+}
+
+// CompleteMultipartUpload completes an upload. It is not retried (a POST), as in oss2.
+func CompleteMultipartUpload(ctx context.Context, d Doer, req *CompleteMultipartUploadRequest) (*CompleteMultipartUploadResult, error) {
+	r := &Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key, Header: req.Header.Clone(),
+		Query: [][2]string{{"uploadId", req.UploadID}}}
+	if r.Header == nil {
+		r.Header = http.Header{}
+	}
+	var doc []byte
+	if req.Parts == nil {
+		r.Header.Set("x-oss-complete-all", "yes")
+	} else {
+		var err error
+		if doc, err = MarshalCompleteDocument(req.Parts); err != nil {
+			return nil, &ClientError{Message: "complete document: " + err.Error()}
+		}
+	}
+	setDocument(r, doc, false)
+	res, raw, err := send(ctx, d, r)
+	if err != nil {
+		return nil, err
+	}
+	out := &CompleteMultipartUploadResult{}
+	if isDocument(raw, "CompleteMultipartUploadResult") {
+		if err := decodeDocument("complete multipart upload", raw, out); err != nil {
+			return nil, err
+		}
+		out.Parsed = true
+	}
+	out.Result, out.Body = res, raw
+	return out, nil
+}
+
+// isDocument tells whether raw is an XML document whose root element is root.
+func isDocument(raw []byte, root string) bool {
+	dec := xml.NewDecoder(strings.NewReader(string(raw)))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			return se.Name.Local == root
+		}
+	}
+}
+
+// AbortMultipartUpload aborts an upload and drops its parts.
+func AbortMultipartUpload(ctx context.Context, d Doer, bucket, key, uploadID string) (Result, error) {
+	return sendDiscard(ctx, d, &Request{Method: http.MethodDelete, Bucket: bucket, Key: key,
+		Query: [][2]string{{"uploadId", uploadID}}})
+}

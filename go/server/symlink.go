@@ -1,0 +1,100 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/pyjindo/pyjindo/go/server/store"
+)
+
+// Symlinks: an object of type Symlink holds no content, only the key of its target in the same
+// bucket. GET and HEAD through a link answer with the target's content, length, ETag and CRC,
+// the later of the two Last-Modified, and the link's own type (Symlink), metadata and other
+// attributes, as OSS does.
+
+func errNotSymlink() *ossError {
+	return &ossError{Status: 400, Code: "NotSymlink", Message: "The specified object is not a symlink.", EC: "0043-00000101"}
+}
+
+func errSymlinkTargetMissing(key string) *ossError {
+	e := errNoSuchKey(key)
+	e.Message, e.EC = "The symlink target object does not exist", "0026-00000012"
+	return e
+}
+
+func (rq *request) putSymlink() *ossError {
+	raw := rq.r.Header.Get("x-oss-symlink-target")
+	target, err := url.PathUnescape(raw)
+	if raw == "" || err != nil {
+		return errInvalidArgument("x-oss-symlink-target", raw, "The symlink target is missing or not url-encoded.")
+	}
+	if store.ValidateKey(target) != nil {
+		return errInvalidObjectName(target)
+	}
+	attrs, e := objectAttrs(rq.r.Header, classECWrite)
+	if e != nil {
+		return e
+	}
+	attrs.SymlinkTarget = target
+	info, err := rq.s.cfg.Store.Put(rq.bucket, rq.key, strings.NewReader(""), attrs,
+		store.PutOptions{Type: store.TypeSymlink, NoOverwrite: rq.forbidOverwrite()})
+	if err != nil {
+		return storeError(err, rq.bucket, rq.key)
+	}
+	rq.w.Header().Set("ETag", quoted(info.ETag))
+	rq.w.Header().Set("Content-Length", "0")
+	return nil
+}
+
+func (rq *request) getSymlink() *ossError {
+	info, err := rq.s.cfg.Store.Stat(rq.bucket, rq.key)
+	if err != nil {
+		return storeError(err, rq.bucket, rq.key)
+	}
+	if info.Type != store.TypeSymlink {
+		return errNotSymlink()
+	}
+	h := rq.w.Header()
+	h.Set("x-oss-symlink-target", url.PathEscape(info.SymlinkTarget))
+	h.Set("ETag", quoted(info.ETag))
+	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
+	h.Set("Content-Type", info.ContentType)
+	for k, v := range info.Meta {
+		h.Set("x-oss-meta-"+k, v)
+	}
+	h.Set("Content-Length", "0")
+	return nil
+}
+
+// openResolved opens an object; for a symlink it opens the target and returns the merged view a
+// reader of the link sees, with target the target's own info (for its class and state).
+func (rq *request) openResolved(key string) (info, target store.ObjectInfo, r store.ReadAtCloser, e *ossError) {
+	info, r, err := rq.s.cfg.Store.Open(rq.bucket, key)
+	if err != nil {
+		return info, info, nil, storeError(err, rq.bucket, key)
+	}
+	if info.Type != store.TypeSymlink {
+		return info, info, r, nil
+	}
+	r.Close()
+	link := info
+	target, r, err = rq.s.cfg.Store.Open(rq.bucket, link.SymlinkTarget)
+	if errors.Is(err, store.ErrNoSuchKey) {
+		return info, info, nil, errSymlinkTargetMissing(key)
+	}
+	if err != nil {
+		return info, info, nil, storeError(err, rq.bucket, key)
+	}
+	if target.Type == store.TypeSymlink { // OSS follows one link, never a chain
+		r.Close()
+		return info, info, nil, errSymlinkTargetMissing(key)
+	}
+	merged := link
+	merged.Size, merged.ETag, merged.CRC64 = target.Size, target.ETag, target.CRC64
+	if target.LastModified.After(merged.LastModified) {
+		merged.LastModified = target.LastModified
+	}
+	return merged, target, r, nil
+}

@@ -1,0 +1,123 @@
+package transfer
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/pyjindo/pyjindo/go/oss"
+)
+
+// DefaultBatchConcurrency is how many requests Move and DeleteMany keep in flight: small
+// requests are latency-bound, so several at once multiply the rate.
+const DefaultBatchConcurrency = 8
+
+// CopyRequest is a server-side copy.
+type CopyRequest struct {
+	SrcBucket, SrcKey string
+	DstBucket, DstKey string
+	Overwrite         bool // false: refuse to replace an existing target (409 FileAlreadyExists)
+}
+
+// Copy copies one object within OSS (CopyObject: objects up to 1 GiB).
+func Copy(ctx context.Context, d Doer, req CopyRequest) (oss.Result, error) {
+	return oss.CopyObject(ctx, d, &oss.CopyObjectRequest{Bucket: req.DstBucket, Key: req.DstKey,
+		SourceBucket: req.SrcBucket, SourceKey: req.SrcKey, ForbidOverwrite: !req.Overwrite})
+}
+
+// MoveRequest moves Src to Dst within Bucket; a Src ending in "/" moves every object under that
+// prefix to the same place under Dst.
+type MoveRequest struct {
+	Bucket    string
+	Src, Dst  string
+	Overwrite bool
+}
+
+// Move renames by copy, then delete of the source once its copy succeeded: an interruption
+// leaves each object at the source, the target or both, never at neither. A prefix is listed
+// whole first (so a target under the source prefix is not moved again), then its objects move
+// with at most concurrency at once (0: DefaultBatchConcurrency); m counts moved objects. The
+// result is the last delete's answer. Each request retries under the client's policy.
+func Move(ctx context.Context, d Doer, req MoveRequest, concurrency int, m Meter) (oss.Result, error) {
+	if req.Src == "" || req.Dst == "" {
+		return oss.Result{}, &oss.ClientError{Message: "rename needs a source and a target key"}
+	}
+	if req.Src == req.Dst {
+		return oss.Result{}, &oss.ClientError{Message: fmt.Sprintf("rename source and target are the same: %q", req.Src)}
+	}
+	move := func(ctx context.Context, src, dst string) (oss.Result, error) {
+		if _, err := Copy(ctx, d, CopyRequest{SrcBucket: req.Bucket, SrcKey: src, DstBucket: req.Bucket, DstKey: dst,
+			Overwrite: req.Overwrite}); err != nil {
+			return oss.Result{}, err
+		}
+		res, err := oss.DeleteObject(ctx, d, req.Bucket, src)
+		if err == nil {
+			m.add(1)
+		}
+		return res, err
+	}
+	if !strings.HasSuffix(req.Src, "/") {
+		return move(ctx, req.Src, req.Dst)
+	}
+	objects, err := oss.ListAllObjects(ctx, d, req.Bucket, req.Src)
+	if err != nil {
+		return oss.Result{}, err
+	}
+	if len(objects) == 0 {
+		return oss.Result{}, &oss.ClientError{Message: fmt.Sprintf("rename: no object under prefix %q", req.Src)}
+	}
+	m.setTotal(int64(len(objects)))
+	dst := req.Dst
+	if !strings.HasSuffix(dst, "/") {
+		dst += "/"
+	}
+	var (
+		mu   sync.Mutex
+		last oss.Result
+	)
+	err = forEach(ctx, len(objects), batchWorkers(concurrency), func(ctx context.Context, i int) error {
+		k := objects[i].Key
+		res, err := move(ctx, k, dst+k[len(req.Src):])
+		if err == nil {
+			mu.Lock()
+			last = res
+			mu.Unlock()
+		}
+		return err
+	})
+	return last, err
+}
+
+// DeleteMany deletes keys from bucket with batch deletes of oss.MaxDeleteKeys keys, at most
+// concurrency requests at once (0: DefaultBatchConcurrency); m counts deleted keys. It returns
+// the keys OSS reported deleted (deleting a missing key succeeds, as on OSS) and the first error.
+// A batch delete is a POST and is not retried, as in oss2.
+func DeleteMany(ctx context.Context, d Doer, bucket string, keys []string, concurrency int, m Meter) ([]string, error) {
+	batches := (len(keys) + oss.MaxDeleteKeys - 1) / oss.MaxDeleteKeys
+	m.setTotal(int64(len(keys)))
+	var (
+		mu      sync.Mutex
+		deleted []string
+	)
+	err := forEach(ctx, batches, batchWorkers(concurrency), func(ctx context.Context, i int) error {
+		chunk := keys[i*oss.MaxDeleteKeys : min(len(keys), (i+1)*oss.MaxDeleteKeys)]
+		res, err := oss.DeleteObjects(ctx, d, &oss.DeleteObjectsRequest{Bucket: bucket, Keys: chunk})
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		deleted = append(deleted, res.Keys()...)
+		mu.Unlock()
+		m.add(int64(len(res.Deleted)))
+		return nil
+	})
+	return deleted, err
+}
+
+func batchWorkers(n int) int {
+	if n <= 0 {
+		return DefaultBatchConcurrency
+	}
+	return n
+}

@@ -1,0 +1,92 @@
+package transfer
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+
+	"github.com/pyjindo/pyjindo/go/oss"
+)
+
+// FileResult is a finished download to a file: the response as a single GET would have
+// given it, and the CRC64 of the bytes written.
+type FileResult struct {
+	Status int
+	Header http.Header
+	CRC    uint64
+}
+
+// DownloadFile downloads req into filename with parallel ranged GETs, each part written at its
+// offset of a temporary file beside the target. The temporary file gets the mode open(name, "w")
+// would give (an existing target's mode, else 0666 less the umask), and replaces the target only
+// when complete and, with verify, when its CRC64 matches the object's: a failure or a
+// cancellation never leaves a partial file at the target. A symlink target is followed, as
+// open() follows it.
+func DownloadFile(ctx context.Context, d Doer, req *oss.Request, filename string, cfg Config, verify bool, m Meter) (*FileResult, error) {
+	dl, err := Open(ctx, d, req, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer dl.Close()
+	m.setTotal(dl.Length)
+	target := filename
+	if real, err := filepath.EvalSymlinks(target); err == nil {
+		target = real
+	}
+	f, err := createTemp(target)
+	if err != nil {
+		return nil, &oss.ClientError{Message: err.Error()}
+	}
+	done := false
+	defer func() {
+		if !done {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if st, err := os.Stat(target); err == nil {
+		if err := f.Chmod(st.Mode().Perm()); err != nil {
+			return nil, &oss.ClientError{Message: err.Error()}
+		}
+	}
+	sum, err := dl.Fill(ctx, Sink{WriteAt: func(off int64, b []byte) error {
+		_, err := f.WriteAt(b, off)
+		return err
+	}, Progress: m.Add}, 1<<20)
+	if err != nil {
+		return nil, err
+	}
+	if verify && dl.Status == http.StatusOK {
+		if err := oss.CheckCRC(oss.OpGetObject, sum, dl.Header); err != nil {
+			return nil, err
+		}
+	}
+	if err := f.Close(); err != nil {
+		return nil, &oss.ClientError{Message: err.Error()}
+	}
+	if err := os.Rename(f.Name(), target); err != nil {
+		return nil, &oss.ClientError{Message: err.Error()}
+	}
+	done = true
+	return &FileResult{Status: dl.Status, Header: dl.Header, CRC: sum}, nil
+}
+
+// createTemp makes a new file beside target with mode 0666 less the umask (what open(..., "wb")
+// gives a new file; os.CreateTemp would give 0600).
+func createTemp(target string) (*os.File, error) {
+	dir, base := filepath.Split(target)
+	for range 100 {
+		var b [6]byte
+		rand.Read(b[:])
+		f, err := os.OpenFile(filepath.Join(dir, "."+base+".pyjindo-"+hex.EncodeToString(b[:])), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, os.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("cannot create a temporary file beside %s", target)
+}

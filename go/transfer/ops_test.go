@@ -1,0 +1,301 @@
+package transfer
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync/atomic"
+	"syscall"
+	"testing"
+
+	"github.com/pyjindo/pyjindo/go/crc"
+	"github.com/pyjindo/pyjindo/go/oss"
+)
+
+func (e *env) keys(t *testing.T, prefix string) []string {
+	t.Helper()
+	objs, err := oss.ListAllObjects(context.Background(), e.client, "bkt", prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, o := range objs {
+		keys = append(keys, o.Key)
+	}
+	return keys
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestDownloadFileReplacesTheTargetOnlyWhenComplete(t *testing.T) {
+	e := newEnv(t)
+	data := randomBytes(3*testPart + 7)
+	e.put(t, "obj", data)
+	dir := t.TempDir()
+	target := filepath.Join(dir, "out")
+	if err := os.WriteFile(target, []byte("old"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(target, 0o640)
+	var done, total atomic.Int64
+	res, err := DownloadFile(context.Background(), e.client, get("obj", ""), target, Config{PartSize: testPart}, true,
+		Meter{Add: func(n int64) { done.Add(n) }, SetTotal: total.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(target)
+	st, _ := os.Stat(target)
+	if !bytes.Equal(got, data) || res.CRC != crc.Checksum(data) || res.Status != 200 || st.Mode().Perm() != 0o640 {
+		t.Fatalf("equal %v crc %d status %d mode %v", bytes.Equal(got, data), res.CRC, res.Status, st.Mode())
+	}
+	if done.Load() != int64(len(data)) || total.Load() != int64(len(data)) {
+		t.Fatalf("progress %d of %d", done.Load(), total.Load())
+	}
+	// A failure (missing key, cancellation) leaves the target as it was and no temporary file.
+	_, err = DownloadFile(context.Background(), e.client, get("missing", ""), target, Config{}, true, Meter{})
+	var se *oss.ServiceError
+	if !errors.As(err, &se) || se.Code != "NoSuchKey" {
+		t.Fatalf("missing key: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d := &hookDoer{d: e.client, before: func(n int64, r *oss.Request) error {
+		if n == 2 {
+			cancel()
+		}
+		return nil
+	}}
+	if _, err := DownloadFile(ctx, d, get("obj", ""), filepath.Join(dir, "new"), Config{PartSize: testPart, Concurrency: 1}, true, Meter{}); err == nil {
+		t.Fatal("a cancelled download succeeded")
+	}
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"out"}) {
+		t.Fatalf("directory holds %v, want only the first download", names)
+	}
+	if got, _ := os.ReadFile(target); !bytes.Equal(got, data) {
+		t.Fatal("a failed download changed the target")
+	}
+}
+
+func TestDownloadFileCreatesAsOpenWould(t *testing.T) {
+	e := newEnv(t)
+	e.put(t, "obj", []byte("x"))
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	if _, err := DownloadFile(context.Background(), e.client, get("obj", ""), filepath.Join(dir, "f"), Config{}, true, Meter{}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(filepath.Join(dir, "f")); st.Mode().Perm() != 0o644 {
+		t.Fatalf("mode %v, want 0644 (0666 less the umask)", st.Mode())
+	}
+	// Through a symlink to the file it names, which stays a symlink.
+	if err := os.Symlink("f", filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	e.put(t, "obj", []byte("y"))
+	if _, err := DownloadFile(context.Background(), e.client, get("obj", ""), filepath.Join(dir, "link"), Config{}, true, Meter{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "f")); string(got) != "y" {
+		t.Fatalf("link target holds %q", got)
+	}
+	if fi, _ := os.Lstat(filepath.Join(dir, "link")); fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatal("the symlink was replaced by a file")
+	}
+}
+
+func TestPutChoosesMultipartForLargePutObject(t *testing.T) {
+	e := newEnv(t)
+	data := randomBytes(3 * testPart)
+	put := func(key string, threshold int64, h http.Header) *PutResult {
+		t.Helper()
+		if h == nil {
+			h = http.Header{}
+		}
+		var sent atomic.Int64
+		res, err := Put(context.Background(), e.client, &oss.Request{Method: http.MethodPut, Bucket: "bkt", Key: key, Header: h},
+			bytes.NewReader(data), int64(len(data)), threshold, Config{PartSize: testPart}, Meter{Add: func(n int64) { sent.Add(n) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.CRC != crc.Checksum(data) || sent.Load() != int64(len(data)) {
+			t.Fatalf("%s: crc %d, %d bytes counted", key, res.CRC, sent.Load())
+		}
+		if err := oss.CheckCRC(oss.OpPutObject, res.CRC, res.Header); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	objectType := func(key string) string {
+		head, err := oss.HeadObject(context.Background(), e.client, "bkt", key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return head.Header.Get("x-oss-object-type")
+	}
+	for _, tc := range []struct {
+		key       string
+		threshold int64
+		header    http.Header
+		want      string
+	}{
+		{"big", testPart, nil, "Multipart"},
+		{"never", -1, nil, "Normal"},
+		{"below", int64(len(data)) + 1, nil, "Normal"},
+		{"with-md5", 1, http.Header{"Content-Md5": {oss.ContentMD5(md5Of(data))}}, "Normal"},
+	} {
+		res := put(tc.key, tc.threshold, tc.header)
+		if got := objectType(tc.key); got != tc.want || res.Multipart != (tc.want == "Multipart") {
+			t.Errorf("%s: object type %s (multipart %v), want %s", tc.key, got, res.Multipart, tc.want)
+		}
+	}
+}
+
+func TestMovePrefixAndOverwrite(t *testing.T) {
+	e := newEnv(t)
+	for i := range 25 {
+		e.put(t, fmt.Sprintf("src/%02d", i), []byte{byte(i)})
+	}
+	e.put(t, "src/sub/deep", []byte("d"))
+	var moved atomic.Int64
+	if _, err := Move(context.Background(), e.client, MoveRequest{Bucket: "bkt", Src: "src/", Dst: "src/in"}, 4,
+		Meter{Add: func(n int64) { moved.Add(n) }}); err != nil {
+		t.Fatal(err)
+	}
+	keys := e.keys(t, "")
+	if len(keys) != 26 || moved.Load() != 26 || !slices.Contains(keys, "src/in/sub/deep") || !slices.Contains(keys, "src/in/07") {
+		t.Fatalf("after move: %d moved, keys %v", moved.Load(), keys)
+	}
+	// Without overwrite, an existing target refuses the move and the source stays.
+	e.put(t, "a", []byte("a"))
+	e.put(t, "b", []byte("b"))
+	_, err := Move(context.Background(), e.client, MoveRequest{Bucket: "bkt", Src: "a", Dst: "b"}, 0, Meter{})
+	var se *oss.ServiceError
+	if !errors.As(err, &se) || se.Status != http.StatusConflict {
+		t.Fatalf("move onto an existing key: %v", err)
+	}
+	if keys := e.keys(t, ""); !slices.Contains(keys, "a") {
+		t.Fatal("the source of a refused move is gone")
+	}
+	for _, bad := range []MoveRequest{{Bucket: "bkt", Src: "", Dst: "x"}, {Bucket: "bkt", Src: "a", Dst: "a"}, {Bucket: "bkt", Src: "none/", Dst: "x/"}} {
+		var ce *oss.ClientError
+		if _, err := Move(context.Background(), e.client, bad, 0, Meter{}); !errors.As(err, &ce) {
+			t.Errorf("%+v: %v, want a ClientError", bad, err)
+		}
+	}
+}
+
+func TestDeleteManySendsBatchesOfAThousand(t *testing.T) {
+	e := newEnv(t)
+	var keys []string
+	for i := range 2500 {
+		k := fmt.Sprintf("k/%04d\x01", i)
+		keys = append(keys, k)
+		e.put(t, k, nil)
+	}
+	e.put(t, "keep", nil)
+	var posts, inFlight, peak atomic.Int64
+	d := &hookDoer{d: e.client, before: func(_ int64, r *oss.Request) error {
+		if r.Method == http.MethodPost {
+			posts.Add(1)
+		}
+		return nil
+	}}
+	counting := doerFunc(func(ctx context.Context, r *oss.Request) (*http.Response, error) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		return d.Do(ctx, r)
+	})
+	var counted atomic.Int64
+	deleted, err := DeleteMany(context.Background(), counting, "bkt", keys, 2, Meter{Add: func(n int64) { counted.Add(n) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(deleted)
+	if !slices.Equal(deleted, keys) || counted.Load() != 2500 {
+		t.Fatalf("%d deleted (%d counted)", len(deleted), counted.Load())
+	}
+	if posts.Load() != 3 || peak.Load() > 2 {
+		t.Fatalf("%d requests with %d at once, want 3 with at most 2", posts.Load(), peak.Load())
+	}
+	if left := e.keys(t, ""); !slices.Equal(left, []string{"keep"}) {
+		t.Fatalf("left %d keys", len(left))
+	}
+}
+
+type doerFunc func(ctx context.Context, r *oss.Request) (*http.Response, error)
+
+func (f doerFunc) Do(ctx context.Context, r *oss.Request) (*http.Response, error) { return f(ctx, r) }
+
+func TestForEachStopsAtTheFirstError(t *testing.T) {
+	var calls, running, peak atomic.Int64
+	boom := errors.New("boom")
+	err := forEach(context.Background(), 1000, 3, func(_ context.Context, i int) error {
+		calls.Add(1)
+		n := running.Add(1)
+		defer running.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		if i == 10 {
+			return boom
+		}
+		return nil
+	})
+	if !errors.Is(err, boom) || calls.Load() > 20 || peak.Load() > 3 {
+		t.Fatalf("err %v after %d calls, %d at once", err, calls.Load(), peak.Load())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := forEach(ctx, 5, 2, func(context.Context, int) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
+	}
+	if err := forEach(context.Background(), 0, 2, func(context.Context, int) error { return boom }); err != nil {
+		t.Fatalf("no items: %v", err)
+	}
+}
+
+func md5Of(b []byte) []byte {
+	s := md5.Sum(b)
+	return s[:]
+}
+
+func TestUseMultipartThreshold(t *testing.T) {
+	put := &oss.Request{Method: http.MethodPut, Header: http.Header{}}
+	size := int64(300 << 10)
+	for _, c := range []struct {
+		threshold int64
+		want      bool
+	}{{-1, false}, {0, true}, {100 << 10, true}, {300 << 10, true}, {300<<10 + 1, false}} {
+		if got := UseMultipart(put, size, c.threshold); got != c.want {
+			t.Errorf("UseMultipart(300 KiB, threshold %d) = %v", c.threshold, got)
+		}
+	}
+	for _, r := range []*oss.Request{
+		{Method: http.MethodPost, Header: http.Header{}},
+		{Method: http.MethodPut, Header: http.Header{}, Query: [][2]string{{"uploadId", "u"}}},
+		{Method: http.MethodPut, Header: http.Header{"X-Oss-Copy-Source": {"/b/k"}}},
+		{Method: http.MethodPut, Header: http.Header{"X-Oss-Callback": {"e30="}}},
+	} {
+		if UseMultipart(r, size, 1) {
+			t.Errorf("%s %v %v would go up as multipart", r.Method, r.Query, r.Header)
+		}
+	}
+}

@@ -1,0 +1,71 @@
+package transfer
+
+import (
+	"context"
+	"sync"
+)
+
+// Meter receives a transfer's progress; nil fields are ignored.
+type Meter struct {
+	Add      func(n int64) // n more units done (negative: undone, to be sent again)
+	SetTotal func(n int64) // the total, once known
+}
+
+func (m Meter) add(n int64) {
+	if m.Add != nil {
+		m.Add(n)
+	}
+}
+
+func (m Meter) setTotal(n int64) {
+	if m.SetTotal != nil {
+		m.SetTotal(n)
+	}
+}
+
+// forEach calls fn(ctx, i) for i in [0, n) with at most workers calls at once. At the first
+// error, or when ctx ends, it stops handing out work; calls under way finish (a half-done item,
+// such as a copy without its delete, is worse than a finished one). It returns the first error,
+// or ctx's if items were left undone.
+func forEach(ctx context.Context, n, workers int, fn func(ctx context.Context, i int) error) error {
+	var (
+		mu    sync.Mutex
+		first error
+		wg    sync.WaitGroup
+		next  = make(chan int)
+		stop  = make(chan struct{})
+	)
+	for range max(1, min(workers, n)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := fn(ctx, i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+						close(stop)
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	sent := 0
+feed:
+	for ; sent < n && ctx.Err() == nil; sent++ {
+		select {
+		case next <- sent:
+		case <-stop:
+			break feed
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if first == nil && sent < n {
+		first = ctx.Err()
+	}
+	return first
+}
