@@ -505,7 +505,7 @@ func (cp *copier) count(t task) {
 func (cp *copier) upload(ctx context.Context, t task) error {
 	req := &oss.Request{Method: http.MethodPut, Bucket: cp.dstB, Key: t.dst, Header: http.Header{}}
 	if t.dir {
-		_, _, err := putObject(ctx, cp.c.client, req, strings.NewReader(""), 0, -1, cp.cfg.transfer, cp.mon.addBytes)
+		_, err := transfer.Put(ctx, cp.c.client, req, strings.NewReader(""), 0, -1, cp.cfg.transfer, transfer.Meter{})
 		return wrapObject(cp.dstB, t.dst, err)
 	}
 	if ct := mime.TypeByExtension(path.Ext(t.src)); ct != "" {
@@ -528,7 +528,10 @@ func (cp *copier) upload(ctx context.Context, t task) error {
 	if cp.cfg.checkpointDir != "" && st.Size() >= max(cp.cfg.threshold, 1) {
 		h, sum, err = cp.resumableUpload(ctx, req, f, st)
 	} else {
-		h, sum, err = putObject(ctx, cp.c.client, req, f, st.Size(), cp.cfg.threshold, cp.cfg.transfer, cp.mon.addBytes)
+		var res *transfer.PutResult
+		if res, err = transfer.Put(ctx, cp.c.client, req, f, st.Size(), cp.cfg.threshold, cp.cfg.transfer, transfer.Meter{Add: cp.mon.addBytes}); err == nil {
+			h, sum = res.Header, res.CRC
+		}
 	}
 	if err != nil {
 		return wrapObject(cp.dstB, t.dst, err)
@@ -551,10 +554,11 @@ func (cp *copier) download(ctx context.Context, t task) error {
 		req.Header.Set("Range", "bytes="+cp.cfg.rng)
 	}
 	counted := t.size >= 0
-	h, err := downloadFile(ctx, cp.c.client, req, t.dst, cp.cfg.transfer, cp.cfg.verify && cp.cfg.rng == "", cp.mon.addBytes)
+	res, err := transfer.DownloadFile(ctx, cp.c.client, req, t.dst, cp.cfg.transfer, cp.cfg.verify && cp.cfg.rng == "", transfer.Meter{Add: cp.mon.addBytes})
 	if err != nil {
 		return wrapObject(cp.srcB, t.src, err)
 	}
+	h := res.Header
 	if !counted {
 		n, _ := strconv.ParseInt(h.Get("Content-Length"), 10, 64)
 		cp.mon.total.Add(n)
@@ -569,9 +573,8 @@ func (cp *copier) download(ctx context.Context, t task) error {
 
 // copyObject copies within OSS, server-side (CopyObject).
 func (cp *copier) copyObject(ctx context.Context, t task) error {
-	req := &oss.Request{Method: http.MethodPut, Bucket: cp.dstB, Key: t.dst, Header: http.Header{}}
-	req.Header.Set("x-oss-copy-source", "/"+cp.srcB+"/"+oss.QuoteAll(t.src))
-	if err := simple(ctx, cp.c.client, req); err != nil {
+	if _, err := transfer.Copy(ctx, cp.c.client, transfer.CopyRequest{SrcBucket: cp.srcB, SrcKey: t.src,
+		DstBucket: cp.dstB, DstKey: t.dst, Overwrite: true}); err != nil {
 		return wrapObject(cp.dstB, t.dst, err)
 	}
 	if t.size > 0 {

@@ -1,15 +1,12 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"crypto/md5"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -59,49 +56,15 @@ func unescape(s string) (string, error) {
 }
 
 func listObjects(ctx context.Context, c *oss.Client, bucket, prefix, delimiter, marker string, maxKeys int) (*listPage, error) {
-	q := [][2]string{{"prefix", prefix}, {"marker", marker}, {"max-keys", strconv.Itoa(maxKeys)}, {"encoding-type", "url"}}
-	if delimiter != "" {
-		q = append(q, [2]string{"delimiter", delimiter})
-	}
-	_, body, err := do(ctx, c, &oss.Request{Method: http.MethodGet, Bucket: bucket, Query: q})
+	res, err := oss.ListObjects(ctx, c, &oss.ListObjectsRequest{Bucket: bucket, Prefix: prefix, Delimiter: delimiter, Marker: marker, MaxKeys: maxKeys})
 	if err != nil {
 		return nil, err
 	}
-	var doc struct {
-		IsTruncated bool
-		NextMarker  string
-		Contents    []struct {
-			Key          string
-			LastModified string
-			ETag         string
-			Size         int64
-			StorageClass string
-			Type         string
-		}
-		CommonPrefixes []struct{ Prefix string }
-	}
-	if err := xml.Unmarshal(body, &doc); err != nil {
-		return nil, &oss.RequestError{Err: fmt.Errorf("parse listing of %s: %w", bucket, err)}
-	}
-	page := &listPage{Truncated: doc.IsTruncated}
-	if page.NextMarker, err = unescape(doc.NextMarker); err != nil {
-		return nil, err
-	}
-	for _, o := range doc.Contents {
-		k, err := unescape(o.Key)
-		if err != nil {
-			return nil, err
-		}
+	page := &listPage{Truncated: res.IsTruncated, NextMarker: res.NextMarker, Prefixes: res.CommonPrefixes}
+	for _, o := range res.Contents {
 		t, _ := time.Parse(time.RFC3339, o.LastModified)
-		page.Objects = append(page.Objects, objectInfo{Key: k, Size: o.Size, LastModified: t,
+		page.Objects = append(page.Objects, objectInfo{Key: o.Key, Size: o.Size, LastModified: t,
 			ETag: strings.Trim(o.ETag, `"`), StorageClass: o.StorageClass, Type: o.Type})
-	}
-	for _, p := range doc.CommonPrefixes {
-		k, err := unescape(p.Prefix)
-		if err != nil {
-			return nil, err
-		}
-		page.Prefixes = append(page.Prefixes, k)
 	}
 	if page.Truncated && page.NextMarker == "" {
 		return nil, &oss.RequestError{Err: fmt.Errorf("truncated listing of %s without a next marker", bucket)}
@@ -240,44 +203,4 @@ func simple(ctx context.Context, c *oss.Client, r *oss.Request) error {
 
 func abortUpload(ctx context.Context, c *oss.Client, bucket, key, uploadID string) error {
 	return simple(ctx, c, &oss.Request{Method: http.MethodDelete, Bucket: bucket, Key: key, Query: [][2]string{{"uploadId", uploadID}}})
-}
-
-// deleteObjects removes up to 1,000 keys in one DeleteMultipleObjects request (quiet mode) and
-// returns the keys OSS could not delete with their error codes.
-func deleteObjects(ctx context.Context, c *oss.Client, bucket string, keys []string) (map[string]string, error) {
-	type object struct {
-		Key string `xml:"Key"`
-	}
-	doc := struct {
-		XMLName xml.Name `xml:"Delete"`
-		Quiet   bool     `xml:"Quiet"`
-		Objects []object `xml:"Object"`
-	}{Quiet: true}
-	for _, k := range keys {
-		doc.Objects = append(doc.Objects, object{Key: k})
-	}
-	body, err := xml.Marshal(doc)
-	if err != nil {
-		return nil, err
-	}
-	body = append([]byte(xml.Header), body...)
-	sum := md5.Sum(body)
-	_, resp, err := do(ctx, c, &oss.Request{Method: http.MethodPost, Bucket: bucket, Query: [][2]string{{"delete", ""}, {"encoding-type", "url"}},
-		Header: http.Header{"Content-Md5": {oss.ContentMD5(sum[:])}, "Content-Type": {"application/xml"}},
-		Body:   bytes.NewReader(body), ContentLength: int64(len(body)), GetBody: func() io.Reader { return bytes.NewReader(body) }, Retry: true})
-	if err != nil {
-		return nil, err
-	}
-	var res struct {
-		Errors []struct{ Key, Code string } `xml:"Error"`
-	}
-	failed := map[string]string{}
-	if len(bytes.TrimSpace(resp)) > 0 {
-		if err := xml.Unmarshal(resp, &res); err == nil {
-			for _, e := range res.Errors {
-				failed[e.Key] = e.Code
-			}
-		}
-	}
-	return failed, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/transfer"
 )
 
 func rmCommand() *command {
@@ -85,15 +86,15 @@ func runRm(ctx context.Context, c *call) error {
 				if len(batch) == 0 {
 					return nil
 				}
-				bad, err := deleteObjects(ctx, c.client, u.bucket, batch)
+				deleted, err := transfer.DeleteMany(ctx, c.client, u.bucket, batch, 1, transfer.Meter{})
+				removed += int64(len(deleted))
 				if err != nil {
 					return wrapObject(u.bucket, u.key, err)
 				}
-				for k, code := range bad {
-					fmt.Fprintf(c.env.Stderr, "Error: %s: %s\n", cloudURL(u.bucket, k), code)
-					failed++
+				if n := len(batch) - len(deleted); n > 0 {
+					fmt.Fprintf(c.env.Stderr, "Error: %d objects under %s were not deleted\n", n, cloudURL(u.bucket, u.key))
+					failed += n
 				}
-				removed += int64(len(batch) - len(bad))
 				batch = batch[:0]
 				return nil
 			}

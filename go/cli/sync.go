@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/crc"
+	"github.com/pyjindo/pyjindo/go/transfer"
 )
 
 func syncCommand() *command {
@@ -190,12 +191,12 @@ func (s *syncer) deleteExtra(ctx context.Context) error {
 		for _, rel := range extra[i:min(i+batchKeys, len(extra))] {
 			keys = append(keys, prefix+rel)
 		}
-		bad, err := deleteObjects(ctx, cp.c.client, cp.dstB, keys)
+		deleted, err := transfer.DeleteMany(ctx, cp.c.client, cp.dstB, keys, 1, transfer.Meter{})
 		if err != nil {
 			return wrapObject(cp.dstB, prefix, err)
 		}
-		if len(bad) > 0 {
-			return fmt.Errorf("%d objects could not be deleted", len(bad))
+		if len(deleted) != len(keys) {
+			return fmt.Errorf("%d objects could not be deleted", len(keys)-len(deleted))
 		}
 	}
 	cp.c.printf("Deleted %d objects.\n", len(extra))
