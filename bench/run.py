@@ -35,6 +35,19 @@ UPLOADS = [
     ("resumable_upload 4t", "oss2", 4),
     ("uploader", "v2", 4),
 ]
+# The CLI against ossutil 1.7.19 (built by the bench from the Go module proxy), default flags.
+CLI = [
+    ("cli down big", "ossutil", 8),
+    ("cli down big", "jindo", 8),
+    ("cli up big", "ossutil", 8),
+    ("cli up big", "jindo", 8),
+    ("cli down small", "ossutil", 1),
+    ("cli down small", "jindo", 1),
+    ("cli up small", "ossutil", 1),
+    ("cli up small", "jindo", 1),
+]
+OSSUTIL_VERSION = "v1.7.19"
+OSSUTIL = []  # the ossutil binary, once built
 SMALL = [
     ("small get", "oss2", 1),
     ("small get", "pyjindo", 1),
@@ -55,13 +68,32 @@ def start_server(bandwidth, latency):
     return proc, line.rsplit(" ", 1)[1].strip()
 
 
+def build_ossutil():
+    """ossutil 1.7.19 through a wrapper module (`go install ...@latest` is refused), cached in
+    .cache/ossutil like tests/server/test_ossutil.py's build."""
+    cache = os.path.join(REPO, ".cache", "ossutil")
+    exe = os.path.join(cache, "ossutil-" + OSSUTIL_VERSION)
+    if os.path.exists(exe):
+        return exe
+    src = os.path.join(cache, "src-" + OSSUTIL_VERSION)
+    os.makedirs(src, exist_ok=True)
+    with open(os.path.join(src, "go.mod"), "w") as f:
+        f.write("module ossutilbuild\n\ngo 1.21\n\nrequire github.com/aliyun/ossutil %s\n" % OSSUTIL_VERSION)
+    env = dict(os.environ, GOFLAGS=(os.environ.get("GOFLAGS", "") + " -mod=mod").strip())
+    tmp = "%s.%d.tmp" % (exe, os.getpid())
+    subprocess.run(["go", "build", "-o", tmp, "github.com/aliyun/ossutil"], cwd=src, env=env, check=True, timeout=900)
+    os.replace(tmp, exe)
+    return exe
+
+
 def run_case(endpoint, case, client, size, count, workdir):
     """Run one case in a fresh process; returns its JSON report plus CPU and RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         [sys.executable, os.path.join(HERE, "case.py"), endpoint, AK, SK, BUCKET, case, client, str(size),
          str(count), workdir],
-        capture_output=True, text=True, timeout=1800, cwd=REPO, env=dict(os.environ, PYTHONPATH=REPO),
+        capture_output=True, text=True, timeout=1800, cwd=REPO,
+        env=dict(os.environ, PYTHONPATH=REPO, BENCH_OSSUTIL=OSSUTIL[0] if OSSUTIL else ""),
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if out.returncode != 0:
@@ -86,8 +118,11 @@ def main():
     os.makedirs(workdir, exist_ok=True)
 
     rows = []
-    shaped = [("capped", args.bandwidth, args.latency, DOWNLOADS + UPLOADS + SMALL),
-              ("uncapped", "0", "0s", [c for c in DOWNLOADS + UPLOADS if c[1] in ("oss2", "pyjindo")])]
+    if any(args.only in "%s %s %s" % (net, case, client) for net in ("capped", "uncapped") for case, client, _ in CLI
+           if client == "ossutil"):
+        OSSUTIL.append(build_ossutil())
+    shaped = [("capped", args.bandwidth, args.latency, DOWNLOADS + UPLOADS + SMALL + CLI),
+              ("uncapped", "0", "0s", [c for c in DOWNLOADS + UPLOADS if c[1] in ("oss2", "pyjindo")] + CLI)]
     for net, bw, lat, cases in shaped:
         server, endpoint = start_server(bw, lat)
         try:
@@ -97,7 +132,7 @@ def main():
             for case, client, conns in cases:
                 if args.only and args.only not in "%s %s %s" % (net, case, client):
                     continue
-                is_small = case.startswith("small")
+                is_small = case.startswith("small") or case.endswith("small")
                 r = run_case(endpoint, case, client, 16 * 1024 if is_small else size,
                              small_count if is_small else 1, workdir)
                 r.update(net=net, case=case, client=client, conns=conns)
@@ -132,14 +167,15 @@ def _format_row(r, rows, bw):
     same_job = {"resumable_download 4t": "get_to_file", "downloader": "get_to_file",
                 "resumable_upload 4t": "put_from_file", "uploader": "put_from_file"}
     base = None
+    anchor = "ossutil" if r["client"] in ("jindo", "ossutil") else "oss2"
     for case in (r["case"], same_job.get(r["case"])):
-        base = base or next((x for x in rows if x["net"] == r["net"] and x["case"] == case and x["client"] == "oss2"
+        base = base or next((x for x in rows if x["net"] == r["net"] and x["case"] == case and x["client"] == anchor
                              and "error" not in x), None)
     ratio = mbps / (base["bytes"] / base["seconds"] / 1e6) if base else float("nan")
     link = _rate(bw) * r["conns"] / 1e6 if r["net"] == "capped" and _rate(bw) else float("nan")
     cpu_per_gb = r["cpu_s"] / (r["bytes"] / 1e9) if r["bytes"] else float("nan")
-    return "%-9s %-24s %-8s %9.1f MB/s  x%5.2f oss2  link %5.0f%%  %6.2f cpu-s/GB  rss %7.1f MiB" % (
-        r["net"], r["case"], r["client"], mbps, ratio, 100 * mbps / link if link == link else float("nan"),
+    return "%-9s %-24s %-8s %9.1f MB/s  x%5.2f %-7s link %5.0f%%  %6.2f cpu-s/GB  rss %7.1f MiB" % (
+        r["net"], r["case"], r["client"], mbps, ratio, anchor, 100 * mbps / link if link == link else float("nan"),
         cpu_per_gb, r["peak_rss_mib"])
 
 

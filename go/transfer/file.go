@@ -54,10 +54,13 @@ func DownloadFile(ctx context.Context, d Doer, req *oss.Request, filename string
 			return nil, &oss.ClientError{Message: err.Error()}
 		}
 	}
+	// Reads of at most the object's size: a 1 MiB buffer per small object makes a tree of small
+	// files allocation-bound (measured with the CLI's cp -r).
+	bufSize := int(min(max(dl.Length, 32<<10), 1<<20))
 	sum, err := dl.Fill(ctx, Sink{WriteAt: func(off int64, b []byte) error {
 		_, err := f.WriteAt(b, off)
 		return err
-	}, Progress: m.Add}, 1<<20)
+	}, Progress: m.Add}, bufSize)
 	if err != nil {
 		return nil, err
 	}

@@ -1,43 +1,68 @@
-// Command jindo is pyjindo's command-line tool. Today it has one subcommand, `jindo server`, which
-// runs the local OSS-compatible server used by the demo, the tests and the benchmarks.
+// Command jindo is pyjindo's command-line tool: the ops commands of ossutil 1.x (cp, sync, ls,
+// stat, du, rm, mb, rb, cat, presign, hash, mkdir, run; see go/cli) and `jindo server`, the
+// local OSS-compatible server used by the demo, the tests and the benchmarks.
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/pyjindo/pyjindo/go/cli"
 )
-
-const usage = `usage: jindo <command> [flags]
-
-commands:
-  server    run a local OSS-compatible server (jindo server -h for flags)
-  version   print the version
-`
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	// Ctrl-C (or SIGTERM) cancels the command's context: transfers stop, multipart uploads are
+	// aborted and temporary files removed before the process exits. A second Ctrl-C kills at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	home, _ := os.UserHomeDir()
+	env := cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Home: home,
+		Terminal: isTerminal(os.Stderr)}
+	os.Exit(run(ctx, os.Args[1:], env))
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("TERM") != "dumb"
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, "usage: jindo <command> [options] (jindo <command> -h for its options)\n\ncommands:\n")
+	cli.Usage(w)
+	fmt.Fprint(w, "  server    run a local OSS-compatible server\n  version   print the version\n")
+}
+
+func run(ctx context.Context, args []string, env cli.Env) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
+		usage(env.Stderr)
+		return cli.ExitUsage
 	}
 	switch args[0] {
 	case "server":
-		return runServer(args[1:], stdout, stderr)
+		return runServer(args[1:], env.Stdout, env.Stderr)
 	case "version", "--version":
-		fmt.Fprintln(stdout, version)
+		fmt.Fprintln(env.Stdout, version)
 		return 0
 	case "-h", "--help", "help":
-		fmt.Fprint(stdout, usage)
+		usage(env.Stdout)
 		return 0
-	default:
-		fmt.Fprintf(stderr, "jindo: unknown command %q\n\n%s", args[0], usage)
-		return 2
 	}
+	for _, name := range cli.Names() {
+		if name == args[0] {
+			return cli.Run(ctx, args, env)
+		}
+	}
+	fmt.Fprintf(env.Stderr, "jindo: unknown command %q\n\n", args[0])
+	usage(env.Stderr)
+	return cli.ExitUsage
 }

@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+
+	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/transfer"
+)
+
+// checkpoint is the file --checkpoint-dir keeps per big upload: which file, in which state, to
+// which object, and the multipart upload's id and stored parts. It is rewritten (temp file +
+// rename) after every part, so a crash at any moment leaves a readable one.
+type checkpoint struct {
+	Version  int                  `json:"version"`
+	Source   string               `json:"source"`
+	Size     int64                `json:"size"`
+	MtimeNs  int64                `json:"mtime_ns"`
+	Bucket   string               `json:"bucket"`
+	Key      string               `json:"key"`
+	Upload   transfer.UploadState `json:"upload"`
+	Finished bool                 `json:"-"`
+}
+
+const checkpointVersion = 1
+
+func checkpointPath(dir, src, bucket, key string) string {
+	abs, err := filepath.Abs(src)
+	if err != nil {
+		abs = src
+	}
+	sum := sha256.Sum256([]byte(abs + "\x00" + bucket + "\x00" + key))
+	return filepath.Join(dir, hex.EncodeToString(sum[:16])+".upload.json")
+}
+
+func writeCheckpoint(path string, cp *checkpoint) error {
+	b, err := json.Marshal(cp)
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	return nil
+}
+
+func readCheckpoint(path string) (*checkpoint, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var cp checkpoint
+	if err := json.Unmarshal(b, &cp); err != nil {
+		return nil, fmt.Errorf("bad checkpoint %s: %w", path, err)
+	}
+	return &cp, nil
+}
+
+// resumableUpload uploads a big file with its progress in a checkpoint file: an earlier run's
+// upload of the same, unchanged file to the same object is continued, its stored parts not sent
+// again. On failure the upload and the checkpoint stay for the next run; a cancelled run (Ctrl-C)
+// keeps them too, which is what resuming is for.
+func (cp *copier) resumableUpload(ctx context.Context, req *oss.Request, f *os.File, st os.FileInfo) (http.Header, uint64, error) {
+	dir := cp.cfg.checkpointDir
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, 0, fmt.Errorf("checkpoint dir: %w", err)
+	}
+	path := checkpointPath(dir, f.Name(), req.Bucket, req.Key)
+	want := checkpoint{Version: checkpointVersion, Source: f.Name(), Size: st.Size(), MtimeNs: st.ModTime().UnixNano(), Bucket: req.Bucket, Key: req.Key}
+	state := &want
+	if old, err := readCheckpoint(path); err == nil {
+		if old.Version == want.Version && old.Size == want.Size && old.MtimeNs == want.MtimeNs && old.Source == want.Source &&
+			old.Upload.UploadID != "" {
+			state = old
+		} else if old.Upload.UploadID != "" {
+			// The file changed: its stored parts are stale.
+			abortUpload(ctx, cp.c.client, old.Bucket, old.Key, old.Upload.UploadID)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, 0, err
+	}
+	save := func(u *transfer.UploadState) error {
+		state.Upload = *u
+		return writeCheckpoint(path, state)
+	}
+	upState := state.Upload
+	up, err := transfer.ResumableUpload(ctx, cp.c.client, req, f, st.Size(), cp.cfg.transfer, &upState, save, cp.mon.addBytes)
+	var se *oss.ServiceError
+	if errors.As(err, &se) && se.Code == "NoSuchUpload" {
+		// The upload is gone (aborted or expired): start over once.
+		os.Remove(path)
+		for _, p := range upState.Parts {
+			cp.mon.addBytes(-p.Size)
+		}
+		state = &want
+		upState = transfer.UploadState{}
+		up, err = transfer.ResumableUpload(ctx, cp.c.client, req, f, st.Size(), cp.cfg.transfer, &upState, save, cp.mon.addBytes)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	os.Remove(path)
+	return up.Response.Header, up.CRC, nil
+}

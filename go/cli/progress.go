@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// op names what a transfer does, in ossutil's words.
+type op string
+
+const (
+	opUpload   op = "upload"
+	opDownload op = "download"
+	opCopy     op = "copy"
+)
+
+func (o op) subject() string {
+	if o == opUpload {
+		return "files"
+	}
+	return "objects"
+}
+
+// monitor counts a transfer's files and bytes. On a terminal it draws a progress bar on stderr
+// (bytes, files, speed, ETA); its summary on stdout has ossutil's wording either way.
+type monitor struct {
+	c     *call
+	op    op
+	start time.Time
+
+	scanned, files, dirs, skipped, failed atomic.Int64
+	total, done, skippedBytes             atomic.Int64 // bytes
+	scanning                              atomic.Bool
+
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+func newMonitor(c *call, o op) *monitor {
+	m := &monitor{c: c, op: o, start: time.Now(), stop: make(chan struct{})}
+	m.scanning.Store(true)
+	if c.env.Terminal {
+		m.wg.Add(1)
+		go m.draw()
+	}
+	return m
+}
+
+// addBytes counts transferred bytes (negative: bytes to be sent again after a retry).
+func (m *monitor) addBytes(n int64) { m.done.Add(n) }
+
+func (m *monitor) draw() {
+	defer m.wg.Done()
+	t := time.NewTicker(200 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.stop:
+			fmt.Fprint(m.c.env.Stderr, "\r\033[K")
+			return
+		case <-t.C:
+			fmt.Fprint(m.c.env.Stderr, "\r"+m.bar()+"\033[K")
+		}
+	}
+}
+
+// bar is one line: [#####-----]  45%  120.3 MB/s  3/10 files  ETA 0:05.
+func (m *monitor) bar() string {
+	total, done := m.total.Load(), m.done.Load()
+	secs := time.Since(m.start).Seconds()
+	speed := float64(done) / max(secs, 1e-3)
+	const width = 24
+	frac := 0.0
+	if total > 0 {
+		frac = min(float64(done)/float64(total), 1)
+	}
+	fill := int(frac * width)
+	eta := "-"
+	if speed > 0 && total > done && !m.scanning.Load() {
+		left := time.Duration(float64(total-done) / speed * float64(time.Second)).Round(time.Second)
+		eta = fmt.Sprintf("%d:%02d", int(left.Minutes()), int(left.Seconds())%60)
+	}
+	ok := m.files.Load() + m.dirs.Load() + m.skipped.Load()
+	return fmt.Sprintf("[%s%s] %5.1f%%  %s/s  %d/%d %s  ETA %s", strings.Repeat("#", fill), strings.Repeat("-", width-fill),
+		100*frac, humanBytes(speed), ok, m.scanned.Load(), m.op.subject(), eta)
+}
+
+func humanBytes(v float64) string {
+	units := []string{"B", "KB", "MB", "GB", "TB"}
+	i := 0
+	for v >= 1000 && i < len(units)-1 {
+		v /= 1000
+		i++
+	}
+	return fmt.Sprintf("%.1f %s", v, units[i])
+}
+
+// sizeText writes a byte count with thousands separators, as ossutil's summary does.
+func sizeText(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var parts []string
+	for len(s) > 3 {
+		parts = append([]string{s[len(s)-3:]}, parts...)
+		s = s[:len(s)-3]
+	}
+	parts = append([]string{s}, parts...)
+	out := strings.Join(parts, ",")
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// finish stops the bar and prints the summary: "Succeed: Total num: ..." or "FinishWithError: ...".
+func (m *monitor) finish() {
+	close(m.stop)
+	m.wg.Wait()
+	files, dirs, skipped, failed := m.files.Load(), m.dirs.Load(), m.skipped.Load(), m.failed.Load()
+	ok := files + dirs + skipped
+	var detail []string
+	if files > 0 {
+		detail = append(detail, fmt.Sprintf("%s %d %s", m.op, files, m.op.subject()))
+	}
+	if dirs > 0 {
+		if files > 0 {
+			detail = append(detail, fmt.Sprintf("%d directories", dirs))
+		} else {
+			detail = append(detail, fmt.Sprintf("%s %d directories", m.op, dirs))
+		}
+	}
+	if skipped > 0 {
+		detail = append(detail, fmt.Sprintf("skip %d %s", skipped, m.op.subject()))
+	}
+	d := ""
+	if len(detail) > 0 {
+		d = "(" + strings.Join(detail, ", ") + ")"
+	}
+	done := m.done.Load()
+	if failed == 0 {
+		skip := ""
+		if skipped > 0 {
+			skip = ", Skip size: " + sizeText(m.skippedBytes.Load())
+		}
+		m.c.printf("Succeed: Total num: %d, size: %s. OK num: %d%s%s.\n", m.scanned.Load(), sizeText(m.total.Load()), ok, d, skip)
+	} else {
+		m.c.printf("FinishWithError: Scanned %d %s. Error num: %d. OK num: %d%s, Transfer size: %s.\n",
+			m.scanned.Load(), m.op.subject(), failed, ok, d, sizeText(done))
+	}
+	secs := time.Since(m.start).Seconds()
+	m.c.printf("\naverage speed %d(byte/s)\n", int64(float64(done)/max(secs, 1e-3)))
+}

@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/transfer"
+)
+
+func rmCommand() *command {
+	return &command{name: "rm", args: "oss://bucket[/object|/prefix]", summary: "delete objects, multipart uploads or a bucket",
+		options: []option{
+			{"r", "recursive", flagBool, "delete every object under the prefix (batch deletes of 1,000 keys)"},
+			{"f", "force", flagBool, "do not ask before deleting recursively"},
+			{"m", "multipart", flagBool, "delete unfinished multipart uploads instead of objects"},
+			{"a", "all-type", flagBool, "delete objects and unfinished multipart uploads"},
+			{"b", "bucket", flagBool, "delete the bucket (with -r -f, everything in it first)"},
+			{"", "include", flagList, "only names matching this glob (repeatable)"},
+			{"", "exclude", flagList, "not names matching this glob (repeatable)"},
+		}, run: runRm}
+}
+
+// batchKeys is how many keys one DeleteMultipleObjects request carries (the OSS maximum).
+const batchKeys = 1000
+
+func runRm(ctx context.Context, c *call) error {
+	if err := c.wantArgs(1, 1); err != nil {
+		return err
+	}
+	u, err := c.cloudArg(0)
+	if err != nil {
+		return err
+	}
+	recursive, force := c.opts.bool("recursive"), c.opts.bool("force")
+	objects := !c.opts.bool("multipart") || c.opts.bool("all-type")
+	uploads := c.opts.bool("multipart") || c.opts.bool("all-type")
+	if c.opts.bool("bucket") {
+		if u.key != "" {
+			return usagef("rm -b takes a bucket, not an object: %s", c.opts.args[0])
+		}
+		if !recursive {
+			if err := simple(ctx, c.client, &oss.Request{Method: http.MethodDelete, Bucket: u.bucket}); err != nil {
+				return wrapObject(u.bucket, "", err)
+			}
+			c.elapsed()
+			return nil
+		}
+		objects, uploads = true, true
+	}
+	if u.key == "" && !recursive {
+		return usagef("rm of a whole bucket's objects needs -r (and -b to delete the bucket itself)")
+	}
+	f, err := newFilter(c.raw)
+	if err != nil {
+		return err
+	}
+	if recursive && !force {
+		what := "objects"
+		if uploads && !objects {
+			what = "multipart uploads"
+		}
+		fmt.Fprintf(c.env.Stderr, "Do you really mean to remove recursively %s of %s(y or N)? ", what, c.opts.args[0])
+		answer, _ := bufio.NewReader(c.env.Stdin).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			return nil
+		}
+	}
+	var removed, scanned, removedUploads, scannedUploads int64
+	failed := 0
+	if objects {
+		if !recursive {
+			scanned = 1
+			if err := simple(ctx, c.client, &oss.Request{Method: http.MethodDelete, Bucket: u.bucket, Key: u.key}); err != nil {
+				return wrapObject(u.bucket, u.key, err)
+			}
+			removed = 1
+		} else {
+			// One page of keys at a time: listing and deleting alternate, so memory stays one
+			// page and the listing's marker stays valid.
+			var batch []string
+			flush := func() error {
+				if len(batch) == 0 {
+					return nil
+				}
+				deleted, err := transfer.DeleteMany(ctx, c.client, u.bucket, batch, 1, transfer.Meter{})
+				removed += int64(len(deleted))
+				if err != nil {
+					return wrapObject(u.bucket, u.key, err)
+				}
+				if n := len(batch) - len(deleted); n > 0 {
+					fmt.Fprintf(c.env.Stderr, "Error: %d objects under %s were not deleted\n", n, cloudURL(u.bucket, u.key))
+					failed += n
+				}
+				batch = batch[:0]
+				return nil
+			}
+			err := walk(ctx, c.client, u.bucket, u.key, "", func(o objectInfo) error {
+				if !f.match(strings.TrimPrefix(o.Key, u.key)) {
+					return nil
+				}
+				scanned++
+				batch = append(batch, o.Key)
+				if len(batch) == batchKeys {
+					return flush()
+				}
+				return nil
+			}, nil)
+			if err == nil {
+				err = flush()
+			}
+			if err != nil {
+				return wrapObject(u.bucket, u.key, err)
+			}
+		}
+	}
+	if uploads {
+		err := walkUploads(ctx, c.client, u.bucket, u.key, func(up uploadInfo) error {
+			if (!recursive && up.Key != u.key) || !f.match(strings.TrimPrefix(up.Key, u.key)) {
+				return nil
+			}
+			scannedUploads++
+			if err := abortUpload(ctx, c.client, u.bucket, up.Key, up.UploadID); err != nil {
+				fmt.Fprintf(c.env.Stderr, "Error: %s\n", describeError(wrapObject(u.bucket, up.Key, err)))
+				failed++
+				return ctx.Err()
+			}
+			removedUploads++
+			return nil
+		})
+		if err != nil {
+			return wrapObject(u.bucket, u.key, err)
+		}
+	}
+	if objects {
+		c.printf("Succeed: Total %d objects. Removed %d objects.\n", scanned, removed)
+	}
+	if uploads {
+		c.printf("Succeed: Total %d uploadIds. Removed %d uploadIds.\n", scannedUploads, removedUploads)
+	}
+	if c.opts.bool("bucket") && failed == 0 {
+		if err := simple(ctx, c.client, &oss.Request{Method: http.MethodDelete, Bucket: u.bucket}); err != nil {
+			return wrapObject(u.bucket, "", err)
+		}
+	}
+	c.elapsed()
+	if failed > 0 {
+		return &someFailedError{n: failed}
+	}
+	return nil
+}

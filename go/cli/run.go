@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"strings"
+	"sync"
+)
+
+func runCommand() *command {
+	return &command{name: "run", args: "FILE|-", summary: "run the commands in FILE (one a line, as given to jindo) in parallel",
+		offline: true,
+		options: append([]option{{"j", "jobs", flagInt, "commands at once (default 8)"}}, credentialOptions...),
+		run:     runRun}
+}
+
+// splitLine splits a command line as a shell would for plain words: whitespace separates, single
+// and double quotes group, a backslash escapes the next character outside single quotes.
+func splitLine(line string) ([]string, error) {
+	var (
+		words []string
+		cur   strings.Builder
+		have  bool
+		quote rune
+	)
+	rs := []rune(line)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case quote == '\'' && r != '\'':
+			cur.WriteRune(r)
+		case r == '\\' && quote != '\'' && i+1 < len(rs):
+			i++
+			cur.WriteRune(rs[i])
+			have = true
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote == 0 && (r == '\'' || r == '"'):
+			quote, have = r, true
+		case quote == 0 && (r == ' ' || r == '\t'):
+			if have {
+				words = append(words, cur.String())
+				cur.Reset()
+				have = false
+			}
+		default:
+			cur.WriteRune(r)
+			have = true
+		}
+	}
+	if quote != 0 {
+		return nil, usagef("unclosed quote in %q", line)
+	}
+	if have {
+		words = append(words, cur.String())
+	}
+	return words, nil
+}
+
+func runRun(ctx context.Context, c *call) error {
+	if err := c.wantArgs(1, 1); err != nil {
+		return err
+	}
+	var in io.Reader = c.env.Stdin
+	if name := c.opts.args[0]; name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	// The credential options given to run apply to every command that does not give its own.
+	var shared []string
+	for _, o := range credentialOptions {
+		if v, ok := c.opts.vals[o.long]; ok {
+			shared = append(shared, "--"+o.long+"="+v)
+		}
+	}
+	var lines [][]string
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		words, err := splitLine(line)
+		if err != nil {
+			return err
+		}
+		if len(words) > 0 && words[0] == "jindo" {
+			words = words[1:]
+		}
+		if len(words) == 0 {
+			continue
+		}
+		if cmd := lookup(words[0]); cmd == nil || cmd.name == "run" {
+			return usagef("run: line %q: no such command %q", line, words[0])
+		}
+		lines = append(lines, append(words, shared...))
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	jobs := int(c.opts.int("jobs", 8))
+	if jobs < 1 {
+		return usagef("--jobs must be at least 1")
+	}
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		failed int
+		sem    = make(chan struct{}, jobs)
+	)
+	for _, words := range lines {
+		if ctx.Err() != nil {
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			// Each command's output is kept whole, so parallel commands never interleave lines.
+			var out, errOut bytes.Buffer
+			env := *c.env
+			env.Stdout, env.Stderr, env.Terminal = &out, &errOut, false
+			rc := Run(ctx, words, env)
+			mu.Lock()
+			defer mu.Unlock()
+			c.env.Stdout.Write(out.Bytes())
+			c.env.Stderr.Write(errOut.Bytes())
+			if rc != ExitOK {
+				failed++
+			}
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if failed > 0 {
+		return &someFailedError{n: failed}
+	}
+	return nil
+}

@@ -1,0 +1,229 @@
+package cli
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/crc"
+	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/transfer"
+)
+
+func mbCommand() *command {
+	return &command{name: "mb", args: "oss://bucket", summary: "create a bucket",
+		options: []option{
+			{"", "acl", flagString, "private, public-read or public-read-write"},
+			{"", "storage-class", flagString, "Standard, IA, Archive or ColdArchive"},
+		}, run: func(ctx context.Context, c *call) error {
+			if err := c.wantArgs(1, 1); err != nil {
+				return err
+			}
+			u, err := c.cloudArg(0)
+			if err != nil {
+				return err
+			}
+			if u.key != "" {
+				return usagef("mb takes a bucket, not an object: %s", c.opts.args[0])
+			}
+			r := &oss.Request{Method: http.MethodPut, Bucket: u.bucket, Header: http.Header{}}
+			if acl := c.opts.str("acl"); acl != "" {
+				r.Header.Set("x-oss-acl", acl)
+			}
+			if sc := c.opts.str("storage-class"); sc != "" {
+				doc, err := xml.Marshal(struct {
+					XMLName      xml.Name `xml:"CreateBucketConfiguration"`
+					StorageClass string
+				}{StorageClass: sc})
+				if err != nil {
+					return err
+				}
+				r.Body, r.ContentLength = strings.NewReader(string(doc)), int64(len(doc))
+			}
+			if err := simple(ctx, c.client, r); err != nil {
+				return wrapObject(u.bucket, "", err)
+			}
+			c.elapsed()
+			return nil
+		}}
+}
+
+func rbCommand() *command {
+	return &command{name: "rb", args: "oss://bucket", summary: "delete an empty bucket",
+		run: func(ctx context.Context, c *call) error {
+			if err := c.wantArgs(1, 1); err != nil {
+				return err
+			}
+			u, err := c.cloudArg(0)
+			if err != nil {
+				return err
+			}
+			if u.key != "" {
+				return usagef("rb takes a bucket, not an object: %s", c.opts.args[0])
+			}
+			if err := simple(ctx, c.client, &oss.Request{Method: http.MethodDelete, Bucket: u.bucket}); err != nil {
+				return wrapObject(u.bucket, "", err)
+			}
+			c.elapsed()
+			return nil
+		}}
+}
+
+func mkdirCommand() *command {
+	return &command{name: "mkdir", args: "oss://bucket/dir", summary: "create a directory (an empty object whose key ends in /)",
+		run: func(ctx context.Context, c *call) error {
+			if err := c.wantArgs(1, 1); err != nil {
+				return err
+			}
+			u, err := c.cloudArg(0)
+			if err != nil {
+				return err
+			}
+			if u.key == "" {
+				return usagef("mkdir needs a directory name: oss://bucket/dir")
+			}
+			if !strings.HasSuffix(u.key, "/") {
+				u.key += "/"
+			}
+			if err := simple(ctx, c.client, &oss.Request{Method: http.MethodPut, Bucket: u.bucket, Key: u.key,
+				Body: strings.NewReader(""), ContentLength: 0, GetBody: func() io.Reader { return strings.NewReader("") }}); err != nil {
+				return wrapObject(u.bucket, u.key, err)
+			}
+			c.elapsed()
+			return nil
+		}}
+}
+
+func catCommand() *command {
+	return &command{name: "cat", args: "oss://bucket/object", summary: "write an object to standard output",
+		run: func(ctx context.Context, c *call) error {
+			if err := c.wantArgs(1, 1); err != nil {
+				return err
+			}
+			u, err := c.cloudArg(0)
+			if err != nil {
+				return err
+			}
+			if u.key == "" {
+				return usagef("cat needs an object: oss://bucket/object")
+			}
+			dl, err := transfer.Open(ctx, c.client, &oss.Request{Method: http.MethodGet, Bucket: u.bucket, Key: u.key}, transfer.Config{})
+			if err != nil {
+				return wrapObject(u.bucket, u.key, err)
+			}
+			defer dl.Close()
+			r := dl.NewReader(ctx, 4)
+			defer r.Close()
+			if _, err := io.Copy(c.env.Stdout, r); err != nil {
+				return wrapObject(u.bucket, u.key, err)
+			}
+			if want := dl.Header.Get("x-oss-hash-crc64ecma"); want != "" && want != strconv.FormatUint(r.CRC(), 10) {
+				return wrapObject(u.bucket, u.key, fmt.Errorf("CRC64 of the data read %d differs from OSS %s", r.CRC(), want))
+			}
+			return nil
+		}}
+}
+
+func presignCommand() *command {
+	return &command{name: "presign", args: "oss://bucket/object", summary: "print a signed URL for the object (alias: sign)",
+		options: []option{
+			{"", "timeout", flagInt, "seconds the URL stays valid (default 60)"},
+			{"", "expires-duration", flagString, "how long the URL stays valid, e.g. 1h30m (instead of --timeout)"},
+			{"", "method", flagString, "HTTP method the URL is for (default GET)"},
+		}, run: runPresign}
+}
+
+func runPresign(ctx context.Context, c *call) error {
+	if err := c.wantArgs(1, 1); err != nil {
+		return err
+	}
+	u, err := c.cloudArg(0)
+	if err != nil {
+		return err
+	}
+	if u.key == "" {
+		return usagef("presign needs an object: oss://bucket/object")
+	}
+	expires := c.opts.int("timeout", 60)
+	if v := c.opts.str("expires-duration"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			if d, err = time.ParseDuration(v + "s"); err != nil {
+				return usagef("--expires-duration: bad duration %q", v)
+			}
+		}
+		expires = int64(d / time.Second)
+	}
+	if expires <= 0 {
+		return usagef("the URL must stay valid for at least a second")
+	}
+	method := strings.ToUpper(c.opts.str("method"))
+	if method == "" {
+		method = http.MethodGet
+	}
+	c.printf("%s\n", c.client.Presign(&oss.Request{Method: method, Bucket: u.bucket, Key: u.key, Header: http.Header{}}, expires, true, nil, time.Now()))
+	c.elapsed()
+	return nil
+}
+
+func hashCommand() *command {
+	return &command{name: "hash", args: "FILE", summary: "CRC64 (as OSS computes it) or MD5 of a local file",
+		offline: true,
+		options: []option{{"", "type", flagString, "crc64 (default) or md5"}},
+		run: func(ctx context.Context, c *call) error {
+			if err := c.wantArgs(1, 1); err != nil {
+				return err
+			}
+			kind := strings.ToLower(c.opts.str("type"))
+			if kind == "" {
+				kind = "crc64"
+			}
+			if kind != "crc64" && kind != "md5" {
+				return usagef("--type must be crc64 or md5, not %q", kind)
+			}
+			f, err := os.Open(c.opts.args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			r := io.Reader(&ctxReader{ctx: ctx, r: f})
+			if kind == "md5" {
+				h := md5.New()
+				if _, err := io.Copy(h, r); err != nil {
+					return fmt.Errorf("hash %s: %w", c.opts.args[0], err)
+				}
+				sum := h.Sum(nil)
+				c.printf("%-28s: %X\n", "MD5", sum)
+				c.printf("%-28s: %s\n", "Content-MD5", base64.StdEncoding.EncodeToString(sum))
+			} else {
+				cr := &crc.Reader{R: r}
+				if _, err := io.Copy(io.Discard, cr); err != nil {
+					return fmt.Errorf("hash %s: %w", c.opts.args[0], err)
+				}
+				c.printf("%-28s: %d\n", "CRC64-ECMA", cr.Sum)
+			}
+			c.elapsed()
+			return nil
+		}}
+}
+
+// ctxReader stops a long local read when the context ends.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (r *ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
+}

@@ -1,0 +1,215 @@
+package cli
+
+import (
+	"context"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/oss"
+)
+
+func statCommand() *command {
+	return &command{name: "stat", args: "oss://bucket[/object]", summary: "show a bucket's or an object's description",
+		options: []option{outputOption}, run: runStat}
+}
+
+// statHidden are response headers that describe the request, not the object.
+var statHidden = map[string]bool{"Date": true, "X-Oss-Request-Id": true, "Server": true, "X-Oss-Server-Time": true, "Connection": true}
+
+func runStat(ctx context.Context, c *call) error {
+	if err := c.wantArgs(1, 1); err != nil {
+		return err
+	}
+	format, err := c.outputFormat()
+	if err != nil {
+		return err
+	}
+	u, err := c.cloudArg(0)
+	if err != nil {
+		return err
+	}
+	if u.key == "" {
+		return statBucket(ctx, c, u.bucket, format)
+	}
+	h, err := headObject(ctx, c.client, u.bucket, u.key)
+	if err != nil {
+		return wrapObject(u.bucket, u.key, err)
+	}
+	attrs := map[string]string{}
+	var names []string
+	width := 0
+	for name := range h {
+		width = max(width, len(name))
+		if statHidden[name] {
+			continue
+		}
+		v := h.Get(name)
+		switch name {
+		case "Etag":
+			v = strings.Trim(v, `"`)
+		case "Last-Modified":
+			if t, err := http.ParseTime(v); err == nil {
+				v = timeText(t)
+			}
+		}
+		attrs[name] = v
+		names = append(names, name)
+	}
+	if format == outputJSON {
+		return c.printJSON(attrs)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c.printf("%-*s: %s\n", width+2, n, attrs[n])
+	}
+	c.elapsed()
+	return nil
+}
+
+func statBucket(ctx context.Context, c *call, bucket, format string) error {
+	_, body, err := do(ctx, c.client, &oss.Request{Method: http.MethodGet, Bucket: bucket, Query: [][2]string{{"bucketInfo", ""}}})
+	if err != nil {
+		return wrapObject(bucket, "", err)
+	}
+	var doc struct {
+		Bucket struct {
+			Name, Location, CreationDate, ExtranetEndpoint, IntranetEndpoint, StorageClass  string
+			DataRedundancyType, TransferAcceleration, CrossRegionReplication, AccessMonitor string
+			Owner                                                                           struct{ ID string }
+			AccessControlList                                                               struct{ Grant string }
+		}
+	}
+	if err := xml.Unmarshal(body, &doc); err != nil {
+		return fmt.Errorf("parse bucket info of %s: %w", bucket, err)
+	}
+	b := doc.Bucket
+	created := b.CreationDate
+	if t, err := time.Parse(time.RFC3339, created); err == nil {
+		created = timeText(t)
+	}
+	rows := [][2]string{{"Name", b.Name}, {"Location", b.Location}, {"CreationDate", created},
+		{"ExtranetEndpoint", b.ExtranetEndpoint}, {"IntranetEndpoint", b.IntranetEndpoint}, {"ACL", b.AccessControlList.Grant},
+		{"Owner", b.Owner.ID}, {"StorageClass", b.StorageClass}, {"RedundancyType", b.DataRedundancyType},
+		{"TransferAcceleration", b.TransferAcceleration}, {"CrossRegionReplication", b.CrossRegionReplication},
+		{"AccessMonitor", b.AccessMonitor}}
+	if format == outputJSON {
+		m := map[string]string{}
+		for _, r := range rows {
+			m[r[0]] = r[1]
+		}
+		return c.printJSON(m)
+	}
+	for _, r := range rows {
+		c.printf("%-22s: %s\n", r[0], r[1])
+	}
+	c.elapsed()
+	return nil
+}
+
+func duCommand() *command {
+	return &command{name: "du", args: "oss://bucket[/prefix]", summary: "total size of the objects (and unfinished parts) under a prefix",
+		options: []option{outputOption}, run: runDu}
+}
+
+func runDu(ctx context.Context, c *call) error {
+	if err := c.wantArgs(1, 1); err != nil {
+		return err
+	}
+	format, err := c.outputFormat()
+	if err != nil {
+		return err
+	}
+	u, err := c.cloudArg(0)
+	if err != nil {
+		return err
+	}
+	type class struct {
+		count, size int64
+	}
+	classes := map[string]*class{}
+	var objects, objectSize, parts, partSize int64
+	err = walk(ctx, c.client, u.bucket, u.key, "", func(o objectInfo) error {
+		cl := classes[o.StorageClass]
+		if cl == nil {
+			cl = &class{}
+			classes[o.StorageClass] = cl
+		}
+		cl.count++
+		cl.size += o.Size
+		objects++
+		objectSize += o.Size
+		return nil
+	}, nil)
+	if err != nil {
+		return wrapObject(u.bucket, u.key, err)
+	}
+	err = walkUploads(ctx, c.client, u.bucket, u.key, func(up uploadInfo) error {
+		n, size, err := partsOf(ctx, c.client, u.bucket, up)
+		parts += n
+		partSize += size
+		return err
+	})
+	if err != nil {
+		return wrapObject(u.bucket, u.key, err)
+	}
+	names := make([]string, 0, len(classes))
+	for n := range classes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if format == outputJSON {
+		byClass := map[string]map[string]int64{}
+		for _, n := range names {
+			byClass[n] = map[string]int64{"object_count": classes[n].count, "size": classes[n].size}
+		}
+		return c.printJSON(map[string]any{"storage_classes": byClass, "object_count": objects, "object_size": objectSize,
+			"part_count": parts, "part_size": partSize, "total_size": objectSize + partSize})
+	}
+	c.printf("%-14s\t%-20s\t%-30s\n", "storage class", "object count", "sum size(byte)")
+	c.printf("----------------------------------------------------------\n")
+	for _, n := range names {
+		c.printf("%-14s\t%-20d\t%-30d\n", n, classes[n].count, classes[n].size)
+	}
+	c.printf("----------------------------------------------------------\n")
+	c.printf("total object count: %-20d\ttotal object sum size: %d\n", objects, objectSize)
+	c.printf("total part count:   %-20d\ttotal part sum size:   %d\n", parts, partSize)
+	c.printf("\ntotal du size(byte):%d\n", objectSize+partSize)
+	c.elapsed()
+	return nil
+}
+
+// partsOf counts the uploaded parts of an unfinished upload and their bytes.
+func partsOf(ctx context.Context, c *oss.Client, bucket string, up uploadInfo) (count, size int64, err error) {
+	marker := ""
+	for {
+		q := [][2]string{{"uploadId", up.UploadID}, {"max-parts", "1000"}}
+		if marker != "" {
+			q = append(q, [2]string{"part-number-marker", marker})
+		}
+		_, body, err := do(ctx, c, &oss.Request{Method: http.MethodGet, Bucket: bucket, Key: up.Key, Query: q})
+		if err != nil {
+			return count, size, err
+		}
+		var doc struct {
+			IsTruncated          bool
+			NextPartNumberMarker int
+			Parts                []struct{ Size int64 } `xml:"Part"`
+		}
+		if err := xml.Unmarshal(body, &doc); err != nil {
+			return count, size, fmt.Errorf("parse part list of %s: %w", up.Key, err)
+		}
+		for _, p := range doc.Parts {
+			count++
+			size += p.Size
+		}
+		if !doc.IsTruncated || doc.NextPartNumberMarker == 0 {
+			return count, size, nil
+		}
+		marker = strconv.Itoa(doc.NextPartNumberMarker)
+	}
+}

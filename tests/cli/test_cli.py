@@ -1,0 +1,260 @@
+"""`jindo` ops commands run as a process against `jindo server` (ossutil's names, flags, output)."""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import oss2
+import pytest
+
+
+def _tree(root, files):
+    for name, data in files.items():
+        p = root / name
+        if name.endswith("/"):
+            p.mkdir(parents=True, exist_ok=True)
+            continue
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+
+
+def _keys(bucket, prefix=""):
+    return sorted(o.key for o in oss2.ObjectIterator(bucket, prefix=prefix))
+
+
+FILES = {"a.txt": b"alpha", "with space/é ü.txt": "unicode ✓".encode(), "empty": b"",
+         "deep/er/x.bin": os.urandom(300000), "hollow/": b""}
+
+
+def test_cp_tree_round_trip_with_unicode_spaces_and_empty_files(srv, tmp_path):
+    src = tmp_path / "src"
+    _tree(src, FILES)
+    done = srv.run("cp", "-r", str(src), "oss://bkt/up/")
+    assert done.returncode == 0, done.stderr
+    assert "Succeed: Total num: 5, size: 300,016. OK num: 5(upload 4 files, 1 directories)." in done.stdout
+    assert _keys(srv.bucket, "up/") == ["up/a.txt", "up/deep/er/x.bin", "up/empty", "up/hollow/", "up/with space/é ü.txt"]
+    assert srv.bucket.get_object("up/with space/é ü.txt").read() == FILES["with space/é ü.txt"]
+
+    dst = tmp_path / "dst"
+    done = srv.run("cp", "-r", "oss://bkt/up/", str(dst))
+    assert done.returncode == 0, done.stderr
+    for name, data in FILES.items():
+        if name.endswith("/"):
+            assert (dst / name).is_dir()
+        else:
+            assert (dst / name).read_bytes() == data, name
+    assert not [p for p in dst.rglob(".*jindo-*")], "temporary files left"
+
+
+def test_include_exclude(srv, tmp_path):
+    _tree(tmp_path / "s", {"a.txt": b"1", "b.log": b"2", "d/c.txt": b"3", "d/skip.txt": b"4"})
+    done = srv.run("cp", "-r", str(tmp_path / "s"), "oss://bkt/f/", "--include", "*.txt", "--exclude", "skip*")
+    assert done.returncode == 0, done.stderr
+    assert _keys(srv.bucket, "f/") == ["f/a.txt", "f/d/c.txt"]
+
+
+def test_missing_key_exits_1_with_code_and_request_id(srv, tmp_path):
+    done = srv.run("cp", "oss://bkt/no such key", str(tmp_path / "x"))
+    assert done.returncode == 1
+    assert re.search(r"ErrorCode=NoSuchKey, .*RequestId=\w+", done.stderr), done.stderr
+    assert "FinishWithError" in done.stdout
+    assert not (tmp_path / "x").exists()
+
+
+def test_wrong_secret_exits_1_with_signature_error(srv):
+    done = subprocess.run(srv.jindo + ["ls", "oss://bkt", "-e", srv.endpoint, "-i", srv.ak, "-k", "wrong"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "ErrorCode=SignatureDoesNotMatch" in done.stderr and "RequestId=" in done.stderr
+
+
+def test_usage_error_exits_2(srv):
+    done = srv.run("cp", "only-one-arg")
+    assert done.returncode == 2 and done.stderr.startswith("Error:")
+    done = srv.run("ls", "--no-such-option")
+    assert done.returncode == 2
+
+
+def test_credentials_from_environment(srv, tmp_path):
+    env = dict(os.environ, OSS_ACCESS_KEY_ID=srv.ak, OSS_ACCESS_KEY_SECRET=srv.sk, OSS_ENDPOINT=srv.endpoint,
+               HOME=str(tmp_path))
+    srv.bucket.put_object("env", b"x")
+    done = subprocess.run(srv.jindo + ["ls", "-s", "oss://bkt/env"], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0 and "oss://bkt/env\n" in done.stdout, done.stderr
+
+
+def test_v4_signing(srv):
+    srv.bucket.put_object("v4", b"signed")
+    done = srv.run("cat", "oss://bkt/v4", "--sign-version", "v4", "--region", "cn-hangzhou")
+    assert done.returncode == 0 and done.stdout == "signed", done.stderr
+
+
+def test_ls_json_and_stat_du_json(srv):
+    srv.bucket.put_object("j/1", b"abc")
+    doc = json.loads(srv.run("ls", "oss://bkt/j/", "--output-format", "json").stdout)
+    assert doc["count"] == 1 and doc["entries"][0]["key"] == "j/1" and doc["entries"][0]["size"] == 3
+    stat = json.loads(srv.run("stat", "oss://bkt/j/1", "--output-format", "json").stdout)
+    assert stat["Content-Length"] == "3"
+    du = json.loads(srv.run("du", "oss://bkt/j/", "--output-format", "json").stdout)
+    assert du["object_count"] == 1 and du["total_size"] == 3
+
+
+_MEASURE = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+sys.stderr.write("MAXRSS %d\\n" % usage.ru_maxrss)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_listing_10000_keys_streams_in_bounded_memory(make_server):
+    # 20 ms per response: the first names are printed long before the tenth page is asked for.
+    srv = make_server("--latency", "20ms")
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(32) as ex:
+        list(ex.map(lambda i: srv.bucket.put_object("many/%05d" % i, b""), range(10000)))
+    before = len([r for r in srv.requests() if "method=GET" in r and "max-keys" in r])
+    # A small parent runs jindo and reports its peak RSS: a child forked from this (large) test
+    # process would inherit the test's high-water mark.
+    proc = subprocess.Popen([sys.executable, "-c", _MEASURE] + srv.command("ls", "-s", "oss://bkt/many/"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = proc.stdout.readline()
+    pages_at_first_line = len([r for r in srv.requests() if "method=GET" in r and "max-keys" in r]) - before
+    rest, err = proc.stdout.read(), proc.stderr.read()  # stderr is one line: no deadlock
+    proc.wait(120)
+    proc.stdout.close()
+    proc.stderr.close()
+    assert proc.returncode == 0, err
+    maxrss_kib = int(re.search(r"MAXRSS (\d+)", err).group(1))
+    assert first == "oss://bkt/many/00000\n"
+    assert pages_at_first_line < 10, "the listing was collected before printing"
+    assert rest.count("oss://bkt/many/") == 9999 and "Object Number is: 10000" in rest
+    pages = len([r for r in srv.requests() if "method=GET" in r and "max-keys" in r]) - before
+    assert pages == 10
+    assert maxrss_kib < 64 * 1024, "peak RSS %d KiB" % maxrss_kib
+
+
+def _parts_stored(srv, key):
+    """part number -> how many successful UploadPart requests the server saw for key."""
+    out = {}
+    for line in srv.requests():
+        m = re.search(r'method=PUT bucket=bkt key=%s query="partNumber=(\d+)&uploadId=\w+" status=200' % key, line)
+        if m:
+            out[int(m.group(1))] = out.get(int(m.group(1)), 0) + 1
+    return out
+
+
+def test_resume_after_kill_9_sends_no_stored_part_again(make_server, tmp_path):
+    srv = make_server("--bandwidth-per-conn", "4MB")
+    src = tmp_path / "big.bin"
+    data = os.urandom(8 << 20)
+    src.write_bytes(data)
+    ck = tmp_path / "ck"
+    args = ("cp", str(src), "oss://bkt/big", "--checkpoint-dir", str(ck), "--bigfile-threshold", "1M",
+            "--part-size", "256K", "--parallel", "2")
+    proc = subprocess.Popen(srv.command(*args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stored = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        files = list(ck.glob("*.upload.json")) if ck.exists() else []
+        if files:
+            try:
+                stored = json.loads(files[0].read_text())["upload"]["parts"] or []
+            except ValueError:
+                stored = []
+            if len(stored) >= 4:
+                break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert len(stored) >= 4, "the upload never got going"
+    stored = json.loads(next(ck.glob("*.upload.json")).read_text())["upload"]["parts"]
+    assert len(stored) < 32, "finished before the kill"
+
+    done = srv.run(*args)
+    assert done.returncode == 0, done.stderr
+    assert srv.bucket.get_object("big").read() == data
+    counts = _parts_stored(srv, "big")
+    for p in stored:
+        assert counts[p["number"]] == 1, "part %d was sent again" % p["number"]
+    assert sorted(counts) == list(range(1, 33))
+    assert not list(ck.glob("*.upload.json")), "checkpoint left after success"
+    assert list(oss2.MultipartUploadIterator(srv.bucket)) == []
+
+
+@pytest.mark.parametrize("direction", ["upload", "download"])
+def test_ctrl_c_stops_cleanly(make_server, tmp_path, direction):
+    srv = make_server("--bandwidth-per-conn", "1MB")
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(32 << 20))
+    if direction == "upload":
+        args = ("cp", str(big), "oss://bkt/c", "--bigfile-threshold", "1M", "--part-size", "1M")
+    else:
+        srv.bucket.put_object_from_file("c", str(big))
+        out = tmp_path / "out"
+        out.mkdir()
+        args = ("cp", "oss://bkt/c", str(out / "c.bin"))
+    proc = subprocess.Popen(srv.command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Wait until data flows, then interrupt.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if any(("partNumber" in r if direction == "upload" else "method=GET" in r and "key=c" in r)
+               for r in srv.requests()) or proc.poll() is not None:
+            break
+        time.sleep(0.02)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 1, stderr
+    assert "interrupted" in stderr
+    if direction == "upload":
+        assert list(oss2.MultipartUploadIterator(srv.bucket)) == [], "upload not aborted"
+        assert not srv.bucket.object_exists("c")
+    else:
+        assert list(out.iterdir()) == [], "partial or temporary file left"
+
+
+def test_rm_recursive_uses_batch_delete(srv):
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(16) as ex:
+        list(ex.map(lambda i: srv.bucket.put_object("rm/%04d" % i, b""), range(1500)))
+    done = srv.run("rm", "-r", "-f", "oss://bkt/rm/")
+    assert done.returncode == 0, done.stderr
+    assert "Removed 1500 objects" in done.stdout
+    assert _keys(srv.bucket, "rm/") == []
+    assert len([r for r in srv.requests() if "method=POST" in r and "delete" in r]) == 2
+
+
+def test_sync_delete(srv, tmp_path):
+    _tree(tmp_path / "s", {"a": b"1", "b": b"2"})
+    srv.bucket.put_object("sy/old", b"x")
+    done = srv.run("sync", str(tmp_path / "s"), "oss://bkt/sy/", "--delete")
+    assert done.returncode == 0, done.stderr
+    assert _keys(srv.bucket, "sy/") == ["sy/a", "sy/b"]
+
+
+def test_run_file_in_parallel(srv, tmp_path):
+    lines = []
+    for i in range(6):
+        (tmp_path / ("f %d" % i)).write_bytes(b"%d" % i)
+        lines.append('cp "%s" oss://bkt/run/%d' % (tmp_path / ("f %d" % i), i))
+    (tmp_path / "cmds").write_text("\n".join(lines) + "\n")
+    done = srv.run("run", str(tmp_path / "cmds"))
+    assert done.returncode == 0, done.stderr
+    assert _keys(srv.bucket, "run/") == ["run/%d" % i for i in range(6)]
+
+
+def test_presign_url_works_and_hash(srv, tmp_path):
+    srv.bucket.put_object("p", b"123456789")
+    url = srv.run("sign", "oss://bkt/p", "--timeout", "120").stdout.splitlines()[0]
+    import requests
+    assert requests.get(url, timeout=30).content == b"123456789"
+    (tmp_path / "h").write_bytes(b"123456789")
+    out = srv.run("hash", str(tmp_path / "h")).stdout
+    assert out.startswith("CRC64-ECMA                  : 11051210869376104954\n")
