@@ -208,7 +208,8 @@ class _Base(object):
                 self._go = go = (credentials, _binding.new_session(self._go_config(credentials)))
             return go[1]
 
-    def _call(self, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO):
+    def _call(self, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
+              progress_start_at=None):
         session = self._session()  # held until the call ends, so a key rotation cannot free it
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
@@ -216,7 +217,7 @@ class _Base(object):
                          args.get("bucket"), args.get("key"), args.get("method"), args.get("params"),
                          args.get("headers"))
         try:
-            result = _binding.call(session, name, args, buf, progress_callback, progress_total)
+            result = _binding.call(session, name, args, buf, progress_callback, progress_total, progress_start_at)
         except exceptions.ServerError as e:
             logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
             raise
@@ -225,11 +226,12 @@ class _Base(object):
         return result
 
     def _do(self, method, bucket_name, key, params=None, headers=None, data=None, parse=None,
-            progress_callback=None, crc_operation=None, init_crc=None, transfer=None):
+            progress_callback=None, crc_operation=None, init_crc=None, transfer=None, progress_start_at=None):
         """One signed request; returns a Response whose `body` is the parsed document, if any.
         crc_operation ("put_object", "append_object" or "upload_part") asks Go to compare the CRC64
         of the body sent with the server's (when enable_crc), naming the operation in the error;
-        transfer overrides the bucket's multipart_threshold / part_size for this request."""
+        transfer overrides the bucket's multipart_threshold / part_size for this request;
+        progress_start_at as in _binding.call."""
         body_args, buf, total = _body(data)
         args = {
             "method": method,
@@ -246,7 +248,7 @@ class _Base(object):
             args["init_crc"] = str(init_crc)
         args.update(body_args)
         args.update(transfer or {})
-        result = self._call("request", args, buf, progress_callback, total)
+        result = self._call("request", args, buf, progress_callback, total, progress_start_at)
         if "fd" in body_args:  # oss2 leaves the file position at the end of what it sent
             os.lseek(body_args["fd"], body_args["offset"] + body_args["size"], os.SEEK_SET)
             data.seek(body_args["offset"] + body_args["size"])
@@ -307,11 +309,12 @@ class Bucket(_Base):
     def put_object(self, key, data, headers=None, progress_callback=None):
         return self._put_object(key, data, headers, progress_callback)
 
-    def _put_object(self, key, data, headers, progress_callback, transfer=None):
-        """put_object; transfer overrides the multipart threshold and part size (resumable_upload)."""
+    def _put_object(self, key, data, headers, progress_callback, transfer=None, progress_start_at=None):
+        """put_object; transfer overrides the multipart threshold and part size, progress_start_at
+        is as in _binding.call (resumable_upload)."""
         headers = utils.set_content_type(utils.CaseInsensitiveDict(headers), key)
         resp = self._object("PUT", key, data=data, headers=headers, progress_callback=progress_callback,
-                            crc_operation="put_object", transfer=transfer)
+                            crc_operation="put_object", transfer=transfer, progress_start_at=progress_start_at)
         return models.PutObjectResult(resp)
 
     def put_object_from_file(self, key, filename, headers=None, progress_callback=None):
@@ -343,14 +346,16 @@ class Bucket(_Base):
         return self._get_object_to_file(key, filename, byte_range, headers, progress_callback, process, params)
 
     def _get_object_to_file(self, key, filename, byte_range=None, headers=None, progress_callback=None,
-                            process=None, params=None, part_size=None):
-        """get_object_to_file; part_size overrides the bytes per ranged GET (resumable_download)."""
+                            process=None, params=None, part_size=None, progress_start_at=None):
+        """get_object_to_file; part_size overrides the bytes per ranged GET, progress_start_at is as
+        in _binding.call (resumable_download)."""
         headers, args = self._get_args(key, byte_range, headers, process, params)
         if part_size:
             args["part_size"] = int(part_size)
         args["filename"] = os.path.abspath(to_string(filename))
         args["check_crc"] = self.enable_crc and byte_range is None and headers.get("Accept-Encoding") != "gzip"
-        result = self._call("get_to_file", args, progress_callback=progress_callback)
+        result = self._call("get_to_file", args, progress_callback=progress_callback,
+                            progress_start_at=progress_start_at)
         # Already checked in Go: the result only carries the CRC (client_crc, with CRC checks on).
         return models.GetObjectResult(Response.from_result(result), _DoneStream(result), None, self.enable_crc)
 
