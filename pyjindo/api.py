@@ -136,6 +136,11 @@ def _body(data):
     return {}, buf, len(buf) if sized else None
 
 
+# How the DEBUG records name the Go operations, in oss2's words ("Start to get object, ...").
+_LOG_NAMES = {"get_open": "get object", "get_to_file": "get object to file", "batch_delete": "batch delete objects",
+              "complete_multipart": "complete multipart upload"}
+
+
 class _Base(object):
     def __init__(self, auth, endpoint, is_cname, session, connect_timeout, app_name="", enable_crc=True,
                  proxies=None, region=None, cloudbox_id=None, is_path_style=False, is_verify_object_strict=True,
@@ -209,20 +214,28 @@ class _Base(object):
             return go[1]
 
     def _call(self, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
-              progress_start_at=None):
+              progress_start_at=None, log=True):
+        """One Go operation. With log (every operation but the reads of an open body, which would
+        flood DEBUG with a pair per chunk) it is logged once at its start and once at its end at
+        DEBUG, as oss2 logs each API call; a ServerError is logged at INFO, as oss2 does."""
         session = self._session()  # held until the call ends, so a key rotation cannot free it
-        debug = logger.isEnabledFor(logging.DEBUG)
+        debug = log and logger.isEnabledFor(logging.DEBUG)
         if debug:
-            logger.debug("Start %s, bucket: %s, key: %s, method: %s, params: %s, headers: %s", name,
-                         args.get("bucket"), args.get("key"), args.get("method"), args.get("params"),
-                         args.get("headers"))
+            if name == "request":
+                what, done = "send {0} request".format(args["method"]), "{0} request".format(args["method"])
+            else:
+                what = _LOG_NAMES.get(name, name.replace("_", " "))
+                done = what[:1].upper() + what[1:]
+            logger.debug("Start to {0}, bucket: {1}, key: {2}, params: {3}, headers: {4}".format(
+                what, args.get("bucket"), args.get("key"), args.get("params"), args.get("headers")))
         try:
             result = _binding.call(session, name, args, buf, progress_callback, progress_total, progress_start_at)
         except exceptions.ServerError as e:
             logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
             raise
         if debug:
-            logger.debug("%s done, req_id: %s, status: %s", name, result.get("request_id"), result.get("status"))
+            logger.debug("{0} done, req_id: {1}, status_code: {2}".format(
+                done, result.get("request_id"), result.get("status")))
         return result
 
     def _do(self, method, bucket_name, key, params=None, headers=None, data=None, parse=None,
@@ -582,7 +595,7 @@ class _GoStream(object):
         if self._left is not None and (amt is None or amt >= self._left) and self._left >= 2:
             # bytes(n) for n >= 2 is a new, unshared object: Go may fill it before anyone sees it.
             out = bytes(self._left)
-            result = self._bucket._call("stream_read_all", {"stream": self._handle}, out)
+            result = self._bucket._call("stream_read_all", {"stream": self._handle}, out, log=False)
             self._finish(result)
             return out if result["n"] == len(out) else out[:result["n"]]
         if amt is None:
@@ -593,7 +606,7 @@ class _GoStream(object):
                     return b"".join(chunks)
                 chunks.append(chunk)
         buf = bytearray(min(amt, self._left) if self._left is not None else amt)
-        result = self._bucket._call("stream_read", {"stream": self._handle}, buf)
+        result = self._bucket._call("stream_read", {"stream": self._handle}, buf, log=False)
         n = result["n"]
         if self._left is not None:
             self._left -= n
