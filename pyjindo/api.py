@@ -578,12 +578,14 @@ class _GoStream(object):
         self._bucket = bucket
         self._handle = handle  # a _binding.Handle: refused by the binding after a fork
         self._left = length if length is not None and length >= 0 else None
-        self.crc = 0 if self._left == 0 else None  # CRC64 of everything read, known at the end
+        self.crc = 0  # CRC64 of everything read so far
+        self.eof = self._left == 0  # crc is then the whole body's
         self._closed = False
 
     def _finish(self, result):
-        if result.get("eof"):
-            self.crc = result.get("crc")
+        self.crc = result["crc"]
+        if result["eof"]:
+            self.eof = True
             self._left = 0
 
     def read(self, amt=None):
