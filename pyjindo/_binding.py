@@ -188,14 +188,15 @@ def new_session(config):
 TOTAL_FROM_GO = object()
 
 
-def call(session, name, args, buf=None, progress_callback=None, progress_total=TOTAL_FROM_GO):
+def call(session, name, args, buf=None, progress_callback=None, progress_total=TOTAL_FROM_GO, progress_start_at=None):
     """Run operation `name` on `session` (a Handle) and return its result (the "ok" value of the
     JSON, with Go's handles as Handle objects).
 
     `buf` is a buffer Go reads (data to upload) or fills (room to download into); it stays
     referenced here until Go reports the operation done. `progress_total` is the total reported to
     `progress_callback`: a size Python knows, None for data of unknown size (oss2 reports None
-    then), or TOTAL_FROM_GO.
+    then), or TOTAL_FROM_GO. A transfer whose total is at least `progress_start_at` (None: never)
+    first reports (0, total), as oss2's resumable multipart uploads and ranged downloads do.
     """
     L = lib()
     gen = _generation
@@ -207,7 +208,7 @@ def call(session, name, args, buf=None, progress_callback=None, progress_total=T
         ptr, size = cbuf, len(cbuf)
     else:
         cbuf, ptr, size = None, ffi.NULL, 0
-    progress = _Progress(progress_callback, progress_total) if progress_callback else None
+    progress = _Progress(progress_callback, progress_total, progress_start_at) if progress_callback else None
     op = L.pj_start(session_number, name.encode(), encoded, ptr, size, err)
     if not op:
         _raise_error(json.loads(take_string(err[0]))["error"])
@@ -239,16 +240,20 @@ def call(session, name, args, buf=None, progress_callback=None, progress_total=T
 class _Progress(object):
     """Reports one operation's progress to an oss2 progress callback(consumed_bytes, total_bytes).
 
-    As oss2 does: consumed only grows, the last call of a successful transfer is (total, total),
-    an unknown size is reported as total None (starting with (0, None)), and an empty body of
-    known size is not reported at all. A transfer of known size also starts with (0, total), as
-    oss2's resumable transfers do; between the two the Go counters are polled while waiting.
+    As oss2 does: consumed only grows and never exceeds the total, the last call of a successful
+    transfer is (total, total), an unknown size is reported as total None (starting with
+    (0, None)), and an empty body of known size is not reported at all. Like oss2's single
+    requests, a transfer of known size starts with real progress, not (0, total): only one whose
+    total reaches `start_at` (oss2's resumable multipart / multiget transfers) starts with
+    (0, total). In between the Go counters are polled while waiting.
     """
 
-    def __init__(self, callback, total):
+    def __init__(self, callback, total, start_at=None):
         self.callback = callback
         self.total = total
-        self.reported = None
+        self.start_at = start_at
+        self.called = False
+        self.reported = 0
         self.counters = ffi.new("int64_t[2]")
 
     def _counters(self, L, op):
@@ -265,10 +270,11 @@ class _Progress(object):
             return
         if total is not None:
             consumed = min(consumed, total)
-        if self.reported is None:
-            self.reported = 0
+        if not self.called and (total is None or (self.start_at is not None and total >= self.start_at)):
+            self.called = True
             self.callback(0, total)
         if consumed > self.reported:
+            self.called = True
             self.reported = consumed
             self.callback(consumed, total)
 

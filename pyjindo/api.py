@@ -136,6 +136,11 @@ def _body(data):
     return {}, buf, len(buf) if sized else None
 
 
+# How the DEBUG records name the Go operations, in oss2's words ("Start to get object, ...").
+_LOG_NAMES = {"get_open": "get object", "get_to_file": "get object to file", "batch_delete": "batch delete objects",
+              "complete_multipart": "complete multipart upload"}
+
+
 class _Base(object):
     def __init__(self, auth, endpoint, is_cname, session, connect_timeout, app_name="", enable_crc=True,
                  proxies=None, region=None, cloudbox_id=None, is_path_style=False, is_verify_object_strict=True,
@@ -208,28 +213,38 @@ class _Base(object):
                 self._go = go = (credentials, _binding.new_session(self._go_config(credentials)))
             return go[1]
 
-    def _call(self, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO):
+    def _call(self, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
+              progress_start_at=None, log=True):
+        """One Go operation. With log (every operation but the reads of an open body, which would
+        flood DEBUG with a pair per chunk) it is logged once at its start and once at its end at
+        DEBUG, as oss2 logs each API call; a ServerError is logged at INFO, as oss2 does."""
         session = self._session()  # held until the call ends, so a key rotation cannot free it
-        debug = logger.isEnabledFor(logging.DEBUG)
+        debug = log and logger.isEnabledFor(logging.DEBUG)
         if debug:
-            logger.debug("Start %s, bucket: %s, key: %s, method: %s, params: %s, headers: %s", name,
-                         args.get("bucket"), args.get("key"), args.get("method"), args.get("params"),
-                         args.get("headers"))
+            if name == "request":
+                what, done = "send {0} request".format(args["method"]), "{0} request".format(args["method"])
+            else:
+                what = _LOG_NAMES.get(name, name.replace("_", " "))
+                done = what[:1].upper() + what[1:]
+            logger.debug("Start to {0}, bucket: {1}, key: {2}, params: {3}, headers: {4}".format(
+                what, args.get("bucket"), args.get("key"), args.get("params"), args.get("headers")))
         try:
-            result = _binding.call(session, name, args, buf, progress_callback, progress_total)
+            result = _binding.call(session, name, args, buf, progress_callback, progress_total, progress_start_at)
         except exceptions.ServerError as e:
             logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
             raise
         if debug:
-            logger.debug("%s done, req_id: %s, status: %s", name, result.get("request_id"), result.get("status"))
+            logger.debug("{0} done, req_id: {1}, status_code: {2}".format(
+                done, result.get("request_id"), result.get("status")))
         return result
 
     def _do(self, method, bucket_name, key, params=None, headers=None, data=None, parse=None,
-            progress_callback=None, crc_operation=None, init_crc=None, transfer=None):
+            progress_callback=None, crc_operation=None, init_crc=None, transfer=None, progress_start_at=None):
         """One signed request; returns a Response whose `body` is the parsed document, if any.
         crc_operation ("put_object", "append_object" or "upload_part") asks Go to compare the CRC64
         of the body sent with the server's (when enable_crc), naming the operation in the error;
-        transfer overrides the bucket's multipart_threshold / part_size for this request."""
+        transfer overrides the bucket's multipart_threshold / part_size for this request;
+        progress_start_at as in _binding.call."""
         body_args, buf, total = _body(data)
         args = {
             "method": method,
@@ -246,7 +261,7 @@ class _Base(object):
             args["init_crc"] = str(init_crc)
         args.update(body_args)
         args.update(transfer or {})
-        result = self._call("request", args, buf, progress_callback, total)
+        result = self._call("request", args, buf, progress_callback, total, progress_start_at)
         if "fd" in body_args:  # oss2 leaves the file position at the end of what it sent
             os.lseek(body_args["fd"], body_args["offset"] + body_args["size"], os.SEEK_SET)
             data.seek(body_args["offset"] + body_args["size"])
@@ -307,11 +322,12 @@ class Bucket(_Base):
     def put_object(self, key, data, headers=None, progress_callback=None):
         return self._put_object(key, data, headers, progress_callback)
 
-    def _put_object(self, key, data, headers, progress_callback, transfer=None):
-        """put_object; transfer overrides the multipart threshold and part size (resumable_upload)."""
+    def _put_object(self, key, data, headers, progress_callback, transfer=None, progress_start_at=None):
+        """put_object; transfer overrides the multipart threshold and part size, progress_start_at
+        is as in _binding.call (resumable_upload)."""
         headers = utils.set_content_type(utils.CaseInsensitiveDict(headers), key)
         resp = self._object("PUT", key, data=data, headers=headers, progress_callback=progress_callback,
-                            crc_operation="put_object", transfer=transfer)
+                            crc_operation="put_object", transfer=transfer, progress_start_at=progress_start_at)
         return models.PutObjectResult(resp)
 
     def put_object_from_file(self, key, filename, headers=None, progress_callback=None):
@@ -343,14 +359,16 @@ class Bucket(_Base):
         return self._get_object_to_file(key, filename, byte_range, headers, progress_callback, process, params)
 
     def _get_object_to_file(self, key, filename, byte_range=None, headers=None, progress_callback=None,
-                            process=None, params=None, part_size=None):
-        """get_object_to_file; part_size overrides the bytes per ranged GET (resumable_download)."""
+                            process=None, params=None, part_size=None, progress_start_at=None):
+        """get_object_to_file; part_size overrides the bytes per ranged GET, progress_start_at is as
+        in _binding.call (resumable_download)."""
         headers, args = self._get_args(key, byte_range, headers, process, params)
         if part_size:
             args["part_size"] = int(part_size)
         args["filename"] = os.path.abspath(to_string(filename))
         args["check_crc"] = self.enable_crc and byte_range is None and headers.get("Accept-Encoding") != "gzip"
-        result = self._call("get_to_file", args, progress_callback=progress_callback)
+        result = self._call("get_to_file", args, progress_callback=progress_callback,
+                            progress_start_at=progress_start_at)
         # Already checked in Go: the result only carries the CRC (client_crc, with CRC checks on).
         return models.GetObjectResult(Response.from_result(result), _DoneStream(result), None, self.enable_crc)
 
@@ -560,12 +578,14 @@ class _GoStream(object):
         self._bucket = bucket
         self._handle = handle  # a _binding.Handle: refused by the binding after a fork
         self._left = length if length is not None and length >= 0 else None
-        self.crc = 0 if self._left == 0 else None  # CRC64 of everything read, known at the end
+        self.crc = 0  # CRC64 of everything read so far
+        self.eof = self._left == 0  # crc is then the whole body's
         self._closed = False
 
     def _finish(self, result):
-        if result.get("eof"):
-            self.crc = result.get("crc")
+        self.crc = result["crc"]
+        if result["eof"]:
+            self.eof = True
             self._left = 0
 
     def read(self, amt=None):
@@ -577,7 +597,7 @@ class _GoStream(object):
         if self._left is not None and (amt is None or amt >= self._left) and self._left >= 2:
             # bytes(n) for n >= 2 is a new, unshared object: Go may fill it before anyone sees it.
             out = bytes(self._left)
-            result = self._bucket._call("stream_read_all", {"stream": self._handle}, out)
+            result = self._bucket._call("stream_read_all", {"stream": self._handle}, out, log=False)
             self._finish(result)
             return out if result["n"] == len(out) else out[:result["n"]]
         if amt is None:
@@ -588,7 +608,7 @@ class _GoStream(object):
                     return b"".join(chunks)
                 chunks.append(chunk)
         buf = bytearray(min(amt, self._left) if self._left is not None else amt)
-        result = self._bucket._call("stream_read", {"stream": self._handle}, buf)
+        result = self._bucket._call("stream_read", {"stream": self._handle}, buf, log=False)
         n = result["n"]
         if self._left is not None:
             self._left -= n

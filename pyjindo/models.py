@@ -231,9 +231,9 @@ class GetObjectResult(HeadObjectResult):
     """The body of get_object, readable like a file (read, iteration, with-statement).
 
     `stream` has read(amt=None) -> bytes, close(), and the CRC64 of the bytes read so far as `crc`
-    (or `client_crc`), int or None. With CRC checking on and the whole object requested, the CRC
-    is compared with x-oss-hash-crc64ecma when the end is reached; a mismatch raises
-    InconsistentError.
+    (or `client_crc`), int or None, and may have `eof`, false until it has seen the body's end.
+    With CRC checking on and the whole object requested, the CRC is compared with
+    x-oss-hash-crc64ecma when the end is reached; a mismatch raises InconsistentError.
     """
 
     def __init__(self, resp, stream=None, progress_callback=None, enable_crc=False):
@@ -286,11 +286,9 @@ class GetObjectResult(HeadObjectResult):
         """The whole body has been read: check its CRC64 against the server's, once."""
         if self.__crc_checked or not self.__crc_enabled or self.content_range:
             return
+        if probe and not getattr(self.stream, "eof", True) and self.stream.read(1):
+            return  # the stream's CRC is the whole body's once it has seen the end: let it see it
         client_crc = self._stream_crc()
-        if client_crc is None and probe:
-            # the stream reports its CRC when it sees the end; let it see the end
-            if not self.stream.read(1):
-                client_crc = self._stream_crc()
         if client_crc is None:
             return
         self.__crc_checked = True
@@ -316,8 +314,8 @@ class GetObjectResult(HeadObjectResult):
 
     @property
     def client_crc(self):
-        """CRC64 of what was read, as the Go core computed it; None with CRC checks off (as oss2)
-        or when it is not known."""
+        """CRC64 of what was read so far, as the Go core computed it; None with CRC checks off (as
+        oss2) or when it is not known."""
         if not self.__crc_enabled:
             return None
         return self._stream_crc()

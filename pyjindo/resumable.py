@@ -71,10 +71,12 @@ def resumable_upload(bucket, key, filename, store=None, headers=None, multipart_
     threshold = defaults.get(multipart_threshold, defaults.multipart_threshold)
     if size >= threshold:
         transfer = {"multipart_threshold": max(int(threshold), 1), "part_size": determine_part_size(size, part_size)}
+        start_at = 0  # oss2's multipart upload reports (0, total) first, a single PUT does not
     else:
         transfer = {"multipart_threshold": -1}
+        start_at = None
     with open(filename, "rb") as f:
-        return bucket._put_object(key, f, headers, progress_callback, transfer)
+        return bucket._put_object(key, f, headers, progress_callback, transfer, progress_start_at=start_at)
 
 
 def resumable_download(bucket, key, filename, multiget_threshold=None, part_size=None, progress_callback=None,
@@ -88,15 +90,19 @@ def resumable_download(bucket, key, filename, multiget_threshold=None, part_size
     """
     headers = utils.CaseInsensitiveDict(headers)
     headers = utils.CaseInsensitiveDict({k: headers[k] for k in _DOWNLOAD_HEADERS if headers.get(k) is not None})
+    threshold = defaults.get(multiget_threshold, defaults.multiget_threshold)
     if multiget_threshold is None and part_size is None:
-        bucket.get_object_to_file(key, filename, progress_callback=progress_callback, params=params,
-                                  headers=headers or None)
+        # oss2's multiget (from threshold bytes) reports (0, total) first, its single GET does not
+        bucket._get_object_to_file(key, filename, progress_callback=progress_callback, params=params,
+                                   headers=headers or None, progress_start_at=max(int(threshold), 1))
         return
     size = bucket.head_object(key, params=params, headers=headers or None).content_length
-    if size >= defaults.get(multiget_threshold, defaults.multiget_threshold):
+    if size >= threshold:
         ranges = _determine_part_size_internal(size, defaults.get(part_size, defaults.multiget_part_size),
                                                _MAX_MULTIGET_PART_COUNT)
+        start_at = 0
     else:
         ranges = size  # one GET, as oss2's get_object_to_file
+        start_at = None
     bucket._get_object_to_file(key, filename, headers=headers or None, progress_callback=progress_callback,
-                               params=params, part_size=max(ranges, 1))
+                               params=params, part_size=max(ranges, 1), progress_start_at=start_at)

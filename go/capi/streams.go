@@ -104,19 +104,16 @@ func streamArg(raw json.RawMessage) (*stream, error) {
 	return st, nil
 }
 
+// streamReadResult's CRC is the CRC64 of everything read so far, so that client_crc after a
+// partial read is the running value, as oss2's.
 type streamReadResult struct {
-	N   int     `json:"n"`
-	EOF bool    `json:"eof"`
-	CRC *uint64 `json:"crc,omitempty"`
+	N   int    `json:"n"`
+	EOF bool   `json:"eof"`
+	CRC uint64 `json:"crc"`
 }
 
 func (s *stream) result(n int) streamReadResult {
-	res := streamReadResult{N: n, EOF: s.eof}
-	if s.eof {
-		c := s.crc
-		res.CRC = &c
-	}
-	return res
+	return streamReadResult{N: n, EOF: s.eof, CRC: s.crc}
 }
 
 // opStreamRead fills the caller's buffer in order (less only at the end) from the prefetching

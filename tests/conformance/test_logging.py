@@ -96,9 +96,37 @@ def test_set_stream_logger_logs_debug_to_stderr(sides, capsys, oss2_logger):
     assert oss2_logger.level == logging.DEBUG
     bucket.put_object("k", b"x")
     err = capsys.readouterr().err
-    assert re.search(r"oss2\.pyjindo\.api \[DEBUG\] \d+ : Start request, bucket: %s, key: k" % bucket.bucket_name, err)
+    assert re.search(r"oss2\.pyjindo\.api \[DEBUG\] \d+ : Start to send PUT request, bucket: %s, key: k" % bucket.bucket_name, err)
     pyjindo.set_stream_logger(name="oss2.pyjindo", level=logging.WARNING)
     assert pyjindo.logger is logging.getLogger("oss2.pyjindo")
     oss2_logger.setLevel(logging.WARNING)
     bucket.put_object("k", b"x")
     assert "[DEBUG]" not in capsys.readouterr().err
+
+
+def test_debug_logs_each_call_not_each_chunk(sides, tmp_path, oss2_logger):
+    """At DEBUG oss2 logs a few records per API call and none while a body is read: pyjindo must
+    not log a record per chunk (it once logged two per Go read, 322 for one 10 MiB iteration)."""
+    handler = Records()
+    oss2_logger.addHandler(handler)
+    oss2_logger.setLevel(logging.DEBUG)
+    totals = {}
+
+    def scenario(oss, bucket):
+        del handler.records[:]
+        bucket.put_object("k", b"c" * (1024 * 1024))
+        result = bucket.get_object("k")
+        opened = len(handler.records)
+        chunks = sum(1 for _ in iter(lambda: result.read(4096), b""))
+        while_reading = len(handler.records) - opened
+        for chunk in bucket.get_object("k"):
+            pass
+        bucket.get_object_to_file("k", str(tmp_path / oss.__name__))
+        bucket.head_object("k")
+        bucket.delete_object("k")
+        totals[oss.__name__] = len(handler.records)
+        return {"chunks": chunks, "records while reading": while_reading,
+                "levels": sorted({r.levelname for r in handler.records})}
+    sides.run(scenario)
+    # oss2: 6 records per request (api, http, auth); pyjindo: the call's start and end
+    assert totals["oss2"] // 4 <= totals["pyjindo"] <= totals["oss2"], totals

@@ -2,10 +2,11 @@
 
 oss2 calls it as bytes move: consumed never goes backwards, the last call of a transfer is
 (total, total), total is None when the size cannot be known in advance (an iterable, starting
-with (0, None)), and a body of known size 0 gives no call. pyjindo polls Go's counters, so how
-many calls come between differs; what is compared is the protocol: the totals, the last call,
-monotony, and whether there were calls at all. pyjindo also always starts a known-size transfer
-with (0, total), as oss2's resumable transfers do.
+with (0, None)), and a body of known size 0 gives no call. A single request of known size starts
+with real progress; only oss2's resumable multipart upload and multiget download start with
+(0, total). pyjindo polls Go's counters, so how many calls come between differs for large
+transfers: for those the protocol is compared (first call (0, x) or not, totals, last call,
+monotony); a small transfer (one 16 KiB block for oss2) gives exactly oss2's calls.
 """
 import io
 
@@ -42,29 +43,32 @@ def run_calls(sides, op):
     return recorded["oss2"], recorded["pyjindo"]
 
 
-def check_start(calls, total):
+def check_start(theirs, mine, total):
+    """mine starts with (0, x) exactly when oss2's calls do, ends as oss2's; a small transfer's calls
+    are oss2's."""
+    if total <= 16 * 1024:
+        assert mine == theirs
+    assert bool(mine) == bool(theirs) == bool(total), (theirs[:3], mine[:3])
     if total:
-        assert calls[0] == (0, total), calls[:3]
-        assert calls[-1] == (total, total), calls[-3:]
-    else:
-        assert calls == []
+        assert (mine[0][0] == 0) == (theirs[0][0] == 0), (theirs[:3], mine[:3])
+        assert mine[-1] == theirs[-1] == (total, total), (theirs[-3:], mine[-3:])
 
 
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
 def test_put_object_bytes_and_file_object(sides, size):
     data = b"d" * size
-    _, mine = run_calls(sides, lambda oss, b, cb: b.put_object("k", data, progress_callback=cb))
-    check_start(mine, size)
-    _, mine = run_calls(sides, lambda oss, b, cb: b.put_object("k", io.BytesIO(data), progress_callback=cb))
-    check_start(mine, size)
+    theirs, mine = run_calls(sides, lambda oss, b, cb: b.put_object("k", data, progress_callback=cb))
+    check_start(theirs, mine, size)
+    theirs, mine = run_calls(sides, lambda oss, b, cb: b.put_object("k", io.BytesIO(data), progress_callback=cb))
+    check_start(theirs, mine, size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
 def test_put_object_from_file(sides, tmp_path, size):
     path = tmp_path / "src"
     path.write_bytes(b"f" * size)
-    _, mine = run_calls(sides, lambda oss, b, cb: b.put_object_from_file("k", str(path), progress_callback=cb))
-    check_start(mine, size)
+    theirs, mine = run_calls(sides, lambda oss, b, cb: b.put_object_from_file("k", str(path), progress_callback=cb))
+    check_start(theirs, mine, size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
@@ -81,8 +85,17 @@ def test_put_object_from_a_generator_has_no_total(sides, size):
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
 def test_append_object(sides, size):
     data = b"a" * size
-    _, mine = run_calls(sides, lambda oss, b, cb: b.append_object("k", 0, data, progress_callback=cb))
-    check_start(mine, size)
+    theirs, mine = run_calls(sides, lambda oss, b, cb: b.append_object("k", 0, data, progress_callback=cb))
+    check_start(theirs, mine, size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_upload_part(sides, size):
+    def op(oss, b, cb):
+        upload_id = b.init_multipart_upload("k").upload_id
+        b.upload_part("k", upload_id, 1, b"p" * size, progress_callback=cb)
+    theirs, mine = run_calls(sides, op)
+    check_start(theirs, mine, size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
@@ -90,8 +103,8 @@ def test_get_object_to_file(sides, tmp_path, size):
     def op(oss, b, cb):
         b.put_object("k", b"t" * size)
         b.get_object_to_file("k", str(tmp_path / oss.__name__), progress_callback=cb)
-    _, mine = run_calls(sides, op)
-    check_start(mine, size)
+    theirs, mine = run_calls(sides, op)
+    check_start(theirs, mine, size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
@@ -113,13 +126,33 @@ def test_resumable_upload_and_download(sides, tmp_path, size):
         oss.resumable_upload(b, "k", str(path), store=oss.ResumableStore(root=str(tmp_path)),
                              multipart_threshold=100 * 1024, part_size=100 * 1024, progress_callback=cb)
     theirs, mine = run_calls(sides, up)
-    check_start(mine, size)
+    check_start(theirs, mine, size)
     if size >= 100 * 1024:
-        assert theirs[0] == (0, size)  # oss2's multipart resumable upload starts with (0, total) too
+        assert mine[0] == theirs[0] == (0, size)  # oss2's multipart upload starts with (0, total)
 
     def down(oss, b, cb):
         b.put_object("k", b"u" * size)
         oss.resumable_download(b, "k", str(tmp_path / oss.__name__), store=oss.ResumableDownloadStore(str(tmp_path)),
                                multiget_threshold=100 * 1024, part_size=100 * 1024, progress_callback=cb)
-    _, mine = run_calls(sides, down)
-    check_start(mine, size)
+    theirs, mine = run_calls(sides, down)
+    check_start(theirs, mine, size)
+    if size >= 100 * 1024:
+        assert mine[0] == theirs[0] == (0, size)  # and its multiget download
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_resumable_defaults_are_single_requests(sides, tmp_path, size):
+    """Below oss2's default thresholds resumable transfers are one PUT / GET: no (0, total) first."""
+    path = tmp_path / "src"
+    path.write_bytes(b"v" * size)
+
+    def up(oss, b, cb):
+        oss.resumable_upload(b, "k", str(path), store=oss.ResumableStore(root=str(tmp_path)), progress_callback=cb)
+
+    def down(oss, b, cb):
+        b.put_object("k", path.read_bytes())
+        oss.resumable_download(b, "k", str(tmp_path / oss.__name__), store=oss.ResumableDownloadStore(str(tmp_path)),
+                               progress_callback=cb)
+    for op in (up, down):
+        theirs, mine = run_calls(sides, op)
+        check_start(theirs, mine, size)

@@ -61,3 +61,29 @@ def test_client_crc_follows_enable_crc(sides, tmp_path, enable_crc):
         return [put.crc] + [(r.client_crc, r.server_crc) for r in (got, ranged, to_file, ranged_file)]
     _, got = sides.run(scenario)
     assert all(c is None for c, _ in got[1:]) != enable_crc
+
+
+@pytest.mark.parametrize("enable_crc", [True, False], ids=["crc-on", "crc-off"])
+def test_client_crc_is_the_running_crc_during_a_read(sides, enable_crc):
+    """oss2's client_crc is the CRC64 of what was read so far (0 before the first read), not only
+    at the end, also for a byte range and while iterating."""
+    def scenario(oss, bucket):
+        b = oss.Bucket(bucket.auth, bucket.endpoint, bucket.bucket_name, enable_crc=enable_crc)
+        b.put_object("k", DATA)
+        out = []
+        for r in (b.get_object("k"), b.get_object("k", byte_range=(100, 200099))):
+            seen = [r.client_crc]
+            for amt in (10, 1, 70000, 100000):
+                r.read(amt)
+                seen.append(r.client_crc)
+            r.read()
+            out.append(seen + [r.client_crc, r.server_crc])
+        # iteration chunks are 8 KiB in oss2, 64 KiB in pyjindo: compare each with its own bytes
+        it, crc, read = b.get_object("k"), oss.utils.Crc64(), []
+        for chunk in it:
+            crc.update(chunk)
+            read.append(it.client_crc in (crc.crc, None))
+        out.append([all(read), it.client_crc])
+        return out
+    _, got = sides.run(scenario)
+    assert (got[0][2] is None) != enable_crc
