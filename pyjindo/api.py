@@ -13,7 +13,7 @@ import os
 import stat
 import threading
 
-from . import _binding, defaults, exceptions, models, utils
+from . import _binding, _unsupported, defaults, exceptions, models, utils
 from .auth import ProviderAuthV2, ProviderAuthV4
 from .compat import to_string
 from .exceptions import ClientError
@@ -663,3 +663,8 @@ class _DoneStream(object):
 
     def close(self):
         pass
+
+
+# oss2's operations pyjindo does not implement: methods that raise UnsupportedOperation.
+_unsupported.install(Bucket, _unsupported.BUCKET)
+_unsupported.install(Service, _unsupported.SERVICE)
