@@ -183,3 +183,22 @@ def install(cls, table):
     for family, name, signature in parse(table):
         if not hasattr(cls, name):
             setattr(cls, name, _stub(cls.__name__, family, name, signature))
+
+
+def _unsupported_class(name, family):
+    """A class of oss2's that pyjindo lacks: constructing it raises UnsupportedOperation."""
+
+    def __init__(self, *args, **kwargs):
+        raise UnsupportedOperation(name, family)
+
+    return type(name, (object,), {"__init__": __init__, "__doc__": "oss2's {0} ({1}): not supported by pyjindo; "
+                                  "constructing it raises UnsupportedOperation.".format(name, family)})
+
+
+_CRYPTO = "client-side encryption, a future pyjindo issue"
+CryptoBucket = _unsupported_class("CryptoBucket", _CRYPTO)
+LocalRsaProvider = _unsupported_class("LocalRsaProvider", _CRYPTO)
+RsaProvider = _unsupported_class("RsaProvider", _CRYPTO)
+AliKMSProvider = _unsupported_class("AliKMSProvider", _CRYPTO)
+EncryptionMaterials = _unsupported_class("EncryptionMaterials", _CRYPTO)
+LiveChannelIterator = _unsupported_class("LiveChannelIterator", "live channels (RTMP ingest)")
