@@ -94,6 +94,9 @@ def test_install_keeps_implemented_methods():
 def test_unsupported_list_is_in_the_readme():
     import os
 
-    readme = open(os.path.join(os.path.dirname(pyjindo.__file__), os.pardir, "README.md"), encoding="utf-8").read()
+    # the repository's README (pyjindo may be an installed wheel, without it)
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "README.md")
+    with open(path, encoding="utf-8") as f:
+        readme = f.read()
     for cls, _, name, _ in _unsupported_methods():
         assert "`%s`" % name in readme, "%s.%s is not listed in the README" % (cls.__name__, name)
