@@ -2,13 +2,16 @@
 import logging
 from typing import Optional
 
-from . import _binding, compat, defaults, exceptions, models, utils
+from . import _binding, compat, crc64_combine, defaults, exceptions, headers, http, models, utils
 from ._version import __version__
 from .api import Bucket, Service
 from .auth import (AUTH_VERSION_1, AUTH_VERSION_2, AUTH_VERSION_4, AnonymousAuth, Auth, AuthV2, AuthV4,
                    ProviderAuth, ProviderAuthV2, ProviderAuthV4, StsAuth, make_auth)
 from .compat import to_bytes, to_string, to_unicode, urlparse, urlquote, urlunquote
-from .credentials import CredentialsProvider, EnvironmentVariableCredentialsProvider, StaticCredentialsProvider
+from ._unsupported import AliKMSProvider, CryptoBucket, EncryptionMaterials, LiveChannelIterator, LocalRsaProvider, RsaProvider
+from .credentials import (CredentialsProvider, EcsRamRoleCredential, EcsRamRoleCredentialsProvider,
+                          EnvironmentVariableCredentialsProvider, StaticCredentialsProvider)
+from .http import Session
 from .iterators import (BucketIterator, MultipartUploadIterator, ObjectIterator, ObjectIteratorV2,
                         ObjectUploadIterator, PartIterator)
 from .models import (BUCKET_ACL_PRIVATE, BUCKET_ACL_PUBLIC_READ, BUCKET_ACL_PUBLIC_READ_WRITE,
@@ -22,7 +25,7 @@ from .resumable import (ResumableDownloadStore, ResumableStore, determine_part_s
                         make_upload_store, resumable_download, resumable_upload)
 from .utils import (CaseInsensitiveDict, SizedFileAdapter, content_type_by_name, date_to_iso8601, http_date,
                     http_to_unixtime, is_valid_bucket_name, is_valid_endpoint, iso8601_to_date,
-                    iso8601_to_unixtime)
+                    iso8601_to_unixtime, make_progress_adapter)
 
 # Logging is oss2's: programs configure the logger named "oss2" (or call set_file_logger /
 # set_stream_logger), so pyjindo logs under "oss2.pyjindo.<module>". Configuring "oss2" reaches

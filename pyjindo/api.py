@@ -13,7 +13,7 @@ import os
 import stat
 import threading
 
-from . import _binding, defaults, exceptions, models, utils
+from . import _binding, _unsupported, defaults, exceptions, models, utils
 from .auth import ProviderAuthV2, ProviderAuthV4
 from .compat import to_string
 from .exceptions import ClientError
@@ -442,6 +442,57 @@ class Bucket(_Base):
         })
         return result["url"]
 
+    # --- presigned URLs ------------------------------------------------------------------------
+    # The URL is sent as it is, unsigned (it carries its signature); Bucket and key only name the
+    # request in logs. Headers must be those the URL was signed with, as in oss2: nothing is added
+    # (no Content-Type from the key).
+
+    def _url_args(self, sign_url, headers):
+        return {"bucket": self.bucket_name, "key": "", "url": to_string(sign_url), "headers": _headers(headers)}
+
+    def put_object_with_url(self, sign_url, data, headers=None, progress_callback=None):
+        """As oss2: one PUT to the presigned URL (never multipart: the URL signs that request
+        only), the CRC64 of the bytes sent compared with the server's."""
+        headers = utils.CaseInsensitiveDict(headers)
+        body_args, buf, total = _body(data)
+        args = self._url_args(sign_url, headers)
+        args.update(method="PUT", multipart_threshold=-1, **body_args)
+        if self.enable_crc:
+            args.update(check_crc=True, operation="put_object")
+        result = self._call("request", args, buf, progress_callback, total)
+        if "fd" in body_args:  # oss2 leaves the file position at the end of what it sent
+            data.seek(body_args["offset"] + body_args["size"])
+        return models.PutObjectResult(Response.from_result(result))
+
+    def put_object_with_url_from_file(self, sign_url, filename, headers=None, progress_callback=None):
+        with open(to_string(filename), "rb") as f:
+            return self.put_object_with_url(sign_url, f, headers=headers, progress_callback=progress_callback)
+
+    def _url_get_args(self, sign_url, byte_range, headers):
+        headers = utils.CaseInsensitiveDict(headers)
+        range_string = _make_range_string(byte_range)
+        if range_string:
+            headers["range"] = range_string
+        return headers, self._url_args(sign_url, headers)
+
+    def get_object_with_url(self, sign_url, byte_range=None, headers=None, progress_callback=None):
+        """As oss2; the body is fetched as get_object's is (parallel ranged GETs of the same URL
+        for read())."""
+        _, args = self._url_get_args(sign_url, byte_range, headers)
+        result = self._call("get_open", args)
+        stream = _GoStream(self, result["stream"], result["length"])
+        return models.GetObjectResult(Response.from_result(result, stream), stream, progress_callback,
+                                      self.enable_crc)
+
+    def get_object_with_url_to_file(self, sign_url, filename, byte_range=None, headers=None, progress_callback=None):
+        """As oss2, except that, as get_object_to_file, the file is written beside the target and
+        renamed over it when complete and verified: a failed download leaves no file behind."""
+        headers, args = self._url_get_args(sign_url, byte_range, headers)
+        args["filename"] = os.path.abspath(to_string(filename))
+        args["check_crc"] = self.enable_crc and byte_range is None and headers.get("Accept-Encoding") != "gzip"
+        result = self._call("get_to_file", args, progress_callback=progress_callback)
+        return models.GetObjectResult(Response.from_result(result), _DoneStream(result), None, self.enable_crc)
+
     # --- pyjindo additions ---------------------------------------------------------------------
 
     def mkdir(self, key, headers=None):
@@ -632,3 +683,8 @@ class _DoneStream(object):
 
     def close(self):
         pass
+
+
+# oss2's operations pyjindo does not implement: methods that raise UnsupportedOperation.
+_unsupported.install(Bucket, _unsupported.BUCKET)
+_unsupported.install(Service, _unsupported.SERVICE)

@@ -80,6 +80,21 @@ class ClientError(OssError):
         return self._str_with_body()
 
 
+class UnsupportedOperation(ClientError, NotImplementedError):
+    """An oss2 operation pyjindo does not implement (live channels, select, WORM, ...; the list is
+    pyjindo/_unsupported.py and the README). Not in oss2: raised before anything is sent, and
+    catchable as oss2's ClientError (so as OssError) or as NotImplementedError.
+
+    `operation` is the method's name ("Bucket.put_live_channel"), `family` what it belongs to.
+    """
+
+    def __init__(self, operation, family=""):
+        ClientError.__init__(self, "pyjindo does not support {0}{1}; use oss2 for it".format(
+            operation, " [{0}]".format(family) if family else ""))
+        self.operation = operation
+        self.family = family
+
+
 class RequestError(OssError):
     def __init__(self, e):
         OssError.__init__(self, OSS_REQUEST_ERROR_STATUS, {}, "RequestError: " + str(e), {})

@@ -73,6 +73,7 @@ import logging
 from . import utils
 from .compat import to_string, urlquote, urlunquote
 from .exceptions import ClientError, InconsistentError  # noqa: F401
+from .headers import *  # noqa: F401,F403  (oss2.models re-exports oss2.headers the same way)
 from .utils import CaseInsensitiveDict, http_to_unixtime, iso8601_to_unixtime
 
 logger = logging.getLogger("oss2.pyjindo.models")
@@ -615,6 +616,27 @@ BUCKET_VERSIONING_SUSPEND = "Suspended"
 RESTORE_TIER_EXPEDITED = "Expedited"
 RESTORE_TIER_STANDARD = "Standard"
 RESTORE_TIER_BULK = "Bulk"
+
+# Values of oss2's models for operations pyjindo does not support (see pyjindo/_unsupported.py),
+# kept so code that names them imports.
+ASYNC_FETCH_TASK_STATE_RUNNING = "Running"
+ASYNC_FETCH_TASK_STATE_RETRY = "Retry"
+ASYNC_FETCH_TASK_STATE_FETCH_SUCCESS_CALLBACK_FAILED = "FetchSuccessCallbackFailed"
+ASYNC_FETCH_TASK_STATE_FAILED = "Failed"
+ASYNC_FETCH_TASK_STATE_SUCCESS = "Success"
+
+INVENTORY_INCLUDED_OBJECT_VERSIONS_CURRENT = "Current"
+INVENTORY_INCLUDED_OBJECT_VERSIONS_ALL = "All"
+INVENTORY_FREQUENCY_DAILY = "Daily"
+INVENTORY_FREQUENCY_WEEKLY = "Weekly"
+INVENTORY_FORMAT_CSV = "CSV"
+
+FIELD_SIZE = "Size"
+FIELD_LAST_MODIFIED_DATE = "LastModifiedDate"
+FIELD_ETAG = "ETag"
+FIELD_STORAG_CLASS = "StorageClass"  # sic, as oss2 spells it
+FIELD_IS_MULTIPART_UPLOADED = "IsMultipartUploaded"
+FIELD_ENCRYPTION_STATUS = "EncryptionStatus"
 
 
 class GetBucketAclResult(RequestResult):

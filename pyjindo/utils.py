@@ -25,6 +25,7 @@ from email.utils import formatdate
 
 from . import defaults  # noqa: F401  (oss2.utils imports it too)
 from .compat import to_bytes, to_string, urlquote as _urlquote, urlparse  # noqa: F401
+from .crc64_combine import _append_zeros, _one_zero_bit, mkCombineFun  # noqa: F401  (oss2.utils has mkCombineFun)
 from .exceptions import ClientError, InconsistentError, OpenApiFormatError
 
 logger = logging.getLogger("oss2.pyjindo.utils")
@@ -293,42 +294,14 @@ def crc64(data, crc=0):
     return crc ^ _CRC64_MASK
 
 
-def _gf2_times(mat, vec):
-    total = 0
-    i = 0
-    while vec:
-        if vec & 1:
-            total ^= mat[i]
-        vec >>= 1
-        i += 1
-    return total
-
-
-def _gf2_square(mat):
-    return [_gf2_times(mat, mat[n]) for n in range(64)]
-
-
 def crc64_combine(crc1, crc2, len2):
     """The CRC64 of A+B from crc1 = CRC64(A), crc2 = CRC64(B) and len2 = len(B) (zlib's method)."""
     if len2 <= 0:
         return crc1
-    odd = [_CRC64_POLY_REFLECTED] + [1 << n for n in range(63)]  # one zero bit
-    even = _gf2_square(odd)  # two zero bits
-    odd = _gf2_square(even)  # four zero bits
-    while True:
-        even = _gf2_square(odd)
-        if len2 & 1:
-            crc1 = _gf2_times(even, crc1)
-        len2 >>= 1
-        if not len2:
-            break
-        odd = _gf2_square(even)
-        if len2 & 1:
-            crc1 = _gf2_times(odd, crc1)
-        len2 >>= 1
-        if not len2:
-            break
-    return crc1 ^ crc2
+    return _append_zeros(_ONE_ZERO_BIT, crc1, len2) ^ crc2
+
+
+_ONE_ZERO_BIT = _one_zero_bit(_CRC64_POLY_REFLECTED, True)
 
 
 class Crc64(object):
@@ -396,6 +369,160 @@ def check_crc(operation, client_crc, oss_crc, request_id):
                               "mismatch with oss: {3}".format(request_id, operation, client_crc, oss_crc))
         logger.error("Exception: {0}".format(e))
         raise e
+
+
+# --- progress and CRC adapters --------------------------------------------------------------------
+# oss2 wraps upload data in these to report progress and compute the CRC as the HTTP library reads
+# it. pyjindo's Go core does both itself for put_object and friends; the adapters are here for
+# programs that build them (and pyjindo reads them as it reads any file object or iterable, so
+# their callbacks fire as the data is taken).
+
+_CHUNK_SIZE = 8 * 1024  # what iterating an adapter yields, as oss2
+
+
+def make_progress_adapter(data, progress_callback, size=None):
+    """`data` (bytes, str, file object or iterable) wrapped so that reading or iterating it calls
+    progress_callback(consumed, total); total is None when `size` is not given and cannot be
+    known."""
+    data = to_bytes(data)
+    if size is None:
+        size = _get_data_size(data)
+    if size is not None:
+        return _BytesAndFileAdapter(data, progress_callback, size)
+    if hasattr(data, "read"):
+        return _FileLikeAdapter(data, progress_callback)
+    if hasattr(data, "__iter__"):
+        return _IterableAdapter(data, progress_callback)
+    raise ClientError("{0} is not a file object, nor an iterator".format(type(data).__name__))
+
+
+def make_crc_adapter(data, init_crc=0, discard=0):
+    """`data` wrapped so that reading or iterating it computes the CRC64 of what was read (from
+    init_crc), available as `.crc`. `discard` (file-like objects of unknown size only) leaves the
+    first bytes out of the CRC."""
+    data = to_bytes(data)
+    if _has_data_size_attr(data):
+        if discard:
+            raise ClientError("Bytes of file object adapter does not support discard bytes")
+        return _BytesAndFileAdapter(data, size=_get_data_size(data), crc_callback=Crc64(init_crc))
+    if hasattr(data, "read"):
+        return _FileLikeAdapter(data, crc_callback=Crc64(init_crc), discard=discard)
+    if hasattr(data, "__iter__"):
+        if discard:
+            raise ClientError("Iterator adapter does not support discard bytes")
+        return _IterableAdapter(data, crc_callback=Crc64(init_crc))
+    raise ClientError("{0} is not a file object, nor an iterator".format(type(data).__name__))
+
+
+class _Adapter(object):
+    """What the three adapters share: the callbacks, the bytes consumed, the CRC."""
+
+    def __init__(self, inner, progress_callback=None, crc_callback=None):
+        self._inner = inner
+        self.progress_callback = progress_callback
+        self.crc_callback = crc_callback
+        self.offset = 0
+
+    def _progress(self, consumed, total):
+        if self.progress_callback:
+            self.progress_callback(consumed, total)
+
+    def _crc_update(self, content):
+        if self.crc_callback:
+            self.crc_callback(content)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.next()
+
+    @property
+    def crc(self):
+        """The CRC64 of what was read; an adapter without its own CRC asks the data it wraps."""
+        if self.crc_callback:
+            return self.crc_callback.crc
+        if not self._inner:
+            return None
+        return self._inner.crc
+
+
+class _IterableAdapter(_Adapter):
+    def __init__(self, data, progress_callback=None, crc_callback=None):
+        super().__init__(iter(data), progress_callback, crc_callback)
+
+    def next(self):
+        self._progress(self.offset, None)  # before each chunk, and once more at the end
+        content = next(self._inner)
+        self.offset += len(content)
+        self._crc_update(content)
+        return content
+
+
+class _FileLikeAdapter(_Adapter):
+    """A file object of unknown size: progress is reported with total None."""
+
+    def __init__(self, fileobj, progress_callback=None, crc_callback=None, discard=0):
+        super().__init__(fileobj, progress_callback, crc_callback)
+        self.fileobj = fileobj
+        self.discard = discard
+        self.read_all = False
+
+    def next(self):
+        if self.read_all:
+            raise StopIteration
+        content = self.read(_CHUNK_SIZE)
+        if not content:
+            raise StopIteration
+        return content
+
+    def read(self, amt=None):
+        content = self.fileobj.read(amt)
+        self._progress(self.offset, None)
+        if not content:
+            self.read_all = True
+            return content
+        self.offset += len(content)
+        skip = min(self.discard, len(content))
+        self._crc_update(content[skip:])
+        self.discard -= skip
+        return content
+
+
+class _BytesAndFileAdapter(_Adapter):
+    """Data of known size (bytes, or a file object read up to `size` bytes): progress is reported
+    with that total."""
+
+    def __init__(self, data, progress_callback=None, size=None, crc_callback=None):
+        super().__init__(to_bytes(data), progress_callback, crc_callback)
+        self.data = self._inner
+        self.size = size
+
+    @property
+    def len(self):
+        return self.size
+
+    def __bool__(self):
+        return True  # even when empty: callers test `if data` for "was data given"
+
+    def next(self):
+        content = self.read(_CHUNK_SIZE)
+        if not content:
+            raise StopIteration
+        return content
+
+    def read(self, amt=None):
+        if self.offset >= self.size:
+            return b""
+        n = self.size - self.offset if amt is None or amt < 0 else min(amt, self.size - self.offset)
+        if isinstance(self.data, bytes):
+            content = self.data[self.offset:self.offset + n]
+        else:
+            content = self.data.read(n)
+        self.offset += n
+        self._progress(min(self.offset, self.size), self.size)
+        self._crc_update(content)
+        return content
 
 
 # --- time ------------------------------------------------------------------------------------------

@@ -37,13 +37,16 @@ type target struct {
 	Key     string      `json:"key"`
 	Params  [][2]string `json:"params"`
 	Headers [][2]string `json:"headers"`
+	// URL, when set, is a presigned URL the request goes to unchanged and unsigned
+	// (get_object_with_url and friends); Bucket and Key then only name it in errors.
+	URL string `json:"url"`
 }
 
 func (t target) request(method string) *oss.Request {
 	if t.Method != "" {
 		method = t.Method
 	}
-	return &oss.Request{Method: method, Bucket: t.Bucket, Key: t.Key, Query: t.Params, Header: t.header(), ContentLength: -1}
+	return &oss.Request{Method: method, Bucket: t.Bucket, Key: t.Key, Query: t.Params, Header: t.header(), ContentLength: -1, URL: t.URL}
 }
 
 // header is t.Headers as the bytes Python meant (see latin1).

@@ -151,6 +151,10 @@ type Request struct {
 	ReadAll bool
 	// OnRetry, if set, is told of each failed attempt before the request is sent again.
 	OnRetry func(err error)
+	// URL, when set, is a complete URL (a presigned one) to send the request to as it is:
+	// Bucket, Key and Query are then only names for errors, and the request is not signed,
+	// since the URL carries its signature.
+	URL string
 }
 
 func (r *Request) values() url.Values {
@@ -278,7 +282,11 @@ func (c *Client) once(ctx context.Context, r *Request) (*http.Response, error) {
 	if body == nil {
 		body = http.NoBody
 	}
-	req, err := http.NewRequestWithContext(ctx, r.Method, c.URL(r), body)
+	target := r.URL
+	if target == "" {
+		target = c.URL(r)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, target, body)
 	if err != nil {
 		return nil, &ClientError{Message: err.Error()}
 	}
@@ -330,7 +338,7 @@ func (c *Client) sign(req *http.Request, r *Request) {
 	bucket := r.Bucket
 	creds := c.cfg.Credentials
 	switch {
-	case c.cfg.SignVersion == "anonymous" || creds.AccessKeyID == "":
+	case c.cfg.SignVersion == "anonymous" || creds.AccessKeyID == "" || r.URL != "":
 		return
 	case c.cfg.SignVersion == "v4":
 		signer.SignV4(req.Method, bucket, r.Key, r.values(), req.Header, c.cfg.Region, nil, creds, c.now())

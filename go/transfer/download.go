@@ -110,6 +110,11 @@ func Open(ctx context.Context, d Doer, req *oss.Request, cfg Config) (*Download,
 	dl.req.Header.Del("Range")
 	standard := strings.EqualFold(dl.req.Header.Get(rangeBehavior), "standard")
 	start, end, simple := parseSimpleRange(userRange)
+	if simple && userRange != "" && end < 0 && !standard && req.URL != "" {
+		// An open range is cut to fit only with the x-oss-range-behavior header, which a
+		// presigned URL's signature covers (V1 signs every x-oss- header): send it unchanged.
+		simple = false
+	}
 	first := dl.request()
 	changed := false // first differs from the caller's request
 	added := false   // first asks for the standard range behaviour, which the caller did not

@@ -293,6 +293,7 @@ func TestUseMultipartThreshold(t *testing.T) {
 		{Method: http.MethodPut, Header: http.Header{}, Query: [][2]string{{"uploadId", "u"}}},
 		{Method: http.MethodPut, Header: http.Header{"X-Oss-Copy-Source": {"/b/k"}}},
 		{Method: http.MethodPut, Header: http.Header{"X-Oss-Callback": {"e30="}}},
+		{Method: http.MethodPut, Header: http.Header{}, URL: "http://127.0.0.1/bkt/k?Signature=s"},
 	} {
 		if UseMultipart(r, size, 1) {
 			t.Errorf("%s %v %v would go up as multipart", r.Method, r.Query, r.Header)

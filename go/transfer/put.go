@@ -23,9 +23,10 @@ type PutResult struct {
 // UseMultipart tells whether req, carrying size bytes, is a plain PutObject large enough
 // (threshold > 0 and size >= threshold) to go up as a parallel multipart upload. A negative
 // threshold means never. Requests OSS treats specially in one PUT stay one PUT: with a query
-// (append, upload part), a copy source, a Content-MD5 (verified over the whole body) or a callback.
+// (append, upload part), a copy source, a Content-MD5 (verified over the whole body) or a callback,
+// and so does a PUT to a presigned URL, which signs that one request only.
 func UseMultipart(req *oss.Request, size, threshold int64) bool {
-	if threshold < 0 || req.Method != http.MethodPut || len(req.Query) > 0 {
+	if threshold < 0 || req.Method != http.MethodPut || len(req.Query) > 0 || req.URL != "" {
 		return false
 	}
 	for _, h := range []string{"x-oss-copy-source", "Content-MD5", "x-oss-callback"} {

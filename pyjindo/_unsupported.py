@@ -1,0 +1,204 @@
+"""oss2 operations pyjindo does not implement, declared once: each line below becomes a method
+with oss2's signature that raises exceptions.UnsupportedOperation naming it (after checking the
+arguments as a real call would, so a wrong call is still a TypeError). The README lists them.
+
+`install` never replaces a method the class already has: an operation implemented later simply
+wins, and its line here can then be deleted.
+"""
+import ast
+import inspect
+
+from .exceptions import UnsupportedOperation
+
+# "name(parameters after self)" per line, grouped under "# family" lines; defaults are literals.
+BUCKET = """
+# live channels (RTMP ingest)
+create_live_channel(channel_name, input)
+delete_live_channel(channel_name)
+get_live_channel(channel_name)
+list_live_channel(prefix='', marker='', max_keys=100)
+get_live_channel_stat(channel_name)
+put_live_channel_status(channel_name, status)
+get_live_channel_history(channel_name)
+post_vod_playlist(channel_name, playlist_name, start_time=0, end_time=0)
+get_vod_playlist(channel_name, start_time, end_time)
+sign_rtmp_url(channel_name, playlist_name, expires)
+# select (SQL over CSV and JSON objects)
+select_object(key, sql, progress_callback=None, select_params=None, byte_range=None, headers=None)
+select_object_to_file(key, filename, sql, progress_callback=None, select_params=None, headers=None)
+create_select_object_meta(key, select_meta_params=None, headers=None)
+# image and document processing
+process_object(key, process, headers=None)
+async_process_object(key, process, headers=None)
+put_bucket_style(styleName, content)
+get_bucket_style(styleName)
+list_bucket_style()
+delete_bucket_style(styleName)
+# object versions
+list_object_versions(prefix='', delimiter='', key_marker='', max_keys=100, versionid_marker='', headers=None)
+delete_object_versions(keylist_versions, headers=None)
+# WORM (retention policy)
+init_bucket_worm(retention_period_days=None)
+abort_bucket_worm()
+complete_bucket_worm(worm_id=None)
+extend_bucket_worm(worm_id=None, retention_period_days=None)
+get_bucket_worm()
+# cross-region replication
+put_bucket_replication(rule)
+get_bucket_replication()
+delete_bucket_replication(rule_id)
+get_bucket_replication_location()
+get_bucket_replication_progress(rule_id)
+# inventory
+put_bucket_inventory_configuration(inventory_configuration)
+get_bucket_inventory_configuration(inventory_id)
+list_bucket_inventory_configurations(continuation_token=None)
+delete_bucket_inventory_configuration(inventory_id)
+# access points
+create_access_point(accessPoint)
+get_access_point(accessPointName)
+delete_access_point(accessPointName)
+list_bucket_access_points(max_keys=100, continuation_token='')
+put_access_point_policy(accessPointName, accessPointPolicy)
+get_access_point_policy(accessPointName)
+delete_access_point_policy(accessPointName)
+put_access_point_public_access_block(access_point_name, block_public_access=False)
+get_access_point_public_access_block(access_point_name)
+delete_access_point_public_access_block(access_point_name)
+# block public access
+put_bucket_public_access_block(block_public_access=False)
+get_bucket_public_access_block()
+delete_bucket_public_access_block()
+# custom domains (CNAME) and HTTPS
+create_bucket_cname_token(domain)
+get_bucket_cname_token(domain)
+put_bucket_cname(input)
+list_bucket_cname()
+delete_bucket_cname(domain)
+put_bucket_https_config(httpsConfig)
+get_bucket_https_config()
+# QoS and capacity
+set_bucket_storage_capacity(user_qos)
+get_bucket_storage_capacity()
+put_bucket_qos_info(bucket_qos_info)
+get_bucket_qos_info()
+delete_bucket_qos_info()
+put_bucket_requester_qos_info(uid, qos_configuration)
+get_bucket_requester_qos_info(uid)
+list_bucket_requester_qos_infos(continuation_token='', max_keys=100)
+delete_bucket_requester_qos_info(uid)
+# metadata query (data indexing)
+open_bucket_meta_query()
+get_bucket_meta_query_status()
+do_bucket_meta_query(do_meta_query_request)
+close_bucket_meta_query()
+# asynchronous fetch
+put_async_fetch_task(task_config)
+get_async_fetch_task(task_id)
+# data redundancy transition
+create_bucket_data_redundancy_transition(targetType)
+get_bucket_data_redundancy_transition(taskId)
+delete_bucket_data_redundancy_transition(taskId)
+list_bucket_data_redundancy_transition()
+# other bucket settings
+put_bucket_transfer_acceleration(enabled)
+get_bucket_transfer_acceleration()
+put_bucket_access_monitor(status)
+get_bucket_access_monitor()
+put_bucket_resource_group(resourceGroupId)
+get_bucket_resource_group()
+put_bucket_callback_policy(callbackPolicy)
+get_bucket_callback_policy()
+delete_bucket_callback_policy()
+put_bucket_archive_direct_read(enabled=False)
+get_bucket_archive_direct_read()
+"""
+
+SERVICE = """
+# regions
+describe_regions(regions='')
+# block public access
+put_public_access_block(block_public_access=False)
+get_public_access_block()
+delete_public_access_block()
+# access points
+list_access_points(max_keys=100, continuation_token='')
+# QoS and resource pools
+get_user_qos_info()
+list_resource_pools(continuation_token='', max_keys=100)
+get_resource_pool_info(resource_pool_name)
+list_resource_pool_buckets(resource_pool_name, continuation_token='', max_keys=100)
+put_resource_pool_requester_qos_info(uid, resource_pool_name, qos_configuration)
+get_resource_pool_requester_qos_info(uid, resource_pool_name)
+list_resource_pool_requester_qos_infos(resource_pool_name, continuation_token='', max_keys=100)
+delete_resource_pool_requester_qos_info(uid, resource_pool_name)
+# data redundancy transition
+list_user_data_redundancy_transition(continuation_token='', max_keys=100)
+# Object FC access points
+write_get_object_response(route, token, fwd_status, data, headers=None)
+"""
+
+
+def parse(table):
+    """[(family, name, inspect.Signature), ...] for a table such as BUCKET."""
+    out = []
+    family = ""
+    for line in table.strip().splitlines():
+        line = line.strip()
+        if line.startswith("#"):
+            family = line[1:].strip()
+            continue
+        name, params = line.split("(", 1)
+        out.append((family, name, _signature("self, " + params[:-1] if params[:-1] else "self")))
+    return out
+
+
+def _signature(params):
+    args = ast.parse("def f({0}): pass".format(params)).body[0].args
+    positional = args.args
+    defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    return inspect.Signature([
+        inspect.Parameter(a.arg, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                          default=inspect.Parameter.empty if d is None else ast.literal_eval(d))
+        for a, d in zip(positional, defaults)])
+
+
+def _stub(cls_name, family, name, signature):
+    operation = "{0}.{1}".format(cls_name, name)
+
+    def unsupported(*args, **kwargs):
+        signature.bind(*args, **kwargs)  # the TypeError a real call with these arguments would give
+        raise UnsupportedOperation(operation, family)
+
+    unsupported.__name__ = name
+    unsupported.__qualname__ = operation
+    unsupported.__signature__ = signature
+    unsupported.__doc__ = "oss2's {0} ({1}): not supported by pyjindo; raises UnsupportedOperation.".format(
+        operation, family)
+    return unsupported
+
+
+def install(cls, table):
+    """Add the table's operations to cls, except those it already has."""
+    for family, name, signature in parse(table):
+        if not hasattr(cls, name):
+            setattr(cls, name, _stub(cls.__name__, family, name, signature))
+
+
+def _unsupported_class(name, family):
+    """A class of oss2's that pyjindo lacks: constructing it raises UnsupportedOperation."""
+
+    def __init__(self, *args, **kwargs):
+        raise UnsupportedOperation(name, family)
+
+    return type(name, (object,), {"__init__": __init__, "__doc__": "oss2's {0} ({1}): not supported by pyjindo; "
+                                  "constructing it raises UnsupportedOperation.".format(name, family)})
+
+
+_CRYPTO = "client-side encryption, a future pyjindo issue"
+CryptoBucket = _unsupported_class("CryptoBucket", _CRYPTO)
+LocalRsaProvider = _unsupported_class("LocalRsaProvider", _CRYPTO)
+RsaProvider = _unsupported_class("RsaProvider", _CRYPTO)
+AliKMSProvider = _unsupported_class("AliKMSProvider", _CRYPTO)
+EncryptionMaterials = _unsupported_class("EncryptionMaterials", _CRYPTO)
+LiveChannelIterator = _unsupported_class("LiveChannelIterator", "live channels (RTMP ingest)")
