@@ -13,11 +13,13 @@ import os
 import stat
 import threading
 
-from . import _binding, defaults, exceptions, models, utils
+from . import _binding, defaults, exceptions, models, utils, xml_utils
 from .auth import ProviderAuthV2, ProviderAuthV4
 from .compat import to_string
 from .exceptions import ClientError
 from ._response import Response
+
+_TREE = "tree"  # go/oss ParseDocument's kind for an element tree (models._Element reads it)
 
 logger = logging.getLogger("oss2.pyjindo.api")
 
@@ -540,7 +542,8 @@ class Bucket(_Base):
         headers = utils.CaseInsensitiveDict(headers)
         if permission:
             headers["x-oss-acl"] = permission
-        return models.RequestResult(self._bucket("PUT", headers=headers))
+        data = self._document(models.BucketCreateConfig, xml_utils.to_put_bucket_config, input)
+        return models.RequestResult(self._bucket("PUT", headers=headers, data=data))
 
     def delete_bucket(self):
         logger.info("Start to delete bucket, bucket: {0}".format(self.bucket_name))
@@ -549,6 +552,64 @@ class Bucket(_Base):
     def get_bucket_info(self):
         return models.GetBucketInfoResult(self._bucket("GET", params={Bucket.BUCKET_INFO: ""},
                                                        parse="get_bucket_info"))
+
+    # --- issue 12 settings: shared helpers ------------------------------------------------------
+    # Query names as oss2.Bucket has them. Request documents come from pyjindo.xml_utils (oss2's
+    # bytes); response documents are parsed by Go as a tree (parse=_TREE) and shaped by models.
+
+    CORS = "cors"
+    LIFECYCLE = "lifecycle"
+    LOCATION = "location"
+    LOGGING = "logging"
+    REFERER = "referer"
+    WEBSITE = "website"
+    SYMLINK = "symlink"
+    STAT = "stat"
+    TAGGING = "tagging"
+    ENCRYPTION = "encryption"
+    VERSIONING = "versioning"
+    RESTORE = "restore"
+    POLICY = "policy"
+    REQUESTPAYMENT = "requestPayment"
+
+    def _settings_object(self, method, key, **kwargs):
+        """A request on an object's sub-resource; oss2 refuses an empty key before sending."""
+        if not key:
+            raise ClientError("key should not be null or empty.")
+        return self._object(method, key, **kwargs)
+
+    @staticmethod
+    def _document(klass, converter, data):
+        """oss2's __convert_data: a model object becomes its XML; anything else is sent as is."""
+        return converter(data) if isinstance(data, klass) else data
+
+    @staticmethod
+    def _with_subresource(params, name):
+        if params is None:
+            params = dict()
+        if name not in params:
+            params[name] = ""
+        return params
+
+    # --- issue 12 family 1: object and bucket ACL -----------------------------------------------
+
+    def put_object_acl(self, key, permission, params=None, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        headers["x-oss-object-acl"] = permission
+        params = self._with_subresource(params, Bucket.ACL)
+        return models.RequestResult(self._settings_object("PUT", key, params=params, headers=headers))
+
+    def get_object_acl(self, key, params=None, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        params = self._with_subresource(params, Bucket.ACL)
+        return models.GetObjectAclResult(self._settings_object("GET", key, params=params, headers=headers,
+                                                               parse=_TREE))
+
+    def put_bucket_acl(self, permission):
+        return models.RequestResult(self._bucket("PUT", headers={"x-oss-acl": permission}, params={Bucket.ACL: ""}))
+
+    def get_bucket_acl(self):
+        return models.GetBucketAclResult(self._bucket("GET", params={Bucket.ACL: ""}, parse=_TREE))
 
 
 class _GoStream(object):
