@@ -611,6 +611,65 @@ class Bucket(_Base):
     def get_bucket_acl(self):
         return models.GetBucketAclResult(self._bucket("GET", params={Bucket.ACL: ""}, parse=_TREE))
 
+    # --- issue 12 family 2: object and bucket tagging -------------------------------------------
+
+    def put_object_tagging(self, key, tagging, headers=None, params=None):
+        if headers is not None:
+            headers = utils.CaseInsensitiveDict(headers)
+        if params is None:
+            params = dict()
+        params[Bucket.TAGGING] = ""
+        data = self._document(models.Tagging, xml_utils.to_put_tagging, tagging)
+        return models.RequestResult(self._settings_object("PUT", key, data=data, params=params, headers=headers))
+
+    def get_object_tagging(self, key, params=None, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        if params is None:
+            params = dict()
+        params[Bucket.TAGGING] = ""
+        return models.GetTaggingResult(self._settings_object("GET", key, params=params, headers=headers,
+                                                             parse=_TREE))
+
+    def delete_object_tagging(self, key, params=None, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        if params is None:
+            params = dict()
+        params[Bucket.TAGGING] = ""
+        return models.RequestResult(self._settings_object("DELETE", key, params=params, headers=headers))
+
+    def put_bucket_tagging(self, tagging, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        data = self._document(models.Tagging, xml_utils.to_put_tagging, tagging)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.TAGGING: ""}, headers=headers))
+
+    def get_bucket_tagging(self):
+        return models.GetTaggingResult(self._bucket("GET", params={Bucket.TAGGING: ""}, parse=_TREE))
+
+    def delete_bucket_tagging(self, params=None):
+        params = self._with_subresource(params, Bucket.TAGGING)
+        return models.RequestResult(self._bucket("DELETE", params=params))
+
+    # --- issue 12 family 3: symlinks ------------------------------------------------------------
+
+    def put_symlink(self, target_key, symlink_key, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        headers["x-oss-symlink-target"] = utils.urlquote(target_key, "")
+        return models.RequestResult(self._settings_object("PUT", symlink_key, headers=headers,
+                                                          params={Bucket.SYMLINK: ""}))
+
+    def get_symlink(self, symlink_key, params=None, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        params = self._with_subresource(params, Bucket.SYMLINK)
+        return models.GetSymlinkResult(self._settings_object("GET", symlink_key, params=params, headers=headers))
+
+    # --- issue 12 family 4: archive restore -----------------------------------------------------
+
+    def restore_object(self, key, params=None, headers=None, input=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        params = self._with_subresource(params, Bucket.RESTORE)
+        data = self._document(models.RestoreConfiguration, xml_utils.to_put_restore_config, input)
+        return models.RequestResult(self._settings_object("POST", key, params=params, headers=headers, data=data))
+
 
 class _GoStream(object):
     """The body of a get_object. read() with no size (or a size covering the rest) fills one
