@@ -670,6 +670,104 @@ class Bucket(_Base):
         data = self._document(models.RestoreConfiguration, xml_utils.to_put_restore_config, input)
         return models.RequestResult(self._settings_object("POST", key, params=params, headers=headers, data=data))
 
+    # --- issue 12 family 5: bucket settings -----------------------------------------------------
+
+    def put_bucket_cors(self, input):
+        data = self._document(models.BucketCors, xml_utils.to_put_bucket_cors, input)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.CORS: ""}))
+
+    def get_bucket_cors(self):
+        return models.GetBucketCorsResult(self._bucket("GET", params={Bucket.CORS: ""}, parse=_TREE))
+
+    def delete_bucket_cors(self):
+        return models.RequestResult(self._bucket("DELETE", params={Bucket.CORS: ""}))
+
+    def put_bucket_lifecycle(self, input, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        data = self._document(models.BucketLifecycle, xml_utils.to_put_bucket_lifecycle, input)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.LIFECYCLE: ""}, headers=headers))
+
+    def get_bucket_lifecycle(self):
+        return models.GetBucketLifecycleResult(self._bucket("GET", params={Bucket.LIFECYCLE: ""}, parse=_TREE))
+
+    def delete_bucket_lifecycle(self):
+        return models.RequestResult(self._bucket("DELETE", params={Bucket.LIFECYCLE: ""}))
+
+    def get_bucket_location(self):
+        return models.GetBucketLocationResult(self._bucket("GET", params={Bucket.LOCATION: ""}, parse=_TREE))
+
+    def put_bucket_logging(self, input):
+        data = self._document(models.BucketLogging, xml_utils.to_put_bucket_logging, input)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.LOGGING: ""}))
+
+    def get_bucket_logging(self):
+        return models.GetBucketLoggingResult(self._bucket("GET", params={Bucket.LOGGING: ""}, parse=_TREE))
+
+    def delete_bucket_logging(self):
+        return models.RequestResult(self._bucket("DELETE", params={Bucket.LOGGING: ""}))
+
+    def put_bucket_referer(self, input):
+        data = self._document(models.BucketReferer, xml_utils.to_put_bucket_referer, input)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.REFERER: ""}))
+
+    def get_bucket_referer(self):
+        return models.GetBucketRefererResult(self._bucket("GET", params={Bucket.REFERER: ""}, parse=_TREE))
+
+    def get_bucket_stat(self):
+        return models.GetBucketStatResult(self._bucket("GET", params={Bucket.STAT: ""}, parse=_TREE))
+
+    def put_bucket_website(self, input):
+        data = self._document(models.BucketWebsite, xml_utils.to_put_bucket_website, input)
+        headers = utils.CaseInsensitiveDict()
+        headers["Content-MD5"] = utils.content_md5(data)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.WEBSITE: ""}, headers=headers))
+
+    def get_bucket_website(self):
+        return models.GetBucketWebsiteResult(self._bucket("GET", params={Bucket.WEBSITE: ""}, parse=_TREE))
+
+    def delete_bucket_website(self):
+        return models.RequestResult(self._bucket("DELETE", params={Bucket.WEBSITE: ""}))
+
+    def put_bucket_encryption(self, rule):
+        data = self._document(models.ServerSideEncryptionRule, xml_utils.to_put_bucket_encryption, rule)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.ENCRYPTION: ""}))
+
+    def get_bucket_encryption(self):
+        return models.GetServerSideEncryptionResult(self._bucket("GET", params={Bucket.ENCRYPTION: ""},
+                                                                 parse=_TREE))
+
+    def delete_bucket_encryption(self):
+        return models.RequestResult(self._bucket("DELETE", params={Bucket.ENCRYPTION: ""}))
+
+    def put_bucket_versioning(self, config, headers=None):
+        data = self._document(models.BucketVersioningConfig, xml_utils.to_put_bucket_versioning, config)
+        headers = utils.CaseInsensitiveDict(headers)
+        headers["Content-MD5"] = utils.content_md5(data)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.VERSIONING: ""}, headers=headers))
+
+    def get_bucket_versioning(self):
+        return models.GetBucketVersioningResult(self._bucket("GET", params={Bucket.VERSIONING: ""}, parse=_TREE))
+
+    def put_bucket_policy(self, policy):
+        return models.RequestResult(self._bucket("PUT", data=policy, params={Bucket.POLICY: ""},
+                                                 headers={"Content-MD5": utils.content_md5(policy)}))
+
+    def get_bucket_policy(self):
+        # the policy is JSON: passed through raw (no parse kind) and read by the result
+        return models.GetBucketPolicyResult(self._bucket("GET", params={Bucket.POLICY: ""}))
+
+    def delete_bucket_policy(self):
+        return models.RequestResult(self._bucket("DELETE", params={Bucket.POLICY: ""}))
+
+    def put_bucket_request_payment(self, payer):
+        data = xml_utils.to_put_bucket_request_payment(payer)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.REQUESTPAYMENT: ""},
+                                                 headers={"Content-MD5": utils.content_md5(data)}))
+
+    def get_bucket_request_payment(self):
+        return models.GetBucketRequestPaymentResult(self._bucket("GET", params={Bucket.REQUESTPAYMENT: ""},
+                                                                 parse=_TREE))
+
 
 class _GoStream(object):
     """The body of a get_object. read() with no size (or a size covering the rest) fills one
