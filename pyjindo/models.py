@@ -63,6 +63,12 @@ batch_delete (DeleteResult; None for an empty body, as in quiet mode):
                                         "delete_marker": bool (optional),
                                         "delete_marker_version_id": str (optional)}, ...]}
 
+tree (the bucket and object settings: ACLs, tagging, CORS, lifecycle, referer, website, encryption,
+logging, versioning, request payment, stat, location): the document's own shape,
+    {"tag": str, "text": str, "children": [TREE, ...]}
+    read through _Element (find / findall with "A/B" paths, text None when empty) by the same
+    steps as oss2.xml_utils' parse_* functions.
+
 complete_multipart (CompleteMultipartUploadResult; oss2 builds a PutObjectResult from the headers
 and this module does the same, the document is kept on resp.parsed):
     {"encoding_type", "location", "bucket", "key", "etag": quoted str}
