@@ -13,11 +13,13 @@ import os
 import stat
 import threading
 
-from . import _binding, _unsupported, defaults, exceptions, models, utils
+from . import _binding, _unsupported, defaults, exceptions, models, utils, xml_utils
 from .auth import ProviderAuthV2, ProviderAuthV4
 from .compat import to_string
 from .exceptions import ClientError
 from ._response import Response
+
+_TREE = "tree"  # go/oss ParseDocument's kind for an element tree (models._Element reads it)
 
 logger = logging.getLogger("oss2.pyjindo.api")
 
@@ -609,7 +611,8 @@ class Bucket(_Base):
         headers = utils.CaseInsensitiveDict(headers)
         if permission:
             headers["x-oss-acl"] = permission
-        return models.RequestResult(self._bucket("PUT", headers=headers))
+        data = self._document(models.BucketCreateConfig, xml_utils.to_put_bucket_config, input)
+        return models.RequestResult(self._bucket("PUT", headers=headers, data=data))
 
     def delete_bucket(self):
         logger.info("Start to delete bucket, bucket: {0}".format(self.bucket_name))
@@ -618,6 +621,221 @@ class Bucket(_Base):
     def get_bucket_info(self):
         return models.GetBucketInfoResult(self._bucket("GET", params={Bucket.BUCKET_INFO: ""},
                                                        parse="get_bucket_info"))
+
+    # --- issue 12 settings: shared helpers ------------------------------------------------------
+    # Query names as oss2.Bucket has them. Request documents come from pyjindo.xml_utils (oss2's
+    # bytes); response documents are parsed by Go as a tree (parse=_TREE) and shaped by models.
+
+    CORS = "cors"
+    LIFECYCLE = "lifecycle"
+    LOCATION = "location"
+    LOGGING = "logging"
+    REFERER = "referer"
+    WEBSITE = "website"
+    SYMLINK = "symlink"
+    STAT = "stat"
+    TAGGING = "tagging"
+    ENCRYPTION = "encryption"
+    VERSIONING = "versioning"
+    RESTORE = "restore"
+    POLICY = "policy"
+    REQUESTPAYMENT = "requestPayment"
+
+    def _settings_object(self, method, key, **kwargs):
+        """A request on an object's sub-resource; oss2 refuses an empty key before sending."""
+        if not key:
+            raise ClientError("key should not be null or empty.")
+        return self._object(method, key, **kwargs)
+
+    @staticmethod
+    def _document(klass, converter, data):
+        """oss2's __convert_data: a model object becomes its XML; anything else is sent as is."""
+        return converter(data) if isinstance(data, klass) else data
+
+    @staticmethod
+    def _with_subresource(params, name):
+        if params is None:
+            params = dict()
+        if name not in params:
+            params[name] = ""
+        return params
+
+    # --- issue 12 family 1: object and bucket ACL -----------------------------------------------
+
+    def put_object_acl(self, key, permission, params=None, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        headers["x-oss-object-acl"] = permission
+        params = self._with_subresource(params, Bucket.ACL)
+        return models.RequestResult(self._settings_object("PUT", key, params=params, headers=headers))
+
+    def get_object_acl(self, key, params=None, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        params = self._with_subresource(params, Bucket.ACL)
+        return models.GetObjectAclResult(self._settings_object("GET", key, params=params, headers=headers,
+                                                               parse=_TREE))
+
+    def put_bucket_acl(self, permission):
+        return models.RequestResult(self._bucket("PUT", headers={"x-oss-acl": permission}, params={Bucket.ACL: ""}))
+
+    def get_bucket_acl(self):
+        return models.GetBucketAclResult(self._bucket("GET", params={Bucket.ACL: ""}, parse=_TREE))
+
+    # --- issue 12 family 2: object and bucket tagging -------------------------------------------
+
+    def put_object_tagging(self, key, tagging, headers=None, params=None):
+        if headers is not None:
+            headers = utils.CaseInsensitiveDict(headers)
+        if params is None:
+            params = dict()
+        params[Bucket.TAGGING] = ""
+        data = self._document(models.Tagging, xml_utils.to_put_tagging, tagging)
+        return models.RequestResult(self._settings_object("PUT", key, data=data, params=params, headers=headers))
+
+    def get_object_tagging(self, key, params=None, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        if params is None:
+            params = dict()
+        params[Bucket.TAGGING] = ""
+        return models.GetTaggingResult(self._settings_object("GET", key, params=params, headers=headers,
+                                                             parse=_TREE))
+
+    def delete_object_tagging(self, key, params=None, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        if params is None:
+            params = dict()
+        params[Bucket.TAGGING] = ""
+        return models.RequestResult(self._settings_object("DELETE", key, params=params, headers=headers))
+
+    def put_bucket_tagging(self, tagging, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        data = self._document(models.Tagging, xml_utils.to_put_tagging, tagging)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.TAGGING: ""}, headers=headers))
+
+    def get_bucket_tagging(self):
+        return models.GetTaggingResult(self._bucket("GET", params={Bucket.TAGGING: ""}, parse=_TREE))
+
+    def delete_bucket_tagging(self, params=None):
+        params = self._with_subresource(params, Bucket.TAGGING)
+        return models.RequestResult(self._bucket("DELETE", params=params))
+
+    # --- issue 12 family 3: symlinks ------------------------------------------------------------
+
+    def put_symlink(self, target_key, symlink_key, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        headers["x-oss-symlink-target"] = utils.urlquote(target_key, "")
+        return models.RequestResult(self._settings_object("PUT", symlink_key, headers=headers,
+                                                          params={Bucket.SYMLINK: ""}))
+
+    def get_symlink(self, symlink_key, params=None, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        params = self._with_subresource(params, Bucket.SYMLINK)
+        return models.GetSymlinkResult(self._settings_object("GET", symlink_key, params=params, headers=headers))
+
+    # --- issue 12 family 4: archive restore -----------------------------------------------------
+
+    def restore_object(self, key, params=None, headers=None, input=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        params = self._with_subresource(params, Bucket.RESTORE)
+        data = self._document(models.RestoreConfiguration, xml_utils.to_put_restore_config, input)
+        return models.RequestResult(self._settings_object("POST", key, params=params, headers=headers, data=data))
+
+    # --- issue 12 family 5: bucket settings -----------------------------------------------------
+
+    def put_bucket_cors(self, input):
+        data = self._document(models.BucketCors, xml_utils.to_put_bucket_cors, input)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.CORS: ""}))
+
+    def get_bucket_cors(self):
+        return models.GetBucketCorsResult(self._bucket("GET", params={Bucket.CORS: ""}, parse=_TREE))
+
+    def delete_bucket_cors(self):
+        return models.RequestResult(self._bucket("DELETE", params={Bucket.CORS: ""}))
+
+    def put_bucket_lifecycle(self, input, headers=None):
+        headers = utils.CaseInsensitiveDict(headers)
+        data = self._document(models.BucketLifecycle, xml_utils.to_put_bucket_lifecycle, input)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.LIFECYCLE: ""}, headers=headers))
+
+    def get_bucket_lifecycle(self):
+        return models.GetBucketLifecycleResult(self._bucket("GET", params={Bucket.LIFECYCLE: ""}, parse=_TREE))
+
+    def delete_bucket_lifecycle(self):
+        return models.RequestResult(self._bucket("DELETE", params={Bucket.LIFECYCLE: ""}))
+
+    def get_bucket_location(self):
+        return models.GetBucketLocationResult(self._bucket("GET", params={Bucket.LOCATION: ""}, parse=_TREE))
+
+    def put_bucket_logging(self, input):
+        data = self._document(models.BucketLogging, xml_utils.to_put_bucket_logging, input)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.LOGGING: ""}))
+
+    def get_bucket_logging(self):
+        return models.GetBucketLoggingResult(self._bucket("GET", params={Bucket.LOGGING: ""}, parse=_TREE))
+
+    def delete_bucket_logging(self):
+        return models.RequestResult(self._bucket("DELETE", params={Bucket.LOGGING: ""}))
+
+    def put_bucket_referer(self, input):
+        data = self._document(models.BucketReferer, xml_utils.to_put_bucket_referer, input)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.REFERER: ""}))
+
+    def get_bucket_referer(self):
+        return models.GetBucketRefererResult(self._bucket("GET", params={Bucket.REFERER: ""}, parse=_TREE))
+
+    def get_bucket_stat(self):
+        return models.GetBucketStatResult(self._bucket("GET", params={Bucket.STAT: ""}, parse=_TREE))
+
+    def put_bucket_website(self, input):
+        data = self._document(models.BucketWebsite, xml_utils.to_put_bucket_website, input)
+        headers = utils.CaseInsensitiveDict()
+        headers["Content-MD5"] = utils.content_md5(data)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.WEBSITE: ""}, headers=headers))
+
+    def get_bucket_website(self):
+        return models.GetBucketWebsiteResult(self._bucket("GET", params={Bucket.WEBSITE: ""}, parse=_TREE))
+
+    def delete_bucket_website(self):
+        return models.RequestResult(self._bucket("DELETE", params={Bucket.WEBSITE: ""}))
+
+    def put_bucket_encryption(self, rule):
+        data = self._document(models.ServerSideEncryptionRule, xml_utils.to_put_bucket_encryption, rule)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.ENCRYPTION: ""}))
+
+    def get_bucket_encryption(self):
+        return models.GetServerSideEncryptionResult(self._bucket("GET", params={Bucket.ENCRYPTION: ""},
+                                                                 parse=_TREE))
+
+    def delete_bucket_encryption(self):
+        return models.RequestResult(self._bucket("DELETE", params={Bucket.ENCRYPTION: ""}))
+
+    def put_bucket_versioning(self, config, headers=None):
+        data = self._document(models.BucketVersioningConfig, xml_utils.to_put_bucket_versioning, config)
+        headers = utils.CaseInsensitiveDict(headers)
+        headers["Content-MD5"] = utils.content_md5(data)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.VERSIONING: ""}, headers=headers))
+
+    def get_bucket_versioning(self):
+        return models.GetBucketVersioningResult(self._bucket("GET", params={Bucket.VERSIONING: ""}, parse=_TREE))
+
+    def put_bucket_policy(self, policy):
+        return models.RequestResult(self._bucket("PUT", data=policy, params={Bucket.POLICY: ""},
+                                                 headers={"Content-MD5": utils.content_md5(policy)}))
+
+    def get_bucket_policy(self):
+        # the policy is JSON: passed through raw (no parse kind) and read by the result
+        return models.GetBucketPolicyResult(self._bucket("GET", params={Bucket.POLICY: ""}))
+
+    def delete_bucket_policy(self):
+        return models.RequestResult(self._bucket("DELETE", params={Bucket.POLICY: ""}))
+
+    def put_bucket_request_payment(self, payer):
+        data = xml_utils.to_put_bucket_request_payment(payer)
+        return models.RequestResult(self._bucket("PUT", data=data, params={Bucket.REQUESTPAYMENT: ""},
+                                                 headers={"Content-MD5": utils.content_md5(data)}))
+
+    def get_bucket_request_payment(self):
+        return models.GetBucketRequestPaymentResult(self._bucket("GET", params={Bucket.REQUESTPAYMENT: ""},
+                                                                 parse=_TREE))
 
 
 class _GoStream(object):

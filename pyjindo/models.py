@@ -63,6 +63,12 @@ batch_delete (DeleteResult; None for an empty body, as in quiet mode):
                                         "delete_marker": bool (optional),
                                         "delete_marker_version_id": str (optional)}, ...]}
 
+tree (the bucket and object settings: ACLs, tagging, CORS, lifecycle, referer, website, encryption,
+logging, versioning, request payment, stat, location): the document's own shape,
+    {"tag": str, "text": str, "children": [TREE, ...]}
+    read through _Element (find / findall with "A/B" paths, text None when empty) by the same
+    steps as oss2.xml_utils' parse_* functions.
+
 complete_multipart (CompleteMultipartUploadResult; oss2 builds a PutObjectResult from the headers
 and this module does the same, the document is kept on resp.parsed):
     {"encoding_type", "location", "bucket", "key", "etag": quoted str}
@@ -74,7 +80,7 @@ from . import utils
 from .compat import to_string, urlquote, urlunquote
 from .exceptions import ClientError, InconsistentError  # noqa: F401
 from .headers import *  # noqa: F401,F403  (oss2.models re-exports oss2.headers the same way)
-from .utils import CaseInsensitiveDict, http_to_unixtime, iso8601_to_unixtime
+from .utils import CaseInsensitiveDict, http_to_unixtime, iso8601_to_date, iso8601_to_unixtime
 
 logger = logging.getLogger("oss2.pyjindo.models")
 
@@ -153,6 +159,73 @@ def _object_info(c, url_encoded):
         _owner(c.get("owner")) if c.get("owner") is not None else None,
         _text(c, "restore_info", None),
     )
+
+
+# --- documents parsed as a tree (the "tree" kind), read the way oss2 reads ElementTree ---------------
+
+class _Element(object):
+    """One element of a "tree" document: tag, text (None when empty, as ElementTree gives it) and
+    children; find and findall take oss2's simple paths ("A/B")."""
+
+    __slots__ = ("tag", "text", "children")
+
+    def __init__(self, d):
+        self.tag = d.get("tag", "")
+        self.text = d.get("text") or None
+        self.children = [_Element(c) for c in d.get("children") or ()]
+
+    def findall(self, path):
+        nodes = [self]
+        for step in path.split("/"):
+            nodes = [c for n in nodes for c in n.children if c.tag == step]
+        return nodes
+
+    def find(self, path):
+        found = self.findall(path)
+        return found[0] if found else None
+
+
+def _root(resp):
+    """The response document as an _Element, or None when there is none."""
+    body = getattr(resp, "parsed", None)
+    if isinstance(body, dict) and "tag" in body:
+        return _Element(body)
+    return None
+
+
+def _node_text(node):
+    return "" if node.text is None else to_string(node.text)
+
+
+def _find_tag(parent, path):
+    child = parent.find(path)
+    if child is None:
+        raise RuntimeError("parse xml: " + path + " could not be found under " + parent.tag)
+    return _node_text(child)
+
+
+def _find_tag_with_default(parent, path, default_value):
+    child = parent.find(path)
+    return default_value if child is None else _node_text(child)
+
+
+def _find_bool(parent, path):
+    text = _find_tag(parent, path)
+    if text in ("true", "false"):
+        return text == "true"
+    raise RuntimeError("parse xml: value of " + path + " is not a boolean under " + parent.tag)
+
+
+def _find_int(parent, path):
+    return int(_find_tag(parent, path))
+
+
+def _find_all_tags(parent, path):
+    return [_node_text(n) for n in parent.findall(path)]
+
+
+def _camel(snake_name):
+    return "".join(part.capitalize() for part in snake_name.split("_"))
 
 
 # --- parts, requests and simple results --------------------------------------------------------------
@@ -529,6 +602,9 @@ class GetObjectAclResult(RequestResult):
     def __init__(self, resp):
         super(GetObjectAclResult, self).__init__(resp)
         self.acl = ""
+        root = _root(resp)
+        if root is not None:
+            self.acl = _find_tag(root, "AccessControlList/Grant")
 
 
 # --- buckets -----------------------------------------------------------------------------------------
@@ -643,12 +719,18 @@ class GetBucketAclResult(RequestResult):
     def __init__(self, resp):
         super(GetBucketAclResult, self).__init__(resp)
         self.acl = ""
+        root = _root(resp)
+        if root is not None:
+            self.acl = _find_tag(root, "AccessControlList/Grant")
 
 
 class GetBucketLocationResult(RequestResult):
     def __init__(self, resp):
         super(GetBucketLocationResult, self).__init__(resp)
         self.location = ""
+        root = _root(resp)
+        if root is not None:
+            self.location = to_string(root.text)
 
 
 class BucketLogging(object):
@@ -737,6 +819,16 @@ class GetBucketStatResult(RequestResult, BucketStat):
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketStat.__init__(self, 0, 0, 0)
+        root = _root(resp)
+        if root is None:
+            return
+        self.storage_size_in_bytes = int(_find_tag(root, "Storage"))
+        self.object_count = int(_find_tag(root, "ObjectCount"))
+        self.multi_part_upload_count = int(_find_tag_with_default(root, "MultipartUploadCount", 0))
+        for name in _BUCKET_STAT_FIELDS:
+            node = root.find(_camel(name))
+            if node is not None:
+                setattr(self, name, int(_node_text(node)))
 
 
 class GetBucketInfoResult(RequestResult, BucketInfo):
@@ -940,6 +1032,404 @@ class ObjectVersionInfo(object):
         self.restore_info = ""
 
 
+
+# --- bucket and object settings: results of the get_* calls ----------------------------------------
+# Each parses the "tree" document as oss2.xml_utils' parse_* function does (same fields, same
+# defaults for absent elements, same RuntimeError for a missing required element).
+
+class GetTaggingResult(RequestResult, Tagging):
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        Tagging.__init__(self)
+        root = _root(resp)
+        if root is None:
+            return
+        url_encoded = _find_tag_with_default(root, "EncodingType", None) == "url"
+        tag_set = root.find("TagSet")
+        if tag_set is None:
+            return
+        rules = TaggingRule()
+        for tag in tag_set.findall("Tag"):
+            rules.add(_key(_find_tag(tag, "Key"), url_encoded), _key(_find_tag(tag, "Value"), url_encoded))
+        self.tag_set = rules
+
+
+class GetBucketCorsResult(RequestResult, BucketCors):
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        BucketCors.__init__(self)
+        root = _root(resp)
+        if root is None:
+            return
+        for node in root.findall("CORSRule"):
+            rule = CorsRule(_find_all_tags(node, "AllowedOrigin"), _find_all_tags(node, "AllowedMethod"),
+                            _find_all_tags(node, "AllowedHeader"), _find_all_tags(node, "ExposeHeader"))
+            max_age = node.find("MaxAgeSeconds")
+            if max_age is not None:
+                rule.max_age_seconds = int(max_age.text)
+            self.rules.append(rule)
+        if root.find("ResponseVary") is not None:
+            self.response_vary = _find_bool(root, "ResponseVary")
+
+
+class LifecycleFilter(object):
+    def __init__(self, filter_not=None, object_size_greater_than=None, object_size_less_than=None):
+        self.filter_not = filter_not or []
+        self.object_size_greater_than = object_size_greater_than
+        self.object_size_less_than = object_size_less_than
+
+
+class FilterNot(object):
+    def __init__(self, prefix=None, tag=None):
+        self.prefix = prefix
+        self.tag = tag
+
+
+class FilterNotTag(object):
+    def __init__(self, key=None, value=None):
+        self.key = key
+        self.value = value
+
+
+def _lifecycle_days_or_date(node, target):
+    if node.find("Days") is not None:
+        target.days = _find_int(node, "Days")
+    elif node.find("CreatedBeforeDate") is not None:
+        target.created_before_date = iso8601_to_date(_find_tag(node, "CreatedBeforeDate"))
+
+
+def _lifecycle_transition_flags(node, target):
+    for attr, tag in (("is_access_time", "IsAccessTime"), ("return_to_std_when_visit", "ReturnToStdWhenVisit"),
+                      ("allow_small_file", "AllowSmallFile")):
+        if node.find(tag) is not None:
+            setattr(target, attr, _find_bool(node, tag))
+
+
+def _lifecycle_expiration(node):
+    if node is None:
+        return None
+    expiration = LifecycleExpiration()
+    if node.find("Days") is not None:
+        expiration.days = _find_int(node, "Days")
+    elif node.find("Date") is not None:
+        expiration.date = iso8601_to_date(_find_tag(node, "Date"))
+    elif node.find("CreatedBeforeDate") is not None:
+        expiration.created_before_date = iso8601_to_date(_find_tag(node, "CreatedBeforeDate"))
+    elif node.find("ExpiredObjectDeleteMarker") is not None:
+        expiration.expired_detete_marker = _find_bool(node, "ExpiredObjectDeleteMarker")
+    return expiration
+
+
+def _lifecycle_abort(node):
+    if node is None:
+        return None
+    abort = AbortMultipartUpload()
+    _lifecycle_days_or_date(node, abort)
+    return abort
+
+
+def _lifecycle_transitions(nodes):
+    transitions = []
+    for node in nodes:
+        transition = StorageTransition(storage_class=_find_tag(node, "StorageClass"))
+        _lifecycle_days_or_date(node, transition)
+        _lifecycle_transition_flags(node, transition)
+        transitions.append(transition)
+    return transitions
+
+
+def _lifecycle_tagging(nodes):
+    if not nodes:
+        return None
+    rules = TaggingRule()
+    for node in nodes:
+        rules.add(_find_tag(node, "Key"), _find_tag(node, "Value"))
+    return Tagging(rules)
+
+
+def _lifecycle_noncurrent_transitions(nodes):
+    transitions = []
+    for node in nodes:
+        transition = NoncurrentVersionStorageTransition(_find_int(node, "NoncurrentDays"),
+                                                        _find_tag(node, "StorageClass"))
+        _lifecycle_transition_flags(node, transition)
+        transitions.append(transition)
+    return transitions
+
+
+def _lifecycle_filter(node):
+    lifecycle_filter = LifecycleFilter()
+    if node is None:
+        return lifecycle_filter
+    for attr, tag in (("object_size_greater_than", "ObjectSizeGreaterThan"),
+                      ("object_size_less_than", "ObjectSizeLessThan")):
+        if node.find(tag) is not None:
+            setattr(lifecycle_filter, attr, int(_find_tag_with_default(node, tag, 0)))
+    for not_node in node.findall("Not"):
+        tag = FilterNotTag(_find_tag_with_default(not_node, "Tag/Key", None),
+                           _find_tag_with_default(not_node, "Tag/Value", None))
+        lifecycle_filter.filter_not.append(FilterNot(_find_tag_with_default(not_node, "Prefix", None), tag))
+    return lifecycle_filter
+
+
+class GetBucketLifecycleResult(RequestResult, BucketLifecycle):
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        BucketLifecycle.__init__(self)
+        root = _root(resp)
+        if root is None:
+            return
+        for node in root.findall("Rule"):
+            noncurrent = node.find("NoncurrentVersionExpiration")
+            self.rules.append(LifecycleRule(
+                _find_tag(node, "ID"), _find_tag(node, "Prefix"), status=_find_tag(node, "Status"),
+                expiration=_lifecycle_expiration(node.find("Expiration")),
+                abort_multipart_upload=_lifecycle_abort(node.find("AbortMultipartUpload")),
+                storage_transitions=_lifecycle_transitions(node.findall("Transition")),
+                tagging=_lifecycle_tagging(node.findall("Tag")),
+                noncurrent_version_expiration=(None if noncurrent is None else NoncurrentVersionExpiration(
+                    _find_int(noncurrent, "NoncurrentDays"))),
+                noncurrent_version_sotrage_transitions=_lifecycle_noncurrent_transitions(
+                    node.findall("NoncurrentVersionTransition")),
+                atime_base=int(_find_tag_with_default(node, "AtimeBase", 0)),
+                filter=_lifecycle_filter(node.find("Filter"))))
+
+
+class GetBucketRefererResult(RequestResult, BucketReferer):
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        BucketReferer.__init__(self, False, [], None, [])
+        root = _root(resp)
+        if root is None:
+            return
+        self.allow_empty_referer = _find_bool(root, "AllowEmptyReferer")
+        self.referers = _find_all_tags(root, "RefererList/Referer")
+        if root.find("AllowTruncateQueryString") is not None:
+            self.allow_truncate_query_string = _find_bool(root, "AllowTruncateQueryString")
+        if root.find("RefererBlacklist/Referer") is not None:
+            self.black_referers = _find_all_tags(root, "RefererBlacklist/Referer")
+
+
+class GetBucketLoggingResult(RequestResult, BucketLogging):
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        BucketLogging.__init__(self, "", "")
+        root = _root(resp)
+        if root is None:
+            return
+        if root.find("LoggingEnabled/TargetBucket") is not None:
+            self.target_bucket = _find_tag(root, "LoggingEnabled/TargetBucket")
+        if root.find("LoggingEnabled/TargetPrefix") is not None:
+            self.target_prefix = _find_tag(root, "LoggingEnabled/TargetPrefix")
+
+
+class GetServerSideEncryptionResult(RequestResult, ServerSideEncryptionRule):
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        ServerSideEncryptionRule.__init__(self)
+        root = _root(resp)
+        if root is None:
+            return
+        apply_node = root.find("ApplyServerSideEncryptionByDefault")
+        self.sse_algorithm = _find_tag(apply_node, "SSEAlgorithm")
+        self.kms_master_keyid = _find_tag_with_default(apply_node, "KMSMasterKeyID", None) or None
+        self.kms_data_encryption = _find_tag_with_default(apply_node, "KMSDataEncryption", None) or None
+
+
+class GetBucketVersioningResult(RequestResult, BucketVersioningConfig):
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        BucketVersioningConfig.__init__(self)
+        root = _root(resp)
+        if root is not None:
+            self.status = _find_tag_with_default(root, "Status", None)
+
+
+class GetBucketPolicyResult(RequestResult):
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        #: the policy document (JSON text) as stored
+        self.policy = to_string(resp.read())
+
+
+class GetBucketRequestPaymentResult(RequestResult):
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        self.payer = ""
+        root = _root(resp)
+        if root is not None:
+            self.payer = _find_tag(root, "Payer")
+
+
+# --- static website hosting ------------------------------------------------------------------------
+
+class ConditionInlcudeHeader(object):  # oss2's spelling
+    def __init__(self, key=None, equals=None):
+        self.key = key
+        self.equals = equals
+
+
+class Condition(object):
+    def __init__(self, key_prefix_equals=None, http_err_code_return_equals=None, include_header_list=None):
+        if include_header_list is not None:
+            if not isinstance(include_header_list, list):
+                raise ClientError("class of include_header should be list")
+            if len(include_header_list) > 5:
+                raise ClientError("capacity of include_header_list should not > 5, please check!")
+        self.key_prefix_equals = key_prefix_equals
+        self.http_err_code_return_equals = http_err_code_return_equals
+        self.include_header_list = include_header_list or []
+
+
+def _check_mirror_url(url, message):
+    if not url.startswith(("http://", "https://")) or not url.endswith("/"):
+        raise ClientError(message)
+
+
+class Redirect(object):
+    def __init__(self, redirect_type=None, pass_query_string=None, replace_key_with=None,
+                 replace_key_prefix_with=None, proto=None, host_name=None, http_redirect_code=None,
+                 mirror_url=None, mirror_url_slave=None, mirror_url_probe=None, mirror_pass_query_string=None,
+                 mirror_follow_redirect=None, mirror_check_md5=None, mirror_headers=None):
+        if redirect_type not in (REDIRECT_TYPE_MIRROR, REDIRECT_TYPE_EXTERNAL, REDIRECT_TYPE_INTERNAL,
+                                 REDIRECT_TYPE_ALICDN):
+            raise ClientError("redirect_type must be Internal, External, Mirror or AliCDN.")
+        if redirect_type == REDIRECT_TYPE_INTERNAL and any((host_name, proto, http_redirect_code)):
+            raise ClientError("host_name, proto, http_redirect_code must be empty when redirect_type is Internal.")
+        if redirect_type in (REDIRECT_TYPE_EXTERNAL, REDIRECT_TYPE_ALICDN) and http_redirect_code is not None:
+            if http_redirect_code < 300 or http_redirect_code > 399:
+                raise ClientError("http_redirect_code must be a valid HTTP 3xx status code.")
+        if redirect_type in (REDIRECT_TYPE_EXTERNAL, REDIRECT_TYPE_ALICDN, REDIRECT_TYPE_INTERNAL):
+            if all((replace_key_with, replace_key_prefix_with)):
+                raise ClientError("replace_key_with or replace_key_prefix_with only choose one.")
+        elif redirect_type == REDIRECT_TYPE_MIRROR:
+            if any((proto, host_name, replace_key_with, replace_key_prefix_with, http_redirect_code)):
+                raise ClientError("host_name, replace_key_with, replace_key_prefix_with, http_redirect_code and "
+                                  "proto must be empty when redirect_type is Mirror.")
+            if mirror_url is None:
+                raise ClientError("mirror_url should not be None when redirect_type is Mirror.")
+            _check_mirror_url(mirror_url, 'mirror_url is invalid, should startwith "http://" or "https://", '
+                                          'and endwith "/"')
+            if mirror_url_slave is not None:
+                if mirror_url_probe is None:
+                    raise ClientError("mirror_url_probe should not be none when mirror_url_slave is indicated")
+                _check_mirror_url(mirror_url_slave, 'mirror_url_salve is invalid, should startwith "http://" or '
+                                                    '"https://", and endwith "/"')
+        self.redirect_type = redirect_type
+        self.pass_query_string = pass_query_string
+        self.replace_key_with = replace_key_with
+        self.replace_key_prefix_with = replace_key_prefix_with
+        self.proto = proto
+        self.host_name = host_name
+        self.http_redirect_code = http_redirect_code
+        self.mirror_url = mirror_url
+        self.mirror_url_slave = mirror_url_slave
+        self.mirror_url_probe = mirror_url_probe
+        self.mirror_pass_query_string = mirror_pass_query_string
+        self.mirror_check_md5 = mirror_check_md5
+        self.mirror_follow_redirect = mirror_follow_redirect
+        self.mirror_headers = mirror_headers
+
+
+def _list_argument(value, name, limit=10):
+    if value is not None:
+        if not isinstance(value, list):
+            raise ClientError("The type of %s should be list." % name)
+        if len(value) > limit:
+            raise ClientError("The capacity of %s should not > %d!" % (name, limit))
+    return value or []
+
+
+class RedirectMirrorHeaders(object):
+    def __init__(self, pass_all=None, pass_list=None, remove_list=None, set_list=None):
+        self.pass_all = pass_all
+        self.pass_list = _list_argument(pass_list, "pass_list")
+        self.remove_list = _list_argument(remove_list, "remove_list")
+        self.set_list = _list_argument(set_list, "set_list")
+
+
+class MirrorHeadersSet(object):
+    def __init__(self, key=None, value=None):
+        self.key = key
+        self.value = value
+
+
+class RoutingRule(object):
+    def __init__(self, rule_num=None, condition=None, redirect=None):
+        if rule_num is None or not isinstance(rule_num, int) or rule_num <= 0:
+            raise ClientError("rule_num should be positive integer.")
+        if condition is None or redirect is None:
+            raise ClientError("condition and redirect should be effective.")
+        if redirect.redirect_type == REDIRECT_TYPE_MIRROR and condition.http_err_code_return_equals != 404:
+            raise ClientError("http_err_code not match redirect_type, it should be 404!")
+        self.rule_num = rule_num
+        self.condition = condition
+        self.redirect = redirect
+
+
+class BucketWebsite(object):
+    def __init__(self, index_file, error_file, rules=None):
+        if rules is not None:
+            if not isinstance(rules, list):
+                raise ClientError("rules type should be list.")
+            if len(rules) > 5:
+                raise ClientError("capacity of rules should not be > 5.")
+        self.index_file = index_file
+        self.error_file = error_file
+        self.rules = rules or []
+
+
+def _website_condition(node):
+    # oss2 2.19.1 raises UnboundLocalError when a condition lacks KeyPrefixEquals or
+    # HttpErrorCodeReturnedEquals; an absent element is None here.
+    key_prefix_equals = _find_tag_with_default(node, "KeyPrefixEquals", None)
+    code = node.find("HttpErrorCodeReturnedEquals")
+    headers = [ConditionInlcudeHeader(_find_tag(h, "Key"), _find_tag(h, "Equals")) for h in node.findall("IncludeHeader")]
+    return Condition(key_prefix_equals, None if code is None else _find_int(node, "HttpErrorCodeReturnedEquals"),
+                     headers)
+
+
+def _optional(node, tag, convert=_find_tag):
+    return convert(node, tag) if node.find(tag) is not None else None
+
+
+def _website_redirect(node):
+    kind = _find_tag(node, "RedirectType")
+    args = {"redirect_type": kind, "pass_query_string": _optional(node, "PassQueryString", _find_bool)}
+    if kind in (REDIRECT_TYPE_EXTERNAL, REDIRECT_TYPE_ALICDN):
+        args.update(proto=_optional(node, "Protocol"), host_name=_optional(node, "HostName"),
+                    http_redirect_code=_optional(node, "HttpRedirectCode", _find_int))
+    if kind in (REDIRECT_TYPE_EXTERNAL, REDIRECT_TYPE_ALICDN, REDIRECT_TYPE_INTERNAL):
+        args.update(replace_key_with=_optional(node, "ReplaceKeyWith"),
+                    replace_key_prefix_with=_optional(node, "ReplaceKeyPrefixWith"))
+    elif kind == REDIRECT_TYPE_MIRROR:
+        args.update(mirror_url=_optional(node, "MirrorURL"), mirror_url_slave=_optional(node, "MirrorURLSlave"),
+                    mirror_url_probe=_optional(node, "MirrorURLProbe"),
+                    mirror_pass_query_string=_optional(node, "MirrorPassQueryString", _find_bool),
+                    mirror_check_md5=_optional(node, "MirrorCheckMd5", _find_bool),
+                    mirror_follow_redirect=_optional(node, "MirrorFollowRedirect", _find_bool))
+        headers = node.find("MirrorHeaders")
+        if headers is not None:
+            args["mirror_headers"] = RedirectMirrorHeaders(
+                _optional(headers, "PassAll", _find_bool), _find_all_tags(headers, "Pass"),
+                _find_all_tags(headers, "Remove"),
+                [MirrorHeadersSet(_find_tag(s, "Key"), _find_tag(s, "Value")) for s in headers.findall("Set")])
+    return Redirect(**args)
+
+
+class GetBucketWebsiteResult(RequestResult, BucketWebsite):
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        BucketWebsite.__init__(self, "", "", [])
+        root = _root(resp)
+        if root is None:
+            return
+        self.index_file = _find_tag_with_default(root, "IndexDocument/Suffix", None)
+        self.error_file = _find_tag_with_default(root, "ErrorDocument/Key", None)
+        for node in root.findall("RoutingRules/RoutingRule"):
+            self.rules.append(RoutingRule(_find_int(node, "RuleNumber"), _website_condition(node.find("Condition")),
+                                          _website_redirect(node.find("Redirect"))))
+
 __all__ = [name for name in dir() if not name.startswith("_") and name not in (
     "json", "logging", "logger", "utils", "to_string", "urlquote", "urlunquote", "CaseInsensitiveDict",
-    "http_to_unixtime", "iso8601_to_unixtime")]
+    "http_to_unixtime", "iso8601_to_date", "iso8601_to_unixtime")]

@@ -13,7 +13,8 @@ import (
 // ParseDocument turns an OSS response document into plain data (maps, lists, strings, ints,
 // bools) for the Python models: element names become snake_case keys, repeated elements become
 // lists, and text stays as OSS sent it (ETags quoted, times ISO8601, keys possibly URL-encoded).
-// kind names the document so lists of one element are still lists.
+// kind names the document so lists of one element are still lists. The kind KindTree keeps the
+// document's shape instead (see Node).
 func ParseDocument(kind string, doc []byte) (any, error) {
 	if len(bytes.TrimSpace(doc)) == 0 {
 		return nil, nil
@@ -22,7 +23,31 @@ func ParseDocument(kind string, doc []byte) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oss: parse %s: %w", kind, err)
 	}
+	if kind == KindTree {
+		return root.tree(), nil
+	}
 	return root.toMap(), nil
+}
+
+// KindTree asks ParseDocument for the element tree itself, for documents whose repeated and
+// optional elements are too varied for the snake_case maps (bucket settings: lifecycle rules,
+// website routing rules, CORS rules, tag sets). Python reads it the way oss2 reads ElementTree.
+const KindTree = "tree"
+
+// Node is one element of a KindTree document: its local name, its own character data (a leaf's
+// text; whitespace between children for a parent) and its child elements in document order.
+type Node struct {
+	Tag      string `json:"tag"`
+	Text     string `json:"text"`
+	Children []Node `json:"children"`
+}
+
+func (n *node) tree() Node {
+	out := Node{Tag: n.name, Text: n.text.String(), Children: make([]Node, 0, len(n.children))}
+	for _, c := range n.children {
+		out.Children = append(out.Children, c.tree())
+	}
+	return out
 }
 
 type node struct {

@@ -455,3 +455,29 @@ func FuzzParseErrorDetails(f *testing.F) {
 		parseErrorDetails(doc) // must not panic; any map is acceptable
 	})
 }
+
+func TestParseTreeKeepsOrderRepeatsAndEmptyText(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="UTF-8"?>
+<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedOrigin>a&amp;b</AllowedOrigin>` +
+		`<AllowedHeader></AllowedHeader></CORSRule><ResponseVary>false</ResponseVary></CORSConfiguration>`
+	v, err := ParseDocument(KindTree, []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf := func(tag, text string) Node { return Node{Tag: tag, Text: text, Children: []Node{}} }
+	want := Node{Tag: "CORSConfiguration", Children: []Node{
+		{Tag: "CORSRule", Children: []Node{leaf("AllowedOrigin", "*"), leaf("AllowedOrigin", "a&b"), leaf("AllowedHeader", "")}},
+		leaf("ResponseVary", "false"),
+	}}
+	check(t, "tree", v, want)
+
+	// A text-only root (GetBucketLocation's LocationConstraint) keeps its text.
+	v, err = ParseDocument(KindTree, []byte(`<LocationConstraint>oss-cn-hangzhou</LocationConstraint>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, "root text", v, leaf("LocationConstraint", "oss-cn-hangzhou"))
+	if _, err := ParseDocument(KindTree, []byte(`<a><b></a>`)); err == nil {
+		t.Error("a malformed document parsed")
+	}
+}

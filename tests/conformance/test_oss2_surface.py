@@ -10,27 +10,6 @@ import pyjindo
 from pyjindo import _unsupported
 from pyjindo.exceptions import UnsupportedOperation
 
-# Issue 12 families 1-5 (ACL, tagging, symlinks, restore, bucket settings), implemented on another
-# branch. Until it is merged they may be missing here; once present, their signatures are checked
-# like every other. Delete this set after the merge.
-_FAMILIES_1_TO_5 = {
-    "put_object_acl", "get_object_acl", "put_bucket_acl", "get_bucket_acl",
-    "put_object_tagging", "get_object_tagging", "delete_object_tagging",
-    "put_bucket_tagging", "get_bucket_tagging", "delete_bucket_tagging",
-    "put_symlink", "get_symlink", "restore_object",
-    "put_bucket_cors", "get_bucket_cors", "delete_bucket_cors",
-    "put_bucket_lifecycle", "get_bucket_lifecycle", "delete_bucket_lifecycle",
-    "put_bucket_referer", "get_bucket_referer",
-    "put_bucket_website", "get_bucket_website", "delete_bucket_website",
-    "put_bucket_policy", "get_bucket_policy", "delete_bucket_policy",
-    "put_bucket_encryption", "get_bucket_encryption", "delete_bucket_encryption",
-    "put_bucket_logging", "get_bucket_logging", "delete_bucket_logging",
-    "put_bucket_versioning", "get_bucket_versioning",
-    "put_bucket_request_payment", "get_bucket_request_payment",
-    "get_bucket_stat", "get_bucket_location", "get_bucket_info",
-}
-
-
 def _public_methods(cls):
     return sorted(n for n, v in inspect.getmembers(cls) if not n.startswith("_") and callable(v))
 
@@ -41,8 +20,7 @@ def test_every_oss2_method_exists_with_oss2s_signature(cls):
     missing, different = [], []
     for name in _public_methods(theirs):
         if not hasattr(ours, name):
-            if name not in _FAMILIES_1_TO_5:
-                missing.append(name)
+            missing.append(name)
             continue
         expected, actual = inspect.signature(getattr(theirs, name)), inspect.signature(getattr(ours, name))
         if expected != actual:
