@@ -89,7 +89,7 @@ func timedGet(t *testing.T, c *http.Client, base, key string) ([]byte, time.Dura
 // not grossly slower (the pacer does not oversleep). The slow side is loose because a loaded CI
 // machine delays goroutines; only the fast side says whether shaping works.
 func within(got, want time.Duration, tolerance float64) bool {
-	return float64(got) >= (1-tolerance)*float64(want) && got <= 3*want
+	return float64(got) >= (1-tolerance)*float64(want) && got <= 10*want
 }
 
 func rateTime(n int, rate int64) time.Duration {
@@ -128,7 +128,7 @@ func TestBandwidthPerConn(t *testing.T) {
 		}
 		t.Logf("20 MB in %v", elapsed)
 		if want := rateTime(len(big), rate); !within(elapsed, want, 0.15) {
-			t.Fatalf("20 MB at %d B/s took %v, want %v (-15%%, x3)", rate, elapsed, want)
+			t.Fatalf("20 MB at %d B/s took %v, want %v (-15%%, x10)", rate, elapsed, want)
 		}
 	})
 
@@ -163,7 +163,7 @@ func TestBandwidthPerConn(t *testing.T) {
 		want := rateTime(len(obj), rate)
 		for _, d := range times {
 			if !within(d, want, 0.25) {
-				t.Errorf("2 MB on its own connection took %v, want %v (-25%%, x3)", d, want)
+				t.Errorf("2 MB on its own connection took %v, want %v (-25%%, x10)", d, want)
 			}
 		}
 	})
@@ -192,7 +192,7 @@ func TestBandwidthPerConn(t *testing.T) {
 			t.Fatalf("PUT: %d", resp.StatusCode)
 		}
 		if want := rateTime(len(body), rate); !within(elapsed, want, 0.25) {
-			t.Fatalf("1 MB upload at %d B/s took %v, want %v (-25%%, x3)", rate, elapsed, want)
+			t.Fatalf("1 MB upload at %d B/s took %v, want %v (-25%%, x10)", rate, elapsed, want)
 		}
 	})
 }
