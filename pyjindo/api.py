@@ -31,8 +31,9 @@ DEFAULT_MULTIPART_THRESHOLD = 64 * 1024 * 1024
 DEFAULT_PART_SIZE = 8 * 1024 * 1024
 #: Connections one transfer uses at once.
 DEFAULT_CONCURRENCY = 8
-#: Attempts for an idempotent request or a transfer part (1 = no retry), and the time budget for
-#: retrying one request, in seconds. Appends and other POSTs are never retried.
+#: Attempts for an idempotent request, a transfer part or a listing page (1 = no retry), and the
+#: time budget for retrying one of them, in seconds (one policy, go/oss/retry). Appends and other
+#: POSTs are never retried.
 DEFAULT_RETRY_ATTEMPTS = 3
 DEFAULT_RETRY_TIME = 30.0
 

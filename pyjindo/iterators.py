@@ -1,10 +1,14 @@
 """Iterators over buckets, objects, multipart uploads and parts, as in oss2.iterators.
 
-Each fetches one page at a time through the bucket's (or service's) list_* method, retrying a page
-that failed with a 5xx server error up to max_retries times.
+Each fetches one page at a time through the bucket's (or service's) list_* method. Differs from
+oss2: oss2's iterators retry a page that failed with a 5xx error up to max_retries times (oss2
+retries nothing else); here each page is a request that Go retries under the Bucket's policy
+(retry_attempts within retry_time, as every other request), and the iterators add no retries of
+their own, so a page is asked for at most retry_attempts times. max_retries is accepted and kept
+as an attribute, as in oss2. As in oss2, a page that still fails raises from next() and leaves
+the iterator where it was: calling next() again asks for the same page.
 """
 from . import defaults
-from .exceptions import ServerError
 from .models import MultipartUploadInfo, SimplifiedObjectInfo
 from .utils import CaseInsensitiveDict
 
@@ -36,14 +40,8 @@ class _BaseIterator(object):
         return self.__next__()
 
     def fetch_with_retry(self):
-        for attempt in range(self.max_retries):
-            try:
-                self.is_truncated, self.next_marker = self._fetch()
-            except ServerError as e:
-                if e.status // 100 != 5 or attempt == self.max_retries - 1:
-                    raise
-            else:
-                return
+        """Fetch the next page (oss2's name; the retries happen in Go, see the module docstring)."""
+        self.is_truncated, self.next_marker = self._fetch()
 
 
 def _with_prefixes(entries, prefixes, make):

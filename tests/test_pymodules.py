@@ -518,12 +518,16 @@ class FakeBucket(object):
 
 
 def test_iterators():
+    # A failed page raises at once: Go has retried it under the Bucket's policy already, so the
+    # iterator does not ask again (oss2 would, max_retries times). As in oss2, the iterator stays
+    # where it was, and the next next() asks for the same page.
     b = FakeBucket(["a", "b", "c", "d", "e"], fail_first=1)
-    assert [o.key for o in iterators.ObjectIterator(b, max_keys=2)] == ["a", "b", "c", "d", "e"]
-    assert b.calls == 4
-    b = FakeBucket(["a"], fail_first=5)
+    it = iterators.ObjectIterator(b, max_keys=2, max_retries=5)
     with pytest.raises(exceptions.ServerError):
-        list(iterators.ObjectIterator(b, max_retries=2))
+        next(it)
+    assert b.calls == 1 and it.max_retries == 5
+    assert [o.key for o in it] == ["a", "b", "c", "d", "e"]
+    assert b.calls == 4
     assert [p.part_number for p in iterators.PartIterator(FakeBucket([]), "k", "u", max_parts=2)] == [1, 2, 3, 4, 5]
     import inspect
     from oss2 import iterators as o_iters

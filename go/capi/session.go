@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/retry"
 	"github.com/pyjindo/pyjindo/go/oss/signer"
 	"github.com/pyjindo/pyjindo/go/transfer"
 )
@@ -70,6 +71,8 @@ func pj_session_new(config *C.char, errOut **C.char) (h C.uintptr_t) {
 	if cfg.AppName != "" {
 		ua += "/" + cfg.AppName
 	}
+	// One policy for every request, part and page (0: the defaults).
+	policy := retry.New(cfg.RetryAttempts, time.Duration(cfg.RetryTime*float64(time.Second)))
 	client, err := oss.New(oss.Config{
 		Endpoint:       cfg.Endpoint,
 		IsCname:        cfg.IsCname,
@@ -79,29 +82,16 @@ func pj_session_new(config *C.char, errOut **C.char) (h C.uintptr_t) {
 		SignVersion:    cfg.SignVersion,
 		Region:         cfg.Region,
 		UserAgent:      ua,
-		MaxAttempts:    cfg.RetryAttempts,
+		Retry:          policy,
 		Proxy:          cfg.Proxy,
-		MaxRetryTime:   time.Duration(cfg.RetryTime * float64(time.Second)),
 	})
 	if err != nil {
 		*errOut = C.CString(string(errorJSON(err)))
 		return 0
 	}
-	tc := transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency, Retries: retriesAfterFirst(cfg.RetryAttempts),
-		RetryTime: time.Duration(cfg.RetryTime * float64(time.Second)), CheckCRC: cfg.EnableCRC}
+	tc := transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency, Retry: policy, CheckCRC: cfg.EnableCRC}
 	return newHandle(&session{client: client, enableCRC: cfg.EnableCRC, transfer: tc,
 		multipartThreshold: cfg.MultipartThreshold})
-}
-
-// retriesAfterFirst turns an attempt count into the transfer package's retry count (-1: none).
-func retriesAfterFirst(attempts int) int {
-	switch {
-	case attempts <= 0:
-		return 0 // the default
-	case attempts == 1:
-		return -1
-	}
-	return attempts - 1
 }
 
 func sessionFrom(h C.uintptr_t) (*session, error) {

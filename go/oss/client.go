@@ -7,16 +7,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/pyjindo/pyjindo/go/oss/retry"
 	"github.com/pyjindo/pyjindo/go/oss/signer"
 )
 
@@ -32,11 +31,10 @@ type Config struct {
 	Region         string // required for v4
 	UserAgent      string
 	MaxConns       int // per host; 0 = 64
-	// Retries: idempotent requests (GET, HEAD, DELETE, PUT with a replayable body) are sent up to
-	// MaxAttempts times (0 = 3; 1 = no retry) on connection errors, 5xx, SlowDown and
-	// RequestTimeout, with exponential backoff and full jitter, while under MaxRetryTime (0 = 30s).
-	MaxAttempts  int
-	MaxRetryTime time.Duration
+	// Retry is the retry policy (the zero Policy: 3 attempts within 30 s). Do applies it to
+	// idempotent requests (GET, HEAD, DELETE, PUT, OPTIONS) with a replayable body and to
+	// requests marked Retry; go/transfer applies the same policy to its parts.
+	Retry retry.Policy
 	// Proxy is an HTTP proxy URL (as oss2's proxies={"http": ...}); "" uses the environment's.
 	Proxy string
 }
@@ -70,12 +68,6 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.MaxConns <= 0 {
 		cfg.MaxConns = 64
-	}
-	if cfg.MaxAttempts <= 0 {
-		cfg.MaxAttempts = 3
-	}
-	if cfg.MaxRetryTime <= 0 {
-		cfg.MaxRetryTime = 30 * time.Second
 	}
 	if cfg.SignVersion == "" {
 		cfg.SignVersion = "v1"
@@ -141,7 +133,7 @@ type Request struct {
 	Body          io.Reader
 	ContentLength int64
 	GetBody       func() io.Reader
-	NoRetry       bool // the caller retries itself (transfer parts) or must not retry
+	NoRetry       bool // the caller retries itself under the policy (transfer parts) or must not retry
 	// Retry allows retries of a request that is safe to send again although its method is not
 	// idempotent because the caller copes with a repeat: CompleteMultipartUpload (a repeat of a
 	// completed upload is recognised) and InitiateMultipartUpload (extra uploads are aborted).
@@ -220,34 +212,26 @@ func (c *Client) URL(r *Request) string {
 }
 
 // Do sends r and returns the response with its body unread when the status is 2xx; otherwise it
-// reads the error and returns a *ServiceError. Transport failures are *RequestError. Idempotent
-// requests are retried (see Config); the error returned is the last attempt's.
+// reads the error and returns a *ServiceError. Transport failures are *RequestError. Requests that
+// are safe to repeat are retried under the client's policy (see Config.Retry); the error returned
+// is the last attempt's.
 func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
-	retryable := !r.NoRetry && c.cfg.MaxAttempts > 1 && (r.Retry || idempotent(r.Method)) && (r.Body == nil || r.GetBody != nil)
-	started := time.Now()
-	for attempt := 1; ; attempt++ {
-		resp, err := c.once(ctx, r)
-		if err == nil || !retryable || attempt >= c.cfg.MaxAttempts || !Retryable(err) || ctx.Err() != nil {
-			return resp, err
-		}
-		delay := Backoff(attempt)
-		if time.Since(started)+delay > c.cfg.MaxRetryTime {
-			return nil, err
-		}
-		if r.OnRetry != nil {
-			r.OnRetry(err)
-		}
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		case <-t.C:
-		}
-		if r.GetBody != nil {
+	if r.NoRetry || !(r.Retry || idempotent(r.Method)) || (r.Body != nil && r.GetBody == nil) {
+		return c.once(ctx, r)
+	}
+	var resp *http.Response
+	err := c.cfg.Retry.Do(ctx, func(attempt int) error {
+		if attempt > 1 && r.GetBody != nil {
 			r.Body = r.GetBody()
 		}
+		var err error
+		resp, err = c.once(ctx, r)
+		return err
+	}, r.OnRetry)
+	if err != nil {
+		return nil, err
 	}
+	return resp, nil
 }
 
 func idempotent(method string) bool {
@@ -256,25 +240,6 @@ func idempotent(method string) bool {
 		return true
 	}
 	return false
-}
-
-// Retryable tells whether a failed request may succeed if sent again: connection failures,
-// server errors, throttling. 507 InsufficientStorage is not: the server is full, and sending the
-// same body again at once only makes it read (and refuse) that body again.
-func Retryable(err error) bool {
-	var se *ServiceError
-	if errors.As(err, &se) {
-		return (se.Status >= 500 && se.Status != http.StatusInsufficientStorage) || se.Code == "SlowDown" || se.Code == "RequestTimeout"
-	}
-	var re *RequestError
-	return errors.As(err, &re)
-}
-
-// Backoff is the wait before retry number attempt (1, 2, ...): exponential from 100 ms, capped
-// at 3 s, with full jitter so many clients do not retry in step.
-func Backoff(attempt int) time.Duration {
-	ceiling := min(100*time.Millisecond<<min(attempt-1, 10), 3*time.Second)
-	return time.Duration(rand.Int64N(int64(ceiling)) + 1)
 }
 
 func (c *Client) once(ctx context.Context, r *Request) (*http.Response, error) {

@@ -25,11 +25,17 @@ func (e *ServiceError) Error() string {
 	return fmt.Sprintf("oss: %d %s: %s (request id %s)", e.Status, e.Code, e.Message, e.RequestID)
 }
 
-// RequestError is a failure to get a response: connection refused or reset, timeout.
+// HTTPStatus and ErrorCode let the retry policy classify the answer (retry.ServiceError).
+func (e *ServiceError) HTTPStatus() int   { return e.Status }
+func (e *ServiceError) ErrorCode() string { return e.Code }
+
+// RequestError is a failure to get a response: connection refused or reset, timeout, a body that
+// broke off. The retry policy retries it (retry.ConnectionError).
 type RequestError struct{ Err error }
 
-func (e *RequestError) Error() string { return "oss: request failed: " + e.Err.Error() }
-func (e *RequestError) Unwrap() error { return e.Err }
+func (e *RequestError) Error() string          { return "oss: request failed: " + e.Err.Error() }
+func (e *RequestError) Unwrap() error          { return e.Err }
+func (e *RequestError) ConnectionFailed() bool { return true }
 
 // ClientError is bad input detected before anything was sent.
 type ClientError struct{ Message string }

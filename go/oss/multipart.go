@@ -3,8 +3,11 @@ package oss
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // InitiateMultipartUploadRequest starts a multipart upload of Bucket/Key; Header carries what a
@@ -12,6 +15,10 @@ import (
 type InitiateMultipartUploadRequest struct {
 	Bucket, Key string
 	Header      http.Header
+	// Retry marks the request safe to repeat: the caller cleans up the uploads a failed attempt
+	// may have created (go/transfer's abortStrays). OnRetry is told of each failed attempt.
+	Retry   bool
+	OnRetry func(err error)
 }
 
 // InitiateMultipartUploadResult is the new upload.
@@ -20,17 +27,20 @@ type InitiateMultipartUploadResult struct {
 	UploadID string `xml:"UploadId"`
 }
 
-// InitiateMultipartUpload starts an upload. It is not retried: a retry could leave a stray
-// upload behind (go/transfer's UploadMultipart retries and cleans up instead).
+// InitiateMultipartUpload starts an upload. Unless req.Retry, it is not retried: a retry could
+// leave a stray upload behind (go/transfer's UploadMultipart retries and cleans up instead).
 func InitiateMultipartUpload(ctx context.Context, d Doer, req *InitiateMultipartUploadRequest) (*InitiateMultipartUploadResult, error) {
 	res, raw, err := send(ctx, d, &Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key,
-		Header: req.Header.Clone(), Query: [][2]string{{"uploads", ""}}})
+		Header: req.Header.Clone(), Query: [][2]string{{"uploads", ""}}, Retry: req.Retry, OnRetry: req.OnRetry})
 	if err != nil {
 		return nil, err
 	}
 	out := &InitiateMultipartUploadResult{}
 	if err := decodeDocument("initiate multipart upload", raw, out); err != nil {
 		return nil, err
+	}
+	if out.UploadID == "" {
+		return nil, &RequestError{Err: errors.New("initiate multipart upload: no UploadId in the answer")}
 	}
 	out.Result = res
 	return out, nil
@@ -48,6 +58,10 @@ type CompleteMultipartUploadRequest struct {
 	Bucket, Key, UploadID string
 	Parts                 []CompletePart
 	Header                http.Header
+	// Retry marks the request safe to repeat: the caller recognises a repeat of a completed
+	// upload (go/transfer's completedAnyway). OnRetry is told of each failed attempt.
+	Retry   bool
+	OnRetry func(err error)
 }
 
 // CompleteMultipartUploadResult is the answer's document when OSS sent one (a callback's answer
@@ -83,10 +97,11 @@ func MarshalCompleteDocument(parts []CompletePart) ([]byte, error) {
 	return xml.Marshal(doc)
 }
 
-// CompleteMultipartUpload completes an upload. It is not retried (a POST), as in oss2.
+// CompleteMultipartUpload completes an upload. Unless req.Retry, it is not retried (a POST), as
+// in oss2.
 func CompleteMultipartUpload(ctx context.Context, d Doer, req *CompleteMultipartUploadRequest) (*CompleteMultipartUploadResult, error) {
 	r := &Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key, Header: req.Header.Clone(),
-		Query: [][2]string{{"uploadId", req.UploadID}}}
+		Query: [][2]string{{"uploadId", req.UploadID}}, Retry: req.Retry, OnRetry: req.OnRetry}
 	if r.Header == nil {
 		r.Header = http.Header{}
 	}
@@ -133,4 +148,73 @@ func isDocument(raw []byte, root string) bool {
 func AbortMultipartUpload(ctx context.Context, d Doer, bucket, key, uploadID string) (Result, error) {
 	return sendDiscard(ctx, d, &Request{Method: http.MethodDelete, Bucket: bucket, Key: key,
 		Query: [][2]string{{"uploadId", uploadID}}})
+}
+
+// ListMultipartUploadsRequest is one page of ListMultipartUploads. MaxUploads 0 means OSS's
+// default (1000).
+type ListMultipartUploadsRequest struct {
+	Bucket, Prefix, Delimiter, KeyMarker, UploadIDMarker string
+	MaxUploads                                           int
+}
+
+// MultipartUpload is one unfinished upload.
+type MultipartUpload struct {
+	Key       string `xml:"Key"`
+	UploadID  string `xml:"UploadId"`
+	Initiated string `xml:"Initiated"` // as OSS wrote it, RFC 3339
+}
+
+// InitiatedTime is Initiated parsed; false when absent or malformed.
+func (u MultipartUpload) InitiatedTime() (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339, u.Initiated)
+	return t, err == nil
+}
+
+// ListMultipartUploadsResult is one page; keys, prefixes and markers are decoded (the request asks
+// for encoding-type=url).
+type ListMultipartUploadsResult struct {
+	Result             `xml:"-"`
+	Bucket             string            `xml:"Bucket"`
+	Prefix             string            `xml:"Prefix"`
+	Delimiter          string            `xml:"Delimiter"`
+	KeyMarker          string            `xml:"KeyMarker"`
+	UploadIDMarker     string            `xml:"UploadIdMarker"`
+	NextKeyMarker      string            `xml:"NextKeyMarker"`
+	NextUploadIDMarker string            `xml:"NextUploadIdMarker"`
+	MaxUploads         int               `xml:"MaxUploads"`
+	EncodingType       string            `xml:"EncodingType"`
+	IsTruncated        bool              `xml:"IsTruncated"`
+	Uploads            []MultipartUpload `xml:"Upload"`
+	CommonPrefixes     []string          `xml:"CommonPrefixes>Prefix"`
+}
+
+// ListMultipartUploads lists one page of a bucket's unfinished uploads; a GET, retried under the
+// client's policy.
+func ListMultipartUploads(ctx context.Context, d Doer, req *ListMultipartUploadsRequest) (*ListMultipartUploadsResult, error) {
+	q := [][2]string{{"uploads", ""}, {"prefix", req.Prefix}, {"delimiter", req.Delimiter},
+		{"key-marker", req.KeyMarker}, {"upload-id-marker", req.UploadIDMarker}}
+	if req.MaxUploads > 0 {
+		q = append(q, [2]string{"max-uploads", strconv.Itoa(req.MaxUploads)})
+	}
+	q = append(q, [2]string{"encoding-type", "url"})
+	res, raw, err := send(ctx, d, &Request{Method: http.MethodGet, Bucket: req.Bucket, Query: q})
+	if err != nil {
+		return nil, err
+	}
+	out := &ListMultipartUploadsResult{}
+	if err := decodeDocument("list multipart uploads", raw, out); err != nil {
+		return nil, err
+	}
+	out.Result = res
+	enc := out.EncodingType
+	for _, s := range []*string{&out.Prefix, &out.Delimiter, &out.KeyMarker, &out.NextKeyMarker} {
+		*s = decodeName(*s, enc)
+	}
+	for i := range out.Uploads {
+		out.Uploads[i].Key = decodeName(out.Uploads[i].Key, enc)
+	}
+	for i := range out.CommonPrefixes {
+		out.CommonPrefixes[i] = decodeName(out.CommonPrefixes[i], enc)
+	}
+	return out, nil
 }

@@ -32,11 +32,13 @@ func resultOf(resp *http.Response) Result {
 	return Result{Status: resp.StatusCode, Header: resp.Header}
 }
 
-// send performs r and reads the (small) response body whole.
+// send performs r and reads the (small) response body whole, inside the attempt (ReadAll), so
+// that a body that breaks off is retried like a reset.
 func send(ctx context.Context, d Doer, r *Request) (Result, []byte, error) {
 	if r.Header == nil {
 		r.Header = http.Header{}
 	}
+	r.ReadAll = true
 	resp, err := d.Do(ctx, r)
 	if err != nil {
 		return Result{}, nil, err

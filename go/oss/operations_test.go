@@ -121,6 +121,40 @@ func TestMultipartRoundTrip(t *testing.T) {
 	}
 }
 
+func TestListMultipartUploadsDecodesKeysAndPages(t *testing.T) {
+	ts := startServer(t, server.Config{})
+	c := mustNew(t, Config{Endpoint: ts.addr, Credentials: testCreds})
+	ctx := context.Background()
+	keys := []string{"u/a&b", "u/ctrl\x01", "u/sub/x", "v"}
+	ids := map[string]string{}
+	for _, k := range keys {
+		init, err := InitiateMultipartUpload(ctx, c, &InitiateMultipartUploadRequest{Bucket: "bkt", Key: k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[k] = init.UploadID
+	}
+	page, err := ListMultipartUploads(ctx, c, &ListMultipartUploadsRequest{Bucket: "bkt", Prefix: "u/", Delimiter: "/", MaxUploads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !page.IsTruncated || len(page.Uploads) != 1 || page.Uploads[0].Key != "u/a&b" || page.Uploads[0].UploadID != ids["u/a&b"] {
+		t.Fatalf("first page %+v", page)
+	}
+	if _, ok := page.Uploads[0].InitiatedTime(); !ok {
+		t.Fatalf("Initiated %q unreadable", page.Uploads[0].Initiated)
+	}
+	page, err = ListMultipartUploads(ctx, c, &ListMultipartUploadsRequest{Bucket: "bkt", Prefix: "u/", Delimiter: "/",
+		KeyMarker: page.NextKeyMarker, UploadIDMarker: page.NextUploadIDMarker})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.IsTruncated || len(page.Uploads) != 1 || page.Uploads[0].Key != "u/ctrl\x01" ||
+		!slices.Equal(page.CommonPrefixes, []string{"u/sub/"}) {
+		t.Fatalf("second page %+v", page)
+	}
+}
+
 func TestListObjectsDecodesKeysAndPages(t *testing.T) {
 	ts := startServer(t, server.Config{})
 	c := mustNew(t, Config{Endpoint: ts.addr, Credentials: testCreds})

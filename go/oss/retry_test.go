@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pyjindo/pyjindo/go/oss/retry"
 )
 
 // flaky answers 503 SlowDown to the first `fail` requests, then 200.
@@ -30,7 +32,7 @@ func flaky(t *testing.T, fail int64) (*Client, *atomic.Int64) {
 		w.Write([]byte("ok:" + string(body)))
 	}))
 	t.Cleanup(ts.Close)
-	c, err := New(Config{Endpoint: ts.URL, SignVersion: "anonymous", MaxAttempts: 3})
+	c, err := New(Config{Endpoint: ts.URL, SignVersion: "anonymous"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,20 +86,6 @@ func TestNonIdempotentAndUnreplayableAreNotRetried(t *testing.T) {
 		if _, err := c.Do(context.Background(), r); err == nil || n.Load() != 1 {
 			t.Fatalf("%s %v: err %v after %d attempts", r.Method, r.Query, err, n.Load())
 		}
-	}
-}
-
-func TestBackoffIsBoundedAndJittered(t *testing.T) {
-	seen := map[time.Duration]bool{}
-	for attempt := 1; attempt < 20; attempt++ {
-		d := Backoff(attempt)
-		if d <= 0 || d > 3*time.Second {
-			t.Fatalf("attempt %d: %v", attempt, d)
-		}
-		seen[d] = true
-	}
-	if len(seen) < 10 {
-		t.Fatal("no jitter")
 	}
 }
 
@@ -161,7 +149,7 @@ func TestReadAllRetriesABrokenBody(t *testing.T) {
 		w.Write([]byte("<InitiateMultipartUploadResult/>"))
 	}))
 	defer ts.Close()
-	c, err := New(Config{Endpoint: ts.URL, SignVersion: "anonymous", MaxAttempts: 3})
+	c, err := New(Config{Endpoint: ts.URL, SignVersion: "anonymous"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,18 +164,40 @@ func TestReadAllRetriesABrokenBody(t *testing.T) {
 	}
 }
 
-// A full server (507 InsufficientStorage) is answered at once, not asked again with the same body.
+// instantClock is a retry clock whose waits take no time.
+type instantClock struct{}
+
+func (instantClock) Now() time.Time                                   { return time.Now() }
+func (instantClock) Sleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+
+// Do retries under the policy in Config.Retry: its attempts, its clock.
+func TestClientRetriesUnderItsPolicy(t *testing.T) {
+	c, n := flaky(t, 100)
+	c.cfg.Retry = retry.Policy{Retryer: retry.Standard{Attempts: 7}, Clock: instantClock{}}
+	if _, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Bucket: "bkt", Key: "k"}); err == nil || n.Load() != 7 {
+		t.Fatalf("err %v after %d attempts, want 7", err, n.Load())
+	}
+}
+
+// A full server (507 InsufficientStorage) is answered at once, not asked again with the same body;
+// so is 501 NotImplemented.
 func TestInsufficientStorageIsNotRetried(t *testing.T) {
+	for _, status := range []int{http.StatusInsufficientStorage, http.StatusNotImplemented} {
+		testStatusNotRetried(t, status)
+	}
+}
+
+func testStatusNotRetried(t *testing.T, status int) {
 	var n atomic.Int64
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/xml")
-		w.WriteHeader(http.StatusInsufficientStorage)
-		w.Write([]byte("<Error><Code>InsufficientStorage</Code><Message>full</Message></Error>"))
+		w.WriteHeader(status)
+		w.Write([]byte("<Error><Code>" + strings.ReplaceAll(http.StatusText(status), " ", "") + "</Code><Message>no</Message></Error>"))
 	}))
 	t.Cleanup(ts.Close)
-	c, err := New(Config{Endpoint: ts.URL, SignVersion: "anonymous", MaxAttempts: 3})
+	c, err := New(Config{Endpoint: ts.URL, SignVersion: "anonymous"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +206,7 @@ func TestInsufficientStorageIsNotRetried(t *testing.T) {
 	r.Body = r.GetBody()
 	_, err = c.Do(context.Background(), r)
 	var se *ServiceError
-	if !errors.As(err, &se) || se.Status != http.StatusInsufficientStorage || se.Code != "InsufficientStorage" {
+	if !errors.As(err, &se) || se.Status != status {
 		t.Fatalf("got %v", err)
 	}
 	if n.Load() != 1 {

@@ -21,7 +21,7 @@ type CopyRequest struct {
 }
 
 // Copy copies one object within OSS (CopyObject: objects up to 1 GiB).
-func Copy(ctx context.Context, d Doer, req CopyRequest) (oss.Result, error) {
+func Copy(ctx context.Context, d oss.Doer, req CopyRequest) (oss.Result, error) {
 	return oss.CopyObject(ctx, d, &oss.CopyObjectRequest{Bucket: req.DstBucket, Key: req.DstKey,
 		SourceBucket: req.SrcBucket, SourceKey: req.SrcKey, ForbidOverwrite: !req.Overwrite})
 }
@@ -39,7 +39,7 @@ type MoveRequest struct {
 // whole first (so a target under the source prefix is not moved again), then its objects move
 // with at most concurrency at once (0: DefaultBatchConcurrency); m counts moved objects. The
 // result is the last delete's answer. Each request retries under the client's policy.
-func Move(ctx context.Context, d Doer, req MoveRequest, concurrency int, m Meter) (oss.Result, error) {
+func Move(ctx context.Context, d oss.Doer, req MoveRequest, concurrency int, m Meter) (oss.Result, error) {
 	if req.Src == "" || req.Dst == "" {
 		return oss.Result{}, &oss.ClientError{Message: "rename needs a source and a target key"}
 	}
@@ -76,7 +76,7 @@ func Move(ctx context.Context, d Doer, req MoveRequest, concurrency int, m Meter
 		mu   sync.Mutex
 		last oss.Result
 	)
-	err = forEach(ctx, len(objects), batchWorkers(concurrency), func(ctx context.Context, i int) error {
+	err = forEach(ctx, len(objects), batchWorkers(concurrency), false, func(ctx context.Context, _, i int) error {
 		k := objects[i].Key
 		res, err := move(ctx, k, dst+k[len(req.Src):])
 		if err == nil {
@@ -93,14 +93,14 @@ func Move(ctx context.Context, d Doer, req MoveRequest, concurrency int, m Meter
 // concurrency requests at once (0: DefaultBatchConcurrency); m counts deleted keys. It returns
 // the keys OSS reported deleted (deleting a missing key succeeds, as on OSS) and the first error.
 // A batch delete is a POST and is not retried, as in oss2.
-func DeleteMany(ctx context.Context, d Doer, bucket string, keys []string, concurrency int, m Meter) ([]string, error) {
+func DeleteMany(ctx context.Context, d oss.Doer, bucket string, keys []string, concurrency int, m Meter) ([]string, error) {
 	batches := (len(keys) + oss.MaxDeleteKeys - 1) / oss.MaxDeleteKeys
 	m.setTotal(int64(len(keys)))
 	var (
 		mu      sync.Mutex
 		deleted []string
 	)
-	err := forEach(ctx, batches, batchWorkers(concurrency), func(ctx context.Context, i int) error {
+	err := forEach(ctx, batches, batchWorkers(concurrency), false, func(ctx context.Context, _, i int) error {
 		chunk := keys[i*oss.MaxDeleteKeys : min(len(keys), (i+1)*oss.MaxDeleteKeys)]
 		res, err := oss.DeleteObjects(ctx, d, &oss.DeleteObjectsRequest{Bucket: bucket, Keys: chunk})
 		if err != nil {

@@ -12,28 +12,22 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/pyjindo/pyjindo/go/crc"
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/retry"
 )
-
-// Doer sends one request; *oss.Client is one.
-type Doer interface {
-	Do(ctx context.Context, r *oss.Request) (*http.Response, error)
-}
 
 // Config sizes transfers. Zero values take the defaults.
 type Config struct {
 	PartSize    int64 // bytes per ranged GET or uploaded part; default 8 MiB
 	Concurrency int   // parts in flight; default 8
-	Retries     int   // further attempts per part after a failure; default 3
+	// Retry is the policy each part is retried under; give the client's (the zero Policy: 3
+	// attempts within 30 s). With one attempt there are no retries, and no CRC repair either.
+	Retry retry.Policy
 	// CheckCRC repairs a whole-object download whose parts do not add up to the object's CRC64
 	// by fetching the wrong parts again (see verify.go); the caller still checks the result.
 	CheckCRC bool
-	// RetryTime is the client's retry budget in time (0: none); the repair charges against it.
-	RetryTime time.Duration
 }
 
 // Defaults, chosen by measurement (bench/): 8 connections fill a link of 8 x 50 MB/s, and 8 MiB
@@ -41,7 +35,6 @@ type Config struct {
 const (
 	DefaultPartSize    = 8 << 20
 	DefaultConcurrency = 8
-	DefaultRetries     = 3
 )
 
 func (c Config) withDefaults() Config {
@@ -51,18 +44,13 @@ func (c Config) withDefaults() Config {
 	if c.Concurrency <= 0 {
 		c.Concurrency = DefaultConcurrency
 	}
-	if c.Retries < 0 {
-		c.Retries = 0
-	} else if c.Retries == 0 {
-		c.Retries = DefaultRetries
-	}
 	return c
 }
 
 // Download is an opened GET: the response as the caller should see it, and the means to fetch
 // the delivered bytes in parallel parts.
 type Download struct {
-	d    Doer
+	d    oss.Doer
 	req  oss.Request // the caller's request without its Range header
 	cfg  Config
 	etag string
@@ -99,7 +87,7 @@ var ErrChanged = errors.New("the object changed during the download")
 //
 // When the first part's request got 416 but differs from the caller's, the caller's request is
 // sent unchanged: its answer (the whole object, or the same 416) is the right one.
-func Open(ctx context.Context, d Doer, req *oss.Request, cfg Config) (*Download, error) {
+func Open(ctx context.Context, d oss.Doer, req *oss.Request, cfg Config) (*Download, error) {
 	cfg = cfg.withDefaults()
 	dl := &Download{d: d, req: *req, cfg: cfg}
 	dl.req.Header = req.Header.Clone()
@@ -312,20 +300,15 @@ type Sink struct {
 	Progress func(n int64)
 }
 
-// fetch reads part p into w (which takes absolute delivered offsets), retrying from the byte it
-// reached, and returns the part's CRC.
+// fetch reads part p into w (which takes absolute delivered offsets) and returns the part's CRC.
+// A failed attempt is retried under the policy, resuming from the byte it reached; a failure of
+// the destination is not retried (fetching again cannot help).
 func (dl *Download) fetch(ctx context.Context, p part, w Sink, buf []byte) (uint64, error) {
 	var sum uint64
 	done := int64(0)
-	var lastErr error
-	for attempt := 0; attempt <= dl.cfg.Retries; attempt++ {
-		if attempt > 0 {
-			if err := sleepCtx(ctx, backoff(attempt)); err != nil {
-				return 0, err
-			}
-		}
+	err := dl.cfg.Retry.Do(ctx, func(int) error {
 		r := dl.request()
-		r.NoRetry = true // this loop retries, resuming from the byte reached
+		r.NoRetry = true // retried here, resuming from the byte reached
 		from, to := dl.Start+p.off+done, dl.Start+p.off+p.n-1
 		r.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", from, to))
 		if dl.etag != "" {
@@ -335,36 +318,33 @@ func (dl *Download) fetch(ctx context.Context, p part, w Sink, buf []byte) (uint
 		if err != nil {
 			var se *oss.ServiceError
 			if errors.As(err, &se) && se.Status == http.StatusPreconditionFailed {
-				return 0, fmt.Errorf("%w (ETag was %s)", ErrChanged, dl.etag)
+				return fmt.Errorf("%w (ETag was %s)", ErrChanged, dl.etag)
 			}
-			if !retryable(err) || ctx.Err() != nil {
-				return 0, err
-			}
-			lastErr = err
-			continue
+			return err
 		}
 		cs, _, _, ok := parseContentRange(resp.Header.Get("Content-Range"))
 		if resp.StatusCode != http.StatusPartialContent || !ok || cs != from {
 			resp.Body.Close()
-			return 0, fmt.Errorf("transfer: asked for bytes %d-%d, got status %d with Content-Range %q",
+			return fmt.Errorf("transfer: asked for bytes %d-%d, got status %d with Content-Range %q",
 				from, to, resp.StatusCode, resp.Header.Get("Content-Range"))
 		}
 		n, crcPart, err := copyAt(resp.Body, w, p.off+done, p.n-done, buf)
 		resp.Body.Close()
 		sum = crc.Combine(sum, crcPart, n)
 		done += n
-		if err == nil {
-			return sum, nil
+		if err != nil && !destinationFailed(err) && ctx.Err() == nil {
+			// The body broke off: a connection failure, retried from the byte reached.
+			return &oss.RequestError{Err: fmt.Errorf("reading bytes %d-%d: %w", from, to, err)}
 		}
+		return err
+	}, nil)
+	if err != nil {
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
-		if !retryable(err) {
-			return 0, err // the destination failed (disk full): fetching again cannot help
-		}
-		lastErr = err
+		return 0, fmt.Errorf("transfer: part at %d: %w", p.off, err)
 	}
-	return 0, fmt.Errorf("transfer: part at %d failed after %d attempts: %w", p.off, dl.cfg.Retries+1, lastErr)
+	return sum, nil
 }
 
 // copyAt copies n bytes (n < 0: up to EOF, for a body of unknown length) from r to the sink at
@@ -417,31 +397,10 @@ type writeError struct{ err error }
 func (e *writeError) Error() string { return e.err.Error() }
 func (e *writeError) Unwrap() error { return e.err }
 
-// retryable: what oss.Retryable says, plus a body that broke off mid-way; never a failure to
-// write the destination.
-func retryable(err error) bool {
+// destinationFailed tells whether err is a failure to write the destination.
+func destinationFailed(err error) bool {
 	var we *writeError
-	if errors.As(err, &we) {
-		return false
-	}
-	var se *oss.ServiceError
-	if errors.As(err, &se) {
-		return oss.Retryable(err)
-	}
-	return true
-}
-
-func backoff(attempt int) time.Duration { return oss.Backoff(attempt) }
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return errors.As(err, &we)
 }
 
 // Fill delivers all bytes to the sink and returns their CRC. The first part comes from the first
@@ -457,8 +416,8 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 	}
 	stopFirst := context.AfterFunc(ctx, func() { first.Close() })
 	defer stopFirst()
+	defer first.Close() // also when Fill fails before the first part is read
 	if !dl.ranged {
-		defer first.Close()
 		n, sum, err := copyAt(first, w, 0, dl.Length, make([]byte, bufSize))
 		if err != nil {
 			return 0, err
@@ -470,74 +429,40 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 	}
 	rest := dl.parts(dl.firstLen)
 	crcs := make([]uint64, len(rest))
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-		next     = make(chan int)
-	)
-	fail := func(err error) {
-		mu.Lock()
-		if firstErr == nil {
-			firstErr = err
-			cancel()
-		}
-		mu.Unlock()
-	}
-	work := func(buf []byte) {
-		for i := range next {
-			c, err := dl.fetch(ctx, rest[i], w, buf)
-			if err != nil {
-				fail(err)
-				continue
-			}
-			crcs[i] = c
-		}
-	}
-	// The first part streams on its own connection; when it is done, that goroutine takes parts
-	// like the others, so Concurrency connections stay busy to the end.
-	for range min(max(dl.cfg.Concurrency-1, 1), len(rest)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			work(make([]byte, bufSize))
-		}()
-	}
 	var firstCRC uint64
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		buf := make([]byte, bufSize)
+	bufs := make([][]byte, dl.cfg.Concurrency)
+	// Item 0 finishes the first part, streaming on the first response's connection; items 1...
+	// are the other parts in order. forEach hands items out in order to the first free worker,
+	// so the first part's worker takes parts like the others once done, and Concurrency
+	// connections stay busy to the end (with the last round of parts halved, see parts).
+	err := forEach(ctx, len(rest)+1, dl.cfg.Concurrency, true, func(ctx context.Context, worker, i int) error {
+		if bufs[worker] == nil {
+			bufs[worker] = make([]byte, bufSize)
+		}
+		buf := bufs[worker]
+		if i > 0 {
+			c, err := dl.fetch(ctx, rest[i-1], w, buf)
+			crcs[i-1] = c
+			return err
+		}
 		n, c, err := copyAt(first, w, 0, dl.firstLen, buf)
 		first.Close()
 		if err != nil {
 			// The first response broke: fetch what is missing of the first part again.
-			if !retryable(err) || ctx.Err() != nil {
-				fail(err)
-				work(buf) // drain the queue so the sender is not left blocked
-				return
+			if destinationFailed(err) || ctx.Err() != nil {
+				return err
 			}
 			more, err := dl.fetch(ctx, part{n, dl.firstLen - n}, w, buf)
 			if err != nil {
-				fail(err)
-				work(buf)
-				return
+				return err
 			}
 			c = crc.Combine(c, more, dl.firstLen-n)
 		}
 		firstCRC = c
-		work(buf)
-	}()
-	for i := range rest {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if firstErr != nil {
-		return 0, firstErr
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
 	if err := ctx.Err(); err != nil {
 		return 0, err

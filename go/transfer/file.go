@@ -27,7 +27,7 @@ type FileResult struct {
 // when complete and, with verify, when its CRC64 matches the object's: a failure or a
 // cancellation never leaves a partial file at the target. A symlink target is followed, as
 // open() follows it.
-func DownloadFile(ctx context.Context, d Doer, req *oss.Request, filename string, cfg Config, verify bool, m Meter) (*FileResult, error) {
+func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename string, cfg Config, verify bool, m Meter) (*FileResult, error) {
 	dl, err := Open(ctx, d, req, cfg)
 	if err != nil {
 		return nil, err

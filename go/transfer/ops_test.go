@@ -10,9 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/pyjindo/pyjindo/go/crc"
 	"github.com/pyjindo/pyjindo/go/oss"
@@ -248,7 +250,7 @@ func (f doerFunc) Do(ctx context.Context, r *oss.Request) (*http.Response, error
 func TestForEachStopsAtTheFirstError(t *testing.T) {
 	var calls, running, peak atomic.Int64
 	boom := errors.New("boom")
-	err := forEach(context.Background(), 1000, 3, func(_ context.Context, i int) error {
+	err := forEach(context.Background(), 1000, 3, false, func(_ context.Context, _, i int) error {
 		calls.Add(1)
 		n := running.Add(1)
 		defer running.Add(-1)
@@ -264,11 +266,69 @@ func TestForEachStopsAtTheFirstError(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := forEach(ctx, 5, 2, func(context.Context, int) error { return nil }); !errors.Is(err, context.Canceled) {
+	if err := forEach(ctx, 5, 2, false, func(context.Context, int, int) error { return nil }); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v", err)
 	}
-	if err := forEach(context.Background(), 0, 2, func(context.Context, int) error { return boom }); err != nil {
+	if err := forEach(context.Background(), 0, 2, false, func(context.Context, int, int) error { return boom }); err != nil {
 		t.Fatalf("no items: %v", err)
+	}
+}
+
+// With abort, the first error cancels the calls under way (the parts of a failed transfer);
+// without, they finish (a copy is not left without its delete).
+func TestForEachAbortCancelsCallsUnderWay(t *testing.T) {
+	boom := errors.New("boom")
+	for _, abort := range []bool{true, false} {
+		var cancelled atomic.Int64
+		started := make(chan struct{})
+		err := forEach(context.Background(), 2, 2, abort, func(ctx context.Context, _, i int) error {
+			if i == 0 {
+				<-started
+				return boom
+			}
+			close(started)
+			select {
+			case <-ctx.Done():
+				cancelled.Add(1)
+			case <-time.After(200 * time.Millisecond):
+			}
+			return nil
+		})
+		if !errors.Is(err, boom) || (cancelled.Load() == 1) != abort {
+			t.Fatalf("abort %v: err %v, cancelled %d", abort, err, cancelled.Load())
+		}
+	}
+}
+
+// Items go out in order to the first free worker, and a worker's calls never overlap: the
+// download's first part (item 0) keeps its worker until done, then that worker takes the next.
+func TestForEachWorkersTakeItemsInOrder(t *testing.T) {
+	var mu sync.Mutex
+	busy := map[int]bool{}
+	var order []int
+	release := make(chan struct{})
+	err := forEach(context.Background(), 20, 4, false, func(_ context.Context, worker, i int) error {
+		mu.Lock()
+		if busy[worker] || worker < 0 || worker >= 4 {
+			mu.Unlock()
+			return fmt.Errorf("worker %d reused while busy, or out of range", worker)
+		}
+		busy[worker] = true
+		order = append(order, i)
+		mu.Unlock()
+		if i == 0 {
+			<-release // the slow first part
+		}
+		if i == 19 {
+			close(release)
+		}
+		mu.Lock()
+		busy[worker] = false
+		mu.Unlock()
+		return nil
+	})
+	if err != nil || len(order) != 20 {
+		t.Fatalf("err %v, order %v", err, order)
 	}
 }
 

@@ -23,11 +23,19 @@ func (m Meter) setTotal(n int64) {
 	}
 }
 
-// forEach calls fn(ctx, i) for i in [0, n) with at most workers calls at once. At the first
-// error, or when ctx ends, it stops handing out work; calls under way finish (a half-done item,
-// such as a copy without its delete, is worse than a finished one). It returns the first error,
-// or ctx's if items were left undone.
-func forEach(ctx context.Context, n, workers int, fn func(ctx context.Context, i int) error) error {
+// forEach is the one bounded worker pool: it calls fn(ctx, worker, i) for i in [0, n), handing
+// the items out in order to the first free of at most workers goroutines (worker, in
+// [0, workers), names the goroutine, so that a call can use its scratch buffer). At the first
+// error, or when ctx ends, it stops handing out work and returns the first error (or ctx's if
+// items were left undone). With abort, the calls under way are cancelled too (the parts of one
+// transfer: the transfer has failed); without, they finish (a half-done item, such as a copy
+// without its delete, is worse than a finished one).
+func forEach(ctx context.Context, n, workers int, abort bool, fn func(ctx context.Context, worker, i int) error) error {
+	callCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if !abort {
+		callCtx = ctx
+	}
 	var (
 		mu    sync.Mutex
 		first error
@@ -35,16 +43,17 @@ func forEach(ctx context.Context, n, workers int, fn func(ctx context.Context, i
 		next  = make(chan int)
 		stop  = make(chan struct{})
 	)
-	for range max(1, min(workers, n)) {
+	for w := range max(1, min(workers, n)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				if err := fn(ctx, i); err != nil {
+				if err := fn(callCtx, w, i); err != nil {
 					mu.Lock()
 					if first == nil {
 						first = err
 						close(stop)
+						cancel()
 					}
 					mu.Unlock()
 				}

@@ -41,7 +41,7 @@ func UseMultipart(req *oss.Request, size, threshold int64) bool {
 // req's body. A PutObject of threshold bytes or more goes up as a parallel multipart upload
 // (UploadMultipart); any other request is sent once, retried under the client's policy with a
 // fresh body each attempt. req.Method may be anything that carries a body (PUT, POST append).
-func Put(ctx context.Context, d Doer, req *oss.Request, src io.ReaderAt, size, threshold int64, cfg Config, m Meter) (*PutResult, error) {
+func Put(ctx context.Context, d oss.Doer, req *oss.Request, src io.ReaderAt, size, threshold int64, cfg Config, m Meter) (*PutResult, error) {
 	m.setTotal(size)
 	if req.Header == nil {
 		req.Header = http.Header{}
@@ -54,7 +54,7 @@ func Put(ctx context.Context, d Doer, req *oss.Request, src io.ReaderAt, size, t
 			}
 			return nil, err
 		}
-		return &PutResult{Status: up.Response.StatusCode, Header: up.Response.Header, CRC: up.CRC, Multipart: true}, nil
+		return &PutResult{Status: up.Status, Header: up.Header, CRC: up.CRC, Multipart: true}, nil
 	}
 	r := *req
 	var body *crc.Reader

@@ -105,7 +105,7 @@ func (r *Reader) readOnce(p []byte) (int, error) {
 			} else if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
-			if err != nil && r.dl.ranged && retryable(err) && r.ctx.Err() == nil {
+			if err != nil && r.dl.ranged && !destinationFailed(err) && r.ctx.Err() == nil {
 				// The first response broke off: fetch the rest of its part like any other.
 				r.first.Close()
 				r.first = nil

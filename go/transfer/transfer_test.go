@@ -207,7 +207,7 @@ func TestMissingObjectFailsAtOpen(t *testing.T) {
 
 // hookDoer lets a test act on each request before it is sent.
 type hookDoer struct {
-	d      Doer
+	d      oss.Doer
 	before func(n int64, r *oss.Request) error
 	count  atomic.Int64
 }
@@ -277,7 +277,7 @@ func TestUploadMultipart(t *testing.T) {
 		r.ReadAt(got, 0)
 		r.Close()
 		if !bytes.Equal(got, data) || info.Type != store.TypeMultipart || info.Meta["k"] != "v" || up.CRC != crc.Checksum(data) ||
-			up.Response.Header.Get("x-oss-hash-crc64ecma") != strconv.FormatUint(up.CRC, 10) || sent.Load() != int64(size) {
+			up.Header.Get("x-oss-hash-crc64ecma") != strconv.FormatUint(up.CRC, 10) || sent.Load() != int64(size) {
 			t.Fatalf("size %d: equal %v info %+v sent %d", size, bytes.Equal(got, data), info, sent.Load())
 		}
 	}
@@ -518,7 +518,7 @@ func TestInitiateAndCompleteAreRetried(t *testing.T) {
 		got := make([]byte, info.Size)
 		r.ReadAt(got, 0)
 		r.Close()
-		if !bytes.Equal(got, data) || up.CRC != crc.Checksum(data) || up.Response.Header.Get("x-oss-hash-crc64ecma") != strconv.FormatUint(up.CRC, 10) {
+		if !bytes.Equal(got, data) || up.CRC != crc.Checksum(data) || up.Header.Get("x-oss-hash-crc64ecma") != strconv.FormatUint(up.CRC, 10) {
 			t.Fatalf("%s: equal %v crc %d", tc.name, bytes.Equal(got, data), up.CRC)
 		}
 		if ups, _ := e.store.ListUploads("bkt"); len(ups) != 0 {

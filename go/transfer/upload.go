@@ -2,33 +2,32 @@ package transfer
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/crc"
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/retry"
 )
 
-// Upload is the outcome of a multipart upload: the CompleteMultipartUpload response (whose
-// headers carry the ETag and x-oss-hash-crc64ecma) and the CRC of the bytes sent.
+// Upload is the outcome of a multipart upload: the CompleteMultipartUpload answer (whose headers
+// carry the ETag and x-oss-hash-crc64ecma; after a completion recognised as ours despite a
+// failure, the HEAD's), its body, and the CRC of the bytes sent.
 type Upload struct {
-	Response *http.Response
-	Body     []byte
-	CRC      uint64
+	oss.Result
+	Body []byte
+	CRC  uint64
 }
 
 // UploadMultipart stores size bytes of src as req.Bucket/req.Key with parallel parts read with
 // ReadAt (the caller's buffer or a file, no copies). req.Header carries what a PutObject would
 // (Content-Type, x-oss-meta-*, ...); it goes to the initiation. Any failure, including
 // cancellation, aborts the upload so no parts are left behind. progress is called with byte counts.
-func UploadMultipart(ctx context.Context, d Doer, req *oss.Request, src io.ReaderAt, size int64, cfg Config, progress func(int64)) (*Upload, error) {
+func UploadMultipart(ctx context.Context, d oss.Doer, req *oss.Request, src io.ReaderAt, size int64, cfg Config, progress func(int64)) (*Upload, error) {
 	cfg = cfg.withDefaults()
 	partSize := cfg.PartSize
 	for size > partSize*10000 {
@@ -43,11 +42,11 @@ func UploadMultipart(ctx context.Context, d Doer, req *oss.Request, src io.Reade
 		// An attempt of the completion may have taken effect (its answer lost, or a server
 		// error after acting), and a later one then finds the upload gone. If the object is
 		// ours, it succeeded.
-		if resp, ok := completedAnyway(ctx, d, req, up.CRC, initiated); ok {
+		if res, ok := completedAnyway(ctx, d, req, up.CRC, initiated); ok {
 			// Another writer may have stored the same bytes since we initiated: abort in case
 			// ours was not the upload that completed (if it was, the abort finds no upload).
 			abort(ctx, d, req, uploadID)
-			up.Response, up.Body = resp, nil
+			up.Result, up.Body = res, nil
 			return up, nil
 		}
 	}
@@ -74,7 +73,7 @@ func mayHaveActed(err error) bool {
 // server's Date of the answer (a time not before the upload's initiation; zero if absent). An
 // attempt that may have acted may have left an upload whose id we never saw: those strays are
 // aborted (see abortStrays); attempts refused with SlowDown create none, so they cost nothing.
-func initiate(ctx context.Context, d Doer, req *oss.Request) (string, time.Time, error) {
+func initiate(ctx context.Context, d oss.Doer, req *oss.Request) (string, time.Time, error) {
 	var since time.Time // local start of the first attempt that may have created an upload
 	start := time.Now()
 	failed := func(err error) {
@@ -83,43 +82,30 @@ func initiate(ctx context.Context, d Doer, req *oss.Request) (string, time.Time,
 		}
 		start = time.Now() // the next attempt starts after this (and a backoff)
 	}
-	resp, err := d.Do(ctx, &oss.Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key, Header: req.Header.Clone(),
-		Query: [][2]string{{"uploads", ""}}, Retry: true, ReadAll: true, OnRetry: failed})
+	res, err := oss.InitiateMultipartUpload(ctx, d, &oss.InitiateMultipartUploadRequest{Bucket: req.Bucket, Key: req.Key,
+		Header: req.Header, Retry: true, OnRetry: failed})
 	answered := time.Now()
 	if err != nil {
+		// A lost answer, or an answer without a readable upload id (a RequestError: that
+		// attempt's upload exists), may have left strays.
 		failed(err)
 		if !since.IsZero() {
 			abortStrays(ctx, d, req, "", time.Time{}, since, answered)
 		}
 		return "", time.Time{}, err
 	}
-	date, _ := http.ParseTime(resp.Header.Get("Date"))
-	var initDoc struct {
-		UploadID string `xml:"UploadId"`
-	}
-	err = xml.NewDecoder(resp.Body).Decode(&initDoc)
-	resp.Body.Close()
-	if err != nil || initDoc.UploadID == "" {
-		if since.IsZero() {
-			since = start // this attempt's upload exists; its id was lost with the body
-		}
-		abortStrays(ctx, d, req, "", time.Time{}, since, answered)
-		return "", time.Time{}, &oss.RequestError{Err: fmt.Errorf("initiate multipart upload: bad response: %v", err)}
-	}
+	date, _ := http.ParseTime(res.Header.Get("Date"))
 	if !since.IsZero() {
-		abortStrays(ctx, d, req, initDoc.UploadID, date, since, answered)
+		abortStrays(ctx, d, req, res.UploadID, date, since, answered)
 	}
-	return initDoc.UploadID, date, nil
+	return res.UploadID, date, nil
 }
 
 // abort aborts an upload, even when ctx is cancelled: that is exactly when a leftover is likely.
-func abort(ctx context.Context, d Doer, req *oss.Request, uploadID string) {
+func abort(ctx context.Context, d oss.Doer, req *oss.Request, uploadID string) {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if r, err := d.Do(actx, &oss.Request{Method: http.MethodDelete, Bucket: req.Bucket, Key: req.Key,
-		Query: [][2]string{{"uploadId", uploadID}}}); err == nil {
-		r.Body.Close()
-	}
+	oss.AbortMultipartUpload(actx, d, req.Bucket, req.Key, uploadID)
 }
 
 type uploadedPart struct {
@@ -130,61 +116,30 @@ type uploadedPart struct {
 
 // uploadParts uploads the parts and completes the upload. mayHaveCompleted tells, when completion
 // failed, whether one of its attempts may have taken effect anyway; Upload.CRC is then set.
-func uploadParts(ctx context.Context, d Doer, req *oss.Request, uploadID string, src io.ReaderAt, size, partSize int64, cfg Config, progress func(int64)) (up *Upload, mayHaveCompleted bool, err error) {
+func uploadParts(ctx context.Context, d oss.Doer, req *oss.Request, uploadID string, src io.ReaderAt, size, partSize int64, cfg Config, progress func(int64)) (up *Upload, mayHaveCompleted bool, err error) {
 	count := int((size + partSize - 1) / partSize)
 	if count == 0 {
 		count = 1
 	}
 	parts := make([]uploadedPart, count)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-		next     = make(chan int)
-	)
-	for range min(cfg.Concurrency, count) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				off := int64(i) * partSize
-				n := min(partSize, size-off)
-				p, err := putPart(ctx, d, req, uploadID, i+1, src, off, n, cfg.Retries, progress)
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-						cancel()
-					}
-					mu.Unlock()
-					continue
-				}
-				parts[i] = p
-			}
-		}()
-	}
-	for i := 0; i < count && ctx.Err() == nil; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if firstErr != nil {
-		return nil, false, firstErr
+	err = forEach(ctx, count, cfg.Concurrency, true, func(ctx context.Context, _, i int) error {
+		off := int64(i) * partSize
+		p, err := putPart(ctx, d, req, uploadID, i+1, src, off, min(partSize, size-off), cfg.Retry, progress)
+		parts[i] = p
+		return err
+	})
+	if err != nil {
+		return nil, false, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
-	var doc strings.Builder
-	doc.WriteString(`<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload>`)
+	list := make([]oss.CompletePart, count)
 	var sum uint64
 	for i, p := range parts {
-		fmt.Fprintf(&doc, "<Part><PartNumber>%d</PartNumber><ETag>&quot;%s&quot;</ETag></Part>", i+1, p.etag)
+		list[i] = oss.CompletePart{PartNumber: i + 1, ETag: p.etag}
 		sum = crc.Combine(sum, p.crc, p.size)
 	}
-	doc.WriteString("</CompleteMultipartUpload>")
-	body := doc.String()
 	// Completion is retried under the client's policy. A repeat of an upload that an earlier
 	// attempt completed answers NoSuchUpload: only an attempt that may have acted makes that
 	// answer worth checking (see mayHaveActed), so that is tracked.
@@ -193,40 +148,32 @@ func uploadParts(ctx context.Context, d Doer, req *oss.Request, uploadID string,
 			mayHaveCompleted = true
 		}
 	}
-	resp, err := d.Do(ctx, &oss.Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key,
-		Query: [][2]string{{"uploadId", uploadID}}, Header: http.Header{"Content-Type": {"application/xml"}},
-		Body: strings.NewReader(body), ContentLength: int64(len(body)),
-		GetBody: func() io.Reader { return strings.NewReader(body) }, Retry: true, ReadAll: true, OnRetry: acted})
+	res, err := oss.CompleteMultipartUpload(ctx, d, &oss.CompleteMultipartUploadRequest{Bucket: req.Bucket, Key: req.Key,
+		UploadID: uploadID, Parts: list, Retry: true, OnRetry: acted})
 	if err != nil {
 		acted(err)
 		return &Upload{CRC: sum}, mayHaveCompleted, err
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return &Upload{CRC: sum}, true, &oss.RequestError{Err: err}
-	}
-	return &Upload{Response: resp, Body: raw, CRC: sum}, false, nil
+	return &Upload{Result: res.Result, Body: res.Body, CRC: sum}, false, nil
 }
 
 // completedAnyway checks, after a completion that may have taken effect failed, whether the
 // object is ours: type Multipart, the CRC64 of what we sent, and stored no earlier than our
 // upload was initiated (initiated: the server's Date of that answer), so that an identical object
 // stored before is not taken for ours. Both times count whole seconds: Last-Modified has no more.
-// It returns the HEAD response.
-func completedAnyway(ctx context.Context, d Doer, req *oss.Request, sum uint64, initiated time.Time) (*http.Response, bool) {
+// It returns the HEAD's answer.
+func completedAnyway(ctx context.Context, d oss.Doer, req *oss.Request, sum uint64, initiated time.Time) (oss.Result, bool) {
 	if initiated.IsZero() {
-		return nil, false // nothing to tell our object from an older one
+		return oss.Result{}, false // nothing to tell our object from an older one
 	}
-	resp, err := d.Do(ctx, &oss.Request{Method: http.MethodHead, Bucket: req.Bucket, Key: req.Key})
+	res, err := oss.HeadObject(ctx, d, req.Bucket, req.Key)
 	if err != nil {
-		return nil, false
+		return oss.Result{}, false
 	}
-	resp.Body.Close()
-	modified, err := http.ParseTime(resp.Header.Get("Last-Modified"))
+	modified, err := http.ParseTime(res.Header.Get("Last-Modified"))
 	ok := err == nil && !modified.Before(initiated.Truncate(time.Second)) &&
-		resp.Header.Get("x-oss-object-type") == "Multipart" && resp.Header.Get("x-oss-hash-crc64ecma") == strconv.FormatUint(sum, 10)
-	return resp, ok
+		res.Header.Get("x-oss-object-type") == "Multipart" && res.Header.Get("x-oss-hash-crc64ecma") == strconv.FormatUint(sum, 10)
+	return res, ok
 }
 
 // abortStrays aborts the uploads of this key that our failed initiation attempts may have
@@ -238,32 +185,15 @@ func completedAnyway(ctx context.Context, d Doer, req *oss.Request, sum uint64, 
 // too (it gets NoSuchUpload, a clean error; leaving strays would cost storage silently instead).
 // keepDate, the Date of our upload's answer (which arrived at answered), stands in for its
 // initiation if the listing lacks it.
-func abortStrays(ctx context.Context, d Doer, req *oss.Request, keep string, keepDate, since, answered time.Time) {
+func abortStrays(ctx context.Context, d oss.Doer, req *oss.Request, keep string, keepDate, since, answered time.Time) {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	resp, err := d.Do(actx, &oss.Request{Method: http.MethodGet, Bucket: req.Bucket,
-		Query: [][2]string{{"uploads", ""}, {"prefix", req.Key}, {"max-uploads", "1000"}}, ReadAll: true})
+	page, err := oss.ListMultipartUploads(actx, d, &oss.ListMultipartUploadsRequest{Bucket: req.Bucket, Prefix: req.Key, MaxUploads: 1000})
 	if err != nil {
 		return
 	}
 	listed := time.Now()
-	listDate, _ := http.ParseTime(resp.Header.Get("Date"))
-	var doc struct {
-		Uploads []struct {
-			Key       string
-			UploadID  string `xml:"UploadId"`
-			Initiated string
-		} `xml:"Upload"`
-	}
-	err = xml.NewDecoder(resp.Body).Decode(&doc)
-	resp.Body.Close()
-	if err != nil {
-		return
-	}
-	initiated := func(v string) (time.Time, bool) {
-		t, err := time.Parse(time.RFC3339, v)
-		return t, err == nil
-	}
+	listDate, _ := http.ParseTime(page.Header.Get("Date"))
 	var anchor, last time.Time
 	elapsed := answered.Sub(since)
 	if keep == "" {
@@ -271,8 +201,8 @@ func abortStrays(ctx context.Context, d Doer, req *oss.Request, keep string, kee
 		anchor, last, elapsed = listDate, listDate.Add(time.Second), listed.Sub(since)
 	} else {
 		anchor = keepDate
-		for _, u := range doc.Uploads {
-			if t, ok := initiated(u.Initiated); ok && u.UploadID == keep {
+		for _, u := range page.Uploads {
+			if t, ok := u.InitiatedTime(); ok && u.UploadID == keep {
 				anchor = t
 			}
 		}
@@ -282,55 +212,42 @@ func abortStrays(ctx context.Context, d Doer, req *oss.Request, keep string, kee
 		return // no server time to place the window in: aborting blind could hit other writers
 	}
 	first := anchor.Add(-elapsed).Truncate(time.Second)
-	for _, u := range doc.Uploads {
-		t, ok := initiated(u.Initiated)
+	for _, u := range page.Uploads {
+		t, ok := u.InitiatedTime()
 		if u.Key != req.Key || u.UploadID == keep || !ok || t.Before(first) || t.After(last) {
 			continue
 		}
-		if r, err := d.Do(actx, &oss.Request{Method: http.MethodDelete, Bucket: req.Bucket, Key: req.Key,
-			Query: [][2]string{{"uploadId", u.UploadID}}}); err == nil {
-			r.Body.Close()
-		}
+		oss.AbortMultipartUpload(actx, d, req.Bucket, req.Key, u.UploadID)
 	}
 }
 
-// putPart uploads one part, retrying transport failures and 5xx answers.
-func putPart(ctx context.Context, d Doer, req *oss.Request, uploadID string, number int, src io.ReaderAt, off, n int64, retries int, progress func(int64)) (uploadedPart, error) {
-	var lastErr error
-	for attempt := 0; attempt <= retries; attempt++ {
-		if attempt > 0 {
-			if err := sleepCtx(ctx, backoff(attempt)); err != nil {
-				return uploadedPart{}, err
-			}
-		}
+// putPart uploads one part under the retry policy; a part whose CRC64 the server computed
+// differently is sent again too. Progress counts each byte once: an attempt's bytes are taken
+// back when it fails.
+func putPart(ctx context.Context, d oss.Doer, req *oss.Request, uploadID string, number int, src io.ReaderAt, off, n int64, pol retry.Policy, progress func(int64)) (uploadedPart, error) {
+	var done uploadedPart
+	err := pol.Do(ctx, func(int) error {
 		// A fresh reader each attempt: the transport may still hold the last one.
 		cr := &crc.Reader{R: io.NewSectionReader(src, off, n), Progress: progress}
 		resp, err := d.Do(ctx, &oss.Request{Method: http.MethodPut, Bucket: req.Bucket, Key: req.Key,
 			Query:  [][2]string{{"uploadId", uploadID}, {"partNumber", strconv.Itoa(number)}},
 			Header: http.Header{}, Body: cr, ContentLength: n, NoRetry: true})
-		if progress != nil && err != nil {
-			progress(-cr.N) // the bytes will be sent again
-		}
 		if err != nil {
-			if !retryable(err) || ctx.Err() != nil {
-				return uploadedPart{}, err
+			if progress != nil {
+				progress(-cr.N) // the bytes will be sent again
 			}
-			lastErr = err
-			continue
+			return err
 		}
 		resp.Body.Close()
 		if v := resp.Header.Get("x-oss-hash-crc64ecma"); v != "" && v != strconv.FormatUint(cr.Sum, 10) {
 			if progress != nil {
 				progress(-cr.N)
 			}
-			lastErr = &oss.InconsistentError{Message: fmt.Sprintf("part %d: CRC64 of client %d differs from OSS %s", number, cr.Sum, v),
-				RequestID: resp.Header.Get("x-oss-request-id")}
-			continue
+			return retry.Transient(&oss.InconsistentError{Message: fmt.Sprintf("part %d: CRC64 of client %d differs from OSS %s", number, cr.Sum, v),
+				RequestID: resp.Header.Get("x-oss-request-id")})
 		}
-		return uploadedPart{etag: strings.Trim(resp.Header.Get("ETag"), `"`), crc: cr.Sum, size: n}, nil
-	}
-	if lastErr == nil {
-		lastErr = errors.New("no attempt made")
-	}
-	return uploadedPart{}, lastErr
+		done = uploadedPart{etag: resp.Header.Get("ETag"), crc: cr.Sum, size: n}
+		return nil
+	}, nil)
+	return done, err
 }

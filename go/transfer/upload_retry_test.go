@@ -3,7 +3,10 @@ package transfer
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"sync"
@@ -12,6 +15,8 @@ import (
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/retry"
+	"github.com/pyjindo/pyjindo/go/server"
 	"github.com/pyjindo/pyjindo/go/server/store"
 )
 
@@ -145,5 +150,139 @@ func TestFailedInitiateAbortsOnlyItsStrays(t *testing.T) {
 	ups, _ := e.store.ListUploads("bkt")
 	if len(ups) != 1 || ups[0].UploadID != other.UploadID {
 		t.Fatalf("uploads %+v, want only %s", ups, other.UploadID)
+	}
+}
+
+// instantClock is a retry clock whose waits take no time.
+type instantClock struct{}
+
+func (instantClock) Now() time.Time                                   { return time.Now() }
+func (instantClock) Sleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+
+func fastPolicy(attempts int) retry.Policy {
+	return retry.Policy{Retryer: retry.Standard{Attempts: attempts}, Clock: instantClock{}}
+}
+
+func isPart(n string) func(*http.Request) bool {
+	return func(r *http.Request) bool { return r.Method == http.MethodPut && r.URL.Query().Get("partNumber") == n }
+}
+
+// An upload part is sent at most the policy's attempts times; the progress counts each byte once
+// however often a part was sent (the bytes of a failed attempt are taken back).
+func TestUploadPartsRetryUnderThePolicy(t *testing.T) {
+	for _, tc := range []struct {
+		attempts int
+		failures int64 // of part 2, reset after half its body
+		ok       bool
+	}{{4, 3, true}, {3, 3, false}} {
+		var sends atomic.Int64
+		e := newEnvBehind(t, func(h http.Handler) http.Handler {
+			h = failFirst(isPart("2"), "dropped", tc.failures)(h)
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if isPart("2")(r) {
+					sends.Add(1)
+				}
+				h.ServeHTTP(w, r)
+			})
+		}, nil)
+		data := randomBytes(3*testPart + 5)
+		var sent atomic.Int64
+		_, err := UploadMultipart(context.Background(), e.client, &oss.Request{Bucket: "bkt", Key: "up", Header: http.Header{}},
+			bytes.NewReader(data), int64(len(data)), Config{PartSize: testPart, Concurrency: 2, Retry: fastPolicy(tc.attempts)},
+			func(n int64) { sent.Add(n) })
+		if (err == nil) != tc.ok || sends.Load() != min(int64(tc.attempts), tc.failures+1) {
+			t.Fatalf("%d attempts: err %v after %d sends of part 2", tc.attempts, err, sends.Load())
+		}
+		if tc.ok && sent.Load() != int64(len(data)) {
+			t.Fatalf("progress counted %d bytes of %d", sent.Load(), len(data))
+		}
+	}
+}
+
+// A download part is fetched at most the policy's attempts times, each resuming from the byte
+// the last one reached.
+func TestDownloadPartsRetryUnderThePolicy(t *testing.T) {
+	e := newEnvBehind(t, noWrap, &server.Faults{Header: true})
+	data := randomBytes(4 * testPart)
+	e.put(t, "obj", data)
+	for _, tc := range []struct {
+		attempts int
+		ok       bool
+	}{{4, true}, {3, false}} {
+		var mu sync.Mutex
+		var ranges []string
+		d := &hookDoer{d: e.client, before: func(_ int64, r *oss.Request) error {
+			rng := r.Header.Get("Range")
+			var from, to int
+			if _, err := fmt.Sscanf(rng, "bytes=%d-%d", &from, &to); err == nil && from >= 2*testPart && from < 3*testPart {
+				mu.Lock()
+				defer mu.Unlock()
+				ranges = append(ranges, rng)
+				if len(ranges) <= 3 {
+					r.Header.Set(server.FaultHeader, "reset=1") // one byte, then the connection drops
+				}
+			}
+			return nil
+		}}
+		got, _, err := download(t, d, Config{PartSize: testPart, Concurrency: 2, Retry: fastPolicy(tc.attempts)})
+		if (err == nil) != tc.ok || len(ranges) != min(tc.attempts, 4) {
+			t.Fatalf("%d attempts: err %v, part 3 asked as %v", tc.attempts, err, ranges)
+		}
+		if tc.ok && !bytes.Equal(got, data) {
+			t.Fatal("data differs")
+		}
+		for i, rng := range ranges { // one byte more each time
+			if want := fmt.Sprintf("bytes=%d-%d", 2*testPart+i, 3*testPart-1); rng != want {
+				t.Fatalf("attempt %d asked for %s, want %s", i+1, rng, want)
+			}
+		}
+	}
+}
+
+// respDoer changes each answer after the fact.
+type respDoer struct {
+	d     oss.Doer
+	after func(r *oss.Request, resp *http.Response)
+}
+
+func (h respDoer) Do(ctx context.Context, r *oss.Request) (*http.Response, error) {
+	resp, err := h.d.Do(ctx, r)
+	if err == nil {
+		h.after(r, resp)
+	}
+	return resp, err
+}
+
+// The Complete document is XML built by encoding/xml: an ETag with markup characters arrives as
+// the same text, quoted once.
+func TestCompleteDocumentCarriesETagsEscaped(t *testing.T) {
+	var doc atomic.Value
+	e := newEnvBehind(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if isComplete(r) {
+				raw, _ := io.ReadAll(r.Body)
+				doc.Store(raw)
+				r.Body = io.NopCloser(bytes.NewReader(raw))
+			}
+			h.ServeHTTP(w, r)
+		})
+	}, nil)
+	d := respDoer{d: e.client, after: func(r *oss.Request, resp *http.Response) {
+		if r.Method == http.MethodPut {
+			resp.Header.Set("ETag", `"<a&b>"`)
+		}
+	}}
+	data := randomBytes(testPart + 5)
+	UploadMultipart(context.Background(), d, &oss.Request{Bucket: "bkt", Key: "up", Header: http.Header{}},
+		bytes.NewReader(data), int64(len(data)), Config{PartSize: testPart, Retry: fastPolicy(1)}, nil)
+	raw, _ := doc.Load().([]byte)
+	var got struct {
+		Parts []struct {
+			PartNumber int
+			ETag       string
+		} `xml:"Part"`
+	}
+	if err := xml.Unmarshal(raw, &got); err != nil || len(got.Parts) != 2 || got.Parts[1].ETag != `"<a&b>"` || got.Parts[1].PartNumber != 2 {
+		t.Fatalf("document %q: %+v, %v", raw, got, err)
 	}
 }

@@ -8,9 +8,9 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/pyjindo/pyjindo/go/crc"
+	"github.com/pyjindo/pyjindo/go/oss/retry"
 )
 
 // Repairing a download whose CRC64 does not match.
@@ -34,8 +34,9 @@ import (
 //  4. Fetch the parts of S again into the destination, each checked against its now-known CRC
 //     and fetched again while it differs (within the part retry budget).
 //
-// A round that finds no S (both readings of a part were corrupted) starts over, up to
-// Config.Retries rounds, and none starts after Config.RetryTime. A failure that retrying cannot
+// A round that finds no S (both readings of a part were corrupted) starts over: the rounds are
+// retries under the policy (Config.Retry), so there are at most its attempts less one, and none
+// starts past its time bound. A failure that retrying cannot
 // fix (403, 404) ends the repair: the caller reports the mismatch, as oss2 would. The CRC
 // returned is always that of the bytes the sink holds and the caller still compares it with the
 // object's, so wrong bytes are never returned as right, whatever S was chosen. All this costs
@@ -68,11 +69,9 @@ func (dl *Download) repair(ctx context.Context, w Sink, ps []part, crcs []uint64
 	if !ok || got == want {
 		return got, nil
 	}
-	var deadline time.Time
-	if dl.cfg.RetryTime > 0 {
-		deadline = time.Now().Add(dl.cfg.RetryTime)
-	}
-	outOfTime := func() bool { return !deadline.IsZero() && time.Now().After(deadline) }
+	pol := dl.cfg.Retry
+	deadline := pol.Now().Add(pol.MaxRetryTime())
+	outOfTime := func() bool { return pol.Now().After(deadline) }
 	w.Progress = nil // these bytes were counted once already
 	after := make([]int64, len(ps))
 	for i := len(ps) - 2; i >= 0; i-- {
@@ -84,8 +83,8 @@ func (dl *Download) repair(ctx context.Context, w Sink, ps []part, crcs []uint64
 	for i := range all {
 		all[i] = i
 	}
-	// Retries 0 (retry_attempts=1) turns retries off, and with them this repair.
-	for round := 0; round < dl.cfg.Retries && got != want && (round == 0 || !outOfTime()); round++ {
+	// One attempt (retry_attempts=1) turns retries off, and with them this repair.
+	for round := 1; round < pol.MaxAttempts() && got != want && (round == 1 || !outOfTime()); round++ {
 		target := want ^ got
 		var suspects []int
 		var acc uint64 // the deltas of the suspects found so far
@@ -116,34 +115,40 @@ func (dl *Download) repair(ctx context.Context, w Sink, ps []part, crcs []uint64
 				continue
 			}
 		}
-		errs := dl.each(ctx, len(fix), bufSize, func(k int, buf []byte) error {
+		// Each part of S is fetched into the destination until it has the CRC it must have,
+		// under the policy (a wrong reading is Transient; fetch has retried its own failures).
+		bufs := make([][]byte, dl.cfg.Concurrency)
+		err = forEach(ctx, len(fix), dl.cfg.Concurrency, false, func(ctx context.Context, worker, k int) error {
+			if bufs[worker] == nil {
+				bufs[worker] = make([]byte, bufSize)
+			}
 			i := fix[k]
-			for attempt := 0; attempt <= dl.cfg.Retries; attempt++ {
-				if attempt > 0 {
-					if outOfTime() {
-						return nil
-					}
-					if err := sleepCtx(ctx, backoff(attempt)); err != nil {
-						return err
-					}
-				}
-				c, err := dl.fetch(ctx, ps[i], w, buf)
+			err := pol.Do(ctx, func(int) error {
+				c, err := dl.fetch(ctx, ps[i], w, bufs[worker])
 				crcs[i] = c // what w now holds, right or not
-				if err != nil || c == again[i] {
-					return err
+				switch {
+				case err != nil:
+					return retry.Permanent(err) // fetch has retried it under the policy
+				case c != again[i]:
+					return retry.Transient(errWrongReading)
 				}
+				return nil
+			}, nil)
+			if errors.Is(err, errWrongReading) {
+				return nil // out of attempts: the next round reads every part again
 			}
-			return nil
+			return err
 		})
-		for _, err := range errs {
-			if err != nil {
-				return 0, err // the part is half rewritten: its bytes are no longer known
-			}
+		if err != nil {
+			return 0, err // the part is half rewritten: its bytes are no longer known
 		}
 		got = combineAll(ps, crcs)
 	}
 	return got, nil
 }
+
+// errWrongReading is a part fetched again whose CRC is still not the one it must have.
+var errWrongReading = errors.New("transfer: the part read differently again")
 
 // readCRCs reads the parts idx again into nowhere and returns their CRCs, indexed like ps (those
 // not read are left 0). seen is told of each (one call at a time); when it returns true, the
@@ -156,9 +161,13 @@ func (dl *Download) readCRCs(ctx context.Context, ps []part, idx []int, bufSize 
 	var mu sync.Mutex
 	var fatal error
 	discard := Sink{WriteAt: func(int64, []byte) error { return nil }}
-	dl.each(rctx, len(idx), bufSize, func(k int, buf []byte) error {
+	bufs := make([][]byte, dl.cfg.Concurrency)
+	forEach(rctx, len(idx), dl.cfg.Concurrency, false, func(ctx context.Context, worker, k int) error {
+		if bufs[worker] == nil {
+			bufs[worker] = make([]byte, bufSize)
+		}
 		i := idx[k]
-		c, err := dl.fetch(rctx, ps[i], discard, buf)
+		c, err := dl.fetch(ctx, ps[i], discard, bufs[worker])
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
@@ -169,7 +178,7 @@ func (dl *Download) readCRCs(ctx context.Context, ps []part, idx []int, bufSize 
 			if seen(i, c) {
 				cancel()
 			}
-		case errors.Is(err, ErrChanged) || !retryable(err):
+		case errors.Is(err, ErrChanged) || !dl.cfg.Retry.IsErrorRetryable(err):
 			if fatal == nil {
 				fatal = err
 			}
@@ -278,32 +287,4 @@ func combineAll(ps []part, crcs []uint64) uint64 {
 		sum = crc.Combine(sum, crcs[i], p.n)
 	}
 	return sum
-}
-
-// each runs fn(i) for i in [0, n) on up to Concurrency goroutines, each with its own buffer,
-// and returns every call's error.
-func (dl *Download) each(ctx context.Context, n, bufSize int, fn func(i int, buf []byte) error) []error {
-	errs := make([]error, n)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(dl.cfg.Concurrency, n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			buf := make([]byte, bufSize)
-			for i := range next {
-				if err := ctx.Err(); err != nil {
-					errs[i] = err
-					continue
-				}
-				errs[i] = fn(i, buf)
-			}
-		}()
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return errs
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pyjindo/pyjindo/go/crc"
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/retry"
 	"github.com/pyjindo/pyjindo/go/server"
 )
 
@@ -35,7 +36,7 @@ func (r readings) pick(parts int) func(rng string, seen int) bool {
 }
 
 // download opens and fills a whole object of `parts` testPart parts through d.
-func download(t *testing.T, d Doer, cfg Config) ([]byte, uint64, error) {
+func download(t *testing.T, d oss.Doer, cfg Config) ([]byte, uint64, error) {
 	t.Helper()
 	dl, err := Open(context.Background(), d, get("obj", ""), cfg)
 	if err != nil {
@@ -94,8 +95,8 @@ func merge(a, b readings) readings {
 
 // The repair is bounded: with retries off (retry_attempts=1) there is none; the second reading
 // stops as soon as the parts read differently explain the mismatch; a failure that retrying
-// cannot fix ends it at once (the caller then reports the mismatch, as oss2 does); and no
-// round starts after the retry time.
+// cannot fix ends it at once (the caller then reports the mismatch, as oss2 does); there are
+// at most the policy's attempts less one rounds; and no round starts after the retry time.
 func TestRepairIsBounded(t *testing.T) {
 	e := newEnvBehind(t, noWrap, &server.Faults{Header: true})
 	const parts = 10
@@ -109,11 +110,12 @@ func TestRepairIsBounded(t *testing.T) {
 		reqs    int64
 		exact   bool
 	}{
-		{"retries off", Config{Retries: -1}, readings{2: {0}}, false, parts, false},
+		{"retries off", Config{Retry: retry.New(1, 0)}, readings{2: {0}}, false, parts, false},
 		{"first part bad, found first", Config{Concurrency: 1}, readings{0: {0}}, false, parts + 1 + 1, true},
 		{"403 in the second reading", Config{Concurrency: 1}, readings{2: {0}}, true, parts + 1, false},
-		{"bad on every reading", Config{Concurrency: 1}, readings{2: {0, 1, 2, 3, 4}}, false, parts + 3*parts, false},
-		{"bad on every reading, out of time", Config{Concurrency: 1, RetryTime: time.Nanosecond}, readings{2: {0, 1, 2, 3, 4}}, false, parts + parts, false},
+		{"bad on every reading", Config{Concurrency: 1}, readings{2: {0, 1, 2, 3, 4}}, false, parts + 2*parts, false},
+		{"bad on every reading, 5 attempts", Config{Concurrency: 1, Retry: retry.New(5, 0)}, readings{2: {0, 1, 2, 3, 4, 5, 6}}, false, parts + 4*parts, false},
+		{"bad on every reading, out of time", Config{Concurrency: 1, Retry: retry.New(0, time.Nanosecond)}, readings{2: {0, 1, 2, 3, 4}}, false, parts + parts, false},
 	} {
 		d := corruptSome(e, tc.corrupt.pick(parts))
 		if tc.deny {
