@@ -112,5 +112,5 @@ func (cp *copier) resumableUpload(ctx context.Context, req *oss.Request, f *os.F
 		return nil, 0, err
 	}
 	os.Remove(path)
-	return up.Response.Header, up.CRC, nil
+	return up.Header, up.CRC, nil
 }

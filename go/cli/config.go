@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/pyjindo/pyjindo/go/oss/retry"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -137,6 +138,6 @@ func regionFromEndpoint(ep string) string {
 func (s *settings) client(conns int) (*oss.Client, error) {
 	return oss.New(oss.Config{
 		Endpoint: s.Endpoint, Credentials: s.Credentials, SignVersion: s.SignVersion, Region: s.Region,
-		UserAgent: "jindo-cli", MaxConns: max(conns, 64), MaxAttempts: s.Attempts,
+		UserAgent: "jindo-cli", MaxConns: max(conns, 64), Retry: retry.New(s.Attempts, 0),
 	})
 }

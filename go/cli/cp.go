@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pyjindo/pyjindo/go/oss/retry"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -68,6 +69,9 @@ func (c *call) cpConfig() (*cpConfig, error) {
 		checkpointDir: c.opts.str("checkpoint-dir"), rng: c.opts.str("range"),
 		sizeOnly: c.opts.bool("size-only"), checksum: c.opts.bool("checksum")}
 	cfg.transfer.Concurrency = int(c.opts.int("parallel", defaultParallel))
+	if c.settings != nil {
+		cfg.transfer.Retry = retry.New(c.settings.Attempts, 0) // parts retry as requests do
+	}
 	if cfg.jobs < 1 || cfg.transfer.Concurrency < 1 {
 		return nil, usagef("--jobs and --parallel must be at least 1")
 	}

@@ -2,12 +2,9 @@ package transfer
 
 import (
 	"context"
-	"encoding/xml"
 	"fmt"
 	"io"
-	"net/http"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/pyjindo/pyjindo/go/crc"
@@ -37,7 +34,7 @@ type StatePart struct {
 // save error stops the upload. Unlike UploadMultipart, a failure leaves the upload in place for
 // a later resume: the caller aborts it when it gives up. Parts listed in state are trusted to
 // be the same bytes of src (the caller checks that src is unchanged).
-func ResumableUpload(ctx context.Context, d Doer, req *oss.Request, src io.ReaderAt, size int64, cfg Config,
+func ResumableUpload(ctx context.Context, d oss.Doer, req *oss.Request, src io.ReaderAt, size int64, cfg Config,
 	state *UploadState, save func(*UploadState) error, progress func(int64)) (*Upload, error) {
 	cfg = cfg.withDefaults()
 	if state.UploadID == "" {
@@ -71,10 +68,10 @@ func ResumableUpload(ctx context.Context, d Doer, req *oss.Request, src io.Reade
 		}
 	}
 	var mu sync.Mutex
-	err := forEachPart(ctx, len(todo), cfg.Concurrency, func(ctx context.Context, i int) error {
+	err := forEach(ctx, len(todo), cfg.Concurrency, true, func(ctx context.Context, _, i int) error {
 		n := todo[i]
 		off := int64(n-1) * partSize
-		p, err := putPart(ctx, d, req, state.UploadID, n, src, off, min(partSize, size-off), cfg.Retries, progress)
+		p, err := putPart(ctx, d, req, state.UploadID, n, src, off, min(partSize, size-off), cfg.Retry, progress)
 		if err != nil {
 			return err
 		}
@@ -87,79 +84,19 @@ func ResumableUpload(ctx context.Context, d Doer, req *oss.Request, src io.Reade
 		return nil, err
 	}
 	sort.Slice(state.Parts, func(i, j int) bool { return state.Parts[i].Number < state.Parts[j].Number })
-	type xmlPart struct {
-		PartNumber int
-		ETag       string
-	}
-	doc := struct {
-		XMLName xml.Name  `xml:"CompleteMultipartUpload"`
-		Parts   []xmlPart `xml:"Part"`
-	}{}
+	var parts []oss.CompletePart
 	var sum uint64
 	for _, p := range state.Parts {
 		if p.Number > count {
 			continue
 		}
-		doc.Parts = append(doc.Parts, xmlPart{PartNumber: p.Number, ETag: `"` + p.ETag + `"`})
+		parts = append(parts, oss.CompletePart{PartNumber: p.Number, ETag: p.ETag})
 		sum = crc.Combine(sum, p.CRC, p.Size)
 	}
-	body, err := xml.Marshal(doc)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := d.Do(ctx, &oss.Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key,
-		Query: [][2]string{{"uploadId", state.UploadID}}, Header: http.Header{"Content-Type": {"application/xml"}},
-		Body: strings.NewReader(string(body)), ContentLength: int64(len(body)),
-		GetBody: func() io.Reader { return strings.NewReader(string(body)) }, Retry: true, ReadAll: true})
+	res, err := oss.CompleteMultipartUpload(ctx, d, &oss.CompleteMultipartUploadRequest{Bucket: req.Bucket, Key: req.Key,
+		UploadID: state.UploadID, Parts: parts, Retry: true})
 	if err != nil {
 		return nil, fmt.Errorf("complete upload %s: %w", state.UploadID, err)
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, &oss.RequestError{Err: err}
-	}
-	return &Upload{Response: resp, Body: raw, CRC: sum}, nil
-}
-
-// forEachPart runs fn for i in [0, n) on at most workers goroutines, stopping at the first error.
-func forEachPart(ctx context.Context, n, workers int, fn func(ctx context.Context, i int) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-		next  = make(chan int)
-	)
-	for range max(1, min(workers, n)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if err := fn(ctx, i); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-						cancel()
-					}
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	for i := 0; i < n && ctx.Err() == nil; i++ {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-		}
-	}
-	close(next)
-	wg.Wait()
-	mu.Lock()
-	defer mu.Unlock()
-	if first != nil {
-		return first
-	}
-	return ctx.Err()
+	return &Upload{Result: res.Result, Body: res.Body, CRC: sum}, nil
 }
