@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/pyjindo/pyjindo/go/oss/retry"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/retry"
 	"github.com/pyjindo/pyjindo/go/transfer"
 )
 
