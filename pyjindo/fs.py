@@ -30,6 +30,8 @@ from .models import PartInfo
 
 #: Keys listed per ListObjects request (OSS's maximum).
 _LIST_PAGE = 1000
+#: Keys per DeleteObjects request (OSS's maximum).
+_DELETE_BATCH = 1000
 #: Above this size cp_file copies by UploadPartCopy in parallel parts instead of one CopyObject.
 MULTIPART_COPY_THRESHOLD = 1024 ** 3
 _COPY_PART = 256 * 1024 * 1024
@@ -494,9 +496,13 @@ class OSSFileSystem(AbstractFileSystem):
             bucket, key = self.split_path(p)
             if key:
                 by_bucket.setdefault(bucket, []).extend([key, key + "/"])
-        for bucket, keys in by_bucket.items():
+        batches = [(bucket, keys[i:i + _DELETE_BATCH]) for bucket, keys in by_bucket.items()
+                   for i in range(0, len(keys), _DELETE_BATCH)]
+
+        def delete(bucket, keys):
             with _errors(bucket):
                 self._bucket(bucket).batch_delete_objects(keys)
+        self._many(delete, batches, "raise")
         for p in paths:
             self.invalidate_cache(p)
 
