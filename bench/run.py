@@ -54,7 +54,7 @@ FSSPEC = [
     ("fs cat small", "pyjindo-fs", 64),
     ("fs cat_file", "ossfs", 1),
     ("fs cat_file", "pyjindo-fs", 8),
-    ("fs get_file", "ossfs", 1),
+    ("fs get_file", "ossfs", 4),  # oss2.resumable_download, 4 threads
     ("fs get_file", "pyjindo-fs", 8),
     ("fs open scan", "ossfs", 1),
     ("fs open scan", "pyjindo-fs", 8),

@@ -602,19 +602,22 @@ class OSSFileSystem(AbstractFileSystem):
 
 
 class OSSFile(AbstractBufferedFile):
-    """A file on OSS. "rb": ranged GETs with fsspec's readahead cache. "wb"/"xb": a multipart
+    """A file on OSS. "rb": random access, with Go's prefetching reader for sequential reads
+    (see _fetch_range; fsspec's caches are still available through cache_type). "wb"/"xb": a multipart
     upload, one part a block, aborted when the `with` block exits by an exception; a file that
     never fills a block is one PutObject. "xb" completes with x-oss-forbid-overwrite, so an
     object created meanwhile is never replaced (FileExistsError)."""
 
     def __init__(self, fs: OSSFileSystem, path: str, mode: str = "rb", block_size=None, autocommit=True,
-                 cache_type: str = "readahead", cache_options=None, size=None, **kwargs: Any) -> None:
+                 cache_type: str = "none", cache_options=None, size=None, **kwargs: Any) -> None:
         bucket, key = fs.split_path(path)
         if not key:
             raise ValueError("a file needs a key: %r" % path)
         self.bucket, self.key = fs._bucket(bucket), key
         self.upload_id: Optional[str] = None
         self.parts: List[PartInfo] = []
+        self._stream = None  # an open GetObject body, at _stream_at
+        self._stream_at = self._last_end = -1
         super().__init__(fs, path, mode, block_size=block_size, autocommit=autocommit, cache_type=cache_type,
                          cache_options=cache_options, size=size, **kwargs)
 
@@ -623,7 +626,34 @@ class OSSFile(AbstractBufferedFile):
         return dict(_FORBID_OVERWRITE) if self.mode == "xb" else None
 
     def _fetch_range(self, start: int, end: int) -> bytes:
-        return self.fs.cat_file(self.path, start, end)
+        """A read after a seek is one ranged GET of what was asked (parallel parts if large); a
+        read that continues the previous one opens a stream there, read through Go's prefetching
+        reader (parts ahead fetched in parallel) for as long as the reads stay sequential."""
+        if self._stream is None or self._stream_at != start:
+            self._close_stream()
+            if start != self._last_end:
+                data = self.fs.cat_file(self.path, start, end)
+                self._last_end = start + len(data)
+                return data
+            with _errors(self.path):
+                try:
+                    self._stream = self.bucket.get_object(self.key, byte_range=(start, None), headers=_STANDARD_RANGE)
+                except exceptions.ServerError as e:
+                    if e.status != 416:
+                        raise
+                    return b""
+            self._stream_at = start
+        with _errors(self.path):
+            data = self._stream.read(end - start)
+        self._stream_at += len(data)
+        self._last_end = self._stream_at
+        return data
+
+    def _close_stream(self) -> None:
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            with contextlib.suppress(Exception):
+                stream.close()
 
     def _initiate_upload(self) -> None:
         pass  # the upload starts with the first full block, so a small file is one PutObject
@@ -670,6 +700,7 @@ class OSSFile(AbstractBufferedFile):
         try:
             super().close()
         finally:
+            self._close_stream()
             if "r" not in self.mode:
                 self.fs.invalidate_cache(self.path)
 

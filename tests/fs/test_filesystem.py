@@ -195,6 +195,8 @@ def test_open_rb_reads_randomly_and_wb_streams_multipart(oss_options, bucket):
     assert fs.info(bucket + "/w")["object_type"] == "Multipart"
     with fs.open(bucket + "/w", "rb") as f:
         assert f.read(10) == data[:10]
+        chunks = [f.read(30000) for _ in range(5)]  # sequential: a Go prefetching stream serves them
+        assert f._stream is not None and b"".join(chunks) == data[10:150010]
         f.seek(500000)
         assert f.read(100) == data[500000:500100]
         f.seek(-7, io.SEEK_END)
