@@ -539,6 +539,7 @@ class OSSFileSystem(AbstractFileSystem):
         if not key:
             with _errors(bucket):
                 self._bucket(bucket).delete_bucket()
+            self._buckets.pop(bucket, None)  # and with it the Go session
             self.invalidate_cache("")
             return
         if self.ls(path, refresh=True):

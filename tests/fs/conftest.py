@@ -9,6 +9,8 @@ import secrets
 import fsspec
 import pytest
 
+from pyjindo.fs import OSSFileSystem
+
 fsspec.register_implementation("oss", "pyjindo.fs.OSSFileSystem", clobber=True)
 
 
@@ -30,3 +32,5 @@ def bucket(ossfs):
     yield name
     ossfs.rm(name + "/", recursive=True)
     ossfs.rmdir(name)
+    # filesystems fsspec cached for the test (pandas') hold a Go session per bucket they used
+    OSSFileSystem.clear_instance_cache()
