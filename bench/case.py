@@ -95,9 +95,56 @@ def cli_case():
     raise SystemExit("unknown case %r for %r" % (case, client))
 
 
+FS_BIG = "fs-big.bin"
+
+
+def prepare_fs():
+    """FS_BIG, SIZE bytes, for the fsspec rows (their size differs from the other rows')."""
+    import pyjindo
+
+    path = os.path.join(workdir, FS_BIG)
+    if not os.path.exists(path) or os.path.getsize(path) != size:
+        with open(path, "wb") as f:
+            for left in range(size, 0, -(16 << 20)):
+                f.write(os.urandom(min(left, 16 << 20)))
+    oss2_like(pyjindo).put_object_from_file(FS_BIG, path)
+
+
+def fs_case():
+    """fsspec filesystems: pyjindo.fs against ossfs 2025.5.0 (its own venv: it pins oss2 2.18.4)
+    and ossfs's async filesystem."""
+    if client == "pyjindo-fs":
+        from pyjindo.fs import OSSFileSystem
+    elif client == "ossfs":
+        from ossfs import OSSFileSystem
+    else:
+        from ossfs import AioOSSFileSystem as OSSFileSystem
+    fs = OSSFileSystem(endpoint=endpoint, key=ak, secret=sk)
+    big = bucket_name + "/" + FS_BIG
+    if case == "fs cat small":
+        out = fs.cat([bucket_name + "/small/%05d" % i for i in range(count)])
+        return sum(len(v) for v in out.values())
+    if case == "fs cat_file":
+        return len(fs.cat_file(big))
+    if case == "fs get_file":
+        fs.get_file(big, OUT_FILE)
+        return os.path.getsize(OUT_FILE)
+    if case == "fs open scan":
+        n = 0
+        with fs.open(big, "rb") as f:
+            while True:
+                chunk = f.read(1 << 20)
+                if not chunk:
+                    return n
+                n += len(chunk)
+    raise SystemExit("unknown case %r for %r" % (case, client))
+
+
 def run():
     if client in ("jindo", "ossutil"):
         return cli_case()
+    if case.startswith("fs "):
+        return fs_case()
     if client in ("oss2", "pyjindo"):
         module = __import__(client)
         bucket = oss2_like(module)
@@ -139,6 +186,9 @@ def run():
 
 if case == "prepare":
     prepare()
+    print(json.dumps({"bytes": 0, "seconds": 0}))
+elif case == "prepare-fs":
+    prepare_fs()
     print(json.dumps({"bytes": 0, "seconds": 0}))
 else:
     t0 = time.monotonic()

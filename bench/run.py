@@ -46,6 +46,21 @@ CLI = [
     ("cli up small", "ossutil", 1),
     ("cli up small", "jindo", 1),
 ]
+# fsspec: pyjindo.fs against ossfs (sync, and its async filesystem for the many-small-objects row).
+# The cat small row compares with oss2's loop too ("small get" above).
+FSSPEC = [
+    ("fs cat small", "ossfs", 1),
+    ("fs cat small", "ossfs-async", 64),
+    ("fs cat small", "pyjindo-fs", 64),
+    ("fs cat_file", "ossfs", 1),
+    ("fs cat_file", "pyjindo-fs", 8),
+    ("fs get_file", "ossfs", 4),  # oss2.resumable_download, 4 threads
+    ("fs get_file", "pyjindo-fs", 8),
+    ("fs open scan", "ossfs", 1),
+    ("fs open scan", "pyjindo-fs", 8),
+]
+OSSFS_VERSION = "2025.5.0"
+OSSFS_PY = []  # the python of the ossfs virtualenv, once made
 OSSUTIL_VERSION = "v1.7.19"
 OSSUTIL = []  # the ossutil binary, once built
 SMALL = [
@@ -86,11 +101,25 @@ def build_ossutil():
     return exe
 
 
+def ossfs_python():
+    """A virtualenv with ossfs (it pins oss2 2.18.4, which must not meet .venv's oss2 2.19.1),
+    made by the bench in .cache/ossfs-venv."""
+    venv = os.path.join(REPO, ".cache", "ossfs-venv-" + OSSFS_VERSION)
+    py = os.path.join(venv, "bin", "python")
+    if not os.path.exists(os.path.join(venv, ".installed")):
+        subprocess.run([sys.executable, "-m", "venv", "--clear", venv], check=True, timeout=300)
+        subprocess.run([py, "-m", "pip", "install", "-q", "--disable-pip-version-check", "ossfs==" + OSSFS_VERSION],
+                       check=True, timeout=900)
+        open(os.path.join(venv, ".installed"), "w").close()
+    return py
+
+
 def run_case(endpoint, case, client, size, count, workdir):
     """Run one case in a fresh process; returns its JSON report plus CPU and RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    python = OSSFS_PY[0] if client.startswith("ossfs") else sys.executable
     out = subprocess.run(
-        [sys.executable, os.path.join(HERE, "case.py"), endpoint, AK, SK, BUCKET, case, client, str(size),
+        [python, os.path.join(HERE, "case.py"), endpoint, AK, SK, BUCKET, case, client, str(size),
          str(count), workdir],
         capture_output=True, text=True, timeout=1800, cwd=REPO,
         env=dict(os.environ, PYTHONPATH=REPO, BENCH_OSSUTIL=OSSUTIL[0] if OSSUTIL else ""),
@@ -114,6 +143,7 @@ def main():
     args = ap.parse_args()
     size = (args.size_mib or (128 if args.quick else 1024)) * 1024 * 1024
     small_count = 1000 if args.quick else 10000
+    fs_size = (args.size_mib or (256 if args.quick else 1024)) * 1024 * 1024
     workdir = os.path.join(REPO, "bench", "work")
     os.makedirs(workdir, exist_ok=True)
 
@@ -121,19 +151,28 @@ def main():
     if any(args.only in "%s %s %s" % (net, case, client) for net in ("capped", "uncapped") for case, client, _ in CLI
            if client == "ossutil"):
         OSSUTIL.append(build_ossutil())
-    shaped = [("capped", args.bandwidth, args.latency, DOWNLOADS + UPLOADS + SMALL + CLI),
-              ("uncapped", "0", "0s", [c for c in DOWNLOADS + UPLOADS if c[1] in ("oss2", "pyjindo")] + CLI)]
+    if any(args.only in "%s %s %s" % (net, case, client) for net in ("capped", "uncapped")
+           for case, client, _ in FSSPEC):
+        OSSFS_PY.append(ossfs_python())
+    shaped = [("capped", args.bandwidth, args.latency, DOWNLOADS + UPLOADS + SMALL + CLI + FSSPEC),
+              ("uncapped", "0", "0s", [c for c in DOWNLOADS + UPLOADS if c[1] in ("oss2", "pyjindo")] + CLI
+               + [c for c in FSSPEC if c[0] in ("fs cat small", "fs cat_file")])]
     for net, bw, lat, cases in shaped:
         server, endpoint = start_server(bw, lat)
         try:
             prep = run_case(endpoint, "prepare", "oss2", size, small_count, workdir)
             if "error" in prep:
                 raise SystemExit("prepare failed: %s" % prep["error"])
+            if OSSFS_PY:
+                prep = run_case(endpoint, "prepare-fs", "pyjindo", fs_size, 0, workdir)
+                if "error" in prep:
+                    raise SystemExit("prepare-fs failed: %s" % prep["error"])
             for case, client, conns in cases:
                 if args.only and args.only not in "%s %s %s" % (net, case, client):
                     continue
                 is_small = case.startswith("small") or case.endswith("small")
-                r = run_case(endpoint, case, client, 16 * 1024 if is_small else size,
+                big = fs_size if case.startswith("fs ") else size
+                r = run_case(endpoint, case, client, 16 * 1024 if is_small else big,
                              small_count if is_small else 1, workdir)
                 r.update(net=net, case=case, client=client, conns=conns)
                 rows.append(r)
@@ -147,6 +186,7 @@ def main():
     path = os.path.join(HERE, "results", stamp + ".json")
     with open(path, "w") as f:
         json.dump({"when": stamp, "machine": platform.platform(), "cpus": os.cpu_count(), "size": size,
+               "fs_size": fs_size,
                    "bandwidth_per_conn": args.bandwidth, "latency": args.latency, "rows": rows}, f, indent=1)
     print("\nwrote", os.path.relpath(path, REPO))
 
@@ -168,6 +208,8 @@ def _format_row(r, rows, bw):
                 "resumable_upload 4t": "put_from_file", "uploader": "put_from_file"}
     base = None
     anchor = "ossutil" if r["client"] in ("jindo", "ossutil") else "oss2"
+    if r["case"].startswith("fs "):
+        anchor = "ossfs"
     for case in (r["case"], same_job.get(r["case"])):
         base = base or next((x for x in rows if x["net"] == r["net"] and x["case"] == case and x["client"] == anchor
                              and "error" not in x), None)

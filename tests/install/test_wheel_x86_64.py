@@ -87,3 +87,26 @@ def test_library_loads_after_numpy_and_pyarrow(wheel_venv, monkeypatch):
                               server.access_key_secret])
     assert out.stdout.split() == ["ok", "10"]
 
+
+
+def test_fsspec_finds_pyjindo_for_oss_through_the_entry_point(wheel_venv, monkeypatch):
+    """The wheel's `fsspec.specs` entry point takes "oss" over from fsspec's built-in ossfs name:
+    fsspec (from .venv, with no registration by hand) resolves oss:// to the installed pyjindo.fs."""
+    script = textwrap.dedent("""
+        import sys
+        import fsspec
+        import pyjindo.fs
+
+        endpoint, ak, sk = sys.argv[1:]
+        assert fsspec.get_filesystem_class("oss") is pyjindo.fs.OSSFileSystem
+        fs = fsspec.filesystem("oss", endpoint=endpoint, key=ak, secret=sk)
+        fs.mkdir("entry-point")
+        with fsspec.open("oss://entry-point/k", "wb", endpoint=endpoint, key=ak, secret=sk) as f:
+            f.write(b"data")
+        print(fs.cat_file("entry-point/k").decode(), pyjindo.fs.__file__.startswith(sys.prefix))
+    """)
+    monkeypatch.setenv("PYJINDO_TEST_JINDO", str(wheel_venv.bin / "jindo"))
+    with JindoServer() as server:
+        out = wheel_venv.run([wheel_venv.python, "-c", script, server.endpoint, server.access_key_id,
+                              server.access_key_secret])
+    assert out.stdout.split() == ["data", "True"]

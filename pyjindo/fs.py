@@ -1,0 +1,712 @@
+"""`oss://` for fsspec: OSSFileSystem, an fsspec filesystem on pyjindo's Go core.
+
+Registered through the `fsspec.specs` entry point (setup.py) as protocol "oss", so with pyjindo
+installed `fsspec.filesystem("oss", ...)`, pandas, pyarrow and Dask use it in place of ossfs.
+storage_options are ossfs's (`endpoint`, `key`, `secret`, `token`) plus `region`, `auth`,
+`anonymous`, `part_size`, `concurrency` and `multipart_threshold`.
+
+Paths are `bucket/key` or `oss://bucket/key`. Directories are prefixes: a listing shows one for
+each common prefix (delimiter "/") and each `key/` marker object. Errors are the builtin OSError
+subclasses (FileNotFoundError, PermissionError, FileExistsError, ...), with the pyjindo exception
+as their __cause__.
+"""
+import contextlib
+import datetime
+import errno
+import io
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
+from fsspec.utils import infer_storage_options
+
+from . import exceptions
+from .api import DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, Bucket, Service
+from .auth import AnonymousAuth, Auth, ProviderAuth, ProviderAuthV4, StsAuth
+from .credentials import EnvironmentVariableCredentialsProvider
+from .models import PartInfo
+
+#: Keys listed per ListObjects request (OSS's maximum).
+_LIST_PAGE = 1000
+#: Keys per DeleteObjects request (OSS's maximum).
+_DELETE_BATCH = 1000
+#: Above this size cp_file copies by UploadPartCopy in parallel parts instead of one CopyObject.
+MULTIPART_COPY_THRESHOLD = 1024 ** 3
+_COPY_PART = 256 * 1024 * 1024
+#: Requests in flight for operations on many paths (cat of a list, cat_ranges, get, put, info).
+DEFAULT_BATCH_CONCURRENCY = 64
+
+_FORBID_OVERWRITE = {"x-oss-forbid-overwrite": "true"}
+# A range past the end is then 416 (an empty result), not the whole object, as OSS would answer.
+_STANDARD_RANGE = {"x-oss-range-behavior": "standard"}
+
+
+def _translate(e: exceptions.OssError, path: str) -> OSError:
+    """The builtin OSError for a pyjindo error, as s3fs maps botocore's."""
+    status, code = getattr(e, "status", None), getattr(e, "code", "")
+    if isinstance(e, exceptions.NotFound) or status == 404:
+        return FileNotFoundError(errno.ENOENT, code or "not found", path)
+    if status == 403 or isinstance(e, exceptions.AccessDenied):
+        return PermissionError(errno.EACCES, code or "access denied", path)
+    if code in ("FileAlreadyExists", "BucketAlreadyExists", "ObjectAlreadyExists"):
+        return FileExistsError(errno.EEXIST, code, path)
+    if code == "BucketNotEmpty":
+        return OSError(errno.ENOTEMPTY, code, path)
+    if code in ("InvalidObjectName", "InvalidBucketName", "InvalidArgument"):
+        return ValueError("%s: %s" % (path, e))
+    return OSError(errno.EIO, str(e), path)
+
+
+@contextlib.contextmanager
+def _errors(path: str) -> Iterator[None]:
+    try:
+        yield
+    except exceptions.OssError as e:
+        raise _translate(e, path) from e
+
+
+def _make_auth(key, secret, token, auth, anonymous, region):
+    if anonymous:
+        return AnonymousAuth()
+    if auth is not None:
+        if hasattr(auth, "_credentials") and hasattr(auth, "auth_version"):
+            return auth  # a pyjindo auth
+        provider = getattr(auth, "credentials_provider", auth)  # an oss2 auth, or a provider
+        if not hasattr(provider, "get_credentials"):
+            raise TypeError("auth must be a pyjindo/oss2 auth or a credentials provider, not %r" % type(auth))
+        return ProviderAuthV4(provider) if region else ProviderAuth(provider)
+    if key:
+        if token:
+            return StsAuth(key, secret, token, auth_version="v4" if region else "v1")
+        if region:
+            from .auth import AuthV4
+            return AuthV4(key, secret)
+        return Auth(key, secret)
+    if os.environ.get("OSS_ACCESS_KEY_ID"):
+        provider = EnvironmentVariableCredentialsProvider()
+        return ProviderAuthV4(provider) if region else ProviderAuth(provider)
+    return AnonymousAuth()
+
+
+def _mtime(value) -> Optional[datetime.datetime]:
+    if value is None:
+        return None
+    return datetime.datetime.fromtimestamp(value, tz=datetime.timezone.utc)
+
+
+class OSSFileSystem(AbstractFileSystem):
+    """Alibaba Cloud OSS as an fsspec filesystem, on pyjindo's Go core.
+
+    endpoint: the OSS endpoint (default $OSS_ENDPOINT). key/secret/token: an AccessKey pair and an
+    optional STS token. auth: instead of keys, any pyjindo (or oss2) auth object or credentials
+    provider; it is asked before each request, so rotating STS credentials are picked up.
+    anonymous: unsigned requests. region: signs with V4. part_size, concurrency,
+    multipart_threshold: pyjindo's transfer tuning (Bucket's arguments). batch_concurrency:
+    requests in flight for operations on many paths.
+    """
+
+    protocol = ("oss",)
+    root_marker = ""
+
+    def __init__(self, endpoint: Optional[str] = None, key: Optional[str] = None, secret: Optional[str] = None,
+                 token: Optional[str] = None, region: Optional[str] = None, auth: Any = None,
+                 anonymous: bool = False, part_size: int = DEFAULT_PART_SIZE,
+                 concurrency: int = DEFAULT_CONCURRENCY,
+                 multipart_threshold: Optional[int] = DEFAULT_MULTIPART_THRESHOLD,
+                 batch_concurrency: int = DEFAULT_BATCH_CONCURRENCY,
+                 default_block_size: Optional[int] = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        endpoint = endpoint or os.environ.get("OSS_ENDPOINT")
+        if not endpoint:
+            raise ValueError("OSSFileSystem needs an endpoint (argument or $OSS_ENDPOINT)")
+        self.endpoint = endpoint
+        self.region = region or os.environ.get("OSS_REGION") or None
+        self.auth = _make_auth(key, secret, token, auth, anonymous, self.region)
+        self.part_size = int(part_size)
+        self.concurrency = int(concurrency)
+        self.multipart_threshold = multipart_threshold
+        self.batch_concurrency = max(1, int(batch_concurrency))
+        self.blocksize = int(default_block_size or self.part_size)
+        self._buckets: Dict[str, Bucket] = {}
+        self._collect = threading.local()
+
+    # --- paths and buckets ---------------------------------------------------------------------
+
+    @classmethod
+    def _strip_protocol(cls, path):
+        if isinstance(path, list):
+            return [cls._strip_protocol(p) for p in path]
+        path = str(path)
+        if path.startswith("oss://"):
+            path = path[len("oss://"):]
+        return path.lstrip("/").rstrip("/")
+
+    def split_path(self, path: str) -> Tuple[str, str]:
+        path = self._strip_protocol(path)
+        bucket, _, key = path.partition("/")
+        return bucket, key
+
+    def _bucket(self, name: str) -> Bucket:
+        b = self._buckets.get(name)
+        if b is None:
+            b = self._buckets[name] = Bucket(
+                self.auth, self.endpoint, name, region=self.region, part_size=self.part_size,
+                concurrency=self.concurrency, multipart_threshold=self.multipart_threshold)
+        return b
+
+    # --- listing -------------------------------------------------------------------------------
+
+    def _list(self, bucket: str, prefix: str, delimiter: str) -> Tuple[List[Any], List[str]]:
+        b = self._bucket(bucket)
+        objects, prefixes, marker = [], [], ""
+        with _errors(bucket + "/" + prefix):
+            while True:
+                r = b.list_objects(prefix=prefix, delimiter=delimiter, marker=marker, max_keys=_LIST_PAGE)
+                objects.extend(r.object_list)
+                prefixes.extend(r.prefix_list)
+                if not r.is_truncated:
+                    return objects, prefixes
+                marker = r.next_marker
+
+    @staticmethod
+    def _file_info(bucket: str, o) -> Dict[str, Any]:
+        return {"name": bucket + "/" + o.key, "size": o.size, "type": "file", "ETag": o.etag,
+                "LastModified": o.last_modified, "StorageClass": o.storage_class, "object_type": o.type}
+
+    @staticmethod
+    def _dir_info(name: str) -> Dict[str, Any]:
+        return {"name": name, "size": 0, "type": "directory"}
+
+    def _ls_buckets(self) -> List[Dict[str, Any]]:
+        if "" in self.dircache:
+            return self.dircache[""]
+        service = Service(self.auth, self.endpoint, region=self.region) if self.region else \
+            Service(self.auth, self.endpoint)
+        out, marker = [], ""
+        with _errors(""):
+            while True:
+                r = service.list_buckets(marker=marker, max_keys=1000)
+                out.extend(self._dir_info(b.name) for b in r.buckets)
+                if not r.is_truncated:
+                    break
+                marker = r.next_marker
+        self.dircache[""] = out
+        return out
+
+    def ls(self, path: str, detail: bool = True, refresh: bool = False, **kwargs: Any):
+        path = self._strip_protocol(path)
+        if not path:
+            entries = self._ls_buckets()
+        else:
+            entries = None if refresh else self.dircache.get(path)
+            if entries is None:
+                entries = self._ls_uncached(path)
+        return entries if detail else sorted(e["name"] for e in entries)
+
+    def _ls_uncached(self, path: str) -> List[Dict[str, Any]]:
+        bucket, key = self.split_path(path)
+        prefix = key + "/" if key else ""
+        objects, prefixes = self._list(bucket, prefix, "/")
+        entries = [self._dir_info(bucket + "/" + p.rstrip("/")) for p in prefixes]
+        entries += [self._file_info(bucket, o) for o in objects if o.key != prefix]
+        if entries or (key and any(o.key == prefix for o in objects)):
+            self.dircache[path] = entries  # an empty directory is a `key/` marker alone
+            return entries
+        if not key:
+            return entries  # an empty bucket
+        info = self._head(bucket, key)  # ls of a file lists the file, as fsspec expects
+        if info is None:
+            raise FileNotFoundError(errno.ENOENT, "no such file or directory", path)
+        return [info]
+
+    def _head(self, bucket: str, key: str) -> Optional[Dict[str, Any]]:
+        try:
+            r = self._bucket(bucket).head_object(key)
+        except exceptions.NotFound as e:
+            if isinstance(e, exceptions.NoSuchBucket):
+                raise _translate(e, bucket + "/" + key) from e
+            return None
+        except exceptions.OssError as e:
+            raise _translate(e, bucket + "/" + key) from e
+        return {"name": bucket + "/" + key, "size": r.content_length, "type": "file", "ETag": r.etag,
+                "LastModified": r.last_modified, "object_type": r.object_type, "crc64": r.server_crc,
+                "ContentType": r.content_type, "StorageClass": r.headers.get("x-oss-storage-class")}
+
+    def info(self, path: str, **kwargs: Any) -> Dict[str, Any]:
+        path = self._strip_protocol(path)
+        bucket, key = self.split_path(path)
+        if not bucket:
+            return self._dir_info("")
+        if not key:
+            with _errors(bucket):
+                self._bucket(bucket).list_objects(max_keys=1)  # NoSuchBucket -> FileNotFoundError
+            return self._dir_info(bucket)
+        if path in self.dircache:
+            return self._dir_info(path)  # a listed directory
+        cached = self._ls_from_cache(path)  # FileNotFoundError when the listed parent lacks it
+        if cached:
+            return cached[0]
+        info = self._head(bucket, key)
+        if info is not None:
+            return info
+        objects, prefixes = self._list_one(bucket, key + "/")
+        if objects or prefixes:
+            return self._dir_info(path)
+        raise FileNotFoundError(errno.ENOENT, "no such file or directory", path)
+
+    def _list_one(self, bucket: str, prefix: str):
+        with _errors(bucket + "/" + prefix):
+            r = self._bucket(bucket).list_objects(prefix=prefix, delimiter="/", max_keys=1)
+        return r.object_list, r.prefix_list
+
+    def exists(self, path: str, **kwargs: Any) -> bool:
+        try:
+            self.info(path)
+            return True
+        except FileNotFoundError:
+            return False
+
+    def isdir(self, path: str) -> bool:
+        try:
+            return self.info(path)["type"] == "directory"
+        except FileNotFoundError:
+            return False
+
+    def find(self, path: str, maxdepth: Optional[int] = None, withdirs: bool = False, detail: bool = False,
+             **kwargs: Any):
+        """One flat listing of everything under the prefix (no delimiter); directories are the
+        keys' parents and the `key/` markers. With maxdepth, fsspec's walk (a listing a level)."""
+        path = self._strip_protocol(path)
+        bucket, key = self.split_path(path)
+        if maxdepth is not None or not bucket:
+            return super().find(path, maxdepth=maxdepth, withdirs=withdirs, detail=detail, **kwargs)
+        prefix = key + "/" if key else ""
+        objects, _ = self._list(bucket, prefix, "")
+        out: Dict[str, Dict[str, Any]] = {}
+        dirs: Dict[str, Dict[str, Any]] = {}
+        for o in objects:
+            if o.key.endswith("/"):
+                name = bucket + "/" + o.key.rstrip("/")
+                if name != path:
+                    dirs[name] = self._dir_info(name)
+            else:
+                out[bucket + "/" + o.key] = self._file_info(bucket, o)
+            parent = (bucket + "/" + o.key).rstrip("/").rsplit("/", 1)[0]
+            while len(parent) > len(path):
+                dirs.setdefault(parent, self._dir_info(parent))
+                parent = parent.rsplit("/", 1)[0]
+        if withdirs:
+            out.update(dirs)
+            if (objects or not key) and path:
+                out[path] = self._dir_info(path)  # the root, as fsspec's find gives it (posix glob)
+        if not out and key:
+            info = self._head(bucket, key)
+            if info is not None:
+                out[path] = info
+        names = sorted(out)
+        return {n: out[n] for n in names} if detail else names
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def _range(self, path: str, start: Optional[int], end: Optional[int]) -> Optional[Tuple[int, int]]:
+        """fsspec's [start, end) (negatives count from the end) as a byte_range, or None for the
+        whole object; () when the range is empty."""
+        if start is None and end is None:
+            return None
+        start = start or 0
+        if start < 0 or (end is not None and end < 0):
+            size = self.info(path)["size"]
+            start = max(0, size + start) if start < 0 else start
+            end = None if end is None else (max(0, size + end) if end < 0 else end)
+        if end is not None and end <= start:
+            return ()
+        return (start, None if end is None else end - 1)
+
+    def cat_file(self, path: str, start: Optional[int] = None, end: Optional[int] = None, **kwargs: Any) -> bytes:
+        """The object's bytes; a whole object (or a large range) is fetched in parallel parts."""
+        path = self._strip_protocol(path)
+        bucket, key = self.split_path(path)
+        byte_range = self._range(path, start, end)
+        if byte_range == ():
+            return b""
+        with _errors(path):
+            try:
+                headers = _STANDARD_RANGE if byte_range else None
+                return self._bucket(bucket).get_object(key, byte_range=byte_range, headers=headers).read()
+            except exceptions.ServerError as e:
+                if e.status == 416:  # start at or past the end
+                    return b""
+                raise
+
+    def _pool(self, n: int) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max(1, min(n, self.batch_concurrency)))
+
+    def cat(self, path, recursive: bool = False, on_error: str = "raise", **kwargs: Any):
+        """As fsspec's cat, with the objects fetched many at once (batch_concurrency)."""
+        paths = self.expand_path(path, recursive=recursive)
+        if len(paths) == 1 and not isinstance(path, list) and paths[0] == self._strip_protocol(path):
+            return self.cat_file(paths[0], **kwargs)
+        results = self._many(lambda p: self.cat_file(p, **kwargs), [(p,) for p in paths], on_error)
+        return {p: r for p, r in zip(paths, results) if not (on_error == "omit" and isinstance(r, Exception))}
+
+    def _many(self, fn, args_list: List[tuple], on_error: str) -> List[Any]:
+        """fn(*args) for each, many at once, results in order; on_error as fsspec's cat."""
+        def one(args):
+            try:
+                return fn(*args)
+            except Exception as e:  # noqa: BLE001  (reported per path, as fsspec does)
+                if on_error == "raise":
+                    raise
+                return e
+        if len(args_list) <= 1:
+            return [one(a) for a in args_list]
+        with self._pool(len(args_list)) as pool:
+            return list(pool.map(one, args_list))
+
+    def cat_ranges(self, paths: List[str], starts, ends, max_gap=None, on_error: str = "return", **kwargs: Any):
+        if max_gap is not None:
+            raise NotImplementedError("max_gap is not supported")
+        if not isinstance(starts, list):
+            starts = [starts] * len(paths)
+        if not isinstance(ends, list):
+            ends = [ends] * len(paths)
+        if len(starts) != len(paths) or len(ends) != len(paths):
+            raise ValueError("paths, starts and ends must have the same length")
+        return self._many(self.cat_file, list(zip(paths, starts, ends)), on_error)
+
+    def get_file(self, rpath: str, lpath: str, callback=None, outfile=None, **kwargs: Any) -> None:
+        """Download to a temporary file beside lpath, renamed over it when complete and verified;
+        large objects come in parallel parts."""
+        if getattr(self._collect, "pairs", None) is not None:
+            self._collect.pairs.append((rpath, lpath))
+            return
+        rpath = self._strip_protocol(rpath)
+        bucket, key = self.split_path(rpath)
+        if os.path.isdir(lpath):
+            return
+        parent = os.path.dirname(os.path.abspath(lpath))
+        os.makedirs(parent, exist_ok=True)
+        try:
+            with _errors(rpath):
+                self._bucket(bucket).get_object_to_file(key, lpath)
+        except FileNotFoundError:
+            if key and self.isdir(rpath):
+                os.makedirs(lpath, exist_ok=True)
+                return
+            raise
+
+    def get(self, rpath, lpath, recursive: bool = False, callback=None, maxdepth=None, **kwargs: Any) -> None:
+        """fsspec's get (its expansion and naming of the targets), with the downloads run many at
+        once."""
+        self._batched(super().get, self.get_file, rpath, lpath, recursive=recursive, maxdepth=maxdepth, **kwargs)
+
+    def _batched(self, expand, transfer, *args, **kwargs) -> None:
+        # fsspec's get/put call get_file/put_file once per pair; collect the pairs instead
+        pairs: List[tuple] = []
+        self._collect.pairs = pairs
+        try:
+            expand(*args, **kwargs)
+        finally:
+            self._collect.pairs = None
+        self._many(transfer, pairs, "raise")
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def pipe_file(self, path: str, value: bytes, mode: str = "overwrite", **kwargs: Any) -> None:
+        """PutObject (a parallel multipart upload at multipart_threshold or more); mode="create"
+        sends x-oss-forbid-overwrite, so an existing object raises FileExistsError atomically."""
+        path = self._strip_protocol(path)
+        bucket, key = self.split_path(path)
+        headers = dict(_FORBID_OVERWRITE) if mode == "create" else None
+        with _errors(path):
+            self._bucket(bucket).put_object(key, value, headers=headers)
+        self.invalidate_cache(path)
+
+    def put_file(self, lpath: str, rpath: str, callback=None, mode: str = "overwrite", **kwargs: Any) -> None:
+        """PutObject from the file (a parallel multipart upload at multipart_threshold or more)."""
+        if getattr(self._collect, "pairs", None) is not None:
+            self._collect.pairs.append((lpath, rpath, None, mode))
+            return
+        rpath = self._strip_protocol(rpath)
+        bucket, key = self.split_path(rpath)
+        if os.path.isdir(lpath):
+            if key:
+                self.mkdir(rpath)  # an empty directory stays, as a `key/` marker
+            return
+        headers = dict(_FORBID_OVERWRITE) if mode == "create" else None
+        with _errors(rpath):
+            self._bucket(bucket).put_object_from_file(key, lpath, headers=headers)
+        self.invalidate_cache(rpath)
+
+    def put(self, lpath, rpath, recursive: bool = False, callback=None, maxdepth=None, **kwargs: Any) -> None:
+        """fsspec's put, with the uploads run many at once."""
+        self._batched(super().put, self.put_file, lpath, rpath, recursive=recursive, maxdepth=maxdepth, **kwargs)
+
+    def cp_file(self, path1: str, path2: str, **kwargs: Any) -> None:
+        """A server-side copy: CopyObject, or UploadPartCopy in parallel parts above 1 GiB."""
+        path1, path2 = self._strip_protocol(path1), self._strip_protocol(path2)
+        b1, k1 = self.split_path(path1)
+        b2, k2 = self.split_path(path2)
+        if not k1:
+            raise IsADirectoryError(errno.EISDIR, "cannot copy a bucket", path1)
+        info = self.info(path1)
+        if info["type"] == "directory":
+            if k2:
+                self.mkdir(path2)  # its files are copied one by one by copy()
+            return
+        target = self._bucket(b2)
+        with _errors(path2):
+            if info["size"] <= MULTIPART_COPY_THRESHOLD:
+                target.copy_object(b1, k1, k2)
+            else:
+                self._multipart_copy(target, b1, k1, k2, info["size"])
+        self.invalidate_cache(path2)
+
+    def _multipart_copy(self, target: Bucket, src_bucket: str, src_key: str, key: str, size: int) -> None:
+        upload_id = target.init_multipart_upload(key).upload_id
+        ranges = [(i + 1, off, min(size, off + _COPY_PART) - 1) for i, off in enumerate(range(0, size, _COPY_PART))]
+        try:
+            def part(r):
+                n, first, last = r
+                return PartInfo(n, target.upload_part_copy(src_bucket, src_key, (first, last), key,
+                                                           upload_id, n).etag)
+            with self._pool(min(len(ranges), self.concurrency)) as pool:
+                parts = list(pool.map(part, ranges))
+            target.complete_multipart_upload(key, upload_id, parts)
+        except BaseException:
+            with contextlib.suppress(exceptions.OssError):
+                target.abort_multipart_upload(key, upload_id)
+            raise
+
+    def rm_file(self, path: str) -> None:
+        path = self._strip_protocol(path)
+        bucket, key = self.split_path(path)
+        with _errors(path):
+            self._bucket(bucket).delete_object(key)
+        self.invalidate_cache(path)
+
+    def rm(self, path, recursive: bool = False, maxdepth: Optional[int] = None) -> None:
+        """Batch deletes (1,000 keys a request, several requests at once); a directory's `key/`
+        marker goes with it."""
+        paths = self.expand_path(path, recursive=recursive, maxdepth=maxdepth)
+        by_bucket: Dict[str, List[str]] = {}
+        for p in paths:
+            bucket, key = self.split_path(p)
+            if key:
+                by_bucket.setdefault(bucket, []).extend([key, key + "/"])
+        batches = [(bucket, keys[i:i + _DELETE_BATCH]) for bucket, keys in by_bucket.items()
+                   for i in range(0, len(keys), _DELETE_BATCH)]
+
+        def delete(bucket, keys):
+            with _errors(bucket):
+                self._bucket(bucket).batch_delete_objects(keys)
+        self._many(delete, batches, "raise")
+        for p in paths:
+            self.invalidate_cache(p)
+
+    def mkdir(self, path: str, create_parents: bool = True, **kwargs: Any) -> None:
+        """A bucket path creates the bucket (kwargs: acl as `x-oss-acl`); a deeper path writes the
+        `key/` marker, so an empty directory exists (ossfs does the same)."""
+        path = self._strip_protocol(path)
+        bucket, key = self.split_path(path)
+        if not key:
+            with _errors(bucket):
+                self._bucket(bucket).create_bucket(kwargs.get("acl"))
+            self.invalidate_cache("")
+            return
+        if not create_parents and not self.exists(self._parent(path)):
+            raise FileNotFoundError(errno.ENOENT, "parent directory does not exist", path)
+        with _errors(path):
+            self._bucket(bucket).put_object(key + "/", b"")
+        self.invalidate_cache(path)
+
+    def makedirs(self, path: str, exist_ok: bool = False) -> None:
+        path = self._strip_protocol(path)
+        if self.exists(path):
+            if not exist_ok:
+                raise FileExistsError(errno.EEXIST, "exists", path)
+            return
+        bucket, key = self.split_path(path)
+        if key and not self.exists(bucket):
+            self.mkdir(bucket)
+        self.mkdir(path)
+
+    def rmdir(self, path: str) -> None:
+        path = self._strip_protocol(path)
+        bucket, key = self.split_path(path)
+        if not key:
+            with _errors(bucket):
+                self._bucket(bucket).delete_bucket()
+            self._buckets.pop(bucket, None)  # and with it the Go session
+            self.invalidate_cache("")
+            return
+        if self.ls(path, refresh=True):
+            raise OSError(errno.ENOTEMPTY, "directory not empty", path)
+        with _errors(path):
+            self._bucket(bucket).delete_object(key + "/")
+        self.invalidate_cache(path)
+
+    def invalidate_cache(self, path: Optional[str] = None) -> None:
+        if path is None:
+            self.dircache.clear()
+            return
+        path = self._strip_protocol(path)
+        self.dircache.pop(path, None)
+        while path:
+            path = self._parent(path)
+            self.dircache.pop(path, None)
+
+    # --- metadata ------------------------------------------------------------------------------
+
+    def modified(self, path: str) -> datetime.datetime:
+        info = self.info(path)
+        if info["type"] != "file":
+            raise IsADirectoryError(errno.EISDIR, "directories have no time", path)
+        return _mtime(info["LastModified"])
+
+    def created(self, path: str) -> datetime.datetime:
+        """OSS keeps no creation time apart from the write that made the object: its Last-Modified."""
+        return self.modified(path)
+
+    def checksum(self, path: str) -> int:
+        """The object's CRC64 (ECMA) when OSS has one, else an integer from its ETag."""
+        info = self.info(path)
+        crc = info.get("crc64")
+        if crc is None and info["type"] == "file":
+            crc = self._head(*self.split_path(self._strip_protocol(path)))["crc64"]
+        if crc is not None:
+            return int(crc)
+        return int.from_bytes(str(info.get("ETag", info["name"])).encode(), "big") % (1 << 64)
+
+    def ukey(self, path: str) -> str:
+        info = self.info(path)
+        return "%s-%s-%s" % (info.get("ETag"), info.get("size"), info.get("LastModified"))
+
+    def sign(self, path: str, expiration: int = 100, **kwargs: Any) -> str:
+        """A presigned GET URL (kwargs as Bucket.sign_url's: method, headers, params)."""
+        path = self._strip_protocol(path)
+        bucket, key = self.split_path(path)
+        method = kwargs.pop("method", "GET")
+        with _errors(path):
+            return self._bucket(bucket).sign_url(method, key, expiration, **kwargs)
+
+    # --- file objects --------------------------------------------------------------------------
+
+    def _open(self, path: str, mode: str = "rb", block_size=None, autocommit: bool = True,
+              cache_options=None, **kwargs: Any):
+        if mode == "xb" and self.exists(path):
+            raise FileExistsError(errno.EEXIST, "exists", self._strip_protocol(path))
+        return OSSFile(self, path, mode, block_size=block_size or self.blocksize, autocommit=autocommit,
+                       cache_options=cache_options, **kwargs)
+
+
+class OSSFile(AbstractBufferedFile):
+    """A file on OSS. "rb": random access, with Go's prefetching reader for sequential reads
+    (see _fetch_range; fsspec's caches are still available through cache_type). "wb"/"xb": a multipart
+    upload, one part a block, aborted when the `with` block exits by an exception; a file that
+    never fills a block is one PutObject. "xb" completes with x-oss-forbid-overwrite, so an
+    object created meanwhile is never replaced (FileExistsError)."""
+
+    def __init__(self, fs: OSSFileSystem, path: str, mode: str = "rb", block_size=None, autocommit=True,
+                 cache_type: str = "none", cache_options=None, size=None, **kwargs: Any) -> None:
+        bucket, key = fs.split_path(path)
+        if not key:
+            raise ValueError("a file needs a key: %r" % path)
+        self.bucket, self.key = fs._bucket(bucket), key
+        self.upload_id: Optional[str] = None
+        self.parts: List[PartInfo] = []
+        self._stream = None  # an open GetObject body, at _stream_at
+        self._stream_at = self._last_end = -1
+        super().__init__(fs, path, mode, block_size=block_size, autocommit=autocommit, cache_type=cache_type,
+                         cache_options=cache_options, size=size, **kwargs)
+
+    @property
+    def _headers(self):
+        return dict(_FORBID_OVERWRITE) if self.mode == "xb" else None
+
+    def _fetch_range(self, start: int, end: int) -> bytes:
+        """A read after a seek is one ranged GET of what was asked (parallel parts if large); a
+        read that continues the previous one opens a stream there, read through Go's prefetching
+        reader (parts ahead fetched in parallel) for as long as the reads stay sequential."""
+        if self._stream is None or self._stream_at != start:
+            self._close_stream()
+            if start != self._last_end:
+                data = self.fs.cat_file(self.path, start, end)
+                self._last_end = start + len(data)
+                return data
+            with _errors(self.path):
+                try:
+                    self._stream = self.bucket.get_object(self.key, byte_range=(start, None), headers=_STANDARD_RANGE)
+                except exceptions.ServerError as e:
+                    if e.status != 416:
+                        raise
+                    return b""
+            self._stream_at = start
+        with _errors(self.path):
+            data = self._stream.read(end - start)
+        self._stream_at += len(data)
+        self._last_end = self._stream_at
+        return data
+
+    def _close_stream(self) -> None:
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            with contextlib.suppress(Exception):
+                stream.close()
+
+    def _initiate_upload(self) -> None:
+        pass  # the upload starts with the first full block, so a small file is one PutObject
+
+    def _upload_chunk(self, final: bool = False) -> bool:
+        data = self.buffer.getvalue()
+        with _errors(self.path):
+            try:
+                if final and self.upload_id is None:
+                    self.bucket.put_object(self.key, data, headers=self._headers)
+                    return True
+                if self.upload_id is None:
+                    self.upload_id = self.bucket.init_multipart_upload(self.key).upload_id
+                if data:
+                    n = len(self.parts) + 1
+                    self.parts.append(PartInfo(n, self.bucket.upload_part(self.key, self.upload_id, n, data).etag,
+                                               size=len(data)))
+                if final:
+                    self.bucket.complete_multipart_upload(self.key, self.upload_id, self.parts,
+                                                          headers=self._headers)
+                    self.upload_id = None
+            except BaseException:
+                self._abort()
+                raise
+        return True
+
+    def _abort(self) -> None:
+        if self.upload_id is not None:
+            upload_id, self.upload_id = self.upload_id, None
+            with contextlib.suppress(exceptions.OssError):
+                self.bucket.abort_multipart_upload(self.key, upload_id)
+
+    def discard(self) -> None:
+        self._abort()
+        self.buffer = io.BytesIO()
+        self.closed = True
+
+    def commit(self) -> None:
+        pass
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        try:
+            super().close()
+        finally:
+            self._close_stream()
+            if "r" not in self.mode:
+                self.fs.invalidate_cache(self.path)
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and "r" not in self.mode and not self.closed:
+            self.discard()  # never complete an upload cut short by an exception
+            return None
+        return super().__exit__(exc_type, exc, tb)
