@@ -23,7 +23,8 @@ import (
 // call itself fails only for bad arguments or when cancelled.
 
 // bufferTable reads the caller's buffer as n (pointer, length) pairs of machine words, each
-// naming a Python buffer Go may fill (pointer 0: none). Python keeps those buffers alive until
+// naming a Python buffer Go may fill (pointer 0: none); no buffer at all means none for any
+// item. Python keeps those buffers alive until
 // the operation is done, as it does the single buffer of any operation.
 func bufferTable(buf []byte, n int) ([][]byte, error) {
 	type entry struct {
@@ -31,7 +32,7 @@ func bufferTable(buf []byte, n int) ([][]byte, error) {
 		n uintptr
 	}
 	size := int(unsafe.Sizeof(entry{}))
-	if n == 0 {
+	if n == 0 || len(buf) == 0 {
 		return nil, nil
 	}
 	if len(buf) != n*size || uintptr(unsafe.Pointer(&buf[0]))%unsafe.Alignof(entry{}) != 0 {
