@@ -21,7 +21,7 @@ from ._binding import ffi
 from ._response import Response
 from .compat import to_string
 
-__all__ = ["get_many", "get_many_to_files", "put_many_from_files", "head_many", "DEFAULT_CONCURRENCY"]
+__all__ = ["get_many", "get_many_to_files", "put_many_from_files", "head_many", "delete_many", "DEFAULT_CONCURRENCY"]
 
 #: How many objects are worked on at once unless told otherwise.
 DEFAULT_CONCURRENCY = 64
@@ -193,3 +193,11 @@ def head_many(bucket, keys: Sequence[Item], concurrency: Optional[int] = None
     items = [dict(zip(("bucket", "key"), _target(bucket, k))) for k in keys]
     result = bucket._call("head_many", {"items": items, "concurrency": _concurrency(concurrency)}, log=False)
     return [_error(r["error"]) if r["error"] is not None else models.HeadObjectResult(_response(r)) for r in result]
+
+
+def delete_many(bucket, keys: Sequence[Union[str, bytes]], concurrency: Optional[int] = None) -> List[str]:
+    """Delete `keys` of the bucket with batch deletes of 1,000 keys, `concurrency` requests at
+    once (default 8); deleting a missing key succeeds, as on OSS. Returns the keys OSS reported
+    deleted; a failed request raises its exception (keys of other requests may be deleted)."""
+    args = {"bucket": bucket.bucket_name, "keys": [to_string(k) for k in keys], "concurrency": int(concurrency or 0)}
+    return bucket._call("delete_many", args, log=False)["deleted"]

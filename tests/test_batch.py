@@ -234,3 +234,12 @@ def test_nothing_leaks(bucket):
     gc.collect()
     after = _binding.stats()
     assert after["handles"] == before["handles"], (before, after)
+
+
+def test_delete_many(bucket, ref):
+    keys = ["d/%04d" % i for i in range(2500)]
+    for k in keys[:30]:
+        ref.put_object(k, b"x")
+    deleted = _batch.delete_many(bucket, keys)
+    assert sorted(deleted) == keys  # missing keys are deleted too, as on OSS
+    assert [o.key for o in oss2.ObjectIterator(ref, prefix="d/")] == []

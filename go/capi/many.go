@@ -426,3 +426,24 @@ func opReaderRead(ctx context.Context, _ *session, raw json.RawMessage, buf []by
 	}
 	return map[string]any{"n": n}, nil
 }
+
+// opDeleteMany deletes keys of one bucket with batch deletes of 1000 keys, several at once
+// (transfer.DeleteMany); it fails with the first failed request's error.
+func opDeleteMany(ctx context.Context, s *session, raw json.RawMessage, _ []byte, p progress) (any, error) {
+	var a struct {
+		Bucket      string   `json:"bucket"`
+		Keys        []string `json:"keys"`
+		Concurrency int      `json:"concurrency"`
+	}
+	if err := decodeArgs("delete_many", raw, &a); err != nil {
+		return nil, err
+	}
+	deleted, err := transfer.DeleteMany(ctx, s.client, a.Bucket, a.Keys, a.Concurrency, transfer.Meter{Add: p.Add, SetTotal: p.SetTotal})
+	if err != nil {
+		return nil, err
+	}
+	if deleted == nil {
+		deleted = []string{}
+	}
+	return map[string]any{"deleted": deleted}, nil
+}

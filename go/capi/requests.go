@@ -39,6 +39,7 @@ func operations() map[string]opFunc {
 		"writer_abort":        opWriterAbort,
 		"reader_open":         opReaderOpen,
 		"reader_read":         opReaderRead,
+		"delete_many":         opDeleteMany,
 	}
 }
 
