@@ -166,6 +166,14 @@ def run():
             return size
         if case == "small get":
             return sum(len(bucket.get_object("small/%05d" % i).read()) for i in range(count))
+        if case == "small get batch" and client == "pyjindo":
+            from pyjindo import _batch
+
+            got = _batch.get_many(bucket, ["small/%05d" % i for i in range(count)])
+            failed = [g for g in got if isinstance(g, Exception)]
+            if failed:
+                raise failed[0]
+            return sum(len(g) for g in got)
         if case == "small put":
             blob = os.urandom(size)
             for i in range(count):

@@ -66,6 +66,7 @@ OSSUTIL = []  # the ossutil binary, once built
 SMALL = [
     ("small get", "oss2", 1),
     ("small get", "pyjindo", 1),
+    ("small get batch", "pyjindo", 64),  # pyjindo._batch.get_many, 64 in flight
     ("small put", "oss2", 1),
     ("small put", "pyjindo", 1),
 ]
@@ -205,7 +206,7 @@ def _format_row(r, rows, bw):
     mbps = r["bytes"] / r["seconds"] / 1e6
     # The oss2 figure to compare with: the same case, or oss2's plain call doing the same job.
     same_job = {"resumable_download 4t": "get_to_file", "downloader": "get_to_file",
-                "resumable_upload 4t": "put_from_file", "uploader": "put_from_file"}
+                "resumable_upload 4t": "put_from_file", "uploader": "put_from_file", "small get batch": "small get"}
     base = None
     anchor = "ossutil" if r["client"] in ("jindo", "ossutil") else "oss2"
     if r["case"].startswith("fs "):

@@ -21,7 +21,14 @@ func clientErrorf(format string, a ...any) error {
 
 // errorJSON describes err for pyjindo.exceptions.from_error_dict.
 func errorJSON(err error) []byte {
-	d := map[string]any{}
+	b, _ := json.Marshal(map[string]any{"error": errorDict(err)})
+	return b
+}
+
+// errorDict is err as the dict pyjindo.exceptions.from_error_dict takes (also one item's error
+// in a batch result).
+func errorDict(err error) map[string]any {
+	var d map[string]any
 	var se *oss.ServiceError
 	var re *oss.RequestError
 	var ce *oss.ClientError
@@ -42,8 +49,7 @@ func errorJSON(err error) []byte {
 	default:
 		d = map[string]any{"kind": "request", "message": err.Error()}
 	}
-	b, _ := json.Marshal(map[string]any{"error": d})
-	return b
+	return d
 }
 
 // recoverInto turns a panic in an export into an error (when the export has an error out

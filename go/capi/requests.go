@@ -27,6 +27,19 @@ func operations() map[string]opFunc {
 		"complete_multipart": opCompleteMultipart,
 		"rename":             opRename,
 		"sign_url":           opSignURL,
+		// The batch engine, the streaming writer and the random-access reader (many.go).
+		"get_many":            opGetMany,
+		"many_take":           opManyTake,
+		"get_many_to_files":   opGetManyToFiles,
+		"put_many_from_files": opPutManyFromFiles,
+		"head_many":           opHeadMany,
+		"writer_open":         opWriterOpen,
+		"writer_write":        opWriterWrite,
+		"writer_close":        opWriterClose,
+		"writer_abort":        opWriterAbort,
+		"reader_open":         opReaderOpen,
+		"reader_read":         opReaderRead,
+		"delete_many":         opDeleteMany,
 	}
 }
 

@@ -115,6 +115,29 @@ def test_multipart_errors(bucket):
     assert not bucket.object_exists("mp")
 
 
+def test_complete_with_forbid_overwrite(bucket):
+    # OSS checks x-oss-forbid-overwrite on CompleteMultipartUpload too: an existing object is
+    # refused with 409 FileAlreadyExists, the upload stays (to be aborted or completed elsewhere).
+    bucket.put_object("taken", b"old")
+    up = bucket.init_multipart_upload("taken").upload_id
+    p1 = bucket.upload_part("taken", up, 1, b"new")
+    with pytest.raises(exceptions.ServerError) as e:
+        bucket.complete_multipart_upload("taken", up, [PartInfo(1, p1.etag)], headers={"x-oss-forbid-overwrite": "true"})
+    assert (e.value.status, e.value.code) == (409, "FileAlreadyExists")
+    assert bucket.get_object("taken").read() == b"old"
+    assert [u.upload_id for u in bucket.list_multipart_uploads().upload_list] == [up]
+    bucket.abort_multipart_upload("taken", up)
+    # A free key is created; "false" does not forbid.
+    up = bucket.init_multipart_upload("free").upload_id
+    p1 = bucket.upload_part("free", up, 1, b"v")
+    bucket.complete_multipart_upload("free", up, [PartInfo(1, p1.etag)], headers={"x-oss-forbid-overwrite": "true"})
+    assert bucket.get_object("free").read() == b"v"
+    up = bucket.init_multipart_upload("free").upload_id
+    p1 = bucket.upload_part("free", up, 1, b"w")
+    bucket.complete_multipart_upload("free", up, [PartInfo(1, p1.etag)], headers={"x-oss-forbid-overwrite": "false"})
+    assert bucket.get_object("free").read() == b"w"
+
+
 def test_upload_part_copy(bucket):
     src = os.urandom(300 * 1024)
     bucket.put_object("src", src)

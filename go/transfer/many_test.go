@@ -1,0 +1,524 @@
+package transfer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/crc"
+	"github.com/pyjindo/pyjindo/go/oss"
+)
+
+func isCode(err error, code string) bool {
+	var se *oss.ServiceError
+	return errors.As(err, &se) && se.Code == code
+}
+
+func TestGetManyKeepsOrderAndReportsEachItem(t *testing.T) {
+	e := newEnv(t)
+	var items []GetItem
+	var want [][]byte
+	for i := range 50 {
+		data := randomBytes(1000 + i)
+		e.put(t, fmt.Sprintf("k%02d", i), data)
+		items = append(items, GetItem{Bucket: "bkt", Key: fmt.Sprintf("k%02d", i), End: -1})
+		want = append(want, data)
+	}
+	big := randomBytes(5*testPart + 3)
+	e.put(t, "big", big)
+	items = append(items, GetItem{Bucket: "bkt", Key: "big", End: -1}) // parallel parts
+	want = append(want, big)
+	items = append(items, GetItem{Bucket: "bkt", Key: "missing", End: -1})
+	want = append(want, nil)
+	// A caller that knows the size gets the bytes in its own buffer; a wrong size is not used.
+	known := make([]byte, len(want[3]))
+	items[3].Buffer = known
+	wrong := make([]byte, 7)
+	items[4].Buffer = wrong
+	var moved atomic.Int64
+	res, err := GetMany(context.Background(), e.client, items, 8, Config{PartSize: testPart, CheckCRC: true},
+		Meter{Add: func(n int64) { moved.Add(n) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total int64
+	for i, r := range res {
+		if want[i] == nil {
+			if !isCode(r.Err, "NoSuchKey") {
+				t.Fatalf("item %d: %v", i, r.Err)
+			}
+			continue
+		}
+		if r.Err != nil || !bytes.Equal(r.Data, want[i]) || r.CRC != crc.Checksum(want[i]) || r.Status != 200 {
+			t.Fatalf("item %d: err %v, %d bytes, status %d", i, r.Err, len(r.Data), r.Status)
+		}
+		total += int64(len(want[i]))
+	}
+	if !res[3].InPlace || &res[3].Data[0] != &known[0] || res[4].InPlace || res[0].InPlace {
+		t.Fatalf("in place: %v %v %v", res[3].InPlace, res[4].InPlace, res[0].InPlace)
+	}
+	if moved.Load() != total {
+		t.Fatalf("progress %d of %d", moved.Load(), total)
+	}
+}
+
+func TestGetManyRangesAreCutToFit(t *testing.T) {
+	e := newEnv(t)
+	data := randomBytes(3*testPart + 11)
+	e.put(t, "obj", data)
+	n := int64(len(data))
+	cases := []struct {
+		start, end int64
+		want       []byte
+	}{
+		{10, 20, data[10:20]},
+		{n - 5, n + 100, data[n-5:]}, // past the end: cut (OSS's default would send it all)
+		{n, n + 10, []byte{}},        // starts at the end: nothing
+		{n + 5, -1, []byte{}},
+		{7, 7, []byte{}},
+		{testPart - 3, -1, data[testPart-3:]}, // open range over several parts
+		{-9, -1, data[n-9:]},                  // the last 9 bytes
+	}
+	var items []GetItem
+	for _, c := range cases {
+		items = append(items, GetItem{Bucket: "bkt", Key: "obj", Start: c.start, End: c.end})
+	}
+	items = append(items, GetItem{Bucket: "bkt", Key: "obj", Start: 5, End: 2})
+	res, err := GetMany(context.Background(), e.client, items, 0, Config{PartSize: testPart}, Meter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		if res[i].Err != nil || !bytes.Equal(res[i].Data, c.want) {
+			t.Fatalf("[%d, %d): err %v, got %d bytes, want %d", c.start, c.end, res[i].Err, len(res[i].Data), len(c.want))
+		}
+	}
+	var ce *oss.ClientError
+	if !errors.As(res[len(cases)].Err, &ce) {
+		t.Fatalf("bad range: %v", res[len(cases)].Err)
+	}
+}
+
+// gate blocks every request until limit of them are in flight at once (or a generous timeout
+// passes, so a broken engine fails instead of hanging) and records the most ever in flight.
+type gate struct {
+	d       Doer
+	limit   int
+	mu      sync.Mutex
+	now     int
+	most    int
+	reached chan struct{}
+}
+
+func newGate(d Doer, limit int) *gate { return &gate{d: d, limit: limit, reached: make(chan struct{})} }
+
+func (g *gate) Do(ctx context.Context, r *oss.Request) (*http.Response, error) {
+	g.mu.Lock()
+	g.now++
+	g.most = max(g.most, g.now)
+	if g.now == g.limit {
+		select {
+		case <-g.reached:
+		default:
+			close(g.reached)
+		}
+	}
+	g.mu.Unlock()
+	defer func() {
+		g.mu.Lock()
+		g.now--
+		g.mu.Unlock()
+	}()
+	select {
+	case <-g.reached:
+	case <-time.After(10 * time.Second):
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return g.d.Do(ctx, r)
+}
+
+func TestManyKeepsABoundedNumberInFlight(t *testing.T) {
+	e := newEnv(t)
+	var items []GetItem
+	var refs []ObjectRef
+	for i := range 100 {
+		e.put(t, fmt.Sprintf("k%03d", i), []byte("x"))
+		items = append(items, GetItem{Bucket: "bkt", Key: fmt.Sprintf("k%03d", i), End: -1})
+		refs = append(refs, ObjectRef{"bkt", fmt.Sprintf("k%03d", i)})
+	}
+	for _, limit := range []int{1, 6, 64} {
+		g := newGate(e.client, limit)
+		res, err := GetMany(context.Background(), g, items, limit, Config{}, Meter{})
+		if err != nil || res[99].Err != nil || string(res[99].Data) != "x" {
+			t.Fatal(err, res[99].Err)
+		}
+		if g.most != limit {
+			t.Fatalf("GetMany with %d: at most %d in flight", limit, g.most)
+		}
+		g = newGate(e.client, limit)
+		if _, errs, err := HeadMany(context.Background(), g, refs, limit); err != nil || errs[0] != nil {
+			t.Fatal(err, errs[0])
+		}
+		if g.most != limit {
+			t.Fatalf("HeadMany with %d: at most %d in flight", limit, g.most)
+		}
+	}
+	// The default is 64.
+	g := newGate(e.client, DefaultManyConcurrency)
+	if _, err := GetMany(context.Background(), g, items, 0, Config{}, Meter{}); err != nil || g.most != DefaultManyConcurrency {
+		t.Fatal(err, g.most)
+	}
+}
+
+func TestGetManyStopsWhenCancelled(t *testing.T) {
+	e := newEnv(t)
+	var items []GetItem
+	for i := range 200 {
+		e.put(t, fmt.Sprintf("k%03d", i), []byte("data"))
+		items = append(items, GetItem{Bucket: "bkt", Key: fmt.Sprintf("k%03d", i), End: -1})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d := &hookDoer{d: e.client, before: func(n int64, r *oss.Request) error {
+		if n == 20 {
+			cancel()
+		}
+		return nil
+	}}
+	res, err := GetMany(ctx, d, items, 4, Config{}, Meter{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v", err)
+	}
+	undone := 0
+	for _, r := range res {
+		if r.Err != nil {
+			undone++
+			if !errors.Is(r.Err, context.Canceled) {
+				t.Fatalf("item error %v", r.Err)
+			}
+		} else if string(r.Data) != "data" {
+			t.Fatalf("data %q", r.Data)
+		}
+	}
+	if undone < 150 || d.count.Load() > 30 {
+		t.Fatalf("%d undone after %d requests", undone, d.count.Load())
+	}
+}
+
+func TestGetManyToFilesLeavesNoPartialFile(t *testing.T) {
+	e := newEnv(t)
+	big := randomBytes(4*testPart + 1)
+	e.put(t, "big", big)
+	e.put(t, "a", []byte("aaa"))
+	e.put(t, "b/c", []byte("bc"))
+	dir := t.TempDir()
+	// The big object's third ranged request fails for good: its item fails, the others land.
+	d := &hookDoer{d: e.client, before: func(n int64, r *oss.Request) error {
+		if r.Key == "big" && strings.HasPrefix(r.Header.Get("Range"), fmt.Sprintf("bytes=%d-", 2*testPart)) {
+			return &oss.ServiceError{Status: 403, Code: "AccessDenied"}
+		}
+		return nil
+	}}
+	items := []FileItem{
+		{Bucket: "bkt", Key: "a", Filename: filepath.Join(dir, "a")},
+		{Bucket: "bkt", Key: "big", Filename: filepath.Join(dir, "big")},
+		{Bucket: "bkt", Key: "missing", Filename: filepath.Join(dir, "missing")},
+		{Bucket: "bkt", Key: "b/c", Filename: filepath.Join(dir, "b", "c")}, // b/ is created
+	}
+	var moved atomic.Int64
+	res, err := GetManyToFiles(context.Background(), d, items, 0, Config{PartSize: testPart}, true, Meter{Add: func(n int64) { moved.Add(n) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Err != nil || res[3].Err != nil || !isCode(res[1].Err, "AccessDenied") || !isCode(res[2].Err, "NoSuchKey") {
+		t.Fatalf("errors %v %v %v %v", res[0].Err, res[1].Err, res[2].Err, res[3].Err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "a")); string(got) != "aaa" || res[0].CRC != crc.Checksum([]byte("aaa")) {
+		t.Fatalf("a: %q", got)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "b", "c")); string(got) != "bc" {
+		t.Fatalf("b/c: %q", got)
+	}
+	if names := dirNames(t, dir); strings.Join(names, ",") != "a,b" {
+		t.Fatalf("left in the directory: %v", names)
+	}
+}
+
+func TestPutManyFromFiles(t *testing.T) {
+	e := newEnv(t)
+	dir := t.TempDir()
+	small, big := []byte("small"), randomBytes(3*testPart+5)
+	os.WriteFile(filepath.Join(dir, "s"), small, 0o644)
+	os.WriteFile(filepath.Join(dir, "b"), big, 0o644)
+	items := []FileItem{
+		{Bucket: "bkt", Key: "up/s", Filename: filepath.Join(dir, "s"), Header: http.Header{"Content-Type": {"text/plain"}}},
+		{Bucket: "bkt", Key: "up/missing", Filename: filepath.Join(dir, "nope")},
+		{Bucket: "bkt", Key: "up/b", Filename: filepath.Join(dir, "b")},
+	}
+	var moved atomic.Int64
+	res, err := PutManyFromFiles(context.Background(), e.client, items, 0, 2*testPart, Config{PartSize: testPart}, true,
+		Meter{Add: func(n int64) { moved.Add(n) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ce *oss.ClientError
+	if res[0].Err != nil || res[2].Err != nil || !errors.As(res[1].Err, &ce) {
+		t.Fatalf("errors %v %v %v", res[0].Err, res[1].Err, res[2].Err)
+	}
+	if moved.Load() != int64(len(small)+len(big)) || res[2].CRC != crc.Checksum(big) {
+		t.Fatalf("progress %d crc %d", moved.Load(), res[2].CRC)
+	}
+	got, err := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "up/s", End: -1}, {Bucket: "bkt", Key: "up/b", End: -1}}, 0, Config{}, Meter{})
+	if err != nil || !bytes.Equal(got[0].Data, small) || !bytes.Equal(got[1].Data, big) ||
+		got[0].Header.Get("Content-Type") != "text/plain" || got[1].Header.Get("x-oss-object-type") != "Multipart" {
+		t.Fatalf("stored: %v %v %v", err, got[0].Header, got[1].Header)
+	}
+}
+
+func TestHeadManyReportsEachObject(t *testing.T) {
+	e := newEnv(t)
+	e.put(t, "a", []byte("12345"))
+	res, errs, err := HeadMany(context.Background(), e.client, []ObjectRef{{"bkt", "a"}, {"bkt", "nope"}, {"nobucket", "a"}}, 0)
+	if err != nil || errs[0] != nil || res[0].Header.Get("Content-Length") != "5" {
+		t.Fatal(err, errs[0])
+	}
+	if !isCode(errs[1], "NoSuchKey") || !isCode(errs[2], "NoSuchBucket") {
+		t.Fatalf("%v / %v", errs[1], errs[2])
+	}
+}
+
+func (e *env) uploads(t *testing.T) int {
+	t.Helper()
+	ups, err := e.store.ListUploads("bkt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ups)
+}
+
+func (e *env) exists(key string) bool {
+	_, err := oss.HeadObject(context.Background(), e.client, "bkt", key)
+	return err == nil
+}
+
+func TestWriterStreamsPartsAndCompletes(t *testing.T) {
+	e := newEnv(t)
+	data := randomBytes(5*MinPartSize + 123)
+	var moved atomic.Int64
+	w := NewWriter(e.client, &oss.Request{Bucket: "bkt", Key: "w", Header: http.Header{"Content-Type": {"application/x-test"}}},
+		Config{Concurrency: 2}, false, Meter{Add: func(n int64) { moved.Add(n) }})
+	part := make([]byte, MinPartSize)
+	for off := 0; off+MinPartSize < len(data); off += MinPartSize {
+		copy(part, data[off:]) // the writer copies: reusing the buffer at once is fine
+		if err := w.WritePart(context.Background(), part); err != nil {
+			t.Fatal(err)
+		}
+		if e.exists("w") {
+			t.Fatal("the object is visible before Close")
+		}
+	}
+	if w.UploadID() == "" || e.uploads(t) != 1 {
+		t.Fatal("no upload under way")
+	}
+	res, err := w.Close(context.Background(), data[5*MinPartSize:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Multipart || res.CRC != crc.Checksum(data) || res.Header.Get("x-oss-hash-crc64ecma") != fmt.Sprint(res.CRC) {
+		t.Fatalf("result %+v", res)
+	}
+	got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "w", End: -1}}, 0, Config{}, Meter{})
+	if !bytes.Equal(got[0].Data, data) || got[0].Header.Get("Content-Type") != "application/x-test" || moved.Load() != int64(len(data)) {
+		t.Fatalf("stored %d bytes, type %q, progress %d", len(got[0].Data), got[0].Header.Get("Content-Type"), moved.Load())
+	}
+	if _, err := w.Close(context.Background(), nil); !errors.Is(err, ErrWriterClosed) {
+		t.Fatalf("second close: %v", err)
+	}
+	if err := w.WritePart(context.Background(), part); !errors.Is(err, ErrWriterClosed) {
+		t.Fatalf("write after close: %v", err)
+	}
+	// Less than a part: one PutObject at Close, nothing before.
+	w = NewWriter(e.client, &oss.Request{Bucket: "bkt", Key: "small"}, Config{}, false, Meter{})
+	if res, err := w.Close(context.Background(), []byte("tiny")); err != nil || res.Multipart {
+		t.Fatal(err)
+	}
+	// An empty object too.
+	w = NewWriter(e.client, &oss.Request{Bucket: "bkt", Key: "empty"}, Config{}, false, Meter{})
+	if _, err := w.Close(context.Background(), nil); err != nil || !e.exists("empty") {
+		t.Fatal(err)
+	}
+	if err := w.WritePart(context.Background(), []byte("short")); err == nil {
+		t.Fatal("a short part was accepted")
+	}
+}
+
+func TestWriterAbortsOnFailureCancelAndAbort(t *testing.T) {
+	e := newEnv(t)
+	part := randomBytes(MinPartSize)
+	// A part that fails for good: the next call reports it, Close aborts.
+	d := &hookDoer{d: e.client, before: func(n int64, r *oss.Request) error {
+		if r.Method == http.MethodPut && len(r.Query) == 2 && r.Query[1] == [2]string{"partNumber", "2"} {
+			return &oss.ServiceError{Status: 403, Code: "AccessDenied"}
+		}
+		return nil
+	}}
+	w := NewWriter(d, &oss.Request{Bucket: "bkt", Key: "f"}, Config{Concurrency: 1}, false, Meter{})
+	var err error
+	for range 5 {
+		if err = w.WritePart(context.Background(), part); err != nil {
+			break
+		}
+	}
+	if !isCode(err, "AccessDenied") {
+		t.Fatalf("write: %v", err)
+	}
+	if _, err := w.Close(context.Background(), nil); !isCode(err, "AccessDenied") {
+		t.Fatalf("close: %v", err)
+	}
+	if e.uploads(t) != 0 || e.exists("f") {
+		t.Fatal("the failed upload was left behind")
+	}
+	// Cancelled while completing: aborted.
+	w = NewWriter(e.client, &oss.Request{Bucket: "bkt", Key: "c"}, Config{}, false, Meter{})
+	if err := w.WritePart(context.Background(), part); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := w.Close(ctx, []byte("end")); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled close: %v", err)
+	}
+	if e.uploads(t) != 0 || e.exists("c") {
+		t.Fatal("the cancelled upload was left behind")
+	}
+	// Abort by the caller (an exception in Python): nothing stays.
+	w = NewWriter(e.client, &oss.Request{Bucket: "bkt", Key: "a"}, Config{}, false, Meter{})
+	for range 3 {
+		if err := w.WritePart(context.Background(), part); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Abort()
+	w.Abort()
+	if e.uploads(t) != 0 || e.exists("a") {
+		t.Fatal("the aborted upload was left behind")
+	}
+	if _, err := w.Close(context.Background(), nil); !errors.Is(err, ErrWriterClosed) {
+		t.Fatalf("close after abort: %v", err)
+	}
+}
+
+func TestWriterForbidOverwrite(t *testing.T) {
+	e := newEnv(t)
+	e.put(t, "taken", []byte("old"))
+	part := randomBytes(MinPartSize)
+	for _, multipart := range []bool{false, true} {
+		w := NewWriter(e.client, &oss.Request{Bucket: "bkt", Key: "taken"}, Config{}, true, Meter{})
+		if multipart {
+			if err := w.WritePart(context.Background(), part); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := w.Close(context.Background(), []byte("new")); !isCode(err, "FileAlreadyExists") {
+			t.Fatalf("multipart %v: %v", multipart, err)
+		}
+		if e.uploads(t) != 0 {
+			t.Fatal("the refused upload was left behind")
+		}
+		got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "taken", End: -1}}, 0, Config{}, Meter{})
+		if string(got[0].Data) != "old" {
+			t.Fatalf("replaced: %q", got[0].Data)
+		}
+		// A free key is created.
+		key := fmt.Sprint("free-", multipart)
+		w = NewWriter(e.client, &oss.Request{Bucket: "bkt", Key: key}, Config{}, true, Meter{})
+		if multipart {
+			if err := w.WritePart(context.Background(), part); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := w.Close(context.Background(), []byte("new")); err != nil || !e.exists(key) {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestSeekReaderReadsAnywhere(t *testing.T) {
+	e := newEnv(t)
+	data := randomBytes(20*testPart + 77)
+	e.put(t, "obj", data)
+	var reopened atomic.Int64 // requests starting at byte 1110
+	d := &hookDoer{d: e.client, before: func(_ int64, r *oss.Request) error {
+		if strings.HasPrefix(r.Header.Get("Range"), "bytes=1110-") {
+			reopened.Add(1)
+		}
+		return nil
+	}}
+	r, err := OpenSeekReader(context.Background(), d, "bkt", "obj", nil, Config{PartSize: testPart, Concurrency: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.Size != int64(len(data)) {
+		t.Fatal(r.Size)
+	}
+	read := func(at int64, n int) []byte {
+		t.Helper()
+		if err := r.SeekTo(at); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, n)
+		m, err := r.Read(context.Background(), buf)
+		if err != nil && err != io.EOF {
+			t.Fatal(err)
+		}
+		return buf[:m]
+	}
+	// A parquet-like pattern: the footer, then chunks here and there, then a scan.
+	for _, c := range []struct {
+		at int64
+		n  int
+	}{{int64(len(data)) - 8, 8}, {int64(len(data)) - 5000, 4992}, {100, 10}, {110, 1000}, {3 * testPart, 2 * testPart},
+		{50, 30}, {0, len(data)}, {int64(len(data)), 10}, {int64(len(data)) + 5, 1}} {
+		want := data[min(int(c.at), len(data)):min(int(c.at)+c.n, len(data))]
+		if got := read(c.at, c.n); !bytes.Equal(got, want) {
+			t.Fatalf("at %d: %d bytes, want %d", c.at, len(got), len(want))
+		}
+	}
+	if r.Pos() != int64(len(data))+5 {
+		t.Fatal(r.Pos())
+	}
+	// A near forward seek reads on in the segment under way instead of opening another.
+	if got := read(1000, 10); !bytes.Equal(got, data[1000:1010]) {
+		t.Fatal("read at 1000")
+	}
+	if got := read(1110, 10); !bytes.Equal(got, data[1110:1120]) || reopened.Load() != 0 {
+		t.Fatalf("reopened %d times", reopened.Load())
+	}
+	if got := read(1110, 10); !bytes.Equal(got, data[1110:1120]) || reopened.Load() != 1 {
+		t.Fatalf("a backward seek: reopened %d times", reopened.Load())
+	}
+	// A replaced object fails instead of mixing versions.
+	e.put(t, "obj", append([]byte{^data[0]}, data[1:]...))
+	if err := r.SeekTo(5 * testPart); err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Read(context.Background(), make([]byte, 10))
+	var se *oss.ServiceError
+	if !errors.As(err, &se) || se.Status != http.StatusPreconditionFailed {
+		t.Fatalf("changed object: %v", err)
+	}
+	if _, err := OpenSeekReader(context.Background(), e.client, "bkt", "nope", nil, Config{}); !isCode(err, "NoSuchKey") {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,248 @@
+package transfer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/pyjindo/pyjindo/go/crc"
+	"github.com/pyjindo/pyjindo/go/oss"
+)
+
+// MinPartSize is the smallest part OSS accepts other than the last; MaxParts the most parts.
+const (
+	MinPartSize = 100 << 10
+	MaxParts    = 10000
+)
+
+// ErrWriterClosed is returned by a Writer used after Close or Abort.
+var ErrWriterClosed = errors.New("the upload is already completed or aborted")
+
+// Writer streams an object of unknown size to OSS as a multipart upload whose parts arrive one
+// by one (a file object open for writing): each part is copied and uploaded in the background
+// with at most cfg.Concurrency parts in flight, so memory stays within Concurrency parts; a
+// writer with more parts waits for a slot. Nothing is visible under the key until Close
+// completes the upload; any failure, a cancelled call or Abort aborts it, so no parts are left
+// behind. An object that never reaches a whole part is sent by Close as one PutObject.
+//
+// Calls must not overlap, except Abort, which may come from anywhere at any time.
+type Writer struct {
+	d      Doer
+	req    oss.Request // bucket, key and the headers a PutObject would carry
+	cfg    Config
+	forbid bool
+	m      Meter
+
+	ctx    context.Context // the background part uploads; cancelled by failure or abort
+	cancel context.CancelFunc
+	slots  chan struct{}
+	wg     sync.WaitGroup
+
+	mu       sync.Mutex
+	uploadID string
+	parts    []uploadedPart
+	err      error // the first failure: only Abort remains possible
+	finished bool  // completed or aborted
+}
+
+// NewWriter prepares an upload of req.Bucket/req.Key; req.Header goes to the initiation (or the
+// PutObject): Content-Type, x-oss-meta-*, ... With forbidOverwrite the object is only created
+// if none exists under the key (x-oss-forbid-overwrite on the completion, which OSS checks
+// atomically: a FileAlreadyExists failure aborts the upload).
+func NewWriter(d Doer, req *oss.Request, cfg Config, forbidOverwrite bool, m Meter) *Writer {
+	cfg = cfg.withDefaults()
+	w := &Writer{d: d, req: *req, cfg: cfg, forbid: forbidOverwrite, m: m, slots: make(chan struct{}, cfg.Concurrency)}
+	w.req.Header = req.Header.Clone()
+	if w.req.Header == nil {
+		w.req.Header = http.Header{}
+	}
+	w.ctx, w.cancel = context.WithCancel(context.Background())
+	return w
+}
+
+// fail records the first failure and stops the part uploads.
+func (w *Writer) fail(err error) {
+	w.mu.Lock()
+	if w.err == nil {
+		w.err = err
+	}
+	w.mu.Unlock()
+	w.cancel()
+}
+
+func (w *Writer) failure() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.finished {
+		return ErrWriterClosed
+	}
+	return w.err
+}
+
+// UploadID is the multipart upload's id, "" before the first part.
+func (w *Writer) UploadID() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.uploadID
+}
+
+// WritePart queues p (copied: the caller may reuse it at once) as the next part, initiating the
+// upload on the first part. It waits while Concurrency parts are in flight, and returns the
+// first failure of an earlier part. p must hold at least MinPartSize bytes: the last part, which
+// may be smaller, goes to Close. If ctx ends while WritePart waits, the writer fails (whether
+// the part was queued is unknown): only Abort remains.
+func (w *Writer) WritePart(ctx context.Context, p []byte) error {
+	if err := w.failure(); err != nil {
+		return err
+	}
+	if len(p) < MinPartSize {
+		return &oss.ClientError{Message: fmt.Sprintf("a part other than the last needs at least %d bytes, got %d", MinPartSize, len(p))}
+	}
+	stop := context.AfterFunc(ctx, func() { w.fail(ctx.Err()) })
+	defer stop()
+	return w.queue(p)
+}
+
+func (w *Writer) queue(p []byte) error {
+	w.mu.Lock()
+	id := w.uploadID
+	w.mu.Unlock()
+	if id == "" {
+		var err error
+		if id, _, err = initiate(w.ctx, w.d, &w.req); err != nil {
+			w.fail(err)
+			return w.failure()
+		}
+		w.mu.Lock()
+		w.uploadID = id
+		w.mu.Unlock()
+	}
+	select {
+	case w.slots <- struct{}{}:
+	case <-w.ctx.Done():
+		return w.failure()
+	}
+	w.mu.Lock()
+	if w.err != nil {
+		w.mu.Unlock()
+		<-w.slots
+		return w.err
+	}
+	if len(w.parts) >= MaxParts {
+		w.mu.Unlock()
+		<-w.slots
+		err := &oss.ClientError{Message: fmt.Sprintf("an upload has at most %d parts: write larger parts", MaxParts)}
+		w.fail(err)
+		return err
+	}
+	w.parts = append(w.parts, uploadedPart{})
+	number := len(w.parts)
+	w.mu.Unlock()
+	buf := bytes.Clone(p)
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		defer func() { <-w.slots }()
+		up, err := putPart(w.ctx, w.d, &w.req, id, number, bytes.NewReader(buf), 0, int64(len(buf)), w.cfg.Retries, w.m.Add)
+		if err != nil {
+			w.fail(fmt.Errorf("part %d: %w", number, err))
+			return
+		}
+		w.mu.Lock()
+		w.parts[number-1] = up
+		w.mu.Unlock()
+	}()
+	return nil
+}
+
+// Close sends last (the final bytes, any size, possibly none) and completes the upload: one
+// PutObject if no part was written, else the last part and CompleteMultipartUpload. On any
+// failure the upload is aborted. The result carries the completion's answer and the CRC64 of
+// every byte sent.
+func (w *Writer) Close(ctx context.Context, last []byte) (*PutResult, error) {
+	if err := w.failure(); err != nil {
+		if !errors.Is(err, ErrWriterClosed) {
+			w.Abort()
+		}
+		return nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { w.fail(ctx.Err()) })
+	defer stop()
+	res, err := w.complete(last)
+	if err != nil {
+		w.fail(err)
+		w.Abort()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, err
+	}
+	w.mu.Lock()
+	w.finished = true
+	w.mu.Unlock()
+	w.cancel()
+	return res, nil
+}
+
+func (w *Writer) complete(last []byte) (*PutResult, error) {
+	if w.UploadID() == "" {
+		req := w.req
+		req.Method = http.MethodPut
+		req.Header = w.req.Header.Clone()
+		if w.forbid {
+			req.Header.Set("x-oss-forbid-overwrite", "true")
+		}
+		return Put(w.ctx, w.d, &req, bytes.NewReader(last), int64(len(last)), -1, w.cfg, w.m)
+	}
+	if len(last) > 0 {
+		if err := w.queue(last); err != nil {
+			return nil, err
+		}
+	}
+	w.wg.Wait()
+	if err := w.failure(); err != nil {
+		return nil, err
+	}
+	w.mu.Lock()
+	parts := make([]oss.CompletePart, len(w.parts))
+	var sum uint64
+	for i, p := range w.parts {
+		parts[i] = oss.CompletePart{PartNumber: i + 1, ETag: p.etag}
+		sum = crc.Combine(sum, p.crc, p.size)
+	}
+	id := w.uploadID
+	w.mu.Unlock()
+	h := http.Header{}
+	if w.forbid {
+		h.Set("x-oss-forbid-overwrite", "true")
+	}
+	res, err := oss.CompleteMultipartUpload(w.ctx, w.d, &oss.CompleteMultipartUploadRequest{Bucket: w.req.Bucket, Key: w.req.Key,
+		UploadID: id, Parts: parts, Header: h})
+	if err != nil {
+		return nil, err
+	}
+	return &PutResult{Status: res.Status, Header: res.Header, Body: res.Body, CRC: sum, Multipart: true}, nil
+}
+
+// Abort stops the part uploads and aborts the upload (even if the writer's calls were
+// cancelled: that is when a leftover is likely). It is idempotent and a no-op after Close.
+func (w *Writer) Abort() {
+	w.mu.Lock()
+	if w.finished {
+		w.mu.Unlock()
+		return
+	}
+	w.finished = true
+	if w.err == nil {
+		w.err = ErrWriterClosed
+	}
+	w.mu.Unlock()
+	w.cancel()
+	w.wg.Wait()
+	if id := w.UploadID(); id != "" {
+		abort(context.Background(), w.d, &w.req, id)
+	}
+}

@@ -1,0 +1,203 @@
+"""Many objects in one call to the Go core (the batch engine, go/transfer/many.go).
+
+Each function takes a `pyjindo.Bucket` and lists, keeps a bounded number of requests in flight
+(`concurrency`, default 64), and returns one result per item, in order. An item that failed
+gives the exception oss2 would have raised for it (`oss2.exceptions.NoSuchKey`, ...) in its
+place instead of a result: nothing is raised for it, so a caller can raise the first, skip
+failures or return them (fsspec's `on_error`). The call itself raises only for bad arguments or
+when interrupted (Ctrl-C cancels the requests under way, then KeyboardInterrupt is raised).
+
+An item is a key of the bucket, or a `(bucket_name, key)` pair for another bucket of the same
+account and endpoint. Progress callbacks get `(bytes_done, total)` summed over the batch; the
+total is None when sizes are not known ahead.
+
+These functions are the building blocks of `pyjindo.fs` and `pyjindo.torch`; their signatures
+are kept stable.
+"""
+from typing import Callable, List, Optional, Sequence, Tuple, Union
+
+from . import exceptions, models
+from ._binding import ffi
+from ._response import Response
+from .compat import to_string
+
+__all__ = ["get_many", "get_many_to_files", "put_many_from_files", "head_many", "delete_many", "DEFAULT_CONCURRENCY"]
+
+#: How many objects are worked on at once unless told otherwise.
+DEFAULT_CONCURRENCY = 64
+
+Item = Union[str, bytes, Tuple[str, str]]
+Range = Optional[Tuple[Optional[int], Optional[int]]]
+Progress = Optional[Callable[[int, Optional[int]], None]]
+
+
+def _target(bucket, item: Item) -> Tuple[str, str]:
+    if isinstance(item, tuple):
+        name, key = item
+        return name, to_string(key)
+    return bucket.bucket_name, to_string(item)
+
+
+def _concurrency(n: Optional[int]) -> int:
+    if n is None:
+        return DEFAULT_CONCURRENCY
+    if n < 1:
+        raise ValueError("concurrency must be at least 1, got %r" % (n,))
+    return int(n)
+
+
+def _alloc(n: int):
+    """A buffer Go fills: bytes(n) for n >= 2 is a new, unshared object (smaller ones are shared
+    singletons in CPython), so it can be filled before anyone sees it and returned as it is."""
+    return bytes(n) if n >= 2 else bytearray(n)
+
+
+def _finish(buf) -> bytes:
+    return bytes(buf) if isinstance(buf, bytearray) else buf
+
+
+class _BufferTable(object):
+    """(pointer, length) pairs, one per item, of buffers Go fills (pointer 0: none). The cffi
+    objects that pin the buffers are kept here; the table must outlive the Go call."""
+
+    def __init__(self, bufs):
+        self.table = ffi.new("uintptr_t[]", max(1, 2 * len(bufs)))
+        self.pinned = []
+        for i, b in enumerate(bufs):
+            if b is not None and len(b):
+                c = ffi.from_buffer(b, require_writable=False)
+                self.pinned.append(c)
+                self.table[2 * i] = int(ffi.cast("uintptr_t", c))
+                self.table[2 * i + 1] = len(c)
+        self.buffer = ffi.buffer(self.table, 2 * len(bufs) * ffi.sizeof("uintptr_t")) if bufs else None
+
+
+def _error(d):
+    return exceptions.from_error_dict(d)
+
+
+def get_many(bucket, keys: Sequence[Item], ranges: Optional[Sequence[Range]] = None,
+             sizes: Optional[Sequence[Optional[int]]] = None, concurrency: Optional[int] = None,
+             progress_callback: Progress = None) -> List[Union[bytes, Exception]]:
+    """The bytes of each object (or byte range), in order; an exception in place of a failed item.
+
+    `ranges[i]`, if given and not None, is `(start, end)` as fsspec's `cat_file` takes them:
+    bytes `[start, end)`, `end` None for the rest, a negative `start` with `end` None for the
+    last `-start` bytes. A range reaching past the object is cut to fit and one starting at or
+    past its end gives b"" (unlike a plain ranged get_object, which OSS answers with the whole
+    object). `sizes[i]`, if known (from a listing), lets Go write the bytes straight into the
+    returned object with no copy; a wrong size only costs that copy. Objects larger than the
+    bucket's part size are fetched in parallel parts.
+    """
+    n = len(keys)
+    if ranges is not None and len(ranges) != n or sizes is not None and len(sizes) != n:
+        raise ValueError("keys, ranges and sizes must have the same length")
+    items = []
+    for i, k in enumerate(keys):
+        name, key = _target(bucket, k)
+        item = {"bucket": name, "key": key}
+        r = ranges[i] if ranges is not None else None
+        if r is not None:
+            start, end = r
+            item["start"] = int(start or 0)
+            if end is not None:
+                item["end"] = int(end)
+        items.append(item)
+    known = sizes is not None and all(s is not None and s >= 0 for s in sizes)
+    bufs = [_alloc(int(s)) if s is not None and s >= 0 else None for s in sizes] if sizes is not None else [None] * n
+    total = sum(int(s) for s in sizes) if known else None
+    table = _BufferTable(bufs) if any(b is not None for b in bufs) else None
+    args = {"items": items, "concurrency": _concurrency(concurrency), "total": total or 0}
+    result = bucket._call("get_many", args, table.buffer if table else None, progress_callback, total, log=False)
+    out = []  # type: List[Union[bytes, Exception]]
+    take, take_bufs = [], []
+    for i, r in enumerate(result["items"]):
+        if r["error"] is not None:
+            out.append(_error(r["error"]))
+        elif r["in_place"]:
+            out.append(_finish(bufs[i]))
+        elif r["n"] == 0:
+            out.append(b"")
+        else:
+            buf = _alloc(r["n"])
+            take.append(i)
+            take_bufs.append(buf)
+            out.append(buf)
+    held = result.get("held")
+    try:
+        if take:
+            t = _BufferTable(take_bufs)
+            bucket._call("many_take", {"held": held, "indices": take}, t.buffer, log=False)
+            for i in take:
+                out[i] = _finish(out[i])
+    finally:
+        if held is not None:
+            held.free()
+    return out
+
+
+def _file_items(bucket, keys, filenames, headers=None):
+    if len(keys) != len(filenames) or headers is not None and len(headers) != len(keys):
+        raise ValueError("keys, filenames and headers must have the same length")
+    from .api import _headers
+
+    items = []
+    for i, (k, f) in enumerate(zip(keys, filenames)):
+        name, key = _target(bucket, k)
+        item = {"bucket": name, "key": key, "filename": to_string(f)}
+        if headers is not None and headers[i]:
+            item["headers"] = _headers(headers[i])
+        items.append(item)
+    return items
+
+
+def _response(r) -> Response:
+    headers = r["headers"]
+    request_id = next((v for k, v in headers if k.lower() == "x-oss-request-id"), "")
+    return Response.from_result({"status": r["status"], "headers": headers, "request_id": request_id})
+
+
+def get_many_to_files(bucket, keys: Sequence[Item], filenames: Sequence[str], concurrency: Optional[int] = None,
+                      progress_callback: Progress = None, total: Optional[int] = None
+                      ) -> List[Union[models.GetObjectResult, Exception]]:
+    """Download each object to its file (missing parent directories are created). Each file is
+    written beside the target under a temporary name and renamed over it only when complete
+    (and its CRC64 matches, with the bucket's enable_crc): a failed or interrupted item never
+    leaves a partial file. Each result is the GET's response as a `RequestResult` (headers,
+    status, request_id). `total`, the bytes expected if known, is the progress total."""
+    items = _file_items(bucket, keys, filenames)
+    result = bucket._call("get_many_to_files", {"items": items, "concurrency": _concurrency(concurrency),
+                                                "total": total or 0},
+                          progress_callback=progress_callback, progress_total=total, log=False)
+    return [_error(r["error"]) if r["error"] is not None else models.RequestResult(_response(r)) for r in result]
+
+
+def put_many_from_files(bucket, filenames: Sequence[str], keys: Sequence[Item], headers: Optional[Sequence] = None,
+                        concurrency: Optional[int] = None, progress_callback: Progress = None,
+                        total: Optional[int] = None) -> List[Union[models.PutObjectResult, Exception]]:
+    """Upload each file to its key (`headers[i]`: Content-Type, x-oss-meta-*, ...). A file of
+    the bucket's multipart_threshold or more goes up as a parallel multipart upload, aborted if
+    it fails. Each result is a `PutObjectResult` (etag, crc). `total`, the bytes to send if
+    known, is the progress total."""
+    items = _file_items(bucket, keys, filenames, headers)
+    result = bucket._call("put_many_from_files", {"items": items, "concurrency": _concurrency(concurrency),
+                                                  "total": total or 0},
+                          progress_callback=progress_callback, progress_total=total, log=False)
+    return [_error(r["error"]) if r["error"] is not None else models.PutObjectResult(_response(r)) for r in result]
+
+
+def head_many(bucket, keys: Sequence[Item], concurrency: Optional[int] = None
+              ) -> List[Union[models.HeadObjectResult, Exception]]:
+    """`head_object` of each key: a `HeadObjectResult` (content_length, etag, last_modified,
+    object_type, headers), or the exception (`NoSuchKey` for a missing object)."""
+    items = [dict(zip(("bucket", "key"), _target(bucket, k))) for k in keys]
+    result = bucket._call("head_many", {"items": items, "concurrency": _concurrency(concurrency)}, log=False)
+    return [_error(r["error"]) if r["error"] is not None else models.HeadObjectResult(_response(r)) for r in result]
+
+
+def delete_many(bucket, keys: Sequence[Union[str, bytes]], concurrency: Optional[int] = None) -> List[str]:
+    """Delete `keys` of the bucket with batch deletes of 1,000 keys, `concurrency` requests at
+    once (default 8); deleting a missing key succeeds, as on OSS. Returns the keys OSS reported
+    deleted; a failed request raises its exception (keys of other requests may be deleted)."""
+    args = {"bucket": bucket.bucket_name, "keys": [to_string(k) for k in keys], "concurrency": int(concurrency or 0)}
+    return bucket._call("delete_many", args, log=False)["deleted"]

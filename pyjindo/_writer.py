@@ -1,0 +1,166 @@
+"""A file object that streams what is written to it into one OSS object (a multipart upload).
+
+    with ObjectWriter(bucket, "ckpt/model.pt") as f:
+        torch.save(state, f)
+
+Writes are gathered into parts of `part_size` bytes; each full part is handed to the Go core,
+which copies it and uploads it in the background with at most the bucket's `concurrency` parts
+in flight (so memory stays within about (concurrency + 1) x part_size). `close()` sends the rest
+and completes the upload: nothing is visible under the key until then. An object smaller than a
+part is sent by `close()` as one PutObject, never as a multipart upload.
+
+The upload is aborted, leaving nothing behind, when the `with` block exits by an exception, on
+`abort()`, when a part or the completion fails, on Ctrl-C, and when the writer is garbage
+collected without having been closed (an unfinished object is never completed implicitly).
+With `forbid_overwrite=True` ("xb", fsspec's mode="create") the object is created only if no
+object exists under the key, checked atomically by OSS at completion: otherwise `close()`
+raises `oss2.exceptions.ServerError` with code FileAlreadyExists (status 409) and the upload is
+aborted.
+"""
+import io
+from typing import Optional
+
+from . import models
+from ._batch import _response
+from .compat import to_string
+
+__all__ = ["ObjectWriter"]
+
+# OSS refuses parts other than the last below 100 KiB.
+MIN_PART_SIZE = 100 * 1024
+
+
+class ObjectWriter(io.BufferedIOBase):
+    """Write-only, non-seekable binary file object over a streamed multipart upload.
+
+    `headers` go with the upload as with put_object (Content-Type, x-oss-meta-*, ...);
+    `part_size` defaults to the bucket's part size. After close(), `result` is the
+    `PutObjectResult` (etag, crc, request_id) of the completion.
+    """
+
+    def __init__(self, bucket, key, headers=None, part_size: Optional[int] = None, forbid_overwrite: bool = False):
+        from .api import _headers
+
+        super().__init__()
+        self._bucket = bucket
+        self.key = to_string(key)
+        self.part_size = int(part_size or bucket.part_size)
+        if self.part_size < MIN_PART_SIZE:
+            raise ValueError("part_size must be at least %d bytes, got %d" % (MIN_PART_SIZE, self.part_size))
+        self._buf = bytearray()
+        self._written = 0
+        self._handle = None
+        self._done = False
+        self.result = None  # type: Optional[models.PutObjectResult]
+        opened = bucket._call("writer_open", {"bucket": bucket.bucket_name, "key": self.key,
+                                              "headers": _headers(headers), "forbid_overwrite": bool(forbid_overwrite)},
+                              log=False)
+        self._handle = opened["writer"]
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def readable(self) -> bool:
+        return False
+
+    def tell(self) -> int:
+        """Bytes written so far."""
+        return self._written
+
+    def _check(self):
+        if self._done or self.closed:
+            raise ValueError("I/O operation on closed file.")
+
+    def write(self, data) -> int:
+        """Buffer `data`; every full part is handed to Go (which may wait for a slot among the
+        parts in flight). A failure of an earlier part is raised here; then only abort() (or
+        leaving the `with` block) remains."""
+        self._check()
+        view = memoryview(data).cast("B")
+        n = len(view)
+        size = self.part_size
+        try:
+            if self._buf:
+                take = min(len(view), size - len(self._buf))
+                self._buf += view[:take]
+                view = view[take:]
+                if len(self._buf) == size:
+                    self._send(self._buf)  # Go copies it before the call returns
+                    self._buf = bytearray()
+            while len(view) >= size:  # whole parts straight from the caller's buffer
+                self._send(view[:size])
+                view = view[size:]
+            self._buf += view
+        except BaseException:
+            self.abort()
+            raise
+        self._written += n
+        return n
+
+    def _send(self, part):
+        self._bucket._call("writer_write", {"writer": self._handle}, part, log=False)
+
+    def flush(self) -> None:
+        """Nothing to do: a part is sent when full (OSS parts have a minimum size) and the rest
+        at close()."""
+        if self.closed:
+            raise ValueError("I/O operation on closed file.")
+
+    def close(self) -> None:
+        """Send what is buffered and complete the upload (the object appears now). On failure
+        the upload is aborted and the exception raised; closing again does nothing."""
+        if self._done:
+            super().close()
+            return
+        try:
+            result = self._bucket._call("writer_close", {"writer": self._handle}, self._buf, log=False)
+        except BaseException:
+            self.abort()
+            raise
+        finally:
+            self._buf = bytearray()
+        self._done = True
+        self._free()
+        self.result = models.PutObjectResult(_response(result))
+        super().close()
+
+    def abort(self) -> None:
+        """Abort the upload: no object is created and no part is left. Idempotent."""
+        if self._done:
+            return
+        self._done = True
+        self._buf = bytearray()
+        try:
+            if self._handle is not None and self._handle.alive():
+                self._bucket._call("writer_abort", {"writer": self._handle}, log=False)
+        finally:
+            self._free()
+            super().close()
+
+    def _free(self):
+        if self._handle is not None:
+            self._handle.free()  # freeing an unfinished writer aborts it in Go as well
+
+    def __enter__(self):
+        self._check()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self.abort()
+        else:
+            self.close()
+
+    def __del__(self):
+        # Not IOBase's close(): completing an upload nobody closed could publish a truncated
+        # object. Freeing the Go handle aborts it.
+        try:
+            if not self._done:
+                self._done = True
+                self._free()
+        except Exception:
+            pass
+
