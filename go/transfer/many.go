@@ -30,7 +30,7 @@ func manyWorkers(n int) int {
 // callee's to record; an item never started because ctx ended gets ctx's error through skipped.
 func forEachItem(ctx context.Context, n, workers int, fn func(ctx context.Context, i int), skipped func(i int, err error)) error {
 	started := make([]bool, n)
-	err := forEach(ctx, n, manyWorkers(workers), func(ctx context.Context, i int) error {
+	err := forEach(ctx, n, manyWorkers(workers), false, func(ctx context.Context, _, i int) error {
 		started[i] = true
 		fn(ctx, i)
 		return nil
@@ -75,7 +75,7 @@ type GetResult struct {
 // cfg.CheckCRC a whole object's CRC64 is compared with the server's. m counts bytes. The
 // results are in the order of items; the error is ctx's if the batch was cut short (the items
 // left undone then carry it too).
-func GetMany(ctx context.Context, d Doer, items []GetItem, concurrency int, cfg Config, m Meter) ([]GetResult, error) {
+func GetMany(ctx context.Context, d oss.Doer, items []GetItem, concurrency int, cfg Config, m Meter) ([]GetResult, error) {
 	cfg = cfg.withDefaults()
 	out := make([]GetResult, len(items))
 	err := forEachItem(ctx, len(items), concurrency, func(ctx context.Context, i int) {
@@ -99,7 +99,7 @@ func rangeHeader(start, end int64) (string, error) {
 	return fmt.Sprintf("bytes=%d-%d", start, end-1), nil
 }
 
-func getOne(ctx context.Context, d Doer, it *GetItem, cfg Config, m Meter) GetResult {
+func getOne(ctx context.Context, d oss.Doer, it *GetItem, cfg Config, m Meter) GetResult {
 	rng, err := rangeHeader(it.Start, it.End)
 	if err != nil {
 		return GetResult{Err: err}
@@ -168,7 +168,7 @@ type ManyFileResult struct {
 // the target, renamed over it only when complete, so a failed or cancelled item leaves no
 // partial file), creating missing parent directories, at most concurrency objects at once.
 // m counts bytes.
-func GetManyToFiles(ctx context.Context, d Doer, items []FileItem, concurrency int, cfg Config, verify bool, m Meter) ([]ManyFileResult, error) {
+func GetManyToFiles(ctx context.Context, d oss.Doer, items []FileItem, concurrency int, cfg Config, verify bool, m Meter) ([]ManyFileResult, error) {
 	out := make([]ManyFileResult, len(items))
 	add := Meter{Add: m.Add} // each file's total is not the batch's
 	err := forEachItem(ctx, len(items), concurrency, func(ctx context.Context, i int) {
@@ -193,7 +193,7 @@ func GetManyToFiles(ctx context.Context, d Doer, items []FileItem, concurrency i
 // PutManyFromFiles uploads each file to its object, at most concurrency files at once; a file
 // of threshold bytes or more goes up as a parallel multipart upload (see Put). With verify the
 // CRC64 of the bytes sent is compared with the server's. m counts bytes.
-func PutManyFromFiles(ctx context.Context, d Doer, items []FileItem, concurrency int, threshold int64, cfg Config, verify bool, m Meter) ([]ManyFileResult, error) {
+func PutManyFromFiles(ctx context.Context, d oss.Doer, items []FileItem, concurrency int, threshold int64, cfg Config, verify bool, m Meter) ([]ManyFileResult, error) {
 	out := make([]ManyFileResult, len(items))
 	add := Meter{Add: m.Add}
 	err := forEachItem(ctx, len(items), concurrency, func(ctx context.Context, i int) {
@@ -202,7 +202,7 @@ func PutManyFromFiles(ctx context.Context, d Doer, items []FileItem, concurrency
 	return out, err
 }
 
-func putFile(ctx context.Context, d Doer, it *FileItem, threshold int64, cfg Config, verify bool, m Meter) ManyFileResult {
+func putFile(ctx context.Context, d oss.Doer, it *FileItem, threshold int64, cfg Config, verify bool, m Meter) ManyFileResult {
 	f, err := os.Open(it.Filename)
 	if err != nil {
 		return ManyFileResult{Err: &oss.ClientError{Message: err.Error()}}
@@ -235,7 +235,7 @@ type ObjectRef struct{ Bucket, Key string }
 
 // HeadMany sends a HEAD for every object, at most concurrency at once; each result's Err is its
 // failure (NoSuchKey for a missing object, whose error carries no body, as OSS sends none).
-func HeadMany(ctx context.Context, d Doer, refs []ObjectRef, concurrency int) ([]oss.Result, []error, error) {
+func HeadMany(ctx context.Context, d oss.Doer, refs []ObjectRef, concurrency int) ([]oss.Result, []error, error) {
 	out := make([]oss.Result, len(refs))
 	errs := make([]error, len(refs))
 	err := forEachItem(ctx, len(refs), concurrency, func(ctx context.Context, i int) {

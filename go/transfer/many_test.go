@@ -112,7 +112,7 @@ func TestGetManyRangesAreCutToFit(t *testing.T) {
 // gate blocks every request until limit of them are in flight at once (or a generous timeout
 // passes, so a broken engine fails instead of hanging) and records the most ever in flight.
 type gate struct {
-	d       Doer
+	d       oss.Doer
 	limit   int
 	mu      sync.Mutex
 	now     int
@@ -120,7 +120,9 @@ type gate struct {
 	reached chan struct{}
 }
 
-func newGate(d Doer, limit int) *gate { return &gate{d: d, limit: limit, reached: make(chan struct{})} }
+func newGate(d oss.Doer, limit int) *gate {
+	return &gate{d: d, limit: limit, reached: make(chan struct{})}
+}
 
 func (g *gate) Do(ctx context.Context, r *oss.Request) (*http.Response, error) {
 	g.mu.Lock()

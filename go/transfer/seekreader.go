@@ -19,7 +19,7 @@ import (
 //
 // Calls must not overlap.
 type SeekReader struct {
-	d      Doer
+	d      oss.Doer
 	bucket string
 	key    string
 	header http.Header
@@ -49,7 +49,7 @@ const (
 
 // OpenSeekReader sends a HEAD for the object's size and ETag; header goes with every request
 // (a version id goes in the query instead, which this reader does not take).
-func OpenSeekReader(ctx context.Context, d Doer, bucket, key string, header http.Header, cfg Config) (*SeekReader, error) {
+func OpenSeekReader(ctx context.Context, d oss.Doer, bucket, key string, header http.Header, cfg Config) (*SeekReader, error) {
 	cfg = cfg.withDefaults()
 	h := header.Clone()
 	if h == nil {

@@ -30,7 +30,7 @@ var ErrWriterClosed = errors.New("the upload is already completed or aborted")
 //
 // Calls must not overlap, except Abort, which may come from anywhere at any time.
 type Writer struct {
-	d      Doer
+	d      oss.Doer
 	req    oss.Request // bucket, key and the headers a PutObject would carry
 	cfg    Config
 	forbid bool
@@ -52,7 +52,7 @@ type Writer struct {
 // PutObject): Content-Type, x-oss-meta-*, ... With forbidOverwrite the object is only created
 // if none exists under the key (x-oss-forbid-overwrite on the completion, which OSS checks
 // atomically: a FileAlreadyExists failure aborts the upload).
-func NewWriter(d Doer, req *oss.Request, cfg Config, forbidOverwrite bool, m Meter) *Writer {
+func NewWriter(d oss.Doer, req *oss.Request, cfg Config, forbidOverwrite bool, m Meter) *Writer {
 	cfg = cfg.withDefaults()
 	w := &Writer{d: d, req: *req, cfg: cfg, forbid: forbidOverwrite, m: m, slots: make(chan struct{}, cfg.Concurrency)}
 	w.req.Header = req.Header.Clone()
@@ -146,7 +146,7 @@ func (w *Writer) queue(p []byte) error {
 	go func() {
 		defer w.wg.Done()
 		defer func() { <-w.slots }()
-		up, err := putPart(w.ctx, w.d, &w.req, id, number, bytes.NewReader(buf), 0, int64(len(buf)), w.cfg.Retries, w.m.Add)
+		up, err := putPart(w.ctx, w.d, &w.req, id, number, bytes.NewReader(buf), 0, int64(len(buf)), w.cfg.Retry, w.m.Add)
 		if err != nil {
 			w.fail(fmt.Errorf("part %d: %w", number, err))
 			return
