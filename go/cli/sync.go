@@ -52,9 +52,19 @@ func runSync(ctx context.Context, c *call) error {
 		return usagef("--size-only and --checksum exclude each other")
 	}
 	cfg.recursive, cfg.force = true, true
+	src, dst := syncRoot(c.opts.args[0]), syncRoot(c.opts.args[1])
+	// sync makes a tree like another: a single file as the source would make --delete remove
+	// everything else under the destination. ossutil refuses it too.
+	if !isCloud(src) {
+		if st, err := os.Stat(src); err != nil {
+			return err
+		} else if !st.IsDir() {
+			return usagef("sync: source %s is not a directory (use cp for one file)", src)
+		}
+	}
 	s := &syncer{dst: map[string]entry{}, seen: map[string]bool{}}
 	del := c.opts.bool("delete")
-	return transferTree(ctx, c, cfg, c.opts.args[0], c.opts.args[1], func(cp *copier) error {
+	return transferTree(ctx, c, cfg, src, dst, func(cp *copier) error {
 		s.cp = cp
 		cp.decide = s.decide
 		return s.listDestination(ctx)
@@ -64,6 +74,15 @@ func runSync(ctx context.Context, c *call) error {
 		}
 		return s.deleteExtra(ctx)
 	})
+}
+
+// syncRoot makes an oss:// argument name a prefix, as ossutil's sync does: "oss://b/dir" is
+// "oss://b/dir/", so it neither lists the siblings "dir2/..." nor names them at the destination.
+func syncRoot(arg string) string {
+	if isCloud(arg) && !strings.HasSuffix(arg, "/") && strings.Contains(arg[len("oss://"):], "/") {
+		return arg + "/"
+	}
+	return arg
 }
 
 // rel is a task's destination name relative to the destination root, slash-separated.
