@@ -191,3 +191,18 @@ func dirNames(t *testing.T, dir string) []string {
 	}
 	return names
 }
+
+func TestRmRecursivePromptWarnsThatAPrefixWithoutSlashMatchesSiblings(t *testing.T) {
+	e := newTestEnv(t)
+	siblings(t, e)
+	r := e.runCtx(t.Context(), "n\n", "rm", "-r", "oss://bkt/dir")
+	if r.code != 0 || !strings.Contains(r.stderr, `such as "dir2/x" and "dirfile"`) || len(e.keys(t, "")) != 3 {
+		t.Fatalf("%d %q", r.code, r.stderr)
+	}
+	if r := e.runCtx(t.Context(), "n\n", "rm", "-r", "oss://bkt/dir/"); strings.Contains(r.stderr, "Note:") {
+		t.Fatalf("%q", r.stderr)
+	}
+	if r := e.run(t, "rm", "--help"); !strings.Contains(r.stdout, "dir2/... and dirfile") {
+		t.Fatalf("%q", r.stdout)
+	}
+}

@@ -14,7 +14,8 @@ import (
 func rmCommand() *command {
 	return &command{name: "rm", args: "oss://bucket[/object|/prefix]", summary: "delete objects, multipart uploads or a bucket",
 		options: []option{
-			{"r", "recursive", flagBool, "delete every object under the prefix (batch deletes of 1,000 keys)"},
+			{"r", "recursive", flagBool, "delete every object whose name starts with the prefix (batch deletes of 1,000 keys); " +
+				"as in ossutil, oss://b/dir also matches dir2/... and dirfile: end it with / for one directory"},
 			{"f", "force", flagBool, "do not ask before deleting recursively"},
 			{"m", "multipart", flagBool, "delete unfinished multipart uploads instead of objects"},
 			{"a", "all-type", flagBool, "delete objects and unfinished multipart uploads"},
@@ -62,6 +63,10 @@ func runRm(ctx context.Context, c *call) error {
 		what := "objects"
 		if uploads && !objects {
 			what = "multipart uploads"
+		}
+		if u.key != "" && !strings.HasSuffix(u.key, "/") {
+			fmt.Fprintf(c.env.Stderr, "Note: %s is a name prefix: it matches every object whose name starts with %q, "+
+				"such as %q and %q, not only those under %q.\n", c.opts.args[0], u.key, u.key+"2/x", u.key+"file", u.key+"/")
 		}
 		fmt.Fprintf(c.env.Stderr, "Do you really mean to remove recursively %s of %s(y or N)? ", what, c.opts.args[0])
 		answer, _ := bufio.NewReader(c.env.Stdin).ReadString('\n')
