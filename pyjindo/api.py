@@ -514,7 +514,9 @@ class Bucket(_Base):
         place under `dst` (a "/" is added to `dst` if missing). With overwrite=False the copy is
         sent with x-oss-forbid-overwrite, so an existing target raises ServerError (409,
         FileAlreadyExists) and that source stays where it was. A missing source raises NoSuchKey;
-        a prefix with no objects under it raises ClientError.
+        a prefix with no objects under it raises ClientError, and so does, before anything moves,
+        a target that is the source itself ("p/" to "p"), lies inside the source prefix, or would
+        land on another object of the source.
 
         Not atomic: OSS has no rename. Each object is copied, and its source deleted only after
         its copy succeeded, so an interruption leaves objects at the source, the target, or both,

@@ -174,12 +174,12 @@ func TestMovePrefixAndOverwrite(t *testing.T) {
 	}
 	e.put(t, "src/sub/deep", []byte("d"))
 	var moved atomic.Int64
-	if _, err := Move(context.Background(), e.client, MoveRequest{Bucket: "bkt", Src: "src/", Dst: "src/in"}, 4,
+	if _, err := Move(context.Background(), e.client, MoveRequest{Bucket: "bkt", Src: "src/", Dst: "dst"}, 4,
 		Meter{Add: func(n int64) { moved.Add(n) }}); err != nil {
 		t.Fatal(err)
 	}
 	keys := e.keys(t, "")
-	if len(keys) != 26 || moved.Load() != 26 || !slices.Contains(keys, "src/in/sub/deep") || !slices.Contains(keys, "src/in/07") {
+	if len(keys) != 26 || moved.Load() != 26 || !slices.Contains(keys, "dst/sub/deep") || !slices.Contains(keys, "dst/07") {
 		t.Fatalf("after move: %d moved, keys %v", moved.Load(), keys)
 	}
 	// Without overwrite, an existing target refuses the move and the source stays.
@@ -198,6 +198,38 @@ func TestMovePrefixAndOverwrite(t *testing.T) {
 		if _, err := Move(context.Background(), e.client, bad, 0, Meter{}); !errors.As(err, &ce) {
 			t.Errorf("%+v: %v, want a ClientError", bad, err)
 		}
+	}
+}
+
+func TestMoveRefusesTargetsThatAreSources(t *testing.T) {
+	e := newEnv(t)
+	all := []string{"a/b/b/x", "a/b/x", "k", "p/1", "p/2"}
+	for _, k := range all {
+		e.put(t, k, []byte(k))
+	}
+	for _, bad := range []MoveRequest{
+		{Src: "p/", Dst: "p"},     // the "/" added to the target makes it the source
+		{Src: "p/", Dst: "p/"},    // the same
+		{Src: "p/", Dst: "p/in"},  // into itself
+		{Src: "p/", Dst: "p/in/"}, // into itself
+		{Src: "a/b/", Dst: "a/"},  // a/b/b/x would land on a/b/x, another source
+		{Src: "k", Dst: "k"},
+	} {
+		bad.Bucket, bad.Overwrite = "bkt", true
+		var ce *oss.ClientError
+		if _, err := Move(context.Background(), e.client, bad, 0, Meter{}); !errors.As(err, &ce) {
+			t.Errorf("%+v: %v, want a ClientError", bad, err)
+		}
+		if keys := e.keys(t, ""); !slices.Equal(keys, all) {
+			t.Fatalf("%+v changed the bucket: %q", bad, keys)
+		}
+	}
+	// A move next to the source, even by a name starting like it, is fine.
+	if _, err := Move(context.Background(), e.client, MoveRequest{Bucket: "bkt", Src: "p/", Dst: "p2", Overwrite: true}, 0, Meter{}); err != nil {
+		t.Fatal(err)
+	}
+	if keys := e.keys(t, "p"); !slices.Equal(keys, []string{"p2/1", "p2/2"}) {
+		t.Fatalf("%q", keys)
 	}
 }
 
