@@ -594,6 +594,9 @@ func (cp *copier) download(ctx context.Context, t task) error {
 		n, _ := strconv.ParseInt(h.Get("Content-Length"), 10, 64)
 		cp.mon.total.Add(n)
 	}
+	if st, err := os.Stat(t.dst); err != nil || !st.Mode().IsRegular() {
+		return nil // a device or a FIFO written through keeps its times
+	}
 	if !t.mtime.IsZero() {
 		os.Chtimes(t.dst, t.mtime, t.mtime) // -u compares times: the file takes the object's
 	} else if lm, err := http.ParseTime(h.Get("Last-Modified")); err == nil {

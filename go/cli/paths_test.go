@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -204,5 +205,29 @@ func TestRmRecursivePromptWarnsThatAPrefixWithoutSlashMatchesSiblings(t *testing
 	}
 	if r := e.run(t, "rm", "--help"); !strings.Contains(r.stdout, "dir2/... and dirfile") {
 		t.Fatalf("%q", r.stdout)
+	}
+}
+
+func TestCpDownloadIntoAFIFOKeepsTheFIFO(t *testing.T) {
+	e := newTestEnv(t)
+	e.put(t, "o", []byte("through the pipe"))
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- b
+	}()
+	if r := e.run(t, "cp", "-f", "oss://bkt/o", fifo); r.code != 0 {
+		t.Fatalf("%q", r.stderr)
+	}
+	st, err := os.Lstat(fifo)
+	if err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("the FIFO was replaced: %v %v", st.Mode(), err)
+	}
+	if b := <-got; string(b) != "through the pipe" {
+		t.Fatalf("%q", b)
 	}
 }

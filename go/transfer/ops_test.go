@@ -332,3 +332,68 @@ func TestUseMultipartThreshold(t *testing.T) {
 		}
 	}
 }
+
+// TestDownloadFileWritesIntoDevicesAndFIFOs: a target that is not a regular file is written
+// through, never replaced by a regular file (as root, /dev/null would have been).
+func TestDownloadFileWritesIntoDevicesAndFIFOs(t *testing.T) {
+	e := newEnv(t)
+	data := randomBytes(3*testPart + 7)
+	e.put(t, "obj", data)
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo) // blocks until the download opens the FIFO, reads until it closes it
+		got <- b
+	}()
+	var done atomic.Int64
+	res, err := DownloadFile(context.Background(), e.client, get("obj", ""), fifo, Config{PartSize: testPart, Concurrency: 2}, true,
+		Meter{Add: func(n int64) { done.Add(n) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Checked before waiting for the reader, which a replaced FIFO leaves blocked.
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("the FIFO was replaced: %v %v", st.Mode(), err)
+	}
+	if b := <-got; !bytes.Equal(b, data) || res.CRC != crc.Checksum(data) || done.Load() != int64(len(data)) {
+		t.Fatalf("the reader got %d bytes (equal %v), crc %d, %d counted", len(b), bytes.Equal(b, data), res.CRC, done.Load())
+	}
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"fifo"}) {
+		t.Fatalf("files left: %q", names)
+	}
+
+	if os.Geteuid() != 0 {
+		return
+	}
+	// A copy of /dev/null (char device 1,3), and a symlink to it; never /dev/null itself.
+	null := filepath.Join(dir, "null")
+	if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+		t.Logf("no device test: mknod: %v", err)
+		return
+	}
+	if f, err := os.OpenFile(null, os.O_WRONLY, 0); err != nil {
+		t.Logf("no device test: %v (a nodev mount?)", err)
+		return
+	} else {
+		f.Close()
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(null, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{null, link} {
+		if _, err := DownloadFile(context.Background(), e.client, get("obj", ""), target, Config{PartSize: testPart}, true, Meter{}); err != nil {
+			t.Fatalf("%s: %v", target, err)
+		}
+		if st, err := os.Stat(null); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+			t.Fatalf("%s: the device was replaced: %v %v", target, st.Mode(), err)
+		}
+	}
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"fifo", "link", "null"}) {
+		t.Fatalf("files left: %q", names)
+	}
+}
