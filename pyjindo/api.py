@@ -5,7 +5,8 @@ and parses the response; this module only shapes the results.
 Differences from oss2, all deliberate:
 - get_object_to_file writes to a temporary file beside the target and renames it when complete
   and verified, so a failed download never leaves a partial or empty file at the target (oss2
-  truncates the target first).
+  truncates the target first). A target that exists and is not a regular file (a device such as
+  /dev/null, a FIFO) is written through in order, as oss2 does, never replaced.
 - `session=` (a requests session) is accepted and ignored: connections are pooled in Go.
 """
 import logging
