@@ -30,7 +30,7 @@ type testEnv struct {
 	store    store.Store
 	home     string
 	mu       sync.Mutex
-	requests []string // "METHOD path?query"
+	requests []string            // "METHOD path?query"
 	hook     func(*http.Request) // called before each request is served
 }
 
