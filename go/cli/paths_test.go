@@ -231,3 +231,31 @@ func TestCpDownloadIntoAFIFOKeepsTheFIFO(t *testing.T) {
 		t.Fatalf("%q", b)
 	}
 }
+
+func TestRunPutsSharedOptionsBeforeTheLinesOwnAndGivesNoStdin(t *testing.T) {
+	e := newTestEnv(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	os.WriteFile(file, []byte("x"), 0o644)
+	runFile := func(lines ...string) string {
+		p := filepath.Join(dir, "cmds")
+		os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+		return p
+	}
+	// A "--" in the line: run's options must not become arguments after it.
+	if r := e.run(t, "run", runFile("cp -f -- "+file+" oss://bkt/dashes"), "-k", "sk"); r.code != 0 {
+		t.Fatalf("--: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	// The line's own option wins over run's.
+	if r := e.run(t, "run", runFile("cp -f "+file+" oss://bkt/own -k sk"), "-k", "wrong"); r.code != 0 {
+		t.Fatalf("own option: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if got := e.keys(t, ""); !slices.Equal(got, []string{"dashes", "own"}) {
+		t.Fatalf("keys %q", got)
+	}
+	// run's stdin is not the commands' stdin: rm -r's question reads no answer.
+	e.put(t, "del/a", nil)
+	if r := e.runCtx(t.Context(), "y\ny\n", "run", runFile("rm -r oss://bkt/del/")); r.code != 0 || len(e.keys(t, "del/")) != 1 {
+		t.Fatalf("rm read run's stdin: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+}
