@@ -18,10 +18,11 @@ func interruptedUpload(t *testing.T, e *testEnv, src, ckdir string) *checkpoint 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var parts atomic.Int32
-	e.setHook(func(r *http.Request) {
+	e.setHook(func(_ http.ResponseWriter, r *http.Request) bool {
 		if r.Method == http.MethodPut && r.URL.Query().Get("partNumber") != "" && parts.Add(1) == 4 {
 			cancel()
 		}
+		return false
 	})
 	defer e.setHook(nil)
 	r := e.runCtx(ctx, "", "cp", src, "oss://bkt/big", "--checkpoint-dir", ckdir, "--bigfile-threshold", "100K",

@@ -30,11 +30,11 @@ type testEnv struct {
 	store    store.Store
 	home     string
 	mu       sync.Mutex
-	requests []string            // "METHOD path?query"
-	hook     func(*http.Request) // called before each request is served
+	requests []string                                      // "METHOD path?query"
+	hook     func(http.ResponseWriter, *http.Request) bool // before each request: true if it answered
 }
 
-func (e *testEnv) setHook(h func(*http.Request)) {
+func (e *testEnv) setHook(h func(http.ResponseWriter, *http.Request) bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.hook = h
@@ -57,8 +57,8 @@ func newTestEnv(t *testing.T) *testEnv {
 		e.requests = append(e.requests, r.Method+" "+r.URL.RequestURI())
 		hook := e.hook
 		e.mu.Unlock()
-		if hook != nil {
-			hook(r)
+		if hook != nil && hook(w, r) {
+			return
 		}
 		srv.ServeHTTP(w, r)
 	})}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -257,5 +259,31 @@ func TestRunPutsSharedOptionsBeforeTheLinesOwnAndGivesNoStdin(t *testing.T) {
 	e.put(t, "del/a", nil)
 	if r := e.runCtx(t.Context(), "y\ny\n", "run", runFile("rm -r oss://bkt/del/")); r.code != 0 || len(e.keys(t, "del/")) != 1 {
 		t.Fatalf("rm read run's stdin: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestRmAndSyncPrintEachKeyABatchDeleteRefused(t *testing.T) {
+	e := newTestEnv(t)
+	e.put(t, "del/a", nil)
+	e.put(t, "del/b c", nil)
+	// The server answers batch deletes as OSS does when a policy protects one key.
+	e.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodPost || !r.URL.Query().Has("delete") {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><DeleteResult><EncodingType>url</EncodingType>`+
+			`<Deleted><Key>del%2Fa</Key></Deleted>`+
+			`<Error><Key>del%2Fb%20c</Key><Code>AccessDenied</Code><Message>denied by policy</Message></Error></DeleteResult>`)
+		return true
+	})
+	r := e.run(t, "rm", "-r", "-f", "oss://bkt/del/")
+	if r.code != ExitFailed || !strings.Contains(r.stderr, `oss://bkt/del/b c: ErrorCode=AccessDenied, ErrorMessage="denied by policy"`) ||
+		!strings.Contains(r.stdout, "Removed 1 objects") {
+		t.Fatalf("%d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = e.run(t, "sync", "--delete", t.TempDir(), "oss://bkt/del/")
+	if r.code != ExitFailed || !strings.Contains(r.stderr, `oss://bkt/del/b c: ErrorCode=AccessDenied`) {
+		t.Fatalf("%d %q %q", r.code, r.stdout, r.stderr)
 	}
 }

@@ -91,15 +91,12 @@ func runRm(ctx context.Context, c *call) error {
 				if len(batch) == 0 {
 					return nil
 				}
-				deleted, err := transfer.DeleteMany(ctx, c.client, u.bucket, batch, 1, transfer.Meter{})
+				deleted, errs, err := transfer.DeleteMany(ctx, c.client, u.bucket, batch, 1, transfer.Meter{})
 				removed += int64(len(deleted))
 				if err != nil {
 					return wrapObject(u.bucket, u.key, err)
 				}
-				if n := len(batch) - len(deleted); n > 0 {
-					fmt.Fprintf(c.env.Stderr, "Error: %d objects under %s were not deleted\n", n, cloudURL(u.bucket, u.key))
-					failed += n
-				}
+				failed += reportNotDeleted(c, u.bucket, len(batch)-len(deleted), errs)
 				batch = batch[:0]
 				return nil
 			}
@@ -156,4 +153,17 @@ func runRm(ctx context.Context, c *call) error {
 		return &someFailedError{n: failed}
 	}
 	return nil
+}
+
+// reportNotDeleted prints each key a batch delete reported it could not delete, with the error
+// code and message, and a count of any others missing from the answer; it returns how many keys
+// were not deleted.
+func reportNotDeleted(c *call, bucket string, notDeleted int, errs []oss.DeleteError) int {
+	for _, e := range errs {
+		fmt.Fprintf(c.env.Stderr, "Error: %s: ErrorCode=%s, ErrorMessage=%q\n", cloudURL(bucket, e.Key), e.Code, e.Message)
+	}
+	if n := notDeleted - len(errs); n > 0 {
+		fmt.Fprintf(c.env.Stderr, "Error: %d objects of oss://%s were not deleted and no reason was given\n", n, bucket)
+	}
+	return max(notDeleted, len(errs))
 }

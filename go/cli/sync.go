@@ -205,20 +205,23 @@ func (s *syncer) deleteExtra(ctx context.Context) error {
 		return nil
 	}
 	prefix := joinKey(cp.dstRoot, "")
+	removed, notDeleted := 0, 0
 	for i := 0; i < len(extra); i += batchKeys {
 		var keys []string
 		for _, rel := range extra[i:min(i+batchKeys, len(extra))] {
 			keys = append(keys, prefix+rel)
 		}
-		deleted, err := transfer.DeleteMany(ctx, cp.c.client, cp.dstB, keys, 1, transfer.Meter{})
+		deleted, errs, err := transfer.DeleteMany(ctx, cp.c.client, cp.dstB, keys, 1, transfer.Meter{})
 		if err != nil {
 			return wrapObject(cp.dstB, prefix, err)
 		}
-		if len(deleted) != len(keys) {
-			return fmt.Errorf("%d objects could not be deleted", len(keys)-len(deleted))
-		}
+		removed += len(deleted)
+		notDeleted += reportNotDeleted(cp.c, cp.dstB, len(keys)-len(deleted), errs)
 	}
-	cp.c.printf("Deleted %d objects.\n", len(extra))
+	cp.c.printf("Deleted %d objects.\n", removed)
+	if notDeleted > 0 {
+		return fmt.Errorf("%d objects could not be deleted", notDeleted)
+	}
 	return nil
 }
 

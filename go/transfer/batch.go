@@ -110,14 +110,16 @@ func Move(ctx context.Context, d Doer, req MoveRequest, concurrency int, m Meter
 
 // DeleteMany deletes keys from bucket with batch deletes of oss.MaxDeleteKeys keys, at most
 // concurrency requests at once (0: DefaultBatchConcurrency); m counts deleted keys. It returns
-// the keys OSS reported deleted (deleting a missing key succeeds, as on OSS) and the first error.
+// the keys OSS reported deleted (deleting a missing key succeeds, as on OSS), those it reported
+// it could not delete with their error codes, and the first error.
 // A batch delete is a POST and is not retried, as in oss2.
-func DeleteMany(ctx context.Context, d Doer, bucket string, keys []string, concurrency int, m Meter) ([]string, error) {
+func DeleteMany(ctx context.Context, d Doer, bucket string, keys []string, concurrency int, m Meter) ([]string, []oss.DeleteError, error) {
 	batches := (len(keys) + oss.MaxDeleteKeys - 1) / oss.MaxDeleteKeys
 	m.setTotal(int64(len(keys)))
 	var (
 		mu      sync.Mutex
 		deleted []string
+		failed  []oss.DeleteError
 	)
 	err := forEach(ctx, batches, batchWorkers(concurrency), func(ctx context.Context, i int) error {
 		chunk := keys[i*oss.MaxDeleteKeys : min(len(keys), (i+1)*oss.MaxDeleteKeys)]
@@ -127,11 +129,12 @@ func DeleteMany(ctx context.Context, d Doer, bucket string, keys []string, concu
 		}
 		mu.Lock()
 		deleted = append(deleted, res.Keys()...)
+		failed = append(failed, res.Errors...)
 		mu.Unlock()
 		m.add(int64(len(res.Deleted)))
 		return nil
 	})
-	return deleted, err
+	return deleted, failed, err
 }
 
 func batchWorkers(n int) int {

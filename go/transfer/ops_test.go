@@ -257,9 +257,9 @@ func TestDeleteManySendsBatchesOfAThousand(t *testing.T) {
 		return d.Do(ctx, r)
 	})
 	var counted atomic.Int64
-	deleted, err := DeleteMany(context.Background(), counting, "bkt", keys, 2, Meter{Add: func(n int64) { counted.Add(n) }})
-	if err != nil {
-		t.Fatal(err)
+	deleted, failed, err := DeleteMany(context.Background(), counting, "bkt", keys, 2, Meter{Add: func(n int64) { counted.Add(n) }})
+	if err != nil || len(failed) != 0 {
+		t.Fatal(err, failed)
 	}
 	slices.Sort(deleted)
 	if !slices.Equal(deleted, keys) || counted.Load() != 2500 {
