@@ -198,6 +198,11 @@ def head_many(bucket, keys: Sequence[Item], concurrency: Optional[int] = None
 def delete_many(bucket, keys: Sequence[Union[str, bytes]], concurrency: Optional[int] = None) -> List[str]:
     """Delete `keys` of the bucket with batch deletes of 1,000 keys, `concurrency` requests at
     once (default 8); deleting a missing key succeeds, as on OSS. Returns the keys OSS reported
-    deleted; a failed request raises its exception (keys of other requests may be deleted)."""
+    deleted; a failed request raises its exception (keys of other requests may be deleted), and
+    keys OSS answered it could not delete raise ClientError naming them with their codes."""
     args = {"bucket": bucket.bucket_name, "keys": [to_string(k) for k in keys], "concurrency": int(concurrency or 0)}
-    return bucket._call("delete_many", args, log=False)["deleted"]
+    result = bucket._call("delete_many", args, log=False)
+    if result["failed"]:
+        raise exceptions.ClientError("could not delete: " + ", ".join(
+            "%s (%s: %s)" % (f["key"], f["code"], f["message"]) for f in result["failed"]))
+    return result["deleted"]

@@ -5,7 +5,8 @@ and parses the response; this module only shapes the results.
 Differences from oss2, all deliberate:
 - get_object_to_file writes to a temporary file beside the target and renames it when complete
   and verified, so a failed download never leaves a partial or empty file at the target (oss2
-  truncates the target first).
+  truncates the target first). A target that exists and is not a regular file (a device such as
+  /dev/null, a FIFO) is written through in order, as oss2 does, never replaced.
 - `session=` (a requests session) is accepted and ignored: connections are pooled in Go.
 """
 import logging
@@ -515,7 +516,9 @@ class Bucket(_Base):
         place under `dst` (a "/" is added to `dst` if missing). With overwrite=False the copy is
         sent with x-oss-forbid-overwrite, so an existing target raises ServerError (409,
         FileAlreadyExists) and that source stays where it was. A missing source raises NoSuchKey;
-        a prefix with no objects under it raises ClientError.
+        a prefix with no objects under it raises ClientError, and so does, before anything moves,
+        a target that is the source itself ("p/" to "p"), lies inside the source prefix, or would
+        land on another object of the source.
 
         Not atomic: OSS has no rename. Each object is copied, and its source deleted only after
         its copy succeeded, so an interruption leaves objects at the source, the target, or both,

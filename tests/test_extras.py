@@ -70,3 +70,16 @@ def test_rename_a_prefix_moves_everything_under_it(bucket):
 def test_rename_refuses_same_source_and_target(bucket):
     with pytest.raises(exceptions.ClientError):
         bucket.rename("k", "k")
+
+
+def test_rename_refuses_a_target_that_is_its_source_or_inside_it(bucket):
+    for n in ["p/1", "p/2", "a/b/x", "a/b/b/x"]:
+        bucket.put_object(n, n.encode())
+    before = sorted(keys(bucket))
+    # "p" as a prefix target is "p/", the source itself; the others would move a prefix into
+    # itself or onto another of its own objects. Each was a copy onto the source, then its delete.
+    for src, dst in [("p/", "p"), ("p/", "p/"), ("p/", "p/in"), ("a/b/", "a/")]:
+        with pytest.raises(exceptions.ClientError):
+            bucket.rename(src, dst)
+        assert sorted(keys(bucket)) == before, (src, dst)
+    assert bucket.get_object("p/1").read() == b"p/1"

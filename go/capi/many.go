@@ -428,7 +428,8 @@ func opReaderRead(ctx context.Context, _ *session, raw json.RawMessage, buf []by
 }
 
 // opDeleteMany deletes keys of one bucket with batch deletes of 1000 keys, several at once
-// (transfer.DeleteMany); it fails with the first failed request's error.
+// (transfer.DeleteMany); it fails with the first failed request's error, and reports the keys OSS
+// said it could not delete.
 func opDeleteMany(ctx context.Context, s *session, raw json.RawMessage, _ []byte, p progress) (any, error) {
 	var a struct {
 		Bucket      string   `json:"bucket"`
@@ -438,12 +439,21 @@ func opDeleteMany(ctx context.Context, s *session, raw json.RawMessage, _ []byte
 	if err := decodeArgs("delete_many", raw, &a); err != nil {
 		return nil, err
 	}
-	deleted, err := transfer.DeleteMany(ctx, s.client, a.Bucket, a.Keys, a.Concurrency, transfer.Meter{Add: p.Add, SetTotal: p.SetTotal})
+	deleted, failed, err := transfer.DeleteMany(ctx, s.client, a.Bucket, a.Keys, a.Concurrency, transfer.Meter{Add: p.Add, SetTotal: p.SetTotal})
 	if err != nil {
 		return nil, err
 	}
 	if deleted == nil {
 		deleted = []string{}
 	}
-	return map[string]any{"deleted": deleted}, nil
+	type failure struct {
+		Key     string `json:"key"`
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}
+	failures := []failure{}
+	for _, f := range failed {
+		failures = append(failures, failure{f.Key, f.Code, f.Message})
+	}
+	return map[string]any{"deleted": deleted, "failed": failures}, nil
 }

@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
 
+	"github.com/pyjindo/pyjindo/go/crc"
 	"github.com/pyjindo/pyjindo/go/oss"
 	"github.com/pyjindo/pyjindo/go/transfer"
 )
@@ -24,13 +26,16 @@ type checkpoint struct {
 	Source   string               `json:"source"`
 	Size     int64                `json:"size"`
 	MtimeNs  int64                `json:"mtime_ns"`
+	Inode    uint64               `json:"inode"`
+	CtimeNs  int64                `json:"ctime_ns"`
 	Bucket   string               `json:"bucket"`
 	Key      string               `json:"key"`
 	Upload   transfer.UploadState `json:"upload"`
 	Finished bool                 `json:"-"`
 }
 
-const checkpointVersion = 1
+// checkpointVersion 2 added the inode and the ctime; a version 1 checkpoint is started over.
+const checkpointVersion = 2
 
 func checkpointPath(dir, src, bucket, key string) string {
 	abs, err := filepath.Abs(src)
@@ -69,8 +74,9 @@ func readCheckpoint(path string) (*checkpoint, error) {
 }
 
 // resumableUpload uploads a big file with its progress in a checkpoint file: an earlier run's
-// upload of the same, unchanged file to the same object is continued, its stored parts not sent
-// again. On failure the upload and the checkpoint stay for the next run; a cancelled run (Ctrl-C)
+// upload of the same, unchanged file (path, size, mtime, inode and ctime) to the same object is
+// continued, and each stored part whose bytes in the file still have the CRC64 it was stored with
+// is not sent again. On failure the upload and the checkpoint stay for the next run; a cancelled run (Ctrl-C)
 // keeps them too, which is what resuming is for.
 func (cp *copier) resumableUpload(ctx context.Context, req *oss.Request, f *os.File, st os.FileInfo) (http.Header, uint64, error) {
 	dir := cp.cfg.checkpointDir
@@ -78,12 +84,17 @@ func (cp *copier) resumableUpload(ctx context.Context, req *oss.Request, f *os.F
 		return nil, 0, fmt.Errorf("checkpoint dir: %w", err)
 	}
 	path := checkpointPath(dir, f.Name(), req.Bucket, req.Key)
-	want := checkpoint{Version: checkpointVersion, Source: f.Name(), Size: st.Size(), MtimeNs: st.ModTime().UnixNano(), Bucket: req.Bucket, Key: req.Key}
+	inode, ctime := fileID(st)
+	want := checkpoint{Version: checkpointVersion, Source: f.Name(), Size: st.Size(), MtimeNs: st.ModTime().UnixNano(),
+		Inode: inode, CtimeNs: ctime, Bucket: req.Bucket, Key: req.Key}
 	state := &want
 	if old, err := readCheckpoint(path); err == nil {
 		if old.Version == want.Version && old.Size == want.Size && old.MtimeNs == want.MtimeNs && old.Source == want.Source &&
-			old.Upload.UploadID != "" {
+			old.Inode == want.Inode && old.CtimeNs == want.CtimeNs && old.Upload.UploadID != "" {
 			state = old
+			if state.Upload.Parts, err = unchangedParts(ctx, f, st.Size(), &state.Upload); err != nil {
+				return nil, 0, err
+			}
 		} else if old.Upload.UploadID != "" {
 			// The file changed: its stored parts are stale.
 			abortUpload(ctx, cp.c.client, old.Bucket, old.Key, old.Upload.UploadID)
@@ -113,4 +124,38 @@ func (cp *copier) resumableUpload(ctx context.Context, req *oss.Request, f *os.F
 	}
 	os.Remove(path)
 	return up.Header, up.CRC, nil
+}
+
+// unchangedParts are the stored parts of u whose bytes in f still have the CRC64 they were stored
+// with. Size, mtime, inode and ctime can all be the same for different content (a filesystem
+// without ctime, a clock set back, a tool that restores them): the parts that differ are sent
+// again, under the same part numbers.
+func unchangedParts(ctx context.Context, f *os.File, size int64, u *transfer.UploadState) ([]transfer.StatePart, error) {
+	var keep []transfer.StatePart
+	buf := make([]byte, 1<<20)
+	for _, p := range u.Parts {
+		off := int64(p.Number-1) * u.PartSize
+		if p.Number < 1 || u.PartSize <= 0 || off >= size || p.Size != min(u.PartSize, size-off) {
+			continue
+		}
+		var sum uint64
+		r := io.NewSectionReader(f, off, p.Size)
+		for {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			n, err := r.Read(buf)
+			sum = crc.Update(sum, buf[:n])
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, fmt.Errorf("checkpoint: read %s: %w", f.Name(), err)
+			}
+		}
+		if sum == p.CRC {
+			keep = append(keep, p)
+		}
+	}
+	return keep, nil
 }

@@ -30,7 +30,14 @@ type testEnv struct {
 	store    store.Store
 	home     string
 	mu       sync.Mutex
-	requests []string // "METHOD path?query"
+	requests []string                                      // "METHOD path?query"
+	hook     func(http.ResponseWriter, *http.Request) bool // before each request: true if it answered
+}
+
+func (e *testEnv) setHook(h func(http.ResponseWriter, *http.Request) bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.hook = h
 }
 
 func newTestEnv(t *testing.T) *testEnv {
@@ -48,7 +55,11 @@ func newTestEnv(t *testing.T) *testEnv {
 	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		e.requests = append(e.requests, r.Method+" "+r.URL.RequestURI())
+		hook := e.hook
 		e.mu.Unlock()
+		if hook != nil && hook(w, r) {
+			return
+		}
 		srv.ServeHTTP(w, r)
 	})}
 	go hs.Serve(ln)
@@ -607,7 +618,9 @@ func TestResumableUploadSkipsStoredParts(t *testing.T) {
 	state := &transfer.UploadState{}
 	path := checkpointPath(ckdir, src, "bkt", "big")
 	os.MkdirAll(ckdir, 0o700)
-	ck := &checkpoint{Version: checkpointVersion, Source: src, Size: st.Size(), MtimeNs: st.ModTime().UnixNano(), Bucket: "bkt", Key: "big"}
+	inode, ctime := fileID(st)
+	ck := &checkpoint{Version: checkpointVersion, Source: src, Size: st.Size(), MtimeNs: st.ModTime().UnixNano(),
+		Inode: inode, CtimeNs: ctime, Bucket: "bkt", Key: "big"}
 	_, err := transfer.ResumableUpload(context.Background(), c, &oss.Request{Method: http.MethodPut, Bucket: "bkt", Key: "big", Header: http.Header{}},
 		f, st.Size(), transfer.Config{PartSize: 100 << 10, Concurrency: 1}, state, func(u *transfer.UploadState) error {
 			saves++

@@ -163,6 +163,11 @@ func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, 
 		if err != nil {
 			return err
 		}
+		if cfg.recursive && s.bucket == d.bucket {
+			if err := overlapping(s, d); err != nil {
+				return err
+			}
+		}
 		cp.op, cp.srcB, cp.dstB, cp.srcRoot, cp.dstRoot = opCopy, s.bucket, d.bucket, s.key, d.key
 		produce, err = cp.copies(ctx, s.key, d.key)
 		if err != nil {
@@ -229,6 +234,20 @@ func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, 
 	return nil
 }
 
+// overlapping refuses a recursive copy within one bucket whose source prefix and destination
+// prefix contain one another, as ossutil does: a destination under the source is listed as source
+// while it is being written (each copy copied again, and again), and a source under the
+// destination can be overwritten by the copies of other source objects before it is read.
+func overlapping(src, dst ossURL) error {
+	switch {
+	case strings.HasPrefix(dst.key, src.key):
+		return usagef("%s is inside %s: a recursive copy would copy its own copies again", cloudURL(dst.bucket, dst.key), cloudURL(src.bucket, src.key))
+	case strings.HasPrefix(src.key, dst.key):
+		return usagef("%s is inside %s: a recursive copy could overwrite source objects before they are copied", cloudURL(src.bucket, src.key), cloudURL(dst.bucket, dst.key))
+	}
+	return nil
+}
+
 // joinKey puts a relative name under a prefix, adding the "/" a directory-like prefix lacks.
 func joinKey(prefix, rel string) string {
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
@@ -255,15 +274,22 @@ func (cp *copier) uploads(src, prefix string) (func(context.Context, chan<- task
 	if !cp.cfg.recursive {
 		return nil, usagef("%s is a directory: give -r to copy it", src)
 	}
+	// WalkDir hands out cleaned paths ("src/" walks as "src/a", "./src" as "src/a"): names are
+	// taken relative to the cleaned root, so any spelling of the source gives the same keys.
+	root := filepath.Clean(src)
 	return func(ctx context.Context, out chan<- task) error {
-		return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
-			if p == src {
+			if p == root {
 				return nil
 			}
-			rel := filepath.ToSlash(strings.TrimPrefix(p, src+string(filepath.Separator)))
+			r, err := filepath.Rel(root, p)
+			if err != nil {
+				return err
+			}
+			rel := filepath.ToSlash(r)
 			if d.IsDir() {
 				if empty, _ := isEmptyDir(p); !empty || !cp.cfg.filter.match(rel+"/") {
 					return nil
@@ -310,6 +336,14 @@ func (cp *copier) emit(ctx context.Context, out chan<- task, t task) error {
 	}
 }
 
+// relativeKey is the name an object listed under prefix keeps at the destination: what follows
+// the prefix's last "/", as ossutil names it. A prefix without a trailing "/" also lists its
+// siblings ("dir" lists "dir/a" and "dirfile"), so their names keep that last component
+// ("dir/a", "dirfile") instead of losing part of it to the prefix ("/a", "file").
+func relativeKey(prefix, key string) string {
+	return key[strings.LastIndex(prefix, "/")+1:]
+}
+
 // safeRel refuses object names that would land outside the target directory.
 func safeRel(rel string) bool {
 	for _, part := range strings.Split(rel, "/") {
@@ -336,10 +370,7 @@ func (cp *copier) downloads(ctx context.Context, key, dst string) (func(context.
 	}
 	return func(ctx context.Context, out chan<- task) error {
 		return walk(ctx, cp.c.client, cp.srcB, key, "", func(o objectInfo) error {
-			rel := strings.TrimPrefix(o.Key, key)
-			if key != "" && !strings.HasSuffix(key, "/") {
-				rel = strings.TrimPrefix(rel, "/")
-			}
+			rel := relativeKey(key, o.Key)
 			if rel == "" || !cp.cfg.filter.match(rel) {
 				return nil
 			}
@@ -372,11 +403,11 @@ func (cp *copier) copies(ctx context.Context, key, dstKey string) (func(context.
 	}
 	return func(ctx context.Context, out chan<- task) error {
 		return walk(ctx, cp.c.client, cp.srcB, key, "", func(o objectInfo) error {
-			rel := strings.TrimPrefix(o.Key, key)
-			if !cp.cfg.filter.match(rel) || rel == "" {
+			rel := relativeKey(key, o.Key)
+			if rel == "" || !cp.cfg.filter.match(rel) {
 				return nil
 			}
-			return cp.emit(ctx, out, task{src: o.Key, dst: joinKey(dstKey, strings.TrimPrefix(rel, "/")), size: o.Size, mtime: o.LastModified})
+			return cp.emit(ctx, out, task{src: o.Key, dst: joinKey(dstKey, rel), size: o.Size, mtime: o.LastModified})
 		}, nil)
 	}, nil
 }
@@ -566,6 +597,9 @@ func (cp *copier) download(ctx context.Context, t task) error {
 	if !counted {
 		n, _ := strconv.ParseInt(h.Get("Content-Length"), 10, 64)
 		cp.mon.total.Add(n)
+	}
+	if st, err := os.Stat(t.dst); err != nil || !st.Mode().IsRegular() {
+		return nil // a device or a FIFO written through keeps its times
 	}
 	if !t.mtime.IsZero() {
 		os.Chtimes(t.dst, t.mtime, t.mtime) // -u compares times: the file takes the object's

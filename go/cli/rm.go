@@ -14,7 +14,8 @@ import (
 func rmCommand() *command {
 	return &command{name: "rm", args: "oss://bucket[/object|/prefix]", summary: "delete objects, multipart uploads or a bucket",
 		options: []option{
-			{"r", "recursive", flagBool, "delete every object under the prefix (batch deletes of 1,000 keys)"},
+			{"r", "recursive", flagBool, "delete every object whose name starts with the prefix (batch deletes of 1,000 keys); " +
+				"as in ossutil, oss://b/dir also matches dir2/... and dirfile: end it with / for one directory"},
 			{"f", "force", flagBool, "do not ask before deleting recursively"},
 			{"m", "multipart", flagBool, "delete unfinished multipart uploads instead of objects"},
 			{"a", "all-type", flagBool, "delete objects and unfinished multipart uploads"},
@@ -63,6 +64,10 @@ func runRm(ctx context.Context, c *call) error {
 		if uploads && !objects {
 			what = "multipart uploads"
 		}
+		if u.key != "" && !strings.HasSuffix(u.key, "/") {
+			fmt.Fprintf(c.env.Stderr, "Note: %s is a name prefix: it matches every object whose name starts with %q, "+
+				"such as %q and %q, not only those under %q.\n", c.opts.args[0], u.key, u.key+"2/x", u.key+"file", u.key+"/")
+		}
 		fmt.Fprintf(c.env.Stderr, "Do you really mean to remove recursively %s of %s(y or N)? ", what, c.opts.args[0])
 		answer, _ := bufio.NewReader(c.env.Stdin).ReadString('\n')
 		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
@@ -86,15 +91,12 @@ func runRm(ctx context.Context, c *call) error {
 				if len(batch) == 0 {
 					return nil
 				}
-				deleted, err := transfer.DeleteMany(ctx, c.client, u.bucket, batch, 1, transfer.Meter{})
+				deleted, errs, err := transfer.DeleteMany(ctx, c.client, u.bucket, batch, 1, transfer.Meter{})
 				removed += int64(len(deleted))
 				if err != nil {
 					return wrapObject(u.bucket, u.key, err)
 				}
-				if n := len(batch) - len(deleted); n > 0 {
-					fmt.Fprintf(c.env.Stderr, "Error: %d objects under %s were not deleted\n", n, cloudURL(u.bucket, u.key))
-					failed += n
-				}
+				failed += reportNotDeleted(c, u.bucket, len(batch)-len(deleted), errs)
 				batch = batch[:0]
 				return nil
 			}
@@ -151,4 +153,17 @@ func runRm(ctx context.Context, c *call) error {
 		return &someFailedError{n: failed}
 	}
 	return nil
+}
+
+// reportNotDeleted prints each key a batch delete reported it could not delete, with the error
+// code and message, and a count of any others missing from the answer; it returns how many keys
+// were not deleted.
+func reportNotDeleted(c *call, bucket string, notDeleted int, errs []oss.DeleteError) int {
+	for _, e := range errs {
+		fmt.Fprintf(c.env.Stderr, "Error: %s: ErrorCode=%s, ErrorMessage=%q\n", cloudURL(bucket, e.Key), e.Code, e.Message)
+	}
+	if n := notDeleted - len(errs); n > 0 {
+		fmt.Fprintf(c.env.Stderr, "Error: %d objects of oss://%s were not deleted and no reason was given\n", n, bucket)
+	}
+	return max(notDeleted, len(errs))
 }

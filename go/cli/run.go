@@ -73,7 +73,9 @@ func runRun(ctx context.Context, c *call) error {
 		defer f.Close()
 		in = f
 	}
-	// The credential options given to run apply to every command that does not give its own.
+	// The credential options given to run apply to every command that does not give its own:
+	// they go right after the command's name, so the line's own options (later, so they win) and
+	// a "--" in the line (after which everything is an argument) keep their meaning.
 	var shared []string
 	for _, o := range credentialOptions {
 		if v, ok := c.opts.vals[o.long]; ok {
@@ -101,7 +103,7 @@ func runRun(ctx context.Context, c *call) error {
 		if cmd := lookup(words[0]); cmd == nil || cmd.name == "run" {
 			return usagef("run: line %q: no such command %q", line, words[0])
 		}
-		lines = append(lines, append(words, shared...))
+		lines = append(lines, append(append([]string{words[0]}, shared...), words[1:]...))
 	}
 	if err := sc.Err(); err != nil {
 		return err
@@ -129,6 +131,9 @@ func runRun(ctx context.Context, c *call) error {
 			var out, errOut bytes.Buffer
 			env := *c.env
 			env.Stdout, env.Stderr, env.Terminal = &out, &errOut, false
+			// Parallel commands cannot share one stdin (and it may be the command file): a question
+			// (rm -r, cp without -f) reads no answer, as from </dev/null.
+			env.Stdin = strings.NewReader("")
 			rc := Run(ctx, words, env)
 			mu.Lock()
 			defer mu.Unlock()

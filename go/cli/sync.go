@@ -52,9 +52,19 @@ func runSync(ctx context.Context, c *call) error {
 		return usagef("--size-only and --checksum exclude each other")
 	}
 	cfg.recursive, cfg.force = true, true
+	src, dst := syncRoot(c.opts.args[0]), syncRoot(c.opts.args[1])
+	// sync makes a tree like another: a single file as the source would make --delete remove
+	// everything else under the destination. ossutil refuses it too.
+	if !isCloud(src) {
+		if st, err := os.Stat(src); err != nil {
+			return err
+		} else if !st.IsDir() {
+			return usagef("sync: source %s is not a directory (use cp for one file)", src)
+		}
+	}
 	s := &syncer{dst: map[string]entry{}, seen: map[string]bool{}}
 	del := c.opts.bool("delete")
-	return transferTree(ctx, c, cfg, c.opts.args[0], c.opts.args[1], func(cp *copier) error {
+	return transferTree(ctx, c, cfg, src, dst, func(cp *copier) error {
 		s.cp = cp
 		cp.decide = s.decide
 		return s.listDestination(ctx)
@@ -64,6 +74,15 @@ func runSync(ctx context.Context, c *call) error {
 		}
 		return s.deleteExtra(ctx)
 	})
+}
+
+// syncRoot makes an oss:// argument name a prefix, as ossutil's sync does: "oss://b/dir" is
+// "oss://b/dir/", so it neither lists the siblings "dir2/..." nor names them at the destination.
+func syncRoot(arg string) string {
+	if isCloud(arg) && !strings.HasSuffix(arg, "/") && strings.Contains(arg[len("oss://"):], "/") {
+		return arg + "/"
+	}
+	return arg
 }
 
 // rel is a task's destination name relative to the destination root, slash-separated.
@@ -186,20 +205,23 @@ func (s *syncer) deleteExtra(ctx context.Context) error {
 		return nil
 	}
 	prefix := joinKey(cp.dstRoot, "")
+	removed, notDeleted := 0, 0
 	for i := 0; i < len(extra); i += batchKeys {
 		var keys []string
 		for _, rel := range extra[i:min(i+batchKeys, len(extra))] {
 			keys = append(keys, prefix+rel)
 		}
-		deleted, err := transfer.DeleteMany(ctx, cp.c.client, cp.dstB, keys, 1, transfer.Meter{})
+		deleted, errs, err := transfer.DeleteMany(ctx, cp.c.client, cp.dstB, keys, 1, transfer.Meter{})
 		if err != nil {
 			return wrapObject(cp.dstB, prefix, err)
 		}
-		if len(deleted) != len(keys) {
-			return fmt.Errorf("%d objects could not be deleted", len(keys)-len(deleted))
-		}
+		removed += len(deleted)
+		notDeleted += reportNotDeleted(cp.c, cp.dstB, len(keys)-len(deleted), errs)
 	}
-	cp.c.printf("Deleted %d objects.\n", len(extra))
+	cp.c.printf("Deleted %d objects.\n", removed)
+	if notDeleted > 0 {
+		return fmt.Errorf("%d objects could not be deleted", notDeleted)
+	}
 	return nil
 }
 

@@ -18,11 +18,22 @@ type DeleteObjectsRequest struct {
 	Header http.Header
 }
 
-// DeleteObjectsResult lists what was deleted. Keys are decoded (the request asks for
-// encoding-type=url so that any key survives the answer's XML).
+// DeleteObjectsResult lists what was deleted, and the keys that were not with the reason (an
+// <Error> element each, as S3 answers a refused key, for example AccessDenied under a policy).
+// Keys are decoded (the request asks for encoding-type=url so that any key survives the answer's
+// XML). Errors stays out of the JSON pyjindo reads, whose shape is oss2's (it has none).
 type DeleteObjectsResult struct {
 	Result  `xml:"-" json:"-"`
 	Deleted []DeletedObject `xml:"Deleted" json:"deleted"`
+	Errors  []DeleteError   `xml:"Error" json:"-"`
+}
+
+// DeleteError is one key a batch delete did not delete.
+type DeleteError struct {
+	Key       string `xml:"Key"`
+	VersionID string `xml:"VersionId"`
+	Code      string `xml:"Code"`
+	Message   string `xml:"Message"`
 }
 
 // DeletedObject is one <Deleted> entry; the JSON names are those pyjindo's models read.
@@ -94,15 +105,19 @@ func DeleteObjects(ctx context.Context, d Doer, req *DeleteObjectsRequest) (*Del
 	var answer struct {
 		EncodingType string          `xml:"EncodingType"`
 		Deleted      []DeletedObject `xml:"Deleted"`
+		Errors       []DeleteError   `xml:"Error"`
 	}
 	if len(strings.TrimSpace(string(raw))) > 0 {
 		if err := decodeDocument("delete objects", raw, &answer); err != nil {
 			return nil, err
 		}
 	}
-	out.Deleted = answer.Deleted
+	out.Deleted, out.Errors = answer.Deleted, answer.Errors
 	for i := range out.Deleted {
 		out.Deleted[i].Key = decodeName(out.Deleted[i].Key, answer.EncodingType)
+	}
+	for i := range out.Errors {
+		out.Errors[i].Key = decodeName(out.Errors[i].Key, answer.EncodingType)
 	}
 	if out.Deleted == nil {
 		out.Deleted = []DeletedObject{}

@@ -260,6 +260,25 @@ func TestDeleteResultDocument(t *testing.T) {
 	}
 }
 
+func TestDeleteResultErrors(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="UTF-8"?>
+<DeleteResult>
+  <EncodingType>url</EncodingType>
+  <Deleted><Key>gone</Key></Deleted>
+  <Error><Key>locked%2Fa%20b</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>
+  <Error><Key>v</Key><VersionId>v1</VersionId><Code>InternalError</Code><Message>try again</Message></Error>
+</DeleteResult>`
+	res, err := DeleteObjects(context.Background(), answer{doc}, &DeleteObjectsRequest{Bucket: "b", Keys: []string{"gone", "locked/a b", "v"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []DeleteError{{Key: "locked/a b", Code: "AccessDenied", Message: "Access Denied"},
+		{Key: "v", VersionID: "v1", Code: "InternalError", Message: "try again"}}
+	if !slices.Equal(res.Errors, want) || !slices.Equal(res.Keys(), []string{"gone"}) {
+		t.Fatalf("errors %+v, deleted %q", res.Errors, res.Keys())
+	}
+}
+
 const deleteResultDoc = `<?xml version="1.0" encoding="UTF-8"?>
 <DeleteResult xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com">
     <EncodingType>url</EncodingType>

@@ -36,15 +36,27 @@ type MoveRequest struct {
 
 // Move renames by copy, then delete of the source once its copy succeeded: an interruption
 // leaves each object at the source, the target or both, never at neither. A prefix is listed
-// whole first (so a target under the source prefix is not moved again), then its objects move
-// with at most concurrency at once (0: DefaultBatchConcurrency); m counts moved objects. The
-// result is the last delete's answer. Each request retries under the client's policy.
+// whole first, then its objects move with at most concurrency at once (0:
+// DefaultBatchConcurrency); m counts moved objects. The result is the last delete's answer.
+// Each request retries under the client's policy.
+//
+// A move whose target is its own source (after the "/" a prefix target gets), a prefix moved
+// into itself, or a prefix move whose targets include one of its sources is refused with a
+// ClientError before anything is touched: the copy would land on the source and the delete that
+// follows would remove it.
 func Move(ctx context.Context, d oss.Doer, req MoveRequest, concurrency int, m Meter) (oss.Result, error) {
 	if req.Src == "" || req.Dst == "" {
 		return oss.Result{}, &oss.ClientError{Message: "rename needs a source and a target key"}
 	}
-	if req.Src == req.Dst {
+	dst := req.Dst
+	if strings.HasSuffix(req.Src, "/") && !strings.HasSuffix(dst, "/") {
+		dst += "/"
+	}
+	if req.Src == dst {
 		return oss.Result{}, &oss.ClientError{Message: fmt.Sprintf("rename source and target are the same: %q", req.Src)}
+	}
+	if strings.HasSuffix(req.Src, "/") && strings.HasPrefix(dst, req.Src) {
+		return oss.Result{}, &oss.ClientError{Message: fmt.Sprintf("rename target %q is inside the source prefix %q", req.Dst, req.Src)}
 	}
 	move := func(ctx context.Context, src, dst string) (oss.Result, error) {
 		if _, err := Copy(ctx, d, CopyRequest{SrcBucket: req.Bucket, SrcKey: src, DstBucket: req.Bucket, DstKey: dst,
@@ -67,11 +79,18 @@ func Move(ctx context.Context, d oss.Doer, req MoveRequest, concurrency int, m M
 	if len(objects) == 0 {
 		return oss.Result{}, &oss.ClientError{Message: fmt.Sprintf("rename: no object under prefix %q", req.Src)}
 	}
-	m.setTotal(int64(len(objects)))
-	dst := req.Dst
-	if !strings.HasSuffix(dst, "/") {
-		dst += "/"
+	sources := make(map[string]bool, len(objects))
+	for _, o := range objects {
+		sources[o.Key] = true
 	}
+	for _, o := range objects {
+		// A target under the source's parent can be another source: "a/b/" to "a/" moves
+		// "a/b/b/x" onto "a/b/x", which may not have moved yet.
+		if target := dst + o.Key[len(req.Src):]; sources[target] {
+			return oss.Result{}, &oss.ClientError{Message: fmt.Sprintf("rename of %q to %q would overwrite the source object %q", req.Src, req.Dst, target)}
+		}
+	}
+	m.setTotal(int64(len(objects)))
 	var (
 		mu   sync.Mutex
 		last oss.Result
@@ -91,14 +110,16 @@ func Move(ctx context.Context, d oss.Doer, req MoveRequest, concurrency int, m M
 
 // DeleteMany deletes keys from bucket with batch deletes of oss.MaxDeleteKeys keys, at most
 // concurrency requests at once (0: DefaultBatchConcurrency); m counts deleted keys. It returns
-// the keys OSS reported deleted (deleting a missing key succeeds, as on OSS) and the first error.
+// the keys OSS reported deleted (deleting a missing key succeeds, as on OSS), those it reported
+// it could not delete with their error codes, and the first error.
 // A batch delete is a POST and is not retried, as in oss2.
-func DeleteMany(ctx context.Context, d oss.Doer, bucket string, keys []string, concurrency int, m Meter) ([]string, error) {
+func DeleteMany(ctx context.Context, d oss.Doer, bucket string, keys []string, concurrency int, m Meter) ([]string, []oss.DeleteError, error) {
 	batches := (len(keys) + oss.MaxDeleteKeys - 1) / oss.MaxDeleteKeys
 	m.setTotal(int64(len(keys)))
 	var (
 		mu      sync.Mutex
 		deleted []string
+		failed  []oss.DeleteError
 	)
 	err := forEach(ctx, batches, batchWorkers(concurrency), false, func(ctx context.Context, _, i int) error {
 		chunk := keys[i*oss.MaxDeleteKeys : min(len(keys), (i+1)*oss.MaxDeleteKeys)]
@@ -108,11 +129,12 @@ func DeleteMany(ctx context.Context, d oss.Doer, bucket string, keys []string, c
 		}
 		mu.Lock()
 		deleted = append(deleted, res.Keys()...)
+		failed = append(failed, res.Errors...)
 		mu.Unlock()
 		m.add(int64(len(res.Deleted)))
 		return nil
 	})
-	return deleted, err
+	return deleted, failed, err
 }
 
 func batchWorkers(n int) int {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -27,6 +28,9 @@ type FileResult struct {
 // when complete and, with verify, when its CRC64 matches the object's: a failure or a
 // cancellation never leaves a partial file at the target. A symlink target is followed, as
 // open() follows it.
+//
+// An existing target that is not a regular file (a device, a FIFO, a socket) is not replaced: the
+// bytes are written to it in order, as open(name, "wb") in oss2 would (see writeStream).
 func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename string, cfg Config, verify bool, m Meter) (*FileResult, error) {
 	dl, err := Open(ctx, d, req, cfg)
 	if err != nil {
@@ -37,6 +41,9 @@ func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename st
 	target := filename
 	if real, err := filepath.EvalSymlinks(target); err == nil {
 		target = real
+	}
+	if st, err := os.Stat(target); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+		return writeStream(ctx, dl, target, verify, m)
 	}
 	f, err := createTemp(target)
 	if err != nil {
@@ -92,4 +99,45 @@ func createTemp(target string) (*os.File, error) {
 		}
 	}
 	return nil, fmt.Errorf("cannot create a temporary file beside %s", target)
+}
+
+// writeStream writes the download to target, an existing device, FIFO or socket, through one
+// open(O_WRONLY) and in order: a temporary file renamed over it would replace the node itself
+// (as root, /dev/null with a regular file), and a FIFO or a tape cannot take writes at offsets.
+// The parts are still fetched in parallel, a bounded window ahead of the writes. What was written
+// before a failure stays written, as with oss2.
+func writeStream(ctx context.Context, dl *Download, target string, verify bool, m Meter) (*FileResult, error) {
+	f, err := os.OpenFile(target, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return nil, &oss.ClientError{Message: err.Error()}
+	}
+	r := dl.NewReader(ctx, 0)
+	defer r.Close()
+	buf := make([]byte, min(max(dl.Length, 32<<10), 1<<20))
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			if _, werr := f.Write(buf[:n]); werr != nil {
+				f.Close()
+				return nil, &oss.ClientError{Message: werr.Error()}
+			}
+			m.add(int64(n))
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	if err := f.Close(); err != nil {
+		return nil, &oss.ClientError{Message: err.Error()}
+	}
+	if verify && dl.Status == http.StatusOK {
+		if err := oss.CheckCRC(oss.OpGetObject, r.CRC(), dl.Header); err != nil {
+			return nil, err
+		}
+	}
+	return &FileResult{Status: dl.Status, Header: dl.Header, CRC: r.CRC()}, nil
 }

@@ -176,12 +176,12 @@ func TestMovePrefixAndOverwrite(t *testing.T) {
 	}
 	e.put(t, "src/sub/deep", []byte("d"))
 	var moved atomic.Int64
-	if _, err := Move(context.Background(), e.client, MoveRequest{Bucket: "bkt", Src: "src/", Dst: "src/in"}, 4,
+	if _, err := Move(context.Background(), e.client, MoveRequest{Bucket: "bkt", Src: "src/", Dst: "dst"}, 4,
 		Meter{Add: func(n int64) { moved.Add(n) }}); err != nil {
 		t.Fatal(err)
 	}
 	keys := e.keys(t, "")
-	if len(keys) != 26 || moved.Load() != 26 || !slices.Contains(keys, "src/in/sub/deep") || !slices.Contains(keys, "src/in/07") {
+	if len(keys) != 26 || moved.Load() != 26 || !slices.Contains(keys, "dst/sub/deep") || !slices.Contains(keys, "dst/07") {
 		t.Fatalf("after move: %d moved, keys %v", moved.Load(), keys)
 	}
 	// Without overwrite, an existing target refuses the move and the source stays.
@@ -200,6 +200,38 @@ func TestMovePrefixAndOverwrite(t *testing.T) {
 		if _, err := Move(context.Background(), e.client, bad, 0, Meter{}); !errors.As(err, &ce) {
 			t.Errorf("%+v: %v, want a ClientError", bad, err)
 		}
+	}
+}
+
+func TestMoveRefusesTargetsThatAreSources(t *testing.T) {
+	e := newEnv(t)
+	all := []string{"a/b/b/x", "a/b/x", "k", "p/1", "p/2"}
+	for _, k := range all {
+		e.put(t, k, []byte(k))
+	}
+	for _, bad := range []MoveRequest{
+		{Src: "p/", Dst: "p"},     // the "/" added to the target makes it the source
+		{Src: "p/", Dst: "p/"},    // the same
+		{Src: "p/", Dst: "p/in"},  // into itself
+		{Src: "p/", Dst: "p/in/"}, // into itself
+		{Src: "a/b/", Dst: "a/"},  // a/b/b/x would land on a/b/x, another source
+		{Src: "k", Dst: "k"},
+	} {
+		bad.Bucket, bad.Overwrite = "bkt", true
+		var ce *oss.ClientError
+		if _, err := Move(context.Background(), e.client, bad, 0, Meter{}); !errors.As(err, &ce) {
+			t.Errorf("%+v: %v, want a ClientError", bad, err)
+		}
+		if keys := e.keys(t, ""); !slices.Equal(keys, all) {
+			t.Fatalf("%+v changed the bucket: %q", bad, keys)
+		}
+	}
+	// A move next to the source, even by a name starting like it, is fine.
+	if _, err := Move(context.Background(), e.client, MoveRequest{Bucket: "bkt", Src: "p/", Dst: "p2", Overwrite: true}, 0, Meter{}); err != nil {
+		t.Fatal(err)
+	}
+	if keys := e.keys(t, "p"); !slices.Equal(keys, []string{"p2/1", "p2/2"}) {
+		t.Fatalf("%q", keys)
 	}
 }
 
@@ -227,9 +259,9 @@ func TestDeleteManySendsBatchesOfAThousand(t *testing.T) {
 		return d.Do(ctx, r)
 	})
 	var counted atomic.Int64
-	deleted, err := DeleteMany(context.Background(), counting, "bkt", keys, 2, Meter{Add: func(n int64) { counted.Add(n) }})
-	if err != nil {
-		t.Fatal(err)
+	deleted, failed, err := DeleteMany(context.Background(), counting, "bkt", keys, 2, Meter{Add: func(n int64) { counted.Add(n) }})
+	if err != nil || len(failed) != 0 {
+		t.Fatal(err, failed)
 	}
 	slices.Sort(deleted)
 	if !slices.Equal(deleted, keys) || counted.Load() != 2500 {
@@ -358,5 +390,70 @@ func TestUseMultipartThreshold(t *testing.T) {
 		if UseMultipart(r, size, 1) {
 			t.Errorf("%s %v %v would go up as multipart", r.Method, r.Query, r.Header)
 		}
+	}
+}
+
+// TestDownloadFileWritesIntoDevicesAndFIFOs: a target that is not a regular file is written
+// through, never replaced by a regular file (as root, /dev/null would have been).
+func TestDownloadFileWritesIntoDevicesAndFIFOs(t *testing.T) {
+	e := newEnv(t)
+	data := randomBytes(3*testPart + 7)
+	e.put(t, "obj", data)
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo) // blocks until the download opens the FIFO, reads until it closes it
+		got <- b
+	}()
+	var done atomic.Int64
+	res, err := DownloadFile(context.Background(), e.client, get("obj", ""), fifo, Config{PartSize: testPart, Concurrency: 2}, true,
+		Meter{Add: func(n int64) { done.Add(n) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Checked before waiting for the reader, which a replaced FIFO leaves blocked.
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("the FIFO was replaced: %v %v", st.Mode(), err)
+	}
+	if b := <-got; !bytes.Equal(b, data) || res.CRC != crc.Checksum(data) || done.Load() != int64(len(data)) {
+		t.Fatalf("the reader got %d bytes (equal %v), crc %d, %d counted", len(b), bytes.Equal(b, data), res.CRC, done.Load())
+	}
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"fifo"}) {
+		t.Fatalf("files left: %q", names)
+	}
+
+	if os.Geteuid() != 0 {
+		return
+	}
+	// A copy of /dev/null (char device 1,3), and a symlink to it; never /dev/null itself.
+	null := filepath.Join(dir, "null")
+	if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+		t.Logf("no device test: mknod: %v", err)
+		return
+	}
+	if f, err := os.OpenFile(null, os.O_WRONLY, 0); err != nil {
+		t.Logf("no device test: %v (a nodev mount?)", err)
+		return
+	} else {
+		f.Close()
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(null, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{null, link} {
+		if _, err := DownloadFile(context.Background(), e.client, get("obj", ""), target, Config{PartSize: testPart}, true, Meter{}); err != nil {
+			t.Fatalf("%s: %v", target, err)
+		}
+		if st, err := os.Stat(null); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+			t.Fatalf("%s: the device was replaced: %v %v", target, st.Mode(), err)
+		}
+	}
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"fifo", "link", "null"}) {
+		t.Fatalf("files left: %q", names)
 	}
 }

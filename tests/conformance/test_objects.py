@@ -116,6 +116,31 @@ def test_get_object_to_file(sides, tmp_path):
     sides.run(scenario)
 
 
+def test_get_object_to_file_writes_into_a_fifo(sides, tmp_path):
+    """A target that is not a regular file is written through, as open(name, "wb") does: a FIFO
+    stays a FIFO (and, as root, /dev/null stays a device rather than being replaced)."""
+    import stat
+    import threading
+
+    data = os.urandom(300_001)
+
+    def scenario(oss, bucket):
+        bucket.put_object("f", data)
+        fifo = tmp_path / ("fifo-" + oss.__name__)
+        os.mkfifo(fifo)
+        got = []
+        reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+        reader.start()
+        r = bucket.get_object_to_file("f", str(fifo))
+        is_fifo = stat.S_ISFIFO(os.lstat(fifo).st_mode)
+        if not is_fifo:  # the reader stays blocked on the replaced FIFO: do not wait for it
+            return r.status, is_fifo
+        reader.join(30)
+        return r.status, is_fifo, got == [data]
+    expected, _ = sides.run(scenario)
+    assert expected == [200, True, True]
+
+
 def test_missing_key_errors(sides, tmp_path):
     def scenario(oss, bucket):
         out = []
