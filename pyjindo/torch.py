@@ -215,20 +215,23 @@ class _Client(object):
 # --- items -----------------------------------------------------------------------------------------
 
 class OssDataObject(object):
-    """One sample as osstorchconnector's DataObject: `key` (the key in its bucket), `size`, `label`,
-    and a read-only, seekable file over the object's bytes (fetched already)."""
+    """One sample as osstorchconnector's DataObject: `key`, `size`, `label`, and a read-only,
+    seekable file over the object's bytes (fetched already). `key` is "/bucket/key", as
+    osstorchconnector 1.2.3 gives it; `bucket` and `object_key` are the two parts, `uri` the
+    oss:// form."""
 
-    def __init__(self, key: str, size: int, label: str, data: bytes, bucket: str = ""):
-        self.key = key
+    def __init__(self, bucket: str, object_key: str, size: int, label: str, data: bytes):
+        self.bucket = bucket
+        self.object_key = object_key
+        self.key = "/%s/%s" % (bucket, object_key)
         self.size = size
         self.label = label
-        self.bucket = bucket
         self._data = data
         self._file = io.BytesIO(data)
 
     @property
     def uri(self) -> str:
-        return "oss://%s/%s" % (self.bucket, self.key)
+        return "oss://%s/%s" % (self.bucket, self.object_key)
 
     def __repr__(self):
         return "<OssDataObject %s size=%d label=%r>" % (self.uri, self.size, self.label)
@@ -269,7 +272,7 @@ class OssDataObject(object):
         return self._file.closed
 
     def copy(self) -> "OssDataObject":
-        return OssDataObject(self.key, self.size, self.label, self._data, self.bucket)
+        return OssDataObject(self.bucket, self.object_key, self.size, self.label, self._data)
 
 
 def identity(obj: Optional[OssDataObject]) -> Optional[OssDataObject]:
@@ -318,7 +321,7 @@ def _materialize(entries, bodies, transform):
         elif isinstance(body, Exception):
             raise body
         else:
-            out.append(transform(OssDataObject(e.key, len(body), e.label, body, e.bucket)))
+            out.append(transform(OssDataObject(e.bucket, e.key, len(body), e.label, body)))
     return out
 
 

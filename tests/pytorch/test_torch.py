@@ -25,9 +25,9 @@ def body(i):
 
 
 def key_and_bytes(obj):
-    """A transform: (key, bytes). Module-level, so spawn workers can unpickle it."""
+    """A transform: (key in the bucket, bytes). Module-level, so spawn workers can unpickle it."""
     with obj:
-        return obj.key, obj.read()
+        return obj.object_key, obj.read()
 
 
 def collate_list(batch):
@@ -85,7 +85,9 @@ def test_items_are_osstorchconnector_data_objects(env):
     ds = pt.OssMapDataset.from_prefix(env.uri, env.server.endpoint, cred_path=env.cred)
     assert len(ds) == N  # the marker data/dir/ is left out
     item = ds[3]
-    assert (item.key, item.size, item.label) == ("data/00003", len(body(3)), "")
+    bucket = env.bucket.bucket_name
+    assert (item.key, item.size, item.label) == ("/%s/data/00003" % bucket, len(body(3)), "")  # as osstorchconnector
+    assert (item.bucket, item.object_key, item.uri) == (bucket, "data/00003", env.uri + "00003")
     with item as f:
         assert f.read(6) == b"00003:"
         f.seek(-6, io.SEEK_END)
@@ -202,7 +204,7 @@ def test_from_objects_and_manifests(env, tmp_path):
         for cls in (pt.OssMapDataset, pt.OssIterableDataset):
             ds = cls.from_manifest_file(where, pt.imagenet_manifest_parser, "oss://%s/data/" % bucket,
                                         env.server.endpoint, cred_path=env.cred,
-                                        transform=lambda o: (o.key, o.label, o.read()))
+                                        transform=lambda o: (o.object_key, o.label, o.read()))
             assert list(ds) == [("data/00002", "cat", body(2)), ("data/00005", "dog", body(5))]
 
 
