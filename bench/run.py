@@ -140,6 +140,8 @@ def main():
     shaped = [("capped", args.bandwidth, args.latency, DOWNLOADS + UPLOADS + SMALL + CLI),
               ("uncapped", "0", "0s", [c for c in DOWNLOADS + UPLOADS if c[1] in ("oss2", "pyjindo")] + CLI)]
     for net, bw, lat, cases in shaped:
+        if not any(not args.only or args.only in "%s %s %s" % (net, case, client) for case, client, _ in cases):
+            continue  # nothing selected: no server, no prepare
         server, endpoint = start_server(bw, lat)
         try:
             prep = run_case(endpoint, "prepare", "oss2", size, small_count, workdir)

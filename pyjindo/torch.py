@@ -636,7 +636,9 @@ class _ObjectReader(io.RawIOBase):
     def readinto(self, buf) -> int:
         out = memoryview(buf).cast("B")
         n = 0
-        sequential = self._pos == self._last_end
+        # Forward within a block of where the last read ended counts as sequential: torch.load
+        # skips zip headers and alignment padding between records.
+        sequential = self._last_end <= self._pos < self._last_end + self._block
         while n < len(out) and self._pos < self.size:
             i, off = divmod(self._pos, self._block)
             block = self._get(i, sequential)
