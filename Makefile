@@ -18,6 +18,8 @@ PY   := $(VENV)/bin/python
 req_stamp   = $(VENV)/.installed-$(1)-$(shell cat $(1) | sha256sum | cut -c1-16)
 TEST_DEPS  := $(call req_stamp,requirements-test.txt)
 WHEEL_DEPS := $(call req_stamp,requirements-wheel.txt)
+TORCH_DEPS := $(call req_stamp,requirements-torch.txt)
+BENCH_DEPS := $(call req_stamp,requirements-bench.txt)
 
 # Wheels: one per architecture, cgo through zig's cc against glibc 2.17 (manylinux2014).
 WHEEL_TAG_x86_64  := manylinux2014_x86_64.manylinux_2_17_x86_64
@@ -52,10 +54,21 @@ $(WHEEL_DEPS): | $(PY)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-wheel.txt
 	rm -f $(VENV)/.installed-requirements-wheel.txt-* && touch $@
 
-venv: $(TEST_DEPS)
+# torch is big (the CUDA wheels from PyPI, about 3 GB): its own file, so the other pins can change
+# without reinstalling it.
+$(TORCH_DEPS): | $(PY)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-torch.txt
+	rm -f $(VENV)/.installed-requirements-torch.txt-* && touch $@
+
+# The bench's anchors (osstorchconnector) without their dependencies: torch is pinned above.
+$(BENCH_DEPS): $(TORCH_DEPS) | $(PY)
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements-bench.txt
+	rm -f $(VENV)/.installed-requirements-bench.txt-* && touch $@
+
+venv: $(TEST_DEPS) $(TORCH_DEPS)
 
 # Python test dependencies (pinned, into .venv) and Go modules.
-deps: $(TEST_DEPS)
+deps: $(TEST_DEPS) $(TORCH_DEPS)
 	$(GO) mod download
 
 vet:
@@ -66,7 +79,7 @@ test-go:
 	$(GO) test -race -count=1 ./...
 
 # tests/install installs the wheels (built once per change of their sources) into fresh virtualenvs.
-test-py: build $(TEST_DEPS) $(WHEELS) $(SDIST) qemu
+test-py: build $(TEST_DEPS) $(TORCH_DEPS) $(WHEELS) $(SDIST) qemu
 	$(PY) -m pytest -q tests
 
 test: deps vet test-go test-py
@@ -78,7 +91,7 @@ demo: build $(TEST_DEPS)
 soak: build $(TEST_DEPS)
 	PYJINDO_SOAK=1000 $(PY) -m pytest -q -s tests/reliability/test_faults.py
 
-bench: build $(TEST_DEPS)
+bench: build $(TEST_DEPS) $(BENCH_DEPS)
 	$(PY) bench/run.py
 
 # Both wheels and the sdist into dist/, each wheel through the gate (tools/check_wheel.py).

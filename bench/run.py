@@ -1,4 +1,5 @@
-"""`make bench`: pyjindo against oss2 and alibabacloud-oss-v2 on the same local server, same run.
+"""`make bench`: pyjindo against oss2, alibabacloud-oss-v2, ossutil and (PyTorch rows) osstorchconnector
+on the same local server, same run.
 
 Each case runs in its own process (bench/case.py) so peak RSS and CPU time are its own. The
 server runs with --bandwidth-per-conn and --latency to emulate real OSS (docs/ARCHITECTURE.md,
@@ -63,6 +64,21 @@ OSSFS_VERSION = "2025.5.0"
 OSSFS_PY = []  # the python of the ossfs virtualenv, once made
 OSSUTIL_VERSION = "v1.7.19"
 OSSUTIL = []  # the ossutil binary, once built
+# PyTorch (bench/torch_case.py), on the capped server: an epoch of COUNT x 100 KiB through a
+# DataLoader (batch 32, 2 workers), and torch.save / torch.load of a SIZE state dict.
+TORCH = [
+    ("dataloader map", "oss2", 1),
+    ("dataloader map", "pyjindo", 1),
+    ("dataloader iterable", "pyjindo", 1),
+    ("dataloader map", "osstorchconnector", 1),
+    ("dataloader iterable", "osstorchconnector", 1),
+    ("ckpt save", "pyjindo", 8),
+    ("ckpt load", "pyjindo", 8),
+    ("ckpt save", "osstorchconnector", 8),
+    ("ckpt load", "osstorchconnector", 8),
+]
+TORCH_SAMPLE = 100 * 1024
+HOSTS_MARK = "# pyjindo bench: osstorchconnector"
 SMALL = [
     ("small get", "oss2", 1),
     ("small get", "pyjindo", 1),
@@ -159,6 +175,8 @@ def main():
               ("uncapped", "0", "0s", [c for c in DOWNLOADS + UPLOADS if c[1] in ("oss2", "pyjindo")] + CLI
                + [c for c in FSSPEC if c[0] in ("fs cat small", "fs cat_file")])]
     for net, bw, lat, cases in shaped:
+        if not any(not args.only or args.only in "%s %s %s" % (net, case, client) for case, client, _ in cases):
+            continue  # nothing selected: no server, no prepare
         server, endpoint = start_server(bw, lat)
         try:
             prep = run_case(endpoint, "prepare", "oss2", size, small_count, workdir)
@@ -182,6 +200,10 @@ def main():
             server.terminate()
             server.wait(timeout=10)
 
+    torch_cases = [c for c in TORCH if not args.only or args.only in "capped %s %s" % (c[0], c[1])]
+    if torch_cases:
+        rows += run_torch(args, torch_cases, size, 2000 if args.quick else 10000, workdir)
+
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     path = os.path.join(HERE, "results", stamp + ".json")
@@ -190,6 +212,89 @@ def main():
                "fs_size": fs_size,
                    "bandwidth_per_conn": args.bandwidth, "latency": args.latency, "rows": rows}, f, indent=1)
     print("\nwrote", os.path.relpath(path, REPO))
+
+
+def run_torch(args, cases, size, count, workdir):
+    """The PyTorch rows. osstorchconnector only speaks virtual-hosted style, so its rows need
+    BENCH.localhost to resolve to 127.0.0.1: added to /etc/hosts when running as root (and
+    removed after), else those rows are skipped with the reason."""
+    rows = []
+    server, endpoint = start_server(args.bandwidth, args.latency)
+    hosts_added = _add_hosts_entry()
+    try:
+        prep = _torch_case(endpoint, "prepare", "pyjindo", count, TORCH_SAMPLE, workdir)
+        if "error" in prep:
+            raise SystemExit("torch prepare failed: %s" % prep["error"])
+        for case, client, conns in cases:
+            if client == "osstorchconnector" and not hosts_added:
+                print("capped    %-24s %-8s  SKIPPED: needs %s.localhost -> 127.0.0.1 in /etc/hosts (run as root)"
+                      % (case, client, BUCKET), flush=True)
+                continue
+            is_ckpt = case.startswith("ckpt")
+            r = _torch_case(endpoint, case, client, 1 if is_ckpt else count, size if is_ckpt else TORCH_SAMPLE,
+                            workdir)
+            r.update(net="capped", case=case, client=client, conns=conns)
+            rows.append(r)
+            print(_format_torch_row(r, rows, args.bandwidth), flush=True)
+    finally:
+        if hosts_added:
+            _remove_hosts_entry()
+        server.terminate()
+        server.wait(timeout=10)
+    return rows
+
+
+def _add_hosts_entry():
+    if os.geteuid() != 0:
+        return False
+    try:
+        with open("/etc/hosts") as f:
+            if "%s.localhost" % BUCKET in f.read():
+                return False  # someone else's entry: leave it, and skip
+        with open("/etc/hosts", "a") as f:
+            f.write("127.0.0.1 %s.localhost %s\n" % (BUCKET, HOSTS_MARK))
+        return True
+    except OSError:
+        return False
+
+
+def _remove_hosts_entry():
+    with open("/etc/hosts") as f:
+        lines = f.readlines()
+    with open("/etc/hosts", "w") as f:
+        f.writelines(line for line in lines if not line.rstrip("\n").endswith(HOSTS_MARK))
+
+
+def _torch_case(endpoint, case, client, count, size, workdir):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run(
+        [sys.executable, os.path.join(HERE, "torch_case.py"), endpoint, AK, SK, BUCKET, case, client, str(count),
+         str(size), workdir],
+        capture_output=True, text=True, timeout=1800, cwd=REPO, env=dict(os.environ, PYTHONPATH=REPO))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if out.returncode != 0:
+        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "exit %d" % out.returncode}
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    report["cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    report["peak_rss_mib"] = report.get("peak_rss_kib", 0) / 1024
+    return report
+
+
+def _format_torch_row(r, rows, bw):
+    if "error" in r:
+        return "%-9s %-24s %-8s  ERROR %s" % (r["net"], r["case"], r["client"], r["error"])
+    mbps = r["bytes"] / r["seconds"] / 1e6
+    if r["case"].startswith("dataloader"):
+        rate = r["objects"] / r["seconds"]
+        base = next((x for x in rows if x["case"] == "dataloader map" and x["client"] == "oss2" and "error" not in x),
+                    None)
+        ratio = rate / (base["objects"] / base["seconds"]) if base else float("nan")
+        return "%-9s %-22s %-17s %9.0f obj/s  x%5.2f oss2    %6.1f MB/s  %6.1f cpu-s" % (
+            r["net"], r["case"], r["client"], rate, ratio, mbps, r["cpu_s"])
+    link = _rate(bw) * r["conns"] / 1e6 if _rate(bw) else float("nan")
+    return "%-9s %-22s %-17s %9.1f MB/s  link %5.0f%%  %6.2f cpu-s/GB  rss %7.1f MiB" % (
+        r["net"], r["case"], r["client"], mbps, 100 * mbps / link if link == link else float("nan"),
+        r["cpu_s"] / (r["bytes"] / 1e9), r["peak_rss_mib"])
 
 
 def _rate(bw):

@@ -1,0 +1,799 @@
+"""PyTorch datasets and checkpoints on OSS, with osstorchconnector's API.
+
+`from pyjindo.torch import OssMapDataset, OssIterableDataset, OssCheckpoint` replaces
+`from osstorchconnector import ...`: the same constructors (`from_prefix`, `from_objects`,
+`from_manifest_file`), arguments and defaults, items with `.key`, `.size`, `.label`, `.read()`.
+Credentials come from `cred_path` (osstorchconnector's JSON file, re-read when it changes), from
+`cred_provider`, or from `auth=` (any pyjindo auth or credentials provider).
+
+Importing pyjindo does not import this module (nor torch); importing this module imports torch.
+"""
+import io
+import json
+import os
+import random
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple, Union
+
+import torch
+import torch.distributed
+import torch.utils.data
+from torch.distributed.checkpoint.filesystem import FileSystemBase, FileSystemReader, FileSystemWriter
+
+from . import exceptions
+from .api import DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, Bucket
+from .auth import AnonymousAuth, ProviderAuth, ProviderAuthV4
+from .credentials import Credentials, CredentialsProvider, EnvironmentVariableCredentialsProvider
+from .iterators import ObjectIterator
+
+__all__ = ["OssMapDataset", "OssIterableDataset", "OssCheckpoint", "OssDataObject", "OssDCPFileSystem",
+           "OssStorageWriter", "OssStorageReader", "parse_oss_uri", "imagenet_manifest_parser"]
+
+#: objects fetched at once by an iterable dataset's worker (the prefetch window)
+DEFAULT_PREFETCH = 64
+#: keys a listing request asks for (OSS's maximum)
+LIST_PAGE = 1000
+
+
+# --- URIs and manifests ----------------------------------------------------------------------------
+
+def parse_oss_uri(uri: str) -> Tuple[str, str]:
+    """("bucket", "key") of "oss://bucket/key" (or "/bucket/key"), as osstorchconnector parses it."""
+    if not uri or not (uri.startswith("oss://") or uri.startswith("/")):
+        raise ValueError("uri should start with 'oss://' or '/'")
+    rest = uri[len("oss://"):] if uri.startswith("oss://") else uri[1:]
+    bucket, _, key = rest.partition("/")
+    if not bucket:
+        raise ValueError("Bucket name must be non-empty")
+    return bucket, key
+
+
+def imagenet_manifest_parser(reader: io.IOBase) -> Iterable[Tuple[str, str]]:
+    """Lines "key<TAB>label" (or "key") of a manifest, as osstorchconnector's parser reads them."""
+    for line in reader.read().decode("utf-8").strip().split("\n"):
+        items = line.strip().split("\t")
+        if items and items[0]:
+            yield items[0], items[1] if len(items) > 1 else ""
+
+
+# --- credentials -----------------------------------------------------------------------------------
+
+class _CredentialFile(CredentialsProvider):
+    """osstorchconnector's credential file, {"AccessKeyId", "AccessKeySecret", "SecurityToken",
+    "Expiration"}, read again whenever it changes (size, mtime or inode: a rename over it counts)
+    or its Expiration has passed. Asked before every request, so a rotated key is used at once."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._stamp = None
+        self._expires = None
+        self._credentials = None
+        self._lock = threading.Lock()
+
+    def __getstate__(self):
+        return {"path": self.path}
+
+    def __setstate__(self, state):
+        self.__init__(state["path"])
+
+    def get_credentials(self) -> Credentials:
+        st = os.stat(self.path)
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        with self._lock:
+            if stamp != self._stamp or (self._expires is not None and time.time() >= self._expires):
+                with open(self.path, "rb") as f:
+                    doc = json.loads(f.read().decode("utf-8"))
+                if not doc.get("AccessKeyId") or not doc.get("AccessKeySecret"):
+                    raise ValueError("%s: 'AccessKeyId' and 'AccessKeySecret' can't be empty" % self.path)
+                self._credentials = Credentials(doc["AccessKeyId"], doc["AccessKeySecret"],
+                                                doc.get("SecurityToken") or "")
+                self._expires = _parse_expiration(doc.get("Expiration"))
+                self._stamp = stamp
+            return self._credentials
+
+
+def _parse_expiration(text):
+    if not text:
+        return None
+    import calendar
+
+    return calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))
+
+
+class _ForeignProvider(CredentialsProvider):
+    """A cred_provider as osstorchconnector takes it: get_credentials() returning an object with
+    access_key_id / access_key_secret / security_token attributes (alibabacloud-oss-v2's) or
+    oss2's getters."""
+
+    def __init__(self, provider):
+        self.provider = provider
+
+    def get_credentials(self) -> Credentials:
+        c = self.provider.get_credentials()
+
+        def field(name):
+            getter = getattr(c, "get_" + name, None)
+            return (getter() if callable(getter) else getattr(c, name, "")) or ""
+
+        return Credentials(field("access_key_id"), field("access_key_secret"), field("security_token"))
+
+
+_REGION_IN_ENDPOINT = re.compile(r"oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com")
+
+
+def _make_auth(endpoint, cred_path, cred_provider, auth, region):
+    """The pyjindo auth for osstorchconnector's arguments: V4 when a region is given or can be read
+    from an aliyuncs.com endpoint (as osstorchconnector signs), else V1."""
+    if auth is not None and hasattr(auth, "auth_version"):
+        return auth
+    provider = auth  # a credentials provider given as auth=
+    if provider is None and cred_provider is not None:
+        provider = cred_provider if isinstance(cred_provider, CredentialsProvider) else _ForeignProvider(cred_provider)
+    if provider is None and cred_path:
+        provider = _CredentialFile(cred_path)
+    if provider is None:
+        if not os.environ.get("OSS_ACCESS_KEY_ID"):
+            return AnonymousAuth()
+        provider = EnvironmentVariableCredentialsProvider()
+    return ProviderAuthV4(provider) if region else ProviderAuth(provider)
+
+
+class _Client(object):
+    """What a dataset or checkpoint needs of OSS: one pyjindo Bucket per bucket name, made lazily in
+    each process (a Bucket holds a lock and a Go session, neither of which crosses spawn), and a
+    thread pool for fetching many objects at once. Pickles as its configuration."""
+
+    def __init__(self, endpoint, cred_path="", config_path="", cred_provider=None, region="", auth=None,
+                 concurrency=DEFAULT_CONCURRENCY, part_size=DEFAULT_PART_SIZE):
+        if not endpoint:
+            raise ValueError("endpoint must be non-empty")
+        self.endpoint = endpoint
+        self.config_path = config_path  # accepted for osstorchconnector's signature; its tuning is pyjindo's
+        m = _REGION_IN_ENDPOINT.search(endpoint)
+        self.region = region or (m.group(1) if m else "")
+        self.auth = _make_auth(endpoint, cred_path, cred_provider, auth, self.region)
+        self.concurrency = concurrency
+        self.part_size = part_size
+        self._local = None
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_local"] = None
+        return state
+
+    def _state(self):
+        local = self._local
+        if local is None or local[0] != os.getpid():
+            local = self._local = (os.getpid(), {}, threading.Lock(), [None])
+        return local
+
+    def bucket(self, name: str) -> Bucket:
+        _, buckets, lock, _ = self._state()
+        with lock:
+            b = buckets.get(name)
+            if b is None:
+                b = buckets[name] = Bucket(self.auth, self.endpoint, name, region=self.region or None,
+                                           part_size=self.part_size, concurrency=self.concurrency)
+            return b
+
+    def pool(self, workers: int) -> ThreadPoolExecutor:
+        _, _, lock, holder = self._state()
+        with lock:
+            if holder[0] is None or holder[0]._max_workers < workers:
+                holder[0] = ThreadPoolExecutor(workers, thread_name_prefix="pyjindo-torch")
+            return holder[0]
+
+    def list(self, bucket: str, prefix: str) -> Iterator[Tuple[str, int]]:
+        """(key, size) of every object under prefix, page by page as the listing goes on;
+        directory markers (empty "dir/" objects) are not samples and are left out."""
+        for info in ObjectIterator(self.bucket(bucket), prefix=prefix, max_keys=LIST_PAGE):
+            if info.key.endswith("/") and not info.size:
+                continue
+            yield info.key, info.size
+
+    def get(self, bucket: str, key: str) -> bytes:
+        return self.bucket(bucket).get_object(key).read()
+
+    def get_many(self, refs: List[Tuple[str, str]]) -> List[Union[bytes, Exception]]:
+        """The bodies of many objects, in order, many requests in flight; a failed object's entry
+        is its exception."""
+        def one(ref):
+            try:
+                return self.get(*ref)
+            except exceptions.OssError as e:
+                return e
+
+        return list(self.pool(self.concurrency * 4).map(one, refs))
+
+
+# --- items -----------------------------------------------------------------------------------------
+
+class OssDataObject(object):
+    """One sample as osstorchconnector's DataObject: `key`, `size`, `label`, and a read-only,
+    seekable file over the object's bytes (fetched already). `key` is "/bucket/key", as
+    osstorchconnector 1.2.3 gives it; `bucket` and `object_key` are the two parts, `uri` the
+    oss:// form."""
+
+    def __init__(self, bucket: str, object_key: str, size: int, label: str, data: bytes):
+        self.bucket = bucket
+        self.object_key = object_key
+        self.key = "/%s/%s" % (bucket, object_key)
+        self.size = size
+        self.label = label
+        self._data = data
+        self._file = io.BytesIO(data)
+
+    @property
+    def uri(self) -> str:
+        return "oss://%s/%s" % (self.bucket, self.object_key)
+
+    def __repr__(self):
+        return "<OssDataObject %s size=%d label=%r>" % (self.uri, self.size, self.label)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        self.close()
+
+    def read(self, count: int = -1) -> bytes:
+        return self._file.read(-1 if count is None else count)
+
+    def readinto(self, buf) -> int:
+        return self._file.readinto(buf)
+
+    def readline(self) -> bytes:
+        return self._file.readline()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def seekable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> int:
+        self._file.close()
+        return 0
+
+    @property
+    def closed(self) -> bool:
+        return self._file.closed
+
+    def copy(self) -> "OssDataObject":
+        return OssDataObject(self.bucket, self.object_key, self.size, self.label, self._data)
+
+
+def identity(obj: Optional[OssDataObject]) -> Optional[OssDataObject]:
+    return obj
+
+
+class _Entry(object):
+    """A sample before it is fetched: where it is and its label."""
+
+    __slots__ = ("bucket", "key", "size", "label")
+
+    def __init__(self, bucket, key, size=0, label=""):
+        self.bucket, self.key, self.size, self.label = bucket, key, size, label
+
+
+def _entries_from_prefix(client, oss_uri):
+    bucket, prefix = parse_oss_uri(oss_uri)
+    for key, size in client.list(bucket, prefix):
+        yield _Entry(bucket, key, size)
+
+
+def _entries_from_uris(client, uris):
+    if not uris:
+        raise ValueError("object_uris must be non-empty")
+    for uri in [uris] if isinstance(uris, str) else uris:
+        yield _Entry(*parse_oss_uri(uri))
+
+
+def _entries_from_manifest(client, manifest_file_path, manifest_parser, oss_base_uri):
+    if manifest_file_path.startswith("oss://"):
+        f = io.BytesIO(client.get(*parse_oss_uri(manifest_file_path)))
+    else:
+        f = open(manifest_file_path, "rb")
+    with f:
+        for key, label in manifest_parser(f):
+            yield _Entry(*parse_oss_uri(oss_base_uri + key), label=label)
+
+
+def _materialize(entries, bodies, transform):
+    """transform(item) for each fetched body; a missing object is transform(None), as in
+    osstorchconnector; any other failure raises."""
+    out = []
+    for e, body in zip(entries, bodies):
+        if isinstance(body, exceptions.NoSuchKey):
+            out.append(transform(None))
+        elif isinstance(body, Exception):
+            raise body
+        else:
+            out.append(transform(OssDataObject(e.bucket, e.key, len(body), e.label, body)))
+    return out
+
+
+class _Factory(object):
+    """The from_* constructors, shared by both datasets; their arguments are osstorchconnector's."""
+
+    @classmethod
+    def from_objects(cls, object_uris: Union[str, Iterable[str]], endpoint: str, *, cred_path: str = "",
+                     cred_provider: Any = None, config_path: str = "",
+                     transform: Callable[[OssDataObject], Any] = identity, region: str = "", **kwargs):
+        """A dataset of the objects named by OSS URIs (oss://bucket/key)."""
+        uris = [object_uris] if isinstance(object_uris, str) else list(object_uris or ())
+        return cls(endpoint, cred_path, config_path, partial(_entries_from_uris, uris=uris),
+                   transform=transform, cred_provider=cred_provider, region=region, **kwargs)
+
+    @classmethod
+    def from_prefix(cls, oss_uri: str, endpoint: str, *, cred_path: str = "", cred_provider: Any = None,
+                    config_path: str = "", transform: Callable[[OssDataObject], Any] = identity,
+                    region: str = "", **kwargs):
+        """A dataset of every object under an OSS URI prefix (oss://bucket/prefix)."""
+        parse_oss_uri(oss_uri)
+        return cls(endpoint, cred_path, config_path, partial(_entries_from_prefix, oss_uri=oss_uri),
+                   transform=transform, cred_provider=cred_provider, region=region, **kwargs)
+
+    @classmethod
+    def from_manifest_file(cls, manifest_file_path: str,
+                           manifest_parser: Callable[[io.IOBase], Iterable[Tuple[str, str]]], oss_base_uri: str,
+                           endpoint: str, *, cred_path: str = "", cred_provider: Any = None, config_path: str = "",
+                           transform: Callable[[OssDataObject], Any] = identity, region: str = "", **kwargs):
+        """A dataset of the (key, label) pairs manifest_parser reads from a manifest (an OSS URI or a
+        local path); keys are relative to oss_base_uri."""
+        if not manifest_file_path:
+            raise ValueError("manifest_file_path must be non-empty")
+        if not manifest_parser:
+            raise ValueError("manifest_parser must be non-empty")
+        return cls(endpoint, cred_path, config_path,
+                   partial(_entries_from_manifest, manifest_file_path=manifest_file_path,
+                           manifest_parser=manifest_parser, oss_base_uri=oss_base_uri),
+                   transform=transform, cred_provider=cred_provider, region=region, **kwargs)
+
+
+# --- datasets --------------------------------------------------------------------------------------
+
+class OssMapDataset(_Factory, torch.utils.data.Dataset):
+    """A map-style dataset of OSS objects (listed when it is made). A DataLoader with batching calls
+    `__getitems__`, which fetches the whole batch at once, many requests in flight; shuffling and
+    sharding across ranks are the sampler's (e.g. DistributedSampler), as for any map dataset.
+
+    Extra keyword arguments beyond osstorchconnector's: `auth` (any pyjindo auth or credentials
+    provider) and `concurrency` (requests in flight per process is 4x this)."""
+
+    def __init__(self, endpoint: str, cred_path: str, config_path: str,
+                 get_dataset_objects: Callable[[_Client], Iterable[_Entry]],
+                 transform: Callable[[OssDataObject], Any] = identity, cred_provider: Any = None,
+                 region: str = "", *, auth: Any = None, concurrency: int = DEFAULT_CONCURRENCY):
+        self._client = _Client(endpoint, cred_path, config_path, cred_provider, region, auth, concurrency)
+        self._transform = transform
+        self._entries = list(get_dataset_objects(self._client))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, i: int) -> Any:
+        return self.__getitems__([i])[0]
+
+    def __getitems__(self, indices: List[int]) -> List[Any]:
+        entries = [self._entries[i] for i in indices]
+        bodies = self._client.get_many([(e.bucket, e.key) for e in entries])
+        return _materialize(entries, bodies, self._transform)
+
+
+def _rank_and_world(rank, world_size):
+    if rank is not None and world_size is not None:
+        return rank, world_size
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        return torch.distributed.get_rank(), torch.distributed.get_world_size()
+    return 0, 1
+
+
+class OssIterableDataset(_Factory, torch.utils.data.IterableDataset):
+    """An iterable dataset of OSS objects. Each iteration lists the prefix as it goes (the first
+    sample comes after the first page of the listing, not the last) and fetches a bounded window of
+    objects ahead (`prefetch`, many requests in flight).
+
+    Sharding: the objects are dealt round-robin over rank x DataLoader worker (rank and world size
+    from torch.distributed when it is initialized, or `rank=`/`world_size=`), so each object is
+    read exactly once per epoch across the job. `shuffle=True` lists everything first and permutes
+    it with `seed` and the epoch, the same permutation in every rank and worker; the epoch is the
+    one given to `set_epoch` plus the iterations this copy of the dataset has run since (so
+    persistent workers, which never see set_epoch, move on by themselves)."""
+
+    def __init__(self, endpoint: str, cred_path: str, config_path: str,
+                 get_dataset_objects: Callable[[_Client], Iterable[_Entry]],
+                 transform: Callable[[OssDataObject], Any] = identity, cred_provider: Any = None,
+                 region: str = "", *, auth: Any = None, concurrency: int = DEFAULT_CONCURRENCY,
+                 prefetch: int = DEFAULT_PREFETCH, shuffle: bool = False, seed: int = 0,
+                 rank: Optional[int] = None, world_size: Optional[int] = None):
+        if prefetch < 1:
+            raise ValueError("prefetch must be at least 1")
+        self._client = _Client(endpoint, cred_path, config_path, cred_provider, region, auth, concurrency)
+        self._get_entries = get_dataset_objects
+        self._transform = transform
+        self._prefetch = prefetch
+        self._shuffle = shuffle
+        self._seed = seed
+        self._rank, self._world_size = rank, world_size
+        self._epoch = 0
+        self._iterations = 0
+
+    def set_epoch(self, epoch: int) -> None:
+        self._epoch = epoch
+        self._iterations = 0
+
+    def _shard(self):
+        rank, world = _rank_and_world(self._rank, self._world_size)
+        info = torch.utils.data.get_worker_info()
+        worker, workers = (info.id, info.num_workers) if info is not None else (0, 1)
+        return rank * workers + worker, world * workers
+
+    def __iter__(self) -> Iterator[Any]:
+        epoch = self._epoch + self._iterations
+        self._iterations += 1
+        shard, shards = self._shard()
+        entries = self._get_entries(self._client)
+        if self._shuffle:
+            entries = list(entries)
+            random.Random(self._seed * 1000003 + epoch).shuffle(entries)
+        mine = (e for i, e in enumerate(entries) if i % shards == shard)
+        return self._fetch(mine)
+
+    def _fetch(self, entries):
+        """Yields transformed samples in order, keeping `prefetch` objects in flight."""
+        pool = self._client.pool(self._client.concurrency * 4)
+        window = []
+        entries = iter(entries)
+        exhausted = False
+        while True:
+            while not exhausted and len(window) < self._prefetch:
+                e = next(entries, None)
+                if e is None:
+                    exhausted = True
+                    break
+                window.append((e, pool.submit(self._get_one, e)))
+            if not window:
+                return
+            e, fut = window.pop(0)
+            for item in _materialize([e], [fut.result()], self._transform):
+                yield item
+
+    def _get_one(self, e):
+        try:
+            return self._client.get(e.bucket, e.key)
+        except exceptions.OssError as err:
+            return err
+
+
+# --- checkpoints -----------------------------------------------------------------------------------
+
+class _ObjectWriter(io.RawIOBase):
+    """A write-only stream into one object: parts of part_size go up as they fill, `concurrency`
+    at once, as a multipart upload started by the first full part (smaller objects are one PUT at
+    close). Nothing is visible under the key until close() completes it; an exception inside
+    `with`, a failed part or abort() aborts the upload, leaving neither object nor parts."""
+
+    def __init__(self, bucket: Bucket, key: str, part_size: int, concurrency: int, pool: ThreadPoolExecutor):
+        super().__init__()
+        self._bucket, self._key = bucket, key
+        self._part_size, self._pool = part_size, pool
+        self._slots = threading.Semaphore(concurrency)
+        self._buf = bytearray()
+        self._written = 0
+        self._upload_id = None
+        self._parts = []  # futures of PartInfo, in part order
+        self._failed = None
+
+    def writable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._written
+
+    def write(self, data) -> int:
+        if self.closed:
+            raise ValueError("write to a closed writer")
+        if self._failed is not None:
+            raise self._failed
+        n = len(memoryview(data).cast("B"))
+        self._buf += data
+        self._written += n
+        while len(self._buf) >= self._part_size:
+            part = bytes(self._buf[:self._part_size])
+            del self._buf[:self._part_size]
+            self._send(part)
+        return n
+
+    def _send(self, part: bytes):
+        from .models import PartInfo
+
+        if self._upload_id is None:
+            self._upload_id = self._bucket.init_multipart_upload(self._key).upload_id
+        number = len(self._parts) + 1
+        self._slots.acquire()  # bounds memory: at most `concurrency` parts in flight
+
+        def upload():
+            try:
+                r = self._bucket.upload_part(self._key, self._upload_id, number, part)
+                return PartInfo(number, r.etag, size=len(part))
+            except BaseException as e:
+                self._failed = e
+                raise
+            finally:
+                self._slots.release()
+
+        self._parts.append(self._pool.submit(upload))
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        try:
+            if self._upload_id is None:
+                if self._failed is None:
+                    self._bucket.put_object(self._key, bytes(self._buf))
+            else:
+                if self._buf:
+                    self._send(bytes(self._buf))
+                parts = [f.result() for f in self._parts]
+                self._bucket.complete_multipart_upload(self._key, self._upload_id, parts)
+        except BaseException:
+            self.abort()
+            raise
+        finally:
+            self._buf = bytearray()
+            super().close()
+
+    def abort(self) -> None:
+        """Drop what was written: the upload (and its parts) is aborted."""
+        if self._upload_id is not None:
+            for f in self._parts:
+                f.exception()  # wait: a part still in flight would otherwise outlive the abort
+            try:
+                self._bucket.abort_multipart_upload(self._key, self._upload_id)
+            except exceptions.NoSuchUpload:
+                pass
+            self._upload_id = None
+        self._failed = self._failed or exceptions.ClientError("upload aborted")
+        self._buf = bytearray()
+        if not self.closed:
+            super().close()
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        if exc_type is not None:
+            self.abort()
+        else:
+            self.close()
+
+    def __del__(self):
+        # Garbage-collected unclosed: never complete half a checkpoint.
+        if not self.closed and self._upload_id is not None:
+            try:
+                self.abort()
+            except Exception:
+                pass
+
+
+class _ObjectReader(io.RawIOBase):
+    """A seekable read-only stream over one object: blocks of block_size fetched by ranged GETs
+    (pinned to the object's ETag), `ahead` blocks beyond a sequential reader fetched in parallel."""
+
+    def __init__(self, bucket: Bucket, key: str, block_size: int, ahead: int, pool: ThreadPoolExecutor):
+        super().__init__()
+        self._bucket, self._key = bucket, key
+        head = bucket.head_object(key)
+        self.size = head.content_length
+        self._etag = head.headers.get("etag")  # as sent (quoted), for If-Match
+        self._block, self._ahead, self._pool = block_size, ahead, pool
+        self._blocks = {}  # index -> Future of bytes
+        self._pos = 0
+        self._last_end = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self.size}[whence]
+        if base + offset < 0:
+            raise ValueError("negative seek position")
+        self._pos = base + offset
+        return self._pos
+
+    def _fetch(self, i):
+        start = i * self._block
+        end = min(start + self._block, self.size) - 1
+        return self._bucket.get_object(self._key, byte_range=(start, end), headers={"If-Match": self._etag}).read()
+
+    def _get(self, i, sequential):
+        last = (self.size - 1) // self._block
+        want = range(i, min(last, i + (self._ahead if sequential else 0)) + 1)
+        for j in want:
+            if j not in self._blocks:
+                self._blocks[j] = self._pool.submit(self._fetch, j)
+        # keep the window and the block before it (a reader stepping back a little)
+        for j in [j for j in self._blocks if j < i - 1 or j > want[-1] + self._ahead]:
+            del self._blocks[j]
+        return self._blocks[i].result()
+
+    def readinto(self, buf) -> int:
+        out = memoryview(buf).cast("B")
+        n = 0
+        # Forward within a block of where the last read ended counts as sequential: torch.load
+        # skips zip headers and alignment padding between records.
+        sequential = self._last_end <= self._pos < self._last_end + self._block
+        while n < len(out) and self._pos < self.size:
+            i, off = divmod(self._pos, self._block)
+            block = self._get(i, sequential)
+            k = min(len(block) - off, len(out) - n)
+            out[n:n + k] = block[off:off + k]
+            n += k
+            self._pos += k
+        self._last_end = self._pos
+        return n
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            size = max(self.size - self._pos, 0)
+        buf = bytearray(min(size, max(self.size - self._pos, 0)))
+        n = self.readinto(buf)
+        return bytes(buf[:n])
+
+    def readall(self) -> bytes:
+        return self.read(-1)
+
+    def close(self) -> None:
+        self._blocks = {}
+        super().close()
+
+
+class OssCheckpoint(object):
+    """torch.save / torch.load on OSS, as osstorchconnector's OssCheckpoint:
+
+        checkpoint = OssCheckpoint(endpoint, cred_path=CRED_PATH)
+        with checkpoint.writer("oss://bucket/ckpt.pt") as w:
+            torch.save(state, w)
+        with checkpoint.reader("oss://bucket/ckpt.pt") as r:
+            state = torch.load(r)
+
+    `writer` streams a multipart upload (parts in parallel; nothing visible until it completes;
+    aborted on an exception); `reader` is seekable and prefetches ranges in parallel."""
+
+    def __init__(self, endpoint: str, cred_path: str = "", config_path: str = "", cred_provider: Any = None,
+                 region: str = "", *, auth: Any = None, part_size: int = DEFAULT_PART_SIZE,
+                 concurrency: int = DEFAULT_CONCURRENCY):
+        self._client = _Client(endpoint, cred_path, config_path, cred_provider, region, auth, concurrency,
+                               part_size)
+
+    def reader(self, oss_uri: str) -> io.RawIOBase:
+        bucket, key = parse_oss_uri(oss_uri)
+        c = self._client
+        return _ObjectReader(c.bucket(bucket), key, c.part_size, c.concurrency, c.pool(c.concurrency * 2))
+
+    def writer(self, oss_uri: str) -> io.RawIOBase:
+        bucket, key = parse_oss_uri(oss_uri)
+        c = self._client
+        return _ObjectWriter(c.bucket(bucket), key, c.part_size, c.concurrency, c.pool(c.concurrency * 2))
+
+
+# --- torch.distributed.checkpoint ------------------------------------------------------------------
+
+def _path(path):
+    return path if isinstance(path, str) else str(path)
+
+
+class OssDCPFileSystem(FileSystemBase):
+    """The storage under torch.distributed.checkpoint, as osstorchconnector's OssDCPFileSystem:
+
+        fs = OssDCPFileSystem(endpoint, cred_path=CRED_PATH)
+        dcp.save(state_dict, storage_writer=fs.writer("oss://bucket/step-100/"))
+        dcp.load(state_dict, storage_reader=fs.reader("oss://bucket/step-100/"))
+
+    Each file DCP writes is an object streamed as OssCheckpoint.writer streams; "directories" are
+    key prefixes; the final rename of .metadata is a server-side copy and delete."""
+
+    def __init__(self, endpoint: str, cred_path: str = "", config_path: str = "", cred_provider: Any = None,
+                 region: str = "", *, auth: Any = None, part_size: int = DEFAULT_PART_SIZE,
+                 concurrency: int = DEFAULT_CONCURRENCY):
+        self._checkpoint = OssCheckpoint(endpoint, cred_path, config_path, cred_provider, region, auth=auth,
+                                         part_size=part_size, concurrency=concurrency)
+        self._client = self._checkpoint._client
+
+    @contextmanager
+    def create_stream(self, path: Union[str, os.PathLike], mode: str):
+        if mode == "wb":
+            with self._checkpoint.writer(_path(path)) as stream:
+                yield stream
+        elif mode == "rb":
+            with self._checkpoint.reader(_path(path)) as stream:
+                yield stream
+        else:
+            raise ValueError("Invalid mode argument: only rb/wb are supported")
+
+    def concat_path(self, path: Union[str, os.PathLike], suffix: str) -> str:
+        return _path(path).rstrip("/") + "/" + suffix
+
+    def init_path(self, path: Union[str, os.PathLike], *args, **kwargs) -> Union[str, os.PathLike]:
+        return path
+
+    def rename(self, old_path: Union[str, os.PathLike], new_path: Union[str, os.PathLike]) -> None:
+        old_bucket, old_key = parse_oss_uri(_path(old_path))
+        new_bucket, new_key = parse_oss_uri(_path(new_path))
+        if old_bucket != new_bucket:
+            raise ValueError("rename across buckets is not supported")
+        self._client.bucket(old_bucket).rename(old_key, new_key)
+
+    def mkdir(self, path: Union[str, os.PathLike]) -> None:
+        pass  # prefixes need no directory
+
+    def exists(self, path: Union[str, os.PathLike]) -> bool:
+        bucket, key = parse_oss_uri(_path(path))
+        return self._client.bucket(bucket).object_exists(key)
+
+    def rm_file(self, path: Union[str, os.PathLike]) -> None:
+        bucket, key = parse_oss_uri(_path(path))
+        self._client.bucket(bucket).delete_object(key)
+
+    def ls(self, path: Union[str, os.PathLike]) -> List[str]:
+        bucket, prefix = parse_oss_uri(_path(path).rstrip("/") + "/")
+        return ["oss://%s/%s" % (bucket, key) for key, _ in self._client.list(bucket, prefix)]
+
+    @classmethod
+    def validate_checkpoint_id(cls, checkpoint_id: Union[str, os.PathLike]) -> bool:
+        if isinstance(checkpoint_id, Path):
+            return True
+        try:
+            parse_oss_uri(_path(checkpoint_id))
+        except ValueError:
+            return False
+        return True
+
+    def writer(self, path: str, **kwargs) -> "OssStorageWriter":
+        return OssStorageWriter(self, path, **kwargs)
+
+    def reader(self, path: str) -> "OssStorageReader":
+        return OssStorageReader(self, path)
+
+
+class OssStorageWriter(FileSystemWriter):
+    """A DCP StorageWriter onto OSS: torch's FileSystemWriter with OssDCPFileSystem underneath."""
+
+    def __init__(self, fs: OssDCPFileSystem, path: str, **kwargs) -> None:
+        kwargs.setdefault("sync_files", False)
+        super().__init__(path=path, **kwargs)
+        self.fs = fs
+        self.path = fs.init_path(path)
+
+    @classmethod
+    def validate_checkpoint_id(cls, checkpoint_id: Union[str, os.PathLike]) -> bool:
+        return OssDCPFileSystem.validate_checkpoint_id(checkpoint_id)
+
+
+class OssStorageReader(FileSystemReader):
+    """A DCP StorageReader from OSS: torch's FileSystemReader with OssDCPFileSystem underneath."""
+
+    def __init__(self, fs: OssDCPFileSystem, path: str) -> None:
+        super().__init__(path)
+        self.fs = fs
+        self.path = fs.init_path(path)
+
+    @classmethod
+    def validate_checkpoint_id(cls, checkpoint_id: Union[str, os.PathLike]) -> bool:
+        return OssDCPFileSystem.validate_checkpoint_id(checkpoint_id)
