@@ -13,7 +13,6 @@ as their __cause__.
 import contextlib
 import datetime
 import errno
-import io
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +25,8 @@ from . import _batch, exceptions
 from .api import DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, Bucket, Service
 from .auth import AnonymousAuth, Auth, ProviderAuth, ProviderAuthV4, StsAuth
 from .credentials import EnvironmentVariableCredentialsProvider
+from ._reader import ObjectReader
+from ._writer import MIN_PART_SIZE, ObjectWriter
 from .models import PartInfo
 
 #: Keys listed per ListObjects request (OSS's maximum).
@@ -228,6 +229,10 @@ class OSSFileSystem(AbstractFileSystem):
             return None
         except exceptions.OssError as e:
             raise _translate(e, bucket + "/" + key) from e
+        return self._head_info(bucket, key, r)
+
+    @staticmethod
+    def _head_info(bucket: str, key: str, r) -> Dict[str, Any]:
         return {"name": bucket + "/" + key, "size": r.content_length, "type": "file", "ETag": r.etag,
                 "LastModified": r.last_modified, "object_type": r.object_type, "crc64": r.server_crc,
                 "ContentType": r.content_type, "StorageClass": r.headers.get("x-oss-storage-class")}
@@ -707,93 +712,68 @@ class OSSFileSystem(AbstractFileSystem):
 
 
 class OSSFile(AbstractBufferedFile):
-    """A file on OSS. "rb": random access, with Go's prefetching reader for sequential reads
-    (see _fetch_range; fsspec's caches are still available through cache_type). "wb"/"xb": a multipart
-    upload, one part a block, aborted when the `with` block exits by an exception; a file that
-    never fills a block is one PutObject. "xb" completes with x-oss-forbid-overwrite, so an
-    object created meanwhile is never replaced (FileExistsError)."""
+    """A file on OSS, with fsspec's file API.
+
+    "rb": pyjindo._reader.ObjectReader, Go's seekable reader pinned to the ETag seen at open
+    (one HEAD): read from the start, the object streams in parallel ranged parts; after a seek
+    it fetches small segments that double as reading runs on, so random reads (parquet footers)
+    fetch little they do not use. fsspec's caches stay available through cache_type.
+
+    "wb"/"xb": pyjindo._writer.ObjectWriter, a multipart upload streamed part by part (parts of
+    block_size, at least 100 KiB, uploaded in parallel in Go), completed by close(): nothing is
+    visible under the key until then, and a file that never fills a part is one PutObject. The
+    upload is aborted when the `with` block exits by an exception, on discard(), and when a part
+    fails. "xb" completes with x-oss-forbid-overwrite, so an object created meanwhile is never
+    replaced (FileExistsError)."""
 
     def __init__(self, fs: OSSFileSystem, path: str, mode: str = "rb", block_size=None, autocommit=True,
                  cache_type: str = "none", cache_options=None, size=None, **kwargs: Any) -> None:
+        path = fs._strip_protocol(path)
         bucket, key = fs.split_path(path)
         if not key:
             raise ValueError("a file needs a key: %r" % path)
+        if mode not in ("rb", "wb", "xb"):
+            raise NotImplementedError("file mode %r is not supported (OSS objects cannot be appended to here)" % mode)
         self.bucket, self.key = fs._bucket(bucket), key
-        self.upload_id: Optional[str] = None
-        self.parts: List[PartInfo] = []
-        self._stream = None  # an open GetObject body, at _stream_at
-        self._stream_at = self._last_end = -1
+        self._reader: Optional[ObjectReader] = None
+        self._writer: Optional[ObjectWriter] = None
+        block_size = block_size or fs.blocksize
+        with _errors(path):
+            if mode == "rb":
+                self._reader = ObjectReader(self.bucket, key)
+                size = self._reader.size
+            else:
+                self._writer = ObjectWriter(self.bucket, key, part_size=max(int(block_size), MIN_PART_SIZE),
+                                            forbid_overwrite=mode == "xb")
         super().__init__(fs, path, mode, block_size=block_size, autocommit=autocommit, cache_type=cache_type,
                          cache_options=cache_options, size=size, **kwargs)
-
-    @property
-    def _headers(self):
-        return dict(_FORBID_OVERWRITE) if self.mode == "xb" else None
+        if self._reader is not None:
+            self._details = OSSFileSystem._head_info(bucket, key, self._reader.info)
 
     def _fetch_range(self, start: int, end: int) -> bytes:
-        """A read after a seek is one ranged GET of what was asked (parallel parts if large); a
-        read that continues the previous one opens a stream there, read through Go's prefetching
-        reader (parts ahead fetched in parallel) for as long as the reads stay sequential."""
-        if self._stream is None or self._stream_at != start:
-            self._close_stream()
-            if start != self._last_end:
-                data = self.fs.cat_file(self.path, start, end)
-                self._last_end = start + len(data)
-                return data
-            with _errors(self.path):
-                try:
-                    self._stream = self.bucket.get_object(self.key, byte_range=(start, None), headers=_STANDARD_RANGE)
-                except exceptions.ServerError as e:
-                    if e.status != 416:
-                        raise
-                    return b""
-            self._stream_at = start
         with _errors(self.path):
-            data = self._stream.read(end - start)
-        self._stream_at += len(data)
-        self._last_end = self._stream_at
-        return data
+            self._reader.seek(start)
+            return self._reader.read(end - start)
 
-    def _close_stream(self) -> None:
-        if self._stream is not None:
-            stream, self._stream = self._stream, None
-            with contextlib.suppress(Exception):
-                stream.close()
-
-    def _initiate_upload(self) -> None:
-        pass  # the upload starts with the first full block, so a small file is one PutObject
-
-    def _upload_chunk(self, final: bool = False) -> bool:
-        data = self.buffer.getvalue()
+    def write(self, data) -> int:
+        """Hand the bytes to the writer: each full part goes up in the background."""
+        if not self.writable():
+            raise ValueError("File not in write mode")
         with _errors(self.path):
-            try:
-                if final and self.upload_id is None:
-                    self.bucket.put_object(self.key, data, headers=self._headers)
-                    return True
-                if self.upload_id is None:
-                    self.upload_id = self.bucket.init_multipart_upload(self.key).upload_id
-                if data:
-                    n = len(self.parts) + 1
-                    self.parts.append(PartInfo(n, self.bucket.upload_part(self.key, self.upload_id, n, data).etag,
-                                               size=len(data)))
-                if final:
-                    self.bucket.complete_multipart_upload(self.key, self.upload_id, self.parts,
-                                                          headers=self._headers)
-                    self.upload_id = None
-            except BaseException:
-                self._abort()
-                raise
-        return True
+            n = self._writer.write(data)
+        self.loc += n
+        return n
 
-    def _abort(self) -> None:
-        if self.upload_id is not None:
-            upload_id, self.upload_id = self.upload_id, None
-            with contextlib.suppress(exceptions.OssError):
-                self.bucket.abort_multipart_upload(self.key, upload_id)
+    def flush(self, force: bool = False) -> None:
+        """Nothing to send early: OSS parts have a minimum size, so a part goes up when full and
+        the rest at close()."""
+        if self.closed:
+            raise ValueError("Flush on closed file")
 
     def discard(self) -> None:
-        self._abort()
-        self.buffer = io.BytesIO()
+        """Abort the upload: nothing is created and no part is left."""
+        if self._writer is not None:
+            self._writer.abort()
         self.closed = True
 
     def commit(self) -> None:
@@ -802,15 +782,21 @@ class OSSFile(AbstractBufferedFile):
     def close(self) -> None:
         if self.closed:
             return
+        if self._reader is not None:
+            try:
+                super().close()
+            finally:
+                self._reader.close()
+            return
         try:
-            super().close()
+            with _errors(self.path):
+                self._writer.close()  # completes (or aborts on failure)
         finally:
-            self._close_stream()
-            if "r" not in self.mode:
-                self.fs.invalidate_cache(self.path)
+            self.closed = True
+            self.fs.invalidate_cache(self.path)
 
     def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None and "r" not in self.mode and not self.closed:
+        if exc_type is not None and self._writer is not None and not self.closed:
             self.discard()  # never complete an upload cut short by an exception
             return None
         return super().__exit__(exc_type, exc, tb)
