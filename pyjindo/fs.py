@@ -13,25 +13,23 @@ as their __cause__.
 import contextlib
 import datetime
 import errno
-import io
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
-from fsspec.utils import infer_storage_options
 
-from . import exceptions
+from . import _batch, exceptions
 from .api import DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, Bucket, Service
 from .auth import AnonymousAuth, Auth, ProviderAuth, ProviderAuthV4, StsAuth
 from .credentials import EnvironmentVariableCredentialsProvider
+from ._reader import ObjectReader
+from ._writer import MIN_PART_SIZE, ObjectWriter
 from .models import PartInfo
 
 #: Keys listed per ListObjects request (OSS's maximum).
 _LIST_PAGE = 1000
-#: Keys per DeleteObjects request (OSS's maximum).
-_DELETE_BATCH = 1000
 #: Above this size cp_file copies by UploadPartCopy in parallel parts instead of one CopyObject.
 MULTIPART_COPY_THRESHOLD = 1024 ** 3
 _COPY_PART = 256 * 1024 * 1024
@@ -230,6 +228,10 @@ class OSSFileSystem(AbstractFileSystem):
             return None
         except exceptions.OssError as e:
             raise _translate(e, bucket + "/" + key) from e
+        return self._head_info(bucket, key, r)
+
+    @staticmethod
+    def _head_info(bucket: str, key: str, r) -> Dict[str, Any]:
         return {"name": bucket + "/" + key, "size": r.content_length, "type": "file", "ETag": r.etag,
                 "LastModified": r.last_modified, "object_type": r.object_type, "crc64": r.server_crc,
                 "ContentType": r.content_type, "StorageClass": r.headers.get("x-oss-storage-class")}
@@ -340,41 +342,114 @@ class OSSFileSystem(AbstractFileSystem):
                     return b""
                 raise
 
-    def _pool(self, n: int) -> ThreadPoolExecutor:
-        return ThreadPoolExecutor(max(1, min(n, self.batch_concurrency)))
+    # --- many paths at once: the batch engine (pyjindo._batch, go/transfer/many.go) -----------
+
+    def _session(self, paths: List[str]) -> Bucket:
+        """The Bucket whose Go session runs a batch; items name their own buckets, so one session
+        serves paths of several buckets of the same endpoint."""
+        return self._bucket(self.split_path(paths[0])[0])
+
+    @staticmethod
+    def _outcome(result: Any, path: str) -> Any:
+        """A batch item's result, or its pyjindo error as the builtin OSError (cause attached)."""
+        if isinstance(result, exceptions.OssError):
+            err = _translate(result, path)
+            err.__cause__ = result
+            return err
+        return result
+
+    def _engine_range(self, path: str, start: Optional[int], end: Optional[int]):
+        """fsspec's [start, end) as the engine takes it: None for the whole object, () for an
+        empty range (no request), else (start, end) with end None for the rest. A negative end,
+        or a negative start with an end, needs the size (one HEAD)."""
+        if start is None and end is None:
+            return None
+        start = start or 0
+        if end is not None and (end < 0 or start < 0):
+            byte_range = self._range(path, start, end)
+            return () if byte_range == () else (byte_range[0], None if byte_range[1] is None else byte_range[1] + 1)
+        if end is not None and end <= start:
+            return ()
+        return (start, end)
+
+    def _get_many(self, paths: List[str], starts=None, ends=None) -> List[Any]:
+        """The bytes of each path (or range), in order, with an OSError in place of a failed one."""
+        out: List[Any] = [b""] * len(paths)
+        todo, items, ranges = [], [], []
+        for i, p in enumerate(paths):
+            try:
+                r = self._engine_range(p, starts[i] if starts else None, ends[i] if ends else None)
+            except OSError as e:
+                out[i] = e
+                continue
+            if r == ():
+                continue
+            todo.append(i)
+            items.append(self.split_path(p))
+            ranges.append(r)
+        if items:
+            got = _batch.get_many(self._session([paths[todo[0]]]), items, ranges=ranges,
+                                  concurrency=self.batch_concurrency)
+            for i, r in zip(todo, got):
+                out[i] = self._outcome(r, paths[i])
+        return out
 
     def cat(self, path, recursive: bool = False, on_error: str = "raise", **kwargs: Any):
-        """As fsspec's cat, with the objects fetched many at once (batch_concurrency)."""
+        """As fsspec's cat; the objects of a list (or an expansion) are fetched by the batch engine,
+        batch_concurrency at once. on_error: "raise" raises the first failure (in path order),
+        "omit" leaves failed paths out, "return" gives their exceptions as values."""
         paths = self.expand_path(path, recursive=recursive)
         if len(paths) == 1 and not isinstance(path, list) and paths[0] == self._strip_protocol(path):
             return self.cat_file(paths[0], **kwargs)
-        results = self._many(lambda p: self.cat_file(p, **kwargs), [(p,) for p in paths], on_error)
-        return {p: r for p, r in zip(paths, results) if not (on_error == "omit" and isinstance(r, Exception))}
+        start, end = kwargs.pop("start", None), kwargs.pop("end", None)
+        results = self._get_many(paths, [start] * len(paths), [end] * len(paths))
+        return self._on_error(dict(zip(paths, results)), on_error)
 
-    def _many(self, fn, args_list: List[tuple], on_error: str) -> List[Any]:
-        """fn(*args) for each, many at once, results in order; on_error as fsspec's cat."""
-        def one(args):
-            try:
-                return fn(*args)
-            except Exception as e:  # noqa: BLE001  (reported per path, as fsspec does)
-                if on_error == "raise":
-                    raise
-                return e
-        if len(args_list) <= 1:
-            return [one(a) for a in args_list]
-        with self._pool(len(args_list)) as pool:
-            return list(pool.map(one, args_list))
+    @staticmethod
+    def _on_error(results: Dict[str, Any], on_error: str) -> Dict[str, Any]:
+        if on_error == "return":
+            return results
+        if on_error == "raise":
+            for r in results.values():
+                if isinstance(r, Exception):
+                    raise r
+            return results
+        return {p: r for p, r in results.items() if not isinstance(r, Exception)}
 
     def cat_ranges(self, paths: List[str], starts, ends, max_gap=None, on_error: str = "return", **kwargs: Any):
+        """Byte ranges [start, end) of paths, fetched by the batch engine; on_error "return" puts
+        each failure's exception in its place, anything else raises the first."""
         if max_gap is not None:
             raise NotImplementedError("max_gap is not supported")
+        if not isinstance(paths, list):
+            raise TypeError("paths must be a list")
         if not isinstance(starts, list):
             starts = [starts] * len(paths)
         if not isinstance(ends, list):
             ends = [ends] * len(paths)
         if len(starts) != len(paths) or len(ends) != len(paths):
             raise ValueError("paths, starts and ends must have the same length")
-        return self._many(self.cat_file, list(zip(paths, starts, ends)), on_error)
+        paths = [self._strip_protocol(p) for p in paths]
+        results = self._get_many(paths, starts, ends)
+        if on_error != "return":
+            for r in results:
+                if isinstance(r, Exception):
+                    raise r
+        return results
+
+    def sizes(self, paths: List[str]) -> List[int]:
+        """The size of each path: files by one HEAD each, batch_concurrency at once (directories,
+        which have no object, through info)."""
+        paths = [self._strip_protocol(p) for p in paths]
+        keyed = [i for i, p in enumerate(paths) if self.split_path(p)[1]]
+        out: List[Any] = [None] * len(paths)
+        if keyed:
+            heads = _batch.head_many(self._session([paths[keyed[0]]]), [self.split_path(paths[i]) for i in keyed],
+                                     concurrency=self.batch_concurrency)
+            for i, h in zip(keyed, heads):
+                if not isinstance(h, exceptions.OssError):
+                    out[i] = h.content_length
+        return [self.size(p) if s is None else s for p, s in zip(paths, out)]
 
     def get_file(self, rpath: str, lpath: str, callback=None, outfile=None, **kwargs: Any) -> None:
         """Download to a temporary file beside lpath, renamed over it when complete and verified;
@@ -397,20 +472,34 @@ class OSSFileSystem(AbstractFileSystem):
                 return
             raise
 
-    def get(self, rpath, lpath, recursive: bool = False, callback=None, maxdepth=None, **kwargs: Any) -> None:
-        """fsspec's get (its expansion and naming of the targets), with the downloads run many at
-        once."""
-        self._batched(super().get, self.get_file, rpath, lpath, recursive=recursive, maxdepth=maxdepth, **kwargs)
-
-    def _batched(self, expand, transfer, *args, **kwargs) -> None:
-        # fsspec's get/put call get_file/put_file once per pair; collect the pairs instead
+    def _collected(self, expand, *args, **kwargs) -> List[tuple]:
+        """fsspec's get/put expand the paths and name the targets, then call get_file/put_file
+        once per pair: collect the pairs instead, to send them as one batch."""
         pairs: List[tuple] = []
         self._collect.pairs = pairs
         try:
             expand(*args, **kwargs)
         finally:
             self._collect.pairs = None
-        self._many(transfer, pairs, "raise")
+        return pairs
+
+    def get(self, rpath, lpath, recursive: bool = False, callback=None, maxdepth=None, **kwargs: Any) -> None:
+        """fsspec's get (its expansion and naming of the targets), with the downloads sent to the
+        batch engine (each through a temporary file renamed over the target when complete)."""
+        pairs = self._collected(super().get, rpath, lpath, recursive=recursive, maxdepth=maxdepth, **kwargs)
+        files = [(self._strip_protocol(r), l) for r, l in pairs if not os.path.isdir(l)]
+        if not files:
+            return
+        results = _batch.get_many_to_files(self._session([files[0][0]]), [self.split_path(r) for r, _ in files],
+                                           [os.path.abspath(l) for _, l in files], concurrency=self.batch_concurrency)
+        for (r, l), result in zip(files, results):
+            err = self._outcome(result, r)
+            if not isinstance(err, OSError):
+                continue
+            if isinstance(err, FileNotFoundError) and self.split_path(r)[1] and self.isdir(r):
+                os.makedirs(l, exist_ok=True)  # a directory: no object, but its place locally
+                continue
+            raise err
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -427,7 +516,7 @@ class OSSFileSystem(AbstractFileSystem):
     def put_file(self, lpath: str, rpath: str, callback=None, mode: str = "overwrite", **kwargs: Any) -> None:
         """PutObject from the file (a parallel multipart upload at multipart_threshold or more)."""
         if getattr(self._collect, "pairs", None) is not None:
-            self._collect.pairs.append((lpath, rpath, None, mode))
+            self._collect.pairs.append((lpath, rpath, mode))
             return
         rpath = self._strip_protocol(rpath)
         bucket, key = self.split_path(rpath)
@@ -441,8 +530,29 @@ class OSSFileSystem(AbstractFileSystem):
         self.invalidate_cache(rpath)
 
     def put(self, lpath, rpath, recursive: bool = False, callback=None, maxdepth=None, **kwargs: Any) -> None:
-        """fsspec's put, with the uploads run many at once."""
-        self._batched(super().put, self.put_file, lpath, rpath, recursive=recursive, maxdepth=maxdepth, **kwargs)
+        """fsspec's put, with the uploads sent to the batch engine; directories become `key/`
+        markers, mode="create" refuses existing objects (FileExistsError)."""
+        pairs = self._collected(super().put, lpath, rpath, recursive=recursive, maxdepth=maxdepth, **kwargs)
+        files, keys, headers = [], [], []
+        for lp, rp, mode in pairs:
+            rp = self._strip_protocol(rp)
+            if os.path.isdir(lp):
+                if self.split_path(rp)[1]:
+                    self.mkdir(rp)  # an empty directory stays, as a `key/` marker
+                continue
+            files.append(rp)
+            keys.append(lp)
+            headers.append(dict(_FORBID_OVERWRITE) if mode == "create" else None)
+        if not files:
+            return
+        results = _batch.put_many_from_files(self._session(files), keys, [self.split_path(p) for p in files],
+                                             headers=headers, concurrency=self.batch_concurrency)
+        for p in files:
+            self.invalidate_cache(p)
+        for p, result in zip(files, results):
+            err = self._outcome(result, p)
+            if isinstance(err, OSError):
+                raise err
 
     def cp_file(self, path1: str, path2: str, **kwargs: Any) -> None:
         """A server-side copy: CopyObject, or UploadPartCopy in parallel parts above 1 GiB."""
@@ -472,7 +582,7 @@ class OSSFileSystem(AbstractFileSystem):
                 n, first, last = r
                 return PartInfo(n, target.upload_part_copy(src_bucket, src_key, (first, last), key,
                                                            upload_id, n).etag)
-            with self._pool(min(len(ranges), self.concurrency)) as pool:
+            with ThreadPoolExecutor(max(1, min(len(ranges), self.concurrency))) as pool:
                 parts = list(pool.map(part, ranges))
             target.complete_multipart_upload(key, upload_id, parts)
         except BaseException:
@@ -488,23 +598,21 @@ class OSSFileSystem(AbstractFileSystem):
         self.invalidate_cache(path)
 
     def rm(self, path, recursive: bool = False, maxdepth: Optional[int] = None) -> None:
-        """Batch deletes (1,000 keys a request, several requests at once); a directory's `key/`
-        marker goes with it."""
+        """Batch deletes (1,000 keys a request, several requests at once, in Go); a directory's
+        `key/` marker goes with it."""
         paths = self.expand_path(path, recursive=recursive, maxdepth=maxdepth)
         by_bucket: Dict[str, List[str]] = {}
         for p in paths:
             bucket, key = self.split_path(p)
             if key:
                 by_bucket.setdefault(bucket, []).extend([key, key + "/"])
-        batches = [(bucket, keys[i:i + _DELETE_BATCH]) for bucket, keys in by_bucket.items()
-                   for i in range(0, len(keys), _DELETE_BATCH)]
-
-        def delete(bucket, keys):
-            with _errors(bucket):
-                self._bucket(bucket).batch_delete_objects(keys)
-        self._many(delete, batches, "raise")
-        for p in paths:
-            self.invalidate_cache(p)
+        try:
+            for bucket, keys in by_bucket.items():
+                with _errors(bucket):
+                    _batch.delete_many(self._bucket(bucket), keys)
+        finally:
+            for p in paths:
+                self.invalidate_cache(p)
 
     def mkdir(self, path: str, create_parents: bool = True, **kwargs: Any) -> None:
         """A bucket path creates the bucket (kwargs: acl as `x-oss-acl`); a deeper path writes the
@@ -603,93 +711,68 @@ class OSSFileSystem(AbstractFileSystem):
 
 
 class OSSFile(AbstractBufferedFile):
-    """A file on OSS. "rb": random access, with Go's prefetching reader for sequential reads
-    (see _fetch_range; fsspec's caches are still available through cache_type). "wb"/"xb": a multipart
-    upload, one part a block, aborted when the `with` block exits by an exception; a file that
-    never fills a block is one PutObject. "xb" completes with x-oss-forbid-overwrite, so an
-    object created meanwhile is never replaced (FileExistsError)."""
+    """A file on OSS, with fsspec's file API.
+
+    "rb": pyjindo._reader.ObjectReader, Go's seekable reader pinned to the ETag seen at open
+    (one HEAD): read from the start, the object streams in parallel ranged parts; after a seek
+    it fetches small segments that double as reading runs on, so random reads (parquet footers)
+    fetch little they do not use. fsspec's caches stay available through cache_type.
+
+    "wb"/"xb": pyjindo._writer.ObjectWriter, a multipart upload streamed part by part (parts of
+    block_size, at least 100 KiB, uploaded in parallel in Go), completed by close(): nothing is
+    visible under the key until then, and a file that never fills a part is one PutObject. The
+    upload is aborted when the `with` block exits by an exception, on discard(), and when a part
+    fails. "xb" completes with x-oss-forbid-overwrite, so an object created meanwhile is never
+    replaced (FileExistsError)."""
 
     def __init__(self, fs: OSSFileSystem, path: str, mode: str = "rb", block_size=None, autocommit=True,
                  cache_type: str = "none", cache_options=None, size=None, **kwargs: Any) -> None:
+        path = fs._strip_protocol(path)
         bucket, key = fs.split_path(path)
         if not key:
             raise ValueError("a file needs a key: %r" % path)
+        if mode not in ("rb", "wb", "xb"):
+            raise NotImplementedError("file mode %r is not supported (OSS objects cannot be appended to here)" % mode)
         self.bucket, self.key = fs._bucket(bucket), key
-        self.upload_id: Optional[str] = None
-        self.parts: List[PartInfo] = []
-        self._stream = None  # an open GetObject body, at _stream_at
-        self._stream_at = self._last_end = -1
+        self._reader: Optional[ObjectReader] = None
+        self._writer: Optional[ObjectWriter] = None
+        block_size = block_size or fs.blocksize
+        with _errors(path):
+            if mode == "rb":
+                self._reader = ObjectReader(self.bucket, key)
+                size = self._reader.size
+            else:
+                self._writer = ObjectWriter(self.bucket, key, part_size=max(int(block_size), MIN_PART_SIZE),
+                                            forbid_overwrite=mode == "xb")
         super().__init__(fs, path, mode, block_size=block_size, autocommit=autocommit, cache_type=cache_type,
                          cache_options=cache_options, size=size, **kwargs)
-
-    @property
-    def _headers(self):
-        return dict(_FORBID_OVERWRITE) if self.mode == "xb" else None
+        if self._reader is not None:
+            self._details = OSSFileSystem._head_info(bucket, key, self._reader.info)
 
     def _fetch_range(self, start: int, end: int) -> bytes:
-        """A read after a seek is one ranged GET of what was asked (parallel parts if large); a
-        read that continues the previous one opens a stream there, read through Go's prefetching
-        reader (parts ahead fetched in parallel) for as long as the reads stay sequential."""
-        if self._stream is None or self._stream_at != start:
-            self._close_stream()
-            if start != self._last_end:
-                data = self.fs.cat_file(self.path, start, end)
-                self._last_end = start + len(data)
-                return data
-            with _errors(self.path):
-                try:
-                    self._stream = self.bucket.get_object(self.key, byte_range=(start, None), headers=_STANDARD_RANGE)
-                except exceptions.ServerError as e:
-                    if e.status != 416:
-                        raise
-                    return b""
-            self._stream_at = start
         with _errors(self.path):
-            data = self._stream.read(end - start)
-        self._stream_at += len(data)
-        self._last_end = self._stream_at
-        return data
+            self._reader.seek(start)
+            return self._reader.read(end - start)
 
-    def _close_stream(self) -> None:
-        if self._stream is not None:
-            stream, self._stream = self._stream, None
-            with contextlib.suppress(Exception):
-                stream.close()
-
-    def _initiate_upload(self) -> None:
-        pass  # the upload starts with the first full block, so a small file is one PutObject
-
-    def _upload_chunk(self, final: bool = False) -> bool:
-        data = self.buffer.getvalue()
+    def write(self, data) -> int:
+        """Hand the bytes to the writer: each full part goes up in the background."""
+        if not self.writable():
+            raise ValueError("File not in write mode")
         with _errors(self.path):
-            try:
-                if final and self.upload_id is None:
-                    self.bucket.put_object(self.key, data, headers=self._headers)
-                    return True
-                if self.upload_id is None:
-                    self.upload_id = self.bucket.init_multipart_upload(self.key).upload_id
-                if data:
-                    n = len(self.parts) + 1
-                    self.parts.append(PartInfo(n, self.bucket.upload_part(self.key, self.upload_id, n, data).etag,
-                                               size=len(data)))
-                if final:
-                    self.bucket.complete_multipart_upload(self.key, self.upload_id, self.parts,
-                                                          headers=self._headers)
-                    self.upload_id = None
-            except BaseException:
-                self._abort()
-                raise
-        return True
+            n = self._writer.write(data)
+        self.loc += n
+        return n
 
-    def _abort(self) -> None:
-        if self.upload_id is not None:
-            upload_id, self.upload_id = self.upload_id, None
-            with contextlib.suppress(exceptions.OssError):
-                self.bucket.abort_multipart_upload(self.key, upload_id)
+    def flush(self, force: bool = False) -> None:
+        """Nothing to send early: OSS parts have a minimum size, so a part goes up when full and
+        the rest at close()."""
+        if self.closed:
+            raise ValueError("Flush on closed file")
 
     def discard(self) -> None:
-        self._abort()
-        self.buffer = io.BytesIO()
+        """Abort the upload: nothing is created and no part is left."""
+        if self._writer is not None:
+            self._writer.abort()
         self.closed = True
 
     def commit(self) -> None:
@@ -698,15 +781,21 @@ class OSSFile(AbstractBufferedFile):
     def close(self) -> None:
         if self.closed:
             return
+        if self._reader is not None:
+            try:
+                super().close()
+            finally:
+                self._reader.close()
+            return
         try:
-            super().close()
+            with _errors(self.path):
+                self._writer.close()  # completes (or aborts on failure)
         finally:
-            self._close_stream()
-            if "r" not in self.mode:
-                self.fs.invalidate_cache(self.path)
+            self.closed = True
+            self.fs.invalidate_cache(self.path)
 
     def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None and "r" not in self.mode and not self.closed:
+        if exc_type is not None and self._writer is not None and not self.closed:
             self.discard()  # never complete an upload cut short by an exception
             return None
         return super().__exit__(exc_type, exc, tb)

@@ -22,6 +22,11 @@ func Combine(crcA, crcB uint64, len2 int64) uint64 {
 	if len2 <= 0 {
 		return crcA
 	}
+	if crcA == 0 {
+		// The operator is linear, so it maps 0 to 0: the first part of a download (and the
+		// only part of a small object) costs no matrix squaring.
+		return crcB
+	}
 	var even, odd [64]uint64
 	// odd is the operator for one zero bit.
 	odd[0] = 0xC96C5795D7870F42 // reflected ECMA polynomial

@@ -195,8 +195,8 @@ def test_open_rb_reads_randomly_and_wb_streams_multipart(oss_options, bucket):
     assert fs.info(bucket + "/w")["object_type"] == "Multipart"
     with fs.open(bucket + "/w", "rb") as f:
         assert f.read(10) == data[:10]
-        chunks = [f.read(30000) for _ in range(5)]  # sequential: a Go prefetching stream serves them
-        assert f._stream is not None and b"".join(chunks) == data[10:150010]
+        chunks = [f.read(30000) for _ in range(5)]  # sequential: Go's reader prefetches ahead
+        assert b"".join(chunks) == data[10:150010] and f.tell() == 150010
         f.seek(500000)
         assert f.read(100) == data[500000:500100]
         f.seek(-7, io.SEEK_END)
@@ -209,8 +209,8 @@ def test_wb_aborted_when_the_with_block_raises(oss_options, bucket):
     fs = OSSFileSystem(part_size=128 * 1024, skip_instance_cache=True, **oss_options)
     with pytest.raises(RuntimeError):
         with fs.open(bucket + "/aborted", "wb") as f:
-            f.write(os.urandom(300 * 1024))  # a part is up: the multipart upload exists
-            assert f.upload_id is not None
+            f.write(os.urandom(300 * 1024))  # two parts handed to Go: the multipart upload exists
+            assert [u.key for u in fs._bucket(bucket).list_multipart_uploads().upload_list] == ["aborted"]
             raise RuntimeError("stop")
     assert not fs.exists(bucket + "/aborted")
     assert fs._bucket(bucket).list_multipart_uploads().upload_list == []
@@ -233,3 +233,78 @@ def test_filesystem_pickles_without_its_sessions(ossfs, bucket):
     ossfs.pipe_file(bucket + "/pk", b"1")
     clone = pickle.loads(pickle.dumps(ossfs))
     assert clone.cat_file(bucket + "/pk") == b"1"
+
+
+@pytest.mark.parametrize("on_error", ["raise", "omit", "return"])
+def test_cat_on_error_with_missing_paths(ossfs, bucket, on_error):
+    present = [bucket + "/oe/%d" % i for i in range(5)]
+    ossfs.pipe({p: p.encode() for p in present})
+    missing = [bucket + "/oe/none-a", bucket + "/oe/none-b"]
+    paths = present[:2] + [missing[0]] + present[2:] + [missing[1]]
+    if on_error == "raise":
+        with pytest.raises(FileNotFoundError) as e:
+            ossfs.cat(paths, on_error="raise")
+        assert e.value.filename == missing[0]  # the first failure, in path order
+        assert isinstance(e.value.__cause__, pyjindo.exceptions.NoSuchKey)
+        return
+    out = ossfs.cat(paths, on_error=on_error)
+    if on_error == "omit":
+        assert list(out) == present and all(out[p] == p.encode() for p in present)
+    else:
+        assert list(out) == sorted(paths)  # fsspec's expand_path sorts
+        assert all(out[p] == p.encode() for p in present)
+        assert all(isinstance(out[p], FileNotFoundError) and out[p].filename == p for p in missing)
+
+
+def test_cat_ranges_raise_and_cat_with_a_range(ossfs, bucket):
+    ossfs.pipe({bucket + "/cr/a": b"0123456789", bucket + "/cr/b": b"abcdefghij"})
+    paths = [bucket + "/cr/a", bucket + "/cr/b"]
+    assert ossfs.cat(paths, start=2, end=5) == {paths[0]: b"234", paths[1]: b"cde"}
+    assert ossfs.cat_ranges(paths, [-3, 8], [None, -1]) == [b"789", b"i"]
+    with pytest.raises(FileNotFoundError):
+        ossfs.cat_ranges(paths + [bucket + "/cr/none"], 0, 1, on_error="raise")
+    assert ossfs.sizes(paths + [bucket + "/cr"]) == [10, 10, 0]
+
+
+def test_get_and_put_many_files(ossfs, bucket, tmp_path):
+    src = tmp_path / "src"
+    (src / "sub").mkdir(parents=True)
+    for i in range(30):
+        (src / ("sub" if i % 2 else "") / ("f%02d" % i)).write_bytes(b"%d" % i * (i + 1))
+    ossfs.put(str(src) + "/", bucket + "/up/", recursive=True)
+    assert len(ossfs.find(bucket + "/up")) == 30
+    with pytest.raises(FileExistsError):
+        ossfs.put(str(src / "f00"), bucket + "/up/f00", mode="create")
+    ossfs.get(bucket + "/up/", str(tmp_path / "back") + "/", recursive=True)
+    for f in src.rglob("f*"):
+        assert (tmp_path / "back" / f.relative_to(src)).read_bytes() == f.read_bytes()
+    with pytest.raises(FileNotFoundError):
+        ossfs.get([bucket + "/up/f00", bucket + "/up/none"], [str(tmp_path / "x0"), str(tmp_path / "x1")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["back", "src", "x0"]  # no partial file
+
+
+def test_wb_shows_nothing_until_close(oss_options, bucket):
+    fs = OSSFileSystem(part_size=128 * 1024, skip_instance_cache=True, **oss_options)
+    other = OSSFileSystem(skip_instance_cache=True, **oss_options)  # no listing cache shared
+    data = os.urandom(400 * 1024 + 7)
+    f = fs.open(bucket + "/streamed", "wb")
+    f.write(data[:300 * 1024])  # two full parts: uploaded in the background
+    assert isinstance(f._writer, pyjindo._writer.ObjectWriter)
+    assert not other.exists(bucket + "/streamed")
+    f.write(data[300 * 1024:])
+    assert f.tell() == len(data) and not other.exists(bucket + "/streamed")
+    f.close()
+    assert other.cat_file(bucket + "/streamed") == data
+    assert other.info(bucket + "/streamed")["object_type"] == "Multipart"
+    assert fs._bucket(bucket).list_multipart_uploads().upload_list == []
+
+
+def test_wb_discard_and_failed_part_leave_no_upload(oss_options, bucket):
+    fs = OSSFileSystem(part_size=128 * 1024, skip_instance_cache=True, **oss_options)
+    f = fs.open(bucket + "/dropped", "wb")
+    f.write(os.urandom(200 * 1024))
+    f.discard()
+    assert f.closed and not fs.exists(bucket + "/dropped")
+    assert fs._bucket(bucket).list_multipart_uploads().upload_list == []
+    with pytest.raises(NotImplementedError):
+        fs.open(bucket + "/dropped", "ab")
