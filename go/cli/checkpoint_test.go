@@ -12,7 +12,8 @@ import (
 )
 
 // interruptedUpload uploads src as bkt/big in 100 KiB parts, one at a time, and cancels the run
-// when the fourth part is sent: the checkpoint in ckdir keeps the first three.
+// when the fourth part is sent: the checkpoint in ckdir keeps the first three, or four when the
+// fourth part's answer wins the race with the cancellation.
 func interruptedUpload(t *testing.T, e *testEnv, src, ckdir string) *checkpoint {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -31,7 +32,7 @@ func interruptedUpload(t *testing.T, e *testEnv, src, ckdir string) *checkpoint 
 		t.Fatalf("the upload was not interrupted: %q", r.stdout)
 	}
 	ck, err := readCheckpoint(checkpointPath(ckdir, src, "bkt", "big"))
-	if err != nil || len(ck.Upload.Parts) != 3 {
+	if err != nil || len(ck.Upload.Parts) < 3 || len(ck.Upload.Parts) > 4 {
 		t.Fatalf("checkpoint %+v %v", ck, err)
 	}
 	return ck
@@ -105,7 +106,7 @@ func TestResumeSendsAgainTheStoredPartsWhoseBytesChanged(t *testing.T) {
 	if !bytes.Equal(e.get(t, "big"), data) {
 		t.Fatal("the object holds a stale part")
 	}
-	if n := e.count(`^PUT /bkt/big\?.*partNumber=`); n != 4 {
-		t.Fatalf("%d parts sent, want 4 (part 2 again, and 4 to 6)", n)
+	if n, want := e.count(`^PUT /bkt/big\?.*partNumber=`), 6-len(ck.Upload.Parts)+1; n != want {
+		t.Fatalf("%d parts sent, want %d (part 2 again, and the parts not stored)", n, want)
 	}
 }
