@@ -86,8 +86,10 @@ def get_many(bucket, keys: Sequence[Item], ranges: Optional[Sequence[Range]] = N
     last `-start` bytes. A range reaching past the object is cut to fit and one starting at or
     past its end gives b"" (unlike a plain ranged get_object, which OSS answers with the whole
     object). `sizes[i]`, if known (from a listing), lets Go write the bytes straight into the
-    returned object with no copy; a wrong size only costs that copy. Objects larger than the
-    bucket's part size are fetched in parallel parts.
+    returned object with no copy; a wrong size only costs that copy. Without sizes, each item's
+    bytes are held in Go until the whole batch is done and then copied out, so the batch needs
+    about twice its size in memory at the peak. Objects larger than the bucket's part size are
+    fetched in parallel parts.
     """
     n = len(keys)
     if ranges is not None and len(ranges) != n or sizes is not None and len(sizes) != n:

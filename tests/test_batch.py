@@ -220,6 +220,24 @@ def test_reader_seeks_and_reads(bucket):
         ObjectReader(bucket, "nope")
 
 
+def test_reader_readinto_refuses_read_only_buffers(bucket):
+    bucket.put_object("ro", b"Z" * 20)
+    one = bytes([97])  # CPython's shared one-byte object: writing it would corrupt every b"a"
+    eight = bytes(8)
+    shared = bytearray(8)
+    with ObjectReader(bucket, "ro") as f:
+        for ro in (one, eight, memoryview(shared).toreadonly()):
+            with pytest.raises(TypeError, match="read-write bytes-like object"):
+                f.readinto(ro)
+        assert f.tell() == 0
+        assert f.read(1) == b"Z" and f.read(3) == b"ZZZ" and f.tell() == 4
+        buf = bytearray(4)
+        assert f.readinto(memoryview(buf)) == 4 and buf == b"ZZZZ"
+    assert one == b"a" and bytes([97]) == b"a" and eight == bytes(8) and shared == bytearray(8)
+    with pytest.raises(TypeError, match="read-write"):
+        io.BytesIO(b"Z").readinto(b"q")  # the behaviour copied
+
+
 def test_nothing_leaks(bucket):
     bucket.put_object("l", os.urandom(3 * PART))
     gc.collect()
