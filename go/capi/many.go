@@ -164,6 +164,9 @@ func opManyTake(_ context.Context, _ *session, raw json.RawMessage, buf []byte, 
 	if err != nil {
 		return nil, err
 	}
+	if len(bufs) != len(a.Indices) { // no table at all: bufferTable gives none
+		return nil, clientErrorf("many_take: %d buffers for %d items", len(bufs), len(a.Indices))
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for j, i := range a.Indices {

@@ -689,3 +689,32 @@ func TestWriterCloseOwnsItsSinglePutBody(t *testing.T) {
 		t.Fatalf("the server got %d bytes of the body after its answer, %d of them not the caller's data", s.n, s.bad)
 	}
 }
+
+// A Read after Close (a read that got the reader just before another thread closed it) must not
+// open a segment: nothing would ever stop its prefetches.
+func TestSeekReaderReadAfterCloseSendsNothing(t *testing.T) {
+	e := newEnv(t)
+	e.put(t, "obj", randomBytes(1000))
+	d := &hookDoer{d: e.client, before: func(int64, *oss.Request) error { return nil }}
+	r, err := OpenSeekReader(context.Background(), d, "bkt", "obj", nil, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Read(context.Background(), make([]byte, 10)); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	sent := d.count.Load()
+	for _, at := range []int64{10, 500} { // in the closed segment's range, and a seek
+		if err := r.SeekTo(at); err != nil {
+			t.Fatal(err)
+		}
+		var ce *oss.ClientError
+		if n, err := r.Read(context.Background(), make([]byte, 10)); n != 0 || !errors.As(err, &ce) {
+			t.Fatalf("read at %d after close: %d, %v", at, n, err)
+		}
+	}
+	if d.count.Load() != sent {
+		t.Fatalf("%d requests after close", d.count.Load()-sent)
+	}
+}
