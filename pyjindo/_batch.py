@@ -82,12 +82,15 @@ def get_many(bucket, keys: Sequence[Item], ranges: Optional[Sequence[Range]] = N
     """The bytes of each object (or byte range), in order; an exception in place of a failed item.
 
     `ranges[i]`, if given and not None, is `(start, end)` as fsspec's `cat_file` takes them:
-    bytes `[start, end)`, `end` None for the rest, a negative `start` with `end` None for the
-    last `-start` bytes. A range reaching past the object is cut to fit and one starting at or
-    past its end gives b"" (unlike a plain ranged get_object, which OSS answers with the whole
-    object). `sizes[i]`, if known (from a listing), lets Go write the bytes straight into the
-    returned object with no copy; a wrong size only costs that copy. Objects larger than the
-    bucket's part size are fetched in parallel parts.
+    the bytes `data[start:end]` would give in Python, `None` for either end of the object and a
+    negative bound counting back from its end (one request: a range that needs the size is
+    fetched a little wider, by at most the bytes it leaves out, and cut). A range reaching past
+    the object is cut to fit and an empty one gives b"" (unlike a plain ranged get_object,
+    which OSS answers with the whole object). `sizes[i]`, if known (from a listing), lets Go write the bytes straight into the
+    returned object with no copy; a wrong size only costs that copy. Without sizes, each item's
+    bytes are held in Go until the whole batch is done and then copied out, so the batch needs
+    about twice its size in memory at the peak. Objects larger than the bucket's part size are
+    fetched in parallel parts.
     """
     n = len(keys)
     if ranges is not None and len(ranges) != n or sizes is not None and len(sizes) != n:

@@ -12,6 +12,10 @@ after a seek soon runs at full speed again. Every request is pinned to the ETag 
 the object is replaced meanwhile, a read raises PreconditionFailed instead of mixing versions.
 
 Each read is one call into Go: for many tiny reads (readline) wrap it in io.BufferedReader.
+
+A reader is not safe for two threads at once: the position is shared, so one thread's seek moves
+the other's read. Open one reader per thread, or share an io.BufferedReader and hold a lock
+around each seek-and-read.
 """
 import io
 import os
@@ -72,7 +76,15 @@ class ObjectReader(io.RawIOBase):
     def readinto(self, b) -> int:
         """Fill `b` from the current position (less only at the end of the object); 0 at the end."""
         self._checkClosed()
-        view = memoryview(b).cast("B")
+        view = memoryview(b)
+        if view.readonly:
+            # Go writes through the pointer whatever the buffer says: bytes (even CPython's shared
+            # one-byte singletons) would be overwritten in place.
+            raise TypeError("readinto() argument must be read-write bytes-like object")
+        return self._fill(view.cast("B"))
+
+    def _fill(self, view: memoryview) -> int:
+        """Go fills `view` (writable, or a fresh object no one else holds) from the position."""
         if not len(view) or self._pos >= self.size:
             return 0
         result = self._bucket._call("reader_read", {"reader": self._handle, "pos": self._pos}, view, log=False)
@@ -86,9 +98,10 @@ class ObjectReader(io.RawIOBase):
             return self.readall()
         n = min(size, max(0, self.size - self._pos))
         if n < 2:
-            return super().read(n)
+            buf = bytearray(n)
+            return bytes(buf[:self._fill(memoryview(buf))])
         buf = bytes(n)  # a new, unshared object Go fills in place (see _batch._alloc)
-        got = self.readinto(buf)
+        got = self._fill(memoryview(buf))
         return buf if got == n else buf[:got]
 
     def readall(self) -> bytes:

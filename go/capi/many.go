@@ -68,7 +68,7 @@ type getManyItem struct {
 	Bucket  string      `json:"bucket"`
 	Key     string      `json:"key"`
 	Start   int64       `json:"start"`
-	End     *int64      `json:"end"` // null: to the end
+	End     *int64      `json:"end"` // null: to the end; negative: from the end (a Python slice)
 	Headers [][2]string `json:"headers"`
 }
 
@@ -112,11 +112,7 @@ func opGetMany(ctx context.Context, s *session, raw json.RawMessage, buf []byte,
 	}
 	items := make([]transfer.GetItem, len(a.Items))
 	for i, it := range a.Items {
-		end := int64(-1)
-		if it.End != nil {
-			end = *it.End
-		}
-		items[i] = transfer.GetItem{Bucket: it.Bucket, Key: it.Key, Start: it.Start, End: end,
+		items[i] = transfer.GetItem{Bucket: it.Bucket, Key: it.Key, Start: it.Start, End: it.End,
 			Header: target{Headers: it.Headers}.header()}
 		if bufs != nil {
 			items[i].Buffer = bufs[i]
@@ -167,6 +163,9 @@ func opManyTake(_ context.Context, _ *session, raw json.RawMessage, buf []byte, 
 	bufs, err := bufferTable(buf, len(a.Indices))
 	if err != nil {
 		return nil, err
+	}
+	if len(bufs) != len(a.Indices) { // no table at all: bufferTable gives none
+		return nil, clientErrorf("many_take: %d buffers for %d items", len(bufs), len(a.Indices))
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()

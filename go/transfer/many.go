@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/pyjindo/pyjindo/go/crc"
 	"github.com/pyjindo/pyjindo/go/oss"
 )
 
@@ -48,11 +49,13 @@ func forEachItem(ctx context.Context, n, workers int, fn func(ctx context.Contex
 // GetItem is one object, or part of one, to fetch.
 type GetItem struct {
 	Bucket, Key string
-	// Start and End select bytes [Start, End) as fsspec's cat_file does: End < 0 reads to the
-	// end, a Start < 0 with End < 0 reads the last -Start bytes. A range reaching past the
-	// object is cut to fit and a Start at or past the end gives no bytes (not OSS's default of
-	// the whole object for an invalid range). Start 0 and End < 0 is a plain GET.
-	Start, End int64
+	// Start and End select bytes [Start, End) as a Python slice (and fsspec's cat_file) does:
+	// End nil reads to the end, and a negative Start or End counts back from the object's end.
+	// A range reaching past the object is cut to fit, and an empty one (a start at or past the
+	// end, an end at or before the start) gives no bytes, not OSS's default of the whole
+	// object for an invalid range. Start 0 and End nil is a plain GET.
+	Start int64
+	End   *int64
 	// Buffer, if not nil, receives the bytes when their count is exactly len(Buffer) (the
 	// caller knew the size): they are written in place, with no copy. Otherwise a buffer is
 	// allocated.
@@ -84,27 +87,54 @@ func GetMany(ctx context.Context, d oss.Doer, items []GetItem, concurrency int, 
 	return out, err
 }
 
-// rangeHeader is the Range for [start, end) in fsspec's terms, or "" for the whole object.
-func rangeHeader(start, end int64) (string, error) {
+// getRange is how an item's [start, end) is fetched: the Range header ("" for the whole
+// object), or empty when no byte can be in it whatever the object's size. A range relative to
+// a size not known ahead (a negative end, or a negative start with an end) is fetched as the
+// least range that covers it, and cut to it once the answer gives the size (cut): the bytes
+// fetched in vain are at most |end|, or the ones before a negative start within [0, end).
+func getRange(start int64, end *int64) (rng string, empty, cut bool) {
 	switch {
-	case start == 0 && end < 0:
-		return "", nil
-	case start < 0 && end < 0:
-		return fmt.Sprintf("bytes=%d", start), nil // "bytes=-N": the last N bytes
-	case start < 0 || (end >= 0 && end < start):
-		return "", &oss.ClientError{Message: fmt.Sprintf("bad byte range [%d, %d)", start, end)}
-	case end < 0:
-		return fmt.Sprintf("bytes=%d-", start), nil
+	case end == nil && start == 0:
+		return "", false, false
+	case end == nil && start < 0:
+		return fmt.Sprintf("bytes=%d", start), false, false // "bytes=-N": the last N bytes
+	case end == nil:
+		return fmt.Sprintf("bytes=%d-", start), false, false
+	case start >= 0 && *end >= 0:
+		return fmt.Sprintf("bytes=%d-%d", start, *end-1), *end <= start, false
+	case start >= 0: // to |end| bytes before the end
+		return fmt.Sprintf("bytes=%d-", start), false, true
+	case *end < 0: // both from the end: the last -start bytes, less the last -end
+		return fmt.Sprintf("bytes=%d", start), *end <= start, true
 	}
-	return fmt.Sprintf("bytes=%d-%d", start, end-1), nil
+	// From -start bytes before the end up to end: the bytes before end, less those before the start.
+	return fmt.Sprintf("bytes=0-%d", *end-1), *end == 0, true
+}
+
+// cutTo keeps, of data (the object's bytes from dl.Start), those in [start, end) of getRange.
+func cutTo(data []byte, dl *Download, start int64, end *int64) []byte {
+	size := dl.Start + int64(len(data)) // the answer reaches the object's end, or is the whole object
+	if _, _, total, ok := parseContentRange(dl.Header.Get("Content-Range")); ok {
+		size = total
+	}
+	from, to := start, *end
+	if from < 0 {
+		from = max(0, size+from)
+	}
+	if to < 0 {
+		to = max(0, size+to)
+	}
+	from = min(max(from-dl.Start, 0), int64(len(data)))
+	to = min(max(to-dl.Start, 0), int64(len(data)))
+	if to <= from {
+		return []byte{}
+	}
+	return data[from:to]
 }
 
 func getOne(ctx context.Context, d oss.Doer, it *GetItem, cfg Config, m Meter) GetResult {
-	rng, err := rangeHeader(it.Start, it.End)
-	if err != nil {
-		return GetResult{Err: err}
-	}
-	if rng != "" && it.End == it.Start {
+	rng, empty, cut := getRange(it.Start, it.End)
+	if empty {
 		return GetResult{Data: []byte{}, Status: http.StatusPartialContent, Header: http.Header{}}
 	}
 	h := it.Header.Clone()
@@ -132,7 +162,7 @@ func getOne(ctx context.Context, d oss.Doer, it *GetItem, cfg Config, m Meter) G
 			Progress: m.Add}, 32<<10)
 		res.Data = body
 	} else {
-		if int64(len(it.Buffer)) == dl.Length && it.Buffer != nil {
+		if int64(len(it.Buffer)) == dl.Length && it.Buffer != nil && !cut {
 			res.Data, res.InPlace = it.Buffer, true
 		} else {
 			res.Data = make([]byte, dl.Length)
@@ -145,6 +175,13 @@ func getOne(ctx context.Context, d oss.Doer, it *GetItem, cfg Config, m Meter) G
 	}
 	if err != nil {
 		return GetResult{Err: err}
+	}
+	if cut {
+		res.Data = cutTo(res.Data, dl, it.Start, it.End)
+		if len(res.Data) == len(it.Buffer) && it.Buffer != nil {
+			res.Data, res.InPlace = it.Buffer[:copy(it.Buffer, res.Data)], true
+		}
+		res.CRC = crc.Checksum(res.Data)
 	}
 	return res
 }

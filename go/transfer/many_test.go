@@ -1,12 +1,15 @@
 package transfer
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +20,8 @@ import (
 
 	"github.com/pyjindo/pyjindo/go/crc"
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/retry"
+	"github.com/pyjindo/pyjindo/go/oss/signer"
 )
 
 func isCode(err error, code string) bool {
@@ -31,14 +36,14 @@ func TestGetManyKeepsOrderAndReportsEachItem(t *testing.T) {
 	for i := range 50 {
 		data := randomBytes(1000 + i)
 		e.put(t, fmt.Sprintf("k%02d", i), data)
-		items = append(items, GetItem{Bucket: "bkt", Key: fmt.Sprintf("k%02d", i), End: -1})
+		items = append(items, GetItem{Bucket: "bkt", Key: fmt.Sprintf("k%02d", i)})
 		want = append(want, data)
 	}
 	big := randomBytes(5*testPart + 3)
 	e.put(t, "big", big)
-	items = append(items, GetItem{Bucket: "bkt", Key: "big", End: -1}) // parallel parts
+	items = append(items, GetItem{Bucket: "bkt", Key: "big"}) // parallel parts
 	want = append(want, big)
-	items = append(items, GetItem{Bucket: "bkt", Key: "missing", End: -1})
+	items = append(items, GetItem{Bucket: "bkt", Key: "missing"})
 	want = append(want, nil)
 	// A caller that knows the size gets the bytes in its own buffer; a wrong size is not used.
 	known := make([]byte, len(want[3]))
@@ -72,40 +77,85 @@ func TestGetManyKeepsOrderAndReportsEachItem(t *testing.T) {
 	}
 }
 
-func TestGetManyRangesAreCutToFit(t *testing.T) {
-	e := newEnv(t)
-	data := randomBytes(3*testPart + 11)
-	e.put(t, "obj", data)
+// pySlice is data[start:end] in Python (end nil: to the end), the reference for GetItem ranges.
+func pySlice(data []byte, start int64, end *int64) []byte {
 	n := int64(len(data))
-	cases := []struct {
-		start, end int64
-		want       []byte
-	}{
-		{10, 20, data[10:20]},
-		{n - 5, n + 100, data[n-5:]}, // past the end: cut (OSS's default would send it all)
-		{n, n + 10, []byte{}},        // starts at the end: nothing
-		{n + 5, -1, []byte{}},
-		{7, 7, []byte{}},
-		{testPart - 3, -1, data[testPart-3:]}, // open range over several parts
-		{-9, -1, data[n-9:]},                  // the last 9 bytes
+	clamp := func(i int64) int64 {
+		if i < 0 {
+			i += n
+		}
+		return min(max(i, 0), n)
+	}
+	from, to := clamp(start), n
+	if end != nil {
+		to = clamp(*end)
+	}
+	if to <= from {
+		return []byte{}
+	}
+	return data[from:to]
+}
+
+func TestGetManyRangesAreSlices(t *testing.T) {
+	e := newEnv(t)
+	big := randomBytes(3*testPart + 11)
+	small := []byte("0123456789")
+	e.put(t, "big", big)
+	e.put(t, "small", small)
+	e.put(t, "empty", nil)
+	end := func(i int64) *int64 { return &i }
+	n := int64(len(big))
+	type rng struct {
+		start int64
+		end   *int64
 	}
 	var items []GetItem
-	for _, c := range cases {
-		items = append(items, GetItem{Bucket: "bkt", Key: "obj", Start: c.start, End: c.end})
+	var want [][]byte
+	add := func(key string, data []byte, r rng) {
+		items = append(items, GetItem{Bucket: "bkt", Key: key, Start: r.start, End: r.end})
+		want = append(want, pySlice(data, r.start, r.end))
 	}
-	items = append(items, GetItem{Bucket: "bkt", Key: "obj", Start: 5, End: 2})
+	bounds := []int64{-15, -10, -9, -3, -1, 0, 1, 3, 9, 10, 12}
+	for _, s := range bounds {
+		add("small", small, rng{s, nil})
+		add("empty", nil, rng{s, nil})
+		for _, e := range bounds {
+			add("small", small, rng{s, end(e)})
+			add("empty", nil, rng{s, end(e)})
+		}
+	}
+	for _, r := range []rng{
+		{10, end(20)},
+		{n - 5, end(n + 100)}, // past the end: cut (OSS's default would send it all)
+		{n, end(n + 10)},      // starts at the end: nothing
+		{n + 5, nil},
+		{testPart - 3, nil}, // open range over several parts
+		{-9, nil},           // the last 9 bytes
+		{5, end(-testPart)}, // a negative end over several parts
+		{-2*testPart - 7, end(-testPart)},
+		{-2*testPart - 7, end(2*testPart + 3)},
+	} {
+		add("big", big, r)
+	}
 	res, err := GetMany(context.Background(), e.client, items, 0, Config{PartSize: testPart}, Meter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, c := range cases {
-		if res[i].Err != nil || !bytes.Equal(res[i].Data, c.want) {
-			t.Fatalf("[%d, %d): err %v, got %d bytes, want %d", c.start, c.end, res[i].Err, len(res[i].Data), len(c.want))
+	for i, it := range items {
+		if res[i].Err != nil || !bytes.Equal(res[i].Data, want[i]) {
+			t.Errorf("%s [%d:%v]: err %v, got %d bytes, want %d", it.Key, it.Start, it.End, res[i].Err, len(res[i].Data), len(want[i]))
 		}
 	}
-	var ce *oss.ClientError
-	if !errors.As(res[len(cases)].Err, &ce) {
-		t.Fatalf("bad range: %v", res[len(cases)].Err)
+	// A size the caller knew: written into its buffer, also when cut to a negative end.
+	buf := make([]byte, 4)
+	res, _ = GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "small", Start: 3, End: end(-3), Buffer: buf}}, 0, Config{}, Meter{})
+	if res[0].Err != nil || !res[0].InPlace || string(buf) != "3456" || res[0].CRC != crc.Checksum(buf) {
+		t.Fatalf("in place: %+v %q", res[0], buf)
+	}
+	// A missing object is an error even for a range that is empty whatever the size.
+	res, _ = GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "nope", Start: -3, End: end(-1)}}, 0, Config{}, Meter{})
+	if !isCode(res[0].Err, "NoSuchKey") {
+		t.Fatalf("missing: %v", res[0].Err)
 	}
 }
 
@@ -156,7 +206,7 @@ func TestManyKeepsABoundedNumberInFlight(t *testing.T) {
 	var refs []ObjectRef
 	for i := range 100 {
 		e.put(t, fmt.Sprintf("k%03d", i), []byte("x"))
-		items = append(items, GetItem{Bucket: "bkt", Key: fmt.Sprintf("k%03d", i), End: -1})
+		items = append(items, GetItem{Bucket: "bkt", Key: fmt.Sprintf("k%03d", i)})
 		refs = append(refs, ObjectRef{"bkt", fmt.Sprintf("k%03d", i)})
 	}
 	for _, limit := range []int{1, 6, 64} {
@@ -188,7 +238,7 @@ func TestGetManyStopsWhenCancelled(t *testing.T) {
 	var items []GetItem
 	for i := range 200 {
 		e.put(t, fmt.Sprintf("k%03d", i), []byte("data"))
-		items = append(items, GetItem{Bucket: "bkt", Key: fmt.Sprintf("k%03d", i), End: -1})
+		items = append(items, GetItem{Bucket: "bkt", Key: fmt.Sprintf("k%03d", i)})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &hookDoer{d: e.client, before: func(n int64, r *oss.Request) error {
@@ -280,7 +330,7 @@ func TestPutManyFromFiles(t *testing.T) {
 	if moved.Load() != int64(len(small)+len(big)) || res[2].CRC != crc.Checksum(big) {
 		t.Fatalf("progress %d crc %d", moved.Load(), res[2].CRC)
 	}
-	got, err := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "up/s", End: -1}, {Bucket: "bkt", Key: "up/b", End: -1}}, 0, Config{}, Meter{})
+	got, err := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "up/s"}, {Bucket: "bkt", Key: "up/b"}}, 0, Config{}, Meter{})
 	if err != nil || !bytes.Equal(got[0].Data, small) || !bytes.Equal(got[1].Data, big) ||
 		got[0].Header.Get("Content-Type") != "text/plain" || got[1].Header.Get("x-oss-object-type") != "Multipart" {
 		t.Fatalf("stored: %v %v %v", err, got[0].Header, got[1].Header)
@@ -339,7 +389,7 @@ func TestWriterStreamsPartsAndCompletes(t *testing.T) {
 	if !res.Multipart || res.CRC != crc.Checksum(data) || res.Header.Get("x-oss-hash-crc64ecma") != fmt.Sprint(res.CRC) {
 		t.Fatalf("result %+v", res)
 	}
-	got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "w", End: -1}}, 0, Config{}, Meter{})
+	got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "w"}}, 0, Config{}, Meter{})
 	if !bytes.Equal(got[0].Data, data) || got[0].Header.Get("Content-Type") != "application/x-test" || moved.Load() != int64(len(data)) {
 		t.Fatalf("stored %d bytes, type %q, progress %d", len(got[0].Data), got[0].Header.Get("Content-Type"), moved.Load())
 	}
@@ -437,7 +487,7 @@ func TestWriterForbidOverwrite(t *testing.T) {
 		if e.uploads(t) != 0 {
 			t.Fatal("the refused upload was left behind")
 		}
-		got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "taken", End: -1}}, 0, Config{}, Meter{})
+		got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "taken"}}, 0, Config{}, Meter{})
 		if string(got[0].Data) != "old" {
 			t.Fatalf("replaced: %q", got[0].Data)
 		}
@@ -522,5 +572,149 @@ func TestSeekReaderReadsAnywhere(t *testing.T) {
 	}
 	if _, err := OpenSeekReader(context.Background(), e.client, "bkt", "nope", nil, Config{}); !isCode(err, "NoSuchKey") {
 		t.Fatal(err)
+	}
+}
+
+// slowInitiate serves each initiation at once (the upload exists) but holds its answer until
+// release is closed: a slow server, with the writer's cancel or Abort landing in between.
+func slowInitiate(created chan<- struct{}, release <-chan struct{}) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !isInitiate(r) {
+				h.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			created <- struct{}{}
+			<-release
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			w.Write(rec.Body.Bytes())
+		})
+	}
+}
+
+func TestWriterStoppedDuringInitiationLeavesNoUpload(t *testing.T) {
+	part := randomBytes(MinPartSize)
+	for _, how := range []string{"abort", "cancel"} {
+		t.Run(how, func(t *testing.T) {
+			created, release := make(chan struct{}, 1), make(chan struct{})
+			var once sync.Once
+			unblock := func() { once.Do(func() { close(release) }) }
+			e := newEnvBehind(t, slowInitiate(created, release), nil)
+			t.Cleanup(unblock) // before the server's Close, which waits for its handlers
+			w := NewWriter(e.client, &oss.Request{Bucket: "bkt", Key: "slow"}, Config{}, false, Meter{})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			written := make(chan error, 1)
+			go func() { written <- w.WritePart(ctx, part) }()
+			<-created // the server made the upload; its id is not answered yet
+			aborted := make(chan struct{})
+			if how == "abort" {
+				go func() { w.Abort(); close(aborted) }()
+			} else {
+				cancel()
+			}
+			if err := <-written; err == nil {
+				t.Fatal("the write succeeded")
+			}
+			unblock() // the answer (the id) arrives after the writer was stopped
+			if how == "abort" {
+				<-aborted
+			} else if _, err := w.Close(context.Background(), nil); !errors.Is(err, context.Canceled) {
+				t.Fatalf("close after the cancelled write: %v", err)
+			}
+			if n := e.uploads(t); n != 0 {
+				t.Fatalf("%d upload(s) left behind", n)
+			}
+		})
+	}
+}
+
+// TestWriterCloseOwnsItsSinglePutBody: net/http may go on sending a request body after the
+// answer came (an error before the body was read); the caller's buffer, Python's, may be
+// reused or freed by then, so Close must send a copy of it.
+func TestWriterCloseOwnsItsSinglePutBody(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	type seen struct{ n, bad int64 }
+	got, reused := make(chan seen, 1), make(chan struct{})
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			got <- seen{-1, -1}
+			return
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(20 * time.Second))
+		br := bufio.NewReader(c)
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			got <- seen{-1, -1}
+			return
+		}
+		doc := "<Error><Code>AccessDenied</Code><Message>no</Message><RequestId>1</RequestId></Error>"
+		fmt.Fprintf(c, "HTTP/1.1 403 Forbidden\r\nContent-Type: application/xml\r\nx-oss-request-id: 1\r\nContent-Length: %d\r\n\r\n%s", len(doc), doc)
+		<-reused // the rest of the body is read only after the caller reused its buffer
+		var s seen
+		buf := make([]byte, 1<<20)
+		for s.n < req.ContentLength {
+			m, err := req.Body.Read(buf)
+			s.n += int64(m)
+			s.bad += int64(m - bytes.Count(buf[:m], []byte("W")))
+			if err != nil {
+				break
+			}
+		}
+		got <- s
+	}()
+	c, err := oss.New(oss.Config{Endpoint: ln.Addr().String(), Credentials: signer.Credentials{AccessKeyID: "ak", AccessKeySecret: "sk"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, junk := bytes.Repeat([]byte("W"), 32<<20), bytes.Repeat([]byte("J"), 32<<20)
+	w := NewWriter(c, &oss.Request{Bucket: "bkt", Key: "k"}, Config{Retry: retry.Policy{Retryer: retry.Standard{Attempts: 1}}}, false, Meter{})
+	if _, err := w.Close(context.Background(), last); !isCode(err, "AccessDenied") {
+		t.Fatalf("close: %v", err)
+	}
+	copy(last, junk) // the caller reuses its buffer at once (Python frees it)
+	close(reused)
+	if s := <-got; s.bad != 0 {
+		t.Fatalf("the server got %d bytes of the body after its answer, %d of them not the caller's data", s.n, s.bad)
+	}
+}
+
+// A Read after Close (a read that got the reader just before another thread closed it) must not
+// open a segment: nothing would ever stop its prefetches.
+func TestSeekReaderReadAfterCloseSendsNothing(t *testing.T) {
+	e := newEnv(t)
+	e.put(t, "obj", randomBytes(1000))
+	d := &hookDoer{d: e.client, before: func(int64, *oss.Request) error { return nil }}
+	r, err := OpenSeekReader(context.Background(), d, "bkt", "obj", nil, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Read(context.Background(), make([]byte, 10)); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	sent := d.count.Load()
+	for _, at := range []int64{10, 500} { // in the closed segment's range, and a seek
+		if err := r.SeekTo(at); err != nil {
+			t.Fatal(err)
+		}
+		var ce *oss.ClientError
+		if n, err := r.Read(context.Background(), make([]byte, 10)); n != 0 || !errors.As(err, &ce) {
+			t.Fatalf("read at %d after close: %d, %v", at, n, err)
+		}
+	}
+	if d.count.Load() != sent {
+		t.Fatalf("%d requests after close", d.count.Load()-sent)
 	}
 }

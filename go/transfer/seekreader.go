@@ -39,7 +39,10 @@ type SeekReader struct {
 	segStart int64
 	segEnd   int64
 	segStop  context.CancelFunc
+	closed   bool // after Close no segment is opened: nothing would stop its prefetches
 }
+
+func errReaderClosed() error { return &oss.ClientError{Message: "read from a closed reader"} }
 
 // Segment lengths after a seek: the first, and the largest before the rest of the object is taken.
 const (
@@ -89,6 +92,9 @@ const nearSkip = 256 << 10
 // Read fills p from the current offset (less only at the end of the object; io.EOF when no
 // byte is left). If ctx ends, the segment under way is dropped and the next Read opens a new one.
 func (r *SeekReader) Read(ctx context.Context, p []byte) (int, error) {
+	if r.closed {
+		return 0, errReaderClosed()
+	}
 	if r.pos >= r.Size {
 		return 0, io.EOF
 	}
@@ -121,6 +127,9 @@ func (r *SeekReader) Read(ctx context.Context, p []byte) (int, error) {
 // position makes the open segment deliver r.pos next, opening one if needed; want is how many
 // bytes the caller asks for.
 func (r *SeekReader) position(ctx context.Context, want int64) error {
+	if r.closed {
+		return errReaderClosed()
+	}
 	if r.seg != nil {
 		at := r.segStart + r.seg.Pos()
 		if r.pos >= at && r.pos < r.segEnd && r.pos-at <= nearSkip {
@@ -173,5 +182,8 @@ func (r *SeekReader) drop() {
 	}
 }
 
-// Close stops the prefetches.
-func (r *SeekReader) Close() { r.drop() }
+// Close stops the prefetches; a Read after it fails (a ClientError) and sends nothing.
+func (r *SeekReader) Close() {
+	r.closed = true
+	r.drop()
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/pyjindo/pyjindo/go/crc"
 	"github.com/pyjindo/pyjindo/go/oss"
@@ -106,19 +107,67 @@ func (w *Writer) WritePart(ctx context.Context, p []byte) error {
 	return w.queue(p)
 }
 
+// initiateTimeout bounds an initiation that a cancel or Abort no longer waits for.
+const initiateTimeout = time.Minute
+
+// start initiates the upload. The initiation runs to its end whatever happens to the writer
+// meanwhile: a cancel landing after the server created the upload but before its answer arrived
+// would otherwise lose the id and leave the upload behind. It is counted in wg so that Abort
+// waits for it; if the writer was stopped meanwhile, the new upload is aborted here.
+func (w *Writer) start() (string, error) {
+	w.mu.Lock()
+	if w.finished || w.err != nil {
+		w.mu.Unlock()
+		return "", w.failure()
+	}
+	w.wg.Add(1) // under mu, before Abort (which sets finished under mu) can reach wg.Wait
+	w.mu.Unlock()
+	type answer struct {
+		id  string
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		defer w.wg.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(w.ctx), initiateTimeout)
+		defer cancel()
+		id, _, err := initiate(ctx, w.d, &w.req)
+		if err == nil {
+			w.mu.Lock()
+			stopped := w.finished || w.err != nil
+			if !stopped {
+				w.uploadID = id
+			}
+			w.mu.Unlock()
+			if stopped {
+				abort(ctx, w.d, &w.req, id)
+			}
+		}
+		done <- answer{id, err}
+	}()
+	select {
+	case a := <-done:
+		if a.err != nil {
+			w.fail(a.err)
+		}
+		if err := w.failure(); err != nil {
+			return "", err
+		}
+		return a.id, nil
+	case <-w.ctx.Done(): // stopped: the initiation finishes (and cleans up) in the background
+		return "", w.failure()
+	}
+}
+
 func (w *Writer) queue(p []byte) error {
 	w.mu.Lock()
 	id := w.uploadID
 	w.mu.Unlock()
 	if id == "" {
 		var err error
-		if id, _, err = initiate(w.ctx, w.d, &w.req); err != nil {
-			w.fail(err)
-			return w.failure()
+		if id, err = w.start(); err != nil {
+			return err
 		}
-		w.mu.Lock()
-		w.uploadID = id
-		w.mu.Unlock()
 	}
 	select {
 	case w.slots <- struct{}{}:
@@ -140,9 +189,9 @@ func (w *Writer) queue(p []byte) error {
 	}
 	w.parts = append(w.parts, uploadedPart{})
 	number := len(w.parts)
+	w.wg.Add(1) // under mu, with w.err still nil: Abort's wg.Wait comes later and sees it
 	w.mu.Unlock()
 	buf := bytes.Clone(p)
-	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
 		defer func() { <-w.slots }()
@@ -195,7 +244,11 @@ func (w *Writer) complete(last []byte) (*PutResult, error) {
 		if w.forbid {
 			req.Header.Set("x-oss-forbid-overwrite", "true")
 		}
-		return Put(w.ctx, w.d, &req, bytes.NewReader(last), int64(len(last)), -1, w.cfg, w.m)
+		// A copy (at most one part): last is the caller's buffer (Python's, freed when Close
+		// returns), and net/http may go on reading a request body after RoundTrip returned,
+		// e.g. when the server answered an error before taking the whole body.
+		body := bytes.Clone(last)
+		return Put(w.ctx, w.d, &req, bytes.NewReader(body), int64(len(body)), -1, w.cfg, w.m)
 	}
 	if len(last) > 0 {
 		if err := w.queue(last); err != nil {
