@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss/retry"
@@ -242,24 +243,34 @@ func idempotent(method string) bool {
 	return false
 }
 
-func (c *Client) once(ctx context.Context, r *Request) (*http.Response, error) {
-	body := r.Body
-	if body == nil {
-		body = http.NoBody
+func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err error) {
+	var body io.Reader = http.NoBody
+	var guard *bodyGuard
+	if r.Body != nil && r.ContentLength != 0 {
+		guard = &bodyGuard{r: r.Body, closed: make(chan struct{})}
+		body = guard
 	}
 	target := r.URL
 	if target == "" {
 		target = c.URL(r)
 	}
-	req, err := http.NewRequestWithContext(ctx, r.Method, target, body)
+	// The request has its own context so that an answer that came before the body was sent can
+	// stop the transport from reading it; then once waits until the transport let go of the body
+	// (it may be a Python buffer, released as soon as the call returns).
+	reqCtx, cancel := context.WithCancel(ctx)
+	released := false
+	defer func() {
+		if !released {
+			cancel()
+			guard.wait(nil)
+		}
+	}()
+	req, err := http.NewRequestWithContext(reqCtx, r.Method, target, body)
 	if err != nil {
 		return nil, &ClientError{Message: err.Error()}
 	}
 	if r.Body != nil {
 		req.ContentLength = r.ContentLength
-		if r.ContentLength == 0 {
-			req.Body = http.NoBody
-		}
 	}
 	for k, vs := range r.Header {
 		for _, v := range vs {
@@ -278,6 +289,11 @@ func (c *Client) once(ctx context.Context, r *Request) (*http.Response, error) {
 		return nil, &RequestError{Err: err}
 	}
 	if resp.StatusCode/100 == 2 {
+		// A success means the body was read whole: the transport closes it as it finishes
+		// writing, which it does without being cancelled; the response stays readable.
+		guard.wait(ctx.Done())
+		released = true
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 		if r.ReadAll {
 			raw, err := io.ReadAll(resp.Body)
 			resp.Body.Close()
@@ -318,3 +334,48 @@ func (c *Client) sign(req *http.Request, r *Request) {
 
 // ContentMD5 is the base64 MD5 header value for data.
 func ContentMD5(sum []byte) string { return base64.StdEncoding.EncodeToString(sum) }
+
+// bodyGuard is a request body that reports when the transport closed it: net/http may go on
+// reading a body after Do returns (an error answered before the body was sent, a cancellation).
+type bodyGuard struct {
+	r      io.Reader
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (g *bodyGuard) Read(p []byte) (int, error) { return g.r.Read(p) }
+
+// Close closes the caller's body too when it is a Closer, as net/http would have.
+func (g *bodyGuard) Close() error {
+	var err error
+	g.once.Do(func() {
+		if c, ok := g.r.(io.Closer); ok {
+			err = c.Close()
+		}
+		close(g.closed)
+	})
+	return err
+}
+
+// wait blocks until the transport closed the body (or stop is closed); a nil guard has no body.
+func (g *bodyGuard) wait(stop <-chan struct{}) {
+	if g == nil {
+		return
+	}
+	select {
+	case <-g.closed:
+	case <-stop:
+	}
+}
+
+// cancelOnClose ends a request's own context when its response body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
+}
