@@ -40,9 +40,11 @@ __all__ = ["OssMapDataset", "OssIterableDataset", "OssCheckpoint", "OssDataObjec
 #: objects an iterable dataset's worker fetches in one batch; the next batch is fetched while
 #: this one is handed out (the prefetch window)
 DEFAULT_PREFETCH = 64
-#: torch.load's reader buffers this much: its small reads (zip headers, the pickle) are served
-#: from the buffer instead of each being a call into Go
-READ_BUFFER = 1 << 20
+#: a checkpoint reader buffers this much: torch.load's small reads (zip headers, the pickle) are
+#: served from the buffer instead of each being a call into Go
+READ_BUFFER = 64 << 10
+#: the end of a checkpoint fetched on its own: the zip directory torch.load reads first
+READ_TAIL = 1 << 20
 #: keys a listing request asks for (OSS's maximum)
 LIST_PAGE = 1000
 
@@ -486,6 +488,73 @@ class _Ahead(object):
 
 # --- checkpoints -----------------------------------------------------------------------------------
 
+class _CheckpointReader(io.RawIOBase):
+    """The seekable file torch.load (and DCP) read. torch.load reads the zip directory at the end
+    first, then the records from the start in order, going back now and then for a header. One
+    ObjectReader streams the object forward: never sent back, it keeps fetching ahead in parallel
+    parts while torch copies the records, instead of starting over after each seek. Reads in the
+    last READ_TAIL bytes are served from one ranged GET of them, reads behind the stream by a
+    ranged GET of their own, both pinned to the ETag the stream opened with."""
+
+    def __init__(self, bucket: Bucket, key: str):
+        super().__init__()
+        self._bucket, self._key = bucket, key
+        self._stream = ObjectReader(bucket, key)
+        self.size = self._stream.size
+        self._etag = self._stream.info.headers.get("etag")
+        self._tail_start = max(0, self.size - READ_TAIL)
+        self._tail = None
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        self._checkClosed()
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self._checkClosed()
+        pos = offset + {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self.size}[whence]
+        if pos < 0:
+            raise ValueError("negative seek position %d" % pos)
+        self._pos = pos
+        return pos
+
+    def _range(self, start: int, end: int) -> bytes:
+        headers = {"If-Match": self._etag} if self._etag else None
+        return self._bucket.get_object(self._key, byte_range=(start, end - 1), headers=headers).read()
+
+    def readinto(self, b) -> int:
+        self._checkClosed()
+        view = memoryview(b).cast("B")
+        n = min(len(view), self.size - self._pos)
+        if n <= 0:
+            return 0
+        pos = self._pos
+        if pos >= self._tail_start:
+            if self._tail is None:
+                self._tail = self._range(self._tail_start, self.size)
+            view[:n] = self._tail[pos - self._tail_start:pos - self._tail_start + n]
+        elif pos >= self._stream.tell():
+            self._stream.seek(pos)  # a little forward: the stream skips it
+            n = self._stream.readinto(view[:n])
+        else:
+            data = self._range(pos, pos + n)
+            n = len(data)
+            view[:n] = data
+        self._pos += n
+        return n
+
+    def close(self) -> None:
+        self._stream.close()
+        self._tail = None
+        super().close()
+
+
 class OssCheckpoint(object):
     """torch.save / torch.load on OSS, as osstorchconnector's OssCheckpoint:
 
@@ -509,7 +578,7 @@ class OssCheckpoint(object):
         """A seekable file over the object (one HEAD now; reads stream parallel ranged GETs pinned
         to its ETag)."""
         bucket, key = parse_oss_uri(oss_uri)
-        return io.BufferedReader(ObjectReader(self._client.bucket(bucket), key), READ_BUFFER)
+        return io.BufferedReader(_CheckpointReader(self._client.bucket(bucket), key), READ_BUFFER)
 
     def writer(self, oss_uri: str) -> ObjectWriter:
         """A write-only file whose bytes go up as a multipart upload, `concurrency` parts of
