@@ -8,6 +8,7 @@ Credentials come from `cred_path` (osstorchconnector's JSON file, re-read when i
 
 Importing pyjindo does not import this module (nor torch); importing this module imports torch.
 """
+import collections
 import io
 import itertools
 import json
@@ -158,7 +159,8 @@ class _Client(object):
     many objects fetched at once through the batch engine. Pickles as its configuration."""
 
     def __init__(self, endpoint, cred_path="", config_path="", cred_provider=None, region="", auth=None,
-                 concurrency=DEFAULT_CONCURRENCY, part_size=DEFAULT_PART_SIZE):
+                 concurrency=DEFAULT_CONCURRENCY, part_size=DEFAULT_PART_SIZE,
+                 objects_in_flight=_batch.DEFAULT_CONCURRENCY):
         if not endpoint:
             raise ValueError("endpoint must be non-empty")
         self.endpoint = endpoint
@@ -166,7 +168,8 @@ class _Client(object):
         m = _REGION_IN_ENDPOINT.search(endpoint)
         self.region = region or (m.group(1) if m else "")
         self.auth = _make_auth(endpoint, cred_path, cred_provider, auth, self.region)
-        self.concurrency = concurrency
+        self.concurrency = concurrency  # parts of one object at once
+        self.objects_in_flight = objects_in_flight  # objects of a batch at once
         self.part_size = part_size
         self._local = None
 
@@ -202,13 +205,13 @@ class _Client(object):
         return self.bucket(bucket).get_object(key).read()
 
     def get_many(self, entries: List["_Entry"]) -> List[Union[bytes, Exception]]:
-        """The bodies of many objects, in order, in one call to the batch engine (4 x concurrency
-        requests in flight, the GIL released); a failed object's entry is its exception. Sizes
+        """The bodies of many objects, in order, in one call to the batch engine
+        (objects_in_flight requests at once, the GIL released); a failed object's entry is its exception. Sizes
         known from the listing let Go write each body straight into the bytes returned."""
         if not entries:
             return []
         return _batch.get_many(self.bucket(entries[0].bucket), [(e.bucket, e.key) for e in entries],
-                               sizes=[e.size for e in entries], concurrency=self.concurrency * 4)
+                               sizes=[e.size for e in entries], concurrency=self.objects_in_flight)
 
 
 # --- items -----------------------------------------------------------------------------------------
@@ -368,13 +371,14 @@ class OssMapDataset(_Factory, torch.utils.data.Dataset):
     sharding across ranks are the sampler's (e.g. DistributedSampler), as for any map dataset.
 
     Extra keyword arguments beyond osstorchconnector's: `auth` (any pyjindo auth or credentials
-    provider) and `concurrency` (requests in flight per process is 4x this)."""
+    provider) and `concurrency` (objects fetched at once per process)."""
 
     def __init__(self, endpoint: str, cred_path: str, config_path: str,
                  get_dataset_objects: Callable[[_Client], Iterable[_Entry]],
                  transform: Callable[[OssDataObject], Any] = identity, cred_provider: Any = None,
-                 region: str = "", *, auth: Any = None, concurrency: int = DEFAULT_CONCURRENCY):
-        self._client = _Client(endpoint, cred_path, config_path, cred_provider, region, auth, concurrency)
+                 region: str = "", *, auth: Any = None, concurrency: int = _batch.DEFAULT_CONCURRENCY):
+        self._client = _Client(endpoint, cred_path, config_path, cred_provider, region, auth,
+                               objects_in_flight=concurrency)
         self._transform = transform
         self._entries = list(get_dataset_objects(self._client))
 
@@ -401,7 +405,7 @@ class OssIterableDataset(_Factory, torch.utils.data.IterableDataset):
     """An iterable dataset of OSS objects. Each iteration lists the prefix as it goes (the first
     sample comes after the first page of the listing, not the last) and fetches objects `prefetch`
     at a time through the batch engine, the next batch while this one is handed out (so at most
-    2 x prefetch objects are held).
+    2 x prefetch objects are held; `concurrency` of them in flight at once).
 
     Sharding: the objects are dealt round-robin over rank x DataLoader worker (rank and world size
     from torch.distributed when it is initialized, or `rank=`/`world_size=`), so each object is
@@ -413,12 +417,13 @@ class OssIterableDataset(_Factory, torch.utils.data.IterableDataset):
     def __init__(self, endpoint: str, cred_path: str, config_path: str,
                  get_dataset_objects: Callable[[_Client], Iterable[_Entry]],
                  transform: Callable[[OssDataObject], Any] = identity, cred_provider: Any = None,
-                 region: str = "", *, auth: Any = None, concurrency: int = DEFAULT_CONCURRENCY,
+                 region: str = "", *, auth: Any = None, concurrency: int = _batch.DEFAULT_CONCURRENCY,
                  prefetch: int = DEFAULT_PREFETCH, shuffle: bool = False, seed: int = 0,
                  rank: Optional[int] = None, world_size: Optional[int] = None):
         if prefetch < 1:
             raise ValueError("prefetch must be at least 1")
-        self._client = _Client(endpoint, cred_path, config_path, cred_provider, region, auth, concurrency)
+        self._client = _Client(endpoint, cred_path, config_path, cred_provider, region, auth,
+                               objects_in_flight=concurrency)
         self._get_entries = get_dataset_objects
         self._transform = transform
         self._prefetch = prefetch
@@ -450,14 +455,25 @@ class OssIterableDataset(_Factory, torch.utils.data.IterableDataset):
         return self._fetch(mine)
 
     def _fetch(self, entries):
-        """Yields transformed samples in order: batches of `prefetch` objects, each fetched while
-        the one before is handed out."""
+        """Yields transformed samples in order. The window of `prefetch` objects is fetched in two
+        halves, each a batch of its own: while one batch is handed out, the next two are on
+        their way (so a batch's slowest object does not hold up the window)."""
         entries = iter(entries)
-        ahead = _Ahead(self._client, list(itertools.islice(entries, self._prefetch)))
-        while ahead.entries:
-            batch, bodies = ahead.entries, ahead.result()
-            ahead = _Ahead(self._client, list(itertools.islice(entries, self._prefetch)))
-            yield from _materialize(batch, bodies, self._transform)
+        size = max(1, self._prefetch // 2)
+        window = collections.deque()
+
+        def fill():
+            while len(window) < 2:
+                batch = list(itertools.islice(entries, size))
+                if not batch:
+                    return
+                window.append(_Ahead(self._client, batch))
+
+        fill()
+        while window:
+            ahead = window.popleft()
+            fill()
+            yield from _materialize(ahead.entries, ahead.result(), self._transform)
 
 
 class _Ahead(object):

@@ -22,6 +22,11 @@ func Combine(crcA, crcB uint64, len2 int64) uint64 {
 	if len2 <= 0 {
 		return crcA
 	}
+	if crcA == 0 {
+		// The zero bytes act linearly on crcA, so they leave 0 as it is: skip the matrices.
+		// Summing parts starts here, once per object (every single-part download).
+		return crcB
+	}
 	var even, odd [64]uint64
 	// odd is the operator for one zero bit.
 	odd[0] = 0xC96C5795D7870F42 // reflected ECMA polynomial
