@@ -8,14 +8,15 @@ Credentials come from `cred_path` (osstorchconnector's JSON file, re-read when i
 
 Importing pyjindo does not import this module (nor torch); importing this module imports torch.
 """
+import collections
 import io
+import itertools
 import json
 import os
 import random
 import re
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -26,7 +27,9 @@ import torch.distributed
 import torch.utils.data
 from torch.distributed.checkpoint.filesystem import FileSystemBase, FileSystemReader, FileSystemWriter
 
-from . import exceptions
+from . import _batch, exceptions
+from ._reader import ObjectReader
+from ._writer import ObjectWriter
 from .api import DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, Bucket
 from .auth import AnonymousAuth, ProviderAuth, ProviderAuthV4
 from .credentials import Credentials, CredentialsProvider, EnvironmentVariableCredentialsProvider
@@ -35,8 +38,14 @@ from .iterators import ObjectIterator
 __all__ = ["OssMapDataset", "OssIterableDataset", "OssCheckpoint", "OssDataObject", "OssDCPFileSystem",
            "OssStorageWriter", "OssStorageReader", "parse_oss_uri", "imagenet_manifest_parser"]
 
-#: objects fetched at once by an iterable dataset's worker (the prefetch window)
+#: objects an iterable dataset's worker fetches in one batch; the next batch is fetched while
+#: this one is handed out (the prefetch window)
 DEFAULT_PREFETCH = 64
+#: a checkpoint reader buffers this much: torch.load's small reads (zip headers, the pickle) are
+#: served from the buffer instead of each being a call into Go
+READ_BUFFER = 64 << 10
+#: the end of a checkpoint fetched on its own: the zip directory torch.load reads first
+READ_TAIL = 1 << 20
 #: keys a listing request asks for (OSS's maximum)
 LIST_PAGE = 1000
 
@@ -146,11 +155,12 @@ def _make_auth(endpoint, cred_path, cred_provider, auth, region):
 
 class _Client(object):
     """What a dataset or checkpoint needs of OSS: one pyjindo Bucket per bucket name, made lazily in
-    each process (a Bucket holds a lock and a Go session, neither of which crosses spawn), and a
-    thread pool for fetching many objects at once. Pickles as its configuration."""
+    each process (a Bucket holds a lock and a Go session, neither of which crosses spawn), and
+    many objects fetched at once through the batch engine. Pickles as its configuration."""
 
     def __init__(self, endpoint, cred_path="", config_path="", cred_provider=None, region="", auth=None,
-                 concurrency=DEFAULT_CONCURRENCY, part_size=DEFAULT_PART_SIZE):
+                 concurrency=DEFAULT_CONCURRENCY, part_size=DEFAULT_PART_SIZE,
+                 objects_in_flight=_batch.DEFAULT_CONCURRENCY):
         if not endpoint:
             raise ValueError("endpoint must be non-empty")
         self.endpoint = endpoint
@@ -158,7 +168,8 @@ class _Client(object):
         m = _REGION_IN_ENDPOINT.search(endpoint)
         self.region = region or (m.group(1) if m else "")
         self.auth = _make_auth(endpoint, cred_path, cred_provider, auth, self.region)
-        self.concurrency = concurrency
+        self.concurrency = concurrency  # parts of one object at once
+        self.objects_in_flight = objects_in_flight  # objects of a batch at once
         self.part_size = part_size
         self._local = None
 
@@ -170,24 +181,17 @@ class _Client(object):
     def _state(self):
         local = self._local
         if local is None or local[0] != os.getpid():
-            local = self._local = (os.getpid(), {}, threading.Lock(), [None])
+            local = self._local = (os.getpid(), {}, threading.Lock())
         return local
 
     def bucket(self, name: str) -> Bucket:
-        _, buckets, lock, _ = self._state()
+        _, buckets, lock = self._state()
         with lock:
             b = buckets.get(name)
             if b is None:
                 b = buckets[name] = Bucket(self.auth, self.endpoint, name, region=self.region or None,
                                            part_size=self.part_size, concurrency=self.concurrency)
             return b
-
-    def pool(self, workers: int) -> ThreadPoolExecutor:
-        _, _, lock, holder = self._state()
-        with lock:
-            if holder[0] is None or holder[0]._max_workers < workers:
-                holder[0] = ThreadPoolExecutor(workers, thread_name_prefix="pyjindo-torch")
-            return holder[0]
 
     def list(self, bucket: str, prefix: str) -> Iterator[Tuple[str, int]]:
         """(key, size) of every object under prefix, page by page as the listing goes on;
@@ -200,16 +204,14 @@ class _Client(object):
     def get(self, bucket: str, key: str) -> bytes:
         return self.bucket(bucket).get_object(key).read()
 
-    def get_many(self, refs: List[Tuple[str, str]]) -> List[Union[bytes, Exception]]:
-        """The bodies of many objects, in order, many requests in flight; a failed object's entry
-        is its exception."""
-        def one(ref):
-            try:
-                return self.get(*ref)
-            except exceptions.OssError as e:
-                return e
-
-        return list(self.pool(self.concurrency * 4).map(one, refs))
+    def get_many(self, entries: List["_Entry"]) -> List[Union[bytes, Exception]]:
+        """The bodies of many objects, in order, in one call to the batch engine
+        (objects_in_flight requests at once, the GIL released); a failed object's entry is its exception. Sizes
+        known from the listing let Go write each body straight into the bytes returned."""
+        if not entries:
+            return []
+        return _batch.get_many(self.bucket(entries[0].bucket), [(e.bucket, e.key) for e in entries],
+                               sizes=[e.size for e in entries], concurrency=self.objects_in_flight)
 
 
 # --- items -----------------------------------------------------------------------------------------
@@ -280,11 +282,11 @@ def identity(obj: Optional[OssDataObject]) -> Optional[OssDataObject]:
 
 
 class _Entry(object):
-    """A sample before it is fetched: where it is and its label."""
+    """A sample before it is fetched: where it is, its size if listed (else None) and its label."""
 
     __slots__ = ("bucket", "key", "size", "label")
 
-    def __init__(self, bucket, key, size=0, label=""):
+    def __init__(self, bucket, key, size=None, label=""):
         self.bucket, self.key, self.size, self.label = bucket, key, size, label
 
 
@@ -312,17 +314,15 @@ def _entries_from_manifest(client, manifest_file_path, manifest_parser, oss_base
 
 
 def _materialize(entries, bodies, transform):
-    """transform(item) for each fetched body; a missing object is transform(None), as in
-    osstorchconnector; any other failure raises."""
-    out = []
+    """transform(item) for each fetched body, one at a time; a missing object is transform(None),
+    as in osstorchconnector; any other failure raises."""
     for e, body in zip(entries, bodies):
         if isinstance(body, exceptions.NoSuchKey):
-            out.append(transform(None))
+            yield transform(None)
         elif isinstance(body, Exception):
             raise body
         else:
-            out.append(transform(OssDataObject(e.bucket, e.key, len(body), e.label, body)))
-    return out
+            yield transform(OssDataObject(e.bucket, e.key, len(body), e.label, body))
 
 
 class _Factory(object):
@@ -371,13 +371,14 @@ class OssMapDataset(_Factory, torch.utils.data.Dataset):
     sharding across ranks are the sampler's (e.g. DistributedSampler), as for any map dataset.
 
     Extra keyword arguments beyond osstorchconnector's: `auth` (any pyjindo auth or credentials
-    provider) and `concurrency` (requests in flight per process is 4x this)."""
+    provider) and `concurrency` (objects fetched at once per process)."""
 
     def __init__(self, endpoint: str, cred_path: str, config_path: str,
                  get_dataset_objects: Callable[[_Client], Iterable[_Entry]],
                  transform: Callable[[OssDataObject], Any] = identity, cred_provider: Any = None,
-                 region: str = "", *, auth: Any = None, concurrency: int = DEFAULT_CONCURRENCY):
-        self._client = _Client(endpoint, cred_path, config_path, cred_provider, region, auth, concurrency)
+                 region: str = "", *, auth: Any = None, concurrency: int = _batch.DEFAULT_CONCURRENCY):
+        self._client = _Client(endpoint, cred_path, config_path, cred_provider, region, auth,
+                               objects_in_flight=concurrency)
         self._transform = transform
         self._entries = list(get_dataset_objects(self._client))
 
@@ -389,8 +390,7 @@ class OssMapDataset(_Factory, torch.utils.data.Dataset):
 
     def __getitems__(self, indices: List[int]) -> List[Any]:
         entries = [self._entries[i] for i in indices]
-        bodies = self._client.get_many([(e.bucket, e.key) for e in entries])
-        return _materialize(entries, bodies, self._transform)
+        return list(_materialize(entries, self._client.get_many(entries), self._transform))
 
 
 def _rank_and_world(rank, world_size):
@@ -403,8 +403,9 @@ def _rank_and_world(rank, world_size):
 
 class OssIterableDataset(_Factory, torch.utils.data.IterableDataset):
     """An iterable dataset of OSS objects. Each iteration lists the prefix as it goes (the first
-    sample comes after the first page of the listing, not the last) and fetches a bounded window of
-    objects ahead (`prefetch`, many requests in flight).
+    sample comes after the first page of the listing, not the last) and fetches objects `prefetch`
+    at a time through the batch engine, the next batch while this one is handed out (so at most
+    2 x prefetch objects are held; `concurrency` of them in flight at once).
 
     Sharding: the objects are dealt round-robin over rank x DataLoader worker (rank and world size
     from torch.distributed when it is initialized, or `rank=`/`world_size=`), so each object is
@@ -416,12 +417,13 @@ class OssIterableDataset(_Factory, torch.utils.data.IterableDataset):
     def __init__(self, endpoint: str, cred_path: str, config_path: str,
                  get_dataset_objects: Callable[[_Client], Iterable[_Entry]],
                  transform: Callable[[OssDataObject], Any] = identity, cred_provider: Any = None,
-                 region: str = "", *, auth: Any = None, concurrency: int = DEFAULT_CONCURRENCY,
+                 region: str = "", *, auth: Any = None, concurrency: int = _batch.DEFAULT_CONCURRENCY,
                  prefetch: int = DEFAULT_PREFETCH, shuffle: bool = False, seed: int = 0,
                  rank: Optional[int] = None, world_size: Optional[int] = None):
         if prefetch < 1:
             raise ValueError("prefetch must be at least 1")
-        self._client = _Client(endpoint, cred_path, config_path, cred_provider, region, auth, concurrency)
+        self._client = _Client(endpoint, cred_path, config_path, cred_provider, region, auth,
+                               objects_in_flight=concurrency)
         self._get_entries = get_dataset_objects
         self._transform = transform
         self._prefetch = prefetch
@@ -453,153 +455,72 @@ class OssIterableDataset(_Factory, torch.utils.data.IterableDataset):
         return self._fetch(mine)
 
     def _fetch(self, entries):
-        """Yields transformed samples in order, keeping `prefetch` objects in flight."""
-        pool = self._client.pool(self._client.concurrency * 4)
-        window = []
+        """Yields transformed samples in order. The window of `prefetch` objects is fetched in two
+        halves, each a batch of its own: while one batch is handed out, the next two are on
+        their way (so a batch's slowest object does not hold up the window)."""
         entries = iter(entries)
-        exhausted = False
-        while True:
-            while not exhausted and len(window) < self._prefetch:
-                e = next(entries, None)
-                if e is None:
-                    exhausted = True
-                    break
-                window.append((e, pool.submit(self._get_one, e)))
-            if not window:
-                return
-            e, fut = window.pop(0)
-            for item in _materialize([e], [fut.result()], self._transform):
-                yield item
+        size = max(1, self._prefetch // 2)
+        window = collections.deque()
 
-    def _get_one(self, e):
+        def fill():
+            while len(window) < 2:
+                batch = list(itertools.islice(entries, size))
+                if not batch:
+                    return
+                window.append(_Ahead(self._client, batch))
+
+        fill()
+        while window:
+            ahead = window.popleft()
+            fill()
+            yield from _materialize(ahead.entries, ahead.result(), self._transform)
+
+
+class _Ahead(object):
+    """client.get_many(entries) on a thread of its own (the Go call releases the GIL), so a batch
+    arrives while the previous one is transformed and handed out."""
+
+    def __init__(self, client: _Client, entries: List[_Entry]):
+        self.entries = entries
+        self._bodies = self._error = None
+        self._thread = None
+        if entries:
+            self._thread = threading.Thread(target=self._run, args=(client,), name="pyjindo-torch-prefetch",
+                                            daemon=True)
+            self._thread.start()
+
+    def _run(self, client):
         try:
-            return self._client.get(e.bucket, e.key)
-        except exceptions.OssError as err:
-            return err
+            self._bodies = client.get_many(self.entries)
+        except BaseException as e:  # raised where the batch is wanted
+            self._error = e
+
+    def result(self) -> List[Union[bytes, Exception]]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._bodies
 
 
 # --- checkpoints -----------------------------------------------------------------------------------
 
-class _ObjectWriter(io.RawIOBase):
-    """A write-only stream into one object: parts of part_size go up as they fill, `concurrency`
-    at once, as a multipart upload started by the first full part (smaller objects are one PUT at
-    close). Nothing is visible under the key until close() completes it; an exception inside
-    `with`, a failed part or abort() aborts the upload, leaving neither object nor parts."""
+class _CheckpointReader(io.RawIOBase):
+    """The seekable file torch.load (and DCP) read. torch.load reads the zip directory at the end
+    first, then the records from the start in order, going back now and then for a header. One
+    ObjectReader streams the object forward: never sent back, it keeps fetching ahead in parallel
+    parts while torch copies the records, instead of starting over after each seek. Reads in the
+    last READ_TAIL bytes are served from one ranged GET of them, reads behind the stream by a
+    ranged GET of their own, both pinned to the ETag the stream opened with."""
 
-    def __init__(self, bucket: Bucket, key: str, part_size: int, concurrency: int, pool: ThreadPoolExecutor):
+    def __init__(self, bucket: Bucket, key: str):
         super().__init__()
         self._bucket, self._key = bucket, key
-        self._part_size, self._pool = part_size, pool
-        self._slots = threading.Semaphore(concurrency)
-        self._buf = bytearray()
-        self._written = 0
-        self._upload_id = None
-        self._parts = []  # futures of PartInfo, in part order
-        self._failed = None
-
-    def writable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._written
-
-    def write(self, data) -> int:
-        if self.closed:
-            raise ValueError("write to a closed writer")
-        if self._failed is not None:
-            raise self._failed
-        n = len(memoryview(data).cast("B"))
-        self._buf += data
-        self._written += n
-        while len(self._buf) >= self._part_size:
-            part = bytes(self._buf[:self._part_size])
-            del self._buf[:self._part_size]
-            self._send(part)
-        return n
-
-    def _send(self, part: bytes):
-        from .models import PartInfo
-
-        if self._upload_id is None:
-            self._upload_id = self._bucket.init_multipart_upload(self._key).upload_id
-        number = len(self._parts) + 1
-        self._slots.acquire()  # bounds memory: at most `concurrency` parts in flight
-
-        def upload():
-            try:
-                r = self._bucket.upload_part(self._key, self._upload_id, number, part)
-                return PartInfo(number, r.etag, size=len(part))
-            except BaseException as e:
-                self._failed = e
-                raise
-            finally:
-                self._slots.release()
-
-        self._parts.append(self._pool.submit(upload))
-
-    def close(self) -> None:
-        if self.closed:
-            return
-        try:
-            if self._upload_id is None:
-                if self._failed is None:
-                    self._bucket.put_object(self._key, bytes(self._buf))
-            else:
-                if self._buf:
-                    self._send(bytes(self._buf))
-                parts = [f.result() for f in self._parts]
-                self._bucket.complete_multipart_upload(self._key, self._upload_id, parts)
-        except BaseException:
-            self.abort()
-            raise
-        finally:
-            self._buf = bytearray()
-            super().close()
-
-    def abort(self) -> None:
-        """Drop what was written: the upload (and its parts) is aborted."""
-        if self._upload_id is not None:
-            for f in self._parts:
-                f.exception()  # wait: a part still in flight would otherwise outlive the abort
-            try:
-                self._bucket.abort_multipart_upload(self._key, self._upload_id)
-            except exceptions.NoSuchUpload:
-                pass
-            self._upload_id = None
-        self._failed = self._failed or exceptions.ClientError("upload aborted")
-        self._buf = bytearray()
-        if not self.closed:
-            super().close()
-
-    def __exit__(self, exc_type, exc_val, exc_tb):
-        if exc_type is not None:
-            self.abort()
-        else:
-            self.close()
-
-    def __del__(self):
-        # Garbage-collected unclosed: never complete half a checkpoint.
-        if not self.closed and self._upload_id is not None:
-            try:
-                self.abort()
-            except Exception:
-                pass
-
-
-class _ObjectReader(io.RawIOBase):
-    """A seekable read-only stream over one object: blocks of block_size fetched by ranged GETs
-    (pinned to the object's ETag), `ahead` blocks beyond a sequential reader fetched in parallel."""
-
-    def __init__(self, bucket: Bucket, key: str, block_size: int, ahead: int, pool: ThreadPoolExecutor):
-        super().__init__()
-        self._bucket, self._key = bucket, key
-        head = bucket.head_object(key)
-        self.size = head.content_length
-        self._etag = head.headers.get("etag")  # as sent (quoted), for If-Match
-        self._block, self._ahead, self._pool = block_size, ahead, pool
-        self._blocks = {}  # index -> Future of bytes
+        self._stream = ObjectReader(bucket, key)
+        self.size = self._stream.size
+        self._etag = self._stream.info.headers.get("etag")
+        self._tail_start = max(0, self.size - READ_TAIL)
+        self._tail = None
         self._pos = 0
-        self._last_end = 0
 
     def readable(self) -> bool:
         return True
@@ -608,59 +529,45 @@ class _ObjectReader(io.RawIOBase):
         return True
 
     def tell(self) -> int:
+        self._checkClosed()
         return self._pos
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self.size}[whence]
-        if base + offset < 0:
-            raise ValueError("negative seek position")
-        self._pos = base + offset
-        return self._pos
+        self._checkClosed()
+        pos = offset + {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self.size}[whence]
+        if pos < 0:
+            raise ValueError("negative seek position %d" % pos)
+        self._pos = pos
+        return pos
 
-    def _fetch(self, i):
-        start = i * self._block
-        end = min(start + self._block, self.size) - 1
-        return self._bucket.get_object(self._key, byte_range=(start, end), headers={"If-Match": self._etag}).read()
+    def _range(self, start: int, end: int) -> bytes:
+        headers = {"If-Match": self._etag} if self._etag else None
+        return self._bucket.get_object(self._key, byte_range=(start, end - 1), headers=headers).read()
 
-    def _get(self, i, sequential):
-        last = (self.size - 1) // self._block
-        want = range(i, min(last, i + (self._ahead if sequential else 0)) + 1)
-        for j in want:
-            if j not in self._blocks:
-                self._blocks[j] = self._pool.submit(self._fetch, j)
-        # keep the window and the block before it (a reader stepping back a little)
-        for j in [j for j in self._blocks if j < i - 1 or j > want[-1] + self._ahead]:
-            del self._blocks[j]
-        return self._blocks[i].result()
-
-    def readinto(self, buf) -> int:
-        out = memoryview(buf).cast("B")
-        n = 0
-        # Forward within a block of where the last read ended counts as sequential: torch.load
-        # skips zip headers and alignment padding between records.
-        sequential = self._last_end <= self._pos < self._last_end + self._block
-        while n < len(out) and self._pos < self.size:
-            i, off = divmod(self._pos, self._block)
-            block = self._get(i, sequential)
-            k = min(len(block) - off, len(out) - n)
-            out[n:n + k] = block[off:off + k]
-            n += k
-            self._pos += k
-        self._last_end = self._pos
+    def readinto(self, b) -> int:
+        self._checkClosed()
+        view = memoryview(b).cast("B")
+        n = min(len(view), self.size - self._pos)
+        if n <= 0:
+            return 0
+        pos = self._pos
+        if pos >= self._tail_start:
+            if self._tail is None:
+                self._tail = self._range(self._tail_start, self.size)
+            view[:n] = self._tail[pos - self._tail_start:pos - self._tail_start + n]
+        elif pos >= self._stream.tell():
+            self._stream.seek(pos)  # a little forward: the stream skips it
+            n = self._stream.readinto(view[:n])
+        else:
+            data = self._range(pos, pos + n)
+            n = len(data)
+            view[:n] = data
+        self._pos += n
         return n
 
-    def read(self, size: int = -1) -> bytes:
-        if size is None or size < 0:
-            size = max(self.size - self._pos, 0)
-        buf = bytearray(min(size, max(self.size - self._pos, 0)))
-        n = self.readinto(buf)
-        return bytes(buf[:n])
-
-    def readall(self) -> bytes:
-        return self.read(-1)
-
     def close(self) -> None:
-        self._blocks = {}
+        self._stream.close()
+        self._tail = None
         super().close()
 
 
@@ -674,7 +581,8 @@ class OssCheckpoint(object):
             state = torch.load(r)
 
     `writer` streams a multipart upload (parts in parallel; nothing visible until it completes;
-    aborted on an exception); `reader` is seekable and prefetches ranges in parallel."""
+    aborted on an exception); `reader` is seekable and prefetches ranges in parallel. Both are
+    the Go core's (pyjindo's ObjectWriter and ObjectReader, as pyjindo.fs opens files)."""
 
     def __init__(self, endpoint: str, cred_path: str = "", config_path: str = "", cred_provider: Any = None,
                  region: str = "", *, auth: Any = None, part_size: int = DEFAULT_PART_SIZE,
@@ -682,15 +590,18 @@ class OssCheckpoint(object):
         self._client = _Client(endpoint, cred_path, config_path, cred_provider, region, auth, concurrency,
                                part_size)
 
-    def reader(self, oss_uri: str) -> io.RawIOBase:
+    def reader(self, oss_uri: str) -> io.BufferedReader:
+        """A seekable file over the object (one HEAD now; reads stream parallel ranged GETs pinned
+        to its ETag)."""
         bucket, key = parse_oss_uri(oss_uri)
-        c = self._client
-        return _ObjectReader(c.bucket(bucket), key, c.part_size, c.concurrency, c.pool(c.concurrency * 2))
+        return io.BufferedReader(_CheckpointReader(self._client.bucket(bucket), key), READ_BUFFER)
 
-    def writer(self, oss_uri: str) -> io.RawIOBase:
+    def writer(self, oss_uri: str) -> ObjectWriter:
+        """A write-only file whose bytes go up as a multipart upload, `concurrency` parts of
+        `part_size` at once, completed by close() (aborted by an exception inside `with`)."""
         bucket, key = parse_oss_uri(oss_uri)
         c = self._client
-        return _ObjectWriter(c.bucket(bucket), key, c.part_size, c.concurrency, c.pool(c.concurrency * 2))
+        return ObjectWriter(c.bucket(bucket), key, part_size=c.part_size)
 
 
 # --- torch.distributed.checkpoint ------------------------------------------------------------------

@@ -295,6 +295,26 @@ def test_writer_small_object_is_one_put_and_invisible_until_closed(env):
     assert r.read() == b""
 
 
+def test_checkpoint_reader_random_access(env, monkeypatch):
+    """The reader streams forward; the tail and reads behind the stream go by ranged GETs of their
+    own: every order of reads gives the object's bytes."""
+    monkeypatch.setattr(pt, "READ_TAIL", 256 << 10)
+    data = os.urandom(3 << 20)
+    env.bucket.put_object("ckpt/random.bin", data)
+    ckpt = pt.OssCheckpoint(env.server.endpoint, auth=env.auth)
+    with ckpt.reader("oss://%s/ckpt/random.bin" % env.bucket.bucket_name) as r:
+        # (offset, length): the end first as torch.load does, the start, a jump back, across
+        # the tail's edge, a forward skip, past the end
+        for off, n in [(len(data) - 22, 22), (0, 4), (0, 100), (2 << 20, 70000), (1000, 5000),
+                       (len(data) - (300 << 10), 100 << 10), (100, 10), (len(data) - 5, 100), (len(data), 10)]:
+            r.seek(off)
+            assert r.read(n) == data[off:off + n], (off, n)
+        r.seek(-1, io.SEEK_END)
+        assert r.tell() == len(data) - 1
+        r.seek(0)
+        assert r.read() == data
+
+
 def test_distributed_checkpoint_save_and_load(env, tmp_path):
     dist.init_process_group("gloo", init_method="file://%s" % (tmp_path / "pg"), rank=0, world_size=1)
     try:
