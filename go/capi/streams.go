@@ -49,8 +49,11 @@ func (s *stream) bind(ctx context.Context) (stop func() bool) {
 }
 
 func transferError(err error) error {
-	if errors.Is(err, transfer.ErrChanged) {
+	switch {
+	case errors.Is(err, transfer.ErrChanged):
 		return &oss.InconsistentError{Message: err.Error()}
+	case errors.Is(err, transfer.ErrWriterClosed): // a misuse, not a network failure
+		return &oss.ClientError{Message: err.Error()}
 	}
 	return err
 }

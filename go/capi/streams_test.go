@@ -2,7 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"testing"
+
+	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/transfer"
 )
 
 // client_crc after a partial read is the running CRC (as oss2's), so every stream_read result
@@ -15,5 +20,14 @@ func TestStreamReadResultCarriesTheRunningCRC(t *testing.T) {
 	}
 	if want := `{"n":10,"eof":false,"crc":18364758544493064720}`; string(got) != want {
 		t.Fatalf("stream_read result %s, want %s", got, want)
+	}
+}
+
+// A writer used after it was completed or aborted (say, aborted by another thread during a
+// write) is the caller's mistake: Python gets a ClientError, not a network RequestError.
+func TestAClosedWriterIsAClientError(t *testing.T) {
+	var ce *oss.ClientError
+	if err := transferError(fmt.Errorf("part 3: %w", transfer.ErrWriterClosed)); !errors.As(err, &ce) {
+		t.Fatalf("%T %v, want *oss.ClientError", err, err)
 	}
 }
