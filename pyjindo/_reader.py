@@ -60,18 +60,8 @@ class ObjectReader(io.RawIOBase):
         """Move to `offset` (relative to whence); nothing is sent until the next read. A position
         past the end reads b""."""
         self._checkClosed()
-        if whence == os.SEEK_SET:
-            pos = offset
-        elif whence == os.SEEK_CUR:
-            pos = self._pos + offset
-        elif whence == os.SEEK_END:
-            pos = self.size + offset
-        else:
-            raise ValueError("invalid whence (%r, should be 0, 1 or 2)" % (whence,))
-        if pos < 0:
-            raise ValueError("negative seek position %d" % pos)
-        self._pos = pos
-        return pos
+        self._pos = seek_position(offset, whence, self._pos, self.size)
+        return self._pos
 
     def readinto(self, b) -> int:
         """Fill `b` from the current position (less only at the end of the object); 0 at the end."""
@@ -118,3 +108,18 @@ class ObjectReader(io.RawIOBase):
                 self._handle.free()
         except Exception:
             pass
+
+
+def seek_position(offset: int, whence: int, pos: int, size: int) -> int:
+    """The position io's seek(offset, whence) names, from pos in an object of size bytes."""
+    if whence == os.SEEK_SET:
+        target = offset
+    elif whence == os.SEEK_CUR:
+        target = pos + offset
+    elif whence == os.SEEK_END:
+        target = size + offset
+    else:
+        raise ValueError("invalid whence (%r, should be 0, 1 or 2)" % (whence,))
+    if target < 0:
+        raise ValueError("negative seek position %d" % target)
+    return target

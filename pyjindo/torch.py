@@ -28,7 +28,7 @@ import torch.utils.data
 from torch.distributed.checkpoint.filesystem import FileSystemBase, FileSystemReader, FileSystemWriter
 
 from . import _batch, exceptions
-from ._reader import ObjectReader
+from ._reader import ObjectReader, seek_position
 from ._writer import ObjectWriter
 from .api import DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, Bucket
 from .auth import AnonymousAuth, ProviderAuth, ProviderAuthV4
@@ -534,11 +534,8 @@ class _CheckpointReader(io.RawIOBase):
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         self._checkClosed()
-        pos = offset + {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self.size}[whence]
-        if pos < 0:
-            raise ValueError("negative seek position %d" % pos)
-        self._pos = pos
-        return pos
+        self._pos = seek_position(offset, whence, self._pos, self.size)
+        return self._pos
 
     def _range(self, start: int, end: int) -> bytes:
         headers = {"If-Match": self._etag} if self._etag else None

@@ -117,12 +117,18 @@ func V1Signature(secret, stringToSign string) string {
 // already has one, x-oss-security-token when c carries a token, and
 // Authorization "OSS <AccessKeyID>:<signature>".
 func SignV1(method, bucket, key string, query url.Values, header http.Header, c Credentials, now time.Time) {
+	setDateAndToken(header, c, now)
+	sig := V1Signature(c.AccessKeySecret, V1StringToSign(method, bucket, key, query, header))
+	setHeader(header, headerAuthorization, "OSS "+c.AccessKeyID+":"+sig)
+}
+
+// setDateAndToken sets what V1 and V2 sign besides the request itself: Date (now, in
+// http.TimeFormat) unless header already has one, and x-oss-security-token when c carries one.
+func setDateAndToken(header http.Header, c Credentials, now time.Time) {
 	if !hasHeader(header, "Date") {
 		setHeader(header, "Date", now.UTC().Format(http.TimeFormat))
 	}
 	if c.SecurityToken != "" {
 		setHeader(header, headerSecurityToken, c.SecurityToken)
 	}
-	sig := V1Signature(c.AccessKeySecret, V1StringToSign(method, bucket, key, query, header))
-	setHeader(header, headerAuthorization, "OSS "+c.AccessKeyID+":"+sig)
 }

@@ -91,12 +91,7 @@ func V2Signature(secret, stringToSign string) string {
 //
 // Like oss2 it signs Range and If-Modified-Since as additional headers when present.
 func SignV2(method, bucket, key string, query url.Values, header http.Header, c Credentials, now time.Time) {
-	if !hasHeader(header, "Date") {
-		setHeader(header, "Date", now.UTC().Format(http.TimeFormat))
-	}
-	if c.SecurityToken != "" {
-		setHeader(header, headerSecurityToken, c.SecurityToken)
-	}
+	setDateAndToken(header, c, now)
 	additional := v2AdditionalHeaders(presentHeaders(v2DefaultAdditional, header))
 	sig := V2Signature(c.AccessKeySecret, V2StringToSign(method, bucket, key, query, header, additional))
 	auth := "OSS2 AccessKeyId:" + c.AccessKeyID
