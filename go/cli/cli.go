@@ -277,6 +277,14 @@ func (c *call) cloudArg(i int) (ossURL, error) {
 	return parseCloud(c.opts.args[i])
 }
 
+// onlyCloudArg is the one argument of a command that takes a single oss:// URL.
+func (c *call) onlyCloudArg() (ossURL, error) {
+	if err := c.wantArgs(1, 1); err != nil {
+		return ossURL{}, err
+	}
+	return c.cloudArg(0)
+}
+
 func (c *call) wantArgs(min, max int) error {
 	if n := len(c.opts.args); n < min || n > max {
 		return usagef("%s takes %s", c.cmd.name, c.cmd.args)

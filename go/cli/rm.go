@@ -29,10 +29,7 @@ func rmCommand() *command {
 const batchKeys = 1000
 
 func runRm(ctx context.Context, c *call) error {
-	if err := c.wantArgs(1, 1); err != nil {
-		return err
-	}
-	u, err := c.cloudArg(0)
+	u, err := c.onlyCloudArg()
 	if err != nil {
 		return err
 	}

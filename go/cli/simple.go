@@ -24,10 +24,7 @@ func mbCommand() *command {
 			{"", "acl", flagString, "private, public-read or public-read-write"},
 			{"", "storage-class", flagString, "Standard, IA, Archive or ColdArchive"},
 		}, run: func(ctx context.Context, c *call) error {
-			if err := c.wantArgs(1, 1); err != nil {
-				return err
-			}
-			u, err := c.cloudArg(0)
+			u, err := c.onlyCloudArg()
 			if err != nil {
 				return err
 			}
@@ -59,10 +56,7 @@ func mbCommand() *command {
 func rbCommand() *command {
 	return &command{name: "rb", args: "oss://bucket", summary: "delete an empty bucket",
 		run: func(ctx context.Context, c *call) error {
-			if err := c.wantArgs(1, 1); err != nil {
-				return err
-			}
-			u, err := c.cloudArg(0)
+			u, err := c.onlyCloudArg()
 			if err != nil {
 				return err
 			}
@@ -80,10 +74,7 @@ func rbCommand() *command {
 func mkdirCommand() *command {
 	return &command{name: "mkdir", args: "oss://bucket/dir", summary: "create a directory (an empty object whose key ends in /)",
 		run: func(ctx context.Context, c *call) error {
-			if err := c.wantArgs(1, 1); err != nil {
-				return err
-			}
-			u, err := c.cloudArg(0)
+			u, err := c.onlyCloudArg()
 			if err != nil {
 				return err
 			}
@@ -105,10 +96,7 @@ func mkdirCommand() *command {
 func catCommand() *command {
 	return &command{name: "cat", args: "oss://bucket/object", summary: "write an object to standard output",
 		run: func(ctx context.Context, c *call) error {
-			if err := c.wantArgs(1, 1); err != nil {
-				return err
-			}
-			u, err := c.cloudArg(0)
+			u, err := c.onlyCloudArg()
 			if err != nil {
 				return err
 			}
@@ -142,10 +130,7 @@ func presignCommand() *command {
 }
 
 func runPresign(ctx context.Context, c *call) error {
-	if err := c.wantArgs(1, 1); err != nil {
-		return err
-	}
-	u, err := c.cloudArg(0)
+	u, err := c.onlyCloudArg()
 	if err != nil {
 		return err
 	}
