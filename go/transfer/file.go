@@ -20,6 +20,9 @@ type FileResult struct {
 	Status int
 	Header http.Header
 	CRC    uint64
+	// Stream is set when the target was a device, FIFO or socket written through (writeStream)
+	// rather than a regular file put in place.
+	Stream bool
 }
 
 // DownloadFile downloads req into filename with parallel ranged GETs, each part written at its
@@ -38,32 +41,43 @@ func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename st
 	}
 	defer dl.Close()
 	m.setTotal(dl.Length)
-	target := filename
-	if real, err := filepath.EvalSymlinks(target); err == nil {
-		target = real
-	}
-	if st, err := os.Stat(target); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+	target, st, exists := resolveTarget(filename)
+	if exists && !st.Mode().IsRegular() && !st.IsDir() {
 		return writeStream(ctx, dl, target, verify, m)
 	}
-	f, err := createTemp(target)
-	if err != nil {
-		return nil, &oss.ClientError{Message: err.Error()}
+	// A new target gets a file with no name until it is complete (Linux); otherwise a
+	// temporary name beside it, renamed over it at the end.
+	var f *os.File
+	unnamed := false
+	if !exists {
+		f, err = openUnnamed(filepath.Dir(target))
+		unnamed = err == nil
+	}
+	if !unnamed {
+		if f, err = createTemp(target); err != nil {
+			return nil, &oss.ClientError{Message: err.Error()}
+		}
 	}
 	done := false
 	defer func() {
 		if !done {
 			f.Close()
-			os.Remove(f.Name())
+			if !unnamed {
+				os.Remove(f.Name())
+			}
 		}
 	}()
-	if st, err := os.Stat(target); err == nil {
+	if exists {
 		if err := f.Chmod(st.Mode().Perm()); err != nil {
 			return nil, &oss.ClientError{Message: err.Error()}
 		}
 	}
 	// Reads of at most the object's size: a 1 MiB buffer per small object makes a tree of small
 	// files allocation-bound (measured with the CLI's cp -r).
-	bufSize := int(min(max(dl.Length, 32<<10), 1<<20))
+	bufSize := 32 << 10
+	if dl.Length >= 0 {
+		bufSize = int(min(max(dl.Length, 1), 1<<20))
+	}
 	sum, err := dl.Fill(ctx, Sink{WriteAt: func(off int64, b []byte) error {
 		_, err := f.WriteAt(b, off)
 		return err
@@ -76,14 +90,74 @@ func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename st
 			return nil, err
 		}
 	}
-	if err := f.Close(); err != nil {
-		return nil, &oss.ClientError{Message: err.Error()}
+	if unnamed {
+		err = installUnnamed(f, target)
+	} else {
+		err = installTemp(f, target)
 	}
-	if err := os.Rename(f.Name(), target); err != nil {
+	if err != nil {
 		return nil, &oss.ClientError{Message: err.Error()}
 	}
 	done = true
 	return &FileResult{Status: dl.Status, Header: dl.Header, CRC: sum}, nil
+}
+
+// resolveTarget follows a symlink at name, as open() would, and tells what is at the end of it.
+// A dangling symlink counts as nothing there: the download replaces the link.
+func resolveTarget(name string) (target string, st os.FileInfo, exists bool) {
+	st, err := os.Lstat(name)
+	if err != nil {
+		return name, nil, false
+	}
+	if st.Mode()&os.ModeSymlink == 0 {
+		return name, st, true
+	}
+	real, err := filepath.EvalSymlinks(name)
+	if err != nil {
+		return name, nil, false
+	}
+	if st, err = os.Stat(real); err != nil {
+		return name, nil, false
+	}
+	return real, st, true
+}
+
+// installTemp closes f, a complete named temporary file, and renames it over target.
+func installTemp(f *os.File, target string) error {
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), target)
+}
+
+// installUnnamed names f, a complete unnamed file, target, and closes it. If target appeared
+// meanwhile (linkat never replaces) or f cannot be named (no /proc), its bytes go to a named
+// temporary file renamed over target instead.
+func installUnnamed(f *os.File, target string) error {
+	err := nameUnnamed(f, target)
+	if err == nil {
+		if err = f.Close(); err != nil {
+			os.Remove(target)
+		}
+		return err
+	}
+	defer f.Close()
+	tmp, err := createTemp(target)
+	if err != nil {
+		return err
+	}
+	if _, err = f.Seek(0, io.SeekStart); err == nil {
+		_, err = io.Copy(tmp, f)
+	}
+	if err == nil {
+		err = installTemp(tmp, target)
+	} else {
+		tmp.Close()
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }
 
 // createTemp makes a new file beside target with mode 0666 less the umask (what open(..., "wb")
@@ -139,5 +213,5 @@ func writeStream(ctx context.Context, dl *Download, target string, verify bool, 
 			return nil, err
 		}
 	}
-	return &FileResult{Status: dl.Status, Header: dl.Header, CRC: r.CRC()}, nil
+	return &FileResult{Status: dl.Status, Header: dl.Header, CRC: r.CRC(), Stream: true}, nil
 }

@@ -122,6 +122,44 @@ func TestDownloadFileCreatesAsOpenWould(t *testing.T) {
 	}
 }
 
+func TestDownloadFileWhenTheTargetAppearsMeanwhile(t *testing.T) {
+	// A new target is written as an unnamed file and named at the end (Linux); a file created at
+	// the target meanwhile is replaced, as a rename would replace it, and nothing else is left.
+	e := newEnv(t)
+	data := randomBytes(2*testPart + 3)
+	e.put(t, "obj", data)
+	dir := t.TempDir()
+	target := filepath.Join(dir, "out")
+	d := &hookDoer{d: e.client, before: func(n int64, r *oss.Request) error {
+		if n == 2 {
+			return os.WriteFile(target, []byte("meanwhile"), 0o600)
+		}
+		return nil
+	}}
+	if _, err := DownloadFile(context.Background(), d, get("obj", ""), target, Config{PartSize: testPart, Concurrency: 1}, true, Meter{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(target); !bytes.Equal(got, data) {
+		t.Fatalf("target holds %d bytes, want the object's %d", len(got), len(data))
+	}
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"out"}) {
+		t.Fatalf("directory holds %v", names)
+	}
+	// A dangling symlink is replaced by the file (there is nothing for open() to follow to).
+	if err := os.Symlink("nowhere", filepath.Join(dir, "dangling")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DownloadFile(context.Background(), e.client, get("obj", ""), filepath.Join(dir, "dangling"), Config{}, true, Meter{}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(filepath.Join(dir, "dangling")); err != nil || !st.Mode().IsRegular() || st.Size() != int64(len(data)) {
+		t.Fatalf("dangling link: %v %v", st, err)
+	}
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"dangling", "out"}) {
+		t.Fatalf("directory holds %v", names)
+	}
+}
+
 func TestPutChoosesMultipartForLargePutObject(t *testing.T) {
 	e := newEnv(t)
 	data := randomBytes(3 * testPart)
