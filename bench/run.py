@@ -54,11 +54,11 @@ FSSPEC = [
     ("fs cat small", "ossfs-async", 64),
     ("fs cat small", "pyjindo-fs", 64),
     ("fs cat_file", "ossfs", 1),
-    ("fs cat_file", "pyjindo-fs", 8),
+    ("fs cat_file", "pyjindo-fs", 16),
     ("fs get_file", "ossfs", 4),  # oss2.resumable_download, 4 threads
-    ("fs get_file", "pyjindo-fs", 8),
+    ("fs get_file", "pyjindo-fs", 16),
     ("fs open scan", "ossfs", 1),
-    ("fs open scan", "pyjindo-fs", 8),
+    ("fs open scan", "pyjindo-fs", 16),
 ]
 OSSFS_VERSION = "2025.5.0"
 OSSFS_PY = []  # the python of the ossfs virtualenv, once made

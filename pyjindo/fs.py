@@ -35,6 +35,10 @@ MULTIPART_COPY_THRESHOLD = 1024 ** 3
 _COPY_PART = 256 * 1024 * 1024
 #: Requests in flight for operations on many paths (cat of a list, cat_ranges, get, put, info).
 DEFAULT_BATCH_CONCURRENCY = 64
+#: Parts of one large object at once. OSS limits each connection, and data tools read whole big
+#: files: 16 parts at once moved 1 GiB at 94% of 16 x 50 MB/s here (bench/), where the Bucket
+#: default of 8 stops at 8 x 50.
+DEFAULT_FS_CONCURRENCY = 16
 
 _FORBID_OVERWRITE = {"x-oss-forbid-overwrite": "true"}
 # A range past the end is then 416 (an empty result), not the whole object, as OSS would answer.
@@ -111,7 +115,7 @@ class OSSFileSystem(AbstractFileSystem):
     def __init__(self, endpoint: Optional[str] = None, key: Optional[str] = None, secret: Optional[str] = None,
                  token: Optional[str] = None, region: Optional[str] = None, auth: Any = None,
                  anonymous: bool = False, part_size: int = DEFAULT_PART_SIZE,
-                 concurrency: int = DEFAULT_CONCURRENCY,
+                 concurrency: int = DEFAULT_FS_CONCURRENCY,
                  multipart_threshold: Optional[int] = DEFAULT_MULTIPART_THRESHOLD,
                  batch_concurrency: int = DEFAULT_BATCH_CONCURRENCY,
                  default_block_size: Optional[int] = None, **kwargs: Any) -> None:

@@ -23,6 +23,9 @@ type Reader struct {
 	pos     int64         // delivered bytes handed out so far
 	crc     uint64
 	err     error
+	// spare is the buffer of the last part read out, for the next part started: a long scan
+	// then holds window+1 part buffers, not a trail of garbage for the collector.
+	spare []byte
 }
 
 type prefetch struct {
@@ -59,7 +62,12 @@ func (r *Reader) fill() {
 
 // start fetches part p in the background.
 func (r *Reader) start(p part) *prefetch {
-	f := &prefetch{p: p, buf: make([]byte, p.n), done: make(chan struct{})}
+	buf := r.spare
+	r.spare = nil
+	if int64(cap(buf)) < p.n {
+		buf = make([]byte, p.n)
+	}
+	f := &prefetch{p: p, buf: buf[:p.n], done: make(chan struct{})}
 	go func() {
 		defer close(f.done)
 		_, f.err = r.dl.fetch(r.ctx, p, Sink{Buffer: f.buf, Base: p.off}, make([]byte, 256<<10))
@@ -140,6 +148,7 @@ func (r *Reader) readOnce(p []byte) (int, error) {
 	r.cur.read += m
 	r.pos += int64(m)
 	if r.cur.read == len(r.cur.buf) {
+		r.spare = r.cur.buf
 		r.cur = nil
 	}
 	return m, nil
