@@ -72,10 +72,10 @@ TORCH = [
     ("dataloader iterable", "pyjindo", 1),
     ("dataloader map", "osstorchconnector", 1),
     ("dataloader iterable", "osstorchconnector", 1),
-    ("ckpt save", "pyjindo", 8),
-    ("ckpt load", "pyjindo", 8),
-    ("ckpt save", "osstorchconnector", 8),
-    ("ckpt load", "osstorchconnector", 8),
+    ("ckpt save", "pyjindo", 24),
+    ("ckpt load", "pyjindo", 24),
+    ("ckpt save", "osstorchconnector", 64),  # uploadConcurrency 64 (bench/torch_case.py's config)
+    ("ckpt load", "osstorchconnector", 24),  # prefetchConcurrency 24
 ]
 TORCH_SAMPLE = 100 * 1024
 HOSTS_MARK = "# pyjindo bench: osstorchconnector"
