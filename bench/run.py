@@ -88,6 +88,10 @@ SMALL = [
 ]
 
 
+# Cases that leave objects on the (in-memory) server; bench/case.py's cleanup deletes them after.
+WRITES_OBJECTS = {"put_from_file", "resumable_upload 4t", "uploader", "small put", "cli up big", "cli up small"}
+
+
 def start_server(bandwidth, latency):
     cmd = [os.path.join(REPO, "bin", "jindo"), "server", "--addr", "127.0.0.1:0", "--memory",
            "--access-key-id", AK, "--access-key-secret", SK, "--bucket", BUCKET,
@@ -208,6 +212,8 @@ def main():
                 r.update(net=net, case=case, client=client, conns=conns)
                 rows.append(r)
                 print(_format_row(r, rows, bw), flush=True)
+                if case in WRITES_OBJECTS:
+                    run_case(endpoint, "cleanup", "pyjindo", 0, 0, workdir)
         finally:
             server.terminate()
             server.wait(timeout=10)
