@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -41,7 +42,7 @@ func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename st
 	}
 	defer dl.Close()
 	m.setTotal(dl.Length)
-	target, st, exists := resolveTarget(filename)
+	target, st, exists, free := resolveTarget(filename)
 	if exists && !st.Mode().IsRegular() && !st.IsDir() {
 		return writeStream(ctx, dl, target, verify, m)
 	}
@@ -49,7 +50,7 @@ func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename st
 	// temporary name beside it, renamed over it at the end.
 	var f *os.File
 	unnamed := false
-	if !exists {
+	if free {
 		f, err = openUnnamed(filepath.Dir(target))
 		unnamed = err == nil
 	}
@@ -102,24 +103,25 @@ func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename st
 	return &FileResult{Status: dl.Status, Header: dl.Header, CRC: sum}, nil
 }
 
-// resolveTarget follows a symlink at name, as open() would, and tells what is at the end of it.
-// A dangling symlink counts as nothing there: the download replaces the link.
-func resolveTarget(name string) (target string, st os.FileInfo, exists bool) {
+// resolveTarget follows a symlink at name, as open() would, and tells what is at the end of it
+// (exists) and whether nothing at all has the name (free: only then can an unnamed file be linked
+// there). A dangling symlink is not followed: the download replaces the link, as it always has.
+func resolveTarget(name string) (target string, st os.FileInfo, exists, free bool) {
 	st, err := os.Lstat(name)
 	if err != nil {
-		return name, nil, false
+		return name, nil, false, errors.Is(err, fs.ErrNotExist)
 	}
 	if st.Mode()&os.ModeSymlink == 0 {
-		return name, st, true
+		return name, st, true, false
 	}
 	real, err := filepath.EvalSymlinks(name)
 	if err != nil {
-		return name, nil, false
+		return name, nil, false, false
 	}
 	if st, err = os.Stat(real); err != nil {
-		return name, nil, false
+		return name, nil, false, false
 	}
-	return real, st, true
+	return real, st, true, false
 }
 
 // installTemp closes f, a complete named temporary file, and renames it over target.
@@ -130,9 +132,10 @@ func installTemp(f *os.File, target string) error {
 	return os.Rename(f.Name(), target)
 }
 
-// installUnnamed names f, a complete unnamed file, target, and closes it. If target appeared
-// meanwhile (linkat never replaces) or f cannot be named (no /proc), its bytes go to a named
-// temporary file renamed over target instead.
+// installUnnamed names f, a complete unnamed file, target, and closes it. linkat never
+// replaces: if target appeared meanwhile, f is linked under a temporary name beside it and renamed
+// over it. If f cannot be named at all (no /proc in a chroot), its bytes are copied to a named
+// temporary file instead, which needs the space twice for a moment.
 func installUnnamed(f *os.File, target string) error {
 	err := nameUnnamed(f, target)
 	if err == nil {
@@ -142,6 +145,19 @@ func installUnnamed(f *os.File, target string) error {
 		return err
 	}
 	defer f.Close()
+	if errors.Is(err, fs.ErrExist) {
+		tmp, err := linkTemp(f, target)
+		if err != nil {
+			return err
+		}
+		if err = f.Close(); err == nil {
+			err = os.Rename(tmp, target)
+		}
+		if err != nil {
+			os.Remove(tmp)
+		}
+		return err
+	}
 	tmp, err := createTemp(target)
 	if err != nil {
 		return err
@@ -160,19 +176,35 @@ func installUnnamed(f *os.File, target string) error {
 	return err
 }
 
+// linkTemp names the unnamed file f with a new temporary name beside target and returns it.
+func linkTemp(f *os.File, target string) (string, error) {
+	for range 100 {
+		name := tempName(target)
+		if err := nameUnnamed(f, name); !errors.Is(err, fs.ErrExist) {
+			return name, err
+		}
+	}
+	return "", fmt.Errorf("cannot name a temporary file beside %s", target)
+}
+
 // createTemp makes a new file beside target with mode 0666 less the umask (what open(..., "wb")
 // gives a new file; os.CreateTemp would give 0600).
 func createTemp(target string) (*os.File, error) {
-	dir, base := filepath.Split(target)
 	for range 100 {
-		var b [6]byte
-		rand.Read(b[:])
-		f, err := os.OpenFile(filepath.Join(dir, "."+base+".pyjindo-"+hex.EncodeToString(b[:])), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		f, err := os.OpenFile(tempName(target), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
 		if !errors.Is(err, os.ErrExist) {
 			return f, err
 		}
 	}
 	return nil, fmt.Errorf("cannot create a temporary file beside %s", target)
+}
+
+// tempName is a random hidden name beside target.
+func tempName(target string) string {
+	dir, base := filepath.Split(target)
+	var b [6]byte
+	rand.Read(b[:])
+	return filepath.Join(dir, "."+base+".pyjindo-"+hex.EncodeToString(b[:]))
 }
 
 // writeStream writes the download to target, an existing device, FIFO or socket, through one

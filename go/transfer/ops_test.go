@@ -145,7 +145,8 @@ func TestDownloadFileWhenTheTargetAppearsMeanwhile(t *testing.T) {
 	if names := dirNames(t, dir); !slices.Equal(names, []string{"out"}) {
 		t.Fatalf("directory holds %v", names)
 	}
-	// A dangling symlink is replaced by the file (there is nothing for open() to follow to).
+	// A dangling symlink is replaced by the file, as DownloadFile always did (open(name, "wb")
+	// would instead create the file the link names).
 	if err := os.Symlink("nowhere", filepath.Join(dir, "dangling")); err != nil {
 		t.Fatal(err)
 	}

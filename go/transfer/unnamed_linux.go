@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"os"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"unsafe"
@@ -28,7 +29,7 @@ func openUnnamed(dir string) (*os.File, error) {
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: dir, Err: err}
 	}
-	return os.NewFile(uintptr(fd), dir), nil
+	return os.NewFile(uintptr(fd), filepath.Join(dir, "(unnamed)")), nil
 }
 
 // nameUnnamed gives f (from openUnnamed) the name target. It fails with an fs.ErrExist error when
