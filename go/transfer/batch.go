@@ -3,6 +3,8 @@ package transfer
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -18,12 +20,106 @@ type CopyRequest struct {
 	SrcBucket, SrcKey string
 	DstBucket, DstKey string
 	Overwrite         bool // false: refuse to replace an existing target (409 FileAlreadyExists)
+	// Size is the source's size when the caller knows it (-1 or 0: unknown): from
+	// MultipartCopyThreshold up, Copy copies in parts.
+	Size int64
 }
 
-// Copy copies one object within OSS (CopyObject: objects up to 1 GiB).
+// MultipartCopyThreshold is the source size from which Copy copies in parts: OSS's CopyObject
+// takes objects up to 1 GiB. CopyPartSize is the size of those parts.
+const (
+	MultipartCopyThreshold = 1 << 30
+	CopyPartSize           = 256 << 20
+)
+
+// Copy copies one object within OSS: one CopyObject, or, for a source of at least
+// MultipartCopyThreshold bytes, a multipart upload of UploadPartCopy parts (CopyMultipart).
 func Copy(ctx context.Context, d oss.Doer, req CopyRequest) (oss.Result, error) {
+	if req.Size >= MultipartCopyThreshold {
+		return CopyMultipart(ctx, d, req, CopyPartSize, DefaultConcurrency, Meter{})
+	}
 	return oss.CopyObject(ctx, d, &oss.CopyObjectRequest{Bucket: req.DstBucket, Key: req.DstKey,
 		SourceBucket: req.SrcBucket, SourceKey: req.SrcKey, ForbidOverwrite: !req.Overwrite})
+}
+
+// CopyMultipart copies a source of any size server-side: a HEAD of the source (its size, its
+// ETag, which pins every part to this version, and the headers CopyObject would copy:
+// Content-Type, Cache-Control, x-oss-meta-*, ...), a multipart upload of the target with those
+// headers, UploadPartCopy parts of partSize, concurrency at once, and the completion (with
+// x-oss-forbid-overwrite unless req.Overwrite). Any failure aborts the upload: nothing is left
+// under the target or among its uploads. m counts the bytes of each part copied.
+func CopyMultipart(ctx context.Context, d oss.Doer, req CopyRequest, partSize int64, concurrency int, m Meter) (oss.Result, error) {
+	src, err := oss.HeadObject(ctx, d, req.SrcBucket, req.SrcKey)
+	if err != nil {
+		return oss.Result{}, err
+	}
+	size, err := strconv.ParseInt(src.Header.Get("Content-Length"), 10, 64)
+	if err != nil {
+		return oss.Result{}, &oss.RequestError{Err: fmt.Errorf("copy: no size for %s/%s", req.SrcBucket, req.SrcKey)}
+	}
+	if size == 0 { // no range to copy: one CopyObject does it
+		return oss.CopyObject(ctx, d, &oss.CopyObjectRequest{Bucket: req.DstBucket, Key: req.DstKey,
+			SourceBucket: req.SrcBucket, SourceKey: req.SrcKey, ForbidOverwrite: !req.Overwrite})
+	}
+	m.setTotal(size)
+	target := &oss.Request{Bucket: req.DstBucket, Key: req.DstKey, Header: copiedHeaders(src.Header)}
+	uploadID, _, err := initiate(ctx, d, target)
+	if err != nil {
+		return oss.Result{}, err
+	}
+	done := false
+	defer func() {
+		if !done {
+			abort(ctx, d, target, uploadID)
+		}
+	}()
+	count := int((size + partSize - 1) / partSize)
+	parts := make([]oss.CompletePart, count)
+	etag := src.Header.Get("ETag")
+	err = forEach(ctx, count, concurrency, true, func(ctx context.Context, _, i int) error {
+		first := int64(i) * partSize
+		last := min(first+partSize, size) - 1
+		pr := &oss.UploadPartCopyRequest{Bucket: req.DstBucket, Key: req.DstKey, UploadID: uploadID, Number: i + 1,
+			SourceBucket: req.SrcBucket, SourceKey: req.SrcKey, First: first, Last: last, SourceETag: etag}
+		res, err := oss.UploadPartCopy(ctx, d, pr)
+		if err != nil {
+			return err
+		}
+		parts[i] = oss.CompletePart{PartNumber: i + 1, ETag: res.ETag}
+		m.add(last - first + 1)
+		return nil
+	})
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return oss.Result{}, err
+	}
+	h := http.Header{}
+	if !req.Overwrite {
+		h.Set("x-oss-forbid-overwrite", "true")
+	}
+	res, err := oss.CompleteMultipartUpload(ctx, d, &oss.CompleteMultipartUploadRequest{Bucket: req.DstBucket,
+		Key: req.DstKey, UploadID: uploadID, Parts: parts, Header: h})
+	if err != nil {
+		return oss.Result{}, err
+	}
+	done = true
+	return res.Result, nil
+}
+
+// copiedHeaders are the headers of a HEAD answer that CopyObject would carry to its target.
+func copiedHeaders(h http.Header) http.Header {
+	out := http.Header{}
+	for k, v := range h {
+		lk := strings.ToLower(k)
+		switch {
+		case strings.HasPrefix(lk, "x-oss-meta-"), lk == "content-type", lk == "cache-control",
+			lk == "content-disposition", lk == "content-encoding", lk == "content-language", lk == "expires":
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // MoveRequest moves Src to Dst within Bucket; a Src ending in "/" moves every object under that

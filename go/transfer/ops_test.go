@@ -6,6 +6,7 @@ import (
 	"crypto/md5"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -494,5 +495,66 @@ func TestDownloadFileWritesIntoDevicesAndFIFOs(t *testing.T) {
 	}
 	if names := dirNames(t, dir); !slices.Equal(names, []string{"fifo", "link", "null"}) {
 		t.Fatalf("files left: %q", names)
+	}
+}
+
+func TestCopyMultipartCopiesBytesAndHeadersAndLeavesNoUpload(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	data := randomBytes(3*testPart + 11)
+	h := http.Header{}
+	h.Set("Content-Type", "text/x-test")
+	h.Set("x-oss-meta-color", "blue")
+	if _, err := Put(ctx, e.client, &oss.Request{Method: http.MethodPut, Bucket: "bkt", Key: "src", Header: h},
+		bytes.NewReader(data), int64(len(data)), 1<<40, Config{}, Meter{}); err != nil {
+		t.Fatal(err)
+	}
+	uploads := func() int { return e.uploads(t) }
+	var copied atomic.Int64
+	req := CopyRequest{SrcBucket: "bkt", SrcKey: "src", DstBucket: "bkt", DstKey: "dst", Overwrite: true}
+	if _, err := CopyMultipart(ctx, e.client, req, testPart, 2, Meter{Add: func(n int64) { copied.Add(n) }}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := e.client.Do(ctx, &oss.Request{Method: http.MethodGet, Bucket: "bkt", Key: "dst"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	head, err := oss.HeadObject(ctx, e.client, "bkt", "dst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, data) || copied.Load() != int64(len(data)) || head.Header.Get("x-oss-object-type") != "Multipart" ||
+		head.Header.Get("Content-Type") != "text/x-test" || head.Header.Get("x-oss-meta-color") != "blue" {
+		t.Fatalf("equal %v, %d bytes counted, headers %v", bytes.Equal(got, data), copied.Load(), head.Header)
+	}
+	if n := uploads(); n != 0 {
+		t.Fatalf("%d uploads left", n)
+	}
+
+	// Without Overwrite an existing target is refused at completion, and the upload is aborted.
+	req.Overwrite = false
+	_, err = CopyMultipart(ctx, e.client, req, testPart, 2, Meter{})
+	var se *oss.ServiceError
+	if !errors.As(err, &se) || se.Code != "FileAlreadyExists" || uploads() != 0 {
+		t.Fatalf("copy onto an existing target: %v, %d uploads left", err, uploads())
+	}
+
+	// A source replaced during the copy fails its next part (pinned to the ETag seen first):
+	// nothing lands under the target and the upload is aborted.
+	d := &hookDoer{d: e.client, before: func(n int64, r *oss.Request) error {
+		if r.Header.Get("x-oss-copy-source-range") != "" && n == 4 {
+			e.put(t, "src", randomBytes(len(data)+1)) // other bytes, another ETag
+		}
+		return nil
+	}}
+	req = CopyRequest{SrcBucket: "bkt", SrcKey: "src", DstBucket: "bkt", DstKey: "dst2", Overwrite: true}
+	_, err = CopyMultipart(ctx, d, req, testPart, 1, Meter{})
+	if !errors.As(err, &se) || se.Status != http.StatusPreconditionFailed {
+		t.Fatalf("source replaced mid-copy: %v", err)
+	}
+	if e.exists("dst2") || uploads() != 0 {
+		t.Fatalf("target exists (%v) or %d uploads left", e.exists("dst2"), uploads())
 	}
 }
