@@ -15,7 +15,6 @@ import datetime
 import errno
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
@@ -26,7 +25,6 @@ from .auth import AnonymousAuth, Auth, ProviderAuth, ProviderAuthV4, StsAuth
 from .credentials import EnvironmentVariableCredentialsProvider
 from ._reader import ObjectReader
 from ._writer import MIN_PART_SIZE, ObjectWriter
-from .models import PartInfo
 
 #: Keys listed per ListObjects request (OSS's maximum).
 _LIST_PAGE = 1000
@@ -575,24 +573,15 @@ class OSSFileSystem(AbstractFileSystem):
             if info["size"] <= MULTIPART_COPY_THRESHOLD:
                 target.copy_object(b1, k1, k2)
             else:
-                self._multipart_copy(target, b1, k1, k2, info["size"])
+                self._multipart_copy(target, b1, k1, k2)
         self.invalidate_cache(path2)
 
-    def _multipart_copy(self, target: Bucket, src_bucket: str, src_key: str, key: str, size: int) -> None:
-        upload_id = target.init_multipart_upload(key).upload_id
-        ranges = [(i + 1, off, min(size, off + _COPY_PART) - 1) for i, off in enumerate(range(0, size, _COPY_PART))]
-        try:
-            def part(r):
-                n, first, last = r
-                return PartInfo(n, target.upload_part_copy(src_bucket, src_key, (first, last), key,
-                                                           upload_id, n).etag)
-            with ThreadPoolExecutor(max(1, min(len(ranges), self.concurrency))) as pool:
-                parts = list(pool.map(part, ranges))
-            target.complete_multipart_upload(key, upload_id, parts)
-        except BaseException:
-            with contextlib.suppress(exceptions.OssError):
-                target.abort_multipart_upload(key, upload_id)
-            raise
+    def _multipart_copy(self, target: Bucket, src_bucket: str, src_key: str, key: str) -> None:
+        """UploadPartCopy parts of _COPY_PART, `concurrency` at once, in Go (transfer.CopyMultipart:
+        the source's headers carried over, every part pinned to its ETag, aborted on failure)."""
+        target._call("copy_multipart", {"src_bucket": src_bucket, "src_key": src_key, "bucket": target.bucket_name,
+                                         "key": key, "overwrite": True, "part_size": _COPY_PART,
+                                         "concurrency": self.concurrency})
 
     def rm_file(self, path: str) -> None:
         path = self._strip_protocol(path)

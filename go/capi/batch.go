@@ -88,3 +88,31 @@ func opRename(ctx context.Context, s *session, raw json.RawMessage, _ []byte, p 
 	}
 	return describe(res.Status, res.Header, nil, started), nil
 }
+
+// opCopyMultipart copies an object of any size server-side, in UploadPartCopy parts (see
+// transfer.CopyMultipart).
+func opCopyMultipart(ctx context.Context, s *session, raw json.RawMessage, _ []byte, p progress) (any, error) {
+	var a struct {
+		SrcBucket   string `json:"src_bucket"`
+		SrcKey      string `json:"src_key"`
+		Bucket      string `json:"bucket"`
+		Key         string `json:"key"`
+		Overwrite   bool   `json:"overwrite"`
+		PartSize    int64  `json:"part_size"`
+		Concurrency int    `json:"concurrency"`
+	}
+	if err := decodeArgs("copy_multipart", raw, &a); err != nil {
+		return nil, err
+	}
+	started := time.Now()
+	res, err := transfer.CopyMultipart(ctx, s.client, transfer.CopyRequest{SrcBucket: a.SrcBucket, SrcKey: a.SrcKey,
+		DstBucket: a.Bucket, DstKey: a.Key, Overwrite: a.Overwrite}, a.PartSize, a.Concurrency,
+		transfer.Meter{Add: p.Add, SetTotal: p.SetTotal})
+	if err != nil {
+		return nil, err
+	}
+	if res.Header == nil {
+		res.Header = http.Header{}
+	}
+	return describe(res.Status, res.Header, nil, started), nil
+}

@@ -26,6 +26,7 @@ func operations() map[string]opFunc {
 		"batch_delete":       opBatchDelete,
 		"complete_multipart": opCompleteMultipart,
 		"rename":             opRename,
+		"copy_multipart":     opCopyMultipart,
 		"sign_url":           opSignURL,
 		// The batch engine, the streaming writer and the random-access reader (many.go).
 		"get_many":            opGetMany,

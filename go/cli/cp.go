@@ -624,7 +624,7 @@ func (cp *copier) mkdirAll(dir string) error {
 }
 
 // copyObject copies within OSS, server-side: CopyObject, or UploadPartCopy parts (--parallel at
-// once) for a source of 1 GiB or more, which CopyObject refuses.
+// once) for a source larger than 1 GiB, which CopyObject refuses.
 func (cp *copier) copyObject(ctx context.Context, t task) error {
 	if t.size < 0 { // one object named on the command line: its size picks the way to copy
 		if h, err := headObject(ctx, cp.c.client, cp.srcB, t.src); err == nil {
@@ -633,7 +633,7 @@ func (cp *copier) copyObject(ctx context.Context, t task) error {
 	}
 	req := transfer.CopyRequest{SrcBucket: cp.srcB, SrcKey: t.src, DstBucket: cp.dstB, DstKey: t.dst, Overwrite: true, Size: t.size}
 	var err error
-	if t.size >= transfer.MultipartCopyThreshold {
+	if t.size > transfer.MultipartCopyThreshold {
 		_, err = transfer.CopyMultipart(ctx, cp.c.client, req, transfer.CopyPartSize, cp.cfg.transfer.Concurrency,
 			transfer.Meter{Add: cp.mon.addBytes})
 	} else if _, err = transfer.Copy(ctx, cp.c.client, req); err == nil && t.size > 0 {

@@ -20,22 +20,22 @@ type CopyRequest struct {
 	SrcBucket, SrcKey string
 	DstBucket, DstKey string
 	Overwrite         bool // false: refuse to replace an existing target (409 FileAlreadyExists)
-	// Size is the source's size when the caller knows it (-1 or 0: unknown): from
-	// MultipartCopyThreshold up, Copy copies in parts.
+	// Size is the source's size when the caller knows it (-1 or 0: unknown): above
+	// MultipartCopyThreshold, Copy copies in parts.
 	Size int64
 }
 
-// MultipartCopyThreshold is the source size from which Copy copies in parts: OSS's CopyObject
+// MultipartCopyThreshold is the source size above which Copy copies in parts: OSS's CopyObject
 // takes objects up to 1 GiB. CopyPartSize is the size of those parts.
 const (
 	MultipartCopyThreshold = 1 << 30
 	CopyPartSize           = 256 << 20
 )
 
-// Copy copies one object within OSS: one CopyObject, or, for a source of at least
+// Copy copies one object within OSS: one CopyObject, or, for a source larger than
 // MultipartCopyThreshold bytes, a multipart upload of UploadPartCopy parts (CopyMultipart).
 func Copy(ctx context.Context, d oss.Doer, req CopyRequest) (oss.Result, error) {
-	if req.Size >= MultipartCopyThreshold {
+	if req.Size > MultipartCopyThreshold {
 		return CopyMultipart(ctx, d, req, CopyPartSize, DefaultConcurrency, Meter{})
 	}
 	return oss.CopyObject(ctx, d, &oss.CopyObjectRequest{Bucket: req.DstBucket, Key: req.DstKey,
@@ -49,6 +49,10 @@ func Copy(ctx context.Context, d oss.Doer, req CopyRequest) (oss.Result, error) 
 // x-oss-forbid-overwrite unless req.Overwrite). Any failure aborts the upload: nothing is left
 // under the target or among its uploads. m counts the bytes of each part copied.
 func CopyMultipart(ctx context.Context, d oss.Doer, req CopyRequest, partSize int64, concurrency int, m Meter) (oss.Result, error) {
+	if partSize < MinPartSize || concurrency < 1 {
+		return oss.Result{}, &oss.ClientError{Message: fmt.Sprintf("multipart copy: part size %d (at least %d) or concurrency %d (at least 1)",
+			partSize, MinPartSize, concurrency)}
+	}
 	src, err := oss.HeadObject(ctx, d, req.SrcBucket, req.SrcKey)
 	if err != nil {
 		return oss.Result{}, err
