@@ -3,6 +3,8 @@ package oss
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strings"
 )
 
 // CopySource is the x-oss-copy-source value naming bucket/key, escaped as oss2 escapes it.
@@ -38,4 +40,28 @@ func DeleteObject(ctx context.Context, d Doer, bucket, key string) (Result, erro
 // HeadObject returns an object's headers (size, ETag, CRC64, type, metadata).
 func HeadObject(ctx context.Context, d Doer, bucket, key string) (Result, error) {
 	return sendDiscard(ctx, d, &Request{Method: http.MethodHead, Bucket: bucket, Key: key})
+}
+
+// ObjectTagging returns an object's tags (GetObjectTagging) as the x-oss-tagging header carries
+// them: key=value pairs, each URL-encoded, joined by "&"; "" when it has none.
+func ObjectTagging(ctx context.Context, d Doer, bucket, key string) (string, error) {
+	_, raw, err := send(ctx, d, &Request{Method: http.MethodGet, Bucket: bucket, Key: key, Query: [][2]string{{"tagging", ""}}})
+	if err != nil {
+		return "", err
+	}
+	var doc struct {
+		Tags []struct {
+			Key   string `xml:"Key"`
+			Value string `xml:"Value"`
+		} `xml:"TagSet>Tag"`
+	}
+	if err := decodeDocument("get object tagging", raw, &doc); err != nil {
+		return "", err
+	}
+	escape := func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+	pairs := make([]string, len(doc.Tags))
+	for i, t := range doc.Tags {
+		pairs[i] = escape(t.Key) + "=" + escape(t.Value)
+	}
+	return strings.Join(pairs, "&"), nil
 }

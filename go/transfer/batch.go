@@ -65,9 +65,21 @@ func CopyMultipart(ctx context.Context, d oss.Doer, req CopyRequest, partSize in
 		return oss.CopyObject(ctx, d, &oss.CopyObjectRequest{Bucket: req.DstBucket, Key: req.DstKey,
 			SourceBucket: req.SrcBucket, SourceKey: req.SrcKey, ForbidOverwrite: !req.Overwrite})
 	}
+	// OSS limits an upload to MaxParts parts (and a part to 5 GiB): a larger source gets larger
+	// parts.
+	for size > partSize*MaxParts {
+		partSize *= 2
+	}
 	m.setTotal(size)
 	target := &oss.Request{Bucket: req.DstBucket, Key: req.DstKey, Header: copiedHeaders(src.Header)}
-	uploadID, _, err := initiate(ctx, d, target)
+	if n := src.Header.Get("x-oss-tagging-count"); n != "" && n != "0" { // CopyObject copies tags too
+		tags, err := oss.ObjectTagging(ctx, d, req.SrcBucket, req.SrcKey)
+		if err != nil {
+			return oss.Result{}, err
+		}
+		target.Header.Set("x-oss-tagging", tags)
+	}
+	uploadID, initiated, err := initiate(ctx, d, target)
 	if err != nil {
 		return oss.Result{}, err
 	}
@@ -103,9 +115,24 @@ func CopyMultipart(ctx context.Context, d oss.Doer, req CopyRequest, partSize in
 	if !req.Overwrite {
 		h.Set("x-oss-forbid-overwrite", "true")
 	}
+	// Completion is retried as an upload's is (see uploadParts): a failed attempt that may have
+	// acted is checked against the object, whose CRC64 is then the source's.
+	mayHaveCompleted := false
+	acted := func(err error) {
+		if mayHaveActed(err) {
+			mayHaveCompleted = true
+		}
+	}
 	res, err := oss.CompleteMultipartUpload(ctx, d, &oss.CompleteMultipartUploadRequest{Bucket: req.DstBucket,
-		Key: req.DstKey, UploadID: uploadID, Parts: parts, Header: h})
+		Key: req.DstKey, UploadID: uploadID, Parts: parts, Header: h, Retry: true, OnRetry: acted})
 	if err != nil {
+		acted(err)
+		sum, perr := strconv.ParseUint(src.Header.Get("x-oss-hash-crc64ecma"), 10, 64)
+		if mayHaveCompleted && perr == nil && ctx.Err() == nil {
+			if head, ok := completedAnyway(ctx, d, target, sum, initiated); ok {
+				return head, nil // the deferred abort finds no upload if ours completed
+			}
+		}
 		return oss.Result{}, err
 	}
 	done = true

@@ -558,3 +558,39 @@ func TestCopyMultipartCopiesBytesAndHeadersAndLeavesNoUpload(t *testing.T) {
 		t.Fatalf("target exists (%v) or %d uploads left", e.exists("dst2"), uploads())
 	}
 }
+
+// The completion of a multipart copy is retried as an upload's is, and one whose answer was lost
+// is recognised by the object it made (its CRC64 is the source's); the source's tags are
+// carried, as CopyObject carries them.
+func TestCopyMultipartCompletionRetriedAndTagsCarried(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		mode  string
+		times int64
+	}{{"complete 503", "503", 2}, {"complete lost", "lost", 1}, {"complete lost every time", "lost", 1000}} {
+		e := newEnvBehind(t, failFirst(isComplete, tc.mode, tc.times), nil)
+		ctx := context.Background()
+		data := randomBytes(3*testPart + 9)
+		h := http.Header{}
+		h.Set("x-oss-tagging", "team=a%20b&tier=gold")
+		if _, err := Put(ctx, e.client, &oss.Request{Method: http.MethodPut, Bucket: "bkt", Key: "src", Header: h},
+			bytes.NewReader(data), int64(len(data)), 1<<40, Config{}, Meter{}); err != nil {
+			t.Fatal(err)
+		}
+		req := CopyRequest{SrcBucket: "bkt", SrcKey: "src", DstBucket: "bkt", DstKey: "dst", Overwrite: true}
+		if _, err := CopyMultipart(ctx, e.client, req, testPart, 2, Meter{}); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		src, _ := oss.HeadObject(ctx, e.client, "bkt", "src")
+		dst, err := oss.HeadObject(ctx, e.client, "bkt", "dst")
+		if err != nil || dst.Header.Get("x-oss-hash-crc64ecma") != src.Header.Get("x-oss-hash-crc64ecma") {
+			t.Fatalf("%s: target %v, crc %s want %s", tc.name, err, dst.Header.Get("x-oss-hash-crc64ecma"), src.Header.Get("x-oss-hash-crc64ecma"))
+		}
+		if tags, err := oss.ObjectTagging(ctx, e.client, "bkt", "dst"); err != nil || tags != "team=a%20b&tier=gold" {
+			t.Fatalf("%s: tags %q, %v", tc.name, tags, err)
+		}
+		if n := e.uploads(t); n != 0 {
+			t.Fatalf("%s: %d uploads left", tc.name, n)
+		}
+	}
+}
