@@ -165,7 +165,9 @@ type MoveRequest struct {
 // leaves each object at the source, the target or both, never at neither. A prefix is listed
 // whole first, then its objects move with at most concurrency at once (0:
 // DefaultBatchConcurrency); m counts moved objects. The result is the last delete's answer.
-// Each request retries under the client's policy.
+// Each request retries under the client's policy. An object of a prefix larger than 1 GiB is
+// copied in parts (its size comes with the listing); a single key is one CopyObject, as its size
+// is not known.
 //
 // A move whose target is its own source (after the "/" a prefix target gets), a prefix moved
 // into itself, or a prefix move whose targets include one of its sources is refused with a
@@ -185,9 +187,10 @@ func Move(ctx context.Context, d oss.Doer, req MoveRequest, concurrency int, m M
 	if strings.HasSuffix(req.Src, "/") && strings.HasPrefix(dst, req.Src) {
 		return oss.Result{}, &oss.ClientError{Message: fmt.Sprintf("rename target %q is inside the source prefix %q", req.Dst, req.Src)}
 	}
-	move := func(ctx context.Context, src, dst string) (oss.Result, error) {
+	// size, when known (from a prefix's listing), lets Copy copy a source over 1 GiB in parts.
+	move := func(ctx context.Context, src, dst string, size int64) (oss.Result, error) {
 		if _, err := Copy(ctx, d, CopyRequest{SrcBucket: req.Bucket, SrcKey: src, DstBucket: req.Bucket, DstKey: dst,
-			Overwrite: req.Overwrite}); err != nil {
+			Overwrite: req.Overwrite, Size: size}); err != nil {
 			return oss.Result{}, err
 		}
 		res, err := oss.DeleteObject(ctx, d, req.Bucket, src)
@@ -197,7 +200,7 @@ func Move(ctx context.Context, d oss.Doer, req MoveRequest, concurrency int, m M
 		return res, err
 	}
 	if !strings.HasSuffix(req.Src, "/") {
-		return move(ctx, req.Src, req.Dst)
+		return move(ctx, req.Src, req.Dst, 0)
 	}
 	objects, err := oss.ListAllObjects(ctx, d, req.Bucket, req.Src)
 	if err != nil {
@@ -224,7 +227,7 @@ func Move(ctx context.Context, d oss.Doer, req MoveRequest, concurrency int, m M
 	)
 	err = forEach(ctx, len(objects), batchWorkers(concurrency), false, func(ctx context.Context, _, i int) error {
 		k := objects[i].Key
-		res, err := move(ctx, k, dst+k[len(req.Src):])
+		res, err := move(ctx, k, dst+k[len(req.Src):], objects[i].Size)
 		if err == nil {
 			mu.Lock()
 			last = res
