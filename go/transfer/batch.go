@@ -38,6 +38,11 @@ func Copy(ctx context.Context, d oss.Doer, req CopyRequest) (oss.Result, error) 
 	if req.Size > MultipartCopyThreshold {
 		return CopyMultipart(ctx, d, req, CopyPartSize, DefaultConcurrency, Meter{})
 	}
+	return copyObject(ctx, d, req)
+}
+
+// copyObject is req as one CopyObject.
+func copyObject(ctx context.Context, d oss.Doer, req CopyRequest) (oss.Result, error) {
 	return oss.CopyObject(ctx, d, &oss.CopyObjectRequest{Bucket: req.DstBucket, Key: req.DstKey,
 		SourceBucket: req.SrcBucket, SourceKey: req.SrcKey, ForbidOverwrite: !req.Overwrite})
 }
@@ -62,8 +67,7 @@ func CopyMultipart(ctx context.Context, d oss.Doer, req CopyRequest, partSize in
 		return oss.Result{}, &oss.RequestError{Err: fmt.Errorf("copy: no size for %s/%s", req.SrcBucket, req.SrcKey)}
 	}
 	if size == 0 { // no range to copy: one CopyObject does it
-		return oss.CopyObject(ctx, d, &oss.CopyObjectRequest{Bucket: req.DstBucket, Key: req.DstKey,
-			SourceBucket: req.SrcBucket, SourceKey: req.SrcKey, ForbidOverwrite: !req.Overwrite})
+		return copyObject(ctx, d, req)
 	}
 	// OSS limits an upload to MaxParts parts (and a part to 5 GiB): a larger source gets larger
 	// parts.
@@ -115,18 +119,10 @@ func CopyMultipart(ctx context.Context, d oss.Doer, req CopyRequest, partSize in
 	if !req.Overwrite {
 		h.Set("x-oss-forbid-overwrite", "true")
 	}
-	// Completion is retried as an upload's is (see uploadParts): a failed attempt that may have
-	// acted is checked against the object, whose CRC64 is then the source's.
-	mayHaveCompleted := false
-	acted := func(err error) {
-		if mayHaveActed(err) {
-			mayHaveCompleted = true
-		}
-	}
-	res, err := oss.CompleteMultipartUpload(ctx, d, &oss.CompleteMultipartUploadRequest{Bucket: req.DstBucket,
-		Key: req.DstKey, UploadID: uploadID, Parts: parts, Header: h, Retry: true, OnRetry: acted})
+	// A completion that may have acted is checked against the object, whose CRC64 is then the
+	// source's.
+	res, mayHaveCompleted, err := complete(ctx, d, target, uploadID, parts, h)
 	if err != nil {
-		acted(err)
 		sum, perr := strconv.ParseUint(src.Header.Get("x-oss-hash-crc64ecma"), 10, 64)
 		if mayHaveCompleted && perr == nil && ctx.Err() == nil {
 			if head, ok := completedAnyway(ctx, d, target, sum, initiated); ok {

@@ -140,21 +140,30 @@ func uploadParts(ctx context.Context, d oss.Doer, req *oss.Request, uploadID str
 		list[i] = oss.CompletePart{PartNumber: i + 1, ETag: p.etag}
 		sum = crc.Combine(sum, p.crc, p.size)
 	}
-	// Completion is retried under the client's policy. A repeat of an upload that an earlier
-	// attempt completed answers NoSuchUpload: only an attempt that may have acted makes that
-	// answer worth checking (see mayHaveActed), so that is tracked.
+	res, mayHaveCompleted, err := complete(ctx, d, req, uploadID, list, nil)
+	if err != nil {
+		return &Upload{CRC: sum}, mayHaveCompleted, err
+	}
+	return &Upload{Result: res.Result, Body: res.Body, CRC: sum}, false, nil
+}
+
+// complete completes an upload with parts (and header h), retried under the client's policy. A
+// repeat of an upload that an earlier attempt completed answers NoSuchUpload: only an attempt
+// that may have acted makes that answer worth checking (see mayHaveActed and completedAnyway),
+// so mayHaveCompleted tells, on failure, whether one did.
+func complete(ctx context.Context, d oss.Doer, req *oss.Request, uploadID string, parts []oss.CompletePart, h http.Header) (res *oss.CompleteMultipartUploadResult, mayHaveCompleted bool, err error) {
 	acted := func(err error) {
 		if mayHaveActed(err) {
 			mayHaveCompleted = true
 		}
 	}
-	res, err := oss.CompleteMultipartUpload(ctx, d, &oss.CompleteMultipartUploadRequest{Bucket: req.Bucket, Key: req.Key,
-		UploadID: uploadID, Parts: list, Retry: true, OnRetry: acted})
+	res, err = oss.CompleteMultipartUpload(ctx, d, &oss.CompleteMultipartUploadRequest{Bucket: req.Bucket, Key: req.Key,
+		UploadID: uploadID, Parts: parts, Header: h, Retry: true, OnRetry: acted})
 	if err != nil {
 		acted(err)
-		return &Upload{CRC: sum}, mayHaveCompleted, err
+		return nil, mayHaveCompleted, err
 	}
-	return &Upload{Result: res.Result, Body: res.Body, CRC: sum}, false, nil
+	return res, false, nil
 }
 
 // completedAnyway checks, after a completion that may have taken effect failed, whether the
