@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 
 	"github.com/pyjindo/pyjindo/go/crc"
 	"github.com/pyjindo/pyjindo/go/oss"
@@ -46,19 +47,72 @@ func checkpointPath(dir, src, bucket, key string) string {
 	return filepath.Join(dir, hex.EncodeToString(sum[:16])+".upload.json")
 }
 
+// writeCheckpoint replaces the record at path all at once and durably: the new record is
+// synced before the rename and the directory after it, so a power loss leaves the old record or
+// the new one, never an empty or partial file.
 func writeCheckpoint(path string, cp *checkpoint) error {
 	b, err := json.Marshal(cp)
 	if err != nil {
 		return err
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return fmt.Errorf("write checkpoint: %w", err)
+	err = writeSynced(tmp, b)
+	if err == nil {
+		err = os.Rename(tmp, path)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err == nil {
+		err = syncDir(filepath.Dir(path))
+	}
+	if err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("write checkpoint: %w", err)
 	}
 	return nil
+}
+
+func writeSynced(name string, b []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// damagedCheckpoint is a record that exists but cannot be read back (truncated by a crash of an
+// older version, edited by hand): the job starts over rather than failing every rerun.
+type damagedCheckpoint struct {
+	path string
+	raw  []byte
+	err  error
+}
+
+func (e *damagedCheckpoint) Error() string {
+	return fmt.Sprintf("damaged checkpoint %s: %v", e.path, e.err)
+}
+
+// uploadID is the upload id a damaged record still shows, if any, so its parts can be aborted.
+func (e *damagedCheckpoint) uploadID() string {
+	m := regexp.MustCompile(`"upload_id"\s*:\s*"([^"\\]+)"`).FindSubmatch(e.raw)
+	if m == nil {
+		return ""
+	}
+	return string(m[1])
 }
 
 func readCheckpoint(path string) (*checkpoint, error) {
@@ -68,7 +122,7 @@ func readCheckpoint(path string) (*checkpoint, error) {
 	}
 	var cp checkpoint
 	if err := json.Unmarshal(b, &cp); err != nil {
-		return nil, fmt.Errorf("bad checkpoint %s: %w", path, err)
+		return nil, &damagedCheckpoint{path: path, raw: b, err: err}
 	}
 	return &cp, nil
 }
@@ -99,6 +153,8 @@ func (cp *copier) resumableUpload(ctx context.Context, req *oss.Request, f *os.F
 			// The file changed: its stored parts are stale.
 			abortUpload(ctx, cp.c.client, old.Bucket, old.Key, old.Upload.UploadID)
 		}
+	} else if dc := (*damagedCheckpoint)(nil); errors.As(err, &dc) {
+		cp.damagedCheckpoint(ctx, dc, req.Bucket, req.Key)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, 0, err
 	}
@@ -158,4 +214,19 @@ func unchangedParts(ctx context.Context, f *os.File, size int64, u *transfer.Upl
 		}
 	}
 	return keep, nil
+}
+
+// damagedCheckpoint says what was found, aborts the upload the record still names (its parts
+// would otherwise be billed until a lifecycle rule removes them) and lets the job start over.
+func (cp *copier) damagedCheckpoint(ctx context.Context, dc *damagedCheckpoint, bucket, key string) {
+	msg := fmt.Sprintf("Warning: %v; starting the upload of %s over", dc, cloudURL(bucket, key))
+	if id := dc.uploadID(); id == "" {
+		msg += fmt.Sprintf("; its multipart upload, if any, is left (list it with: jindo ls -m %s)", cloudURL(bucket, key))
+	} else if err := abortUpload(ctx, cp.c.client, bucket, key, id); err != nil {
+		msg += fmt.Sprintf("; aborting its upload %s failed: %s", id, describeError(err))
+	} else {
+		msg += fmt.Sprintf("; its upload %s was aborted", id)
+	}
+	fmt.Fprintln(cp.c.env.Stderr, msg)
+	os.Remove(dc.path)
 }

@@ -110,3 +110,35 @@ func TestResumeSendsAgainTheStoredPartsWhoseBytesChanged(t *testing.T) {
 		t.Fatalf("%d parts sent, want %d (part 2 again, and the parts not stored)", n, want)
 	}
 }
+
+// A record cut short (what a power loss could leave before records were synced) is reported, its
+// upload aborted, and the job started over: it no longer fails every rerun.
+func TestADamagedCheckpointIsReportedAndTheUploadStartsOver(t *testing.T) {
+	e := newTestEnv(t)
+	dir := t.TempDir()
+	src, ckdir := filepath.Join(dir, "big"), filepath.Join(dir, "ck")
+	data := bytes.Repeat([]byte("checkpoint "), 60000)
+	os.WriteFile(src, data, 0o644)
+	ck := interruptedUpload(t, e, src, ckdir)
+	path := checkpointPath(ckdir, src, "bkt", "big")
+	raw, _ := os.ReadFile(path)
+	if err := os.WriteFile(path, raw[:len(raw)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := e.run(t, "cp", "-f", src, "oss://bkt/big", "--checkpoint-dir", ckdir, "--bigfile-threshold", "100K", "--part-size", "100K")
+	if r.code != 0 {
+		t.Fatalf("rerun failed: %q", r.stderr)
+	}
+	if !strings.Contains(r.stderr, "damaged checkpoint") || !strings.Contains(r.stderr, ck.Upload.UploadID+" was aborted") {
+		t.Fatalf("stderr %q", r.stderr)
+	}
+	if !bytes.Equal(e.get(t, "big"), data) {
+		t.Fatal("the object differs from the file")
+	}
+	if r := e.run(t, "ls", "-m", "oss://bkt"); !strings.Contains(r.stdout, "UploadID Number is: 0") {
+		t.Fatalf("the old upload is left: %q", r.stdout)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Fatal("the checkpoint is left after success")
+	}
+}

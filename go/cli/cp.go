@@ -71,6 +71,9 @@ func (c *call) cpConfig() (*cpConfig, error) {
 		checkpointDir: c.opts.str("checkpoint-dir"), rng: c.opts.str("range"),
 		sizeOnly: c.opts.bool("size-only"), checksum: c.opts.bool("checksum")}
 	cfg.transfer.Concurrency = int(c.opts.int("parallel", defaultParallel))
+	// The SDK's repair: a whole-object download whose parts do not add up to the object's CRC64
+	// fetches the wrong parts again instead of failing the file.
+	cfg.transfer.CheckCRC = cfg.verify
 	if c.settings != nil {
 		cfg.transfer.Retry = retry.New(c.settings.Attempts, 0) // parts retry as requests do
 	}

@@ -2,10 +2,7 @@ package transfer
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -46,11 +43,14 @@ func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename st
 	if exists && !st.Mode().IsRegular() && !st.IsDir() {
 		return writeStream(ctx, dl, target, verify, m)
 	}
-	// A new target gets a file with no name until it is complete (Linux); otherwise a
-	// temporary name beside it, renamed over it at the end.
+	if exists {
+		sweepStaleTemps(target) // what a killed earlier download to this name left behind
+	}
+	// The file has no name until it is complete (Linux), so a crash leaves nothing; otherwise a
+	// temporary name beside the target, renamed over it at the end.
 	var f *os.File
 	unnamed := false
-	if free {
+	if free || (exists && st.Mode().IsRegular()) {
 		f, err = openUnnamed(filepath.Dir(target))
 		unnamed = err == nil
 	}
@@ -174,37 +174,6 @@ func installUnnamed(f *os.File, target string) error {
 		os.Remove(tmp.Name())
 	}
 	return err
-}
-
-// linkTemp names the unnamed file f with a new temporary name beside target and returns it.
-func linkTemp(f *os.File, target string) (string, error) {
-	for range 100 {
-		name := tempName(target)
-		if err := nameUnnamed(f, name); !errors.Is(err, fs.ErrExist) {
-			return name, err
-		}
-	}
-	return "", fmt.Errorf("cannot name a temporary file beside %s", target)
-}
-
-// createTemp makes a new file beside target with mode 0666 less the umask (what open(..., "wb")
-// gives a new file; os.CreateTemp would give 0600).
-func createTemp(target string) (*os.File, error) {
-	for range 100 {
-		f, err := os.OpenFile(tempName(target), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if !errors.Is(err, os.ErrExist) {
-			return f, err
-		}
-	}
-	return nil, fmt.Errorf("cannot create a temporary file beside %s", target)
-}
-
-// tempName is a random hidden name beside target.
-func tempName(target string) string {
-	dir, base := filepath.Split(target)
-	var b [6]byte
-	rand.Read(b[:])
-	return filepath.Join(dir, "."+base+".pyjindo-"+hex.EncodeToString(b[:]))
 }
 
 // writeStream writes the download to target, an existing device, FIFO or socket, through one
