@@ -132,7 +132,7 @@ func readCheckpoint(path string) (*checkpoint, error) {
 // continued, and each stored part whose bytes in the file still have the CRC64 it was stored with
 // is not sent again. On failure the upload and the checkpoint stay for the next run; a cancelled run (Ctrl-C)
 // keeps them too, which is what resuming is for.
-func (cp *copier) resumableUpload(ctx context.Context, req *oss.Request, f *os.File, st os.FileInfo) (http.Header, uint64, error) {
+func (cp *copier) resumableUpload(ctx context.Context, req *oss.Request, f *os.File, st os.FileInfo, add func(int64)) (http.Header, uint64, error) {
 	dir := cp.cfg.checkpointDir
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, 0, fmt.Errorf("checkpoint dir: %w", err)
@@ -163,17 +163,17 @@ func (cp *copier) resumableUpload(ctx context.Context, req *oss.Request, f *os.F
 		return writeCheckpoint(path, state)
 	}
 	upState := state.Upload
-	up, err := transfer.ResumableUpload(ctx, cp.c.client, req, f, st.Size(), cp.cfg.transfer, &upState, save, cp.mon.addBytes)
+	up, err := transfer.ResumableUpload(ctx, cp.c.client, req, f, st.Size(), cp.cfg.transfer, &upState, save, add)
 	var se *oss.ServiceError
 	if errors.As(err, &se) && se.Code == "NoSuchUpload" {
 		// The upload is gone (aborted or expired): start over once.
 		os.Remove(path)
 		for _, p := range upState.Parts {
-			cp.mon.addBytes(-p.Size)
+			add(-p.Size)
 		}
 		state = &want
 		upState = transfer.UploadState{}
-		up, err = transfer.ResumableUpload(ctx, cp.c.client, req, f, st.Size(), cp.cfg.transfer, &upState, save, cp.mon.addBytes)
+		up, err = transfer.ResumableUpload(ctx, cp.c.client, req, f, st.Size(), cp.cfg.transfer, &upState, save, add)
 	}
 	if err != nil {
 		return nil, 0, err

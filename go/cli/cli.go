@@ -18,11 +18,13 @@ import (
 	"github.com/pyjindo/pyjindo/go/oss"
 )
 
-// Exit statuses, as ossutil's: 0 all done, 1 something failed, 2 the command line is wrong.
+// Exit statuses, as ossutil's: 0 all done, 1 something failed, 2 the command line is wrong; and
+// as a shell's, 130 interrupted (128 + SIGINT).
 const (
-	ExitOK      = 0
-	ExitFailed  = 1
-	ExitUsage   = 2
+	ExitOK          = 0
+	ExitFailed      = 1
+	ExitUsage       = 2
+	ExitInterrupted = 130
 	outputJSON  = "json"
 	outputPlain = "plain"
 )
@@ -36,6 +38,9 @@ type Env struct {
 	// Terminal tells that stderr is a terminal: progress is drawn as a bar there; otherwise only
 	// ossutil's summary lines are printed.
 	Terminal bool
+	// Interactive tells that stdin is a terminal, so a question (sync --delete) can be answered;
+	// without one a command that needs consent does nothing and says how to give it (-f).
+	Interactive bool
 }
 
 // command is one subcommand.
@@ -168,10 +173,10 @@ func (c *call) finish(ctx context.Context, err error) int {
 	case errors.As(err, &ue):
 		fmt.Fprintf(c.env.Stderr, "Error: %s\n", ue.msg)
 		return ExitUsage
-	case errors.As(err, &sf):
-		return ExitFailed
 	case ctx.Err() != nil:
 		fmt.Fprintln(c.env.Stderr, "Error: interrupted")
+		return ExitInterrupted
+	case errors.As(err, &sf):
 		return ExitFailed
 	default:
 		fmt.Fprintf(c.env.Stderr, "Error: %s\n", describeError(err))

@@ -549,7 +549,7 @@ func TestSyncCopiesDifferencesAndDeletes(t *testing.T) {
 	e.put(t, "s/changed", []byte("old"))
 	e.put(t, "s/extra", []byte("x"))
 	// The objects are newer than the files, so "same" is left alone by time and size.
-	r := e.run(t, "sync", src, "oss://bkt/s/", "--delete")
+	r := e.run(t, "sync", src, "oss://bkt/s/", "--delete", "-f")
 	if r.code != 0 {
 		t.Fatalf("%q", r.stderr)
 	}
@@ -569,10 +569,13 @@ func TestSyncCopiesDifferencesAndDeletes(t *testing.T) {
 	if string(e.get(t, "s/same")) != "SAME" {
 		t.Fatal("--checksum missed a change")
 	}
-	dst := t.TempDir()
+	dst, backup := t.TempDir(), t.TempDir()
 	os.WriteFile(filepath.Join(dst, "stale"), []byte("z"), 0o644)
-	if r = e.run(t, "sync", "oss://bkt/s/", dst, "--delete"); r.code != 0 {
+	if r = e.run(t, "sync", "oss://bkt/s/", dst, "--delete", "-f", "--backup-dir", backup); r.code != 0 {
 		t.Fatalf("%q", r.stderr)
+	}
+	if b, err := os.ReadFile(filepath.Join(backup, "stale")); err != nil || string(b) != "z" {
+		t.Fatalf("the extra file was not moved to the backup directory: %q %v", b, err)
 	}
 	names, _ := os.ReadDir(dst)
 	var got []string
@@ -659,7 +662,7 @@ func TestCancelledUploadIsAbortedAndDownloadLeavesNoFile(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	r := e.runCtx(ctx, "", "cp", src, "oss://bkt/big", "--bigfile-threshold", "1M", "--part-size", "100K")
-	if r.code != ExitFailed || !strings.Contains(r.stderr, "interrupted") {
+	if r.code != ExitInterrupted || !strings.Contains(r.stderr, "interrupted") {
 		t.Fatalf("%d %q", r.code, r.stderr)
 	}
 	if r := e.run(t, "ls", "-m", "oss://bkt"); !strings.Contains(r.stdout, "UploadID Number is: 0") {
@@ -668,7 +671,7 @@ func TestCancelledUploadIsAbortedAndDownloadLeavesNoFile(t *testing.T) {
 	e.put(t, "obj", bytes.Repeat([]byte("y"), 3<<20))
 	out := filepath.Join(dir, "out")
 	r = e.runCtx(ctx, "", "cp", "oss://bkt/obj", out)
-	if r.code != ExitFailed {
+	if r.code != ExitInterrupted {
 		t.Fatalf("%d", r.code)
 	}
 	if names, _ := os.ReadDir(dir); len(names) != 1 {

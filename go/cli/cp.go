@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
@@ -45,7 +46,12 @@ var transferOptions = []option{
 	{"", "checkpoint-dir", flagString, "keep multipart uploads' progress here, to resume after a crash"},
 	{"", "disable-crc64", flagBool, "do not check CRC64"},
 	{"", "dry-run", flagBool, "print what would be copied, copy nothing"},
+	disableIgnoreError,
 }
+
+// disableIgnoreError makes every error end a batch, as ossutil's option of that name.
+var disableIgnoreError = option{"", "disable-ignore-error", flagBool,
+	"stop at the first error of any kind (by default an error about one file or object is reported and the rest go on)"}
 
 func cpCommand() *command {
 	return &command{name: "cp", args: "SRC DST", summary: "copy files to OSS, objects to files, or objects within OSS",
@@ -56,6 +62,7 @@ func cpCommand() *command {
 // cpConfig is a transfer's settings from the command line.
 type cpConfig struct {
 	recursive, force, update, dryRun, verify bool
+	stopOnError                              bool // --disable-ignore-error
 	jobs                                     int
 	threshold                                int64
 	transfer                                 transfer.Config
@@ -68,6 +75,7 @@ type cpConfig struct {
 func (c *call) cpConfig() (*cpConfig, error) {
 	cfg := &cpConfig{recursive: c.opts.bool("recursive"), force: c.opts.bool("force"), update: c.opts.bool("update"),
 		dryRun: c.opts.bool("dry-run"), verify: !c.opts.bool("disable-crc64"), jobs: int(c.opts.int("jobs", defaultJobs)),
+		stopOnError:   c.opts.bool("disable-ignore-error"),
 		checkpointDir: c.opts.str("checkpoint-dir"), rng: c.opts.str("range"),
 		sizeOnly: c.opts.bool("size-only"), checksum: c.opts.bool("checksum")}
 	cfg.transfer.Concurrency = int(c.opts.int("parallel", defaultParallel))
@@ -106,7 +114,9 @@ type task struct {
 	dir      bool      // a directory: an empty one becomes "name/" in OSS, and the reverse
 }
 
-// copier runs tasks with a bounded number of workers; errors are printed and counted.
+// copier runs tasks with a bounded number of workers. An error about one item is printed and
+// counted and the rest go on; an error that ends the job (transfer.EndsJob) is printed once and
+// stops every worker.
 type copier struct {
 	c                *call
 	cfg              *cpConfig
@@ -117,10 +127,14 @@ type copier struct {
 	srcRoot, dstRoot string // the prefix or directory given on the command line
 	ask              sync.Mutex
 	stdin            *bufio.Reader
-	failed           sync.Map // dst -> error, for sync's --delete to spare
 	madeDirs         sync.Map // local directories known to exist: one MkdirAll each, not one a file
 	// decide, when set, replaces -f/-u/asking: sync compares with the destination's listing.
 	decide func(ctx context.Context, t task) (bool, error)
+
+	jobCtx  context.Context    // the workers' context: the command's, cancelled also when the job must end
+	stopJob context.CancelFunc
+	stopped sync.Once
+	fatal   error // the error that ended the job, if one did
 }
 
 func runCp(ctx context.Context, c *call) error {
@@ -136,7 +150,7 @@ func runCp(ctx context.Context, c *call) error {
 
 // transferTree copies src to dst (cp, and sync's copying half). setup, when given, runs once
 // the direction is known and before any copy; plan after all copies succeeded (sync --delete).
-func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, setup func(*copier) error, plan func(*copier) error) error {
+func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, setup func(*copier) error, plan func(context.Context, *copier) error) error {
 	cp := &copier{c: c, cfg: cfg, stdin: bufio.NewReader(c.env.Stdin)}
 	var produce func(ctx context.Context, out chan<- task) error
 	switch {
@@ -191,11 +205,15 @@ func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, 
 		}
 	}
 	cp.mon = newMonitor(c, cp.op)
+	jobCtx, stopJob := context.WithCancel(ctx)
+	defer stopJob()
+	cp.jobCtx, cp.stopJob = jobCtx, stopJob
 	tasks := make(chan task, cfg.jobs)
-	var produceErr error
 	go func() {
 		defer close(tasks)
-		produceErr = produce(ctx, tasks)
+		if err := produce(jobCtx, tasks); err != nil {
+			cp.fail(err)
+		}
 		cp.mon.scanning.Store(false)
 	}()
 	var wg sync.WaitGroup
@@ -204,40 +222,60 @@ func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, 
 		go func() {
 			defer wg.Done()
 			for t := range tasks {
-				if ctx.Err() != nil {
+				if jobCtx.Err() != nil {
 					continue // drain: the producer stops at the cancelled context
 				}
-				if err := cp.run(ctx, t); err != nil {
-					if ctx.Err() != nil {
-						continue
-					}
-					cp.mon.failed.Add(1)
-					fmt.Fprintf(c.env.Stderr, "Error: %s\n", describeError(err))
+				if err := cp.run(jobCtx, t); err != nil {
+					cp.fail(err)
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		cp.mon.finish()
-		return err
-	}
-	if produceErr != nil {
-		cp.mon.failed.Add(1)
-		fmt.Fprintf(c.env.Stderr, "Error: %s\n", describeError(produceErr))
-	}
-	if plan != nil && produceErr == nil {
-		if err := plan(cp); err != nil {
-			cp.mon.failed.Add(1)
-			fmt.Fprintf(c.env.Stderr, "Error: %s\n", describeError(err))
+	if plan != nil && jobCtx.Err() == nil {
+		if n := cp.mon.failed.Load(); n > 0 {
+			// As rsync does after I/O errors: what failed to copy must not look extra.
+			fmt.Fprintf(c.env.Stderr, "Error: %d items failed: nothing was deleted at the destination\n", n)
+		} else if err := plan(jobCtx, cp); err != nil {
+			cp.fail(err)
 		}
 	}
-	cp.mon.finish()
+	switch {
+	case ctx.Err() != nil:
+		cp.mon.finish(outcomeInterrupted, cfg.dryRun)
+		return ctx.Err()
+	case cp.fatal != nil:
+		cp.mon.finish(outcomeStopped, cfg.dryRun)
+	default:
+		cp.mon.finish(outcomeCompleted, cfg.dryRun)
+	}
 	c.elapsed()
 	if n := cp.mon.failed.Load(); n > 0 {
 		return &someFailedError{n: int(n)}
 	}
 	return nil
+}
+
+// fail records an error met by one item (or by the scan). Once the job is stopping, errors are
+// the stop's echoes and are not news. An error that ends the job, or any error under
+// --disable-ignore-error, is printed once and stops the other workers; any other is printed and
+// counted, and the job goes on.
+func (cp *copier) fail(err error) {
+	if cp.jobCtx.Err() != nil {
+		return
+	}
+	if cp.cfg.stopOnError || transfer.EndsJob(err, cp.mon.succeeded()) {
+		cp.stopped.Do(func() {
+			cp.fatal = err
+			cp.mon.failed.Add(1)
+			fmt.Fprintf(cp.c.env.Stderr, "Error: %s\n", describeError(err))
+			fmt.Fprintln(cp.c.env.Stderr, "Error: the job stops here: this error is not about one file or object alone")
+			cp.stopJob()
+		})
+		return
+	}
+	cp.mon.failed.Add(1)
+	fmt.Fprintf(cp.c.env.Stderr, "Error: %s\n", describeError(err))
 }
 
 // overlapping refuses a recursive copy within one bucket whose source prefix and destination
@@ -286,7 +324,13 @@ func (cp *copier) uploads(src, prefix string) (func(context.Context, chan<- task
 	return func(ctx context.Context, out chan<- task) error {
 		return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return err
+				if p == root {
+					return err
+				}
+				// One unreadable directory or vanished file: reported, and the scan goes on
+				// (a directory's contents are skipped). A full disk or an interrupt still ends it.
+				cp.fail(err)
+				return cp.jobCtx.Err()
 			}
 			if p == root {
 				return nil
@@ -307,7 +351,8 @@ func (cp *copier) uploads(src, prefix string) (func(context.Context, chan<- task
 			}
 			info, err := d.Info()
 			if err != nil {
-				return err
+				cp.fail(err)
+				return cp.jobCtx.Err()
 			}
 			if !info.Mode().IsRegular() {
 				if info, err = os.Stat(p); err != nil || !info.Mode().IsRegular() {
@@ -381,8 +426,7 @@ func (cp *copier) downloads(ctx context.Context, key, dst string) (func(context.
 				return nil
 			}
 			if !safeRel(rel) {
-				fmt.Fprintf(cp.c.env.Stderr, "Error: %s: the name leaves the target directory; skipped\n", cloudURL(cp.srcB, o.Key))
-				cp.mon.failed.Add(1)
+				cp.fail(fmt.Errorf("%s: the name leaves the target directory; skipped", cloudURL(cp.srcB, o.Key)))
 				return nil
 			}
 			t := task{src: o.Key, dst: filepath.Join(dst, filepath.FromSlash(rel)), size: o.Size, mtime: o.LastModified}
@@ -505,7 +549,8 @@ func (cp *copier) skip(t task) {
 	}
 }
 
-// run copies one task.
+// run copies one task. The bytes it moved count in the summary only if it succeeds: a file
+// refused after its body was sent was not transferred.
 func (cp *copier) run(ctx context.Context, t task) error {
 	ok, err := cp.proceed(ctx, t)
 	if err != nil {
@@ -516,19 +561,25 @@ func (cp *copier) run(ctx context.Context, t task) error {
 		return nil
 	}
 	if cp.cfg.dryRun {
-		cp.c.printf("%s -> %s\n", cp.srcURL(t), cp.dstURL(t))
+		cp.c.printf("would %s %s -> %s\n", cp.op, cp.srcURL(t), cp.dstURL(t))
 		cp.count(t)
 		return nil
 	}
+	var moved atomic.Int64
+	add := func(n int64) {
+		moved.Add(n)
+		cp.mon.addBytes(n)
+	}
 	switch cp.op {
 	case opUpload:
-		err = cp.upload(ctx, t)
+		err = cp.upload(ctx, t, add)
 	case opDownload:
-		err = cp.download(ctx, t)
+		err = cp.download(ctx, t, add)
 	default:
-		err = cp.copyObject(ctx, t)
+		err = cp.copyObject(ctx, t, add)
 	}
 	if err != nil {
+		cp.mon.addBytes(-moved.Load())
 		return err
 	}
 	cp.count(t)
@@ -543,7 +594,7 @@ func (cp *copier) count(t task) {
 	}
 }
 
-func (cp *copier) upload(ctx context.Context, t task) error {
+func (cp *copier) upload(ctx context.Context, t task, add func(int64)) error {
 	req := &oss.Request{Method: http.MethodPut, Bucket: cp.dstB, Key: t.dst, Header: http.Header{}}
 	if t.dir {
 		_, err := transfer.Put(ctx, cp.c.client, req, strings.NewReader(""), 0, -1, cp.cfg.transfer, transfer.Meter{})
@@ -567,10 +618,10 @@ func (cp *copier) upload(ctx context.Context, t task) error {
 	var h http.Header
 	var sum uint64
 	if cp.cfg.checkpointDir != "" && st.Size() >= max(cp.cfg.threshold, 1) {
-		h, sum, err = cp.resumableUpload(ctx, req, f, st)
+		h, sum, err = cp.resumableUpload(ctx, req, f, st, add)
 	} else {
 		var res *transfer.PutResult
-		if res, err = transfer.Put(ctx, cp.c.client, req, f, st.Size(), cp.cfg.threshold, cp.cfg.transfer, transfer.Meter{Add: cp.mon.addBytes}); err == nil {
+		if res, err = transfer.Put(ctx, cp.c.client, req, f, st.Size(), cp.cfg.threshold, cp.cfg.transfer, transfer.Meter{Add: add}); err == nil {
 			h, sum = res.Header, res.CRC
 		}
 	}
@@ -583,7 +634,7 @@ func (cp *copier) upload(ctx context.Context, t task) error {
 	return nil
 }
 
-func (cp *copier) download(ctx context.Context, t task) error {
+func (cp *copier) download(ctx context.Context, t task, add func(int64)) error {
 	if t.dir {
 		return cp.mkdirAll(t.dst)
 	}
@@ -595,7 +646,7 @@ func (cp *copier) download(ctx context.Context, t task) error {
 		req.Header.Set("Range", "bytes="+cp.cfg.rng)
 	}
 	counted := t.size >= 0
-	res, err := transfer.DownloadFile(ctx, cp.c.client, req, t.dst, cp.cfg.transfer, cp.cfg.verify && cp.cfg.rng == "", transfer.Meter{Add: cp.mon.addBytes})
+	res, err := transfer.DownloadFile(ctx, cp.c.client, req, t.dst, cp.cfg.transfer, cp.cfg.verify && cp.cfg.rng == "", transfer.Meter{Add: add})
 	if err != nil {
 		return wrapObject(cp.srcB, t.src, err)
 	}
@@ -628,7 +679,7 @@ func (cp *copier) mkdirAll(dir string) error {
 
 // copyObject copies within OSS, server-side: CopyObject, or UploadPartCopy parts (--parallel at
 // once) for a source larger than 1 GiB, which CopyObject refuses.
-func (cp *copier) copyObject(ctx context.Context, t task) error {
+func (cp *copier) copyObject(ctx context.Context, t task, add func(int64)) error {
 	if t.size < 0 { // one object named on the command line: its size picks the way to copy
 		if h, err := headObject(ctx, cp.c.client, cp.srcB, t.src); err == nil {
 			t.size, _ = strconv.ParseInt(h.Get("Content-Length"), 10, 64)
@@ -638,9 +689,9 @@ func (cp *copier) copyObject(ctx context.Context, t task) error {
 	var err error
 	if t.size > transfer.MultipartCopyThreshold {
 		_, err = transfer.CopyMultipart(ctx, cp.c.client, req, transfer.CopyPartSize, cp.cfg.transfer.Concurrency,
-			transfer.Meter{Add: cp.mon.addBytes})
+			transfer.Meter{Add: add})
 	} else if _, err = transfer.Copy(ctx, cp.c.client, req); err == nil && t.size > 0 {
-		cp.mon.addBytes(t.size)
+		add(t.size)
 	}
 	if err != nil {
 		return wrapObject(cp.dstB, t.dst, err)

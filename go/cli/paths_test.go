@@ -53,7 +53,7 @@ func TestSyncDeleteAfterASyncWithAnotherSpellingDeletesNothing(t *testing.T) {
 	t.Chdir(parent)
 	want := []string{"s/a.txt", "s/d/b.txt"}
 	for _, arg := range []string{"src", "src/", "./src", filepath.Join(parent, "src", "d", "..")} {
-		r := e.run(t, "sync", arg, "oss://bkt/s/", "--delete")
+		r := e.run(t, "sync", arg, "oss://bkt/s/", "--delete", "-f")
 		if r.code != 0 {
 			t.Fatalf("sync %s: %d %q", arg, r.code, r.stderr)
 		}
@@ -116,7 +116,7 @@ func TestRecursiveCopyOfAPrefixWithoutSlashKeepsSiblingNames(t *testing.T) {
 func TestSyncAppendsTheSlashToPrefixes(t *testing.T) {
 	e := newTestEnv(t)
 	siblings(t, e)
-	r := e.run(t, "sync", "--delete", "oss://bkt/dir", "oss://bkt/dir2")
+	r := e.run(t, "sync", "--delete", "-f", "oss://bkt/dir", "oss://bkt/dir2")
 	if r.code != 0 {
 		t.Fatalf("%d %q", r.code, r.stderr)
 	}
@@ -282,7 +282,7 @@ func TestRmAndSyncPrintEachKeyABatchDeleteRefused(t *testing.T) {
 		!strings.Contains(r.stdout, "Removed 1 objects") {
 		t.Fatalf("%d %q %q", r.code, r.stdout, r.stderr)
 	}
-	r = e.run(t, "sync", "--delete", t.TempDir(), "oss://bkt/del/")
+	r = e.run(t, "sync", "--delete", "-f", t.TempDir(), "oss://bkt/del/")
 	if r.code != ExitFailed || !strings.Contains(r.stderr, `oss://bkt/del/b c: ErrorCode=AccessDenied`) {
 		t.Fatalf("%d %q %q", r.code, r.stdout, r.stderr)
 	}

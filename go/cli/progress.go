@@ -117,21 +117,40 @@ func sizeText(n int64) string {
 	return out
 }
 
-// finish stops the bar and prints the summary: "Succeed: Total num: ..." or "FinishWithError: ...".
-func (m *monitor) finish() {
+// outcome is how a transfer ended, for its summary.
+type outcome int
+
+const (
+	outcomeCompleted   outcome = iota // every item was tried
+	outcomeStopped                    // an error that concerns the whole job stopped it
+	outcomeInterrupted                // Ctrl-C or SIGTERM
+)
+
+// succeeded tells whether any item has been done (or found not to need doing).
+func (m *monitor) succeeded() bool { return m.files.Load()+m.dirs.Load()+m.skipped.Load() > 0 }
+
+// finish stops the bar and prints the summary. A job that ran to its end has ossutil's wording
+// ("Succeed: Total num: ..." or "FinishWithError: ..."); one that was stopped or interrupted says
+// so and what it had done by then. Sizes and the speed count only the bytes of items that were
+// completed; a dry run says what would have been done.
+func (m *monitor) finish(o outcome, dryRun bool) {
 	close(m.stop)
 	m.wg.Wait()
 	files, dirs, skipped, failed := m.files.Load(), m.dirs.Load(), m.skipped.Load(), m.failed.Load()
 	ok := files + dirs + skipped
+	verb := string(m.op)
+	if dryRun {
+		verb = "would " + verb
+	}
 	var detail []string
 	if files > 0 {
-		detail = append(detail, fmt.Sprintf("%s %d %s", m.op, files, m.op.subject()))
+		detail = append(detail, fmt.Sprintf("%s %d %s", verb, files, m.op.subject()))
 	}
 	if dirs > 0 {
 		if files > 0 {
 			detail = append(detail, fmt.Sprintf("%d directories", dirs))
 		} else {
-			detail = append(detail, fmt.Sprintf("%s %d directories", m.op, dirs))
+			detail = append(detail, fmt.Sprintf("%s %d directories", verb, dirs))
 		}
 	}
 	if skipped > 0 {
@@ -142,16 +161,28 @@ func (m *monitor) finish() {
 		d = "(" + strings.Join(detail, ", ") + ")"
 	}
 	done := m.done.Load()
-	if failed == 0 {
+	switch {
+	case dryRun:
+		m.c.printf("Dry run: Total num: %d, size: %s. OK num: %d%s. Nothing was changed.\n", m.scanned.Load(), sizeText(m.total.Load()), ok, d)
+		return
+	case o == outcomeInterrupted:
+		m.c.printf("Interrupted: Scanned %d %s. OK num: %d%s. Error num: %d. Transfer size: %s. The rest was not done.\n",
+			m.scanned.Load(), m.op.subject(), ok, d, failed, sizeText(done))
+	case o == outcomeStopped:
+		m.c.printf("Stopped: Scanned %d %s. OK num: %d%s. Error num: %d. Transfer size: %s. The rest was not done.\n",
+			m.scanned.Load(), m.op.subject(), ok, d, failed, sizeText(done))
+	case failed == 0:
 		skip := ""
 		if skipped > 0 {
 			skip = ", Skip size: " + sizeText(m.skippedBytes.Load())
 		}
 		m.c.printf("Succeed: Total num: %d, size: %s. OK num: %d%s%s.\n", m.scanned.Load(), sizeText(m.total.Load()), ok, d, skip)
-	} else {
+	default:
 		m.c.printf("FinishWithError: Scanned %d %s. Error num: %d. OK num: %d%s, Transfer size: %s.\n",
 			m.scanned.Load(), m.op.subject(), failed, ok, d, sizeText(done))
 	}
-	secs := time.Since(m.start).Seconds()
-	m.c.printf("\naverage speed %d(byte/s)\n", int64(float64(done)/max(secs, 1e-3)))
+	if done > 0 {
+		secs := time.Since(m.start).Seconds()
+		m.c.printf("\naverage speed %d(byte/s)\n", int64(float64(done)/max(secs, 1e-3)))
+	}
 }

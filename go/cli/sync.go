@@ -2,14 +2,17 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/crc"
@@ -19,7 +22,8 @@ import (
 func syncCommand() *command {
 	return &command{name: "sync", args: "SRC DST", summary: "make DST (a prefix or a directory) like SRC: copy what differs",
 		options: append(append([]option{}, transferOptions...),
-			option{"", "delete", flagBool, "delete what DST has and SRC lacks"},
+			option{"", "delete", flagBool, "delete what DST has and SRC lacks: listed first, then asked on a terminal (y/N); -f deletes without asking; a local DST needs --backup-dir"},
+			option{"", "backup-dir", flagString, "with --delete and a local DST: move the files to delete here, under their relative paths (nothing local is ever unlinked)"},
 			option{"", "size-only", flagBool, "an entry differs only when its size does"},
 			option{"", "checksum", flagBool, "an entry differs when its CRC64 does (reads every file)"},
 		), run: runSync}
@@ -34,7 +38,9 @@ type entry struct {
 
 // syncer compares each source entry with the destination's listing, read once at the start.
 type syncer struct {
-	cp   *copier
+	cp        *copier
+	consent   bool   // -f: delete without asking
+	backupDir string // where local files to delete are moved
 	dst  map[string]entry
 	mu   sync.Mutex
 	seen map[string]bool
@@ -62,13 +68,21 @@ func runSync(ctx context.Context, c *call) error {
 			return usagef("sync: source %s is not a directory (use cp for one file)", src)
 		}
 	}
-	s := &syncer{dst: map[string]entry{}, seen: map[string]bool{}}
+	s := &syncer{dst: map[string]entry{}, seen: map[string]bool{}, consent: c.opts.bool("force"), backupDir: c.opts.str("backup-dir")}
 	del := c.opts.bool("delete")
+	if s.backupDir != "" && !del {
+		return usagef("sync: --backup-dir is for --delete")
+	}
+	if del && !isCloud(dst) && !cfg.dryRun {
+		if err := checkBackupDir(s.backupDir, dst); err != nil {
+			return err
+		}
+	}
 	return transferTree(ctx, c, cfg, src, dst, func(cp *copier) error {
 		s.cp = cp
 		cp.decide = s.decide
 		return s.listDestination(ctx)
-	}, func(cp *copier) error {
+	}, func(ctx context.Context, cp *copier) error {
 		if !del {
 			return nil
 		}
@@ -178,7 +192,8 @@ func (s *syncer) crcOf(ctx context.Context, name string, object bool, bucket str
 }
 
 // deleteExtra removes what the destination has and the source did not list (within the
-// filters), with batch deletes for objects.
+// filters): it lists them, then needs consent (-f, or "y" on a terminal) before deleting
+// anything. Objects go in batch deletes; local files are moved to --backup-dir.
 func (s *syncer) deleteExtra(ctx context.Context) error {
 	cp := s.cp
 	var extra []string
@@ -187,40 +202,123 @@ func (s *syncer) deleteExtra(ctx context.Context) error {
 			extra = append(extra, rel)
 		}
 	}
-	for _, rel := range extra {
-		if cp.cfg.dryRun {
-			cp.c.printf("delete %s\n", s.dstName(rel))
-		}
-	}
-	if cp.cfg.dryRun || len(extra) == 0 {
+	if len(extra) == 0 {
 		return nil
+	}
+	sort.Strings(extra)
+	what := "objects"
+	if cp.op == opDownload {
+		what = "files"
+	}
+	if cp.cfg.dryRun {
+		for _, rel := range extra {
+			cp.c.printf("would delete %s\n", s.dstName(rel))
+		}
+		cp.c.printf("Dry run: would delete %d %s.\n", len(extra), what)
+		return nil
+	}
+	if !s.consent {
+		if err := s.ask(extra, what); err != nil {
+			return err
+		}
 	}
 	if cp.op == opDownload {
-		for _, rel := range extra {
-			if err := os.Remove(filepath.Join(cp.dstRoot, filepath.FromSlash(rel))); err != nil {
-				return err
-			}
-		}
-		cp.c.printf("Deleted %d files.\n", len(extra))
-		return nil
+		return s.moveToBackup(ctx, extra)
 	}
 	prefix := joinKey(cp.dstRoot, "")
 	removed, notDeleted := 0, 0
+	defer func() { cp.c.printf("Deleted %d objects.\n", removed) }()
 	for i := 0; i < len(extra); i += batchKeys {
 		var keys []string
 		for _, rel := range extra[i:min(i+batchKeys, len(extra))] {
 			keys = append(keys, prefix+rel)
 		}
 		deleted, errs, err := transfer.DeleteMany(ctx, cp.c.client, cp.dstB, keys, 1, transfer.Meter{})
+		removed += len(deleted)
 		if err != nil {
 			return wrapObject(cp.dstB, prefix, err)
 		}
-		removed += len(deleted)
 		notDeleted += reportNotDeleted(cp.c, cp.dstB, len(keys)-len(deleted), errs)
 	}
-	cp.c.printf("Deleted %d objects.\n", removed)
 	if notDeleted > 0 {
 		return fmt.Errorf("%d objects could not be deleted", notDeleted)
+	}
+	return nil
+}
+
+// shownExtra is how many names the question lists before counting the rest (--dry-run lists all).
+const shownExtra = 100
+
+// ask lists what would be deleted and asks on a terminal. Without a terminal nobody can answer:
+// nothing is deleted and the user is told how to confirm.
+func (s *syncer) ask(extra []string, what string) error {
+	c := s.cp.c
+	fmt.Fprintf(c.env.Stderr, "sync --delete: %d %s at the destination are not in the source:\n", len(extra), what)
+	for _, rel := range extra[:min(len(extra), shownExtra)] {
+		fmt.Fprintf(c.env.Stderr, "  %s\n", s.dstName(rel))
+	}
+	if len(extra) > shownExtra {
+		fmt.Fprintf(c.env.Stderr, "  ... and %d more (--dry-run lists them all)\n", len(extra)-shownExtra)
+	}
+	if !c.env.Interactive {
+		return fmt.Errorf("nothing was deleted: no terminal to ask on; run again with -f to delete these %d %s", len(extra), what)
+	}
+	verb := "Delete"
+	if s.cp.op == opDownload {
+		verb = "Move to " + s.backupDir
+	}
+	s.cp.ask.Lock()
+	defer s.cp.ask.Unlock()
+	fmt.Fprintf(c.env.Stderr, "%s these %d %s (y or N)? ", verb, len(extra), what)
+	answer, _ := s.cp.stdin.ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		return fmt.Errorf("nothing was deleted: not confirmed")
+	}
+	return nil
+}
+
+// checkBackupDir refuses a local --delete without a backup directory, or with one inside the
+// destination (its files would be listed as extra by the next sync).
+func checkBackupDir(backup, dst string) error {
+	if backup == "" {
+		return usagef("sync --delete to a local directory needs --backup-dir DIR: the files it removes are moved there, never unlinked")
+	}
+	b, err1 := filepath.Abs(backup)
+	d, err2 := filepath.Abs(dst)
+	if err1 != nil || err2 != nil {
+		return usagef("sync: cannot resolve %s or %s", backup, dst)
+	}
+	if r, err := filepath.Rel(d, b); err == nil && (r == "." || !strings.HasPrefix(r, "..")) {
+		return usagef("sync: --backup-dir %s is inside the destination %s", backup, dst)
+	}
+	return nil
+}
+
+// moveToBackup moves each extra local file to the backup directory under its relative path.
+// A rename never copies: a backup directory on another file system is refused, file by file.
+func (s *syncer) moveToBackup(ctx context.Context, extra []string) error {
+	cp := s.cp
+	moved := 0
+	defer func() { cp.c.printf("Moved %d files to %s.\n", moved, s.backupDir) }()
+	for _, rel := range extra {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		from := filepath.Join(cp.dstRoot, filepath.FromSlash(rel))
+		to := filepath.Join(s.backupDir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(to), 0o777); err != nil {
+			return err
+		}
+		if _, err := os.Lstat(to); err == nil {
+			return fmt.Errorf("%s exists in the backup directory: not overwritten; %s stays", to, from)
+		}
+		if err := os.Rename(from, to); err != nil {
+			if errors.Is(err, syscall.EXDEV) {
+				return fmt.Errorf("--backup-dir %s is on another file system than %s: files are moved, never copied and unlinked", s.backupDir, cp.dstRoot)
+			}
+			return err
+		}
+		moved++
 	}
 	return nil
 }

@@ -37,10 +37,15 @@ func (e *RequestError) Error() string          { return "oss: request failed: " 
 func (e *RequestError) Unwrap() error          { return e.Err }
 func (e *RequestError) ConnectionFailed() bool { return true }
 
-// ClientError is bad input detected before anything was sent.
-type ClientError struct{ Message string }
+// ClientError is bad input detected before anything was sent, or a local failure (a file that
+// cannot be written); Err, when set, is the cause, so errors.Is finds its errno.
+type ClientError struct {
+	Message string
+	Err     error
+}
 
 func (e *ClientError) Error() string { return e.Message }
+func (e *ClientError) Unwrap() error { return e.Err }
 
 // InconsistentError reports data whose CRC64 differs from what OSS computed.
 type InconsistentError struct {

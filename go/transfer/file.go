@@ -56,7 +56,7 @@ func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename st
 	}
 	if !unnamed {
 		if f, err = createTemp(target); err != nil {
-			return nil, &oss.ClientError{Message: err.Error()}
+			return nil, &oss.ClientError{Message: err.Error(), Err: err}
 		}
 	}
 	done := false
@@ -70,7 +70,7 @@ func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename st
 	}()
 	if exists {
 		if err := f.Chmod(st.Mode().Perm()); err != nil {
-			return nil, &oss.ClientError{Message: err.Error()}
+			return nil, &oss.ClientError{Message: err.Error(), Err: err}
 		}
 	}
 	// Reads of at most the object's size: a 1 MiB buffer per small object makes a tree of small
@@ -97,7 +97,7 @@ func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename st
 		err = installTemp(f, target)
 	}
 	if err != nil {
-		return nil, &oss.ClientError{Message: err.Error()}
+		return nil, &oss.ClientError{Message: err.Error(), Err: err}
 	}
 	done = true
 	return &FileResult{Status: dl.Status, Header: dl.Header, CRC: sum}, nil
@@ -184,7 +184,7 @@ func installUnnamed(f *os.File, target string) error {
 func writeStream(ctx context.Context, dl *Download, target string, verify bool, m Meter) (*FileResult, error) {
 	f, err := os.OpenFile(target, os.O_WRONLY|os.O_TRUNC, 0)
 	if err != nil {
-		return nil, &oss.ClientError{Message: err.Error()}
+		return nil, &oss.ClientError{Message: err.Error(), Err: err}
 	}
 	r := dl.NewReader(ctx, 0)
 	defer r.Close()
@@ -194,7 +194,7 @@ func writeStream(ctx context.Context, dl *Download, target string, verify bool, 
 		if n > 0 {
 			if _, werr := f.Write(buf[:n]); werr != nil {
 				f.Close()
-				return nil, &oss.ClientError{Message: werr.Error()}
+				return nil, &oss.ClientError{Message: werr.Error(), Err: werr}
 			}
 			m.add(int64(n))
 		}
@@ -207,7 +207,7 @@ func writeStream(ctx context.Context, dl *Download, target string, verify bool, 
 		}
 	}
 	if err := f.Close(); err != nil {
-		return nil, &oss.ClientError{Message: err.Error()}
+		return nil, &oss.ClientError{Message: err.Error(), Err: err}
 	}
 	if verify && dl.Status == http.StatusOK {
 		if err := oss.CheckCRC(oss.OpGetObject, r.CRC(), dl.Header); err != nil {

@@ -212,7 +212,7 @@ func GetManyToFiles(ctx context.Context, d oss.Doer, items []FileItem, concurren
 		it := &items[i]
 		if dir := filepath.Dir(it.Filename); dir != "" {
 			if err := os.MkdirAll(dir, 0o777); err != nil {
-				out[i].Err = &oss.ClientError{Message: err.Error()}
+				out[i].Err = &oss.ClientError{Message: err.Error(), Err: err}
 				return
 			}
 		}
@@ -242,12 +242,12 @@ func PutManyFromFiles(ctx context.Context, d oss.Doer, items []FileItem, concurr
 func putFile(ctx context.Context, d oss.Doer, it *FileItem, threshold int64, cfg Config, verify bool, m Meter) ManyFileResult {
 	f, err := os.Open(it.Filename)
 	if err != nil {
-		return ManyFileResult{Err: &oss.ClientError{Message: err.Error()}}
+		return ManyFileResult{Err: &oss.ClientError{Message: err.Error(), Err: err}}
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return ManyFileResult{Err: &oss.ClientError{Message: err.Error()}}
+		return ManyFileResult{Err: &oss.ClientError{Message: err.Error(), Err: err}}
 	}
 	if st.IsDir() {
 		return ManyFileResult{Err: &oss.ClientError{Message: fmt.Sprintf("%s is a directory", it.Filename)}}

@@ -27,7 +27,7 @@ func main() {
 	}()
 	home, _ := os.UserHomeDir()
 	env := cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Home: home,
-		Terminal: isTerminal(os.Stderr)}
+		Terminal: isTerminal(os.Stderr), Interactive: isTerminal(os.Stdin)}
 	os.Exit(run(ctx, os.Args[1:], env))
 }
 
