@@ -51,7 +51,7 @@ func newTestEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 	e := &testEnv{endpoint: "http://" + ln.Addr().String(), store: st, home: t.TempDir()}
-	srv := server.New(server.Config{Store: st, Credentials: map[string]string{"ak": "sk"}})
+	srv := server.New(server.Config{Store: st, Credentials: map[string]string{"ak": "sk"}, Faults: &server.Faults{Header: true}})
 	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		e.requests = append(e.requests, r.Method+" "+r.URL.RequestURI())

@@ -216,17 +216,32 @@ func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, 
 		}
 		cp.mon.scanning.Store(false)
 	}()
+	// The first item goes alone: if the credentials, the bucket or the endpoint are wrong, one
+	// request finds out, not one per worker. Once it is done the other workers start.
+	firstDone := make(chan struct{})
+	var release sync.Once
 	var wg sync.WaitGroup
-	for range cfg.jobs {
+	for i := range cfg.jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if i == 0 {
+				defer release.Do(func() { close(firstDone) })
+			} else {
+				select {
+				case <-firstDone:
+				case <-jobCtx.Done():
+				}
+			}
 			for t := range tasks {
 				if jobCtx.Err() != nil {
 					continue // drain: the producer stops at the cancelled context
 				}
 				if err := cp.run(jobCtx, t); err != nil {
 					cp.fail(err)
+				}
+				if i == 0 {
+					release.Do(func() { close(firstDone) })
 				}
 			}
 		}()

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -68,6 +69,7 @@ func runRm(ctx context.Context, c *call) error {
 		fmt.Fprintf(c.env.Stderr, "Do you really mean to remove recursively %s of %s(y or N)? ", what, c.opts.args[0])
 		answer, _ := bufio.NewReader(c.env.Stdin).ReadString('\n')
 		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			fmt.Fprintln(c.env.Stderr, "Nothing was removed.")
 			return nil
 		}
 	}
@@ -75,11 +77,22 @@ func runRm(ctx context.Context, c *call) error {
 	failed := 0
 	if objects {
 		if !recursive {
-			scanned = 1
-			if err := simple(ctx, c.client, &oss.Request{Method: http.MethodDelete, Bucket: u.bucket, Key: u.key}); err != nil {
+			// DeleteObject answers 204 for a missing key too: a HEAD first tells what there was
+			// to remove, so the summary counts what was removed (as ossutil's does).
+			_, err := headObject(ctx, c.client, u.bucket, u.key)
+			var se *oss.ServiceError
+			switch {
+			case errors.As(err, &se) && se.Status == http.StatusNotFound:
+				fmt.Fprintf(c.env.Stderr, "Note: %s does not exist: nothing to remove\n", c.opts.args[0])
+			case err != nil:
 				return wrapObject(u.bucket, u.key, err)
+			default:
+				scanned = 1
+				if err := simple(ctx, c.client, &oss.Request{Method: http.MethodDelete, Bucket: u.bucket, Key: u.key}); err != nil {
+					return wrapObject(u.bucket, u.key, err)
+				}
+				removed = 1
 			}
-			removed = 1
 		} else {
 			// One page of keys at a time: listing and deleting alternate, so memory stays one
 			// page and the listing's marker stays valid.
@@ -112,7 +125,7 @@ func runRm(ctx context.Context, c *call) error {
 				err = flush()
 			}
 			if err != nil {
-				return wrapObject(u.bucket, u.key, err)
+				return interrupted(c, ctx, removed, 0, wrapObject(u.bucket, u.key, err))
 			}
 		}
 	}
@@ -131,7 +144,7 @@ func runRm(ctx context.Context, c *call) error {
 			return nil
 		})
 		if err != nil {
-			return wrapObject(u.bucket, u.key, err)
+			return interrupted(c, ctx, removed, removedUploads, wrapObject(u.bucket, u.key, err))
 		}
 	}
 	if objects {
@@ -163,4 +176,14 @@ func reportNotDeleted(c *call, bucket string, notDeleted int, errs []oss.DeleteE
 		fmt.Fprintf(c.env.Stderr, "Error: %d objects of oss://%s were not deleted and no reason was given\n", n, bucket)
 	}
 	return max(notDeleted, len(errs))
+}
+
+// interrupted makes an rm stopped by Ctrl-C say what it had removed by then; any other error
+// passes through.
+func interrupted(c *call, ctx context.Context, objects, uploads int64, err error) error {
+	if ctx.Err() != nil {
+		c.printf("Interrupted: Removed %d objects and %d uploadIds before the interrupt. The rest was not removed.\n", objects, uploads)
+		return ctx.Err()
+	}
+	return err
 }
