@@ -25,8 +25,8 @@ const (
 	ExitFailed      = 1
 	ExitUsage       = 2
 	ExitInterrupted = 130
-	outputJSON  = "json"
-	outputPlain = "plain"
+	outputJSON      = "json"
+	outputPlain     = "plain"
 )
 
 // Env is what a command may use of its process.

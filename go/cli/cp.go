@@ -131,7 +131,7 @@ type copier struct {
 	// decide, when set, replaces -f/-u/asking: sync compares with the destination's listing.
 	decide func(ctx context.Context, t task) (bool, error)
 
-	jobCtx  context.Context    // the workers' context: the command's, cancelled also when the job must end
+	jobCtx  context.Context // the workers' context: the command's, cancelled also when the job must end
 	stopJob context.CancelFunc
 	stopped sync.Once
 	fatal   error // the error that ended the job, if one did

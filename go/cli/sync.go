@@ -41,9 +41,9 @@ type syncer struct {
 	cp        *copier
 	consent   bool   // -f: delete without asking
 	backupDir string // where local files to delete are moved
-	dst  map[string]entry
-	mu   sync.Mutex
-	seen map[string]bool
+	dst       map[string]entry
+	mu        sync.Mutex
+	seen      map[string]bool
 }
 
 func runSync(ctx context.Context, c *call) error {
