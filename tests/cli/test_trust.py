@@ -1,0 +1,139 @@
+"""What an ops user must be able to trust of `jindo`, run as a process: nothing deleted without
+consent, an error about the whole job stops it after one request, one unreadable directory does
+not hide the rest of the tree, and a killed download leaves nothing behind."""
+import os
+import pty
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+import oss2
+
+
+def _keys(bucket, prefix=""):
+    return sorted(o.key for o in oss2.ObjectIterator(bucket, prefix=prefix))
+
+
+def _run_on_terminal(srv, answer, *args):
+    """Runs jindo with a pseudo-terminal as stdin, answering its question with `answer`."""
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen(srv.command(*args), stdin=slave, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        os.write(master, answer.encode())
+        out, err = proc.communicate(timeout=60)
+    finally:
+        os.close(slave)
+        os.close(master)
+    return proc.returncode, out, err
+
+
+def test_sync_delete_asks_on_a_terminal_and_deletes_nothing_without_one(srv, tmp_path):
+    src = tmp_path / "s"
+    src.mkdir()
+    (src / "keep").write_bytes(b"k")
+    for k in ("sy/keep", "sy/extra1", "sy/extra2"):
+        srv.bucket.put_object(k, b"x")
+    before = _keys(srv.bucket, "sy/")
+
+    done = srv.run("sync", str(src), "oss://bkt/sy/", "--delete", stdin="")  # no terminal
+    assert done.returncode == 1
+    assert "oss://bkt/sy/extra1" in done.stderr and "-f" in done.stderr, done.stderr
+    assert _keys(srv.bucket, "sy/") == before
+
+    code, out, err = _run_on_terminal(srv, "n\n", "sync", str(src), "oss://bkt/sy/", "--delete")
+    assert code == 1 and "Delete these 2 objects (y or N)?" in err, err
+    assert _keys(srv.bucket, "sy/") == before
+
+    code, out, err = _run_on_terminal(srv, "y\n", "sync", str(src), "oss://bkt/sy/", "--delete")
+    assert code == 0, err
+    assert "Deleted 2 objects." in out
+    assert _keys(srv.bucket, "sy/") == ["sy/keep"]
+
+
+def test_sync_delete_to_a_directory_moves_files_to_the_backup_dir(srv, tmp_path):
+    srv.bucket.put_object("sd/keep", b"k")
+    dst, backup = tmp_path / "dst", tmp_path / "backup"
+    (dst / "sub").mkdir(parents=True)
+    (dst / "sub" / "extra").write_bytes(b"precious")
+    done = srv.run("sync", "oss://bkt/sd/", str(dst), "--delete", "-f")
+    assert done.returncode == 2 and "--backup-dir" in done.stderr
+    assert (dst / "sub" / "extra").read_bytes() == b"precious"
+    done = srv.run("sync", "oss://bkt/sd/", str(dst), "--delete", "-f", "--backup-dir", str(backup))
+    assert done.returncode == 0, done.stderr
+    assert not (dst / "sub" / "extra").exists()
+    assert (backup / "sub" / "extra").read_bytes() == b"precious"
+    assert (dst / "keep").read_bytes() == b"k"
+
+
+def test_a_wrong_secret_on_10000_files_makes_one_request(srv, tmp_path):
+    src = tmp_path / "many"
+    src.mkdir()
+    for i in range(10000):
+        (src / ("f%05d" % i)).write_bytes(b"x" * 100)
+    before = len(srv.requests())
+    done = srv.run("cp", "-r", "-f", str(src), "oss://bkt/many/", "-k", "wrong-secret")
+    assert done.returncode == 1
+    assert done.stderr.count("SignatureDoesNotMatch") == 1, done.stderr[:2000]
+    assert "Stopped:" in done.stdout and "Transfer size: 0." in done.stdout, done.stdout
+    assert len(srv.requests()) - before <= 3
+
+
+def test_an_unreadable_directory_in_the_middle_of_a_tree(srv, tmp_path):
+    # The tree must be unreadable to the user running jindo: as root, jindo runs as nobody.
+    as_root = os.geteuid() == 0
+    base = tempfile.mkdtemp(prefix="jindo-unreadable-")
+    try:
+        os.chmod(base, 0o755)
+        src = os.path.join(base, "src")
+        for d in ("a", "b_locked", "c"):
+            os.makedirs(os.path.join(src, d))
+            with open(os.path.join(src, d, "file"), "wb") as f:
+                f.write(d.encode())
+        os.chmod(os.path.join(src, "b_locked"), 0)
+        jindo = os.path.join(base, "jindo")
+        shutil.copy(srv.jindo[0], jindo)
+        config = os.path.join(base, "config")
+        shutil.copy(str(srv.config), config)
+        os.chmod(config, 0o644)
+        cmd = [jindo, "cp", "-r", "-f", src, "oss://bkt/tree/", "-c", config]
+        if as_root:
+            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env={"HOME": base, "PATH": os.environ["PATH"]})
+    finally:
+        os.chmod(os.path.join(base, "src", "b_locked"), 0o755)
+        shutil.rmtree(base)
+    assert done.returncode == 1, done.stderr
+    assert "b_locked" in done.stderr and "permission denied" in done.stderr, done.stderr
+    assert "FinishWithError: Scanned 2 files. Error num: 1. OK num: 2" in done.stdout, done.stdout
+    assert _keys(srv.bucket, "tree/") == ["tree/a/file", "tree/c/file"]
+
+
+def test_kill_9_of_a_download_over_an_existing_file_leaves_it_untouched(make_server, tmp_path):
+    srv = make_server("--bandwidth-per-conn", "2MB")
+    data = os.urandom(24 << 20)
+    srv.bucket.put_object("big", data)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "big"
+    out.write_bytes(b"the old content")
+    for _ in range(2):
+        proc = subprocess.Popen(srv.command("cp", "-f", "oss://bkt/big", str(out), "--parallel", "2", "--part-size", "1M"),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and proc.poll() is None:
+            if sum("method=GET" in r and "key=big" in r for r in srv.requests()) >= 3:
+                break
+            time.sleep(0.02)
+        time.sleep(0.3)
+        assert proc.poll() is None, "the download finished before the kill"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert sorted(os.listdir(out_dir)) == ["big"], os.listdir(out_dir)
+        assert out.read_bytes() == b"the old content"
+    done = srv.run("cp", "-f", "oss://bkt/big", str(out), "--parallel", "24", "--part-size", "1M")
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == data
+    assert sorted(os.listdir(out_dir)) == ["big"]
