@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/credentials"
 )
 
 // Exit statuses, as ossutil's: 0 all done, 1 something failed, 2 the command line is wrong.
@@ -83,7 +84,8 @@ var errInterrupted = errors.New("interrupted")
 
 func commands() []*command {
 	return []*command{cpCommand(), syncCommand(), lsCommand(), statCommand(), duCommand(), rmCommand(),
-		mbCommand(), rbCommand(), catCommand(), presignCommand(), hashCommand(), mkdirCommand(), runCommand()}
+		mbCommand(), rbCommand(), catCommand(), presignCommand(), hashCommand(), mkdirCommand(), runCommand(),
+		configCommand()}
 }
 
 func lookup(name string) *command {
@@ -147,6 +149,16 @@ func Run(ctx context.Context, args []string, env Env) int {
 		if !cmd.offline {
 			if c.settings, err = resolveSettings(c.opts, &env); err != nil {
 				return err
+			}
+			// Ask for the keys once now, so that no source at all is a usage error naming
+			// every place looked, and a failing one (the metadata service) fails before
+			// any work starts.
+			if _, err := c.settings.Provider.Credentials(ctx); err != nil {
+				var nc *credentials.NoCredentialsError
+				if errors.As(err, &nc) {
+					return usagef("%v", err)
+				}
+				return fmt.Errorf("credentials: %w", err)
 			}
 			conns := int(max(c.opts.int("jobs", 0)*c.opts.int("parallel", 0), c.opts.int("jobs", 0)))
 			if c.client, err = c.settings.client(conns); err != nil {
