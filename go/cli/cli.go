@@ -1,5 +1,5 @@
 // Package cli implements the jindo commands that speak ossutil 1.x's language: cp, sync, ls,
-// stat, du, rm, mb, rb, cat, presign (sign), hash, mkdir and run. A command is a function of
+// stat, du, rm, mb, rb, cat, presign (sign), hash, mkdir, run and config. A command is a function of
 // its arguments, standard streams, environment and context, so tests run it in-process;
 // go/cmd/jindo only wires it to the process (signals, terminal, exit status).
 package cli
