@@ -1,5 +1,5 @@
 // Package cli implements the jindo commands that speak ossutil 1.x's language: cp, sync, ls,
-// stat, du, rm, mb, rb, cat, presign (sign), hash, mkdir and run. A command is a function of
+// stat, du, rm, mb, rb, cat, presign (sign), hash, mkdir, run and config. A command is a function of
 // its arguments, standard streams, environment and context, so tests run it in-process;
 // go/cmd/jindo only wires it to the process (signals, terminal, exit status).
 package cli
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/credentials"
 )
 
 // Exit statuses, as ossutil's: 0 all done, 1 something failed, 2 the command line is wrong; and
@@ -88,7 +89,8 @@ var errInterrupted = errors.New("interrupted")
 
 func commands() []*command {
 	return []*command{cpCommand(), syncCommand(), lsCommand(), statCommand(), duCommand(), rmCommand(),
-		mbCommand(), rbCommand(), catCommand(), presignCommand(), hashCommand(), mkdirCommand(), runCommand()}
+		mbCommand(), rbCommand(), catCommand(), presignCommand(), hashCommand(), mkdirCommand(), runCommand(),
+		configCommand()}
 }
 
 func lookup(name string) *command {
@@ -152,6 +154,16 @@ func Run(ctx context.Context, args []string, env Env) int {
 		if !cmd.offline {
 			if c.settings, err = resolveSettings(c.opts, &env); err != nil {
 				return err
+			}
+			// Ask for the keys once now, so that no source at all is a usage error naming
+			// every place looked, and a failing one (the metadata service) fails before
+			// any work starts.
+			if _, err := c.settings.Provider.Credentials(ctx); err != nil {
+				var nc *credentials.NoCredentialsError
+				if errors.As(err, &nc) {
+					return usagef("%v", err)
+				}
+				return fmt.Errorf("credentials: %w", err)
 			}
 			conns := int(max(c.opts.int("jobs", 0)*c.opts.int("parallel", 0), c.opts.int("jobs", 0)))
 			if c.client, err = c.settings.client(conns); err != nil {

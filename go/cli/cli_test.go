@@ -40,7 +40,10 @@ func (e *testEnv) setHook(h func(http.ResponseWriter, *http.Request) bool) {
 	e.hook = h
 }
 
-func newTestEnv(t *testing.T) *testEnv {
+func newTestEnv(t *testing.T) *testEnv { return newTestEnvWith(t, map[string]string{"ak": "sk"}) }
+
+// newTestEnvWith is newTestEnv with a server that accepts the keys in creds.
+func newTestEnvWith(t *testing.T, creds map[string]string) *testEnv {
 	t.Helper()
 	st := store.NewMemory(nil)
 	if _, err := st.CreateBucket("bkt"); err != nil {
@@ -51,7 +54,7 @@ func newTestEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 	e := &testEnv{endpoint: "http://" + ln.Addr().String(), store: st, home: t.TempDir()}
-	srv := server.New(server.Config{Store: st, Credentials: map[string]string{"ak": "sk"}, Faults: &server.Faults{Header: true}})
+	srv := server.New(server.Config{Store: st, Credentials: creds, Faults: &server.Faults{Header: true}})
 	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		e.requests = append(e.requests, r.Method+" "+r.URL.RequestURI())
@@ -96,9 +99,14 @@ func (e *testEnv) run(t *testing.T, args ...string) result {
 }
 
 func (e *testEnv) runCtx(ctx context.Context, stdin string, args ...string) result {
+	return e.runEnv(ctx, stdin, nil, args...)
+}
+
+// runEnv runs a command with the environment variables vars.
+func (e *testEnv) runEnv(ctx context.Context, stdin string, vars map[string]string, args ...string) result {
 	var out, errs bytes.Buffer
 	code := Run(ctx, args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errs, Home: e.home,
-		Getenv: func(string) string { return "" }})
+		Getenv: func(k string) string { return vars[k] }})
 	return result{code, out.String(), errs.String()}
 }
 

@@ -1,15 +1,14 @@
 package cli
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/credentials"
 	"github.com/pyjindo/pyjindo/go/oss/retry"
 	"github.com/pyjindo/pyjindo/go/oss/signer"
 )
@@ -24,90 +23,75 @@ var credentialOptions = []option{
 	{"", "sign-version", flagString, "signature version: v1 (default) or v4"},
 	{"", "region", flagString, "region, needed by v4 (e.g. cn-hangzhou)"},
 	{"", "retry-times", flagInt, "attempts per request (default 3)"},
+	{"", "profile", flagString, "section of the config file to read (default Credentials)"},
+	{"", "mode", flagString, "credentials: AK, StsToken or EcsRamRole (default: the first found, see README)"},
+	{"", "ecs-role-name", flagString, "RAM role of the ECS instance (--mode EcsRamRole; default: ask the instance)"},
 }
 
 // settings are where to send requests and how to sign them, after flags, environment and the
 // config file have been consulted (in that order: the first that gives a value wins).
 type settings struct {
 	Endpoint    string
-	Credentials signer.Credentials
+	Credentials signer.Credentials // the keys from flags, environment and file, merged per field
+	// Provider signs the requests: those keys, or the ECS RAM role, or RRSA (see keysChain).
+	Provider    credentials.Provider
 	SignVersion string
 	Region      string
 	Attempts    int
 }
 
-// readConfigFile reads the [Credentials] section of an ossutil config file. A missing file
-// is no error when it was not named explicitly.
-func readConfigFile(path string, explicit bool) (map[string]string, error) {
-	out := map[string]string{}
-	f, err := os.Open(path)
-	if err != nil {
-		if !explicit && errors.Is(err, fs.ErrNotExist) {
-			return out, nil
-		}
+// readConfigFile reads a section of an ossutil config file (keys as credentials.ConfigKey
+// names them). A missing file is no error unless it was named explicitly; a missing section
+// is no error unless it was asked for with --profile.
+func readConfigFile(path string, explicit bool, section string, asked bool) (map[string]string, error) {
+	kv, err := credentials.ReadProfile(path, section)
+	switch {
+	case err == nil:
+		return kv, nil
+	case !errors.Is(err, credentials.ErrNotFound):
+		return nil, err
+	case explicit && !fileExists(path):
 		return nil, fmt.Errorf("read config file: %w", err)
+	case asked && fileExists(path):
+		return nil, usagef("--profile %s: %v", section, err)
 	}
-	defer f.Close()
-	section := ""
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' || line[0] == ';' {
-			continue
-		}
-		if line[0] == '[' && strings.HasSuffix(line, "]") {
-			section = strings.TrimSpace(line[1 : len(line)-1])
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok || section != "Credentials" {
-			continue
-		}
-		out[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read config file %s: %w", path, err)
-	}
-	return out, nil
+	return map[string]string{}, nil
 }
 
+func fileExists(path string) bool { _, err := os.Stat(path); return err == nil }
+
 // resolveSettings finds the endpoint and credentials: command-line options, then the
-// environment (OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN, OSS_ENDPOINT,
-// OSS_REGION), then the config file's [Credentials] section (endpoint, accessKeyID,
-// accessKeySecret, stsToken).
+// environment (ALIBABA_CLOUD_* then OSS_*: ACCESS_KEY_ID, ACCESS_KEY_SECRET, SECURITY_TOKEN /
+// SESSION_TOKEN; OSS_ENDPOINT, OSS_REGION), then the config file's section ([Credentials], or
+// --profile's: endpoint, accessKeyID, accessKeySecret, stsToken, mode, ecsRoleName), then the
+// ECS RAM role, then RRSA (see keysChain).
 func resolveSettings(p *parsed, env *Env) (*settings, error) {
 	path, explicit := p.str("config-file"), p.set["config-file"]
 	if !explicit {
 		path = filepath.Join(env.Home, ".ossutilconfig")
 	}
-	file, err := readConfigFile(path, explicit)
+	section := first(p.str("profile"), credentials.DefaultProfile)
+	file, err := readConfigFile(path, explicit, section, p.set["profile"])
 	if err != nil {
 		return nil, err
 	}
-	first := func(vals ...string) string {
-		for _, v := range vals {
-			if v != "" {
-				return v
-			}
-		}
-		return ""
-	}
+	getenv := credentials.Getenv(env.Getenv)
 	s := &settings{
-		Endpoint: first(p.str("endpoint"), env.Getenv("OSS_ENDPOINT"), file["endpoint"]),
+		Endpoint: first(p.str("endpoint"), getenv("OSS_ENDPOINT"), file["endpoint"]),
 		Credentials: signer.Credentials{
-			AccessKeyID:     first(p.str("access-key-id"), env.Getenv("OSS_ACCESS_KEY_ID"), file["accesskeyid"]),
-			AccessKeySecret: first(p.str("access-key-secret"), env.Getenv("OSS_ACCESS_KEY_SECRET"), file["accesskeysecret"]),
-			SecurityToken:   first(p.str("sts-token"), env.Getenv("OSS_SESSION_TOKEN"), file["ststoken"]),
+			AccessKeyID:     first(p.str("access-key-id"), getenv(credentials.EnvAccessKeyID), getenv(credentials.EnvOSSAccessKeyID), file["accesskeyid"]),
+			AccessKeySecret: first(p.str("access-key-secret"), getenv(credentials.EnvAccessKeySecret), getenv(credentials.EnvOSSAccessKeySecr), file["accesskeysecret"]),
+			SecurityToken:   first(p.str("sts-token"), getenv(credentials.EnvSecurityToken), getenv(credentials.EnvOSSSessionToken), file["ststoken"]),
 		},
 		SignVersion: strings.ToLower(first(p.str("sign-version"), "v1")),
-		Region:      first(p.str("region"), env.Getenv("OSS_REGION"), file["region"]),
+		Region:      first(p.str("region"), getenv("OSS_REGION"), file["region"]),
 		Attempts:    int(p.int("retry-times", 3)),
 	}
 	if s.Endpoint == "" {
-		return nil, usagef("no endpoint: give -e, set OSS_ENDPOINT, or write endpoint= in [Credentials] of %s", path)
+		return nil, usagef("no endpoint: give -e, set OSS_ENDPOINT, or write endpoint= in [%s] of %s", section, path)
 	}
-	if s.Credentials.AccessKeyID == "" || s.Credentials.AccessKeySecret == "" {
-		return nil, usagef("no credentials: give -i and -k, set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET, or write accessKeyID= and accessKeySecret= in [Credentials] of %s", path)
+	if s.Provider, err = keysChain(p, env, s, file, fmt.Sprintf("[%s] of %s", section, path)); err != nil {
+		return nil, err
 	}
 	if s.SignVersion != "v1" && s.SignVersion != "v4" {
 		return nil, usagef("--sign-version must be v1 or v4, not %q", s.SignVersion)
@@ -119,6 +103,15 @@ func resolveSettings(p *parsed, env *Env) (*settings, error) {
 		}
 	}
 	return s, nil
+}
+
+func first(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // regionFromEndpoint reads the region from a public endpoint (oss-cn-hangzhou.aliyuncs.com ->
@@ -137,7 +130,7 @@ func regionFromEndpoint(ep string) string {
 
 func (s *settings) client(conns int) (*oss.Client, error) {
 	return oss.New(oss.Config{
-		Endpoint: s.Endpoint, Credentials: s.Credentials, SignVersion: s.SignVersion, Region: s.Region,
+		Endpoint: s.Endpoint, CredentialsProvider: s.Provider, SignVersion: s.SignVersion, Region: s.Region,
 		UserAgent: "jindo-cli", MaxConns: max(conns, 64), Retry: retry.New(s.Attempts, 0),
 	})
 }

@@ -154,7 +154,11 @@ func runPresign(ctx context.Context, c *call) error {
 	if method == "" {
 		method = http.MethodGet
 	}
-	c.printf("%s\n", c.client.Presign(&oss.Request{Method: method, Bucket: u.bucket, Key: u.key, Header: http.Header{}}, expires, true, nil, time.Now()))
+	url, err := c.client.PresignContext(ctx, &oss.Request{Method: method, Bucket: u.bucket, Key: u.key, Header: http.Header{}}, expires, true, nil, time.Now())
+	if err != nil {
+		return err
+	}
+	c.printf("%s\n", url)
 	c.elapsed()
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pyjindo/pyjindo/go/oss/credentials"
 	"github.com/pyjindo/pyjindo/go/oss/retry"
 	"github.com/pyjindo/pyjindo/go/oss/signer"
 )
@@ -26,12 +27,15 @@ type Config struct {
 	IsCname        bool   // the endpoint is a custom domain bound to the bucket
 	PathStyle      bool   // force path-style addressing
 	ConnectTimeout time.Duration
-	ReadTimeout    time.Duration // longest wait for a response's headers; 0 = ConnectTimeout
-	Credentials    signer.Credentials
-	SignVersion    string // "v1" (default), "v2", "v4", or "anonymous"
-	Region         string // required for v4
-	UserAgent      string
-	MaxConns       int // per host; 0 = 64
+	ReadTimeout    time.Duration      // longest wait for a response's headers; 0 = ConnectTimeout
+	Credentials    signer.Credentials // fixed keys; ignored when CredentialsProvider is set
+	// CredentialsProvider, when set, is asked for the keys of every request and every retry
+	// (see go/oss/credentials; put sources whose keys expire behind credentials.Refresh).
+	CredentialsProvider credentials.Provider
+	SignVersion         string // "v1" (default), "v2", "v4", or "anonymous"
+	Region              string // required for v4
+	UserAgent           string
+	MaxConns            int // per host; 0 = 64
 	// Retry is the retry policy (the zero Policy: 3 attempts within 30 s). Do applies it to
 	// idempotent requests (GET, HEAD, DELETE, PUT, OPTIONS) with a replayable body and to
 	// requests marked Retry; go/transfer applies the same policy to its parts.
@@ -244,6 +248,14 @@ func idempotent(method string) bool {
 }
 
 func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err error) {
+	// The keys of this attempt, asked for before anything is built: a retry after a rotation
+	// signs with the new keys.
+	var creds signer.Credentials
+	if c.cfg.SignVersion != "anonymous" && r.URL == "" {
+		if creds, err = c.credentials(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var body io.Reader = http.NoBody
 	var guard *bodyGuard
 	if r.Body != nil && r.ContentLength != 0 {
@@ -280,7 +292,7 @@ func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err er
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", c.cfg.UserAgent)
 	}
-	c.sign(req, r)
+	c.sign(req, r, creds)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -315,9 +327,25 @@ func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err er
 	return nil, newServiceError(resp, raw)
 }
 
-func (c *Client) sign(req *http.Request, r *Request) {
+// credentials are the keys to sign with now: the provider's, or the fixed ones.
+func (c *Client) credentials(ctx context.Context) (signer.Credentials, error) {
+	if c.cfg.CredentialsProvider == nil || c.cfg.SignVersion == "anonymous" {
+		return c.cfg.Credentials, nil
+	}
+	creds, err := c.cfg.CredentialsProvider.Credentials(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return signer.Credentials{}, ctx.Err()
+		}
+		// Final: the provider has its own retries (Refreshing); a request retry would only
+		// ask it again at once.
+		return signer.Credentials{}, &CredentialsError{Err: err}
+	}
+	return creds.Credentials, nil
+}
+
+func (c *Client) sign(req *http.Request, r *Request, creds signer.Credentials) {
 	bucket := r.Bucket
-	creds := c.cfg.Credentials
 	switch {
 	case c.cfg.SignVersion == "anonymous" || creds.AccessKeyID == "" || r.URL != "":
 		return

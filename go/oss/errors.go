@@ -37,6 +37,16 @@ func (e *RequestError) Error() string          { return "oss: request failed: " 
 func (e *RequestError) Unwrap() error          { return e.Err }
 func (e *RequestError) ConnectionFailed() bool { return true }
 
+// CredentialsError is a request not sent because no credentials could be had to sign it.
+type CredentialsError struct{ Err error }
+
+func (e *CredentialsError) Error() string { return "credentials: " + e.Err.Error() }
+func (e *CredentialsError) Unwrap() error { return e.Err }
+
+// RetryableError is false: the provider retries itself (credentials.Refreshing), and asking
+// it again at once would only repeat its answer.
+func (e *CredentialsError) RetryableError() bool { return false }
+
 // ClientError is bad input detected before anything was sent, or a local failure (a file that
 // cannot be written); Err, when set, is the cause, so errors.Is finds its errno.
 type ClientError struct {

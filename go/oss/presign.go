@@ -1,6 +1,7 @@
 package oss
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -13,8 +14,20 @@ import (
 // signature's (see signer.PresignV1, PresignV2, PresignV4). additionalHeaders (V2 and V4)
 // names headers of r.Header to sign besides those the version always signs. Signed headers
 // in r.Header (Content-Type, x-oss-*, additional ones) must be sent with the URL.
+//
+// Presign signs with Config.Credentials or, when a provider is set, with its keys of the
+// moment; a provider that fails gives an unsigned URL: use PresignContext to see the error.
 func (c *Client) Presign(r *Request, expires int64, slashSafe bool, additionalHeaders []string, now time.Time) string {
-	creds := c.cfg.Credentials
+	u, _ := c.PresignContext(context.Background(), r, expires, slashSafe, additionalHeaders, now)
+	return u
+}
+
+// PresignContext is Presign with the provider's error reported.
+func (c *Client) PresignContext(ctx context.Context, r *Request, expires int64, slashSafe bool, additionalHeaders []string, now time.Time) (string, error) {
+	creds, err := c.credentials(ctx)
+	if err != nil {
+		return c.presignedURL(r, slashSafe, r.Query), err
+	}
 	var query [][2]string
 	switch {
 	case c.cfg.SignVersion == "anonymous" || creds.AccessKeyID == "":
@@ -26,7 +39,7 @@ func (c *Client) Presign(r *Request, expires int64, slashSafe bool, additionalHe
 	default:
 		query = signer.PresignV1(r.Method, r.Bucket, r.Key, r.Query, r.Header, creds, now, expires)
 	}
-	return c.presignedURL(r, slashSafe, query)
+	return c.presignedURL(r, slashSafe, query), nil
 }
 
 func (c *Client) presignedURL(r *Request, slashSafe bool, query [][2]string) string {

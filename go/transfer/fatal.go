@@ -46,6 +46,10 @@ func EndsJob(err error, anySucceeded bool) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}
+	var ce *oss.CredentialsError
+	if errors.As(err, &ce) {
+		return true // no credentials to sign with: no request of the job can be sent
+	}
 	var se *oss.ServiceError
 	if errors.As(err, &se) {
 		return jobCodes[se.Code] || (se.Code == "AccessDenied" && !anySucceeded)

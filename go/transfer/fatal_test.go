@@ -36,6 +36,7 @@ func TestEndsJobTellsJobErrorsFromItemErrors(t *testing.T) {
 		{"disk full", &oss.ClientError{Message: "write: no space left", Err: &fs.PathError{Op: "write", Path: "f", Err: syscall.ENOSPC}}, true, true},
 		{"one unreadable file", &fs.PathError{Op: "open", Path: "f", Err: syscall.EACCES}, false, false},
 		{"one missing file", &fs.PathError{Op: "open", Path: "f", Err: syscall.ENOENT}, false, false},
+		{"no credentials", &oss.CredentialsError{Err: fmt.Errorf("metadata service down")}, true, true},
 		{"nil", nil, false, false},
 	} {
 		if got := EndsJob(c.err, c.succeeded); got != c.want {

@@ -1,5 +1,5 @@
 // Command jindo is pyjindo's command-line tool: the ops commands of ossutil 1.x (cp, sync, ls,
-// stat, du, rm, mb, rb, cat, presign, hash, mkdir, run; see go/cli) and `jindo server`, the
+// stat, du, rm, mb, rb, cat, presign, hash, mkdir, run, config; see go/cli) and `jindo server`, the
 // local OSS-compatible server used by the demo, the tests and the benchmarks.
 package main
 
