@@ -61,7 +61,12 @@ type call struct {
 	settings *settings
 	client   *oss.Client
 	out      *lockedWriter
+	stdout   *countingWriter
+	format   string // outputPlain or outputJSON
 	started  time.Time
+
+	entriesMu sync.Mutex
+	entries   *jsonList // under json: what a dry run would do, streamed
 }
 
 // lockedWriter serialises writes from parallel workers so lines never interleave.
@@ -136,8 +141,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "Error: no such command: %q\n", args[0])
 		return ExitUsage
 	}
-	c := &call{env: &env, cmd: cmd, raw: args[1:], out: &lockedWriter{w: env.Stdout}, started: time.Now()}
-	specs := append([]option{{"h", "help", flagBool, "show this help"}}, cmd.options...)
+	stdout := &countingWriter{w: env.Stdout}
+	c := &call{env: &env, cmd: cmd, raw: args[1:], out: &lockedWriter{w: stdout}, stdout: stdout, format: outputPlain, started: time.Now()}
+	specs := append([]option{{"h", "help", flagBool, "show this help"}, outputOption}, cmd.options...)
 	if !hasOption(cmd.options, "endpoint") {
 		// Offline commands accept them too (and ignore them), so one alias with -c fits all.
 		specs = append(specs, credentialOptions...)
@@ -150,6 +156,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 		if c.opts.bool("help") {
 			help(env.Stdout, cmd, specs)
 			return nil
+		}
+		if err := c.parseOutputFormat(); err != nil {
+			return err
 		}
 		if !cmd.offline {
 			if c.settings, err = resolveSettings(c.opts, &env); err != nil {
@@ -181,23 +190,30 @@ func (c *call) finish(ctx context.Context, err error) int {
 	var sf *someFailedError
 	switch {
 	case err == nil:
+		if c.json() && c.stdout.n.Load() == 0 {
+			// A command with nothing to show (mb, rm of one key, ...) still answers a document.
+			c.printJSON(map[string]any{"summary": map[string]any{"outcome": "succeeded", "seconds": time.Since(c.started).Seconds()}})
+		}
 		return ExitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(c.env.Stderr, "Error: %s\n", ue.msg)
+		c.reportError(ue)
 		return ExitUsage
 	case ctx.Err() != nil:
-		fmt.Fprintln(c.env.Stderr, "Error: interrupted")
+		c.reportError(errInterrupted)
 		return ExitInterrupted
 	case errors.As(err, &sf):
 		return ExitFailed
 	default:
-		fmt.Fprintf(c.env.Stderr, "Error: %s\n", describeError(err))
+		c.reportError(err)
 		return ExitFailed
 	}
 }
 
-// elapsed prints ossutil's closing line.
+// elapsed prints ossutil's closing line (not under json: the document is the whole output).
 func (c *call) elapsed() {
+	if c.json() {
+		return
+	}
 	c.printf("\n%.6f(s) elapsed\n", time.Since(c.started).Seconds())
 }
 

@@ -511,7 +511,7 @@ func TestStatDuCatHashPresign(t *testing.T) {
 		t.Fatalf("%q %q", r.stdout, r.stderr)
 	}
 	r = e.run(t, "stat", "oss://bkt/o", "--output-format", "json")
-	if !strings.Contains(r.stdout, `"Content-Length": "9"`) {
+	if !strings.Contains(r.stdout, `"content_length": 9,`) || !strings.Contains(r.stdout, `"hash_crc64ecma": "11051210869376104954"`) {
 		t.Fatalf("%q", r.stdout)
 	}
 	r = e.run(t, "du", "oss://bkt", "--output-format=json")

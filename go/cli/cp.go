@@ -250,7 +250,7 @@ func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, 
 	if plan != nil && jobCtx.Err() == nil {
 		if n := cp.mon.failed.Load(); n > 0 {
 			// As rsync does after I/O errors: what failed to copy must not look extra.
-			fmt.Fprintf(c.env.Stderr, "Error: %d items failed: nothing was deleted at the destination\n", n)
+			c.reportError(fmt.Errorf("%d items failed: nothing was deleted at the destination", n))
 		} else if err := plan(jobCtx, cp); err != nil {
 			cp.fail(err)
 		}
@@ -283,14 +283,16 @@ func (cp *copier) fail(err error) {
 		cp.stopped.Do(func() {
 			cp.fatal = err
 			cp.mon.failed.Add(1)
-			fmt.Fprintf(cp.c.env.Stderr, "Error: %s\n", describeError(err))
-			fmt.Fprintln(cp.c.env.Stderr, "Error: the job stops here: this error is not about one file or object alone")
+			cp.c.reportError(err)
+			if !cp.c.json() {
+				fmt.Fprintln(cp.c.env.Stderr, "Error: the job stops here: this error is not about one file or object alone")
+			}
 			cp.stopJob()
 		})
 		return
 	}
 	cp.mon.failed.Add(1)
-	fmt.Fprintf(cp.c.env.Stderr, "Error: %s\n", describeError(err))
+	cp.c.reportError(err)
 }
 
 // overlapping refuses a recursive copy within one bucket whose source prefix and destination
@@ -576,7 +578,7 @@ func (cp *copier) run(ctx context.Context, t task) error {
 		return nil
 	}
 	if cp.cfg.dryRun {
-		cp.c.printf("would %s %s -> %s\n", cp.op, cp.srcURL(t), cp.dstURL(t))
+		cp.c.entry(string(cp.op), cp.srcURL(t), cp.dstURL(t))
 		cp.count(t)
 		return nil
 	}

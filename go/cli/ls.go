@@ -11,19 +11,6 @@ import (
 // timeText is how ossutil prints times: local time with offset and zone name.
 func timeText(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05 -0700 MST") }
 
-var outputOption = option{"", "output-format", flagString, "plain (default) or json"}
-
-func (c *call) outputFormat() (string, error) {
-	switch f := c.opts.str("output-format"); f {
-	case "", outputPlain:
-		return outputPlain, nil
-	case outputJSON:
-		return outputJSON, nil
-	default:
-		return "", usagef("--output-format must be plain or json, not %q", f)
-	}
-}
-
 func lsCommand() *command {
 	return &command{name: "ls", args: "[oss://bucket[/prefix]]", summary: "list buckets, objects or multipart uploads",
 		options: []option{
@@ -31,7 +18,6 @@ func lsCommand() *command {
 			{"d", "directory", flagBool, "list one level: objects and directories (common prefixes)"},
 			{"m", "multipart", flagBool, "list unfinished multipart uploads"},
 			{"", "limited-num", flagInt, "stop after this many entries"},
-			outputOption,
 		}, run: runLs}
 }
 
@@ -59,21 +45,26 @@ func (j *jsonList) add(v any) error {
 	return nil
 }
 
-func (j *jsonList) close() {
+func (j *jsonList) close() { j.closeWith("", nil) }
+
+// closeWith ends the document with one more member after the count (a transfer's summary).
+func (j *jsonList) closeWith(key string, v any) {
 	if j.count == 0 {
 		j.c.printf("{\"entries\": [")
 	}
-	j.c.printf("\n], \"count\": %d}\n", j.count)
+	extra := ""
+	if key != "" {
+		b, _ := json.Marshal(v)
+		extra = fmt.Sprintf(", %q: %s", key, b)
+	}
+	j.c.printf("\n], \"count\": %d%s}\n", j.count, extra)
 }
 
 func runLs(ctx context.Context, c *call) error {
 	if err := c.wantArgs(0, 1); err != nil {
 		return err
 	}
-	format, err := c.outputFormat()
-	if err != nil {
-		return err
-	}
+	format := c.format
 	limit := c.opts.int("limited-num", -1)
 	if len(c.opts.args) == 0 || c.opts.args[0] == "oss://" {
 		return lsBuckets(ctx, c, format, limit)
@@ -204,14 +195,4 @@ func lsBuckets(ctx context.Context, c *call, format string, limit int64) error {
 		}
 		marker = next
 	}
-}
-
-// printJSON writes one JSON document.
-func (c *call) printJSON(v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode json: %w", err)
-	}
-	c.printf("%s\n", b)
-	return nil
 }

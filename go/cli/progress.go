@@ -33,11 +33,13 @@ type monitor struct {
 	start time.Time
 
 	scanned, files, dirs, skipped, failed atomic.Int64
+	deleted                               atomic.Int64 // sync --delete: objects deleted or files moved away
 	total, done, skippedBytes             atomic.Int64 // bytes
 	scanning                              atomic.Bool
 
 	stop chan struct{}
 	wg   sync.WaitGroup
+
 }
 
 func newMonitor(c *call, o op) *monitor {
@@ -161,6 +163,10 @@ func (m *monitor) finish(o outcome, dryRun bool) {
 		d = "(" + strings.Join(detail, ", ") + ")"
 	}
 	done := m.done.Load()
+	if m.c.json() {
+		m.finishJSON(o, dryRun)
+		return
+	}
 	switch {
 	case dryRun:
 		m.c.printf("Dry run: Total num: %d, size: %s. OK num: %d%s. Nothing was changed.\n", m.scanned.Load(), sizeText(m.total.Load()), ok, d)
@@ -185,4 +191,22 @@ func (m *monitor) finish(o outcome, dryRun bool) {
 		secs := time.Since(m.start).Seconds()
 		m.c.printf("\naverage speed %d(byte/s)\n", int64(float64(done)/max(secs, 1e-3)))
 	}
+}
+
+// finishJSON ends the command's document with its summary.
+func (m *monitor) finishJSON(o outcome, dryRun bool) {
+	failed := m.failed.Load()
+	name := map[outcome]string{outcomeCompleted: "succeeded", outcomeStopped: "stopped", outcomeInterrupted: "interrupted"}[o]
+	if o == outcomeCompleted && failed > 0 {
+		name = "finished_with_errors"
+	}
+	if dryRun {
+		name = "dry_run"
+	}
+	summary := map[string]any{"command": m.c.cmd.name, "operation": string(m.op), "outcome": name,
+		"scanned": m.scanned.Load(), "ok": m.files.Load() + m.dirs.Load() + m.skipped.Load(),
+		"files": m.files.Load(), "directories": m.dirs.Load(), "skipped": m.skipped.Load(), "failed": failed,
+		"deleted": m.deleted.Load(), "bytes": m.done.Load(), "total_bytes": m.total.Load(),
+		"skipped_bytes": m.skippedBytes.Load(), "seconds": time.Since(m.start).Seconds()}
+	m.c.closeEntries(summary)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
 	"github.com/pyjindo/pyjindo/go/transfer"
@@ -23,6 +24,7 @@ func rmCommand() *command {
 			{"b", "bucket", flagBool, "delete the bucket (with -r -f, everything in it first)"},
 			{"", "include", flagList, "only names matching this glob (repeatable)"},
 			{"", "exclude", flagList, "not names matching this glob (repeatable)"},
+			{"", "dry-run", flagBool, "print what would be deleted, delete nothing"},
 		}, run: runRm}
 }
 
@@ -34,7 +36,7 @@ func runRm(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	recursive, force := c.opts.bool("recursive"), c.opts.bool("force")
+	recursive, force, dryRun := c.opts.bool("recursive"), c.opts.bool("force"), c.opts.bool("dry-run")
 	objects := !c.opts.bool("multipart") || c.opts.bool("all-type")
 	uploads := c.opts.bool("multipart") || c.opts.bool("all-type")
 	if c.opts.bool("bucket") {
@@ -42,6 +44,10 @@ func runRm(ctx context.Context, c *call) error {
 			return usagef("rm -b takes a bucket, not an object: %s", c.opts.args[0])
 		}
 		if !recursive {
+			if dryRun {
+				c.entry("delete bucket", "", "oss://"+u.bucket)
+				return c.rmSummary(true, 0, 0, 0, 0)
+			}
 			if err := simple(ctx, c.client, &oss.Request{Method: http.MethodDelete, Bucket: u.bucket}); err != nil {
 				return wrapObject(u.bucket, "", err)
 			}
@@ -57,7 +63,7 @@ func runRm(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	if recursive && !force {
+	if recursive && !force && !dryRun {
 		what := "objects"
 		if uploads && !objects {
 			what = "multipart uploads"
@@ -86,6 +92,9 @@ func runRm(ctx context.Context, c *call) error {
 				fmt.Fprintf(c.env.Stderr, "Note: %s does not exist: nothing to remove\n", c.opts.args[0])
 			case err != nil:
 				return wrapObject(u.bucket, u.key, err)
+			case dryRun:
+				scanned = 1
+				c.entry("delete", "", cloudURL(u.bucket, u.key))
 			default:
 				scanned = 1
 				if err := simple(ctx, c.client, &oss.Request{Method: http.MethodDelete, Bucket: u.bucket, Key: u.key}); err != nil {
@@ -115,6 +124,10 @@ func runRm(ctx context.Context, c *call) error {
 					return nil
 				}
 				scanned++
+				if dryRun {
+					c.entry("delete", "", cloudURL(u.bucket, o.Key))
+					return nil
+				}
 				batch = append(batch, o.Key)
 				if len(batch) == batchKeys {
 					return flush()
@@ -135,8 +148,12 @@ func runRm(ctx context.Context, c *call) error {
 				return nil
 			}
 			scannedUploads++
+			if dryRun {
+				c.entry("abort upload "+up.UploadID+" of", "", cloudURL(u.bucket, up.Key))
+				return nil
+			}
 			if err := abortUpload(ctx, c.client, u.bucket, up.Key, up.UploadID); err != nil {
-				fmt.Fprintf(c.env.Stderr, "Error: %s\n", describeError(wrapObject(u.bucket, up.Key, err)))
+				c.reportError(wrapObject(u.bucket, up.Key, err))
 				failed++
 				return ctx.Err()
 			}
@@ -146,6 +163,25 @@ func runRm(ctx context.Context, c *call) error {
 		if err != nil {
 			return interrupted(c, ctx, removed, removedUploads, wrapObject(u.bucket, u.key, err))
 		}
+	}
+	if dryRun {
+		if c.opts.bool("bucket") {
+			c.entry("delete bucket", "", "oss://"+u.bucket)
+		}
+		return c.rmSummary(true, scanned, 0, scannedUploads, 0)
+	}
+	if c.json() {
+		// The bucket (rm -b -r) goes before the summary is printed: its outcome is part of it.
+		if c.opts.bool("bucket") && failed == 0 {
+			if err := simple(ctx, c.client, &oss.Request{Method: http.MethodDelete, Bucket: u.bucket}); err != nil {
+				return wrapObject(u.bucket, "", err)
+			}
+		}
+		c.rmSummary(false, scanned, removed, scannedUploads, removedUploads)
+		if failed > 0 {
+			return &someFailedError{n: failed}
+		}
+		return nil
 	}
 	if objects {
 		c.printf("Succeed: Total %d objects. Removed %d objects.\n", scanned, removed)
@@ -170,10 +206,14 @@ func runRm(ctx context.Context, c *call) error {
 // were not deleted.
 func reportNotDeleted(c *call, bucket string, notDeleted int, errs []oss.DeleteError) int {
 	for _, e := range errs {
-		fmt.Fprintf(c.env.Stderr, "Error: %s: ErrorCode=%s, ErrorMessage=%q\n", cloudURL(bucket, e.Key), e.Code, e.Message)
+		if c.json() {
+			c.reportError(wrapObject(bucket, e.Key, &oss.ServiceError{Code: e.Code, Message: e.Message}))
+		} else {
+			fmt.Fprintf(c.env.Stderr, "Error: %s: ErrorCode=%s, ErrorMessage=%q\n", cloudURL(bucket, e.Key), e.Code, e.Message)
+		}
 	}
 	if n := notDeleted - len(errs); n > 0 {
-		fmt.Fprintf(c.env.Stderr, "Error: %d objects of oss://%s were not deleted and no reason was given\n", n, bucket)
+		c.reportError(fmt.Errorf("%d objects of oss://%s were not deleted and no reason was given", n, bucket))
 	}
 	return max(notDeleted, len(errs))
 }
@@ -181,9 +221,32 @@ func reportNotDeleted(c *call, bucket string, notDeleted int, errs []oss.DeleteE
 // interrupted makes an rm stopped by Ctrl-C say what it had removed by then; any other error
 // passes through.
 func interrupted(c *call, ctx context.Context, objects, uploads int64, err error) error {
+	if ctx.Err() != nil && c.json() {
+		c.printJSON(map[string]any{"summary": map[string]any{"command": "rm", "outcome": "interrupted",
+			"objects_removed": objects, "uploads_removed": uploads}})
+		return ctx.Err()
+	}
 	if ctx.Err() != nil {
 		c.printf("Interrupted: Removed %d objects and %d uploadIds before the interrupt. The rest was not removed.\n", objects, uploads)
 		return ctx.Err()
 	}
 	return err
+}
+
+// rmSummary prints what rm did, or under --dry-run would do: ossutil's lines, or the summary
+// that ends the JSON document.
+func (c *call) rmSummary(dryRun bool, scanned, removed, scannedUploads, removedUploads int64) error {
+	if c.json() {
+		outcome := "succeeded"
+		if dryRun {
+			outcome = "dry_run"
+		}
+		c.closeEntries(map[string]any{"command": "rm", "outcome": outcome, "objects_scanned": scanned, "objects_removed": removed,
+			"uploads_scanned": scannedUploads, "uploads_removed": removedUploads, "seconds": time.Since(c.started).Seconds()})
+		return nil
+	}
+	if dryRun {
+		c.printf("Dry run: would remove %d objects and %d uploadIds. Nothing was changed.\n", scanned, scannedUploads)
+	}
+	return nil
 }

@@ -126,6 +126,7 @@ func presignCommand() *command {
 			{"", "timeout", flagInt, "seconds the URL stays valid (default 60)"},
 			{"", "expires-duration", flagString, "how long the URL stays valid, e.g. 1h30m (instead of --timeout)"},
 			{"", "method", flagString, "HTTP method the URL is for (default GET)"},
+			{"", "content-type", flagString, "the Content-Type the request will send (signed into the URL: a PUT must then send exactly this)"},
 		}, run: runPresign}
 }
 
@@ -154,9 +155,21 @@ func runPresign(ctx context.Context, c *call) error {
 	if method == "" {
 		method = http.MethodGet
 	}
-	url, err := c.client.PresignContext(ctx, &oss.Request{Method: method, Bucket: u.bucket, Key: u.key, Header: http.Header{}}, expires, true, nil, time.Now())
+	h := http.Header{}
+	if ct := c.opts.str("content-type"); ct != "" {
+		h.Set("Content-Type", ct)
+	}
+	now := time.Now()
+	url, err := c.client.PresignContext(ctx, &oss.Request{Method: method, Bucket: u.bucket, Key: u.key, Header: h}, expires, true, nil, now)
 	if err != nil {
 		return err
+	}
+	if c.json() {
+		doc := map[string]any{"url": url, "method": method, "expires": now.Add(time.Duration(expires) * time.Second).UTC().Format(time.RFC3339)}
+		if ct := h.Get("Content-Type"); ct != "" {
+			doc["content_type"] = ct
+		}
+		return c.printJSON(doc)
 	}
 	c.printf("%s\n", url)
 	c.elapsed()
@@ -190,12 +203,18 @@ func hashCommand() *command {
 					return fmt.Errorf("hash %s: %w", c.opts.args[0], err)
 				}
 				sum := h.Sum(nil)
+				if c.json() {
+					return c.printJSON(map[string]string{"file": c.opts.args[0], "md5": fmt.Sprintf("%X", sum), "content_md5": base64.StdEncoding.EncodeToString(sum)})
+				}
 				c.printf("%-28s: %X\n", "MD5", sum)
 				c.printf("%-28s: %s\n", "Content-MD5", base64.StdEncoding.EncodeToString(sum))
 			} else {
 				cr := &crc.Reader{R: r}
 				if _, err := io.Copy(io.Discard, cr); err != nil {
 					return fmt.Errorf("hash %s: %w", c.opts.args[0], err)
+				}
+				if c.json() {
+					return c.printJSON(map[string]any{"file": c.opts.args[0], "crc64ecma": strconv.FormatUint(cr.Sum, 10)})
 				}
 				c.printf("%-28s: %d\n", "CRC64-ECMA", cr.Sum)
 			}

@@ -15,7 +15,7 @@ import (
 
 func statCommand() *command {
 	return &command{name: "stat", args: "oss://bucket[/object]", summary: "show a bucket's or an object's description",
-		options: []option{outputOption}, run: runStat}
+		run: runStat}
 }
 
 // statHidden are response headers that describe the request, not the object.
@@ -25,10 +25,7 @@ func runStat(ctx context.Context, c *call) error {
 	if err := c.wantArgs(1, 1); err != nil {
 		return err
 	}
-	format, err := c.outputFormat()
-	if err != nil {
-		return err
-	}
+	format := c.format
 	u, err := c.cloudArg(0)
 	if err != nil {
 		return err
@@ -61,7 +58,9 @@ func runStat(ctx context.Context, c *call) error {
 		names = append(names, name)
 	}
 	if format == outputJSON {
-		return c.printJSON(attrs)
+		doc := headerFields(h, statHidden)
+		doc["bucket"], doc["key"], doc["url"] = u.bucket, u.key, cloudURL(u.bucket, u.key)
+		return c.printJSON(doc)
 	}
 	sort.Strings(names)
 	for _, n := range names {
@@ -100,7 +99,10 @@ func statBucket(ctx context.Context, c *call, bucket, format string) error {
 	if format == outputJSON {
 		m := map[string]string{}
 		for _, r := range rows {
-			m[r[0]] = r[1]
+			m[snakeCase(r[0])] = r[1]
+		}
+		if t, err := time.Parse(time.RFC3339, b.CreationDate); err == nil {
+			m["creation_date"] = t.UTC().Format(time.RFC3339)
 		}
 		return c.printJSON(m)
 	}
@@ -113,17 +115,14 @@ func statBucket(ctx context.Context, c *call, bucket, format string) error {
 
 func duCommand() *command {
 	return &command{name: "du", args: "oss://bucket[/prefix]", summary: "total size of the objects (and unfinished parts) under a prefix",
-		options: []option{outputOption}, run: runDu}
+		run: runDu}
 }
 
 func runDu(ctx context.Context, c *call) error {
 	if err := c.wantArgs(1, 1); err != nil {
 		return err
 	}
-	format, err := c.outputFormat()
-	if err != nil {
-		return err
-	}
+	format := c.format
 	u, err := c.cloudArg(0)
 	if err != nil {
 		return err

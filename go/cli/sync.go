@@ -212,9 +212,11 @@ func (s *syncer) deleteExtra(ctx context.Context) error {
 	}
 	if cp.cfg.dryRun {
 		for _, rel := range extra {
-			cp.c.printf("would delete %s\n", s.dstName(rel))
+			cp.c.entry("delete", "", s.dstName(rel))
 		}
-		cp.c.printf("Dry run: would delete %d %s.\n", len(extra), what)
+		if !cp.c.json() {
+			cp.c.printf("Dry run: would delete %d %s.\n", len(extra), what)
+		}
 		return nil
 	}
 	if !s.consent {
@@ -227,7 +229,12 @@ func (s *syncer) deleteExtra(ctx context.Context) error {
 	}
 	prefix := joinKey(cp.dstRoot, "")
 	removed, notDeleted := 0, 0
-	defer func() { cp.c.printf("Deleted %d objects.\n", removed) }()
+	defer func() {
+		cp.mon.deleted.Add(int64(removed))
+		if !cp.c.json() {
+			cp.c.printf("Deleted %d objects.\n", removed)
+		}
+	}()
 	for i := 0; i < len(extra); i += batchKeys {
 		var keys []string
 		for _, rel := range extra[i:min(i+batchKeys, len(extra))] {
@@ -299,7 +306,12 @@ func checkBackupDir(backup, dst string) error {
 func (s *syncer) moveToBackup(ctx context.Context, extra []string) error {
 	cp := s.cp
 	moved := 0
-	defer func() { cp.c.printf("Moved %d files to %s.\n", moved, s.backupDir) }()
+	defer func() {
+		cp.mon.deleted.Add(int64(moved))
+		if !cp.c.json() {
+			cp.c.printf("Moved %d files to %s.\n", moved, s.backupDir)
+		}
+	}()
 	for _, rel := range extra {
 		if err := ctx.Err(); err != nil {
 			return err

@@ -97,9 +97,75 @@ def test_ls_json_and_stat_du_json(srv):
     doc = json.loads(srv.run("ls", "oss://bkt/j/", "--output-format", "json").stdout)
     assert doc["count"] == 1 and doc["entries"][0]["key"] == "j/1" and doc["entries"][0]["size"] == 3
     stat = json.loads(srv.run("stat", "oss://bkt/j/1", "--output-format", "json").stdout)
-    assert stat["Content-Length"] == "3"
+    assert stat["content_length"] == 3 and stat["etag"] == srv.bucket.head_object("j/1").etag
     du = json.loads(srv.run("du", "oss://bkt/j/", "--output-format", "json").stdout)
     assert du["object_count"] == 1 and du["total_size"] == 3
+
+
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+
+
+def _snake_case_keys(v):
+    if isinstance(v, dict):
+        for k, x in v.items():
+            if k != "meta":
+                assert re.match(r"^[a-z0-9_]+$", k), k
+                _snake_case_keys(x)
+    elif isinstance(v, list):
+        for x in v:
+            _snake_case_keys(x)
+
+
+def test_every_command_speaks_one_json_schema(srv, tmp_path):
+    """Under --output-format json each command prints one JSON document on stdout (snake_case
+    keys, integer sizes, RFC 3339 times) and its errors as JSON lines on stderr."""
+    srv.bucket.put_object("js/a", b"abc", headers={"x-oss-meta-Owner": "ops"})
+    src = tmp_path / "s"
+    src.mkdir()
+    (src / "f").write_bytes(b"12345")
+
+    def run(*args, code=0):
+        done = srv.run(*args, "--output-format", "json")
+        assert done.returncode == code, done.stderr
+        doc = json.loads(done.stdout)
+        _snake_case_keys(doc)
+        return doc, done.stderr
+
+    ls, _ = run("ls", "oss://bkt/js/")
+    assert ls["entries"][0]["size"] == 3 and RFC3339.match(ls["entries"][0]["last_modified"])
+    stat, _ = run("stat", "oss://bkt/js/a")
+    assert stat["content_length"] == 3 and RFC3339.match(stat["last_modified"]) and stat["meta"] == {"owner": "ops"}
+    cp, _ = run("cp", "-r", "-f", str(src), "oss://bkt/js/up/")
+    assert cp["summary"]["outcome"] == "succeeded" and cp["summary"]["files"] == 1 and cp["summary"]["bytes"] == 5
+    dry, _ = run("cp", "oss://bkt/js/a", str(tmp_path / "x"), "--dry-run")
+    assert dry["entries"] == [{"type": "action", "action": "download", "source": "oss://bkt/js/a", "destination": str(tmp_path / "x")}]
+    assert dry["summary"]["outcome"] == "dry_run" and not (tmp_path / "x").exists()
+    sync, _ = run("sync", str(src), "oss://bkt/js/", "--delete", "--dry-run")
+    assert {"type": "action", "action": "delete", "destination": "oss://bkt/js/a"} in sync["entries"]
+    rm, _ = run("rm", "oss://bkt/js/a")
+    assert rm["summary"]["objects_removed"] == 1
+    presign, _ = run("presign", "oss://bkt/js/up/f")
+    assert presign["url"].startswith("http") and RFC3339.match(presign["expires"])
+    mb, _ = run("mb", "oss://json-bucket")
+    assert mb["summary"]["outcome"] == "succeeded"
+
+    # Errors: JSON on stderr with OSS's code, message and request id; stdout stays empty.
+    done = srv.run("cp", "oss://bkt/js/missing", str(tmp_path / "m"), "--output-format", "json")
+    assert done.returncode == 1
+    err = json.loads(done.stderr.strip().splitlines()[0])["error"]
+    assert err["code"] == "NoSuchKey" and err["status"] == 404 and err["request_id"] and err["key"] == "js/missing"
+    done = srv.run("ls", "oss://bkt", "--no-such-option", "--output-format", "json")
+    assert done.returncode == 2
+
+
+def test_presign_put_with_a_content_type(srv, tmp_path):
+    import urllib.request
+    url = srv.run("presign", "oss://bkt/up.json", "--method", "PUT", "--content-type", "application/json").stdout.split()[0]
+    req = urllib.request.Request(url, data=b'{"a": 1}', method="PUT", headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert resp.status == 200
+    assert srv.bucket.get_object("up.json").read() == b'{"a": 1}'
+    assert srv.bucket.head_object("up.json").content_type == "application/json"
 
 
 _MEASURE = """

@@ -1,0 +1,191 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/oss"
+)
+
+// Output under --output-format json, for every command: stdout carries exactly one JSON
+// document, errors go to stderr as one JSON object per line. Keys are snake_case, sizes are
+// integers and times RFC 3339, whatever the command. Listings are {"entries": [...], "count": N};
+// transfers add "summary"; a command with nothing to list prints {"summary": {...}}.
+
+var outputOption = option{"", "output-format", flagString, "plain (default) or json: one JSON document on stdout, errors as JSON on stderr"}
+
+// parseOutputFormat reads --output-format (any command takes it).
+func (c *call) parseOutputFormat() error {
+	switch f := c.opts.str("output-format"); f {
+	case "", outputPlain:
+		c.format = outputPlain
+	case outputJSON:
+		c.format = outputJSON
+	default:
+		c.format = outputPlain
+		return usagef("--output-format must be plain or json, not %q", f)
+	}
+	return nil
+}
+
+func (c *call) json() bool { return c.format == outputJSON }
+
+// printJSON writes one JSON document.
+func (c *call) printJSON(v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode json: %w", err)
+	}
+	c.printf("%s\n", b)
+	return nil
+}
+
+// reportError prints an error on stderr: ossutil's text, or one JSON line.
+func (c *call) reportError(err error) {
+	if !c.json() {
+		fmt.Fprintf(c.env.Stderr, "Error: %s\n", describeError(err))
+		return
+	}
+	b, _ := json.Marshal(map[string]any{"error": errorFields(err)})
+	fmt.Fprintf(c.env.Stderr, "%s\n", b)
+}
+
+// errorFields are an error's parts as JSON: what OSS said (status, code, message, request id,
+// ec), which object, and the whole message.
+func errorFields(err error) map[string]any {
+	f := map[string]any{"message": err.Error()}
+	var se *oss.ServiceError
+	var ue *usageError
+	var oe *objectError
+	switch {
+	case errors.As(err, &se):
+		f["status"], f["code"], f["request_id"] = se.Status, se.Code, se.RequestID
+		if se.Message != "" {
+			f["message"] = se.Message
+		}
+		if se.EC != "" {
+			f["ec"] = se.EC
+		}
+	case errors.As(err, &ue):
+		f["code"] = "UsageError"
+	case errors.Is(err, errInterrupted):
+		f["code"] = "Interrupted"
+	}
+	if errors.As(err, &oe) {
+		f["bucket"] = oe.bucket
+		if oe.key != "" {
+			f["key"] = oe.key
+		}
+	}
+	return f
+}
+
+// headerFields describes an object by its response headers: each header name in snake_case
+// (x-oss- dropped), sizes as integers, times as RFC 3339, the ETag unquoted, and user metadata
+// (x-oss-meta-*) gathered under "meta".
+func headerFields(h http.Header, hidden map[string]bool) map[string]any {
+	out := map[string]any{}
+	meta := map[string]string{}
+	for name := range h {
+		if hidden[name] {
+			continue
+		}
+		v := h.Get(name)
+		lower := strings.ToLower(name)
+		if m, ok := strings.CutPrefix(lower, "x-oss-meta-"); ok {
+			meta[m] = v
+			continue
+		}
+		key := strings.ReplaceAll(strings.TrimPrefix(lower, "x-oss-"), "-", "_")
+		switch lower {
+		case "etag":
+			out[key] = strings.Trim(v, `"`)
+		case "content-length", "x-oss-next-append-position":
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				out[key] = n
+				continue
+			}
+			out[key] = v
+		case "last-modified", "expires":
+			if t, err := http.ParseTime(v); err == nil {
+				out[key] = t.UTC().Format(time.RFC3339)
+				continue
+			}
+			out[key] = v
+		default:
+			out[key] = v
+		}
+	}
+	if len(meta) > 0 {
+		out["meta"] = meta
+	}
+	return out
+}
+
+// countingWriter tells whether a command wrote anything to stdout, so that under json a command
+// that printed no document still prints its summary.
+type countingWriter struct {
+	w interface{ Write([]byte) (int, error) }
+	n atomic.Int64
+}
+
+func (cw *countingWriter) Write(p []byte) (int, error) {
+	cw.n.Add(int64(len(p)))
+	return cw.w.Write(p)
+}
+
+// snakeCase turns "ExtranetEndpoint" or "ACL" into "extranet_endpoint" or "acl".
+func snakeCase(s string) string {
+	var b strings.Builder
+	rs := []rune(s)
+	for i, r := range rs {
+		upper := r >= 'A' && r <= 'Z'
+		if upper && i > 0 && (rs[i-1] < 'A' || rs[i-1] > 'Z' || (i+1 < len(rs) && rs[i+1] >= 'a' && rs[i+1] <= 'z')) {
+			b.WriteByte('_')
+		}
+		if upper {
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// entry reports one thing a dry run would do: a line of text, or an entry of the JSON document.
+func (c *call) entry(action, from, to string) {
+	if !c.json() {
+		if from == "" {
+			c.printf("would %s %s\n", action, to)
+		} else {
+			c.printf("would %s %s -> %s\n", action, from, to)
+		}
+		return
+	}
+	c.entriesMu.Lock()
+	defer c.entriesMu.Unlock()
+	if c.entries == nil {
+		c.entries = &jsonList{c: c}
+	}
+	e := map[string]string{"type": "action", "action": action, "destination": to}
+	if from != "" {
+		e["source"] = from
+	}
+	c.entries.add(e)
+}
+
+// closeEntries ends the JSON document of a command that reports entries (possibly none) and a
+// summary.
+func (c *call) closeEntries(summary map[string]any) {
+	c.entriesMu.Lock()
+	defer c.entriesMu.Unlock()
+	if c.entries == nil {
+		c.entries = &jsonList{c: c}
+	}
+	c.entries.closeWith("summary", summary)
+}
