@@ -54,6 +54,7 @@ type call struct {
 	raw      []string // the arguments after the command name, for order-sensitive options
 	settings *settings
 	client   *oss.Client
+	observer *oss.Observer // --loglevel's, nil without
 	out      *lockedWriter
 	started  time.Time
 }
@@ -83,7 +84,8 @@ var errInterrupted = errors.New("interrupted")
 
 func commands() []*command {
 	return []*command{cpCommand(), syncCommand(), lsCommand(), statCommand(), duCommand(), rmCommand(),
-		mbCommand(), rbCommand(), catCommand(), presignCommand(), hashCommand(), mkdirCommand(), runCommand()}
+		mbCommand(), rbCommand(), catCommand(), presignCommand(), hashCommand(), mkdirCommand(), runCommand(),
+		setMetaCommand(), restoreCommand()}
 }
 
 func lookup(name string) *command {
@@ -135,6 +137,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		// Offline commands accept them too (and ignore them), so one alias with -c fits all.
 		specs = append(specs, credentialOptions...)
 	}
+	specs = append(specs, extraOptions(cmd)...)
 	err := func() error {
 		var err error
 		if c.opts, err = parseOptions(cmd.name, specs, args[1:]); err != nil {
@@ -144,12 +147,19 @@ func Run(ctx context.Context, args []string, env Env) int {
 			help(env.Stdout, cmd, specs)
 			return nil
 		}
+		if err := c.decodeArgs(); err != nil {
+			return err
+		}
 		if !cmd.offline {
 			if c.settings, err = resolveSettings(c.opts, &env); err != nil {
 				return err
 			}
 			conns := int(max(c.opts.int("jobs", 0)*c.opts.int("parallel", 0), c.opts.int("jobs", 0)))
-			if c.client, err = c.settings.client(conns); err != nil {
+			if c.client, err = c.settings.client(conns, c.tuneClient); err != nil {
+				var ue *usageError
+				if errors.As(err, &ue) {
+					return err
+				}
 				return usagef("%v", err)
 			}
 			defer c.client.Close()
