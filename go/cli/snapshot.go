@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,7 +25,7 @@ import (
 // that did not finish. Loading rewrites the file without duplicates (a temporary file renamed
 // over it) when it has some. Keys, as ossutil's: an upload is "ABSPATH==>oss://bucket/key"; a
 // download is "oss://bucket/key==>ABSPATH" (ossutil's is the object alone, so downloading it to a
-// second place would be skipped; jindo's names both ends).
+// second place would be skipped; jindo's names both ends, and downloads a file removed since).
 type snapshot struct {
 	mu    sync.Mutex
 	f     *os.File
@@ -89,8 +90,7 @@ func (s *snapshot) rewrite(name string) error {
 	defer os.Remove(tmp.Name())
 	w := bufio.NewWriter(tmp)
 	for _, k := range sortedTimes(s.times) {
-		line, _ := json.Marshal(snapshotLine{K: k, T: s.times[k]})
-		w.Write(append(line, '\n'))
+		w.Write(encodeLine(k, s.times[k]))
 	}
 	if err := w.Flush(); err != nil {
 		tmp.Close()
@@ -104,6 +104,15 @@ func (s *snapshot) rewrite(name string) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), name)
+}
+
+// encodeLine is one record, newline included; ">" stays as it is (json.Marshal would escape it).
+func encodeLine(key string, t int64) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(snapshotLine{K: key, T: t})
+	return b.Bytes()
 }
 
 func sortedTimes(m map[string]int64) []string {
@@ -124,10 +133,10 @@ func (s *snapshot) unchanged(key string, t time.Time) bool {
 
 // record notes a finished transfer.
 func (s *snapshot) record(key string, t time.Time) error {
-	line, _ := json.Marshal(snapshotLine{K: key, T: t.Unix()})
+	line := encodeLine(key, t.Unix())
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.f.Write(append(line, '\n')); err != nil {
+	if _, err := s.f.Write(line); err != nil {
 		return fmt.Errorf("dump snapshot error: %w", err)
 	}
 	s.times[key] = t.Unix()
@@ -166,7 +175,15 @@ func (cp *copier) snapshotSkips(ctx context.Context, t *task) (bool, error) {
 			t.size = size
 		}
 	}
-	return cp.cfg.snapshot.unchanged(cp.snapshotKey(*t), t.mtime), nil
+	if !cp.cfg.snapshot.unchanged(cp.snapshotKey(*t), t.mtime) {
+		return false, nil
+	}
+	if cp.op == opDownload { // unlike ossutil, a file removed since is downloaded again
+		if _, err := os.Stat(t.dst); err != nil {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // snapshotRecord notes t as done.
