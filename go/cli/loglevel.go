@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,7 +56,7 @@ func (l *requestLog) request(e oss.RequestEvent) {
 	if e.Status == 0 {
 		status = "no-answer"
 	}
-	fmt.Fprintf(l.w, "[%s] %s %s %s %s request-id=%s %.1fms", level(l.debug), stamp(), e.Method, target(e.Bucket, e.Key), status, orDash(e.RequestID),
+	fmt.Fprintf(l.w, "[%s] %s %s %s%s %s request-id=%s %.1fms", level(l.debug), stamp(), e.Method, target(e.Bucket, e.Key), query(e.Query), status, orDash(e.RequestID),
 		float64(e.Duration.Microseconds())/1000)
 	if e.Err != nil {
 		fmt.Fprintf(l.w, " error=%q", describeError(e.Err))
@@ -75,6 +77,19 @@ func (l *requestLog) retry(e oss.RetryEvent) {
 	}
 	fmt.Fprintf(l.w, "[%s] %s retry %s: attempt %d of %d failed: %s; next attempt in %s\n", level(l.debug), stamp(), what,
 		e.Attempt, e.MaxAttempts, describeError(e.Err), e.Delay.Round(time.Millisecond))
+}
+
+// query is the request's query as the URL carries it ("?uploadId=...&partNumber=2"), or "".
+func query(q [][2]string) string {
+	var b strings.Builder
+	for i, kv := range q {
+		b.WriteByte("?&"[min(i, 1)])
+		b.WriteString(url.QueryEscape(kv[0]))
+		if kv[1] != "" {
+			b.WriteString("=" + url.QueryEscape(kv[1]))
+		}
+	}
+	return b.String()
 }
 
 func level(debug bool) string {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -273,6 +274,22 @@ func TestLogLevelLinesPerRequestAndRetry(t *testing.T) {
 	}
 	if r := e.run(t, "stat", "oss://bkt/k", "--loglevel", "trace"); r.code != ExitUsage {
 		t.Fatalf("--loglevel trace: %d", r.code)
+	}
+	// A multipart upload's parts retry in go/transfer's loop: logged too.
+	var partFailed atomic.Bool
+	e.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Query().Get("partNumber") == "2" && !partFailed.Swap(true) {
+			w.WriteHeader(http.StatusInternalServerError)
+			return true
+		}
+		return false
+	})
+	big := filepath.Join(t.TempDir(), "big")
+	os.WriteFile(big, bytes.Repeat([]byte("p"), 300<<10), 0o644)
+	r = mustRun(t, e, "", "cp", big, "oss://bkt/big", "--bigfile-threshold", "200K", "--part-size", "100K", "--loglevel", "info")
+	if !strings.Contains(r.stderr, "retry a part: attempt 1 of 3 failed") || !regexp.MustCompile(`PUT bkt/big\?uploadId=\S+&partNumber=2 500`).MatchString(r.stderr) ||
+		!strings.Contains(r.stderr, "POST bkt/big?uploads 200") || strings.Count(r.stderr, "&partNumber=2 200") != 1 {
+		t.Fatalf("multipart log:\n%s", r.stderr)
 	}
 }
 

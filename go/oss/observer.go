@@ -21,8 +21,9 @@ type Observer struct {
 // RequestEvent is one request sent.
 type RequestEvent struct {
 	Method, Bucket, Key string
-	Status              int    // 0: no answer (a connection failure, a cancellation)
-	RequestID           string // x-oss-request-id of the answer
+	Query               [][2]string // the request's, in order (shared: not to be changed)
+	Status              int         // 0: no answer (a connection failure, a cancellation)
+	RequestID           string      // x-oss-request-id of the answer
 	// Duration is from sending to the answer's headers (a 2xx body is read later by the caller)
 	// or, for an error, to the end of its body.
 	Duration time.Duration
@@ -66,7 +67,7 @@ func (c *Client) observe(r *Request, req *http.Request, resp *http.Response, err
 	if o == nil || o.OnRequest == nil {
 		return
 	}
-	e := RequestEvent{Method: r.Method, Bucket: r.Bucket, Key: r.Key, Duration: time.Since(start), Err: err}
+	e := RequestEvent{Method: r.Method, Bucket: r.Bucket, Key: r.Key, Query: r.Query, Duration: time.Since(start), Err: err}
 	if req != nil {
 		e.RequestHeader = redacted(req.Header)
 	}
