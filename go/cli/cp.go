@@ -557,7 +557,7 @@ func (cp *copier) count(t task) {
 }
 
 func (cp *copier) upload(ctx context.Context, t task) error {
-	req := &oss.Request{Method: http.MethodPut, Bucket: cp.dstB, Key: t.dst, Header: cp.cfg.headers.Clone()}
+	req := &oss.Request{Method: http.MethodPut, Bucket: cp.dstB, Key: t.dst, Header: cp.cfg.objectHeader()}
 	if t.dir {
 		_, err := transfer.Put(ctx, cp.c.client, req, strings.NewReader(""), 0, -1, cp.cfg.transfer, transfer.Meter{})
 		return wrapObject(cp.dstB, t.dst, err)

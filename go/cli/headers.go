@@ -189,3 +189,11 @@ func (c *call) cpHeaders() (http.Header, error) {
 	src, dst := isCloud(c.opts.args[0]), isCloud(c.opts.args[1])
 	return c.objectHeaders(src && !dst, src && dst)
 }
+
+// objectHeader is a fresh copy of the headers an upload carries, never nil.
+func (cfg *cpConfig) objectHeader() http.Header {
+	if cfg.headers == nil {
+		return http.Header{}
+	}
+	return cfg.headers.Clone()
+}
