@@ -131,6 +131,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "Error: no such command: %q\n", args[0])
 		return ExitUsage
 	}
+	// Workers, the progress bar and --loglevel's lines all write to stderr: one write at a time.
+	env.Stderr = &lockedWriter{w: env.Stderr}
 	c := &call{env: &env, cmd: cmd, raw: args[1:], out: &lockedWriter{w: env.Stdout}, started: time.Now()}
 	specs := append([]option{{"h", "help", flagBool, "show this help"}}, cmd.options...)
 	if !hasOption(cmd.options, "endpoint") {
