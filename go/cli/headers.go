@@ -61,7 +61,8 @@ func parseMeta(s string, forDelete bool, cmd string) ([]metaPair, error) {
 			return nil, usagef("delete meta for object do no support value for header:%s, please set value:%s to empty", name, value)
 		}
 		if knownHeader(name) == "" && !strings.HasPrefix(strings.ToLower(name), "x-oss-") {
-			return nil, usagef("unsupported header:%s, please try \"jindo %s -h\" to see supported headers", name, cmd)
+			return nil, usagef("unsupported header:%s; %s takes %s and names starting with x-oss- (X-Oss-Meta-* for user metadata)",
+				name, cmd, strings.Join(metaHeaders, ", "))
 		}
 		out = append(out, metaPair{name, value})
 	}
