@@ -60,6 +60,7 @@ type call struct {
 	raw      []string // the arguments after the command name, for order-sensitive options
 	settings *settings
 	client   *oss.Client
+	observer *oss.Observer // --loglevel's, nil without
 	out      *lockedWriter
 	stdout   *countingWriter
 	format   string // outputPlain or outputJSON
@@ -95,7 +96,7 @@ var errInterrupted = errors.New("interrupted")
 func commands() []*command {
 	return []*command{cpCommand(), syncCommand(), lsCommand(), statCommand(), duCommand(), rmCommand(),
 		mbCommand(), rbCommand(), catCommand(), presignCommand(), hashCommand(), mkdirCommand(), runCommand(),
-		configCommand()}
+		configCommand(), setMetaCommand(), restoreCommand()}
 }
 
 func lookup(name string) *command {
@@ -141,6 +142,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "Error: no such command: %q\n", args[0])
 		return ExitUsage
 	}
+	// Workers, the progress bar and --loglevel's lines all write to stderr: one write at a time.
+	env.Stderr = &lockedWriter{w: env.Stderr}
 	stdout := &countingWriter{w: env.Stdout}
 	c := &call{env: &env, cmd: cmd, raw: args[1:], out: &lockedWriter{w: stdout}, stdout: stdout, format: outputPlain, started: time.Now()}
 	specs := append([]option{{"h", "help", flagBool, "show this help"}, outputOption}, cmd.options...)
@@ -148,6 +151,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		// Offline commands accept them too (and ignore them), so one alias with -c fits all.
 		specs = append(specs, credentialOptions...)
 	}
+	specs = append(specs, extraOptions(cmd)...)
 	err := func() error {
 		var err error
 		if c.opts, err = parseOptions(cmd.name, specs, args[1:]); err != nil {
@@ -158,6 +162,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 			return nil
 		}
 		if err := c.parseOutputFormat(); err != nil {
+			return err
+		}
+		if err := c.decodeArgs(); err != nil {
 			return err
 		}
 		if !cmd.offline {
@@ -175,7 +182,11 @@ func Run(ctx context.Context, args []string, env Env) int {
 				return fmt.Errorf("credentials: %w", err)
 			}
 			conns := int(max(c.opts.int("jobs", 0)*c.opts.int("parallel", 0), c.opts.int("jobs", 0)))
-			if c.client, err = c.settings.client(conns); err != nil {
+			if c.client, err = c.settings.client(conns, c.tuneClient); err != nil {
+				var ue *usageError
+				if errors.As(err, &ue) {
+					return err
+				}
 				return usagef("%v", err)
 			}
 			defer c.client.Close()

@@ -128,9 +128,16 @@ func regionFromEndpoint(ep string) string {
 	return label
 }
 
-func (s *settings) client(conns int) (*oss.Client, error) {
-	return oss.New(oss.Config{
+// client makes the command's client; tune, when given, adjusts its configuration first.
+func (s *settings) client(conns int, tune func(*oss.Config) error) (*oss.Client, error) {
+	cfg := oss.Config{
 		Endpoint: s.Endpoint, CredentialsProvider: s.Provider, SignVersion: s.SignVersion, Region: s.Region,
 		UserAgent: "jindo-cli", MaxConns: max(conns, 64), Retry: retry.New(s.Attempts, 0),
-	})
+	}
+	if tune != nil {
+		if err := tune(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	return oss.New(cfg)
 }

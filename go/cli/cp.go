@@ -70,6 +70,8 @@ type cpConfig struct {
 	filter                                   *filter
 	// sync: compare by size only, or by CRC64 content; nil decides by size and time.
 	sizeOnly, checksum bool
+	headers            http.Header // --meta, --acl, --storage-class, --tagging (headers.go)
+	snapshot           *snapshot   // --snapshot-path (snapshot.go)
 }
 
 func (c *call) cpConfig() (*cpConfig, error) {
@@ -84,6 +86,7 @@ func (c *call) cpConfig() (*cpConfig, error) {
 	cfg.transfer.CheckCRC = cfg.verify
 	if c.settings != nil {
 		cfg.transfer.Retry = retry.New(c.settings.Attempts, 0) // parts retry as requests do
+		cfg.transfer.Retry.Notify = c.retryNotifier()
 	}
 	if cfg.jobs < 1 || cfg.transfer.Concurrency < 1 {
 		return nil, usagef("--jobs and --parallel must be at least 1")
@@ -101,6 +104,12 @@ func (c *call) cpConfig() (*cpConfig, error) {
 		}
 	}
 	if cfg.filter, err = newFilter(c.raw); err != nil {
+		return nil, err
+	}
+	if cfg.headers, err = c.cpHeaders(); err != nil {
+		return nil, err
+	}
+	if err := c.snapshotConfig(cfg); err != nil {
 		return nil, err
 	}
 	return cfg, nil
@@ -145,6 +154,7 @@ func runCp(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
+	defer cfg.snapshot.close()
 	return transferTree(ctx, c, cfg, c.opts.args[0], c.opts.args[1], nil, nil)
 }
 
@@ -569,9 +579,15 @@ func (cp *copier) skip(t task) {
 // run copies one task. The bytes it moved count in the summary only if it succeeds: a file
 // refused after its body was sent was not transferred.
 func (cp *copier) run(ctx context.Context, t task) error {
-	ok, err := cp.proceed(ctx, t)
+	done, err := cp.snapshotSkips(ctx, &t)
 	if err != nil {
 		return err
+	}
+	ok := !done
+	if ok {
+		if ok, err = cp.proceed(ctx, t); err != nil {
+			return err
+		}
 	}
 	if !ok {
 		cp.skip(t)
@@ -600,7 +616,7 @@ func (cp *copier) run(ctx context.Context, t task) error {
 		return err
 	}
 	cp.count(t)
-	return nil
+	return cp.snapshotRecord(t)
 }
 
 func (cp *copier) count(t task) {
@@ -612,12 +628,12 @@ func (cp *copier) count(t task) {
 }
 
 func (cp *copier) upload(ctx context.Context, t task, add func(int64)) error {
-	req := &oss.Request{Method: http.MethodPut, Bucket: cp.dstB, Key: t.dst, Header: http.Header{}}
+	req := &oss.Request{Method: http.MethodPut, Bucket: cp.dstB, Key: t.dst, Header: cp.cfg.objectHeader()}
 	if t.dir {
 		_, err := transfer.Put(ctx, cp.c.client, req, strings.NewReader(""), 0, -1, cp.cfg.transfer, transfer.Meter{})
 		return wrapObject(cp.dstB, t.dst, err)
 	}
-	if ct := mime.TypeByExtension(path.Ext(t.src)); ct != "" {
+	if ct := mime.TypeByExtension(path.Ext(t.src)); ct != "" && req.Header.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", ct)
 	}
 	f, err := os.Open(t.src)
@@ -702,7 +718,8 @@ func (cp *copier) copyObject(ctx context.Context, t task, add func(int64)) error
 			t.size, _ = strconv.ParseInt(h.Get("Content-Length"), 10, 64)
 		}
 	}
-	req := transfer.CopyRequest{SrcBucket: cp.srcB, SrcKey: t.src, DstBucket: cp.dstB, DstKey: t.dst, Overwrite: true, Size: t.size}
+	req := transfer.CopyRequest{SrcBucket: cp.srcB, SrcKey: t.src, DstBucket: cp.dstB, DstKey: t.dst, Overwrite: true, Size: t.size,
+		Header: cp.cfg.headers}
 	var err error
 	if t.size > transfer.MultipartCopyThreshold {
 		_, err = transfer.CopyMultipart(ctx, cp.c.client, req, transfer.CopyPartSize, cp.cfg.transfer.Concurrency,

@@ -39,7 +39,6 @@ type monitor struct {
 
 	stop chan struct{}
 	wg   sync.WaitGroup
-
 }
 
 func newMonitor(c *call, o op) *monitor {

@@ -42,6 +42,12 @@ type Config struct {
 	Retry retry.Policy
 	// Proxy is an HTTP proxy URL (as oss2's proxies={"http": ...}); "" uses the environment's.
 	Proxy string
+	// UploadLimit and DownloadLimit, when set, bound the bytes a second of every request body
+	// sent and every response body read, all connections together (share one Limiter between
+	// clients to bound a whole process). nil: unlimited.
+	UploadLimit, DownloadLimit *Limiter
+	// Observer, when set, is told of every request and retry (logs). nil costs nothing.
+	Observer *Observer
 }
 
 // Client sends signed requests to OSS. It is safe for concurrent use.
@@ -225,7 +231,17 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		return c.once(ctx, r)
 	}
 	var resp *http.Response
-	err := c.cfg.Retry.Do(ctx, func(attempt int) error {
+	pol := c.cfg.Retry
+	if o := c.cfg.Observer; o != nil && o.OnRetry != nil {
+		notify := pol.Notify
+		pol.Notify = func(e retry.Event) {
+			if notify != nil {
+				notify(e)
+			}
+			o.OnRetry(RetryEvent{Method: r.Method, Bucket: r.Bucket, Key: r.Key, Event: e})
+		}
+	}
+	err := pol.Do(ctx, func(attempt int) error {
 		if attempt > 1 && r.GetBody != nil {
 			r.Body = r.GetBody()
 		}
@@ -260,6 +276,9 @@ func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err er
 	var guard *bodyGuard
 	if r.Body != nil && r.ContentLength != 0 {
 		guard = &bodyGuard{r: r.Body, closed: make(chan struct{})}
+		if c.cfg.UploadLimit != nil {
+			guard.src = &limitedReader{r: r.Body, l: c.cfg.UploadLimit, ctx: ctx}
+		}
 		body = guard
 	}
 	target := r.URL
@@ -293,7 +312,11 @@ func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err er
 		req.Header.Set("User-Agent", c.cfg.UserAgent)
 	}
 	c.sign(req, r, creds)
+	start := time.Now()
 	resp, err := c.http.Do(req)
+	if c.cfg.Observer != nil {
+		defer func() { c.observe(r, req, resp, err, start) }()
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -305,7 +328,7 @@ func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err er
 		// writing, which it does without being cancelled; the response stays readable.
 		guard.wait(ctx.Done())
 		released = true
-		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		resp.Body = &cancelOnClose{ReadCloser: limitBody(ctx, resp.Body, c.cfg.DownloadLimit), cancel: cancel}
 		if r.ReadAll {
 			raw, err := io.ReadAll(resp.Body)
 			resp.Body.Close()
@@ -367,11 +390,17 @@ func ContentMD5(sum []byte) string { return base64.StdEncoding.EncodeToString(su
 // reading a body after Do returns (an error answered before the body was sent, a cancellation).
 type bodyGuard struct {
 	r      io.Reader
+	src    io.Reader // what Read reads: r, or r through an upload Limiter
 	once   sync.Once
 	closed chan struct{}
 }
 
-func (g *bodyGuard) Read(p []byte) (int, error) { return g.r.Read(p) }
+func (g *bodyGuard) Read(p []byte) (int, error) {
+	if g.src != nil {
+		return g.src.Read(p)
+	}
+	return g.r.Read(p)
+}
 
 // Close closes the caller's body too when it is a Closer, as net/http would have.
 func (g *bodyGuard) Close() error {

@@ -65,3 +65,39 @@ func ObjectTagging(ctx context.Context, d Doer, bucket, key string) (string, err
 	}
 	return strings.Join(pairs, "&"), nil
 }
+
+// RestoreObjectRequest makes an Archive, ColdArchive or DeepColdArchive object readable for a
+// while (RestoreObject, POST ?restore).
+type RestoreObjectRequest struct {
+	Bucket, Key string
+	// Document is the RestoreRequest XML (Days, JobParameters/Tier) sent as it is; nil sends
+	// none (OSS's defaults: one day, the Standard tier).
+	Document []byte
+}
+
+// RestoreObject starts a restore: 202 Accepted for a new one, 200 OK when the object is restored
+// already; a restore under way is 409 RestoreAlreadyInProgress. Retried like an idempotent
+// request: a repeat of a restore that was accepted finds it in progress or done.
+func RestoreObject(ctx context.Context, d Doer, req *RestoreObjectRequest) (Result, error) {
+	r := &Request{Method: http.MethodPost, Bucket: req.Bucket, Key: req.Key, Query: [][2]string{{"restore", ""}}, Retry: true}
+	if req.Document != nil {
+		setDocument(r, req.Document, true)
+	}
+	return sendDiscard(ctx, d, r)
+}
+
+// ObjectACL returns an object's ACL (GetObjectACL): private, public-read, public-read-write or
+// default.
+func ObjectACL(ctx context.Context, d Doer, bucket, key string) (string, error) {
+	_, raw, err := send(ctx, d, &Request{Method: http.MethodGet, Bucket: bucket, Key: key, Query: [][2]string{{"acl", ""}}})
+	if err != nil {
+		return "", err
+	}
+	var doc struct {
+		Grant string `xml:"AccessControlList>Grant"`
+	}
+	if err := decodeDocument("get object acl", raw, &doc); err != nil {
+		return "", err
+	}
+	return doc.Grant, nil
+}

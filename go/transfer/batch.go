@@ -23,6 +23,11 @@ type CopyRequest struct {
 	// Size is the source's size when the caller knows it (-1 or 0: unknown): above
 	// MultipartCopyThreshold, Copy copies in parts.
 	Size int64
+	// Header goes with the copy as CopyObject takes it: x-oss-metadata-directive: REPLACE with
+	// the target's Content-Type, x-oss-meta-*, ... instead of the source's; x-oss-tagging-directive:
+	// REPLACE with x-oss-tagging; x-oss-object-acl, x-oss-storage-class. A copy in parts gives the
+	// same result: these headers on its initiation in place of the source's.
+	Header http.Header
 }
 
 // MultipartCopyThreshold is the source size above which Copy copies in parts: OSS's CopyObject
@@ -44,7 +49,7 @@ func Copy(ctx context.Context, d oss.Doer, req CopyRequest) (oss.Result, error) 
 // copyObject is req as one CopyObject.
 func copyObject(ctx context.Context, d oss.Doer, req CopyRequest) (oss.Result, error) {
 	return oss.CopyObject(ctx, d, &oss.CopyObjectRequest{Bucket: req.DstBucket, Key: req.DstKey,
-		SourceBucket: req.SrcBucket, SourceKey: req.SrcKey, ForbidOverwrite: !req.Overwrite})
+		SourceBucket: req.SrcBucket, SourceKey: req.SrcKey, ForbidOverwrite: !req.Overwrite, Header: req.Header})
 }
 
 // CopyMultipart copies a source of any size server-side: a HEAD of the source (its size, its
@@ -75,8 +80,9 @@ func CopyMultipart(ctx context.Context, d oss.Doer, req CopyRequest, partSize in
 		partSize *= 2
 	}
 	m.setTotal(size)
-	target := &oss.Request{Bucket: req.DstBucket, Key: req.DstKey, Header: copiedHeaders(src.Header)}
-	if n := src.Header.Get("x-oss-tagging-count"); n != "" && n != "0" { // CopyObject copies tags too
+	target := &oss.Request{Bucket: req.DstBucket, Key: req.DstKey, Header: targetHeaders(src.Header, req.Header)}
+	replaceTags := strings.EqualFold(req.Header.Get("x-oss-tagging-directive"), "REPLACE")
+	if n := src.Header.Get("x-oss-tagging-count"); !replaceTags && n != "" && n != "0" { // CopyObject copies tags too
 		tags, err := oss.ObjectTagging(ctx, d, req.SrcBucket, req.SrcKey)
 		if err != nil {
 			return oss.Result{}, err
@@ -133,6 +139,24 @@ func CopyMultipart(ctx context.Context, d oss.Doer, req CopyRequest, partSize in
 	}
 	done = true
 	return res.Result, nil
+}
+
+// targetHeaders are the initiation's headers of a copy in parts: the source's (copiedHeaders)
+// unless the request replaces them, and the request's own but for the directives, which only
+// CopyObject takes.
+func targetHeaders(src, req http.Header) http.Header {
+	out := copiedHeaders(src)
+	if strings.EqualFold(req.Get("x-oss-metadata-directive"), "REPLACE") {
+		out = http.Header{}
+	}
+	for k, v := range req {
+		switch strings.ToLower(k) {
+		case "x-oss-metadata-directive", "x-oss-tagging-directive":
+		default:
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // copiedHeaders are the headers of a HEAD answer that CopyObject would carry to its target.

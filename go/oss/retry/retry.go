@@ -44,6 +44,17 @@ type Policy struct {
 	// MaxTime after the first attempt started. 0: DefaultMaxTime.
 	MaxTime time.Duration
 	Clock   Clock // nil: the real clock
+	// Notify, if set, is told of every retry Do decides on, before its wait (a log line); nil
+	// costs nothing.
+	Notify func(Event)
+}
+
+// Event is one retry decided on: attempt number Attempt of MaxAttempts failed with Err, and the
+// next starts after Delay.
+type Event struct {
+	Attempt, MaxAttempts int
+	Err                  error
+	Delay                time.Duration
 }
 
 // New is the standard policy with attempts in all (0: the default; 1: no retry) within maxTime
@@ -104,6 +115,9 @@ func (p Policy) Do(ctx context.Context, attempt func(n int) error, onRetry func(
 		}
 		if onRetry != nil {
 			onRetry(err)
+		}
+		if p.Notify != nil {
+			p.Notify(Event{Attempt: n, MaxAttempts: attempts, Err: err, Delay: delay})
 		}
 		if serr := clk.Sleep(ctx, delay); serr != nil {
 			return serr
