@@ -40,6 +40,7 @@ type Writer struct {
 	ctx    context.Context // the background part uploads; cancelled by failure or abort
 	cancel context.CancelFunc
 	slots  chan struct{}
+	free   chan []byte // the copies of parts uploaded, for the next parts to reuse
 	wg     sync.WaitGroup
 
 	mu       sync.Mutex
@@ -55,7 +56,8 @@ type Writer struct {
 // atomically: a FileAlreadyExists failure aborts the upload).
 func NewWriter(d oss.Doer, req *oss.Request, cfg Config, forbidOverwrite bool, m Meter) *Writer {
 	cfg = cfg.withDefaults()
-	w := &Writer{d: d, req: *req, cfg: cfg, forbid: forbidOverwrite, m: m, slots: make(chan struct{}, cfg.Concurrency)}
+	w := &Writer{d: d, req: *req, cfg: cfg, forbid: forbidOverwrite, m: m, slots: make(chan struct{}, cfg.Concurrency),
+		free: make(chan []byte, cfg.Concurrency)}
 	w.req.Header = req.Header.Clone()
 	if w.req.Header == nil {
 		w.req.Header = http.Header{}
@@ -191,10 +193,11 @@ func (w *Writer) queue(p []byte) error {
 	number := len(w.parts)
 	w.wg.Add(1) // under mu, with w.err still nil: Abort's wg.Wait comes later and sees it
 	w.mu.Unlock()
-	buf := bytes.Clone(p)
+	buf := w.copyOf(p)
 	go func() {
 		defer w.wg.Done()
 		defer func() { <-w.slots }()
+		defer w.recycle(buf) // putPart has returned: the transport let go of the body
 		up, err := putPart(w.ctx, w.d, &w.req, id, number, bytes.NewReader(buf), 0, int64(len(buf)), w.cfg.Retry, w.m.Add)
 		if err != nil {
 			w.fail(fmt.Errorf("part %d: %w", number, err))
@@ -205,6 +208,29 @@ func (w *Writer) queue(p []byte) error {
 		w.mu.Unlock()
 	}()
 	return nil
+}
+
+// copyOf copies p into a buffer of a part uploaded before if one is free and large enough: a
+// long stream of parts then reuses Concurrency buffers instead of leaving a trail of garbage
+// that lets the heap grow to twice the parts in flight before the collector runs.
+func (w *Writer) copyOf(p []byte) []byte {
+	select {
+	case b := <-w.free:
+		if cap(b) >= len(p) {
+			b = b[:len(p)]
+			copy(b, p)
+			return b
+		}
+	default:
+	}
+	return bytes.Clone(p)
+}
+
+func (w *Writer) recycle(b []byte) {
+	select {
+	case w.free <- b:
+	default:
+	}
 }
 
 // Close sends last (the final bytes, any size, possibly none) and completes the upload: one
