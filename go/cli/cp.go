@@ -48,7 +48,7 @@ var transferOptions = []option{
 }
 
 func cpCommand() *command {
-	return &command{name: "cp", args: "SRC DST", summary: "copy files to OSS, objects to files, or objects within OSS",
+	return &command{name: "cp", args: "SRC DST", summary: "copy files to OSS, objects to files, or objects within OSS; - streams standard input or output",
 		options: append(append([]option{}, transferOptions...), option{"", "range", flagString, "download only this byte range: a-b, a- or -b"}),
 		run:     runCp}
 }
@@ -127,6 +127,9 @@ func runCp(ctx context.Context, c *call) error {
 	cfg, err := c.cpConfig()
 	if err != nil {
 		return err
+	}
+	if src, dst := c.opts.args[0], c.opts.args[1]; isStream(src, dst) {
+		return runStream(ctx, c, cfg, src, dst) // stream.go
 	}
 	return transferTree(ctx, c, cfg, c.opts.args[0], c.opts.args[1], nil, nil)
 }
