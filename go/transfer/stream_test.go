@@ -216,3 +216,28 @@ func TestStreamToWritesInOrderWholeParts(t *testing.T) {
 		t.Fatalf("got %v after %d bytes", err, w.Len())
 	}
 }
+
+// The Writer under UploadStream completes as UploadMultipart does: retried, and a completion
+// whose answer was lost recognised by the object (with forbidOverwrite too, where the repeat
+// finds our own object in the way).
+func TestUploadStreamCompletionRetriedAndRecognised(t *testing.T) {
+	for _, tc := range []struct {
+		mode   string
+		times  int64
+		forbid bool
+	}{{"503", 2, false}, {"lost", 1, false}, {"lost", 1000, false}, {"lost", 1, true}} {
+		e := newEnvBehind(t, failFirst(isComplete, tc.mode, tc.times), nil)
+		data := randomBytes(3*testPart + 5)
+		res, err := UploadStream(context.Background(), e.client, &oss.Request{Bucket: "bkt", Key: "up"}, bytes.NewReader(data),
+			Config{PartSize: testPart, Concurrency: 2}, tc.forbid, Meter{})
+		if err != nil {
+			t.Fatalf("%+v: %v", tc, err)
+		}
+		if res.CRC != crc.Checksum(data) || res.Header.Get("x-oss-hash-crc64ecma") != fmt.Sprint(res.CRC) {
+			t.Fatalf("%+v: %+v", tc, res)
+		}
+		if e.uploads(t) != 0 {
+			t.Fatalf("%+v: uploads left", tc)
+		}
+	}
+}

@@ -45,6 +45,7 @@ type Writer struct {
 
 	mu       sync.Mutex
 	uploadID string
+	started  time.Time // the server's Date of the initiation's answer, to recognise our object
 	parts    []uploadedPart
 	err      error // the first failure: only Abort remains possible
 	finished bool  // completed or aborted
@@ -125,27 +126,28 @@ func (w *Writer) start() (string, error) {
 	w.wg.Add(1) // under mu, before Abort (which sets finished under mu) can reach wg.Wait
 	w.mu.Unlock()
 	type answer struct {
-		id  string
-		err error
+		id   string
+		date time.Time
+		err  error
 	}
 	done := make(chan answer, 1)
 	go func() {
 		defer w.wg.Done()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(w.ctx), initiateTimeout)
 		defer cancel()
-		id, _, err := initiate(ctx, w.d, &w.req)
+		id, date, err := initiate(ctx, w.d, &w.req)
 		if err == nil {
 			w.mu.Lock()
 			stopped := w.finished || w.err != nil
 			if !stopped {
-				w.uploadID = id
+				w.uploadID, w.started = id, date
 			}
 			w.mu.Unlock()
 			if stopped {
 				abort(ctx, w.d, &w.req, id)
 			}
 		}
-		done <- answer{id, err}
+		done <- answer{id, date, err}
 	}()
 	select {
 	case a := <-done:
@@ -292,14 +294,21 @@ func (w *Writer) complete(last []byte) (*PutResult, error) {
 		parts[i] = oss.CompletePart{PartNumber: i + 1, ETag: p.etag}
 		sum = crc.Combine(sum, p.crc, p.size)
 	}
-	id := w.uploadID
+	id, started := w.uploadID, w.started
 	w.mu.Unlock()
 	h := http.Header{}
 	if w.forbid {
 		h.Set("x-oss-forbid-overwrite", "true")
 	}
-	res, err := oss.CompleteMultipartUpload(w.ctx, w.d, &oss.CompleteMultipartUploadRequest{Bucket: w.req.Bucket, Key: w.req.Key,
-		UploadID: id, Parts: parts, Header: h})
+	// Retried as UploadMultipart's is: an attempt that may have acted and a later one that
+	// finds the upload gone means the object may be ours (see completedAnyway).
+	res, mayHaveCompleted, err := complete(w.ctx, w.d, &w.req, id, parts, h)
+	if err != nil && mayHaveCompleted && w.ctx.Err() == nil {
+		if head, ok := completedAnyway(w.ctx, w.d, &w.req, sum, started); ok {
+			abort(w.ctx, w.d, &w.req, id) // in case the object is another writer's identical one
+			return &PutResult{Status: head.Status, Header: head.Header, CRC: sum, Multipart: true}, nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
