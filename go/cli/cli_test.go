@@ -32,6 +32,7 @@ type testEnv struct {
 	mu       sync.Mutex
 	requests []string                                      // "METHOD path?query"
 	hook     func(http.ResponseWriter, *http.Request) bool // before each request: true if it answered
+	srv      http.Handler                                  // the server, for a hook that serves itself
 }
 
 func (e *testEnv) setHook(h func(http.ResponseWriter, *http.Request) bool) {
@@ -52,6 +53,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	}
 	e := &testEnv{endpoint: "http://" + ln.Addr().String(), store: st, home: t.TempDir()}
 	srv := server.New(server.Config{Store: st, Credentials: map[string]string{"ak": "sk"}})
+	e.srv = srv
 	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		e.requests = append(e.requests, r.Method+" "+r.URL.RequestURI())

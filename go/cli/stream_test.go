@@ -87,6 +87,10 @@ func TestCpToStdoutWritesTheBytesOnlyAndHonoursRange(t *testing.T) {
 	if n := e.count(`^GET /bkt/obj`); n < 7 {
 		t.Fatalf("%d GETs: not read in parts", n)
 	}
+	e.put(t, "empty", nil)
+	if code, out, errs = e.runIO(context.Background(), nil, "cp", "oss://bkt/empty", "-"); code != 0 || len(out) != 0 {
+		t.Fatalf("empty object: %d %q %q", code, out, errs)
+	}
 	e.put(t, "r", []byte("0123456789"))
 	for rng, want := range map[string]string{"2-5": "2345", "7-": "789", "-3": "789"} {
 		code, out, errs = e.runIO(context.Background(), nil, "cp", "oss://bkt/r", "-", "--range", rng)
@@ -188,5 +192,47 @@ func TestCpToStdoutServerErrorMidDownloadExitsOne(t *testing.T) {
 	}
 	if len(out) > 4*100<<10 || !bytes.Equal(out, data[:len(out)]) {
 		t.Fatalf("%d bytes out, not a prefix of the object", len(out))
+	}
+}
+
+// crcLiar changes the x-oss-hash-crc64ecma of the answers it passes on.
+type crcLiar struct{ http.ResponseWriter }
+
+func (w crcLiar) WriteHeader(code int) {
+	if w.Header().Get("x-oss-hash-crc64ecma") != "" {
+		w.Header().Set("x-oss-hash-crc64ecma", "1")
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func TestCpToStdoutCRCMismatchExitsOneAndSaysTheBytesAreOut(t *testing.T) {
+	e := newTestEnv(t)
+	data := randomData(3 * 100 << 10)
+	e.put(t, "obj", data)
+	e.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		e.srv.ServeHTTP(crcLiar{w}, r)
+		return true
+	})
+	code, out, errs := e.runIO(context.Background(), nil, "cp", "oss://bkt/obj", "-", "--part-size", "100K")
+	if code != ExitFailed || !bytes.Equal(out, data) || !strings.Contains(errs, "differs from OSS 1") || !strings.Contains(errs, "already written") {
+		t.Fatalf("%d %q", code, errs)
+	}
+	if code, out, _ = e.runIO(context.Background(), nil, "cp", "oss://bkt/obj", "-", "--disable-crc64"); code != 0 || !bytes.Equal(out, data) {
+		t.Fatalf("--disable-crc64: %d", code)
+	}
+}
+
+func TestCpStdinCRCMismatchExitsOne(t *testing.T) {
+	e := newTestEnv(t)
+	e.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method == http.MethodPost && r.URL.Query().Has("uploadId") { // the completion
+			w = crcLiar{w}
+		}
+		e.srv.ServeHTTP(w, r)
+		return true
+	})
+	code, _, errs := e.runIO(context.Background(), bytes.NewReader(randomData(3*100<<10)), "cp", "-", "oss://bkt/k", "--part-size", "100K")
+	if code != ExitFailed || !strings.Contains(errs, "differs from OSS 1") {
+		t.Fatalf("%d %q", code, errs)
 	}
 }
