@@ -32,6 +32,7 @@ type testEnv struct {
 	mu       sync.Mutex
 	requests []string                                      // "METHOD path?query"
 	hook     func(http.ResponseWriter, *http.Request) bool // before each request: true if it answered
+	srv      http.Handler                                  // the server, for a hook that serves itself
 }
 
 func (e *testEnv) setHook(h func(http.ResponseWriter, *http.Request) bool) {
@@ -55,6 +56,7 @@ func newTestEnvWith(t *testing.T, creds map[string]string) *testEnv {
 	}
 	e := &testEnv{endpoint: "http://" + ln.Addr().String(), store: st, home: t.TempDir()}
 	srv := server.New(server.Config{Store: st, Credentials: creds, Faults: &server.Faults{Header: true}})
+	e.srv = srv
 	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		e.requests = append(e.requests, r.Method+" "+r.URL.RequestURI())

@@ -54,7 +54,7 @@ var disableIgnoreError = option{"", "disable-ignore-error", flagBool,
 	"stop at the first error of any kind (by default an error about one file or object is reported and the rest go on)"}
 
 func cpCommand() *command {
-	return &command{name: "cp", args: "SRC DST", summary: "copy files to OSS, objects to files, or objects within OSS",
+	return &command{name: "cp", args: "SRC DST", summary: "copy files to OSS, objects to files, or objects within OSS; - streams standard input or output",
 		options: append(append([]option{}, transferOptions...), option{"", "range", flagString, "download only this byte range: a-b, a- or -b"}),
 		run:     runCp}
 }
@@ -153,6 +153,9 @@ func runCp(ctx context.Context, c *call) error {
 	cfg, err := c.cpConfig()
 	if err != nil {
 		return err
+	}
+	if src, dst := c.opts.args[0], c.opts.args[1]; isStream(src, dst) {
+		return runStream(ctx, c, cfg, src, dst) // stream.go
 	}
 	defer cfg.snapshot.close()
 	return transferTree(ctx, c, cfg, c.opts.args[0], c.opts.args[1], nil, nil)

@@ -260,6 +260,11 @@ func TestRunPutsSharedOptionsBeforeTheLinesOwnAndGivesNoStdin(t *testing.T) {
 	if r := e.runCtx(t.Context(), "y\ny\n", "run", runFile("rm -r oss://bkt/del/")); r.code != 0 || len(e.keys(t, "del/")) != 1 {
 		t.Fatalf("rm read run's stdin: %d %q %q", r.code, r.stdout, r.stderr)
 	}
+	// cp - has no data to read under run: an error, not an empty object.
+	if r := e.runCtx(t.Context(), "data", "run", runFile("cp - oss://bkt/fromstdin")); r.code != ExitFailed ||
+		!strings.Contains(r.stderr, "not available") || len(e.keys(t, "fromstdin")) != 0 {
+		t.Fatalf("cp - under run: %d %q %q", r.code, r.stdout, r.stderr)
+	}
 }
 
 func TestRmAndSyncPrintEachKeyABatchDeleteRefused(t *testing.T) {

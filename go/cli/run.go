@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"strings"
@@ -132,8 +133,9 @@ func runRun(ctx context.Context, c *call) error {
 			env := *c.env
 			env.Stdout, env.Stderr, env.Terminal = &out, &errOut, false
 			// Parallel commands cannot share one stdin (and it may be the command file): a question
-			// (rm -r, cp without -f) reads no answer, as from </dev/null.
-			env.Stdin = strings.NewReader("")
+			// (rm -r, cp without -f) reads no answer, as from </dev/null, and `cp - oss://...`
+			// fails instead of storing an empty object.
+			env.Stdin = noStdin{}
 			rc := Run(ctx, words, env)
 			mu.Lock()
 			defer mu.Unlock()
@@ -152,4 +154,11 @@ func runRun(ctx context.Context, c *call) error {
 		return &someFailedError{n: failed}
 	}
 	return nil
+}
+
+// noStdin is the standard input of the commands run runs: reading it fails.
+type noStdin struct{}
+
+func (noStdin) Read([]byte) (int, error) {
+	return 0, errors.New("standard input is not available to the commands of jindo run")
 }

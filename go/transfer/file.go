@@ -186,33 +186,21 @@ func writeStream(ctx context.Context, dl *Download, target string, verify bool, 
 	if err != nil {
 		return nil, &oss.ClientError{Message: err.Error(), Err: err}
 	}
-	r := dl.NewReader(ctx, 0)
-	defer r.Close()
-	buf := make([]byte, min(max(dl.Length, 32<<10), 1<<20))
-	for {
-		n, err := r.Read(buf)
-		if n > 0 {
-			if _, werr := f.Write(buf[:n]); werr != nil {
-				f.Close()
-				return nil, &oss.ClientError{Message: werr.Error(), Err: werr}
-			}
-			m.add(int64(n))
+	_, sum, err := StreamTo(ctx, dl, f, 0, m)
+	if err != nil {
+		f.Close()
+		if destinationFailed(err) {
+			return nil, &oss.ClientError{Message: errors.Unwrap(err).Error(), Err: errors.Unwrap(err)}
 		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			f.Close()
-			return nil, err
-		}
+		return nil, err
 	}
 	if err := f.Close(); err != nil {
 		return nil, &oss.ClientError{Message: err.Error(), Err: err}
 	}
 	if verify && dl.Status == http.StatusOK {
-		if err := oss.CheckCRC(oss.OpGetObject, r.CRC(), dl.Header); err != nil {
+		if err := oss.CheckCRC(oss.OpGetObject, sum, dl.Header); err != nil {
 			return nil, err
 		}
 	}
-	return &FileResult{Status: dl.Status, Header: dl.Header, CRC: r.CRC(), Stream: true}, nil
+	return &FileResult{Status: dl.Status, Header: dl.Header, CRC: sum, Stream: true}, nil
 }

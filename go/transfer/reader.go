@@ -127,9 +127,21 @@ func (r *Reader) readOnce(p []byte) (int, error) {
 		r.first.Close()
 		r.first = nil
 	}
+	cur, err := r.current()
+	if err != nil {
+		return 0, err
+	}
+	m := copy(p, cur.buf[cur.read:])
+	r.consumed(p[:m])
+	return m, nil
+}
+
+// current is the prefetched part being read out, waiting for it (and starting the next one in
+// the window) when the last one was read out; io.EOF after the last part.
+func (r *Reader) current() (*prefetch, error) {
 	if r.cur == nil {
 		if len(r.queue) == 0 {
-			return 0, io.EOF
+			return nil, io.EOF
 		}
 		r.cur = r.queue[0]
 		r.queue = r.queue[1:]
@@ -137,21 +149,75 @@ func (r *Reader) readOnce(p []byte) (int, error) {
 		select {
 		case <-r.cur.done:
 		case <-r.ctx.Done():
-			return 0, r.ctx.Err()
+			return nil, r.ctx.Err()
 		}
 		if r.cur.err != nil {
-			return 0, r.cur.err
+			return nil, r.cur.err
 		}
 	}
-	m := copy(p, r.cur.buf[r.cur.read:])
-	r.crc = crc.Update(r.crc, p[:m])
-	r.cur.read += m
-	r.pos += int64(m)
+	return r.cur, nil
+}
+
+// consumed records b, the next bytes of the current part, as handed out.
+func (r *Reader) consumed(b []byte) {
+	r.crc = crc.Update(r.crc, b)
+	r.cur.read += len(b)
+	r.pos += int64(len(b))
 	if r.cur.read == len(r.cur.buf) {
 		r.spare = r.cur.buf
 		r.cur = nil
 	}
-	return m, nil
+}
+
+// WriteTo writes the rest of the delivered bytes to w in order (io.Copy uses it): each
+// prefetched part goes out in one Write straight from its buffer, so a stream to a pipe costs
+// no copy and few system calls. A failed Write ends the reader with a destination error (see
+// destinationFailed); the bytes before it were written.
+func (r *Reader) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	var scratch []byte // for the first response, which is read, not prefetched
+	for r.err == nil {
+		var b []byte
+		var part *prefetch // b is the rest of this part, consumed once written
+		if r.first != nil {
+			if scratch == nil {
+				scratch = make([]byte, 256<<10)
+			}
+			m, err := r.readOnce(scratch) // counted as read: CRC and position
+			if err == io.EOF && m == 0 {
+				return total, nil
+			}
+			if err != nil && err != io.EOF {
+				r.err = err
+			}
+			b = scratch[:m]
+		} else {
+			cur, err := r.current()
+			if err == io.EOF {
+				return total, nil
+			}
+			if err != nil {
+				r.err = err
+				break
+			}
+			b, part = cur.buf[cur.read:], cur
+		}
+		if len(b) == 0 {
+			continue
+		}
+		n, err := w.Write(b)
+		if n < len(b) && err == nil {
+			err = io.ErrShortWrite
+		}
+		if part != nil {
+			r.consumed(b[:n])
+		}
+		total += int64(n)
+		if err != nil {
+			r.err = &writeError{err}
+		}
+	}
+	return total, r.err
 }
 
 // CRC is the CRC64 of the bytes read so far.

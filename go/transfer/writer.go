@@ -40,10 +40,12 @@ type Writer struct {
 	ctx    context.Context // the background part uploads; cancelled by failure or abort
 	cancel context.CancelFunc
 	slots  chan struct{}
+	free   chan []byte // the copies of parts uploaded, for the next parts to reuse
 	wg     sync.WaitGroup
 
 	mu       sync.Mutex
 	uploadID string
+	started  time.Time // the server's Date of the initiation's answer, to recognise our object
 	parts    []uploadedPart
 	err      error // the first failure: only Abort remains possible
 	finished bool  // completed or aborted
@@ -55,7 +57,8 @@ type Writer struct {
 // atomically: a FileAlreadyExists failure aborts the upload).
 func NewWriter(d oss.Doer, req *oss.Request, cfg Config, forbidOverwrite bool, m Meter) *Writer {
 	cfg = cfg.withDefaults()
-	w := &Writer{d: d, req: *req, cfg: cfg, forbid: forbidOverwrite, m: m, slots: make(chan struct{}, cfg.Concurrency)}
+	w := &Writer{d: d, req: *req, cfg: cfg, forbid: forbidOverwrite, m: m, slots: make(chan struct{}, cfg.Concurrency),
+		free: make(chan []byte, cfg.Concurrency)}
 	w.req.Header = req.Header.Clone()
 	if w.req.Header == nil {
 		w.req.Header = http.Header{}
@@ -123,27 +126,28 @@ func (w *Writer) start() (string, error) {
 	w.wg.Add(1) // under mu, before Abort (which sets finished under mu) can reach wg.Wait
 	w.mu.Unlock()
 	type answer struct {
-		id  string
-		err error
+		id   string
+		date time.Time
+		err  error
 	}
 	done := make(chan answer, 1)
 	go func() {
 		defer w.wg.Done()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(w.ctx), initiateTimeout)
 		defer cancel()
-		id, _, err := initiate(ctx, w.d, &w.req)
+		id, date, err := initiate(ctx, w.d, &w.req)
 		if err == nil {
 			w.mu.Lock()
 			stopped := w.finished || w.err != nil
 			if !stopped {
-				w.uploadID = id
+				w.uploadID, w.started = id, date
 			}
 			w.mu.Unlock()
 			if stopped {
 				abort(ctx, w.d, &w.req, id)
 			}
 		}
-		done <- answer{id, err}
+		done <- answer{id, date, err}
 	}()
 	select {
 	case a := <-done:
@@ -191,10 +195,11 @@ func (w *Writer) queue(p []byte) error {
 	number := len(w.parts)
 	w.wg.Add(1) // under mu, with w.err still nil: Abort's wg.Wait comes later and sees it
 	w.mu.Unlock()
-	buf := bytes.Clone(p)
+	buf := w.copyOf(p)
 	go func() {
 		defer w.wg.Done()
 		defer func() { <-w.slots }()
+		defer w.recycle(buf) // putPart has returned: the transport let go of the body
 		up, err := putPart(w.ctx, w.d, &w.req, id, number, bytes.NewReader(buf), 0, int64(len(buf)), w.cfg.Retry, w.m.Add)
 		if err != nil {
 			w.fail(fmt.Errorf("part %d: %w", number, err))
@@ -205,6 +210,29 @@ func (w *Writer) queue(p []byte) error {
 		w.mu.Unlock()
 	}()
 	return nil
+}
+
+// copyOf copies p into a buffer of a part uploaded before if one is free and large enough: a
+// long stream of parts then reuses Concurrency buffers instead of leaving a trail of garbage
+// that lets the heap grow to twice the parts in flight before the collector runs.
+func (w *Writer) copyOf(p []byte) []byte {
+	select {
+	case b := <-w.free:
+		if cap(b) >= len(p) {
+			b = b[:len(p)]
+			copy(b, p)
+			return b
+		}
+	default:
+	}
+	return bytes.Clone(p)
+}
+
+func (w *Writer) recycle(b []byte) {
+	select {
+	case w.free <- b:
+	default:
+	}
 }
 
 // Close sends last (the final bytes, any size, possibly none) and completes the upload: one
@@ -266,14 +294,21 @@ func (w *Writer) complete(last []byte) (*PutResult, error) {
 		parts[i] = oss.CompletePart{PartNumber: i + 1, ETag: p.etag}
 		sum = crc.Combine(sum, p.crc, p.size)
 	}
-	id := w.uploadID
+	id, started := w.uploadID, w.started
 	w.mu.Unlock()
 	h := http.Header{}
 	if w.forbid {
 		h.Set("x-oss-forbid-overwrite", "true")
 	}
-	res, err := oss.CompleteMultipartUpload(w.ctx, w.d, &oss.CompleteMultipartUploadRequest{Bucket: w.req.Bucket, Key: w.req.Key,
-		UploadID: id, Parts: parts, Header: h})
+	// Retried as UploadMultipart's is: an attempt that may have acted and a later one that
+	// finds the upload gone means the object may be ours (see completedAnyway).
+	res, mayHaveCompleted, err := complete(w.ctx, w.d, &w.req, id, parts, h)
+	if err != nil && mayHaveCompleted && w.ctx.Err() == nil {
+		if head, ok := completedAnyway(w.ctx, w.d, &w.req, sum, started); ok {
+			abort(w.ctx, w.d, &w.req, id) // in case the object is another writer's identical one
+			return &PutResult{Status: head.Status, Header: head.Header, CRC: sum, Multipart: true}, nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,5 @@
 """`jindo` ops commands run as a process against `jindo server` (ossutil's names, flags, output)."""
+import hashlib
 import json
 import os
 import re
@@ -254,13 +255,19 @@ def test_resume_after_kill_9_sends_no_stored_part_again(make_server, tmp_path):
     assert list(oss2.MultipartUploadIterator(srv.bucket)) == []
 
 
-@pytest.mark.parametrize("direction", ["upload", "download"])
+@pytest.mark.parametrize("direction", ["upload", "download", "stdin"])
 def test_ctrl_c_stops_cleanly(make_server, tmp_path, direction):
     srv = make_server("--bandwidth-per-conn", "1MB")
     big = tmp_path / "big.bin"
     big.write_bytes(os.urandom(32 << 20))
+    feeder = None
     if direction == "upload":
         args = ("cp", str(big), "oss://bkt/c", "--bigfile-threshold", "1M", "--part-size", "1M")
+    elif direction == "stdin":
+        # 8 MiB, then a pipe that stays open and quiet: Ctrl-C must not wait for its next byte.
+        feeder = subprocess.Popen([sys.executable, "-c", "import sys, time; sys.stdout.buffer.write(b'x' * (8 << 20)); "
+                                   "sys.stdout.flush(); time.sleep(120)"], stdout=subprocess.PIPE)
+        args = ("cp", "-", "oss://bkt/c", "--part-size", "1M")
     else:
         # Many parallel parts, so the capped link does not make the setup slow.
         done = srv.run("cp", str(big), "oss://bkt/c", "--bigfile-threshold", "1M", "--part-size", "1M",
@@ -269,21 +276,30 @@ def test_ctrl_c_stops_cleanly(make_server, tmp_path, direction):
         out = tmp_path / "out"
         out.mkdir()
         args = ("cp", "oss://bkt/c", str(out / "c.bin"))
-    proc = subprocess.Popen(srv.command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(srv.command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=feeder.stdout if feeder else None)
+    if feeder:
+        feeder.stdout.close()
     # Wait until data flows, then interrupt.
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if any(("partNumber" in r if direction == "upload" else "method=GET" in r and "key=c" in r)
+        if any(("partNumber" in r if direction != "download" else "method=GET" in r and "key=c" in r)
                for r in srv.requests()) or proc.poll() is not None:
             break
         time.sleep(0.02)
     time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=30)
+    try:
+        stdout, stderr = proc.communicate(timeout=30)
+    finally:
+        if feeder:
+            feeder.kill()
+            feeder.wait()
     assert proc.returncode == 130, stderr
     assert "interrupted" in stderr
-    assert "Interrupted: Scanned 1 " in stdout and "Succeed" not in stdout, stdout
-    if direction == "upload":
+    if direction != "stdin":
+        assert "Interrupted: Scanned 1 " in stdout and "Succeed" not in stdout, stdout
+    if direction in ("upload", "stdin"):
         assert list(oss2.MultipartUploadIterator(srv.bucket)) == [], "upload not aborted"
         assert not srv.bucket.object_exists("c")
     else:
@@ -328,3 +344,57 @@ def test_presign_url_works_and_hash(srv, tmp_path):
     (tmp_path / "h").write_bytes(b"123456789")
     out = srv.run("hash", str(tmp_path / "h")).stdout
     assert out.startswith("CRC64-ECMA                  : 11051210869376104954\n")
+
+
+_GENERATE = """
+import hashlib, os, sys
+block = bytearray(os.urandom(1 << 20))
+digest = hashlib.sha256()
+for i in range(int(sys.argv[1])):
+    block[:8] = i.to_bytes(8, "little")  # no two MiB alike
+    sys.stdout.buffer.write(block)
+    digest.update(block)
+sys.stdout.buffer.flush()
+sys.stderr.write("SHA256 %s\\n" % digest.hexdigest())
+"""
+
+
+def test_stream_1gib_through_stdin_and_stdout_in_bounded_memory(srv):
+    mib = 1024
+    # Up: a generator process | jindo cp - oss://bkt/big, jindo's peak RSS taken by _MEASURE.
+    gen = subprocess.Popen([sys.executable, "-c", _GENERATE, str(mib)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    started = time.monotonic()
+    up = subprocess.Popen([sys.executable, "-c", _MEASURE] + srv.command("cp", "-", "oss://bkt/big"),
+                          stdin=gen.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    gen.stdout.close()
+    up_out, up_err = up.communicate(timeout=120)
+    up_secs = time.monotonic() - started
+    sent = re.search(r"SHA256 (\w+)", gen.communicate(timeout=30)[1].decode()).group(1)
+    assert gen.returncode == 0 and up.returncode == 0, up_err
+    assert "Succeed: Total num: 1, size: 1,073,741,824." in up_out
+    up_rss = int(re.search(r"MAXRSS (\d+)", up_err).group(1))
+    assert list(oss2.MultipartUploadIterator(srv.bucket)) == []
+    assert srv.bucket.head_object("big").content_length == mib << 20
+    # Down: jindo cp oss://bkt/big - | a hashing consumer (this process); nothing else on stdout.
+    started = time.monotonic()
+    down = subprocess.Popen([sys.executable, "-c", _MEASURE] + srv.command("cp", "oss://bkt/big", "-"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    digest, got, buf = hashlib.sha256(), 0, bytearray(1 << 20)
+    while True:
+        n = down.stdout.readinto(buf)
+        if not n:
+            break
+        digest.update(memoryview(buf)[:n])
+        got += n
+    down_err = down.stderr.read().decode()  # a few lines: no deadlock
+    down.wait(60)
+    down_secs = time.monotonic() - started
+    down.stdout.close()
+    down.stderr.close()
+    assert down.returncode == 0, down_err
+    assert got == mib << 20 and digest.hexdigest() == sent
+    assert "Succeed: Total num: 1, size: 1,073,741,824." in down_err, "summary not on stderr"
+    down_rss = int(re.search(r"MAXRSS (\d+)", down_err).group(1))
+    sys.stderr.write("1 GiB up %.0f MB/s peak RSS %d MiB; down %.0f MB/s peak RSS %d MiB\n"
+                     % ((mib << 20) / up_secs / 1e6, up_rss >> 10, (mib << 20) / down_secs / 1e6, down_rss >> 10))
+    assert up_rss < 300 * 1024 and down_rss < 300 * 1024, (up_rss, down_rss)
