@@ -614,6 +614,17 @@ func TestRunFileRunsEveryLine(t *testing.T) {
 	if r.code != ExitFailed || len(e.keys(t, "run/")) != 10 || strings.Count(r.stderr, "NoSuchKey") != 1 {
 		t.Fatalf("%d %q %q", r.code, r.stdout, r.stderr)
 	}
+	// The failing command is line 12 of the file (after ten copies and a comment): its error
+	// and the closing count say so, and every line of output names its line.
+	if !strings.Contains(r.stderr, "line 12: Error: oss: service returned error: StatusCode=404, ErrorCode=NoSuchKey") ||
+		!strings.Contains(r.stderr, "Error: 1 of 11 commands failed: line 12\n") {
+		t.Fatalf("%q", r.stderr)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		if !regexp.MustCompile(`^line \d+: `).MatchString(line) {
+			t.Fatalf("an output line names no line of the file: %q", line)
+		}
+	}
 }
 
 func TestResumableUploadSkipsStoredParts(t *testing.T) {

@@ -5,8 +5,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -83,17 +86,21 @@ func runRun(ctx context.Context, c *call) error {
 			shared = append(shared, "--"+o.long+"="+v)
 		}
 	}
-	var lines [][]string
+	type numbered struct {
+		n     int // the line's number in the file, from 1
+		words []string
+	}
+	var lines []numbered
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
+	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		words, err := splitLine(line)
 		if err != nil {
-			return err
+			return usagef("run: line %d: %v", n, err)
 		}
 		if len(words) > 0 && words[0] == "jindo" {
 			words = words[1:]
@@ -102,9 +109,9 @@ func runRun(ctx context.Context, c *call) error {
 			continue
 		}
 		if cmd := lookup(words[0]); cmd == nil || cmd.name == "run" {
-			return usagef("run: line %q: no such command %q", line, words[0])
+			return usagef("run: line %d: no such command %q in %q", n, words[0], line)
 		}
-		lines = append(lines, append(append([]string{words[0]}, shared...), words[1:]...))
+		lines = append(lines, numbered{n, append(append([]string{words[0]}, shared...), words[1:]...)})
 	}
 	if err := sc.Err(); err != nil {
 		return err
@@ -116,10 +123,10 @@ func runRun(ctx context.Context, c *call) error {
 	var (
 		wg     sync.WaitGroup
 		mu     sync.Mutex
-		failed int
+		failed []int
 		sem    = make(chan struct{}, jobs)
 	)
-	for _, words := range lines {
+	for _, l := range lines {
 		if ctx.Err() != nil {
 			break
 		}
@@ -131,18 +138,20 @@ func runRun(ctx context.Context, c *call) error {
 			// Each command's output is kept whole, so parallel commands never interleave lines.
 			var out, errOut bytes.Buffer
 			env := *c.env
-			env.Stdout, env.Stderr, env.Terminal = &out, &errOut, false
+			env.Stdout, env.Stderr, env.Terminal, env.Interactive = &out, &errOut, false, false
 			// Parallel commands cannot share one stdin (and it may be the command file): a question
 			// (rm -r, cp without -f) reads no answer, as from </dev/null, and `cp - oss://...`
 			// fails instead of storing an empty object.
 			env.Stdin = noStdin{}
-			rc := Run(ctx, words, env)
+			rc := Run(ctx, l.words, env)
 			mu.Lock()
 			defer mu.Unlock()
-			c.env.Stdout.Write(out.Bytes())
-			c.env.Stderr.Write(errOut.Bytes())
+			// Every line of output says which line of the file it came from.
+			prefix := []byte("line " + strconv.Itoa(l.n) + ": ")
+			c.env.Stdout.Write(prefixLines(prefix, out.Bytes()))
+			c.env.Stderr.Write(prefixLines(prefix, errOut.Bytes()))
 			if rc != ExitOK {
-				failed++
+				failed = append(failed, l.n)
 			}
 		}()
 	}
@@ -150,10 +159,31 @@ func runRun(ctx context.Context, c *call) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if failed > 0 {
-		return &someFailedError{n: failed}
+	if len(failed) > 0 {
+		sort.Ints(failed)
+		nums := make([]string, len(failed))
+		for i, n := range failed {
+			nums[i] = strconv.Itoa(n)
+		}
+		fmt.Fprintf(c.env.Stderr, "Error: %d of %d commands failed: line %s\n", len(failed), len(lines), strings.Join(nums, ", "))
+		return &someFailedError{n: len(failed)}
 	}
 	return nil
+}
+
+// prefixLines puts prefix before every line of b.
+func prefixLines(prefix, b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	var out bytes.Buffer
+	for _, line := range bytes.SplitAfter(b, []byte("\n")) {
+		if len(line) > 0 {
+			out.Write(prefix)
+			out.Write(line)
+		}
+	}
+	return out.Bytes()
 }
 
 // noStdin is the standard input of the commands run runs: reading it fails.
