@@ -158,9 +158,15 @@ class ObjectWriter(io.BufferedIOBase):
         # Not IOBase's close(): completing an upload nobody closed could publish a truncated
         # object. Freeing the Go handle aborts it.
         try:
-            if not self._done:
-                self._done = True
-                self._free()
+            self._drop()
         except Exception:
             pass
+
+    def _drop(self):
+        """Abort without a call of its own: freeing the Go handle aborts the upload (the free
+        waits for the abort). For finalizers, where a call that waits is unwelcome."""
+        if not self._done:
+            self._done = True
+            self._buf = bytearray()
+            self._free()
 

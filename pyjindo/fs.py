@@ -13,6 +13,7 @@ as their __cause__.
 import contextlib
 import datetime
 import errno
+import io
 import os
 import threading
 from typing import Any, Dict, Iterator, List, Optional, Tuple
@@ -695,6 +696,17 @@ class OSSFileSystem(AbstractFileSystem):
 
     # --- file objects --------------------------------------------------------------------------
 
+    def open(self, path, mode: str = "rb", block_size=None, cache_options=None, compression=None, **kwargs: Any):
+        """As fsspec's open. A file opened for writing ("wb", "xb", and "w"/"x" as text) publishes
+        its object only on close(): see OSSFile."""
+        if "b" in mode or "r" in mode:
+            return super().open(path, mode, block_size=block_size, cache_options=cache_options,
+                                compression=compression, **kwargs)
+        text = {k: kwargs.pop(k) for k in ("encoding", "errors", "newline") if k in kwargs}
+        raw = super().open(path, mode.replace("t", "") + "b", block_size=block_size, cache_options=cache_options,
+                           compression=compression, **kwargs)
+        return _TextWriter(raw, **text)
+
     def _open(self, path: str, mode: str = "rb", block_size=None, autocommit: bool = True,
               cache_options=None, **kwargs: Any):
         if mode == "xb" and self.exists(path):
@@ -714,9 +726,16 @@ class OSSFile(AbstractBufferedFile):
     "wb"/"xb": pyjindo._writer.ObjectWriter, a multipart upload streamed part by part (parts of
     block_size, at least 100 KiB, uploaded in parallel in Go), completed by close(): nothing is
     visible under the key until then, and a file that never fills a part is one PutObject. The
-    upload is aborted when the `with` block exits by an exception, on discard(), and when a part
+    upload is aborted (no object, no multipart upload left) when the `with` block exits by an
+    exception (KeyboardInterrupt too), when the file is garbage collected without close() (a
+    process ending on an uncaught exception drops its files so), on discard(), and when a part
     fails. "xb" completes with x-oss-forbid-overwrite, so an object created meanwhile is never
-    replaced (FileExistsError)."""
+    replaced (FileExistsError).
+
+    This differs from fsspec's AbstractBufferedFile, and so from s3fs and ossfs: there both an
+    exception in the `with` block and garbage collection close the file, which publishes
+    whatever was written so far as the whole object. Here only close() (or a `with` block that
+    ends normally) publishes."""
 
     def __init__(self, fs: OSSFileSystem, path: str, mode: str = "rb", block_size=None, autocommit=True,
                  cache_type: str = "none", cache_options=None, size=None, **kwargs: Any) -> None:
@@ -792,3 +811,44 @@ class OSSFile(AbstractBufferedFile):
             self.discard()  # never complete an upload cut short by an exception
             return None
         return super().__exit__(exc_type, exc, tb)
+
+    def __del__(self):
+        # Not fsspec's __del__, which calls close(): completing an upload nobody closed would
+        # publish a truncated object. Freeing the writer aborts the upload.
+        try:
+            if getattr(self, "closed", True):
+                return
+            writer = getattr(self, "_writer", None)
+            if writer is None:
+                self.close()  # a reader: nothing to publish
+                return
+            self.closed = True
+            writer._drop()
+        except Exception:
+            pass
+
+
+class _TextWriter(io.TextIOWrapper):
+    """A text file opened for writing: TextIOWrapper over an OSSFile that keeps its promise,
+    aborting on an exception in the `with` block or garbage collection without close(), where
+    TextIOWrapper would close (publish)."""
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self._abort()
+            return None
+        return super().__exit__(exc_type, exc, tb)
+
+    def __del__(self):
+        try:
+            if not self.closed:
+                self._abort()
+        except Exception:
+            pass
+
+    def _abort(self):
+        discard = getattr(self.buffer, "discard", None)
+        if discard is not None:
+            discard()
+        # else a compression wrapper: left to it (and to the OSSFile under it, which aborts when
+        # collected unclosed)

@@ -148,13 +148,15 @@ func Open(ctx context.Context, d oss.Doer, req *oss.Request, cfg Config) (*Downl
 	dl.Status = resp.StatusCode
 	dl.etag = resp.Header.Get("ETag")
 	if resp.StatusCode != http.StatusPartialContent || !partial || !simple {
-		// A whole object (no range, or one the server ignored as invalid) or a range we pass
-		// through unchanged: one stream.
+		// A whole object (no range, or one the server ignored as invalid: an object smaller
+		// than the first part) or a range we pass through unchanged: one stream, which a break
+		// resumes like a part when it can.
 		dl.Length = resp.ContentLength
 		dl.firstLen = resp.ContentLength
 		if resp.StatusCode == http.StatusPartialContent && partial {
 			dl.Start = cs
 		}
+		dl.ranged = dl.resumable(resp)
 		return dl, nil
 	}
 	dl.ranged = true
@@ -197,7 +199,42 @@ func (dl *Download) openUnchanged(ctx context.Context, rng string) (*Download, e
 	if cs, _, _, ok := parseContentRange(resp.Header.Get("Content-Range")); ok && resp.StatusCode == http.StatusPartialContent {
 		dl.Start = cs
 	}
+	dl.ranged = dl.resumable(resp)
 	return dl, nil
+}
+
+// resumable tells whether resp, an answer read as one stream (it is the only part), can be
+// resumed after a break like any part, by a ranged GET of the bytes not yet read pinned to its
+// ETag: it must be bytes of the object as stored (the whole object with 200, or the one range of
+// its Content-Range with 206), of a known length, with an ETag. Without this a small object,
+// which OSS answers whole to the first part's range, would have no retry for its body.
+func (dl *Download) resumable(resp *http.Response) bool {
+	if dl.etag == "" || resp.ContentLength < 0 || dl.transformed() {
+		return false
+	}
+	switch resp.StatusCode {
+	case http.StatusOK:
+		return resp.Header.Get("Content-Range") == ""
+	case http.StatusPartialContent:
+		cs, ce, _, ok := parseContentRange(resp.Header.Get("Content-Range"))
+		return ok && ce-cs+1 == resp.ContentLength
+	}
+	return false
+}
+
+// transformed tells whether the caller's request asks for something other than the stored bytes
+// (an image processed by x-oss-process, an encoding): ranges of such an answer are not ranges of
+// the object, and its CRC is not the object's.
+func (dl *Download) transformed() bool {
+	if dl.req.Header.Get("Accept-Encoding") != "" {
+		return true
+	}
+	for _, kv := range dl.req.Query {
+		if kv[0] == "x-oss-process" {
+			return true
+		}
+	}
+	return false
 }
 
 func (dl *Download) request() *oss.Request {
@@ -303,10 +340,17 @@ type Sink struct {
 // fetch reads part p into w (which takes absolute delivered offsets) and returns the part's CRC.
 // A failed attempt is retried under the policy, resuming from the byte it reached; a failure of
 // the destination is not retried (fetching again cannot help).
-func (dl *Download) fetch(ctx context.Context, p part, w Sink, buf []byte) (uint64, error) {
+//
+// broke, if not nil, is the failure of an attempt already made: the first response's body,
+// which broke off at p.off. It counts as the part's first attempt, so the first part has the
+// same attempts (and time bound) as any other, however it began.
+func (dl *Download) fetch(ctx context.Context, p part, w Sink, buf []byte, broke error) (uint64, error) {
 	var sum uint64
 	done := int64(0)
-	err := dl.cfg.Retry.Do(ctx, func(int) error {
+	err := dl.cfg.Retry.Do(ctx, func(attempt int) error {
+		if attempt == 1 && broke != nil {
+			return broke
+		}
 		r := dl.request()
 		r.NoRetry = true // retried here, resuming from the byte reached
 		from, to := dl.Start+p.off+done, dl.Start+p.off+p.n-1
@@ -403,6 +447,12 @@ func destinationFailed(err error) bool {
 	return errors.As(err, &we)
 }
 
+// firstBroke is the failure of the first response's body after n bytes, as an attempt of its
+// part: a connection failure, retried from there.
+func (dl *Download) firstBroke(n int64, err error) error {
+	return &oss.RequestError{Err: fmt.Errorf("reading bytes %d-%d: broke off after %d: %w", dl.Start, dl.Start+dl.firstLen-1, n, err)}
+}
+
 // Fill delivers all bytes to the sink and returns their CRC. The first part comes from the first
 // response; the rest run in parallel. bufSize is the size of each read (and of the scratch
 // buffers when the sink has none). Fill may be called once, before any Reader.
@@ -441,7 +491,7 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 		}
 		buf := bufs[worker]
 		if i > 0 {
-			c, err := dl.fetch(ctx, rest[i-1], w, buf)
+			c, err := dl.fetch(ctx, rest[i-1], w, buf, nil)
 			crcs[i-1] = c
 			return err
 		}
@@ -452,7 +502,7 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 			if destinationFailed(err) || ctx.Err() != nil {
 				return err
 			}
-			more, err := dl.fetch(ctx, part{n, dl.firstLen - n}, w, buf)
+			more, err := dl.fetch(ctx, part{n, dl.firstLen - n}, w, buf, dl.firstBroke(n, err))
 			if err != nil {
 				return err
 			}

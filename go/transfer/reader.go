@@ -56,12 +56,12 @@ func (r *Reader) fill() {
 	for len(r.queue) < r.window && len(r.pending) > 0 {
 		p := r.pending[0]
 		r.pending = r.pending[1:]
-		r.queue = append(r.queue, r.start(p))
+		r.queue = append(r.queue, r.start(p, nil))
 	}
 }
 
-// start fetches part p in the background.
-func (r *Reader) start(p part) *prefetch {
+// start fetches part p in the background; broke is a failed first attempt already made (see fetch).
+func (r *Reader) start(p part, broke error) *prefetch {
 	buf := r.spare
 	r.spare = nil
 	if int64(cap(buf)) < p.n {
@@ -70,7 +70,7 @@ func (r *Reader) start(p part) *prefetch {
 	f := &prefetch{p: p, buf: buf[:p.n], done: make(chan struct{})}
 	go func() {
 		defer close(f.done)
-		_, f.err = r.dl.fetch(r.ctx, p, Sink{Buffer: f.buf, Base: p.off}, make([]byte, 256<<10))
+		_, f.err = r.dl.fetch(r.ctx, p, Sink{Buffer: f.buf, Base: p.off}, make([]byte, 256<<10), broke)
 	}()
 	return f
 }
@@ -114,10 +114,12 @@ func (r *Reader) readOnce(p []byte) (int, error) {
 				err = io.ErrUnexpectedEOF
 			}
 			if err != nil && r.dl.ranged && !destinationFailed(err) && r.ctx.Err() == nil {
-				// The first response broke off: fetch the rest of its part like any other.
+				// The first response broke off: fetch the rest of its part like any other, the
+				// break counted as the part's first attempt.
 				r.first.Close()
 				r.first = nil
-				r.queue = append([]*prefetch{r.start(part{r.pos, r.dl.firstLen - r.pos})}, r.queue...)
+				rest := part{r.pos, r.dl.firstLen - r.pos}
+				r.queue = append([]*prefetch{r.start(rest, r.dl.firstBroke(r.pos, err))}, r.queue...)
 				return m, nil
 			}
 			if err != nil || m > 0 {

@@ -45,13 +45,8 @@ import (
 // wholeCRC is the CRC64 the delivered bytes must have: the object's, when they are the whole
 // object as stored (status 200; not transformed by x-oss-process or an Accept-Encoding).
 func (dl *Download) wholeCRC() (uint64, bool) {
-	if !dl.cfg.CheckCRC || dl.Status != http.StatusOK || dl.Length <= 0 || dl.req.Header.Get("Accept-Encoding") != "" {
+	if !dl.cfg.CheckCRC || dl.Status != http.StatusOK || dl.Length <= 0 || dl.transformed() {
 		return 0, false
-	}
-	for _, kv := range dl.req.Query {
-		if kv[0] == "x-oss-process" {
-			return 0, false
-		}
 	}
 	v := dl.Header.Get("x-oss-hash-crc64ecma")
 	if v == "" {
@@ -124,7 +119,7 @@ func (dl *Download) repair(ctx context.Context, w Sink, ps []part, crcs []uint64
 			}
 			i := fix[k]
 			err := pol.Do(ctx, func(int) error {
-				c, err := dl.fetch(ctx, ps[i], w, bufs[worker])
+				c, err := dl.fetch(ctx, ps[i], w, bufs[worker], nil)
 				crcs[i] = c // what w now holds, right or not
 				switch {
 				case err != nil:
@@ -167,7 +162,7 @@ func (dl *Download) readCRCs(ctx context.Context, ps []part, idx []int, bufSize 
 			bufs[worker] = make([]byte, bufSize)
 		}
 		i := idx[k]
-		c, err := dl.fetch(ctx, ps[i], discard, bufs[worker])
+		c, err := dl.fetch(ctx, ps[i], discard, bufs[worker], nil)
 		mu.Lock()
 		defer mu.Unlock()
 		switch {

@@ -281,6 +281,30 @@ def test_failed_save_leaves_nothing(env):
     assert uploads(env.bucket, "failed/") == []
 
 
+def test_unclosed_or_interrupted_checkpoint_publishes_nothing(env):
+    """As pyjindo.fs files: only close() (or a with block ending normally) publishes."""
+    import gc
+
+    ckpt = pt.OssCheckpoint(env.server.endpoint, auth=env.auth, part_size=1 << 20)
+    uri = "oss://%s/unclosed/model.pt" % env.bucket.bucket_name
+    w = ckpt.writer(uri)
+    torch.save({"w": torch.zeros(1 << 20)}, w)  # 4 MiB: parts are on their way
+    assert uploads(env.bucket, "unclosed/")
+    del w
+    gc.collect()
+    with pytest.raises(KeyboardInterrupt):
+        with ckpt.writer(uri) as w:
+            w.write(os.urandom(3 << 20))
+            raise KeyboardInterrupt()
+    fs = pt.OssDCPFileSystem(env.server.endpoint, auth=env.auth, part_size=1 << 20)
+    with pytest.raises(KeyboardInterrupt):
+        with fs.create_stream(uri, "wb") as stream:
+            stream.write(os.urandom(3 << 20))
+            raise KeyboardInterrupt()
+    assert not env.bucket.object_exists("unclosed/model.pt")
+    assert uploads(env.bucket, "unclosed/") == []
+
+
 def test_writer_small_object_is_one_put_and_invisible_until_closed(env):
     ckpt = pt.OssCheckpoint(env.server.endpoint, auth=env.auth, part_size=1 << 20)
     uri = "oss://%s/small/x.pt" % env.bucket.bucket_name
