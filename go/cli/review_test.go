@@ -53,6 +53,10 @@ func TestReviewCatUnderJSONWritesOnlyTheObject(t *testing.T) {
 	if r.code != 0 || r.stdout != "data\n" {
 		t.Fatalf("cat's output is not the object: %d %q", r.code, r.stdout)
 	}
+	e.put(t, "empty", nil)
+	if r = e.run(t, "cat", "oss://bkt/empty", "--output-format", "json"); r.code != 0 || r.stdout != "" {
+		t.Fatalf("cat's output is not the empty object: %d %q", r.code, r.stdout)
+	}
 }
 
 // config writes its text lines to the process's stdout directly; under --output-format json the
