@@ -126,3 +126,33 @@ func TestReviewRmDryRunUnderJSONFailingOnTheSecondPageLeavesNoBrokenDocument(t *
 		t.Fatalf("stdout is neither empty nor one JSON document: %d %q... %q", r.code, r.stdout[:min(len(r.stdout), 80)], r.stderr)
 	}
 }
+
+// EndsJob's "AccessDenied ends the job while nothing has succeeded" counts skipped items as
+// successes. A sync whose first items are unchanged (skipped from the listing, no request made)
+// then meets a bucket that refuses every PUT: each changed file sends its PUT and prints its 403,
+// where a wrong secret on the same tree stops at the first.
+func TestReviewSyncWithUnchangedFilesFirstStopsAtABucketThatRefusesWrites(t *testing.T) {
+	e := newTestEnv(t)
+	src := t.TempDir()
+	files := map[string]string{"a-unchanged": "same"}
+	for i := range 100 {
+		files[fmt.Sprintf("b%03d", i)] = "new"
+	}
+	writeTree(t, src, files)
+	mustRun(t, e, "", "cp", src+"/a-unchanged", "oss://bkt/s/a-unchanged")
+	e.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method == http.MethodPut {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>denied</Message><RequestId>R1</RequestId></Error>`)
+			return true
+		}
+		return false
+	})
+	e.count("")
+	r := e.run(t, "sync", src, "oss://bkt/s/", "-j", "8")
+	// The first item being a skip, the other workers start at once: up to -j PUTs may be in flight.
+	if n := e.count(`^PUT `); r.code != ExitFailed || n > 8 || strings.Count(r.stderr, "AccessDenied") > 1 {
+		t.Fatalf("%d PUTs refused, %d errors printed, exit %d", n, strings.Count(r.stderr, "AccessDenied"), r.code)
+	}
+}
