@@ -156,3 +156,25 @@ func TestReviewSyncWithUnchangedFilesFirstStopsAtABucketThatRefusesWrites(t *tes
 		t.Fatalf("%d PUTs refused, %d errors printed, exit %d", n, strings.Count(r.stderr, "AccessDenied"), r.code)
 	}
 }
+
+// set-meta -r and restore -r (eachObject) print ossutil's text summary on stdout and text errors
+// on stderr whatever --output-format says.
+func TestReviewSetMetaAndRestoreRecursiveUnderJSON(t *testing.T) {
+	e := newTestEnv(t)
+	e.put(t, "p/a", []byte("a"))
+	for _, args := range [][]string{
+		{"set-meta", "-r", "-f", "oss://bkt/p/", "X-Oss-Meta-A:b", "--output-format", "json"},
+		{"restore", "-r", "-f", "oss://bkt/p/", "--output-format", "json"}, // a Standard object: an error
+	} {
+		r := e.run(t, args...)
+		var v any
+		if json.Unmarshal([]byte(r.stdout), &v) != nil {
+			t.Errorf("%s: stdout is not one JSON document: %d %q", args[0], r.code, r.stdout)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+			if line != "" && json.Unmarshal([]byte(line), &v) != nil {
+				t.Errorf("%s: an error line on stderr is not JSON: %q", args[0], line)
+			}
+		}
+	}
+}
