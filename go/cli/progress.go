@@ -127,8 +127,8 @@ const (
 	outcomeInterrupted                // Ctrl-C or SIGTERM
 )
 
-// succeeded tells whether any item has been done (or found not to need doing).
-func (m *monitor) succeeded() bool { return m.files.Load()+m.dirs.Load()+m.skipped.Load() > 0 }
+// succeeded tells whether any item has been done: a skip (found not to need doing) sent no write.
+func (m *monitor) succeeded() bool { return m.files.Load()+m.dirs.Load() > 0 }
 
 // finish stops the bar and prints the summary. A job that ran to its end has ossutil's wording
 // ("Succeed: Total num: ..." or "FinishWithError: ..."); one that was stopped or interrupted says

@@ -110,6 +110,9 @@ func catCommand() *command {
 			defer dl.Close()
 			r := dl.NewReader(ctx, 4)
 			defer r.Close()
+			// Standard output is the data: json's summary goes to stderr, as with cp ... -.
+			c.stdout = &countingWriter{w: c.env.Stderr}
+			c.out = &lockedWriter{w: c.stdout}
 			if _, err := io.Copy(c.env.Stdout, r); err != nil {
 				return wrapObject(u.bucket, u.key, err)
 			}

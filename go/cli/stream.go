@@ -128,7 +128,7 @@ func streamUpload(ctx context.Context, c *call, cfg *cpConfig, dst string) error
 		c.entry("upload", "(standard input)", cloudURL(u.bucket, u.key))
 		return streamDone(ctx, c, mon, nil, "", true)
 	}
-	req := &oss.Request{Method: http.MethodPut, Bucket: u.bucket, Key: u.key, Header: http.Header{}}
+	req := &oss.Request{Method: http.MethodPut, Bucket: u.bucket, Key: u.key, Header: cfg.objectHeader()}
 	in := countingReader{c.env.Stdin, func(n int64) { mon.total.Add(n) }}
 	// No --bigfile-threshold: the size is unknown until the end, so a stream that ends within
 	// its first part is one PutObject and any longer one a multipart upload.

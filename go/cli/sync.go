@@ -295,7 +295,7 @@ func checkBackupDir(backup, dst string) error {
 	if err1 != nil || err2 != nil {
 		return usagef("sync: cannot resolve %s or %s", backup, dst)
 	}
-	if r, err := filepath.Rel(d, b); err == nil && (r == "." || !strings.HasPrefix(r, "..")) {
+	if r, err := filepath.Rel(d, b); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
 		return usagef("sync: --backup-dir %s is inside the destination %s", backup, dst)
 	}
 	return nil
