@@ -68,6 +68,7 @@ type call struct {
 
 	entriesMu sync.Mutex
 	entries   *jsonList // under json: what a dry run would do, streamed
+	openList  *jsonList // under json: a document begun on stdout and not yet ended
 }
 
 // lockedWriter serialises writes from parallel workers so lines never interleave.
@@ -199,6 +200,14 @@ func Run(ctx context.Context, args []string, env Env) int {
 func (c *call) finish(ctx context.Context, err error) int {
 	var ue *usageError
 	var sf *someFailedError
+	if err != nil && c.openList != nil {
+		// A listing cut short still ends as one document, saying how it ended.
+		outcome := "failed"
+		if ctx.Err() != nil {
+			outcome = "interrupted"
+		}
+		c.openList.closeWith("summary", map[string]any{"command": c.cmd.name, "outcome": outcome, "error": errorFields(err)})
+	}
 	switch {
 	case err == nil:
 		if c.json() && c.stdout.n.Load() == 0 {

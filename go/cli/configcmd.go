@@ -85,11 +85,17 @@ func runConfig(ctx context.Context, c *call) error {
 		}
 	}
 	if len(names) == 0 {
+		if c.json() {
+			return c.printJSON(map[string]any{"summary": map[string]any{"command": "config", "outcome": "unchanged", "file": path, "profile": section}})
+		}
 		fmt.Fprintln(c.env.Stdout, "Nothing to change.")
 		return nil
 	}
 	if err := credentials.WriteProfile(path, section, names, values); err != nil {
 		return fmt.Errorf("write config file: %w", err)
+	}
+	if c.json() {
+		return c.printJSON(map[string]any{"summary": map[string]any{"command": "config", "outcome": "succeeded", "file": path, "profile": section}})
 	}
 	fmt.Fprintf(c.env.Stdout, "Wrote [%s] of %s.\n", section, path)
 	return nil

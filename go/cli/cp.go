@@ -250,10 +250,14 @@ func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, 
 				if jobCtx.Err() != nil {
 					continue // drain: the producer stops at the cancelled context
 				}
-				if err := cp.run(jobCtx, t); err != nil {
+				skipped := cp.mon.skipped.Load()
+				err := cp.run(jobCtx, t)
+				if err != nil {
 					cp.fail(err)
 				}
-				if i == 0 {
+				// sync's skips are decided from the listing, with no request: they prove nothing
+				// about the job, so the next item goes alone too.
+				if i == 0 && (err != nil || cp.decide == nil || cp.mon.skipped.Load() == skipped) {
 					release.Do(func() { close(firstDone) })
 				}
 			}

@@ -39,6 +39,7 @@ func (j *jsonList) add(v any) error {
 	sep := ",\n "
 	if j.count == 0 {
 		sep = "{\"entries\": [\n "
+		j.c.openList = j // closed by finish if the command fails before closing it
 	}
 	j.count++
 	j.c.printf("%s%s", sep, b)
@@ -49,6 +50,7 @@ func (j *jsonList) close() { j.closeWith("", nil) }
 
 // closeWith ends the document with one more member after the count (a transfer's summary).
 func (j *jsonList) closeWith(key string, v any) {
+	j.c.openList = nil
 	if j.count == 0 {
 		j.c.printf("{\"entries\": [")
 	}

@@ -222,8 +222,7 @@ func reportNotDeleted(c *call, bucket string, notDeleted int, errs []oss.DeleteE
 // passes through.
 func interrupted(c *call, ctx context.Context, objects, uploads int64, err error) error {
 	if ctx.Err() != nil && c.json() {
-		c.printJSON(map[string]any{"summary": map[string]any{"command": "rm", "outcome": "interrupted",
-			"objects_removed": objects, "uploads_removed": uploads}})
+		c.closeEntries(map[string]any{"command": "rm", "outcome": "interrupted", "objects_removed": objects, "uploads_removed": uploads})
 		return ctx.Err()
 	}
 	if ctx.Err() != nil {

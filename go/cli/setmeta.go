@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
 )
@@ -202,7 +203,7 @@ func (c *call) eachObject(ctx context.Context, u ossURL, f *filter, done string,
 				switch {
 				case err != nil && ctx.Err() == nil:
 					failed.Add(1)
-					fmt.Fprintf(c.env.Stderr, "Error: %s\n", describeError(wrapObject(u.bucket, key, err)))
+					c.reportError(wrapObject(u.bucket, key, err))
 				case err != nil:
 				case skip:
 					skipped.Add(1)
@@ -219,12 +220,23 @@ func (c *call) eachObject(ctx context.Context, u ossURL, f *filter, done string,
 	if listErr != nil {
 		return wrapObject(u.bucket, "", listErr)
 	}
-	if n := failed.Load(); n > 0 {
+	n := failed.Load()
+	switch {
+	case c.json():
+		outcome := "succeeded"
+		if n > 0 {
+			outcome = "finished_with_errors"
+		}
+		c.printJSON(map[string]any{"summary": map[string]any{"command": c.cmd.name, "outcome": outcome, "scanned": total.Load(),
+			"ok": ok.Load(), "skipped": skipped.Load(), "failed": n, "seconds": time.Since(c.started).Seconds()}})
+	case n > 0:
 		c.printf("FinishWithError: Total %d objects. %s %d objects(skip %d objects), Error %d objects.\n", total.Load(), done, ok.Load(), skipped.Load(), n)
-		c.elapsed()
+	default:
+		c.printf("Succeed: Total %d objects. %s %d objects(skip %d objects).\n", total.Load(), done, ok.Load(), skipped.Load())
+	}
+	c.elapsed()
+	if n > 0 {
 		return &someFailedError{n: int(n)}
 	}
-	c.printf("Succeed: Total %d objects. %s %d objects(skip %d objects).\n", total.Load(), done, ok.Load(), skipped.Load())
-	c.elapsed()
 	return nil
 }

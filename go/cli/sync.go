@@ -290,8 +290,8 @@ func checkBackupDir(backup, dst string) error {
 	if backup == "" {
 		return usagef("sync --delete to a local directory needs --backup-dir DIR: the files it removes are moved there, never unlinked")
 	}
-	b, err1 := filepath.Abs(backup)
-	d, err2 := filepath.Abs(dst)
+	b, err1 := resolvedPath(backup)
+	d, err2 := resolvedPath(dst)
 	if err1 != nil || err2 != nil {
 		return usagef("sync: cannot resolve %s or %s", backup, dst)
 	}
@@ -340,4 +340,23 @@ func (s *syncer) dstName(rel string) string {
 		return filepath.Join(s.cp.dstRoot, filepath.FromSlash(rel))
 	}
 	return cloudURL(s.cp.dstB, joinKey(s.cp.dstRoot, rel))
+}
+
+// resolvedPath is p made absolute with its symlinks followed, so that two names of one
+// directory compare equal; the part of p that does not exist yet is kept as written.
+func resolvedPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	var rest []string
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(append([]string{real}, rest...)...), nil
+		}
+		if dir == filepath.Dir(dir) {
+			return abs, nil
+		}
+		rest = append([]string{filepath.Base(dir)}, rest...)
+	}
 }

@@ -16,7 +16,7 @@ import (
 // checkBackupDir refuses a backup directory inside the destination by testing whether the
 // relative path starts with "..": a directory inside the destination whose name starts with ".."
 // ("..bak") passes, and the next sync moves the backup's own files into the backup again.
-func TestReviewSyncRefusesABackupDirInsideTheDestinationNamedDotDotSomething(t *testing.T) {
+func TestSyncRefusesABackupDirInsideTheDestinationNamedDotDotSomething(t *testing.T) {
 	e := newTestEnv(t)
 	e.put(t, "s/keep", []byte("k"))
 	dst := t.TempDir()
@@ -29,7 +29,7 @@ func TestReviewSyncRefusesABackupDirInsideTheDestinationNamedDotDotSomething(t *
 
 // checkBackupDir compares paths made absolute but not resolved: a backup directory reached
 // through a symlink into the destination is accepted.
-func TestReviewSyncRefusesABackupDirThatIsASymlinkIntoTheDestination(t *testing.T) {
+func TestSyncRefusesABackupDirThatIsASymlinkIntoTheDestination(t *testing.T) {
 	e := newTestEnv(t)
 	e.put(t, "s/keep", []byte("k"))
 	dst := t.TempDir()
@@ -46,7 +46,7 @@ func TestReviewSyncRefusesABackupDirThatIsASymlinkIntoTheDestination(t *testing.
 
 // cat writes the object to the process's stdout directly, so the "nothing printed yet" check of
 // finish under --output-format json appends a summary document to the object's bytes.
-func TestReviewCatUnderJSONWritesOnlyTheObject(t *testing.T) {
+func TestCatUnderJSONWritesOnlyTheObject(t *testing.T) {
 	e := newTestEnv(t)
 	e.put(t, "k", []byte("data\n"))
 	r := e.run(t, "cat", "oss://bkt/k", "--output-format", "json")
@@ -61,7 +61,7 @@ func TestReviewCatUnderJSONWritesOnlyTheObject(t *testing.T) {
 
 // config writes its text lines to the process's stdout directly; under --output-format json the
 // summary document follows them, so stdout is not one JSON document.
-func TestReviewConfigUnderJSONPrintsOneDocument(t *testing.T) {
+func TestConfigUnderJSONPrintsOneDocument(t *testing.T) {
 	e := newTestEnv(t)
 	cfg := filepath.Join(t.TempDir(), "cfg")
 	r := e.run(t, "config", "-e", "http://x", "-i", "id", "-k", "secret", "-c", cfg, "--output-format", "json")
@@ -73,7 +73,7 @@ func TestReviewConfigUnderJSONPrintsOneDocument(t *testing.T) {
 
 // cp - oss://b/k parses --meta, --acl, --storage-class and --tagging (cpConfig) but builds its
 // request with an empty header: the object is stored without them, and nothing says so.
-func TestReviewStreamUploadKeepsTheHeaderOptions(t *testing.T) {
+func TestStreamUploadKeepsTheHeaderOptions(t *testing.T) {
 	e := newTestEnv(t)
 	code, _, errs := e.runIO(context.Background(), strings.NewReader("from stdin"), "cp", "-", "oss://bkt/s",
 		"--meta", "X-Oss-Meta-Owner:me", "--acl", "private", "--storage-class", "IA", "--tagging", "a=1")
@@ -100,7 +100,7 @@ func failSecondPage(e *testEnv) {
 
 // ls streams its JSON document page by page: a listing that fails after the first page leaves
 // stdout an unterminated document ("{"entries": [ ..." with no end), not one JSON document.
-func TestReviewLsUnderJSONFailingOnTheSecondPageLeavesNoBrokenDocument(t *testing.T) {
+func TestLsUnderJSONFailingOnTheSecondPageLeavesNoBrokenDocument(t *testing.T) {
 	e := newTestEnv(t)
 	for i := range 1001 {
 		e.put(t, fmt.Sprintf("p/%04d", i), []byte("x"))
@@ -114,7 +114,7 @@ func TestReviewLsUnderJSONFailingOnTheSecondPageLeavesNoBrokenDocument(t *testin
 }
 
 // rm -r --dry-run under json streams its entries too: the same failure leaves a broken document.
-func TestReviewRmDryRunUnderJSONFailingOnTheSecondPageLeavesNoBrokenDocument(t *testing.T) {
+func TestRmDryRunUnderJSONFailingOnTheSecondPageLeavesNoBrokenDocument(t *testing.T) {
 	e := newTestEnv(t)
 	for i := range 1001 {
 		e.put(t, fmt.Sprintf("p/%04d", i), []byte("x"))
@@ -131,7 +131,7 @@ func TestReviewRmDryRunUnderJSONFailingOnTheSecondPageLeavesNoBrokenDocument(t *
 // successes. A sync whose first items are unchanged (skipped from the listing, no request made)
 // then meets a bucket that refuses every PUT: each changed file sends its PUT and prints its 403,
 // where a wrong secret on the same tree stops at the first.
-func TestReviewSyncWithUnchangedFilesFirstStopsAtABucketThatRefusesWrites(t *testing.T) {
+func TestSyncWithUnchangedFilesFirstStopsAtABucketThatRefusesWrites(t *testing.T) {
 	e := newTestEnv(t)
 	src := t.TempDir()
 	files := map[string]string{"a-unchanged": "same"}
@@ -159,7 +159,7 @@ func TestReviewSyncWithUnchangedFilesFirstStopsAtABucketThatRefusesWrites(t *tes
 
 // set-meta -r and restore -r (eachObject) print ossutil's text summary on stdout and text errors
 // on stderr whatever --output-format says.
-func TestReviewSetMetaAndRestoreRecursiveUnderJSON(t *testing.T) {
+func TestSetMetaAndRestoreRecursiveUnderJSON(t *testing.T) {
 	e := newTestEnv(t)
 	e.put(t, "p/a", []byte("a"))
 	for _, args := range [][]string{
