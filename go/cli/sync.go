@@ -73,7 +73,7 @@ func runSync(ctx context.Context, c *call) error {
 	if s.backupDir != "" && !del {
 		return usagef("sync: --backup-dir is for --delete")
 	}
-	if del && !isCloud(dst) && !cfg.dryRun {
+	if del && !isCloud(dst) {
 		if err := checkBackupDir(s.backupDir, dst); err != nil {
 			return err
 		}
