@@ -102,8 +102,8 @@ func catCommand() *command {
 			if _, err := io.Copy(c.env.Stdout, r); err != nil {
 				return wrapObject(u.bucket, u.key, err)
 			}
-			if want := dl.Header.Get("x-oss-hash-crc64ecma"); want != "" && want != strconv.FormatUint(r.CRC(), 10) {
-				return wrapObject(u.bucket, u.key, fmt.Errorf("CRC64 of the data read %d differs from OSS %s", r.CRC(), want))
+			if err := oss.CheckCRC(oss.OpGetObject, r.CRC(), dl.Header); err != nil {
+				return wrapObject(u.bucket, u.key, fmt.Errorf("the data written differs from the object: %w", err))
 			}
 			return nil
 		}}
