@@ -668,8 +668,10 @@ func (cp *copier) upload(ctx context.Context, t task, add func(int64)) error {
 	if err != nil {
 		return wrapObject(cp.dstB, t.dst, err)
 	}
-	if want := h.Get("x-oss-hash-crc64ecma"); cp.cfg.verify && want != "" && want != strconv.FormatUint(sum, 10) {
-		return wrapObject(cp.dstB, t.dst, fmt.Errorf("CRC64 of the file %d differs from OSS %s", sum, want))
+	if cp.cfg.verify {
+		if err := oss.CheckCRC(oss.OpPutObject, sum, h); err != nil {
+			return wrapObject(cp.dstB, t.dst, fmt.Errorf("the object differs from the file %s: %w", t.src, err))
+		}
 	}
 	return nil
 }

@@ -167,34 +167,23 @@ func (c *call) closeListing(err error, format string, js *jsonList, summary stri
 func lsBuckets(ctx context.Context, c *call, format string, limit int64) error {
 	js := &jsonList{c: c}
 	count := int64(0)
-	marker := ""
-	for {
-		buckets, next, err := listBuckets(ctx, c.client, marker)
-		if err != nil {
-			return err
+	err := walkBuckets(ctx, c.client, func(b bucketInfo) error {
+		if limit >= 0 && count >= limit {
+			return stopListing
 		}
-		for _, b := range buckets {
-			if limit >= 0 && count >= limit {
-				return c.closeListing(nil, format, js, "Bucket Number is: %d\n", count)
+		count++
+		switch {
+		case format == outputJSON:
+			return js.add(b)
+		case c.opts.bool("short-format"):
+			c.printf("oss://%s\n", b.Name)
+		default:
+			if count == 1 {
+				c.printf("%-30s %20s\t%12s\t%s\n", "CreationTime", "Region", "StorageClass", "BucketName")
 			}
-			count++
-			switch {
-			case format == outputJSON:
-				if err := js.add(b); err != nil {
-					return err
-				}
-			case c.opts.bool("short-format"):
-				c.printf("oss://%s\n", b.Name)
-			default:
-				if count == 1 {
-					c.printf("%-30s %20s\t%12s\t%s\n", "CreationTime", "Region", "StorageClass", "BucketName")
-				}
-				c.printf("%-30s %20s\t%12s\t%s\n", timeText(b.CreationDate), b.Location, b.StorageClass, "oss://"+b.Name)
-			}
+			c.printf("%-30s %20s\t%12s\t%s\n", timeText(b.CreationDate), b.Location, b.StorageClass, "oss://"+b.Name)
 		}
-		if next == "" {
-			return c.closeListing(nil, format, js, "Bucket Number is: %d\n", count)
-		}
-		marker = next
-	}
+		return nil
+	})
+	return c.closeListing(err, format, js, "Bucket Number is: %d\n", count)
 }

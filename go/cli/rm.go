@@ -48,7 +48,7 @@ func runRm(ctx context.Context, c *call) error {
 				c.entry("delete bucket", "", "oss://"+u.bucket)
 				return c.rmSummary(true, 0, 0, 0, 0)
 			}
-			if err := simple(ctx, c.client, &oss.Request{Method: http.MethodDelete, Bucket: u.bucket}); err != nil {
+			if _, err := oss.DeleteBucket(ctx, c.client, u.bucket); err != nil {
 				return wrapObject(u.bucket, "", err)
 			}
 			c.elapsed()
@@ -97,7 +97,7 @@ func runRm(ctx context.Context, c *call) error {
 				c.entry("delete", "", cloudURL(u.bucket, u.key))
 			default:
 				scanned = 1
-				if err := simple(ctx, c.client, &oss.Request{Method: http.MethodDelete, Bucket: u.bucket, Key: u.key}); err != nil {
+				if _, err := oss.DeleteObject(ctx, c.client, u.bucket, u.key); err != nil {
 					return wrapObject(u.bucket, u.key, err)
 				}
 				removed = 1
@@ -173,7 +173,7 @@ func runRm(ctx context.Context, c *call) error {
 	if c.json() {
 		// The bucket (rm -b -r) goes before the summary is printed: its outcome is part of it.
 		if c.opts.bool("bucket") && failed == 0 {
-			if err := simple(ctx, c.client, &oss.Request{Method: http.MethodDelete, Bucket: u.bucket}); err != nil {
+			if _, err := oss.DeleteBucket(ctx, c.client, u.bucket); err != nil {
 				return wrapObject(u.bucket, "", err)
 			}
 		}
@@ -190,7 +190,7 @@ func runRm(ctx context.Context, c *call) error {
 		c.printf("Succeed: Total %d uploadIds. Removed %d uploadIds.\n", scannedUploads, removedUploads)
 	}
 	if c.opts.bool("bucket") && failed == 0 {
-		if err := simple(ctx, c.client, &oss.Request{Method: http.MethodDelete, Bucket: u.bucket}); err != nil {
+		if _, err := oss.DeleteBucket(ctx, c.client, u.bucket); err != nil {
 			return wrapObject(u.bucket, "", err)
 		}
 	}

@@ -68,6 +68,10 @@ func runRun(ctx context.Context, c *call) error {
 	if err := c.wantArgs(1, 1); err != nil {
 		return err
 	}
+	if c.json() {
+		// run's output is its commands', each line prefixed with its line number: not one document.
+		return usagef("run: give --output-format json on the lines of the file; their outputs are printed after their line numbers")
+	}
 	var in io.Reader = c.env.Stdin
 	if name := c.opts.args[0]; name != "-" {
 		f, err := os.Open(name)

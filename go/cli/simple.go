@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/base64"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
@@ -31,21 +30,8 @@ func mbCommand() *command {
 			if u.key != "" {
 				return usagef("mb takes a bucket, not an object: %s", c.opts.args[0])
 			}
-			r := &oss.Request{Method: http.MethodPut, Bucket: u.bucket, Header: http.Header{}}
-			if acl := c.opts.str("acl"); acl != "" {
-				r.Header.Set("x-oss-acl", acl)
-			}
-			if sc := c.opts.str("storage-class"); sc != "" {
-				doc, err := xml.Marshal(struct {
-					XMLName      xml.Name `xml:"CreateBucketConfiguration"`
-					StorageClass string
-				}{StorageClass: sc})
-				if err != nil {
-					return err
-				}
-				r.Body, r.ContentLength = strings.NewReader(string(doc)), int64(len(doc))
-			}
-			if err := simple(ctx, c.client, r); err != nil {
+			req := &oss.CreateBucketRequest{Bucket: u.bucket, ACL: c.opts.str("acl"), StorageClass: c.opts.str("storage-class")}
+			if _, err := oss.CreateBucket(ctx, c.client, req); err != nil {
 				return wrapObject(u.bucket, "", err)
 			}
 			c.elapsed()
@@ -63,7 +49,7 @@ func rbCommand() *command {
 			if u.key != "" {
 				return usagef("rb takes a bucket, not an object: %s", c.opts.args[0])
 			}
-			if err := simple(ctx, c.client, &oss.Request{Method: http.MethodDelete, Bucket: u.bucket}); err != nil {
+			if _, err := oss.DeleteBucket(ctx, c.client, u.bucket); err != nil {
 				return wrapObject(u.bucket, "", err)
 			}
 			c.elapsed()
@@ -84,8 +70,8 @@ func mkdirCommand() *command {
 			if !strings.HasSuffix(u.key, "/") {
 				u.key += "/"
 			}
-			if err := simple(ctx, c.client, &oss.Request{Method: http.MethodPut, Bucket: u.bucket, Key: u.key,
-				Body: strings.NewReader(""), ContentLength: 0, GetBody: func() io.Reader { return strings.NewReader("") }}); err != nil {
+			if _, err := transfer.Put(ctx, c.client, &oss.Request{Method: http.MethodPut, Bucket: u.bucket, Key: u.key},
+				strings.NewReader(""), 0, -1, transfer.Config{}, transfer.Meter{}); err != nil {
 				return wrapObject(u.bucket, u.key, err)
 			}
 			c.elapsed()
@@ -116,8 +102,8 @@ func catCommand() *command {
 			if _, err := io.Copy(c.env.Stdout, r); err != nil {
 				return wrapObject(u.bucket, u.key, err)
 			}
-			if want := dl.Header.Get("x-oss-hash-crc64ecma"); want != "" && want != strconv.FormatUint(r.CRC(), 10) {
-				return wrapObject(u.bucket, u.key, fmt.Errorf("CRC64 of the data read %d differs from OSS %s", r.CRC(), want))
+			if err := oss.CheckCRC(oss.OpGetObject, r.CRC(), dl.Header); err != nil {
+				return wrapObject(u.bucket, u.key, fmt.Errorf("the data written differs from the object: %w", err))
 			}
 			return nil
 		}}

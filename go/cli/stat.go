@@ -2,11 +2,8 @@ package cli
 
 import (
 	"context"
-	"encoding/xml"
-	"fmt"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -71,29 +68,17 @@ func runStat(ctx context.Context, c *call) error {
 }
 
 func statBucket(ctx context.Context, c *call, bucket, format string) error {
-	_, body, err := do(ctx, c.client, &oss.Request{Method: http.MethodGet, Bucket: bucket, Query: [][2]string{{"bucketInfo", ""}}})
+	b, err := oss.GetBucketInfo(ctx, c.client, bucket)
 	if err != nil {
 		return wrapObject(bucket, "", err)
 	}
-	var doc struct {
-		Bucket struct {
-			Name, Location, CreationDate, ExtranetEndpoint, IntranetEndpoint, StorageClass  string
-			DataRedundancyType, TransferAcceleration, CrossRegionReplication, AccessMonitor string
-			Owner                                                                           struct{ ID string }
-			AccessControlList                                                               struct{ Grant string }
-		}
-	}
-	if err := xml.Unmarshal(body, &doc); err != nil {
-		return fmt.Errorf("parse bucket info of %s: %w", bucket, err)
-	}
-	b := doc.Bucket
 	created := b.CreationDate
 	if t, err := time.Parse(time.RFC3339, created); err == nil {
 		created = timeText(t)
 	}
 	rows := [][2]string{{"Name", b.Name}, {"Location", b.Location}, {"CreationDate", created},
-		{"ExtranetEndpoint", b.ExtranetEndpoint}, {"IntranetEndpoint", b.IntranetEndpoint}, {"ACL", b.AccessControlList.Grant},
-		{"Owner", b.Owner.ID}, {"StorageClass", b.StorageClass}, {"RedundancyType", b.DataRedundancyType},
+		{"ExtranetEndpoint", b.ExtranetEndpoint}, {"IntranetEndpoint", b.IntranetEndpoint}, {"ACL", b.ACL},
+		{"Owner", b.OwnerID}, {"StorageClass", b.StorageClass}, {"RedundancyType", b.DataRedundancyType},
 		{"TransferAcceleration", b.TransferAcceleration}, {"CrossRegionReplication", b.CrossRegionReplication},
 		{"AccessMonitor", b.AccessMonitor}}
 	if format == outputJSON {
@@ -184,31 +169,13 @@ func runDu(ctx context.Context, c *call) error {
 
 // partsOf counts the uploaded parts of an unfinished upload and their bytes.
 func partsOf(ctx context.Context, c *oss.Client, bucket string, up uploadInfo) (count, size int64, err error) {
-	marker := ""
-	for {
-		q := [][2]string{{"uploadId", up.UploadID}, {"max-parts", "1000"}}
-		if marker != "" {
-			q = append(q, [2]string{"part-number-marker", marker})
-		}
-		_, body, err := do(ctx, c, &oss.Request{Method: http.MethodGet, Bucket: bucket, Key: up.Key, Query: q})
-		if err != nil {
-			return count, size, err
-		}
-		var doc struct {
-			IsTruncated          bool
-			NextPartNumberMarker int
-			Parts                []struct{ Size int64 } `xml:"Part"`
-		}
-		if err := xml.Unmarshal(body, &doc); err != nil {
-			return count, size, fmt.Errorf("parse part list of %s: %w", up.Key, err)
-		}
-		for _, p := range doc.Parts {
+	req := oss.ListPartsRequest{Bucket: bucket, Key: up.Key, UploadID: up.UploadID, MaxParts: 1000}
+	err = oss.WalkParts(ctx, c, req, func(page *oss.ListPartsResult) error {
+		for _, p := range page.Parts {
 			count++
 			size += p.Size
 		}
-		if !doc.IsTruncated || doc.NextPartNumberMarker == 0 {
-			return count, size, nil
-		}
-		marker = strconv.Itoa(doc.NextPartNumberMarker)
-	}
+		return nil
+	})
+	return count, size, err
 }

@@ -139,8 +139,8 @@ func streamUpload(ctx context.Context, c *call, cfg *cpConfig, dst string) error
 	case err != nil:
 		err = wrapObject(u.bucket, u.key, err)
 	case cfg.verify:
-		if want := res.Header.Get("x-oss-hash-crc64ecma"); want != "" && want != strconv.FormatUint(res.CRC, 10) {
-			err = wrapObject(u.bucket, u.key, fmt.Errorf("CRC64 of the data read from standard input %d differs from OSS %s: the object is corrupt", res.CRC, want))
+		if cerr := oss.CheckCRC(oss.OpPutObject, res.CRC, res.Header); cerr != nil {
+			err = wrapObject(u.bucket, u.key, fmt.Errorf("the object differs from the data read from standard input (it is corrupt): %w", cerr))
 		}
 	}
 	return streamDone(ctx, c, mon, err, "", false)
@@ -217,9 +217,9 @@ func streamDownload(ctx context.Context, c *call, cfg *cpConfig, src string) err
 	case cfg.verify && dl.Status == http.StatusOK:
 		// The whole object (a --range that OSS ignored as invalid too): its CRC64 checks the
 		// stream. A part of it has no CRC to compare with.
-		if want := dl.Header.Get("x-oss-hash-crc64ecma"); want != "" && want != strconv.FormatUint(sum, 10) {
-			err = wrapObject(u.bucket, u.key, fmt.Errorf("CRC64 of the %d bytes written to standard output %d differs from OSS %s: "+
-				"the output is corrupt, and was already written", n, sum, want))
+		if cerr := oss.CheckCRC(oss.OpGetObject, sum, dl.Header); cerr != nil {
+			err = wrapObject(u.bucket, u.key, fmt.Errorf("the %d bytes written to standard output differ from the object: "+
+				"the output is corrupt, and was already written: %w", n, cerr))
 		}
 	}
 	return streamDone(ctx, c, mon, err, note, false)

@@ -214,7 +214,7 @@ func TestCpToStdoutCRCMismatchExitsOneAndSaysTheBytesAreOut(t *testing.T) {
 		return true
 	})
 	code, out, errs := e.runIO(context.Background(), nil, "cp", "oss://bkt/obj", "-", "--part-size", "100K")
-	if code != ExitFailed || !bytes.Equal(out, data) || !strings.Contains(errs, "differs from OSS 1") || !strings.Contains(errs, "already written") {
+	if code != ExitFailed || !bytes.Equal(out, data) || !strings.Contains(errs, "is mismatch with oss: 1") || !strings.Contains(errs, "already written") {
 		t.Fatalf("%d %q", code, errs)
 	}
 	if code, out, _ = e.runIO(context.Background(), nil, "cp", "oss://bkt/obj", "-", "--disable-crc64"); code != 0 || !bytes.Equal(out, data) {
@@ -232,7 +232,7 @@ func TestCpStdinCRCMismatchExitsOne(t *testing.T) {
 		return true
 	})
 	code, _, errs := e.runIO(context.Background(), bytes.NewReader(randomData(3*100<<10)), "cp", "-", "oss://bkt/k", "--part-size", "100K")
-	if code != ExitFailed || !strings.Contains(errs, "differs from OSS 1") {
+	if code != ExitFailed || !strings.Contains(errs, "is mismatch with oss: 1") {
 		t.Fatalf("%d %q", code, errs)
 	}
 }

@@ -1,18 +1,69 @@
 package oss
 
 import (
+	"bytes"
 	"context"
+	"encoding/xml"
+	"io"
 	"net/http"
 	"strconv"
 )
 
-// CreateBucket creates a bucket; acl ("private", "public-read", ...) may be empty.
-func CreateBucket(ctx context.Context, d Doer, bucket, acl string) (Result, error) {
-	h := http.Header{}
-	if acl != "" {
-		h.Set("x-oss-acl", acl)
+// CreateBucketRequest creates a bucket; ACL ("private", "public-read", ...) and StorageClass
+// ("Standard", "IA", ...) may be empty.
+type CreateBucketRequest struct {
+	Bucket, ACL, StorageClass string
+}
+
+// CreateBucket creates a bucket.
+func CreateBucket(ctx context.Context, d Doer, req *CreateBucketRequest) (Result, error) {
+	r := &Request{Method: http.MethodPut, Bucket: req.Bucket, Header: http.Header{}}
+	if req.ACL != "" {
+		r.Header.Set("x-oss-acl", req.ACL)
 	}
-	return sendDiscard(ctx, d, &Request{Method: http.MethodPut, Bucket: bucket, Header: h})
+	if req.StorageClass != "" {
+		doc, err := xml.Marshal(struct {
+			XMLName      xml.Name `xml:"CreateBucketConfiguration"`
+			StorageClass string
+		}{StorageClass: req.StorageClass})
+		if err != nil {
+			return Result{}, &ClientError{Message: "create bucket document: " + err.Error(), Err: err}
+		}
+		r.Body, r.ContentLength = bytes.NewReader(doc), int64(len(doc))
+		r.GetBody = func() io.Reader { return bytes.NewReader(doc) }
+	}
+	return sendDiscard(ctx, d, r)
+}
+
+// BucketInfo is GetBucketInfo's answer.
+type BucketInfo struct {
+	Result                 `xml:"-"`
+	Name                   string `xml:"Bucket>Name"`
+	Location               string `xml:"Bucket>Location"`
+	CreationDate           string `xml:"Bucket>CreationDate"` // as OSS wrote it, RFC 3339
+	ExtranetEndpoint       string `xml:"Bucket>ExtranetEndpoint"`
+	IntranetEndpoint       string `xml:"Bucket>IntranetEndpoint"`
+	StorageClass           string `xml:"Bucket>StorageClass"`
+	DataRedundancyType     string `xml:"Bucket>DataRedundancyType"`
+	TransferAcceleration   string `xml:"Bucket>TransferAcceleration"`
+	CrossRegionReplication string `xml:"Bucket>CrossRegionReplication"`
+	AccessMonitor          string `xml:"Bucket>AccessMonitor"`
+	OwnerID                string `xml:"Bucket>Owner>ID"`
+	ACL                    string `xml:"Bucket>AccessControlList>Grant"`
+}
+
+// GetBucketInfo describes a bucket (GET ?bucketInfo).
+func GetBucketInfo(ctx context.Context, d Doer, bucket string) (*BucketInfo, error) {
+	res, raw, err := send(ctx, d, &Request{Method: http.MethodGet, Bucket: bucket, Query: [][2]string{{"bucketInfo", ""}}, ReadAll: true})
+	if err != nil {
+		return nil, err
+	}
+	out := &BucketInfo{}
+	if err := decodeDocument("get bucket info", raw, out); err != nil {
+		return nil, err
+	}
+	out.Result = res
+	return out, nil
 }
 
 // DeleteBucket deletes an empty bucket.

@@ -207,7 +207,7 @@ func TestCopyDeleteHeadAndBuckets(t *testing.T) {
 	if _, err := HeadObject(ctx, c, "bkt", "dst"); !errors.As(err, &se) || se.Status != 404 {
 		t.Fatalf("head after delete: %v", err)
 	}
-	if _, err := CreateBucket(ctx, c, "other", "private"); err != nil {
+	if _, err := CreateBucket(ctx, c, &CreateBucketRequest{Bucket: "other", ACL: "private", StorageClass: "IA"}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := ListBuckets(ctx, c, "", "", 0)
@@ -220,6 +220,10 @@ func TestCopyDeleteHeadAndBuckets(t *testing.T) {
 	}
 	if !slices.Equal(names, []string{"bkt", "other"}) {
 		t.Fatalf("buckets %v", names)
+	}
+	info, err := GetBucketInfo(ctx, c, "other")
+	if err != nil || info.Name != "other" || info.StorageClass != "IA" || info.ACL != "private" || info.CreationDate == "" {
+		t.Fatalf("bucket info %+v %v", info, err)
 	}
 	if _, err := DeleteBucket(ctx, c, "other"); err != nil {
 		t.Fatal(err)
