@@ -640,7 +640,7 @@ class Bucket(_Base):
             args.update(check_crc=True, operation="put_object")
         result = self._call("request", args, buf, progress_callback, total)
         if "fd" in body_args:  # oss2 leaves the file position at the end of what it sent
-            data.seek(body_args["offset"] + body_args["size"])
+            data.seek(body_args["offset"] + body_args["size"])  # type: ignore[union-attr]  # a file: fd
         return models.PutObjectResult(Response.from_result(result))
 
     def put_object_with_url_from_file(self, sign_url: str, filename: Key, headers: Headers = None,
