@@ -89,8 +89,9 @@ mypy: $(TEST_DEPS) $(TORCH_DEPS)
 
 test: deps vet test-go test-py
 
+# The checkout's pyjindo and jindo come first: the demo uses `jindo` from PATH, as from a wheel.
 demo: build $(TEST_DEPS)
-	PYTHONPATH=$(CURDIR) $(PY) examples/demo.py
+	PATH=$(CURDIR)/bin:$$PATH PYTHONPATH=$(CURDIR) $(PY) examples/demo.py
 
 # 1,000 transfers under injected faults (tests/reliability/test_faults.py; make test runs 200).
 soak: build $(TEST_DEPS)
