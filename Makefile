@@ -29,9 +29,9 @@ GOARCH_aarch64    := arm64
 wheel_file   = dist/pyjindo-$(VERSION)-py3-none-$(WHEEL_TAG_$(1)).whl
 WHEELS      := $(call wheel_file,x86_64) $(call wheel_file,aarch64)
 SDIST       := dist/pyjindo-$(VERSION).tar.gz
-PACKAGE_SRC := $(GO_SRC) $(wildcard pyjindo/*.py) setup.py pyproject.toml MANIFEST.in README.md LICENSE
+PACKAGE_SRC := $(GO_SRC) $(wildcard pyjindo/*.py) pyjindo/py.typed setup.py pyproject.toml MANIFEST.in README.md LICENSE
 
-.PHONY: build test test-go test-py vet demo bench soak clean deps venv wheel sdist vermin qemu
+.PHONY: build test test-go test-py vet mypy demo bench soak clean deps venv wheel sdist vermin qemu
 
 build: $(LIB) $(CLI)
 
@@ -79,13 +79,19 @@ test-go:
 	$(GO) test -race -count=1 ./...
 
 # tests/install installs the wheels (built once per change of their sources) into fresh virtualenvs.
-test-py: build $(TEST_DEPS) $(TORCH_DEPS) $(WHEELS) $(SDIST) qemu
+test-py: build $(TEST_DEPS) $(TORCH_DEPS) $(WHEELS) $(SDIST) qemu mypy
 	$(PY) -m pytest -q tests
+
+# The public API's type hints (shipped with py.typed) against the package's own code; the
+# configuration is pyproject.toml's [tool.mypy]. torch is installed so pyjindo.torch is checked too.
+mypy: $(TEST_DEPS) $(TORCH_DEPS)
+	$(PY) -m mypy
 
 test: deps vet test-go test-py
 
+# The checkout's pyjindo and jindo come first: the demo uses `jindo` from PATH, as from a wheel.
 demo: build $(TEST_DEPS)
-	PYTHONPATH=$(CURDIR) $(PY) examples/demo.py
+	PATH=$(CURDIR)/bin:$$PATH PYTHONPATH=$(CURDIR) $(PY) examples/demo.py
 
 # 1,000 transfers under injected faults (tests/reliability/test_faults.py; make test runs 200).
 soak: build $(TEST_DEPS)

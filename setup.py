@@ -138,6 +138,8 @@ setup(
         "Topic :: System :: Filesystems",
     ],
     packages=["pyjindo"],
+    # PEP 561: the package's type hints are for type checkers (mypy, pyright) too
+    package_data={"pyjindo": ["py.typed"]},
     python_requires=">=3.8",
     install_requires=["cffi>=1.15"],
     # pyjindo.fs: `oss://` for fsspec (pandas, pyarrow, Dask). An entry point takes over a name

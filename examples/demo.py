@@ -1,8 +1,10 @@
-"""The README's first command: start `jindo server` on a free port and use pyjindo against it.
+"""Start `jindo server` on a free port and use pyjindo against it (`make demo` runs it).
 
-Written as an oss2 program would be; only the import line says pyjindo.
+Written as an oss2 program would be; only the import line says pyjindo. Runs from an installed
+wheel (`python demo.py`: the wheel puts `jindo` on PATH) as well as from a checkout.
 """
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -13,9 +15,17 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AK, SK, BUCKET = "demo-ak", "demo-sk", "demo-bucket"
 
 
+def jindo_command():
+    """`jindo` from PATH (a wheel installs it there), else the checkout's bin/jindo (`make build`)."""
+    found = shutil.which("jindo") or os.path.join(REPO, "bin", "jindo")
+    if not os.access(found, os.X_OK):
+        sys.exit("no jindo command: pip install the pyjindo wheel, or run `make build` in a checkout")
+    return found
+
+
 def start_server():
     proc = subprocess.Popen(
-        [os.path.join(REPO, "bin", "jindo"), "server", "--addr", "127.0.0.1:0", "--memory",
+        [jindo_command(), "server", "--addr", "127.0.0.1:0", "--memory",
          "--access-key-id", AK, "--access-key-secret", SK, "--bucket", BUCKET],
         stdout=subprocess.PIPE, text=True,
     )

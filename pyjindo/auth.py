@@ -4,6 +4,8 @@ Differences from oss2: signing happens in Go (go/oss/signer), so these classes h
 `_sign_request` or `_sign_url` methods. V1, V2 and V4 signatures and presigned URLs are
 produced as oss2 produces them.
 """
+from __future__ import annotations
+
 from .credentials import CredentialsProvider, StaticCredentialsProvider
 
 AUTH_VERSION_1 = "v1"
@@ -16,10 +18,11 @@ class AuthBase(object):
 
     _version = ""
 
-    def __init__(self, credentials_provider: CredentialsProvider):
+    def __init__(self, credentials_provider: CredentialsProvider) -> None:
         self.credentials_provider = credentials_provider
 
-    def auth_version(self):
+    def auth_version(self) -> str:
+        """The signature version: "v1", "v2", "v4" ("" for no signature)."""
         return self._version
 
     def _credentials(self):
@@ -32,17 +35,26 @@ class AuthBase(object):
 
 
 class ProviderAuth(AuthBase):
+    """V1 signatures (HMAC-SHA1) with keys from a credentials provider, as oss2.ProviderAuth.
+
+    `credentials_provider.get_credentials()` is asked before each request, so rotating
+    providers (EnvironmentVariableCredentialsProvider, EcsRamRoleCredentialsProvider, your own
+    CredentialsProvider subclass) sign with the current keys.
+    """
+
     _version = AUTH_VERSION_1
 
 
 class ProviderAuthV2(AuthBase):
-    """V2 signatures (OSS2, HMAC-SHA256 over every query parameter)."""
+    """V2 signatures (OSS2, HMAC-SHA256 over every query parameter) with keys from a credentials
+    provider, as oss2.ProviderAuthV2."""
 
     _version = AUTH_VERSION_2
 
 
 class ProviderAuthV4(AuthBase):
-    """V4 signatures (OSS4-HMAC-SHA256); the Bucket needs `region=`."""
+    """V4 signatures (OSS4-HMAC-SHA256) with keys from a credentials provider, as
+    oss2.ProviderAuthV4; the Bucket or Service needs `region=` ("cn-hangzhou")."""
 
     _version = AUTH_VERSION_4
 
@@ -52,26 +64,33 @@ def _static(access_key_id, access_key_secret):
 
 
 class Auth(ProviderAuth):
-    """V1 signatures (HMAC-SHA1) with a fixed key pair."""
+    """V1 signatures (HMAC-SHA1) with a fixed key pair, as oss2.Auth. Keys are stripped of
+    surrounding whitespace, as in oss2."""
 
-    def __init__(self, access_key_id, access_key_secret):
+    def __init__(self, access_key_id: str, access_key_secret: str) -> None:
         super().__init__(_static(access_key_id, access_key_secret))
 
 
 class AuthV2(ProviderAuthV2):
-    def __init__(self, access_key_id, access_key_secret):
+    """V2 signatures with a fixed key pair, as oss2.AuthV2 (requests and presigned URLs)."""
+
+    def __init__(self, access_key_id: str, access_key_secret: str) -> None:
         super().__init__(_static(access_key_id, access_key_secret))
 
 
 class AuthV4(ProviderAuthV4):
-    def __init__(self, access_key_id, access_key_secret):
+    """V4 signatures with a fixed key pair, as oss2.AuthV4; the Bucket needs `region=`."""
+
+    def __init__(self, access_key_id: str, access_key_secret: str) -> None:
         super().__init__(_static(access_key_id, access_key_secret))
 
 
 class AnonymousAuth(object):
-    """No signature: for public-read buckets."""
+    """No signature, as oss2.AnonymousAuth: for public-read buckets. Requests carry no
+    Authorization header, so a private bucket answers AccessDenied."""
 
-    def auth_version(self):
+    def auth_version(self) -> str:
+        """"" (no signature)."""
         return ""
 
     def _credentials(self):
@@ -82,14 +101,18 @@ class AnonymousAuth(object):
 
 
 class StsAuth(object):
-    """Temporary credentials from STS: the token travels as x-oss-security-token."""
+    """Temporary credentials from STS, as oss2.StsAuth: the token travels as
+    x-oss-security-token. `auth_version` picks V1, V2 or V4 signatures. The keys are fixed: for
+    keys that refresh themselves use ProviderAuth with a provider."""
 
-    def __init__(self, access_key_id, access_key_secret, security_token, auth_version=AUTH_VERSION_1):
+    def __init__(self, access_key_id: str, access_key_secret: str, security_token: str,
+                 auth_version: str = AUTH_VERSION_1) -> None:
         provider = StaticCredentialsProvider(access_key_id, access_key_secret, security_token)
         cls = {AUTH_VERSION_2: ProviderAuthV2, AUTH_VERSION_4: ProviderAuthV4}.get(auth_version, ProviderAuth)
         self.__auth = cls(provider)
 
-    def auth_version(self):
+    def auth_version(self) -> str:
+        """The signature version chosen at construction: "v1", "v2" or "v4"."""
         return self.__auth.auth_version()
 
     def _credentials(self):
@@ -99,7 +122,8 @@ class StsAuth(object):
         return "<StsAuth access_key_id=%r>" % self._credentials()[0]
 
 
-def make_auth(access_key_id, access_key_secret, auth_version=AUTH_VERSION_1):
+def make_auth(access_key_id: str, access_key_secret: str, auth_version: str = AUTH_VERSION_1) -> AuthBase:
+    """Auth, AuthV2 or AuthV4 for `auth_version` ("v1", "v2", "v4"), as oss2.make_auth."""
     if auth_version == AUTH_VERSION_2:
         return AuthV2(access_key_id, access_key_secret)
     if auth_version == AUTH_VERSION_4:

@@ -1,6 +1,7 @@
 """Python-version helpers with oss2.compat's names (pyjindo supports Python 3 only)."""
 import json  # noqa: F401  (oss2.compat exposes a json module too)
 import sys
+from typing import TypeVar, overload
 from urllib.parse import parse_qs, quote as urlquote, unquote as urlunquote, urlparse, urlsplit  # noqa: F401
 
 is_py2 = False
@@ -17,6 +18,15 @@ def to_bytes(data):
     if isinstance(data, builtin_str):
         return data.encode("utf-8")
     return data
+
+
+_T = TypeVar("_T")
+
+
+@overload
+def to_string(data: bytes) -> str: ...
+@overload
+def to_string(data: _T) -> _T: ...
 
 
 def to_string(data):

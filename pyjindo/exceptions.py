@@ -14,6 +14,7 @@ becomes ServerError.
 """
 import base64
 import re
+from typing import Dict, Tuple
 import xml.etree.ElementTree as ElementTree
 from xml.parsers import expat
 
@@ -28,7 +29,7 @@ OSS_SELECT_CLIENT_ERROR_STATUS = -5
 _REQUEST_ID_HEADER = "x-oss-request-id"
 _NEXT_APPEND_POSITION_HEADER = "x-oss-next-append-position"
 
-_OSS_ERROR_TO_EXCEPTION = {}  # (status, code) -> class; filled in below the class definitions
+_OSS_ERROR_TO_EXCEPTION: Dict[Tuple[int, str], type] = {}  # (status, code) -> class; filled in below the class definitions
 
 
 def _header(headers, name, default=None):
@@ -47,6 +48,11 @@ def _header(headers, name, default=None):
 
 
 class OssError(Exception):
+    """The base of every pyjindo (and oss2) error: `status` (HTTP status, or a negative
+    pseudo status for errors raised on the client side), `request_id`, `code`, `message`, `ec`,
+    `details` (the fields of the error document), `headers` and `body`, as in oss2.
+    """
+
     def __init__(self, status, headers, body, details):
         #: HTTP status, or a negative pseudo status for errors raised on the client side
         self.status = status
@@ -73,6 +79,10 @@ class OssError(Exception):
 
 
 class ClientError(OssError):
+    """Refused on the client side before (or instead of) sending, status -1: an invalid
+    argument, endpoint or bucket name, or a file object read after os.fork(); as oss2.
+    """
+
     def __init__(self, message):
         OssError.__init__(self, OSS_CLIENT_ERROR_STATUS, {}, "ClientError: " + message, {})
 
@@ -96,6 +106,10 @@ class UnsupportedOperation(ClientError, NotImplementedError):
 
 
 class RequestError(OssError):
+    """The server could not be reached or the connection failed (status -2), after the
+    retries pyjindo makes (oss2 makes none); `exception` is a GoRequestError describing the cause.
+    """
+
     def __init__(self, e):
         OssError.__init__(self, OSS_REQUEST_ERROR_STATUS, {}, "RequestError: " + str(e), {})
         #: the underlying transport error
@@ -106,6 +120,10 @@ class RequestError(OssError):
 
 
 class InconsistentError(OssError):
+    """Data that does not add up (status -3): a CRC64 that differs from the server's,
+    or (pyjindo only) an object replaced during a parallel download (its parts' ETags differ).
+    """
+
     def __init__(self, message, request_id=""):
         OssError.__init__(self, OSS_INCONSISTENT_ERROR_STATUS, {_REQUEST_ID_HEADER: request_id},
                           "InconsistentError: " + message, {})
@@ -115,6 +133,8 @@ class InconsistentError(OssError):
 
 
 class OpenApiFormatError(OssError):
+    """A malformed OpenAPI answer (status -4), as oss2; kept for compatibility."""
+
     def __init__(self, message):
         OssError.__init__(self, OSS_FORMAT_ERROR_STATUS, {}, message, {})
 
@@ -123,41 +143,58 @@ class OpenApiFormatError(OssError):
 
 
 class OpenApiServerError(OssError):
+    """An OpenAPI error answer, as oss2; kept for compatibility."""
+
     def __init__(self, status, request_id, message, error_code):
         OssError.__init__(self, status, {_REQUEST_ID_HEADER: request_id}, "",
                           {"Code": error_code, "Message": message})
 
 
 class ServerError(OssError):
-    pass
+    """An error answer from OSS. A subclass is chosen by (status, Code) exactly as oss2
+    chooses it; a pair oss2 does not know gives ServerError itself. `status`, `code`, `message`,
+    `request_id`, `ec` and `details` come from the answer.
+    """
 
 
 class NotFound(ServerError):
+    """404 with no code: a HEAD of a missing object or bucket (a HEAD has no error body)."""
+
     status = 404
     code = ""
 
 
 class MalformedXml(ServerError):
+    """400 MalformedXML: a request document OSS could not parse."""
+
     status = 400
     code = "MalformedXML"
 
 
 class InvalidRequest(ServerError):
+    """400 InvalidRequest."""
+
     status = 400
     code = "InvalidRequest"
 
 
 class OperationNotSupported(ServerError):
+    """400 OperationNotSupported: e.g. restore_object on a Standard object."""
+
     status = 400
     code = "OperationNotSupported"
 
 
 class RestoreAlreadyInProgress(ServerError):
+    """409 RestoreAlreadyInProgress: restore_object while a restore runs."""
+
     status = 409
     code = "RestoreAlreadyInProgress"
 
 
 class InvalidArgument(ServerError):
+    """400 InvalidArgument; `name` and `value` are the argument OSS refused."""
+
     status = 400
     code = "InvalidArgument"
 
@@ -168,91 +205,131 @@ class InvalidArgument(ServerError):
 
 
 class InvalidDigest(ServerError):
+    """400 InvalidDigest: the Content-MD5 sent does not match the body."""
+
     status = 400
     code = "InvalidDigest"
 
 
 class InvalidObjectName(ServerError):
+    """400 InvalidObjectName: a key OSS refuses (too long, ...)."""
+
     status = 400
     code = "InvalidObjectName"
 
 
 class NotImplemented(ServerError):  # noqa: A001  (oss2's name)
+    """400 NotImplemented: an operation the server does not implement (jindo server
+    answers it for operations it lacks).
+    """
+
     status = 400
     code = "NotImplemented"
 
 
 class InvalidEncryptionRequest(ServerError):
+    """400 InvalidEncryptionRequest."""
+
     status = 400
     code = "InvalidEncryptionRequest"
 
 
 class BucketReplicationAlreadyExist(ServerError):
+    """400 BucketReplicationAlreadyExist."""
+
     status = 400
     code = "BucketReplicationAlreadyExist"
 
 
 class NoSuchBucket(NotFound):
+    """404 NoSuchBucket: the bucket does not exist."""
+
     status = 404
     code = "NoSuchBucket"
 
 
 class NoSuchKey(NotFound):
+    """404 NoSuchKey: the object does not exist."""
+
     status = 404
     code = "NoSuchKey"
 
 
 class NoSuchUpload(NotFound):
+    """404 NoSuchUpload: the multipart upload id is unknown (completed or aborted)."""
+
     status = 404
     code = "NoSuchUpload"
 
 
 class NoSuchWebsite(NotFound):
+    """404 NoSuchWebsiteConfiguration: get_bucket_website with none set."""
+
     status = 404
     code = "NoSuchWebsiteConfiguration"
 
 
 class NoSuchLifecycle(NotFound):
+    """404 NoSuchLifecycle: get_bucket_lifecycle with no rules set."""
+
     status = 404
     code = "NoSuchLifecycle"
 
 
 class NoSuchCors(NotFound):
+    """404 NoSuchCORSConfiguration: get_bucket_cors with no rules set."""
+
     status = 404
     code = "NoSuchCORSConfiguration"
 
 
 class NoSuchLiveChannel(NotFound):
+    """404 NoSuchLiveChannel (live channels are unsupported in pyjindo; kept for oss2)."""
+
     status = 404
     code = "NoSuchLiveChannel"
 
 
 class NoSuchBucketPolicy(NotFound):
+    """404 NoSuchBucketPolicy: get_bucket_policy with no policy set."""
+
     status = 404
     code = "NoSuchBucketPolicy"
 
 
 class NoSuchInventory(NotFound):
+    """404 NoSuchInventory (inventory is unsupported in pyjindo; kept for oss2)."""
+
     status = 404
     code = "NoSuchInventory"
 
 
 class NoSuchReplicationRule(NotFound):
+    """404 NoSuchReplicationRule (replication is unsupported in pyjindo; kept for oss2)."""
+
     status = 404
     code = "NoSuchReplicationRule"
 
 
 class Conflict(ServerError):
+    """409 with no known code."""
+
     status = 409
     code = ""
 
 
 class BucketNotEmpty(Conflict):
+    """409 BucketNotEmpty: delete_bucket on a bucket with objects or uploads."""
+
     status = 409
     code = "BucketNotEmpty"
 
 
 class PositionNotEqualToLength(Conflict):
+    """409 PositionNotEqualToLength: append_object at a position other than the
+    object's length; `next_position` is where the next append must start.
+    """
+
     status = 409
     code = "PositionNotEqualToLength"
 
@@ -264,46 +341,64 @@ class PositionNotEqualToLength(Conflict):
 
 
 class ObjectNotAppendable(Conflict):
+    """409 ObjectNotAppendable: append_object on an object not created by appending."""
+
     status = 409
     code = "ObjectNotAppendable"
 
 
 class ChannelStillLive(Conflict):
+    """409 ChannelStillLive (live channels; kept for oss2)."""
+
     status = 409
     code = "ChannelStillLive"
 
 
 class LiveChannelDisabled(Conflict):
+    """409 LiveChannelDisabled (live channels; kept for oss2)."""
+
     status = 409
     code = "LiveChannelDisabled"
 
 
 class PreconditionFailed(ServerError):
+    """412 PreconditionFailed: an If-Match / If-Unmodified-Since condition failed."""
+
     status = 412
     code = "PreconditionFailed"
 
 
 class NotModified(ServerError):
+    """304: an If-None-Match / If-Modified-Since condition held (nothing to send)."""
+
     status = 304
     code = ""
 
 
 class AccessDenied(ServerError):
+    """403 AccessDenied: the keys may not do this (or anonymous access to a private bucket)."""
+
     status = 403
     code = "AccessDenied"
 
 
 class NoSuchServerSideEncryptionRule(NotFound):
+    """404 NoSuchServerSideEncryptionRule: get_bucket_encryption with none set."""
+
     status = 404
     code = "NoSuchServerSideEncryptionRule"
 
 
 class InvalidEncryptionAlgorithmError(ServerError):
+    """400 InvalidEncryptionAlgorithmError."""
+
     status = 400
     code = "InvalidEncryptionAlgorithmError"
 
 
 class SelectOperationFailed(ServerError):
+    """A failed select_object (select is unsupported in pyjindo; kept for oss2)."""
+
     code = "SelectOperationFailed"
 
     def __init__(self, status, code, message):
@@ -316,6 +411,8 @@ class SelectOperationFailed(ServerError):
 
 
 class SelectOperationClientError(OssError):
+    """A client-side select error, status -5 (kept for oss2)."""
+
     def __init__(self, message, request_id):
         OssError.__init__(self, OSS_SELECT_CLIENT_ERROR_STATUS, {_REQUEST_ID_HEADER: request_id},
                           "SelectOperationClientError: " + message, {})
@@ -325,36 +422,50 @@ class SelectOperationClientError(OssError):
 
 
 class SignatureDoesNotMatch(ServerError):
+    """403 SignatureDoesNotMatch: wrong secret, or a request changed after signing."""
+
     status = 403
     code = "SignatureDoesNotMatch"
 
 
 class ObjectAlreadyExists(ServerError):
+    """400 ObjectAlreadyExists."""
+
     status = 400
     code = "ObjectAlreadyExists"
 
 
 class PartNotSequential(ServerError):
+    """400 PartNotSequential."""
+
     status = 400
     code = "PartNotSequential"
 
 
 class NoSuchWORMConfiguration(ServerError):
+    """404 NoSuchWORMConfiguration (WORM is unsupported in pyjindo; kept for oss2)."""
+
     status = 404
     code = "NoSuchWORMConfiguration"
 
 
 class WORMConfigurationLocked(ServerError):
+    """403 WORMConfigurationLocked (kept for oss2)."""
+
     status = 403
     code = "WORMConfigurationLocked"
 
 
 class InvalidWORMConfiguration(ServerError):
+    """400 InvalidWORMConfiguration (kept for oss2)."""
+
     status = 400
     code = "InvalidWORMConfiguration"
 
 
 class NoSuchTransferAccelerationConfiguration(ServerError):
+    """404 NoSuchTransferAccelerationConfiguration (kept for oss2)."""
+
     status = 404
     code = "NoSuchTransferAccelerationConfiguration"
 

@@ -16,7 +16,7 @@ import errno
 import io
 import os
 import threading
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
 
@@ -196,7 +196,8 @@ class OSSFileSystem(AbstractFileSystem):
         self.dircache[""] = out
         return out
 
-    def ls(self, path: str, detail: bool = True, refresh: bool = False, **kwargs: Any):
+    def ls(self, path: str, detail: bool = True, refresh: bool = False,
+           **kwargs: Any) -> Union[List[str], List[Dict[str, Any]]]:
         path = self._strip_protocol(path)
         if not path:
             entries = self._ls_buckets()
@@ -280,7 +281,7 @@ class OSSFileSystem(AbstractFileSystem):
             return False
 
     def find(self, path: str, maxdepth: Optional[int] = None, withdirs: bool = False, detail: bool = False,
-             **kwargs: Any):
+             **kwargs: Any) -> Union[List[str], Dict[str, Dict[str, Any]]]:
         """One flat listing of everything under the prefix (no delimiter); directories are the
         keys' parents and the `key/` markers. With maxdepth, fsspec's walk (a listing a level)."""
         path = self._strip_protocol(path)
@@ -397,7 +398,8 @@ class OSSFileSystem(AbstractFileSystem):
                 out[i] = self._outcome(r, paths[i])
         return out
 
-    def cat(self, path, recursive: bool = False, on_error: str = "raise", **kwargs: Any):
+    def cat(self, path, recursive: bool = False, on_error: str = "raise",
+            **kwargs: Any) -> Union[bytes, Dict[str, Any]]:
         """As fsspec's cat; the objects of a list (or an expansion) are fetched by the batch engine,
         batch_concurrency at once. on_error: "raise" raises the first failure (in path order),
         "omit" leaves failed paths out, "return" gives their exceptions as values."""
@@ -419,7 +421,8 @@ class OSSFileSystem(AbstractFileSystem):
             return results
         return {p: r for p, r in results.items() if not isinstance(r, Exception)}
 
-    def cat_ranges(self, paths: List[str], starts, ends, max_gap=None, on_error: str = "return", **kwargs: Any):
+    def cat_ranges(self, paths: List[str], starts, ends, max_gap=None, on_error: str = "return",
+                   **kwargs: Any) -> List[Any]:
         """Byte ranges [start, end) of paths, fetched by the batch engine; on_error "return" puts
         each failure's exception in its place, anything else raises the first."""
         if max_gap is not None:
@@ -696,7 +699,8 @@ class OSSFileSystem(AbstractFileSystem):
 
     # --- file objects --------------------------------------------------------------------------
 
-    def open(self, path, mode: str = "rb", block_size=None, cache_options=None, compression=None, **kwargs: Any):
+    def open(self, path, mode: str = "rb", block_size=None, cache_options=None, compression=None,
+             **kwargs: Any) -> Any:
         """As fsspec's open. A file opened for writing ("wb", "xb", and "w"/"x" as text) publishes
         its object only on close(): see OSSFile."""
         if "b" in mode or "r" in mode:

@@ -8,7 +8,12 @@ their own, so a page is asked for at most retry_attempts times. max_retries is a
 as an attribute, as in oss2. As in oss2, a page that still fails raises from next() and leaves
 the iterator where it was: calling next() again asks for the same page.
 """
+from __future__ import annotations
+
+from typing import Any, Optional
+
 from . import defaults
+from ._types import Headers
 from .models import MultipartUploadInfo, SimplifiedObjectInfo
 from .utils import CaseInsensitiveDict
 
@@ -36,10 +41,11 @@ class _BaseIterator(object):
                 raise StopIteration
             self.fetch_with_retry()
 
-    def next(self):
+    def next(self) -> Any:
+        """The next entry (oss2's Python 2 name for __next__); StopIteration after the last."""
         return self.__next__()
 
-    def fetch_with_retry(self):
+    def fetch_with_retry(self) -> None:
         """Fetch the next page (oss2's name; the retries happen in Go, see the module docstring)."""
         self.is_truncated, self.next_marker = self._fetch()
 
@@ -51,9 +57,11 @@ def _with_prefixes(entries, prefixes, make):
 
 
 class BucketIterator(_BaseIterator):
-    """SimplifiedBucketInfo for each bucket of the account `service` lists."""
+    """SimplifiedBucketInfo for each bucket of the account, through `service.list_buckets`
+    (`max_keys` per page), as oss2.BucketIterator."""
 
-    def __init__(self, service, prefix="", marker="", max_keys=100, max_retries=None):
+    def __init__(self, service: Any, prefix: str = "", marker: str = "", max_keys: int = 100,
+                 max_retries: Optional[int] = None) -> None:
         super(BucketIterator, self).__init__(marker, max_retries)
         self.service = service
         self.prefix = prefix
@@ -66,9 +74,12 @@ class BucketIterator(_BaseIterator):
 
 
 class ObjectIterator(_BaseIterator):
-    """SimplifiedObjectInfo for each object and common prefix (is_prefix() True), in key order."""
+    """SimplifiedObjectInfo for each object under `prefix` and, with a `delimiter`, each common
+    prefix (is_prefix() True), in key order, through `bucket.list_objects` (`max_keys` a page),
+    as oss2.ObjectIterator. Raises what list_objects raises (NoSuchBucket, ...) from next()."""
 
-    def __init__(self, bucket, prefix="", delimiter="", marker="", max_keys=100, max_retries=None, headers=None):
+    def __init__(self, bucket: Any, prefix: str = "", delimiter: str = "", marker: str = "", max_keys: int = 100,
+                 max_retries: Optional[int] = None, headers: Headers = None) -> None:
         super(ObjectIterator, self).__init__(marker, max_retries)
         self.bucket = bucket
         self.prefix = prefix
@@ -87,8 +98,9 @@ class ObjectIterator(_BaseIterator):
 class ObjectIteratorV2(_BaseIterator):
     """As ObjectIterator, through list_objects_v2 (continuation tokens, start_after, fetch_owner)."""
 
-    def __init__(self, bucket, prefix="", delimiter="", continuation_token="", start_after="", fetch_owner=False,
-                 encoding_type="url", max_keys=100, max_retries=None, headers=None):
+    def __init__(self, bucket: Any, prefix: str = "", delimiter: str = "", continuation_token: str = "",
+                 start_after: str = "", fetch_owner: bool = False, encoding_type: str = "url", max_keys: int = 100,
+                 max_retries: Optional[int] = None, headers: Headers = None) -> None:
         super(ObjectIteratorV2, self).__init__(continuation_token, max_retries)
         self.bucket = bucket
         self.prefix = prefix
@@ -112,8 +124,9 @@ class ObjectIteratorV2(_BaseIterator):
 class MultipartUploadIterator(_BaseIterator):
     """MultipartUploadInfo for each unfinished upload and common prefix (is_prefix() True)."""
 
-    def __init__(self, bucket, prefix="", delimiter="", key_marker="", upload_id_marker="", max_uploads=1000,
-                 max_retries=None, headers=None):
+    def __init__(self, bucket: Any, prefix: str = "", delimiter: str = "", key_marker: str = "",
+                 upload_id_marker: str = "", max_uploads: int = 1000, max_retries: Optional[int] = None,
+                 headers: Headers = None) -> None:
         super(MultipartUploadIterator, self).__init__(key_marker, max_retries)
         self.bucket = bucket
         self.prefix = prefix
@@ -136,7 +149,8 @@ class MultipartUploadIterator(_BaseIterator):
 class ObjectUploadIterator(_BaseIterator):
     """MultipartUploadInfo for each unfinished upload of the one object `key`."""
 
-    def __init__(self, bucket, key, max_uploads=1000, max_retries=None, headers=None):
+    def __init__(self, bucket: Any, key: str, max_uploads: int = 1000, max_retries: Optional[int] = None,
+                 headers: Headers = None) -> None:
         super(ObjectUploadIterator, self).__init__("", max_retries)
         self.bucket = bucket
         self.key = key
@@ -160,7 +174,8 @@ class ObjectUploadIterator(_BaseIterator):
 class PartIterator(_BaseIterator):
     """PartInfo for each uploaded part of the upload `upload_id`."""
 
-    def __init__(self, bucket, key, upload_id, marker="0", max_parts=1000, max_retries=None, headers=None):
+    def __init__(self, bucket: Any, key: str, upload_id: str, marker: str = "0", max_parts: int = 1000,
+                 max_retries: Optional[int] = None, headers: Headers = None) -> None:
         super(PartIterator, self).__init__(marker, max_retries)
         self.bucket = bucket
         self.key = key

@@ -244,6 +244,11 @@ class PartInfo(object):
 
 
 class RequestResult(object):
+    """What every call returns at least, as oss2: `status`, `headers` (case-insensitive),
+    `request_id`, `versionid`, `delete_marker`, `resp`; and `duration` (seconds the request took,
+    measured in Go; not in oss2).
+    """
+
     def __init__(self, resp):
         #: the response this result was made from
         self.resp = resp
@@ -262,6 +267,11 @@ class RequestResult(object):
 
 
 class HeadObjectResult(RequestResult):
+    """head_object's result: `object_type` ("Normal", "Multipart", "Appendable", ...),
+    `content_type`, `content_length`, `etag` (no quotes), `last_modified` (epoch seconds) and
+    `server_crc` (the object's CRC64), plus every header in `headers`.
+    """
+
     def __init__(self, resp):
         super(HeadObjectResult, self).__init__(resp)
         #: 'Normal', 'Multipart', 'Appendable', ...
@@ -282,6 +292,8 @@ class HeadObjectResult(RequestResult):
 
 
 class GetObjectMetaResult(RequestResult):
+    """get_object_meta's result: `etag`, `content_length`, `last_modified`."""
+
     def __init__(self, resp):
         super(GetObjectMetaResult, self).__init__(resp)
         self.last_modified = _hget(self.headers, "last-modified", http_to_unixtime)
@@ -290,6 +302,8 @@ class GetObjectMetaResult(RequestResult):
 
 
 class GetSymlinkResult(RequestResult):
+    """get_symlink's result: `target_key`."""
+
     def __init__(self, resp):
         super(GetSymlinkResult, self).__init__(resp)
         self.target_key = urlunquote(_hget(self.headers, "x-oss-symlink-target"))
@@ -332,6 +346,13 @@ class GetObjectResult(HeadObjectResult):
         return _crc_value(crc)
 
     def read(self, amt=None):
+        """Up to `amt` bytes of the body (all that is left when None or negative); b"" at the end.
+
+        read() of the whole body fetches the remaining parts in parallel into one bytes object;
+        read(n) reads through a prefetch window. With CRC checks on and the whole object asked
+        for, reaching the end compares the body's CRC64 with the server's (InconsistentError on
+        a mismatch). Raises RequestError when a part cannot be fetched within the retries.
+        """
         if amt is not None and amt == 0:
             return b""
         if amt is not None and amt < 0:
@@ -369,6 +390,7 @@ class GetObjectResult(HeadObjectResult):
         utils.check_crc("get", client_crc, self.server_crc, self.request_id)
 
     def close(self):
+        """Stop reading and free the body (cancels the parts still being fetched)."""
         close = getattr(self.stream, "close", None)
         if close is not None:
             close()
@@ -396,6 +418,11 @@ class GetObjectResult(HeadObjectResult):
 
 
 class PutObjectResult(RequestResult):
+    """The result of put_object, copy_object, upload_part, complete_multipart_upload,
+    ...: `etag` (no quotes; for pyjindo's parallel multipart puts not the MD5 of the content) and
+    `crc` (the object's CRC64 on OSS, or None).
+    """
+
     def __init__(self, resp):
         super(PutObjectResult, self).__init__(resp)
         #: ETag without quotes
@@ -405,6 +432,10 @@ class PutObjectResult(RequestResult):
 
 
 class AppendObjectResult(RequestResult):
+    """append_object's result: `etag`, `crc` (CRC64 of the whole object after this
+    append) and `next_position` (where the next append starts).
+    """
+
     def __init__(self, resp):
         super(AppendObjectResult, self).__init__(resp)
         self.etag = _get_etag(self.headers)
@@ -417,23 +448,35 @@ class AppendObjectResult(RequestResult):
 # --- batch delete ------------------------------------------------------------------------------------
 
 class BatchDeleteObjectVersion(object):
+    """A key (and version id) for oss2's delete_object_versions (unsupported in
+    pyjindo; kept so programs that build one still import).
+    """
+
     def __init__(self, key=None, versionid=None):
         self.key = key or ""
         self.versionid = versionid or ""
 
 
 class BatchDeleteObjectVersionList(object):
+    """A list of BatchDeleteObjectVersion (kept for oss2)."""
+
     def __init__(self, object_version_list=None):
         self.object_version_list = object_version_list or []
 
     def append(self, object_version):
+        """Add a BatchDeleteObjectVersion."""
         self.object_version_list.append(object_version)
 
     def len(self):
+        """How many versions the list holds."""
         return len(self.object_version_list)
 
 
 class BatchDeleteObjectVersionResult(object):
+    """One deleted key of a batch delete: `key`, `versionid`,
+    `delete_marker`, `delete_marker_versionid`.
+    """
+
     def __init__(self, key, versionid=None, delete_marker=None, delete_marker_versionid=None):
         self.key = key
         self.versionid = versionid or ""
@@ -442,6 +485,10 @@ class BatchDeleteObjectVersionResult(object):
 
 
 class BatchDeleteObjectsResult(RequestResult):
+    """batch_delete_objects' result: `deleted_keys` (in the server's order) and
+    `delete_versions` (BatchDeleteObjectVersionResult each).
+    """
+
     def __init__(self, resp):
         super(BatchDeleteObjectsResult, self).__init__(resp)
         #: keys deleted, in the order the server listed them
@@ -461,6 +508,8 @@ class BatchDeleteObjectsResult(RequestResult):
 # --- multipart ---------------------------------------------------------------------------------------
 
 class InitMultipartUploadResult(RequestResult):
+    """init_multipart_upload's result: `upload_id`."""
+
     def __init__(self, resp):
         super(InitMultipartUploadResult, self).__init__(resp)
         #: the new upload id
@@ -471,6 +520,10 @@ class InitMultipartUploadResult(RequestResult):
 
 
 class MultipartUploadInfo(object):
+    """An unfinished multipart upload: `key`, `upload_id`, `initiation_date` (epoch
+    seconds); a common prefix when is_prefix() is True.
+    """
+
     def __init__(self, key, upload_id, initiation_date):
         self.key = key
         self.upload_id = upload_id
@@ -483,6 +536,10 @@ class MultipartUploadInfo(object):
 
 
 class ListMultipartUploadsResult(RequestResult):
+    """One page of list_multipart_uploads: `upload_list` (MultipartUploadInfo),
+    `prefix_list`, `is_truncated`, `next_key_marker`, `next_upload_id_marker`.
+    """
+
     def __init__(self, resp):
         super(ListMultipartUploadsResult, self).__init__(resp)
         self.is_truncated = False
@@ -508,6 +565,8 @@ class ListMultipartUploadsResult(RequestResult):
 
 
 class ListPartsResult(RequestResult):
+    """One page of list_parts: `parts` (PartInfo), `is_truncated`, `next_marker`."""
+
     def __init__(self, resp):
         super(ListPartsResult, self).__init__(resp)
         self.is_truncated = False
@@ -529,6 +588,11 @@ class ListPartsResult(RequestResult):
 # --- listing objects ---------------------------------------------------------------------------------
 
 class SimplifiedObjectInfo(object):
+    """An object in a listing: `key`, `last_modified` (epoch seconds), `etag` (no
+    quotes), `type`, `size`, `storage_class`, `owner` (when the listing carries one), and
+    `restore_info`; a common prefix (directory) when is_prefix() is True.
+    """
+
     def __init__(self, key, last_modified, etag, type, size, storage_class, owner=None, restore_info=None):
         #: object key, or the common prefix
         self.key = key
@@ -549,6 +613,10 @@ class SimplifiedObjectInfo(object):
 
 
 class ListObjectsResult(RequestResult):
+    """One page of list_objects: `object_list` (SimplifiedObjectInfo), `prefix_list`,
+    `is_truncated`, `next_marker`.
+    """
+
     def __init__(self, resp):
         super(ListObjectsResult, self).__init__(resp)
         self.is_truncated = False
@@ -572,6 +640,10 @@ class ListObjectsResult(RequestResult):
 
 
 class ListObjectsV2Result(RequestResult):
+    """One page of list_objects_v2: `object_list`, `prefix_list`, `is_truncated`,
+    `next_continuation_token`, `key_count`, ...
+    """
+
     def __init__(self, resp):
         super(ListObjectsV2Result, self).__init__(resp)
         self.is_truncated = False
@@ -599,6 +671,8 @@ OBJECT_ACL_PUBLIC_READ_WRITE = "public-read-write"
 
 
 class GetObjectAclResult(RequestResult):
+    """get_object_acl's result: `acl` ("default", "private", "public-read", ...)."""
+
     def __init__(self, resp):
         super(GetObjectAclResult, self).__init__(resp)
         self.acl = ""
@@ -610,12 +684,16 @@ class GetObjectAclResult(RequestResult):
 # --- buckets -----------------------------------------------------------------------------------------
 
 class Owner(object):
+    """An owner: `display_name` and `id`."""
+
     def __init__(self, display_name, owner_id):
         self.display_name = display_name
         self.id = owner_id
 
 
 class AccessControlList(object):
+    """A bucket's ACL as in get_bucket_info: `grant`."""
+
     def __init__(self, grant):
         self.grant = grant
 
@@ -637,6 +715,10 @@ class SimplifiedBucketInfo(object):
 
 
 class ListBucketsResult(RequestResult):
+    """One page of list_buckets: `buckets` (SimplifiedBucketInfo), `is_truncated`,
+    `next_marker`, `owner`, ...
+    """
+
     def __init__(self, resp):
         super(ListBucketsResult, self).__init__(resp)
         self.is_truncated = False
@@ -716,6 +798,8 @@ FIELD_ENCRYPTION_STATUS = "EncryptionStatus"
 
 
 class GetBucketAclResult(RequestResult):
+    """get_bucket_acl's result: `acl`."""
+
     def __init__(self, resp):
         super(GetBucketAclResult, self).__init__(resp)
         self.acl = ""
@@ -725,6 +809,8 @@ class GetBucketAclResult(RequestResult):
 
 
 class GetBucketLocationResult(RequestResult):
+    """get_bucket_location's result: `location` ("oss-cn-hangzhou")."""
+
     def __init__(self, resp):
         super(GetBucketLocationResult, self).__init__(resp)
         self.location = ""
@@ -734,6 +820,8 @@ class GetBucketLocationResult(RequestResult):
 
 
 class BucketLogging(object):
+    """Access-log settings for put_bucket_logging: `target_bucket`, `target_prefix`."""
+
     def __init__(self, target_bucket, target_prefix):
         self.target_bucket = target_bucket
         self.target_prefix = target_prefix
@@ -757,6 +845,10 @@ _BUCKET_STAT_FIELDS = (
 
 
 class BucketStat(object):
+    """A bucket's storage use: `storage_size_in_bytes`, `object_count`,
+    `multi_part_upload_count`, and the per-storage-class sizes and counts, as oss2.
+    """
+
     def __init__(self, storage_size_in_bytes, object_count, multi_part_upload_count, live_channel_count=None,
                  last_modified_time=None, standard_storage=None, standard_object_count=None,
                  infrequent_access_storage=None, infrequent_access_real_storage=None,
@@ -774,6 +866,10 @@ class BucketStat(object):
 
 
 class ServerSideEncryptionRule(object):
+    """Default encryption for put_bucket_encryption: `sse_algorithm` ("AES256",
+    "KMS", "SM4"), `kms_master_keyid`, `kms_data_encryption`.
+    """
+
     def __init__(self, sse_algorithm=None, kms_master_keyid=None, kms_data_encryption=None):
         self.sse_algorithm = sse_algorithm
         self.kms_master_keyid = kms_master_keyid
@@ -781,6 +877,10 @@ class ServerSideEncryptionRule(object):
 
 
 class BucketInfo(object):
+    """A bucket's information: `name`, `owner`, `location`, `storage_class`, the endpoints,
+    `creation_date`, `acl`, `versioning_status`, `bucket_encryption_rule`, ...
+    """
+
     def __init__(self, name=None, owner=None, location=None, storage_class=None, intranet_endpoint=None,
                  extranet_endpoint=None, creation_date=None, acl=None, data_redundancy_type=None, comment=None,
                  bucket_encryption_rule=None, versioning_status=None, access_monitor=None,
@@ -816,6 +916,8 @@ def _encryption_rule(d):
 
 
 class GetBucketStatResult(RequestResult, BucketStat):
+    """get_bucket_stat's result: a RequestResult and a BucketStat."""
+
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketStat.__init__(self, 0, 0, 0)
@@ -832,6 +934,8 @@ class GetBucketStatResult(RequestResult, BucketStat):
 
 
 class GetBucketInfoResult(RequestResult, BucketInfo):
+    """get_bucket_info's result: a RequestResult and a BucketInfo."""
+
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketInfo.__init__(self)
@@ -860,6 +964,10 @@ class GetBucketInfoResult(RequestResult, BucketInfo):
 
 
 class BucketReferer(object):
+    """Referer settings for put_bucket_referer: `allow_empty_referer`, `referers`,
+    `allow_truncate_query_string`, `black_referers`.
+    """
+
     def __init__(self, allow_empty_referer, referers, allow_truncate_query_string=None, black_referers=None):
         self.allow_empty_referer = allow_empty_referer
         self.referers = referers
@@ -870,6 +978,10 @@ class BucketReferer(object):
 # --- bucket configurations users build ---------------------------------------------------------------
 
 class LifecycleExpiration(object):
+    """When a lifecycle rule deletes objects: `days`, `date` or
+    `created_before_date`; `expired_detete_marker` (oss2's spelling).
+    """
+
     def __init__(self, days=None, date=None, created_before_date=None, expired_detete_marker=None):
         if sum(v is not None for v in (days, date, created_before_date, expired_detete_marker)) > 1:
             raise ClientError("More than one field(days, date and created_before_date, expired_detete_marker) "
@@ -881,6 +993,10 @@ class LifecycleExpiration(object):
 
 
 class AbortMultipartUpload(object):
+    """When a lifecycle rule aborts unfinished uploads: `days` or
+    `created_before_date`.
+    """
+
     def __init__(self, days=None, created_before_date=None):
         if days is not None and created_before_date is not None:
             raise ClientError("days and created_before_date should not be both specified")
@@ -889,6 +1005,8 @@ class AbortMultipartUpload(object):
 
 
 class StorageTransition(object):
+    """When a lifecycle rule moves objects to another `storage_class`."""
+
     def __init__(self, days=None, created_before_date=None, storage_class=None, is_access_time=None,
                  return_to_std_when_visit=None, allow_small_file=None):
         if days is not None and created_before_date is not None:
@@ -902,11 +1020,17 @@ class StorageTransition(object):
 
 
 class NoncurrentVersionExpiration(object):
+    """When a lifecycle rule deletes non-current versions: `noncurrent_days`."""
+
     def __init__(self, noncurrent_days):
         self.noncurrent_days = noncurrent_days
 
 
 class NoncurrentVersionStorageTransition(object):
+    """When a lifecycle rule moves non-current versions to another
+    storage class.
+    """
+
     def __init__(self, noncurrent_days, storage_class, is_access_time=None, return_to_std_when_visit=None,
                  allow_small_file=None):
         self.noncurrent_days = noncurrent_days
@@ -917,6 +1041,10 @@ class NoncurrentVersionStorageTransition(object):
 
 
 class LifecycleRule(object):
+    """One lifecycle rule: `id`, `prefix`, `status` (ENABLED/DISABLED), and its
+    expiration, abort, transitions, tagging and filter.
+    """
+
     ENABLED = "Enabled"
     DISABLED = "Disabled"
 
@@ -937,11 +1065,15 @@ class LifecycleRule(object):
 
 
 class BucketLifecycle(object):
+    """Lifecycle rules for put_bucket_lifecycle: `rules` (LifecycleRule)."""
+
     def __init__(self, rules=None):
         self.rules = rules or []
 
 
 class CorsRule(object):
+    """One CORS rule: allowed origins, methods and headers, expose headers, max age."""
+
     def __init__(self, allowed_origins=None, allowed_methods=None, allowed_headers=None, expose_headers=None,
                  max_age_seconds=None):
         self.allowed_origins = allowed_origins or []
@@ -952,16 +1084,21 @@ class CorsRule(object):
 
 
 class BucketCors(object):
+    """CORS rules for put_bucket_cors: `rules` (CorsRule), `response_vary`."""
+
     def __init__(self, rules=None, response_vary=None):
         self.rules = rules or []
         self.response_vary = response_vary
 
 
 class TaggingRule(object):
+    """Tags as key -> value (`tagging_rule`): add(), delete(), len(), to_query_string()."""
+
     def __init__(self):
         self.tagging_rule = dict()
 
     def add(self, key, value):
+        """Set the tag `key` to `value`; ClientError for an empty or too long key or value."""
         if key is None or key == "":
             raise ClientError("Tagging key should not be empty")
         if len(key) > _MAX_OBJECT_TAGGING_KEY_LENGTH:
@@ -971,16 +1108,21 @@ class TaggingRule(object):
         self.tagging_rule[key] = value
 
     def delete(self, key):
+        """Remove the tag `key` (KeyError when absent)."""
         del self.tagging_rule[key]
 
     def len(self):
+        """How many tags there are."""
         return len(self.tagging_rule)
 
     def to_query_string(self):
+        """The tags as the x-oss-tagging header value: k1=v1&k2=v2, URL-encoded."""
         return "&".join(urlquote(k) + "=" + urlquote(v) for k, v in self.tagging_rule.items())
 
 
 class Tagging(object):
+    """Tags for put_object_tagging / put_bucket_tagging: `tag_set` (a TaggingRule)."""
+
     def __init__(self, tagging_rules=None):
         self.tag_set = tagging_rules or TaggingRule()
 
@@ -989,27 +1131,37 @@ class Tagging(object):
 
 
 class BucketVersioningConfig(object):
+    """Versioning for put_bucket_versioning: `status` ("Enabled" or "Suspended")."""
+
     def __init__(self, status=None):
         self.status = status
 
 
 class ResotreJobParameters(object):  # oss2's misspelt name, kept for compatibility
+    """oss2's misspelt RestoreJobParameters, kept so programs using it still work."""
+
     def __init__(self, tier):
         self.tier = tier
 
 
 class RestoreJobParameters(object):
+    """How fast a Cold Archive restore runs: `tier` ("Expedited", "Standard", "Bulk")."""
+
     def __init__(self, tier):
         self.tier = tier
 
 
 class RestoreConfiguration(object):
+    """restore_object's input: `days` to keep the restored copy, `job_parameters`."""
+
     def __init__(self, days, job_parameters=None):
         self.days = days
         self.job_parameters = job_parameters
 
 
 class DeleteMarkerInfo(object):
+    """A delete marker in oss2's version listing (versions are unsupported in pyjindo)."""
+
     def __init__(self):
         self.key = ""
         self.versionid = ""
@@ -1019,6 +1171,8 @@ class DeleteMarkerInfo(object):
 
 
 class ObjectVersionInfo(object):
+    """An object version in oss2's version listing (versions are unsupported in pyjindo)."""
+
     def __init__(self):
         self.key = ""
         self.versionid = ""
@@ -1038,6 +1192,8 @@ class ObjectVersionInfo(object):
 # defaults for absent elements, same RuntimeError for a missing required element).
 
 class GetTaggingResult(RequestResult, Tagging):
+    """get_object_tagging / get_bucket_tagging's result: a RequestResult and a Tagging."""
+
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         Tagging.__init__(self)
@@ -1055,6 +1211,8 @@ class GetTaggingResult(RequestResult, Tagging):
 
 
 class GetBucketCorsResult(RequestResult, BucketCors):
+    """get_bucket_cors' result: a RequestResult and a BucketCors."""
+
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketCors.__init__(self)
@@ -1073,6 +1231,8 @@ class GetBucketCorsResult(RequestResult, BucketCors):
 
 
 class LifecycleFilter(object):
+    """A lifecycle rule's filter: `filter_not`, object size bounds."""
+
     def __init__(self, filter_not=None, object_size_greater_than=None, object_size_less_than=None):
         self.filter_not = filter_not or []
         self.object_size_greater_than = object_size_greater_than
@@ -1080,12 +1240,16 @@ class LifecycleFilter(object):
 
 
 class FilterNot(object):
+    """Objects a lifecycle rule leaves out: a `prefix` and a `tag`."""
+
     def __init__(self, prefix=None, tag=None):
         self.prefix = prefix
         self.tag = tag
 
 
 class FilterNotTag(object):
+    """A tag (`key`, `value`) of a FilterNot."""
+
     def __init__(self, key=None, value=None):
         self.key = key
         self.value = value
@@ -1173,6 +1337,8 @@ def _lifecycle_filter(node):
 
 
 class GetBucketLifecycleResult(RequestResult, BucketLifecycle):
+    """get_bucket_lifecycle's result: a RequestResult and a BucketLifecycle."""
+
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketLifecycle.__init__(self)
@@ -1196,6 +1362,8 @@ class GetBucketLifecycleResult(RequestResult, BucketLifecycle):
 
 
 class GetBucketRefererResult(RequestResult, BucketReferer):
+    """get_bucket_referer's result: a RequestResult and a BucketReferer."""
+
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketReferer.__init__(self, False, [], None, [])
@@ -1211,6 +1379,8 @@ class GetBucketRefererResult(RequestResult, BucketReferer):
 
 
 class GetBucketLoggingResult(RequestResult, BucketLogging):
+    """get_bucket_logging's result: a RequestResult and a BucketLogging."""
+
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketLogging.__init__(self, "", "")
@@ -1224,6 +1394,10 @@ class GetBucketLoggingResult(RequestResult, BucketLogging):
 
 
 class GetServerSideEncryptionResult(RequestResult, ServerSideEncryptionRule):
+    """get_bucket_encryption's result: a RequestResult and a
+    ServerSideEncryptionRule.
+    """
+
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         ServerSideEncryptionRule.__init__(self)
@@ -1237,6 +1411,8 @@ class GetServerSideEncryptionResult(RequestResult, ServerSideEncryptionRule):
 
 
 class GetBucketVersioningResult(RequestResult, BucketVersioningConfig):
+    """get_bucket_versioning's result: `status` ("Enabled", "Suspended" or None)."""
+
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketVersioningConfig.__init__(self)
@@ -1246,6 +1422,8 @@ class GetBucketVersioningResult(RequestResult, BucketVersioningConfig):
 
 
 class GetBucketPolicyResult(RequestResult):
+    """get_bucket_policy's result: `policy`, the JSON text."""
+
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         #: the policy document (JSON text) as stored
@@ -1253,6 +1431,8 @@ class GetBucketPolicyResult(RequestResult):
 
 
 class GetBucketRequestPaymentResult(RequestResult):
+    """get_bucket_request_payment's result: `payer`."""
+
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         self.payer = ""
@@ -1264,12 +1444,16 @@ class GetBucketRequestPaymentResult(RequestResult):
 # --- static website hosting ------------------------------------------------------------------------
 
 class ConditionInlcudeHeader(object):  # oss2's spelling
+    """A header a website routing rule's condition requires (oss2's spelling)."""
+
     def __init__(self, key=None, equals=None):
         self.key = key
         self.equals = equals
 
 
 class Condition(object):
+    """When a website routing rule applies: key prefix, HTTP error code, headers."""
+
     def __init__(self, key_prefix_equals=None, http_err_code_return_equals=None, include_header_list=None):
         if include_header_list is not None:
             if not isinstance(include_header_list, list):
@@ -1287,6 +1471,10 @@ def _check_mirror_url(url, message):
 
 
 class Redirect(object):
+    """What a website routing rule does: redirect or mirror, with its options (checked as
+    oss2 checks them).
+    """
+
     def __init__(self, redirect_type=None, pass_query_string=None, replace_key_with=None,
                  replace_key_prefix_with=None, proto=None, host_name=None, http_redirect_code=None,
                  mirror_url=None, mirror_url_slave=None, mirror_url_probe=None, mirror_pass_query_string=None,
@@ -1341,6 +1529,8 @@ def _list_argument(value, name, limit=10):
 
 
 class RedirectMirrorHeaders(object):
+    """Which headers a mirroring rule passes, removes or sets."""
+
     def __init__(self, pass_all=None, pass_list=None, remove_list=None, set_list=None):
         self.pass_all = pass_all
         self.pass_list = _list_argument(pass_list, "pass_list")
@@ -1349,12 +1539,16 @@ class RedirectMirrorHeaders(object):
 
 
 class MirrorHeadersSet(object):
+    """A header (`key`, `value`) a mirroring rule sets."""
+
     def __init__(self, key=None, value=None):
         self.key = key
         self.value = value
 
 
 class RoutingRule(object):
+    """One website routing rule: `rule_num`, `condition`, `redirect`."""
+
     def __init__(self, rule_num=None, condition=None, redirect=None):
         if rule_num is None or not isinstance(rule_num, int) or rule_num <= 0:
             raise ClientError("rule_num should be positive integer.")
@@ -1368,6 +1562,10 @@ class RoutingRule(object):
 
 
 class BucketWebsite(object):
+    """Static website settings for put_bucket_website: `index_file`, `error_file`,
+    `rules` (RoutingRule).
+    """
+
     def __init__(self, index_file, error_file, rules=None):
         if rules is not None:
             if not isinstance(rules, list):
@@ -1418,6 +1616,8 @@ def _website_redirect(node):
 
 
 class GetBucketWebsiteResult(RequestResult, BucketWebsite):
+    """get_bucket_website's result: a RequestResult and a BucketWebsite."""
+
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketWebsite.__init__(self, "", "", [])

@@ -9,11 +9,14 @@ parallel download). The checkpoint `store` arguments are accepted and not needed
 download leaves no partial target (it is written to a temporary name and renamed), and a failed
 upload is retried by calling again.
 """
+from __future__ import annotations
+
 import os
-from typing import Optional
+from typing import Any, Optional
 
 from . import defaults, utils
 from .compat import to_string
+from ._types import Headers, Key, Params, ProgressCallback
 
 _MAX_MULTIGET_PART_COUNT = 100000
 
@@ -41,25 +44,31 @@ def _determine_part_size_internal(total_size, preferred_size, max_count):
 class ResumableStore(object):
     """Accepted for compatibility; pyjindo keeps no upload checkpoints on disk."""
 
-    def __init__(self, root=None, dir=None):
+    def __init__(self, root: Optional[str] = None, dir: Optional[str] = None) -> None:
         self.dir = os.path.join(root or os.path.expanduser("~"), dir or ".py-oss-upload")
 
 
 class ResumableDownloadStore(ResumableStore):
-    def __init__(self, root=None, dir=None):
+    """Accepted for compatibility; pyjindo keeps no download checkpoints on disk."""
+
+    def __init__(self, root: Optional[str] = None, dir: Optional[str] = None) -> None:
         super().__init__(root, dir or ".py-oss-download")
 
 
-def make_upload_store(root=None, dir=None):
+def make_upload_store(root: Optional[str] = None, dir: Optional[str] = None) -> ResumableStore:
+    """As oss2.make_upload_store; the store is accepted by resumable_upload and not used."""
     return ResumableStore(root=root, dir=dir)
 
 
-def make_download_store(root=None, dir=None):
+def make_download_store(root: Optional[str] = None, dir: Optional[str] = None) -> ResumableDownloadStore:
+    """As oss2.make_download_store; the store is accepted by resumable_download and not used."""
     return ResumableDownloadStore(root=root, dir=dir)
 
 
-def resumable_upload(bucket, key, filename, store=None, headers=None, multipart_threshold=None, part_size=None,
-                     progress_callback=None, num_threads=None, params=None):
+def resumable_upload(bucket: Any, key: Key, filename: Key, store: Optional[ResumableStore] = None,
+                     headers: Headers = None, multipart_threshold: Optional[int] = None,
+                     part_size: Optional[int] = None, progress_callback: ProgressCallback = None,
+                     num_threads: Optional[int] = None, params: Params = None) -> Any:
     """Upload a file; returns a PutObjectResult as oss2 does.
 
     As oss2: a file of at least multipart_threshold bytes (default defaults.multipart_threshold)
@@ -79,8 +88,10 @@ def resumable_upload(bucket, key, filename, store=None, headers=None, multipart_
         return bucket._put_object(key, f, headers, progress_callback, transfer, progress_start_at=start_at)
 
 
-def resumable_download(bucket, key, filename, multiget_threshold=None, part_size=None, progress_callback=None,
-                       num_threads=None, store=None, params=None, headers=None):
+def resumable_download(bucket: Any, key: Key, filename: Key, multiget_threshold: Optional[int] = None,
+                       part_size: Optional[int] = None, progress_callback: ProgressCallback = None,
+                       num_threads: Optional[int] = None, store: Optional[ResumableDownloadStore] = None,
+                       params: Params = None, headers: Headers = None) -> None:
     """Download an object to a file; the target appears only when complete.
 
     With multiget_threshold or part_size given, as oss2: an object of at least multiget_threshold

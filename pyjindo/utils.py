@@ -71,7 +71,7 @@ class CaseInsensitiveDict(MutableMapping):
             return NotImplemented
         return dict(self.lower_items()) == dict(other.lower_items())
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as a dict
 
     def copy(self):
         return CaseInsensitiveDict(self._store.values())

@@ -533,4 +533,7 @@ def test_iterators():
     from oss2 import iterators as o_iters
     for name in ["ObjectIterator", "ObjectIteratorV2", "BucketIterator", "MultipartUploadIterator", "PartIterator",
                  "ObjectUploadIterator"]:
-        assert str(inspect.signature(getattr(iterators, name))) == str(inspect.signature(getattr(o_iters, name)))
+        ours = inspect.signature(getattr(iterators, name))  # oss2's, plus type hints
+        ours = ours.replace(parameters=[p.replace(annotation=p.empty) for p in ours.parameters.values()],
+                            return_annotation=ours.empty)
+        assert str(ours) == str(inspect.signature(getattr(o_iters, name)))

@@ -5,7 +5,8 @@ Fails (exit 1, saying why) unless
 - every ELF file in it is for ARCH and needs no glibc symbol version newer than 2.17;
 - the `jindo` binary is static (no interpreter, no shared libraries);
 - WHEEL says Root-Is-Purelib: false with the py3-none manylinux2014/manylinux_2_17 tags, RECORD
-  lists every file with its right hash and size, and the license is in the .dist-info.
+  lists every file with its right hash and size, and the license is in the .dist-info;
+- pyjindo/py.typed is in it (PEP 561: type checkers read the package's hints).
 """
 import base64
 import hashlib
@@ -113,6 +114,8 @@ def main(path, arch):
             problems.append("expected 2 ELF files (the library and jindo), found %d" % elves)
         check_record(zf, problems)
         check_wheelfile(zf, arch, problems)
+        if "pyjindo/py.typed" not in zf.namelist():
+            problems.append("no pyjindo/py.typed: type checkers would ignore the package's hints")
     check_auditwheel(path, arch, problems)
     for p in problems:
         print("  FAIL: " + p)

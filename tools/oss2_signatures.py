@@ -12,6 +12,13 @@ import pyjindo
 import pyjindo.models
 
 
+def unannotated(f):
+    """f's signature without type hints (oss2 has none; pyjindo's are extra)."""
+    sig = inspect.signature(f)
+    return sig.replace(parameters=[p.replace(annotation=p.empty) for p in sig.parameters.values()],
+                       return_annotation=sig.empty)
+
+
 def methods(cls):
     return sorted(n for n in dir(cls) if not n.startswith("_") and callable(getattr(cls, n)))
 
@@ -23,7 +30,7 @@ def compare_class(name):
     for n in methods(theirs):
         if not hasattr(ours, n):
             missing.append(n)
-        elif inspect.signature(getattr(theirs, n)) == inspect.signature(getattr(ours, n)):
+        elif unannotated(getattr(theirs, n)) == unannotated(getattr(ours, n)):
             identical.append(n)
         else:
             different.append(n)

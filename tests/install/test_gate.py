@@ -34,7 +34,8 @@ def test_gate_refuses_the_other_architecture():
 
 
 def _doctored(tmp_path, replace, fix_record):
-    """The x86_64 wheel with some members' content replaced, RECORD rewritten to match or not."""
+    """The x86_64 wheel with some members' content replaced (None: left out), RECORD rewritten to
+    match or not."""
     src = built(wheel_path("x86_64"))
     dst = tmp_path / src.name
     with zipfile.ZipFile(str(src)) as zin, zipfile.ZipFile(str(dst), "w", zipfile.ZIP_DEFLATED) as zout:
@@ -45,6 +46,8 @@ def _doctored(tmp_path, replace, fix_record):
                 continue
             original = zin.read(info.filename)
             data = replace.get(info.filename, original)
+            if data is None:
+                continue
             member = zipfile.ZipInfo(info.filename, info.date_time)
             member.external_attr = info.external_attr
             zout.writestr(member, data)
@@ -71,3 +74,9 @@ def test_gate_refuses_a_wrong_record(tmp_path):
                           "x86_64")
     assert status == 1
     assert "RECORD is wrong for pyjindo/_version.py" in output
+
+
+def test_gate_refuses_a_wheel_without_py_typed(tmp_path):
+    status, output = gate(_doctored(tmp_path, {"pyjindo/py.typed": None}, fix_record=True), "x86_64")
+    assert status == 1
+    assert "no pyjindo/py.typed" in output
