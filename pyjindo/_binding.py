@@ -4,8 +4,9 @@ Importing pyjindo does not start the Go runtime; the first call that needs the l
 
 Every operation runs in Go asynchronously: `call()` starts it, waits in short slices so Ctrl-C
 is seen promptly (then cancels it and waits for Go to let go of the buffer), polls the byte
-counters for progress callbacks on this thread, and turns the JSON result into a dict or raises
-the oss2-shaped exception.
+counters for progress callbacks on this thread, drains Go's retries of the operation for the
+retry log when that logger is enabled (`_retrylog`), and turns the JSON result into a dict or
+raises the oss2-shaped exception.
 
 A Go runtime does not survive fork. In a child the library is loaded afresh from a private copy
 of the file (a second dlopen of the same path would return the parent's dead runtime), whose
