@@ -12,11 +12,12 @@ account and endpoint. Progress callbacks get `(bytes_done, total)` summed over t
 total is None when sizes are not known ahead.
 
 These functions are the building blocks of `pyjindo.fs` and `pyjindo.torch`; their signatures
-are kept stable.
+are kept stable. Each logs one summary record on the "oss2.pyjindo.batch" logger at INFO
+(ok, failed, bytes, seconds, retries; see `_retrylog`), and its retries as any call does.
 """
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 
-from . import exceptions, models
+from . import _retrylog, exceptions, models
 from ._binding import ffi
 from ._response import Response
 from .compat import to_string
@@ -111,7 +112,9 @@ def get_many(bucket, keys: Sequence[Item], ranges: Optional[Sequence[Range]] = N
     total = sum(int(s) for s in sizes) if known else None
     table = _BufferTable(bufs) if any(b is not None for b in bufs) else None
     args = {"items": items, "concurrency": _concurrency(concurrency), "total": total or 0}
-    result = bucket._call("get_many", args, table.buffer if table else None, progress_callback, total, log=False)
+    summary = _retrylog.batch("get_many")
+    result = bucket._call("get_many", args, table.buffer if table else None, progress_callback, total, log=False,
+                          report=summary and summary.report)
     out = []  # type: List[Union[bytes, Exception]]
     take, take_bufs = [], []
     for i, r in enumerate(result["items"]):
@@ -136,6 +139,8 @@ def get_many(bucket, keys: Sequence[Item], ranges: Optional[Sequence[Range]] = N
     finally:
         if held is not None:
             held.free()
+    if summary is not None:
+        summary.done_with(out)
     return out
 
 
@@ -169,10 +174,15 @@ def get_many_to_files(bucket, keys: Sequence[Item], filenames: Sequence[str], co
     leaves a partial file. Each result is the GET's response as a `RequestResult` (headers,
     status, request_id). `total`, the bytes expected if known, is the progress total."""
     items = _file_items(bucket, keys, filenames)
+    summary = _retrylog.batch("get_many_to_files")
     result = bucket._call("get_many_to_files", {"items": items, "concurrency": _concurrency(concurrency),
                                                 "total": total or 0},
-                          progress_callback=progress_callback, progress_total=total, log=False)
-    return [_error(r["error"]) if r["error"] is not None else models.RequestResult(_response(r)) for r in result]
+                          progress_callback=progress_callback, progress_total=total, log=False,
+                          report=summary and summary.report)
+    out = [_error(r["error"]) if r["error"] is not None else models.RequestResult(_response(r)) for r in result]
+    if summary is not None:
+        summary.done_with(out)
+    return out
 
 
 def put_many_from_files(bucket, filenames: Sequence[str], keys: Sequence[Item], headers: Optional[Sequence] = None,
@@ -183,10 +193,15 @@ def put_many_from_files(bucket, filenames: Sequence[str], keys: Sequence[Item], 
     it fails. Each result is a `PutObjectResult` (etag, crc). `total`, the bytes to send if
     known, is the progress total."""
     items = _file_items(bucket, keys, filenames, headers)
+    summary = _retrylog.batch("put_many_from_files")
     result = bucket._call("put_many_from_files", {"items": items, "concurrency": _concurrency(concurrency),
                                                   "total": total or 0},
-                          progress_callback=progress_callback, progress_total=total, log=False)
-    return [_error(r["error"]) if r["error"] is not None else models.PutObjectResult(_response(r)) for r in result]
+                          progress_callback=progress_callback, progress_total=total, log=False,
+                          report=summary and summary.report)
+    out = [_error(r["error"]) if r["error"] is not None else models.PutObjectResult(_response(r)) for r in result]
+    if summary is not None:
+        summary.done_with(out)
+    return out
 
 
 def head_many(bucket, keys: Sequence[Item], concurrency: Optional[int] = None
@@ -194,8 +209,13 @@ def head_many(bucket, keys: Sequence[Item], concurrency: Optional[int] = None
     """`head_object` of each key: a `HeadObjectResult` (content_length, etag, last_modified,
     object_type, headers), or the exception (`NoSuchKey` for a missing object)."""
     items = [dict(zip(("bucket", "key"), _target(bucket, k))) for k in keys]
-    result = bucket._call("head_many", {"items": items, "concurrency": _concurrency(concurrency)}, log=False)
-    return [_error(r["error"]) if r["error"] is not None else models.HeadObjectResult(_response(r)) for r in result]
+    summary = _retrylog.batch("head_many")
+    result = bucket._call("head_many", {"items": items, "concurrency": _concurrency(concurrency)}, log=False,
+                          report=summary and summary.report)
+    out = [_error(r["error"]) if r["error"] is not None else models.HeadObjectResult(_response(r)) for r in result]
+    if summary is not None:
+        summary.done_with(out)
+    return out
 
 
 def delete_many(bucket, keys: Sequence[Union[str, bytes]], concurrency: Optional[int] = None) -> List[str]:
@@ -204,7 +224,11 @@ def delete_many(bucket, keys: Sequence[Union[str, bytes]], concurrency: Optional
     deleted; a failed request raises its exception (keys of other requests may be deleted), and
     keys OSS answered it could not delete raise ClientError naming them with their codes."""
     args = {"bucket": bucket.bucket_name, "keys": [to_string(k) for k in keys], "concurrency": int(concurrency or 0)}
-    result = bucket._call("delete_many", args, log=False)
+    summary = _retrylog.batch("delete_many")
+    result = bucket._call("delete_many", args, log=False, report=summary and summary.report)
+    if summary is not None:
+        summary.report.bytes = 0  # the progress counter counts keys here
+        summary.done(len(result["deleted"]), len(result["failed"]))
     if result["failed"]:
         raise exceptions.ClientError("could not delete: " + ", ".join(
             "%s (%s: %s)" % (f["key"], f["code"], f["message"]) for f in result["failed"]))

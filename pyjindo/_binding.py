@@ -4,8 +4,9 @@ Importing pyjindo does not start the Go runtime; the first call that needs the l
 
 Every operation runs in Go asynchronously: `call()` starts it, waits in short slices so Ctrl-C
 is seen promptly (then cancels it and waits for Go to let go of the buffer), polls the byte
-counters for progress callbacks on this thread, and turns the JSON result into a dict or raises
-the oss2-shaped exception.
+counters for progress callbacks on this thread, drains Go's retries of the operation for the
+retry log when that logger is enabled (`_retrylog`), and turns the JSON result into a dict or
+raises the oss2-shaped exception.
 
 A Go runtime does not survive fork. In a child the library is loaded afresh from a private copy
 of the file (a second dlopen of the same path would return the parent's dead runtime), whose
@@ -15,12 +16,15 @@ made it, and the number only reaches Go through `Handle.number()`, which refuses
 older generation (the Go side also tags its numbers per loaded copy, as a second guard).
 """
 import json
+import logging
 import os
 import shutil
 import tempfile
 import threading
 
 from cffi import FFI
+
+from . import _retrylog
 
 LIB_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_jindo.so")
 
@@ -29,7 +33,8 @@ char *pj_version(void);
 void pj_free(void *p);
 void pj_free_handle(uintptr_t h);
 uintptr_t pj_session_new(char *config, char **err);
-uintptr_t pj_start(uintptr_t session, char *name, char *args, void *buf, size_t buf_len, char **err);
+uintptr_t pj_start(uintptr_t session, char *name, char *args, void *buf, size_t buf_len, int flags, char **err);
+char *pj_events(uintptr_t op);
 int pj_wait(uintptr_t op, int timeout_ms);
 char *pj_result(uintptr_t op);
 void pj_cancel(uintptr_t op);
@@ -42,6 +47,9 @@ ffi.cdef(CDEF)
 
 # How long one wait on Go lasts: the bound on how late Ctrl-C and progress callbacks are seen.
 WAIT_SLICE_MS = 50
+
+#: pj_start's flag asking Go to collect the operation's retries for pj_events (go/capi/retrylog.go).
+RETRY_EVENTS = 1
 
 _lock = threading.Lock()
 _lib = None
@@ -188,9 +196,14 @@ def new_session(config):
 TOTAL_FROM_GO = object()
 
 
-def call(session, name, args, buf=None, progress_callback=None, progress_total=TOTAL_FROM_GO, progress_start_at=None):
+def call(session, name, args, buf=None, progress_callback=None, progress_total=TOTAL_FROM_GO, progress_start_at=None,
+         report=None):
     """Run operation `name` on `session` (a Handle) and return its result (the "ok" value of the
     JSON, with Go's handles as Handle objects).
+
+    Go's retries of the operation are logged on this thread (`_retrylog`) when the retry logger
+    is enabled at INFO; otherwise Go is not asked to collect them. `report`, a
+    `_retrylog.Report`, is filled with the operation's retries and bytes (batch summaries).
 
     `buf` is a buffer Go reads (data to upload) or fills (room to download into); it stays
     referenced here until Go reports the operation done. `progress_total` is the total reported to
@@ -209,7 +222,10 @@ def call(session, name, args, buf=None, progress_callback=None, progress_total=T
     else:
         cbuf, ptr, size = None, ffi.NULL, 0
     progress = _Progress(progress_callback, progress_total, progress_start_at) if progress_callback else None
-    op = L.pj_start(session_number, name.encode(), encoded, ptr, size, err)
+    retries = None
+    if report is not None or _retrylog.logger.isEnabledFor(logging.INFO):
+        retries = _retrylog.Retries(name, report)
+    op = L.pj_start(session_number, name.encode(), encoded, ptr, size, RETRY_EVENTS if retries else 0, err)
     if not op:
         _raise_error(json.loads(take_string(err[0]))["error"])
     try:
@@ -219,6 +235,8 @@ def call(session, name, args, buf=None, progress_callback=None, progress_total=T
             while L.pj_wait(op, WAIT_SLICE_MS) == 0:
                 if progress is not None:
                     progress.poll(L, op)
+                if retries is not None:
+                    retries.drain(L, op)
         except BaseException:
             # Ctrl-C or an exception from the progress callback: stop Go, and wait until it no
             # longer touches buf before letting the buffer go.
@@ -230,8 +248,12 @@ def call(session, name, args, buf=None, progress_callback=None, progress_total=T
         if progress is not None and "error" not in result:
             progress.finish(L, op)
     finally:
-        L.pj_free_handle(op)
-        del cbuf
+        try:
+            if retries is not None:
+                retries.finish(L, op)
+        finally:
+            L.pj_free_handle(op)
+            del cbuf
     if "error" in result:
         _raise_error(result["error"])
     return result["ok"]

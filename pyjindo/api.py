@@ -222,10 +222,11 @@ class _Base(object):
             return go[1]
 
     def _call(self, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
-              progress_start_at=None, log=True):
+              progress_start_at=None, log=True, report=None):
         """One Go operation. With log (every operation but the reads of an open body, which would
         flood DEBUG with a pair per chunk) it is logged once at its start and once at its end at
-        DEBUG, as oss2 logs each API call; a ServerError is logged at INFO, as oss2 does."""
+        DEBUG, as oss2 logs each API call; a ServerError is logged at INFO, as oss2 does. Retries
+        are logged by _binding.call; report as there."""
         session = self._session()  # held until the call ends, so a key rotation cannot free it
         debug = log and logger.isEnabledFor(logging.DEBUG)
         if debug:
@@ -237,7 +238,8 @@ class _Base(object):
             logger.debug("Start to {0}, bucket: {1}, key: {2}, params: {3}, headers: {4}".format(
                 what, args.get("bucket"), args.get("key"), args.get("params"), args.get("headers")))
         try:
-            result = _binding.call(session, name, args, buf, progress_callback, progress_total, progress_start_at)
+            result = _binding.call(session, name, args, buf, progress_callback, progress_total, progress_start_at,
+                                   report)
         except exceptions.ServerError as e:
             logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
             raise

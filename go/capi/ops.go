@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unsafe"
+
+	"github.com/pyjindo/pyjindo/go/oss"
 )
 
 // An operation runs in its own goroutine so Python can wait for it in short slices (and so
@@ -24,6 +26,7 @@ type operation struct {
 	result   []byte // JSON: {"ok": ...} or {"error": {...}}; set before done closes
 	consumed atomic.Int64
 	total    atomic.Int64
+	retries  *retryLog // with pjRetryEvents only; drained by pj_events
 }
 
 // progress is what an operation reports while it runs.
@@ -33,15 +36,25 @@ func (p progress) Add(n int64)      { p.op.consumed.Add(n) }
 func (p progress) SetTotal(n int64) { p.op.total.Store(n) }
 func (p progress) Consumed() int64  { return p.op.consumed.Load() }
 
+// retries is the operation's retry log (nil without pjRetryEvents), for the operations whose
+// work goes on under a context of its own (a stream's prefetch).
+func (p progress) retries() *retryLog {
+	if p.op == nil {
+		return nil
+	}
+	return p.op.retries
+}
+
 // opFunc is one named operation. buf is the caller's buffer (data to send, or room to fill);
 // it is only valid until the function returns.
 type opFunc func(ctx context.Context, s *session, args json.RawMessage, buf []byte, p progress) (any, error)
 
-// pj_start begins operation name on session sess with JSON args and an optional buffer. It returns
-// an operation handle, or 0 with *errOut set to an error JSON (free with pj_free).
+// pj_start begins operation name on session sess with JSON args and an optional buffer. flags
+// is 0 or pjRetryEvents (collect the operation's retries for pj_events). It returns an
+// operation handle, or 0 with *errOut set to an error JSON (free with pj_free).
 //
 //export pj_start
-func pj_start(sess C.uintptr_t, name *C.char, args *C.char, buf unsafe.Pointer, bufLen C.size_t, errOut **C.char) (h C.uintptr_t) {
+func pj_start(sess C.uintptr_t, name *C.char, args *C.char, buf unsafe.Pointer, bufLen C.size_t, flags C.int, errOut **C.char) (h C.uintptr_t) {
 	defer recoverInto(errOut)
 	s, err := sessionFrom(sess)
 	if err != nil {
@@ -58,11 +71,10 @@ func pj_start(sess C.uintptr_t, name *C.char, args *C.char, buf unsafe.Pointer, 
 	if buf != nil && bufLen > 0 {
 		data = unsafe.Slice((*byte)(buf), int(bufLen))
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	op := &operation{cancel: cancel, done: make(chan struct{})}
+	op, ctx := newOperation(int(flags))
 	go func() {
 		defer close(op.done)
-		defer cancel()
+		defer op.cancel()
 		defer func() {
 			if r := recover(); r != nil {
 				op.result = errorJSON(clientErrorf("internal error: %v", r))
@@ -76,6 +88,18 @@ func pj_start(sess C.uintptr_t, name *C.char, args *C.char, buf unsafe.Pointer, 
 		op.result = okJSON(v)
 	}()
 	return newHandle(op)
+}
+
+// newOperation is an operation and the context it runs in; with pjRetryEvents the context
+// carries an Observer that keeps the operation's retries (and nothing else exists without it).
+func newOperation(flags int) (*operation, context.Context) {
+	ctx, cancel := context.WithCancel(context.Background())
+	op := &operation{cancel: cancel, done: make(chan struct{})}
+	if flags&pjRetryEvents != 0 {
+		op.retries = &retryLog{}
+		ctx = oss.WithObserver(ctx, op.retries.observer())
+	}
+	return op, ctx
 }
 
 // pj_wait waits up to timeoutMs for the operation; it returns 1 when done, 0 on timeout, -1 for

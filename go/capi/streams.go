@@ -30,6 +30,9 @@ type stream struct {
 	pos    int64
 	crc    uint64
 	eof    bool
+	// retries are those made under ctx (the prefetch outlives each call), kept when the stream
+	// was opened with pjRetryEvents and handed to the log of each operation on it (bind).
+	retries *retryLog
 }
 
 func (s *stream) close() {
@@ -42,10 +45,15 @@ func (s *stream) close() {
 	s.dl.Close()
 }
 
-// bind cancels the stream when the operation ctx is cancelled (Ctrl-C in Python) until the
-// returned stop is called.
-func (s *stream) bind(ctx context.Context) (stop func() bool) {
-	return context.AfterFunc(ctx, s.cancel)
+// bind cancels the stream when the operation ctx is cancelled (Ctrl-C in Python), and hands the
+// stream's retries to the operation's log, until the returned stop is called.
+func (s *stream) bind(ctx context.Context, p progress) (stop func()) {
+	after := context.AfterFunc(ctx, s.cancel)
+	unlink := s.retries.follow(p.retries())
+	return func() {
+		after()
+		unlink()
+	}
 }
 
 func transferError(err error) error {
@@ -66,7 +74,7 @@ type getOpenResult struct {
 
 // opGetOpen sends the first GET (errors such as NoSuchKey surface from get_object itself, as in
 // oss2) and returns the response as a single GET would have given it, and a stream handle.
-func opGetOpen(ctx context.Context, s *session, raw json.RawMessage, _ []byte, _ progress) (any, error) {
+func opGetOpen(ctx context.Context, s *session, raw json.RawMessage, _ []byte, p progress) (any, error) {
 	var t target
 	if err := decodeArgs("get_open", raw, &t); err != nil {
 		return nil, err
@@ -74,7 +82,11 @@ func opGetOpen(ctx context.Context, s *session, raw json.RawMessage, _ []byte, _
 	started := time.Now()
 	st := &stream{}
 	st.ctx, st.cancel = context.WithCancel(context.Background())
-	stop := context.AfterFunc(ctx, st.cancel)
+	if p.retries() != nil {
+		st.retries = &retryLog{}
+		st.ctx = oss.WithObserver(st.ctx, st.retries.observer())
+	}
+	stop := st.bind(ctx, p)
 	dl, err := transfer.Open(st.ctx, s.client, t.request(http.MethodGet), s.transfer)
 	stop()
 	if err == nil && ctx.Err() != nil {
@@ -139,7 +151,7 @@ func (st *stream) readInOrder(ctx context.Context, buf []byte, p progress) (any,
 	if st.reader == nil {
 		st.reader = st.dl.NewReader(st.ctx, 0)
 	}
-	stop := st.bind(ctx)
+	stop := st.bind(ctx, p)
 	defer stop()
 	n, err := io.ReadFull(st.reader, buf)
 	st.pos += int64(n)
@@ -177,7 +189,7 @@ func opStreamReadAll(ctx context.Context, _ *session, raw json.RawMessage, buf [
 		return nil, clientErrorf("read-all buffer of %d bytes for %d left", len(buf), st.dl.Length)
 	}
 	p.SetTotal(st.dl.Length)
-	stop := st.bind(ctx)
+	stop := st.bind(ctx, p)
 	defer stop()
 	sum, err := st.dl.Fill(st.ctx, transfer.Sink{Buffer: buf, Progress: p.Add}, 256<<10)
 	if err != nil {

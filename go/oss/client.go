@@ -232,15 +232,8 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	}
 	var resp *http.Response
 	pol := c.cfg.Retry
-	if o := c.cfg.Observer; o != nil && o.OnRetry != nil {
-		notify := pol.Notify
-		pol.Notify = func(e retry.Event) {
-			if notify != nil {
-				notify(e)
-			}
-			o.OnRetry(RetryEvent{Method: r.Method, Bucket: r.Bucket, Key: r.Key, Event: e})
-		}
-	}
+	name := RetryEvent{Method: r.Method, Bucket: r.Bucket, Key: r.Key, Query: r.Query}
+	pol.Notify = ObserverFrom(ctx).Named(c.cfg.Observer.Named(pol.Notify, name), name)
 	err := pol.Do(ctx, func(attempt int) error {
 		if attempt > 1 && r.GetBody != nil {
 			r.Body = r.GetBody()
@@ -314,8 +307,8 @@ func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err er
 	c.sign(req, r, creds)
 	start := time.Now()
 	resp, err := c.http.Do(req)
-	if c.cfg.Observer != nil {
-		defer func() { c.observe(r, req, resp, err, start) }()
+	if o := ObserverFrom(ctx); o != nil || c.cfg.Observer != nil {
+		defer func() { c.observe(o, r, req, resp, err, start) }()
 	}
 	if err != nil {
 		if ctx.Err() != nil {

@@ -1,13 +1,15 @@
 package oss
 
 import (
+	"context"
 	"net/http"
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss/retry"
 )
 
-// Observer is told of what a Client does, for logs (the CLI's --loglevel, later Python's logging).
+// Observer is told of what a Client does, for logs: the CLI's --loglevel (Config.Observer, the
+// whole client) and Python's logging (WithObserver, one call of a client shared by many).
 // Each function may be nil; a nil Observer costs nothing. They are called on the goroutine
 // that sent the request, so they must be quick and safe for concurrent use.
 type Observer struct {
@@ -35,10 +37,50 @@ type RequestEvent struct {
 
 // RetryEvent is one retry decided on.
 type RetryEvent struct {
-	// Method, Bucket and Key name the request; empty when the loop is not one request's (a
-	// transfer's part, which reports its own requests through OnRequest).
+	// Method, Bucket and Key name the request; empty when the loop is not one request's and
+	// nobody named it (a transfer's part under RetryNotifier; Named names them).
 	Method, Bucket, Key string
+	Query               [][2]string // the request's, for a retry Client.Do decided on (shared: not to be changed)
+	// Part names a transfer's part: "bytes=a-b" of a download, "partNumber=n" of an upload; ""
+	// for a whole request.
+	Part string
 	retry.Event
+}
+
+type observerKey struct{}
+
+// WithObserver returns ctx carrying o: the requests and retries Client.Do makes under ctx are
+// told to o as well as to Config.Observer, and go/transfer's loops tell o of the retries of
+// their parts, named (Named). It scopes an Observer to one call on a client that serves many
+// (go/capi's operations, whose retries Python logs); a nil o returns ctx unchanged.
+func WithObserver(ctx context.Context, o *Observer) context.Context {
+	if o == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, observerKey{}, o)
+}
+
+// ObserverFrom is the Observer ctx carries (WithObserver), or nil.
+func ObserverFrom(ctx context.Context) *Observer {
+	o, _ := ctx.Value(observerKey{}).(*Observer)
+	return o
+}
+
+// Named is a retry.Policy.Notify for one named loop: it tells next (the policy's own Notify,
+// if any), then o.OnRetry of each retry as name with the retry's Event. Without an OnRetry it
+// is next itself, so a nil Observer adds nothing to a policy.
+func (o *Observer) Named(next func(retry.Event), name RetryEvent) func(retry.Event) {
+	if o == nil || o.OnRetry == nil {
+		return next
+	}
+	return func(e retry.Event) {
+		if next != nil {
+			next(e)
+		}
+		ev := name
+		ev.Event = e
+		o.OnRetry(ev)
+	}
 }
 
 // RetryNotifier is a retry.Policy.Notify that tells o.OnRetry, for the policies of loops that
@@ -61,10 +103,10 @@ func redacted(h http.Header) http.Header {
 	return out
 }
 
-// observe reports one attempt of r to the observer.
-func (c *Client) observe(r *Request, req *http.Request, resp *http.Response, err error, start time.Time) {
-	o := c.cfg.Observer
-	if o == nil || o.OnRequest == nil {
+// observe reports one attempt of r to the observers: the client's and the call's (ctxObs).
+func (c *Client) observe(ctxObs *Observer, r *Request, req *http.Request, resp *http.Response, err error, start time.Time) {
+	tell := func(o *Observer) bool { return o != nil && o.OnRequest != nil }
+	if !tell(c.cfg.Observer) && !tell(ctxObs) {
 		return
 	}
 	e := RequestEvent{Method: r.Method, Bucket: r.Bucket, Key: r.Key, Query: r.Query, Duration: time.Since(start), Err: err}
@@ -74,5 +116,9 @@ func (c *Client) observe(r *Request, req *http.Request, resp *http.Response, err
 	if resp != nil {
 		e.Status, e.RequestID, e.ResponseHeader = resp.StatusCode, resp.Header.Get("x-oss-request-id"), resp.Header
 	}
-	o.OnRequest(e)
+	for _, o := range [...]*Observer{c.cfg.Observer, ctxObs} {
+		if tell(o) {
+			o.OnRequest(e)
+		}
+	}
 }

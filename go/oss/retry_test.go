@@ -213,3 +213,63 @@ func testStatusNotRetried(t *testing.T, status int) {
 		t.Fatalf("%d attempts, want 1", n.Load())
 	}
 }
+
+// An Observer carried by the context (one call's, go/capi's retry log) is told of the call's
+// attempts and retries, named with the query, beside the client's; other calls do not reach it.
+func TestContextObserverSeesOnlyItsCall(t *testing.T) {
+	c, _ := flaky(t, 2)
+	c.cfg.Retry = retry.Policy{Clock: instantClock{}}
+	var clientRetries, callRetries []RetryEvent
+	var callRequests []RequestEvent
+	c.cfg.Observer = &Observer{OnRetry: func(e RetryEvent) { clientRetries = append(clientRetries, e) }}
+	obs := &Observer{OnRetry: func(e RetryEvent) { callRetries = append(callRetries, e) },
+		OnRequest: func(e RequestEvent) { callRequests = append(callRequests, e) }}
+	ctx := WithObserver(context.Background(), obs)
+	if ObserverFrom(ctx) != obs || ObserverFrom(context.Background()) != nil || WithObserver(ctx, nil) != ctx {
+		t.Fatal("WithObserver / ObserverFrom")
+	}
+	resp, err := c.Do(ctx, &Request{Method: http.MethodGet, Bucket: "bkt", Key: "k", Query: [][2]string{{"acl", ""}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(callRetries) != 2 || len(clientRetries) != 2 || len(callRequests) != 3 {
+		t.Fatalf("call retries %d, client retries %d, call requests %d", len(callRetries), len(clientRetries), len(callRequests))
+	}
+	for i, e := range callRetries {
+		var se *ServiceError
+		if e.Method != "GET" || e.Bucket != "bkt" || e.Key != "k" || len(e.Query) != 1 || e.Query[0][0] != "acl" ||
+			e.Attempt != i+1 || e.MaxAttempts != 3 || !errors.As(e.Err, &se) || se.Code != "SlowDown" {
+			t.Fatalf("retry %d: %+v", i, e)
+		}
+	}
+	if callRequests[0].Status != 503 || callRequests[2].Status != 200 {
+		t.Fatalf("requests: %+v", callRequests)
+	}
+	// Another call, without the observer in its context, is not the call's.
+	resp, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Bucket: "bkt", Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(callRetries) != 2 || len(callRequests) != 3 {
+		t.Fatal("a call without the context observer reached it")
+	}
+}
+
+// Named tells the policy's own Notify first, then the observer, with the name and the event.
+func TestNamedNotifier(t *testing.T) {
+	var order []string
+	var seen RetryEvent
+	next := func(retry.Event) { order = append(order, "policy") }
+	o := &Observer{OnRetry: func(e RetryEvent) { order = append(order, "observer"); seen = e }}
+	n := o.Named(next, RetryEvent{Method: "GET", Bucket: "b", Key: "k", Part: "bytes=0-9"})
+	n(retry.Event{Attempt: 2, MaxAttempts: 3, Delay: time.Second})
+	if strings.Join(order, ",") != "policy,observer" || seen.Part != "bytes=0-9" || seen.Attempt != 2 || seen.Delay != time.Second {
+		t.Fatalf("order %v, event %+v", order, seen)
+	}
+	var none *Observer
+	if none.Named(nil, RetryEvent{}) != nil || (&Observer{}).Named(nil, RetryEvent{}) != nil {
+		t.Fatal("an observer without OnRetry added a notifier")
+	}
+}

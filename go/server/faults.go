@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -15,6 +16,9 @@ import (
 // `x-jindo-fault: KIND[=ARG]`. Kinds:
 //
 //	500, 503     answer InternalError or SlowDown before doing anything
+//	500=N, 503=N (header only) the same for the first N requests with this header value, method,
+//	             host, path, query and Range, then serve them: a request that succeeds on
+//	             attempt N+1, and each ranged part of a download retried N times
 //	reset[=N]    drop the connection after N bytes of the response body (default: half of it),
 //	             or, for a request with a body, after reading N bytes of it
 //	stall[=D]    wait D (default Faults.Stall) before answering
@@ -24,6 +28,9 @@ type Faults struct {
 	Kinds  []string
 	Stall  time.Duration
 	Header bool
+
+	mu     sync.Mutex
+	counts map[string]int // requests seen per 500=N / 503=N fault and request (see onlyFirst)
 }
 
 // FaultHeader is the per-request fault control header.
@@ -61,6 +68,10 @@ func (rq *request) pickFault() (fault, bool) {
 	if f.Header {
 		if v := rq.r.Header.Get(FaultHeader); v != "" && isLoopback(rq.r.RemoteAddr) {
 			kind, arg, _ := strings.Cut(v, "=")
+			if (kind == "500" || kind == "503") && arg != "" {
+				n, err := strconv.Atoi(arg)
+				return fault{kind: kind}, err == nil && f.onlyFirst(rq.r, v, n)
+			}
 			return fault{kind: kind, arg: arg}, true
 		}
 	}
@@ -68,6 +79,22 @@ func (rq *request) pickFault() (fault, bool) {
 		return fault{kind: f.Kinds[rand.IntN(len(f.Kinds))]}, true
 	}
 	return fault{}, false
+}
+
+// maxFaultCounts bounds the requests remembered for 500=N / 503=N: tests make a few each.
+const maxFaultCounts = 10000
+
+// onlyFirst tells whether request r, carrying fault header value v, is among the first n of its
+// kind (v, method, host, path and query, Range).
+func (f *Faults) onlyFirst(r *http.Request, v string, n int) bool {
+	id := strings.Join([]string{v, r.Method, r.Host, r.URL.RequestURI(), r.Header.Get("Range")}, " ")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.counts == nil || len(f.counts) >= maxFaultCounts {
+		f.counts = map[string]int{}
+	}
+	f.counts[id]++
+	return f.counts[id] <= n
 }
 
 func isLoopback(remote string) bool {

@@ -55,6 +55,36 @@ func TestFaultHeaderKinds(t *testing.T) {
 	}
 }
 
+// 503=N answers the first N requests of a kind (same path and Range) and serves the next, so a
+// client's retry log can be checked exactly.
+func TestFaultHeaderCountFailsOnlyTheFirstRequests(t *testing.T) {
+	addr := faultyServer(t)
+	get := func(rng string) int {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/bkt/obj", nil)
+		req.Header.Set(FaultHeader, "503=2")
+		if rng != "" {
+			req.Header.Set("Range", rng)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i, want := range []int{503, 503, 200, 200} {
+		if got := get(""); got != want {
+			t.Fatalf("request %d: status %d, want %d", i+1, got, want)
+		}
+	}
+	for i, want := range []int{503, 503, 206} {
+		if got := get("bytes=0-9"); got != want {
+			t.Fatalf("ranged request %d: status %d, want %d", i+1, got, want)
+		}
+	}
+}
+
 func TestFaultHeaderIgnoredWhenNotEnabled(t *testing.T) {
 	addr := serve(t, Config{Anonymous: true})
 	req, _ := http.NewRequest("GET", "http://"+addr+"/bkt/", nil)

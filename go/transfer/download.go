@@ -347,7 +347,10 @@ type Sink struct {
 func (dl *Download) fetch(ctx context.Context, p part, w Sink, buf []byte, broke error) (uint64, error) {
 	var sum uint64
 	done := int64(0)
-	err := dl.cfg.Retry.Do(ctx, func(attempt int) error {
+	pol := partPolicy(ctx, dl.cfg.Retry, http.MethodGet, dl.req.Bucket, dl.req.Key, func() string {
+		return fmt.Sprintf("bytes=%d-%d", dl.Start+p.off, dl.Start+p.off+p.n-1)
+	})
+	err := pol.Do(ctx, func(attempt int) error {
 		if attempt == 1 && broke != nil {
 			return broke
 		}
@@ -389,6 +392,15 @@ func (dl *Download) fetch(ctx context.Context, p part, w Sink, buf []byte, broke
 		return 0, fmt.Errorf("transfer: part at %d: %w", p.off, err)
 	}
 	return sum, nil
+}
+
+// partPolicy is pol telling the Observer ctx carries (oss.WithObserver), if any, of each retry
+// of one part, named by method, bucket, key and part(); without one it is pol, at no cost.
+func partPolicy(ctx context.Context, pol retry.Policy, method, bucket, key string, part func() string) retry.Policy {
+	if o := oss.ObserverFrom(ctx); o != nil && o.OnRetry != nil {
+		pol.Notify = o.Named(pol.Notify, oss.RetryEvent{Method: method, Bucket: bucket, Key: key, Part: part()})
+	}
+	return pol
 }
 
 // copyAt copies n bytes (n < 0: up to EOF, for a body of unknown length) from r to the sink at

@@ -235,6 +235,7 @@ func abortStrays(ctx context.Context, d oss.Doer, req *oss.Request, keep string,
 // back when it fails.
 func putPart(ctx context.Context, d oss.Doer, req *oss.Request, uploadID string, number int, src io.ReaderAt, off, n int64, pol retry.Policy, progress func(int64)) (uploadedPart, error) {
 	var done uploadedPart
+	pol = partPolicy(ctx, pol, http.MethodPut, req.Bucket, req.Key, func() string { return "partNumber=" + strconv.Itoa(number) })
 	err := pol.Do(ctx, func(int) error {
 		// A fresh reader each attempt: the transport may still hold the last one.
 		cr := &crc.Reader{R: io.NewSectionReader(src, off, n), Progress: progress}
