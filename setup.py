@@ -144,7 +144,7 @@ setup(
     install_requires=["cffi>=1.15"],
     # pyjindo.fs: `oss://` for fsspec (pandas, pyarrow, Dask). An entry point takes over a name
     # fsspec knows already, so this replaces ossfs's registration of "oss".
-    extras_require={"fsspec": ["fsspec>=2023.1.0"]},
+    extras_require={"fsspec": ["fsspec>=2023.1.0"], "torch": ["torch"]},
     entry_points={"fsspec.specs": ["oss = pyjindo.fs:OSSFileSystem"]},
     ext_modules=[GoSharedLibrary("pyjindo._jindo", "./go/capi")],
     distclass=PyjindoDistribution,

@@ -11,6 +11,7 @@ Differences from oss2, all deliberate:
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import stat
@@ -186,15 +187,18 @@ class _Base(object):
         self._go = None  # (credentials, session Handle)
 
     def _go_config(self, credentials):
+        spec = None
+        if isinstance(credentials, str):  # a Go credentials source, asked by Go before each request
+            spec, credentials = json.loads(credentials), ("", "", "")
         ak, sk, token = credentials
-        return {
+        config = {
             "endpoint": self.endpoint,
             "is_cname": bool(self.is_cname),
             "is_path_style": bool(self.is_path_style),
             "connect_timeout": float(self.timeout),
             "enable_crc": bool(self.enable_crc),
             "region": self.region or "",
-            "sign_version": self.auth.auth_version() or ("anonymous" if not ak else "v1"),
+            "sign_version": self.auth.auth_version() or ("anonymous" if not ak and spec is None else "v1"),
             "access_key_id": ak,
             "access_key_secret": sk,
             "security_token": token,
@@ -206,10 +210,14 @@ class _Base(object):
             "retry_attempts": self.retry_attempts,
             "retry_time": self.retry_time,
         }
+        if spec is not None:
+            config["credentials"] = spec
+        return config
 
     def _session(self):
         """The Go session for the current credentials, re-created after fork or key rotation."""
-        credentials = self.auth._credentials()
+        go_credentials = getattr(self.auth, "_go_credentials", None)
+        credentials = go_credentials() if go_credentials is not None else self.auth._credentials()
         gen, lock = self._go_lock
         if gen != _binding.generation():
             # forked: a parent thread may have held the lock at fork time; none will release it here

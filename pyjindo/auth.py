@@ -30,7 +30,15 @@ class AuthBase(object):
         c = self.credentials_provider.get_credentials()
         return c.get_access_key_id(), c.get_access_key_secret(), c.get_security_token() or ""
 
-    def __repr__(self):  # never show the secret
+    def _go_credentials(self):
+        """What the Go session signs with: a Go source's spec (JSON text) when the provider is
+        one (pyjindo.credentials.GoCredentialsProvider), else the keys as of now."""
+        spec = getattr(self.credentials_provider, "_go_spec", None)
+        return spec() if spec is not None else self._credentials()
+
+    def __repr__(self):  # never show the secret, nor fetch keys to show
+        if hasattr(self.credentials_provider, "_go_spec"):
+            return "<%s %r>" % (type(self).__name__, self.credentials_provider)
         return "<%s access_key_id=%r>" % (type(self).__name__, self._credentials()[0])
 
 
@@ -96,6 +104,8 @@ class AnonymousAuth(object):
     def _credentials(self):
         return "", "", ""
 
+    _go_credentials = _credentials
+
     def __repr__(self):
         return "<AnonymousAuth>"
 
@@ -117,6 +127,9 @@ class StsAuth(object):
 
     def _credentials(self):
         return self.__auth._credentials()
+
+    def _go_credentials(self):
+        return self.__auth._go_credentials()
 
     def __repr__(self):
         return "<StsAuth access_key_id=%r>" % self._credentials()[0]

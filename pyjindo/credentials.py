@@ -1,4 +1,16 @@
-"""Credentials providers, as oss2.credentials has them."""
+"""Credentials providers, as oss2.credentials has them, plus the sources of go/oss/credentials.
+
+Providers that subclass GoCredentialsProvider are not asked by Python: they name a source
+(`_go_spec()`) that the Go core builds into the session and asks before every request, with
+its refresh ahead of expiry, one refresh for any number of concurrent requests, and a failed
+refresh tolerated while the old keys last. Any other CredentialsProvider (a custom one) is asked
+by Python before each call, and the Go session is made again when its keys change.
+
+The Go runtime sees only the environment of the moment it started, so the environment reaches
+it as a snapshot taken in Python: EnvironmentVariableCredentialsProvider takes one at every
+request (as oss2 reads the variables at every request); the other sources take one when they
+are made.
+"""
 import json
 import logging
 import os
@@ -61,37 +73,147 @@ class StaticCredentialsProvider(CredentialsProvider):
         return self.credentials
 
 
-class EnvironmentVariableCredentialsProvider(CredentialsProvider):
-    """Reads OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET and OSS_SESSION_TOKEN at each request."""
+#: the variables go/oss/credentials reads: keys (ALIBABA_CLOUD_* win over OSS_*, each family
+#: taken whole), the ECS RAM role, RRSA, and the test overrides of the metadata and STS addresses
+_ENV_PREFIXES = ("ALIBABA_CLOUD_", "OSS_")
+_KEY_VARIABLES = ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN",
+                  "OSS_ACCESS_KEY_ID", "OSS_ACCESS_KEY_SECRET", "OSS_SESSION_TOKEN")
+#: ossutil's config file, the chain's profile source
+DEFAULT_CONFIG_FILE = "~/.ossutilconfig"
+
+
+def _environment_snapshot(names=None):
+    """The variables Go's credentials sources read, as they are now in os.environ."""
+    if names is not None:
+        return {n: os.environ[n] for n in names if os.environ.get(n)}
+    return {k: v for k, v in os.environ.items() if k.startswith(_ENV_PREFIXES) and v}
+
+
+def _go_message(e):
+    """The message of a ClientError raised from Go, without oss2's "ClientError: " prefix."""
+    body = e.body.decode("utf-8", "replace") if isinstance(e.body, bytes) else str(e.body)
+    return body.split(": ", 1)[1] if body.startswith("ClientError: ") else body
+
+
+class GoCredentialsProvider(CredentialsProvider):
+    """A credentials source of the Go core (go/oss/credentials), named by a spec such as
+    {"source": "chain", "env": {...}}. Not in oss2. Requests are signed with what Go finds;
+    get_credentials() asks Go once (for code that reads the keys itself)."""
+
+    def __init__(self, source, **params):
+        self._spec = dict(params, source=source)
+        self._spec_json = json.dumps(self._spec, sort_keys=True)
+        self._asker = None  # (spec json, session Handle) that answers get_credentials()
+        self._lock = threading.Lock()
+
+    def _go_spec(self):
+        """The source as the session config's "credentials" JSON; a new one makes a new session."""
+        return self._spec_json
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_asker"], state["_lock"] = None, None
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    def __repr__(self):
+        return "<%s source=%r>" % (type(self).__name__, self._spec["source"])
+
+    def describe(self):
+        """What Go finds now: {"access_key_id", "access_key_secret", "security_token", "expiration"
+        (Unix seconds, 0 for keys that do not expire), "source"}. Raises CredentialsError naming
+        every place looked when there are none."""
+        from . import _binding
+
+        spec = self._go_spec()
+        with self._lock:
+            asker = self._asker
+            if asker is None or asker[0] != spec or not asker[1].alive():
+                # Only the provider is used: the endpoint is never contacted.
+                config = {"endpoint": "127.0.0.1", "credentials": json.loads(spec)}
+                self._asker = asker = (spec, _binding.new_session(config))
+        return _binding.call(asker[1], "credentials", {})
 
     def get_credentials(self):
-        from .exceptions import ClientError
-
-        access_key_id = os.getenv("OSS_ACCESS_KEY_ID")
-        access_key_secret = os.getenv("OSS_ACCESS_KEY_SECRET")
-        if not access_key_id:
-            raise ClientError("Access key id should not be null or empty.")
-        if not access_key_secret:
-            raise ClientError("Secret access key should not be null or empty.")
-        return Credentials(access_key_id, access_key_secret, os.getenv("OSS_SESSION_TOKEN"))
+        d = self.describe()
+        return Credentials(d["access_key_id"], d["access_key_secret"], d["security_token"])
 
 
-class EcsRamRoleCredentialsProvider(CredentialsProvider):
+class EnvironmentVariableCredentialsProvider(GoCredentialsProvider):
+    """Keys from the environment, read at each request: ALIBABA_CLOUD_ACCESS_KEY_ID,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN, else oss2's
+    OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET and OSS_SESSION_TOKEN (pyjindo reads the official
+    SDKs' names too, and they win). Without them a request raises CredentialsError, a
+    ClientError, as oss2 raises ClientError."""
+
+    def __init__(self):
+        super().__init__("env")
+
+    def _go_spec(self):
+        return json.dumps({"source": "env", "env": _environment_snapshot(_KEY_VARIABLES)}, sort_keys=True)
+
+
+class ChainCredentialsProvider(GoCredentialsProvider):
+    """Not in oss2: the first source that has keys, in this order: the environment (as
+    EnvironmentVariableCredentialsProvider), ossutil's config file (`config_file`, section
+    `profile`), the ECS RAM role when ALIBABA_CLOUD_ECS_METADATA names it, RRSA when
+    ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE are
+    set. The environment is read when the provider is made."""
+
+    def __init__(self, config_file=DEFAULT_CONFIG_FILE, profile=""):
+        super().__init__("chain", env=_environment_snapshot(),
+                         config_file=os.path.expanduser(config_file) if config_file else "", profile=profile or "")
+
+
+class ProfileCredentialsProvider(GoCredentialsProvider):
+    """Not in oss2: accessKeyID, accessKeySecret and stsToken from a section of ossutil's config
+    file, read again at each request."""
+
+    def __init__(self, config_file=DEFAULT_CONFIG_FILE, profile=""):
+        super().__init__("profile", config_file=os.path.expanduser(config_file), profile=profile or "")
+
+
+class JsonFileCredentialsProvider(GoCredentialsProvider):
+    """Not in oss2: osstorchconnector's credentials file, {"AccessKeyId", "AccessKeySecret",
+    "SecurityToken", "Expiration"}, read again whenever it changes; keys past their Expiration
+    are an error naming the file."""
+
+    def __init__(self, path):
+        super().__init__("json_file", path=os.path.abspath(os.path.expanduser(path)))
+
+
+class RrsaCredentialsProvider(GoCredentialsProvider):
+    """Not in oss2: RRSA (ACK's OIDC federation): the token file in ALIBABA_CLOUD_OIDC_TOKEN_FILE
+    exchanged for STS keys of ALIBABA_CLOUD_ROLE_ARN by STS AssumeRoleWithOIDC (at
+    ALIBABA_CLOUD_STS_ENDPOINT when set), refreshed ahead of expiry."""
+
+    def __init__(self):
+        super().__init__("rrsa", env=_environment_snapshot())
+
+
+class EcsRamRoleCredentialsProvider(GoCredentialsProvider):
     """The RAM role credentials of the ECS instance, from its metadata service at `auth_host`
-    (the full URL, e.g. http://100.100.100.200/latest/meta-data/ram/security-credentials/<role>),
-    fetched on first use and again when they are about to expire. If a renewal fails, the old
-    credentials are kept while they last."""
+    (the full URL, e.g. http://100.100.100.200/latest/meta-data/ram/security-credentials/<role>).
+
+    Requests are signed with keys Go fetches (an IMDSv2 token first, IMDSv1 if the service
+    gives none; refreshed ahead of expiry with jitter, one refresh however many requests wait;
+    a failed refresh keeps the old keys while they last). get_credentials(), for code that
+    calls it, fetches and renews as oss2's does, with oss2's results and errors."""
 
     def __init__(self, auth_host, max_retries=3, timeout=10):
+        super().__init__("ecs_ram_role", url=auth_host,
+                         env=_environment_snapshot(("ALIBABA_CLOUD_IMDSV1_DISABLED",)))
         self.fetcher = EcsRamRoleCredentialsFetcher(auth_host)
         self.max_retries = max_retries
         self.timeout = timeout
         self.credentials = None
-        self.__lock = threading.Lock()
 
     def get_credentials(self):
         if self.credentials is None or self.credentials.will_soon_expire():
-            with self.__lock:
+            with self._lock:
                 if self.credentials is None or self.credentials.will_soon_expire():
                     try:
                         self.credentials = self.fetcher.fetch(self.max_retries, self.timeout)

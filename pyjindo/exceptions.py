@@ -105,6 +105,16 @@ class UnsupportedOperation(ClientError, NotImplementedError):
         self.family = family
 
 
+class CredentialsError(ClientError):
+    """Not in oss2: no keys could be had to sign a request, so nothing was sent. `not_found` is
+    True when no source had any (the message lists every place looked), False when a source
+    failed (a metadata service down with the keys expired, a malformed credentials file)."""
+
+    def __init__(self, message, not_found=False):
+        ClientError.__init__(self, message)
+        self.not_found = not_found
+
+
 class RequestError(OssError):
     """The server could not be reached or the connection failed (status -2), after the
     retries pyjindo makes (oss2 makes none); `exception` is a GoRequestError describing the cause.
@@ -585,6 +595,8 @@ def from_error_dict(d):
         return ClientError(message)
     if kind == "request":
         return RequestError(GoRequestError(message, d.get("code") or None))
+    if kind == "credentials":
+        return CredentialsError(message, bool(d.get("not_found")))
     if kind == "inconsistent":
         return InconsistentError(message, d.get("request_id") or "")
 

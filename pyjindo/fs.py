@@ -3,7 +3,7 @@
 Registered through the `fsspec.specs` entry point (setup.py) as protocol "oss", so with pyjindo
 installed `fsspec.filesystem("oss", ...)`, pandas, pyarrow and Dask use it in place of ossfs.
 storage_options are ossfs's (`endpoint`, `key`, `secret`, `token`) plus `region`, `auth`,
-`anonymous`, `part_size`, `concurrency` and `multipart_threshold`.
+`anonymous` (or s3fs's `anon`), `part_size`, `concurrency` and `multipart_threshold`.
 
 Paths are `bucket/key` or `oss://bucket/key`. Directories are prefixes: a listing shows one for
 each common prefix (delimiter "/") and each `key/` marker object. Errors are the builtin OSError
@@ -23,7 +23,7 @@ from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
 from . import _batch, exceptions
 from .api import DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, Bucket, Service
 from .auth import AnonymousAuth, Auth, ProviderAuth, ProviderAuthV4, StsAuth
-from .credentials import EnvironmentVariableCredentialsProvider
+from .credentials import ChainCredentialsProvider, _go_message
 from ._reader import ObjectReader
 from ._writer import MIN_PART_SIZE, ObjectWriter
 
@@ -78,17 +78,56 @@ def _make_auth(key, secret, token, auth, anonymous, region):
         if not hasattr(provider, "get_credentials"):
             raise TypeError("auth must be a pyjindo/oss2 auth or a credentials provider, not %r" % type(auth))
         return ProviderAuthV4(provider) if region else ProviderAuth(provider)
-    if key:
+    if key or secret:
+        if not (key and secret):
+            raise ValueError("OSSFileSystem: key and secret go together")
         if token:
             return StsAuth(key, secret, token, auth_version="v4" if region else "v1")
         if region:
             from .auth import AuthV4
             return AuthV4(key, secret)
         return Auth(key, secret)
-    if os.environ.get("OSS_ACCESS_KEY_ID"):
-        provider = EnvironmentVariableCredentialsProvider()
-        return ProviderAuthV4(provider) if region else ProviderAuth(provider)
-    return AnonymousAuth()
+    # The chain, asked now so that missing credentials fail here, not as AccessDenied later.
+    provider = ChainCredentialsProvider()
+    try:
+        provider.describe()
+    except exceptions.CredentialsError as e:
+        if not e.not_found:
+            raise
+        raise exceptions.CredentialsError(
+            "OSSFileSystem: no credentials: pass key= and secret= (token= for STS), auth=, or anon=True "
+            "for a public bucket; %s" % _go_message(e), not_found=True) from None
+    return ProviderAuthV4(provider) if region else ProviderAuth(provider)
+
+
+#: storage_options other libraries spell differently, and the name OSSFileSystem takes
+_OPTION_SYNONYMS = {"access_key_id": "key", "access_key": "key", "accesskeyid": "key", "aws_access_key_id": "key",
+                    "access_key_secret": "secret", "secret_key": "secret", "accesskeysecret": "secret",
+                    "aws_secret_access_key": "secret", "security_token": "token", "session_token": "token",
+                    "sts_token": "token", "endpoint_url": "endpoint", "region_name": "region",
+                    "anonymous_access": "anon"}
+#: storage_options fsspec's AbstractFileSystem itself takes
+_FSSPEC_OPTIONS = ("skip_instance_cache", "use_listings_cache", "listings_expiry_time", "max_paths",
+                   "asynchronous", "loop")
+
+
+def _warn_unknown_options(kwargs: Dict[str, Any]) -> None:
+    """Warn about an option OSSFileSystem does not take that looks like one it does (a typo, or
+    another SDK's name): it would otherwise be ignored in silence."""
+    import difflib
+    import inspect
+    import warnings
+
+    known = [p for p in inspect.signature(OSSFileSystem.__init__).parameters if p not in ("self", "kwargs")]
+    vocabulary = known + list(_OPTION_SYNONYMS)
+    for name in kwargs:
+        if name in _FSSPEC_OPTIONS:
+            continue
+        close = difflib.get_close_matches(name.lower(), vocabulary, n=1, cutoff=0.75)
+        if close:
+            meant = _OPTION_SYNONYMS.get(close[0], close[0])
+            warnings.warn("OSSFileSystem: unknown option %r is ignored; did you mean %r?" % (name, meant),
+                          stacklevel=4)
 
 
 def _mtime(value) -> Optional[datetime.datetime]:
@@ -103,7 +142,10 @@ class OSSFileSystem(AbstractFileSystem):
     endpoint: the OSS endpoint (default $OSS_ENDPOINT). key/secret/token: an AccessKey pair and an
     optional STS token. auth: instead of keys, any pyjindo (or oss2) auth object or credentials
     provider; it is asked before each request, so rotating STS credentials are picked up.
-    anonymous: unsigned requests. region: signs with V4. part_size, concurrency,
+    Without either, the credentials chain (pyjindo.credentials.ChainCredentialsProvider: the
+    environment, ~/.ossutilconfig, the ECS RAM role, RRSA) is asked at once, and finding nothing
+    raises CredentialsError naming every place looked.
+    anon (s3fs's name) or anonymous: unsigned requests. region: signs with V4. part_size, concurrency,
     multipart_threshold: pyjindo's transfer tuning (Bucket's arguments). batch_concurrency:
     requests in flight for operations on many paths.
     """
@@ -113,18 +155,19 @@ class OSSFileSystem(AbstractFileSystem):
 
     def __init__(self, endpoint: Optional[str] = None, key: Optional[str] = None, secret: Optional[str] = None,
                  token: Optional[str] = None, region: Optional[str] = None, auth: Any = None,
-                 anonymous: bool = False, part_size: int = DEFAULT_PART_SIZE,
+                 anonymous: bool = False, anon: bool = False, part_size: int = DEFAULT_PART_SIZE,
                  concurrency: int = DEFAULT_FS_CONCURRENCY,
                  multipart_threshold: Optional[int] = DEFAULT_MULTIPART_THRESHOLD,
                  batch_concurrency: int = DEFAULT_BATCH_CONCURRENCY,
                  default_block_size: Optional[int] = None, **kwargs: Any) -> None:
+        _warn_unknown_options(kwargs)
         super().__init__(**kwargs)
         endpoint = endpoint or os.environ.get("OSS_ENDPOINT")
         if not endpoint:
             raise ValueError("OSSFileSystem needs an endpoint (argument or $OSS_ENDPOINT)")
         self.endpoint = endpoint
         self.region = region or os.environ.get("OSS_REGION") or None
-        self.auth = _make_auth(key, secret, token, auth, anonymous, self.region)
+        self.auth = _make_auth(key, secret, token, auth, anonymous or anon, self.region)
         self.part_size = int(part_size)
         self.concurrency = int(concurrency)
         self.multipart_threshold = multipart_threshold

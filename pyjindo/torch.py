@@ -3,26 +3,30 @@
 `from pyjindo.torch import OssMapDataset, OssIterableDataset, OssCheckpoint` replaces
 `from osstorchconnector import ...`: the same constructors (`from_prefix`, `from_objects`,
 `from_manifest_file`), arguments and defaults, items with `.key`, `.size`, `.label`, `.read()`.
-Credentials come from `cred_path` (osstorchconnector's JSON file, re-read when it changes), from
-`cred_provider`, or from `auth=` (any pyjindo auth or credentials provider).
+Credentials come from `cred_path` (osstorchconnector's JSON file, re-read by the Go core when it
+changes), from `cred_provider`, from `auth=` (any pyjindo auth or credentials provider), or else
+from the credentials chain (the environment, ~/.ossutilconfig, the ECS RAM role, RRSA); finding
+none raises CredentialsError when the dataset or checkpoint is made.
 
 Importing pyjindo does not import this module (nor torch); importing this module imports torch.
 """
 import collections
 import io
 import itertools
-import json
 import os
 import random
 import re
 import threading
-import time
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple, Union
 
-import torch
+try:
+    import torch
+except ImportError as e:  # ModuleNotFoundError alone would not say what to install
+    raise ImportError("pyjindo.torch needs PyTorch, which is not installed: pip install torch "
+                      "(or pip install 'pyjindo[torch]')") from e
 import torch.distributed
 import torch.utils.data
 from torch.distributed.checkpoint.filesystem import FileSystemBase, FileSystemReader, FileSystemWriter
@@ -31,8 +35,9 @@ from . import _batch, exceptions
 from ._reader import ObjectReader, seek_position
 from ._writer import ObjectWriter
 from .api import DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, Bucket
-from .auth import AnonymousAuth, ProviderAuth, ProviderAuthV4
-from .credentials import Credentials, CredentialsProvider, EnvironmentVariableCredentialsProvider
+from .auth import ProviderAuth, ProviderAuthV4
+from .credentials import (ChainCredentialsProvider, Credentials, CredentialsProvider, JsonFileCredentialsProvider,
+                          _go_message)
 from .iterators import ObjectIterator
 
 __all__ = ["OssMapDataset", "OssIterableDataset", "OssCheckpoint", "OssDataObject", "OssDCPFileSystem",
@@ -77,48 +82,6 @@ def imagenet_manifest_parser(reader: io.IOBase) -> Iterable[Tuple[str, str]]:
 
 # --- credentials -----------------------------------------------------------------------------------
 
-class _CredentialFile(CredentialsProvider):
-    """osstorchconnector's credential file, {"AccessKeyId", "AccessKeySecret", "SecurityToken",
-    "Expiration"}, read again whenever it changes (size, mtime or inode: a rename over it counts)
-    or its Expiration has passed. Asked before every request, so a rotated key is used at once."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self._stamp = None
-        self._expires = None
-        self._credentials = None
-        self._lock = threading.Lock()
-
-    def __getstate__(self):
-        return {"path": self.path}
-
-    def __setstate__(self, state):
-        self.__init__(state["path"])
-
-    def get_credentials(self) -> Credentials:
-        st = os.stat(self.path)
-        stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-        with self._lock:
-            if stamp != self._stamp or (self._expires is not None and time.time() >= self._expires):
-                with open(self.path, "rb") as f:
-                    doc = json.loads(f.read().decode("utf-8"))
-                if not doc.get("AccessKeyId") or not doc.get("AccessKeySecret"):
-                    raise ValueError("%s: 'AccessKeyId' and 'AccessKeySecret' can't be empty" % self.path)
-                self._credentials = Credentials(doc["AccessKeyId"], doc["AccessKeySecret"],
-                                                doc.get("SecurityToken") or "")
-                self._expires = _parse_expiration(doc.get("Expiration"))
-                self._stamp = stamp
-            return self._credentials
-
-
-def _parse_expiration(text):
-    if not text:
-        return None
-    import calendar
-
-    return calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))
-
-
 class _ForeignProvider(CredentialsProvider):
     """A cred_provider as osstorchconnector takes it: get_credentials() returning an object with
     access_key_id / access_key_secret / security_token attributes (alibabacloud-oss-v2's) or
@@ -142,18 +105,26 @@ _REGION_IN_ENDPOINT = re.compile(r"oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.co
 
 def _make_auth(endpoint, cred_path, cred_provider, auth, region):
     """The pyjindo auth for osstorchconnector's arguments: V4 when a region is given or can be read
-    from an aliyuncs.com endpoint (as osstorchconnector signs), else V1."""
+    from an aliyuncs.com endpoint (as osstorchconnector signs), else V1. A cred_path file, or
+    without any argument the credentials chain, is asked at once: a missing or malformed file,
+    or nothing found, raises CredentialsError here (naming the file, or every place looked)."""
     if auth is not None and hasattr(auth, "auth_version"):
         return auth
     provider = auth  # a credentials provider given as auth=
     if provider is None and cred_provider is not None:
         provider = cred_provider if isinstance(cred_provider, CredentialsProvider) else _ForeignProvider(cred_provider)
-    if provider is None and cred_path:
-        provider = _CredentialFile(cred_path)
     if provider is None:
-        if not os.environ.get("OSS_ACCESS_KEY_ID"):
-            return AnonymousAuth()
-        provider = EnvironmentVariableCredentialsProvider()
+        provider = JsonFileCredentialsProvider(cred_path) if cred_path else ChainCredentialsProvider()
+        try:
+            provider.describe()
+        except exceptions.CredentialsError as e:
+            if cred_path:
+                raise exceptions.CredentialsError("cred_path: %s" % _go_message(e), e.not_found) from None
+            if not e.not_found:
+                raise
+            raise exceptions.CredentialsError(
+                "no credentials: pass cred_path= (osstorchconnector's JSON file), cred_provider= or auth=; %s"
+                % _go_message(e), not_found=True) from None
     return ProviderAuthV4(provider) if region else ProviderAuth(provider)
 
 

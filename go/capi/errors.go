@@ -12,6 +12,7 @@ import (
 	"fmt"
 
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/credentials"
 )
 
 // clientError is bad input from Python: it becomes oss2's ClientError.
@@ -33,6 +34,7 @@ func errorDict(err error) map[string]any {
 	var re *oss.RequestError
 	var ce *oss.ClientError
 	var ie *oss.InconsistentError
+	var cre *oss.CredentialsError
 	switch {
 	case errors.As(err, &se):
 		d = map[string]any{"kind": "server", "status": se.Status, "code": se.Code, "message": se.Message,
@@ -42,6 +44,9 @@ func errorDict(err error) map[string]any {
 		d = map[string]any{"kind": "inconsistent", "message": ie.Message, "request_id": ie.RequestID}
 	case errors.As(err, &ce):
 		d = map[string]any{"kind": "client", "message": ce.Message}
+	case errors.As(err, &cre):
+		// Nothing was sent; not_found tells "no source had keys" from "a source failed".
+		d = map[string]any{"kind": "credentials", "message": cre.Err.Error(), "not_found": errors.Is(cre.Err, credentials.ErrNotFound)}
 	case errors.As(err, &re):
 		d = map[string]any{"kind": "request", "message": re.Err.Error()}
 	case errors.Is(err, context.Canceled):

@@ -41,6 +41,7 @@ func operations() map[string]opFunc {
 		"reader_open":         opReaderOpen,
 		"reader_read":         opReaderRead,
 		"delete_many":         opDeleteMany,
+		"credentials":         opCredentials,
 	}
 }
 
@@ -258,7 +259,7 @@ func describeDocument(status int, header http.Header, doc []byte, kind string, s
 }
 
 // opSignURL builds a presigned URL; it sends nothing.
-func opSignURL(_ context.Context, s *session, raw json.RawMessage, _ []byte, _ progress) (any, error) {
+func opSignURL(ctx context.Context, s *session, raw json.RawMessage, _ []byte, _ progress) (any, error) {
 	var a struct {
 		target
 		Expires           int64    `json:"expires"`
@@ -268,7 +269,11 @@ func opSignURL(_ context.Context, s *session, raw json.RawMessage, _ []byte, _ p
 	if err := decodeArgs("sign_url", raw, &a); err != nil {
 		return nil, err
 	}
-	return map[string]string{"url": s.client.Presign(a.request(http.MethodGet), a.Expires, a.SlashSafe, a.AdditionalHeaders, time.Now())}, nil
+	u, err := s.client.PresignContext(ctx, a.request(http.MethodGet), a.Expires, a.SlashSafe, a.AdditionalHeaders, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{"url": u}, nil
 }
 
 // decodeArgs decodes an operation's JSON arguments strictly: a key Go does not know is an error,

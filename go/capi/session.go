@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/credentials"
 	"github.com/pyjindo/pyjindo/go/oss/retry"
 	"github.com/pyjindo/pyjindo/go/oss/signer"
 	"github.com/pyjindo/pyjindo/go/transfer"
@@ -47,8 +48,12 @@ type sessionConfig struct {
 	AccessKeyID     string  `json:"access_key_id"`
 	AccessKeySecret string  `json:"access_key_secret"`
 	SecurityToken   string  `json:"security_token"`
-	AppName         string  `json:"app_name"`
-	Proxy           string  `json:"proxy"`
+	// Credentials, instead of the keys above, names a source in go/oss/credentials (the
+	// environment snapshot Python passes, ossutil's config file, a JSON file, the ECS RAM
+	// role, RRSA, or their chain), asked before every request.
+	Credentials *credentials.Spec `json:"credentials"`
+	AppName     string            `json:"app_name"`
+	Proxy       string            `json:"proxy"`
 	// Transfer tuning; zero means the transfer package's default, threshold -1 means never.
 	MultipartThreshold int64   `json:"multipart_threshold"`
 	PartSize           int64   `json:"part_size"`
@@ -62,10 +67,18 @@ type sessionConfig struct {
 //export pj_session_new
 func pj_session_new(config *C.char, errOut **C.char) (h C.uintptr_t) {
 	defer recoverInto(errOut)
-	var cfg sessionConfig
-	if err := decodeArgs("session", []byte(C.GoString(config)), &cfg); err != nil {
+	s, err := newSession([]byte(C.GoString(config)))
+	if err != nil {
 		*errOut = C.CString(string(errorJSON(err)))
 		return 0
+	}
+	return newHandle(s)
+}
+
+func newSession(raw []byte) (*session, error) {
+	var cfg sessionConfig
+	if err := decodeArgs("session", raw, &cfg); err != nil {
+		return nil, err
 	}
 	ua := "pyjindo/" + version
 	if cfg.AppName != "" {
@@ -73,25 +86,35 @@ func pj_session_new(config *C.char, errOut **C.char) (h C.uintptr_t) {
 	}
 	// One policy for every request, part and page (0: the defaults).
 	policy := retry.New(cfg.RetryAttempts, time.Duration(cfg.RetryTime*float64(time.Second)))
+	var provider credentials.Provider
+	if cfg.Credentials != nil {
+		if cfg.AccessKeyID != "" || cfg.AccessKeySecret != "" || cfg.SecurityToken != "" {
+			return nil, clientErrorf("session: give credentials or access keys, not both")
+		}
+		var err error
+		if provider, err = cfg.Credentials.Provider(logRefreshFailure); err != nil {
+			return nil, clientErrorf("%v", err)
+		}
+	}
 	client, err := oss.New(oss.Config{
-		Endpoint:       cfg.Endpoint,
-		IsCname:        cfg.IsCname,
-		PathStyle:      cfg.IsPathStyle,
-		ConnectTimeout: time.Duration(cfg.ConnectTimeout * float64(time.Second)),
-		Credentials:    signer.Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret, SecurityToken: cfg.SecurityToken},
-		SignVersion:    cfg.SignVersion,
-		Region:         cfg.Region,
-		UserAgent:      ua,
-		Retry:          policy,
-		Proxy:          cfg.Proxy,
+		Endpoint:            cfg.Endpoint,
+		IsCname:             cfg.IsCname,
+		PathStyle:           cfg.IsPathStyle,
+		ConnectTimeout:      time.Duration(cfg.ConnectTimeout * float64(time.Second)),
+		Credentials:         signer.Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret, SecurityToken: cfg.SecurityToken},
+		CredentialsProvider: provider,
+		SignVersion:         cfg.SignVersion,
+		Region:              cfg.Region,
+		UserAgent:           ua,
+		Retry:               policy,
+		Proxy:               cfg.Proxy,
 	})
 	if err != nil {
-		*errOut = C.CString(string(errorJSON(err)))
-		return 0
+		return nil, err
 	}
 	tc := transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency, Retry: policy, CheckCRC: cfg.EnableCRC}
-	return newHandle(&session{client: client, enableCRC: cfg.EnableCRC, transfer: tc,
-		multipartThreshold: cfg.MultipartThreshold})
+	return &session{client: client, enableCRC: cfg.EnableCRC, transfer: tc,
+		multipartThreshold: cfg.MultipartThreshold}, nil
 }
 
 func sessionFrom(h C.uintptr_t) (*session, error) {

@@ -343,6 +343,19 @@ func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err er
 	return nil, newServiceError(resp, raw)
 }
 
+// CurrentCredentials are the keys requests are signed with now, with their expiry and
+// source; the provider's failure is a *CredentialsError, as a request would get.
+func (c *Client) CurrentCredentials(ctx context.Context) (credentials.Credentials, error) {
+	if c.cfg.CredentialsProvider == nil || c.cfg.SignVersion == "anonymous" {
+		return credentials.Credentials{Credentials: c.cfg.Credentials, Source: "static keys"}, nil
+	}
+	creds, err := c.cfg.CredentialsProvider.Credentials(ctx)
+	if err != nil {
+		return credentials.Credentials{}, &CredentialsError{Err: err}
+	}
+	return creds, nil
+}
+
 // credentials are the keys to sign with now: the provider's, or the fixed ones.
 func (c *Client) credentials(ctx context.Context) (signer.Credentials, error) {
 	if c.cfg.CredentialsProvider == nil || c.cfg.SignVersion == "anonymous" {

@@ -58,6 +58,12 @@ func (rq *request) authenticate() *ossError {
 
 func (rq *request) secret(id string) (string, *ossError) {
 	sk, ok := rq.s.cfg.Credentials[id]
+	if !ok && rq.s.keys != nil {
+		var refused *ossError
+		if sk, refused, ok = rq.tempSecret(id); refused != nil {
+			return "", refused
+		}
+	}
 	if !ok {
 		return "", errInvalidAccessKeyID(id)
 	}

@@ -27,6 +27,9 @@ type Config struct {
 	Store store.Store
 	// Credentials maps access key id to secret; requests must be signed with one of them.
 	Credentials map[string]string
+	// KeysFile, if set, is a JSON file of temporary keys accepted besides Credentials (see
+	// keysFile), re-read when it changes: rotating STS credentials in tests.
+	KeysFile string
 	// Anonymous also accepts unsigned requests (signed ones are still verified).
 	Anonymous bool
 	// BandwidthPerConn caps each connection's bytes per second in each direction; 0 = no cap.
@@ -59,6 +62,7 @@ type Server struct {
 	http   *http.Server
 	prefix string        // random per server, so request ids from two servers never collide
 	seq    atomic.Uint64 // request counter
+	keys   *keysFile     // nil without Config.KeysFile
 }
 
 // New returns a Server for cfg.
@@ -84,6 +88,9 @@ func New(cfg Config) *Server {
 	var b [4]byte
 	rand.Read(b[:])
 	s := &Server{cfg: cfg, prefix: strings.ToUpper(hex.EncodeToString(b[:]))}
+	if cfg.KeysFile != "" {
+		s.keys = &keysFile{path: cfg.KeysFile}
+	}
 	s.http = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,

@@ -34,6 +34,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	maxMemory := fs.String("max-memory", "0", "with --memory, hold at most this much object data, e.g. 1GiB (MB=10^6, MiB=2^20; 0 = no limit); a write past it gets 507 InsufficientStorage")
 	akID := fs.String("access-key-id", "", "access key id clients sign with")
 	akSecret := fs.String("access-key-secret", "", "access key secret clients sign with")
+	keysFile := fs.String("keys-file", "", "also accept the temporary keys listed in this JSON file ([{AccessKeyId, AccessKeySecret, SecurityToken, Expiration}], re-read when it changes; expired keys are refused): rotating STS credentials in tests")
 	anonymous := fs.Bool("anonymous", false, "also accept unsigned requests (a request carrying a signature is always verified)")
 	region := fs.String("region", "cn-hangzhou", "region V4 signatures must be scoped to, and GetBucketInfo reports")
 	bandwidth := fs.String("bandwidth-per-conn", "0", "cap each connection's throughput per direction, e.g. 50MB (per second; MB=10^6, MiB=2^20; 0 = no cap)")
@@ -63,8 +64,8 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	if (*akID == "") != (*akSecret == "") {
 		return fail("--access-key-id and --access-key-secret go together")
 	}
-	if *akID == "" && !*anonymous {
-		return fail("give --access-key-id and --access-key-secret, or --anonymous")
+	if *akID == "" && *keysFile == "" && !*anonymous {
+		return fail("give --access-key-id and --access-key-secret, --keys-file, or --anonymous")
 	}
 	var faults *server.Faults
 	if *faultRate > 0 || *faultHeader {
@@ -117,6 +118,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	srv := server.New(server.Config{
 		Store:            st,
 		Credentials:      creds,
+		KeysFile:         *keysFile,
 		Anonymous:        *anonymous,
 		Region:           *region,
 		BandwidthPerConn: bps,

@@ -15,7 +15,8 @@ import (
 //
 // (SecurityToken and Expiration optional), and reads it again whenever its modification time
 // or size changes: an agent beside the process rewrites it with fresh keys (preferably by
-// rename, so a reader never sees it half-written).
+// rename, so a reader never sees it half-written). Keys past their Expiration are an error
+// naming the file, not keys to sign with.
 type JSONFile struct {
 	Path string
 
@@ -35,19 +36,21 @@ func (j *JSONFile) Credentials(context.Context) (Credentials, error) {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if st.ModTime().Equal(j.mtime) && st.Size() == j.size && j.cur.AccessKeyID != "" {
-		return j.cur, nil
+	if !st.ModTime().Equal(j.mtime) || st.Size() != j.size || j.cur.AccessKeyID == "" {
+		data, err := os.ReadFile(j.Path)
+		if err != nil {
+			return Credentials{}, fmt.Errorf("credentials file: %w", err)
+		}
+		c, err := parseSTSJSON(data, "credentials file "+j.Path)
+		if err != nil {
+			return Credentials{}, err
+		}
+		j.cur, j.mtime, j.size = c, st.ModTime(), st.Size()
 	}
-	data, err := os.ReadFile(j.Path)
-	if err != nil {
-		return Credentials{}, fmt.Errorf("credentials file: %w", err)
+	if j.cur.Expired(time.Now()) {
+		return Credentials{}, fmt.Errorf("%s: the keys expired at %s; write fresh ones into it", j.cur.Source, j.cur.Expiration.Format(time.RFC3339))
 	}
-	c, err := parseSTSJSON(data, "credentials file "+j.Path)
-	if err != nil {
-		return Credentials{}, err
-	}
-	j.cur, j.mtime, j.size = c, st.ModTime(), st.Size()
-	return c, nil
+	return j.cur, nil
 }
 
 // stsJSON is the shape the metadata service, STS and cred_path files share.

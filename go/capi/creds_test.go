@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/server"
+	"github.com/pyjindo/pyjindo/go/server/store"
+)
+
+// rotatingIMDS is an ECS metadata service on 127.0.0.1 handing out keys that live for life,
+// each written into the keys file jindo server accepts (until they expire).
+type rotatingIMDS struct {
+	*httptest.Server
+	life     time.Duration
+	keysFile string
+
+	mu     sync.Mutex
+	issued []map[string]string
+}
+
+func newRotatingIMDS(t *testing.T, life time.Duration) *rotatingIMDS {
+	f := &rotatingIMDS{life: life, keysFile: filepath.Join(t.TempDir(), "keys.json")}
+	os.WriteFile(f.keysFile, []byte("[]"), 0o600)
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/latest/api/token":
+			fmt.Fprint(w, "imds-token")
+		case "/latest/meta-data/ram/security-credentials/":
+			fmt.Fprint(w, "role")
+		case "/latest/meta-data/ram/security-credentials/role":
+			json.NewEncoder(w).Encode(f.issue(t))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *rotatingIMDS) issue(t *testing.T) map[string]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := len(f.issued) + 1
+	k := map[string]string{"Code": "Success", "AccessKeyId": fmt.Sprintf("STS.ak-%d", n), "AccessKeySecret": fmt.Sprintf("sk-%d", n),
+		"SecurityToken": fmt.Sprintf("tok-%d", n), "Expiration": time.Now().Add(f.life).UTC().Format(time.RFC3339Nano)}
+	f.issued = append(f.issued, k)
+	data, _ := json.Marshal(f.issued)
+	tmp := f.keysFile + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		t.Error(err)
+	}
+	if err := os.Rename(tmp, f.keysFile); err != nil {
+		t.Error(err)
+	}
+	return k
+}
+
+var stsKeyInAuthorization = regexp.MustCompile(`^OSS (STS\.ak-\d+):`)
+
+func TestSessionFromEcsRoleSignsALongUploadThroughKeyRotations(t *testing.T) {
+	imds := newRotatingIMDS(t, time.Second)
+	srv := server.New(server.Config{Store: store.NewMemory(nil), KeysFile: imds.keysFile,
+		Latency: 100 * time.Millisecond})
+	var mu sync.Mutex
+	used, failed := map[string]bool{}, []string{}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w, status: 200}
+		srv.ServeHTTP(rec, r)
+		mu.Lock()
+		defer mu.Unlock()
+		if m := stsKeyInAuthorization.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
+			used[m[1]] = true
+		}
+		if rec.status >= 300 {
+			failed = append(failed, fmt.Sprintf("%s %s: %d", r.Method, r.URL, rec.status))
+		}
+	}))
+	defer ts.Close()
+
+	config := fmt.Sprintf(`{"endpoint": %q, "part_size": 262144, "concurrency": 4, "multipart_threshold": 262144,
+		"credentials": {"source": "chain", "env": {"ALIBABA_CLOUD_IMDS_ENDPOINT": %q, "ALIBABA_CLOUD_ECS_METADATA": "role"}}}`, ts.URL, imds.URL)
+	s, err := newSession([]byte(config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	ctx := context.Background()
+	if _, err := opRequest(ctx, s, json.RawMessage(`{"method": "PUT", "bucket": "bkt"}`), nil, progress{&operation{}}); err != nil {
+		t.Fatal(err)
+	}
+	// 128 parts, 4 at a time, each answered after 100 ms: over 3 s, past several expiries.
+	body := make([]byte, 32<<20)
+	rand.NewChaCha8([32]byte{1}).Read(body)
+	started := time.Now()
+	_, err = opRequest(ctx, s, json.RawMessage(`{"method": "PUT", "bucket": "bkt", "key": "big", "check_crc": true, "operation": "put_object"}`), body, progress{&operation{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("upload took %v", time.Since(started))
+	res, err := opRequest(ctx, s, json.RawMessage(`{"method": "GET", "bucket": "bkt", "key": "big"}`), nil, progress{&operation{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fromLatin1(res.(responseJSON).Body.(string)); !bytes.Equal([]byte(got), body) {
+		t.Fatalf("read back %d bytes, not what was put", len(got))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(failed) > 0 {
+		t.Fatalf("%d requests failed during rotation: %v", len(failed), failed[:min(5, len(failed))])
+	}
+	t.Logf("%d keys issued, %v used, in %v", len(imds.issued), used, time.Since(started))
+	if len(used) < 3 {
+		t.Fatalf("keys used %v in %v: the credentials did not rotate", used, time.Since(started))
+	}
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func TestSessionWithoutCredentialsNamesEveryPlaceLooked(t *testing.T) {
+	s, err := newSession([]byte(`{"endpoint": "127.0.0.1:1", "credentials": {"source": "chain", "config_file": "/nonexistent/ossutilconfig"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	_, err = opCredentials(context.Background(), s, json.RawMessage(`{}`), nil, progress{&operation{}})
+	var ce *oss.CredentialsError
+	if !errors.As(err, &ce) {
+		t.Fatalf("%v", err)
+	}
+	d := errorDict(err)
+	msg, _ := d["message"].(string)
+	if d["kind"] != "credentials" || d["not_found"] != true || !strings.Contains(msg, "ALIBABA_CLOUD_ACCESS_KEY_ID") ||
+		!strings.Contains(msg, "/nonexistent/ossutilconfig") || !strings.Contains(msg, "ALIBABA_CLOUD_ROLE_ARN") {
+		t.Fatalf("%v", d)
+	}
+	if _, err := newSession([]byte(`{"endpoint": "e", "access_key_id": "a", "credentials": {"source": "env"}}`)); err == nil {
+		t.Fatal("keys and a credentials source were both accepted")
+	}
+	if _, err := newSession([]byte(`{"endpoint": "e", "credentials": {"source": "env", "access_key": "a"}}`)); err == nil {
+		t.Fatal("an unknown credentials key was accepted")
+	}
+}
