@@ -29,8 +29,8 @@ type blobs interface {
 type journal interface {
 	putBucket(b BucketInfo) error
 	deleteBucket(name string) error
-	putObject(bucket string, o *object) error
-	deleteObject(bucket, key string) error
+	putKey(bucket, key string, versions []*object) error // a key's versions, newest first
+	deleteKey(bucket, key string) error
 	putUpload(bucket string, u *upload) error
 	deleteUpload(bucket, uploadID string) error
 }
@@ -57,8 +57,8 @@ type upload struct {
 
 type bucket struct {
 	info    BucketInfo
-	objects map[string]*object
-	sorted  []string // keys in order; nil after an insert or delete, rebuilt by List
+	objects map[string][]*object // each key's versions, newest first; never empty
+	sorted  []string             // keys in order; nil after an insert or delete, rebuilt by List
 	uploads map[string]*upload
 }
 
@@ -112,7 +112,7 @@ func (c *core) CreateBucketWith(name string, opts BucketOptions) (BucketInfo, er
 }
 
 func newBucket(info BucketInfo) *bucket {
-	return &bucket{info: info, objects: map[string]*object{}, uploads: map[string]*upload{}}
+	return &bucket{info: info, objects: map[string][]*object{}, uploads: map[string]*upload{}}
 }
 
 func (c *core) DeleteBucket(name string) error {
@@ -265,7 +265,7 @@ func (c *core) Put(bucketName, key string, body io.Reader, attrs Attrs, opts Put
 	return o.Info, nil
 }
 
-// commit makes o the current version of its key and frees the blobs of the version it replaces.
+// commit makes o the latest version of its key and frees the blobs of a version it replaces.
 func (c *core) commit(bucketName string, o *object, noOverwrite bool) error {
 	c.mu.Lock()
 	b, err := c.bucketLocked(bucketName)
@@ -273,26 +273,25 @@ func (c *core) commit(bucketName string, o *object, noOverwrite bool) error {
 		c.mu.Unlock()
 		return err
 	}
-	if _, exists := b.objects[o.Info.Key]; exists && noOverwrite {
+	if noOverwrite && forbidsOverwrite(b, o.Info.Key) {
 		c.mu.Unlock()
 		return ErrObjectExists
 	}
 	o.Info.Attrs = withClass(o.Info.Attrs, b)
 	o.Info.LastModified = c.now().UTC().Truncate(time.Second)
-	if err := c.journal.putObject(bucketName, o); err != nil {
-		c.mu.Unlock()
+	freed, err := c.putVersion(bucketName, b, o)
+	c.mu.Unlock()
+	if err != nil {
 		return err
 	}
-	old := b.objects[o.Info.Key]
-	if old == nil {
-		b.sorted = nil
-	}
-	b.objects[o.Info.Key] = o
-	c.mu.Unlock()
-	if old != nil {
-		c.freeSegments(old.Segments, o.Segments)
-	}
+	c.freeSegments(freed, o.Segments)
 	return nil
+}
+
+// forbidsOverwrite: x-oss-forbid-overwrite refuses to replace a live object, and has no effect
+// once versioning was ever enabled (OSS keeps the old version instead).
+func forbidsOverwrite(b *bucket, key string) bool {
+	return b.info.Versioning == "" && b.live(key) != nil
 }
 
 // freeSegments removes the blobs of segs that keep does not still use.
@@ -308,109 +307,28 @@ func (c *core) freeSegments(segs, keep []segment) {
 	}
 }
 
-func (c *core) lookup(bucketName, key string) (*object, error) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	b, err := c.bucketLocked(bucketName)
-	if err != nil {
-		return nil, err
-	}
-	o, ok := b.objects[key]
-	if !ok {
-		return nil, ErrNoSuchKey
-	}
-	return o, nil
-}
-
 func (c *core) Stat(bucketName, key string) (ObjectInfo, error) {
-	o, err := c.lookup(bucketName, key)
-	if err != nil {
-		return ObjectInfo{}, err
-	}
-	return o.Info, nil
+	return c.StatVersion(bucketName, key, "")
 }
 
 func (c *core) UpdateObject(bucketName, key string, fn func(*ObjectInfo) error) (ObjectInfo, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	b, err := c.bucketLocked(bucketName)
-	if err != nil {
-		return ObjectInfo{}, err
-	}
-	old, ok := b.objects[key]
-	if !ok {
-		return ObjectInfo{}, ErrNoSuchKey
-	}
-	info := old.Info
-	if err := fn(&info); err != nil {
-		return ObjectInfo{}, err
-	}
-	info.Key, info.Size, info.ETag, info.CRC64, info.Type = old.Info.Key, old.Info.Size, old.Info.ETag, old.Info.CRC64, old.Info.Type
-	o := &object{Info: info, Segments: old.Segments}
-	if err := c.journal.putObject(bucketName, o); err != nil {
-		return ObjectInfo{}, err
-	}
-	b.objects[key] = o
-	return info, nil
+	return c.UpdateObjectVersion(bucketName, key, "", fn)
 }
 
 func (c *core) Open(bucketName, key string) (ObjectInfo, ReadAtCloser, error) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	b, err := c.bucketLocked(bucketName)
-	if err != nil {
-		return ObjectInfo{}, nil, err
-	}
-	o, ok := b.objects[key]
-	if !ok {
-		return ObjectInfo{}, nil, ErrNoSuchKey
-	}
-	r, err := c.openSegments(o.Segments)
-	if err != nil {
-		return ObjectInfo{}, nil, err
-	}
-	return o.Info, r, nil
+	return c.OpenVersion(bucketName, key, "")
 }
 
 func (c *core) Delete(bucketName, key string) error {
-	c.mu.Lock()
-	b, err := c.bucketLocked(bucketName)
-	if err != nil {
-		c.mu.Unlock()
-		return err
-	}
-	o, ok := b.objects[key]
-	if !ok {
-		c.mu.Unlock()
-		return ErrNoSuchKey
-	}
-	if err := c.journal.deleteObject(bucketName, key); err != nil {
-		c.mu.Unlock()
-		return err
-	}
-	delete(b.objects, key)
-	b.sorted = nil
-	c.mu.Unlock()
-	c.freeSegments(o.Segments, nil)
-	return nil
+	_, err := c.DeleteVersion(bucketName, key, "")
+	return err
 }
 
 func (c *core) List(bucketName string, opts ListOptions, fn func(ObjectInfo) bool) error {
-	c.mu.Lock()
-	b, err := c.bucketLocked(bucketName)
+	keys, b, err := c.sortedKeys(bucketName)
 	if err != nil {
-		c.mu.Unlock()
 		return err
 	}
-	if b.sorted == nil {
-		b.sorted = make([]string, 0, len(b.objects))
-		for k := range b.objects {
-			b.sorted = append(b.sorted, k)
-		}
-		sort.Strings(b.sorted)
-	}
-	keys := b.sorted // never mutated in place: replaced when it changes
-	c.mu.Unlock()
 
 	start := opts.Prefix
 	if opts.After >= start {
@@ -422,9 +340,9 @@ func (c *core) List(bucketName string, opts ListOptions, fn func(ObjectInfo) boo
 			break
 		}
 		c.mu.RLock()
-		o, ok := b.objects[k]
+		o := b.live(k)
 		c.mu.RUnlock()
-		if !ok {
+		if o == nil {
 			continue
 		}
 		if !fn(o.Info) {
@@ -445,7 +363,7 @@ func (c *core) Append(bucketName, key string, position int64, body io.Reader, at
 		if err != nil {
 			return nil, err
 		}
-		o := b.objects[key]
+		o := b.live(key)
 		switch {
 		case o == nil && position != 0:
 			return nil, &PositionError{Length: 0}
@@ -473,8 +391,9 @@ func (c *core) Append(bucketName, key string, position int64, body io.Reader, at
 		c.blobs.remove(id)
 		return ObjectInfo{}, err
 	}
-	// Check again under the write lock: another append may have won the race.
-	old := b.objects[key]
+	// Check again under the write lock: another append may have won the race. An append extends
+	// the latest version in place (OSS keeps no version per append); creating one is a new version.
+	old := b.live(key)
 	var o *object
 	switch {
 	case old == nil && position != 0:
@@ -505,16 +424,19 @@ func (c *core) Append(bucketName, key string, position int64, body io.Reader, at
 		c.blobs.remove(id)
 	}
 	o.Info.LastModified = c.now().UTC().Truncate(time.Second)
-	if err := c.journal.putObject(bucketName, o); err != nil {
+	var freed []segment
+	if old == nil {
+		freed, err = c.putVersion(bucketName, b, o)
+	} else {
+		err = c.replaceVersion(bucketName, b, 0, o)
+	}
+	if err != nil {
 		c.blobs.remove(id)
 		return ObjectInfo{}, err
 	}
-	if old == nil {
-		b.sorted = nil
-	}
-	b.objects[key] = o
+	c.freeSegments(freed, nil) // under the write lock, so no reader is opening them
 	if len(o.Segments) > maxSegments {
-		go c.compact(bucketName, key) // in the background: it copies the whole object
+		go c.compact(bucketName, key, o.Info.VersionID) // in the background: it copies the whole object
 	}
 	return o.Info, nil
 }
@@ -523,13 +445,15 @@ func (c *core) Append(bucketName, key string, position int64, body io.Reader, at
 // opens them all.
 const maxSegments = 32
 
-// compact rewrites an object's segments as one blob, if the object still has them.
-func (c *core) compact(bucketName, key string) {
+// compact rewrites a version's segments as one blob, if the version still has them.
+func (c *core) compact(bucketName, key, versionID string) {
 	c.mu.RLock()
 	b, err := c.bucketLocked(bucketName)
 	var o *object
 	if err == nil {
-		o = b.objects[key]
+		if i := findVersion(b.objects[key], versionName(versionID)); i >= 0 {
+			o = b.objects[key][i]
+		}
 	}
 	if o == nil || len(o.Segments) <= maxSegments {
 		c.mu.RUnlock()
@@ -547,7 +471,11 @@ func (c *core) compact(bucketName, key string) {
 		return
 	}
 	c.mu.Lock()
-	cur := b.objects[key]
+	i := findVersion(b.objects[key], versionName(versionID))
+	var cur *object
+	if i >= 0 {
+		cur = b.objects[key][i]
+	}
 	same := cur != nil && len(cur.Segments) >= len(segs) && n == size
 	for i := 0; same && i < len(segs); i++ {
 		same = cur.Segments[i] == segs[i]
@@ -558,12 +486,11 @@ func (c *core) compact(bucketName, key string) {
 		return
 	}
 	next := &object{Info: cur.Info, Segments: append([]segment{{Blob: id, Size: n}}, cur.Segments[len(segs):]...)}
-	if err := c.journal.putObject(bucketName, next); err != nil {
+	if err := c.replaceVersion(bucketName, b, i, next); err != nil {
 		c.mu.Unlock()
 		c.blobs.remove(id)
 		return
 	}
-	b.objects[key] = next
 	c.mu.Unlock()
 	c.freeSegments(segs, nil)
 }
@@ -669,7 +596,7 @@ func (c *core) Complete(bucketName, key, uploadID string, parts []CompletePart, 
 		c.mu.Unlock()
 		return ObjectInfo{}, err
 	}
-	if _, exists := b.objects[key]; exists && opts.NoOverwrite {
+	if opts.NoOverwrite && forbidsOverwrite(b, key) {
 		c.mu.Unlock()
 		return ObjectInfo{}, ErrObjectExists
 	}
@@ -707,25 +634,18 @@ func (c *core) Complete(bucketName, key, uploadID string, parts []CompletePart, 
 	// upload (whose blobs the object now owns), never a lost object. Once the object is written
 	// it is the truth, so a failure to remove the upload's record is left for load to finish
 	// (as after a crash) rather than reported: an abort would otherwise free the object's blobs.
-	if err := c.journal.putObject(bucketName, o); err != nil {
+	freed, err := c.putVersion(bucketName, b, o)
+	if err != nil {
 		c.mu.Unlock()
 		return ObjectInfo{}, err
 	}
 	c.journal.deleteUpload(bucketName, uploadID)
 	delete(b.uploads, uploadID)
-	old := b.objects[key]
-	if old == nil {
-		b.sorted = nil
-	}
-	b.objects[key] = o
 	c.mu.Unlock()
 
-	var unused []segment
+	unused := freed
 	for _, p := range u.Parts {
 		unused = append(unused, segment{Blob: p.Blob})
-	}
-	if old != nil {
-		unused = append(unused, old.Segments...)
 	}
 	c.freeSegments(unused, o.Segments)
 	return o.Info, nil

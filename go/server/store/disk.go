@@ -20,7 +20,7 @@ import (
 //	tmp/                          files being written; emptied at open
 //	blobs/<id[:2]>/<id>           immutable contents, id random hex
 //	buckets/<name>/bucket.json    bucket names are validated [a-z0-9-]
-//	buckets/<name>/objects/<sha256(key)>.json
+//	buckets/<name>/objects/<sha256(key)>.json   the key's versions (keyRecord)
 //	buckets/<name>/uploads/<upload id>.json
 //
 // Every file appears by rename of a fully written, fsynced temporary file, so a crash leaves
@@ -184,11 +184,34 @@ func (d *disk) deleteBucket(name string) error {
 	return os.RemoveAll(aside)
 }
 
-func (d *disk) putObject(bucket string, o *object) error {
-	return d.writeJSON(filepath.Join(d.bucketDir(bucket), "objects", keyFile(o.Info.Key)), o)
+// keyRecord is a key's file: its versions, newest first. A key holding only a null version (every
+// key of a bucket whose versioning was never enabled) is written as that one object, as before
+// versioning existed, so such stores read the same both ways.
+type keyRecord struct {
+	Info     *ObjectInfo `json:"info,omitempty"`
+	Segments []segment   `json:"segments,omitempty"`
+	Versions []*object   `json:"versions,omitempty"`
 }
 
-func (d *disk) deleteObject(bucket, key string) error {
+func (d *disk) putKey(bucket, key string, versions []*object) error {
+	rec := keyRecord{Versions: versions}
+	if len(versions) == 1 && versions[0].Info.VersionID == "" && !versions[0].Info.DeleteMarker {
+		rec = keyRecord{Info: &versions[0].Info, Segments: versions[0].Segments}
+	}
+	return d.writeJSON(filepath.Join(d.bucketDir(bucket), "objects", keyFile(key)), rec)
+}
+
+func (r *keyRecord) versions() []*object {
+	if len(r.Versions) > 0 {
+		return r.Versions
+	}
+	if r.Info == nil {
+		return nil
+	}
+	return []*object{{Info: *r.Info, Segments: r.Segments}}
+}
+
+func (d *disk) deleteKey(bucket, key string) error {
 	err := os.Remove(filepath.Join(d.bucketDir(bucket), "objects", keyFile(key)))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -259,13 +282,19 @@ func (d *disk) load(c *core) error {
 			return err
 		}
 		for _, f := range files {
-			o := &object{}
-			if err := readJSON(f, o); err != nil {
+			rec := &keyRecord{}
+			if err := readJSON(f, rec); err != nil {
 				return err
 			}
-			b.objects[o.Info.Key] = o
-			for _, s := range o.Segments {
-				used[s.Blob] = true
+			vs := rec.versions()
+			if len(vs) == 0 {
+				return fmt.Errorf("store: %s: no versions", f)
+			}
+			b.objects[vs[0].Info.Key] = vs
+			for _, o := range vs {
+				for _, s := range o.Segments {
+					used[s.Blob] = true
+				}
 			}
 		}
 		if files, err = jsonFiles(filepath.Join(dir, "uploads")); err != nil {

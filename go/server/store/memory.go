@@ -192,7 +192,7 @@ type nopJournal struct{}
 
 func (nopJournal) putBucket(BucketInfo) error        { return nil }
 func (nopJournal) deleteBucket(string) error         { return nil }
-func (nopJournal) putObject(string, *object) error   { return nil }
-func (nopJournal) deleteObject(string, string) error { return nil }
+func (nopJournal) putKey(string, string, []*object) error { return nil }
+func (nopJournal) deleteKey(string, string) error         { return nil }
 func (nopJournal) putUpload(string, *upload) error   { return nil }
 func (nopJournal) deleteUpload(string, string) error { return nil }

@@ -53,6 +53,11 @@ type ObjectInfo struct {
 	// both zero: never asked. The server sets them (UpdateObject); a rewrite clears them.
 	RestoreReady  time.Time `json:"restore_ready,omitzero"`
 	RestoreExpiry time.Time `json:"restore_expiry,omitzero"`
+	// VersionID names this version of the key; empty for the null version (OSS spells it "null"):
+	// what a bucket holds while versioning was never enabled, or writes while it is suspended.
+	VersionID string `json:"version_id,omitempty"`
+	// DeleteMarker: this version is a delete marker (no content, no attributes).
+	DeleteMarker bool `json:"delete_marker,omitempty"`
 }
 
 // BucketInfo describes a bucket.
@@ -65,7 +70,17 @@ type BucketInfo struct {
 	// Configs holds the bucket's settings documents (CORS, lifecycle, policy, ...) as the server
 	// validated them, by sub-resource name; the store does not interpret them.
 	Configs map[string]string `json:"configs,omitempty"`
+	// Versioning is the bucket's versioning state: "" (never enabled), VersioningEnabled or
+	// VersioningSuspended. It decides what a write or a delete without a version id does.
+	Versioning string `json:"versioning,omitempty"`
 }
+
+// Versioning states (BucketInfo.Versioning) and the null version's id as OSS spells it.
+const (
+	VersioningEnabled   = "Enabled"
+	VersioningSuspended = "Suspended"
+	NullVersion         = "null"
+)
 
 // BucketOptions are what a bucket's creator may choose; empty fields take OSS's defaults
 // (Standard, private, LRS).
@@ -140,11 +155,19 @@ type PutOptions struct {
 type ListOptions struct {
 	Prefix string
 	After  string // only keys strictly greater than this
+	// AfterVersion (ListVersions only) resumes inside key After, after this version of it.
+	AfterVersion string
 }
 
 // Store is implemented by Memory and Disk. All methods are safe for concurrent use. Writes are
 // all-or-nothing: a failed or interrupted write (body read error, digest mismatch) leaves the
 // previous object, if any, untouched.
+//
+// Each key holds its versions, newest first. A write (Put, Append creating, Complete) in a bucket
+// whose versioning is Enabled adds a version with a new id; otherwise it is the null version and
+// replaces the key's null version (the only version while versioning was never enabled). The
+// methods without a version id work on the latest version; when that is a delete marker they
+// fail with a *DeleteMarkerError, which is ErrNoSuchKey to errors.Is.
 type Store interface {
 	CreateBucket(name string) (BucketInfo, error) // ErrBucketExists; OSS's defaults
 	// CreateBucketWith creates a bucket with the options (validated by the caller).
@@ -168,8 +191,25 @@ type Store interface {
 	// atomically, keeping its content; an error from fn changes nothing. fn must replace, never
 	// modify, the maps of the info it gets. Key, size, digests and type are kept.
 	UpdateObject(bucket, key string, fn func(*ObjectInfo) error) (ObjectInfo, error) // ErrNoSuchKey
-	// List calls fn for each matching object in key order until fn returns false.
+	// List calls fn for each matching object in key order until fn returns false: the latest
+	// version of each key, skipping keys whose latest version is a delete marker.
 	List(bucket string, opts ListOptions, fn func(ObjectInfo) bool) error
+
+	// The versioned forms: versionID "" means the latest version, NullVersion the null version.
+	// Errors: ErrNoSuchVersion (no such version of the key), *DeleteMarkerError (it is a delete
+	// marker, or the latest version is one).
+	OpenVersion(bucket, key, versionID string) (ObjectInfo, ReadAtCloser, error)
+	StatVersion(bucket, key, versionID string) (ObjectInfo, error)
+	UpdateObjectVersion(bucket, key, versionID string, fn func(*ObjectInfo) error) (ObjectInfo, error)
+	// DeleteVersion with a version id removes that version for good and returns it (a delete
+	// marker's info when it was one). Without one, in a bucket whose versioning was never
+	// enabled it removes the object (ErrNoSuchKey if none); otherwise it adds a delete marker
+	// (a new id when Enabled, the null version when Suspended, replacing the null version) and
+	// returns the marker.
+	DeleteVersion(bucket, key, versionID string) (ObjectInfo, error)
+	// ListVersions calls fn for every version and delete marker in key order, newest first within
+	// a key, with latest set on each key's first, until fn returns false.
+	ListVersions(bucket string, opts ListOptions, fn func(v ObjectInfo, latest bool) bool) error
 
 	// Append adds body at position. Creating (position 0, no object) makes an Appendable object
 	// with attrs; later appends keep the first attrs. Errors: *PositionError when position is not
@@ -220,7 +260,27 @@ var (
 	ErrObjectExists     = errors.New("object exists and overwriting was forbidden")
 	// ErrInsufficientStorage: a write would take a memory store past its limit.
 	ErrInsufficientStorage = errors.New("store memory limit reached")
+	ErrNoSuchVersion       = errors.New("no such version")
 )
+
+// DeleteMarkerError reports that the version asked for, or the latest version of the key when
+// none was named, is a delete marker. errors.Is(err, ErrNoSuchKey) holds.
+type DeleteMarkerError struct {
+	VersionID    string // the marker's; "" is the null version
+	LastModified time.Time
+}
+
+func (e *DeleteMarkerError) Error() string { return "delete marker " + versionName(e.VersionID) }
+
+func (e *DeleteMarkerError) Is(target error) bool { return target == ErrNoSuchKey }
+
+// versionName is the id OSS shows for a version: "null" for the null version.
+func versionName(id string) string {
+	if id == "" {
+		return NullVersion
+	}
+	return id
+}
 
 // PositionError reports an append at a position other than the object's length.
 type PositionError struct {

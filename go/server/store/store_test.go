@@ -359,7 +359,7 @@ func TestManyAppendsAreCompacted(t *testing.T) {
 		deadline := time.Now().Add(5 * time.Second)
 		for {
 			c.mu.RLock()
-			n := len(c.buckets["bkt"].objects["log"].Segments)
+			n := len(c.buckets["bkt"].objects["log"][0].Segments)
 			c.mu.RUnlock()
 			if n <= maxSegments+1 {
 				break
