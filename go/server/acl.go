@@ -45,9 +45,9 @@ type accessControlPolicy struct {
 }
 
 func (rq *request) getObjectACL() *ossError {
-	info, err := rq.s.cfg.Store.Stat(rq.bucket, rq.key)
-	if err != nil {
-		return storeError(err, rq.bucket, rq.key)
+	info, e := rq.statVersion()
+	if e != nil {
+		return e
 	}
 	acl := info.ACL
 	if acl == "" {
@@ -67,12 +67,12 @@ func (rq *request) putObjectACL() *ossError {
 	if _, err := rq.s.cfg.Store.Bucket(rq.bucket); err != nil {
 		return storeError(err, rq.bucket, "")
 	}
-	_, err := rq.s.cfg.Store.UpdateObject(rq.bucket, rq.key, func(o *store.ObjectInfo) error {
+	_, err := rq.updateVersion(func(o *store.ObjectInfo) error {
 		o.ACL = acl
 		return nil
 	})
 	if err != nil {
-		return storeError(err, rq.bucket, rq.key)
+		return rq.updateError(err)
 	}
 	rq.w.Header().Set("Content-Length", "0")
 	return nil

@@ -124,6 +124,14 @@ func (rq *request) setBucketConfig(name, doc string) *ossError {
 }
 
 func setConfig(b *store.BucketInfo, name, doc string) {
+	if name == "versioning" && doc != "" {
+		// The store acts on the state (a write's version id, a delete's marker); the
+		// document is kept as sent, like every setting.
+		var v struct{ Status string }
+		if xml.Unmarshal([]byte(doc), &v) == nil {
+			b.Versioning = v.Status
+		}
+	}
 	if doc == "" {
 		delete(b.Configs, name)
 		return

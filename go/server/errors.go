@@ -92,6 +92,8 @@ func storeError(err error, bucket, key string) *ossError {
 		return errNoSuchBucket(bucket)
 	case errors.Is(err, store.ErrNoSuchKey):
 		return errNoSuchKey(key)
+	case errors.Is(err, store.ErrNoSuchVersion):
+		return errNoSuchVersion(key, "")
 	case errors.Is(err, store.ErrNoSuchUpload):
 		return errNoSuchUpload("")
 	case errors.Is(err, store.ErrNotAppendable):

@@ -159,6 +159,7 @@ func (rq *request) completeUpload() *ossError {
 	}
 	rq.w.Header().Set("ETag", quoted(info.ETag))
 	rq.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(info.CRC64, 10))
+	rq.setVersionHeader(info)
 	return rq.writeXML(completeResult{EncodingType: et, Location: "http://" + rq.r.Host + "/" + rq.bucket + "/" + enc(rq.key),
 		Bucket: rq.bucket, Key: enc(rq.key), ETag: quoted(info.ETag)})
 }

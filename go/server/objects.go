@@ -166,6 +166,7 @@ func (rq *request) putObject() *ossError {
 		return rq.writeFailed(err)
 	}
 	rq.writeInfoHeaders(info)
+	rq.setVersionHeader(info)
 	rq.writeAttrHeaders(store.Attrs{SSE: info.SSE, SSEKeyID: info.SSEKeyID})
 	rq.w.Header().Set("Content-Length", "0")
 	return nil
@@ -362,9 +363,9 @@ type onlyWriter struct{ w io.Writer }
 func (o onlyWriter) Write(p []byte) (int, error) { return o.w.Write(p) }
 
 func (rq *request) getObjectMeta() *ossError {
-	info, err := rq.s.cfg.Store.Stat(rq.bucket, rq.key)
-	if err != nil {
-		return storeError(err, rq.bucket, rq.key)
+	info, e := rq.statVersion()
+	if e != nil {
+		return e
 	}
 	h := rq.w.Header()
 	h.Set("ETag", quoted(info.ETag))
@@ -374,41 +375,42 @@ func (rq *request) getObjectMeta() *ossError {
 	return nil
 }
 
-func (rq *request) deleteObject() *ossError {
-	if _, err := rq.s.cfg.Store.Bucket(rq.bucket); err != nil {
-		return storeError(err, rq.bucket, rq.key)
-	}
-	if err := rq.s.cfg.Store.Delete(rq.bucket, rq.key); err != nil && !errors.Is(err, store.ErrNoSuchKey) {
-		return storeError(err, rq.bucket, rq.key)
-	}
-	rq.writeHeader(http.StatusNoContent)
-	return nil
-}
-
-// copySource parses x-oss-copy-source: "/bucket/url-encoded-key".
-func (rq *request) copySource() (bucket, key string, e *ossError) {
+// copySource parses x-oss-copy-source: "/bucket/url-encoded-key", optionally "?versionId=id".
+func (rq *request) copySource() (bucket, key, versionID string, e *ossError) {
 	raw := rq.r.Header.Get("x-oss-copy-source")
-	src, _, _ := strings.Cut(raw, "?") // a versionId, which this server has no use for
+	src, query, hasQuery := strings.Cut(raw, "?")
 	src, err := url.PathUnescape(strings.TrimPrefix(src, "/"))
 	bucket, key, found := strings.Cut(src, "/")
 	if err != nil || !found || store.ValidateKey(key) != nil || store.ValidateBucketName(bucket) != nil {
-		return "", "", errInvalidArgument("x-oss-copy-source", raw, "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.")
+		return "", "", "", errInvalidArgument("x-oss-copy-source", raw, "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.")
 	}
-	return bucket, key, nil
+	if hasQuery {
+		q, err := url.ParseQuery(query)
+		if versionID = q.Get("versionId"); err != nil || versionID == "" {
+			return "", "", "", errInvalidArgument("x-oss-copy-source", raw, "The version id in the copy source is not valid.")
+		}
+	}
+	return bucket, key, versionID, nil
 }
 
 // openSource opens the copy source and applies the x-oss-copy-source-if-* conditions.
 func (rq *request) openSource() (store.ObjectInfo, store.ReadAtCloser, *ossError) {
-	bucket, key, e := rq.copySource()
+	bucket, key, versionID, e := rq.copySource()
 	if e != nil {
 		return store.ObjectInfo{}, nil, e
 	}
 	if _, err := rq.s.cfg.Store.Bucket(rq.bucket); err != nil {
 		return store.ObjectInfo{}, nil, storeError(err, rq.bucket, rq.key)
 	}
-	info, r, err := rq.s.cfg.Store.Open(bucket, key)
+	info, r, err := rq.s.cfg.Store.OpenVersion(bucket, key, versionID)
+	if errors.Is(err, store.ErrNoSuchVersion) {
+		return store.ObjectInfo{}, nil, errNoSuchVersion(key, versionID).withEC("0012-00000203")
+	}
 	if err != nil {
 		return store.ObjectInfo{}, nil, storeError(err, bucket, key)
+	}
+	if versionID != "" || info.VersionID != "" {
+		rq.w.Header().Set("x-oss-copy-source-version-id", versionName(info.VersionID))
 	}
 	if info.Type == store.TypeSymlink { // a copy of a link copies what it points to
 		r.Close()
@@ -472,10 +474,14 @@ func (rq *request) copyObject() *ossError {
 		return rq.writeFailed(err)
 	}
 	rq.writeInfoHeaders(info)
+	rq.setVersionHeader(info)
 	return rq.writeXML(copyResult{ETag: quoted(info.ETag), LastModified: info.LastModified.UTC().Format(listTimeFormat)})
 }
 
 func (rq *request) appendObject() *ossError {
+	if rq.has("versionId") {
+		return errInvalidArgument("versionId", rq.query.Get("versionId"), "AppendObject does not support the versionId parameter.").withEC("0016-00000504")
+	}
 	raw := rq.query.Get("position")
 	position, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || position < 0 {
@@ -500,6 +506,7 @@ func (rq *request) appendObject() *ossError {
 	h := rq.w.Header()
 	h.Set("x-oss-next-append-position", strconv.FormatInt(info.Size, 10))
 	rq.writeInfoHeaders(info)
+	rq.setVersionHeader(info)
 	h.Set("Content-Length", "0")
 	return nil
 }
@@ -523,12 +530,18 @@ func (rq *request) writeXML(v any) *ossError {
 type deleteRequest struct {
 	Quiet   bool `xml:"Quiet"`
 	Objects []struct {
-		Key string `xml:"Key"`
+		Key       string  `xml:"Key"`
+		VersionID *string `xml:"VersionId"`
 	} `xml:"Object"`
 }
 
+// deletedKey is one <Deleted>: with a version id, the version removed (DeleteMarker when it was a
+// marker); without, in a versioned bucket, the marker added (DeleteMarkerVersionId).
 type deletedKey struct {
-	Key string `xml:"Key"`
+	Key                   string `xml:"Key"`
+	VersionID             string `xml:"VersionId,omitempty"`
+	DeleteMarker          bool   `xml:"DeleteMarker,omitempty"`
+	DeleteMarkerVersionID string `xml:"DeleteMarkerVersionId,omitempty"`
 }
 
 type deleteResult struct {
@@ -557,7 +570,8 @@ func decodeDelete(raw []byte) (*deleteRequest, *ossError) {
 }
 
 func (rq *request) deleteMultiple() *ossError {
-	if _, err := rq.s.cfg.Store.Bucket(rq.bucket); err != nil {
+	b, err := rq.s.cfg.Store.Bucket(rq.bucket)
+	if err != nil {
 		return storeError(err, rq.bucket, "")
 	}
 	if rq.r.Header.Get("Content-MD5") == "" {
@@ -587,17 +601,33 @@ func (rq *request) deleteMultiple() *ossError {
 		res.EncodingType = "url"
 	}
 	for _, o := range req.Objects {
-		key := o.Key
-		err := rq.s.cfg.Store.Delete(rq.bucket, key)
-		if err != nil && !errors.Is(err, store.ErrNoSuchKey) && !errors.Is(err, store.ErrInvalidKey) {
+		key, versionID := o.Key, ""
+		if o.VersionID != nil {
+			if versionID = *o.VersionID; versionID == "" || b.Versioning == "" {
+				return errInvalidArgument("VersionId", versionID, "The version id is not valid for this bucket.")
+			}
+		}
+		info, err := rq.s.cfg.Store.DeleteVersion(rq.bucket, key, versionID)
+		if err != nil && !errors.Is(err, store.ErrNoSuchKey) && !errors.Is(err, store.ErrNoSuchVersion) && !errors.Is(err, store.ErrInvalidKey) {
 			return storeError(err, rq.bucket, key)
 		}
-		if !req.Quiet {
-			if encode {
-				key = urlEncode(key)
-			}
-			res.Deleted = append(res.Deleted, deletedKey{Key: key})
+		if req.Quiet {
+			continue
 		}
+		d := deletedKey{Key: key}
+		if encode {
+			d.Key = urlEncode(key)
+		}
+		switch {
+		case versionID != "":
+			d.VersionID, d.DeleteMarker = versionID, err == nil && info.DeleteMarker
+			if d.DeleteMarker {
+				d.DeleteMarkerVersionID = versionID
+			}
+		case err == nil && info.DeleteMarker:
+			d.DeleteMarker, d.DeleteMarkerVersionID = true, versionName(info.VersionID)
+		}
+		res.Deleted = append(res.Deleted, d)
 	}
 	return rq.writeXML(res)
 }

@@ -66,9 +66,9 @@ type restoreRequest struct {
 }
 
 func (rq *request) restoreObject() *ossError {
-	info, err := rq.s.cfg.Store.Stat(rq.bucket, rq.key)
-	if err != nil {
-		return storeError(err, rq.bucket, rq.key)
+	info, e := rq.statVersion()
+	if e != nil {
+		return e
 	}
 	class := info.StorageClass
 	if !store.Archived(class) {
@@ -109,7 +109,7 @@ func (rq *request) restoreObject() *ossError {
 	now := rq.s.cfg.Now()
 	days := time.Duration(req.Days) * 24 * time.Hour
 	status := http.StatusAccepted
-	_, err = rq.s.cfg.Store.UpdateObject(rq.bucket, rq.key, func(o *store.ObjectInfo) error {
+	_, err := rq.updateVersion(func(o *store.ObjectInfo) error {
 		switch restoreState(*o, now) {
 		case restoring:
 			return errRestoreBusy
@@ -126,7 +126,7 @@ func (rq *request) restoreObject() *ossError {
 		return errRestoreInProgress()
 	}
 	if err != nil {
-		return storeError(err, rq.bucket, rq.key)
+		return rq.updateError(err)
 	}
 	if tier != "" {
 		rq.w.Header().Set("x-oss-object-restore-priority", tier)

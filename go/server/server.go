@@ -329,6 +329,8 @@ func (rq *request) dispatchBucket(m string) *ossError {
 		return rq.getBucketLocation()
 	case m == http.MethodGet && rq.has("uploads"):
 		return rq.listUploads()
+	case m == http.MethodGet && rq.has("versions"):
+		return rq.listObjectVersions()
 	case m == http.MethodPost && rq.has("delete"):
 		return rq.deleteMultiple()
 	case m == http.MethodGet && !hasSubresource(rq.query):
@@ -387,6 +389,7 @@ var plainParams = map[string]bool{
 	"x-oss-signature-version": true, "x-oss-credential": true, "x-oss-date": true, "x-oss-expires": true,
 	"x-oss-signature": true, "x-oss-additional-headers": true, "x-oss-security-token": true, "x-oss-access-key-id": true,
 	"x-oss-traffic-limit": true,
+	"versionId":           true, "key-marker": true, "version-id-marker": true,
 }
 
 func hasSubresource(q url.Values) bool {

@@ -1173,6 +1173,14 @@ func (brokenStore) Open(string, string) (store.ObjectInfo, store.ReadAtCloser, e
 
 func (brokenStore) Stat(string, string) (store.ObjectInfo, error) { return store.ObjectInfo{}, errDisk }
 
+func (brokenStore) OpenVersion(string, string, string) (store.ObjectInfo, store.ReadAtCloser, error) {
+	return store.ObjectInfo{}, nil, errDisk
+}
+
+func (brokenStore) StatVersion(string, string, string) (store.ObjectInfo, error) {
+	return store.ObjectInfo{}, errDisk
+}
+
 func (brokenStore) Put(string, string, io.Reader, store.Attrs, store.PutOptions) (store.ObjectInfo, error) {
 	return store.ObjectInfo{}, errDisk
 }

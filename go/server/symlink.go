@@ -43,15 +43,16 @@ func (rq *request) putSymlink() *ossError {
 	if err != nil {
 		return storeError(err, rq.bucket, rq.key)
 	}
+	rq.setVersionHeader(info)
 	rq.w.Header().Set("ETag", quoted(info.ETag))
 	rq.w.Header().Set("Content-Length", "0")
 	return nil
 }
 
 func (rq *request) getSymlink() *ossError {
-	info, err := rq.s.cfg.Store.Stat(rq.bucket, rq.key)
-	if err != nil {
-		return storeError(err, rq.bucket, rq.key)
+	info, e := rq.statVersion()
+	if e != nil {
+		return e
 	}
 	if info.Type != store.TypeSymlink {
 		return errNotSymlink()
@@ -70,11 +71,18 @@ func (rq *request) getSymlink() *ossError {
 
 // openResolved opens an object; for a symlink it opens the target and returns the merged view a
 // reader of the link sees, with target the target's own info (for its class and state).
+// The request's versionId names a version of the link (or object) itself; a link's target is
+// read at its latest version.
 func (rq *request) openResolved(key string) (info, target store.ObjectInfo, r store.ReadAtCloser, e *ossError) {
-	info, r, err := rq.s.cfg.Store.Open(rq.bucket, key)
-	if err != nil {
-		return info, info, nil, storeError(err, rq.bucket, key)
+	v, e := rq.versionParam()
+	if e != nil {
+		return info, info, nil, e
 	}
+	info, r, err := rq.s.cfg.Store.OpenVersion(rq.bucket, key, v)
+	if err != nil {
+		return info, info, nil, rq.objectError(err)
+	}
+	rq.setVersionHeader(info)
 	if info.Type != store.TypeSymlink {
 		return info, info, r, nil
 	}

@@ -92,9 +92,9 @@ func (rq *request) writeTagging(s string) *ossError {
 }
 
 func (rq *request) getObjectTagging() *ossError {
-	info, err := rq.s.cfg.Store.Stat(rq.bucket, rq.key)
-	if err != nil {
-		return storeError(err, rq.bucket, rq.key)
+	info, e := rq.statVersion()
+	if e != nil {
+		return e
 	}
 	return rq.writeTagging(info.Tagging)
 }
@@ -103,11 +103,14 @@ func (rq *request) setObjectTagging(tagging string) *ossError {
 	if _, err := rq.s.cfg.Store.Bucket(rq.bucket); err != nil {
 		return storeError(err, rq.bucket, "")
 	}
-	_, err := rq.s.cfg.Store.UpdateObject(rq.bucket, rq.key, func(o *store.ObjectInfo) error {
+	_, err := rq.updateVersion(func(o *store.ObjectInfo) error {
 		o.Tagging = tagging
 		return nil
 	})
-	return storeErrorOrNil(err, rq.bucket, rq.key)
+	if err != nil {
+		return rq.updateError(err)
+	}
+	return nil
 }
 
 func (rq *request) putObjectTagging() *ossError {

@@ -41,7 +41,7 @@ func readVersion(t *testing.T, s Store, bucket, key, versionID string) string {
 }
 
 type listed struct {
-	key, version string
+	key, version   string
 	marker, latest bool
 }
 
