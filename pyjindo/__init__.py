@@ -21,6 +21,10 @@ from .models import (BUCKET_ACL_PRIVATE, BUCKET_ACL_PUBLIC_READ, BUCKET_ACL_PUBL
                      BUCKET_VERSIONING_SUSPEND, KMS_DATA_ENCRYPTION_SM4, OBJECT_ACL_DEFAULT, OBJECT_ACL_PRIVATE,
                      OBJECT_ACL_PUBLIC_READ, OBJECT_ACL_PUBLIC_READ_WRITE, SERVER_SIDE_ENCRYPTION_AES256,
                      SERVER_SIDE_ENCRYPTION_KMS, SERVER_SIDE_ENCRYPTION_SM4)
+# The result classes at the top level, as the PyJindo API document this project started from
+# names them (oss2 has them in oss2.models only).
+from .models import (AppendObjectResult, BatchDeleteObjectsResult, GetObjectMetaResult, GetObjectResult,
+                     HeadObjectResult, ListObjectsResult, PutObjectResult, RequestResult)
 from .resumable import (ResumableDownloadStore, ResumableStore, determine_part_size, make_download_store,
                         make_upload_store, resumable_download, resumable_upload)
 from .utils import (CaseInsensitiveDict, SizedFileAdapter, content_type_by_name, date_to_iso8601, http_date,

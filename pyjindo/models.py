@@ -245,9 +245,16 @@ class PartInfo(object):
 
 class RequestResult(object):
     """What every call returns at least, as oss2: `status`, `headers` (case-insensitive),
-    `request_id`, `versionid`, `delete_marker`, `resp`; and `duration` (seconds the request took,
-    measured in Go; not in oss2).
+    `request_id`, `versionid`, `delete_marker`, `resp`; and, as the PyJindo API document this
+    project started from has them (not in oss2): `duration` (seconds the request took, measured in
+    Go), `code` (0: a result means no error; errors raise) and `msg` ("").
     """
+
+    #: 0: a result is only made for a request that succeeded (a failure raises OssError). Class
+    #: attributes, so oss2's fields of an instance stay exactly oss2's.
+    code = 0
+    #: "": a request that succeeded has no error message
+    msg = ""
 
     def __init__(self, resp):
         #: the response this result was made from

@@ -537,3 +537,19 @@ def test_iterators():
         ours = ours.replace(parameters=[p.replace(annotation=p.empty) for p in ours.parameters.values()],
                             return_annotation=ours.empty)
         assert str(ours) == str(inspect.signature(getattr(o_iters, name)))
+
+
+def test_seed_document_result_names_and_fields(server):
+    """The PyJindo API document this project started from names the result classes at the top
+    level and gives every result `status`, `code` (0 without error), `msg` and `duration`."""
+    import pyjindo
+    bucket = pyjindo.Bucket(pyjindo.Auth(server.access_key_id, server.access_key_secret), server.endpoint,
+                            "seed-%d" % os.getpid())
+    bucket.create_bucket()
+    for name in ("RequestResult", "GetObjectMetaResult", "HeadObjectResult", "GetObjectResult", "AppendObjectResult",
+                 "PutObjectResult", "BatchDeleteObjectsResult", "ListObjectsResult"):
+        assert getattr(pyjindo, name) is getattr(pyjindo.models, name)
+    result = bucket.put_object("seed-names", b"x")
+    assert isinstance(result, pyjindo.RequestResult)
+    assert (result.status, result.code, result.msg) == (200, 0, "") and result.duration >= 0
+    assert "code" not in vars(result) and "msg" not in vars(result)  # oss2's own fields stay oss2's
