@@ -55,8 +55,9 @@ var disableIgnoreError = option{"", "disable-ignore-error", flagBool,
 
 func cpCommand() *command {
 	return &command{name: "cp", args: "SRC DST", summary: "copy files to OSS, objects to files, or objects within OSS; - streams standard input or output",
-		options: append(append([]option{}, transferOptions...), option{"", "range", flagString, "download only this byte range: a-b, a- or -b"}),
-		run:     runCp}
+		options: append(append([]option{}, transferOptions...), option{"", "range", flagString, "download only this byte range: a-b, a- or -b"},
+			option{"", "version-id", flagString, "the version of the source object to download or copy (versioned buckets)"}),
+		run: runCp}
 }
 
 // cpConfig is a transfer's settings from the command line.
@@ -66,7 +67,7 @@ type cpConfig struct {
 	jobs                                     int
 	threshold                                int64
 	transfer                                 transfer.Config
-	checkpointDir, rng                       string
+	checkpointDir, rng, versionID            string
 	filter                                   *filter
 	// sync: compare by size only, or by CRC64 content; nil decides by size and time.
 	sizeOnly, checksum bool
@@ -78,7 +79,7 @@ func (c *call) cpConfig() (*cpConfig, error) {
 	cfg := &cpConfig{recursive: c.opts.bool("recursive"), force: c.opts.bool("force"), update: c.opts.bool("update"),
 		dryRun: c.opts.bool("dry-run"), verify: !c.opts.bool("disable-crc64"), jobs: int(c.opts.int("jobs", defaultJobs)),
 		stopOnError:   c.opts.bool("disable-ignore-error"),
-		checkpointDir: c.opts.str("checkpoint-dir"), rng: c.opts.str("range"),
+		checkpointDir: c.opts.str("checkpoint-dir"), rng: c.opts.str("range"), versionID: c.opts.str("version-id"),
 		sizeOnly: c.opts.bool("size-only"), checksum: c.opts.bool("checksum")}
 	cfg.transfer.Concurrency = int(c.opts.int("parallel", defaultParallel))
 	// The SDK's repair: a whole-object download whose parts do not add up to the object's CRC64
@@ -211,6 +212,9 @@ func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, 
 	}
 	if cfg.rng != "" && (cp.op != opDownload || cfg.recursive) {
 		return usagef("--range is for downloading one object")
+	}
+	if cfg.versionID != "" && (cp.op == opUpload || cfg.recursive) {
+		return usagef("--version-id names a version of one source object: it is for downloading or copying one object")
 	}
 	if setup != nil {
 		if err := setup(cp); err != nil {
@@ -684,6 +688,9 @@ func (cp *copier) download(ctx context.Context, t task, add func(int64)) error {
 		return err
 	}
 	req := &oss.Request{Method: http.MethodGet, Bucket: cp.srcB, Key: t.src, Header: http.Header{}}
+	if cp.cfg.versionID != "" {
+		req.Query = [][2]string{{"versionId", cp.cfg.versionID}}
+	}
 	if cp.cfg.rng != "" {
 		req.Header.Set("Range", "bytes="+cp.cfg.rng)
 	}
@@ -723,12 +730,12 @@ func (cp *copier) mkdirAll(dir string) error {
 // once) for a source larger than 1 GiB, which CopyObject refuses.
 func (cp *copier) copyObject(ctx context.Context, t task, add func(int64)) error {
 	if t.size < 0 { // one object named on the command line: its size picks the way to copy
-		if h, err := headObject(ctx, cp.c.client, cp.srcB, t.src); err == nil {
-			t.size, _ = strconv.ParseInt(h.Get("Content-Length"), 10, 64)
+		if res, err := oss.HeadObjectVersion(ctx, cp.c.client, cp.srcB, t.src, cp.cfg.versionID); err == nil {
+			t.size, _ = strconv.ParseInt(res.Header.Get("Content-Length"), 10, 64)
 		}
 	}
-	req := transfer.CopyRequest{SrcBucket: cp.srcB, SrcKey: t.src, DstBucket: cp.dstB, DstKey: t.dst, Overwrite: true, Size: t.size,
-		Header: cp.cfg.headers}
+	req := transfer.CopyRequest{SrcBucket: cp.srcB, SrcKey: t.src, SrcVersionID: cp.cfg.versionID, DstBucket: cp.dstB, DstKey: t.dst,
+		Overwrite: true, Size: t.size, Header: cp.cfg.headers}
 	var err error
 	if t.size > transfer.MultipartCopyThreshold {
 		_, err = transfer.CopyMultipart(ctx, cp.c.client, req, transfer.CopyPartSize, cp.cfg.transfer.Concurrency,

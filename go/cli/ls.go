@@ -18,6 +18,7 @@ func lsCommand() *command {
 			{"d", "directory", flagBool, "list one level: objects and directories (common prefixes)"},
 			{"m", "multipart", flagBool, "list unfinished multipart uploads"},
 			{"", "limited-num", flagInt, "stop after this many entries"},
+			{"", "all-versions", flagBool, "list every version and delete marker (versioned buckets)"},
 		}, run: runLs}
 }
 
@@ -110,6 +111,36 @@ func runLs(ctx context.Context, c *call) error {
 	delimiter := ""
 	if c.opts.bool("directory") {
 		delimiter = "/"
+	}
+	if c.opts.bool("all-versions") {
+		err = walkVersions(ctx, c.client, u.bucket, u.key, func(v versionInfo) error {
+			if err := more(); err != nil {
+				return err
+			}
+			switch {
+			case format == outputJSON:
+				kind := "version"
+				if v.DeleteMarker {
+					kind = "delete_marker"
+				}
+				return js.add(struct {
+					Type string `json:"type"`
+					versionInfo
+					URL string `json:"url"`
+				}{kind, v, cloudURL(u.bucket, v.Key)})
+			case short:
+				c.printf("%s\t%s\n", cloudURL(u.bucket, v.Key), v.VersionID)
+			default:
+				if count == 1 {
+					c.printf("%-30s%12s  %12s   %-36s  %-36s  %-8s  %-13s  %s\n", "LastModifiedTime", "Size(B)", "StorageClass", "ETAG",
+						"VERSIONID", "IS-LATEST", "DELETE-MARKER", "ObjectName")
+				}
+				c.printf("%-30s%12d  %12s   %-36s  %-36s  %-8t  %-13t  %s\n", timeText(v.LastModified), v.Size, v.StorageClass, v.ETag,
+					v.VersionID, v.IsLatest, v.DeleteMarker, cloudURL(u.bucket, v.Key))
+			}
+			return nil
+		})
+		return c.closeListing(wrapObject(u.bucket, u.key, err), format, js, "Object Number is: %d\n", count)
 	}
 	err = walk(ctx, c.client, u.bucket, u.key, delimiter, func(o objectInfo) error {
 		if err := more(); err != nil {

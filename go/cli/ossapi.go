@@ -96,3 +96,31 @@ func abortUpload(ctx context.Context, c *oss.Client, bucket, key, uploadID strin
 	_, err := oss.AbortMultipartUpload(ctx, c, bucket, key, uploadID)
 	return err
 }
+
+// versionInfo is one version or delete marker of an object.
+type versionInfo struct {
+	Key          string    `json:"key"`
+	VersionID    string    `json:"version_id"`
+	IsLatest     bool      `json:"is_latest"`
+	DeleteMarker bool      `json:"delete_marker"`
+	Size         int64     `json:"size"`
+	LastModified time.Time `json:"last_modified"`
+	ETag         string    `json:"etag,omitempty"`
+	StorageClass string    `json:"storage_class,omitempty"`
+}
+
+// walkVersions lists every version and delete marker under prefix, by key, newest first.
+func walkVersions(ctx context.Context, c *oss.Client, bucket, prefix string, fn func(versionInfo) error) error {
+	req := oss.ListObjectVersionsRequest{Bucket: bucket, Prefix: prefix, MaxKeys: 1000}
+	return oss.WalkObjectVersions(ctx, c, req, func(page *oss.ListObjectVersionsResult) error {
+		for _, v := range page.Versions {
+			t, _ := time.Parse(time.RFC3339, v.LastModified)
+			info := versionInfo{Key: v.Key, VersionID: v.VersionID, IsLatest: v.IsLatest, DeleteMarker: v.DeleteMarker(),
+				Size: v.Size, LastModified: t, ETag: strings.Trim(v.ETag, `"`), StorageClass: v.StorageClass}
+			if err := fn(info); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

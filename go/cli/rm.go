@@ -25,6 +25,8 @@ func rmCommand() *command {
 			{"", "include", flagList, "only names matching this glob (repeatable)"},
 			{"", "exclude", flagList, "not names matching this glob (repeatable)"},
 			{"", "dry-run", flagBool, "print what would be deleted, delete nothing"},
+			{"", "version-id", flagString, "delete this version (or delete marker) of the object for good (versioned buckets)"},
+			{"", "all-versions", flagBool, "delete every version and delete marker of the object, or with -r of every object under the prefix, for good"},
 		}, run: runRm}
 }
 
@@ -81,7 +83,29 @@ func runRm(ctx context.Context, c *call) error {
 	}
 	var removed, scanned, removedUploads, scannedUploads int64
 	failed := 0
-	if objects {
+	versionID, allVersions := c.opts.str("version-id"), c.opts.bool("all-versions")
+	if versionID != "" && (recursive || allVersions || !objects || u.key == "") {
+		return usagef("rm --version-id deletes one version of one object: no -r, -m, -a, -b or --all-versions")
+	}
+	if allVersions && (!objects || c.opts.bool("bucket")) {
+		return usagef("rm --all-versions deletes objects' versions: no -m, -a or -b")
+	}
+	switch {
+	case versionID != "" && dryRun:
+		scanned = 1
+		c.entry("delete version "+versionID+" of", "", cloudURL(u.bucket, u.key))
+	case versionID != "":
+		if _, err := oss.DeleteObjectVersion(ctx, c.client, u.bucket, u.key, versionID); err != nil {
+			return wrapObject(u.bucket, u.key, err)
+		}
+		scanned, removed = 1, 1
+	case allVersions:
+		var err error
+		scanned, removed, failed, err = removeVersions(ctx, c, u, recursive, dryRun, f)
+		if err != nil {
+			return interrupted(c, ctx, removed, 0, wrapObject(u.bucket, u.key, err))
+		}
+	case objects:
 		if !recursive {
 			// DeleteObject answers 204 for a missing key too: a HEAD first tells what there was
 			// to remove, so the summary counts what was removed (as ossutil's does).
@@ -142,7 +166,7 @@ func runRm(ctx context.Context, c *call) error {
 			}
 		}
 	}
-	if uploads {
+	if uploads && !allVersions {
 		err := walkUploads(ctx, c.client, u.bucket, u.key, func(up uploadInfo) error {
 			if (!recursive && up.Key != u.key) || !f.match(strings.TrimPrefix(up.Key, u.key)) {
 				return nil
@@ -248,4 +272,46 @@ func (c *call) rmSummary(dryRun bool, scanned, removed, scannedUploads, removedU
 		c.printf("Dry run: would remove %d objects and %d uploadIds. Nothing was changed.\n", scanned, scannedUploads)
 	}
 	return nil
+}
+
+// removeVersions deletes every version and delete marker of u's key (or, recursive, of every key
+// under the prefix that the filter keeps), a page of the listing at a time in batch deletes.
+func removeVersions(ctx context.Context, c *call, u ossURL, recursive, dryRun bool, f *filter) (scanned, removed int64, failed int, err error) {
+	var keys, ids []string
+	flush := func() error {
+		if len(keys) == 0 {
+			return nil
+		}
+		res, err := oss.DeleteObjects(ctx, c.client, &oss.DeleteObjectsRequest{Bucket: u.bucket, Keys: keys, VersionIDs: ids, Quiet: true})
+		if err != nil {
+			return err
+		}
+		removed += int64(len(keys) - len(res.Errors))
+		failed += reportNotDeleted(c, u.bucket, len(res.Errors), res.Errors)
+		keys, ids = keys[:0], ids[:0]
+		return nil
+	}
+	err = walkVersions(ctx, c.client, u.bucket, u.key, func(v versionInfo) error {
+		if (!recursive && v.Key != u.key) || !f.match(strings.TrimPrefix(v.Key, u.key)) {
+			return nil
+		}
+		scanned++
+		if dryRun {
+			what := "delete version " + v.VersionID + " of"
+			if v.DeleteMarker {
+				what = "delete the delete marker " + v.VersionID + " of"
+			}
+			c.entry(what, "", cloudURL(u.bucket, v.Key))
+			return nil
+		}
+		keys, ids = append(keys, v.Key), append(ids, v.VersionID)
+		if len(keys) == batchKeys {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	return scanned, removed, failed, err
 }

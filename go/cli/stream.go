@@ -195,6 +195,9 @@ func streamDownload(ctx context.Context, c *call, cfg *cpConfig, src string) err
 		return streamDone(ctx, c, mon, wrapObject(u.bucket, u.key, err), "", true)
 	}
 	req := &oss.Request{Method: http.MethodGet, Bucket: u.bucket, Key: u.key, Header: http.Header{}}
+	if cfg.versionID != "" {
+		req.Query = [][2]string{{"versionId", cfg.versionID}}
+	}
 	if cfg.rng != "" {
 		req.Header.Set("Range", "bytes="+cfg.rng)
 	}

@@ -14,8 +14,11 @@ const MaxDeleteKeys = 1000
 type DeleteObjectsRequest struct {
 	Bucket string
 	Keys   []string // at most MaxDeleteKeys; OSS refuses more
-	Quiet  bool     // answer only the failures
-	Header http.Header
+	// VersionIDs, when given, has one entry per key: the version to delete ("" for the key's
+	// latest, which on a versioned bucket adds a delete marker).
+	VersionIDs []string
+	Quiet      bool // answer only the failures
+	Header     http.Header
 }
 
 // DeleteObjectsResult lists what was deleted, and the keys that were not with the reason (an
@@ -60,7 +63,8 @@ type deleteDocument struct {
 }
 
 type deleteObject struct {
-	Key rawText `xml:"Key"`
+	Key       rawText `xml:"Key"`
+	VersionID string  `xml:"VersionId,omitempty"`
 }
 
 // rawText is element text escaped as oss2 (ElementTree) escapes it, see keyText.
@@ -78,9 +82,16 @@ func keyText(key string) rawText {
 
 // MarshalDeleteDocument is the XML body of a batch delete of keys.
 func MarshalDeleteDocument(keys []string, quiet bool) ([]byte, error) {
+	return marshalDeleteDocument(keys, nil, quiet)
+}
+
+func marshalDeleteDocument(keys, versionIDs []string, quiet bool) ([]byte, error) {
 	doc := deleteDocument{Quiet: quiet, Objects: make([]deleteObject, len(keys))}
 	for i, k := range keys {
 		doc.Objects[i] = deleteObject{Key: keyText(k)}
+		if i < len(versionIDs) {
+			doc.Objects[i].VersionID = versionIDs[i]
+		}
 	}
 	return xml.Marshal(doc)
 }
@@ -90,7 +101,10 @@ func DeleteObjects(ctx context.Context, d Doer, req *DeleteObjectsRequest) (*Del
 	if len(req.Keys) == 0 {
 		return nil, &ClientError{Message: "key_list should not be empty"}
 	}
-	doc, err := MarshalDeleteDocument(req.Keys, req.Quiet)
+	if req.VersionIDs != nil && len(req.VersionIDs) != len(req.Keys) {
+		return nil, &ClientError{Message: "batch delete: one version id per key"}
+	}
+	doc, err := marshalDeleteDocument(req.Keys, req.VersionIDs, req.Quiet)
 	if err != nil {
 		return nil, &ClientError{Message: "batch delete document: " + err.Error()}
 	}

@@ -10,10 +10,19 @@ import (
 // CopySource is the x-oss-copy-source value naming bucket/key, escaped as oss2 escapes it.
 func CopySource(bucket, key string) string { return "/" + bucket + "/" + QuoteAll(key) }
 
+// copySourceVersion names one version of bucket/key ("" for the latest).
+func copySourceVersion(bucket, key, versionID string) string {
+	if versionID == "" {
+		return CopySource(bucket, key)
+	}
+	return CopySource(bucket, key) + "?versionId=" + url.QueryEscape(versionID)
+}
+
 // CopyObjectRequest is a server-side copy of SourceBucket/SourceKey to Bucket/Key.
 type CopyObjectRequest struct {
 	Bucket, Key             string
 	SourceBucket, SourceKey string
+	SourceVersionID         string // a version of the source; "" for the latest
 	// ForbidOverwrite refuses to replace an existing target (409 FileAlreadyExists).
 	ForbidOverwrite bool
 	Header          http.Header // metadata directive, x-oss-meta-*, ...
@@ -25,7 +34,7 @@ func CopyObject(ctx context.Context, d Doer, req *CopyObjectRequest) (Result, er
 	if h == nil {
 		h = http.Header{}
 	}
-	h.Set("x-oss-copy-source", CopySource(req.SourceBucket, req.SourceKey))
+	h.Set("x-oss-copy-source", copySourceVersion(req.SourceBucket, req.SourceKey, req.SourceVersionID))
 	if req.ForbidOverwrite {
 		h.Set("x-oss-forbid-overwrite", "true")
 	}
@@ -39,7 +48,16 @@ func DeleteObject(ctx context.Context, d Doer, bucket, key string) (Result, erro
 
 // HeadObject returns an object's headers (size, ETag, CRC64, type, metadata).
 func HeadObject(ctx context.Context, d Doer, bucket, key string) (Result, error) {
-	return sendDiscard(ctx, d, &Request{Method: http.MethodHead, Bucket: bucket, Key: key})
+	return HeadObjectVersion(ctx, d, bucket, key, "")
+}
+
+// HeadObjectVersion is HeadObject of one version ("" for the latest).
+func HeadObjectVersion(ctx context.Context, d Doer, bucket, key, versionID string) (Result, error) {
+	r := &Request{Method: http.MethodHead, Bucket: bucket, Key: key}
+	if versionID != "" {
+		r.Query = [][2]string{{"versionId", versionID}}
+	}
+	return sendDiscard(ctx, d, r)
 }
 
 // ObjectTagging returns an object's tags (GetObjectTagging) as the x-oss-tagging header carries

@@ -18,6 +18,7 @@ const DefaultBatchConcurrency = 8
 // CopyRequest is a server-side copy.
 type CopyRequest struct {
 	SrcBucket, SrcKey string
+	SrcVersionID      string // a version of the source; "" for the latest
 	DstBucket, DstKey string
 	Overwrite         bool // false: refuse to replace an existing target (409 FileAlreadyExists)
 	// Size is the source's size when the caller knows it (-1 or 0: unknown): above
@@ -49,7 +50,7 @@ func Copy(ctx context.Context, d oss.Doer, req CopyRequest) (oss.Result, error) 
 // copyObject is req as one CopyObject.
 func copyObject(ctx context.Context, d oss.Doer, req CopyRequest) (oss.Result, error) {
 	return oss.CopyObject(ctx, d, &oss.CopyObjectRequest{Bucket: req.DstBucket, Key: req.DstKey,
-		SourceBucket: req.SrcBucket, SourceKey: req.SrcKey, ForbidOverwrite: !req.Overwrite, Header: req.Header})
+		SourceBucket: req.SrcBucket, SourceKey: req.SrcKey, SourceVersionID: req.SrcVersionID, ForbidOverwrite: !req.Overwrite, Header: req.Header})
 }
 
 // CopyMultipart copies a source of any size server-side: a HEAD of the source (its size, its
@@ -62,6 +63,10 @@ func CopyMultipart(ctx context.Context, d oss.Doer, req CopyRequest, partSize in
 	if partSize < MinPartSize || concurrency < 1 {
 		return oss.Result{}, &oss.ClientError{Message: fmt.Sprintf("multipart copy: part size %d (at least %d) or concurrency %d (at least 1)",
 			partSize, MinPartSize, concurrency)}
+	}
+	if req.SrcVersionID != "" {
+		// Its parts, tags and HEAD would each need the version: not built yet.
+		return oss.Result{}, &oss.ClientError{Message: fmt.Sprintf("copy: a version of %s/%s larger than 1 GiB cannot be copied yet", req.SrcBucket, req.SrcKey)}
 	}
 	src, err := oss.HeadObject(ctx, d, req.SrcBucket, req.SrcKey)
 	if err != nil {
