@@ -17,7 +17,7 @@ are kept stable. Each logs one summary record on the "oss2.pyjindo.batch" logger
 """
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 
-from . import _retrylog, exceptions, models
+from . import _ops, _retrylog, exceptions, models
 from ._binding import ffi
 from ._response import Response
 from .compat import to_string
@@ -113,7 +113,7 @@ def get_many(bucket, keys: Sequence[Item], ranges: Optional[Sequence[Range]] = N
     table = _BufferTable(bufs) if any(b is not None for b in bufs) else None
     args = {"items": items, "concurrency": _concurrency(concurrency), "total": total or 0}
     summary = _retrylog.batch("get_many")
-    result = bucket._call("get_many", args, table.buffer if table else None, progress_callback, total, log=False,
+    result = bucket._call(_ops.GET_MANY, args, table.buffer if table else None, progress_callback, total, log=False,
                           report=summary and summary.report)
     out = []  # type: List[Union[bytes, Exception]]
     take, take_bufs = [], []
@@ -133,7 +133,7 @@ def get_many(bucket, keys: Sequence[Item], ranges: Optional[Sequence[Range]] = N
     try:
         if take:
             t = _BufferTable(take_bufs)
-            bucket._call("many_take", {"held": held, "indices": take}, t.buffer, log=False)
+            bucket._call(_ops.MANY_TAKE, {"held": held, "indices": take}, t.buffer, log=False)
             for i in take:
                 out[i] = _finish(out[i])
     finally:
@@ -175,7 +175,7 @@ def get_many_to_files(bucket, keys: Sequence[Item], filenames: Sequence[str], co
     status, request_id). `total`, the bytes expected if known, is the progress total."""
     items = _file_items(bucket, keys, filenames)
     summary = _retrylog.batch("get_many_to_files")
-    result = bucket._call("get_many_to_files", {"items": items, "concurrency": _concurrency(concurrency),
+    result = bucket._call(_ops.GET_MANY_TO_FILES, {"items": items, "concurrency": _concurrency(concurrency),
                                                 "total": total or 0},
                           progress_callback=progress_callback, progress_total=total, log=False,
                           report=summary and summary.report)
@@ -194,7 +194,7 @@ def put_many_from_files(bucket, filenames: Sequence[str], keys: Sequence[Item], 
     known, is the progress total."""
     items = _file_items(bucket, keys, filenames, headers)
     summary = _retrylog.batch("put_many_from_files")
-    result = bucket._call("put_many_from_files", {"items": items, "concurrency": _concurrency(concurrency),
+    result = bucket._call(_ops.PUT_MANY_FROM_FILES, {"items": items, "concurrency": _concurrency(concurrency),
                                                   "total": total or 0},
                           progress_callback=progress_callback, progress_total=total, log=False,
                           report=summary and summary.report)
@@ -210,7 +210,7 @@ def head_many(bucket, keys: Sequence[Item], concurrency: Optional[int] = None
     object_type, headers), or the exception (`NoSuchKey` for a missing object)."""
     items = [dict(zip(("bucket", "key"), _target(bucket, k))) for k in keys]
     summary = _retrylog.batch("head_many")
-    result = bucket._call("head_many", {"items": items, "concurrency": _concurrency(concurrency)}, log=False,
+    result = bucket._call(_ops.HEAD_MANY, {"items": items, "concurrency": _concurrency(concurrency)}, log=False,
                           report=summary and summary.report)
     out = [_error(r["error"]) if r["error"] is not None else models.HeadObjectResult(_response(r)) for r in result]
     if summary is not None:
@@ -225,7 +225,7 @@ def delete_many(bucket, keys: Sequence[Union[str, bytes]], concurrency: Optional
     keys OSS answered it could not delete raise ClientError naming them with their codes."""
     args = {"bucket": bucket.bucket_name, "keys": [to_string(k) for k in keys], "concurrency": int(concurrency or 0)}
     summary = _retrylog.batch("delete_many")
-    result = bucket._call("delete_many", args, log=False, report=summary and summary.report)
+    result = bucket._call(_ops.DELETE_MANY, args, log=False, report=summary and summary.report)
     if summary is not None:
         summary.report.bytes = 0  # the progress counter counts keys here
         summary.done(len(result["deleted"]), len(result["failed"]))

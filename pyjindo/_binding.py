@@ -40,6 +40,7 @@ char *pj_result(uintptr_t op);
 void pj_cancel(uintptr_t op);
 void pj_progress(uintptr_t op, int64_t *consumed, int64_t *total);
 char *pj_stats(void);
+char *pj_ops(void);
 """
 
 ffi = FFI()
@@ -180,6 +181,13 @@ def _raise_error(err):
 def stats():
     """{"goroutines": n, "handles": n} of the loaded library: flat over time unless something leaks."""
     return json.loads(take_string(lib().pj_stats()))
+
+
+def describe_ops():
+    """The Go registry's description of its operations (go/ops.Describe): for each name, its
+    "args" ({"required", "optional", "nested"}), "buffer" and "result" keys; the session
+    configuration under "$session". pyjindo/_ops.py is checked against it."""
+    return json.loads(take_string(lib().pj_ops()))
 
 
 def new_session(config):

@@ -21,7 +21,7 @@ import io
 import os
 from typing import Optional
 
-from . import models
+from . import _ops, models
 from ._batch import _response
 from .compat import to_string
 
@@ -39,7 +39,7 @@ class ObjectReader(io.RawIOBase):
         self._bucket = bucket
         self.key = to_string(key)
         self._handle = None
-        opened = bucket._call("reader_open", {"bucket": bucket.bucket_name, "key": self.key,
+        opened = bucket._call(_ops.READER_OPEN, {"bucket": bucket.bucket_name, "key": self.key,
                                               "headers": _headers(headers)}, log=False)
         self._handle = opened["reader"]
         self.size = int(opened["size"])
@@ -77,7 +77,7 @@ class ObjectReader(io.RawIOBase):
         """Go fills `view` (writable, or a fresh object no one else holds) from the position."""
         if not len(view) or self._pos >= self.size:
             return 0
-        result = self._bucket._call("reader_read", {"reader": self._handle, "pos": self._pos}, view, log=False)
+        result = self._bucket._call(_ops.READER_READ, {"reader": self._handle, "pos": self._pos}, view, log=False)
         n = int(result["n"])
         self._pos += n
         return n

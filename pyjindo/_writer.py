@@ -20,7 +20,7 @@ aborted.
 import io
 from typing import Optional
 
-from . import models
+from . import _ops, models
 from ._batch import _response
 from .compat import to_string
 
@@ -52,7 +52,7 @@ class ObjectWriter(io.BufferedIOBase):
         self._handle = None
         self._done = False
         self.result = None  # type: Optional[models.PutObjectResult]
-        opened = bucket._call("writer_open", {"bucket": bucket.bucket_name, "key": self.key,
+        opened = bucket._call(_ops.WRITER_OPEN, {"bucket": bucket.bucket_name, "key": self.key,
                                               "headers": _headers(headers), "forbid_overwrite": bool(forbid_overwrite)},
                               log=False)
         self._handle = opened["writer"]
@@ -101,7 +101,7 @@ class ObjectWriter(io.BufferedIOBase):
         return n
 
     def _send(self, part):
-        self._bucket._call("writer_write", {"writer": self._handle}, part, log=False)
+        self._bucket._call(_ops.WRITER_WRITE, {"writer": self._handle}, part, log=False)
 
     def flush(self) -> None:
         """Nothing to do: a part is sent when full (OSS parts have a minimum size) and the rest
@@ -116,7 +116,7 @@ class ObjectWriter(io.BufferedIOBase):
             super().close()
             return
         try:
-            result = self._bucket._call("writer_close", {"writer": self._handle}, self._buf, log=False)
+            result = self._bucket._call(_ops.WRITER_CLOSE, {"writer": self._handle}, self._buf, log=False)
         except BaseException:
             self.abort()
             raise
@@ -135,7 +135,7 @@ class ObjectWriter(io.BufferedIOBase):
         self._buf = bytearray()
         try:
             if self._handle is not None and self._handle.alive():
-                self._bucket._call("writer_abort", {"writer": self._handle}, log=False)
+                self._bucket._call(_ops.WRITER_ABORT, {"writer": self._handle}, log=False)
         finally:
             self._free()
             super().close()

@@ -18,7 +18,7 @@ import stat
 import threading
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
-from . import _binding, _unsupported, defaults, exceptions, models, utils, xml_utils
+from . import _binding, _ops, _unsupported, defaults, exceptions, models, utils, xml_utils
 from .auth import ProviderAuthV2, ProviderAuthV4
 from .compat import to_string
 from .exceptions import ClientError
@@ -146,8 +146,8 @@ def _body(data):
 
 
 # How the DEBUG records name the Go operations, in oss2's words ("Start to get object, ...").
-_LOG_NAMES = {"get_open": "get object", "get_to_file": "get object to file", "batch_delete": "batch delete objects",
-              "complete_multipart": "complete multipart upload"}
+_LOG_NAMES = {_ops.GET_OPEN: "get object", _ops.GET_TO_FILE: "get object to file",
+              _ops.BATCH_DELETE: "batch delete objects", _ops.COMPLETE_MULTIPART: "complete multipart upload"}
 
 
 class _Base(object):
@@ -238,7 +238,7 @@ class _Base(object):
         session = self._session()  # held until the call ends, so a key rotation cannot free it
         debug = log and logger.isEnabledFor(logging.DEBUG)
         if debug:
-            if name == "request":
+            if name == _ops.REQUEST:
                 what, done = "send {0} request".format(args["method"]), "{0} request".format(args["method"])
             else:
                 what = _LOG_NAMES.get(name, name.replace("_", " "))
@@ -279,7 +279,7 @@ class _Base(object):
             args["init_crc"] = str(init_crc)
         args.update(body_args)
         args.update(transfer or {})
-        result = self._call("request", args, buf, progress_callback, total, progress_start_at)
+        result = self._call(_ops.REQUEST, args, buf, progress_callback, total, progress_start_at)
         if "fd" in body_args:  # oss2 leaves the file position at the end of what it sent
             os.lseek(body_args["fd"], body_args["offset"] + body_args["size"], os.SEEK_SET)
             data.seek(body_args["offset"] + body_args["size"])
@@ -484,7 +484,7 @@ class Bucket(_Base):
             InconsistentError from read(): the CRC64 of the whole body differs from the server's.
         """
         _, args = self._get_args(key, byte_range, headers, process, params)
-        result = self._call("get_open", args)
+        result = self._call(_ops.GET_OPEN, args)
         stream = _GoStream(self, result["stream"], result["length"])
         resp = Response.from_result(result, stream)  # resp.read() reads the body, as in oss2
         return models.GetObjectResult(resp, stream, progress_callback, self.enable_crc)
@@ -515,7 +515,7 @@ class Bucket(_Base):
             args["part_size"] = int(part_size)
         args["filename"] = os.path.abspath(to_string(filename))
         args["check_crc"] = self.enable_crc and byte_range is None and headers.get("Accept-Encoding") != "gzip"
-        result = self._call("get_to_file", args, progress_callback=progress_callback,
+        result = self._call(_ops.GET_TO_FILE, args, progress_callback=progress_callback,
                             progress_start_at=progress_start_at)
         # Already checked in Go: the result only carries the CRC (client_crc, with CRC checks on).
         return models.GetObjectResult(Response.from_result(result), _DoneStream(result), None, self.enable_crc)
@@ -568,7 +568,7 @@ class Bucket(_Base):
         """
         if not key_list:
             raise ClientError("key_list should not be empty")
-        result = self._call("batch_delete", {
+        result = self._call(_ops.BATCH_DELETE, {
             "bucket": self.bucket_name, "keys": [to_string(k) for k in key_list], "headers": _headers(headers),
         })
         return models.BatchDeleteObjectsResult(Response.from_result(result))
@@ -623,7 +623,7 @@ class Bucket(_Base):
         if additional_headers is not None and not isinstance(self.auth, (ProviderAuthV2, ProviderAuthV4)):
             raise TypeError("%s._sign_url() got an unexpected keyword argument 'in_additional_headers'"
                             % type(self.auth).__name__)
-        result = self._call("sign_url", {
+        result = self._call(_ops.SIGN_URL, {
             "method": method, "bucket": self.bucket_name, "key": key, "expires": int(expires),
             "headers": _signed_url_headers(headers), "params": _params(params), "slash_safe": bool(slash_safe),
             "additional_headers": [to_string(h) for h in additional_headers or ()],
@@ -648,7 +648,7 @@ class Bucket(_Base):
         args.update(method="PUT", multipart_threshold=-1, **body_args)
         if self.enable_crc:
             args.update(check_crc=True, operation="put_object")
-        result = self._call("request", args, buf, progress_callback, total)
+        result = self._call(_ops.REQUEST, args, buf, progress_callback, total)
         if "fd" in body_args:  # oss2 leaves the file position at the end of what it sent
             data.seek(body_args["offset"] + body_args["size"])  # type: ignore[union-attr]  # a file: fd
         return models.PutObjectResult(Response.from_result(result))
@@ -673,7 +673,7 @@ class Bucket(_Base):
         """As oss2; the body is fetched as get_object's is (parallel ranged GETs of the same URL
         for read())."""
         _, args = self._url_get_args(sign_url, byte_range, headers)
-        result = self._call("get_open", args)
+        result = self._call(_ops.GET_OPEN, args)
         stream = _GoStream(self, result["stream"], result["length"])
         return models.GetObjectResult(Response.from_result(result, stream), stream, progress_callback,
                                       self.enable_crc)
@@ -686,7 +686,7 @@ class Bucket(_Base):
         headers, args = self._url_get_args(sign_url, byte_range, headers)
         args["filename"] = os.path.abspath(to_string(filename))
         args["check_crc"] = self.enable_crc and byte_range is None and headers.get("Accept-Encoding") != "gzip"
-        result = self._call("get_to_file", args, progress_callback=progress_callback)
+        result = self._call(_ops.GET_TO_FILE, args, progress_callback=progress_callback)
         return models.GetObjectResult(Response.from_result(result), _DoneStream(result), None, self.enable_crc)
 
     # --- pyjindo additions ---------------------------------------------------------------------
@@ -719,7 +719,7 @@ class Bucket(_Base):
         on the server, so it takes time proportional to its size.
         Returns a RequestResult of the last request.
         """
-        result = self._call("rename", {
+        result = self._call(_ops.RENAME, {
             "bucket": self.bucket_name, "src": to_string(src), "dst": to_string(dst), "overwrite": bool(overwrite),
         })
         return models.RequestResult(Response.from_result(result))
@@ -816,7 +816,7 @@ class Bucket(_Base):
         if parts is not None:
             parts = sorted(parts, key=lambda p: p.part_number)
             args["parts"] = [{"part_number": p.part_number, "etag": p.etag} for p in parts]
-        result = self._call("complete_multipart", args)
+        result = self._call(_ops.COMPLETE_MULTIPART, args)
         resp = Response.from_result(result)
         out = models.PutObjectResult(resp)
         if self.enable_crc and parts is not None:
@@ -1172,7 +1172,7 @@ class _GoStream(object):
         if self._left is not None and (amt is None or amt >= self._left) and self._left >= 2:
             # bytes(n) for n >= 2 is a new, unshared object: Go may fill it before anyone sees it.
             out = bytes(self._left)
-            result = self._bucket._call("stream_read_all", {"stream": self._handle}, out, log=False)
+            result = self._bucket._call(_ops.STREAM_READ_ALL, {"stream": self._handle}, out, log=False)
             self._finish(result)
             return out if result["n"] == len(out) else out[:result["n"]]
         if amt is None:
@@ -1183,7 +1183,7 @@ class _GoStream(object):
                     return b"".join(chunks)
                 chunks.append(chunk)
         buf = bytearray(min(amt, self._left) if self._left is not None else amt)
-        result = self._bucket._call("stream_read", {"stream": self._handle}, buf, log=False)
+        result = self._bucket._call(_ops.STREAM_READ, {"stream": self._handle}, buf, log=False)
         n = result["n"]
         if self._left is not None:
             self._left -= n

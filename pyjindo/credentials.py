@@ -126,7 +126,7 @@ class GoCredentialsProvider(CredentialsProvider):
         """What Go finds now: {"access_key_id", "access_key_secret", "security_token", "expiration"
         (Unix seconds, 0 for keys that do not expire), "source"}. Raises CredentialsError naming
         every place looked when there are none."""
-        from . import _binding
+        from . import _binding, _ops
 
         spec = self._go_spec()
         with self._lock:
@@ -135,7 +135,7 @@ class GoCredentialsProvider(CredentialsProvider):
                 # Only the provider is used: the endpoint is never contacted.
                 config = {"endpoint": "127.0.0.1", "credentials": json.loads(spec)}
                 self._asker = asker = (spec, _binding.new_session(config))
-        return _binding.call(asker[1], "credentials", {})
+        return _binding.call(asker[1], _ops.CREDENTIALS, {})
 
     def get_credentials(self):
         d = self.describe()

@@ -20,7 +20,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
 
-from . import _batch, exceptions
+from . import _batch, _ops, exceptions
 from .api import DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, Bucket, Service
 from .auth import AnonymousAuth, Auth, ProviderAuth, ProviderAuthV4, StsAuth
 from .credentials import ChainCredentialsProvider, _go_message
@@ -626,7 +626,7 @@ class OSSFileSystem(AbstractFileSystem):
     def _multipart_copy(self, target: Bucket, src_bucket: str, src_key: str, key: str) -> None:
         """UploadPartCopy parts of _COPY_PART, `concurrency` at once, in Go (transfer.CopyMultipart:
         the source's headers carried over, every part pinned to its ETag, aborted on failure)."""
-        target._call("copy_multipart", {"src_bucket": src_bucket, "src_key": src_key, "bucket": target.bucket_name,
+        target._call(_ops.COPY_MULTIPART, {"src_bucket": src_bucket, "src_key": src_key, "bucket": target.bucket_name,
                                          "key": key, "overwrite": True, "part_size": _COPY_PART,
                                          "concurrency": self.concurrency})
 

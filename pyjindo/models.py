@@ -521,9 +521,9 @@ class InitMultipartUploadResult(RequestResult):
         super(InitMultipartUploadResult, self).__init__(resp)
         #: the new upload id
         self.upload_id = None
-        body = _parsed(resp)
+        body = _parsed(resp)  # go/oss InitiateMultipartUploadResult
         if body:
-            self.upload_id = _text(body, "upload_id")
+            self.upload_id = body["upload_id"]
 
 
 class MultipartUploadInfo(object):
@@ -733,20 +733,19 @@ class ListBucketsResult(RequestResult):
         #: SimplifiedBucketInfo list
         self.buckets = []
         self.owner = Owner("", "")
-        body = _parsed(resp)
+        body = _parsed(resp)  # go/oss ListBucketsResult: typed, an absent optional element None
         if not body:
             return
-        self.is_truncated = _bool(body, "is_truncated")
+        self.is_truncated = body["is_truncated"]
         if self.is_truncated:
-            self.next_marker = _text(body, "next_marker")
-        if body.get("owner") is not None:
-            owner = body["owner"]
-            self.owner = Owner(_text(owner, "display_name", None), _text(owner, "id", None))
-        for b in body.get("buckets") or ():
+            self.next_marker = body["next_marker"]
+        owner = body["owner"]
+        if owner is not None:
+            self.owner = Owner(owner["display_name"], owner["id"])
+        for b in body["buckets"] or ():
             self.buckets.append(SimplifiedBucketInfo(
-                _text(b, "name"), _text(b, "location"), iso8601_to_unixtime(_text(b, "creation_date")),
-                _text(b, "extranet_endpoint"), _text(b, "intranet_endpoint"), _text(b, "storage_class"),
-                _text(b, "region", None), _text(b, "resource_group_id", None)))
+                b["name"], b["location"], iso8601_to_unixtime(b["creation_date"]), b["extranet_endpoint"],
+                b["intranet_endpoint"], b["storage_class"], b["region"], b["resource_group_id"]))
 
 
 BUCKET_ACL_PRIVATE = "private"

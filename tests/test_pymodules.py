@@ -303,9 +303,11 @@ def test_bucket_models():
     d = {"prefix": "", "marker": "", "max_keys": 2, "is_truncated": True, "next_marker": "b2",
          "owner": {"id": "51264", "display_name": "51264"},
          "buckets": [{"creation_date": "2014-02-17T18:12:43.000Z", "extranet_endpoint": "e", "intranet_endpoint": "i",
-                      "location": "oss-cn-shanghai", "name": "b1", "region": "cn-shanghai", "storage_class": "Standard"},
+                      "location": "oss-cn-shanghai", "name": "b1", "region": "cn-shanghai", "storage_class": "Standard",
+                      "resource_group_id": None},
                      {"creation_date": "2014-02-18T18:12:43.000Z", "extranet_endpoint": "e", "intranet_endpoint": "i",
-                      "location": "l", "name": "b2", "storage_class": "IA"}]}
+                      "location": "l", "name": "b2", "storage_class": "IA", "region": None, "resource_group_id": None}]}
+    # d is go/oss ListBucketsResult's JSON for xml (typed: absent optional elements are null)
     theirs = _oss2_parsed(o_models.ListBucketsResult, o_xml.parse_list_buckets, xml)
     mine = models.ListBucketsResult(go_resp(body=d))
     assert plain(mine) == plain(theirs) and mine.buckets[0].creation_date == 1392660763

@@ -14,6 +14,8 @@ import (
 	"runtime/cgo"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/pyjindo/pyjindo/go/ops"
 )
 
 // Go values cross the boundary only as cgo handles (docs/ARCHITECTURE.md, "The C ABI"). The runtime's handle
@@ -80,19 +82,12 @@ func handleValue[T any](h C.uintptr_t) (v T, ok bool) {
 	return v, ok
 }
 
-// handleRef is a handle in an operation's JSON result: {"$handle": n, "kind": k}, which Python
-// turns into a Handle tagged with its library generation.
-type handleRef struct {
-	H    C.uintptr_t
-	Kind string
-}
+// cgoHandles is the handle table as go/ops sees it.
+type cgoHandles struct{}
 
-func (r handleRef) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]any{"$handle": uint64(r.H), "kind": r.Kind})
-}
+func (cgoHandles) New(v any) uint64 { return uint64(newHandle(v)) }
 
-// closer is implemented by handle values that hold resources (sessions, streams).
-type closer interface{ close() }
+func (cgoHandles) Value(h uint64) (any, bool) { return handleValue[any](C.uintptr_t(h)) }
 
 // pj_free_handle releases a handle and whatever it holds; freeing an operation that is still
 // running cancels it.
@@ -111,8 +106,8 @@ func pj_free_handle(h C.uintptr_t) {
 	case *operation:
 		x.cancel()
 		<-x.done // it may still be writing into the caller's buffer; cancellation is prompt
-	case closer:
-		x.close()
+	case ops.Closer: // sessions, streams, writers, readers, batch data
+		x.Close()
 	}
 	ch, _ := untag(h)
 	ch.Delete()

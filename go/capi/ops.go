@@ -14,44 +14,40 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/pyjindo/pyjindo/go/ops"
 	"github.com/pyjindo/pyjindo/go/oss"
 )
 
 // An operation runs in its own goroutine so Python can wait for it in short slices (and so
 // see Ctrl-C), cancel it, and poll its progress counters. Python keeps the data buffer it passed
-// alive until pj_wait reports the operation done.
+// alive until pj_wait reports the operation done. Which operations exist, their arguments and
+// their results is go/ops's registry: this file only decodes the C arguments, runs the named
+// operation and encodes its result.
 type operation struct {
 	cancel   context.CancelFunc
 	done     chan struct{}
 	result   []byte // JSON: {"ok": ...} or {"error": {...}}; set before done closes
 	consumed atomic.Int64
 	total    atomic.Int64
-	retries  *retryLog // with pjRetryEvents only; drained by pj_events
+	retries  *ops.RetryLog // with pjRetryEvents only; drained by pj_events
 }
 
-// progress is what an operation reports while it runs.
+// progress is what an operation reports while it runs (ops.Progress).
 type progress struct{ op *operation }
 
 func (p progress) Add(n int64)      { p.op.consumed.Add(n) }
 func (p progress) SetTotal(n int64) { p.op.total.Store(n) }
-func (p progress) Consumed() int64  { return p.op.consumed.Load() }
 
-// retries is the operation's retry log (nil without pjRetryEvents), for the operations whose
-// work goes on under a context of its own (a stream's prefetch).
-func (p progress) retries() *retryLog {
+func (p progress) Retries() *ops.RetryLog {
 	if p.op == nil {
 		return nil
 	}
 	return p.op.retries
 }
 
-// opFunc is one named operation. buf is the caller's buffer (data to send, or room to fill);
-// it is only valid until the function returns.
-type opFunc func(ctx context.Context, s *session, args json.RawMessage, buf []byte, p progress) (any, error)
-
-// pj_start begins operation name on session sess with JSON args and an optional buffer. flags
-// is 0 or pjRetryEvents (collect the operation's retries for pj_events). It returns an
-// operation handle, or 0 with *errOut set to an error JSON (free with pj_free).
+// pj_start begins operation name (go/ops) on session sess with JSON args and an optional
+// buffer. flags is 0 or pjRetryEvents (collect the operation's retries for pj_events). It
+// returns an operation handle, or 0 with *errOut set to an error JSON (free with pj_free).
 //
 //export pj_start
 func pj_start(sess C.uintptr_t, name *C.char, args *C.char, buf unsafe.Pointer, bufLen C.size_t, flags C.int, errOut **C.char) (h C.uintptr_t) {
@@ -61,9 +57,9 @@ func pj_start(sess C.uintptr_t, name *C.char, args *C.char, buf unsafe.Pointer, 
 		*errOut = C.CString(string(errorJSON(err)))
 		return 0
 	}
-	fn, ok := operations()[C.GoString(name)]
+	fn, ok := ops.Lookup(C.GoString(name))
 	if !ok {
-		*errOut = C.CString(string(errorJSON(clientErrorf("unknown operation %q", C.GoString(name)))))
+		*errOut = C.CString(string(errorJSON(ops.ClientErrorf("unknown operation %q", C.GoString(name)))))
 		return 0
 	}
 	argBytes := []byte(C.GoString(args))
@@ -77,10 +73,11 @@ func pj_start(sess C.uintptr_t, name *C.char, args *C.char, buf unsafe.Pointer, 
 		defer op.cancel()
 		defer func() {
 			if r := recover(); r != nil {
-				op.result = errorJSON(clientErrorf("internal error: %v", r))
+				op.result = errorJSON(ops.ClientErrorf("internal error: %v", r))
 			}
 		}()
-		v, err := fn(ctx, s, argBytes, data, progress{op})
+		call := &ops.Call{Session: s, Buffer: data, Progress: progress{op}, Handles: cgoHandles{}}
+		v, err := fn.Run(ctx, call, argBytes)
 		if err != nil {
 			op.result = errorJSON(err)
 			return
@@ -96,8 +93,8 @@ func newOperation(flags int) (*operation, context.Context) {
 	ctx, cancel := context.WithCancel(context.Background())
 	op := &operation{cancel: cancel, done: make(chan struct{})}
 	if flags&pjRetryEvents != 0 {
-		op.retries = &retryLog{}
-		ctx = oss.WithObserver(ctx, op.retries.observer())
+		op.retries = &ops.RetryLog{}
+		ctx = oss.WithObserver(ctx, op.retries.Observer())
 	}
 	return op, ctx
 }
@@ -130,7 +127,7 @@ func pj_result(h C.uintptr_t) *C.char {
 	defer recoverInto(nil)
 	op, ok := handleValue[*operation](h)
 	if !ok {
-		return C.CString(string(errorJSON(clientErrorf("bad operation handle"))))
+		return C.CString(string(errorJSON(ops.ClientErrorf("bad operation handle"))))
 	}
 	select {
 	case <-op.done:
@@ -160,6 +157,20 @@ func pj_progress(h C.uintptr_t, consumed, total *C.int64_t) {
 		*consumed = C.int64_t(op.consumed.Load())
 		*total = C.int64_t(op.total.Load())
 	}
+}
+
+// pj_ops describes the registry (ops.Describe: each operation's required and optional argument
+// keys, its buffer, its result keys; the session configuration as "$session") as JSON (free
+// with pj_free). pyjindo's tests compare it with pyjindo/_ops.py.
+//
+//export pj_ops
+func pj_ops() *C.char {
+	defer recoverInto(nil)
+	b, err := json.Marshal(ops.Describe())
+	if err != nil {
+		return nil
+	}
+	return C.CString(string(b))
 }
 
 func okJSON(v any) []byte {

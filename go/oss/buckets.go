@@ -71,23 +71,35 @@ func DeleteBucket(ctx context.Context, d Doer, bucket string) (Result, error) {
 	return sendDiscard(ctx, d, &Request{Method: http.MethodDelete, Bucket: bucket})
 }
 
-// BucketSummary is one listed bucket.
+// BucketSummary is one listed bucket. Its JSON is the shape pyjindo reads (the document kind
+// "list_buckets"); a pointer is an element OSS may leave out, null when it did.
 type BucketSummary struct {
-	Name         string `xml:"Name"`
-	CreationDate string `xml:"CreationDate"`
-	Location     string `xml:"Location"`
-	StorageClass string `xml:"StorageClass"`
+	Name             string  `xml:"Name" json:"name"`
+	CreationDate     string  `xml:"CreationDate" json:"creation_date"` // as OSS wrote it, RFC 3339
+	Location         string  `xml:"Location" json:"location"`
+	StorageClass     string  `xml:"StorageClass" json:"storage_class"`
+	ExtranetEndpoint string  `xml:"ExtranetEndpoint" json:"extranet_endpoint"`
+	IntranetEndpoint string  `xml:"IntranetEndpoint" json:"intranet_endpoint"`
+	Region           *string `xml:"Region" json:"region"`
+	ResourceGroupID  *string `xml:"ResourceGroupId" json:"resource_group_id"`
+}
+
+// Owner is the owner a listing names.
+type Owner struct {
+	ID          *string `xml:"ID" json:"id"`
+	DisplayName *string `xml:"DisplayName" json:"display_name"`
 }
 
 // ListBucketsResult is one page of the account's buckets.
 type ListBucketsResult struct {
-	Result      `xml:"-"`
-	Prefix      string          `xml:"Prefix"`
-	Marker      string          `xml:"Marker"`
-	MaxKeys     int             `xml:"MaxKeys"`
-	IsTruncated bool            `xml:"IsTruncated"`
-	NextMarker  string          `xml:"NextMarker"`
-	Buckets     []BucketSummary `xml:"Buckets>Bucket"`
+	Result      `xml:"-" json:"-"`
+	Prefix      string          `xml:"Prefix" json:"prefix"`
+	Marker      string          `xml:"Marker" json:"marker"`
+	MaxKeys     int             `xml:"MaxKeys" json:"max_keys"`
+	IsTruncated bool            `xml:"IsTruncated" json:"is_truncated"`
+	NextMarker  string          `xml:"NextMarker" json:"next_marker"`
+	Owner       *Owner          `xml:"Owner" json:"owner"`
+	Buckets     []BucketSummary `xml:"Buckets>Bucket" json:"buckets"`
 }
 
 // ListBuckets lists one page of buckets (maxKeys 0: OSS's default).

@@ -468,7 +468,7 @@ func TestV4Signing(t *testing.T) {
 	body, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	doc, err = ParseDocument("init_multipart_upload", body)
-	if err != nil || doc.(map[string]any)["upload_id"] == "" {
+	if init, ok := doc.(*InitiateMultipartUploadResult); err != nil || !ok || init.UploadID == "" {
 		t.Errorf("init multipart: %v %v", doc, err)
 	}
 }

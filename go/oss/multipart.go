@@ -23,8 +23,8 @@ type InitiateMultipartUploadRequest struct {
 
 // InitiateMultipartUploadResult is the new upload.
 type InitiateMultipartUploadResult struct {
-	Result   `xml:"-"`
-	UploadID string `xml:"UploadId"`
+	Result   `xml:"-" json:"-"`
+	UploadID string `xml:"UploadId" json:"upload_id"`
 }
 
 // InitiateMultipartUpload starts an upload. Unless req.Retry, it is not retried: a retry could

@@ -19,6 +19,9 @@ func ParseDocument(kind string, doc []byte) (any, error) {
 	if len(bytes.TrimSpace(doc)) == 0 {
 		return nil, nil
 	}
+	if decode, ok := typedDocuments[kind]; ok {
+		return decode(doc)
+	}
 	root, err := parseTree(doc)
 	if err != nil {
 		return nil, fmt.Errorf("oss: parse %s: %w", kind, err)
@@ -27,6 +30,24 @@ func ParseDocument(kind string, doc []byte) (any, error) {
 		return root.tree(), nil
 	}
 	return root.toMap(), nil
+}
+
+// typedDocuments are the document kinds with a typed result: the struct go/oss decodes them
+// into, whose JSON tags are the one shape pyjindo reads (no snake_case guessing, ints and bools
+// typed, an absent optional element null). The other kinds still go through the generic map.
+var typedDocuments = map[string]func(doc []byte) (any, error){
+	"list_buckets":          typed[ListBucketsResult]("list buckets"),
+	"init_multipart_upload": typed[InitiateMultipartUploadResult]("initiate multipart upload"),
+}
+
+func typed[T any](op string) func(doc []byte) (any, error) {
+	return func(doc []byte) (any, error) {
+		out := new(T)
+		if err := decodeDocument(op, doc, out); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
 }
 
 // KindTree asks ParseDocument for the element tree itself, for documents whose repeated and
@@ -97,9 +118,6 @@ var listElements = map[string]string{
 	"Contents": "contents", "CommonPrefixes": "common_prefixes", "Part": "parts", "Upload": "uploads",
 }
 
-// containers hold only a list (ListAllMyBucketsResult's <Buckets>): their items are lifted.
-var containers = map[string]bool{"Buckets": true}
-
 var intFields = map[string]bool{
 	"max_keys": true, "size": true, "key_count": true, "part_number": true, "max_parts": true, "max_uploads": true,
 }
@@ -109,14 +127,6 @@ var boolFields = map[string]bool{"is_truncated": true}
 func (n *node) toMap() map[string]any {
 	out := map[string]any{}
 	for _, c := range n.children {
-		if containers[c.name] {
-			items := []any{}
-			for _, item := range c.children {
-				items = append(items, item.value())
-			}
-			out[snake(c.name)] = items
-			continue
-		}
 		if key, ok := listElements[c.name]; ok {
 			list, _ := out[key].([]any)
 			if c.name == "CommonPrefixes" {

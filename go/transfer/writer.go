@@ -35,6 +35,7 @@ type Writer struct {
 	req    oss.Request // bucket, key and the headers a PutObject would carry
 	cfg    Config
 	forbid bool
+	verify bool // Close compares the CRC64 of what was sent with the server's
 	m      Meter
 
 	ctx    context.Context // the background part uploads; cancelled by failure or abort
@@ -64,6 +65,14 @@ func NewWriter(d oss.Doer, req *oss.Request, cfg Config, forbidOverwrite bool, m
 		w.req.Header = http.Header{}
 	}
 	w.ctx, w.cancel = context.WithCancel(context.Background())
+	return w
+}
+
+// VerifyCRC makes Close compare the CRC64 of every byte sent with the completed object's
+// x-oss-hash-crc64ecma (an *oss.InconsistentError worded as oss2's on a mismatch). Call it
+// before the first write.
+func (w *Writer) VerifyCRC(on bool) *Writer {
+	w.verify = on
 	return w
 }
 
@@ -261,6 +270,11 @@ func (w *Writer) Close(ctx context.Context, last []byte) (*PutResult, error) {
 	w.finished = true
 	w.mu.Unlock()
 	w.cancel()
+	if w.verify {
+		if err := oss.CheckCRC(oss.OpPutObject, res.CRC, res.Header); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }
 

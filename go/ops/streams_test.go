@@ -1,4 +1,4 @@
-package main
+package ops
 
 import (
 	"encoding/json"
@@ -13,8 +13,7 @@ import (
 // client_crc after a partial read is the running CRC (as oss2's), so every stream_read result
 // carries it, not only the last.
 func TestStreamReadResultCarriesTheRunningCRC(t *testing.T) {
-	st := &stream{crc: 0xfedcba9876543210}
-	got, err := json.Marshal(st.result(10))
+	got, err := json.Marshal(StreamReadResult{N: 10, CRC: 0xfedcba9876543210})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +26,11 @@ func TestStreamReadResultCarriesTheRunningCRC(t *testing.T) {
 // write) is the caller's mistake: Python gets a ClientError, not a network RequestError.
 func TestAClosedWriterIsAClientError(t *testing.T) {
 	var ce *oss.ClientError
-	if err := transferError(fmt.Errorf("part 3: %w", transfer.ErrWriterClosed)); !errors.As(err, &ce) {
+	err := fmt.Errorf("part 3: %w", transfer.ErrWriterClosed)
+	if err := transfer.OSSError(err); !errors.As(err, &ce) {
 		t.Fatalf("%T %v, want *oss.ClientError", err, err)
+	}
+	if d := ErrorDict(err); d["kind"] != "client" {
+		t.Fatalf("error dict %v", d)
 	}
 }

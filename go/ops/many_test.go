@@ -1,8 +1,7 @@
-package main
+package ops
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,28 +14,17 @@ import (
 	"github.com/pyjindo/pyjindo/go/transfer"
 )
 
-// call runs an operation as pj_start's goroutine would, a panic being a failure of the test.
-func call(t *testing.T, op opFunc, args string, buf []byte) (res any, err error) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Fatalf("panic: %v", r)
-		}
-	}()
-	return op(context.Background(), nil, json.RawMessage(args), buf, progress{})
-}
-
 func TestManyTakeRefusesAMissingBufferTable(t *testing.T) {
-	h := newHandle(&heldData{data: [][]byte{[]byte("abc")}})
-	defer pj_free_handle(h)
-	args := fmt.Sprintf(`{"held": %d, "indices": [0]}`, uint64(h))
+	hs := newTestHandles()
+	h := hs.New(&heldData{data: [][]byte{[]byte("abc")}})
+	args := fmt.Sprintf(`{"held": %d, "indices": [0]}`, h)
 	for _, buf := range [][]byte{nil, {}} {
 		var ce *oss.ClientError
-		if _, err := call(t, opManyTake, args, buf); !errors.As(err, &ce) {
+		if _, err := run(t, nil, hs, "many_take", args, buf); !errors.As(err, &ce) {
 			t.Fatalf("buffer %v: %v", buf, err)
 		}
 	}
-	if _, err := call(t, opManyTake, fmt.Sprintf(`{"held": %d, "indices": []}`, uint64(h)), nil); err != nil {
+	if _, err := run(t, nil, hs, "many_take", fmt.Sprintf(`{"held": %d, "indices": []}`, h), nil); err != nil {
 		t.Fatalf("nothing to take: %v", err)
 	}
 }
@@ -63,11 +51,11 @@ func TestReaderReadAfterCloseOpensNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	sr := &seekReader{r: r}
-	h := newHandle(sr)
-	defer pj_free_handle(h)
-	sr.close()
+	hs := newTestHandles()
+	h := hs.New(sr)
+	sr.Close()
 	var ce *oss.ClientError
-	if _, err := call(t, opReaderRead, fmt.Sprintf(`{"reader": %d, "pos": 0}`, uint64(h)), make([]byte, 4)); !errors.As(err, &ce) {
+	if _, err := run(t, nil, hs, "reader_read", fmt.Sprintf(`{"reader": %d, "pos": 0}`, h), make([]byte, 4)); !errors.As(err, &ce) {
 		t.Fatalf("read after close: %v", err)
 	}
 	if f.gets.Load() != 0 {

@@ -1,8 +1,7 @@
-package main
+package ops
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -94,29 +93,28 @@ func TestSessionFromEcsRoleSignsALongUploadThroughKeyRotations(t *testing.T) {
 
 	config := fmt.Sprintf(`{"endpoint": %q, "part_size": 262144, "concurrency": 4, "multipart_threshold": 262144,
 		"credentials": {"source": "chain", "env": {"ALIBABA_CLOUD_IMDS_ENDPOINT": %q, "ALIBABA_CLOUD_ECS_METADATA": "role"}}}`, ts.URL, imds.URL)
-	s, err := newSession([]byte(config))
+	s, err := NewSession([]byte(config), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.close()
-	ctx := context.Background()
-	if _, err := opRequest(ctx, s, json.RawMessage(`{"method": "PUT", "bucket": "bkt"}`), nil, progress{&operation{}}); err != nil {
+	defer s.Close()
+	if _, err := run(t, s, nil, "request", `{"method": "PUT", "bucket": "bkt", "key": ""}`, nil); err != nil {
 		t.Fatal(err)
 	}
 	// 128 parts, 4 at a time, each answered after 100 ms: over 3 s, past several expiries.
 	body := make([]byte, 32<<20)
 	rand.NewChaCha8([32]byte{1}).Read(body)
 	started := time.Now()
-	_, err = opRequest(ctx, s, json.RawMessage(`{"method": "PUT", "bucket": "bkt", "key": "big", "check_crc": true, "operation": "put_object"}`), body, progress{&operation{}})
+	_, err = run(t, s, nil, "request", `{"method": "PUT", "bucket": "bkt", "key": "big", "check_crc": true, "operation": "put_object"}`, body)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("upload took %v", time.Since(started))
-	res, err := opRequest(ctx, s, json.RawMessage(`{"method": "GET", "bucket": "bkt", "key": "big"}`), nil, progress{&operation{}})
+	res, err := run(t, s, nil, "request", `{"method": "GET", "bucket": "bkt", "key": "big"}`, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := fromLatin1(res.(responseJSON).Body.(string)); !bytes.Equal([]byte(got), body) {
+	if got := FromLatin1(res.(Response).Body.(string)); !bytes.Equal([]byte(got), body) {
 		t.Fatalf("read back %d bytes, not what was put", len(got))
 	}
 	mu.Lock()
@@ -141,26 +139,26 @@ func (r *statusRecorder) WriteHeader(code int) {
 }
 
 func TestSessionWithoutCredentialsNamesEveryPlaceLooked(t *testing.T) {
-	s, err := newSession([]byte(`{"endpoint": "127.0.0.1:1", "credentials": {"source": "chain", "config_file": "/nonexistent/ossutilconfig"}}`))
+	s, err := NewSession([]byte(`{"endpoint": "127.0.0.1:1", "credentials": {"source": "chain", "config_file": "/nonexistent/ossutilconfig"}}`), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.close()
-	_, err = opCredentials(context.Background(), s, json.RawMessage(`{}`), nil, progress{&operation{}})
+	defer s.Close()
+	_, err = run(t, s, nil, "credentials", `{}`, nil)
 	var ce *oss.CredentialsError
 	if !errors.As(err, &ce) {
 		t.Fatalf("%v", err)
 	}
-	d := errorDict(err)
+	d := ErrorDict(err)
 	msg, _ := d["message"].(string)
 	if d["kind"] != "credentials" || d["not_found"] != true || !strings.Contains(msg, "ALIBABA_CLOUD_ACCESS_KEY_ID") ||
 		!strings.Contains(msg, "/nonexistent/ossutilconfig") || !strings.Contains(msg, "ALIBABA_CLOUD_ROLE_ARN") {
 		t.Fatalf("%v", d)
 	}
-	if _, err := newSession([]byte(`{"endpoint": "e", "access_key_id": "a", "credentials": {"source": "env"}}`)); err == nil {
+	if _, err := NewSession([]byte(`{"endpoint": "e", "access_key_id": "a", "credentials": {"source": "env"}}`), "test"); err == nil {
 		t.Fatal("keys and a credentials source were both accepted")
 	}
-	if _, err := newSession([]byte(`{"endpoint": "e", "credentials": {"source": "env", "access_key": "a"}}`)); err == nil {
+	if _, err := NewSession([]byte(`{"endpoint": "e", "credentials": {"source": "env", "access_key": "a"}}`), "test"); err == nil {
 		t.Fatal("an unknown credentials key was accepted")
 	}
 }

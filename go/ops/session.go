@@ -1,0 +1,114 @@
+package ops
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/credentials"
+	"github.com/pyjindo/pyjindo/go/oss/retry"
+	"github.com/pyjindo/pyjindo/go/oss/signer"
+	"github.com/pyjindo/pyjindo/go/transfer"
+)
+
+// Session is a configured OSS client, one per Python Bucket/Service and credentials.
+type Session struct {
+	Client    *oss.Client
+	EnableCRC bool
+	Transfer  transfer.Config
+	// MultipartThreshold is the body size from which a PutObject becomes a parallel multipart
+	// upload; negative means never.
+	MultipartThreshold int64
+}
+
+// Close releases the client's connections.
+func (s *Session) Close() { s.Client.Close() }
+
+// transferConfig is the session's transfer configuration with partSize, if positive, instead of
+// its own.
+func (s *Session) transferConfig(partSize int64) transfer.Config {
+	cfg := s.Transfer
+	if partSize > 0 {
+		cfg.PartSize = partSize
+	}
+	return cfg
+}
+
+// SessionConfigName is the session configuration's entry in Describe.
+const SessionConfigName = "$session"
+
+// SessionConfig is a session's JSON configuration. Every key is optional: zero means the
+// default.
+type SessionConfig struct {
+	Endpoint        string  `json:"endpoint"`
+	IsCname         bool    `json:"is_cname"`
+	IsPathStyle     bool    `json:"is_path_style"`
+	ConnectTimeout  float64 `json:"connect_timeout"`
+	EnableCRC       bool    `json:"enable_crc"`
+	Region          string  `json:"region"`
+	SignVersion     string  `json:"sign_version"`
+	AccessKeyID     string  `json:"access_key_id"`
+	AccessKeySecret string  `json:"access_key_secret"`
+	SecurityToken   string  `json:"security_token"`
+	// Credentials, instead of the keys above, names a source in go/oss/credentials (the
+	// environment snapshot Python passes, ossutil's config file, a JSON file, the ECS RAM
+	// role, RRSA, or their chain), asked before every request.
+	Credentials *credentials.Spec `json:"credentials"`
+	AppName     string            `json:"app_name"`
+	Proxy       string            `json:"proxy"`
+	// Transfer tuning; zero means the transfer package's default, threshold -1 means never.
+	MultipartThreshold int64   `json:"multipart_threshold"`
+	PartSize           int64   `json:"part_size"`
+	Concurrency        int     `json:"concurrency"`
+	RetryAttempts      int     `json:"retry_attempts"`
+	RetryTime          float64 `json:"retry_time"` // seconds
+}
+
+// NewSession makes a session from its JSON configuration; version goes into the User-Agent.
+func NewSession(raw []byte, version string) (*Session, error) {
+	var cfg SessionConfig
+	if err := decode("session", raw, &cfg, &shape{}); err != nil {
+		return nil, err
+	}
+	ua := "pyjindo/" + version
+	if cfg.AppName != "" {
+		ua += "/" + cfg.AppName
+	}
+	// One policy for every request, part and page (0: the defaults).
+	policy := retry.New(cfg.RetryAttempts, time.Duration(cfg.RetryTime*float64(time.Second)))
+	var provider credentials.Provider
+	if cfg.Credentials != nil {
+		if cfg.AccessKeyID != "" || cfg.AccessKeySecret != "" || cfg.SecurityToken != "" {
+			return nil, clientErrorf("session: give credentials or access keys, not both")
+		}
+		var err error
+		if provider, err = cfg.Credentials.Provider(logRefreshFailure); err != nil {
+			return nil, clientErrorf("%v", err)
+		}
+	}
+	client, err := oss.New(oss.Config{
+		Endpoint:            cfg.Endpoint,
+		IsCname:             cfg.IsCname,
+		PathStyle:           cfg.IsPathStyle,
+		ConnectTimeout:      time.Duration(cfg.ConnectTimeout * float64(time.Second)),
+		Credentials:         signer.Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret, SecurityToken: cfg.SecurityToken},
+		CredentialsProvider: provider,
+		SignVersion:         cfg.SignVersion,
+		Region:              cfg.Region,
+		UserAgent:           ua,
+		Retry:               policy,
+		Proxy:               cfg.Proxy,
+	})
+	if err != nil {
+		return nil, err
+	}
+	tc := transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency, Retry: policy, CheckCRC: cfg.EnableCRC}
+	return &Session{Client: client, EnableCRC: cfg.EnableCRC, Transfer: tc, MultipartThreshold: cfg.MultipartThreshold}, nil
+}
+
+// logRefreshFailure reports a failed refresh of credentials still valid: nothing fails yet,
+// but the source (metadata service, STS) needs looking at before the keys expire.
+func logRefreshFailure(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s pyjindo: warning: %s\n", time.Now().Format(time.RFC3339), fmt.Sprintf(format, args...))
+}
