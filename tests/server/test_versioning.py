@@ -5,7 +5,7 @@ import oss2
 import pytest
 from oss2.models import BatchDeleteObjectVersion, BatchDeleteObjectVersionList, BucketVersioningConfig
 
-from tests.jindo_server import JindoServer
+from jindo_server import JindoServer
 
 
 def enable(bucket, status="Enabled"):
