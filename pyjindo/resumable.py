@@ -255,12 +255,11 @@ def _run_parts(parts: Iterable[_PartToProcess], work: Callable[[_PartToProcess],
     pending = iter(list(parts))
     lock = threading.Lock()
     failures = []  # type: List[BaseException]
+    stop = threading.Event()
 
     def worker():
-        while True:
+        while not stop.is_set():
             with lock:
-                if failures:
-                    return
                 part = next(pending, None)
             if part is None:
                 return
@@ -269,6 +268,7 @@ def _run_parts(parts: Iterable[_PartToProcess], work: Callable[[_PartToProcess],
             except BaseException as e:  # KeyboardInterrupt too: stop handing out parts
                 with lock:
                     failures.append(e)
+                stop.set()
                 return
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(max(int(num_threads), 1) - 1)]
@@ -276,15 +276,14 @@ def _run_parts(parts: Iterable[_PartToProcess], work: Callable[[_PartToProcess],
         t.start()
     try:
         worker()
+    except BaseException:
+        stop.set()  # interrupted outside a part: let the parts in flight end, start no more
+        raise
     finally:
-        with lock:
-            if not failures:
-                failures.append(None)  # stop the others if this thread was interrupted outside work
         for t in threads:
             t.join()
-    first = failures[0]
-    if first is not None:
-        raise first
+    if failures:
+        raise failures[0]
 
 
 class _ResumableOperation(object):

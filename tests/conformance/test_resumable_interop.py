@@ -279,3 +279,34 @@ def test_a_garbled_record_is_discarded(pair, tmp_path):
         f.write("{not json")
     assert store.get("x") is None and not os.path.exists(os.path.join(store.dir, "x"))  # as oss2
     assert pair[0].get_object("obj").read() == content(3)
+
+
+def test_a_part_failing_after_the_last_part_was_handed_out_is_raised():
+    """The calling thread runs out of parts first; a part still in flight on another thread then
+    fails: its error is raised (not a completion with a part missing)."""
+    from pyjindo.resumable import _PartToProcess, _run_parts
+    main = threading.get_ident()
+
+    def work(part):
+        time.sleep(0.05)
+        if threading.get_ident() != main:
+            time.sleep(0.1)
+            raise Interrupted()
+    with pytest.raises(Interrupted):
+        _run_parts([_PartToProcess(1, 0, 1), _PartToProcess(2, 1, 2)], work, 2)
+
+
+def test_ctrl_c_keeps_the_record_for_the_next_call(pair, tmp_path):
+    src = tmp_path / "src.bin"
+    src.write_bytes(content(3))
+
+    def ctrl_c(consumed, total):
+        if 2 * PART <= consumed < total:
+            raise KeyboardInterrupt()
+    with pytest.raises(KeyboardInterrupt):
+        upload(pyjindo, pair[1], src, tmp_path / "store", progress_callback=ctrl_c, num_threads=2)
+    (record,) = records(str(tmp_path / "store" / ".py-oss-upload")).values()
+    assert len(pair[0].list_parts("obj", record["upload_id"]).parts) >= 2
+    oss2.resumable_upload(pair[0], "obj", str(src), store=oss2.ResumableStore(root=str(tmp_path / "store")),
+                          multipart_threshold=PART, part_size=PART)
+    assert pair[0].get_object("obj").read() == content(3)
