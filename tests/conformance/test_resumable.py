@@ -64,19 +64,27 @@ def test_resumable_download_content_matches(sides, tmp_path):
 
 
 @pytest.mark.parametrize("threshold,part_size,expected", [
-    (100 * KB, 100 * KB, 100 * KB),   # ranges of part_size
-    (100 * KB, 50 * KB, 100 * KB),    # grown to defaults.min_part_size, as oss2
+    (100 * KB, 100 * KB, [100 * KB] * 3),   # ranges of part_size
+    (100 * KB, 50 * KB, [100 * KB] * 3),    # grown to defaults.min_part_size, as oss2
+    (100 * KB, 130 * KB, [130 * KB, 130 * KB, 40 * KB]),
     (400 * KB, 100 * KB, 300 * KB),   # below the threshold: one GET
     (None, 100 * KB, 300 * KB),       # default threshold (100 MiB): one GET
-    (100 * KB, None, 300 * KB),       # default part size (10 MiB) above the size: one range
-], ids=["parts", "min-part", "below", "default-threshold", "default-part"])
+    (100 * KB, None, [300 * KB]),     # default part size (10 MiB) above the size: one range
+], ids=["parts", "min-part", "short-last", "below", "default-threshold", "default-part"])
 def test_resumable_download_asks_go_for_oss2s_ranges(sides, tmp_path, monkeypatch, threshold, part_size, expected):
-    """The range size each GET of the download covers is oss2's (checked on what reaches the Go core)."""
+    """The ranges of the download are oss2's (checked on what reaches the Go core): ranged GETs
+    from the threshold, one get_to_file of the whole object below it."""
     bucket = sides.fresh_bucket(pyjindo)
     bucket.put_object("obj", b"x" * (300 * KB))
     sent = []
     call = bucket._call
     monkeypatch.setattr(bucket, "_call", lambda name, args, *a, **kw: (sent.append((name, args)), call(name, args, *a, **kw))[1])
-    pyjindo.resumable_download(bucket, "obj", str(tmp_path / "out"), multiget_threshold=threshold, part_size=part_size)
-    assert [a.get("part_size") for n, a in sent if n == "get_to_file"] == [expected]
+    pyjindo.resumable_download(bucket, "obj", str(tmp_path / "out"), multiget_threshold=threshold, part_size=part_size,
+                               store=pyjindo.ResumableDownloadStore(root=str(tmp_path)), num_threads=1)
+    if isinstance(expected, list):
+        ranges = [dict((k.lower(), v) for k, v in a["headers"])["range"] for n, a in sent if n == "get_open"]
+        sizes = [int(r.split("-")[1]) - int(r.split("=")[1].split("-")[0]) + 1 for r in ranges]
+        assert sizes == expected
+    else:
+        assert [a.get("part_size") for n, a in sent if n == "get_to_file"] == [expected]
     assert (tmp_path / "out").read_bytes() == b"x" * (300 * KB)
