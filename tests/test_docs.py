@@ -22,8 +22,10 @@ def _implemented(cls, name):
 
 
 def _classes(module):
+    """The module's own public classes; for a package (models), those of its modules too."""
     return [c for n, c in vars(module).items()
-            if inspect.isclass(c) and c.__module__ == module.__name__ and not n.startswith("_")]
+            if inspect.isclass(c) and not n.startswith("_")
+            and (c.__module__ == module.__name__ or c.__module__.startswith(module.__name__ + "."))]
 
 
 @pytest.mark.parametrize("cls", [pyjindo.Bucket, pyjindo.Service], ids=lambda c: c.__name__)
