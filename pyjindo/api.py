@@ -140,7 +140,7 @@ class Bucket(GoClient):
     def _bucket(self, method, **kwargs):
         return self._do(method, self.bucket_name, "", **kwargs)
 
-    # --- objects -------------------------------------------------------------------------------
+    # --- objects -----------------------------------------------------------------------------------
 
     def put_object(self, key: Key, data: Data, headers: Headers = None,
                    progress_callback: ProgressCallback = None) -> models.PutObjectResult:
@@ -369,7 +369,7 @@ class Bucket(GoClient):
         })
         return result["url"]
 
-    # --- presigned URLs ------------------------------------------------------------------------
+    # --- presigned URLs ----------------------------------------------------------------------------
     # The URL is sent as it is, unsigned (it carries its signature); Bucket and key only name the
     # request in logs. Headers must be those the URL was signed with, as in oss2: nothing is added
     # (no Content-Type from the key).
@@ -428,7 +428,7 @@ class Bucket(GoClient):
         result = self._call(_ops.GET_TO_FILE, args, progress_callback=progress_callback)
         return models.GetObjectResult(Response.from_result(result), DoneStream(result), None, self.enable_crc)
 
-    # --- pyjindo additions ---------------------------------------------------------------------
+    # --- pyjindo additions -------------------------------------------------------------------------
 
     def mkdir(self, key: Key, headers: Headers = None) -> models.PutObjectResult:
         """Create the directory marker object `key/` (the slash is added if missing).
@@ -463,7 +463,7 @@ class Bucket(GoClient):
         })
         return models.RequestResult(Response.from_result(result))
 
-    # --- listing -------------------------------------------------------------------------------
+    # --- listing -----------------------------------------------------------------------------------
 
     def list_objects(self, prefix: str = "", delimiter: str = "", marker: str = "", max_keys: int = 100,
                      headers: Headers = None) -> models.ListObjectsResult:
@@ -499,7 +499,7 @@ class Bucket(GoClient):
         }, headers=headers, parse="list_objects_v2")
         return models.ListObjectsV2Result(resp)
 
-    # --- multipart -----------------------------------------------------------------------------
+    # --- multipart ---------------------------------------------------------------------------------
 
     def init_multipart_upload(self, key: Key, headers: Headers = None,
                               params: Params = None) -> models.InitMultipartUploadResult:
@@ -589,7 +589,7 @@ class Bucket(GoClient):
         }, headers=headers, parse="list_multipart_uploads")
         return models.ListMultipartUploadsResult(resp)
 
-    # --- bucket --------------------------------------------------------------------------------
+    # --- bucket ------------------------------------------------------------------------------------
 
     def create_bucket(self, permission: Optional[str] = None, input: Any = None,
                       headers: Headers = None) -> models.RequestResult:
@@ -615,7 +615,7 @@ class Bucket(GoClient):
         return models.GetBucketInfoResult(self._bucket("GET", params={Bucket.BUCKET_INFO: ""},
                                                        parse="get_bucket_info"))
 
-    # --- issue 12 settings: shared helpers ------------------------------------------------------
+    # --- settings: shared helpers ------------------------------------------------------------------
     # Query names as oss2.Bucket has them. Request documents come from pyjindo.xml_utils (oss2's
     # bytes); response documents are parsed by Go as a tree (parse=_wire.TREE) and shaped by models.
 
@@ -653,7 +653,7 @@ class Bucket(GoClient):
             params[name] = ""
         return params
 
-    # --- issue 12 family 1: object and bucket ACL -----------------------------------------------
+    # --- object and bucket ACL ---------------------------------------------------------------------
 
     def put_object_acl(self, key: Key, permission: str, params: Params = None,
                        headers: Headers = None) -> models.RequestResult:
@@ -680,7 +680,7 @@ class Bucket(GoClient):
         """The bucket's ACL, as oss2: GetBucketAclResult with `acl`."""
         return models.GetBucketAclResult(self._bucket("GET", params={Bucket.ACL: ""}, parse=_wire.TREE))
 
-    # --- issue 12 family 2: object and bucket tagging -------------------------------------------
+    # --- object and bucket tagging -----------------------------------------------------------------
 
     def put_object_tagging(self, key: Key, tagging: Any, headers: Headers = None,
                            params: Params = None) -> models.RequestResult:
@@ -725,7 +725,7 @@ class Bucket(GoClient):
         params = self._with_subresource(params, Bucket.TAGGING)
         return models.RequestResult(self._bucket("DELETE", params=params))
 
-    # --- issue 12 family 3: symlinks ------------------------------------------------------------
+    # --- symlinks ----------------------------------------------------------------------------------
 
     def put_symlink(self, target_key: Key, symlink_key: Key, headers: Headers = None) -> models.RequestResult:
         """Create the symlink `symlink_key` pointing at `target_key`, as oss2."""
@@ -741,7 +741,7 @@ class Bucket(GoClient):
         params = self._with_subresource(params, Bucket.SYMLINK)
         return models.GetSymlinkResult(self._settings_object("GET", symlink_key, params=params, headers=headers))
 
-    # --- issue 12 family 4: archive restore -----------------------------------------------------
+    # --- archive restore ---------------------------------------------------------------------------
 
     def restore_object(self, key: Key, params: Params = None, headers: Headers = None,
                        input: Any = None) -> models.RequestResult:
@@ -754,7 +754,7 @@ class Bucket(GoClient):
         data = self._document(models.RestoreConfiguration, xml_utils.to_put_restore_config, input)
         return models.RequestResult(self._settings_object("POST", key, params=params, headers=headers, data=data))
 
-    # --- issue 12 family 5: bucket settings -----------------------------------------------------
+    # --- bucket settings ---------------------------------------------------------------------------
 
     def put_bucket_cors(self, input: Any) -> models.RequestResult:
         """Set the bucket's CORS rules from a BucketCors (or its XML), as oss2."""

@@ -1,4 +1,4 @@
-"""Documentation where Python users look (issue 19 item 6): help() on the oss2 surface says what
+"""Documentation where Python users look: help() on the oss2 surface says what
 each call does, and the public API carries type hints that ship with the package (py.typed).
 No network, no Go library."""
 import inspect
