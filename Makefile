@@ -29,7 +29,7 @@ GOARCH_aarch64    := arm64
 wheel_file   = dist/pyjindo-$(VERSION)-py3-none-$(WHEEL_TAG_$(1)).whl
 WHEELS      := $(call wheel_file,x86_64) $(call wheel_file,aarch64)
 SDIST       := dist/pyjindo-$(VERSION).tar.gz
-PACKAGE_SRC := $(GO_SRC) $(wildcard pyjindo/*.py) pyjindo/py.typed setup.py pyproject.toml MANIFEST.in README.md LICENSE
+PACKAGE_SRC := $(GO_SRC) $(wildcard pyjindo/*.py pyjindo/*/*.py) pyjindo/py.typed setup.py pyproject.toml MANIFEST.in README.md LICENSE
 
 .PHONY: build test test-go test-py vet mypy demo bench soak clean deps venv wheel sdist vermin qemu
 
@@ -129,7 +129,7 @@ sdist: $(SDIST)
 # use in pyjindo/ and fails if it needs a newer Python than the one declared.
 vermin: build/vermin.ok
 
-build/vermin.ok: $(wildcard pyjindo/*.py) setup.py $(WHEEL_DEPS)
+build/vermin.ok: $(wildcard pyjindo/*.py pyjindo/*/*.py) setup.py $(WHEEL_DEPS)
 	$(VENV)/bin/vermin -q --no-tips --violations --eval-annotations \
 	  -t=$$(sed -n 's/.*python_requires=">=\([0-9.]*\)".*/\1/p' setup.py)- pyjindo setup.py
 	@mkdir -p build && touch $@

@@ -10,7 +10,7 @@ import re
 import shutil
 import subprocess
 
-from setuptools import Distribution, Extension, setup
+from setuptools import Distribution, Extension, find_packages, setup
 from setuptools.command.build_ext import build_ext
 # setuptools provides distutils (also on Python 3.12+, where the standard library has none)
 from distutils.command.build_scripts import build_scripts
@@ -137,7 +137,7 @@ setup(
         "Topic :: Internet :: WWW/HTTP",
         "Topic :: System :: Filesystems",
     ],
-    packages=["pyjindo"],
+    packages=find_packages(include=["pyjindo", "pyjindo.*"]),
     # PEP 561: the package's type hints are for type checkers (mypy, pyright) too
     package_data={"pyjindo": ["py.typed"]},
     python_requires=">=3.8",

@@ -17,7 +17,7 @@ are kept stable. Each logs one summary record on the "oss2.pyjindo.batch" logger
 """
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 
-from . import _ops, _retrylog, exceptions, models
+from . import _ops, _retrylog, _wire, exceptions, models
 from ._binding import ffi
 from ._response import Response
 from .compat import to_string
@@ -147,22 +147,14 @@ def get_many(bucket, keys: Sequence[Item], ranges: Optional[Sequence[Range]] = N
 def _file_items(bucket, keys, filenames, headers=None):
     if len(keys) != len(filenames) or headers is not None and len(headers) != len(keys):
         raise ValueError("keys, filenames and headers must have the same length")
-    from .api import _headers
-
     items = []
     for i, (k, f) in enumerate(zip(keys, filenames)):
         name, key = _target(bucket, k)
         item = {"bucket": name, "key": key, "filename": to_string(f)}
         if headers is not None and headers[i]:
-            item["headers"] = _headers(headers[i])
+            item["headers"] = _wire.headers(headers[i])
         items.append(item)
     return items
-
-
-def _response(r) -> Response:
-    headers = r["headers"]
-    request_id = next((v for k, v in headers if k.lower() == "x-oss-request-id"), "")
-    return Response.from_result({"status": r["status"], "headers": headers, "request_id": request_id})
 
 
 def get_many_to_files(bucket, keys: Sequence[Item], filenames: Sequence[str], concurrency: Optional[int] = None,
@@ -179,7 +171,8 @@ def get_many_to_files(bucket, keys: Sequence[Item], filenames: Sequence[str], co
                                                 "total": total or 0},
                           progress_callback=progress_callback, progress_total=total, log=False,
                           report=summary and summary.report)
-    out = [_error(r["error"]) if r["error"] is not None else models.RequestResult(_response(r)) for r in result]
+    out = [_error(r["error"]) if r["error"] is not None else models.RequestResult(Response.from_item(r))
+           for r in result]
     if summary is not None:
         summary.done_with(out)
     return out
@@ -198,7 +191,8 @@ def put_many_from_files(bucket, filenames: Sequence[str], keys: Sequence[Item], 
                                                   "total": total or 0},
                           progress_callback=progress_callback, progress_total=total, log=False,
                           report=summary and summary.report)
-    out = [_error(r["error"]) if r["error"] is not None else models.PutObjectResult(_response(r)) for r in result]
+    out = [_error(r["error"]) if r["error"] is not None else models.PutObjectResult(Response.from_item(r))
+           for r in result]
     if summary is not None:
         summary.done_with(out)
     return out
@@ -212,7 +206,8 @@ def head_many(bucket, keys: Sequence[Item], concurrency: Optional[int] = None
     summary = _retrylog.batch("head_many")
     result = bucket._call(_ops.HEAD_MANY, {"items": items, "concurrency": _concurrency(concurrency)}, log=False,
                           report=summary and summary.report)
-    out = [_error(r["error"]) if r["error"] is not None else models.HeadObjectResult(_response(r)) for r in result]
+    out = [_error(r["error"]) if r["error"] is not None else models.HeadObjectResult(Response.from_item(r))
+           for r in result]
     if summary is not None:
         summary.done_with(out)
     return out

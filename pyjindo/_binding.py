@@ -25,6 +25,7 @@ import threading
 from cffi import FFI
 
 from . import _retrylog
+from .exceptions import ClientError, from_error_dict
 
 LIB_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_jindo.so")
 
@@ -121,8 +122,6 @@ class Handle(object):
     def number(self):
         """The number to pass to Go; raises ClientError for a handle made before a fork."""
         if self.generation != _generation:
-            from .exceptions import ClientError
-
             raise ClientError("this {0} was opened before os.fork(), in the parent process; it cannot be used in "
                               "the child: open it again in the child".format(self.kind))
         return self.value
@@ -173,8 +172,6 @@ def core_version():
 
 
 def _raise_error(err):
-    from .exceptions import from_error_dict
-
     raise from_error_dict(err)
 
 
@@ -244,7 +241,7 @@ def call(session, name, args, buf=None, progress_callback=None, progress_total=T
                 if progress is not None:
                     progress.poll(L, op)
                 if retries is not None:
-                    retries.drain(L, op)
+                    retries.drain(take_string(L.pj_events(op)))
         except BaseException:
             # Ctrl-C or an exception from the progress callback: stop Go, and wait until it no
             # longer touches buf before letting the buffer go.
@@ -258,13 +255,20 @@ def call(session, name, args, buf=None, progress_callback=None, progress_total=T
     finally:
         try:
             if retries is not None:
-                retries.finish(L, op)
+                retries.finish(take_string(L.pj_events(op)), _bytes_moved(L, op) if retries.report is not None else 0)
         finally:
             L.pj_free_handle(op)
             del cbuf
     if "error" in result:
         _raise_error(result["error"])
     return result["ok"]
+
+
+def _bytes_moved(L, op):
+    """The operation's progress counter: the bytes it moved."""
+    counters = ffi.new("int64_t[2]")
+    L.pj_progress(op, counters, counters + 1)
+    return int(counters[0])
 
 
 class _Progress(object):

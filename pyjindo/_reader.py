@@ -21,8 +21,8 @@ import io
 import os
 from typing import Optional
 
-from . import _ops, models
-from ._batch import _response
+from . import _ops, _wire, models
+from ._response import Response
 from .compat import to_string
 
 __all__ = ["ObjectReader"]
@@ -33,17 +33,15 @@ class ObjectReader(io.RawIOBase):
     length and `info` its `HeadObjectResult` at open."""
 
     def __init__(self, bucket, key, headers=None):
-        from .api import _headers
-
         super().__init__()
         self._bucket = bucket
         self.key = to_string(key)
         self._handle = None
         opened = bucket._call(_ops.READER_OPEN, {"bucket": bucket.bucket_name, "key": self.key,
-                                              "headers": _headers(headers)}, log=False)
+                                                 "headers": _wire.headers(headers)}, log=False)
         self._handle = opened["reader"]
         self.size = int(opened["size"])
-        self.info = models.HeadObjectResult(_response({"status": 200, "headers": opened["headers"]}))
+        self.info = models.HeadObjectResult(Response.from_item({"status": 200, "headers": opened["headers"]}))
         self._pos = 0
 
     def readable(self) -> bool:

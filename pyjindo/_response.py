@@ -11,7 +11,7 @@ values stay so, as http.client (and so oss2) decodes them; a raw body becomes by
 A parsed document has been read in Go, so read() gives b'' for it, as oss2's does once parsed;
 for get_object, read() reads the object's body (the stream GetObjectResult also reads from).
 """
-from .utils import CaseInsensitiveDict
+from ._caseinsensitive import CaseInsensitiveDict
 
 
 def headers_from_pairs(pairs):
@@ -55,6 +55,14 @@ class Response(object):
         return cls(int(result.get("status") or 0), headers_from_pairs(result.get("headers")),
                    result.get("request_id") or "", parsed, None if duration is None else float(duration), raw,
                    stream)
+
+    @classmethod
+    def from_item(cls, r):
+        """The Response of one item of a batch, a reader's open or a writer's completion: status
+        and headers only, the request id taken from the headers."""
+        headers = r["headers"]
+        request_id = next((v for k, v in headers if k.lower() == "x-oss-request-id"), "")
+        return cls.from_result({"status": r["status"], "headers": headers, "request_id": request_id})
 
     def read(self, amt=None):
         """The body not read yet: the object's for get_object, else the raw body Go passed through."""

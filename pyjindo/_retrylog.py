@@ -49,10 +49,9 @@ class Retries(object):
         self.call = call
         self.report = report
 
-    def drain(self, L, op):
-        from ._binding import take_string
-
-        raw = take_string(L.pj_events(op))
+    def drain(self, raw):
+        """Log the retries of one pj_events document (None: nothing new). The binding reads it
+        from Go, so this module never reaches back into the binding."""
         if raw is None:
             return
         doc = json.loads(raw)
@@ -65,15 +64,12 @@ class Retries(object):
             e["call"] = self.call
             logger.info(retry_message(e), extra={"oss_retry": e})
 
-    def finish(self, L, op):
-        """The last drain, once the operation is done; fills the report."""
-        self.drain(L, op)
+    def finish(self, raw, moved):
+        """The last drain, once the operation is done; fills the report with `moved`, the
+        operation's byte counter."""
+        self.drain(raw)
         if self.report is not None:
-            from ._binding import ffi
-
-            counters = ffi.new("int64_t[2]")
-            L.pj_progress(op, counters, counters + 1)
-            self.report.bytes = int(counters[0])
+            self.report.bytes = moved
 
 
 def retry_message(e):

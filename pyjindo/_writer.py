@@ -20,8 +20,8 @@ aborted.
 import io
 from typing import Optional
 
-from . import _ops, models
-from ._batch import _response
+from . import _ops, _wire, models
+from ._response import Response
 from .compat import to_string
 
 __all__ = ["ObjectWriter"]
@@ -39,8 +39,6 @@ class ObjectWriter(io.BufferedIOBase):
     """
 
     def __init__(self, bucket, key, headers=None, part_size: Optional[int] = None, forbid_overwrite: bool = False):
-        from .api import _headers
-
         super().__init__()
         self._bucket = bucket
         self.key = to_string(key)
@@ -53,7 +51,8 @@ class ObjectWriter(io.BufferedIOBase):
         self._done = False
         self.result = None  # type: Optional[models.PutObjectResult]
         opened = bucket._call(_ops.WRITER_OPEN, {"bucket": bucket.bucket_name, "key": self.key,
-                                              "headers": _headers(headers), "forbid_overwrite": bool(forbid_overwrite)},
+                                                 "headers": _wire.headers(headers),
+                                                 "forbid_overwrite": bool(forbid_overwrite)},
                               log=False)
         self._handle = opened["writer"]
 
@@ -124,7 +123,7 @@ class ObjectWriter(io.BufferedIOBase):
             self._buf = bytearray()
         self._done = True
         self._free()
-        self.result = models.PutObjectResult(_response(result))
+        self.result = models.PutObjectResult(Response.from_item(result))
         super().close()
 
     def abort(self) -> None:

@@ -11,282 +11,21 @@ Differences from oss2, all deliberate:
 """
 from __future__ import annotations
 
-import json
-import logging
 import os
-import stat
-import threading
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
-from . import _binding, _ops, _unsupported, defaults, exceptions, models, utils, xml_utils
+from . import _ops, _unsupported, _wire, exceptions, models, utils, xml_utils
 from .auth import ProviderAuthV2, ProviderAuthV4
 from .compat import to_string
 from .exceptions import ClientError
 from ._response import Response
+from ._session import (DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE,  # noqa: F401
+                       DEFAULT_RETRY_ATTEMPTS, DEFAULT_RETRY_TIME, GoClient, logger)
+from ._streams import DoneStream, GoStream
 from ._types import ByteRange, Data, Headers, Key, Params, ProgressCallback
 
-_TREE = "tree"  # go/oss ParseDocument's kind for an element tree (models._Element reads it)
 
-logger = logging.getLogger("oss2.pyjindo.api")
-
-#: PutObject bodies at least this large go up as a parallel multipart upload (the object's type is
-#: then Multipart and its ETag is not the MD5 of the content). Bucket(multipart_threshold=None)
-#: keeps oss2's single PUT for every size.
-DEFAULT_MULTIPART_THRESHOLD = 64 * 1024 * 1024
-#: Bytes per ranged GET of a download, and per part of a multipart upload.
-DEFAULT_PART_SIZE = 8 * 1024 * 1024
-#: Connections one transfer uses at once.
-DEFAULT_CONCURRENCY = 8
-#: Attempts for an idempotent request, a transfer part or a listing page (1 = no retry), and the
-#: time budget for retrying one of them, in seconds (one policy, go/oss/retry). Appends and other
-#: POSTs are never retried.
-DEFAULT_RETRY_ATTEMPTS = 3
-DEFAULT_RETRY_TIME = 30.0
-
-
-def _normalize_endpoint(endpoint):
-    endpoint = endpoint.strip()
-    if not utils.is_valid_endpoint(endpoint):
-        raise ClientError("The endpoint you has specified is not valid, endpoint: {0}".format(endpoint))
-    if not endpoint.startswith(("http://", "https://")):
-        endpoint = "http://" + endpoint
-    return endpoint
-
-
-def _headers(headers):
-    """Headers as a list of [name, value] pairs for Go, oss2's None values (header not sent) dropped.
-
-    Values are what oss2 puts on the wire: bytes as they are, str encoded as Latin-1 (http.client
-    does this, and raises UnicodeEncodeError for other characters, so '测试' must be given as
-    bytes, '测试'.encode()). They travel to Go as Latin-1 text, one character per byte, and Go
-    sends (and signs) those bytes. Other types raise TypeError, as oss2's signing does.
-    """
-    if not headers:
-        return []
-    return [[_header_text(k), _header_value(k, v)] for k, v in headers.items() if v is not None]
-
-
-def _signed_url_headers(headers):
-    """Headers for sign_url as [name, value] pairs. Unlike a request, which puts a str value on
-    the wire as Latin-1, oss2's sign_url signs it as UTF-8 (to_bytes), so '测试' signs fine there;
-    the UTF-8 bytes then travel to Go as Latin-1 text like any bytes value."""
-    if not headers:
-        return []
-    return [[_header_text(k), _header_value(k, v.encode("utf-8") if isinstance(v, str) else v)]
-            for k, v in headers.items() if v is not None]
-
-
-def _header_text(name):
-    return name.decode("latin-1") if isinstance(name, (bytes, bytearray)) else str(name)
-
-
-def _header_value(name, value):
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value).decode("latin-1")
-    if isinstance(value, str):
-        value.encode("latin-1")  # the UnicodeEncodeError oss2 (http.client) raises
-        return value
-    raise TypeError("header {0!r} has a value of type {1}; it must be str or bytes".format(
-        _header_text(name), type(value).__name__))
-
-
-def _params(params):
-    """Query parameters as [name, value] pairs; '' or None means a bare `?name`."""
-    if not params:
-        return []
-    return [[str(k), "" if v is None else str(v)] for k, v in params.items()]
-
-
-def _make_range_string(byte_range):
-    if byte_range is None:
-        return ""
-    start, last = byte_range[0], byte_range[1]
-    if start is None and last is None:
-        return ""
-    return "bytes=%s-%s" % ("" if start is None else start, "" if last is None else last)
-
-
-def _regular_file_body(data):
-    """(fd, offset, size) when data is an open regular file, so Go reads it with pread."""
-    try:
-        fd = data.fileno()
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        offset = data.tell()
-    except (AttributeError, OSError, ValueError):
-        return None
-    return fd, offset, max(0, os.fstat(fd).st_size - offset)
-
-
-def _body(data):
-    """Turn oss2-style data (str, bytes-like, file object, iterable) into (args, buffer, total).
-
-    Bytes-like data is passed to Go without a copy; open regular files are read by Go directly.
-    total is the size progress callbacks are given: None where oss2 cannot know it in advance (an
-    iterable, or a file object without len or seek/tell), as oss2 reports it.
-    """
-    if data is None:
-        return {}, None, 0
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        return {}, data, memoryview(data).nbytes
-    f = _regular_file_body(data)
-    if f is not None:
-        fd, offset, size = f
-        return {"fd": fd, "offset": offset, "size": size}, None, size
-    sized = utils._has_data_size_attr(data)
-    if hasattr(data, "read"):
-        buf = utils.to_bytes_all(data.read())
-    elif hasattr(data, "__iter__"):
-        buf = b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in data)
-    else:
-        raise ClientError("{0} is not a file object, bytes or str".format(type(data).__name__))
-    return {}, buf, len(buf) if sized else None
-
-
-# How the DEBUG records name the Go operations, in oss2's words ("Start to get object, ...").
-_LOG_NAMES = {_ops.GET_OPEN: "get object", _ops.GET_TO_FILE: "get object to file",
-              _ops.BATCH_DELETE: "batch delete objects", _ops.COMPLETE_MULTIPART: "complete multipart upload"}
-
-
-class _Base(object):
-    def __init__(self, auth, endpoint, is_cname, session, connect_timeout, app_name="", enable_crc=True,
-                 proxies=None, region=None, cloudbox_id=None, is_path_style=False, is_verify_object_strict=True,
-                 multipart_threshold=DEFAULT_MULTIPART_THRESHOLD, part_size=DEFAULT_PART_SIZE,
-                 concurrency=DEFAULT_CONCURRENCY, retry_attempts=DEFAULT_RETRY_ATTEMPTS,
-                 retry_time=DEFAULT_RETRY_TIME):
-        self.auth = auth
-        self.endpoint = _normalize_endpoint(endpoint)
-        self.session = session
-        self.timeout = defaults.get(connect_timeout, defaults.connect_timeout)
-        self.app_name = app_name
-        self.enable_crc = enable_crc
-        self.proxies = proxies
-        self.region = region
-        # oss2's attributes. The Go core does not sign for CloudBox (product "oss-cloudbox") yet.
-        self.product = "oss" if cloudbox_id is None else "oss-cloudbox"
-        self.cloudbox_id = cloudbox_id
-        self.is_cname = is_cname
-        self.is_path_style = is_path_style
-        self.is_verify_object_strict = is_verify_object_strict
-        if hasattr(auth, "auth_version") and auth.auth_version() != "v1":
-            self.is_verify_object_strict = False
-        if multipart_threshold is not None and multipart_threshold < 1:
-            raise ClientError("multipart_threshold must be a positive size or None")
-        if part_size < 100 * 1024 or concurrency < 1:
-            raise ClientError("part_size must be at least 100 KiB and concurrency at least 1")
-        self.multipart_threshold = multipart_threshold
-        self.part_size = int(part_size)
-        self.concurrency = int(concurrency)
-        if retry_attempts < 1 or retry_time <= 0:
-            raise ClientError("retry_attempts must be at least 1 and retry_time positive")
-        self.retry_attempts = int(retry_attempts)
-        self.retry_time = float(retry_time)
-        self._go_lock = (_binding.generation(), threading.Lock())
-        self._go = None  # (credentials, session Handle)
-
-    def _go_config(self, credentials):
-        spec = None
-        if isinstance(credentials, str):  # a Go credentials source, asked by Go before each request
-            spec, credentials = json.loads(credentials), ("", "", "")
-        ak, sk, token = credentials
-        config = {
-            "endpoint": self.endpoint,
-            "is_cname": bool(self.is_cname),
-            "is_path_style": bool(self.is_path_style),
-            "connect_timeout": float(self.timeout),
-            "enable_crc": bool(self.enable_crc),
-            "region": self.region or "",
-            "sign_version": self.auth.auth_version() or ("anonymous" if not ak and spec is None else "v1"),
-            "access_key_id": ak,
-            "access_key_secret": sk,
-            "security_token": token,
-            "app_name": self.app_name or "",
-            "proxy": (self.proxies or {}).get(self.endpoint.split(":", 1)[0], ""),
-            "multipart_threshold": -1 if self.multipart_threshold is None else int(self.multipart_threshold),
-            "part_size": self.part_size,
-            "concurrency": self.concurrency,
-            "retry_attempts": self.retry_attempts,
-            "retry_time": self.retry_time,
-        }
-        if spec is not None:
-            config["credentials"] = spec
-        return config
-
-    def _session(self):
-        """The Go session for the current credentials, re-created after fork or key rotation."""
-        go_credentials = getattr(self.auth, "_go_credentials", None)
-        credentials = go_credentials() if go_credentials is not None else self.auth._credentials()
-        gen, lock = self._go_lock
-        if gen != _binding.generation():
-            # forked: a parent thread may have held the lock at fork time; none will release it here
-            lock = threading.Lock()
-            self._go_lock = (_binding.generation(), lock)
-        with lock:
-            go = self._go
-            if go is None or not go[1].alive() or go[0] != credentials:
-                self._go = go = (credentials, _binding.new_session(self._go_config(credentials)))
-            return go[1]
-
-    def _call(self, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
-              progress_start_at=None, log=True, report=None):
-        """One Go operation. With log (every operation but the reads of an open body, which would
-        flood DEBUG with a pair per chunk) it is logged once at its start and once at its end at
-        DEBUG, as oss2 logs each API call; a ServerError is logged at INFO, as oss2 does. Retries
-        are logged by _binding.call; report as there."""
-        session = self._session()  # held until the call ends, so a key rotation cannot free it
-        debug = log and logger.isEnabledFor(logging.DEBUG)
-        if debug:
-            if name == _ops.REQUEST:
-                what, done = "send {0} request".format(args["method"]), "{0} request".format(args["method"])
-            else:
-                what = _LOG_NAMES.get(name, name.replace("_", " "))
-                done = what[:1].upper() + what[1:]
-            logger.debug("Start to {0}, bucket: {1}, key: {2}, params: {3}, headers: {4}".format(
-                what, args.get("bucket"), args.get("key"), args.get("params"), args.get("headers")))
-        try:
-            result = _binding.call(session, name, args, buf, progress_callback, progress_total, progress_start_at,
-                                   report)
-        except exceptions.ServerError as e:
-            logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
-            raise
-        if debug:
-            logger.debug("{0} done, req_id: {1}, status_code: {2}".format(
-                done, result.get("request_id"), result.get("status")))
-        return result
-
-    def _do(self, method, bucket_name, key, params=None, headers=None, data=None, parse=None,
-            progress_callback=None, crc_operation=None, init_crc=None, transfer=None, progress_start_at=None):
-        """One signed request; returns a Response whose `body` is the parsed document, if any.
-        crc_operation ("put_object", "append_object" or "upload_part") asks Go to compare the CRC64
-        of the body sent with the server's (when enable_crc), naming the operation in the error;
-        transfer overrides the bucket's multipart_threshold / part_size for this request;
-        progress_start_at as in _binding.call."""
-        body_args, buf, total = _body(data)
-        args = {
-            "method": method,
-            "bucket": bucket_name,
-            "key": to_string(key),
-            "params": _params(params),
-            "headers": _headers(headers),
-            "parse": parse or "",
-        }
-        if crc_operation is not None and self.enable_crc:
-            args["check_crc"] = True
-            args["operation"] = crc_operation
-        if init_crc is not None:
-            args["init_crc"] = str(init_crc)
-        args.update(body_args)
-        args.update(transfer or {})
-        result = self._call(_ops.REQUEST, args, buf, progress_callback, total, progress_start_at)
-        if "fd" in body_args:  # oss2 leaves the file position at the end of what it sent
-            os.lseek(body_args["fd"], body_args["offset"] + body_args["size"], os.SEEK_SET)
-            data.seek(body_args["offset"] + body_args["size"])
-        return Response.from_result(result)
-
-
-class Service(_Base):
+class Service(GoClient):
     """The account's buckets, as oss2.Service: list_buckets (and BucketIterator over it).
 
     oss2's other Service operations (regions, resource pools, public access block, ...) exist
@@ -326,7 +65,7 @@ class Service(_Base):
         return models.ListBucketsResult(resp)
 
 
-class Bucket(_Base):
+class Bucket(GoClient):
     """Operations on one bucket and its objects, as oss2.Bucket: same methods, arguments, result
     classes (pyjindo.models) and exceptions (pyjindo.exceptions), so `import pyjindo as oss2` works.
 
@@ -401,7 +140,7 @@ class Bucket(_Base):
     def _bucket(self, method, **kwargs):
         return self._do(method, self.bucket_name, "", **kwargs)
 
-    # --- objects -------------------------------------------------------------------------------
+    # --- objects -----------------------------------------------------------------------------------
 
     def put_object(self, key: Key, data: Data, headers: Headers = None,
                    progress_callback: ProgressCallback = None) -> models.PutObjectResult:
@@ -448,14 +187,14 @@ class Bucket(_Base):
     def _get_args(self, key, byte_range, headers, process, params):
         """The GET as oss2 builds it: Range from byte_range, x-oss-process in the parameters."""
         headers = utils.CaseInsensitiveDict(headers)
-        range_string = _make_range_string(byte_range)
+        range_string = _wire.range_string(byte_range)
         if range_string:
             headers["range"] = range_string
         params = {} if params is None else params
         if process:
             params.update({Bucket.PROCESS: process})
-        return headers, {"bucket": self.bucket_name, "key": to_string(key), "params": _params(params),
-                         "headers": _headers(headers)}
+        return headers, {"bucket": self.bucket_name, "key": to_string(key), "params": _wire.params(params),
+                         "headers": _wire.headers(headers)}
 
     def get_object(self, key: Key, byte_range: ByteRange = None, headers: Headers = None,
                    progress_callback: ProgressCallback = None, process: Optional[str] = None,
@@ -485,7 +224,7 @@ class Bucket(_Base):
         """
         _, args = self._get_args(key, byte_range, headers, process, params)
         result = self._call(_ops.GET_OPEN, args)
-        stream = _GoStream(self, result["stream"], result["length"])
+        stream = GoStream(self, result["stream"], result["length"])
         resp = Response.from_result(result, stream)  # resp.read() reads the body, as in oss2
         return models.GetObjectResult(resp, stream, progress_callback, self.enable_crc)
 
@@ -518,7 +257,7 @@ class Bucket(_Base):
         result = self._call(_ops.GET_TO_FILE, args, progress_callback=progress_callback,
                             progress_start_at=progress_start_at)
         # Already checked in Go: the result only carries the CRC (client_crc, with CRC checks on).
-        return models.GetObjectResult(Response.from_result(result), _DoneStream(result), None, self.enable_crc)
+        return models.GetObjectResult(Response.from_result(result), DoneStream(result), None, self.enable_crc)
 
     def append_object(self, key: Key, position: int, data: Data, headers: Headers = None,
                       progress_callback: ProgressCallback = None,
@@ -569,7 +308,7 @@ class Bucket(_Base):
         if not key_list:
             raise ClientError("key_list should not be empty")
         result = self._call(_ops.BATCH_DELETE, {
-            "bucket": self.bucket_name, "keys": [to_string(k) for k in key_list], "headers": _headers(headers),
+            "bucket": self.bucket_name, "keys": [to_string(k) for k in key_list], "headers": _wire.headers(headers),
         })
         return models.BatchDeleteObjectsResult(Response.from_result(result))
 
@@ -625,25 +364,25 @@ class Bucket(_Base):
                             % type(self.auth).__name__)
         result = self._call(_ops.SIGN_URL, {
             "method": method, "bucket": self.bucket_name, "key": key, "expires": int(expires),
-            "headers": _signed_url_headers(headers), "params": _params(params), "slash_safe": bool(slash_safe),
+            "headers": _wire.signed_url_headers(headers), "params": _wire.params(params), "slash_safe": bool(slash_safe),
             "additional_headers": [to_string(h) for h in additional_headers or ()],
         })
         return result["url"]
 
-    # --- presigned URLs ------------------------------------------------------------------------
+    # --- presigned URLs ----------------------------------------------------------------------------
     # The URL is sent as it is, unsigned (it carries its signature); Bucket and key only name the
     # request in logs. Headers must be those the URL was signed with, as in oss2: nothing is added
     # (no Content-Type from the key).
 
     def _url_args(self, sign_url, headers):
-        return {"bucket": self.bucket_name, "key": "", "url": to_string(sign_url), "headers": _headers(headers)}
+        return {"bucket": self.bucket_name, "key": "", "url": to_string(sign_url), "headers": _wire.headers(headers)}
 
     def put_object_with_url(self, sign_url: str, data: Data, headers: Headers = None,
                             progress_callback: ProgressCallback = None) -> models.PutObjectResult:
         """As oss2: one PUT to the presigned URL (never multipart: the URL signs that request
         only), the CRC64 of the bytes sent compared with the server's."""
         headers = utils.CaseInsensitiveDict(headers)
-        body_args, buf, total = _body(data)
+        body_args, buf, total = _wire.body(data)
         args = self._url_args(sign_url, headers)
         args.update(method="PUT", multipart_threshold=-1, **body_args)
         if self.enable_crc:
@@ -663,7 +402,7 @@ class Bucket(_Base):
 
     def _url_get_args(self, sign_url, byte_range, headers):
         headers = utils.CaseInsensitiveDict(headers)
-        range_string = _make_range_string(byte_range)
+        range_string = _wire.range_string(byte_range)
         if range_string:
             headers["range"] = range_string
         return headers, self._url_args(sign_url, headers)
@@ -674,7 +413,7 @@ class Bucket(_Base):
         for read())."""
         _, args = self._url_get_args(sign_url, byte_range, headers)
         result = self._call(_ops.GET_OPEN, args)
-        stream = _GoStream(self, result["stream"], result["length"])
+        stream = GoStream(self, result["stream"], result["length"])
         return models.GetObjectResult(Response.from_result(result, stream), stream, progress_callback,
                                       self.enable_crc)
 
@@ -687,9 +426,9 @@ class Bucket(_Base):
         args["filename"] = os.path.abspath(to_string(filename))
         args["check_crc"] = self.enable_crc and byte_range is None and headers.get("Accept-Encoding") != "gzip"
         result = self._call(_ops.GET_TO_FILE, args, progress_callback=progress_callback)
-        return models.GetObjectResult(Response.from_result(result), _DoneStream(result), None, self.enable_crc)
+        return models.GetObjectResult(Response.from_result(result), DoneStream(result), None, self.enable_crc)
 
-    # --- pyjindo additions ---------------------------------------------------------------------
+    # --- pyjindo additions -------------------------------------------------------------------------
 
     def mkdir(self, key: Key, headers: Headers = None) -> models.PutObjectResult:
         """Create the directory marker object `key/` (the slash is added if missing).
@@ -724,7 +463,7 @@ class Bucket(_Base):
         })
         return models.RequestResult(Response.from_result(result))
 
-    # --- listing -------------------------------------------------------------------------------
+    # --- listing -----------------------------------------------------------------------------------
 
     def list_objects(self, prefix: str = "", delimiter: str = "", marker: str = "", max_keys: int = 100,
                      headers: Headers = None) -> models.ListObjectsResult:
@@ -760,7 +499,7 @@ class Bucket(_Base):
         }, headers=headers, parse="list_objects_v2")
         return models.ListObjectsV2Result(resp)
 
-    # --- multipart -----------------------------------------------------------------------------
+    # --- multipart ---------------------------------------------------------------------------------
 
     def init_multipart_upload(self, key: Key, headers: Headers = None,
                               params: Params = None) -> models.InitMultipartUploadResult:
@@ -795,7 +534,7 @@ class Bucket(_Base):
         if params and Bucket.VERSIONID in params:
             source += "?versionId=" + params[Bucket.VERSIONID]
         headers["x-oss-copy-source"] = source
-        range_string = _make_range_string(byte_range)
+        range_string = _wire.range_string(byte_range)
         if range_string:
             headers["x-oss-copy-source-range"] = range_string
         query = {} if params is None else params
@@ -812,7 +551,7 @@ class Bucket(_Base):
         (InvalidPart, InvalidPartOrder).
         """
         args = {"bucket": self.bucket_name, "key": to_string(key), "upload_id": upload_id,
-                "headers": _headers(headers), "parts": None}
+                "headers": _wire.headers(headers), "parts": None}
         if parts is not None:
             parts = sorted(parts, key=lambda p: p.part_number)
             args["parts"] = [{"part_number": p.part_number, "etag": p.etag} for p in parts]
@@ -850,7 +589,7 @@ class Bucket(_Base):
         }, headers=headers, parse="list_multipart_uploads")
         return models.ListMultipartUploadsResult(resp)
 
-    # --- bucket --------------------------------------------------------------------------------
+    # --- bucket ------------------------------------------------------------------------------------
 
     def create_bucket(self, permission: Optional[str] = None, input: Any = None,
                       headers: Headers = None) -> models.RequestResult:
@@ -876,9 +615,9 @@ class Bucket(_Base):
         return models.GetBucketInfoResult(self._bucket("GET", params={Bucket.BUCKET_INFO: ""},
                                                        parse="get_bucket_info"))
 
-    # --- issue 12 settings: shared helpers ------------------------------------------------------
+    # --- settings: shared helpers ------------------------------------------------------------------
     # Query names as oss2.Bucket has them. Request documents come from pyjindo.xml_utils (oss2's
-    # bytes); response documents are parsed by Go as a tree (parse=_TREE) and shaped by models.
+    # bytes); response documents are parsed by Go as a tree (parse=_wire.TREE) and shaped by models.
 
     CORS = "cors"
     LIFECYCLE = "lifecycle"
@@ -914,7 +653,7 @@ class Bucket(_Base):
             params[name] = ""
         return params
 
-    # --- issue 12 family 1: object and bucket ACL -----------------------------------------------
+    # --- object and bucket ACL ---------------------------------------------------------------------
 
     def put_object_acl(self, key: Key, permission: str, params: Params = None,
                        headers: Headers = None) -> models.RequestResult:
@@ -931,7 +670,7 @@ class Bucket(_Base):
         headers = utils.CaseInsensitiveDict(headers)
         params = self._with_subresource(params, Bucket.ACL)
         return models.GetObjectAclResult(self._settings_object("GET", key, params=params, headers=headers,
-                                                               parse=_TREE))
+                                                               parse=_wire.TREE))
 
     def put_bucket_acl(self, permission: str) -> models.RequestResult:
         """Set the bucket's ACL (BUCKET_ACL_PRIVATE, BUCKET_ACL_PUBLIC_READ, ...), as oss2."""
@@ -939,9 +678,9 @@ class Bucket(_Base):
 
     def get_bucket_acl(self) -> models.GetBucketAclResult:
         """The bucket's ACL, as oss2: GetBucketAclResult with `acl`."""
-        return models.GetBucketAclResult(self._bucket("GET", params={Bucket.ACL: ""}, parse=_TREE))
+        return models.GetBucketAclResult(self._bucket("GET", params={Bucket.ACL: ""}, parse=_wire.TREE))
 
-    # --- issue 12 family 2: object and bucket tagging -------------------------------------------
+    # --- object and bucket tagging -----------------------------------------------------------------
 
     def put_object_tagging(self, key: Key, tagging: Any, headers: Headers = None,
                            params: Params = None) -> models.RequestResult:
@@ -961,7 +700,7 @@ class Bucket(_Base):
             params = dict()
         params[Bucket.TAGGING] = ""
         return models.GetTaggingResult(self._settings_object("GET", key, params=params, headers=headers,
-                                                             parse=_TREE))
+                                                             parse=_wire.TREE))
 
     def delete_object_tagging(self, key: Key, params: Params = None, headers: Headers = None) -> models.RequestResult:
         """Delete the object's tags, as oss2."""
@@ -979,14 +718,14 @@ class Bucket(_Base):
 
     def get_bucket_tagging(self) -> models.GetTaggingResult:
         """The bucket's tags, as oss2: GetTaggingResult with `tag_set`."""
-        return models.GetTaggingResult(self._bucket("GET", params={Bucket.TAGGING: ""}, parse=_TREE))
+        return models.GetTaggingResult(self._bucket("GET", params={Bucket.TAGGING: ""}, parse=_wire.TREE))
 
     def delete_bucket_tagging(self, params: Params = None) -> models.RequestResult:
         """Delete the bucket's tags, as oss2."""
         params = self._with_subresource(params, Bucket.TAGGING)
         return models.RequestResult(self._bucket("DELETE", params=params))
 
-    # --- issue 12 family 3: symlinks ------------------------------------------------------------
+    # --- symlinks ----------------------------------------------------------------------------------
 
     def put_symlink(self, target_key: Key, symlink_key: Key, headers: Headers = None) -> models.RequestResult:
         """Create the symlink `symlink_key` pointing at `target_key`, as oss2."""
@@ -1002,7 +741,7 @@ class Bucket(_Base):
         params = self._with_subresource(params, Bucket.SYMLINK)
         return models.GetSymlinkResult(self._settings_object("GET", symlink_key, params=params, headers=headers))
 
-    # --- issue 12 family 4: archive restore -----------------------------------------------------
+    # --- archive restore ---------------------------------------------------------------------------
 
     def restore_object(self, key: Key, params: Params = None, headers: Headers = None,
                        input: Any = None) -> models.RequestResult:
@@ -1015,7 +754,7 @@ class Bucket(_Base):
         data = self._document(models.RestoreConfiguration, xml_utils.to_put_restore_config, input)
         return models.RequestResult(self._settings_object("POST", key, params=params, headers=headers, data=data))
 
-    # --- issue 12 family 5: bucket settings -----------------------------------------------------
+    # --- bucket settings ---------------------------------------------------------------------------
 
     def put_bucket_cors(self, input: Any) -> models.RequestResult:
         """Set the bucket's CORS rules from a BucketCors (or its XML), as oss2."""
@@ -1024,7 +763,7 @@ class Bucket(_Base):
 
     def get_bucket_cors(self) -> models.GetBucketCorsResult:
         """The bucket's CORS rules, as oss2. Raises NoSuchCors when there are none."""
-        return models.GetBucketCorsResult(self._bucket("GET", params={Bucket.CORS: ""}, parse=_TREE))
+        return models.GetBucketCorsResult(self._bucket("GET", params={Bucket.CORS: ""}, parse=_wire.TREE))
 
     def delete_bucket_cors(self) -> models.RequestResult:
         """Delete the bucket's CORS rules, as oss2."""
@@ -1038,7 +777,7 @@ class Bucket(_Base):
 
     def get_bucket_lifecycle(self) -> models.GetBucketLifecycleResult:
         """The bucket's lifecycle rules, as oss2. Raises NoSuchLifecycle when there are none."""
-        return models.GetBucketLifecycleResult(self._bucket("GET", params={Bucket.LIFECYCLE: ""}, parse=_TREE))
+        return models.GetBucketLifecycleResult(self._bucket("GET", params={Bucket.LIFECYCLE: ""}, parse=_wire.TREE))
 
     def delete_bucket_lifecycle(self) -> models.RequestResult:
         """Delete the bucket's lifecycle rules, as oss2."""
@@ -1046,7 +785,7 @@ class Bucket(_Base):
 
     def get_bucket_location(self) -> models.GetBucketLocationResult:
         """The bucket's region, as oss2: GetBucketLocationResult with `location` ("oss-cn-hangzhou")."""
-        return models.GetBucketLocationResult(self._bucket("GET", params={Bucket.LOCATION: ""}, parse=_TREE))
+        return models.GetBucketLocationResult(self._bucket("GET", params={Bucket.LOCATION: ""}, parse=_wire.TREE))
 
     def put_bucket_logging(self, input: Any) -> models.RequestResult:
         """Set where the bucket's access logs go from a BucketLogging (or its XML), as oss2."""
@@ -1055,7 +794,7 @@ class Bucket(_Base):
 
     def get_bucket_logging(self) -> models.GetBucketLoggingResult:
         """The bucket's access-log settings, as oss2: `target_bucket`, `target_prefix`."""
-        return models.GetBucketLoggingResult(self._bucket("GET", params={Bucket.LOGGING: ""}, parse=_TREE))
+        return models.GetBucketLoggingResult(self._bucket("GET", params={Bucket.LOGGING: ""}, parse=_wire.TREE))
 
     def delete_bucket_logging(self) -> models.RequestResult:
         """Turn the bucket's access logging off, as oss2."""
@@ -1068,11 +807,11 @@ class Bucket(_Base):
 
     def get_bucket_referer(self) -> models.GetBucketRefererResult:
         """The bucket's Referer settings, as oss2."""
-        return models.GetBucketRefererResult(self._bucket("GET", params={Bucket.REFERER: ""}, parse=_TREE))
+        return models.GetBucketRefererResult(self._bucket("GET", params={Bucket.REFERER: ""}, parse=_wire.TREE))
 
     def get_bucket_stat(self) -> models.GetBucketStatResult:
         """The bucket's storage use, as oss2: `storage_size_in_bytes`, `object_count`, ..."""
-        return models.GetBucketStatResult(self._bucket("GET", params={Bucket.STAT: ""}, parse=_TREE))
+        return models.GetBucketStatResult(self._bucket("GET", params={Bucket.STAT: ""}, parse=_wire.TREE))
 
     def put_bucket_website(self, input: Any) -> models.RequestResult:
         """Set the bucket's static website settings from a BucketWebsite (or its XML), as oss2."""
@@ -1083,7 +822,7 @@ class Bucket(_Base):
 
     def get_bucket_website(self) -> models.GetBucketWebsiteResult:
         """The bucket's static website settings, as oss2. Raises NoSuchWebsite when there are none."""
-        return models.GetBucketWebsiteResult(self._bucket("GET", params={Bucket.WEBSITE: ""}, parse=_TREE))
+        return models.GetBucketWebsiteResult(self._bucket("GET", params={Bucket.WEBSITE: ""}, parse=_wire.TREE))
 
     def delete_bucket_website(self) -> models.RequestResult:
         """Delete the bucket's static website settings, as oss2."""
@@ -1099,7 +838,7 @@ class Bucket(_Base):
         NoSuchServerSideEncryptionRule when there is none.
         """
         return models.GetServerSideEncryptionResult(self._bucket("GET", params={Bucket.ENCRYPTION: ""},
-                                                                 parse=_TREE))
+                                                                 parse=_wire.TREE))
 
     def delete_bucket_encryption(self) -> models.RequestResult:
         """Delete the bucket's default encryption, as oss2."""
@@ -1116,7 +855,7 @@ class Bucket(_Base):
 
     def get_bucket_versioning(self) -> models.GetBucketVersioningResult:
         """The bucket's versioning status, as oss2: `status` ("Enabled", "Suspended" or None)."""
-        return models.GetBucketVersioningResult(self._bucket("GET", params={Bucket.VERSIONING: ""}, parse=_TREE))
+        return models.GetBucketVersioningResult(self._bucket("GET", params={Bucket.VERSIONING: ""}, parse=_wire.TREE))
 
     def put_bucket_policy(self, policy: Union[str, bytes]) -> models.RequestResult:
         """Set the bucket's policy (a JSON document, str or bytes), as oss2."""
@@ -1141,72 +880,7 @@ class Bucket(_Base):
     def get_bucket_request_payment(self) -> models.GetBucketRequestPaymentResult:
         """Who pays for requests, as oss2: `payer`."""
         return models.GetBucketRequestPaymentResult(self._bucket("GET", params={Bucket.REQUESTPAYMENT: ""},
-                                                                 parse=_TREE))
-
-
-class _GoStream(object):
-    """The body of a get_object. read() with no size (or a size covering the rest) fills one
-    fresh bytes object of the exact size, with parts fetched in parallel and written in place by
-    Go; smaller reads come from Go's prefetching reader."""
-
-    def __init__(self, bucket, handle, length):
-        self._bucket = bucket
-        self._handle = handle  # a _binding.Handle: refused by the binding after a fork
-        self._left = length if length is not None and length >= 0 else None
-        self.crc = 0  # CRC64 of everything read so far
-        self.eof = self._left == 0  # crc is then the whole body's
-        self._closed = False
-
-    def _finish(self, result):
-        self.crc = result["crc"]
-        if result["eof"]:
-            self.eof = True
-            self._left = 0
-
-    def read(self, amt=None):
-        if self._closed or self._left == 0:
-            return b""
-        self._handle.number()  # after a fork: a clear ClientError, before anything else happens
-        if amt is not None and amt <= 0:
-            return b""
-        if self._left is not None and (amt is None or amt >= self._left) and self._left >= 2:
-            # bytes(n) for n >= 2 is a new, unshared object: Go may fill it before anyone sees it.
-            out = bytes(self._left)
-            result = self._bucket._call(_ops.STREAM_READ_ALL, {"stream": self._handle}, out, log=False)
-            self._finish(result)
-            return out if result["n"] == len(out) else out[:result["n"]]
-        if amt is None:
-            chunks = []
-            while True:
-                chunk = self.read(8 * 1024 * 1024)
-                if not chunk:
-                    return b"".join(chunks)
-                chunks.append(chunk)
-        buf = bytearray(min(amt, self._left) if self._left is not None else amt)
-        result = self._bucket._call(_ops.STREAM_READ, {"stream": self._handle}, buf, log=False)
-        n = result["n"]
-        if self._left is not None:
-            self._left -= n
-        self._finish(result)
-        return bytes(buf) if n == len(buf) else bytes(memoryview(buf)[:n])
-
-    def close(self):
-        if not self._closed:
-            self._closed = True
-            self._handle.free()
-
-
-class _DoneStream(object):
-    """get_object_to_file's result has no body left to read."""
-
-    def __init__(self, result):
-        self.crc = result.get("crc")
-
-    def read(self, amt=None):
-        return b""
-
-    def close(self):
-        pass
+                                                                 parse=_wire.TREE))
 
 
 # oss2's operations pyjindo does not implement: methods that raise UnsupportedOperation.

@@ -18,6 +18,7 @@ from typing import Dict, Tuple
 import xml.etree.ElementTree as ElementTree
 from xml.parsers import expat
 
+from ._response import headers_from_pairs
 from .compat import to_string
 
 OSS_CLIENT_ERROR_STATUS = -1
@@ -553,19 +554,6 @@ class GoRequestError(Exception):
         self.kind = kind
 
 
-def _error_headers(d):
-    from .utils import CaseInsensitiveDict
-
-    headers = CaseInsensitiveDict()
-    for pair in d.get("headers") or ():
-        name, value = pair[0], pair[1]
-        if name in headers:
-            headers[name] = headers[name] + ", " + value
-        else:
-            headers[name] = value
-    return headers
-
-
 def _error_details(d, body):
     details = d.get("details")
     if details:
@@ -601,7 +589,7 @@ def from_error_dict(d):
         return InconsistentError(message, d.get("request_id") or "")
 
     status = int(d.get("status") or 0)
-    headers = _error_headers(d)
+    headers = headers_from_pairs(d.get("headers"))
     body = d.get("body")  # Latin-1 text from Go, one character per byte of the body
     body = b"" if body is None else body.encode("latin-1") if isinstance(body, str) else bytes(body)
     details = _error_details(d, body)

@@ -21,7 +21,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
 
 from . import _batch, _ops, exceptions
-from .api import DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, Bucket, Service
+from .api import DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, Bucket, Service
 from .auth import AnonymousAuth, Auth, ProviderAuth, ProviderAuthV4, StsAuth
 from .credentials import ChainCredentialsProvider, _go_message
 from ._reader import ObjectReader

@@ -19,65 +19,15 @@ import sys
 import threading
 import time
 import zlib
-from collections import OrderedDict
-from collections.abc import Mapping, MutableMapping
 from email.utils import formatdate
 
 from . import defaults  # noqa: F401  (oss2.utils imports it too)
+from ._caseinsensitive import CaseInsensitiveDict  # noqa: F401  (oss2.utils has it)
 from .compat import to_bytes, to_string, urlquote as _urlquote, urlparse  # noqa: F401
 from .crc64_combine import _append_zeros, _one_zero_bit, mkCombineFun  # noqa: F401  (oss2.utils has mkCombineFun)
 from .exceptions import ClientError, InconsistentError, OpenApiFormatError
 
 logger = logging.getLogger("oss2.pyjindo.utils")
-
-
-# --- case-insensitive headers ----------------------------------------------------------------------
-
-class CaseInsensitiveDict(MutableMapping):
-    """A dict whose keys compare without regard to case, remembering the case last set.
-
-    Behaves like requests.structures.CaseInsensitiveDict (which oss2 uses), without requests.
-    """
-
-    def __init__(self, data=None, **kwargs):
-        self._store = OrderedDict()
-        if data is None:
-            data = {}
-        self.update(data, **kwargs)
-
-    def __setitem__(self, key, value):
-        self._store[key.lower()] = (key, value)
-
-    def __getitem__(self, key):
-        return self._store[key.lower()][1]
-
-    def __delitem__(self, key):
-        del self._store[key.lower()]
-
-    def __iter__(self):
-        return (casedkey for casedkey, _ in self._store.values())
-
-    def __len__(self):
-        return len(self._store)
-
-    def lower_items(self):
-        """(lowercased key, value) pairs."""
-        return ((lkey, kv[1]) for lkey, kv in self._store.items())
-
-    def __eq__(self, other):
-        if isinstance(other, Mapping):
-            other = CaseInsensitiveDict(other)
-        else:
-            return NotImplemented
-        return dict(self.lower_items()) == dict(other.lower_items())
-
-    __hash__ = None  # type: ignore[assignment]  # unhashable, as a dict
-
-    def copy(self):
-        return CaseInsensitiveDict(self._store.values())
-
-    def __repr__(self):
-        return str(dict(self.items()))
 
 
 # --- encoding and hashing --------------------------------------------------------------------------

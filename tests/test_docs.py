@@ -1,4 +1,4 @@
-"""Documentation where Python users look (issue 19 item 6): help() on the oss2 surface says what
+"""Documentation where Python users look: help() on the oss2 surface says what
 each call does, and the public API carries type hints that ship with the package (py.typed).
 No network, no Go library."""
 import inspect
@@ -22,8 +22,10 @@ def _implemented(cls, name):
 
 
 def _classes(module):
+    """The module's own public classes; for a package (models), those of its modules too."""
     return [c for n, c in vars(module).items()
-            if inspect.isclass(c) and c.__module__ == module.__name__ and not n.startswith("_")]
+            if inspect.isclass(c) and not n.startswith("_")
+            and (c.__module__ == module.__name__ or c.__module__.startswith(module.__name__ + "."))]
 
 
 @pytest.mark.parametrize("cls", [pyjindo.Bucket, pyjindo.Service], ids=lambda c: c.__name__)

@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-// Tests written in review of issue 18: each one shows a defect found in the changes.
+// Edge cases found in review: each test shows a defect the code once had.
 
 // checkBackupDir refuses a backup directory inside the destination by testing whether the
 // relative path starts with "..": a directory inside the destination whose name starts with ".."

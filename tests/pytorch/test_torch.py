@@ -16,6 +16,8 @@ from torch.utils.data import DataLoader
 
 import pyjindo
 import pyjindo.torch as pt
+from pyjindo.iterators import ObjectIterator
+from pyjindo.torch import _client, checkpoint
 
 N = 48  # objects in the shared dataset
 
@@ -172,14 +174,14 @@ def test_shuffle_is_deterministic_per_epoch_and_persistent_workers_move_on(env):
 def test_listing_is_streamed(env, monkeypatch):
     """With pages of 10 keys, the first sample is handed out after the first page is listed."""
     pages = []
-    real = pt.ObjectIterator._fetch
+    real = ObjectIterator._fetch
 
     def counting(self):
         pages.append(1)
         return real(self)
 
-    monkeypatch.setattr(pt, "LIST_PAGE", 10)
-    monkeypatch.setattr(pt.ObjectIterator, "_fetch", counting)
+    monkeypatch.setattr(_client, "LIST_PAGE", 10)
+    monkeypatch.setattr(ObjectIterator, "_fetch", counting)
     ds = pt.OssIterableDataset.from_prefix(env.uri, env.server.endpoint, auth=env.auth, transform=key_and_bytes,
                                            prefetch=2)
     it = iter(ds)
@@ -322,7 +324,7 @@ def test_writer_small_object_is_one_put_and_invisible_until_closed(env):
 def test_checkpoint_reader_random_access(env, monkeypatch):
     """The reader streams forward; the tail and reads behind the stream go by ranged GETs of their
     own: every order of reads gives the object's bytes."""
-    monkeypatch.setattr(pt, "READ_TAIL", 256 << 10)
+    monkeypatch.setattr(checkpoint, "READ_TAIL", 256 << 10)
     data = os.urandom(3 << 20)
     env.bucket.put_object("ckpt/random.bin", data)
     ckpt = pt.OssCheckpoint(env.server.endpoint, auth=env.auth)

@@ -1,0 +1,51 @@
+"""CaseInsensitiveDict, the mapping oss2 uses for headers (pyjindo.utils and pyjindo.http export
+it). It sits below exceptions and utils, which both need it."""
+from collections import OrderedDict
+from collections.abc import Mapping, MutableMapping
+
+
+class CaseInsensitiveDict(MutableMapping):
+    """A dict whose keys compare without regard to case, remembering the case last set.
+
+    Behaves like requests.structures.CaseInsensitiveDict (which oss2 uses), without requests.
+    """
+
+    def __init__(self, data=None, **kwargs):
+        self._store = OrderedDict()
+        if data is None:
+            data = {}
+        self.update(data, **kwargs)
+
+    def __setitem__(self, key, value):
+        self._store[key.lower()] = (key, value)
+
+    def __getitem__(self, key):
+        return self._store[key.lower()][1]
+
+    def __delitem__(self, key):
+        del self._store[key.lower()]
+
+    def __iter__(self):
+        return (casedkey for casedkey, _ in self._store.values())
+
+    def __len__(self):
+        return len(self._store)
+
+    def lower_items(self):
+        """(lowercased key, value) pairs."""
+        return ((lkey, kv[1]) for lkey, kv in self._store.items())
+
+    def __eq__(self, other):
+        if isinstance(other, Mapping):
+            other = CaseInsensitiveDict(other)
+        else:
+            return NotImplemented
+        return dict(self.lower_items()) == dict(other.lower_items())
+
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as a dict
+
+    def copy(self):
+        return CaseInsensitiveDict(self._store.values())
+
+    def __repr__(self):
+        return str(dict(self.items()))

@@ -1,0 +1,68 @@
+"""The bodies of get_object results: a stream read from Go's reader (or filled whole, in parallel,
+by one call), and the empty body of a download already written to a file."""
+from . import _ops
+
+
+class GoStream(object):
+    """The body of a get_object. read() with no size (or a size covering the rest) fills one
+    fresh bytes object of the exact size, with parts fetched in parallel and written in place by
+    Go; smaller reads come from Go's prefetching reader."""
+
+    def __init__(self, bucket, handle, length):
+        self._bucket = bucket
+        self._handle = handle  # a _binding.Handle: refused by the binding after a fork
+        self._left = length if length is not None and length >= 0 else None
+        self.crc = 0  # CRC64 of everything read so far
+        self.eof = self._left == 0  # crc is then the whole body's
+        self._closed = False
+
+    def _finish(self, result):
+        self.crc = result["crc"]
+        if result["eof"]:
+            self.eof = True
+            self._left = 0
+
+    def read(self, amt=None):
+        if self._closed or self._left == 0:
+            return b""
+        self._handle.number()  # after a fork: a clear ClientError, before anything else happens
+        if amt is not None and amt <= 0:
+            return b""
+        if self._left is not None and (amt is None or amt >= self._left) and self._left >= 2:
+            # bytes(n) for n >= 2 is a new, unshared object: Go may fill it before anyone sees it.
+            out = bytes(self._left)
+            result = self._bucket._call(_ops.STREAM_READ_ALL, {"stream": self._handle}, out, log=False)
+            self._finish(result)
+            return out if result["n"] == len(out) else out[:result["n"]]
+        if amt is None:
+            chunks = []
+            while True:
+                chunk = self.read(8 * 1024 * 1024)
+                if not chunk:
+                    return b"".join(chunks)
+                chunks.append(chunk)
+        buf = bytearray(min(amt, self._left) if self._left is not None else amt)
+        result = self._bucket._call(_ops.STREAM_READ, {"stream": self._handle}, buf, log=False)
+        n = result["n"]
+        if self._left is not None:
+            self._left -= n
+        self._finish(result)
+        return bytes(buf) if n == len(buf) else bytes(memoryview(buf)[:n])
+
+    def close(self):
+        if not self._closed:
+            self._closed = True
+            self._handle.free()
+
+
+class DoneStream(object):
+    """get_object_to_file's result has no body left to read."""
+
+    def __init__(self, result):
+        self.crc = result.get("crc")
+
+    def read(self, amt=None):
+        return b""
+
+    def close(self):
+        pass

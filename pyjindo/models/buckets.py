@@ -1,0 +1,207 @@
+"""Buckets: the list_buckets entries, bucket info, stat, ACL, location, create and default
+encryption settings."""
+from ..compat import to_string
+from ..utils import iso8601_to_unixtime
+from .common import (_camel, _find_tag, _find_tag_with_default, _node_text, _parsed, _root, _text,
+                     AccessControlList, Owner, RequestResult)
+
+
+class SimplifiedBucketInfo(object):
+    """One bucket of a list_buckets result."""
+
+    def __init__(self, name, location, creation_date, extranet_endpoint, intranet_endpoint, storage_class,
+                 region=None, resource_group_id=None):
+        self.name = name
+        self.location = location
+        #: int epoch seconds
+        self.creation_date = creation_date
+        self.extranet_endpoint = extranet_endpoint
+        self.intranet_endpoint = intranet_endpoint
+        self.storage_class = storage_class
+        self.region = region
+        self.resource_group_id = resource_group_id
+
+
+class ListBucketsResult(RequestResult):
+    """One page of list_buckets: `buckets` (SimplifiedBucketInfo), `is_truncated`,
+    `next_marker`, `owner`, ...
+    """
+
+    def __init__(self, resp):
+        super(ListBucketsResult, self).__init__(resp)
+        self.is_truncated = False
+        self.next_marker = ""
+        #: SimplifiedBucketInfo list
+        self.buckets = []
+        self.owner = Owner("", "")
+        body = _parsed(resp)  # go/oss ListBucketsResult: typed, an absent optional element None
+        if not body:
+            return
+        self.is_truncated = body["is_truncated"]
+        if self.is_truncated:
+            self.next_marker = body["next_marker"]
+        owner = body["owner"]
+        if owner is not None:
+            self.owner = Owner(owner["display_name"], owner["id"])
+        for b in body["buckets"] or ():
+            self.buckets.append(SimplifiedBucketInfo(
+                b["name"], b["location"], iso8601_to_unixtime(b["creation_date"]), b["extranet_endpoint"],
+                b["intranet_endpoint"], b["storage_class"], b["region"], b["resource_group_id"]))
+
+
+class GetBucketAclResult(RequestResult):
+    """get_bucket_acl's result: `acl`."""
+
+    def __init__(self, resp):
+        super(GetBucketAclResult, self).__init__(resp)
+        self.acl = ""
+        root = _root(resp)
+        if root is not None:
+            self.acl = _find_tag(root, "AccessControlList/Grant")
+
+
+class GetBucketLocationResult(RequestResult):
+    """get_bucket_location's result: `location` ("oss-cn-hangzhou")."""
+
+    def __init__(self, resp):
+        super(GetBucketLocationResult, self).__init__(resp)
+        self.location = ""
+        root = _root(resp)
+        if root is not None:
+            self.location = to_string(root.text)
+
+
+class BucketCreateConfig(object):
+    """Storage class (and data redundancy type) of a bucket to create."""
+
+    def __init__(self, storage_class, data_redundancy_type=None):
+        self.storage_class = storage_class
+        self.data_redundancy_type = data_redundancy_type
+
+
+_BUCKET_STAT_FIELDS = (
+    "live_channel_count", "last_modified_time", "standard_storage", "standard_object_count",
+    "infrequent_access_storage", "infrequent_access_real_storage", "infrequent_access_object_count",
+    "archive_storage", "archive_real_storage", "archive_object_count", "cold_archive_storage",
+    "cold_archive_real_storage", "cold_archive_object_count", "multipart_part_count", "delete_marker_count",
+    "deep_cold_archive_storage", "deep_cold_archive_real_storage", "deep_cold_archive_object_count",
+)
+
+
+class BucketStat(object):
+    """A bucket's storage use: `storage_size_in_bytes`, `object_count`,
+    `multi_part_upload_count`, and the per-storage-class sizes and counts, as oss2.
+    """
+
+    def __init__(self, storage_size_in_bytes, object_count, multi_part_upload_count, live_channel_count=None,
+                 last_modified_time=None, standard_storage=None, standard_object_count=None,
+                 infrequent_access_storage=None, infrequent_access_real_storage=None,
+                 infrequent_access_object_count=None, archive_storage=None, archive_real_storage=None,
+                 archive_object_count=None, cold_archive_storage=None, cold_archive_real_storage=None,
+                 cold_archive_object_count=None, multipart_part_count=None, delete_marker_count=None,
+                 deep_cold_archive_storage=None, deep_cold_archive_real_storage=None,
+                 deep_cold_archive_object_count=None):
+        self.storage_size_in_bytes = storage_size_in_bytes
+        self.object_count = object_count
+        self.multi_part_upload_count = multi_part_upload_count
+        values = locals()
+        for name in _BUCKET_STAT_FIELDS:
+            setattr(self, name, values[name])
+
+
+class ServerSideEncryptionRule(object):
+    """Default encryption for put_bucket_encryption: `sse_algorithm` ("AES256",
+    "KMS", "SM4"), `kms_master_keyid`, `kms_data_encryption`.
+    """
+
+    def __init__(self, sse_algorithm=None, kms_master_keyid=None, kms_data_encryption=None):
+        self.sse_algorithm = sse_algorithm
+        self.kms_master_keyid = kms_master_keyid
+        self.kms_data_encryption = kms_data_encryption
+
+
+class BucketInfo(object):
+    """A bucket's information: `name`, `owner`, `location`, `storage_class`, the endpoints,
+    `creation_date`, `acl`, `versioning_status`, `bucket_encryption_rule`, ...
+    """
+
+    def __init__(self, name=None, owner=None, location=None, storage_class=None, intranet_endpoint=None,
+                 extranet_endpoint=None, creation_date=None, acl=None, data_redundancy_type=None, comment=None,
+                 bucket_encryption_rule=None, versioning_status=None, access_monitor=None,
+                 transfer_acceleration=None, cross_region_replication=None, resource_group_id=None):
+        self.name = name
+        self.owner = owner
+        self.location = location
+        self.storage_class = storage_class
+        self.intranet_endpoint = intranet_endpoint
+        self.extranet_endpoint = extranet_endpoint
+        self.creation_date = creation_date
+        self.acl = acl
+        self.data_redundancy_type = data_redundancy_type
+        self.comment = comment
+        self.bucket_encryption_rule = bucket_encryption_rule
+        self.versioning_status = versioning_status
+        self.access_monitor = access_monitor
+        self.transfer_acceleration = transfer_acceleration
+        self.cross_region_replication = cross_region_replication
+        self.resource_group_id = resource_group_id
+
+
+def _encryption_rule(d):
+    rule = ServerSideEncryptionRule()
+    rule.sse_algorithm = _text(d, "sse_algorithm")
+    if rule.sse_algorithm == "None":
+        rule.kms_master_keyid = None
+        rule.sse_algorithm = None
+        return rule
+    rule.kms_master_keyid = d.get("kms_master_key_id") or None
+    rule.kms_data_encryption = d.get("kms_data_encryption") or None
+    return rule
+
+
+class GetBucketStatResult(RequestResult, BucketStat):
+    """get_bucket_stat's result: a RequestResult and a BucketStat."""
+
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        BucketStat.__init__(self, 0, 0, 0)
+        root = _root(resp)
+        if root is None:
+            return
+        self.storage_size_in_bytes = int(_find_tag(root, "Storage"))
+        self.object_count = int(_find_tag(root, "ObjectCount"))
+        self.multi_part_upload_count = int(_find_tag_with_default(root, "MultipartUploadCount", 0))
+        for name in _BUCKET_STAT_FIELDS:
+            node = root.find(_camel(name))
+            if node is not None:
+                setattr(self, name, int(_node_text(node)))
+
+
+class GetBucketInfoResult(RequestResult, BucketInfo):
+    """get_bucket_info's result: a RequestResult and a BucketInfo."""
+
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        BucketInfo.__init__(self)
+        body = _parsed(resp)
+        b = body.get("bucket")
+        if b is None:
+            return
+        self.name = _text(b, "name")
+        self.creation_date = _text(b, "creation_date")
+        self.storage_class = _text(b, "storage_class")
+        self.extranet_endpoint = _text(b, "extranet_endpoint")
+        self.intranet_endpoint = _text(b, "intranet_endpoint")
+        self.location = _text(b, "location")
+        owner = b.get("owner") or {}
+        self.owner = Owner(_text(owner, "display_name"), _text(owner, "id"))
+        self.acl = AccessControlList(_text(b.get("access_control_list") or {}, "grant"))
+        self.comment = _text(b, "comment", None)
+        self.versioning_status = _text(b, "versioning", None)
+        self.data_redundancy_type = _text(b, "data_redundancy_type", None)
+        self.access_monitor = _text(b, "access_monitor", None)
+        self.transfer_acceleration = _text(b, "transfer_acceleration", None)
+        self.cross_region_replication = _text(b, "cross_region_replication", None)
+        self.resource_group_id = _text(b, "resource_group_id", None)
+        sse = b.get("server_side_encryption_rule")
+        self.bucket_encryption_rule = None if sse is None else _encryption_rule(sse)

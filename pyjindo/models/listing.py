@@ -1,0 +1,121 @@
+"""Object listings (ListObjects V1 and V2) and the entries of oss2's version listing."""
+from ..utils import iso8601_to_unixtime
+from .common import (_bool, _int, _is_url_encoded, _key, _owner, _parsed, _text, _unquote_etag, Owner,
+                     RequestResult)
+
+
+def _object_info(c, url_encoded):
+    return SimplifiedObjectInfo(
+        _key(c.get("key"), url_encoded),
+        iso8601_to_unixtime(_text(c, "last_modified")),
+        _unquote_etag(c.get("etag")),
+        _text(c, "type"),
+        _int(c, "size"),
+        _text(c, "storage_class"),
+        _owner(c.get("owner")) if c.get("owner") is not None else None,
+        _text(c, "restore_info", None),
+    )
+
+
+class SimplifiedObjectInfo(object):
+    """An object in a listing: `key`, `last_modified` (epoch seconds), `etag` (no
+    quotes), `type`, `size`, `storage_class`, `owner` (when the listing carries one), and
+    `restore_info`; a common prefix (directory) when is_prefix() is True.
+    """
+
+    def __init__(self, key, last_modified, etag, type, size, storage_class, owner=None, restore_info=None):
+        #: object key, or the common prefix
+        self.key = key
+        #: int epoch seconds (None for a common prefix)
+        self.last_modified = last_modified
+        #: ETag without quotes
+        self.etag = etag
+        self.type = type
+        self.size = size
+        self.storage_class = storage_class
+        #: Owner, when the listing asked for it
+        self.owner = owner
+        self.restore_info = restore_info
+
+    def is_prefix(self):
+        """True for a common prefix (a "directory"), False for an object."""
+        return self.last_modified is None
+
+
+class ListObjectsResult(RequestResult):
+    """One page of list_objects: `object_list` (SimplifiedObjectInfo), `prefix_list`,
+    `is_truncated`, `next_marker`.
+    """
+
+    def __init__(self, resp):
+        super(ListObjectsResult, self).__init__(resp)
+        self.is_truncated = False
+        #: marker for the next list_objects call
+        self.next_marker = ""
+        #: SimplifiedObjectInfo list
+        self.object_list = []
+        #: common prefixes (str list)
+        self.prefix_list = []
+        body = _parsed(resp)
+        if not body:
+            return
+        url_encoded = _is_url_encoded(body)
+        self.is_truncated = _bool(body, "is_truncated")
+        if self.is_truncated:
+            self.next_marker = _key(body.get("next_marker"), url_encoded)
+        for c in body.get("contents") or ():
+            self.object_list.append(_object_info(c, url_encoded))
+        for p in body.get("common_prefixes") or ():
+            self.prefix_list.append(_key(p, url_encoded))
+
+
+class ListObjectsV2Result(RequestResult):
+    """One page of list_objects_v2: `object_list`, `prefix_list`, `is_truncated`,
+    `next_continuation_token`, `key_count`, ...
+    """
+
+    def __init__(self, resp):
+        super(ListObjectsV2Result, self).__init__(resp)
+        self.is_truncated = False
+        #: token for the next list_objects_v2 call
+        self.next_continuation_token = ""
+        self.object_list = []
+        self.prefix_list = []
+        body = _parsed(resp)
+        if not body:
+            return
+        url_encoded = _is_url_encoded(body)
+        self.is_truncated = _bool(body, "is_truncated")
+        if self.is_truncated:
+            self.next_continuation_token = _key(body.get("next_continuation_token"), url_encoded)
+        for c in body.get("contents") or ():
+            self.object_list.append(_object_info(c, url_encoded))
+        for p in body.get("common_prefixes") or ():
+            self.prefix_list.append(_key(p, url_encoded))
+
+
+class DeleteMarkerInfo(object):
+    """A delete marker in oss2's version listing (versions are unsupported in pyjindo)."""
+
+    def __init__(self):
+        self.key = ""
+        self.versionid = ""
+        self.is_latest = False
+        self.last_modified = ""
+        self.owner = Owner("", "")
+
+
+class ObjectVersionInfo(object):
+    """An object version in oss2's version listing (versions are unsupported in pyjindo)."""
+
+    def __init__(self):
+        self.key = ""
+        self.versionid = ""
+        self.is_latest = False
+        self.last_modified = ""
+        self.owner = Owner("", "")
+        self.type = ""
+        self.storage_class = ""
+        self.size = ""
+        self.etag = ""
+        self.restore_info = ""

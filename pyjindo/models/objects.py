@@ -1,0 +1,257 @@
+"""Results of the object calls: put, get, head, append, batch delete, object ACL, symlinks."""
+from .. import utils
+from ..compat import urlunquote
+from ..utils import http_to_unixtime
+from .common import (_bool, _find_tag, _get_etag, _hget, _is_url_encoded, _key, _parsed, _root, _text,
+                     RequestResult)
+
+
+_CHUNK_SIZE = 64 * 1024  # what iterating a GetObjectResult yields (oss2: 8 KiB; each chunk is a Go call)
+
+
+class HeadObjectResult(RequestResult):
+    """head_object's result: `object_type` ("Normal", "Multipart", "Appendable", ...),
+    `content_type`, `content_length`, `etag` (no quotes), `last_modified` (epoch seconds) and
+    `server_crc` (the object's CRC64), plus every header in `headers`.
+    """
+
+    def __init__(self, resp):
+        super(HeadObjectResult, self).__init__(resp)
+        #: 'Normal', 'Multipart', 'Appendable', ...
+        self.object_type = _hget(self.headers, "x-oss-object-type")
+        #: int epoch seconds
+        self.last_modified = _hget(self.headers, "last-modified", http_to_unixtime)
+        self.content_type = _hget(self.headers, "content-type")
+        #: int, or None when the server sent no Content-Length
+        self.content_length = _hget(self.headers, "content-length", int)
+        #: ETag without quotes
+        self.etag = _get_etag(self.headers)
+        self._server_crc = _hget(self.headers, "x-oss-hash-crc64ecma", int)
+
+    @property
+    def server_crc(self):
+        """The object's CRC64 as the server reported it (int), or None."""
+        return self._server_crc
+
+
+class GetObjectMetaResult(RequestResult):
+    """get_object_meta's result: `etag`, `content_length`, `last_modified`."""
+
+    def __init__(self, resp):
+        super(GetObjectMetaResult, self).__init__(resp)
+        self.last_modified = _hget(self.headers, "last-modified", http_to_unixtime)
+        self.content_length = _hget(self.headers, "content-length", int)
+        self.etag = _get_etag(self.headers)
+
+
+class GetSymlinkResult(RequestResult):
+    """get_symlink's result: `target_key`."""
+
+    def __init__(self, resp):
+        super(GetSymlinkResult, self).__init__(resp)
+        self.target_key = urlunquote(_hget(self.headers, "x-oss-symlink-target"))
+
+
+def _crc_value(value):
+    if value is None or value == "":
+        return None
+    return int(value)
+
+
+class GetObjectResult(HeadObjectResult):
+    """The body of get_object, readable like a file (read, iteration, with-statement).
+
+    `stream` has read(amt=None) -> bytes, close(), and the CRC64 of the bytes read so far as `crc`
+    (or `client_crc`), int or None, and may have `eof`, false until it has seen the body's end.
+    With CRC checking on and the whole object requested, the CRC is compared with
+    x-oss-hash-crc64ecma when the end is reached; a mismatch raises InconsistentError.
+    """
+
+    def __init__(self, resp, stream=None, progress_callback=None, enable_crc=False):
+        super(GetObjectResult, self).__init__(resp)
+        self.__crc_enabled = enable_crc
+        self.__progress_callback = progress_callback
+        self.__consumed = 0
+        self.__crc_checked = False
+        self.content_range = _hget(resp.headers, "Content-Range")
+        self.stream = stream if stream is not None else resp
+
+    @staticmethod
+    def _parse_range_str(content_range):
+        range_data = content_range.split(" ", 2)[1].split("/", 2)[0]
+        start, end = range_data.split("-", 2)
+        return int(start), int(end)
+
+    def _stream_crc(self):
+        crc = getattr(self.stream, "crc", None)
+        if crc is None:
+            crc = getattr(self.stream, "client_crc", None)
+        return _crc_value(crc)
+
+    def read(self, amt=None):
+        """Up to `amt` bytes of the body (all that is left when None or negative); b"" at the end.
+
+        read() of the whole body fetches the remaining parts in parallel into one bytes object;
+        read(n) reads through a prefetch window. With CRC checks on and the whole object asked
+        for, reaching the end compares the body's CRC64 with the server's (InconsistentError on
+        a mismatch). Raises RequestError when a part cannot be fetched within the retries.
+        """
+        if amt is not None and amt == 0:
+            return b""
+        if amt is not None and amt < 0:
+            amt = None
+        size = self.content_length
+        callback = self.__progress_callback
+        if callback and size is not None:
+            # as oss2's progress adapter: never ask past Content-Length, report (consumed, total)
+            if self.__consumed >= size:
+                self.__at_end()
+                return b""
+            want = size - self.__consumed if amt is None else min(amt, size - self.__consumed)
+            data = self.stream.read(want) or b""
+            self.__consumed += want
+            callback(min(self.__consumed, size), size)
+        else:
+            data = self.stream.read(amt) or b""
+            if callback:
+                callback(self.__consumed, None)
+            self.__consumed += len(data)
+        if not data or amt is None or (size is not None and self.__consumed >= size):
+            self.__at_end(probe=bool(data))
+        return data
+
+    def __at_end(self, probe=False):
+        """The whole body has been read: check its CRC64 against the server's, once."""
+        if self.__crc_checked or not self.__crc_enabled or self.content_range:
+            return
+        if probe and not getattr(self.stream, "eof", True) and self.stream.read(1):
+            return  # the stream's CRC is the whole body's once it has seen the end: let it see it
+        client_crc = self._stream_crc()
+        if client_crc is None:
+            return
+        self.__crc_checked = True
+        utils.check_crc("get", client_crc, self.server_crc, self.request_id)
+
+    def close(self):
+        """Stop reading and free the body (cancels the parts still being fetched)."""
+        close = getattr(self.stream, "close", None)
+        if close is not None:
+            close()
+
+    def __iter__(self):
+        while True:
+            chunk = self.read(_CHUNK_SIZE)
+            if not chunk:
+                return
+            yield chunk
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        self.close()
+
+    @property
+    def client_crc(self):
+        """CRC64 of what was read so far, as the Go core computed it; None with CRC checks off (as
+        oss2) or when it is not known."""
+        if not self.__crc_enabled:
+            return None
+        return self._stream_crc()
+
+
+class PutObjectResult(RequestResult):
+    """The result of put_object, copy_object, upload_part, complete_multipart_upload,
+    ...: `etag` (no quotes; for pyjindo's parallel multipart puts not the MD5 of the content) and
+    `crc` (the object's CRC64 on OSS, or None).
+    """
+
+    def __init__(self, resp):
+        super(PutObjectResult, self).__init__(resp)
+        #: ETag without quotes
+        self.etag = _get_etag(self.headers)
+        #: CRC64 of the object on OSS (int), or None
+        self.crc = _hget(resp.headers, "x-oss-hash-crc64ecma", int)
+
+
+class AppendObjectResult(RequestResult):
+    """append_object's result: `etag`, `crc` (CRC64 of the whole object after this
+    append) and `next_position` (where the next append starts).
+    """
+
+    def __init__(self, resp):
+        super(AppendObjectResult, self).__init__(resp)
+        self.etag = _get_etag(self.headers)
+        #: CRC64 of the whole object after this append
+        self.crc = _hget(resp.headers, "x-oss-hash-crc64ecma", int)
+        #: where the next append must start
+        self.next_position = _hget(resp.headers, "x-oss-next-append-position", int)
+
+
+class BatchDeleteObjectVersion(object):
+    """A key (and version id) for oss2's delete_object_versions (unsupported in
+    pyjindo; kept so programs that build one still import).
+    """
+
+    def __init__(self, key=None, versionid=None):
+        self.key = key or ""
+        self.versionid = versionid or ""
+
+
+class BatchDeleteObjectVersionList(object):
+    """A list of BatchDeleteObjectVersion (kept for oss2)."""
+
+    def __init__(self, object_version_list=None):
+        self.object_version_list = object_version_list or []
+
+    def append(self, object_version):
+        """Add a BatchDeleteObjectVersion."""
+        self.object_version_list.append(object_version)
+
+    def len(self):
+        """How many versions the list holds."""
+        return len(self.object_version_list)
+
+
+class BatchDeleteObjectVersionResult(object):
+    """One deleted key of a batch delete: `key`, `versionid`,
+    `delete_marker`, `delete_marker_versionid`.
+    """
+
+    def __init__(self, key, versionid=None, delete_marker=None, delete_marker_versionid=None):
+        self.key = key
+        self.versionid = versionid or ""
+        self.delete_marker = delete_marker or False
+        self.delete_marker_versionid = delete_marker_versionid or ""
+
+
+class BatchDeleteObjectsResult(RequestResult):
+    """batch_delete_objects' result: `deleted_keys` (in the server's order) and
+    `delete_versions` (BatchDeleteObjectVersionResult each).
+    """
+
+    def __init__(self, resp):
+        super(BatchDeleteObjectsResult, self).__init__(resp)
+        #: keys deleted, in the order the server listed them
+        self.deleted_keys = []
+        #: BatchDeleteObjectVersionResult for each deleted key
+        self.delete_versions = []
+        body = _parsed(resp)
+        url_encoded = _is_url_encoded(body)
+        for d in body.get("deleted") or ():
+            key = _key(d.get("key"), url_encoded)
+            self.deleted_keys.append(key)
+            self.delete_versions.append(BatchDeleteObjectVersionResult(
+                key, _text(d, "version_id", None), _bool(d, "delete_marker", False),
+                _text(d, "delete_marker_version_id", "")))
+
+
+class GetObjectAclResult(RequestResult):
+    """get_object_acl's result: `acl` ("default", "private", "public-read", ...)."""
+
+    def __init__(self, resp):
+        super(GetObjectAclResult, self).__init__(resp)
+        self.acl = ""
+        root = _root(resp)
+        if root is not None:
+            self.acl = _find_tag(root, "AccessControlList/Grant")
