@@ -455,9 +455,7 @@ class AppendObjectResult(RequestResult):
 # --- batch delete ------------------------------------------------------------------------------------
 
 class BatchDeleteObjectVersion(object):
-    """A key (and version id) for oss2's delete_object_versions (unsupported in
-    pyjindo; kept so programs that build one still import).
-    """
+    """A key and version id (`versionid`, "" for the latest) for delete_object_versions."""
 
     def __init__(self, key=None, versionid=None):
         self.key = key or ""
@@ -1166,7 +1164,8 @@ class RestoreConfiguration(object):
 
 
 class DeleteMarkerInfo(object):
-    """A delete marker in oss2's version listing (versions are unsupported in pyjindo)."""
+    """A delete marker in list_object_versions: `key`, `versionid`, `is_latest`,
+    `last_modified`, `owner`."""
 
     def __init__(self):
         self.key = ""
@@ -1177,7 +1176,8 @@ class DeleteMarkerInfo(object):
 
 
 class ObjectVersionInfo(object):
-    """An object version in oss2's version listing (versions are unsupported in pyjindo)."""
+    """An object version in list_object_versions: `key`, `versionid`, `is_latest`,
+    `last_modified`, `owner`, `type`, `storage_class`, `size`, `etag`, `restore_info`."""
 
     def __init__(self):
         self.key = ""
@@ -1635,6 +1635,8 @@ class GetBucketWebsiteResult(RequestResult, BucketWebsite):
         for node in root.findall("RoutingRules/RoutingRule"):
             self.rules.append(RoutingRule(_find_int(node, "RuleNumber"), _website_condition(node.find("Condition")),
                                           _website_redirect(node.find("Redirect"))))
+
+from .versions import ListObjectVersionsResult  # noqa: E402,F401  (oss2.models has it; defined in pyjindo.versions)
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in (
     "json", "logging", "logger", "utils", "to_string", "urlquote", "urlunquote", "CaseInsensitiveDict",
