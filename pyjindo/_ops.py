@@ -64,7 +64,7 @@ SHAPES = {
     STREAM_READ: _shape(("stream",)),
     STREAM_READ_ALL: _shape(("stream",)),
     GET_TO_FILE: _shape(_OBJECT + ("filename",), _TARGET + ("check_crc", "part_size")),
-    BATCH_DELETE: _shape(("bucket", "keys"), ("headers",)),
+    BATCH_DELETE: _shape(("bucket", "keys"), ("headers", "version_ids")),
     COMPLETE_MULTIPART: _shape(_OBJECT + ("upload_id", "parts"), ("headers",),
                                parts=_shape(("part_number", "etag"))),
     RENAME: _shape(("bucket", "src", "dst", "overwrite")),

@@ -845,8 +845,8 @@ class Bucket(GoClient):
         return models.RequestResult(self._bucket("DELETE", params={Bucket.ENCRYPTION: ""}))
 
     def put_bucket_versioning(self, config: Any, headers: Headers = None) -> models.RequestResult:
-        """Enable or suspend versioning from a BucketVersioningConfig (or its XML), as oss2. pyjindo
-        reads and writes the current versions only (list_object_versions is unsupported).
+        """Enable or suspend versioning from a BucketVersioningConfig (or its XML), as oss2. Versions
+        are read with `params={"versionId": ...}` and listed by list_object_versions.
         """
         data = self._document(models.BucketVersioningConfig, xml_utils.to_put_bucket_versioning, config)
         headers = utils.CaseInsensitiveDict(headers)
@@ -856,6 +856,56 @@ class Bucket(GoClient):
     def get_bucket_versioning(self) -> models.GetBucketVersioningResult:
         """The bucket's versioning status, as oss2: `status` ("Enabled", "Suspended" or None)."""
         return models.GetBucketVersioningResult(self._bucket("GET", params={Bucket.VERSIONING: ""}, parse=_wire.TREE))
+
+    # --- object versions (results in pyjindo.models.versions) ---------------------------------------------
+
+    def list_object_versions(self, prefix: str = "", delimiter: str = "", key_marker: str = "", max_keys: int = 100,
+                             versionid_marker: str = "", headers: Headers = None) -> models.ListObjectVersionsResult:
+        """One page of the bucket's object versions and delete markers (ListObjectVersions), as oss2.
+
+        Entries are ordered by key, each key's newest first; a page ends after `max_keys` entries
+        (versions, delete markers and common prefixes together). To continue, pass the result's
+        `next_key_marker` and `next_versionid_marker` as `key_marker` and `versionid_marker`.
+
+        Args:
+            prefix: only keys that start with it.
+            delimiter: groups keys by their part up to the delimiter into `common_prefix`.
+            key_marker, versionid_marker: list after this key (and this version of it).
+            max_keys: entries on the page (at most 1000).
+            headers: request headers.
+        Returns:
+            ListObjectVersionsResult: `versions` (ObjectVersionInfo), `delete_marker`
+            (DeleteMarkerInfo), `common_prefix`, `is_truncated`, `next_key_marker`,
+            `next_versionid_marker`, ...
+        Raises:
+            NoSuchBucket, AccessDenied and other ServerErrors; RequestError.
+        """
+        resp = self._bucket("GET", params={"prefix": prefix, "delimiter": delimiter, "key-marker": key_marker,
+                                           "version-id-marker": versionid_marker, "max-keys": str(max_keys),
+                                           "encoding-type": "url", "versions": ""},
+                            headers=utils.CaseInsensitiveDict(headers), parse=_wire.TREE)
+        return models.ListObjectVersionsResult(resp)
+
+    def delete_object_versions(self, keylist_versions: models.BatchDeleteObjectVersionList,
+                               headers: Headers = None) -> models.BatchDeleteObjectsResult:
+        """Delete the versions of a BatchDeleteObjectVersionList (at most 1000) in one
+        DeleteMultipleObjects request, as oss2: an entry with a `versionid` deletes that version
+        (or delete marker) for good, one without deletes the key's latest version (on a versioned
+        bucket, by adding a delete marker). Not retried (a POST).
+
+        Returns a BatchDeleteObjectsResult: `deleted_keys`, and `delete_versions`
+        (BatchDeleteObjectVersionResult: key, versionid, delete_marker, delete_marker_versionid).
+        Raises ClientError for an empty list (oss2 sends an empty document and the server refuses
+        it), ServerErrors otherwise.
+        """
+        entries = list(getattr(keylist_versions, "object_version_list", None) or ())
+        if not keylist_versions or not entries:
+            raise ClientError("keylist_versions should not be empty")
+        result = self._call(_ops.BATCH_DELETE, {
+            "bucket": self.bucket_name, "keys": [to_string(v.key) for v in entries],
+            "version_ids": [to_string(v.versionid or "") for v in entries], "headers": _wire.headers(headers),
+        })
+        return models.BatchDeleteObjectsResult(Response.from_result(result))
 
     def put_bucket_policy(self, policy: Union[str, bytes]) -> models.RequestResult:
         """Set the bucket's policy (a JSON document, str or bytes), as oss2."""

@@ -25,6 +25,7 @@ from .api import DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, Bucket, Service
 from .auth import AnonymousAuth, Auth, ProviderAuth, ProviderAuthV4, StsAuth
 from .credentials import ChainCredentialsProvider, _go_message
 from ._reader import ObjectReader
+from .models.versions import _VersionReader, _walk_versions
 from ._writer import MIN_PART_SIZE, ObjectWriter
 
 #: Keys listed per ListObjects request (OSS's maximum).
@@ -147,7 +148,10 @@ class OSSFileSystem(AbstractFileSystem):
     raises CredentialsError naming every place looked.
     anon (s3fs's name) or anonymous: unsigned requests. region: signs with V4. part_size, concurrency,
     multipart_threshold: pyjindo's transfer tuning (Bucket's arguments). batch_concurrency:
-    requests in flight for operations on many paths.
+    requests in flight for operations on many paths. version_aware (s3fs's option): paths may
+    name a version (`bucket/key?versionId=ID`), and open, cat_file and info take `version_id=`;
+    object_version_info lists a key's versions. Without it a version id is refused (ValueError)
+    and `?versionId=` is part of the key.
     """
 
     protocol = ("oss",)
@@ -159,7 +163,7 @@ class OSSFileSystem(AbstractFileSystem):
                  concurrency: int = DEFAULT_FS_CONCURRENCY,
                  multipart_threshold: Optional[int] = DEFAULT_MULTIPART_THRESHOLD,
                  batch_concurrency: int = DEFAULT_BATCH_CONCURRENCY,
-                 default_block_size: Optional[int] = None, **kwargs: Any) -> None:
+                 default_block_size: Optional[int] = None, version_aware: bool = False, **kwargs: Any) -> None:
         _warn_unknown_options(kwargs)
         super().__init__(**kwargs)
         endpoint = endpoint or os.environ.get("OSS_ENDPOINT")
@@ -173,6 +177,7 @@ class OSSFileSystem(AbstractFileSystem):
         self.multipart_threshold = multipart_threshold
         self.batch_concurrency = max(1, int(batch_concurrency))
         self.blocksize = int(default_block_size or self.part_size)
+        self.version_aware = bool(version_aware)
         self._buckets: Dict[str, Bucket] = {}
         self._collect = threading.local()
 
@@ -190,7 +195,35 @@ class OSSFileSystem(AbstractFileSystem):
     def split_path(self, path: str) -> Tuple[str, str]:
         path = self._strip_protocol(path)
         bucket, _, key = path.partition("/")
+        if self.version_aware:  # s3fs's split_path: "key?versionId=ID" names a version of key
+            key = key.partition("?versionId=")[0]
         return bucket, key
+
+    def _version(self, path: str, version_id: Optional[str] = None) -> Optional[str]:
+        """The version `path` names: `version_id`, or `?versionId=` in the path (version_aware),
+        as s3fs: both must agree, and a version without version_aware is a ValueError."""
+        in_path = self._strip_protocol(path).partition("?versionId=")[2] if self.version_aware else ""
+        if version_id and in_path and version_id != in_path:
+            raise ValueError("version_id %r differs from the path's versionId %r" % (version_id, in_path))
+        version_id = version_id or in_path or None
+        if version_id and not self.version_aware:
+            raise ValueError("version_id cannot be specified if the filesystem is not version aware")
+        return version_id
+
+    def object_version_info(self, path: str, **kwargs: Any) -> List[Dict[str, Any]]:
+        """Every version of the object `path` (newest first; delete markers left out), as s3fs:
+        dicts with Key, VersionId, IsLatest, LastModified (datetime, UTC), ETag, Size and
+        StorageClass. Needs version_aware."""
+        if not self.version_aware:
+            raise ValueError("version specific functionality is disabled for non-version aware filesystems")
+        bucket, key = self.split_path(path)
+        out = []
+        with _errors(self._strip_protocol(path)):
+            for page in _walk_versions(self._bucket(bucket), prefix=key):
+                out.extend({"Key": v.key, "VersionId": v.versionid, "IsLatest": v.is_latest,
+                            "LastModified": _mtime(v.last_modified), "ETag": v.etag, "Size": v.size,
+                            "StorageClass": v.storage_class} for v in page.versions if v.key == key)
+        return out
 
     def _bucket(self, name: str) -> Bucket:
         b = self._buckets.get(name)
@@ -275,7 +308,10 @@ class OSSFileSystem(AbstractFileSystem):
             return None
         except exceptions.OssError as e:
             raise _translate(e, bucket + "/" + key) from e
-        return self._head_info(bucket, key, r)
+        info = self._head_info(bucket, key, r)
+        if self.version_aware:
+            info["VersionId"] = r.versionid
+        return info
 
     @staticmethod
     def _head_info(bucket: str, key: str, r) -> Dict[str, Any]:
@@ -284,8 +320,13 @@ class OSSFileSystem(AbstractFileSystem):
                 "ContentType": r.content_type, "StorageClass": r.headers.get("x-oss-storage-class")}
 
     def info(self, path: str, **kwargs: Any) -> Dict[str, Any]:
+        version_id = self._version(path, kwargs.get("version_id"))
         path = self._strip_protocol(path)
         bucket, key = self.split_path(path)
+        if version_id:  # one version of a file (HEAD ?versionId)
+            with _errors(path):
+                r = self._bucket(bucket).head_object(key, params={"versionId": version_id})
+            return dict(self._head_info(bucket, key, r), VersionId=r.versionid)
         if not bucket:
             return self._dir_info("")
         if not key:
@@ -359,14 +400,15 @@ class OSSFileSystem(AbstractFileSystem):
 
     # --- reading -------------------------------------------------------------------------------
 
-    def _range(self, path: str, start: Optional[int], end: Optional[int]) -> Optional[Tuple[int, int]]:
+    def _range(self, path: str, start: Optional[int], end: Optional[int],
+               version_id: Optional[str] = None) -> Optional[Tuple[int, int]]:
         """fsspec's [start, end) (negatives count from the end) as a byte_range, or None for the
         whole object; () when the range is empty."""
         if start is None and end is None:
             return None
         start = start or 0
         if start < 0 or (end is not None and end < 0):
-            size = self.info(path)["size"]
+            size = self.info(path, version_id=version_id)["size"]
             start = max(0, size + start) if start < 0 else start
             end = None if end is None else (max(0, size + end) if end < 0 else end)
         if end is not None and end <= start:
@@ -374,16 +416,20 @@ class OSSFileSystem(AbstractFileSystem):
         return (start, None if end is None else end - 1)
 
     def cat_file(self, path: str, start: Optional[int] = None, end: Optional[int] = None, **kwargs: Any) -> bytes:
-        """The object's bytes; a whole object (or a large range) is fetched in parallel parts."""
+        """The object's bytes; a whole object (or a large range) is fetched in parallel parts.
+        `version_id` (version_aware) reads that version."""
+        version_id = self._version(path, kwargs.get("version_id"))
         path = self._strip_protocol(path)
         bucket, key = self.split_path(path)
-        byte_range = self._range(path, start, end)
+        byte_range = self._range(path, start, end, version_id)
         if byte_range == ():
             return b""
         with _errors(path):
             try:
                 headers = _STANDARD_RANGE if byte_range else None
-                return self._bucket(bucket).get_object(key, byte_range=byte_range, headers=headers).read()
+                params = {"versionId": version_id} if version_id else None
+                return self._bucket(bucket).get_object(key, byte_range=byte_range, headers=headers,
+                                                       params=params).read()
             except exceptions.ServerError as e:
                 if e.status == 416:  # start at or past the end
                     return b""
@@ -424,6 +470,12 @@ class OSSFileSystem(AbstractFileSystem):
         out: List[Any] = [b""] * len(paths)
         todo, items, ranges = [], [], []
         for i, p in enumerate(paths):
+            if self._version(p):  # a version (version_aware): one get_object naming it
+                try:
+                    out[i] = self.cat_file(p, starts[i] if starts else None, ends[i] if ends else None)
+                except OSError as e:
+                    out[i] = e
+                continue
             try:
                 r = self._engine_range(p, starts[i] if starts else None, ends[i] if ends else None)
             except OSError as e:
@@ -446,7 +498,11 @@ class OSSFileSystem(AbstractFileSystem):
         """As fsspec's cat; the objects of a list (or an expansion) are fetched by the batch engine,
         batch_concurrency at once. on_error: "raise" raises the first failure (in path order),
         "omit" leaves failed paths out, "return" gives their exceptions as values."""
-        paths = self.expand_path(path, recursive=recursive)
+        if isinstance(path, str) and self._version(path, kwargs.get("version_id")):
+            return self.cat_file(path, **kwargs)  # one version; "?" is no glob here
+        versions = [self._strip_protocol(p) for p in path if self._version(p)] if isinstance(path, list) else []
+        rest = [p for p in path if self._strip_protocol(p) not in versions] if versions else path
+        paths = (self.expand_path(rest, recursive=recursive) if rest else []) + versions
         if len(paths) == 1 and not isinstance(path, list) and paths[0] == self._strip_protocol(path):
             return self.cat_file(paths[0], **kwargs)
         start, end = kwargs.pop("start", None), kwargs.pop("end", None)
@@ -503,7 +559,8 @@ class OSSFileSystem(AbstractFileSystem):
     def get_file(self, rpath: str, lpath: str, callback=None, outfile=None, **kwargs: Any) -> None:
         """Download to a temporary file beside lpath, renamed over it when complete and verified;
         large objects come in parallel parts."""
-        if getattr(self._collect, "pairs", None) is not None:
+        version_id = self._version(rpath, kwargs.get("version_id"))
+        if getattr(self._collect, "pairs", None) is not None and not version_id:
             self._collect.pairs.append((rpath, lpath))
             return
         rpath = self._strip_protocol(rpath)
@@ -514,7 +571,8 @@ class OSSFileSystem(AbstractFileSystem):
         os.makedirs(parent, exist_ok=True)
         try:
             with _errors(rpath):
-                self._bucket(bucket).get_object_to_file(key, lpath)
+                self._bucket(bucket).get_object_to_file(
+                    key, lpath, params={"versionId": version_id} if version_id else None)
         except FileNotFoundError:
             if key and self.isdir(rpath):
                 os.makedirs(lpath, exist_ok=True)
@@ -631,10 +689,11 @@ class OSSFileSystem(AbstractFileSystem):
                                          "concurrency": self.concurrency})
 
     def rm_file(self, path: str) -> None:
+        version_id = self._version(path)  # a path naming a version deletes that version for good
         path = self._strip_protocol(path)
         bucket, key = self.split_path(path)
         with _errors(path):
-            self._bucket(bucket).delete_object(key)
+            self._bucket(bucket).delete_object(key, params={"versionId": version_id} if version_id else None)
         self.invalidate_cache(path)
 
     def rm(self, path, recursive: bool = False, maxdepth: Optional[int] = None) -> None:
@@ -756,6 +815,9 @@ class OSSFileSystem(AbstractFileSystem):
 
     def _open(self, path: str, mode: str = "rb", block_size=None, autocommit: bool = True,
               cache_options=None, **kwargs: Any):
+        kwargs["version_id"] = self._version(path, kwargs.get("version_id"))
+        if kwargs["version_id"] and mode != "rb":
+            raise ValueError("a version can only be opened for reading")
         if mode == "xb" and self.exists(path):
             raise FileExistsError(errno.EEXIST, "exists", self._strip_protocol(path))
         return OSSFile(self, path, mode, block_size=block_size or self.blocksize, autocommit=autocommit,
@@ -785,7 +847,8 @@ class OSSFile(AbstractBufferedFile):
     ends normally) publishes."""
 
     def __init__(self, fs: OSSFileSystem, path: str, mode: str = "rb", block_size=None, autocommit=True,
-                 cache_type: str = "none", cache_options=None, size=None, **kwargs: Any) -> None:
+                 cache_type: str = "none", cache_options=None, size=None, version_id: Optional[str] = None,
+                 **kwargs: Any) -> None:
         path = fs._strip_protocol(path)
         bucket, key = fs.split_path(path)
         if not key:
@@ -797,7 +860,10 @@ class OSSFile(AbstractBufferedFile):
         self._writer: Optional[ObjectWriter] = None
         block_size = block_size or fs.blocksize
         with _errors(path):
-            if mode == "rb":
+            if mode == "rb" and version_id:
+                self._reader = _VersionReader(self.bucket, key, version_id)
+                size = self._reader.size
+            elif mode == "rb":
                 self._reader = ObjectReader(self.bucket, key)
                 size = self._reader.size
             else:

@@ -19,16 +19,20 @@ func init() {
 }
 
 type BatchDeleteArgs struct {
-	Bucket  string   `json:"bucket" arg:"required"`
-	Keys    []string `json:"keys" arg:"required"`
-	Headers Pairs    `json:"headers"`
+	Bucket string   `json:"bucket" arg:"required"`
+	Keys   []string `json:"keys" arg:"required"`
+	// VersionIDs, when given, names one version per key ("" for the key's latest), as oss2's
+	// delete_object_versions sends them.
+	VersionIDs []string `json:"version_ids"`
+	Headers    Pairs    `json:"headers"`
 }
 
-// batchDelete is DeleteMultipleObjects of the given keys in one request, as oss2 sends it.
+// batchDelete is DeleteMultipleObjects of the given keys (and versions) in one request, as oss2
+// sends it.
 func batchDelete(ctx context.Context, c *Call, a *BatchDeleteArgs) (Response, error) {
 	started := time.Now()
 	res, err := oss.DeleteObjects(ctx, c.Session.Client, &oss.DeleteObjectsRequest{Bucket: a.Bucket, Keys: a.Keys,
-		Header: a.Headers.Header()})
+		VersionIDs: a.VersionIDs, Header: a.Headers.Header()})
 	if err != nil {
 		return Response{}, err
 	}

@@ -156,17 +156,19 @@ type versionEntry struct {
 }
 
 type listVersionsResult struct {
-	XMLName             xml.Name `xml:"ListVersionsResult"`
-	Name                string
-	Prefix              string
-	KeyMarker           string
-	VersionIDMarker     string `xml:"VersionIdMarker"`
-	MaxKeys             int
-	Delimiter           string
-	EncodingType        string `xml:"EncodingType,omitempty"`
-	IsTruncated         bool
-	NextKeyMarker       string `xml:",omitempty"`
-	NextVersionIDMarker string `xml:"NextVersionIdMarker,omitempty"`
+	XMLName         xml.Name `xml:"ListVersionsResult"`
+	Name            string
+	Prefix          string
+	KeyMarker       string
+	VersionIDMarker string `xml:"VersionIdMarker"`
+	MaxKeys         int
+	Delimiter       string
+	EncodingType    string `xml:"EncodingType,omitempty"`
+	IsTruncated     bool
+	// Both markers are written on every truncated page, NextVersionIdMarker empty after a
+	// common prefix (oss2 reads both whenever IsTruncated), and neither on the last page.
+	NextKeyMarker       *string `xml:",omitempty"`
+	NextVersionIDMarker *string `xml:"NextVersionIdMarker,omitempty"`
 	// Entries keeps versions and delete markers in listing order, each under its own element.
 	Entries        []versionElem
 	CommonPrefixes []commonPrefix
@@ -193,7 +195,7 @@ func (rq *request) listObjectVersions() *ossError {
 	res := listVersionsResult{Name: rq.bucket, Prefix: enc(prefix), KeyMarker: enc(keyMarker), VersionIDMarker: idMarker,
 		MaxKeys: max, Delimiter: enc(delimiter), EncodingType: et}
 	now := rq.s.cfg.Now()
-	count, lastPrefix := 0, ""
+	count, lastPrefix, nextKey, nextID := 0, "", "", ""
 	err := rq.s.cfg.Store.ListVersions(rq.bucket, store.ListOptions{Prefix: prefix, After: keyMarker, AfterVersion: idMarker},
 		func(v store.ObjectInfo, latest bool) bool {
 			cp := ""
@@ -213,7 +215,7 @@ func (rq *request) listObjectVersions() *ossError {
 			if cp != "" {
 				lastPrefix = cp
 				res.CommonPrefixes = append(res.CommonPrefixes, commonPrefix{Prefix: enc(cp)})
-				res.NextKeyMarker, res.NextVersionIDMarker = enc(cp), ""
+				nextKey, nextID = enc(cp), ""
 				return true
 			}
 			entry := versionEntry{Key: enc(v.Key), VersionID: versionName(v.VersionID), IsLatest: latest,
@@ -226,14 +228,14 @@ func (rq *request) listObjectVersions() *ossError {
 				entry.RestoreInfo = restoreInfo(v, now)
 			}
 			res.Entries = append(res.Entries, versionElem{XMLName: xml.Name{Local: name}, versionEntry: entry})
-			res.NextKeyMarker, res.NextVersionIDMarker = enc(v.Key), versionName(v.VersionID)
+			nextKey, nextID = enc(v.Key), versionName(v.VersionID)
 			return true
 		})
 	if err != nil {
 		return storeError(err, rq.bucket, "")
 	}
-	if !res.IsTruncated {
-		res.NextKeyMarker, res.NextVersionIDMarker = "", ""
+	if res.IsTruncated {
+		res.NextKeyMarker, res.NextVersionIDMarker = &nextKey, &nextID
 	}
 	return rq.writeXML(res)
 }

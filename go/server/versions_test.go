@@ -267,3 +267,21 @@ func TestBucketWithVersionsIsNotEmpty(t *testing.T) {
 	e.do(t, "DELETE", "/bkt/k", qv("versionId", m), nil, nil).expectStatus(t, 204)
 	e.do(t, "DELETE", "/bkt", nil, nil, nil).expectStatus(t, 204)
 }
+
+// A truncated page names both next markers, NextVersionIdMarker empty when it ends on a common
+// prefix (oss2 reads both elements whenever IsTruncated is true); the last page names neither.
+func TestListObjectVersionsMarkersOnEveryTruncatedPage(t *testing.T) {
+	e := newEnv(t, Config{})
+	enableVersioning(t, e, "Enabled")
+	putVersion(t, e, "d/x", "1")
+	putVersion(t, e, "e", "1")
+	r := e.do(t, "GET", "/bkt/", qv("versions", "", "delimiter", "/", "max-keys", "1"), nil, nil)
+	body := string(r.body)
+	if !strings.Contains(body, "<NextKeyMarker>d/</NextKeyMarker>") || !strings.Contains(body, "<NextVersionIdMarker></NextVersionIdMarker>") {
+		t.Fatalf("truncated page after a prefix: %s", body)
+	}
+	r = e.do(t, "GET", "/bkt/", qv("versions", "", "delimiter", "/"), nil, nil)
+	if body := string(r.body); strings.Contains(body, "NextKeyMarker") || strings.Contains(body, "NextVersionIdMarker") {
+		t.Fatalf("last page: %s", body)
+	}
+}

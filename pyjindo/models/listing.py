@@ -95,7 +95,8 @@ class ListObjectsV2Result(RequestResult):
 
 
 class DeleteMarkerInfo(object):
-    """A delete marker in oss2's version listing (versions are unsupported in pyjindo)."""
+    """A delete marker in list_object_versions: `key`, `versionid`, `is_latest`,
+    `last_modified`, `owner`."""
 
     def __init__(self):
         self.key = ""
@@ -106,7 +107,8 @@ class DeleteMarkerInfo(object):
 
 
 class ObjectVersionInfo(object):
-    """An object version in oss2's version listing (versions are unsupported in pyjindo)."""
+    """An object version in list_object_versions: `key`, `versionid`, `is_latest`,
+    `last_modified`, `owner`, `type`, `storage_class`, `size`, `etag`, `restore_info`."""
 
     def __init__(self):
         self.key = ""

@@ -189,9 +189,7 @@ class AppendObjectResult(RequestResult):
 
 
 class BatchDeleteObjectVersion(object):
-    """A key (and version id) for oss2's delete_object_versions (unsupported in
-    pyjindo; kept so programs that build one still import).
-    """
+    """A key and version id (`versionid`, "" for the latest) for delete_object_versions."""
 
     def __init__(self, key=None, versionid=None):
         self.key = key or ""

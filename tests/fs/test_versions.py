@@ -1,0 +1,119 @@
+"""OSSFileSystem(version_aware=True), as s3fs spells it: version_id= on open, cat_file and info,
+`?versionId=` in paths, object_version_info; without version_aware a version id is refused."""
+import secrets
+
+import fsspec
+import pytest
+
+import pyjindo
+from pyjindo.fs import OSSFileSystem
+from pyjindo.models import BatchDeleteObjectVersion, BatchDeleteObjectVersionList, BucketVersioningConfig
+
+
+@pytest.fixture
+def vfs(oss_options):
+    return OSSFileSystem(version_aware=True, skip_instance_cache=True, **oss_options)
+
+
+@pytest.fixture
+def versioned(server, vfs):
+    """A fresh versioned bucket; every version and delete marker is removed afterwards."""
+    name = "fsv-" + secrets.token_hex(6)
+    b = pyjindo.Bucket(pyjindo.Auth(server.access_key_id, server.access_key_secret), server.endpoint, name)
+    b.create_bucket()
+    b.put_bucket_versioning(BucketVersioningConfig("Enabled"))
+    yield b
+    while True:
+        page = b.list_object_versions(max_keys=1000)
+        entries = [BatchDeleteObjectVersion(v.key, v.versionid) for v in page.versions + page.delete_marker]
+        if entries:
+            b.delete_object_versions(BatchDeleteObjectVersionList(entries))
+        if not page.is_truncated:
+            break
+    b.delete_bucket()
+    OSSFileSystem.clear_instance_cache()
+
+
+def test_versions_by_argument_and_by_path(vfs, versioned, oss_options):
+    name = versioned.bucket_name
+    v1 = versioned.put_object("k", b"first").versionid
+    v2 = versioned.put_object("k", b"second!").versionid
+    path = name + "/k"
+    assert vfs.cat_file(path) == b"second!"
+    assert vfs.cat_file(path, version_id=v1) == b"first"
+    assert vfs.cat_file("oss://%s?versionId=%s" % (path, v1)) == b"first"
+    assert vfs.cat("%s?versionId=%s" % (path, v1)) == b"first"
+    assert vfs.cat_file(path, start=1, end=3, version_id=v1) == b"ir"
+    assert vfs.cat_file(path, start=-2, version_id=v1) == b"st"
+    with vfs.open(path, version_id=v1) as f:
+        assert f.read() == b"first"
+        f.seek(2)
+        assert f.read(2) == b"rs"
+    with vfs.open("%s?versionId=%s" % (path, v1), "rb") as f:
+        assert f.read() == b"first"
+    with fsspec.open("oss://%s?versionId=%s" % (path, v1), "rb", version_aware=True, skip_instance_cache=True,
+                     **oss_options) as f:
+        assert f.read() == b"first"
+    info = vfs.info(path, version_id=v1)
+    assert info["size"] == 5 and info["VersionId"] == v1 and info["name"] == path
+    assert vfs.info("%s?versionId=%s" % (path, v1))["size"] == 5
+    assert vfs.info(path)["VersionId"] == v2
+    many = vfs.cat([path, "%s?versionId=%s" % (path, v1)])
+    assert many == {path: b"second!", "%s?versionId=%s" % (path, v1): b"first"}
+    with pytest.raises(ValueError, match="differs"):
+        vfs.cat_file("%s?versionId=%s" % (path, v1), version_id=v2)
+
+
+def test_a_large_version_reads_in_parts(vfs, versioned, tmp_path):
+    data = bytes(range(256)) * 4096  # 1 MiB
+    v1 = versioned.put_object("big", data).versionid
+    versioned.put_object("big", b"small")
+    path = versioned.bucket_name + "/big"
+    with vfs.open(path, version_id=v1, block_size=256 * 1024) as f:
+        assert f.size == len(data)
+        f.seek(300000)
+        assert f.read(100000) == data[300000:400000]
+    vfs.get_file("%s?versionId=%s" % (path, v1), str(tmp_path / "big"))
+    assert (tmp_path / "big").read_bytes() == data
+
+
+def test_object_version_info_and_deleting_a_version(vfs, versioned):
+    name = versioned.bucket_name
+    ids = [versioned.put_object("k", b"x" * n).versionid for n in (1, 2, 3)]
+    versioned.put_object("k2", b"other key")
+    versioned.delete_object("k")  # a delete marker: not a version
+    got = vfs.object_version_info(name + "/k")
+    assert [v["VersionId"] for v in got] == ids[::-1]
+    assert [v["Size"] for v in got] == [3, 2, 1] and not any(v["IsLatest"] for v in got)
+    assert set(got[0]) == {"Key", "VersionId", "IsLatest", "LastModified", "ETag", "Size", "StorageClass"}
+    assert got[0]["LastModified"].tzinfo is not None
+    with pytest.raises(FileNotFoundError):
+        vfs.info(name + "/k")
+    assert vfs.cat_file(name + "/k", version_id=ids[0]) == b"x"
+    vfs.rm_file("%s/k?versionId=%s" % (name, ids[0]))  # that version, for good
+    assert [v["VersionId"] for v in vfs.object_version_info(name + "/k")] == ids[:0:-1]
+    with pytest.raises(FileNotFoundError):
+        vfs.cat_file(name + "/k", version_id=ids[0])
+
+
+def test_writing_a_version_is_refused(vfs, versioned):
+    v = versioned.put_object("k", b"x").versionid
+    with pytest.raises(ValueError):
+        vfs.open(versioned.bucket_name + "/k", "wb", version_id=v)
+    with pytest.raises(ValueError):
+        vfs.open("%s/k?versionId=%s" % (versioned.bucket_name, v), "wb")
+
+
+def test_without_version_aware_a_version_id_is_refused(ossfs, versioned):
+    name = versioned.bucket_name
+    v = versioned.put_object("k", b"x").versionid
+    assert not ossfs.version_aware
+    for call in (lambda: ossfs.cat_file(name + "/k", version_id=v), lambda: ossfs.open(name + "/k", version_id=v),
+                 lambda: ossfs.info(name + "/k", version_id=v), lambda: ossfs.object_version_info(name + "/k")):
+        with pytest.raises(ValueError, match="version"):
+            call()
+    # "?versionId=" is then part of the key, as before
+    ossfs.pipe_file("%s/q?versionId=1" % name, b"literal")
+    assert versioned.get_object("q?versionId=1").read() == b"literal"
+    assert ossfs.cat_file("%s/q?versionId=1" % name) == b"literal"
+    assert "VersionId" not in ossfs.info(name + "/k")
