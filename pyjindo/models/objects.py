@@ -73,6 +73,7 @@ class GetObjectResult(HeadObjectResult):
         self.__progress_callback = progress_callback
         self.__consumed = 0
         self.__crc_checked = False
+        self.__closed = False
         self.content_range = _hget(resp.headers, "Content-Range")
         self.stream = stream if stream is not None else resp
 
@@ -121,8 +122,9 @@ class GetObjectResult(HeadObjectResult):
         return data
 
     def __at_end(self, probe=False):
-        """The whole body has been read: check its CRC64 against the server's, once."""
-        if self.__crc_checked or not self.__crc_enabled or self.content_range:
+        """The whole body has been read: check its CRC64 against the server's, once. Not after
+        close(): a closed body reads as b"" (as oss2's), which is not the end of the object."""
+        if self.__crc_checked or self.__closed or not self.__crc_enabled or self.content_range:
             return
         if probe and not getattr(self.stream, "eof", True) and self.stream.read(1):
             return  # the stream's CRC is the whole body's once it has seen the end: let it see it
@@ -133,7 +135,9 @@ class GetObjectResult(HeadObjectResult):
         utils.check_crc("get", client_crc, self.server_crc, self.request_id)
 
     def close(self):
-        """Stop reading and free the body (cancels the parts still being fetched)."""
+        """Stop reading and free the body (cancels the parts still being fetched). Reads after it
+        return b"", as oss2's do (its closed HTTP response reads empty), with no CRC check."""
+        self.__closed = True
         close = getattr(self.stream, "close", None)
         if close is not None:
             close()
