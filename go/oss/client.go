@@ -305,6 +305,7 @@ func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err er
 		req.Header.Set("User-Agent", c.cfg.UserAgent)
 	}
 	c.sign(req, r, creds)
+	keepContentLength(req)
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if o := ObserverFrom(ctx); o != nil || c.cfg.Observer != nil {
@@ -386,6 +387,28 @@ func (c *Client) sign(req *http.Request, r *Request, creds signer.Credentials) {
 	default:
 		req.Header.Del("Date")
 		signer.SignV1(req.Method, bucket, r.Key, r.values(), req.Header, creds, c.now())
+	}
+}
+
+// keepContentLength makes net/http send the Content-Length header the caller gave a request
+// without a body (a GET whose presigned URL, V2 or V4, signs content-length among its additional
+// headers: oss2, through requests, sends it). net/http writes Content-Length from ContentLength
+// only, and for a request without a body only for POST, PUT and PATCH; a header key it does not
+// recognise (lower case, not canonical) is written as it is. A value other than 0 announces a
+// body that never comes: the connection is then closed after the answer, never reused.
+func keepContentLength(req *http.Request) {
+	v := req.Header.Get("Content-Length")
+	if v == "" || req.ContentLength != 0 {
+		return
+	}
+	switch req.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+		return // net/http sends "Content-Length: 0" itself
+	}
+	req.Header.Del("Content-Length")
+	req.Header["content-length"] = []string{v}
+	if v != "0" {
+		req.Close = true
 	}
 }
 

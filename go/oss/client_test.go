@@ -1,6 +1,7 @@
 package oss
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -772,5 +773,74 @@ func TestErrorStrings(t *testing.T) {
 	ce := &ClientError{Message: "bad"}
 	if ce.Error() != "bad" {
 		t.Errorf("ClientError = %q", ce.Error())
+	}
+}
+
+// A request without a body whose caller gave a Content-Length (a presigned GET signing
+// content-length) carries it on the wire, as oss2 sends it; any other value than 0 closes the
+// connection after the answer, since the body it announces never comes.
+func TestContentLengthOfABodilessRequestIsSent(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	heads := make(chan string, 4)
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				br := bufio.NewReader(conn)
+				for {
+					var head strings.Builder
+					for {
+						line, err := br.ReadString('\n')
+						if err != nil {
+							return
+						}
+						head.WriteString(line)
+						if line == "\r\n" {
+							break
+						}
+					}
+					heads <- head.String()
+					if _, err := io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	c := mustNew(t, Config{Endpoint: "http://" + ln.Addr().String(), Credentials: testCreds})
+	url := "http://" + ln.Addr().String() + "/bkt/k?Signature=s"
+	for _, tc := range []struct {
+		method, value string
+		want          []string
+	}{
+		{"GET", "0", []string{"content-length: 0\r\n"}},
+		{"GET", "10", []string{"content-length: 10\r\n", "Connection: close\r\n"}},
+		{"HEAD", "0", []string{"content-length: 0\r\n"}},
+		{"PUT", "0", []string{"Content-Length: 0\r\n"}},
+	} {
+		resp, err := c.Do(context.Background(), &Request{Method: tc.method, Bucket: "bkt", Key: "k", URL: url,
+			Header: http.Header{"Content-Length": {tc.value}}})
+		if err != nil {
+			t.Fatalf("%s %s: %v", tc.method, tc.value, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		head := <-heads
+		for _, w := range tc.want {
+			if !strings.Contains(head, w) {
+				t.Errorf("%s with Content-Length %s: %q lacks %q", tc.method, tc.value, head, w)
+			}
+		}
+		if n := strings.Count(strings.ToLower(head), "content-length:"); n != 1 {
+			t.Errorf("%s with Content-Length %s: %d Content-Length headers in %q", tc.method, tc.value, n, head)
+		}
 	}
 }
