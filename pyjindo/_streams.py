@@ -22,7 +22,13 @@ class GoStream(object):
             self.eof = True
             self._left = 0
 
-    def read(self, amt=None):
+    #: read() takes a progress callback (GetObjectResult reports to oss2's callback while reading)
+    progress_while_reading = True
+
+    def read(self, amt=None, progress=None):
+        """Up to amt bytes (all that is left when None). progress, if given, is called as
+        (bytes of this read so far, amt or what was left) every 50 ms while Go reads, as the
+        binding polls its counters; the end of the read is the caller's to report."""
         if self._closed or self._left == 0:
             return b""
         self._handle.number()  # after a fork: a clear ClientError, before anything else happens
@@ -31,7 +37,8 @@ class GoStream(object):
         if self._left is not None and (amt is None or amt >= self._left) and self._left >= 2:
             # bytes(n) for n >= 2 is a new, unshared object: Go may fill it before anyone sees it.
             out = bytes(self._left)
-            result = self._bucket._call(_ops.STREAM_READ_ALL, {"stream": self._handle}, out, log=False)
+            result = self._bucket._call(_ops.STREAM_READ_ALL, {"stream": self._handle}, out, log=False,
+                                        progress_callback=progress, progress_total=len(out))
             self._finish(result)
             return out if result["n"] == len(out) else out[:result["n"]]
         if amt is None:
@@ -42,7 +49,8 @@ class GoStream(object):
                     return b"".join(chunks)
                 chunks.append(chunk)
         buf = bytearray(min(amt, self._left) if self._left is not None else amt)
-        result = self._bucket._call(_ops.STREAM_READ, {"stream": self._handle}, buf, log=False)
+        result = self._bucket._call(_ops.STREAM_READ, {"stream": self._handle}, buf, log=False,
+                                    progress_callback=progress, progress_total=len(buf))
         n = result["n"]
         if self._left is not None:
             self._left -= n

@@ -409,6 +409,11 @@ func partPolicy(ctx context.Context, pol retry.Policy, method, bucket, key strin
 func copyAt(r io.Reader, w Sink, off, n int64, scratch []byte) (int64, uint64, error) {
 	var got int64
 	var sum uint64
+	if w.Progress != nil {
+		// Progress as the bytes arrive, each read of the body, not per chunk filled: a chunk is
+		// up to 1 MiB, which on a slow connection is longer than a progress callback's 50 ms.
+		r = &progressReader{r: r, progress: w.Progress}
+	}
 	for n < 0 || got < n {
 		size := int64(len(scratch))
 		if n >= 0 {
@@ -430,9 +435,6 @@ func copyAt(r io.Reader, w Sink, off, n int64, scratch []byte) (int64, uint64, e
 			}
 			sum = crc.Update(sum, b[:m])
 			got += int64(m)
-			if w.Progress != nil {
-				w.Progress(int64(m))
-			}
 		}
 		if err != nil {
 			if got == n || (n < 0 && (err == io.EOF || err == io.ErrUnexpectedEOF)) {
@@ -445,6 +447,20 @@ func copyAt(r io.Reader, w Sink, off, n int64, scratch []byte) (int64, uint64, e
 		}
 	}
 	return got, sum, nil
+}
+
+// progressReader tells progress of every read of r.
+type progressReader struct {
+	r        io.Reader
+	progress func(n int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.progress(int64(n))
+	}
+	return n, err
 }
 
 // writeError is a failure of the destination, which a retry cannot fix.

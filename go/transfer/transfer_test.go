@@ -682,3 +682,35 @@ func TestOpenRangeWhereRangeBehaviorIsIgnored(t *testing.T) {
 		}
 	}
 }
+
+// smallReads returns at most 4 KiB a Read, as a slow connection does.
+type smallReads struct{ r io.Reader }
+
+func (s smallReads) Read(b []byte) (int, error) { return s.r.Read(b[:min(len(b), 4<<10)]) }
+
+// copyAt tells Progress of every read of the body as it arrives, not once per chunk filled
+// (a chunk is up to 1 MiB: seconds on a slow link), into a buffer or through WriteAt.
+func TestCopyAtReportsProgressPerRead(t *testing.T) {
+	data := randomBytes(100 << 10)
+	for _, buffered := range []bool{true, false} {
+		var calls []int64
+		out := make([]byte, len(data))
+		w := Sink{Progress: func(n int64) { calls = append(calls, n) }}
+		if buffered {
+			w.Buffer = out
+		} else {
+			w.WriteAt = func(off int64, b []byte) error { copy(out[off:], b); return nil }
+		}
+		n, sum, err := copyAt(smallReads{bytes.NewReader(data)}, w, 0, int64(len(data)), make([]byte, 64<<10))
+		if err != nil || n != int64(len(data)) || sum != crc.Checksum(data) || !bytes.Equal(out, data) {
+			t.Fatalf("buffered %v: n %d, err %v", buffered, n, err)
+		}
+		var total int64
+		for _, c := range calls {
+			total += c
+		}
+		if len(calls) != 25 || total != int64(len(data)) {
+			t.Errorf("buffered %v: %d progress calls adding up to %d, want 25 adding up to %d", buffered, len(calls), total, len(data))
+		}
+	}
+}

@@ -109,7 +109,17 @@ class GetObjectResult(HeadObjectResult):
                 self.__at_end()
                 return b""
             want = size - self.__consumed if amt is None else min(amt, size - self.__consumed)
-            data = self.stream.read(want) or b""
+            if getattr(self.stream, "progress_while_reading", False):
+                # a long read (read() of a large object) reports as its bytes arrive, every
+                # 50 ms, where oss2 reports per 8 KiB chunk; the read's end is reported below
+                base = self.__consumed
+
+                def during(consumed, total):
+                    if consumed < want:
+                        callback(base + consumed, size)
+                data = self.stream.read(want, during) or b""
+            else:
+                data = self.stream.read(want) or b""
             self.__consumed += want
             callback(min(self.__consumed, size), size)
         else:
