@@ -165,6 +165,50 @@ def fs_case():
     raise SystemExit("unknown case %r for %r" % (case, client))
 
 
+PERCALL_KEY = "percall/16k"
+#: calls before the timed ones (connections opened, caches warm)
+PERCALL_WARMUP = 100
+
+
+def percall_case():
+    """Client CPU and wall time per call (issue 21): COUNT calls of one small operation on a
+    16 KiB object, after PERCALL_WARMUP untimed ones. Returns the report's extra keys."""
+    op = case.split(" ", 1)[1]
+    blob = os.urandom(size)
+    if client == "v2":
+        oss, c = v2_client()
+        calls = {
+            "head": lambda: c.head_object(oss.HeadObjectRequest(bucket=bucket_name, key=PERCALL_KEY)),
+            "get": lambda: c.get_object(oss.GetObjectRequest(bucket=bucket_name, key=PERCALL_KEY)).body.read(),
+            "put": lambda: c.put_object(oss.PutObjectRequest(bucket=bucket_name, key=PERCALL_KEY + "-put-v2",
+                                                             body=blob)),
+            "exists": lambda: c.is_object_exist(bucket_name, PERCALL_KEY),
+        }
+    else:
+        bucket = oss2_like(__import__(client))
+        calls = {
+            "head": lambda: bucket.head_object(PERCALL_KEY),
+            "get": lambda: bucket.get_object(PERCALL_KEY).read(),
+            "put": lambda: bucket.put_object(PERCALL_KEY + "-put-" + client, blob),
+            "exists": lambda: bucket.object_exists(PERCALL_KEY),
+        }
+    call = calls[op]
+    for _ in range(PERCALL_WARMUP):
+        call()
+    c0, t0 = time.process_time(), time.monotonic()
+    for _ in range(count):
+        call()
+    cpu, wall = time.process_time() - c0, time.monotonic() - t0
+    return {"bytes": size * count if op in ("get", "put") else 0, "seconds": wall, "calls": count,
+            "cpu_us_per_call": cpu / count * 1e6, "wall_us_per_call": wall / count * 1e6}
+
+
+def prepare_percall():
+    import pyjindo
+
+    oss2_like(pyjindo).put_object(PERCALL_KEY, os.urandom(size))
+
+
 def run():
     if case.startswith("fs "):
         return fs_case()
@@ -221,6 +265,13 @@ if case == "prepare":
 elif case == "prepare-fs":
     prepare_fs()
     print(json.dumps({"bytes": 0, "seconds": 0}))
+elif case == "prepare-percall":
+    prepare_percall()
+    print(json.dumps({"bytes": 0, "seconds": 0}))
+elif case.startswith("percall "):
+    report = percall_case()
+    report["peak_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps(report))
 elif case == "cleanup":
     cleanup()
     print(json.dumps({"bytes": 0, "seconds": 0}))

@@ -87,6 +87,14 @@ SMALL = [
     ("small put", "pyjindo", 1),
 ]
 
+# Client CPU and wall time per call (issue 21) on the uncapped server: COUNT calls of head_object,
+# a 16 KiB get_object().read(), a 16 KiB put_object and object_exists, one process per case,
+# the median of PERCALL_ROUNDS runs by CPU per call. Their own server and object: no prepare.
+PERCALL = [(("percall " + op), client, 1) for op in ("head", "get", "put", "exists")
+           for client in ("oss2", "v2", "pyjindo")]
+PERCALL_ROUNDS = 3
+PERCALL_COUNT = 2000
+
 
 # Cases that leave objects on the (in-memory) server; bench/case.py's cleanup deletes them after.
 WRITES_OBJECTS = {"put_from_file", "resumable_upload 4t", "uploader", "small put", "cli up big", "cli up small"}
@@ -225,6 +233,10 @@ def main():
             server.terminate()
             server.wait(timeout=10)
 
+    percall = [c for c in PERCALL if not args.only or args.only in "uncapped %s %s" % (c[0], c[1])]
+    if percall:
+        rows += run_percall(percall, 1000 if args.quick else PERCALL_COUNT, workdir)
+
     torch_cases = [c for c in TORCH if not args.only or args.only in "capped %s %s" % (c[0], c[1])]
     if torch_cases:
         rows += run_torch(args, torch_cases, size, 2000 if args.quick else 10000, workdir)
@@ -238,6 +250,43 @@ def main():
                "fs_size": fs_size,
                    "bandwidth_per_conn": args.bandwidth, "latency": args.latency, "rows": rows}, f, indent=1)
     print("\nwrote", os.path.relpath(path, REPO))
+
+
+def run_percall(cases, count, workdir):
+    """The per-call rows: their own uncapped server, one 16 KiB object, each case PERCALL_ROUNDS
+    times in a fresh process (the clients interleaved round by round), the median by CPU."""
+    rows = []
+    server, endpoint = start_server("0", "0s")
+    try:
+        prep = run_case(endpoint, "prepare-percall", "pyjindo", 16 * 1024, 0, workdir)
+        if "error" in prep:
+            raise SystemExit("prepare-percall failed: %s" % prep["error"])
+        runs = {c: [] for c in cases}
+        for _ in range(PERCALL_ROUNDS):
+            for c in cases:
+                runs[c].append(run_case(endpoint, c[0], c[1], 16 * 1024, count, workdir))
+        for case, client, conns in cases:
+            ok = sorted((x for x in runs[(case, client, conns)] if "error" not in x), key=lambda x: x["cpu_us_per_call"])
+            r = ok[len(ok) // 2] if ok else runs[(case, client, conns)][0]
+            if ok:
+                r["runs_cpu_us"] = [round(x["cpu_us_per_call"]) for x in ok]
+            r.update(net="uncapped", case=case, client=client, conns=conns)
+            rows.append(r)
+            print(_format_percall_row(r, rows), flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return rows
+
+
+def _format_percall_row(r, rows):
+    if "error" in r:
+        return "%-9s %-24s %-8s  ERROR %s" % (r["net"], r["case"], r["client"], r["error"])
+    base = next((x for x in rows if x["case"] == r["case"] and x["client"] == "oss2" and "error" not in x), None)
+    ratio = r["cpu_us_per_call"] / base["cpu_us_per_call"] if base else float("nan")
+    return "%-9s %-24s %-8s %7.0f us cpu/call  x%5.2f oss2  %7.0f us wall/call  rss %7.1f MiB  (runs %s)" % (
+        r["net"], r["case"], r["client"], r["cpu_us_per_call"], ratio, r["wall_us_per_call"], r["peak_rss_mib"],
+        " ".join(str(x) for x in r["runs_cpu_us"]))
 
 
 def run_torch(args, cases, size, count, workdir):

@@ -42,6 +42,8 @@ void pj_cancel(uintptr_t op);
 void pj_progress(uintptr_t op, int64_t *consumed, int64_t *total);
 char *pj_stats(void);
 char *pj_ops(void);
+int pj_call(uintptr_t session, int kind, char *args, size_t args_len, void *buf, size_t buf_len, int flags, int timeout_ms, uintptr_t *op, char **out, size_t *out_len);
+int pj_result_bytes(uintptr_t op, char **out, size_t *out_len);
 """
 
 ffi = FFI()
@@ -259,6 +261,61 @@ def call(session, name, args, buf=None, progress_callback=None, progress_total=T
         finally:
             L.pj_free_handle(op)
             del cbuf
+    if "error" in result:
+        _raise_error(result["error"])
+    return result["ok"]
+
+
+#: call_quick's kinds (go/ops quick.go): one request, and get_object with a small body read at once.
+QUICK_REQUEST = 1
+QUICK_GET = 2
+
+
+def quick_allowed():
+    """The quick door skips what only call() does: Go's retry events for the retry logger."""
+    return not _retrylog.logger.isEnabledFor(logging.INFO)
+
+
+def call_quick(session, kind, block, buf=None):
+    """Run a quick operation (go/ops RunQuick: `block` its NUL-separated arguments, `buf` the body)
+    in one crossing when it ends within a wait slice, else wait for it as call() does (Ctrl-C
+    cancels it). Returns (generation, result bytes): b"C" and the compact form, or b"J" and JSON,
+    for `quick_result`."""
+    L = lib()
+    gen = _generation
+    number = session.number()
+    if buf is not None:
+        cbuf = ffi.from_buffer(buf, require_writable=False)
+        ptr, size = cbuf, len(cbuf)
+    else:
+        cbuf, ptr, size = None, ffi.NULL, 0
+    op_out = ffi.new("uintptr_t *")
+    out = ffi.new("char **")
+    out_len = ffi.new("size_t *")
+    if L.pj_call(number, kind, block, len(block), ptr, size, 0, WAIT_SLICE_MS, op_out, out, out_len) == 0:
+        op = op_out[0]
+        try:
+            try:
+                while L.pj_wait(op, WAIT_SLICE_MS) == 0:
+                    pass
+            except BaseException:
+                L.pj_cancel(op)  # and wait until Go no longer touches buf
+                while L.pj_wait(op, WAIT_SLICE_MS) == 0:
+                    pass
+                raise
+            L.pj_result_bytes(op, out, out_len)
+        finally:
+            L.pj_free_handle(op)
+    del cbuf
+    try:
+        return gen, ffi.unpack(out[0], out_len[0])
+    finally:
+        L.pj_free(out[0])
+
+
+def quick_json(gen, data):
+    """The "ok" value of a quick call's JSON ('J') result, or its error raised."""
+    result = json.loads(data[1:].decode("utf-8"), object_hook=_decoder(gen))
     if "error" in result:
         _raise_error(result["error"])
     return result["ok"]

@@ -8,7 +8,7 @@ import os
 import threading
 
 from . import _binding, _ops, _wire, defaults, exceptions, utils
-from ._response import Response
+from ._response import Response, quick_parts
 from .compat import to_string
 from .exceptions import ClientError
 
@@ -158,6 +158,41 @@ class GoClient(object):
                 done, result.get("request_id"), result.get("status")))
         return result
 
+    def _quick_block(self, method, bucket_name, key, params, headers, parse, crc_operation):
+        """The arguments of a quick call (go/ops quick.go) as one NUL-separated block (params and
+        headers as _wire encodes them), or None
+        when the quick door does not apply: DEBUG logging or the retry logger on (their records
+        come from the JSON door), or a NUL or an unencodable character in an argument."""
+        if logger.isEnabledFor(logging.DEBUG) or not _binding.quick_allowed():
+            return None
+        fields = [method, bucket_name, key, crc_operation or "", parse or "", str(len(params))]
+        for kv in params:
+            fields += kv
+        for kv in headers:
+            fields += kv
+        block = "\0".join(fields)
+        if block.count("\0") != len(fields) - 1:
+            return None
+        try:
+            return block.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+
+    def _quick(self, kind, block, buf=None):
+        """Run a quick call: a Response for QUICK_REQUEST; for QUICK_GET (generation, quick_parts
+        tuple or, from the JSON form, the result dict)."""
+        session = self._session()
+        try:
+            gen, data = _binding.call_quick(session, kind, block, buf)
+            if data[:1] == b"J":
+                result = _binding.quick_json(gen, data)
+                return Response.from_result(result) if kind == _binding.QUICK_REQUEST else (gen, result)
+        except exceptions.ServerError as e:
+            logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
+            raise
+        parts = quick_parts(data)
+        return Response.from_quick(parts) if kind == _binding.QUICK_REQUEST else (gen, parts)
+
     def _do(self, method, bucket_name, key, params=None, headers=None, data=None, parse=None,
             progress_callback=None, crc_operation=None, init_crc=None, transfer=None, progress_start_at=None):
         """One signed request; returns a Response whose `body` is the parsed document, if any.
@@ -166,6 +201,12 @@ class GoClient(object):
         transfer overrides the bucket's multipart_threshold / part_size for this request;
         progress_start_at as in _binding.call."""
         body_args, buf, total = _wire.body(data)
+        if (progress_callback is None and not body_args and transfer is None and init_crc is None
+                and progress_start_at is None):
+            block = self._quick_block(method, bucket_name, to_string(key), _wire.params(params),
+                                      _wire.headers(headers), parse, crc_operation if self.enable_crc else None)
+            if block is not None:
+                return self._quick(_binding.QUICK_REQUEST, block, buf)
         args = {
             "method": method,
             "bucket": bucket_name,

@@ -1,6 +1,7 @@
 """The bodies of get_object results: a stream read from Go's reader (or filled whole, in parallel,
 by one call), and the empty body of a download already written to a file."""
-from . import _ops
+from . import _binding, _ops, utils
+from .exceptions import from_error_dict
 
 
 class GoStream(object):
@@ -74,3 +75,47 @@ class DoneStream(object):
 
     def close(self):
         pass
+
+
+class BytesStream(object):
+    """The body of a small get_object, read whole by Go with the first answer (a quick get):
+    read() serves it from memory. Like GoStream it refuses to be read in a forked child, keeps
+    the CRC64 of what was read so far (Go's of the whole body at the end), and `deferred`, an
+    error of that read, is raised by the first read as GoStream would have raised it."""
+
+    def __init__(self, data, crc, deferred=None):
+        self._handle = _binding.Handle(0, _binding.generation(), "GetObjectResult")  # only its fork check
+        self._data = data
+        self._pos = 0
+        self._whole_crc = crc
+        self._deferred = deferred
+        self._closed = False
+
+    @property
+    def eof(self):
+        return self._pos >= len(self._data) and self._deferred is None
+
+    @property
+    def crc(self):
+        if self._pos >= len(self._data):
+            return self._whole_crc if self._deferred is None else 0
+        return utils.crc64(self._data[:self._pos])  # a partial read: the running value, as oss2's
+
+    def read(self, amt=None):
+        if self._closed:
+            return b""
+        self._handle.number()
+        if self._deferred is not None:
+            raise from_error_dict(self._deferred)
+        if amt is not None and amt <= 0:
+            return b""
+        data, pos = self._data, self._pos
+        if pos == 0 and (amt is None or amt >= len(data)):
+            self._pos = len(data)
+            return data
+        end = len(data) if amt is None else min(len(data), pos + amt)
+        self._pos = end
+        return data[pos:end]
+
+    def close(self):
+        self._closed = True

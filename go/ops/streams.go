@@ -56,6 +56,17 @@ type GetOpenResult struct {
 // getOpen sends the first GET (errors such as NoSuchKey surface from get_object itself, as in
 // oss2) and returns the response as a single GET would have given it, and a stream handle.
 func getOpen(ctx context.Context, c *Call, t *Target) (GetOpenResult, error) {
+	st, resp, err := openStream(ctx, c, t)
+	if err != nil {
+		return GetOpenResult{}, err
+	}
+	h := c.Handles.New(st)
+	return GetOpenResult{Response: resp, Stream: HandleRef{h, "GetObjectResult"}, Length: st.body.Length()}, nil
+}
+
+// openStream sends the first GET of t and returns the stream reading its body, and the
+// response as a single GET would have given it.
+func openStream(ctx context.Context, c *Call, t *Target) (*stream, Response, error) {
 	started := time.Now()
 	st := &stream{}
 	st.ctx, st.cancel = context.WithCancel(context.Background())
@@ -72,12 +83,10 @@ func getOpen(ctx context.Context, c *Call, t *Target) (GetOpenResult, error) {
 	}
 	if err != nil {
 		st.cancel()
-		return GetOpenResult{}, interrupted(ctx, err)
+		return nil, Response{}, interrupted(ctx, err)
 	}
 	st.body = transfer.NewBody(st.ctx, dl)
-	h := c.Handles.New(st)
-	return GetOpenResult{Response: describe(dl.Status, dl.Header, nil, started), Stream: HandleRef{h, "GetObjectResult"},
-		Length: dl.Length}, nil
+	return st, describe(dl.Status, dl.Header, nil, started), nil
 }
 
 type StreamArgs struct {

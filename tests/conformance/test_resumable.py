@@ -3,6 +3,7 @@
 import pytest
 
 import pyjindo
+from pyjindo import _binding
 
 KB = 1024
 
@@ -79,6 +80,15 @@ def test_resumable_download_asks_go_for_oss2s_ranges(sides, tmp_path, monkeypatc
     sent = []
     call = bucket._call
     monkeypatch.setattr(bucket, "_call", lambda name, args, *a, **kw: (sent.append((name, args)), call(name, args, *a, **kw))[1])
+    quick = bucket._quick
+
+    def spy_quick(kind, block, *a, **kw):  # get_object's quick door: its block's headers (go/ops quick.go)
+        if kind == _binding.QUICK_GET:
+            f = block.decode().split("\0")
+            h = f[6 + 2 * int(f[5]):]
+            sent.append(("get_open", {"headers": list(zip(h[::2], h[1::2]))}))
+        return quick(kind, block, *a, **kw)
+    monkeypatch.setattr(bucket, "_quick", spy_quick)
     pyjindo.resumable_download(bucket, "obj", str(tmp_path / "out"), multiget_threshold=threshold, part_size=part_size,
                                store=pyjindo.ResumableDownloadStore(root=str(tmp_path)), num_threads=1)
     if isinstance(expected, list):

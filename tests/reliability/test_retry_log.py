@@ -54,7 +54,7 @@ def oss2_log():
 
 
 class _Spy(object):
-    """The loaded library with pj_start's flags and pj_events calls recorded."""
+    """The loaded library with pj_start's and pj_call's flags and pj_events calls recorded."""
 
     def __init__(self, lib):
         self._lib = lib
@@ -64,6 +64,10 @@ class _Spy(object):
     def pj_start(self, *args):
         self.flags.append(args[-2])
         return self._lib.pj_start(*args)
+
+    def pj_call(self, *args):  # the quick door (go/capi/quick.go): its flags are args[6]
+        self.flags.append(args[6])
+        return self._lib.pj_call(*args)
 
     def pj_events(self, op):
         self.drains += 1

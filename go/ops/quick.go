@@ -1,0 +1,193 @@
+package ops
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// The quick door: the small calls made most often (head_object, object_exists, put_object, a
+// small get_object) without JSON, for go/capi's pj_call. It runs the same typed functions as the
+// registry's JSON door (request, and get_open's openStream) with the same argument structs,
+// filled from one block of strings; the result comes back in a compact form. It exists for
+// cost only: about 250 us of Python per call went to JSON and dict building (docs/ARCHITECTURE.md,
+// "The C ABI").
+//
+// Arguments: UTF-8 text, fields separated by NUL:
+//
+//	method, bucket, key, operation (the write whose CRC is checked, "" for none), parse,
+//	n (number of query parameters), then n (name, value) pairs, then header (name, value) pairs
+//
+// Header names and values are Latin-1 text, as in the JSON door. The caller's buffer is the body.
+//
+// Result: 'J' and the JSON door's {"ok": ...} or {"error": ...} (errors, and answers the compact
+// form cannot carry: a parsed document, a NUL in a header), or 'C' and NUL-terminated fields
+//
+//	status, request_id, duration, stream (a handle, 0 for none), length, crc,
+//	deferred (an error JSON read() raises, or ""), then header (name, value) pairs,
+//
+// then, after them, the body: its last `length` bytes when stream is 0 and length >= 0.
+
+// Quick operation kinds (pj_call's kind).
+const (
+	QuickRequest = 1 // the request operation (head, put, exists, ...)
+	QuickGet     = 2 // get_open, with the body of a small object read at once
+)
+
+// QuickGetMax is the largest object a quick get reads whole (if it also fits the first part);
+// larger ones come back as a stream, as get_open's.
+const QuickGetMax = 1 << 20
+
+// QuickArgs are the arguments of a quick call, decoded from its block.
+func QuickArgs(block string) (*RequestArgs, error) {
+	f := strings.Split(block, "\x00")
+	if len(f) < 6 {
+		return nil, clientErrorf("bad quick arguments: %d fields", len(f))
+	}
+	a := &RequestArgs{Method: f[0], Parse: f[4]}
+	a.Bucket, a.Key = f[1], f[2]
+	if f[3] != "" {
+		a.CheckCRC, a.Operation = true, f[3]
+	}
+	n, err := strconv.Atoi(f[5])
+	rest := f[6:]
+	if err != nil || n < 0 || 2*n > len(rest) || (len(rest)-2*n)%2 != 0 {
+		return nil, clientErrorf("bad quick arguments: %d fields, %q parameters", len(f), f[5])
+	}
+	for i := 0; i < n; i++ {
+		a.Params = append(a.Params, [2]string{rest[2*i], rest[2*i+1]})
+	}
+	rest = rest[2*n:]
+	for i := 0; i+1 < len(rest); i += 2 {
+		a.Headers = append(a.Headers, [2]string{rest[i], rest[i+1]})
+	}
+	return a, nil
+}
+
+// RunQuick runs quick operation kind with args and returns its result, compact or JSON; it never
+// fails (an error is a JSON result).
+func RunQuick(ctx context.Context, c *Call, kind int, args string) []byte {
+	a, err := QuickArgs(args)
+	if err != nil {
+		return quickJSON(nil, err)
+	}
+	switch kind {
+	case QuickRequest:
+		res, err := request(ctx, c, a)
+		if err != nil {
+			return quickJSON(nil, err)
+		}
+		var body []byte
+		switch b := res.Body.(type) {
+		case nil:
+		case string:
+			body = []byte(FromLatin1(b))
+		default: // a parsed document
+			return quickJSON(res, nil)
+		}
+		if out, ok := compact(res, 0, int64(len(body)), "", "", body); ok {
+			return out
+		}
+		return quickJSON(res, nil)
+	case QuickGet:
+		return quickGet(ctx, c, &a.Target)
+	}
+	return quickJSON(nil, clientErrorf("unknown quick operation %d", kind))
+}
+
+// quickGet opens the object as get_open does; a small object that fits the first part is read
+// at once (its body and CRC in the result, a failure of that read deferred to the caller's
+// read(), where the stream would have raised it), any other comes back as a stream.
+func quickGet(ctx context.Context, c *Call, t *Target) []byte {
+	st, resp, err := openStream(ctx, c, t)
+	if err != nil {
+		return quickJSON(nil, err)
+	}
+	n := st.body.Length()
+	if n < 0 || n > QuickGetMax || n > c.Session.Transfer.PartSize && c.Session.Transfer.PartSize > 0 {
+		h := c.Handles.New(st)
+		if out, ok := compact(resp, h, n, "", "", nil); ok {
+			return out
+		}
+		return quickJSON(GetOpenResult{Response: resp, Stream: HandleRef{h, "GetObjectResult"}, Length: n}, nil)
+	}
+	defer st.Close()
+	body := make([]byte, n)
+	stop := st.bind(ctx, c.Progress)
+	_, err = st.body.ReadAll(body, c.Progress.Add, nil)
+	stop()
+	deferred, crc := "", ""
+	if err != nil {
+		if ctx.Err() != nil {
+			return quickJSON(nil, ctx.Err()) // Ctrl-C: the call itself is interrupted
+		}
+		b, _ := json.Marshal(ErrorDict(err))
+		deferred, body, n = string(b), nil, 0
+	} else {
+		crc = strconv.FormatUint(st.body.CRC(), 10)
+	}
+	if out, ok := compact(resp, 0, n, crc, deferred, body); ok {
+		return out
+	}
+	// a NUL in a header: the JSON door's shape, the body as Latin-1 text
+	return quickJSON(map[string]any{"status": resp.Status, "request_id": resp.RequestID, "headers": resp.Headers,
+		"duration": resp.Duration, "stream": nil, "length": n, "crc": crc, "deferred": deferred,
+		"data": Latin1(body)}, nil)
+}
+
+// compact is the 'C' form of a result, or false when a header or the request id holds a NUL.
+func compact(r Response, stream uint64, length int64, crc, deferred string, body []byte) ([]byte, bool) {
+	size := 64 + len(r.RequestID) + len(deferred) + len(crc) + len(body)
+	for _, kv := range r.Headers {
+		size += len(kv[0]) + len(kv[1]) + 2
+	}
+	b := make([]byte, 0, size)
+	b = append(b, 'C')
+	b = strconv.AppendInt(b, int64(r.Status), 10)
+	b = append(b, 0)
+	b = append(b, r.RequestID...)
+	b = append(b, 0)
+	b = strconv.AppendFloat(b, r.Duration, 'g', -1, 64)
+	b = append(b, 0)
+	b = strconv.AppendUint(b, stream, 10)
+	b = append(b, 0)
+	b = strconv.AppendInt(b, length, 10)
+	b = append(b, 0)
+	b = append(b, crc...)
+	b = append(b, 0)
+	b = append(b, deferred...)
+	b = append(b, 0)
+	if strings.IndexByte(r.RequestID, 0) >= 0 {
+		return nil, false
+	}
+	for _, kv := range r.Headers {
+		// Latin-1 text back to its bytes: the caller decodes the block as Latin-1
+		k, v := FromLatin1(kv[0]), FromLatin1(kv[1])
+		if strings.IndexByte(k, 0) >= 0 || strings.IndexByte(v, 0) >= 0 {
+			return nil, false
+		}
+		b = append(b, k...)
+		b = append(b, 0)
+		b = append(b, v...)
+		b = append(b, 0)
+	}
+	return append(b, body...), true
+}
+
+// quickJSON is the 'J' form: the JSON door's result for v, or for err.
+func quickJSON(v any, err error) []byte {
+	var buf bytes.Buffer
+	buf.WriteByte('J')
+	var doc any = map[string]any{"ok": v}
+	if err != nil {
+		doc = map[string]any{"error": ErrorDict(err)}
+	}
+	if e := json.NewEncoder(&buf).Encode(doc); e != nil {
+		buf.Reset()
+		buf.WriteByte('J')
+		json.NewEncoder(&buf).Encode(map[string]any{"error": ErrorDict(clientErrorf("encode result: %v", e))})
+	}
+	return buf.Bytes()
+}
