@@ -63,28 +63,53 @@ func pj_start(sess C.uintptr_t, name *C.char, args *C.char, buf unsafe.Pointer, 
 		return 0
 	}
 	argBytes := []byte(C.GoString(args))
-	var data []byte
-	if buf != nil && bufLen > 0 {
-		data = unsafe.Slice((*byte)(buf), int(bufLen))
+	op := startOperation(s, callerBuffer(buf, bufLen), int(flags), errorJSON, func(ctx context.Context, call *ops.Call) []byte {
+		v, err := fn.Run(ctx, call, argBytes)
+		if err != nil {
+			return errorJSON(err)
+		}
+		return okJSON(v)
+	})
+	return newHandle(op)
+}
+
+// callerBuffer is the caller's buffer as a slice (nil for none); it is valid until the operation
+// using it is done.
+func callerBuffer(buf unsafe.Pointer, n C.size_t) []byte {
+	if buf == nil || n == 0 {
+		return nil
 	}
-	op, ctx := newOperation(int(flags))
+	return unsafe.Slice((*byte)(buf), int(n))
+}
+
+// startOperation runs work on its own goroutine as an operation of session s; a panic in it
+// becomes the result encodeErr gives for an internal error.
+func startOperation(s *ops.Session, data []byte, flags int, encodeErr func(error) []byte,
+	work func(ctx context.Context, call *ops.Call) []byte) *operation {
+	op, ctx := newOperation(flags)
 	go func() {
 		defer close(op.done)
 		defer op.cancel()
 		defer func() {
 			if r := recover(); r != nil {
-				op.result = errorJSON(ops.ClientErrorf("internal error: %v", r))
+				op.result = encodeErr(ops.ClientErrorf("internal error: %v", r))
 			}
 		}()
-		call := &ops.Call{Session: s, Buffer: data, Progress: progress{op}, Handles: cgoHandles{}}
-		v, err := fn.Run(ctx, call, argBytes)
-		if err != nil {
-			op.result = errorJSON(err)
-			return
-		}
-		op.result = okJSON(v)
+		op.result = work(ctx, &ops.Call{Session: s, Buffer: data, Progress: progress{op}, Handles: cgoHandles{}})
 	}()
-	return newHandle(op)
+	return op
+}
+
+// wait waits up to timeoutMs for op to end and tells whether it has.
+func (op *operation) wait(timeoutMs C.int) bool {
+	t := time.NewTimer(time.Duration(timeoutMs) * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-op.done:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // newOperation is an operation and the context it runs in; with pjRetryEvents the context
@@ -109,14 +134,10 @@ func pj_wait(h C.uintptr_t, timeoutMs C.int) (rc C.int) {
 	if !ok {
 		return -1
 	}
-	t := time.NewTimer(time.Duration(timeoutMs) * time.Millisecond)
-	defer t.Stop()
-	select {
-	case <-op.done:
+	if op.wait(timeoutMs) {
 		return 1
-	case <-t.C:
-		return 0
 	}
+	return 0
 }
 
 // pj_result returns the finished operation's JSON result (free with pj_free), or NULL if it is

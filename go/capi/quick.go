@@ -8,7 +8,7 @@ package main
 import "C"
 
 import (
-	"time"
+	"context"
 	"unsafe"
 
 	"github.com/pyjindo/pyjindo/go/ops"
@@ -36,32 +36,16 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 		return -1
 	}
 	block := C.GoStringN(args, C.int(argsLen))
-	var data []byte
-	if buf != nil && bufLen > 0 {
-		data = unsafe.Slice((*byte)(buf), int(bufLen))
-	}
-	op, ctx := newOperation(int(flags))
-	go func() {
-		defer close(op.done)
-		defer op.cancel()
-		defer func() {
-			if r := recover(); r != nil {
-				op.result = append([]byte{'J'}, errorJSON(ops.ClientErrorf("internal error: %v", r))...)
-			}
-		}()
-		call := &ops.Call{Session: s, Buffer: data, Progress: progress{op}, Handles: cgoHandles{}}
-		op.result = ops.RunQuick(ctx, call, int(kind), block)
-	}()
-	t := time.NewTimer(time.Duration(timeoutMs) * time.Millisecond)
-	defer t.Stop()
-	select {
-	case <-op.done:
+	jsonError := func(err error) []byte { return append([]byte{'J'}, errorJSON(err)...) }
+	op := startOperation(s, callerBuffer(buf, bufLen), int(flags), jsonError, func(ctx context.Context, call *ops.Call) []byte {
+		return ops.RunQuick(ctx, call, int(kind), block)
+	})
+	if op.wait(timeoutMs) {
 		setBytes(out, outLen, op.result)
 		return 1
-	case <-t.C:
-		*opOut = newHandle(op)
-		return 0
 	}
+	*opOut = newHandle(op)
+	return 0
 }
 
 // pj_result_bytes sets *out (free with pj_free) and *outLen to the finished quick operation's
