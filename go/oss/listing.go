@@ -78,16 +78,12 @@ func ListObjects(ctx context.Context, d Doer, req *ListObjectsRequest) (*ListObj
 // ListAllObjects lists every object under prefix (no delimiter), page after page.
 func ListAllObjects(ctx context.Context, d Doer, bucket, prefix string) ([]ObjectSummary, error) {
 	var all []ObjectSummary
-	req := &ListObjectsRequest{Bucket: bucket, Prefix: prefix, MaxKeys: 1000}
-	for {
-		page, err := ListObjects(ctx, d, req)
-		if err != nil {
-			return nil, err
-		}
+	err := WalkObjects(ctx, d, ListObjectsRequest{Bucket: bucket, Prefix: prefix, MaxKeys: 1000}, func(page *ListObjectsResult) error {
 		all = append(all, page.Contents...)
-		if !page.IsTruncated {
-			return all, nil
-		}
-		req.Marker = page.NextMarker
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return all, nil
 }

@@ -10,63 +10,67 @@ import (
 // at the last page, at fn's first error, or at a page that claims more without saying where they
 // start. Memory is one page whatever the count.
 
-// WalkObjects lists every object (and, with a delimiter, every common prefix) under req.Prefix,
-// starting after req.Marker.
-func WalkObjects(ctx context.Context, d Doer, req ListObjectsRequest, fn func(*ListObjectsResult) error) error {
+// walkPages is the paginators' one loop: list a page of req, hand it to fn, and let next move
+// req past it; next tells whether more pages follow, and fails on a truncated page that names
+// no place to go on from.
+func walkPages[Req, Page any](req Req, list func(*Req) (Page, error), fn func(Page) error, next func(*Req, Page) (bool, error)) error {
 	for {
-		page, err := ListObjects(ctx, d, &req)
+		page, err := list(&req)
 		if err != nil {
 			return err
 		}
 		if err := fn(page); err != nil {
 			return err
 		}
-		if !page.IsTruncated {
-			return nil
+		if more, err := next(&req, page); !more || err != nil {
+			return err
 		}
-		req.Marker = page.NextMarker
 	}
+}
+
+// noNextMarker is a truncated page without a marker to go on from.
+func noNextMarker() error { return &RequestError{Err: errTruncatedWithoutMarker} }
+
+// WalkObjects lists every object (and, with a delimiter, every common prefix) under req.Prefix,
+// starting after req.Marker.
+func WalkObjects(ctx context.Context, d Doer, req ListObjectsRequest, fn func(*ListObjectsResult) error) error {
+	list := func(r *ListObjectsRequest) (*ListObjectsResult, error) { return ListObjects(ctx, d, r) }
+	return walkPages(req, list, fn, func(r *ListObjectsRequest, p *ListObjectsResult) (bool, error) {
+		r.Marker = p.NextMarker // ListObjects refuses a truncated page without one
+		return p.IsTruncated, nil
+	})
 }
 
 // WalkMultipartUploads lists every unfinished upload under req.Prefix.
 func WalkMultipartUploads(ctx context.Context, d Doer, req ListMultipartUploadsRequest, fn func(*ListMultipartUploadsResult) error) error {
-	for {
-		page, err := ListMultipartUploads(ctx, d, &req)
-		if err != nil {
-			return err
-		}
-		if err := fn(page); err != nil {
-			return err
-		}
-		if !page.IsTruncated {
-			return nil
-		}
-		if page.NextKeyMarker == "" && page.NextUploadIDMarker == "" {
-			return &RequestError{Err: errTruncatedWithoutMarker}
-		}
-		req.KeyMarker, req.UploadIDMarker = page.NextKeyMarker, page.NextUploadIDMarker
+	list := func(r *ListMultipartUploadsRequest) (*ListMultipartUploadsResult, error) {
+		return ListMultipartUploads(ctx, d, r)
 	}
+	return walkPages(req, list, fn, func(r *ListMultipartUploadsRequest, p *ListMultipartUploadsResult) (bool, error) {
+		switch {
+		case !p.IsTruncated:
+			return false, nil
+		case p.NextKeyMarker == "" && p.NextUploadIDMarker == "":
+			return false, noNextMarker()
+		}
+		r.KeyMarker, r.UploadIDMarker = p.NextKeyMarker, p.NextUploadIDMarker
+		return true, nil
+	})
 }
 
 // WalkBuckets lists every bucket of the account whose name starts with prefix.
 func WalkBuckets(ctx context.Context, d Doer, prefix string, fn func(*ListBucketsResult) error) error {
-	marker := ""
-	for {
-		page, err := ListBuckets(ctx, d, prefix, marker, 1000)
-		if err != nil {
-			return err
+	list := func(marker *string) (*ListBucketsResult, error) { return ListBuckets(ctx, d, prefix, *marker, 1000) }
+	return walkPages("", list, fn, func(marker *string, p *ListBucketsResult) (bool, error) {
+		switch {
+		case !p.IsTruncated:
+			return false, nil
+		case p.NextMarker == "":
+			return false, noNextMarker()
 		}
-		if err := fn(page); err != nil {
-			return err
-		}
-		if !page.IsTruncated {
-			return nil
-		}
-		if page.NextMarker == "" {
-			return &RequestError{Err: errTruncatedWithoutMarker}
-		}
-		marker = page.NextMarker
-	}
+		*marker = p.NextMarker
+		return true, nil
+	})
 }
 
 // ListPartsRequest is one page of an upload's parts. MaxParts 0 means OSS's default (1000).
@@ -121,20 +125,15 @@ func ListParts(ctx context.Context, d Doer, req *ListPartsRequest) (*ListPartsRe
 
 // WalkParts lists every stored part of an upload.
 func WalkParts(ctx context.Context, d Doer, req ListPartsRequest, fn func(*ListPartsResult) error) error {
-	for {
-		page, err := ListParts(ctx, d, &req)
-		if err != nil {
-			return err
+	list := func(r *ListPartsRequest) (*ListPartsResult, error) { return ListParts(ctx, d, r) }
+	return walkPages(req, list, fn, func(r *ListPartsRequest, p *ListPartsResult) (bool, error) {
+		switch {
+		case !p.IsTruncated:
+			return false, nil
+		case p.NextPartNumberMarker <= r.PartNumberMarker:
+			return false, noNextMarker()
 		}
-		if err := fn(page); err != nil {
-			return err
-		}
-		if !page.IsTruncated {
-			return nil
-		}
-		if page.NextPartNumberMarker <= req.PartNumberMarker {
-			return &RequestError{Err: errTruncatedWithoutMarker}
-		}
-		req.PartNumberMarker = page.NextPartNumberMarker
-	}
+		r.PartNumberMarker = p.NextPartNumberMarker
+		return true, nil
+	})
 }

@@ -87,22 +87,19 @@ func ListObjectVersions(ctx context.Context, d Doer, req *ListObjectVersionsRequ
 
 // WalkObjectVersions lists every version and delete marker under req.Prefix, page by page.
 func WalkObjectVersions(ctx context.Context, d Doer, req ListObjectVersionsRequest, fn func(*ListObjectVersionsResult) error) error {
-	for {
-		page, err := ListObjectVersions(ctx, d, &req)
-		if err != nil {
-			return err
-		}
-		if err := fn(page); err != nil {
-			return err
-		}
-		if !page.IsTruncated {
-			return nil
-		}
-		if page.NextKeyMarker == "" && page.NextVersionIDMarker == "" {
-			return &RequestError{Err: errTruncatedWithoutMarker}
-		}
-		req.KeyMarker, req.VersionIDMarker = page.NextKeyMarker, page.NextVersionIDMarker
+	list := func(r *ListObjectVersionsRequest) (*ListObjectVersionsResult, error) {
+		return ListObjectVersions(ctx, d, r)
 	}
+	return walkPages(req, list, fn, func(r *ListObjectVersionsRequest, p *ListObjectVersionsResult) (bool, error) {
+		switch {
+		case !p.IsTruncated:
+			return false, nil
+		case p.NextKeyMarker == "" && p.NextVersionIDMarker == "":
+			return false, noNextMarker()
+		}
+		r.KeyMarker, r.VersionIDMarker = p.NextKeyMarker, p.NextVersionIDMarker
+		return true, nil
+	})
 }
 
 // DeleteObjectVersion deletes one version (or delete marker) of an object for good.
