@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -9,7 +8,7 @@ import (
 )
 
 // keysChain picks the credentials provider for --mode (or the config file's mode=):
-//   - "" (default): the first of: the keys from flags, environment and config file (merged
+//   - "" (default): credentials.DefaultChain over the keys from flags, environment and config file (merged
 //     per field, as ossutil merges options with its config file); the ECS RAM role when a
 //     role is named (--ecs-role-name, ecsRoleName=, ALIBABA_CLOUD_ECS_METADATA); RRSA when
 //     ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE
@@ -34,15 +33,15 @@ func keysChain(p *parsed, env *Env, s *settings, file map[string]string, where s
 	}
 	static := func(token bool) credentials.Provider {
 		if keys.AccessKeyID == "" || keys.AccessKeySecret == "" {
-			return notFound(looked...)
+			return credentials.Absent(&credentials.NoCredentialsError{Looked: looked})
 		}
 		if !token {
 			keys.SecurityToken = ""
 		}
 		return credentials.NewStatic(keys.AccessKeyID, keys.AccessKeySecret, keys.SecurityToken, "flags, environment and config file")
 	}
-	ecs := func() credentials.Provider {
-		r := credentials.Refresh(credentials.ECSRoleFromEnv(getenv, role))
+	refresh := func(p credentials.Provider) credentials.Provider {
+		r := credentials.Refresh(p)
 		r.Logf = func(format string, a ...any) { fmt.Fprintf(env.Stderr, "Warning: "+format+"\n", a...) }
 		return r
 	}
@@ -55,38 +54,17 @@ func keysChain(p *parsed, env *Env, s *settings, file map[string]string, where s
 		}
 		return credentials.NewChain(static(true)), nil
 	case "ecsramrole":
-		return ecs(), nil
+		return refresh(credentials.ECSRoleFromEnv(getenv, role)), nil
 	case "ramrolearn":
 		return nil, usagef("--mode RamRoleArn is not supported by jindo: use RRSA (%s, ...), --mode EcsRamRole, or keys from an STS token", credentials.EnvRoleArn)
 	case "":
 	default:
 		return nil, usagef("--mode must be AK, StsToken or EcsRamRole, not %q", mode)
 	}
-	chain := []credentials.Provider{static(true)}
+	var ecs *credentials.ECSRole
 	if role != "" || getenv(credentials.EnvECSRoleName) != "" {
-		chain = append(chain, ecs())
-	} else {
-		chain = append(chain, notFound(fmt.Sprintf("ECS RAM role: not asked for (--mode EcsRamRole, --ecs-role-name, ecsRoleName= in %s, or %s)", where, credentials.EnvECSRoleName)))
+		ecs = credentials.ECSRoleFromEnv(getenv, role)
 	}
-	if o, err := credentials.OIDCFromEnv(getenv); err != nil {
-		chain = append(chain, notFoundErr(err))
-	} else {
-		r := credentials.Refresh(o)
-		r.Logf = func(format string, a ...any) { fmt.Fprintf(env.Stderr, "Warning: "+format+"\n", a...) }
-		chain = append(chain, r)
-	}
-	return credentials.NewChain(chain...), nil
+	notAsked := fmt.Sprintf("ECS RAM role: not asked for (--mode EcsRamRole, --ecs-role-name, ecsRoleName= in %s, or %s)", where, credentials.EnvECSRoleName)
+	return credentials.DefaultChain([]credentials.Provider{static(true)}, ecs, notAsked, getenv, refresh), nil
 }
-
-// missing is a source that is not there; it says where it would have looked.
-type missing struct{ err error }
-
-func (m missing) Credentials(context.Context) (credentials.Credentials, error) {
-	return credentials.Credentials{}, m.err
-}
-
-func notFound(looked ...string) credentials.Provider {
-	return missing{&credentials.NoCredentialsError{Looked: looked}}
-}
-
-func notFoundErr(err error) credentials.Provider { return missing{err} }

@@ -66,3 +66,31 @@ func (c *Chain) Credentials(ctx context.Context) (Credentials, error) {
 	}
 	return Credentials{}, &NoCredentialsError{Looked: looked}
 }
+
+// DefaultChain is the one order of sources a default chain follows (the CLI's, and the
+// "chain" Spec of Python's front ends): the key sources, in the caller's order; then the ECS
+// RAM role, only when asked for (ecs non-nil), else a source whose absence says how to ask
+// (notAsked), because off ECS probing the metadata address costs a connect timeout; then RRSA
+// when its variables are set in getenv. refresh wraps the sources whose keys expire.
+func DefaultChain(keys []Provider, ecs *ECSRole, notAsked string, getenv Getenv, refresh func(Provider) Provider) *Chain {
+	chain := append([]Provider{}, keys...)
+	if ecs != nil {
+		chain = append(chain, refresh(ecs))
+	} else {
+		chain = append(chain, Absent(NotFound("%s", notAsked)))
+	}
+	if o, err := OIDCFromEnv(getenv); err != nil {
+		chain = append(chain, Absent(err))
+	} else {
+		chain = append(chain, refresh(o))
+	}
+	return NewChain(chain...)
+}
+
+// Absent is a source that is not there; err (wrapping ErrNotFound for a chain to go on) says
+// where it would have looked or how to configure it.
+func Absent(err error) Provider { return absent{err} }
+
+type absent struct{ err error }
+
+func (a absent) Credentials(context.Context) (Credentials, error) { return Credentials{}, a.err }

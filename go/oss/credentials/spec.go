@@ -1,7 +1,6 @@
 package credentials
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -72,26 +71,18 @@ func (s *Spec) Provider(logf func(format string, args ...any)) (Provider, error)
 		}
 		return refresh(o), nil
 	case "chain":
-		chain := []Provider{&Env{Getenv: getenv}}
+		keys := []Provider{&Env{Getenv: getenv}}
 		if s.ConfigFile != "" {
-			chain = append(chain, &Profile{Path: s.ConfigFile, Section: s.Profile})
+			keys = append(keys, &Profile{Path: s.ConfigFile, Section: s.Profile})
 		}
+		var ecs *ECSRole
 		if s.RoleName != "" || s.URL != "" || getenv.get(EnvECSRoleName) != "" {
-			e, err := s.ecsRole(getenv)
-			if err != nil {
+			var err error
+			if ecs, err = s.ecsRole(getenv); err != nil {
 				return nil, err
 			}
-			chain = append(chain, refresh(e))
-		} else {
-			// Never probed unasked: off ECS the metadata address costs a connect timeout.
-			chain = append(chain, absent{NotFound("ECS RAM role: not asked for (%s not set)", EnvECSRoleName)})
 		}
-		if o, err := OIDCFromEnv(getenv); err != nil {
-			chain = append(chain, absent{err})
-		} else {
-			chain = append(chain, refresh(o))
-		}
-		return NewChain(chain...), nil
+		return DefaultChain(keys, ecs, fmt.Sprintf("ECS RAM role: not asked for (%s not set)", EnvECSRoleName), getenv, refresh), nil
 	}
 	return nil, fmt.Errorf("unknown credentials source %q (static, env, profile, json_file, ecs_ram_role, rrsa or chain)", s.Source)
 }
@@ -125,8 +116,3 @@ func splitMetadataURL(raw string) (base, role string, err error) {
 	}
 	return u.Scheme + "://" + u.Host, strings.Trim(rest, "/"), nil
 }
-
-// absent is a source that is not configured; its error says how to configure it.
-type absent struct{ err error }
-
-func (a absent) Credentials(context.Context) (Credentials, error) { return Credentials{}, a.err }
