@@ -124,9 +124,9 @@ type task struct {
 	dir      bool      // a directory: an empty one becomes "name/" in OSS, and the reverse
 }
 
-// copier runs tasks with a bounded number of workers. An error about one item is printed and
-// counted and the rest go on; an error that ends the job (transfer.EndsJob) is printed once and
-// stops every worker.
+// copier runs tasks, at most cfg.jobs at once (transfer.Slots). An error about one item is
+// printed and counted and the rest go on; an error that ends the job (transfer.EndsJob) is
+// printed once and stops every worker.
 type copier struct {
 	c                *call
 	cfg              *cpConfig
@@ -234,36 +234,35 @@ func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, 
 		cp.mon.scanning.Store(false)
 	}()
 	// The first item goes alone: if the credentials, the bucket or the endpoint are wrong, one
-	// request finds out, not one per worker. Once it is done the other workers start.
-	firstDone := make(chan struct{})
-	var release sync.Once
+	// request finds out, not one per worker. Once it is done the others go cfg.jobs at once.
+	slots := transfer.NewSlots(cfg.jobs)
 	var wg sync.WaitGroup
-	for i := range cfg.jobs {
+	alone := true
+	for t := range tasks {
+		if jobCtx.Err() != nil {
+			continue // drain: the producer stops at the cancelled context
+		}
+		if alone {
+			skipped := cp.mon.skipped.Load()
+			err := cp.run(jobCtx, t)
+			if err != nil {
+				cp.fail(err)
+			}
+			// sync's skips are decided from the listing, with no request: they prove nothing
+			// about the job, so the next item goes alone too.
+			alone = err == nil && cp.decide != nil && cp.mon.skipped.Load() != skipped
+			continue
+		}
+		slot, err := slots.Acquire(jobCtx)
+		if err != nil {
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if i == 0 {
-				defer release.Do(func() { close(firstDone) })
-			} else {
-				select {
-				case <-firstDone:
-				case <-jobCtx.Done():
-				}
-			}
-			for t := range tasks {
-				if jobCtx.Err() != nil {
-					continue // drain: the producer stops at the cancelled context
-				}
-				skipped := cp.mon.skipped.Load()
-				err := cp.run(jobCtx, t)
-				if err != nil {
-					cp.fail(err)
-				}
-				// sync's skips are decided from the listing, with no request: they prove nothing
-				// about the job, so the next item goes alone too.
-				if i == 0 && (err != nil || cp.decide == nil || cp.mon.skipped.Load() == skipped) {
-					release.Do(func() { close(firstDone) })
-				}
+			defer slots.Release(slot)
+			if err := cp.run(jobCtx, t); err != nil {
+				cp.fail(err)
 			}
 		}()
 	}

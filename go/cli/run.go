@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/pyjindo/pyjindo/go/transfer"
 )
 
 func runCommand() *command {
@@ -125,41 +127,32 @@ func runRun(ctx context.Context, c *call) error {
 		return usagef("--jobs must be at least 1")
 	}
 	var (
-		wg     sync.WaitGroup
 		mu     sync.Mutex
 		failed []int
-		sem    = make(chan struct{}, jobs)
 	)
-	for _, l := range lines {
-		if ctx.Err() != nil {
-			break
+	// A failed line does not stop the others (its output says why), so no call returns an error.
+	transfer.Each(ctx, len(lines), jobs, false, func(ctx context.Context, _, i int) error {
+		l := lines[i]
+		// Each command's output is kept whole, so parallel commands never interleave lines.
+		var out, errOut bytes.Buffer
+		env := *c.env
+		env.Stdout, env.Stderr, env.Terminal, env.Interactive = &out, &errOut, false, false
+		// Parallel commands cannot share one stdin (and it may be the command file): a question
+		// (rm -r, cp without -f) reads no answer, as from </dev/null, and `cp - oss://...`
+		// fails instead of storing an empty object.
+		env.Stdin = noStdin{}
+		rc := Run(ctx, l.words, env)
+		mu.Lock()
+		defer mu.Unlock()
+		// Every line of output says which line of the file it came from.
+		prefix := []byte("line " + strconv.Itoa(l.n) + ": ")
+		c.env.Stdout.Write(prefixLines(prefix, out.Bytes()))
+		c.env.Stderr.Write(prefixLines(prefix, errOut.Bytes()))
+		if rc != ExitOK {
+			failed = append(failed, l.n)
 		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			// Each command's output is kept whole, so parallel commands never interleave lines.
-			var out, errOut bytes.Buffer
-			env := *c.env
-			env.Stdout, env.Stderr, env.Terminal, env.Interactive = &out, &errOut, false, false
-			// Parallel commands cannot share one stdin (and it may be the command file): a question
-			// (rm -r, cp without -f) reads no answer, as from </dev/null, and `cp - oss://...`
-			// fails instead of storing an empty object.
-			env.Stdin = noStdin{}
-			rc := Run(ctx, l.words, env)
-			mu.Lock()
-			defer mu.Unlock()
-			// Every line of output says which line of the file it came from.
-			prefix := []byte("line " + strconv.Itoa(l.n) + ": ")
-			c.env.Stdout.Write(prefixLines(prefix, out.Bytes()))
-			c.env.Stderr.Write(prefixLines(prefix, errOut.Bytes()))
-			if rc != ExitOK {
-				failed = append(failed, l.n)
-			}
-		}()
-	}
-	wg.Wait()
+		return nil
+	})
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}

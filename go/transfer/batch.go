@@ -107,7 +107,7 @@ func CopyMultipart(ctx context.Context, d oss.Doer, req CopyRequest, partSize in
 	count := int((size + partSize - 1) / partSize)
 	parts := make([]oss.CompletePart, count)
 	etag := src.Header.Get("ETag")
-	err = forEach(ctx, count, concurrency, true, func(ctx context.Context, _, i int) error {
+	err = Each(ctx, count, concurrency, true, func(ctx context.Context, _, i int) error {
 		first := int64(i) * partSize
 		last := min(first+partSize, size) - 1
 		pr := &oss.UploadPartCopyRequest{Bucket: req.DstBucket, Key: req.DstKey, UploadID: uploadID, Number: i + 1,
@@ -250,7 +250,7 @@ func Move(ctx context.Context, d oss.Doer, req MoveRequest, concurrency int, m M
 		mu   sync.Mutex
 		last oss.Result
 	)
-	err = forEach(ctx, len(objects), batchWorkers(concurrency), false, func(ctx context.Context, _, i int) error {
+	err = Each(ctx, len(objects), batchWorkers(concurrency), false, func(ctx context.Context, _, i int) error {
 		k := objects[i].Key
 		res, err := move(ctx, k, dst+k[len(req.Src):], objects[i].Size)
 		if err == nil {
@@ -276,7 +276,7 @@ func DeleteMany(ctx context.Context, d oss.Doer, bucket string, keys []string, c
 		deleted []string
 		failed  []oss.DeleteError
 	)
-	err := forEach(ctx, batches, batchWorkers(concurrency), false, func(ctx context.Context, _, i int) error {
+	err := Each(ctx, batches, batchWorkers(concurrency), false, func(ctx context.Context, _, i int) error {
 		chunk := keys[i*oss.MaxDeleteKeys : min(len(keys), (i+1)*oss.MaxDeleteKeys)]
 		res, err := oss.DeleteObjects(ctx, d, &oss.DeleteObjectsRequest{Bucket: bucket, Keys: chunk})
 		if err != nil {

@@ -510,10 +510,10 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 	var firstCRC uint64
 	bufs := make([][]byte, dl.cfg.Concurrency)
 	// Item 0 finishes the first part, streaming on the first response's connection; items 1...
-	// are the other parts in order. forEach hands items out in order to the first free worker,
+	// are the other parts in order. Each hands items out in order to the first free worker,
 	// so the first part's worker takes parts like the others once done, and Concurrency
 	// connections stay busy to the end (with the last round of parts halved, see parts).
-	err := forEach(ctx, len(rest)+1, dl.cfg.Concurrency, true, func(ctx context.Context, worker, i int) error {
+	err := Each(ctx, len(rest)+1, dl.cfg.Concurrency, true, func(ctx context.Context, worker, i int) error {
 		if bufs[worker] == nil {
 			bufs[worker] = make([]byte, bufSize)
 		}
@@ -539,10 +539,10 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 		firstCRC = c
 		return nil
 	})
-	if err != nil {
-		return 0, err
+	if cerr := ctx.Err(); cerr != nil {
+		return 0, cerr // cancelled: a part's error (a read of the closed first body) is its echo
 	}
-	if err := ctx.Err(); err != nil {
+	if err != nil {
 		return 0, err
 	}
 	return dl.repair(ctx, w, append([]part{{0, dl.firstLen}}, rest...), append([]uint64{firstCRC}, crcs...), bufSize)

@@ -31,7 +31,7 @@ func manyWorkers(n int) int {
 // callee's to record; an item never started because ctx ended gets ctx's error through skipped.
 func forEachItem(ctx context.Context, n, workers int, fn func(ctx context.Context, i int), skipped func(i int, err error)) error {
 	started := make([]bool, n)
-	err := forEach(ctx, n, manyWorkers(workers), false, func(ctx context.Context, _, i int) error {
+	err := Each(ctx, n, manyWorkers(workers), false, func(ctx context.Context, _, i int) error {
 		started[i] = true
 		fn(ctx, i)
 		return nil

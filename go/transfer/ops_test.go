@@ -319,10 +319,10 @@ type doerFunc func(ctx context.Context, r *oss.Request) (*http.Response, error)
 
 func (f doerFunc) Do(ctx context.Context, r *oss.Request) (*http.Response, error) { return f(ctx, r) }
 
-func TestForEachStopsAtTheFirstError(t *testing.T) {
+func TestEachStopsAtTheFirstError(t *testing.T) {
 	var calls, running, peak atomic.Int64
 	boom := errors.New("boom")
-	err := forEach(context.Background(), 1000, 3, false, func(_ context.Context, _, i int) error {
+	err := Each(context.Background(), 1000, 3, false, func(_ context.Context, _, i int) error {
 		calls.Add(1)
 		n := running.Add(1)
 		defer running.Add(-1)
@@ -338,22 +338,22 @@ func TestForEachStopsAtTheFirstError(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := forEach(ctx, 5, 2, false, func(context.Context, int, int) error { return nil }); !errors.Is(err, context.Canceled) {
+	if err := Each(ctx, 5, 2, false, func(context.Context, int, int) error { return nil }); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v", err)
 	}
-	if err := forEach(context.Background(), 0, 2, false, func(context.Context, int, int) error { return boom }); err != nil {
+	if err := Each(context.Background(), 0, 2, false, func(context.Context, int, int) error { return boom }); err != nil {
 		t.Fatalf("no items: %v", err)
 	}
 }
 
 // With abort, the first error cancels the calls under way (the parts of a failed transfer);
 // without, they finish (a copy is not left without its delete).
-func TestForEachAbortCancelsCallsUnderWay(t *testing.T) {
+func TestEachAbortCancelsCallsUnderWay(t *testing.T) {
 	boom := errors.New("boom")
 	for _, abort := range []bool{true, false} {
 		var cancelled atomic.Int64
 		started := make(chan struct{})
-		err := forEach(context.Background(), 2, 2, abort, func(ctx context.Context, _, i int) error {
+		err := Each(context.Background(), 2, 2, abort, func(ctx context.Context, _, i int) error {
 			if i == 0 {
 				<-started
 				return boom
@@ -374,12 +374,12 @@ func TestForEachAbortCancelsCallsUnderWay(t *testing.T) {
 
 // Items go out in order to the first free worker, and a worker's calls never overlap: the
 // download's first part (item 0) keeps its worker until done, then that worker takes the next.
-func TestForEachWorkersTakeItemsInOrder(t *testing.T) {
+func TestEachWorkersTakeItemsInOrder(t *testing.T) {
 	var mu sync.Mutex
 	busy := map[int]bool{}
 	var order []int
 	release := make(chan struct{})
-	err := forEach(context.Background(), 20, 4, false, func(_ context.Context, worker, i int) error {
+	err := Each(context.Background(), 20, 4, false, func(_ context.Context, worker, i int) error {
 		mu.Lock()
 		if busy[worker] || worker < 0 || worker >= 4 {
 			mu.Unlock()

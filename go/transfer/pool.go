@@ -23,55 +23,76 @@ func (m Meter) setTotal(n int64) {
 	}
 }
 
-// forEach is the one bounded worker pool: it calls fn(ctx, worker, i) for i in [0, n), handing
-// the items out in order to the first free of at most workers goroutines (worker, in
-// [0, workers), names the goroutine, so that a call can use its scratch buffer). At the first
-// error, or when ctx ends, it stops handing out work and returns the first error (or ctx's if
-// items were left undone). With abort, the calls under way are cancelled too (the parts of one
-// transfer: the transfer has failed); without, they finish (a half-done item, such as a copy
-// without its delete, is worse than a finished one).
-func forEach(ctx context.Context, n, workers int, abort bool, fn func(ctx context.Context, worker, i int) error) error {
-	callCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	if !abort {
-		callCtx = ctx
+// Slots is the one bound on work in flight, shared by every pool of the Go core (Each, the
+// Writer's parts, the CLI's cp and run): at most n holders at once, each holding a slot number
+// in [0, n) that no other holder has meanwhile (a holder can keep a scratch buffer per slot).
+type Slots chan int
+
+// NewSlots returns n free slots (at least one).
+func NewSlots(n int) Slots {
+	s := make(Slots, max(1, n))
+	for i := range cap(s) {
+		s <- i
+	}
+	return s
+}
+
+// Acquire waits for a free slot; when ctx ends first (or has ended) it returns ctx's error and
+// no slot.
+func (s Slots) Acquire(ctx context.Context) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	select {
+	case i := <-s:
+		return i, nil
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// Release frees a slot Acquire returned.
+func (s Slots) Release(i int) { s <- i }
+
+// Each is the bounded worker pool: it calls fn(ctx, worker, i) for i in [0, n), each on its
+// own goroutine, handing the items out in order as one of at most workers slots is free
+// (worker is the slot). At the first error, or when ctx ends, it stops handing out work and
+// returns the first error (or ctx's if items were left undone). With abort, the calls under
+// way are cancelled too (the parts of one transfer: the transfer has failed); without, they
+// finish (a half-done item, such as a copy without its delete, is worse than a finished one).
+func Each(ctx context.Context, n, workers int, abort bool, fn func(ctx context.Context, worker, i int) error) error {
+	feedCtx, stop := context.WithCancel(ctx) // ends at the first error: no more items go out
+	defer stop()
+	callCtx := ctx
+	if abort {
+		callCtx = feedCtx
 	}
 	var (
 		mu    sync.Mutex
 		first error
 		wg    sync.WaitGroup
-		next  = make(chan int)
-		stop  = make(chan struct{})
 	)
-	for w := range max(1, min(workers, n)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if err := fn(callCtx, w, i); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-						close(stop)
-						cancel()
-					}
-					mu.Unlock()
-				}
-			}
-		}()
-	}
+	slots := NewSlots(min(workers, n))
 	sent := 0
-feed:
-	for ; sent < n && ctx.Err() == nil; sent++ {
-		select {
-		case next <- sent:
-		case <-stop:
-			break feed
-		case <-ctx.Done():
-			break feed
+	for ; sent < n; sent++ {
+		w, err := slots.Acquire(feedCtx)
+		if err != nil {
+			break
 		}
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			defer slots.Release(w)
+			if err := fn(callCtx, w, i); err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+					stop()
+				}
+				mu.Unlock()
+			}
+		}(sent)
 	}
-	close(next)
 	wg.Wait()
 	if first == nil && sent < n {
 		first = ctx.Err()

@@ -68,7 +68,7 @@ func ResumableUpload(ctx context.Context, d oss.Doer, req *oss.Request, src io.R
 		}
 	}
 	var mu sync.Mutex
-	err := forEach(ctx, len(todo), cfg.Concurrency, true, func(ctx context.Context, _, i int) error {
+	err := Each(ctx, len(todo), cfg.Concurrency, true, func(ctx context.Context, _, i int) error {
 		n := todo[i]
 		off := int64(n-1) * partSize
 		p, err := putPart(ctx, d, req, state.UploadID, n, src, off, min(partSize, size-off), cfg.Retry, progress)

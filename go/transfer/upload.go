@@ -122,7 +122,7 @@ func uploadParts(ctx context.Context, d oss.Doer, req *oss.Request, uploadID str
 		count = 1
 	}
 	parts := make([]uploadedPart, count)
-	err = forEach(ctx, count, cfg.Concurrency, true, func(ctx context.Context, _, i int) error {
+	err = Each(ctx, count, cfg.Concurrency, true, func(ctx context.Context, _, i int) error {
 		off := int64(i) * partSize
 		p, err := putPart(ctx, d, req, uploadID, i+1, src, off, min(partSize, size-off), cfg.Retry, progress)
 		parts[i] = p

@@ -113,7 +113,7 @@ func (dl *Download) repair(ctx context.Context, w Sink, ps []part, crcs []uint64
 		// Each part of S is fetched into the destination until it has the CRC it must have,
 		// under the policy (a wrong reading is Transient; fetch has retried its own failures).
 		bufs := make([][]byte, dl.cfg.Concurrency)
-		err = forEach(ctx, len(fix), dl.cfg.Concurrency, false, func(ctx context.Context, worker, k int) error {
+		err = Each(ctx, len(fix), dl.cfg.Concurrency, false, func(ctx context.Context, worker, k int) error {
 			if bufs[worker] == nil {
 				bufs[worker] = make([]byte, bufSize)
 			}
@@ -157,7 +157,7 @@ func (dl *Download) readCRCs(ctx context.Context, ps []part, idx []int, bufSize 
 	var fatal error
 	discard := Sink{WriteAt: func(int64, []byte) error { return nil }}
 	bufs := make([][]byte, dl.cfg.Concurrency)
-	forEach(rctx, len(idx), dl.cfg.Concurrency, false, func(ctx context.Context, worker, k int) error {
+	Each(rctx, len(idx), dl.cfg.Concurrency, false, func(ctx context.Context, worker, k int) error {
 		if bufs[worker] == nil {
 			bufs[worker] = make([]byte, bufSize)
 		}

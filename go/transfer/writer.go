@@ -40,7 +40,7 @@ type Writer struct {
 
 	ctx    context.Context // the background part uploads; cancelled by failure or abort
 	cancel context.CancelFunc
-	slots  chan struct{}
+	slots  Slots       // parts in flight
 	free   chan []byte // the copies of parts uploaded, for the next parts to reuse
 	wg     sync.WaitGroup
 
@@ -58,7 +58,7 @@ type Writer struct {
 // atomically: a FileAlreadyExists failure aborts the upload).
 func NewWriter(d oss.Doer, req *oss.Request, cfg Config, forbidOverwrite bool, m Meter) *Writer {
 	cfg = cfg.withDefaults()
-	w := &Writer{d: d, req: *req, cfg: cfg, forbid: forbidOverwrite, m: m, slots: make(chan struct{}, cfg.Concurrency),
+	w := &Writer{d: d, req: *req, cfg: cfg, forbid: forbidOverwrite, m: m, slots: NewSlots(cfg.Concurrency),
 		free: make(chan []byte, cfg.Concurrency)}
 	w.req.Header = req.Header.Clone()
 	if w.req.Header == nil {
@@ -182,20 +182,19 @@ func (w *Writer) queue(p []byte) error {
 			return err
 		}
 	}
-	select {
-	case w.slots <- struct{}{}:
-	case <-w.ctx.Done():
+	slot, err := w.slots.Acquire(w.ctx)
+	if err != nil {
 		return w.failure()
 	}
 	w.mu.Lock()
 	if w.err != nil {
 		w.mu.Unlock()
-		<-w.slots
+		w.slots.Release(slot)
 		return w.err
 	}
 	if len(w.parts) >= MaxParts {
 		w.mu.Unlock()
-		<-w.slots
+		w.slots.Release(slot)
 		err := &oss.ClientError{Message: fmt.Sprintf("an upload has at most %d parts: write larger parts", MaxParts)}
 		w.fail(err)
 		return err
@@ -207,7 +206,7 @@ func (w *Writer) queue(p []byte) error {
 	buf := w.copyOf(p)
 	go func() {
 		defer w.wg.Done()
-		defer func() { <-w.slots }()
+		defer w.slots.Release(slot)
 		defer w.recycle(buf) // putPart has returned: the transport let go of the body
 		up, err := putPart(w.ctx, w.d, &w.req, id, number, bytes.NewReader(buf), 0, int64(len(buf)), w.cfg.Retry, w.m.Add)
 		if err != nil {
