@@ -79,7 +79,8 @@ def _error(d):
 
 def get_many(bucket, keys: Sequence[Item], ranges: Optional[Sequence[Range]] = None,
              sizes: Optional[Sequence[Optional[int]]] = None, concurrency: Optional[int] = None,
-             progress_callback: Progress = None) -> List[Union[bytes, Exception]]:
+             progress_callback: Progress = None,
+             version_ids: Optional[Sequence[Optional[str]]] = None) -> List[Union[bytes, Exception]]:
     """The bytes of each object (or byte range), in order; an exception in place of a failed item.
 
     `ranges[i]`, if given and not None, is `(start, end)` as fsspec's `cat_file` takes them:
@@ -91,21 +92,20 @@ def get_many(bucket, keys: Sequence[Item], ranges: Optional[Sequence[Range]] = N
     returned object with no copy; a wrong size only costs that copy. Without sizes, each item's
     bytes are held in Go until the whole batch is done and then copied out, so the batch needs
     about twice its size in memory at the peak. Objects larger than the bucket's part size are
-    fetched in parallel parts.
+    fetched in parallel parts. `version_ids[i]`, if given and not None, reads that version.
     """
     n = len(keys)
-    if ranges is not None and len(ranges) != n or sizes is not None and len(sizes) != n:
-        raise ValueError("keys, ranges and sizes must have the same length")
+    if any(x is not None and len(x) != n for x in (ranges, sizes, version_ids)):
+        raise ValueError("keys, ranges, sizes and version_ids must have the same length")
     items = []
     for i, k in enumerate(keys):
         name, key = _target(bucket, k)
         item = {"bucket": name, "key": key}
         r = ranges[i] if ranges is not None else None
-        if r is not None:
-            start, end = r
-            item["start"] = int(start or 0)
-            if end is not None:
-                item["end"] = int(end)
+        if r is not None:  # None kept: Go reads the pair as a Python slice (transfer.GetItem)
+            item["start"], item["end"] = (None if v is None else int(v) for v in r)
+        if version_ids is not None and version_ids[i]:
+            item["version_id"] = version_ids[i]
         items.append(item)
     known = sizes is not None and all(s is not None and s >= 0 for s in sizes)
     bufs = [_alloc(int(s)) if s is not None and s >= 0 else None for s in sizes] if sizes is not None else [None] * n

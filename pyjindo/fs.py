@@ -41,8 +41,6 @@ DEFAULT_BATCH_CONCURRENCY = 64
 DEFAULT_FS_CONCURRENCY = 16
 
 _FORBID_OVERWRITE = {"x-oss-forbid-overwrite": "true"}
-# A range past the end is then 416 (an empty result), not the whole object, as OSS would answer.
-_STANDARD_RANGE = {"x-oss-range-behavior": "standard"}
 
 
 def _translate(e: exceptions.OssError, path: str) -> OSError:
@@ -400,40 +398,21 @@ class OSSFileSystem(AbstractFileSystem):
 
     # --- reading -------------------------------------------------------------------------------
 
-    def _range(self, path: str, start: Optional[int], end: Optional[int],
-               version_id: Optional[str] = None) -> Optional[Tuple[int, int]]:
-        """fsspec's [start, end) (negatives count from the end) as a byte_range, or None for the
-        whole object; () when the range is empty."""
-        if start is None and end is None:
-            return None
-        start = start or 0
-        if start < 0 or (end is not None and end < 0):
-            size = self.info(path, version_id=version_id)["size"]
-            start = max(0, size + start) if start < 0 else start
-            end = None if end is None else (max(0, size + end) if end < 0 else end)
-        if end is not None and end <= start:
-            return ()
-        return (start, None if end is None else end - 1)
-
     def cat_file(self, path: str, start: Optional[int] = None, end: Optional[int] = None, **kwargs: Any) -> bytes:
         """The object's bytes; a whole object (or a large range) is fetched in parallel parts.
-        `version_id` (version_aware) reads that version."""
+        `version_id` (version_aware) reads that version. A range is [start, end) as a Python
+        slice takes it, read by the batch engine, which owns that rule (go/transfer.GetItem)."""
         version_id = self._version(path, kwargs.get("version_id"))
         path = self._strip_protocol(path)
+        if start is not None or end is not None:
+            got = self._get_many([path], [start], [end], [version_id])[0]
+            if isinstance(got, Exception):
+                raise got
+            return got
         bucket, key = self.split_path(path)
-        byte_range = self._range(path, start, end, version_id)
-        if byte_range == ():
-            return b""
         with _errors(path):
-            try:
-                headers = _STANDARD_RANGE if byte_range else None
-                params = {"versionId": version_id} if version_id else None
-                return self._bucket(bucket).get_object(key, byte_range=byte_range, headers=headers,
-                                                       params=params).read()
-            except exceptions.ServerError as e:
-                if e.status == 416:  # start at or past the end
-                    return b""
-                raise
+            params = {"versionId": version_id} if version_id else None
+            return self._bucket(bucket).get_object(key, params=params).read()
 
     # --- many paths at once: the batch engine (pyjindo._batch, go/transfer/many.go) -----------
 
@@ -451,47 +430,17 @@ class OSSFileSystem(AbstractFileSystem):
             return err
         return result
 
-    def _engine_range(self, path: str, start: Optional[int], end: Optional[int]):
-        """fsspec's [start, end) as the engine takes it: None for the whole object, () for an
-        empty range (no request), else (start, end) with end None for the rest. A negative end,
-        or a negative start with an end, needs the size (one HEAD)."""
-        if start is None and end is None:
-            return None
-        start = start or 0
-        if end is not None and (end < 0 or start < 0):
-            byte_range = self._range(path, start, end)
-            return () if byte_range == () else (byte_range[0], None if byte_range[1] is None else byte_range[1] + 1)
-        if end is not None and end <= start:
-            return ()
-        return (start, end)
-
-    def _get_many(self, paths: List[str], starts=None, ends=None) -> List[Any]:
-        """The bytes of each path (or range), in order, with an OSError in place of a failed one."""
-        out: List[Any] = [b""] * len(paths)
-        todo, items, ranges = [], [], []
-        for i, p in enumerate(paths):
-            if self._version(p):  # a version (version_aware): one get_object naming it
-                try:
-                    out[i] = self.cat_file(p, starts[i] if starts else None, ends[i] if ends else None)
-                except OSError as e:
-                    out[i] = e
-                continue
-            try:
-                r = self._engine_range(p, starts[i] if starts else None, ends[i] if ends else None)
-            except OSError as e:
-                out[i] = e
-                continue
-            if r == ():
-                continue
-            todo.append(i)
-            items.append(self.split_path(p))
-            ranges.append(r)
-        if items:
-            got = _batch.get_many(self._session([paths[todo[0]]]), items, ranges=ranges,
-                                  concurrency=self.batch_concurrency)
-            for i, r in zip(todo, got):
-                out[i] = self._outcome(r, paths[i])
-        return out
+    def _get_many(self, paths: List[str], starts=None, ends=None, version_ids=None) -> List[Any]:
+        """The bytes of each path (or range [start, end), None and negatives as in a Python
+        slice), in order, with an OSError in place of a failed one. A path's version is
+        version_ids[i], else the one it names (version_aware)."""
+        if not paths:
+            return []
+        versions = [self._version(p, version_ids[i] if version_ids else None) for i, p in enumerate(paths)]
+        ranges = list(zip(starts or [None] * len(paths), ends or [None] * len(paths))) if starts or ends else None
+        got = _batch.get_many(self._session(paths), [self.split_path(p) for p in paths], ranges=ranges,
+                              concurrency=self.batch_concurrency, version_ids=versions)
+        return [self._outcome(r, p) for r, p in zip(got, paths)]
 
     def cat(self, path, recursive: bool = False, on_error: str = "raise",
             **kwargs: Any) -> Union[bytes, Dict[str, Any]]:

@@ -58,9 +58,10 @@ func setTotal(p Progress, total int64) {
 
 type GetManyItem struct {
 	Object
-	Start   int64  `json:"start"`
-	End     *int64 `json:"end"` // null: to the end; negative: from the end (a Python slice)
-	Headers Pairs  `json:"headers"`
+	Start     int64  `json:"start"`
+	End       *int64 `json:"end"` // null: to the end; negative: from the end (a Python slice)
+	Headers   Pairs  `json:"headers"`
+	VersionID string `json:"version_id"`
 }
 
 type GetManyArgs struct {
@@ -107,7 +108,8 @@ func getMany(ctx context.Context, c *Call, a *GetManyArgs) (GetManyResult, error
 	}
 	items := make([]transfer.GetItem, len(a.Items))
 	for i, it := range a.Items {
-		items[i] = transfer.GetItem{Bucket: it.Bucket, Key: it.Key, Start: it.Start, End: it.End, Header: it.Headers.Header()}
+		items[i] = transfer.GetItem{Bucket: it.Bucket, Key: it.Key, Start: it.Start, End: it.End, Header: it.Headers.Header(),
+			VersionID: it.VersionID}
 		if bufs != nil {
 			items[i].Buffer = bufs[i]
 		}

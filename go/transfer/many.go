@@ -59,8 +59,9 @@ type GetItem struct {
 	// Buffer, if not nil, receives the bytes when their count is exactly len(Buffer) (the
 	// caller knew the size): they are written in place, with no copy. Otherwise a buffer is
 	// allocated.
-	Buffer []byte
-	Header http.Header // more request headers (x-oss-process, a version, ...); may be nil
+	Buffer    []byte
+	Header    http.Header // more request headers (x-oss-process, ...); may be nil
+	VersionID string      // a version of the object; "" the current one
 }
 
 // GetResult is one item's outcome.
@@ -145,7 +146,11 @@ func getOne(ctx context.Context, d oss.Doer, it *GetItem, cfg Config, m Meter) G
 		h.Set("Range", rng)
 		h.Set(rangeBehavior, "standard")
 	}
-	dl, err := Open(ctx, d, &oss.Request{Method: http.MethodGet, Bucket: it.Bucket, Key: it.Key, Header: h}, cfg)
+	req := &oss.Request{Method: http.MethodGet, Bucket: it.Bucket, Key: it.Key, Header: h}
+	if it.VersionID != "" {
+		req.Query = [][2]string{{"versionId", it.VersionID}}
+	}
+	dl, err := Open(ctx, d, req, cfg)
 	if err != nil {
 		var se *oss.ServiceError
 		if rng != "" && errors.As(err, &se) && se.Status == http.StatusRequestedRangeNotSatisfiable {

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -716,5 +717,26 @@ func TestSeekReaderReadAfterCloseSendsNothing(t *testing.T) {
 	}
 	if d.count.Load() != sent {
 		t.Fatalf("%d requests after close", d.count.Load()-sent)
+	}
+}
+
+func TestGetManySendsTheItemsVersion(t *testing.T) {
+	e := newEnv(t)
+	e.put(t, "v", []byte("data"))
+	var queries [][][2]string
+	var mu sync.Mutex
+	d := &hookDoer{d: e.client, before: func(_ int64, r *oss.Request) error {
+		mu.Lock()
+		queries = append(queries, r.Query)
+		mu.Unlock()
+		return nil
+	}}
+	res, _ := GetMany(context.Background(), d, []GetItem{{Bucket: "bkt", Key: "v", VersionID: "v1"}, {Bucket: "bkt", Key: "v"}}, 1, Config{}, Meter{})
+	// The local server has no versioning in this bucket: a version id it does not know is an error.
+	if res[0].Err == nil || res[1].Err != nil || len(queries) != 2 {
+		t.Fatalf("%v %v %v", res[0].Err, res[1].Err, queries)
+	}
+	if want := [][2]string{{"versionId", "v1"}}; !slices.Equal(queries[0], want) || len(queries[1]) != 0 {
+		t.Fatalf("queries %v", queries)
 	}
 }

@@ -45,6 +45,8 @@ def test_versions_by_argument_and_by_path(vfs, versioned, oss_options):
     assert vfs.cat("%s?versionId=%s" % (path, v1)) == b"first"
     assert vfs.cat_file(path, start=1, end=3, version_id=v1) == b"ir"
     assert vfs.cat_file(path, start=-2, version_id=v1) == b"st"
+    assert vfs.cat_file(path, start=-4, end=-1, version_id=v1) == b"irs"
+    assert vfs.cat_ranges(["%s?versionId=%s" % (path, v1), path], [-3, -3], [None, -1]) == [b"rst", b"nd"]
     with vfs.open(path, version_id=v1) as f:
         assert f.read() == b"first"
         f.seek(2)
