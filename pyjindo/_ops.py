@@ -37,6 +37,8 @@ COMPLETE_MULTIPART = "complete_multipart"
 RENAME = "rename"
 COPY_MULTIPART = "copy_multipart"
 CREDENTIALS = "credentials"
+# The session's endpoint as Go reads it (go/oss.ParseEndpoint): its URL and region.
+ENDPOINT = "endpoint"
 # The batch engine (_batch.py).
 GET_MANY = "get_many"
 MANY_TAKE = "many_take"
@@ -70,6 +72,7 @@ SHAPES = {
     RENAME: _shape(("bucket", "src", "dst", "overwrite")),
     COPY_MULTIPART: _shape(("src_bucket", "src_key", "overwrite") + _OBJECT, ("part_size", "concurrency")),
     CREDENTIALS: _shape(),
+    ENDPOINT: _shape(),
     GET_MANY: _shape(("items",), ("concurrency", "with_headers", "total"),
                      items=_shape(_OBJECT, ("start", "end", "headers", "version_id"))),
     MANY_TAKE: _shape(("held", "indices")),

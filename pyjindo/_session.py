@@ -2,12 +2,13 @@
 config, the session's lifetime (made on first use, again after fork or a key rotation), the
 credentials handed to Go, and every call into Go with oss2's DEBUG/INFO records around it.
 """
+import functools
 import json
 import logging
 import os
 import threading
 
-from . import _binding, _ops, _wire, defaults, exceptions, utils
+from . import _binding, _ops, _wire, defaults, exceptions
 from ._response import Response, quick_parts
 from .compat import to_string
 from .exceptions import ClientError
@@ -30,13 +31,18 @@ DEFAULT_RETRY_ATTEMPTS = 3
 DEFAULT_RETRY_TIME = 30.0
 
 
-def _normalize_endpoint(endpoint):
-    endpoint = endpoint.strip()
-    if not utils.is_valid_endpoint(endpoint):
-        raise ClientError("The endpoint you has specified is not valid, endpoint: {0}".format(endpoint))
-    if not endpoint.startswith(("http://", "https://")):
-        endpoint = "http://" + endpoint
-    return endpoint
+@functools.lru_cache(maxsize=64)
+def endpoint_info(endpoint):
+    """(URL, region) of an endpoint as Go reads it (go/oss.ParseEndpoint, the one rule): the URL
+    with its scheme, as oss2's Bucket.endpoint, and the region an OSS endpoint names ("" if
+    none). An endpoint Go refuses raises oss2's ClientError. Go is asked once per endpoint, by a
+    session that only parses it: nothing is sent."""
+    session = _binding.new_session({"endpoint": endpoint})
+    try:
+        info = _binding.call(session, _ops.ENDPOINT, {})
+    finally:
+        session.free()
+    return info["endpoint"], info["region"]
 
 
 # How the DEBUG records name the Go operations, in oss2's words ("Start to get object, ...").
@@ -59,7 +65,7 @@ class GoClient(object):
                  concurrency=DEFAULT_CONCURRENCY, retry_attempts=DEFAULT_RETRY_ATTEMPTS,
                  retry_time=DEFAULT_RETRY_TIME):
         self.auth = auth
-        self.endpoint = _normalize_endpoint(endpoint)
+        self.endpoint = endpoint_info(endpoint)[0]
         self.session = session
         self.timeout = defaults.get(connect_timeout, defaults.connect_timeout)
         self.app_name = app_name

@@ -8,6 +8,7 @@ oss2 = pytest.importorskip("oss2")
 from oss2 import exceptions as o_exc, models as o_models, utils as o_utils, xml_utils as o_xml  # noqa: E402
 from requests.structures import CaseInsensitiveDict as ReqCID  # noqa: E402
 
+import pyjindo  # noqa: E402
 from pyjindo import compat, defaults, exceptions, iterators, models, utils  # noqa: E402
 from pyjindo._response import Response  # noqa: E402
 
@@ -388,6 +389,26 @@ def test_bucket_names(name):
                                 "http://x/y", "localhost:80", "ftp://x", None, "", "x:yy"])
 def test_endpoints(ep):
     assert utils.is_valid_endpoint(ep) == o_utils.is_valid_endpoint(ep)
+
+
+@pytest.mark.parametrize("ep, url, region", [
+    ("oss-cn-hangzhou.aliyuncs.com", "http://oss-cn-hangzhou.aliyuncs.com", "cn-hangzhou"),
+    (" HTTPS://bkt.oss-cn-beijing-internal.aliyuncs.com/ ", "https://bkt.oss-cn-beijing-internal.aliyuncs.com", "cn-beijing"),
+    ("[::1]:9000", "http://[::1]:9000", ""),
+    ("127.0.0.1:9000", "http://127.0.0.1:9000", "")])
+def test_bucket_endpoints_are_read_by_go(ep, url, region):
+    """Bucket and Service ask Go's one endpoint rule (go/oss.ParseEndpoint); it also gives the
+    region of an OSS endpoint. oss2's own check refuses an IPv6 address, which Go accepts."""
+    from pyjindo._session import endpoint_info
+    assert endpoint_info(ep) == (url, region)
+    assert pyjindo.Bucket(pyjindo.Auth("ak", "sk"), ep, "bkt").endpoint == url
+
+
+@pytest.mark.parametrize("ep", ["a b", "http://x/y", "ftp://x", "", "x:yy", "host:", "::1", "http://"])
+def test_bucket_refuses_what_go_refuses_with_oss2s_error(ep):
+    with pytest.raises(exceptions.ClientError) as e:
+        pyjindo.Service(pyjindo.Auth("ak", "sk"), ep)
+    assert e.value.details["details"] == "ClientError: The endpoint you has specified is not valid, endpoint: " + ep
 
 
 @pytest.mark.parametrize("netloc", ["localhost", "127.0.0.1:80", "[::1]:80", "example.com", "1.2.3"])

@@ -97,7 +97,9 @@ func resolveSettings(p *parsed, env *Env) (*settings, error) {
 		return nil, usagef("--sign-version must be v1 or v4, not %q", s.SignVersion)
 	}
 	if s.SignVersion == "v4" && s.Region == "" {
-		s.Region = regionFromEndpoint(s.Endpoint)
+		if e, err := oss.ParseEndpoint(s.Endpoint); err == nil {
+			s.Region = e.Region // a bad endpoint is refused when the client is made
+		}
 		if s.Region == "" {
 			return nil, usagef("--sign-version v4 needs --region (or OSS_REGION)")
 		}
@@ -112,20 +114,6 @@ func first(vals ...string) string {
 		}
 	}
 	return ""
-}
-
-// regionFromEndpoint reads the region from a public endpoint (oss-cn-hangzhou.aliyuncs.com ->
-// cn-hangzhou), or "" when the endpoint does not name one.
-func regionFromEndpoint(ep string) string {
-	if i := strings.Index(ep, "://"); i >= 0 {
-		ep = ep[i+3:]
-	}
-	label, _, _ := strings.Cut(ep, ".")
-	label = strings.TrimSuffix(strings.TrimPrefix(label, "oss-"), "-internal")
-	if label == "" || !strings.HasPrefix(ep, "oss-") {
-		return ""
-	}
-	return label
 }
 
 // client makes the command's client; tune, when given, adjusts its configuration first.

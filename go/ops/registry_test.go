@@ -225,6 +225,9 @@ func TestEveryOperationRunsThroughTheRegistry(t *testing.T) {
 	if c := r.call("credentials", `{}`, nil); c["access_key_id"] != "ak" {
 		t.Fatalf("credentials %v", c)
 	}
+	if e := r.call("endpoint", `{}`, nil); !strings.HasPrefix(e["endpoint"].(string), "http://127.0.0.1:") || e["region"] != "" {
+		t.Fatalf("endpoint %v", e)
+	}
 
 	for _, name := range Names() {
 		if !r.covered[name] {

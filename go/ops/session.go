@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"time"
@@ -111,4 +112,21 @@ func NewSession(raw []byte, version string) (*Session, error) {
 // but the source (metadata service, STS) needs looking at before the keys expire.
 func logRefreshFailure(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "%s pyjindo: warning: %s\n", time.Now().Format(time.RFC3339), fmt.Sprintf(format, args...))
+}
+
+func init() {
+	register("endpoint", NoBuffer, endpoint)
+}
+
+type EndpointResult struct {
+	Endpoint string `json:"endpoint"` // with its scheme, as oss2's Bucket.endpoint
+	Region   string `json:"region"`   // the region the endpoint names, or ""
+}
+
+// endpoint is the session's endpoint as go/oss reads it (oss.ParseEndpoint, the one rule):
+// pyjindo's Bucket and Service ask it when made, so an endpoint Go refuses fails there, as in
+// oss2, and the front ends take the region for V4 from it.
+func endpoint(_ context.Context, c *Call, _ *Empty) (EndpointResult, error) {
+	e := c.Session.Client.Endpoint()
+	return EndpointResult{Endpoint: e.URL(), Region: e.Region}, nil
 }

@@ -53,8 +53,7 @@ type Config struct {
 // Client sends signed requests to OSS. It is safe for concurrent use.
 type Client struct {
 	cfg       Config
-	scheme    string
-	host      string
+	endpoint  Endpoint
 	pathStyle bool
 	http      *http.Client
 	now       func() time.Time
@@ -62,14 +61,9 @@ type Client struct {
 
 // New returns a client for cfg.
 func New(cfg Config) (*Client, error) {
-	ep := strings.TrimSpace(cfg.Endpoint)
-	scheme := "http"
-	if i := strings.Index(ep, "://"); i >= 0 {
-		scheme, ep = strings.ToLower(ep[:i]), ep[i+3:]
-	}
-	ep = strings.TrimRight(ep, "/")
-	if ep == "" || strings.ContainsAny(ep, "/?# ") || (scheme != "http" && scheme != "https") {
-		return nil, &ClientError{Message: fmt.Sprintf("The endpoint you has specified is not valid, endpoint: %s", cfg.Endpoint)}
+	ep, err := ParseEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.ConnectTimeout <= 0 {
 		cfg.ConnectTimeout = 60 * time.Second
@@ -86,12 +80,6 @@ func New(cfg Config) (*Client, error) {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "pyjindo"
 	}
-	host := ep
-	if h, _, err := net.SplitHostPort(ep); err == nil {
-		host = h
-	} else {
-		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]") // "[::1]" without a port
-	}
 	switch cfg.SignVersion {
 	case "v1", "v2", "v4", "anonymous":
 	default:
@@ -101,7 +89,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, &ClientError{Message: "The region should not be None in signature version 4."}
 	}
 	// oss2's rule: IP addresses and localhost cannot carry a bucket label, so use path style.
-	pathStyle := cfg.PathStyle || net.ParseIP(host) != nil || host == "localhost"
+	pathStyle := cfg.PathStyle || ep.IPOrLocalhost
 	proxy := http.ProxyFromEnvironment
 	if cfg.Proxy != "" {
 		u, err := url.Parse(cfg.Proxy)
@@ -125,9 +113,12 @@ func New(cfg Config) (*Client, error) {
 		WriteBufferSize:    256 << 10,
 		ReadBufferSize:     256 << 10,
 	}
-	return &Client{cfg: cfg, scheme: scheme, host: ep, pathStyle: pathStyle, now: time.Now,
+	return &Client{cfg: cfg, endpoint: ep, pathStyle: pathStyle, now: time.Now,
 		http: &http.Client{Transport: transport}}, nil
 }
+
+// Endpoint is the endpoint the client sends to.
+func (c *Client) Endpoint() Endpoint { return c.endpoint }
 
 // Close releases idle connections.
 func (c *Client) Close() { c.http.CloseIdleConnections() }
@@ -193,17 +184,17 @@ func escapeQuery(s string) string { return strings.ReplaceAll(url.QueryEscape(s)
 // URL returns the request's URL.
 func (c *Client) URL(r *Request) string {
 	var b strings.Builder
-	b.WriteString(c.scheme)
+	b.WriteString(c.endpoint.Scheme)
 	b.WriteString("://")
 	switch {
 	case r.Bucket == "" || c.cfg.IsCname:
-		b.WriteString(c.host)
+		b.WriteString(c.endpoint.Host)
 		b.WriteByte('/')
 	case c.pathStyle:
-		b.WriteString(c.host)
+		b.WriteString(c.endpoint.Host)
 		b.WriteString("/" + r.Bucket + "/")
 	default:
-		b.WriteString(r.Bucket + "." + c.host)
+		b.WriteString(r.Bucket + "." + c.endpoint.Host)
 		b.WriteByte('/')
 	}
 	b.WriteString(escapeKey(r.Key))

@@ -2,11 +2,11 @@
 arguments name, a Bucket per bucket name made lazily in each process, listings, and many objects
 fetched at once through the batch engine; and the oss:// URIs they are given."""
 import os
-import re
 import threading
 from typing import Iterator, List, Tuple, Union
 
 from .. import _batch, exceptions
+from .._session import endpoint_info
 from ..api import Bucket, DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE
 from ..auth import ProviderAuth, ProviderAuthV4
 from ..credentials import (_go_message, ChainCredentialsProvider, Credentials, CredentialsProvider,
@@ -47,9 +47,6 @@ class _ForeignProvider(CredentialsProvider):
         return Credentials(field("access_key_id"), field("access_key_secret"), field("security_token"))
 
 
-_REGION_IN_ENDPOINT = re.compile(r"oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com")
-
-
 def _make_auth(endpoint, cred_path, cred_provider, auth, region):
     """The pyjindo auth for osstorchconnector's arguments: V4 when a region is given or can be read
     from an aliyuncs.com endpoint (as osstorchconnector signs), else V1. A cred_path file, or
@@ -87,8 +84,7 @@ class _Client(object):
             raise ValueError("endpoint must be non-empty")
         self.endpoint = endpoint
         self.config_path = config_path  # accepted for osstorchconnector's signature; its tuning is pyjindo's
-        m = _REGION_IN_ENDPOINT.search(endpoint)
-        self.region = region or (m.group(1) if m else "")
+        self.region = region or endpoint_info(endpoint)[1]
         self.auth = _make_auth(endpoint, cred_path, cred_provider, auth, self.region)
         self.concurrency = concurrency  # parts of one object at once
         self.objects_in_flight = objects_in_flight  # objects of a batch at once
