@@ -94,7 +94,11 @@ _EXTRA_TYPES_MAP = {
 
 
 def content_type_by_name(name):
-    """The MIME type for a file name, from its extension (None when unknown)."""
+    """The MIME type for a file name, from its extension (None when unknown), as oss2 guesses:
+    its additions, then Python's mimetypes. Bucket's uploads (put_object, put_object_from_file,
+    append_object, init_multipart_upload) guess here, as oss2's do; Go does not guess for
+    Python, since Go's tables give another type for most extensions (the CLI guesses with
+    Go's, as ossutil does)."""
     ext = os.path.splitext(name)[1].lower()
     if ext in _EXTRA_TYPES_MAP:
         return _EXTRA_TYPES_MAP[ext]

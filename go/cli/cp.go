@@ -643,6 +643,8 @@ func (cp *copier) upload(ctx context.Context, t task, add func(int64)) error {
 		_, err := transfer.Put(ctx, cp.c.client, req, strings.NewReader(""), 0, -1, cp.cfg.transfer, transfer.Meter{})
 		return wrapObject(cp.dstB, t.dst, err)
 	}
+	// Go's table, as ossutil guesses. pyjindo's Python uploads guess as oss2 does, with Python's
+	// mimetypes (pyjindo/utils.py): the two tools' tables differ, and each front end keeps its own.
 	if ct := mime.TypeByExtension(path.Ext(t.src)); ct != "" && req.Header.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", ct)
 	}
