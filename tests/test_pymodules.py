@@ -408,7 +408,7 @@ def test_bucket_endpoints_are_read_by_go(ep, url, region):
 def test_bucket_refuses_what_go_refuses_with_oss2s_error(ep):
     with pytest.raises(exceptions.ClientError) as e:
         pyjindo.Service(pyjindo.Auth("ak", "sk"), ep)
-    assert e.value.details["details"] == "ClientError: The endpoint you has specified is not valid, endpoint: " + ep
+    assert e.value.body == "ClientError: The endpoint you has specified is not valid, endpoint: " + ep
 
 
 @pytest.mark.parametrize("netloc", ["localhost", "127.0.0.1:80", "[::1]:80", "example.com", "1.2.3"])
