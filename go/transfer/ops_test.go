@@ -346,6 +346,28 @@ func TestEachStopsAtTheFirstError(t *testing.T) {
 	}
 }
 
+func TestSlotsAreNumberedAndWaitUnderTheContext(t *testing.T) {
+	s := NewSlots(2)
+	a, _ := s.Acquire(context.Background())
+	b, _ := s.Acquire(context.Background())
+	if a == b || a < 0 || a > 1 || b < 0 || b > 1 {
+		t.Fatalf("slots %d and %d", a, b)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := s.Acquire(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a third holder: %v", err)
+	}
+	s.Release(b)
+	if c, err := s.Acquire(context.Background()); err != nil || c != b {
+		t.Fatalf("released slot %d, got %d %v", b, c, err)
+	}
+	s.Release(a)
+	if _, err := s.Acquire(ctx); err == nil {
+		t.Fatal("a free slot was taken under an ended context")
+	}
+}
+
 // With abort, the first error cancels the calls under way (the parts of a failed transfer);
 // without, they finish (a copy is not left without its delete).
 func TestEachAbortCancelsCallsUnderWay(t *testing.T) {
