@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -63,6 +64,8 @@ type Server struct {
 	prefix string        // random per server, so request ids from two servers never collide
 	seq    atomic.Uint64 // request counter
 	keys   *keysFile     // nil without Config.KeysFile
+	// copyBufs holds *[]byte of copyBufSize for sending object bodies.
+	copyBufs sync.Pool
 }
 
 // New returns a Server for cfg.
@@ -88,6 +91,7 @@ func New(cfg Config) *Server {
 	var b [4]byte
 	rand.Read(b[:])
 	s := &Server{cfg: cfg, prefix: strings.ToUpper(hex.EncodeToString(b[:]))}
+	s.copyBufs.New = func() any { b := make([]byte, copyBufSize); return &b }
 	if cfg.KeysFile != "" {
 		s.keys = &keysFile{path: cfg.KeysFile}
 	}
