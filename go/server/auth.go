@@ -104,7 +104,7 @@ func (rq *request) checkHeaderSignature(authz string) *ossError {
 	case 2:
 		return rq.checkV2Header(parsed, sk)
 	}
-	date := rq.r.Header.Get("x-oss-date")
+	date := rq.r.Header.Get("X-Oss-Date")
 	if date == "" {
 		date = rq.r.Header.Get("Date")
 	}
@@ -149,7 +149,7 @@ func (rq *request) checkV4Header(parsed signer.ParsedAuth, sk string) *ossError 
 	var at signer.V4Time
 	var t time.Time
 	var err error
-	if stamp := rq.r.Header.Get("x-oss-date"); stamp != "" {
+	if stamp := rq.r.Header.Get("X-Oss-Date"); stamp != "" {
 		if t, err = time.Parse(signer.V4TimeFormat, stamp); err != nil {
 			return errAccessDenied("Invalid x-oss-date in request header: " + strconv.Quote(stamp))
 		}
@@ -260,7 +260,7 @@ func (rq *request) checkPresigned() *ossError {
 		return errExpired()
 	}
 	header := rq.r.Header.Clone()
-	header.Del("x-oss-date")
+	header.Del("X-Oss-Date")
 	header.Set("Date", rq.query.Get(signer.QueryV1Expires))
 	query := without(rq.query, signer.QueryV1AccessKeyID, signer.QueryV1Expires, signer.QueryV1Signature)
 	sts := signer.V1StringToSign(rq.r.Method, rq.bucket, rq.key, query, header)

@@ -45,8 +45,9 @@ type Config struct {
 	Region string
 	// ReadHeaderTimeout bounds the wait for a request's headers (slow-loris clients); 0 = 30s.
 	ReadHeaderTimeout time.Duration
-	// BodyIdleTimeout bounds each wait for more of a request body; 0 = 60s. (A whole-body
-	// limit would cut off honest large uploads on slow links.)
+	// BodyIdleTimeout bounds each wait for more of a request body; 0 = 60s. Waits up to it
+	// always pass; a longer one is cut off within 1.25 times it. (A whole-body limit would cut
+	// off honest large uploads on slow links.)
 	BodyIdleTimeout time.Duration
 	// Faults, if set, make the server misbehave on purpose (reliability tests).
 	Faults *Faults
@@ -218,7 +219,7 @@ func beUint64(v uint64) []byte {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rq := &request{s: s, w: w, r: r, id: s.newRequestID()}
 	h := w.Header()
-	h.Set("x-oss-request-id", rq.id)
+	h.Set("X-Oss-Request-Id", rq.id)
 	h.Set("Server", "AliyunOSS")
 	h.Set("Date", s.cfg.Now().UTC().Format(http.TimeFormat))
 	start := time.Now()
@@ -360,12 +361,12 @@ func (rq *request) dispatchObject(m string) *ossError {
 	case m == http.MethodHead && !hasSubresource(rq.query):
 		return rq.getObject(true)
 	case m == http.MethodPut && rq.has("partNumber") && rq.has("uploadId"):
-		if rq.r.Header.Get("x-oss-copy-source") != "" {
+		if rq.r.Header.Get("X-Oss-Copy-Source") != "" {
 			return rq.uploadPartCopy()
 		}
 		return rq.uploadPart()
 	case m == http.MethodPut && !hasSubresource(rq.query):
-		if rq.r.Header.Get("x-oss-copy-source") != "" {
+		if rq.r.Header.Get("X-Oss-Copy-Source") != "" {
 			return rq.copyObject()
 		}
 		return rq.putObject()

@@ -25,7 +25,7 @@ func errSymlinkTargetMissing(key string) *ossError {
 }
 
 func (rq *request) putSymlink() *ossError {
-	raw := rq.r.Header.Get("x-oss-symlink-target")
+	raw := rq.r.Header.Get("X-Oss-Symlink-Target")
 	target, err := url.PathUnescape(raw)
 	if raw == "" || err != nil {
 		return errInvalidArgument("x-oss-symlink-target", raw, "The symlink target is missing or not url-encoded.")
@@ -58,7 +58,7 @@ func (rq *request) getSymlink() *ossError {
 		return errNotSymlink()
 	}
 	h := rq.w.Header()
-	h.Set("x-oss-symlink-target", url.PathEscape(info.SymlinkTarget))
+	h.Set("X-Oss-Symlink-Target", url.PathEscape(info.SymlinkTarget))
 	h.Set("ETag", quoted(info.ETag))
 	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
 	h.Set("Content-Type", info.ContentType)
