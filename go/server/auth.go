@@ -72,12 +72,14 @@ func (rq *request) secret(id string) (string, *ossError) {
 
 // signedHeader is the request's header as the client saw it when signing: net/http moves
 // Host out of r.Header, but V2 and V4 sign it when the client lists it as an additional
-// header (osstorchconnector always does).
-func (rq *request) signedHeader() http.Header {
-	h := rq.r.Header.Clone()
-	if rq.r.Host != "" {
-		h.Set("Host", rq.r.Host)
+// header (osstorchconnector always does). Only then is the header copied to put Host back;
+// otherwise it is r.Header itself, to be read, not changed.
+func (rq *request) signedHeader(additional []string) http.Header {
+	if rq.r.Host == "" || !slices.ContainsFunc(additional, func(n string) bool { return strings.EqualFold(n, "Host") }) {
+		return rq.r.Header
 	}
+	h := rq.r.Header.Clone()
+	h.Set("Host", rq.r.Host)
 	return h
 }
 
@@ -135,7 +137,7 @@ func (rq *request) checkV2Header(parsed signer.ParsedAuth, sk string) *ossError 
 	if e := checkRepeatedParams(rq.query); e != nil {
 		return e
 	}
-	sts := signer.V2StringToSign(rq.r.Method, rq.bucket, rq.key, rq.query, rq.signedHeader(), parsed.AdditionalHeaders)
+	sts := signer.V2StringToSign(rq.r.Method, rq.bucket, rq.key, rq.query, rq.signedHeader(parsed.AdditionalHeaders), parsed.AdditionalHeaders)
 	if !hmac.Equal([]byte(signer.V2Signature(sk, sts)), []byte(parsed.Signature)) {
 		return errSignature(sts)
 	}
@@ -179,7 +181,7 @@ func (rq *request) verifyV4(parsed signer.ParsedAuth, sk string, at signer.V4Tim
 	if parsed.Date != at.Day {
 		return errAccessDenied("The credential date does not match the request time.")
 	}
-	canonical := signer.V4CanonicalRequest(rq.r.Method, rq.bucket, rq.key, query, rq.signedHeader(), parsed.AdditionalHeaders)
+	canonical := signer.V4CanonicalRequest(rq.r.Method, rq.bucket, rq.key, query, rq.signedHeader(parsed.AdditionalHeaders), parsed.AdditionalHeaders)
 	sts := signer.V4StringToSign(canonical, at, parsed.Region)
 	if !hmac.Equal([]byte(signer.V4Signature(sk, parsed.Date, parsed.Region, sts)), []byte(parsed.Signature)) {
 		return errSignature(sts).with("CanonicalRequest", canonical)
@@ -248,7 +250,7 @@ func (rq *request) checkPresigned() *ossError {
 		if e := checkRepeatedParams(rq.query); e != nil {
 			return e
 		}
-		header := rq.signedHeader()
+		header := rq.signedHeader(qa.AdditionalHeaders).Clone() // changed below: never r.Header
 		header.Set("Date", rq.query.Get(signer.QueryExpires))
 		sts := signer.V2StringToSign(rq.r.Method, rq.bucket, rq.key, without(rq.query, signer.QuerySignature), header, qa.AdditionalHeaders)
 		if !hmac.Equal([]byte(signer.V2Signature(sk, sts)), []byte(qa.Signature)) {

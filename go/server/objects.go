@@ -128,14 +128,14 @@ func (rq *request) writeFailed(err error) *ossError {
 func quoted(etag string) string { return `"` + etag + `"` }
 
 func md5Header(info store.ObjectInfo) string {
-	if info.Type != store.TypeNormal {
+	var sum [md5.Size]byte
+	if info.Type != store.TypeNormal || len(info.ETag) != 2*len(sum) {
 		return ""
 	}
-	sum, err := hex.DecodeString(info.ETag)
-	if err != nil || len(sum) != 16 {
+	if _, err := hex.Decode(sum[:], []byte(info.ETag)); err != nil {
 		return ""
 	}
-	return base64.StdEncoding.EncodeToString(sum)
+	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
 func (rq *request) writeInfoHeaders(info store.ObjectInfo) {
@@ -292,15 +292,21 @@ func (rq *request) writeObjectHeaders(info store.ObjectInfo) {
 		h.Set("X-Oss-Next-Append-Position", strconv.FormatInt(info.Size, 10))
 	}
 	rq.writeInfoHeaders(info)
-	for param, header := range map[string]string{
-		"response-content-type": "Content-Type", "response-content-language": "Content-Language",
-		"response-expires": "Expires", "response-cache-control": "Cache-Control",
-		"response-content-disposition": "Content-Disposition", "response-content-encoding": "Content-Encoding",
-	} {
-		if v := rq.query.Get(param); v != "" {
-			h.Set(header, v)
+	if len(rq.query) == 0 {
+		return
+	}
+	for _, o := range responseOverrides {
+		if v := rq.query.Get(o.param); v != "" {
+			h.Set(o.header, v)
 		}
 	}
+}
+
+// responseOverrides are the query parameters of a GET that set a response header.
+var responseOverrides = [...]struct{ param, header string }{
+	{"response-content-type", "Content-Type"}, {"response-content-language", "Content-Language"},
+	{"response-expires", "Expires"}, {"response-cache-control", "Cache-Control"},
+	{"response-content-disposition", "Content-Disposition"}, {"response-content-encoding", "Content-Encoding"},
 }
 
 func (rq *request) getObject(head bool) *ossError {
