@@ -122,6 +122,7 @@ func BenchmarkServeSmall(b *testing.B) {
 		{"head/v4", http.MethodHead, "v4", nil, mem},
 		{"get16k/v4", http.MethodGet, "v4", nil, mem},
 		{"put16k/v4", http.MethodPut, "v4", body, mem},
+		{"head-disk/v1", http.MethodHead, "v1", nil, disk},
 		{"put16k-disk/v1", http.MethodPut, "v1", body, disk},
 	} {
 		b.Run(c.name, func(b *testing.B) { benchServe(b, c.st(), c.method, c.version, c.body) })

@@ -314,11 +314,13 @@ func (rq *request) getObject(head bool) *ossError {
 	if e != nil {
 		return e
 	}
-	info, target, r, e := rq.openResolved(rq.key)
+	info, target, r, e := rq.openResolved(rq.key, !head)
 	if e != nil {
 		return e
 	}
-	defer r.Close()
+	if r != nil {
+		defer r.Close()
+	}
 	now := rq.s.cfg.Now()
 	if !head && !readable(target, now) {
 		return errInvalidObjectState() // until restored; HEAD still describes it
