@@ -87,7 +87,7 @@ func (rq *request) getBucketACL() *ossError {
 }
 
 func (rq *request) putBucketACL() *ossError {
-	v := rq.r.Header.Get("x-oss-acl")
+	v := rq.r.Header.Get("X-Oss-Acl")
 	if !validACLs[v] {
 		return errInvalidACL(v)
 	}

@@ -83,7 +83,7 @@ func sseFrom(h http.Header, a *store.Attrs) *ossError {
 	case "AES256", "KMS", "SM4":
 		a.SSE = v
 		if v == "KMS" {
-			a.SSEKeyID = h.Get("x-oss-server-side-encryption-key-id")
+			a.SSEKeyID = h.Get("X-Oss-Server-Side-Encryption-Key-Id")
 		}
 		return nil
 	default:
@@ -138,12 +138,12 @@ func parseTagging(s string) (int, *ossError) {
 func (rq *request) writeAttrHeaders(a store.Attrs) {
 	h := rq.w.Header()
 	if a.SSE != "" {
-		h.Set("x-oss-server-side-encryption", a.SSE)
+		h.Set("X-Oss-Server-Side-Encryption", a.SSE)
 		if a.SSEKeyID != "" {
-			h.Set("x-oss-server-side-encryption-key-id", a.SSEKeyID)
+			h.Set("X-Oss-Server-Side-Encryption-Key-Id", a.SSEKeyID)
 		}
 	}
 	if n, _ := parseTagging(a.Tagging); n > 0 {
-		h.Set("x-oss-tagging-count", strconv.Itoa(n))
+		h.Set("X-Oss-Tagging-Count", strconv.Itoa(n))
 	}
 }

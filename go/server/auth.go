@@ -72,12 +72,14 @@ func (rq *request) secret(id string) (string, *ossError) {
 
 // signedHeader is the request's header as the client saw it when signing: net/http moves
 // Host out of r.Header, but V2 and V4 sign it when the client lists it as an additional
-// header (osstorchconnector always does).
-func (rq *request) signedHeader() http.Header {
-	h := rq.r.Header.Clone()
-	if rq.r.Host != "" {
-		h.Set("Host", rq.r.Host)
+// header (osstorchconnector always does). Only then is the header copied to put Host back;
+// otherwise it is r.Header itself, to be read, not changed.
+func (rq *request) signedHeader(additional []string) http.Header {
+	if rq.r.Host == "" || !slices.ContainsFunc(additional, func(n string) bool { return strings.EqualFold(n, "Host") }) {
+		return rq.r.Header
 	}
+	h := rq.r.Header.Clone()
+	h.Set("Host", rq.r.Host)
 	return h
 }
 
@@ -104,7 +106,7 @@ func (rq *request) checkHeaderSignature(authz string) *ossError {
 	case 2:
 		return rq.checkV2Header(parsed, sk)
 	}
-	date := rq.r.Header.Get("x-oss-date")
+	date := rq.r.Header.Get("X-Oss-Date")
 	if date == "" {
 		date = rq.r.Header.Get("Date")
 	}
@@ -135,7 +137,7 @@ func (rq *request) checkV2Header(parsed signer.ParsedAuth, sk string) *ossError 
 	if e := checkRepeatedParams(rq.query); e != nil {
 		return e
 	}
-	sts := signer.V2StringToSign(rq.r.Method, rq.bucket, rq.key, rq.query, rq.signedHeader(), parsed.AdditionalHeaders)
+	sts := signer.V2StringToSign(rq.r.Method, rq.bucket, rq.key, rq.query, rq.signedHeader(parsed.AdditionalHeaders), parsed.AdditionalHeaders)
 	if !hmac.Equal([]byte(signer.V2Signature(sk, sts)), []byte(parsed.Signature)) {
 		return errSignature(sts)
 	}
@@ -149,7 +151,7 @@ func (rq *request) checkV4Header(parsed signer.ParsedAuth, sk string) *ossError 
 	var at signer.V4Time
 	var t time.Time
 	var err error
-	if stamp := rq.r.Header.Get("x-oss-date"); stamp != "" {
+	if stamp := rq.r.Header.Get("X-Oss-Date"); stamp != "" {
 		if t, err = time.Parse(signer.V4TimeFormat, stamp); err != nil {
 			return errAccessDenied("Invalid x-oss-date in request header: " + strconv.Quote(stamp))
 		}
@@ -179,7 +181,7 @@ func (rq *request) verifyV4(parsed signer.ParsedAuth, sk string, at signer.V4Tim
 	if parsed.Date != at.Day {
 		return errAccessDenied("The credential date does not match the request time.")
 	}
-	canonical := signer.V4CanonicalRequest(rq.r.Method, rq.bucket, rq.key, query, rq.signedHeader(), parsed.AdditionalHeaders)
+	canonical := signer.V4CanonicalRequest(rq.r.Method, rq.bucket, rq.key, query, rq.signedHeader(parsed.AdditionalHeaders), parsed.AdditionalHeaders)
 	sts := signer.V4StringToSign(canonical, at, parsed.Region)
 	if !hmac.Equal([]byte(signer.V4Signature(sk, parsed.Date, parsed.Region, sts)), []byte(parsed.Signature)) {
 		return errSignature(sts).with("CanonicalRequest", canonical)
@@ -248,7 +250,7 @@ func (rq *request) checkPresigned() *ossError {
 		if e := checkRepeatedParams(rq.query); e != nil {
 			return e
 		}
-		header := rq.signedHeader()
+		header := rq.signedHeader(qa.AdditionalHeaders).Clone() // changed below: never r.Header
 		header.Set("Date", rq.query.Get(signer.QueryExpires))
 		sts := signer.V2StringToSign(rq.r.Method, rq.bucket, rq.key, without(rq.query, signer.QuerySignature), header, qa.AdditionalHeaders)
 		if !hmac.Equal([]byte(signer.V2Signature(sk, sts)), []byte(qa.Signature)) {
@@ -260,7 +262,7 @@ func (rq *request) checkPresigned() *ossError {
 		return errExpired()
 	}
 	header := rq.r.Header.Clone()
-	header.Del("x-oss-date")
+	header.Del("X-Oss-Date")
 	header.Set("Date", rq.query.Get(signer.QueryV1Expires))
 	query := without(rq.query, signer.QueryV1AccessKeyID, signer.QueryV1Expires, signer.QueryV1Signature)
 	sts := signer.V1StringToSign(rq.r.Method, rq.bucket, rq.key, query, header)

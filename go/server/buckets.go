@@ -85,7 +85,7 @@ func (rq *request) bucketOptions() (store.BucketOptions, *ossError) {
 		if v := strings.Join(vs, ","); !validACLs[v] {
 			return opts, errInvalidACL(v)
 		}
-		opts.ACL = rq.r.Header.Get("x-oss-acl")
+		opts.ACL = rq.r.Header.Get("X-Oss-Acl")
 	}
 	if rq.r.ContentLength == 0 {
 		return opts, nil

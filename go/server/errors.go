@@ -164,10 +164,10 @@ func (rq *request) writeError(e *ossError) {
 	for k, v := range e.Header {
 		h.Set(k, v)
 	}
-	h.Set("x-oss-ec", e.EC)
+	h.Set("X-Oss-Ec", e.EC)
 	h.Set("Content-Type", "application/xml")
 	if rq.r.Method == http.MethodHead {
-		h.Set("x-oss-err", base64.StdEncoding.EncodeToString(body))
+		h.Set("X-Oss-Err", base64.StdEncoding.EncodeToString(body))
 		h.Set("Content-Length", "0")
 		rq.writeHeader(e.Status)
 		return

@@ -177,7 +177,7 @@ func (w *faultyWriter) WriteHeader(status int) {
 	if status/100 != 2 {
 		w.resetAt, w.corrupt = -2, false // errors pass untouched
 	}
-	if w.Header().Get("x-oss-object-type") == "" {
+	if w.Header().Get("X-Oss-Object-Type") == "" {
 		// Only object data is corrupted: that is what CRC64 protects. A flipped byte in a
 		// listing would be a different test (TCP checksums make both rare in practice).
 		w.corrupt = false

@@ -80,7 +80,7 @@ func (rq *request) tempSecret(id string) (string, *ossError, bool) {
 	if !ok {
 		return "", nil, false
 	}
-	token := rq.r.Header.Get("x-oss-security-token")
+	token := rq.r.Header.Get("X-Oss-Security-Token")
 	for _, name := range []string{"security-token", "x-oss-security-token"} {
 		if token == "" {
 			token = rq.query.Get(name)

@@ -58,7 +58,7 @@ func (rq *request) uploadPart() *ossError {
 	}
 	if _, ok := rq.r.Header["X-Oss-Server-Side-Encryption"]; ok {
 		// Encryption is chosen once, at InitiateMultipartUpload.
-		return errInvalidArgument("x-oss-server-side-encryption", rq.r.Header.Get("x-oss-server-side-encryption"),
+		return errInvalidArgument("x-oss-server-side-encryption", rq.r.Header.Get("X-Oss-Server-Side-Encryption"),
 			"The x-oss-server-side-encryption header is not allowed on UploadPart.")
 	}
 	rate, e := rq.trafficLimit()
@@ -71,7 +71,7 @@ func (rq *request) uploadPart() *ossError {
 	}
 	h := rq.w.Header()
 	h.Set("ETag", quoted(p.ETag))
-	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(p.CRC64, 10))
+	h.Set("X-Oss-Hash-Crc64ecma", strconv.FormatUint(p.CRC64, 10))
 	h.Set("Content-Length", "0")
 	return nil
 }
@@ -93,7 +93,7 @@ func (rq *request) uploadPartCopy() *ossError {
 	}
 	defer r.Close()
 	start, length := int64(0), src.Size
-	if v := rq.r.Header.Get("x-oss-copy-source-range"); v != "" {
+	if v := rq.r.Header.Get("X-Oss-Copy-Source-Range"); v != "" {
 		s, end, ok, valid, _ := parseRange(v, src.Size)
 		if !ok || !valid {
 			return &ossError{Status: 416, Code: "InvalidRange", Message: "The requested range cannot be satisfied", EC: "0026-00000002"}
@@ -104,7 +104,7 @@ func (rq *request) uploadPartCopy() *ossError {
 	if err != nil {
 		return rq.uploadFailed(err)
 	}
-	rq.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(p.CRC64, 10))
+	rq.w.Header().Set("X-Oss-Hash-Crc64ecma", strconv.FormatUint(p.CRC64, 10))
 	rq.w.Header().Set("ETag", quoted(p.ETag))
 	return rq.writeXML(copyPartResult{LastModified: p.LastModified.UTC().Format(listTimeFormat), ETag: quoted(p.ETag)})
 }
@@ -132,7 +132,7 @@ func (rq *request) completeUpload() *ossError {
 	}
 	uploadID := rq.query.Get("uploadId")
 	var parts []store.CompletePart
-	if strings.EqualFold(rq.r.Header.Get("x-oss-complete-all"), "yes") {
+	if strings.EqualFold(rq.r.Header.Get("X-Oss-Complete-All"), "yes") {
 		listed, err := rq.s.cfg.Store.ListParts(rq.bucket, rq.key, uploadID)
 		if err != nil {
 			return rq.uploadFailed(err)
@@ -158,7 +158,7 @@ func (rq *request) completeUpload() *ossError {
 		return rq.uploadFailed(err)
 	}
 	rq.w.Header().Set("ETag", quoted(info.ETag))
-	rq.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(info.CRC64, 10))
+	rq.w.Header().Set("X-Oss-Hash-Crc64ecma", strconv.FormatUint(info.CRC64, 10))
 	rq.setVersionHeader(info)
 	return rq.writeXML(completeResult{EncodingType: et, Location: "http://" + rq.r.Host + "/" + rq.bucket + "/" + enc(rq.key),
 		Bucket: rq.bucket, Key: enc(rq.key), ETag: quoted(info.ETag)})

@@ -129,7 +129,7 @@ func (rq *request) restoreObject() *ossError {
 		return rq.updateError(err)
 	}
 	if tier != "" {
-		rq.w.Header().Set("x-oss-object-restore-priority", tier)
+		rq.w.Header().Set("X-Oss-Object-Restore-Priority", tier)
 	}
 	rq.w.Header().Set("Content-Length", "0")
 	rq.writeHeader(status)

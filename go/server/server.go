@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,8 +45,9 @@ type Config struct {
 	Region string
 	// ReadHeaderTimeout bounds the wait for a request's headers (slow-loris clients); 0 = 30s.
 	ReadHeaderTimeout time.Duration
-	// BodyIdleTimeout bounds each wait for more of a request body; 0 = 60s. (A whole-body
-	// limit would cut off honest large uploads on slow links.)
+	// BodyIdleTimeout bounds each wait for more of a request body; 0 = 60s. Waits up to it
+	// always pass; a longer one is cut off within 1.25 times it. (A whole-body limit would cut
+	// off honest large uploads on slow links.)
 	BodyIdleTimeout time.Duration
 	// Faults, if set, make the server misbehave on purpose (reliability tests).
 	Faults *Faults
@@ -63,6 +65,26 @@ type Server struct {
 	prefix string        // random per server, so request ids from two servers never collide
 	seq    atomic.Uint64 // request counter
 	keys   *keysFile     // nil without Config.KeysFile
+	// copyBufs holds *[]byte of copyBufSize for sending object bodies.
+	copyBufs sync.Pool
+	date     atomic.Pointer[httpDate] // the last Date header sent
+}
+
+// httpDate is a Date header's text and the second it names: formatted once a second, not
+// once a request.
+type httpDate struct {
+	unix int64
+	text string
+}
+
+// dateHeader is the Date header for now.
+func (s *Server) dateHeader(now time.Time) string {
+	if d := s.date.Load(); d != nil && d.unix == now.Unix() {
+		return d.text
+	}
+	d := &httpDate{unix: now.Unix(), text: now.UTC().Format(http.TimeFormat)}
+	s.date.Store(d)
+	return d.text
 }
 
 // New returns a Server for cfg.
@@ -88,6 +110,7 @@ func New(cfg Config) *Server {
 	var b [4]byte
 	rand.Read(b[:])
 	s := &Server{cfg: cfg, prefix: strings.ToUpper(hex.EncodeToString(b[:]))}
+	s.copyBufs.New = func() any { b := make([]byte, copyBufSize); return &b }
 	if cfg.KeysFile != "" {
 		s.keys = &keysFile{path: cfg.KeysFile}
 	}
@@ -198,25 +221,22 @@ func (rq *request) writeHeader(status int) {
 }
 
 func (s *Server) newRequestID() string {
-	// 24 upper-case hex digits, as OSS's ids look.
-	return s.prefix + strings.ToUpper(hex.EncodeToString(beUint64(s.seq.Add(1))))
-}
-
-func beUint64(v uint64) []byte {
-	b := make([]byte, 8)
-	for i := 7; i >= 0; i-- {
-		b[i] = byte(v)
-		v >>= 8
+	// 24 upper-case hex digits, as OSS's ids look: the prefix's 8, then the counter's 16.
+	const digits = "0123456789ABCDEF"
+	var id [24]byte
+	copy(id[:], s.prefix)
+	for i, v := len(id)-1, s.seq.Add(1); i >= len(s.prefix); i, v = i-1, v>>4 {
+		id[i] = digits[v&15]
 	}
-	return b
+	return string(id[:])
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rq := &request{s: s, w: w, r: r, id: s.newRequestID()}
 	h := w.Header()
-	h.Set("x-oss-request-id", rq.id)
+	h.Set("X-Oss-Request-Id", rq.id)
 	h.Set("Server", "AliyunOSS")
-	h.Set("Date", s.cfg.Now().UTC().Format(http.TimeFormat))
+	h.Set("Date", s.dateHeader(s.cfg.Now()))
 	start := time.Now()
 	if err := rq.parseTarget(); err != nil {
 		rq.writeError(err)
@@ -230,8 +250,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !rq.started {
 		rq.writeHeader(http.StatusOK)
 	}
-	s.cfg.Logger.Info("request", "id", rq.id, "method", r.Method, "bucket", rq.bucket, "key", rq.key,
-		"query", redactQuery(rq.query), "status", rq.status, "duration", time.Since(start))
+	if s.cfg.Logger.Enabled(r.Context(), slog.LevelInfo) {
+		s.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("id", rq.id),
+			slog.String("method", r.Method), slog.String("bucket", rq.bucket), slog.String("key", rq.key),
+			slog.String("query", redactQuery(rq.query)), slog.Int("status", rq.status),
+			slog.Duration("duration", time.Since(start)))
+	}
 }
 
 // parseTarget finds the bucket and key. A Host of <label>.<domain> is virtual-hosted style when
@@ -273,6 +297,9 @@ func (rq *request) parseTarget() *ossError {
 
 // redactQuery is the query for the log, with signatures and tokens (presigned URLs) hidden.
 func redactQuery(q url.Values) string {
+	if len(q) == 0 {
+		return ""
+	}
 	safe := url.Values{}
 	for k, v := range q {
 		switch strings.ToLower(k) {
@@ -356,12 +383,12 @@ func (rq *request) dispatchObject(m string) *ossError {
 	case m == http.MethodHead && !hasSubresource(rq.query):
 		return rq.getObject(true)
 	case m == http.MethodPut && rq.has("partNumber") && rq.has("uploadId"):
-		if rq.r.Header.Get("x-oss-copy-source") != "" {
+		if rq.r.Header.Get("X-Oss-Copy-Source") != "" {
 			return rq.uploadPartCopy()
 		}
 		return rq.uploadPart()
 	case m == http.MethodPut && !hasSubresource(rq.query):
-		if rq.r.Header.Get("x-oss-copy-source") != "" {
+		if rq.r.Header.Get("X-Oss-Copy-Source") != "" {
 			return rq.copyObject()
 		}
 		return rq.putObject()

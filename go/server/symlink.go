@@ -25,7 +25,7 @@ func errSymlinkTargetMissing(key string) *ossError {
 }
 
 func (rq *request) putSymlink() *ossError {
-	raw := rq.r.Header.Get("x-oss-symlink-target")
+	raw := rq.r.Header.Get("X-Oss-Symlink-Target")
 	target, err := url.PathUnescape(raw)
 	if raw == "" || err != nil {
 		return errInvalidArgument("x-oss-symlink-target", raw, "The symlink target is missing or not url-encoded.")
@@ -58,7 +58,7 @@ func (rq *request) getSymlink() *ossError {
 		return errNotSymlink()
 	}
 	h := rq.w.Header()
-	h.Set("x-oss-symlink-target", url.PathEscape(info.SymlinkTarget))
+	h.Set("X-Oss-Symlink-Target", url.PathEscape(info.SymlinkTarget))
 	h.Set("ETag", quoted(info.ETag))
 	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
 	h.Set("Content-Type", info.ContentType)
@@ -72,13 +72,26 @@ func (rq *request) getSymlink() *ossError {
 // openResolved opens an object; for a symlink it opens the target and returns the merged view a
 // reader of the link sees, with target the target's own info (for its class and state).
 // The request's versionId names a version of the link (or object) itself; a link's target is
-// read at its latest version.
-func (rq *request) openResolved(key string) (info, target store.ObjectInfo, r store.ReadAtCloser, e *ossError) {
+// read at its latest version. Without open (a HEAD) nothing is opened and r is nil: the disk
+// store would open and close the content's files for nothing.
+func (rq *request) openResolved(key string, open bool) (info, target store.ObjectInfo, r store.ReadAtCloser, e *ossError) {
 	v, e := rq.versionParam()
 	if e != nil {
 		return info, info, nil, e
 	}
-	info, r, err := rq.s.cfg.Store.OpenVersion(rq.bucket, key, v)
+	lookup := func(key, versionID string) (info store.ObjectInfo, r store.ReadAtCloser, err error) {
+		if open {
+			return rq.s.cfg.Store.OpenVersion(rq.bucket, key, versionID)
+		}
+		info, err = rq.s.cfg.Store.StatVersion(rq.bucket, key, versionID)
+		return info, nil, err
+	}
+	closeReader := func() {
+		if r != nil {
+			r.Close()
+		}
+	}
+	info, r, err := lookup(key, v)
 	if err != nil {
 		return info, info, nil, rq.objectError(err)
 	}
@@ -86,9 +99,9 @@ func (rq *request) openResolved(key string) (info, target store.ObjectInfo, r st
 	if info.Type != store.TypeSymlink {
 		return info, info, r, nil
 	}
-	r.Close()
+	closeReader()
 	link := info
-	target, r, err = rq.s.cfg.Store.Open(rq.bucket, link.SymlinkTarget)
+	target, r, err = lookup(link.SymlinkTarget, "")
 	if errors.Is(err, store.ErrNoSuchKey) {
 		return info, info, nil, errSymlinkTargetMissing(key)
 	}
@@ -96,7 +109,7 @@ func (rq *request) openResolved(key string) (info, target store.ObjectInfo, r st
 		return info, info, nil, storeError(err, rq.bucket, key)
 	}
 	if target.Type == store.TypeSymlink { // OSS follows one link, never a chain
-		r.Close()
+		closeReader()
 		return info, info, nil, errSymlinkTargetMissing(key)
 	}
 	merged := link

@@ -16,7 +16,7 @@ const (
 
 // trafficLimit returns the request's limit in bytes per second, 0 when it sets none.
 func (rq *request) trafficLimit() (int64, *ossError) {
-	v := rq.r.Header.Get("x-oss-traffic-limit")
+	v := rq.r.Header.Get("X-Oss-Traffic-Limit")
 	if v == "" {
 		v = rq.query.Get("x-oss-traffic-limit")
 	}

@@ -78,7 +78,7 @@ func (rq *request) setVersionHeader(info store.ObjectInfo) {
 			return
 		}
 	}
-	rq.w.Header().Set("x-oss-version-id", versionName(info.VersionID))
+	rq.w.Header().Set("X-Oss-Version-Id", versionName(info.VersionID))
 }
 
 // statVersion and updateVersion are Stat and UpdateObject on the version the request names.
@@ -133,9 +133,9 @@ func (rq *request) deleteObject() *ossError {
 		return storeError(err, rq.bucket, rq.key)
 	case b.Versioning != "":
 		h := rq.w.Header()
-		h.Set("x-oss-version-id", versionName(info.VersionID))
+		h.Set("X-Oss-Version-Id", versionName(info.VersionID))
 		if info.DeleteMarker {
-			h.Set("x-oss-delete-marker", "true")
+			h.Set("X-Oss-Delete-Marker", "true")
 		}
 	}
 	rq.writeHeader(http.StatusNoContent)

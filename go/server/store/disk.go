@@ -101,10 +101,12 @@ func (d *disk) writeAtomic(path string, r io.Reader) (n int64, err error) {
 		err = cerr
 	}
 	if err == nil {
-		err = os.MkdirAll(filepath.Dir(path), 0o755)
-	}
-	if err == nil {
 		err = os.Rename(f.Name(), path)
+	}
+	if errors.Is(err, fs.ErrNotExist) { // the first file of its directory; the directory once
+		if err = os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
+			err = os.Rename(f.Name(), path)
+		}
 	}
 	if err != nil {
 		return 0, err
