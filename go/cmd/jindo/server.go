@@ -107,7 +107,8 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// DiscardHandler is disabled at every level, so the server builds no log line at all.
+	logger := slog.New(slog.DiscardHandler)
 	if *verbose {
 		logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
