@@ -809,7 +809,8 @@ class Bucket(GoClient):
 
     def get_bucket_location(self) -> models.GetBucketLocationResult:
         """The bucket's region, as oss2: GetBucketLocationResult with `location` ("oss-cn-hangzhou")."""
-        return models.GetBucketLocationResult(self._bucket("GET", params={Bucket.LOCATION: ""}, parse=_wire.TREE))
+        return models.GetBucketLocationResult(self._bucket("GET", params={Bucket.LOCATION: ""},
+                                                           parse="get_bucket_location"))
 
     def put_bucket_logging(self, input: Any) -> models.RequestResult:
         """Set where the bucket's access logs go from a BucketLogging (or its XML), as oss2."""
@@ -835,7 +836,7 @@ class Bucket(GoClient):
 
     def get_bucket_stat(self) -> models.GetBucketStatResult:
         """The bucket's storage use, as oss2: `storage_size_in_bytes`, `object_count`, ..."""
-        return models.GetBucketStatResult(self._bucket("GET", params={Bucket.STAT: ""}, parse=_wire.TREE))
+        return models.GetBucketStatResult(self._bucket("GET", params={Bucket.STAT: ""}, parse="get_bucket_stat"))
 
     def put_bucket_website(self, input: Any) -> models.RequestResult:
         """Set the bucket's static website settings from a BucketWebsite (or its XML), as oss2."""
@@ -907,7 +908,7 @@ class Bucket(GoClient):
         resp = self._bucket("GET", params={"prefix": prefix, "delimiter": delimiter, "key-marker": key_marker,
                                            "version-id-marker": versionid_marker, "max-keys": str(max_keys),
                                            "encoding-type": "url", "versions": ""},
-                            headers=utils.CaseInsensitiveDict(headers), parse=_wire.TREE)
+                            headers=utils.CaseInsensitiveDict(headers), parse="list_object_versions")
         return models.ListObjectVersionsResult(resp)
 
     def delete_object_versions(self, keylist_versions: models.BatchDeleteObjectVersionList,

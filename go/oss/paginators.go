@@ -82,25 +82,27 @@ type ListPartsRequest struct {
 
 // ListedPart is one stored part of an unfinished upload.
 type ListedPart struct {
-	Number       int    `xml:"PartNumber"`
-	LastModified string `xml:"LastModified"`
-	ETag         string `xml:"ETag"`
-	Size         int64  `xml:"Size"`
-	CRC64        string `xml:"HashCrc64ecma"`
+	Number       int    `xml:"PartNumber" json:"part_number"`
+	LastModified string `xml:"LastModified" json:"last_modified"` // as OSS wrote it, RFC 3339
+	ETag         string `xml:"ETag" json:"etag"`                  // quoted, as OSS wrote it
+	Size         int64  `xml:"Size" json:"size"`
+	CRC64        string `xml:"HashCrc64ecma" json:"hash_crc64ecma"`
 }
 
 // ListPartsResult is one page of parts.
 type ListPartsResult struct {
-	Result               `xml:"-"`
-	Bucket               string       `xml:"Bucket"`
-	Key                  string       `xml:"Key"`
-	UploadID             string       `xml:"UploadId"`
-	PartNumberMarker     int          `xml:"PartNumberMarker"`
-	NextPartNumberMarker int          `xml:"NextPartNumberMarker"`
-	MaxParts             int          `xml:"MaxParts"`
-	IsTruncated          bool         `xml:"IsTruncated"`
-	Parts                []ListedPart `xml:"Part"`
+	Result               `xml:"-" json:"-"`
+	Bucket               string       `xml:"Bucket" json:"bucket"`
+	Key                  string       `xml:"Key" json:"key"`
+	UploadID             string       `xml:"UploadId" json:"upload_id"`
+	PartNumberMarker     int          `xml:"PartNumberMarker" json:"part_number_marker"`
+	NextPartNumberMarker int          `xml:"NextPartNumberMarker" json:"next_part_number_marker"`
+	MaxParts             int          `xml:"MaxParts" json:"max_parts"`
+	IsTruncated          bool         `xml:"IsTruncated" json:"is_truncated"`
+	Parts                []ListedPart `xml:"Part" json:"parts"`
 }
+
+func (r *ListPartsResult) finish() { r.Parts = orEmpty(r.Parts) }
 
 // ListParts lists one page of an upload's parts; a GET, retried under the client's policy.
 func ListParts(ctx context.Context, d Doer, req *ListPartsRequest) (*ListPartsResult, error) {
@@ -120,6 +122,7 @@ func ListParts(ctx context.Context, d Doer, req *ListPartsRequest) (*ListPartsRe
 		return nil, err
 	}
 	out.Result = res
+	out.finish()
 	return out, nil
 }
 

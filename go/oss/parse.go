@@ -36,9 +36,21 @@ func ParseDocument(kind string, doc []byte) (any, error) {
 // into, whose JSON tags are the one shape pyjindo reads (no snake_case guessing, ints and bools
 // typed, an absent optional element null). The other kinds still go through the generic map.
 var typedDocuments = map[string]func(doc []byte) (any, error){
-	"list_buckets":          typed[ListBucketsResult]("list buckets"),
-	"init_multipart_upload": typed[InitiateMultipartUploadResult]("initiate multipart upload"),
+	"list_buckets":           typed[ListBucketsResult]("list buckets"),
+	"init_multipart_upload":  typed[InitiateMultipartUploadResult]("initiate multipart upload"),
+	"list_objects":           typed[ListObjectsResult]("list objects"),
+	"list_objects_v2":        typed[ListObjectsV2Result]("list objects v2"),
+	"list_parts":             typed[ListPartsResult]("list parts"),
+	"list_multipart_uploads": typed[ListMultipartUploadsResult]("list multipart uploads"),
+	"list_object_versions":   typed[ListObjectVersionsResult]("list object versions"),
+	"get_bucket_info":        typed[BucketInfo]("get bucket info"),
+	"get_bucket_stat":        typed[BucketStat]("get bucket stat"),
+	"get_bucket_location":    typed[BucketLocation]("get bucket location"),
 }
+
+// finisher is a typed result that completes itself after decoding: names decoded as the
+// document's EncodingType says, lists never null.
+type finisher interface{ finish() }
 
 func typed[T any](op string) func(doc []byte) (any, error) {
 	return func(doc []byte) (any, error) {
@@ -46,8 +58,26 @@ func typed[T any](op string) func(doc []byte) (any, error) {
 		if err := decodeDocument(op, doc, out); err != nil {
 			return nil, err
 		}
+		if f, ok := any(out).(finisher); ok {
+			f.finish()
+		}
 		return out, nil
 	}
+}
+
+// decodeNames decodes each name in place as the document's encoding type says.
+func decodeNames(encodingType string, names ...*string) {
+	for _, s := range names {
+		*s = decodeName(*s, encodingType)
+	}
+}
+
+// orEmpty is list, or an empty list where the document had none (a list is never null in JSON).
+func orEmpty[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
 }
 
 // KindTree asks ParseDocument for the element tree itself, for documents whose repeated and

@@ -19,46 +19,16 @@ def _parsed(resp):
     return body if isinstance(body, dict) else {}
 
 
-def _text(d, key, default=""):
-    """A text element: "" when present but empty, `default` when absent."""
-    if d is None or key not in d or d[key] is None:
-        return default
-    return to_string(d[key])
-
-
-def _int(d, key, default=0):
-    value = d.get(key) if d else None
-    if value is None or value == "":
-        return default
-    return int(value)
-
-
-def _bool(d, key, default=False):
-    value = d.get(key) if d else None
-    if value is None:
-        return default
-    if isinstance(value, str):
-        return value == "true"
-    return bool(value)
-
-
-def _is_url_encoded(d):
-    return d.get("encoding_type") == "url"
-
-
 def _key(value, url_encoded):
     value = to_string(value) if value is not None else ""
     return urlunquote(value) if url_encoded else value
 
 
-def _unquote_etag(value):
-    return to_string(value or "").strip('"')
-
-
 def _owner(d):
-    if not d:
+    """A go/oss Owner as oss2's Owner ("" for an absent ID or DisplayName), None for no owner."""
+    if d is None:
         return None
-    return Owner(_text(d, "display_name"), _text(d, "id"))
+    return Owner(d["display_name"] or "", d["id"] or "")
 
 
 class _Element(object):
