@@ -587,6 +587,8 @@ def from_error_dict(d):
         return CredentialsError(message, bool(d.get("not_found")))
     if kind == "inconsistent":
         return InconsistentError(message, d.get("request_id") or "")
+    if kind == "document":  # an answer go/oss could not read: oss2's parsers raise RuntimeError
+        return RuntimeError(message)
 
     status = int(d.get("status") or 0)
     headers = headers_from_pairs(d.get("headers"))

@@ -120,6 +120,8 @@ def test_client_side_errors():
     theirs = o_exc.RequestError(Exception("connection refused"))
     _compare_exc(mine, theirs)
     assert str(mine.exception) == "connection refused"
+    # a document go/oss could not read: oss2's parsers raise RuntimeError
+    assert type(exceptions.from_error_dict({"kind": "document", "message": "bad"})) is RuntimeError
     mine = exceptions.from_error_dict({"kind": "inconsistent", "message": "crc differs", "request_id": "r9"})
     _compare_exc(mine, o_exc.InconsistentError("crc differs", "r9"))
     assert repr(exceptions.ClientError("x")) == repr(o_exc.ClientError("x"))
@@ -183,6 +185,24 @@ DOCUMENTS = {
     "get_bucket_stat": (o_models.GetBucketStatResult, o_xml.parse_get_bucket_stat, models.GetBucketStatResult),
     "get_bucket_location": (o_models.GetBucketLocationResult, o_xml.parse_get_bucket_location,
                             models.GetBucketLocationResult),
+    "get_object_acl": (o_models.GetObjectAclResult, o_xml.parse_get_object_acl, models.GetObjectAclResult),
+    "get_bucket_acl": (o_models.GetBucketAclResult, o_xml.parse_get_bucket_acl, models.GetBucketAclResult),
+    "get_tagging": (o_models.GetTaggingResult, o_xml.parse_get_tagging, models.GetTaggingResult),
+    "get_bucket_cors": (o_models.GetBucketCorsResult, o_xml.parse_get_bucket_cors, models.GetBucketCorsResult),
+    "get_bucket_lifecycle": (o_models.GetBucketLifecycleResult, o_xml.parse_get_bucket_lifecycle,
+                             models.GetBucketLifecycleResult),
+    "get_bucket_referer": (o_models.GetBucketRefererResult, o_xml.parse_get_bucket_referer,
+                           models.GetBucketRefererResult),
+    "get_bucket_logging": (o_models.GetBucketLoggingResult, o_xml.parse_get_bucket_logging,
+                           models.GetBucketLoggingResult),
+    "get_bucket_encryption": (o_models.GetServerSideEncryptionResult, o_xml.parse_get_bucket_encryption,
+                              models.GetServerSideEncryptionResult),
+    "get_bucket_versioning": (o_models.GetBucketVersioningResult, o_xml.parse_get_bucket_versioning,
+                              models.GetBucketVersioningResult),
+    "get_bucket_request_payment": (o_models.GetBucketRequestPaymentResult, o_xml.parse_get_bucket_request_payment,
+                                   models.GetBucketRequestPaymentResult),
+    "get_bucket_website": (o_models.GetBucketWebsiteResult, o_xml.parse_get_bucket_website,
+                           models.GetBucketWebsiteResult),
 }
 
 

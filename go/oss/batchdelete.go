@@ -43,7 +43,7 @@ type DeleteError struct {
 type DeletedObject struct {
 	Key                   string  `xml:"Key" json:"key"`
 	VersionID             *string `xml:"VersionId" json:"version_id"`
-	DeleteMarker          bool    `xml:"DeleteMarker" json:"delete_marker"`
+	DeleteMarker          Bool    `xml:"DeleteMarker" json:"delete_marker"`
 	DeleteMarkerVersionID string  `xml:"DeleteMarkerVersionId" json:"delete_marker_version_id"`
 }
 

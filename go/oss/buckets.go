@@ -140,7 +140,7 @@ type ListBucketsResult struct {
 	Prefix      string          `xml:"Prefix" json:"prefix"`
 	Marker      string          `xml:"Marker" json:"marker"`
 	MaxKeys     int             `xml:"MaxKeys" json:"max_keys"`
-	IsTruncated bool            `xml:"IsTruncated" json:"is_truncated"`
+	IsTruncated Bool            `xml:"IsTruncated" json:"is_truncated"`
 	NextMarker  string          `xml:"NextMarker" json:"next_marker"`
 	Owner       *Owner          `xml:"Owner" json:"owner"`
 	Buckets     []BucketSummary `xml:"Buckets>Bucket" json:"buckets"`

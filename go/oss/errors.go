@@ -37,6 +37,15 @@ func (e *RequestError) Error() string          { return "oss: request failed: " 
 func (e *RequestError) Unwrap() error          { return e.Err }
 func (e *RequestError) ConnectionFailed() bool { return true }
 
+// DocumentError is a response document that does not read as its kind: malformed XML, or an
+// element whose text is not of its type (a boolean other than "true" or "false", as oss2 refuses
+// one). The request was answered, so it is not retried; pyjindo raises RuntimeError, as oss2
+// does for a document it cannot read.
+type DocumentError struct{ Err error }
+
+func (e *DocumentError) Error() string { return "oss: bad response document: " + e.Err.Error() }
+func (e *DocumentError) Unwrap() error { return e.Err }
+
 // CredentialsError is a request not sent because no credentials could be had to sign it.
 type CredentialsError struct{ Err error }
 

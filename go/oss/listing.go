@@ -38,7 +38,7 @@ type ListObjectsResult struct {
 	Delimiter      string          `xml:"Delimiter" json:"delimiter"`
 	MaxKeys        int             `xml:"MaxKeys" json:"max_keys"`
 	EncodingType   string          `xml:"EncodingType" json:"encoding_type"`
-	IsTruncated    bool            `xml:"IsTruncated" json:"is_truncated"`
+	IsTruncated    Bool            `xml:"IsTruncated" json:"is_truncated"`
 	NextMarker     string          `xml:"NextMarker" json:"next_marker"`
 	Contents       []ObjectSummary `xml:"Contents" json:"contents"`
 	CommonPrefixes []string        `xml:"CommonPrefixes>Prefix" json:"common_prefixes"`
@@ -46,8 +46,8 @@ type ListObjectsResult struct {
 
 func (r *ListObjectsResult) finish() {
 	decodeNames(r.EncodingType, &r.Prefix, &r.Marker, &r.Delimiter, &r.NextMarker)
-	r.Contents = decodeSummaries(r.Contents, r.EncodingType)
-	r.CommonPrefixes = decodePrefixes(r.CommonPrefixes, r.EncodingType)
+	decodeSummaries(r.Contents, r.EncodingType)
+	decodePrefixes(r.CommonPrefixes, r.EncodingType)
 }
 
 // ListObjectsV2Result is one page of ListObjectsV2 (list-type=2); names decoded as ListObjects'.
@@ -60,7 +60,7 @@ type ListObjectsV2Result struct {
 	MaxKeys               int             `xml:"MaxKeys" json:"max_keys"`
 	KeyCount              int             `xml:"KeyCount" json:"key_count"`
 	EncodingType          string          `xml:"EncodingType" json:"encoding_type"`
-	IsTruncated           bool            `xml:"IsTruncated" json:"is_truncated"`
+	IsTruncated           Bool            `xml:"IsTruncated" json:"is_truncated"`
 	NextContinuationToken string          `xml:"NextContinuationToken" json:"next_continuation_token"`
 	Contents              []ObjectSummary `xml:"Contents" json:"contents"`
 	CommonPrefixes        []string        `xml:"CommonPrefixes>Prefix" json:"common_prefixes"`
@@ -68,22 +68,20 @@ type ListObjectsV2Result struct {
 
 func (r *ListObjectsV2Result) finish() {
 	decodeNames(r.EncodingType, &r.Prefix, &r.StartAfter, &r.ContinuationToken, &r.Delimiter, &r.NextContinuationToken)
-	r.Contents = decodeSummaries(r.Contents, r.EncodingType)
-	r.CommonPrefixes = decodePrefixes(r.CommonPrefixes, r.EncodingType)
+	decodeSummaries(r.Contents, r.EncodingType)
+	decodePrefixes(r.CommonPrefixes, r.EncodingType)
 }
 
-func decodeSummaries(list []ObjectSummary, enc string) []ObjectSummary {
+func decodeSummaries(list []ObjectSummary, enc string) {
 	for i := range list {
 		list[i].Key = decodeName(list[i].Key, enc)
 	}
-	return orEmpty(list)
 }
 
-func decodePrefixes(list []string, enc string) []string {
+func decodePrefixes(list []string, enc string) {
 	for i := range list {
 		list[i] = decodeName(list[i], enc)
 	}
-	return orEmpty(list)
 }
 
 // ListObjects lists one page of a bucket; GETs are retried under the client's policy.

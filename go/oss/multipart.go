@@ -184,7 +184,7 @@ type ListMultipartUploadsResult struct {
 	NextUploadIDMarker string            `xml:"NextUploadIdMarker" json:"next_upload_id_marker"`
 	MaxUploads         int               `xml:"MaxUploads" json:"max_uploads"`
 	EncodingType       string            `xml:"EncodingType" json:"encoding_type"`
-	IsTruncated        bool              `xml:"IsTruncated" json:"is_truncated"`
+	IsTruncated        Bool              `xml:"IsTruncated" json:"is_truncated"`
 	Uploads            []MultipartUpload `xml:"Upload" json:"uploads"`
 	CommonPrefixes     []string          `xml:"CommonPrefixes>Prefix" json:"common_prefixes"`
 }
@@ -195,8 +195,7 @@ func (r *ListMultipartUploadsResult) finish() {
 	for i := range r.Uploads {
 		r.Uploads[i].Key = decodeName(r.Uploads[i].Key, enc)
 	}
-	r.Uploads = orEmpty(r.Uploads)
-	r.CommonPrefixes = decodePrefixes(r.CommonPrefixes, enc)
+	decodePrefixes(r.CommonPrefixes, enc)
 }
 
 // ListMultipartUploads lists one page of a bucket's unfinished uploads; a GET, retried under the

@@ -66,7 +66,7 @@ func decodeDocument(op string, raw []byte, v any) error {
 		err = endOfDocument(dec)
 	}
 	if err != nil {
-		return &RequestError{Err: fmt.Errorf("%s: bad response document: %w", op, err)}
+		return &DocumentError{Err: fmt.Errorf("%s: %w", op, err)}
 	}
 	return nil
 }

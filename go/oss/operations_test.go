@@ -150,7 +150,7 @@ func TestListMultipartUploadsDecodesKeysAndPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page.IsTruncated || len(page.Uploads) != 1 || page.Uploads[0].Key != "u/ctrl\x01" ||
+	if bool(page.IsTruncated) || len(page.Uploads) != 1 || page.Uploads[0].Key != "u/ctrl\x01" ||
 		!slices.Equal(page.CommonPrefixes, []string{"u/sub/"}) {
 		t.Fatalf("second page %+v", page)
 	}
@@ -175,7 +175,7 @@ func TestListObjectsDecodesKeysAndPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page.IsTruncated || len(page.Contents) != 1 || page.Contents[0].Key != "d/中 文" ||
+	if bool(page.IsTruncated) || len(page.Contents) != 1 || page.Contents[0].Key != "d/中 文" ||
 		!slices.Equal(page.CommonPrefixes, []string{"d/sub/"}) || page.Contents[0].Size != int64(len("d/中 文")) {
 		t.Fatalf("second page %+v", page)
 	}

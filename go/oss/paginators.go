@@ -37,7 +37,7 @@ func WalkObjects(ctx context.Context, d Doer, req ListObjectsRequest, fn func(*L
 	list := func(r *ListObjectsRequest) (*ListObjectsResult, error) { return ListObjects(ctx, d, r) }
 	return walkPages(req, list, fn, func(r *ListObjectsRequest, p *ListObjectsResult) (bool, error) {
 		r.Marker = p.NextMarker // ListObjects refuses a truncated page without one
-		return p.IsTruncated, nil
+		return bool(p.IsTruncated), nil
 	})
 }
 
@@ -48,7 +48,7 @@ func WalkMultipartUploads(ctx context.Context, d Doer, req ListMultipartUploadsR
 	}
 	return walkPages(req, list, fn, func(r *ListMultipartUploadsRequest, p *ListMultipartUploadsResult) (bool, error) {
 		switch {
-		case !p.IsTruncated:
+		case !bool(p.IsTruncated):
 			return false, nil
 		case p.NextKeyMarker == "" && p.NextUploadIDMarker == "":
 			return false, noNextMarker()
@@ -63,7 +63,7 @@ func WalkBuckets(ctx context.Context, d Doer, prefix string, fn func(*ListBucket
 	list := func(marker *string) (*ListBucketsResult, error) { return ListBuckets(ctx, d, prefix, *marker, 1000) }
 	return walkPages("", list, fn, func(marker *string, p *ListBucketsResult) (bool, error) {
 		switch {
-		case !p.IsTruncated:
+		case !bool(p.IsTruncated):
 			return false, nil
 		case p.NextMarker == "":
 			return false, noNextMarker()
@@ -98,11 +98,9 @@ type ListPartsResult struct {
 	PartNumberMarker     int          `xml:"PartNumberMarker" json:"part_number_marker"`
 	NextPartNumberMarker int          `xml:"NextPartNumberMarker" json:"next_part_number_marker"`
 	MaxParts             int          `xml:"MaxParts" json:"max_parts"`
-	IsTruncated          bool         `xml:"IsTruncated" json:"is_truncated"`
+	IsTruncated          Bool         `xml:"IsTruncated" json:"is_truncated"`
 	Parts                []ListedPart `xml:"Part" json:"parts"`
 }
-
-func (r *ListPartsResult) finish() { r.Parts = orEmpty(r.Parts) }
 
 // ListParts lists one page of an upload's parts; a GET, retried under the client's policy.
 func ListParts(ctx context.Context, d Doer, req *ListPartsRequest) (*ListPartsResult, error) {
@@ -122,7 +120,6 @@ func ListParts(ctx context.Context, d Doer, req *ListPartsRequest) (*ListPartsRe
 		return nil, err
 	}
 	out.Result = res
-	out.finish()
 	return out, nil
 }
 
@@ -131,7 +128,7 @@ func WalkParts(ctx context.Context, d Doer, req ListPartsRequest, fn func(*ListP
 	list := func(r *ListPartsRequest) (*ListPartsResult, error) { return ListParts(ctx, d, r) }
 	return walkPages(req, list, fn, func(r *ListPartsRequest, p *ListPartsResult) (bool, error) {
 		switch {
-		case !p.IsTruncated:
+		case !bool(p.IsTruncated):
 			return false, nil
 		case p.NextPartNumberMarker <= r.PartNumberMarker:
 			return false, noNextMarker()

@@ -2,23 +2,11 @@ package oss
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
 )
-
-func parse(t *testing.T, kind, doc string) map[string]any {
-	t.Helper()
-	v, err := ParseDocument(kind, []byte(doc))
-	if err != nil {
-		t.Fatalf("ParseDocument(%s): %v", kind, err)
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		t.Fatalf("ParseDocument(%s) = %T %v, want map", kind, v, v)
-	}
-	return m
-}
 
 // parseJSON is ParseDocument's result as Python receives it: encoded as JSON, decoded again.
 func parseJSON(t *testing.T, kind, doc string) map[string]any {
@@ -502,18 +490,27 @@ func TestParseMalformed(t *testing.T) {
 	}
 }
 
-func TestSnake(t *testing.T) {
-	cases := map[string]string{
-		"ETag": "etag", "HashCrc64ecma": "hash_crc64ecma", "UploadId": "upload_id", "NextUploadIdMarker": "next_upload_id_marker",
-		"ID": "id", "DisplayName": "display_name", "KMSMasterKeyID": "kms_master_key_id", "SSEAlgorithm": "sse_algorithm",
-		"KMSDataEncryption": "kms_data_encryption", "MaxKeys": "max_keys", "IsTruncated": "is_truncated", "Key": "key",
-		"KeyCount": "key_count", "PartNumber": "part_number", "CreationDate": "creation_date", "EC": "ec",
-		"RequestId": "request_id", "HostId": "host_id", "x": "x", "": "", "Crc64": "crc64",
-	}
-	for in, want := range cases {
-		if got := snake(in); got != want {
-			t.Errorf("snake(%q) = %q, want %q", in, got, want)
+// Booleans read as oss2 reads them: "true" or "false" only; anything else is a DocumentError.
+func TestParseBooleansStrict(t *testing.T) {
+	for _, doc := range []string{
+		`<ListBucketResult><IsTruncated>True</IsTruncated></ListBucketResult>`,
+		`<ListBucketResult><IsTruncated></IsTruncated></ListBucketResult>`,
+		`<WebsiteConfiguration><RoutingRules><RoutingRule><Redirect><PassQueryString>True</PassQueryString></Redirect></RoutingRule></RoutingRules></WebsiteConfiguration>`,
+	} {
+		kind := "list_objects"
+		if strings.HasPrefix(doc, "<Website") {
+			kind = "get_bucket_website"
 		}
+		var de *DocumentError
+		if v, err := ParseDocument(kind, []byte(doc)); !errors.As(err, &de) {
+			t.Errorf("%s: %#v, %v; want a DocumentError", doc, v, err)
+		}
+	}
+}
+
+func TestParseUnknownKind(t *testing.T) {
+	if v, err := ParseDocument("tree", []byte("<a/>")); err == nil {
+		t.Errorf("an unknown kind parsed: %#v", v)
 	}
 }
 
@@ -573,30 +570,4 @@ func FuzzParseErrorDetails(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		parseErrorDetails(doc) // must not panic; any map is acceptable
 	})
-}
-
-func TestParseTreeKeepsOrderRepeatsAndEmptyText(t *testing.T) {
-	doc := `<?xml version="1.0" encoding="UTF-8"?>
-<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedOrigin>a&amp;b</AllowedOrigin>` +
-		`<AllowedHeader></AllowedHeader></CORSRule><ResponseVary>false</ResponseVary></CORSConfiguration>`
-	v, err := ParseDocument(KindTree, []byte(doc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf := func(tag, text string) Node { return Node{Tag: tag, Text: text, Children: []Node{}} }
-	want := Node{Tag: "CORSConfiguration", Children: []Node{
-		{Tag: "CORSRule", Children: []Node{leaf("AllowedOrigin", "*"), leaf("AllowedOrigin", "a&b"), leaf("AllowedHeader", "")}},
-		leaf("ResponseVary", "false"),
-	}}
-	check(t, "tree", v, want)
-
-	// A text-only root (GetBucketLocation's LocationConstraint) keeps its text.
-	v, err = ParseDocument(KindTree, []byte(`<LocationConstraint>oss-cn-hangzhou</LocationConstraint>`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	check(t, "root text", v, leaf("LocationConstraint", "oss-cn-hangzhou"))
-	if _, err := ParseDocument(KindTree, []byte(`<a><b></a>`)); err == nil {
-		t.Error("a malformed document parsed")
-	}
 }

@@ -22,7 +22,7 @@ type ObjectVersion struct {
 	Kind         string  `xml:"-" json:"kind"`
 	Key          string  `xml:"Key" json:"key"`
 	VersionID    string  `xml:"VersionId" json:"version_id"`
-	IsLatest     bool    `xml:"IsLatest" json:"is_latest"`
+	IsLatest     Bool    `xml:"IsLatest" json:"is_latest"`
 	LastModified string  `xml:"LastModified" json:"last_modified"` // as OSS wrote it, RFC 3339
 	ETag         string  `xml:"ETag" json:"etag"`                  // quoted; none on a delete marker
 	Type         string  `xml:"Type" json:"type"`
@@ -47,7 +47,7 @@ type ListObjectVersionsResult struct {
 	Delimiter           string   `xml:"Delimiter" json:"delimiter"`
 	MaxKeys             int      `xml:"MaxKeys" json:"max_keys"`
 	EncodingType        string   `xml:"EncodingType" json:"encoding_type"`
-	IsTruncated         bool     `xml:"IsTruncated" json:"is_truncated"`
+	IsTruncated         Bool     `xml:"IsTruncated" json:"is_truncated"`
 	CommonPrefixes      []string `xml:"CommonPrefixes>Prefix" json:"common_prefixes"`
 	// Versions and delete markers, interleaved as OSS listed them.
 	Versions []ObjectVersion `xml:",any" json:"versions"`
@@ -67,8 +67,8 @@ func (r *ListObjectVersionsResult) finish() {
 		v.Key = decodeName(v.Key, enc)
 		kept = append(kept, v)
 	}
-	r.Versions = orEmpty(kept)
-	r.CommonPrefixes = decodePrefixes(r.CommonPrefixes, enc)
+	r.Versions = kept
+	decodePrefixes(r.CommonPrefixes, enc)
 }
 
 // ListObjectVersions lists one page of a bucket's object versions and delete markers.
@@ -99,7 +99,7 @@ func WalkObjectVersions(ctx context.Context, d Doer, req ListObjectVersionsReque
 	}
 	return walkPages(req, list, fn, func(r *ListObjectVersionsRequest, p *ListObjectVersionsResult) (bool, error) {
 		switch {
-		case !p.IsTruncated:
+		case !bool(p.IsTruncated):
 			return false, nil
 		case p.NextKeyMarker == "" && p.NextVersionIDMarker == "":
 			return false, noNextMarker()

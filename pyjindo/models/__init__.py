@@ -15,12 +15,6 @@ EncodingType url (as oss2's urlunquote: '+' stays '+'), text otherwise as OSS wr
 quoted, times ISO8601). go/oss/testdata/documents has an OSS sample of each kind with its JSON;
 tests/test_pymodules.py builds these models from that JSON and compares them with oss2's parse
 of the sample.
-
-tree (the bucket and object settings: ACLs, tagging, CORS, lifecycle, referer, website, encryption,
-logging, versioning, request payment): the document's own shape,
-    {"tag": str, "text": str, "children": [TREE, ...]}
-    read through _Element (find / findall with "A/B" paths, text None when empty) by the same
-    steps as oss2.xml_utils' parse_* functions.
 """
 import json  # noqa: F401  (oss2.models imports json; code that reaches it there keeps working)
 import logging

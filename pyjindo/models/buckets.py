@@ -1,7 +1,7 @@
 """Buckets: the list_buckets entries, bucket info, stat, ACL, location, create and default
 encryption settings."""
 from ..utils import iso8601_to_unixtime
-from .common import _find_tag, _owner, _parsed, _root, AccessControlList, Owner, RequestResult
+from .common import _owner, _parsed, AccessControlList, Owner, RequestResult
 
 
 class SimplifiedBucketInfo(object):
@@ -53,9 +53,9 @@ class GetBucketAclResult(RequestResult):
     def __init__(self, resp):
         super(GetBucketAclResult, self).__init__(resp)
         self.acl = ""
-        root = _root(resp)
-        if root is not None:
-            self.acl = _find_tag(root, "AccessControlList/Grant")
+        body = _parsed(resp)  # go/oss AccessControlPolicy
+        if body:
+            self.acl = body["grant"]
 
 
 class GetBucketLocationResult(RequestResult):

@@ -2,7 +2,7 @@
 from .. import utils
 from ..compat import urlunquote
 from ..utils import http_to_unixtime
-from .common import _find_tag, _get_etag, _hget, _parsed, _root, RequestResult
+from .common import _get_etag, _hget, _parsed, RequestResult
 
 
 _CHUNK_SIZE = 64 * 1024  # what iterating a GetObjectResult yields (oss2: 8 KiB; each chunk is a Go call)
@@ -260,6 +260,6 @@ class GetObjectAclResult(RequestResult):
     def __init__(self, resp):
         super(GetObjectAclResult, self).__init__(resp)
         self.acl = ""
-        root = _root(resp)
-        if root is not None:
-            self.acl = _find_tag(root, "AccessControlList/Grant")
+        body = _parsed(resp)  # go/oss AccessControlPolicy
+        if body:
+            self.acl = body["grant"]
