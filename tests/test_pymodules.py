@@ -90,11 +90,18 @@ def test_server_error_mapping(status, code):
     _compare_exc(mine, theirs)
 
 
-def test_server_error_without_details_dict_parses_body():
-    body = _error_xml("NoSuchKey")
-    theirs = o_exc.make_exception(FakeOssResp(404, [("x-oss-request-id", "rid-1")], body))
-    mine = exceptions.from_error_dict({"kind": "server", "status": 404, "request_id": "rid-1",
-                                       "headers": [["x-oss-request-id", "rid-1"]], "body": body.decode()})
+@pytest.mark.parametrize("body, header", [
+    (None, None), (b"<Error><Code>NoSuchKey</Code>\n<Message>m & n</Message><RequestId>r</Error>", None),
+    (b"<NotError><Code>NoSuchKey</Code></NotError>", None), (b"<html>busy</html>", None),
+    (b"", "PEVycm9yPjxDb2RlPk5vU3VjaEtleTwvQ29kZT48L0Vycm9yPg=="), (b"", "not base64!"),
+])
+def test_make_exception_reads_a_response_as_oss2(body, header):
+    """make_exception, oss2's public API for a response object, reads its body (or x-oss-err) by
+    oss2's rules; errors pyjindo raises take their details from Go (go/oss/errors.go)."""
+    body = _error_xml("NoSuchKey") if body is None else body
+    headers = [("x-oss-request-id", "rid-1")] + ([("x-oss-err", header)] if header else [])
+    theirs = o_exc.make_exception(FakeOssResp(404, headers, body))
+    mine = exceptions.make_exception(FakeOssResp(404, headers, body))
     _compare_exc(mine, theirs)
 
 

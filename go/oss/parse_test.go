@@ -529,6 +529,12 @@ func TestParseErrorDetails(t *testing.T) {
 	if d := parseErrorDetails([]byte("<html>")); d == nil || len(d) != 0 {
 		t.Errorf("malformed details = %v, want empty map", d)
 	}
+	// oss2's rules: another root has no details; a broken <Error> keeps what its text shows.
+	if d := parseErrorDetails([]byte("<NotError><Code>X</Code></NotError>")); len(d) != 0 {
+		t.Errorf("details of another root = %v, want none", d)
+	}
+	broken := parseErrorDetails([]byte("<Error><Code>AccessDenied</Code>\n<Message>no & way</Message><RequestId>r</Error>"))
+	check(t, "broken details", broken, map[string]string{"Code": "AccessDenied", "Message": "no & way"})
 	if d := parseErrorDetails(nil); d == nil || len(d) != 0 {
 		t.Errorf("nil details = %v, want empty map", d)
 	}
