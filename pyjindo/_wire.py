@@ -8,10 +8,6 @@ import stat
 from . import utils
 from .exceptions import ClientError
 
-#: go/oss ParseDocument's kind for an element tree (the settings documents the models walk)
-TREE = "tree"
-
-
 def headers(headers):
     """Headers as a list of [name, value] pairs for Go, oss2's None values (header not sent) dropped.
 

@@ -641,7 +641,8 @@ class Bucket(GoClient):
 
     # --- settings: shared helpers ------------------------------------------------------------------
     # Query names as oss2.Bucket has them. Request documents come from pyjindo.xml_utils (oss2's
-    # bytes); response documents are parsed by Go as a tree (parse=_wire.TREE) and shaped by models.
+    # bytes); response documents are decoded by go/oss (parse= names the document kind) and
+    # shaped by models.
 
     CORS = "cors"
     LIFECYCLE = "lifecycle"
@@ -694,7 +695,7 @@ class Bucket(GoClient):
         headers = utils.CaseInsensitiveDict(headers)
         params = self._with_subresource(params, Bucket.ACL)
         return models.GetObjectAclResult(self._settings_object("GET", key, params=params, headers=headers,
-                                                               parse=_wire.TREE))
+                                                               parse="get_object_acl"))
 
     def put_bucket_acl(self, permission: str) -> models.RequestResult:
         """Set the bucket's ACL (BUCKET_ACL_PRIVATE, BUCKET_ACL_PUBLIC_READ, ...), as oss2."""
@@ -702,7 +703,7 @@ class Bucket(GoClient):
 
     def get_bucket_acl(self) -> models.GetBucketAclResult:
         """The bucket's ACL, as oss2: GetBucketAclResult with `acl`."""
-        return models.GetBucketAclResult(self._bucket("GET", params={Bucket.ACL: ""}, parse=_wire.TREE))
+        return models.GetBucketAclResult(self._bucket("GET", params={Bucket.ACL: ""}, parse="get_bucket_acl"))
 
     # --- object and bucket tagging -----------------------------------------------------------------
 
@@ -724,7 +725,7 @@ class Bucket(GoClient):
             params = dict()
         params[Bucket.TAGGING] = ""
         return models.GetTaggingResult(self._settings_object("GET", key, params=params, headers=headers,
-                                                             parse=_wire.TREE))
+                                                             parse="get_tagging"))
 
     def delete_object_tagging(self, key: Key, params: Params = None, headers: Headers = None) -> models.RequestResult:
         """Delete the object's tags, as oss2."""
@@ -742,7 +743,7 @@ class Bucket(GoClient):
 
     def get_bucket_tagging(self) -> models.GetTaggingResult:
         """The bucket's tags, as oss2: GetTaggingResult with `tag_set`."""
-        return models.GetTaggingResult(self._bucket("GET", params={Bucket.TAGGING: ""}, parse=_wire.TREE))
+        return models.GetTaggingResult(self._bucket("GET", params={Bucket.TAGGING: ""}, parse="get_tagging"))
 
     def delete_bucket_tagging(self, params: Params = None) -> models.RequestResult:
         """Delete the bucket's tags, as oss2."""
@@ -787,7 +788,7 @@ class Bucket(GoClient):
 
     def get_bucket_cors(self) -> models.GetBucketCorsResult:
         """The bucket's CORS rules, as oss2. Raises NoSuchCors when there are none."""
-        return models.GetBucketCorsResult(self._bucket("GET", params={Bucket.CORS: ""}, parse=_wire.TREE))
+        return models.GetBucketCorsResult(self._bucket("GET", params={Bucket.CORS: ""}, parse="get_bucket_cors"))
 
     def delete_bucket_cors(self) -> models.RequestResult:
         """Delete the bucket's CORS rules, as oss2."""
@@ -801,7 +802,8 @@ class Bucket(GoClient):
 
     def get_bucket_lifecycle(self) -> models.GetBucketLifecycleResult:
         """The bucket's lifecycle rules, as oss2. Raises NoSuchLifecycle when there are none."""
-        return models.GetBucketLifecycleResult(self._bucket("GET", params={Bucket.LIFECYCLE: ""}, parse=_wire.TREE))
+        return models.GetBucketLifecycleResult(self._bucket("GET", params={Bucket.LIFECYCLE: ""},
+                                                             parse="get_bucket_lifecycle"))
 
     def delete_bucket_lifecycle(self) -> models.RequestResult:
         """Delete the bucket's lifecycle rules, as oss2."""
@@ -809,7 +811,8 @@ class Bucket(GoClient):
 
     def get_bucket_location(self) -> models.GetBucketLocationResult:
         """The bucket's region, as oss2: GetBucketLocationResult with `location` ("oss-cn-hangzhou")."""
-        return models.GetBucketLocationResult(self._bucket("GET", params={Bucket.LOCATION: ""}, parse=_wire.TREE))
+        return models.GetBucketLocationResult(self._bucket("GET", params={Bucket.LOCATION: ""},
+                                                           parse="get_bucket_location"))
 
     def put_bucket_logging(self, input: Any) -> models.RequestResult:
         """Set where the bucket's access logs go from a BucketLogging (or its XML), as oss2."""
@@ -818,7 +821,8 @@ class Bucket(GoClient):
 
     def get_bucket_logging(self) -> models.GetBucketLoggingResult:
         """The bucket's access-log settings, as oss2: `target_bucket`, `target_prefix`."""
-        return models.GetBucketLoggingResult(self._bucket("GET", params={Bucket.LOGGING: ""}, parse=_wire.TREE))
+        return models.GetBucketLoggingResult(self._bucket("GET", params={Bucket.LOGGING: ""},
+                                                           parse="get_bucket_logging"))
 
     def delete_bucket_logging(self) -> models.RequestResult:
         """Turn the bucket's access logging off, as oss2."""
@@ -831,11 +835,12 @@ class Bucket(GoClient):
 
     def get_bucket_referer(self) -> models.GetBucketRefererResult:
         """The bucket's Referer settings, as oss2."""
-        return models.GetBucketRefererResult(self._bucket("GET", params={Bucket.REFERER: ""}, parse=_wire.TREE))
+        return models.GetBucketRefererResult(self._bucket("GET", params={Bucket.REFERER: ""},
+                                                           parse="get_bucket_referer"))
 
     def get_bucket_stat(self) -> models.GetBucketStatResult:
         """The bucket's storage use, as oss2: `storage_size_in_bytes`, `object_count`, ..."""
-        return models.GetBucketStatResult(self._bucket("GET", params={Bucket.STAT: ""}, parse=_wire.TREE))
+        return models.GetBucketStatResult(self._bucket("GET", params={Bucket.STAT: ""}, parse="get_bucket_stat"))
 
     def put_bucket_website(self, input: Any) -> models.RequestResult:
         """Set the bucket's static website settings from a BucketWebsite (or its XML), as oss2."""
@@ -846,7 +851,8 @@ class Bucket(GoClient):
 
     def get_bucket_website(self) -> models.GetBucketWebsiteResult:
         """The bucket's static website settings, as oss2. Raises NoSuchWebsite when there are none."""
-        return models.GetBucketWebsiteResult(self._bucket("GET", params={Bucket.WEBSITE: ""}, parse=_wire.TREE))
+        return models.GetBucketWebsiteResult(self._bucket("GET", params={Bucket.WEBSITE: ""},
+                                                           parse="get_bucket_website"))
 
     def delete_bucket_website(self) -> models.RequestResult:
         """Delete the bucket's static website settings, as oss2."""
@@ -862,7 +868,7 @@ class Bucket(GoClient):
         NoSuchServerSideEncryptionRule when there is none.
         """
         return models.GetServerSideEncryptionResult(self._bucket("GET", params={Bucket.ENCRYPTION: ""},
-                                                                 parse=_wire.TREE))
+                                                                 parse="get_bucket_encryption"))
 
     def delete_bucket_encryption(self) -> models.RequestResult:
         """Delete the bucket's default encryption, as oss2."""
@@ -879,7 +885,8 @@ class Bucket(GoClient):
 
     def get_bucket_versioning(self) -> models.GetBucketVersioningResult:
         """The bucket's versioning status, as oss2: `status` ("Enabled", "Suspended" or None)."""
-        return models.GetBucketVersioningResult(self._bucket("GET", params={Bucket.VERSIONING: ""}, parse=_wire.TREE))
+        return models.GetBucketVersioningResult(self._bucket("GET", params={Bucket.VERSIONING: ""},
+                                                              parse="get_bucket_versioning"))
 
     # --- object versions (results in pyjindo.models.versions) ---------------------------------------------
 
@@ -907,7 +914,7 @@ class Bucket(GoClient):
         resp = self._bucket("GET", params={"prefix": prefix, "delimiter": delimiter, "key-marker": key_marker,
                                            "version-id-marker": versionid_marker, "max-keys": str(max_keys),
                                            "encoding-type": "url", "versions": ""},
-                            headers=utils.CaseInsensitiveDict(headers), parse=_wire.TREE)
+                            headers=utils.CaseInsensitiveDict(headers), parse="list_object_versions")
         return models.ListObjectVersionsResult(resp)
 
     def delete_object_versions(self, keylist_versions: models.BatchDeleteObjectVersionList,
@@ -954,7 +961,7 @@ class Bucket(GoClient):
     def get_bucket_request_payment(self) -> models.GetBucketRequestPaymentResult:
         """Who pays for requests, as oss2: `payer`."""
         return models.GetBucketRequestPaymentResult(self._bucket("GET", params={Bucket.REQUESTPAYMENT: ""},
-                                                                 parse=_wire.TREE))
+                                                                 parse="get_bucket_request_payment"))
 
 
 # oss2's operations pyjindo does not implement: methods that raise UnsupportedOperation.

@@ -3,14 +3,15 @@
 The Go core reports a failure as a dict; `from_error_dict` turns it into the exception oss2 would
 raise for the same response:
 
-    {"kind": "server" | "request" | "client" | "inconsistent",
+    {"kind": "server" | "request" | "client" | "inconsistent" | "credentials" | "document",
      "status": int, "code": str, "message": str, "request_id": str, "host_id": str, "ec": str,
      "headers": [[name, value], ...],      # response headers (server errors)
      "details": {"Code": ..., "Message": ..., "RequestId": ..., "HostId": ..., ...},
      "body": str}                          # the (start of the) error body
 
 "server" errors are mapped by (status, Code) exactly as oss2 maps them; a pair oss2 does not know
-becomes ServerError.
+becomes ServerError. Their details are read from the error document by go/oss/errors.go only;
+"document" (an answer go/oss could not read as its kind) is RuntimeError, as oss2's parsers raise.
 """
 import base64
 import re
@@ -502,7 +503,12 @@ ElementTreeParseError = (ElementTree.ParseError, expat.ExpatError)
 
 
 def _parse_error_body(body):
-    """The children of an <Error> document as a dict (a best guess when it is not well formed)."""
+    """The children of an <Error> document as a dict (a best guess when it is not well formed).
+
+    For make_exception only: it is oss2's public API for a response object pyjindo never saw
+    (it did not come through Go), so it reads the body by oss2's rules here. The errors pyjindo
+    raises take their details from go/oss/errors.go, which follows the same rules.
+    """
     try:
         root = ElementTree.fromstring(body)
     except ElementTreeParseError:
@@ -555,12 +561,9 @@ class GoRequestError(Exception):
 
 
 def _error_details(d, body):
-    details = d.get("details")
+    details = d.get("details")  # go/oss/errors.go read the error document (body or x-oss-err)
     if details:
         return dict(details)
-    details = _parse_error_body(body) if body else {}
-    if details:
-        return details
     if not d.get("code"):
         return {}  # no error document at all (a HEAD, say): oss2 has no details either
     # no document passed on: rebuild what the fields say, as oss2 would have found them in <Error>
@@ -587,6 +590,8 @@ def from_error_dict(d):
         return CredentialsError(message, bool(d.get("not_found")))
     if kind == "inconsistent":
         return InconsistentError(message, d.get("request_id") or "")
+    if kind == "document":  # an answer go/oss could not read: oss2's parsers raise RuntimeError
+        return RuntimeError(message)
 
     status = int(d.get("status") or 0)
     headers = headers_from_pairs(d.get("headers"))

@@ -2,7 +2,7 @@
 
 Each `to_*` function has oss2's name and argument and returns the same bytes (ElementTree,
 UTF-8, with its XML declaration), so a server sees exactly what oss2 would have sent.
-Response documents are parsed by the Go core (the "tree" kind) and shaped in pyjindo.models.
+Response documents are decoded by go/oss into typed documents and shaped in pyjindo.models.
 """
 import xml.etree.ElementTree as ElementTree
 

@@ -115,7 +115,7 @@ func walkVersions(ctx context.Context, c *oss.Client, bucket, prefix string, fn 
 	return oss.WalkObjectVersions(ctx, c, req, func(page *oss.ListObjectVersionsResult) error {
 		for _, v := range page.Versions {
 			t, _ := time.Parse(time.RFC3339, v.LastModified)
-			info := versionInfo{Key: v.Key, VersionID: v.VersionID, IsLatest: v.IsLatest, DeleteMarker: v.DeleteMarker(),
+			info := versionInfo{Key: v.Key, VersionID: v.VersionID, IsLatest: bool(v.IsLatest), DeleteMarker: v.DeleteMarker(),
 				Size: v.Size, LastModified: t, ETag: strings.Trim(v.ETag, `"`), StorageClass: v.StorageClass}
 			if err := fn(info); err != nil {
 				return err

@@ -67,6 +67,14 @@ func runStat(ctx context.Context, c *call) error {
 	return nil
 }
 
+// orBlank is an optional element's text, "" when OSS left it out.
+func orBlank(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
 func statBucket(ctx context.Context, c *call, bucket, format string) error {
 	b, err := oss.GetBucketInfo(ctx, c.client, bucket)
 	if err != nil {
@@ -78,9 +86,9 @@ func statBucket(ctx context.Context, c *call, bucket, format string) error {
 	}
 	rows := [][2]string{{"Name", b.Name}, {"Location", b.Location}, {"CreationDate", created},
 		{"ExtranetEndpoint", b.ExtranetEndpoint}, {"IntranetEndpoint", b.IntranetEndpoint}, {"ACL", b.ACL},
-		{"Owner", b.OwnerID}, {"StorageClass", b.StorageClass}, {"RedundancyType", b.DataRedundancyType},
-		{"TransferAcceleration", b.TransferAcceleration}, {"CrossRegionReplication", b.CrossRegionReplication},
-		{"AccessMonitor", b.AccessMonitor}}
+		{"Owner", orBlank(b.Owner.ID)}, {"StorageClass", b.StorageClass}, {"RedundancyType", orBlank(b.DataRedundancyType)},
+		{"TransferAcceleration", orBlank(b.TransferAcceleration)}, {"CrossRegionReplication", orBlank(b.CrossRegionReplication)},
+		{"AccessMonitor", orBlank(b.AccessMonitor)}}
 	if format == outputJSON {
 		m := map[string]string{}
 		for _, r := range rows {

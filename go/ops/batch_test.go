@@ -49,10 +49,10 @@ func TestBatchDeleteWithVersionIDs(t *testing.T) {
 	for _, d := range deleted {
 		byKey[d.(map[string]any)["key"].(string)] = d.(map[string]any)
 	}
-	if k := byKey["k"]; k["version_id"] != v1 || k["delete_marker"] != nil {
+	if k := byKey["k"]; k["version_id"] != v1 || k["delete_marker"] != false {
 		t.Errorf("version delete answered %v", k)
 	}
-	if o := byKey["other"]; o["delete_marker"] != true || o["delete_marker_version_id"] == nil {
+	if o := byKey["other"]; o["delete_marker"] != true || o["delete_marker_version_id"] == "" || o["version_id"] != nil {
 		t.Errorf("latest delete answered %v", o)
 	}
 	// The deleted version is gone, the other one remains.

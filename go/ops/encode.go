@@ -163,6 +163,7 @@ func ErrorDict(err error) map[string]any {
 	var ce *oss.ClientError
 	var ie *oss.InconsistentError
 	var cre *oss.CredentialsError
+	var de *oss.DocumentError
 	switch {
 	case errors.As(err, &se):
 		return map[string]any{"kind": "server", "status": se.Status, "code": se.Code, "message": se.Message,
@@ -177,6 +178,8 @@ func ErrorDict(err error) map[string]any {
 		return map[string]any{"kind": "credentials", "message": cre.Err.Error(), "not_found": errors.Is(cre.Err, credentials.ErrNotFound)}
 	case errors.As(err, &re):
 		return map[string]any{"kind": "request", "message": re.Err.Error()}
+	case errors.As(err, &de):
+		return map[string]any{"kind": "document", "message": de.Error()}
 	case errors.Is(err, context.Canceled):
 		return map[string]any{"kind": "request", "message": "operation cancelled"}
 	default:

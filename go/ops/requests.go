@@ -90,7 +90,7 @@ func describeDocument(status int, header http.Header, doc []byte, kind string, s
 	if kind != "" {
 		parsed, err := oss.ParseDocument(kind, doc)
 		if err != nil {
-			return Response{}, &oss.RequestError{Err: err}
+			return Response{}, err
 		}
 		body = parsed
 	} else if len(doc) > 0 {

@@ -41,10 +41,10 @@ type DeleteError struct {
 
 // DeletedObject is one <Deleted> entry; the JSON names are those pyjindo's models read.
 type DeletedObject struct {
-	Key                   string `xml:"Key" json:"key"`
-	VersionID             string `xml:"VersionId" json:"version_id,omitempty"`
-	DeleteMarker          bool   `xml:"DeleteMarker" json:"delete_marker,omitempty"`
-	DeleteMarkerVersionID string `xml:"DeleteMarkerVersionId" json:"delete_marker_version_id,omitempty"`
+	Key                   string  `xml:"Key" json:"key"`
+	VersionID             *string `xml:"VersionId" json:"version_id"`
+	DeleteMarker          Bool    `xml:"DeleteMarker" json:"delete_marker"`
+	DeleteMarkerVersionID string  `xml:"DeleteMarkerVersionId" json:"delete_marker_version_id"`
 }
 
 // Keys are the deleted keys in the order OSS listed them.

@@ -35,21 +35,65 @@ func CreateBucket(ctx context.Context, d Doer, req *CreateBucketRequest) (Result
 	return sendDiscard(ctx, d, r)
 }
 
-// BucketInfo is GetBucketInfo's answer.
+// BucketInfo is GetBucketInfo's answer. Its JSON is the shape pyjindo reads (the document kind
+// "get_bucket_info"); a pointer is an element OSS may leave out, null when it did.
 type BucketInfo struct {
-	Result                 `xml:"-"`
-	Name                   string `xml:"Bucket>Name"`
-	Location               string `xml:"Bucket>Location"`
-	CreationDate           string `xml:"Bucket>CreationDate"` // as OSS wrote it, RFC 3339
-	ExtranetEndpoint       string `xml:"Bucket>ExtranetEndpoint"`
-	IntranetEndpoint       string `xml:"Bucket>IntranetEndpoint"`
-	StorageClass           string `xml:"Bucket>StorageClass"`
-	DataRedundancyType     string `xml:"Bucket>DataRedundancyType"`
-	TransferAcceleration   string `xml:"Bucket>TransferAcceleration"`
-	CrossRegionReplication string `xml:"Bucket>CrossRegionReplication"`
-	AccessMonitor          string `xml:"Bucket>AccessMonitor"`
-	OwnerID                string `xml:"Bucket>Owner>ID"`
-	ACL                    string `xml:"Bucket>AccessControlList>Grant"`
+	Result                 `xml:"-" json:"-"`
+	Name                   string                    `xml:"Bucket>Name" json:"name"`
+	Location               string                    `xml:"Bucket>Location" json:"location"`
+	CreationDate           string                    `xml:"Bucket>CreationDate" json:"creation_date"` // as OSS wrote it, RFC 3339
+	ExtranetEndpoint       string                    `xml:"Bucket>ExtranetEndpoint" json:"extranet_endpoint"`
+	IntranetEndpoint       string                    `xml:"Bucket>IntranetEndpoint" json:"intranet_endpoint"`
+	StorageClass           string                    `xml:"Bucket>StorageClass" json:"storage_class"`
+	Owner                  Owner                     `xml:"Bucket>Owner" json:"owner"`
+	ACL                    string                    `xml:"Bucket>AccessControlList>Grant" json:"acl"`
+	Comment                *string                   `xml:"Bucket>Comment" json:"comment"`
+	Versioning             *string                   `xml:"Bucket>Versioning" json:"versioning"`
+	DataRedundancyType     *string                   `xml:"Bucket>DataRedundancyType" json:"data_redundancy_type"`
+	AccessMonitor          *string                   `xml:"Bucket>AccessMonitor" json:"access_monitor"`
+	TransferAcceleration   *string                   `xml:"Bucket>TransferAcceleration" json:"transfer_acceleration"`
+	CrossRegionReplication *string                   `xml:"Bucket>CrossRegionReplication" json:"cross_region_replication"`
+	ResourceGroupID        *string                   `xml:"Bucket>ResourceGroupId" json:"resource_group_id"`
+	Encryption             *ServerSideEncryptionRule `xml:"Bucket>ServerSideEncryptionRule" json:"server_side_encryption_rule"`
+}
+
+// ServerSideEncryptionRule is a bucket's default encryption (in its info, and GetBucketEncryption's
+// ApplyServerSideEncryptionByDefault).
+type ServerSideEncryptionRule struct {
+	SSEAlgorithm      string  `xml:"SSEAlgorithm" json:"sse_algorithm"`
+	KMSMasterKeyID    *string `xml:"KMSMasterKeyID" json:"kms_master_key_id"`
+	KMSDataEncryption *string `xml:"KMSDataEncryption" json:"kms_data_encryption"`
+}
+
+// BucketStat is GetBucketStat's answer (the document kind "get_bucket_stat"); the counts OSS
+// may leave out are null when it did.
+type BucketStat struct {
+	Storage                    int64  `xml:"Storage" json:"storage"`
+	ObjectCount                int64  `xml:"ObjectCount" json:"object_count"`
+	MultipartUploadCount       int64  `xml:"MultipartUploadCount" json:"multipart_upload_count"`
+	LiveChannelCount           *int64 `xml:"LiveChannelCount" json:"live_channel_count"`
+	LastModifiedTime           *int64 `xml:"LastModifiedTime" json:"last_modified_time"`
+	StandardStorage            *int64 `xml:"StandardStorage" json:"standard_storage"`
+	StandardObjectCount        *int64 `xml:"StandardObjectCount" json:"standard_object_count"`
+	InfrequentAccessStorage    *int64 `xml:"InfrequentAccessStorage" json:"infrequent_access_storage"`
+	InfrequentAccessReal       *int64 `xml:"InfrequentAccessRealStorage" json:"infrequent_access_real_storage"`
+	InfrequentAccessCount      *int64 `xml:"InfrequentAccessObjectCount" json:"infrequent_access_object_count"`
+	ArchiveStorage             *int64 `xml:"ArchiveStorage" json:"archive_storage"`
+	ArchiveRealStorage         *int64 `xml:"ArchiveRealStorage" json:"archive_real_storage"`
+	ArchiveObjectCount         *int64 `xml:"ArchiveObjectCount" json:"archive_object_count"`
+	ColdArchiveStorage         *int64 `xml:"ColdArchiveStorage" json:"cold_archive_storage"`
+	ColdArchiveRealStorage     *int64 `xml:"ColdArchiveRealStorage" json:"cold_archive_real_storage"`
+	ColdArchiveObjectCount     *int64 `xml:"ColdArchiveObjectCount" json:"cold_archive_object_count"`
+	MultipartPartCount         *int64 `xml:"MultipartPartCount" json:"multipart_part_count"`
+	DeleteMarkerCount          *int64 `xml:"DeleteMarkerCount" json:"delete_marker_count"`
+	DeepColdArchiveStorage     *int64 `xml:"DeepColdArchiveStorage" json:"deep_cold_archive_storage"`
+	DeepColdArchiveRealStorage *int64 `xml:"DeepColdArchiveRealStorage" json:"deep_cold_archive_real_storage"`
+	DeepColdArchiveCount       *int64 `xml:"DeepColdArchiveObjectCount" json:"deep_cold_archive_object_count"`
+}
+
+// BucketLocation is GetBucketLocation's answer, <LocationConstraint>oss-cn-hangzhou</...>.
+type BucketLocation struct {
+	Location string `xml:",chardata" json:"location"`
 }
 
 // GetBucketInfo describes a bucket (GET ?bucketInfo).
@@ -96,7 +140,7 @@ type ListBucketsResult struct {
 	Prefix      string          `xml:"Prefix" json:"prefix"`
 	Marker      string          `xml:"Marker" json:"marker"`
 	MaxKeys     int             `xml:"MaxKeys" json:"max_keys"`
-	IsTruncated bool            `xml:"IsTruncated" json:"is_truncated"`
+	IsTruncated Bool            `xml:"IsTruncated" json:"is_truncated"`
 	NextMarker  string          `xml:"NextMarker" json:"next_marker"`
 	Owner       *Owner          `xml:"Owner" json:"owner"`
 	Buckets     []BucketSummary `xml:"Buckets>Bucket" json:"buckets"`

@@ -220,7 +220,7 @@ func TestDoPutGetSpecialKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	contents := doc.(map[string]any)["contents"].([]any)
+	contents := doc.(*ListObjectsResult).Contents
 	if len(contents) != 1 {
 		t.Fatalf("list prefix: %d contents, want 1: %s", len(contents), body)
 	}
@@ -458,8 +458,8 @@ func TestV4Signing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if kc := doc.(map[string]any)["key_count"]; kc != int64(1) {
-		t.Errorf("key_count = %v (%T), want 1", kc, kc)
+	if kc := doc.(*ListObjectsV2Result).KeyCount; kc != 1 {
+		t.Errorf("key_count = %v, want 1", kc)
 	}
 	resp, err = c.Do(context.Background(), &Request{Method: "POST", Bucket: "bkt", Key: "mp",
 		Query: [][2]string{{"uploads", ""}}})

@@ -1,10 +1,12 @@
 package oss
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/xml"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 )
 
@@ -36,6 +38,15 @@ type RequestError struct{ Err error }
 func (e *RequestError) Error() string          { return "oss: request failed: " + e.Err.Error() }
 func (e *RequestError) Unwrap() error          { return e.Err }
 func (e *RequestError) ConnectionFailed() bool { return true }
+
+// DocumentError is a response document that does not read as its kind: malformed XML, or an
+// element whose text is not of its type (a boolean other than "true" or "false", as oss2 refuses
+// one). The request was answered, so it is not retried; pyjindo raises RuntimeError, as oss2
+// does for a document it cannot read.
+type DocumentError struct{ Err error }
+
+func (e *DocumentError) Error() string { return "oss: bad response document: " + e.Err.Error() }
+func (e *DocumentError) Unwrap() error { return e.Err }
 
 // CredentialsError is a request not sent because no credentials could be had to sign it.
 type CredentialsError struct{ Err error }
@@ -93,23 +104,45 @@ func newServiceError(resp *http.Response, body []byte) *ServiceError {
 	return e
 }
 
-// parseErrorDetails returns the text of each child of the root element, as oss2 does.
+// parseErrorDetails returns the text of each child of an <Error> document, by oss2's rules: a
+// document whose root is another element has none; one that is not well formed keeps the Code
+// and Message its text shows, if it has <Error> and </Error> at all.
 func parseErrorDetails(doc []byte) map[string]string {
 	out := map[string]string{}
 	if len(doc) == 0 {
 		return out
 	}
 	var root struct {
+		XMLName  xml.Name
 		Children []struct {
 			XMLName xml.Name
 			Text    string `xml:",chardata"`
 		} `xml:",any"`
 	}
 	if err := xml.Unmarshal(doc, &root); err != nil {
+		return guessErrorDetails(doc)
+	}
+	if root.XMLName.Local != "Error" {
 		return out
 	}
 	for _, c := range root.Children {
 		out[c.XMLName.Local] = c.Text
+	}
+	return out
+}
+
+var guessedErrorDetails = []*regexp.Regexp{regexp.MustCompile(`<(Code)>(.*)</Code>`), regexp.MustCompile(`<(Message)>(.*)</Message>`)}
+
+// guessErrorDetails reads Code and Message out of a broken error document, as oss2 does.
+func guessErrorDetails(doc []byte) map[string]string {
+	out := map[string]string{}
+	if !bytes.Contains(doc, []byte("<Error>")) || !bytes.Contains(doc, []byte("</Error>")) {
+		return out
+	}
+	for _, re := range guessedErrorDetails {
+		if m := re.FindSubmatch(doc); m != nil {
+			out[string(m[1])] = string(m[2])
+		}
 	}
 	return out
 }

@@ -16,30 +16,72 @@ type ListObjectsRequest struct {
 	Header                            http.Header
 }
 
-// ObjectSummary is one listed object.
+// ObjectSummary is one listed object (in ListObjects and ListObjectsV2).
 type ObjectSummary struct {
-	Key          string `xml:"Key"`
-	LastModified string `xml:"LastModified"` // as OSS wrote it, 2006-01-02T15:04:05.000Z
-	ETag         string `xml:"ETag"`
-	Type         string `xml:"Type"`
-	Size         int64  `xml:"Size"`
-	StorageClass string `xml:"StorageClass"`
+	Key          string  `xml:"Key" json:"key"`
+	LastModified string  `xml:"LastModified" json:"last_modified"` // as OSS wrote it, 2006-01-02T15:04:05.000Z
+	ETag         string  `xml:"ETag" json:"etag"`                  // quoted, as OSS wrote it
+	Type         string  `xml:"Type" json:"type"`
+	Size         int64   `xml:"Size" json:"size"`
+	StorageClass string  `xml:"StorageClass" json:"storage_class"`
+	Owner        *Owner  `xml:"Owner" json:"owner"` // with fetch-owner (V2) or always (V1)
+	RestoreInfo  *string `xml:"RestoreInfo" json:"restore_info"`
 }
 
-// ListObjectsResult is one page; keys, prefixes and markers are decoded (the request asks for
-// encoding-type=url so that any key survives the XML).
+// ListObjectsResult is one page; keys, prefixes and markers are decoded when the document says
+// encoding-type url (ListObjects asks for it so that any key survives the XML).
 type ListObjectsResult struct {
-	Result         `xml:"-"`
-	Name           string          `xml:"Name"`
-	Prefix         string          `xml:"Prefix"`
-	Marker         string          `xml:"Marker"`
-	Delimiter      string          `xml:"Delimiter"`
-	MaxKeys        int             `xml:"MaxKeys"`
-	EncodingType   string          `xml:"EncodingType"`
-	IsTruncated    bool            `xml:"IsTruncated"`
-	NextMarker     string          `xml:"NextMarker"`
-	Contents       []ObjectSummary `xml:"Contents"`
-	CommonPrefixes []string        `xml:"CommonPrefixes>Prefix"`
+	Result         `xml:"-" json:"-"`
+	Name           string          `xml:"Name" json:"name"`
+	Prefix         string          `xml:"Prefix" json:"prefix"`
+	Marker         string          `xml:"Marker" json:"marker"`
+	Delimiter      string          `xml:"Delimiter" json:"delimiter"`
+	MaxKeys        int             `xml:"MaxKeys" json:"max_keys"`
+	EncodingType   string          `xml:"EncodingType" json:"encoding_type"`
+	IsTruncated    Bool            `xml:"IsTruncated" json:"is_truncated"`
+	NextMarker     string          `xml:"NextMarker" json:"next_marker"`
+	Contents       []ObjectSummary `xml:"Contents" json:"contents"`
+	CommonPrefixes []string        `xml:"CommonPrefixes>Prefix" json:"common_prefixes"`
+}
+
+func (r *ListObjectsResult) finish() {
+	decodeNames(r.EncodingType, &r.Prefix, &r.Marker, &r.Delimiter, &r.NextMarker)
+	decodeSummaries(r.Contents, r.EncodingType)
+	decodePrefixes(r.CommonPrefixes, r.EncodingType)
+}
+
+// ListObjectsV2Result is one page of ListObjectsV2 (list-type=2); names decoded as ListObjects'.
+type ListObjectsV2Result struct {
+	Name                  string          `xml:"Name" json:"name"`
+	Prefix                string          `xml:"Prefix" json:"prefix"`
+	StartAfter            string          `xml:"StartAfter" json:"start_after"`
+	ContinuationToken     string          `xml:"ContinuationToken" json:"continuation_token"`
+	Delimiter             string          `xml:"Delimiter" json:"delimiter"`
+	MaxKeys               int             `xml:"MaxKeys" json:"max_keys"`
+	KeyCount              int             `xml:"KeyCount" json:"key_count"`
+	EncodingType          string          `xml:"EncodingType" json:"encoding_type"`
+	IsTruncated           Bool            `xml:"IsTruncated" json:"is_truncated"`
+	NextContinuationToken string          `xml:"NextContinuationToken" json:"next_continuation_token"`
+	Contents              []ObjectSummary `xml:"Contents" json:"contents"`
+	CommonPrefixes        []string        `xml:"CommonPrefixes>Prefix" json:"common_prefixes"`
+}
+
+func (r *ListObjectsV2Result) finish() {
+	decodeNames(r.EncodingType, &r.Prefix, &r.StartAfter, &r.ContinuationToken, &r.Delimiter, &r.NextContinuationToken)
+	decodeSummaries(r.Contents, r.EncodingType)
+	decodePrefixes(r.CommonPrefixes, r.EncodingType)
+}
+
+func decodeSummaries(list []ObjectSummary, enc string) {
+	for i := range list {
+		list[i].Key = decodeName(list[i].Key, enc)
+	}
+}
+
+func decodePrefixes(list []string, enc string) {
+	for i := range list {
+		list[i] = decodeName(list[i], enc)
+	}
 }
 
 // ListObjects lists one page of a bucket; GETs are retried under the client's policy.
@@ -59,16 +101,7 @@ func ListObjects(ctx context.Context, d Doer, req *ListObjectsRequest) (*ListObj
 		return nil, err
 	}
 	out.Result = res
-	enc := out.EncodingType
-	for _, s := range []*string{&out.Prefix, &out.Marker, &out.Delimiter, &out.NextMarker} {
-		*s = decodeName(*s, enc)
-	}
-	for i := range out.Contents {
-		out.Contents[i].Key = decodeName(out.Contents[i].Key, enc)
-	}
-	for i := range out.CommonPrefixes {
-		out.CommonPrefixes[i] = decodeName(out.CommonPrefixes[i], enc)
-	}
+	out.finish()
 	if out.IsTruncated && out.NextMarker == "" {
 		return nil, &RequestError{Err: errTruncatedWithoutMarker}
 	}

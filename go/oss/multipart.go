@@ -159,9 +159,10 @@ type ListMultipartUploadsRequest struct {
 
 // MultipartUpload is one unfinished upload.
 type MultipartUpload struct {
-	Key       string `xml:"Key"`
-	UploadID  string `xml:"UploadId"`
-	Initiated string `xml:"Initiated"` // as OSS wrote it, RFC 3339
+	Key          string `xml:"Key" json:"key"`
+	UploadID     string `xml:"UploadId" json:"upload_id"`
+	Initiated    string `xml:"Initiated" json:"initiated"` // as OSS wrote it, RFC 3339
+	StorageClass string `xml:"StorageClass" json:"storage_class"`
 }
 
 // InitiatedTime is Initiated parsed; false when absent or malformed.
@@ -173,19 +174,28 @@ func (u MultipartUpload) InitiatedTime() (time.Time, bool) {
 // ListMultipartUploadsResult is one page; keys, prefixes and markers are decoded (the request asks
 // for encoding-type=url).
 type ListMultipartUploadsResult struct {
-	Result             `xml:"-"`
-	Bucket             string            `xml:"Bucket"`
-	Prefix             string            `xml:"Prefix"`
-	Delimiter          string            `xml:"Delimiter"`
-	KeyMarker          string            `xml:"KeyMarker"`
-	UploadIDMarker     string            `xml:"UploadIdMarker"`
-	NextKeyMarker      string            `xml:"NextKeyMarker"`
-	NextUploadIDMarker string            `xml:"NextUploadIdMarker"`
-	MaxUploads         int               `xml:"MaxUploads"`
-	EncodingType       string            `xml:"EncodingType"`
-	IsTruncated        bool              `xml:"IsTruncated"`
-	Uploads            []MultipartUpload `xml:"Upload"`
-	CommonPrefixes     []string          `xml:"CommonPrefixes>Prefix"`
+	Result             `xml:"-" json:"-"`
+	Bucket             string            `xml:"Bucket" json:"bucket"`
+	Prefix             string            `xml:"Prefix" json:"prefix"`
+	Delimiter          string            `xml:"Delimiter" json:"delimiter"`
+	KeyMarker          string            `xml:"KeyMarker" json:"key_marker"`
+	UploadIDMarker     string            `xml:"UploadIdMarker" json:"upload_id_marker"`
+	NextKeyMarker      string            `xml:"NextKeyMarker" json:"next_key_marker"`
+	NextUploadIDMarker string            `xml:"NextUploadIdMarker" json:"next_upload_id_marker"`
+	MaxUploads         int               `xml:"MaxUploads" json:"max_uploads"`
+	EncodingType       string            `xml:"EncodingType" json:"encoding_type"`
+	IsTruncated        Bool              `xml:"IsTruncated" json:"is_truncated"`
+	Uploads            []MultipartUpload `xml:"Upload" json:"uploads"`
+	CommonPrefixes     []string          `xml:"CommonPrefixes>Prefix" json:"common_prefixes"`
+}
+
+func (r *ListMultipartUploadsResult) finish() {
+	enc := r.EncodingType
+	decodeNames(enc, &r.Prefix, &r.Delimiter, &r.KeyMarker, &r.NextKeyMarker)
+	for i := range r.Uploads {
+		r.Uploads[i].Key = decodeName(r.Uploads[i].Key, enc)
+	}
+	decodePrefixes(r.CommonPrefixes, enc)
 }
 
 // ListMultipartUploads lists one page of a bucket's unfinished uploads; a GET, retried under the
@@ -206,16 +216,7 @@ func ListMultipartUploads(ctx context.Context, d Doer, req *ListMultipartUploads
 		return nil, err
 	}
 	out.Result = res
-	enc := out.EncodingType
-	for _, s := range []*string{&out.Prefix, &out.Delimiter, &out.KeyMarker, &out.NextKeyMarker} {
-		*s = decodeName(*s, enc)
-	}
-	for i := range out.Uploads {
-		out.Uploads[i].Key = decodeName(out.Uploads[i].Key, enc)
-	}
-	for i := range out.CommonPrefixes {
-		out.CommonPrefixes[i] = decodeName(out.CommonPrefixes[i], enc)
-	}
+	out.finish()
 	return out, nil
 }
 

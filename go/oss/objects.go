@@ -67,15 +67,11 @@ func ObjectTagging(ctx context.Context, d Doer, bucket, key string) (string, err
 	if err != nil {
 		return "", err
 	}
-	var doc struct {
-		Tags []struct {
-			Key   string `xml:"Key"`
-			Value string `xml:"Value"`
-		} `xml:"TagSet>Tag"`
-	}
+	var doc Tagging
 	if err := decodeDocument("get object tagging", raw, &doc); err != nil {
 		return "", err
 	}
+	doc.finish()
 	escape := func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
 	pairs := make([]string, len(doc.Tags))
 	for i, t := range doc.Tags {
@@ -111,9 +107,7 @@ func ObjectACL(ctx context.Context, d Doer, bucket, key string) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	var doc struct {
-		Grant string `xml:"AccessControlList>Grant"`
-	}
+	var doc AccessControlPolicy
 	if err := decodeDocument("get object acl", raw, &doc); err != nil {
 		return "", err
 	}

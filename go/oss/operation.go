@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -59,10 +60,36 @@ func sendDiscard(ctx context.Context, d Doer, r *Request) (Result, error) {
 
 // decodeDocument decodes an OSS response document into v; what failed is named by op.
 func decodeDocument(op string, raw []byte, v any) error {
-	if err := xml.Unmarshal(raw, v); err != nil {
-		return &RequestError{Err: fmt.Errorf("%s: bad response document: %w", op, err)}
+	dec := xml.NewDecoder(bytes.NewReader(raw))
+	err := dec.Decode(v)
+	if err == nil {
+		err = endOfDocument(dec)
+	}
+	if err != nil {
+		return &DocumentError{Err: fmt.Errorf("%s: %w", op, err)}
 	}
 	return nil
+}
+
+// endOfDocument reads what follows the root element: nothing but space, comments and the like.
+func endOfDocument(dec *xml.Decoder) error {
+	for {
+		tok, err := dec.Token()
+		switch t := tok.(type) {
+		case xml.StartElement:
+			return errors.New("a second root element")
+		case xml.CharData:
+			if len(bytes.TrimSpace(t)) > 0 {
+				return errors.New("text after the root element")
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // setDocument makes doc the request body, replayable for retries, with its Content-MD5 when

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -149,7 +150,7 @@ func TestListMultipartUploadsDecodesKeysAndPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page.IsTruncated || len(page.Uploads) != 1 || page.Uploads[0].Key != "u/ctrl\x01" ||
+	if bool(page.IsTruncated) || len(page.Uploads) != 1 || page.Uploads[0].Key != "u/ctrl\x01" ||
 		!slices.Equal(page.CommonPrefixes, []string{"u/sub/"}) {
 		t.Fatalf("second page %+v", page)
 	}
@@ -174,7 +175,7 @@ func TestListObjectsDecodesKeysAndPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page.IsTruncated || len(page.Contents) != 1 || page.Contents[0].Key != "d/中 文" ||
+	if bool(page.IsTruncated) || len(page.Contents) != 1 || page.Contents[0].Key != "d/中 文" ||
 		!slices.Equal(page.CommonPrefixes, []string{"d/sub/"}) || page.Contents[0].Size != int64(len("d/中 文")) {
 		t.Fatalf("second page %+v", page)
 	}
@@ -250,10 +251,10 @@ func TestDeleteResultDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	version := "CAEQNRiBgIDyz.6C0BYiIGQ2NWEwNmVhNTA3ZTQ3MzM5ODliYjM1ZTdjYjA4****"
 	want := []DeletedObject{{Key: "multipart.data"}, {Key: "test .jpg", DeleteMarker: true,
-		DeleteMarkerVersionID: "CAEQMhiBgIDXiaaB0BYiIGQzYmRkZGUxMTM1ZDRjOTZhNjk4YjRjMTAyZjhl****",
-		VersionID:             "CAEQNRiBgIDyz.6C0BYiIGQ2NWEwNmVhNTA3ZTQ3MzM5ODliYjM1ZTdjYjA4****"}}
-	if !slices.Equal(res.Deleted, want) || res.RequestID() != "rid" {
+		DeleteMarkerVersionID: "CAEQMhiBgIDXiaaB0BYiIGQzYmRkZGUxMTM1ZDRjOTZhNjk4YjRjMTAyZjhl****", VersionID: &version}}
+	if !reflect.DeepEqual(res.Deleted, want) || res.RequestID() != "rid" {
 		t.Fatalf("deleted %+v", res.Deleted)
 	}
 	if res, err := DeleteObjects(context.Background(), answer{""}, &DeleteObjectsRequest{Keys: []string{"x"}}); err != nil || len(res.Deleted) != 0 {

@@ -37,7 +37,7 @@ func WalkObjects(ctx context.Context, d Doer, req ListObjectsRequest, fn func(*L
 	list := func(r *ListObjectsRequest) (*ListObjectsResult, error) { return ListObjects(ctx, d, r) }
 	return walkPages(req, list, fn, func(r *ListObjectsRequest, p *ListObjectsResult) (bool, error) {
 		r.Marker = p.NextMarker // ListObjects refuses a truncated page without one
-		return p.IsTruncated, nil
+		return bool(p.IsTruncated), nil
 	})
 }
 
@@ -48,7 +48,7 @@ func WalkMultipartUploads(ctx context.Context, d Doer, req ListMultipartUploadsR
 	}
 	return walkPages(req, list, fn, func(r *ListMultipartUploadsRequest, p *ListMultipartUploadsResult) (bool, error) {
 		switch {
-		case !p.IsTruncated:
+		case !bool(p.IsTruncated):
 			return false, nil
 		case p.NextKeyMarker == "" && p.NextUploadIDMarker == "":
 			return false, noNextMarker()
@@ -63,7 +63,7 @@ func WalkBuckets(ctx context.Context, d Doer, prefix string, fn func(*ListBucket
 	list := func(marker *string) (*ListBucketsResult, error) { return ListBuckets(ctx, d, prefix, *marker, 1000) }
 	return walkPages("", list, fn, func(marker *string, p *ListBucketsResult) (bool, error) {
 		switch {
-		case !p.IsTruncated:
+		case !bool(p.IsTruncated):
 			return false, nil
 		case p.NextMarker == "":
 			return false, noNextMarker()
@@ -82,24 +82,24 @@ type ListPartsRequest struct {
 
 // ListedPart is one stored part of an unfinished upload.
 type ListedPart struct {
-	Number       int    `xml:"PartNumber"`
-	LastModified string `xml:"LastModified"`
-	ETag         string `xml:"ETag"`
-	Size         int64  `xml:"Size"`
-	CRC64        string `xml:"HashCrc64ecma"`
+	Number       int    `xml:"PartNumber" json:"part_number"`
+	LastModified string `xml:"LastModified" json:"last_modified"` // as OSS wrote it, RFC 3339
+	ETag         string `xml:"ETag" json:"etag"`                  // quoted, as OSS wrote it
+	Size         int64  `xml:"Size" json:"size"`
+	CRC64        string `xml:"HashCrc64ecma" json:"hash_crc64ecma"`
 }
 
 // ListPartsResult is one page of parts.
 type ListPartsResult struct {
-	Result               `xml:"-"`
-	Bucket               string       `xml:"Bucket"`
-	Key                  string       `xml:"Key"`
-	UploadID             string       `xml:"UploadId"`
-	PartNumberMarker     int          `xml:"PartNumberMarker"`
-	NextPartNumberMarker int          `xml:"NextPartNumberMarker"`
-	MaxParts             int          `xml:"MaxParts"`
-	IsTruncated          bool         `xml:"IsTruncated"`
-	Parts                []ListedPart `xml:"Part"`
+	Result               `xml:"-" json:"-"`
+	Bucket               string       `xml:"Bucket" json:"bucket"`
+	Key                  string       `xml:"Key" json:"key"`
+	UploadID             string       `xml:"UploadId" json:"upload_id"`
+	PartNumberMarker     int          `xml:"PartNumberMarker" json:"part_number_marker"`
+	NextPartNumberMarker int          `xml:"NextPartNumberMarker" json:"next_part_number_marker"`
+	MaxParts             int          `xml:"MaxParts" json:"max_parts"`
+	IsTruncated          Bool         `xml:"IsTruncated" json:"is_truncated"`
+	Parts                []ListedPart `xml:"Part" json:"parts"`
 }
 
 // ListParts lists one page of an upload's parts; a GET, retried under the client's policy.
@@ -128,7 +128,7 @@ func WalkParts(ctx context.Context, d Doer, req ListPartsRequest, fn func(*ListP
 	list := func(r *ListPartsRequest) (*ListPartsResult, error) { return ListParts(ctx, d, r) }
 	return walkPages(req, list, fn, func(r *ListPartsRequest, p *ListPartsResult) (bool, error) {
 		switch {
-		case !p.IsTruncated:
+		case !bool(p.IsTruncated):
 			return false, nil
 		case p.NextPartNumberMarker <= r.PartNumberMarker:
 			return false, noNextMarker()

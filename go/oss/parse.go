@@ -2,43 +2,69 @@ package oss
 
 import (
 	"bytes"
-	"encoding/xml"
 	"fmt"
-	"io"
-	"strconv"
-	"strings"
-	"unicode"
+	"reflect"
 )
 
-// ParseDocument turns an OSS response document into plain data (maps, lists, strings, ints,
-// bools) for the Python models: element names become snake_case keys, repeated elements become
-// lists, and text stays as OSS sent it (ETags quoted, times ISO8601, keys possibly URL-encoded).
-// kind names the document so lists of one element are still lists. The kind KindTree keeps the
-// document's shape instead (see Node).
+// ParseDocument decodes an OSS response document of the given kind into its typed result, the
+// one shape pyjindo reads (the result's JSON); nil for an empty body.
 func ParseDocument(kind string, doc []byte) (any, error) {
 	if len(bytes.TrimSpace(doc)) == 0 {
 		return nil, nil
 	}
-	if decode, ok := typedDocuments[kind]; ok {
-		return decode(doc)
+	decode, ok := typedDocuments[kind]
+	if !ok {
+		return nil, &ClientError{Message: fmt.Sprintf("oss: no document kind %q", kind)}
 	}
-	root, err := parseTree(doc)
-	if err != nil {
-		return nil, fmt.Errorf("oss: parse %s: %w", kind, err)
-	}
-	if kind == KindTree {
-		return root.tree(), nil
-	}
-	return root.toMap(), nil
+	return decode(doc)
 }
 
-// typedDocuments are the document kinds with a typed result: the struct go/oss decodes them
-// into, whose JSON tags are the one shape pyjindo reads (no snake_case guessing, ints and bools
-// typed, an absent optional element null). The other kinds still go through the generic map.
+// typedDocuments are the document kinds: the struct go/oss decodes each into, whose JSON tags
+// are the one shape pyjindo reads (no snake_case guessing, ints and bools typed, an absent
+// optional element null, lists never null). testdata/documents has a sample of each.
 var typedDocuments = map[string]func(doc []byte) (any, error){
-	"list_buckets":          typed[ListBucketsResult]("list buckets"),
-	"init_multipart_upload": typed[InitiateMultipartUploadResult]("initiate multipart upload"),
+	"list_buckets":               typed[ListBucketsResult]("list buckets"),
+	"init_multipart_upload":      typed[InitiateMultipartUploadResult]("initiate multipart upload"),
+	"list_objects":               typed[ListObjectsResult]("list objects"),
+	"list_objects_v2":            typed[ListObjectsV2Result]("list objects v2"),
+	"list_parts":                 typed[ListPartsResult]("list parts"),
+	"list_multipart_uploads":     typed[ListMultipartUploadsResult]("list multipart uploads"),
+	"list_object_versions":       typed[ListObjectVersionsResult]("list object versions"),
+	"get_bucket_info":            typed[BucketInfo]("get bucket info"),
+	"get_bucket_stat":            typed[BucketStat]("get bucket stat"),
+	"get_bucket_location":        typed[BucketLocation]("get bucket location"),
+	"get_object_acl":             typed[AccessControlPolicy]("get acl"),
+	"get_bucket_acl":             typed[AccessControlPolicy]("get acl"),
+	"get_tagging":                typed[Tagging]("get tagging"),
+	"get_bucket_cors":            typed[CORSConfiguration]("get bucket cors"),
+	"get_bucket_lifecycle":       typed[LifecycleConfiguration]("get bucket lifecycle"),
+	"get_bucket_referer":         typed[RefererConfiguration]("get bucket referer"),
+	"get_bucket_logging":         typed[BucketLoggingStatus]("get bucket logging"),
+	"get_bucket_encryption":      typed[BucketEncryption]("get bucket encryption"),
+	"get_bucket_versioning":      typed[VersioningConfiguration]("get bucket versioning"),
+	"get_bucket_request_payment": typed[RequestPaymentConfiguration]("get bucket request payment"),
+	"get_bucket_website":         typed[WebsiteConfiguration]("get bucket website"),
 }
+
+// Bool is an OSS boolean element: "true" or "false" exactly, as oss2 reads them (oss2 refuses
+// the "True" its own builders write for some settings, and so does this).
+type Bool bool
+
+func (b *Bool) UnmarshalText(text []byte) error {
+	switch string(text) {
+	case "true":
+		*b = true
+	case "false":
+		*b = false
+	default:
+		return fmt.Errorf("boolean %q is neither true nor false", text)
+	}
+	return nil
+}
+
+// finisher is a typed result that completes itself after decoding: names decoded as the
+// document's EncodingType says.
+type finisher interface{ finish() }
 
 func typed[T any](op string) func(doc []byte) (any, error) {
 	return func(doc []byte) (any, error) {
@@ -46,149 +72,40 @@ func typed[T any](op string) func(doc []byte) (any, error) {
 		if err := decodeDocument(op, doc, out); err != nil {
 			return nil, err
 		}
+		if f, ok := any(out).(finisher); ok {
+			f.finish()
+		}
+		emptyLists(reflect.ValueOf(out))
 		return out, nil
 	}
 }
 
-// KindTree asks ParseDocument for the element tree itself, for documents whose repeated and
-// optional elements are too varied for the snake_case maps (bucket settings: lifecycle rules,
-// website routing rules, CORS rules, tag sets). Python reads it the way oss2 reads ElementTree.
-const KindTree = "tree"
-
-// Node is one element of a KindTree document: its local name, its own character data (a leaf's
-// text; whitespace between children for a parent) and its child elements in document order.
-type Node struct {
-	Tag      string `json:"tag"`
-	Text     string `json:"text"`
-	Children []Node `json:"children"`
-}
-
-func (n *node) tree() Node {
-	out := Node{Tag: n.name, Text: n.text.String(), Children: make([]Node, 0, len(n.children))}
-	for _, c := range n.children {
-		out.Children = append(out.Children, c.tree())
-	}
-	return out
-}
-
-type node struct {
-	name     string
-	text     strings.Builder
-	children []*node
-}
-
-func parseTree(doc []byte) (*node, error) {
-	dec := xml.NewDecoder(bytes.NewReader(doc))
-	var stack []*node
-	var root *node
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
+// emptyLists makes every nil slice within v empty, so that a list is [] in JSON, never null.
+func emptyLists(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			emptyLists(v.Elem())
 		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			n := &node{name: t.Name.Local}
-			if len(stack) > 0 {
-				parent := stack[len(stack)-1]
-				parent.children = append(parent.children, n)
-			} else if root == nil {
-				root = n
-			}
-			stack = append(stack, n)
-		case xml.EndElement:
-			stack = stack[:len(stack)-1]
-		case xml.CharData:
-			if len(stack) > 0 {
-				stack[len(stack)-1].text.Write(t)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				emptyLists(v.Field(i))
 			}
 		}
-	}
-	if root == nil {
-		return nil, fmt.Errorf("no root element")
-	}
-	return root, nil
-}
-
-// listElements are elements that repeat: each maps to a list under the given key.
-var listElements = map[string]string{
-	"Contents": "contents", "CommonPrefixes": "common_prefixes", "Part": "parts", "Upload": "uploads",
-}
-
-var intFields = map[string]bool{
-	"max_keys": true, "size": true, "key_count": true, "part_number": true, "max_parts": true, "max_uploads": true,
-}
-
-var boolFields = map[string]bool{"is_truncated": true}
-
-func (n *node) toMap() map[string]any {
-	out := map[string]any{}
-	for _, c := range n.children {
-		if key, ok := listElements[c.name]; ok {
-			list, _ := out[key].([]any)
-			if c.name == "CommonPrefixes" {
-				for _, p := range c.children {
-					list = append(list, p.text.String())
-				}
-			} else {
-				list = append(list, c.value())
-			}
-			out[key] = list
-			continue
+	case reflect.Slice:
+		if v.IsNil() {
+			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
 		}
-		out[snake(c.name)] = c.value()
-	}
-	for k, v := range out {
-		s, ok := v.(string)
-		if !ok {
-			continue
-		}
-		switch {
-		case intFields[k]:
-			if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-				out[k] = i
-			}
-		case boolFields[k]:
-			out[k] = s == "true"
+		for i := 0; i < v.Len(); i++ {
+			emptyLists(v.Index(i))
 		}
 	}
-	for _, key := range []string{"contents", "common_prefixes"} {
-		if _, ok := out[key]; !ok && (n.name == "ListBucketResult") {
-			out[key] = []any{}
-		}
-	}
-	return out
 }
 
-func (n *node) value() any {
-	if len(n.children) == 0 {
-		return n.text.String()
+// decodeNames decodes each name in place as the document's encoding type says.
+func decodeNames(encodingType string, names ...*string) {
+	for _, s := range names {
+		*s = decodeName(*s, encodingType)
 	}
-	return n.toMap()
-}
-
-// snake converts an XML element name to the key the Python models expect.
-func snake(name string) string {
-	switch name {
-	case "ETag":
-		return "etag"
-	case "HashCrc64ecma":
-		return "hash_crc64ecma"
-	}
-	r := []rune(name)
-	var b strings.Builder
-	for i, c := range r {
-		if unicode.IsUpper(c) && i > 0 {
-			prevLower := unicode.IsLower(r[i-1]) || unicode.IsDigit(r[i-1])
-			nextLower := i+1 < len(r) && unicode.IsLower(r[i+1])
-			if prevLower || (unicode.IsUpper(r[i-1]) && nextLower) {
-				b.WriteByte('_')
-			}
-		}
-		b.WriteRune(unicode.ToLower(c))
-	}
-	return b.String()
 }

@@ -17,15 +17,19 @@ type ListObjectVersionsRequest struct {
 // ObjectVersion is one <Version> or <DeleteMarker> of a listing, in the listing's order (by key,
 // newest first).
 type ObjectVersion struct {
-	XMLName      xml.Name
-	Key          string `xml:"Key"`
-	VersionID    string `xml:"VersionId"`
-	IsLatest     bool   `xml:"IsLatest"`
-	LastModified string `xml:"LastModified"` // as OSS wrote it, RFC 3339
-	ETag         string `xml:"ETag"`
-	Type         string `xml:"Type"`
-	Size         int64  `xml:"Size"`
-	StorageClass string `xml:"StorageClass"`
+	XMLName xml.Name `json:"-"`
+	// Kind is the element: "Version" or "DeleteMarker" (what pyjindo sorts them by).
+	Kind         string  `xml:"-" json:"kind"`
+	Key          string  `xml:"Key" json:"key"`
+	VersionID    string  `xml:"VersionId" json:"version_id"`
+	IsLatest     Bool    `xml:"IsLatest" json:"is_latest"`
+	LastModified string  `xml:"LastModified" json:"last_modified"` // as OSS wrote it, RFC 3339
+	ETag         string  `xml:"ETag" json:"etag"`                  // quoted; none on a delete marker
+	Type         string  `xml:"Type" json:"type"`
+	Size         int64   `xml:"Size" json:"size"`
+	StorageClass string  `xml:"StorageClass" json:"storage_class"`
+	Owner        Owner   `xml:"Owner" json:"owner"`
+	RestoreInfo  *string `xml:"RestoreInfo" json:"restore_info"`
 }
 
 // DeleteMarker tells a delete marker from a version of the object.
@@ -33,20 +37,38 @@ func (v ObjectVersion) DeleteMarker() bool { return v.XMLName.Local == "DeleteMa
 
 // ListObjectVersionsResult is one page; names and markers are decoded.
 type ListObjectVersionsResult struct {
-	Result              `xml:"-"`
-	Name                string   `xml:"Name"`
-	Prefix              string   `xml:"Prefix"`
-	KeyMarker           string   `xml:"KeyMarker"`
-	VersionIDMarker     string   `xml:"VersionIdMarker"`
-	NextKeyMarker       string   `xml:"NextKeyMarker"`
-	NextVersionIDMarker string   `xml:"NextVersionIdMarker"`
-	Delimiter           string   `xml:"Delimiter"`
-	MaxKeys             int      `xml:"MaxKeys"`
-	EncodingType        string   `xml:"EncodingType"`
-	IsTruncated         bool     `xml:"IsTruncated"`
-	CommonPrefixes      []string `xml:"CommonPrefixes>Prefix"`
+	Result              `xml:"-" json:"-"`
+	Name                string   `xml:"Name" json:"name"`
+	Prefix              string   `xml:"Prefix" json:"prefix"`
+	KeyMarker           string   `xml:"KeyMarker" json:"key_marker"`
+	VersionIDMarker     string   `xml:"VersionIdMarker" json:"version_id_marker"`
+	NextKeyMarker       string   `xml:"NextKeyMarker" json:"next_key_marker"`
+	NextVersionIDMarker string   `xml:"NextVersionIdMarker" json:"next_version_id_marker"`
+	Delimiter           string   `xml:"Delimiter" json:"delimiter"`
+	MaxKeys             int      `xml:"MaxKeys" json:"max_keys"`
+	EncodingType        string   `xml:"EncodingType" json:"encoding_type"`
+	IsTruncated         Bool     `xml:"IsTruncated" json:"is_truncated"`
+	CommonPrefixes      []string `xml:"CommonPrefixes>Prefix" json:"common_prefixes"`
 	// Versions and delete markers, interleaved as OSS listed them.
-	Versions []ObjectVersion `xml:",any"`
+	Versions []ObjectVersion `xml:",any" json:"versions"`
+}
+
+// finish decodes the names (and, as oss2 does, the version id markers) and keeps only the
+// versions and delete markers among the elements ",any" collected.
+func (r *ListObjectVersionsResult) finish() {
+	enc := r.EncodingType
+	decodeNames(enc, &r.Prefix, &r.KeyMarker, &r.NextKeyMarker, &r.VersionIDMarker, &r.NextVersionIDMarker, &r.Delimiter)
+	kept := r.Versions[:0]
+	for _, v := range r.Versions {
+		if v.XMLName.Local != "Version" && v.XMLName.Local != "DeleteMarker" {
+			continue // other children the document may grow
+		}
+		v.Kind = v.XMLName.Local
+		v.Key = decodeName(v.Key, enc)
+		kept = append(kept, v)
+	}
+	r.Versions = kept
+	decodePrefixes(r.CommonPrefixes, enc)
 }
 
 // ListObjectVersions lists one page of a bucket's object versions and delete markers.
@@ -66,22 +88,7 @@ func ListObjectVersions(ctx context.Context, d Doer, req *ListObjectVersionsRequ
 		return nil, err
 	}
 	out.Result = res
-	enc := out.EncodingType
-	for _, s := range []*string{&out.Prefix, &out.KeyMarker, &out.NextKeyMarker, &out.Delimiter} {
-		*s = decodeName(*s, enc)
-	}
-	kept := out.Versions[:0]
-	for _, v := range out.Versions {
-		if v.XMLName.Local != "Version" && v.XMLName.Local != "DeleteMarker" {
-			continue // other children the document may grow
-		}
-		v.Key = decodeName(v.Key, enc)
-		kept = append(kept, v)
-	}
-	out.Versions = kept
-	for i := range out.CommonPrefixes {
-		out.CommonPrefixes[i] = decodeName(out.CommonPrefixes[i], enc)
-	}
+	out.finish()
 	return out, nil
 }
 
@@ -92,7 +99,7 @@ func WalkObjectVersions(ctx context.Context, d Doer, req ListObjectVersionsReque
 	}
 	return walkPages(req, list, fn, func(r *ListObjectVersionsRequest, p *ListObjectVersionsResult) (bool, error) {
 		switch {
-		case !p.IsTruncated:
+		case !bool(p.IsTruncated):
 			return false, nil
 		case p.NextKeyMarker == "" && p.NextVersionIDMarker == "":
 			return false, noNextMarker()

@@ -1,9 +1,7 @@
 """Buckets: the list_buckets entries, bucket info, stat, ACL, location, create and default
 encryption settings."""
-from ..compat import to_string
 from ..utils import iso8601_to_unixtime
-from .common import (_camel, _find_tag, _find_tag_with_default, _node_text, _parsed, _root, _text,
-                     AccessControlList, Owner, RequestResult)
+from .common import _owner, _parsed, AccessControlList, Owner, RequestResult
 
 
 class SimplifiedBucketInfo(object):
@@ -55,9 +53,9 @@ class GetBucketAclResult(RequestResult):
     def __init__(self, resp):
         super(GetBucketAclResult, self).__init__(resp)
         self.acl = ""
-        root = _root(resp)
-        if root is not None:
-            self.acl = _find_tag(root, "AccessControlList/Grant")
+        body = _parsed(resp)  # go/oss AccessControlPolicy
+        if body:
+            self.acl = body["grant"]
 
 
 class GetBucketLocationResult(RequestResult):
@@ -66,9 +64,9 @@ class GetBucketLocationResult(RequestResult):
     def __init__(self, resp):
         super(GetBucketLocationResult, self).__init__(resp)
         self.location = ""
-        root = _root(resp)
-        if root is not None:
-            self.location = to_string(root.text)
+        body = _parsed(resp)  # go/oss BucketLocation
+        if body:
+            self.location = body["location"]
 
 
 class BucketCreateConfig(object):
@@ -148,14 +146,14 @@ class BucketInfo(object):
 
 
 def _encryption_rule(d):
+    """A go/oss ServerSideEncryptionRule as oss2's: algorithm "None" means none, an empty KMS
+    element is None as an absent one."""
     rule = ServerSideEncryptionRule()
-    rule.sse_algorithm = _text(d, "sse_algorithm")
-    if rule.sse_algorithm == "None":
-        rule.kms_master_keyid = None
-        rule.sse_algorithm = None
+    if d["sse_algorithm"] == "None":
         return rule
-    rule.kms_master_keyid = d.get("kms_master_key_id") or None
-    rule.kms_data_encryption = d.get("kms_data_encryption") or None
+    rule.sse_algorithm = d["sse_algorithm"]
+    rule.kms_master_keyid = d["kms_master_key_id"] or None
+    rule.kms_data_encryption = d["kms_data_encryption"] or None
     return rule
 
 
@@ -165,16 +163,14 @@ class GetBucketStatResult(RequestResult, BucketStat):
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketStat.__init__(self, 0, 0, 0)
-        root = _root(resp)
-        if root is None:
+        body = _parsed(resp)  # go/oss BucketStat: typed, an absent count None
+        if not body:
             return
-        self.storage_size_in_bytes = int(_find_tag(root, "Storage"))
-        self.object_count = int(_find_tag(root, "ObjectCount"))
-        self.multi_part_upload_count = int(_find_tag_with_default(root, "MultipartUploadCount", 0))
+        self.storage_size_in_bytes = body["storage"]
+        self.object_count = body["object_count"]
+        self.multi_part_upload_count = body["multipart_upload_count"]
         for name in _BUCKET_STAT_FIELDS:
-            node = root.find(_camel(name))
-            if node is not None:
-                setattr(self, name, int(_node_text(node)))
+            setattr(self, name, body[name])
 
 
 class GetBucketInfoResult(RequestResult, BucketInfo):
@@ -183,25 +179,23 @@ class GetBucketInfoResult(RequestResult, BucketInfo):
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketInfo.__init__(self)
-        body = _parsed(resp)
-        b = body.get("bucket")
-        if b is None:
+        b = _parsed(resp)  # go/oss BucketInfo: typed, an absent optional element None
+        if not b:
             return
-        self.name = _text(b, "name")
-        self.creation_date = _text(b, "creation_date")
-        self.storage_class = _text(b, "storage_class")
-        self.extranet_endpoint = _text(b, "extranet_endpoint")
-        self.intranet_endpoint = _text(b, "intranet_endpoint")
-        self.location = _text(b, "location")
-        owner = b.get("owner") or {}
-        self.owner = Owner(_text(owner, "display_name"), _text(owner, "id"))
-        self.acl = AccessControlList(_text(b.get("access_control_list") or {}, "grant"))
-        self.comment = _text(b, "comment", None)
-        self.versioning_status = _text(b, "versioning", None)
-        self.data_redundancy_type = _text(b, "data_redundancy_type", None)
-        self.access_monitor = _text(b, "access_monitor", None)
-        self.transfer_acceleration = _text(b, "transfer_acceleration", None)
-        self.cross_region_replication = _text(b, "cross_region_replication", None)
-        self.resource_group_id = _text(b, "resource_group_id", None)
-        sse = b.get("server_side_encryption_rule")
+        self.name = b["name"]
+        self.creation_date = b["creation_date"]  # the ISO8601 text, as oss2 keeps it
+        self.storage_class = b["storage_class"]
+        self.extranet_endpoint = b["extranet_endpoint"]
+        self.intranet_endpoint = b["intranet_endpoint"]
+        self.location = b["location"]
+        self.owner = _owner(b["owner"])
+        self.acl = AccessControlList(b["acl"])
+        self.comment = b["comment"]
+        self.versioning_status = b["versioning"]
+        self.data_redundancy_type = b["data_redundancy_type"]
+        self.access_monitor = b["access_monitor"]
+        self.transfer_acceleration = b["transfer_acceleration"]
+        self.cross_region_replication = b["cross_region_replication"]
+        self.resource_group_id = b["resource_group_id"]
+        sse = b["server_side_encryption_rule"]
         self.bucket_encryption_rule = None if sse is None else _encryption_rule(sse)

@@ -1,7 +1,5 @@
 """What every result shares: RequestResult, Owner and AccessControlList, and the readers of
-response headers and of the documents Go parsed (plain data, and the "tree" kind walked as
-oss2 walks ElementTree)."""
-from ..compat import to_string, urlunquote
+response headers and of the documents go/oss decoded (`parsed`)."""
 
 
 def _hget(headers, key, converter=lambda x: x):
@@ -19,111 +17,11 @@ def _parsed(resp):
     return body if isinstance(body, dict) else {}
 
 
-def _text(d, key, default=""):
-    """A text element: "" when present but empty, `default` when absent."""
-    if d is None or key not in d or d[key] is None:
-        return default
-    return to_string(d[key])
-
-
-def _int(d, key, default=0):
-    value = d.get(key) if d else None
-    if value is None or value == "":
-        return default
-    return int(value)
-
-
-def _bool(d, key, default=False):
-    value = d.get(key) if d else None
-    if value is None:
-        return default
-    if isinstance(value, str):
-        return value == "true"
-    return bool(value)
-
-
-def _is_url_encoded(d):
-    return d.get("encoding_type") == "url"
-
-
-def _key(value, url_encoded):
-    value = to_string(value) if value is not None else ""
-    return urlunquote(value) if url_encoded else value
-
-
-def _unquote_etag(value):
-    return to_string(value or "").strip('"')
-
-
 def _owner(d):
-    if not d:
+    """A go/oss Owner as oss2's Owner ("" for an absent ID or DisplayName), None for no owner."""
+    if d is None:
         return None
-    return Owner(_text(d, "display_name"), _text(d, "id"))
-
-
-class _Element(object):
-    """One element of a "tree" document: tag, text (None when empty, as ElementTree gives it) and
-    children; find and findall take oss2's simple paths ("A/B")."""
-
-    __slots__ = ("tag", "text", "children")
-
-    def __init__(self, d):
-        self.tag = d.get("tag", "")
-        self.text = d.get("text") or None
-        self.children = [_Element(c) for c in d.get("children") or ()]
-
-    def findall(self, path):
-        nodes = [self]
-        for step in path.split("/"):
-            nodes = [c for n in nodes for c in n.children if c.tag == step]
-        return nodes
-
-    def find(self, path):
-        found = self.findall(path)
-        return found[0] if found else None
-
-
-def _root(resp):
-    """The response document as an _Element, or None when there is none."""
-    body = getattr(resp, "parsed", None)
-    if isinstance(body, dict) and "tag" in body:
-        return _Element(body)
-    return None
-
-
-def _node_text(node):
-    return "" if node.text is None else to_string(node.text)
-
-
-def _find_tag(parent, path):
-    child = parent.find(path)
-    if child is None:
-        raise RuntimeError("parse xml: " + path + " could not be found under " + parent.tag)
-    return _node_text(child)
-
-
-def _find_tag_with_default(parent, path, default_value):
-    child = parent.find(path)
-    return default_value if child is None else _node_text(child)
-
-
-def _find_bool(parent, path):
-    text = _find_tag(parent, path)
-    if text in ("true", "false"):
-        return text == "true"
-    raise RuntimeError("parse xml: value of " + path + " is not a boolean under " + parent.tag)
-
-
-def _find_int(parent, path):
-    return int(_find_tag(parent, path))
-
-
-def _find_all_tags(parent, path):
-    return [_node_text(n) for n in parent.findall(path)]
-
-
-def _camel(snake_name):
-    return "".join(part.capitalize() for part in snake_name.split("_"))
+    return Owner(d["display_name"] or "", d["id"] or "")
 
 
 class RequestResult(object):

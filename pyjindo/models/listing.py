@@ -1,20 +1,12 @@
 """Object listings (ListObjects V1 and V2) and the entries of oss2's version listing."""
 from ..utils import iso8601_to_unixtime
-from .common import (_bool, _int, _is_url_encoded, _key, _owner, _parsed, _text, _unquote_etag, Owner,
-                     RequestResult)
+from .common import _owner, _parsed, Owner, RequestResult
 
 
-def _object_info(c, url_encoded):
-    return SimplifiedObjectInfo(
-        _key(c.get("key"), url_encoded),
-        iso8601_to_unixtime(_text(c, "last_modified")),
-        _unquote_etag(c.get("etag")),
-        _text(c, "type"),
-        _int(c, "size"),
-        _text(c, "storage_class"),
-        _owner(c.get("owner")) if c.get("owner") is not None else None,
-        _text(c, "restore_info", None),
-    )
+def _object_info(c):
+    """A go/oss ObjectSummary (key already decoded) as oss2's SimplifiedObjectInfo."""
+    return SimplifiedObjectInfo(c["key"], iso8601_to_unixtime(c["last_modified"]), c["etag"].strip('"'), c["type"],
+                                c["size"], c["storage_class"], _owner(c["owner"]), c["restore_info"])
 
 
 class SimplifiedObjectInfo(object):
@@ -56,17 +48,14 @@ class ListObjectsResult(RequestResult):
         self.object_list = []
         #: common prefixes (str list)
         self.prefix_list = []
-        body = _parsed(resp)
+        body = _parsed(resp)  # go/oss ListObjectsResult: typed, names decoded
         if not body:
             return
-        url_encoded = _is_url_encoded(body)
-        self.is_truncated = _bool(body, "is_truncated")
+        self.is_truncated = body["is_truncated"]
         if self.is_truncated:
-            self.next_marker = _key(body.get("next_marker"), url_encoded)
-        for c in body.get("contents") or ():
-            self.object_list.append(_object_info(c, url_encoded))
-        for p in body.get("common_prefixes") or ():
-            self.prefix_list.append(_key(p, url_encoded))
+            self.next_marker = body["next_marker"]
+        self.object_list = [_object_info(c) for c in body["contents"]]
+        self.prefix_list = list(body["common_prefixes"])
 
 
 class ListObjectsV2Result(RequestResult):
@@ -81,17 +70,14 @@ class ListObjectsV2Result(RequestResult):
         self.next_continuation_token = ""
         self.object_list = []
         self.prefix_list = []
-        body = _parsed(resp)
+        body = _parsed(resp)  # go/oss ListObjectsV2Result: typed, names decoded
         if not body:
             return
-        url_encoded = _is_url_encoded(body)
-        self.is_truncated = _bool(body, "is_truncated")
+        self.is_truncated = body["is_truncated"]
         if self.is_truncated:
-            self.next_continuation_token = _key(body.get("next_continuation_token"), url_encoded)
-        for c in body.get("contents") or ():
-            self.object_list.append(_object_info(c, url_encoded))
-        for p in body.get("common_prefixes") or ():
-            self.prefix_list.append(_key(p, url_encoded))
+            self.next_continuation_token = body["next_continuation_token"]
+        self.object_list = [_object_info(c) for c in body["contents"]]
+        self.prefix_list = list(body["common_prefixes"])
 
 
 class DeleteMarkerInfo(object):

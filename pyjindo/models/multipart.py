@@ -1,6 +1,6 @@
 """Multipart uploads: PartInfo, and the results of init, list_parts and list_multipart_uploads."""
 from ..utils import iso8601_to_unixtime
-from .common import _bool, _int, _is_url_encoded, _key, _parsed, _text, _unquote_etag, RequestResult
+from .common import _parsed, RequestResult
 
 
 class PartInfo(object):
@@ -58,19 +58,15 @@ class ListMultipartUploadsResult(RequestResult):
         self.upload_list = []
         #: common prefixes (str list)
         self.prefix_list = []
-        body = _parsed(resp)
+        body = _parsed(resp)  # go/oss ListMultipartUploadsResult: typed, names decoded
         if not body:
             return
-        url_encoded = _is_url_encoded(body)
-        self.is_truncated = _bool(body, "is_truncated")
-        self.next_key_marker = _key(body.get("next_key_marker"), url_encoded)
-        self.next_upload_id_marker = _text(body, "next_upload_id_marker")
-        for u in body.get("uploads") or ():
-            self.upload_list.append(MultipartUploadInfo(
-                _key(u.get("key"), url_encoded), _text(u, "upload_id"),
-                iso8601_to_unixtime(_text(u, "initiated"))))
-        for p in body.get("common_prefixes") or ():
-            self.prefix_list.append(_key(p, url_encoded))
+        self.is_truncated = body["is_truncated"]
+        self.next_key_marker = body["next_key_marker"]
+        self.next_upload_id_marker = body["next_upload_id_marker"]
+        self.upload_list = [MultipartUploadInfo(u["key"], u["upload_id"], iso8601_to_unixtime(u["initiated"]))
+                            for u in body["uploads"]]
+        self.prefix_list = list(body["common_prefixes"])
 
 
 class ListPartsResult(RequestResult):
@@ -79,16 +75,14 @@ class ListPartsResult(RequestResult):
     def __init__(self, resp):
         super(ListPartsResult, self).__init__(resp)
         self.is_truncated = False
-        #: str, as in the document
+        #: str, as oss2 keeps the document's text
         self.next_marker = ""
         #: PartInfo list
         self.parts = []
-        body = _parsed(resp)
+        body = _parsed(resp)  # go/oss ListPartsResult: typed
         if not body:
             return
-        self.is_truncated = _bool(body, "is_truncated")
-        self.next_marker = _text(body, "next_part_number_marker")
-        for p in body.get("parts") or ():
-            self.parts.append(PartInfo(
-                _int(p, "part_number"), _unquote_etag(p.get("etag")), size=_int(p, "size"),
-                last_modified=iso8601_to_unixtime(_text(p, "last_modified"))))
+        self.is_truncated = body["is_truncated"]
+        self.next_marker = str(body["next_part_number_marker"])
+        self.parts = [PartInfo(p["part_number"], p["etag"].strip('"'), size=p["size"],
+                               last_modified=iso8601_to_unixtime(p["last_modified"])) for p in body["parts"]]

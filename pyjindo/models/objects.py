@@ -2,8 +2,7 @@
 from .. import utils
 from ..compat import urlunquote
 from ..utils import http_to_unixtime
-from .common import (_bool, _find_tag, _get_etag, _hget, _is_url_encoded, _key, _parsed, _root, _text,
-                     RequestResult)
+from .common import _get_etag, _hget, _parsed, RequestResult
 
 
 _CHUNK_SIZE = 64 * 1024  # what iterating a GetObjectResult yields (oss2: 8 KiB; each chunk is a Go call)
@@ -248,14 +247,11 @@ class BatchDeleteObjectsResult(RequestResult):
         self.deleted_keys = []
         #: BatchDeleteObjectVersionResult for each deleted key
         self.delete_versions = []
-        body = _parsed(resp)
-        url_encoded = _is_url_encoded(body)
+        body = _parsed(resp)  # go/oss DeleteObjectsResult: typed, keys decoded; None in quiet mode
         for d in body.get("deleted") or ():
-            key = _key(d.get("key"), url_encoded)
-            self.deleted_keys.append(key)
+            self.deleted_keys.append(d["key"])
             self.delete_versions.append(BatchDeleteObjectVersionResult(
-                key, _text(d, "version_id", None), _bool(d, "delete_marker", False),
-                _text(d, "delete_marker_version_id", "")))
+                d["key"], d["version_id"], d["delete_marker"], d["delete_marker_version_id"]))
 
 
 class GetObjectAclResult(RequestResult):
@@ -264,6 +260,6 @@ class GetObjectAclResult(RequestResult):
     def __init__(self, resp):
         super(GetObjectAclResult, self).__init__(resp)
         self.acl = ""
-        root = _root(resp)
-        if root is not None:
-            self.acl = _find_tag(root, "AccessControlList/Grant")
+        body = _parsed(resp)  # go/oss AccessControlPolicy
+        if body:
+            self.acl = body["grant"]

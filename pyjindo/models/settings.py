@@ -1,13 +1,11 @@
 """Bucket and object settings: the configurations users build (lifecycle, CORS, tagging,
-versioning, restore, referer, logging) and the results of their get_* calls, each read from
-the "tree" document by the same steps as oss2.xml_utils' parse_* functions (same fields, same
-defaults for absent elements, same RuntimeError for a missing required element)."""
+versioning, restore, referer, logging) and the results of their get_* calls, each built from
+its go/oss document (go/oss/settings.go) with oss2's fields and defaults for absent elements."""
 from ..compat import to_string, urlquote
 from ..exceptions import ClientError
 from ..utils import iso8601_to_date
 from .buckets import ServerSideEncryptionRule
-from .common import (_find_all_tags, _find_bool, _find_int, _find_tag, _find_tag_with_default, _key, _root,
-                     RequestResult)
+from .common import _parsed, RequestResult
 
 
 _MAX_OBJECT_TAGGING_KEY_LENGTH = 128
@@ -222,17 +220,9 @@ class GetTaggingResult(RequestResult, Tagging):
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         Tagging.__init__(self)
-        root = _root(resp)
-        if root is None:
-            return
-        url_encoded = _find_tag_with_default(root, "EncodingType", None) == "url"
-        tag_set = root.find("TagSet")
-        if tag_set is None:
-            return
-        rules = TaggingRule()
-        for tag in tag_set.findall("Tag"):
-            rules.add(_key(_find_tag(tag, "Key"), url_encoded), _key(_find_tag(tag, "Value"), url_encoded))
-        self.tag_set = rules
+        body = _parsed(resp)  # go/oss Tagging: keys and values decoded
+        for tag in body.get("tags") or ():
+            self.tag_set.add(tag["key"], tag["value"])
 
 
 class GetBucketCorsResult(RequestResult, BucketCors):
@@ -241,18 +231,16 @@ class GetBucketCorsResult(RequestResult, BucketCors):
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketCors.__init__(self)
-        root = _root(resp)
-        if root is None:
+        body = _parsed(resp)  # go/oss CORSConfiguration
+        if not body:
             return
-        for node in root.findall("CORSRule"):
-            rule = CorsRule(_find_all_tags(node, "AllowedOrigin"), _find_all_tags(node, "AllowedMethod"),
-                            _find_all_tags(node, "AllowedHeader"), _find_all_tags(node, "ExposeHeader"))
-            max_age = node.find("MaxAgeSeconds")
-            if max_age is not None:
-                rule.max_age_seconds = int(max_age.text)
+        for r in body["rules"]:
+            rule = CorsRule(r["allowed_origins"], r["allowed_methods"], r["allowed_headers"], r["expose_headers"])
+            if r["max_age_seconds"] is not None:
+                rule.max_age_seconds = r["max_age_seconds"]
             self.rules.append(rule)
-        if root.find("ResponseVary") is not None:
-            self.response_vary = _find_bool(root, "ResponseVary")
+        if body["response_vary"] is not None:
+            self.response_vary = body["response_vary"]
 
 
 class LifecycleFilter(object):
@@ -280,84 +268,73 @@ class FilterNotTag(object):
         self.value = value
 
 
-def _lifecycle_days_or_date(node, target):
-    if node.find("Days") is not None:
-        target.days = _find_int(node, "Days")
-    elif node.find("CreatedBeforeDate") is not None:
-        target.created_before_date = iso8601_to_date(_find_tag(node, "CreatedBeforeDate"))
+def _lifecycle_days_or_date(d, target):
+    """Days, else CreatedBeforeDate (a date), as oss2 reads them."""
+    if d["days"] is not None:
+        target.days = d["days"]
+    elif d["created_before_date"] is not None:
+        target.created_before_date = iso8601_to_date(d["created_before_date"])
 
 
-def _lifecycle_transition_flags(node, target):
-    for attr, tag in (("is_access_time", "IsAccessTime"), ("return_to_std_when_visit", "ReturnToStdWhenVisit"),
-                      ("allow_small_file", "AllowSmallFile")):
-        if node.find(tag) is not None:
-            setattr(target, attr, _find_bool(node, tag))
+def _lifecycle_transition_flags(d, target):
+    for attr in ("is_access_time", "return_to_std_when_visit", "allow_small_file"):
+        if d[attr] is not None:
+            setattr(target, attr, d[attr])
 
 
-def _lifecycle_expiration(node):
-    if node is None:
+def _lifecycle_expiration(d):
+    if d is None:
         return None
     expiration = LifecycleExpiration()
-    if node.find("Days") is not None:
-        expiration.days = _find_int(node, "Days")
-    elif node.find("Date") is not None:
-        expiration.date = iso8601_to_date(_find_tag(node, "Date"))
-    elif node.find("CreatedBeforeDate") is not None:
-        expiration.created_before_date = iso8601_to_date(_find_tag(node, "CreatedBeforeDate"))
-    elif node.find("ExpiredObjectDeleteMarker") is not None:
-        expiration.expired_detete_marker = _find_bool(node, "ExpiredObjectDeleteMarker")
+    if d["days"] is not None:
+        expiration.days = d["days"]
+    elif d["date"] is not None:
+        expiration.date = iso8601_to_date(d["date"])
+    elif d["created_before_date"] is not None:
+        expiration.created_before_date = iso8601_to_date(d["created_before_date"])
+    elif d["expired_object_delete_marker"] is not None:
+        expiration.expired_detete_marker = d["expired_object_delete_marker"]
     return expiration
 
 
-def _lifecycle_abort(node):
-    if node is None:
+def _lifecycle_abort(d):
+    if d is None:
         return None
     abort = AbortMultipartUpload()
-    _lifecycle_days_or_date(node, abort)
+    _lifecycle_days_or_date(d, abort)
     return abort
 
 
-def _lifecycle_transitions(nodes):
-    transitions = []
-    for node in nodes:
-        transition = StorageTransition(storage_class=_find_tag(node, "StorageClass"))
-        _lifecycle_days_or_date(node, transition)
-        _lifecycle_transition_flags(node, transition)
-        transitions.append(transition)
-    return transitions
+def _lifecycle_transition(d):
+    transition = StorageTransition(storage_class=d["storage_class"])
+    _lifecycle_days_or_date(d, transition)
+    _lifecycle_transition_flags(d, transition)
+    return transition
 
 
-def _lifecycle_tagging(nodes):
-    if not nodes:
+def _lifecycle_tagging(tags):
+    if not tags:
         return None
     rules = TaggingRule()
-    for node in nodes:
-        rules.add(_find_tag(node, "Key"), _find_tag(node, "Value"))
+    for tag in tags:
+        rules.add(tag["key"], tag["value"])
     return Tagging(rules)
 
 
-def _lifecycle_noncurrent_transitions(nodes):
-    transitions = []
-    for node in nodes:
-        transition = NoncurrentVersionStorageTransition(_find_int(node, "NoncurrentDays"),
-                                                        _find_tag(node, "StorageClass"))
-        _lifecycle_transition_flags(node, transition)
-        transitions.append(transition)
-    return transitions
+def _lifecycle_noncurrent_transition(d):
+    transition = NoncurrentVersionStorageTransition(d["noncurrent_days"], d["storage_class"])
+    _lifecycle_transition_flags(d, transition)
+    return transition
 
 
-def _lifecycle_filter(node):
+def _lifecycle_filter(d):
     lifecycle_filter = LifecycleFilter()
-    if node is None:
+    if d is None:
         return lifecycle_filter
-    for attr, tag in (("object_size_greater_than", "ObjectSizeGreaterThan"),
-                      ("object_size_less_than", "ObjectSizeLessThan")):
-        if node.find(tag) is not None:
-            setattr(lifecycle_filter, attr, int(_find_tag_with_default(node, tag, 0)))
-    for not_node in node.findall("Not"):
-        tag = FilterNotTag(_find_tag_with_default(not_node, "Tag/Key", None),
-                           _find_tag_with_default(not_node, "Tag/Value", None))
-        lifecycle_filter.filter_not.append(FilterNot(_find_tag_with_default(not_node, "Prefix", None), tag))
+    lifecycle_filter.object_size_greater_than = d["object_size_greater_than"]
+    lifecycle_filter.object_size_less_than = d["object_size_less_than"]
+    lifecycle_filter.filter_not = [FilterNot(n["prefix"], FilterNotTag(n["tag_key"], n["tag_value"]))
+                                   for n in d["not"]]
     return lifecycle_filter
 
 
@@ -367,23 +344,21 @@ class GetBucketLifecycleResult(RequestResult, BucketLifecycle):
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketLifecycle.__init__(self)
-        root = _root(resp)
-        if root is None:
-            return
-        for node in root.findall("Rule"):
-            noncurrent = node.find("NoncurrentVersionExpiration")
+        body = _parsed(resp)  # go/oss LifecycleConfiguration
+        for r in body.get("rules") or ():
+            noncurrent = r["noncurrent_version_expiration"]
             self.rules.append(LifecycleRule(
-                _find_tag(node, "ID"), _find_tag(node, "Prefix"), status=_find_tag(node, "Status"),
-                expiration=_lifecycle_expiration(node.find("Expiration")),
-                abort_multipart_upload=_lifecycle_abort(node.find("AbortMultipartUpload")),
-                storage_transitions=_lifecycle_transitions(node.findall("Transition")),
-                tagging=_lifecycle_tagging(node.findall("Tag")),
+                r["id"], r["prefix"], status=r["status"],
+                expiration=_lifecycle_expiration(r["expiration"]),
+                abort_multipart_upload=_lifecycle_abort(r["abort_multipart_upload"]),
+                storage_transitions=[_lifecycle_transition(t) for t in r["transitions"]],
+                tagging=_lifecycle_tagging(r["tags"]),
                 noncurrent_version_expiration=(None if noncurrent is None else NoncurrentVersionExpiration(
-                    _find_int(noncurrent, "NoncurrentDays"))),
-                noncurrent_version_sotrage_transitions=_lifecycle_noncurrent_transitions(
-                    node.findall("NoncurrentVersionTransition")),
-                atime_base=int(_find_tag_with_default(node, "AtimeBase", 0)),
-                filter=_lifecycle_filter(node.find("Filter"))))
+                    noncurrent["noncurrent_days"])),
+                noncurrent_version_sotrage_transitions=[_lifecycle_noncurrent_transition(t)
+                                                        for t in r["noncurrent_version_transitions"]],
+                atime_base=r["atime_base"],
+                filter=_lifecycle_filter(r["filter"])))
 
 
 class GetBucketRefererResult(RequestResult, BucketReferer):
@@ -392,15 +367,13 @@ class GetBucketRefererResult(RequestResult, BucketReferer):
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketReferer.__init__(self, False, [], None, [])
-        root = _root(resp)
-        if root is None:
+        body = _parsed(resp)  # go/oss RefererConfiguration
+        if not body:
             return
-        self.allow_empty_referer = _find_bool(root, "AllowEmptyReferer")
-        self.referers = _find_all_tags(root, "RefererList/Referer")
-        if root.find("AllowTruncateQueryString") is not None:
-            self.allow_truncate_query_string = _find_bool(root, "AllowTruncateQueryString")
-        if root.find("RefererBlacklist/Referer") is not None:
-            self.black_referers = _find_all_tags(root, "RefererBlacklist/Referer")
+        self.allow_empty_referer = body["allow_empty_referer"]
+        self.referers = body["referers"]
+        self.allow_truncate_query_string = body["allow_truncate_query_string"]
+        self.black_referers = body["black_referers"]
 
 
 class GetBucketLoggingResult(RequestResult, BucketLogging):
@@ -409,13 +382,11 @@ class GetBucketLoggingResult(RequestResult, BucketLogging):
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketLogging.__init__(self, "", "")
-        root = _root(resp)
-        if root is None:
-            return
-        if root.find("LoggingEnabled/TargetBucket") is not None:
-            self.target_bucket = _find_tag(root, "LoggingEnabled/TargetBucket")
-        if root.find("LoggingEnabled/TargetPrefix") is not None:
-            self.target_prefix = _find_tag(root, "LoggingEnabled/TargetPrefix")
+        body = _parsed(resp)  # go/oss BucketLoggingStatus: no target while logging is off
+        if body.get("target_bucket") is not None:
+            self.target_bucket = body["target_bucket"]
+        if body.get("target_prefix") is not None:
+            self.target_prefix = body["target_prefix"]
 
 
 class GetServerSideEncryptionResult(RequestResult, ServerSideEncryptionRule):
@@ -426,13 +397,14 @@ class GetServerSideEncryptionResult(RequestResult, ServerSideEncryptionRule):
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         ServerSideEncryptionRule.__init__(self)
-        root = _root(resp)
-        if root is None:
+        body = _parsed(resp)  # go/oss BucketEncryption
+        if not body:
             return
-        apply_node = root.find("ApplyServerSideEncryptionByDefault")
-        self.sse_algorithm = _find_tag(apply_node, "SSEAlgorithm")
-        self.kms_master_keyid = _find_tag_with_default(apply_node, "KMSMasterKeyID", None) or None
-        self.kms_data_encryption = _find_tag_with_default(apply_node, "KMSDataEncryption", None) or None
+        rule = body["rule"]
+        self.sse_algorithm = rule["sse_algorithm"]
+        # as oss2: an empty KMS element is None, as an absent one
+        self.kms_master_keyid = rule["kms_master_key_id"] or None
+        self.kms_data_encryption = rule["kms_data_encryption"] or None
 
 
 class GetBucketVersioningResult(RequestResult, BucketVersioningConfig):
@@ -441,9 +413,7 @@ class GetBucketVersioningResult(RequestResult, BucketVersioningConfig):
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketVersioningConfig.__init__(self)
-        root = _root(resp)
-        if root is not None:
-            self.status = _find_tag_with_default(root, "Status", None)
+        self.status = _parsed(resp).get("status")  # go/oss VersioningConfiguration
 
 
 class GetBucketPolicyResult(RequestResult):
@@ -461,6 +431,6 @@ class GetBucketRequestPaymentResult(RequestResult):
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         self.payer = ""
-        root = _root(resp)
-        if root is not None:
-            self.payer = _find_tag(root, "Payer")
+        body = _parsed(resp)  # go/oss RequestPaymentConfiguration
+        if body:
+            self.payer = body["payer"]

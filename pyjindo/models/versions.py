@@ -1,58 +1,20 @@
 """Object versions (ListObjectVersions), with oss2's result class and fields.
 
 The listing is sent through the generic `request` operation and its document comes back from Go
-as an element tree (the "tree" kind, see pyjindo.models.settings); ListObjectVersionsResult reads it by
-the same steps as oss2.xml_utils.parse_list_object_versions: the same fields and defaults, keys
-and markers URL-decoded where oss2 decodes them, and the same RuntimeError for a required element
-the document lacks. Batch deletes with versions (delete_object_versions) answer with oss2's
+typed (go/oss ListObjectVersionsResult, keys and markers already URL-decoded where oss2 decodes
+them); ListObjectVersionsResult gives it oss2's fields and defaults. Batch deletes with versions (delete_object_versions) answer with oss2's
 BatchDeleteObjectsResult, whose `delete_versions` carry the version ids and delete markers.
 
 oss2 has no version iterator (oss2.iterators has none); `_walk_versions` pages through a
 listing for pyjindo.fs.
 """
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List
 
-from ..compat import to_string, urlunquote
 from ..utils import iso8601_to_unixtime
-from .common import RequestResult
+from .common import _owner, _parsed, RequestResult
 from .listing import DeleteMarkerInfo, ObjectVersionInfo
 
 __all__ = ["ListObjectVersionsResult"]
-
-
-def _children(node: Dict[str, Any], tag: str) -> List[Dict[str, Any]]:
-    return [c for c in node.get("children") or () if c.get("tag") == tag]
-
-
-def _find(node: Dict[str, Any], path: str) -> Optional[Dict[str, Any]]:
-    nodes = [node]
-    for step in path.split("/"):
-        nodes = [c for n in nodes for c in _children(n, step)]
-    return nodes[0] if nodes else None
-
-
-def _find_tag(node: Dict[str, Any], path: str) -> str:
-    child = _find(node, path)
-    if child is None:
-        raise RuntimeError("parse xml: " + path + " could not be found under " + node.get("tag", ""))
-    return to_string(child.get("text") or "")
-
-
-def _find_tag_with_default(node: Dict[str, Any], path: str, default: Any) -> Any:
-    child = _find(node, path)
-    return default if child is None else to_string(child.get("text") or "")
-
-
-def _find_object(node: Dict[str, Any], path: str, url_encoded: bool) -> str:
-    name = _find_tag(node, path)
-    return urlunquote(name) if url_encoded else name
-
-
-def _find_bool(node: Dict[str, Any], path: str) -> bool:
-    text = _find_tag(node, path)
-    if text in ("true", "false"):
-        return text == "true"
-    raise RuntimeError("parse xml: value of " + path + " is not a boolean under " + node.get("tag", ""))
 
 
 class ListObjectVersionsResult(RequestResult):
@@ -83,48 +45,38 @@ class ListObjectVersionsResult(RequestResult):
         self.versions = []  # type: List[ObjectVersionInfo]
         #: common prefixes (str list)
         self.common_prefix = []  # type: List[str]
-        root = getattr(resp, "parsed", None)
-        if isinstance(root, dict) and "tag" in root:
-            self._parse(root)
+        body = _parsed(resp)  # go/oss ListObjectVersionsResult: typed, names decoded
+        if body:
+            self._read(body)
 
-    def _parse(self, root: Dict[str, Any]) -> None:
-        encoding = _find(root, "EncodingType")
-        url_encoded = encoding is not None and to_string(encoding.get("text") or "") == "url"
-        self.is_truncated = _find_bool(root, "IsTruncated")
+    def _read(self, body: Dict[str, Any]) -> None:
+        self.is_truncated = body["is_truncated"]
         if self.is_truncated:
-            self.next_key_marker = _find_object(root, "NextKeyMarker", url_encoded)
-            self.next_versionid_marker = _find_object(root, "NextVersionIdMarker", url_encoded)
-        self.name = _find_tag(root, "Name")
-        self.prefix = _find_object(root, "Prefix", url_encoded)
-        self.key_marker = _find_object(root, "KeyMarker", url_encoded)
-        self.versionid_marker = _find_object(root, "VersionIdMarker", url_encoded)
-        self.max_keys = int(_find_tag(root, "MaxKeys"))
-        self.delimiter = _find_object(root, "Delimiter", url_encoded)
-        for node in _children(root, "DeleteMarker"):
-            marker = DeleteMarkerInfo()
-            marker.key = _find_object(node, "Key", url_encoded)
-            marker.versionid = _find_tag(node, "VersionId")
-            marker.is_latest = _find_bool(node, "IsLatest")
-            marker.last_modified = iso8601_to_unixtime(_find_tag(node, "LastModified"))
-            marker.owner.id = _find_tag(node, "Owner/ID")
-            marker.owner.display_name = _find_tag(node, "Owner/DisplayName")
-            self.delete_marker.append(marker)
-        for node in _children(root, "Version"):
-            version = ObjectVersionInfo()
-            version.key = _find_object(node, "Key", url_encoded)
-            version.versionid = _find_tag(node, "VersionId")
-            version.is_latest = _find_bool(node, "IsLatest")
-            version.last_modified = iso8601_to_unixtime(_find_tag(node, "LastModified"))
-            version.owner.id = _find_tag(node, "Owner/ID")
-            version.owner.display_name = _find_tag(node, "Owner/DisplayName")
-            version.type = _find_tag(node, "Type")
-            version.storage_class = _find_tag(node, "StorageClass")
-            version.size = int(_find_tag(node, "Size"))
-            version.etag = _find_tag(node, "ETag").strip('"')
-            version.restore_info = _find_tag_with_default(node, "RestoreInfo", None)
-            self.versions.append(version)
-        for node in _children(root, "CommonPrefixes"):
-            self.common_prefix.append(_find_object(node, "Prefix", url_encoded))
+            self.next_key_marker = body["next_key_marker"]
+            self.next_versionid_marker = body["next_version_id_marker"]
+        self.name = body["name"]
+        self.prefix = body["prefix"]
+        self.key_marker = body["key_marker"]
+        self.versionid_marker = body["version_id_marker"]
+        self.max_keys = body["max_keys"]
+        self.delimiter = body["delimiter"]
+        for v in body["versions"]:
+            info = DeleteMarkerInfo() if v["kind"] == "DeleteMarker" else ObjectVersionInfo()
+            info.key = v["key"]
+            info.versionid = v["version_id"]
+            info.is_latest = v["is_latest"]
+            info.last_modified = iso8601_to_unixtime(v["last_modified"])
+            info.owner = _owner(v["owner"])
+            if isinstance(info, DeleteMarkerInfo):
+                self.delete_marker.append(info)
+                continue
+            info.type = v["type"]
+            info.storage_class = v["storage_class"]
+            info.size = v["size"]
+            info.etag = v["etag"].strip('"')
+            info.restore_info = v["restore_info"]
+            self.versions.append(info)
+        self.common_prefix = list(body["common_prefixes"])
 
 
 def _walk_versions(bucket: Any, prefix: str = "", delimiter: str = "", max_keys: int = 1000

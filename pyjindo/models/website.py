@@ -1,7 +1,6 @@
 """Static website hosting: the routing rules users build and get_bucket_website's result."""
 from ..exceptions import ClientError
-from .common import (_find_all_tags, _find_bool, _find_int, _find_tag, _find_tag_with_default, _root,
-                     RequestResult)
+from .common import _parsed, RequestResult
 from .constants import (REDIRECT_TYPE_ALICDN, REDIRECT_TYPE_EXTERNAL, REDIRECT_TYPE_INTERNAL,
                         REDIRECT_TYPE_MIRROR)
 
@@ -140,41 +139,30 @@ class BucketWebsite(object):
         self.rules = rules or []
 
 
-def _website_condition(node):
+def _website_condition(d):
     # oss2 2.19.1 raises UnboundLocalError when a condition lacks KeyPrefixEquals or
     # HttpErrorCodeReturnedEquals; an absent element is None here.
-    key_prefix_equals = _find_tag_with_default(node, "KeyPrefixEquals", None)
-    code = node.find("HttpErrorCodeReturnedEquals")
-    headers = [ConditionInlcudeHeader(_find_tag(h, "Key"), _find_tag(h, "Equals")) for h in node.findall("IncludeHeader")]
-    return Condition(key_prefix_equals, None if code is None else _find_int(node, "HttpErrorCodeReturnedEquals"),
-                     headers)
+    return Condition(d["key_prefix_equals"], d["http_error_code_returned_equals"],
+                     [ConditionInlcudeHeader(h["key"], h["equals"]) for h in d["include_headers"]])
 
 
-def _optional(node, tag, convert=_find_tag):
-    return convert(node, tag) if node.find(tag) is not None else None
-
-
-def _website_redirect(node):
-    kind = _find_tag(node, "RedirectType")
-    args = {"redirect_type": kind, "pass_query_string": _optional(node, "PassQueryString", _find_bool)}
+def _website_redirect(d):
+    """A go/oss RoutingRedirect as oss2 reads it: only the fields of its redirect type."""
+    kind = d["redirect_type"]
+    args = {"redirect_type": kind, "pass_query_string": d["pass_query_string"]}
     if kind in (REDIRECT_TYPE_EXTERNAL, REDIRECT_TYPE_ALICDN):
-        args.update(proto=_optional(node, "Protocol"), host_name=_optional(node, "HostName"),
-                    http_redirect_code=_optional(node, "HttpRedirectCode", _find_int))
+        args.update(proto=d["protocol"], host_name=d["host_name"], http_redirect_code=d["http_redirect_code"])
     if kind in (REDIRECT_TYPE_EXTERNAL, REDIRECT_TYPE_ALICDN, REDIRECT_TYPE_INTERNAL):
-        args.update(replace_key_with=_optional(node, "ReplaceKeyWith"),
-                    replace_key_prefix_with=_optional(node, "ReplaceKeyPrefixWith"))
+        args.update(replace_key_with=d["replace_key_with"], replace_key_prefix_with=d["replace_key_prefix_with"])
     elif kind == REDIRECT_TYPE_MIRROR:
-        args.update(mirror_url=_optional(node, "MirrorURL"), mirror_url_slave=_optional(node, "MirrorURLSlave"),
-                    mirror_url_probe=_optional(node, "MirrorURLProbe"),
-                    mirror_pass_query_string=_optional(node, "MirrorPassQueryString", _find_bool),
-                    mirror_check_md5=_optional(node, "MirrorCheckMd5", _find_bool),
-                    mirror_follow_redirect=_optional(node, "MirrorFollowRedirect", _find_bool))
-        headers = node.find("MirrorHeaders")
+        args.update(mirror_url=d["mirror_url"], mirror_url_slave=d["mirror_url_slave"],
+                    mirror_url_probe=d["mirror_url_probe"], mirror_pass_query_string=d["mirror_pass_query_string"],
+                    mirror_check_md5=d["mirror_check_md5"], mirror_follow_redirect=d["mirror_follow_redirect"])
+        headers = d["mirror_headers"]
         if headers is not None:
             args["mirror_headers"] = RedirectMirrorHeaders(
-                _optional(headers, "PassAll", _find_bool), _find_all_tags(headers, "Pass"),
-                _find_all_tags(headers, "Remove"),
-                [MirrorHeadersSet(_find_tag(s, "Key"), _find_tag(s, "Value")) for s in headers.findall("Set")])
+                headers["pass_all"], headers["pass"], headers["remove"],
+                [MirrorHeadersSet(h["key"], h["value"]) for h in headers["set"]])
     return Redirect(**args)
 
 
@@ -184,11 +172,11 @@ class GetBucketWebsiteResult(RequestResult, BucketWebsite):
     def __init__(self, resp):
         RequestResult.__init__(self, resp)
         BucketWebsite.__init__(self, "", "", [])
-        root = _root(resp)
-        if root is None:
+        body = _parsed(resp)  # go/oss WebsiteConfiguration
+        if not body:
             return
-        self.index_file = _find_tag_with_default(root, "IndexDocument/Suffix", None)
-        self.error_file = _find_tag_with_default(root, "ErrorDocument/Key", None)
-        for node in root.findall("RoutingRules/RoutingRule"):
-            self.rules.append(RoutingRule(_find_int(node, "RuleNumber"), _website_condition(node.find("Condition")),
-                                          _website_redirect(node.find("Redirect"))))
+        self.index_file = body["index_file"]
+        self.error_file = body["error_file"]
+        for r in body["rules"]:
+            self.rules.append(RoutingRule(r["rule_number"], _website_condition(r["condition"]),
+                                          _website_redirect(r["redirect"])))
