@@ -31,6 +31,12 @@ func (m Meter) setTotal(n int64) {
 // transfer: the transfer has failed); without, they finish (a half-done item, such as a copy
 // without its delete, is worse than a finished one).
 func forEach(ctx context.Context, n, workers int, abort bool, fn func(ctx context.Context, worker, i int) error) error {
+	if n == 1 { // on the caller's goroutine: a small object's one part starts no goroutine
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return fn(ctx, 0, 0)
+	}
 	callCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if !abort {
