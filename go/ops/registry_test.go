@@ -18,7 +18,7 @@ import (
 )
 
 // testSession is a session on an in-process jindo server holding bucket "bkt".
-func testSession(t *testing.T, extra string) *Session {
+func testSession(t testing.TB, extra string) *Session {
 	t.Helper()
 	st := store.NewMemory(nil)
 	if _, err := st.CreateBucket("bkt"); err != nil {
