@@ -4,10 +4,11 @@ oss2 walks ElementTree)."""
 from ..compat import to_string, urlunquote
 
 
-def _hget(headers, key, converter=lambda x: x):
-    if key in headers:
-        return converter(headers[key])
-    return None
+def _hget(headers, key, converter=None):
+    value = headers.get(key)  # one lookup: header values are never None
+    if value is None or converter is None:
+        return value
+    return converter(value)
 
 
 def _get_etag(headers):
