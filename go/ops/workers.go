@@ -35,6 +35,7 @@ func (w *workers) run(f func()) {
 	var t *time.Timer
 	for {
 		f()
+		f = nil // a waiting worker holds nothing of the operation it ran (its result, its session)
 		if w.idle.Add(1) > maxIdleWorkers {
 			w.idle.Add(-1)
 			return
