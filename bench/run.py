@@ -90,8 +90,10 @@ SMALL = [
 # Client CPU and wall time per call (issue 21) on the uncapped server: COUNT calls of head_object,
 # a 16 KiB get_object().read(), a 16 KiB put_object and object_exists, one process per case,
 # the median of PERCALL_ROUNDS runs by CPU per call. Their own server and object: no prepare.
+# "go" is bench/gocall, the same request made by go/oss with nothing in between (the wall-time
+# anchor).
 PERCALL = [(("percall " + op), client, 1) for op in ("head", "get", "put", "exists")
-           for client in ("oss2", "v2", "pyjindo")]
+           for client in ("oss2", "go", "v2", "pyjindo")]
 PERCALL_ROUNDS = 3
 PERCALL_COUNT = 2000
 
@@ -158,9 +160,12 @@ def run_case(endpoint, case, client, size, count, workdir):
     os.sync()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     python = OSSFS_PY[0] if client.startswith("ossfs") else sys.executable
+    cmd = [python, os.path.join(HERE, "case.py"), endpoint, AK, SK, BUCKET, case, client, str(size), str(count),
+           workdir]
+    if client == "go":  # bench/gocall, built by run_percall
+        cmd = [os.path.join(workdir, "gocall"), endpoint, AK, SK, BUCKET, case.split(" ", 1)[1], str(count)]
     out = subprocess.run(
-        [python, os.path.join(HERE, "case.py"), endpoint, AK, SK, BUCKET, case, client, str(size),
-         str(count), workdir],
+        cmd,
         capture_output=True, text=True, timeout=1800, cwd=REPO,
         env=dict(os.environ, PYTHONPATH=REPO, BENCH_OSSUTIL=OSSUTIL[0] if OSSUTIL else ""),
     )
@@ -256,6 +261,9 @@ def run_percall(cases, count, workdir):
     """The per-call rows: their own uncapped server, one 16 KiB object, each case PERCALL_ROUNDS
     times in a fresh process (the clients interleaved round by round), the median by CPU."""
     rows = []
+    if any(client == "go" for _, client, _ in cases):
+        subprocess.run(["go", "build", "-o", os.path.join(workdir, "gocall"), "./bench/gocall"], cwd=REPO, check=True,
+                       timeout=600)
     server, endpoint = start_server("0", "0s")
     try:
         prep = run_case(endpoint, "prepare-percall", "pyjindo", 16 * 1024, 0, workdir)
@@ -284,9 +292,12 @@ def _format_percall_row(r, rows):
         return "%-9s %-24s %-8s  ERROR %s" % (r["net"], r["case"], r["client"], r["error"])
     base = next((x for x in rows if x["case"] == r["case"] and x["client"] == "oss2" and "error" not in x), None)
     ratio = r["cpu_us_per_call"] / base["cpu_us_per_call"] if base else float("nan")
-    return "%-9s %-24s %-8s %7.0f us cpu/call  x%5.2f oss2  %7.0f us wall/call  rss %7.1f MiB  (runs %s)" % (
-        r["net"], r["case"], r["client"], r["cpu_us_per_call"], ratio, r["wall_us_per_call"], r["peak_rss_mib"],
-        " ".join(str(x) for x in r["runs_cpu_us"]))
+    go = next((x for x in rows if x["case"] == r["case"] and x["client"] == "go" and "error" not in x), None)
+    wall_ratio = r["wall_us_per_call"] / go["wall_us_per_call"] if go else float("nan")
+    return ("%-9s %-24s %-8s %7.0f us cpu/call  x%5.2f oss2  %7.0f us wall/call  x%5.2f go  rss %7.1f MiB"
+            "  (runs %s)") % (
+        r["net"], r["case"], r["client"], r["cpu_us_per_call"], ratio, r["wall_us_per_call"], wall_ratio,
+        r["peak_rss_mib"], " ".join(str(x) for x in r["runs_cpu_us"]))
 
 
 def run_torch(args, cases, size, count, workdir):

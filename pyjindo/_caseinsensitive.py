@@ -22,6 +22,15 @@ class CaseInsensitiveDict(MutableMapping):
     def __getitem__(self, key):
         return self._store[key.lower()][1]
 
+    # __contains__ and get in one lookup each (Mapping's go through __getitem__ and an exception):
+    # the result classes look every header up this way
+    def __contains__(self, key):
+        return key.lower() in self._store
+
+    def get(self, key, default=None):
+        item = self._store.get(key.lower())
+        return default if item is None else item[1]
+
     def __delitem__(self, key):
         del self._store[key.lower()]
 

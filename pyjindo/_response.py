@@ -52,13 +52,16 @@ class _BlockHeaders(CaseInsensitiveDict):
 def quick_parts(data):
     """A quick call's compact ('C') result: (status, request_id, duration, stream number, length,
     crc, deferred error JSON, flat header list, body bytes or None)."""
-    status, request_id, duration, stream, length, crc, deferred, rest = data[1:].split(b"\0", 7)
+    end = 0
+    for _ in range(7):  # the end of the seven leading fields, found without copying the rest
+        end = data.index(b"\0", end + 1)
+    status, request_id, duration, stream, length, crc, deferred = data[1:end].split(b"\0")
     stream, length = int(stream), int(length)
-    body = None
+    cut, body = len(data), None
     if not stream and length >= 0:
-        cut = len(rest) - length
-        body, rest = rest[cut:], rest[:cut]
-    flat = rest.decode("latin-1").split("\0")
+        cut -= length
+        body = data[cut:]  # the body's one copy
+    flat = data[end + 1:cut].decode("latin-1").split("\0")
     flat.pop()  # every field ends with a NUL
     return (int(status), request_id.decode("latin-1"), float(duration), stream, length,
             int(crc) if crc else None, deferred.decode("utf-8"), flat, body)

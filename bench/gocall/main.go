@@ -80,7 +80,9 @@ func main() {
 	if op == "get" || op == "put" {
 		n = len(blob) * count
 	}
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	json.NewEncoder(os.Stdout).Encode(map[string]any{"bytes": n, "seconds": wall.Seconds(), "calls": count,
 		"cpu_us_per_call":  float64(used.Microseconds()) / float64(count),
-		"wall_us_per_call": float64(wall.Microseconds()) / float64(count)})
+		"wall_us_per_call": float64(wall.Microseconds()) / float64(count), "peak_rss_kib": ru.Maxrss})
 }

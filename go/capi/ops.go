@@ -82,12 +82,12 @@ func callerBuffer(buf unsafe.Pointer, n C.size_t) []byte {
 	return unsafe.Slice((*byte)(buf), int(n))
 }
 
-// startOperation runs work on its own goroutine as an operation of session s; a panic in it
+// startOperation runs work on its own goroutine (s.Go) as an operation of session s; a panic in it
 // becomes the result encodeErr gives for an internal error.
 func startOperation(s *ops.Session, data []byte, flags int, encodeErr func(error) []byte,
 	work func(ctx context.Context, call *ops.Call) []byte) *operation {
 	op, ctx := newOperation(flags)
-	go func() {
+	s.Go(func() {
 		defer close(op.done)
 		defer op.cancel()
 		defer func() {
@@ -96,7 +96,7 @@ func startOperation(s *ops.Session, data []byte, flags int, encodeErr func(error
 			}
 		}()
 		op.result = work(ctx, &ops.Call{Session: s, Buffer: data, Progress: progress{op}, Handles: cgoHandles{}})
-	}()
+	})
 	return op
 }
 

@@ -35,14 +35,7 @@ func Latin1(b []byte) string {
 // FromLatin1 is the bytes Latin-1 text s stands for. Python sends nothing else; a character
 // beyond Latin-1 is kept as UTF-8 rather than lost.
 func FromLatin1(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if isASCII(s) {
 		return s
 	}
 	b := make([]byte, 0, len(s))
@@ -71,13 +64,25 @@ func (p Pairs) Header() http.Header {
 
 // HeaderPairs is hdr as Pairs (never nil).
 func HeaderPairs(hdr http.Header) Pairs {
-	headers := Pairs{}
+	headers := make(Pairs, 0, len(hdr))
 	for k, vs := range hdr {
 		for _, v := range vs {
-			headers = append(headers, [2]string{k, Latin1([]byte(v))})
+			if !isASCII(v) { // ASCII is the same text in Latin-1: no copy
+				v = Latin1([]byte(v))
+			}
+			headers = append(headers, [2]string{k, v})
 		}
 	}
 	return headers
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Object names an object (or a bucket, when Key is "").

@@ -114,7 +114,11 @@ func quickGet(ctx context.Context, c *Call, t *Target) []byte {
 		return quickJSON(GetOpenResult{Response: resp, Stream: HandleRef{h, "GetObjectResult"}, Length: n}, nil)
 	}
 	defer st.Close()
-	body := make([]byte, n)
+	// The body is read in place into the result, behind room for its fields (placed once the
+	// CRC is known): no second copy of the body in Go.
+	room := compactSize(resp, "", "") + maxCRCDigits
+	out := make([]byte, room+int(n))
+	body := out[room:]
 	stop := st.bind(ctx, c.Progress)
 	_, err = st.body.ReadAll(body, c.Progress.Add, nil)
 	stop()
@@ -127,6 +131,11 @@ func quickGet(ctx context.Context, c *Call, t *Target) []byte {
 		deferred, body, n = string(b), nil, 0
 	} else {
 		crc = strconv.FormatUint(st.body.CRC(), 10)
+		if fields, ok := compact(resp, 0, n, crc, "", nil); ok && len(fields) <= room {
+			start := room - len(fields)
+			copy(out[start:], fields)
+			return out[start:]
+		}
 	}
 	if out, ok := compact(resp, 0, n, crc, deferred, body); ok {
 		return out
@@ -139,11 +148,7 @@ func quickGet(ctx context.Context, c *Call, t *Target) []byte {
 
 // compact is the 'C' form of a result, or false when a header or the request id holds a NUL.
 func compact(r Response, stream uint64, length int64, crc, deferred string, body []byte) ([]byte, bool) {
-	size := 64 + len(r.RequestID) + len(deferred) + len(crc) + len(body)
-	for _, kv := range r.Headers {
-		size += len(kv[0]) + len(kv[1]) + 2
-	}
-	b := make([]byte, 0, size)
+	b := make([]byte, 0, compactSize(r, crc, deferred)+len(body))
 	b = append(b, 'C')
 	b = strconv.AppendInt(b, int64(r.Status), 10)
 	b = append(b, 0)
@@ -175,6 +180,18 @@ func compact(r Response, stream uint64, length int64, crc, deferred string, body
 	}
 	return append(b, body...), true
 }
+
+// compactSize is at least the length of the 'C' form of r without its body.
+func compactSize(r Response, crc, deferred string) int {
+	size := 96 + len(r.RequestID) + len(deferred) + len(crc) // 96: 'C', the numbers and the NULs
+	for _, kv := range r.Headers {
+		size += len(kv[0]) + len(kv[1]) + 2
+	}
+	return size
+}
+
+// maxCRCDigits is the length of the largest CRC64 in decimal.
+const maxCRCDigits = 20
 
 // quickJSON is the 'J' form: the JSON door's result for v, or for err.
 func quickJSON(v any, err error) []byte {

@@ -18,7 +18,7 @@ import (
 )
 
 // testSession is a session on an in-process jindo server holding bucket "bkt".
-func testSession(t *testing.T, extra string) *Session {
+func testSession(t testing.TB, extra string) *Session {
 	t.Helper()
 	st := store.NewMemory(nil)
 	if _, err := st.CreateBucket("bkt"); err != nil {
@@ -41,10 +41,15 @@ func testSession(t *testing.T, extra string) *Session {
 }
 
 // table is a buffer table (pointer, length words) naming bufs, as pyjindo's _BufferTable; the
-// caller keeps bufs alive until the operation is done.
-func table(bufs ...[]byte) []byte {
+// caller keeps bufs alive until the operation is done. The buffers are pinned until the test
+// ends: a number does not follow a buffer that a stack growth moves (nor does pinning let one
+// live on a stack).
+func table(t testing.TB, bufs ...[]byte) []byte {
+	var pin runtime.Pinner
+	t.Cleanup(pin.Unpin)
 	words := make([]uintptr, 0, 2*len(bufs))
 	for _, b := range bufs {
+		pin.Pin(&b[0])
 		words = append(words, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
 	}
 	return unsafe.Slice((*byte)(unsafe.Pointer(&words[0])), len(words)*int(unsafe.Sizeof(uintptr(0))))
@@ -175,7 +180,7 @@ func TestEveryOperationRunsThroughTheRegistry(t *testing.T) {
 
 	into, tooSmall := make([]byte, len(small)), make([]byte, 1)
 	many := r.call("get_many", `{"items": [{"bucket": "bkt", "key": "small"}, {"bucket": "bkt", "key": "big", "start": 5, "end": 9}],
-		"concurrency": 2, "with_headers": true}`, table(into, tooSmall))
+		"concurrency": 2, "with_headers": true}`, table(t, into, tooSmall))
 	runtime.KeepAlive(tooSmall) // the table holds its address as a number only
 	items := many["items"].([]any)
 	if !bytes.Equal(into, small) || items[1].(map[string]any)["in_place"] != false {
@@ -183,7 +188,7 @@ func TestEveryOperationRunsThroughTheRegistry(t *testing.T) {
 	}
 	held := handle(t, many["held"])
 	out := make([]byte, 4)
-	r.call("many_take", fmt.Sprintf(`{"held": %d, "indices": [1]}`, held), table(out))
+	r.call("many_take", fmt.Sprintf(`{"held": %d, "indices": [1]}`, held), table(t, out))
 	if string(out) != "5678" {
 		t.Fatalf("many_take gave %q", out)
 	}

@@ -21,10 +21,22 @@ type Session struct {
 	// MultipartThreshold is the body size from which a PutObject becomes a parallel multipart
 	// upload; negative means never.
 	MultipartThreshold int64
+
+	workers *workers
 }
 
-// Close releases the client's connections.
+// Close releases the client's connections (the waiting workers end on their own).
 func (s *Session) Close() { s.Client.Close() }
+
+// Go runs an operation of the session on its own goroutine, one kept from an earlier operation
+// when there is one.
+func (s *Session) Go(f func()) {
+	if s.workers == nil { // a Session not made by NewSession
+		go f()
+		return
+	}
+	s.workers.Go(f)
+}
 
 // transferConfig is the session's transfer configuration with partSize, if positive, instead of
 // its own.
@@ -105,7 +117,8 @@ func NewSession(raw []byte, version string) (*Session, error) {
 		return nil, err
 	}
 	tc := transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency, Retry: policy, CheckCRC: cfg.EnableCRC}
-	return &Session{Client: client, EnableCRC: cfg.EnableCRC, Transfer: tc, MultipartThreshold: cfg.MultipartThreshold}, nil
+	return &Session{Client: client, EnableCRC: cfg.EnableCRC, Transfer: tc, MultipartThreshold: cfg.MultipartThreshold,
+		workers: newWorkers(workerIdle)}, nil
 }
 
 // logRefreshFailure reports a failed refresh of credentials still valid: nothing fails yet,

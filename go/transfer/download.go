@@ -404,8 +404,9 @@ func partPolicy(ctx context.Context, pol retry.Policy, method, bucket, key strin
 }
 
 // copyAt copies n bytes (n < 0: up to EOF, for a body of unknown length) from r to the sink at
-// off, through scratch when the sink has no buffer; it returns the count and CRC. A body that
-// ends early is io.ErrUnexpectedEOF.
+// off, through scratch when the sink has no buffer (one with a buffer is read into in place,
+// inPlaceRead bytes at a time, and scratch may be nil); it returns the count and CRC. A body
+// that ends early is io.ErrUnexpectedEOF.
 func copyAt(r io.Reader, w Sink, off, n int64, scratch []byte) (int64, uint64, error) {
 	var got int64
 	var sum uint64
@@ -414,8 +415,12 @@ func copyAt(r io.Reader, w Sink, off, n int64, scratch []byte) (int64, uint64, e
 		// up to 1 MiB, which on a slow connection is longer than a progress callback's 50 ms.
 		r = &progressReader{r: r, progress: w.Progress}
 	}
+	chunk := int64(len(scratch))
+	if w.Buffer != nil {
+		chunk = inPlaceRead
+	}
 	for n < 0 || got < n {
-		size := int64(len(scratch))
+		size := chunk
 		if n >= 0 {
 			size = min(size, n-got)
 		}
@@ -477,13 +482,18 @@ func destinationFailed(err error) bool {
 
 // firstBroke is the failure of the first response's body after n bytes, as an attempt of its
 // part: a connection failure, retried from there.
+// inPlaceRead is the size of each read into a sink's buffer: the CRC is updated while the bytes
+// are still in the cache.
+const inPlaceRead = 256 << 10
+
 func (dl *Download) firstBroke(n int64, err error) error {
 	return &oss.RequestError{Err: fmt.Errorf("reading bytes %d-%d: broke off after %d: %w", dl.Start, dl.Start+dl.firstLen-1, n, err)}
 }
 
 // Fill delivers all bytes to the sink and returns their CRC. The first part comes from the first
-// response; the rest run in parallel. bufSize is the size of each read (and of the scratch
-// buffers when the sink has none). Fill may be called once, before any Reader.
+// response; the rest run in parallel. bufSize is the size of each read into a sink without a
+// buffer (its scratch buffers); a sink with one needs none. Fill may be called once, before
+// any Reader.
 func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -495,8 +505,14 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 	stopFirst := context.AfterFunc(ctx, func() { first.Close() })
 	defer stopFirst()
 	defer first.Close() // also when Fill fails before the first part is read
+	scratch := func() []byte {
+		if w.Buffer != nil {
+			return nil
+		}
+		return make([]byte, bufSize)
+	}
 	if !dl.ranged {
-		n, sum, err := copyAt(first, w, 0, dl.Length, make([]byte, bufSize))
+		n, sum, err := copyAt(first, w, 0, dl.Length, scratch())
 		if err != nil {
 			return 0, err
 		}
@@ -515,7 +531,7 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 	// connections stay busy to the end (with the last round of parts halved, see parts).
 	err := Each(ctx, len(rest)+1, dl.cfg.Concurrency, true, func(ctx context.Context, worker, i int) error {
 		if bufs[worker] == nil {
-			bufs[worker] = make([]byte, bufSize)
+			bufs[worker] = scratch()
 		}
 		buf := bufs[worker]
 		if i > 0 {

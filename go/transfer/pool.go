@@ -55,12 +55,18 @@ func (s Slots) Acquire(ctx context.Context) (int, error) {
 func (s Slots) Release(i int) { s <- i }
 
 // Each is the bounded worker pool: it calls fn(ctx, worker, i) for i in [0, n), each on its
-// own goroutine, handing the items out in order as one of at most workers slots is free
-// (worker is the slot). At the first error, or when ctx ends, it stops handing out work and
+// own goroutine (a single item on the caller's), handing the items out in order as one of at
+// most workers slots is free (worker is the slot). At the first error, or when ctx ends, it stops handing out work and
 // returns the first error (or ctx's if items were left undone). With abort, the calls under
 // way are cancelled too (the parts of one transfer: the transfer has failed); without, they
 // finish (a half-done item, such as a copy without its delete, is worse than a finished one).
 func Each(ctx context.Context, n, workers int, abort bool, fn func(ctx context.Context, worker, i int) error) error {
+	if n == 1 { // on the caller's goroutine: a small object's one part starts no goroutine
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return fn(ctx, 0, 0)
+	}
 	feedCtx, stop := context.WithCancel(ctx) // ends at the first error: no more items go out
 	defer stop()
 	callCtx := ctx

@@ -2,10 +2,11 @@
 response headers and of the documents go/oss decoded (`parsed`)."""
 
 
-def _hget(headers, key, converter=lambda x: x):
-    if key in headers:
-        return converter(headers[key])
-    return None
+def _hget(headers, key, converter=None):
+    value = headers.get(key)  # one lookup: header values are never None
+    if value is None or converter is None:
+        return value
+    return converter(value)
 
 
 def _get_etag(headers):
