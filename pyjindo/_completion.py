@@ -20,6 +20,7 @@ import logging
 import os
 import threading
 import weakref
+from typing import Any
 
 from . import _binding, _retrylog
 from ._binding import ffi
@@ -28,7 +29,7 @@ from ._binding import ffi
 _TAKE = 256
 
 _wakers_lock = threading.Lock()
-_wakers = weakref.WeakKeyDictionary()  # event loop -> its _Waker
+_wakers: "weakref.WeakKeyDictionary[Any, _Waker]" = weakref.WeakKeyDictionary()  # event loop -> its _Waker
 
 
 class _Watch(object):

@@ -113,6 +113,13 @@ def _dual(fn):
     return method
 
 
+def coroutine_function(fn):
+    """fn, a function whose requests go through pyjindo.aio objects (a Bucket's, a Service's
+    sync methods, or code calling them), as a coroutine function: each request it makes is
+    awaited, as this module's methods are (called inside one of them, it runs as it is)."""
+    return _dual(fn)
+
+
 class _AsyncGoClient(object):
     """The Go crossings of a GoClient as replay steps (see the module docstring)."""
 
