@@ -15,6 +15,7 @@ After os.fork() the child's library is a fresh copy: a loop's notifier from the 
 dropped (its pipe closed) and a new one made on first use.
 """
 import asyncio
+import collections
 import json
 import logging
 import os
@@ -27,6 +28,9 @@ from ._binding import ffi
 
 # ended operations taken from Go per call of pj_notifier_take
 _TAKE = 256
+#: Calls in flight at once per event loop; more wait their turn in Python. A session keeps 64 idle
+#: connections (go/oss), so this many calls reuse them instead of opening and closing others.
+MAX_IN_FLIGHT = 64
 
 _wakers_lock = threading.Lock()
 _wakers: "weakref.WeakKeyDictionary[Any, _Waker]" = weakref.WeakKeyDictionary()  # event loop -> its _Waker
@@ -56,6 +60,8 @@ class _Waker(object):
         self.handle = _binding.Handle(h, self.generation, "notifier")
         self.fds = (fds[0], fds[1])
         self.waiting = {}
+        self.free = MAX_IN_FLIGHT  # calls that may start now
+        self.queue = collections.deque()  # futures of calls waiting for one to end
         self._taken = ffi.new("uintptr_t[]", _TAKE)
         self.loop = weakref.ref(loop)
         loop.add_reader(self.fds[0], self._ready)
@@ -79,6 +85,32 @@ class _Waker(object):
             if n < _TAKE:
                 return
 
+    def take_slot(self):
+        """Take a place for a call if one is free (asyncio.Semaphore wakes its waiters in O(n))."""
+        if self.free > 0:
+            self.free -= 1
+            return True
+        return False
+
+    async def wait_slot(self):
+        """Wait until a call that ended hands its place over."""
+        f = asyncio.get_running_loop().create_future()
+        self.queue.append(f)
+        try:
+            await f
+        except asyncio.CancelledError:
+            if f.done() and not f.cancelled():
+                self.release_slot()  # handed over as we were cancelled: pass it on
+            raise
+
+    def release_slot(self):
+        while self.queue:
+            f = self.queue.popleft()
+            if not f.done():
+                f.set_result(None)
+                return
+        self.free += 1
+
     def watch(self, op, loop):
         w = _Watch(loop.create_future())
         self.waiting[op] = w
@@ -96,6 +128,12 @@ class _Waker(object):
             loop.remove_reader(self.fds[0])
         for fd in self.fds:  # the child's inherited copies; the parent keeps its own
             os.close(fd)
+
+
+def loop_waker():
+    """The running loop's _Waker: its places for calls in flight (take_slot, wait_slot,
+    release_slot) and the operations it waits for."""
+    return _waker(asyncio.get_running_loop())
 
 
 def _waker(loop):

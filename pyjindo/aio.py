@@ -26,7 +26,7 @@ os.fork() works in the child (its session is made again there, as is the loop's 
 import contextvars
 import functools
 
-from . import _binding, _completion, _ops, api, iterators, models
+from . import _binding, _completion, _ops, _streams, api, iterators, models
 from .exceptions import ClientError
 
 # The replay of the method being run on this task (None outside one).
@@ -54,10 +54,13 @@ class _Outcome(object):
 
 
 class _Replay(object):
+    """One method call being driven: the outcomes of its Go calls so far and the next one a run
+    reaches."""
+
     __slots__ = ("outcomes", "next")
 
-    def __init__(self, outcomes):
-        self.outcomes = outcomes
+    def __init__(self):
+        self.outcomes = []
         self.next = 0
 
     def recorded(self, name, buf):
@@ -88,18 +91,26 @@ def _current():
 
 
 async def _drive(fn, args, kwargs):
-    """Run sync fn to completion, awaiting each Go operation it starts."""
-    outcomes = []
-    while True:
-        token = _replay.set(_Replay(outcomes))
-        try:
-            return _asynchronous(fn(*args, **kwargs))
-        except _Suspend as s:
-            pending, buf = s.pending
-        finally:
-            _replay.reset(token)
-        get = await pending.outcome()
-        outcomes.append(_Outcome(get, pending.name, buf if pending.name in _FILLS else None))
+    """Run sync fn to completion, awaiting each Go operation it starts, in one of the loop's
+    places for a call in flight (_completion.MAX_IN_FLIGHT)."""
+    waker = _completion.loop_waker()
+    if not waker.take_slot():
+        await waker.wait_slot()
+    try:
+        r = _Replay()
+        while True:
+            r.next = 0
+            token = _replay.set(r)
+            try:
+                return _asynchronous(fn(*args, **kwargs))
+            except _Suspend as s:
+                pending, buf = s.pending
+            finally:
+                _replay.reset(token)
+            get = await pending.outcome()
+            r.outcomes.append(_Outcome(get, pending.name, buf if pending.name in _FILLS else None))
+    finally:
+        waker.release_slot()
 
 
 def _dual(fn):
@@ -160,7 +171,11 @@ class GetObjectResult(models.GetObjectResult):
     """get_object's result, with oss2's fields; its body is read with `await read()` or
     `async for chunk in result` (and closed with close() or `async with`)."""
 
-    read = _dual(models.GetObjectResult.read)
+    def read(self, amt=None):
+        """Up to amt bytes (all that is left when None), awaited; as GetObjectResult.read."""
+        if _replay.get() is None and isinstance(self.stream, _IN_MEMORY):
+            return _now(models.GetObjectResult.read, self, amt)  # no Go call to wait for
+        return _read(self, amt)
 
     def __iter__(self):
         raise TypeError("pyjindo.aio's GetObjectResult is read with `async for`")
@@ -179,6 +194,15 @@ class GetObjectResult(models.GetObjectResult):
 
     async def __aexit__(self, exc_type, exc_val, exc_tb):
         self.close()
+
+
+_read = _dual(models.GetObjectResult.read)
+# Bodies read without Go: a small object's, whole in the get's answer, and get_object_to_file's.
+_IN_MEMORY = (_streams.BytesStream, _streams.DoneStream)
+
+
+async def _now(fn, *args):
+    return fn(*args)
 
 
 def _asynchronous(result):

@@ -116,11 +116,12 @@ def test_a_thousand_concurrent_small_gets_in_one_loop_start_no_thread(buckets):
 
     async def run():
         await get("k0")  # the library, its Go runtime and the loop's pipe exist from here on
-        threads = threading.active_count()
+        threads, handles = threading.active_count(), pyjindo._binding.stats()["handles"]
         got = await asyncio.gather(*[get(k) for k in keys])
-        return threads, threading.active_count(), got
-    before, after, got = asyncio.run(run())
-    assert after == before
+        return threads, threading.active_count(), handles, pyjindo._binding.stats()["handles"], got
+    threads_before, threads_after, handles_before, handles_after, got = asyncio.run(run())
+    assert threads_after == threads_before
+    assert handles_after == handles_before  # every operation freed
     assert got == [bodies[k] for k in keys]
 
 
