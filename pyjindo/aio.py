@@ -25,8 +25,9 @@ os.fork() works in the child (its session is made again there, as is the loop's 
 """
 import contextvars
 import functools
+import logging
 
-from . import _binding, _completion, _ops, _streams, api, iterators, models
+from . import _binding, _completion, _ops, _session, _streams, api, iterators, models
 from .exceptions import ClientError
 
 # The replay of the method being run on this task (None outside one).
@@ -45,30 +46,34 @@ class _Suspend(BaseException):
 
 
 class _Outcome(object):
-    __slots__ = ("get", "name", "buf")
+    __slots__ = ("get", "name", "buf", "seen")
 
     def __init__(self, get, name=None, buf=None):
         self.get = get  # returns the result or raises the error
         self.name = name
         self.buf = buf  # the buffer the operation filled, for _FILLS
+        self.seen = False  # handed to a run already (whose log records are not repeated)
 
 
 class _Replay(object):
     """One method call being driven: the outcomes of its Go calls so far and the next one a run
     reaches."""
 
-    __slots__ = ("outcomes", "next")
+    __slots__ = ("outcomes", "next", "quiet")
 
     def __init__(self):
         self.outcomes = []
         self.next = 0
+        self.quiet = False  # the last call's outcome was handed to an earlier run too
 
     def recorded(self, name, buf):
         """The outcome of this call if an earlier run started it, else None."""
         if self.next >= len(self.outcomes):
+            self.quiet = False
             return None
         o = self.outcomes[self.next]
         self.next += 1
+        self.quiet, o.seen = o.seen, True
         if o.name != name:
             raise ClientError("pyjindo.aio: a method called Go differently when run again ({0}, then {1})".format(
                 o.name, name))
@@ -79,8 +84,25 @@ class _Replay(object):
         return o
 
     def add(self, outcome):
+        outcome.seen = True
         self.outcomes.append(outcome)
         self.next += 1
+
+
+class _ReplayedRecords(logging.Filter):
+    """oss2's records of a call ("Start to ...", "... done", "Exception: ...") once per call, not
+    once per run of the method that makes it."""
+
+    def filter(self, record):
+        r = _replay.get()
+        if r is None:
+            return True
+        if isinstance(record.msg, str) and record.msg.startswith("Start to "):
+            return r.next >= len(r.outcomes)  # a call being started, not one replayed
+        return not r.quiet
+
+
+_session.logger.addFilter(_ReplayedRecords())
 
 
 def _current():

@@ -3,6 +3,7 @@ concurrent gets in one loop start no thread; a cancelled task cancels its Go ope
 no file and no multipart upload; a Bucket made before fork works in the child's own loop."""
 import asyncio
 import itertools
+import logging
 import os
 import threading
 import time
@@ -199,3 +200,21 @@ def test_a_method_called_outside_a_coroutine_says_so(server):
     b = pyjindo.aio.Bucket(_auth(server), server.endpoint, "any")
     with pytest.raises(pyjindo.exceptions.ClientError, match="await"):
         pyjindo.api.Bucket.get_object(b, "k")
+
+
+def test_debug_records_are_oss2s_once_per_call(buckets, caplog):
+    sync, b = buckets
+    sync.put_object("logged", b"x")
+
+    async def run():
+        await b.object_exists("logged")
+        await b.object_exists("absent")
+    with caplog.at_level(logging.DEBUG, logger="oss2.pyjindo.api"):
+        asyncio.run(run())
+    aio_records = [r.getMessage().split(",")[0] for r in caplog.records]
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="oss2.pyjindo.api"):
+        sync.object_exists("logged")
+        sync.object_exists("absent")
+    assert aio_records == [r.getMessage().split(",")[0] for r in caplog.records]
+    assert len(aio_records) == 4
