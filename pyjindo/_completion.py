@@ -20,8 +20,7 @@ import json
 import logging
 import os
 import threading
-import weakref
-from typing import Any
+from typing import Any, Dict
 
 from . import _binding, _retrylog
 from ._binding import ffi
@@ -33,7 +32,8 @@ _TAKE = 256
 MAX_IN_FLIGHT = 64
 
 _wakers_lock = threading.Lock()
-_wakers: "weakref.WeakKeyDictionary[Any, _Waker]" = weakref.WeakKeyDictionary()  # event loop -> its _Waker
+# event loop -> its _Waker; a plain dict, since not every loop (uvloop's) takes weak references
+_wakers: Dict[Any, "_Waker"] = {}
 
 
 class _Watch(object):
@@ -63,7 +63,7 @@ class _Waker(object):
         self.free = MAX_IN_FLIGHT  # calls that may start now
         self.queue = collections.deque()  # futures of calls waiting for one to end
         self._taken = ffi.new("uintptr_t[]", _TAKE)
-        self.loop = weakref.ref(loop)
+        self.loop = loop
         loop.add_reader(self.fds[0], self._ready)
 
     def _ready(self):
@@ -123,9 +123,8 @@ class _Waker(object):
         self.waiting[op] = w
 
     def drop_after_fork(self):
-        loop = self.loop()
-        if loop is not None and not loop.is_closed():
-            loop.remove_reader(self.fds[0])
+        if not self.loop.is_closed():
+            self.loop.remove_reader(self.fds[0])
         for fd in self.fds:  # the child's inherited copies; the parent keeps its own
             os.close(fd)
 
@@ -146,6 +145,12 @@ def _waker(loop):
             w.drop_after_fork()
             w = None
         if w is None:
+            for old in [k for k in _wakers if k.is_closed()]:  # asyncio.run closes its loop
+                gone = _wakers.pop(old)
+                if gone.generation == _binding.generation():
+                    gone.handle.free()  # closes the pipe
+                else:
+                    gone.drop_after_fork()
             w = _wakers[loop] = _Waker(loop)
         return w
 

@@ -122,7 +122,7 @@ def test_a_thousand_concurrent_small_gets_in_one_loop_start_no_thread(buckets):
         return threads, threading.active_count(), handles, pyjindo._binding.stats()["handles"], got
     threads_before, threads_after, handles_before, handles_after, got = asyncio.run(run())
     assert threads_after == threads_before
-    assert handles_after == handles_before  # every operation freed
+    assert handles_after <= handles_before  # every operation freed (earlier tests' objects may go too)
     assert got == [bodies[k] for k in keys]
 
 
@@ -218,3 +218,16 @@ def test_debug_records_are_oss2s_once_per_call(buckets, caplog):
         sync.object_exists("absent")
     assert aio_records == [r.getMessage().split(",")[0] for r in caplog.records]
     assert len(aio_records) == 4
+
+
+def test_a_loop_has_one_pipe_and_a_closed_loops_pipe_is_closed(buckets):
+    sync, b = buckets
+    sync.put_object("p", b"p")
+
+    async def read():
+        return await (await b.get_object("p")).read()
+    asyncio.run(read())
+    fds = len(os.listdir("/proc/self/fd"))
+    for _ in range(20):  # each asyncio.run is a new loop, closed at its end
+        assert asyncio.run(read()) == b"p"
+    assert len(os.listdir("/proc/self/fd")) <= fds + 2  # at most the last loop's pipe is open
