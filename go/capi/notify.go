@@ -68,13 +68,8 @@ func (op *operation) markEnded() {
 	}
 }
 
-// pj_notifier_new makes a notifier and sets fds[0] to the pipe end to watch for reading (and
-// fds[1] to the other end, which a forked child closes); 0 and *errOut on failure. Freeing the
-// handle closes both ends.
-//
-//export pj_notifier_new
-func pj_notifier_new(fds *C.int, errOut **C.char) (h C.uintptr_t) {
-	defer recoverInto(errOut)
+// newNotifier makes a notifier with a non-blocking pipe whose ends are not inherited by exec.
+func newNotifier() (*notifier, error) {
 	var p [2]int
 	syscall.ForkLock.RLock()
 	err := syscall.Pipe(p[:])
@@ -83,19 +78,58 @@ func pj_notifier_new(fds *C.int, errOut **C.char) (h C.uintptr_t) {
 		syscall.CloseOnExec(p[1])
 	}
 	syscall.ForkLock.RUnlock()
-	if err == nil {
-		err = syscall.SetNonblock(p[0], true)
+	if err != nil {
+		return nil, err
 	}
-	if err == nil {
+	n := &notifier{rfd: p[0], wfd: p[1]}
+	if err = syscall.SetNonblock(p[0], true); err == nil {
 		err = syscall.SetNonblock(p[1], true)
 	}
+	if err != nil {
+		n.Close()
+		return nil, err
+	}
+	return n, nil
+}
+
+// watchBy queues the operation (handle h) on n when it ends, at once if it has.
+func (op *operation) watchBy(n *notifier, h C.uintptr_t) {
+	op.watch.mu.Lock()
+	ended := op.watch.ended
+	if !ended {
+		op.watch.watcher, op.watch.handle = n, h
+	}
+	op.watch.mu.Unlock()
+	if ended {
+		n.push(h)
+	}
+}
+
+// take removes and returns up to max ended operations, oldest first.
+func (n *notifier) take(max int) []C.uintptr_t {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	k := min(max, len(n.ended))
+	out := append([]C.uintptr_t(nil), n.ended[:k]...)
+	n.ended = append(n.ended[:0], n.ended[k:]...)
+	return out
+}
+
+// pj_notifier_new makes a notifier and sets fds[0] to the pipe end to watch for reading (and
+// fds[1] to the other end, which a forked child closes); 0 and *errOut on failure. Freeing the
+// handle closes both ends.
+//
+//export pj_notifier_new
+func pj_notifier_new(fds *C.int, errOut **C.char) (h C.uintptr_t) {
+	defer recoverInto(errOut)
+	n, err := newNotifier()
 	if err != nil {
 		*errOut = C.CString(string(errorJSON(err)))
 		return 0
 	}
 	out := unsafe.Slice(fds, 2)
-	out[0], out[1] = C.int(p[0]), C.int(p[1])
-	return newHandle(&notifier{rfd: p[0], wfd: p[1]})
+	out[0], out[1] = C.int(n.rfd), C.int(n.wfd)
+	return newHandle(n)
 }
 
 // pj_watch queues operation op on notifier n when it ends (at once if it has); 0, or -1 for a
@@ -112,15 +146,7 @@ func pj_watch(op C.uintptr_t, n C.uintptr_t) (rc C.int) {
 	if !ok {
 		return -1
 	}
-	o.watch.mu.Lock()
-	ended := o.watch.ended
-	if !ended {
-		o.watch.watcher, o.watch.handle = nt, op
-	}
-	o.watch.mu.Unlock()
-	if ended {
-		nt.push(op)
-	}
+	o.watchBy(nt, op)
 	return 0
 }
 
@@ -134,12 +160,9 @@ func pj_notifier_take(n C.uintptr_t, out *C.uintptr_t, capacity C.size_t) (count
 	if !ok {
 		return -1
 	}
-	nt.mu.Lock()
-	defer nt.mu.Unlock()
-	k := min(int(capacity), len(nt.ended))
-	if k > 0 {
-		copy(unsafe.Slice(out, k), nt.ended[:k])
-		nt.ended = append(nt.ended[:0], nt.ended[k:]...)
+	taken := nt.take(int(capacity))
+	if len(taken) > 0 {
+		copy(unsafe.Slice(out, len(taken)), taken)
 	}
-	return C.int(k)
+	return C.int(len(taken))
 }
