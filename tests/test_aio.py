@@ -12,6 +12,7 @@ import pytest
 
 import pyjindo
 import pyjindo.aio
+from pyjindo import _completion
 from jindo_server import JindoServer
 
 _names = itertools.count()
@@ -100,6 +101,42 @@ def test_results_equal_the_sync_apis(server, buckets, tmp_path):
     assert sync.get_object("a/appended").read() == data
 
 
+def test_a_body_larger_than_one_answer_is_read_from_go_in_parts(buckets):
+    sync, b = buckets
+    data = os.urandom(5 * 1024 * 1024 + 17)  # beyond the quick get's 1 MiB: a Go stream
+    sync.put_object("large", data)
+    calls = []
+
+    async def run():
+        assert await (await b.get_object("large")).read() == data
+        r = await b.get_object("large")
+        head = await r.read(1000)
+        rest = b"".join([c async for c in r])
+        assert head + rest == data and r.client_crc == r.server_crc
+        r = await b.get_object("large", progress_callback=lambda done, total: calls.append((done, total)))
+        assert await r.read() == data
+        await b.put_object("large-copy", data, progress_callback=lambda done, total: calls.append((done, total)))
+    asyncio.run(run())
+    assert calls[-1] == (len(data), len(data))
+    assert sync.get_object("large-copy").read() == data
+
+
+def test_a_task_cancelled_while_waiting_for_its_turn_gives_no_place_away(buckets):
+    sync, b = buckets
+    sync.put_object("turn", b"t")
+
+    async def run():
+        tasks = [asyncio.ensure_future(b.get_object("turn")) for _ in range(_completion.MAX_IN_FLIGHT + 20)]
+        await asyncio.sleep(0)  # every task has started: the last 20 wait for a place
+        for t in tasks[-20:]:
+            t.cancel()
+        done = await asyncio.gather(*tasks, return_exceptions=True)
+        assert sum(isinstance(d, asyncio.CancelledError) for d in done) <= 20
+        assert all(isinstance(d, (pyjindo.models.GetObjectResult, asyncio.CancelledError)) for d in done)
+        assert _completion.loop_waker().free == _completion.MAX_IN_FLIGHT
+    asyncio.run(run())
+
+
 def _write(path, data):
     path.write_bytes(data)
     return path
@@ -119,6 +156,7 @@ def test_a_thousand_concurrent_small_gets_in_one_loop_start_no_thread(buckets):
         await get("k0")  # the library, its Go runtime and the loop's pipe exist from here on
         threads, handles = threading.active_count(), pyjindo._binding.stats()["handles"]
         got = await asyncio.gather(*[get(k) for k in keys])
+        assert _completion.loop_waker().free == _completion.MAX_IN_FLIGHT  # every place handed back
         return threads, threading.active_count(), handles, pyjindo._binding.stats()["handles"], got
     threads_before, threads_after, handles_before, handles_after, got = asyncio.run(run())
     assert threads_after == threads_before
