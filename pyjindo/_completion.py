@@ -157,19 +157,27 @@ def _waker(loop):
 
 async def _until_ended(op, progress=None, retries=None):
     """Wait for operation op (a handle number) to end; a cancellation cancels it and still waits
-    for it to end (Go ends it within a few milliseconds) before going on."""
+    for it to end (Go ends it within a few milliseconds) before going on. Progress callbacks and
+    retry records run every 50 ms on the loop; an exception from the callback stops the
+    operation, as in _binding.call, and is raised once it has ended."""
     loop = asyncio.get_running_loop()
     waker = _waker(loop)
     w = waker.watch(op, loop)
     L = _binding.lib()
     ticker = None
+    failed = []
     if progress is not None or retries is not None:
         def tick():
             nonlocal ticker
-            if progress is not None:
-                progress.poll(L, op)
-            if retries is not None:
-                retries.drain(_binding.take_string(L.pj_events(op)))
+            try:
+                if progress is not None:
+                    progress.poll(L, op)
+                if retries is not None:
+                    retries.drain(_binding.take_string(L.pj_events(op)))
+            except BaseException as e:  # the caller's callback: stop the operation, raise it after
+                failed.append(e)
+                L.pj_cancel(op)
+                return
             ticker = loop.call_later(_binding.WAIT_SLICE_MS / 1000.0, tick)
         ticker = loop.call_later(_binding.WAIT_SLICE_MS / 1000.0, tick)
     try:
@@ -186,6 +194,8 @@ async def _until_ended(op, progress=None, retries=None):
     finally:
         if ticker is not None:
             ticker.cancel()
+    if failed:
+        raise failed[0]
 
 
 class Pending(object):
@@ -265,6 +275,8 @@ def start_call(session, name, args, buf=None, progress_callback=None, progress_t
         retries = None
         if report is not None or _retrylog.logger.isEnabledFor(logging.INFO):
             retries = _retrylog.Retries(name, report)
+        if progress is not None:
+            progress.start()  # before the start: a callback that raises leaves nothing running
         err = ffi.new("char **")
         op = L.pj_start(number, name.encode(), encoded, ptr, size, _binding.RETRY_EVENTS if retries else 0, err)
         if not op:
@@ -273,8 +285,6 @@ def start_call(session, name, args, buf=None, progress_callback=None, progress_t
         if fd is not None:
             os.close(fd)
         raise
-    if progress is not None:
-        progress.start()
     return Pending(op, gen, name, (buf, cbuf), progress, retries, fd)
 
 

@@ -269,3 +269,20 @@ def test_a_loop_has_one_pipe_and_a_closed_loops_pipe_is_closed(buckets):
     for _ in range(20):  # each asyncio.run is a new loop, closed at its end
         assert asyncio.run(read()) == b"p"
     assert len(os.listdir("/proc/self/fd")) <= fds + 2  # at most the last loop's pipe is open
+
+
+def test_an_exception_from_the_progress_callback_stops_the_transfer_and_is_raised(slow):
+    server, workdir, data = slow
+    b = pyjindo.aio.Bucket(_auth(server), server.endpoint, "slow", part_size=512 * 1024, multipart_threshold=1)
+
+    def callback(done, total):
+        if done:
+            raise ValueError("enough")
+
+    async def run():
+        with pytest.raises(ValueError, match="enough"):
+            await b.put_object("up-callback", data, progress_callback=callback)
+    asyncio.run(run())
+    sync = pyjindo.Bucket(_auth(server), server.endpoint, "slow")
+    assert sync.list_multipart_uploads().upload_list == []
+    assert not sync.object_exists("up-callback")
