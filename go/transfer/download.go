@@ -337,6 +337,16 @@ type Sink struct {
 	Progress func(n int64)
 }
 
+// scratch is what Fill's workers read through: size bytes, or, for a sink with its own buffer
+// (which copyAt reads into directly, using scratch only for its length), a slice of that buffer,
+// so a small object read whole allocates and clears no read buffer.
+func (w Sink) scratch(size int) []byte {
+	if w.Buffer != nil {
+		return w.Buffer[:min(size, len(w.Buffer))]
+	}
+	return make([]byte, size)
+}
+
 // fetch reads part p into w (which takes absolute delivered offsets) and returns the part's CRC.
 // A failed attempt is retried under the policy, resuming from the byte it reached; a failure of
 // the destination is not retried (fetching again cannot help).
@@ -496,7 +506,7 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 	defer stopFirst()
 	defer first.Close() // also when Fill fails before the first part is read
 	if !dl.ranged {
-		n, sum, err := copyAt(first, w, 0, dl.Length, make([]byte, bufSize))
+		n, sum, err := copyAt(first, w, 0, dl.Length, w.scratch(bufSize))
 		if err != nil {
 			return 0, err
 		}
@@ -515,7 +525,7 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 	// connections stay busy to the end (with the last round of parts halved, see parts).
 	err := forEach(ctx, len(rest)+1, dl.cfg.Concurrency, true, func(ctx context.Context, worker, i int) error {
 		if bufs[worker] == nil {
-			bufs[worker] = make([]byte, bufSize)
+			bufs[worker] = w.scratch(bufSize)
 		}
 		buf := bufs[worker]
 		if i > 0 {
