@@ -27,6 +27,8 @@ from ._binding import ffi
 
 # ended operations taken from Go per call of pj_notifier_take
 _TAKE = 256
+# the out-parameters of every call, their types parsed once
+_CHARPP, _SIZEP, _UINTPTRP = ffi.typeof("char **"), ffi.typeof("size_t *"), ffi.typeof("uintptr_t *")
 #: Calls in flight at once per event loop; more wait their turn in Python. A session keeps 64 idle
 #: connections (go/oss), so this many calls reuse them instead of opening and closing others.
 MAX_IN_FLIGHT = 64
@@ -217,8 +219,8 @@ class Pending(object):
         try:
             await _until_ended(op, self.progress, self.retries)
             if self.quick:
-                out = ffi.new("char **")
-                out_len = ffi.new("size_t *")
+                out = ffi.new(_CHARPP)
+                out_len = ffi.new(_SIZEP)
                 L.pj_result_bytes(op, out, out_len)
                 try:
                     data = (self.gen, ffi.unpack(out[0], out_len[0]))
@@ -277,7 +279,7 @@ def start_call(session, name, args, buf=None, progress_callback=None, progress_t
             retries = _retrylog.Retries(name, report)
         if progress is not None:
             progress.start()  # before the start: a callback that raises leaves nothing running
-        err = ffi.new("char **")
+        err = ffi.new(_CHARPP)
         op = L.pj_start(number, name.encode(), encoded, ptr, size, _binding.RETRY_EVENTS if retries else 0, err)
         if not op:
             _binding._raise_error(json.loads(_binding.take_string(err[0]))["error"])
@@ -295,9 +297,9 @@ def start_quick(session, kind, block, buf=None):
     gen = _binding.generation()
     number = session.number()
     cbuf, ptr, size = _buffer(buf)
-    op_out = ffi.new("uintptr_t *")
-    out = ffi.new("char **")
-    out_len = ffi.new("size_t *")
+    op_out = ffi.new(_UINTPTRP)
+    out = ffi.new(_CHARPP)
+    out_len = ffi.new(_SIZEP)
     if L.pj_call(number, kind, block, len(block), ptr, size, 0, 0, op_out, out, out_len) == 0:
         return Pending(op_out[0], gen, "quick", (buf, cbuf), quick=True)
     try:
