@@ -286,3 +286,31 @@ def test_an_exception_from_the_progress_callback_stops_the_transfer_and_is_raise
     sync = pyjindo.Bucket(_auth(server), server.endpoint, "slow")
     assert sync.list_multipart_uploads().upload_list == []
     assert not sync.object_exists("up-callback")
+
+
+def test_multipart_settings_and_their_iterators_as_coroutines(buckets):
+    sync, b = buckets
+    part = os.urandom(100 * 1024)
+
+    async def run():
+        upload = await b.init_multipart_upload("mp")
+        p1 = await b.upload_part("mp", upload.upload_id, 1, part)
+        p2 = await b.upload_part("mp", upload.upload_id, 2, part)
+        parts = [p async for p in pyjindo.aio.PartIterator(b, "mp", upload.upload_id)]
+        assert [p.part_number for p in parts] == [1, 2] and [p.etag for p in parts] == [p1.etag, p2.etag]
+        uploads = [u.upload_id async for u in pyjindo.aio.MultipartUploadIterator(b)]
+        assert uploads == [u.upload_id for u in pyjindo.MultipartUploadIterator(sync)] == [upload.upload_id]
+        done = await b.complete_multipart_upload("mp", upload.upload_id, [pyjindo.models.PartInfo(1, p1.etag),
+                                                                          pyjindo.models.PartInfo(2, p2.etag)])
+        assert done.status == 200
+        rule = pyjindo.models.TaggingRule()
+        rule.add("k", "v")
+        await b.put_object_tagging("mp", pyjindo.models.Tagging(rule))
+        assert (await b.get_object_tagging("mp")).tag_set.tagging_rule == {"k": "v"}
+        await b.put_object_acl("mp", pyjindo.OBJECT_ACL_PUBLIC_READ)
+        assert (await b.get_object_acl("mp")).acl == sync.get_object_acl("mp").acl == "public-read"
+        assert _fields(await b.get_bucket_acl()) == _fields(sync.get_bucket_acl())
+        url = await b.sign_url("GET", "mp", 60)
+        assert url.startswith(sync.endpoint + "/" + sync.bucket_name + "/mp?")
+    asyncio.run(run())
+    assert sync.get_object("mp").read() == part + part
