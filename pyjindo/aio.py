@@ -19,6 +19,11 @@ returns. Argument shaping runs once per Go call of the method (most methods make
 building once. A method's calls into Go are the same whatever their outcomes' timing, so the
 replay is exact; a buffer Go filled in an earlier run is copied into the one the replay passes.
 
+At most _completion.MAX_IN_FLIGHT (64) calls run at once per event loop; the others wait their
+turn in order. A small object's body comes whole with get_object's answer, so its read() awaits
+nothing in Go. The methods are plain functions returning coroutines (inspect.iscoroutinefunction
+is false for them): called inside a method being driven, they run synchronously instead.
+
 Cancelling the awaiting task cancels the Go operation and waits for it to end: a cancelled upload
 leaves no multipart upload, a cancelled download no file. As the sync API, a Bucket made before
 os.fork() works in the child (its session is made again there, as is the loop's pipe).
