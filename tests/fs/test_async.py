@@ -58,3 +58,14 @@ def test_the_async_path_gives_what_the_sync_filesystem_gives(ossfs, oss_options,
     assert (tmp_path / "down.bin").read_bytes() == data
     assert not (tmp_path / "never.bin").exists()
     assert after == [bucket, bucket + "/d", bucket + "/d/a.bin"]
+
+
+def test_the_async_filesystem_refuses_a_file_object_rather_than_block(oss_options, bucket, ossfs):
+    ossfs.pipe_file(bucket + "/f", b"data")
+
+    async def run():
+        fs = _async_fs(oss_options)
+        with pytest.raises(OSError, match="await the method"):
+            with fs.open(bucket + "/f", "rb") as f:
+                f.read()
+    asyncio.run(run())
