@@ -125,9 +125,9 @@ class _Waker(object):
         self.waiting[op] = w
 
     def drop_after_fork(self):
-        if not self.loop.is_closed():
-            self.loop.remove_reader(self.fds[0])
-        for fd in self.fds:  # the child's inherited copies; the parent keeps its own
+        # Only the child's inherited copies are closed. Not remove_reader: a loop copied by fork
+        # shares its epoll instance with the parent's, whose registration it would delete.
+        for fd in self.fds:
             os.close(fd)
 
 
