@@ -34,6 +34,14 @@ _CHARPP, _SIZEP, _UINTPTRP = ffi.typeof("char **"), ffi.typeof("size_t *"), ffi.
 MAX_IN_FLIGHT = 64
 
 _wakers_lock = threading.Lock()
+
+
+def _after_fork_in_child():
+    global _wakers_lock
+    _wakers_lock = threading.Lock()  # a parent thread may have held it at fork time
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 # event loop -> its _Waker; a plain dict, since not every loop (uvloop's) takes weak references
 _wakers: Dict[Any, "_Waker"] = {}
 
@@ -143,13 +151,13 @@ def _waker(loop):
         return w
     with _wakers_lock:
         w = _wakers.get(loop)
-        if w is not None and w.generation != _binding.generation():
-            w.drop_after_fork()
-            w = None
-        if w is None:
-            for old in [k for k in _wakers if k.is_closed()]:  # asyncio.run closes its loop
+        if w is None or w.generation != _binding.generation():
+            # drop the pipes of closed loops (asyncio.run closes its loop) and, in a forked
+            # child, every pipe of the parent's library
+            gen = _binding.generation()
+            for old in [k for k, v in _wakers.items() if k.is_closed() or v.generation != gen]:
                 gone = _wakers.pop(old)
-                if gone.generation == _binding.generation():
+                if gone.generation == gen:
                     gone.handle.free()  # closes the pipe
                 else:
                     gone.drop_after_fork()
