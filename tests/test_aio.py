@@ -314,3 +314,20 @@ def test_multipart_settings_and_their_iterators_as_coroutines(buckets):
         assert url.startswith(sync.endpoint + "/" + sync.bucket_name + "/mp?")
     asyncio.run(run())
     assert sync.get_object("mp").read() == part + part
+
+
+def test_any_loop_with_add_reader_serves_it(buckets):
+    """uvloop is not installed here; pyjindo.aio asks a loop only for add_reader, futures and
+    call_later, so a selector loop of another kind stands in for it."""
+    import selectors
+
+    sync, b = buckets
+    sync.put_object("poll", b"by poll")
+
+    async def read():
+        return await (await b.get_object("poll")).read()
+    loop = asyncio.SelectorEventLoop(selectors.PollSelector())
+    try:
+        assert loop.run_until_complete(read()) == b"by poll"
+    finally:
+        loop.close()
