@@ -165,6 +165,54 @@ def fs_case():
     raise SystemExit("unknown case %r for %r" % (case, client))
 
 
+def async_case():
+    """COUNT small gets started at once with asyncio.gather in one event loop: pyjindo.aio,
+    alibabacloud-oss-v2's AsyncClient (its own venv: it needs aiohttp) and ossfs's async
+    filesystem (_cat_file, as fsspec's gather calls it)."""
+    import asyncio
+
+    keys = ["small/%05d" % i for i in range(count)]
+    if client == "pyjindo-aio":
+        import pyjindo.aio
+
+        async def main():
+            b = pyjindo.aio.Bucket(pyjindo.Auth(ak, sk), endpoint, bucket_name, connect_timeout=120)
+
+            async def get(k):
+                return await (await b.get_object(k)).read()
+            return await asyncio.gather(*[get(k) for k in keys])
+    elif client == "v2-aio":
+        import alibabacloud_oss_v2 as oss
+        from alibabacloud_oss_v2.aio import AsyncClient
+
+        async def main():
+            cfg = oss.config.load_default()
+            cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(ak, sk)
+            cfg.region = "cn-hangzhou"
+            cfg.endpoint = endpoint
+            cfg.use_path_style = True
+            c = AsyncClient(cfg)
+            try:
+                async def get(k):
+                    r = await c.get_object(oss.GetObjectRequest(bucket=bucket_name, key=k))
+                    return r.body.content
+                return await asyncio.gather(*[get(k) for k in keys])
+            finally:
+                await c.close()
+    elif client == "ossfs-async":
+        from ossfs import AioOSSFileSystem
+
+        async def main():
+            fs = AioOSSFileSystem(endpoint=endpoint, key=ak, secret=sk, asynchronous=True)
+            return await asyncio.gather(*[fs._cat_file(bucket_name + "/" + k) for k in keys])
+    else:
+        raise SystemExit("unknown case %r for %r" % (case, client))
+    got = asyncio.run(main())
+    if any(len(g) != size for g in got):
+        raise SystemExit("a get returned the wrong size")
+    return size * len(got)
+
+
 PERCALL_KEY = "percall/16k"
 #: calls before the timed ones (connections opened, caches warm)
 PERCALL_WARMUP = 100
@@ -212,6 +260,8 @@ def prepare_percall():
 def run():
     if case.startswith("fs "):
         return fs_case()
+    if case == "small get async":
+        return async_case()
     if client in ("oss2", "pyjindo"):
         module = __import__(client)
         bucket = oss2_like(module)

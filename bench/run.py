@@ -62,6 +62,8 @@ FSSPEC = [
 ]
 OSSFS_VERSION = "2025.5.0"
 OSSFS_PY = []  # the python of the ossfs virtualenv, once made
+V2_AIO_VERSION = "1.4.1"  # as pinned in bench/requirements-v2-aio.txt
+V2_AIO_PY = []  # the python of the virtualenv with alibabacloud-oss-v2's async client, once made
 OSSUTIL_VERSION = "v1.7.19"
 OSSUTIL = []  # the ossutil binary, once built
 # PyTorch (bench/torch_case.py), on the capped server: an epoch of COUNT x 100 KiB through a
@@ -85,7 +87,15 @@ SMALL = [
     ("small get batch", "pyjindo", 64),  # pyjindo._batch.get_many, 64 in flight
     ("small put", "oss2", 1),
     ("small put", "pyjindo", 1),
+    # COUNT gets at once with asyncio.gather in one loop (issue 23); conns is each client's
+    # bound on connections: aiohttp's default pool (v2, ossfs's aiooss2), pyjindo.aio's
+    # operations in flight per loop
+    ("small get async", "v2-aio", 100),
+    ("small get async", "ossfs-async", 100),
+    ("small get async", "pyjindo-aio", 64),
 ]
+# pyjindo.aio's row is compared with the faster of these (the same run, before it)
+ASYNC_ANCHORS = ("v2-aio", "ossfs-async")
 
 # Client CPU and wall time per call (issue 21) on the uncapped server: COUNT calls of head_object,
 # a 16 KiB get_object().read(), a 16 KiB put_object and object_exists, one process per case,
@@ -154,12 +164,25 @@ def ossfs_python():
     return py
 
 
+def v2_aio_python():
+    """A virtualenv with alibabacloud-oss-v2 and aiohttp, which its async client needs and .venv
+    lacks, made by the bench in .cache/v2-aio-venv."""
+    venv = os.path.join(REPO, ".cache", "v2-aio-venv-" + V2_AIO_VERSION)
+    py = os.path.join(venv, "bin", "python")
+    if not os.path.exists(os.path.join(venv, ".installed")):
+        subprocess.run([sys.executable, "-m", "venv", "--clear", venv], check=True, timeout=300)
+        subprocess.run([py, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                        "-r", os.path.join(HERE, "requirements-v2-aio.txt")], check=True, timeout=900)
+        open(os.path.join(venv, ".installed"), "w").close()
+    return py
+
+
 def run_case(endpoint, case, client, size, count, workdir):
     """Run one case in a fresh process; returns its JSON report plus CPU and RSS."""
     # Earlier cases' dirty pages go to disk now, not during this case's timing.
     os.sync()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    python = OSSFS_PY[0] if client.startswith("ossfs") else sys.executable
+    python = OSSFS_PY[0] if client.startswith("ossfs") else V2_AIO_PY[0] if client == "v2-aio" else sys.executable
     cmd = [python, os.path.join(HERE, "case.py"), endpoint, AK, SK, BUCKET, case, client, str(size), str(count),
            workdir]
     if client == "go":  # bench/gocall, built by run_percall
@@ -198,8 +221,10 @@ def main():
            if client == "ossutil"):
         OSSUTIL.append(build_ossutil())
     if any(args.only in "%s %s %s" % (net, case, client) for net in ("capped", "uncapped")
-           for case, client, _ in FSSPEC):
+           for case, client, _ in FSSPEC + SMALL if client.startswith("ossfs")):
         OSSFS_PY.append(ossfs_python())
+    if any(args.only in "capped %s %s" % (case, client) for case, client, _ in SMALL if client == "v2-aio"):
+        V2_AIO_PY.append(v2_aio_python())
     shaped = [("capped", args.bandwidth, args.latency, DOWNLOADS + UPLOADS + SMALL + CLI + FSSPEC),
               ("uncapped", "0", "0s", [c for c in DOWNLOADS + UPLOADS if c[1] in ("oss2", "pyjindo")] + CLI
                + [c for c in FSSPEC if c[0] in ("fs cat small", "fs cat_file")])]
@@ -398,11 +423,17 @@ def _format_row(r, rows, bw):
     mbps = r["bytes"] / r["seconds"] / 1e6
     # The oss2 figure to compare with: the same case, or oss2's plain call doing the same job.
     same_job = {"resumable_download 4t": "get_to_file", "downloader": "get_to_file",
-                "resumable_upload 4t": "put_from_file", "uploader": "put_from_file", "small get batch": "small get"}
+                "resumable_upload 4t": "put_from_file", "uploader": "put_from_file", "small get batch": "small get",
+                "small get async": "small get"}
     base = None
     anchor = "ossutil" if r["client"] in ("jindo", "ossutil") else "oss2"
     if r["case"].startswith("fs "):
         anchor = "ossfs"
+    if r["client"] == "pyjindo-aio":
+        anchor = "async"
+        base = max((x for x in rows if x["net"] == r["net"] and x["case"] == r["case"]
+                    and x["client"] in ASYNC_ANCHORS and "error" not in x),
+                   key=lambda x: x["bytes"] / x["seconds"], default=None)
     for case in (r["case"], same_job.get(r["case"])):
         base = base or next((x for x in rows if x["net"] == r["net"] and x["case"] == case and x["client"] == anchor
                              and "error" not in x), None)
@@ -410,6 +441,8 @@ def _format_row(r, rows, bw):
     link = _rate(bw) * r["conns"] / 1e6 if r["net"] == "capped" and _rate(bw) else float("nan")
     cpu_per_gb = r["cpu_s"] / (r["bytes"] / 1e9) if r["bytes"] else float("nan")
     runs = "  (runs %s)" % " ".join("%.0f" % x for x in r["runs_mb_s"]) if r.get("runs_mb_s") else ""
+    if r["case"] == "small get async":
+        runs += "  %.2f cpu-s" % r["cpu_s"]
     return "%-9s %-24s %-8s %9.1f MB/s  x%5.2f %-7s link %5.0f%%  %6.2f cpu-s/GB  rss %7.1f MiB%s" % (
         r["net"], r["case"], r["client"], mbps, ratio, anchor, 100 * mbps / link if link == link else float("nan"),
         cpu_per_gb, r["peak_rss_mib"], runs)

@@ -44,6 +44,9 @@ char *pj_stats(void);
 char *pj_ops(void);
 int pj_call(uintptr_t session, int kind, char *args, size_t args_len, void *buf, size_t buf_len, int flags, int timeout_ms, uintptr_t *op, char **out, size_t *out_len);
 int pj_result_bytes(uintptr_t op, char **out, size_t *out_len);
+uintptr_t pj_notifier_new(int *fds, char **err);
+int pj_watch(uintptr_t op, uintptr_t n);
+int pj_notifier_take(uintptr_t n, uintptr_t *out, size_t capacity);
 """
 
 ffi = FFI()

@@ -58,6 +58,10 @@ class GoClient(object):
     ends, so a rotation never frees one under way.
     """
 
+    # The two crossings into Go every call goes through: pyjindo.aio's classes replace them with
+    # ones that start the operation and suspend the coroutine until it ends.
+    _run = staticmethod(_binding.call)
+    _run_quick = staticmethod(_binding.call_quick)
 
     def __init__(self, auth, endpoint, is_cname, session, connect_timeout, app_name="", enable_crc=True,
                  proxies=None, region=None, cloudbox_id=None, is_path_style=False, is_verify_object_strict=True,
@@ -154,7 +158,7 @@ class GoClient(object):
             logger.debug("Start to {0}, bucket: {1}, key: {2}, params: {3}, headers: {4}".format(
                 what, args.get("bucket"), args.get("key"), args.get("params"), args.get("headers")))
         try:
-            result = _binding.call(session, name, args, buf, progress_callback, progress_total, progress_start_at,
+            result = self._run(session, name, args, buf, progress_callback, progress_total, progress_start_at,
                                    report)
         except exceptions.ServerError as e:
             logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
@@ -189,7 +193,7 @@ class GoClient(object):
         tuple or, from the JSON form, the result dict)."""
         session = self._session()
         try:
-            gen, data = _binding.call_quick(session, kind, block, buf)
+            gen, data = self._run_quick(session, kind, block, buf)
             if data[:1] == b"J":
                 result = _binding.quick_json(gen, data)
                 return Response.from_result(result) if kind == _binding.QUICK_REQUEST else (gen, result)

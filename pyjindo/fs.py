@@ -18,9 +18,10 @@ import os
 import threading
 from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
+from fsspec.asyn import AsyncFileSystem
 from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
 
-from . import _batch, _ops, exceptions
+from . import _batch, _ops, aio, exceptions
 from .api import DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, Bucket, Service
 from .auth import AnonymousAuth, Auth, ProviderAuth, ProviderAuthV4, StsAuth
 from .credentials import ChainCredentialsProvider, _go_message
@@ -154,6 +155,15 @@ class OSSFileSystem(AbstractFileSystem):
 
     protocol = ("oss",)
     root_marker = ""
+    # What the filesystem's requests go through; AsyncOSSFileSystem's are pyjindo.aio's.
+    _bucket_class = Bucket
+    _service_class = Service
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "OSSFileSystem":
+        # OSSFileSystem(asynchronous=True), as fsspec.filesystem("oss", asynchronous=True) calls it
+        if kwargs.get("asynchronous") and not issubclass(cls, AsyncOSSFileSystem):
+            cls = AsyncOSSFileSystem
+        return super().__new__(cls)
 
     def __init__(self, endpoint: Optional[str] = None, key: Optional[str] = None, secret: Optional[str] = None,
                  token: Optional[str] = None, region: Optional[str] = None, auth: Any = None,
@@ -226,7 +236,7 @@ class OSSFileSystem(AbstractFileSystem):
     def _bucket(self, name: str) -> Bucket:
         b = self._buckets.get(name)
         if b is None:
-            b = self._buckets[name] = Bucket(
+            b = self._buckets[name] = self._bucket_class(
                 self.auth, self.endpoint, name, region=self.region, part_size=self.part_size,
                 concurrency=self.concurrency, multipart_threshold=self.multipart_threshold)
         return b
@@ -257,8 +267,8 @@ class OSSFileSystem(AbstractFileSystem):
     def _ls_buckets(self) -> List[Dict[str, Any]]:
         if "" in self.dircache:
             return self.dircache[""]
-        service = Service(self.auth, self.endpoint, region=self.region) if self.region else \
-            Service(self.auth, self.endpoint)
+        service = self._service_class(self.auth, self.endpoint, region=self.region) if self.region else \
+            self._service_class(self.auth, self.endpoint)
         out, marker = [], ""
         with _errors(""):
             while True:
@@ -648,7 +658,9 @@ class OSSFileSystem(AbstractFileSystem):
     def rm(self, path, recursive: bool = False, maxdepth: Optional[int] = None) -> None:
         """Batch deletes (1,000 keys a request, several requests at once, in Go); a directory's
         `key/` marker goes with it."""
-        paths = self.expand_path(path, recursive=recursive, maxdepth=maxdepth)
+        self._delete_paths(self.expand_path(path, recursive=recursive, maxdepth=maxdepth))
+
+    def _delete_paths(self, paths: List[str]) -> None:
         by_bucket: Dict[str, List[str]] = {}
         for p in paths:
             bucket, key = self.split_path(p)
@@ -771,6 +783,54 @@ class OSSFileSystem(AbstractFileSystem):
             raise FileExistsError(errno.EEXIST, "exists", self._strip_protocol(path))
         return OSSFile(self, path, mode, block_size=block_size or self.blocksize, autocommit=autocommit,
                        cache_options=cache_options, **kwargs)
+
+
+def _coroutine_of(name: str) -> Any:
+    """OSSFileSystem's method `name` as a coroutine function: run on pyjindo.aio's Bucket, each
+    request it makes is awaited (pyjindo.aio's replay), the rest of it is the same code."""
+    return aio.coroutine_function(getattr(OSSFileSystem, name))
+
+
+class AsyncOSSFileSystem(OSSFileSystem, AsyncFileSystem):
+    """OSSFileSystem(asynchronous=True): fsspec's AsyncFileSystem coroutines (`_cat_file`,
+    `_pipe_file`, `_get_file`, `_put_file`, `_info`, `_ls`, `_rm_file`, `_rm`, `_find`, ... and
+    fsspec's `_cat`, `_cat_ranges`, `_get`, `_put` over them) on pyjindo.aio: no thread per
+    request, up to pyjindo.aio's 64 in flight on the running loop. Each is OSSFileSystem's method
+    of the same name, so results and errors are the same; operations on many paths go through
+    fsspec's gather of the single-path ones rather than the batch engine. Used through its
+    coroutines, as fsspec's asynchronous filesystems are: its file objects (open) would make
+    blocking calls and refuse to (an OSError saying so); a synchronous OSSFileSystem has them."""
+
+    _bucket_class = aio.Bucket
+    _service_class = aio.Service
+
+    _info = _coroutine_of("info")
+    _ls = _coroutine_of("ls")
+    _exists = _coroutine_of("exists")
+    _isdir = _coroutine_of("isdir")
+    _cat_file = _coroutine_of("cat_file")
+    _pipe_file = _coroutine_of("pipe_file")
+    _get_file = _coroutine_of("get_file")
+    _put_file = _coroutine_of("put_file")
+    _cp_file = _coroutine_of("cp_file")
+    _rm_file = _coroutine_of("rm_file")
+    _mkdir = _coroutine_of("mkdir")
+    _makedirs = _coroutine_of("makedirs")
+    _rmdir = _coroutine_of("rmdir")
+    _modified = _coroutine_of("modified")
+    _checksum = _coroutine_of("checksum")
+    _sign = _coroutine_of("sign")
+    _delete_paths_async = _coroutine_of("_delete_paths")
+    _flat_find = _coroutine_of("find")
+
+    async def _find(self, path: str, maxdepth: Optional[int] = None, withdirs: bool = False, **kwargs: Any) -> Any:
+        if maxdepth is not None or not self.split_path(path)[0]:
+            # fsspec's walk, a listing a level (OSSFileSystem.find hands these to it too)
+            return await AsyncFileSystem._find(self, path, maxdepth=maxdepth, withdirs=withdirs, **kwargs)
+        return await self._flat_find(path, withdirs=withdirs, **kwargs)
+
+    async def _rm(self, path: Any, recursive: bool = False, maxdepth: Optional[int] = None, **kwargs: Any) -> None:
+        await self._delete_paths_async(await self._expand_path(path, recursive=recursive, maxdepth=maxdepth))
 
 
 class OSSFile(AbstractBufferedFile):

@@ -30,6 +30,7 @@ type operation struct {
 	consumed atomic.Int64
 	total    atomic.Int64
 	retries  *ops.RetryLog // with pjRetryEvents only; drained by pj_events
+	watch    watchState    // the notifier told of its end (pj_watch)
 }
 
 // progress is what an operation reports while it runs (ops.Progress).
@@ -88,6 +89,7 @@ func startOperation(s *ops.Session, data []byte, flags int, encodeErr func(error
 	work func(ctx context.Context, call *ops.Call) []byte) *operation {
 	op, ctx := newOperation(flags)
 	s.Go(func() {
+		defer op.markEnded()
 		defer close(op.done)
 		defer op.cancel()
 		defer func() {

@@ -2,12 +2,14 @@
 retry, the batch engine logs a summary per call, and with logging off Go is not even asked to
 collect them. Faults come from jindo server's x-jindo-fault header: "503=N" answers SlowDown to
 the first N requests of a kind (method, path, Range) and serves the next."""
+import asyncio
 import logging
 import re
 
 import pytest
 
 import pyjindo
+import pyjindo.aio
 from pyjindo import _binding
 from pyjindo.fs import OSSFileSystem
 from jindo_server import JindoServer
@@ -101,6 +103,15 @@ def test_a_put_that_succeeds_on_its_third_attempt_logs_two_retries(bucket, oss2_
                 f["code"], f["connection"]) == ("request", "PUT", BUCKET, "third-time", n, 3, 503, "SlowDown", False)
     assert records[0].oss_retry["request_id"] != records[1].oss_retry["request_id"]
     assert spy.flags == [_binding.RETRY_EVENTS]
+
+
+def test_a_put_through_pyjindo_aio_logs_its_retries_as_the_sync_one(server, oss2_log):
+    b = pyjindo.aio.Bucket(pyjindo.Auth(server.access_key_id, server.access_key_secret), server.endpoint, BUCKET)
+    result = asyncio.run(b.put_object("third-time-aio", b"data", headers={"x-jindo-fault": "503=2"}))
+    assert result.status == 200
+    records = oss2_log.named("oss2.pyjindo.retry")
+    assert [(r.oss_retry["attempt"], r.oss_retry["status"], r.oss_retry["key"]) for r in records] == [
+        (1, 503, "third-time-aio"), (2, 503, "third-time-aio")]
 
 
 def test_a_large_get_logs_its_ranged_part_retries(bucket, oss2_log):

@@ -1,0 +1,316 @@
+"""How a finished Go operation reaches an asyncio event loop (pyjindo.aio).
+
+Each loop has one notifier (go/capi notify.go): a pipe the loop watches with add_reader, and a
+queue of ended operations. An operation started for a coroutine is watched by its loop's notifier
+(`pj_watch`); when it ends, Go queues its handle and, if the queue was empty, writes one byte. The
+loop's reader callback drains the pipe, takes the queue and completes each operation's future.
+So a call costs no thread and no timer: one goroutine in Go, one future and a share of one
+wake-up of the loop, which serves every operation that ended since the last one.
+
+Cancelling the awaiting task cancels the Go operation (`pj_cancel`: multipart uploads aborted,
+temporary files removed) and waits for it to end before the CancelledError goes on, so the
+buffer Go was using is never released under it and nothing partial is left behind.
+
+After os.fork() the child's library is a fresh copy: a loop's notifier from the parent is
+dropped (its pipe closed) and a new one made on first use.
+"""
+import asyncio
+import collections
+import json
+import logging
+import os
+import threading
+from typing import Any, Dict
+
+from . import _binding, _retrylog
+from ._binding import ffi
+
+# ended operations taken from Go per call of pj_notifier_take
+_TAKE = 256
+# the out-parameters of every call, their types parsed once
+_CHARPP, _SIZEP, _UINTPTRP = ffi.typeof("char **"), ffi.typeof("size_t *"), ffi.typeof("uintptr_t *")
+#: Calls in flight at once per event loop; more wait their turn in Python. A session keeps 64 idle
+#: connections (go/oss), so this many calls reuse them instead of opening and closing others.
+MAX_IN_FLIGHT = 64
+
+_wakers_lock = threading.Lock()
+
+
+def _after_fork_in_child():
+    global _wakers_lock
+    _wakers_lock = threading.Lock()  # a parent thread may have held it at fork time
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+# event loop -> its _Waker; a plain dict, since not every loop (uvloop's) takes weak references
+_wakers: Dict[Any, "_Waker"] = {}
+
+
+class _Watch(object):
+    """One operation a coroutine waits for: the future it awaits, and whether Go reported it ended."""
+
+    __slots__ = ("future", "ended")
+
+    def __init__(self, future):
+        self.future = future
+        self.ended = False
+
+
+class _Waker(object):
+    """A loop's notifier: the pipe it reads and the operations it waits for, by handle number."""
+
+    def __init__(self, loop):
+        L = _binding.lib()
+        self.generation = _binding.generation()
+        fds = ffi.new("int[2]")
+        err = ffi.new("char **")
+        h = L.pj_notifier_new(fds, err)
+        if not h:
+            _binding._raise_error(json.loads(_binding.take_string(err[0]))["error"])
+        self.handle = _binding.Handle(h, self.generation, "notifier")
+        self.fds = (fds[0], fds[1])
+        self.waiting = {}
+        self.free = MAX_IN_FLIGHT  # calls that may start now
+        self.queue = collections.deque()  # futures of calls waiting for one to end
+        self._taken = ffi.new("uintptr_t[]", _TAKE)
+        self.loop = loop
+        loop.add_reader(self.fds[0], self._ready)
+
+    def _ready(self):
+        try:
+            while os.read(self.fds[0], 4096):
+                pass
+        except BlockingIOError:
+            pass  # drained; what ended before this point is in the queue taken below
+        L, taken, waiting = _binding.lib(), self._taken, self.waiting
+        number = self.handle.number()
+        while True:
+            n = L.pj_notifier_take(number, taken, _TAKE)
+            for i in range(n):
+                w = waiting.pop(taken[i], None)
+                if w is not None:
+                    w.ended = True
+                    if not w.future.done():
+                        w.future.set_result(None)
+            if n < _TAKE:
+                return
+
+    def take_slot(self):
+        """Take a place for a call if one is free (asyncio.Semaphore wakes its waiters in O(n))."""
+        if self.free > 0:
+            self.free -= 1
+            return True
+        return False
+
+    async def wait_slot(self):
+        """Wait until a call that ended hands its place over."""
+        f = asyncio.get_running_loop().create_future()
+        self.queue.append(f)
+        try:
+            await f
+        except asyncio.CancelledError:
+            if f.done() and not f.cancelled():
+                self.release_slot()  # handed over as we were cancelled: pass it on
+            raise
+
+    def release_slot(self):
+        while self.queue:
+            f = self.queue.popleft()
+            if not f.done():
+                f.set_result(None)
+                return
+        self.free += 1
+
+    def watch(self, op, loop):
+        w = _Watch(loop.create_future())
+        self.waiting[op] = w
+        _binding.lib().pj_watch(op, self.handle.number())
+        return w
+
+    def rewait(self, op, w, loop):
+        """A new future for an operation still running whose first one was cancelled."""
+        w.future = loop.create_future()
+        self.waiting[op] = w
+
+    def drop_after_fork(self):
+        # Only the child's inherited copies are closed. Not remove_reader: a loop copied by fork
+        # shares its epoll instance with the parent's, whose registration it would delete.
+        for fd in self.fds:
+            os.close(fd)
+
+
+def loop_waker():
+    """The running loop's _Waker: its places for calls in flight (take_slot, wait_slot,
+    release_slot) and the operations it waits for."""
+    return _waker(asyncio.get_running_loop())
+
+
+def _waker(loop):
+    w = _wakers.get(loop)
+    if w is not None and w.generation == _binding.generation():
+        return w
+    with _wakers_lock:
+        w = _wakers.get(loop)
+        if w is None or w.generation != _binding.generation():
+            # drop the pipes of closed loops (asyncio.run closes its loop) and, in a forked
+            # child, every pipe of the parent's library
+            gen = _binding.generation()
+            for old in [k for k, v in _wakers.items() if k.is_closed() or v.generation != gen]:
+                gone = _wakers.pop(old)
+                if gone.generation == gen:
+                    gone.handle.free()  # closes the pipe
+                else:
+                    gone.drop_after_fork()
+            w = _wakers[loop] = _Waker(loop)
+        return w
+
+
+async def _until_ended(op, progress=None, retries=None):
+    """Wait for operation op (a handle number) to end; a cancellation cancels it and still waits
+    for it to end (Go ends it within a few milliseconds) before going on. Progress callbacks and
+    retry records run every 50 ms on the loop; an exception from the callback stops the
+    operation, as in _binding.call, and is raised once it has ended."""
+    loop = asyncio.get_running_loop()
+    waker = _waker(loop)
+    w = waker.watch(op, loop)
+    L = _binding.lib()
+    ticker = None
+    failed = []
+    if progress is not None or retries is not None:
+        def tick():
+            nonlocal ticker
+            try:
+                if progress is not None:
+                    progress.poll(L, op)
+                if retries is not None:
+                    retries.drain(_binding.take_string(L.pj_events(op)))
+            except BaseException as e:  # the caller's callback: stop the operation, raise it after
+                failed.append(e)
+                L.pj_cancel(op)
+                return
+            ticker = loop.call_later(_binding.WAIT_SLICE_MS / 1000.0, tick)
+        ticker = loop.call_later(_binding.WAIT_SLICE_MS / 1000.0, tick)
+    try:
+        await w.future
+    except asyncio.CancelledError:
+        L.pj_cancel(op)
+        while not w.ended:
+            waker.rewait(op, w, loop)
+            try:
+                await w.future
+            except asyncio.CancelledError:
+                pass  # cancelled again: the operation is already stopping
+        raise
+    finally:
+        if ticker is not None:
+            ticker.cancel()
+    if failed:
+        raise failed[0]
+
+
+class Pending(object):
+    """An operation started for a coroutine; `await outcome()` gives a function that returns its
+    result or raises its error, as _binding.call would have."""
+
+    def __init__(self, op, gen, name, keep, progress=None, retries=None, fd=None, quick=False):
+        self.op = op
+        self.gen = gen
+        self.name = name
+        self.keep = keep  # the buffer Go uses: referenced until the operation ends
+        self.progress = progress
+        self.retries = retries
+        self.fd = fd  # our duplicate of a file body's descriptor
+        self.quick = quick
+
+    async def outcome(self):
+        L, op = _binding.lib(), self.op
+        try:
+            await _until_ended(op, self.progress, self.retries)
+            if self.quick:
+                out = ffi.new(_CHARPP)
+                out_len = ffi.new(_SIZEP)
+                L.pj_result_bytes(op, out, out_len)
+                try:
+                    data = (self.gen, ffi.unpack(out[0], out_len[0]))
+                finally:
+                    L.pj_free(out[0])
+                return lambda: data
+            result = json.loads(_binding.take_string(L.pj_result(op)), object_hook=_binding._decoder(self.gen))
+            if self.progress is not None and "error" not in result:
+                self.progress.finish(L, op)
+        finally:
+            try:
+                if self.retries is not None:
+                    moved = _binding._bytes_moved(L, op) if self.retries.report is not None else 0
+                    self.retries.finish(_binding.take_string(L.pj_events(op)), moved)
+            finally:
+                L.pj_free_handle(op)
+                if self.fd is not None:
+                    os.close(self.fd)
+        if "error" in result:
+            error = result["error"]
+
+            def fail():
+                _binding._raise_error(error)
+            return fail
+        ok = result["ok"]
+        return lambda: ok
+
+
+def _buffer(buf):
+    if buf is None:
+        return None, ffi.NULL, 0
+    cbuf = ffi.from_buffer(buf, require_writable=False)
+    return cbuf, cbuf, len(cbuf)
+
+
+def start_call(session, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
+               progress_start_at=None, report=None):
+    """Start operation `name` as _binding.call does, without waiting: a Pending."""
+    L = _binding.lib()
+    gen = _binding.generation()
+    fd = None
+    if "fd" in args:
+        # the caller's file may be closed while the coroutine waits (a with-block unwinding): Go
+        # reads a descriptor of its own
+        fd = os.dup(args["fd"])
+        args = dict(args, fd=fd)
+    try:
+        encoded = json.dumps(args, default=_binding._encode_arg).encode()
+        number = session.number()
+        cbuf, ptr, size = _buffer(buf)
+        progress = None
+        if progress_callback:
+            progress = _binding._Progress(progress_callback, progress_total, progress_start_at)
+        retries = None
+        if report is not None or _retrylog.logger.isEnabledFor(logging.INFO):
+            retries = _retrylog.Retries(name, report)
+        if progress is not None:
+            progress.start()  # before the start: a callback that raises leaves nothing running
+        err = ffi.new(_CHARPP)
+        op = L.pj_start(number, name.encode(), encoded, ptr, size, _binding.RETRY_EVENTS if retries else 0, err)
+        if not op:
+            _binding._raise_error(json.loads(_binding.take_string(err[0]))["error"])
+    except BaseException:
+        if fd is not None:
+            os.close(fd)
+        raise
+    return Pending(op, gen, name, (buf, cbuf), progress, retries, fd)
+
+
+def start_quick(session, kind, block, buf=None):
+    """Start a quick operation as _binding.call_quick does: its (generation, result bytes) when it
+    ended at once, else a Pending."""
+    L = _binding.lib()
+    gen = _binding.generation()
+    number = session.number()
+    cbuf, ptr, size = _buffer(buf)
+    op_out = ffi.new(_UINTPTRP)
+    out = ffi.new(_CHARPP)
+    out_len = ffi.new(_SIZEP)
+    if L.pj_call(number, kind, block, len(block), ptr, size, 0, 0, op_out, out, out_len) == 0:
+        return Pending(op_out[0], gen, "quick", (buf, cbuf), quick=True)
+    try:
+        return gen, ffi.unpack(out[0], out_len[0])
+    finally:
+        L.pj_free(out[0])

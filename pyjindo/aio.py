@@ -1,0 +1,291 @@
+"""oss2's API as coroutines: `pyjindo.aio.Bucket`, `pyjindo.aio.Service` and the iterators, on
+the same Go engine, with no thread per call.
+
+    bucket = pyjindo.aio.Bucket(auth, endpoint, bucket_name)
+    await bucket.put_object("k", b"data")
+    result = await bucket.get_object("k")
+    data = await result.read()          # or: async for chunk in result
+    async for info in pyjindo.aio.ObjectIterator(bucket, prefix="dir/"):
+        ...
+
+Every public method of pyjindo's Bucket and Service is here with the same arguments and result
+classes (get_object's result is a GetObjectResult whose read() is awaited). They are derived
+from the synchronous methods, not written twice: the sync method runs up to its call into Go,
+where the two crossings of `_session.GoClient` (`_run`, `_run_quick`) are replaced by ones that
+start the Go operation and unwind the method (`_Suspend`); the coroutine awaits the operation
+(`_completion`: one pipe per event loop that Go writes to when operations end) and runs the method
+again, now handing it the outcomes of the operations it already started, in order, until it
+returns. Argument shaping runs once per Go call of the method (most methods make one), result
+building once. A method's calls into Go are the same whatever their outcomes' timing, so the
+replay is exact; a buffer Go filled in an earlier run is copied into the one the replay passes.
+
+At most _completion.MAX_IN_FLIGHT (64) calls run at once per event loop; the others wait their
+turn in order. A small object's body comes whole with get_object's answer, so its read() awaits
+nothing in Go. The methods are plain functions returning coroutines (inspect.iscoroutinefunction
+is false for them): called inside a method being driven, they run synchronously instead.
+
+Cancelling the awaiting task cancels the Go operation and waits for it to end: a cancelled upload
+leaves no multipart upload, a cancelled download no file. As the sync API, a Bucket made before
+os.fork() works in the child (its session is made again there, as is the loop's pipe).
+"""
+import contextvars
+import functools
+import logging
+
+from . import _binding, _completion, _ops, _session, _streams, api, iterators, models
+from .exceptions import ClientError
+
+# The replay of the method being run on this task (None outside one).
+_replay = contextvars.ContextVar("pyjindo_aio_replay", default=None)
+
+# Operations that fill the buffer they are given (the others only read theirs).
+_FILLS = frozenset((_ops.STREAM_READ, _ops.STREAM_READ_ALL, _ops.READER_READ))
+
+
+class _Suspend(BaseException):
+    """Unwinds a sync method at a Go call that has started; not an Exception, so the method's own
+    `except` clauses let it pass."""
+
+    def __init__(self, pending):
+        self.pending = pending
+
+
+class _Outcome(object):
+    __slots__ = ("get", "name", "buf", "seen")
+
+    def __init__(self, get, name=None, buf=None):
+        self.get = get  # returns the result or raises the error
+        self.name = name
+        self.buf = buf  # the buffer the operation filled, for _FILLS
+        self.seen = False  # handed to a run already (whose log records are not repeated)
+
+
+class _Replay(object):
+    """One method call being driven: the outcomes of its Go calls so far and the next one a run
+    reaches."""
+
+    __slots__ = ("outcomes", "next", "quiet")
+
+    def __init__(self):
+        self.outcomes = []
+        self.next = 0
+        self.quiet = False  # the last call's outcome was handed to an earlier run too
+
+    def recorded(self, name, buf):
+        """The outcome of this call if an earlier run started it, else None."""
+        if self.next >= len(self.outcomes):
+            self.quiet = False
+            return None
+        o = self.outcomes[self.next]
+        self.next += 1
+        self.quiet, o.seen = o.seen, True
+        if o.name != name:
+            raise ClientError("pyjindo.aio: a method called Go differently when run again ({0}, then {1})".format(
+                o.name, name))
+        if o.buf is not None and buf is not None and o.buf is not buf:
+            n = min(len(memoryview(o.buf).cast("B")), len(memoryview(buf).cast("B")))
+            _binding.ffi.memmove(_binding.ffi.from_buffer(buf, require_writable=False),
+                                 _binding.ffi.from_buffer(o.buf, require_writable=False), n)
+        return o
+
+    def add(self, outcome):
+        outcome.seen = True
+        self.outcomes.append(outcome)
+        self.next += 1
+
+
+class _ReplayedRecords(logging.Filter):
+    """oss2's records of a call ("Start to ...", "... done", "Exception: ...") once per call, not
+    once per run of the method that makes it."""
+
+    def filter(self, record):
+        r = _replay.get()
+        if r is None:
+            return True
+        if isinstance(record.msg, str) and record.msg.startswith("Start to "):
+            return r.next >= len(r.outcomes)  # a call being started, not one replayed
+        return not r.quiet
+
+
+_session.logger.addFilter(_ReplayedRecords())
+
+
+def _current():
+    r = _replay.get()
+    if r is None:
+        raise ClientError("pyjindo.aio objects are used from coroutines: await the method")
+    return r
+
+
+async def _drive(fn, args, kwargs):
+    """Run sync fn to completion, awaiting each Go operation it starts, in one of the loop's
+    places for a call in flight (_completion.MAX_IN_FLIGHT)."""
+    waker = _completion.loop_waker()
+    if not waker.take_slot():
+        await waker.wait_slot()
+    try:
+        r = _Replay()
+        while True:
+            r.next = 0
+            token = _replay.set(r)
+            try:
+                return _asynchronous(fn(*args, **kwargs))
+            except _Suspend as s:
+                pending, buf = s.pending
+            finally:
+                _replay.reset(token)
+            get = await pending.outcome()
+            r.outcomes.append(_Outcome(get, pending.name, buf if pending.name in _FILLS else None))
+    finally:
+        waker.release_slot()
+
+
+def _dual(fn):
+    """fn as a coroutine function, or called as it is inside a method being driven (a sync method
+    calling another public one, an iterator's page)."""
+    @functools.wraps(fn)
+    def method(*args, **kwargs):
+        if _replay.get() is not None:
+            return _asynchronous(fn(*args, **kwargs))
+        return _drive(fn, args, kwargs)
+    return method
+
+
+def coroutine_function(fn):
+    """fn, a function whose requests go through pyjindo.aio objects (a Bucket's, a Service's
+    sync methods, or code calling them), as a coroutine function: each request it makes is
+    awaited, as this module's methods are (called inside one of them, it runs as it is)."""
+    return _dual(fn)
+
+
+class _AsyncGoClient(object):
+    """The Go crossings of a GoClient as replay steps (see the module docstring)."""
+
+    @staticmethod
+    def _run(session, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
+             progress_start_at=None, report=None):
+        r = _current()
+        o = r.recorded(name, buf)
+        if o is not None:
+            return o.get()
+        pending = _completion.start_call(session, name, args, buf, progress_callback, progress_total,
+                                         progress_start_at, report)
+        raise _Suspend((pending, buf))
+
+    @staticmethod
+    def _run_quick(session, kind, block, buf=None):
+        r = _current()
+        o = r.recorded("quick", None)
+        if o is not None:
+            return o.get()
+        started = _completion.start_quick(session, kind, block, buf)
+        if isinstance(started, _completion.Pending):
+            raise _Suspend((started, None))
+        r.add(_Outcome(lambda: started, "quick"))  # ended at once: no need to unwind
+        return started
+
+
+def _coroutines(cls, sync):
+    """Every public method of sync (a class) as a _dual of itself on cls."""
+    for name in dir(sync):
+        attr = getattr(sync, name)
+        if not name.startswith("_") and callable(attr) and not isinstance(attr, type):
+            setattr(cls, name, _dual(attr))
+    return cls
+
+
+class GetObjectResult(models.GetObjectResult):
+    """get_object's result, with oss2's fields; its body is read with `await read()` or
+    `async for chunk in result` (and closed with close() or `async with`)."""
+
+    def read(self, amt=None):
+        """Up to amt bytes (all that is left when None), awaited; as GetObjectResult.read."""
+        if _replay.get() is None and isinstance(self.stream, _IN_MEMORY):
+            return _now(models.GetObjectResult.read, self, amt)  # no Go call to wait for
+        return _read(self, amt)
+
+    def __iter__(self):
+        raise TypeError("pyjindo.aio's GetObjectResult is read with `async for`")
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        chunk = await self.read(models.objects._CHUNK_SIZE)
+        if not chunk:
+            raise StopAsyncIteration
+        return chunk
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, exc_type, exc_val, exc_tb):
+        self.close()
+
+
+_read = _dual(models.GetObjectResult.read)
+# Bodies read without Go: a small object's, whole in the get's answer, and get_object_to_file's.
+_IN_MEMORY = (_streams.BytesStream, _streams.DoneStream)
+
+
+async def _now(fn, *args):
+    return fn(*args)
+
+
+def _asynchronous(result):
+    """A result as pyjindo.aio gives it: a body's reads are awaited."""
+    if type(result) is models.GetObjectResult:
+        result.__class__ = GetObjectResult
+    return result
+
+
+@functools.partial(_coroutines, sync=api.Bucket)
+class Bucket(_AsyncGoClient, api.Bucket):
+    """pyjindo.Bucket (oss2.Bucket's arguments) whose methods are coroutines."""
+
+
+@functools.partial(_coroutines, sync=api.Service)
+class Service(_AsyncGoClient, api.Service):
+    """pyjindo.Service (oss2.Service's arguments) whose methods are coroutines."""
+
+
+class _AsyncIteration(object):
+    """`async for` over one of pyjindo's iterators, each page a list call awaited."""
+
+    def __aiter__(self):
+        return self
+
+    def _next_or_end(self):
+        try:
+            return self.__next__()
+        except StopIteration:  # a coroutine may not raise it
+            return _END
+
+    async def __anext__(self):
+        entry = await _drive(self._next_or_end, (), {})
+        if entry is _END:
+            raise StopAsyncIteration
+        return entry
+
+
+_END = object()
+
+
+def _iterator(sync):
+    cls = type(sync.__name__, (_AsyncIteration, sync), {
+        "__doc__": "As pyjindo.iterators.{0}, over a pyjindo.aio Bucket or Service, with `async for`.".format(
+            sync.__name__),
+        "__module__": __name__,
+    })
+    return cls
+
+
+BucketIterator = _iterator(iterators.BucketIterator)
+ObjectIterator = _iterator(iterators.ObjectIterator)
+ObjectIteratorV2 = _iterator(iterators.ObjectIteratorV2)
+MultipartUploadIterator = _iterator(iterators.MultipartUploadIterator)
+ObjectUploadIterator = _iterator(iterators.ObjectUploadIterator)
+PartIterator = _iterator(iterators.PartIterator)
+
+__all__ = ["Bucket", "Service", "GetObjectResult", "BucketIterator", "ObjectIterator", "ObjectIteratorV2",
+           "MultipartUploadIterator", "ObjectUploadIterator", "PartIterator"]
