@@ -18,7 +18,7 @@ are kept stable. Each logs one summary record on the "oss2.pyjindo.batch" logger
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 from . import _ops, _retrylog, _wire, exceptions, models
-from ._binding import ffi
+from ._binding import BufferTable
 from ._response import Response
 from .compat import to_string
 
@@ -55,22 +55,6 @@ def _alloc(n: int):
 
 def _finish(buf) -> bytes:
     return bytes(buf) if isinstance(buf, bytearray) else buf
-
-
-class _BufferTable(object):
-    """(pointer, length) pairs, one per item, of buffers Go fills (pointer 0: none). The cffi
-    objects that pin the buffers are kept here; the table must outlive the Go call."""
-
-    def __init__(self, bufs):
-        self.table = ffi.new("uintptr_t[]", max(1, 2 * len(bufs)))
-        self.pinned = []
-        for i, b in enumerate(bufs):
-            if b is not None and len(b):
-                c = ffi.from_buffer(b, require_writable=False)
-                self.pinned.append(c)
-                self.table[2 * i] = int(ffi.cast("uintptr_t", c))
-                self.table[2 * i + 1] = len(c)
-        self.buffer = ffi.buffer(self.table, 2 * len(bufs) * ffi.sizeof("uintptr_t")) if bufs else None
 
 
 def _error(d):
@@ -110,10 +94,10 @@ def get_many(bucket, keys: Sequence[Item], ranges: Optional[Sequence[Range]] = N
     known = sizes is not None and all(s is not None and s >= 0 for s in sizes)
     bufs = [_alloc(int(s)) if s is not None and s >= 0 else None for s in sizes] if sizes is not None else [None] * n
     total = sum(int(s) for s in sizes) if known else None
-    table = _BufferTable(bufs) if any(b is not None for b in bufs) else None
+    table = BufferTable(bufs) if any(b is not None for b in bufs) else None
     args = {"items": items, "concurrency": _concurrency(concurrency), "total": total or 0}
     summary = _retrylog.batch("get_many")
-    result = bucket._call(_ops.GET_MANY, args, table.buffer if table else None, progress_callback, total, log=False,
+    result = bucket._call(_ops.GET_MANY, args, table, progress_callback, total, log=False,
                           report=summary and summary.report)
     out = []  # type: List[Union[bytes, Exception]]
     take, take_bufs = [], []
@@ -130,15 +114,20 @@ def get_many(bucket, keys: Sequence[Item], ranges: Optional[Sequence[Range]] = N
             take_bufs.append(buf)
             out.append(buf)
     held = result.get("held")
+    # Freed on success and on an error, not in a `finally`: pyjindo.aio unwinds this function at
+    # MANY_TAKE with a BaseException and runs it again with the same handle. After an interrupt
+    # the handle's __del__ frees the held bytes.
     try:
         if take:
-            t = _BufferTable(take_bufs)
-            bucket._call(_ops.MANY_TAKE, {"held": held, "indices": take}, t.buffer, log=False)
+            bucket._call(_ops.MANY_TAKE, {"held": held, "indices": take}, BufferTable(take_bufs), log=False)
             for i in take:
                 out[i] = _finish(out[i])
-    finally:
+    except Exception:
         if held is not None:
             held.free()
+        raise
+    if held is not None:
+        held.free()
     if summary is not None:
         summary.done_with(out)
     return out

@@ -206,6 +206,34 @@ def new_session(config):
 TOTAL_FROM_GO = object()
 
 
+class BufferTable(object):
+    """(pointer, length) pairs, one per item, of buffers Go fills (pointer 0: none), passed as an
+    operation's `buf`. The cffi objects that pin the buffers are kept here (`pinned`); the table
+    must outlive the Go call."""
+
+    def __init__(self, bufs):
+        self.table = ffi.new("uintptr_t[]", max(1, 2 * len(bufs)))
+        self.pinned = []
+        for i, b in enumerate(bufs):
+            if b is not None and len(b):
+                c = ffi.from_buffer(b, require_writable=False)
+                self.pinned.append(c)
+                self.table[2 * i] = int(ffi.cast("uintptr_t", c))
+                self.table[2 * i + 1] = len(c)
+        self.buffer = ffi.buffer(self.table, 2 * len(bufs) * ffi.sizeof("uintptr_t")) if bufs else None
+
+
+def c_buffer(buf):
+    """(what keeps it alive, pointer, size) of an operation's `buf`: None, a buffer, or a
+    BufferTable."""
+    if isinstance(buf, BufferTable):
+        buf = buf.buffer
+    if buf is None:
+        return None, ffi.NULL, 0
+    cbuf = ffi.from_buffer(buf, require_writable=False)
+    return cbuf, cbuf, len(cbuf)
+
+
 def call(session, name, args, buf=None, progress_callback=None, progress_total=TOTAL_FROM_GO, progress_start_at=None,
          report=None):
     """Run operation `name` on `session` (a Handle) and return its result (the "ok" value of the
@@ -226,11 +254,7 @@ def call(session, name, args, buf=None, progress_callback=None, progress_total=T
     encoded = json.dumps(args, default=_encode_arg).encode()  # refuses stale handles before Go sees them
     session_number = session.number()
     err = ffi.new("char **")
-    if buf is not None:
-        cbuf = ffi.from_buffer(buf, require_writable=False)
-        ptr, size = cbuf, len(cbuf)
-    else:
-        cbuf, ptr, size = None, ffi.NULL, 0
+    cbuf, ptr, size = c_buffer(buf)
     progress = _Progress(progress_callback, progress_total, progress_start_at) if progress_callback else None
     retries = None
     if report is not None or _retrylog.logger.isEnabledFor(logging.INFO):

@@ -257,13 +257,6 @@ class Pending(object):
         return lambda: ok
 
 
-def _buffer(buf):
-    if buf is None:
-        return None, ffi.NULL, 0
-    cbuf = ffi.from_buffer(buf, require_writable=False)
-    return cbuf, cbuf, len(cbuf)
-
-
 def start_call(session, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
                progress_start_at=None, report=None):
     """Start operation `name` as _binding.call does, without waiting: a Pending."""
@@ -278,7 +271,7 @@ def start_call(session, name, args, buf=None, progress_callback=None, progress_t
     try:
         encoded = json.dumps(args, default=_binding._encode_arg).encode()
         number = session.number()
-        cbuf, ptr, size = _buffer(buf)
+        cbuf, ptr, size = _binding.c_buffer(buf)
         progress = None
         if progress_callback:
             progress = _binding._Progress(progress_callback, progress_total, progress_start_at)
@@ -304,7 +297,7 @@ def start_quick(session, kind, block, buf=None):
     L = _binding.lib()
     gen = _binding.generation()
     number = session.number()
-    cbuf, ptr, size = _buffer(buf)
+    cbuf, ptr, size = _binding.c_buffer(buf)
     op_out = ffi.new(_UINTPTRP)
     out = ffi.new(_CHARPP)
     out_len = ffi.new(_SIZEP)

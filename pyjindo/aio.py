@@ -38,7 +38,8 @@ from .exceptions import ClientError
 # The replay of the method being run on this task (None outside one).
 _replay = contextvars.ContextVar("pyjindo_aio_replay", default=None)
 
-# Operations that fill the buffer they are given (the others only read theirs).
+# Operations that fill the buffer they are given (the others only read theirs; a BufferTable
+# names buffers Go fills).
 _FILLS = frozenset((_ops.STREAM_READ, _ops.STREAM_READ_ALL, _ops.READER_READ))
 
 
@@ -83,9 +84,13 @@ class _Replay(object):
             raise ClientError("pyjindo.aio: a method called Go differently when run again ({0}, then {1})".format(
                 o.name, name))
         if o.buf is not None and buf is not None and o.buf is not buf:
-            n = min(len(memoryview(o.buf).cast("B")), len(memoryview(buf).cast("B")))
-            _binding.ffi.memmove(_binding.ffi.from_buffer(buf, require_writable=False),
-                                 _binding.ffi.from_buffer(o.buf, require_writable=False), n)
+            if isinstance(o.buf, _binding.BufferTable):  # the same items, each buffer copied
+                for old, new in zip(o.buf.pinned, buf.pinned):
+                    _binding.ffi.memmove(new, old, min(len(old), len(new)))
+            else:
+                n = min(len(memoryview(o.buf).cast("B")), len(memoryview(buf).cast("B")))
+                _binding.ffi.memmove(_binding.ffi.from_buffer(buf, require_writable=False),
+                                     _binding.ffi.from_buffer(o.buf, require_writable=False), n)
         return o
 
     def add(self, outcome):
@@ -135,7 +140,8 @@ async def _drive(fn, args, kwargs):
             finally:
                 _replay.reset(token)
             get = await pending.outcome()
-            r.outcomes.append(_Outcome(get, pending.name, buf if pending.name in _FILLS else None))
+            fills = pending.name in _FILLS or isinstance(buf, _binding.BufferTable)
+            r.outcomes.append(_Outcome(get, pending.name, buf if fills else None))
     finally:
         waker.release_slot()
 
