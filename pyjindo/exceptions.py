@@ -587,6 +587,10 @@ def from_error_dict(d):
         return CredentialsError(message, bool(d.get("not_found")))
     if kind == "inconsistent":
         return InconsistentError(message, d.get("request_id") or "")
+    if kind == "openapi":  # KMS (CryptoBucket's AliKMSProvider)
+        return OpenApiServerError(int(d.get("status") or 0), d.get("request_id") or "", message, d.get("code") or "")
+    if kind == "openapi_format":
+        return OpenApiFormatError(message)
 
     status = int(d.get("status") or 0)
     headers = headers_from_pairs(d.get("headers"))

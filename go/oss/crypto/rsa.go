@@ -1,0 +1,112 @@
+package crypto
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+)
+
+// RSA wraps data keys as oss2's RsaProvider does ("RSA/NONE/PKCS1Padding": PKCS#1 v1.5
+// encryption). Either key may be absent: a provider with only the public key writes, one with
+// only the private key reads.
+type RSA struct {
+	Public  *rsa.PublicKey
+	Private *rsa.PrivateKey
+}
+
+// ErrWrongKey is oss2's message when the private key does not open the wrapped key.
+var ErrWrongKey = errors.New("Decrypted data error, please check you key pair!")
+
+// ParseRSA reads the keys as oss2 takes them (PEM text; PKCS#1 or PKCS#8/PKIX; a legacy
+// encrypted PEM with passphrase).
+func ParseRSA(publicPEM, privatePEM, passphrase string) (*RSA, error) {
+	r := &RSA{}
+	if publicPEM != "" {
+		der, err := pemBytes(publicPEM, passphrase)
+		if err != nil {
+			return nil, err
+		}
+		if k, err := x509.ParsePKCS1PublicKey(der); err == nil {
+			r.Public = k
+		} else if k, err := x509.ParsePKIXPublicKey(der); err == nil {
+			pub, ok := k.(*rsa.PublicKey)
+			if !ok {
+				return nil, errors.New("RSA key format is not supported")
+			}
+			r.Public = pub
+		} else if priv, err := parsePrivate(der); err == nil {
+			r.Public = &priv.PublicKey // pycryptodome takes a private key where a public one is asked for
+		} else {
+			return nil, errors.New("RSA key format is not supported")
+		}
+	}
+	if privatePEM != "" {
+		der, err := pemBytes(privatePEM, passphrase)
+		if err != nil {
+			return nil, err
+		}
+		k, err := parsePrivate(der)
+		if err != nil {
+			return nil, errors.New("RSA key format is not supported")
+		}
+		r.Private = k
+	}
+	return r, nil
+}
+
+func parsePrivate(der []byte) (*rsa.PrivateKey, error) {
+	if k, err := x509.ParsePKCS1PrivateKey(der); err == nil {
+		return k, nil
+	}
+	k, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		return nil, err
+	}
+	priv, ok := k.(*rsa.PrivateKey)
+	if !ok {
+		return nil, errors.New("not an RSA key")
+	}
+	return priv, nil
+}
+
+func pemBytes(text, passphrase string) ([]byte, error) {
+	block, _ := pem.Decode([]byte(text))
+	if block == nil {
+		return nil, errors.New("RSA key format is not supported")
+	}
+	//lint:ignore SA1019 oss2's keys (pycryptodome exportKey(passphrase=...)) are legacy encrypted PEM
+	if x509.IsEncryptedPEMBlock(block) { //nolint:staticcheck
+		if passphrase == "" {
+			return nil, errors.New("PEM is encrypted, but no passphrase was given")
+		}
+		der, err := x509.DecryptPEMBlock(block, []byte(passphrase)) //nolint:staticcheck
+		if err != nil {
+			return nil, fmt.Errorf("RSA key: %v", err)
+		}
+		return der, nil
+	}
+	return block.Bytes, nil
+}
+
+// Wrap encrypts a data key or IV with the public key.
+func (r *RSA) Wrap(plain []byte) ([]byte, error) {
+	if r.Public == nil {
+		return nil, errors.New("RsaProvider has no public key to encrypt with")
+	}
+	return rsa.EncryptPKCS1v15(rand.Reader, r.Public, plain)
+}
+
+// unwrapOne decrypts one wrapped data key or IV with the private key; a wrong key is ErrWrongKey.
+func (r *RSA) unwrapOne(wrapped []byte) ([]byte, error) {
+	if r.Private == nil {
+		return nil, errors.New("RsaProvider has no private key to decrypt with")
+	}
+	plain, err := rsa.DecryptPKCS1v15(nil, r.Private, wrapped)
+	if err != nil {
+		return nil, ErrWrongKey
+	}
+	return plain, nil
+}
