@@ -259,3 +259,21 @@ def test_kms_unknown_master_key_is_an_open_api_error(server, kms):
         errors.append((e.value.status, e.value.code, e.value.message, bool(e.value.request_id)))
     assert errors[0] == errors[1] == (404, "Forbidden.KeyNotFound", "The specified Key is not found.", True)
     assert not oss2.Bucket(a.auth, a.endpoint, a.bucket_name).object_exists("k")
+
+
+def test_resumable_upload_and_download_through_a_crypto_bucket(server, key_pair, tmp_path):
+    a, b = _pair(server, *_rsa(key_pair))
+    data = os.urandom(500 * 1024 + 3)
+    src = tmp_path / "src"
+    src.write_bytes(data)
+    for bucket, oss in ((a, oss2), (b, pyjindo)):
+        key = "ru-" + oss.__name__
+        oss.resumable_upload(bucket, key, str(src), multipart_threshold=200 * 1024, part_size=100 * 1024,
+                             store=oss.ResumableStore(root=str(tmp_path / oss.__name__)))
+        assert a.head_object(key).headers["x-oss-meta-client-side-encryption-part-size"] == str(100 * 1024)
+    for bucket, oss in ((a, oss2), (b, pyjindo)):
+        for key in ("ru-oss2", "ru-pyjindo"):
+            out = tmp_path / (key + oss.__name__)
+            oss.resumable_download(bucket, key, str(out), multiget_threshold=200 * 1024, part_size=100 * 1024,
+                                   store=oss.ResumableDownloadStore(root=str(tmp_path / oss.__name__)))
+            assert out.read_bytes() == data
