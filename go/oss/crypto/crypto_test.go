@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -115,8 +116,20 @@ func TestRSAWrapsAndOpensInEveryPEMForm(t *testing.T) {
 	w, _ := ParseRSA(pub1, "", "")
 	m, _ := w.NewMaterial(context.Background())
 	r, _ := ParseRSA("", otherPriv, "")
-	if _, _, err := r.Unwrap(context.Background(), m.EncryptedKey, m.EncryptedIV); !errors.Is(err, ErrWrongKey) {
+	_, _, err := r.Unwrap(context.Background(), m.EncryptedKey, m.EncryptedIV)
+	if new(big.Int).SetBytes(m.EncryptedKey).Cmp(r.Private.N) >= 0 {
+		if err == nil || err.Error() != "Ciphertext too large" {
+			t.Fatalf("wrong private key, wrapped key above its modulus: %v", err)
+		}
+	} else if !errors.Is(err, ErrWrongKey) {
 		t.Fatalf("wrong private key: %v", err)
+	}
+	// pycryptodome's checks come first in oss2, with their messages
+	if _, err := r.unwrapOne(m.EncryptedKey[1:]); err == nil || err.Error() != "Ciphertext with incorrect length (not 128 bytes)" {
+		t.Fatalf("short: %v", err)
+	}
+	if _, err := r.unwrapOne(bytes.Repeat([]byte{0xff}, 128)); err == nil || err.Error() != "Ciphertext too large" {
+		t.Fatalf("too large: %v", err)
 	}
 	if _, err := ParseRSA("not a key", "", ""); err == nil {
 		t.Fatal("garbage parsed as a key")

@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 )
 
 // RSA wraps data keys as oss2's RsaProvider does ("RSA/NONE/PKCS1Padding": PKCS#1 v1.5
@@ -103,6 +104,13 @@ func (r *RSA) Wrap(plain []byte) ([]byte, error) {
 func (r *RSA) unwrapOne(wrapped []byte) ([]byte, error) {
 	if r.Private == nil {
 		return nil, errors.New("RsaProvider has no private key to decrypt with")
+	}
+	// oss2's messages are pycryptodome's: its length and range checks first.
+	if k := r.Private.Size(); len(wrapped) != k {
+		return nil, fmt.Errorf("Ciphertext with incorrect length (not %d bytes)", k)
+	}
+	if new(big.Int).SetBytes(wrapped).Cmp(r.Private.N) >= 0 {
+		return nil, errors.New("Ciphertext too large")
 	}
 	plain, err := rsa.DecryptPKCS1v15(nil, r.Private, wrapped)
 	if err != nil {
