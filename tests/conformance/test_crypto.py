@@ -48,7 +48,10 @@ def _rsa(key_pair, **kw):
     return oss2.RsaProvider(key_pair, **kw), pyjindo.RsaProvider(key_pair, **kw)
 
 
-RANGES = [(0, 0), (1, 30), (15, 16), (17, 1000), (4095, 70001), (100, None), (99990, 99999), (5, 99999)]
+# the last two reach past the object: OSS answers the whole object, from which oss2 still drops
+# the bytes before the start's offset in its block
+RANGES = [(0, 0), (1, 30), (15, 16), (17, 1000), (4095, 70001), (100, None), (99990, 99999), (5, 99999),
+          (200000, 300000), (200005, 300000)]
 
 
 def _plain_raw(server, name, key):
@@ -69,7 +72,8 @@ def test_oss2_writes_pyjindo_reads_whole_and_by_unaligned_ranges(server, key_pai
         assert (got.status, got.content_length, got.headers.get("Content-Range")) == \
             (want.status, want.content_length, want.headers.get("Content-Range")), rng
         start, end = rng
-        assert got.read() == want.read() == data[start:None if end is None else end + 1], rng
+        expected = data[start:None if end is None else end + 1] if start < len(data) else data[start % 16:]
+        assert got.read() == want.read() == expected, rng
     # read in pieces, from the prefetching reader
     r = b.get_object("k", byte_range=(33, 80000))
     assert b"".join(iter(lambda: r.read(7777), b"")) == data[33:80001]
