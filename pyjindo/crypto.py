@@ -8,15 +8,12 @@ CryptoBucket's calls, so oss2's lower-level provider methods that do it in Pytho
 (create_content_material, decrypt_encrypted_key, make_encrypt_adapter, ...) are not provided.
 """
 import copy
-import logging
 
 from ._cipher import AESCTRCipher
 from ._unsupported import LocalRsaProvider  # noqa: F401  (oss2.crypto has it; pyjindo does not yet)
 from .compat import to_string
 from .exceptions import ClientError
 from .headers import KMS_ALI_WRAP_ALGORITHM, RSA_NONE_PKCS1Padding_WRAP_ALGORITHM
-
-logger = logging.getLogger("oss2.pyjindo.crypto")
 
 
 class EncryptionMaterials(object):

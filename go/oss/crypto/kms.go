@@ -28,9 +28,11 @@ type KMS struct {
 	Context string
 	// Endpoint is a host or URL; "" is the region's public endpoint over HTTPS.
 	Endpoint string
-	Client   *http.Client
-	Now      func() time.Time
 }
+
+// kmsTimeout bounds one KMS call: aliyunsdkcore's defaults (oss2's KMS client) are 5 s to
+// connect and 10 s to read.
+const kmsTimeout = 15 * time.Second
 
 // KMSError is an error answer of KMS: oss2's OpenApiServerError.
 type KMSError struct {
@@ -96,10 +98,6 @@ func (k *KMS) Decrypt(ctx context.Context, blob string) ([]byte, error) {
 
 // call sends one signed RPC request and returns the answer's string fields.
 func (k *KMS) call(ctx context.Context, action string, params map[string]string) (map[string]string, error) {
-	now := time.Now
-	if k.Now != nil {
-		now = k.Now
-	}
 	nonce := make([]byte, 16)
 	if _, err := rand.Read(nonce); err != nil {
 		return nil, err
@@ -107,7 +105,7 @@ func (k *KMS) call(ctx context.Context, action string, params map[string]string)
 	q := map[string]string{
 		"Action": action, "Version": "2016-01-20", "Format": "JSON", "AccessKeyId": k.AccessKeyID,
 		"SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0", "SignatureNonce": hex.EncodeToString(nonce),
-		"Timestamp": now().UTC().Format("2006-01-02T15:04:05Z"), "EncryptionContext": k.Context,
+		"Timestamp": time.Now().UTC().Format("2006-01-02T15:04:05Z"), "EncryptionContext": k.Context,
 	}
 	if k.SecurityToken != "" {
 		// oss2 sends STSToken; the RPC protocol's own name for it is SecurityToken.
@@ -127,11 +125,7 @@ func (k *KMS) call(ctx context.Context, action string, params map[string]string)
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	client := k.Client
-	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
-	}
-	resp, err := client.Do(req)
+	resp, err := (&http.Client{Timeout: kmsTimeout}).Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("KMS %s: %w", action, err)
 	}
