@@ -35,8 +35,8 @@ class CryptoBucket(Bucket):
     decrypt; append_object, upload_part_copy, the *_with_url writes, select and processing
     raise ClientError, as in oss2.
 
-    Differs from oss2: get_object_to_file reads through get_object into the file (parallel
-    prefetch, decrypted in Go) and puts it in place when complete. Objects in oss2's deprecated
+    Differs from oss2: get_object_to_file downloads parallel parts into the file, decrypted in Go
+    (after a HEAD for the object's metadata), as Bucket's does. Objects in oss2's deprecated
     format (x-oss-meta-oss-crypto-* headers) raise ClientError.
     """
 
@@ -65,6 +65,21 @@ class CryptoBucket(Bucket):
                                                 base64.b64decode(r["encrypted_iv"]), provider.mat_desc)
         material._plain = {"key": r["key"], "iv": r["iv"]}
         return material
+
+    @staticmethod
+    def _provider_for(provider, material):
+        """The provider whose master key opens material: provider itself, or the one of its
+        encryption materials matching the object's material description, as oss2 picks it."""
+        if material.deprecated:
+            raise ClientError("pyjindo does not read objects in oss2's deprecated client-side "
+                              "encryption format (x-oss-meta-oss-crypto-* headers)")
+        if material.mat_desc == provider.mat_desc:
+            return provider
+        logger.warning("The material description of the object and the provider is inconsistent")
+        materials = provider.get_encryption_materials(material.mat_desc)
+        if not materials:
+            raise ClientError("There is no encryption materials match the material description of the object")
+        return provider.reset_encryption_materials(materials)
 
     def _plain_key(self, provider, material):
         """{"key", "iv"} (base64) of a material: kept when made here, else unwrapped."""
@@ -123,17 +138,7 @@ class CryptoBucket(Bucket):
             if material.is_unencrypted():
                 logger.info("The object is not encrypted, use crypto provider is not recommended")
             else:
-                if material.deprecated:
-                    raise ClientError("pyjindo does not read objects in oss2's deprecated client-side "
-                                      "encryption format (x-oss-meta-oss-crypto-* headers)")
-                if material.mat_desc != provider.mat_desc:
-                    logger.warning("The material description of the object and the provider is inconsistent")
-                    materials = provider.get_encryption_materials(material.mat_desc)
-                    if not materials:
-                        raise ClientError("There is no encryption materials match the material description of "
-                                          "the object")
-                    provider = provider.reset_encryption_materials(materials)
-                plain = self._plain_key(provider, material)
+                plain = self._plain_key(self._provider_for(provider, material), material)
                 self._call(_ops.STREAM_DECRYPT, dict(plain, stream=result["stream"], discard=discard))
                 if discard and length is not None and length >= 0:
                     length = max(0, length - discard)
@@ -170,27 +175,42 @@ class CryptoBucket(Bucket):
     def get_object_to_file(self, key: Key, filename: Key, byte_range: ByteRange = None, headers: Headers = None,
                            progress_callback: ProgressCallback = None, process: Optional[str] = None,
                            params: Params = None) -> models.GetObjectResult:
-        """Download and decrypt `key` into `filename`, as oss2's (which reads get_object into the
-        file): the bytes must number content_length (InconsistentError otherwise, as oss2 raises
-        for a range not starting on a block boundary), and with CRC checks on the whole object's
-        CRC64 is checked. Written beside the target and put in place only when complete."""
+        """Download and decrypt `key` into `filename`, as oss2's, which reads get_object into the
+        file. Differs from oss2: the object's metadata comes from a HEAD first, then the parts are
+        fetched in parallel (pinned to the HEAD's ETag unless headers has If-Match) and decrypted
+        in Go at their offsets into a file put in place when complete, as Bucket's; its CRC64 is
+        that of the stored bytes. A range starting inside a 16-byte block reads as oss2 reads it
+        (through get_object: fewer bytes than content_length, so InconsistentError, and no file).
+        """
+        if process:
+            raise ClientError("Process object operation is not support for Crypto Bucket")
+        widened, discard = self._ranged(byte_range, headers, True)
+        if discard:
+            return self._get_object_to_file_by_reading(key, filename, byte_range, headers, progress_callback, params)
+        head = self.head_object(key, params=params)
+        provider = self.crypto_provider
+        material = models.ContentCryptoMaterial(provider.cipher, provider.wrap_alg)
+        material.from_object_meta(head.headers)
+        if material.is_unencrypted():
+            logger.info("The object is not encrypted, use crypto provider is not recommended")
+            return super().get_object_to_file(key, filename, byte_range, headers, progress_callback, None, params)
+        provider = self._provider_for(provider, material)
+        cipher = self._plain_key(provider, material)
+        if "If-Match" not in widened and head.etag:
+            widened["If-Match"] = '"%s"' % head.etag
+        return self._get_object_to_file(key, filename, None, widened, progress_callback, None, params,
+                                        cipher=cipher)
+
+    def _get_object_to_file_by_reading(self, key, filename, byte_range, headers, progress_callback, params):
+        """oss2's get_object_to_file: get_object copied into the file (here a temporary file beside
+        it, put in place when complete)."""
         filename = os.path.abspath(to_string(filename))
-        result = self.get_object(key, byte_range=byte_range, headers=headers,
-                                 progress_callback=progress_callback, process=process, params=params)
+        result = self.get_object(key, byte_range=byte_range, headers=headers, progress_callback=progress_callback,
+                                 params=params)
         fd, temp = tempfile.mkstemp(prefix=".pyjindo-", dir=os.path.dirname(filename))
         try:
             with os.fdopen(fd, "wb") as f:
-                if result.content_length is None:
-                    while True:
-                        chunk = result.read(_FILE_CHUNK)
-                        if not chunk:
-                            break
-                        f.write(chunk)
-                else:
-                    utils.copyfileobj_and_verify(result, f, result.content_length, _FILE_CHUNK, result.request_id)
-            if self.enable_crc and byte_range is None and utils.CaseInsensitiveDict(headers).get(
-                    "Accept-Encoding") != "gzip":
-                utils.check_crc("get", result.client_crc, result.server_crc, result.request_id)
+                utils.copyfileobj_and_verify(result, f, result.content_length, _FILE_CHUNK, result.request_id)
             os.replace(temp, filename)
         except BaseException:
             os.unlink(temp)

@@ -135,6 +135,8 @@ type GetToFileArgs struct {
 	Filename string `json:"filename" arg:"required"`
 	CheckCRC bool   `json:"check_crc"`
 	PartSize int64  `json:"part_size"` // bytes per ranged GET instead of the session's (resumable_download)
+	// Cipher decrypts what is written (CryptoBucket), from the delivered bytes' offset on.
+	Cipher *CryptoKey `json:"cipher"`
 }
 
 type GetToFileResult struct {
@@ -144,9 +146,16 @@ type GetToFileResult struct {
 
 // getToFile downloads into a file (see transfer.DownloadFile: never a partial file).
 func getToFile(ctx context.Context, c *Call, a *GetToFileArgs) (GetToFileResult, error) {
+	cfg := c.Session.transferConfig(a.PartSize)
+	if a.Cipher != nil {
+		ctr, err := a.Cipher.ctr()
+		if err != nil {
+			return GetToFileResult{}, err
+		}
+		cfg.Decode = ctr.XORAt
+	}
 	started := time.Now()
-	res, err := transfer.DownloadFile(ctx, c.Session.Client, a.request(http.MethodGet), a.Filename,
-		c.Session.transferConfig(a.PartSize), a.CheckCRC, transfer.Meter{Add: c.Progress.Add, SetTotal: c.Progress.SetTotal})
+	res, err := transfer.DownloadFile(ctx, c.Session.Client, a.request(http.MethodGet), a.Filename, cfg, a.CheckCRC, transfer.Meter{Add: c.Progress.Add, SetTotal: c.Progress.SetTotal})
 	if err != nil {
 		return GetToFileResult{}, interrupted(ctx, err)
 	}

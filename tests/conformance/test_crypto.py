@@ -154,7 +154,14 @@ def test_files_both_ways(server, key_pair, tmp_path):
     out = tmp_path / "ranged"
     b.get_object_to_file("from-oss2", str(out), byte_range=(4096, 9999))
     assert out.read_bytes() == data[4096:10000]
-    # an unaligned start: oss2's file gets fewer bytes than content_length and it raises; so does pyjindo
+    oss2.Bucket(a.auth, a.endpoint, a.bucket_name).put_object("plain", b"not encrypted")
+    for bucket, oss in ((a, oss2), (b, pyjindo)):
+        out = tmp_path / ("plain" + oss.__name__)
+        bucket.get_object_to_file("plain", str(out))
+        assert out.read_bytes() == b"not encrypted"
+        with pytest.raises(oss.exceptions.NoSuchKey):
+            bucket.get_object_to_file("missing", str(tmp_path / "missing"))
+        # an unaligned start: oss2's file gets fewer bytes than content_length and it raises; so does pyjindo
     for bucket, oss in ((a, oss2), (b, pyjindo)):
         with pytest.raises(oss.exceptions.InconsistentError):
             bucket.get_object_to_file("from-oss2", str(tmp_path / "unaligned"), byte_range=(4100, 9999))
