@@ -2,6 +2,7 @@
 through pyjindo's and the reverse, whole, by unaligned ranges, as multipart uploads with oss2's
 crypto context, through files; RSA (PKCS#1 v1.5) and KMS (a local double, tests/kms_double.py)."""
 import itertools
+import json
 import os
 
 import oss2
@@ -306,3 +307,37 @@ def test_resumable_upload_and_download_through_a_crypto_bucket(server, key_pair,
             oss.resumable_download(bucket, key, str(out), multiget_threshold=200 * 1024, part_size=100 * 1024,
                                    store=oss.ResumableDownloadStore(root=str(tmp_path / oss.__name__)))
             assert out.read_bytes() == data
+
+
+class _Interrupted(Exception):
+    pass
+
+
+@pytest.mark.parametrize("first,second", [(oss2, pyjindo), (pyjindo, oss2)], ids=["oss2-then-pyjindo", "pyjindo-then-oss2"])
+def test_interrupted_crypto_upload_resumes_under_the_other(server, key_pair, tmp_path, first, second):
+    a, b = _pair(server, *_rsa(key_pair))
+    buckets = {oss2: a, pyjindo: b}
+    part = 100 * 1024
+    data = os.urandom(5 * part - 7000)
+    src = tmp_path / "src"
+    src.write_bytes(data)
+
+    def stop_after_two(consumed, total):
+        if 2 * part <= consumed < total:
+            raise _Interrupted()
+
+    def upload(oss, **kw):
+        oss.resumable_upload(buckets[oss], "obj", str(src), store=oss.ResumableStore(root=str(tmp_path / "store")),
+                             multipart_threshold=part, part_size=part, num_threads=1, **kw)
+
+    with pytest.raises(_Interrupted):
+        upload(first, progress_callback=stop_after_two)
+    (record,) = [json.load(open(os.path.join(root, f))) for root, _, files in os.walk(tmp_path / "store") for f in files]
+    assert set(record["content_crypto_material"]) == {"wrap_alg", "cek_alg", "encrypted_key", "encrypted_iv",
+                                                      "mat_desc"}
+    sent = []
+    real = buckets[second].upload_part
+    buckets[second].upload_part = lambda *args, **kw: sent.append(args[2]) or real(*args, **kw)
+    upload(second)
+    assert sent == [3, 4, 5]  # the two parts the first sent are kept, encrypted under the same key
+    assert a.get_object("obj").read() == b.get_object("obj").read() == data
