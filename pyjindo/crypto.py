@@ -9,11 +9,23 @@ CryptoBucket's calls, so oss2's lower-level provider methods that do it in Pytho
 """
 import copy
 
+from . import _binding, _ops
 from ._cipher import AESCTRCipher
 from ._unsupported import LocalRsaProvider  # noqa: F401  (oss2.crypto has it; pyjindo does not yet)
 from .compat import to_string
 from .exceptions import ClientError
 from .headers import KMS_ALI_WRAP_ALGORITHM, RSA_NONE_PKCS1Padding_WRAP_ALGORITHM
+
+
+def _check(spec):
+    """Have Go read the master key now, so a bad key raises ClientError from the constructor, as
+    in oss2. A provider belongs to no Bucket, so the check runs in a session of its own, whose
+    endpoint is only there because a session needs one: nothing is sent."""
+    session = _binding.new_session({"endpoint": "oss-cn-hangzhou.aliyuncs.com"})
+    try:
+        _binding.call(session, _ops.CRYPTO_CHECK, {"provider": spec})
+    finally:
+        session.free()
 
 
 class EncryptionMaterials(object):
@@ -104,6 +116,7 @@ class RsaProvider(BaseCryptoProvider):
                 raise ClientError("RSA key format is not supported")
             if isinstance(value, bytes):
                 self._key_pair[name] = value.decode("latin-1")
+        _check(self._go_spec())
 
     def reset_encryption_materials(self, encryption_materials):
         return RsaProvider(encryption_materials.key_pair, encryption_materials.passphrase, self.cipher,

@@ -14,6 +14,7 @@ import (
 // (stream_decrypt), so parallel parts stay parallel.
 
 func init() {
+	register("crypto_check", NoBuffer, cryptoCheck)
 	register("crypto_material", NoBuffer, cryptoMaterial)
 	register("crypto_unwrap", NoBuffer, cryptoUnwrap)
 	register("stream_decrypt", NoBuffer, streamDecrypt)
@@ -62,6 +63,17 @@ func keyError(err error) error {
 		return err
 	}
 	return clientErrorf("%v", err)
+}
+
+type CryptoCheckArgs struct {
+	Provider CryptoProvider `json:"provider" arg:"required"`
+}
+
+// cryptoCheck reads a provider's master key (RSA keys parsed), so bad keys fail where oss2's
+// provider fails: when it is made.
+func cryptoCheck(_ context.Context, _ *Call, a *CryptoCheckArgs) (Empty, error) {
+	_, err := a.Provider.provider()
+	return Empty{}, err
 }
 
 type CryptoMaterialArgs struct {

@@ -281,6 +281,7 @@ func (r *registryRun) runCrypto(data []byte) {
 	priv := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})
 	pub := pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(&k.PublicKey)})
 	provider := fmt.Sprintf(`{"wrap": "rsa", "public_key": %q, "private_key": %q}`, pub, priv)
+	r.call("crypto_check", fmt.Sprintf(`{"provider": %s}`, provider), nil)
 	m := r.call("crypto_material", fmt.Sprintf(`{"provider": %s}`, provider), nil)
 	opened := r.call("crypto_unwrap", fmt.Sprintf(`{"provider": %s, "encrypted_key": %q, "encrypted_iv": %q}`,
 		provider, m["encrypted_key"], m["encrypted_iv"]), nil)

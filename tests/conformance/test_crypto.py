@@ -192,6 +192,8 @@ def test_errors_are_oss2s(server, key_pair, other_key_pair):
             bucket.get_object("k", byte_range=(None, 5))
         with pytest.raises(oss.exceptions.ClientError, match="BaseCryptoProvider"):
             oss.CryptoBucket(a.auth, a.endpoint, a.bucket_name, object())
+        with pytest.raises(oss.exceptions.ClientError, match="RSA key format is not supported"):
+            oss.RsaProvider({"public_key": "not a key"})
     # an object without the encryption headers reads as it is
     oss2.Bucket(a.auth, a.endpoint, a.bucket_name).put_object("plain", b"not encrypted")
     assert a.get_object("plain").read() == b.get_object("plain").read() == b"not encrypted"
