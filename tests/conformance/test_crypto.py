@@ -343,3 +343,18 @@ def test_interrupted_crypto_upload_resumes_under_the_other(server, key_pair, tmp
     upload(second)
     assert sent == [3, 4, 5]  # the two parts the first sent are kept, encrypted under the same key
     assert a.get_object("obj").read() == b.get_object("obj").read() == data
+
+
+def test_key_pair_exported_with_a_passphrase(server):
+    key = RSA.generate(1024)
+    pair = {"public_key": key.publickey().exportKey(passphrase="pw").decode(),
+            "private_key": key.exportKey(passphrase="pw").decode()}  # encrypted PKCS#8, legacy PEM
+    a, b = _pair(server, *_rsa(pair, passphrase="pw"))
+    a.put_object("by-oss2", b"written by oss2")
+    b.put_object("by-pyjindo", b"written by pyjindo")
+    for bucket in (a, b):
+        assert bucket.get_object("by-oss2").read() == b"written by oss2"
+        assert bucket.get_object("by-pyjindo").read() == b"written by pyjindo"
+    for oss in (oss2, pyjindo):
+        with pytest.raises(oss.exceptions.ClientError):
+            oss.RsaProvider(pair, passphrase="wrong")

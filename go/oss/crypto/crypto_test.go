@@ -14,6 +14,9 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -207,5 +210,37 @@ func TestKMSMaterialRoundTripAndErrors(t *testing.T) {
 	}
 	if got := (&KMS{Region: "cn-beijing"}).endpoint(); got != "https://kms.cn-beijing.aliyuncs.com/" {
 		t.Fatalf("default endpoint %s", got)
+	}
+}
+
+// The keys in testdata are one RSA key pair exported by pycryptodome (oss2's library) with the
+// passphrase "pw": the private key as encrypted PKCS#8 (export_key's default and the older
+// default), the public key as legacy encrypted PEM; N mod 1000003 is 28582.
+func TestRSAKeysExportedByPycryptodomeWithAPassphrase(t *testing.T) {
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	pub := read("public-legacy-3des.pem")
+	for _, name := range []string{"pbkdf2-sha256-aes256.pem", "pbkdf2-sha1-3des.pem"} {
+		r, err := ParseRSA(pub, read(name), "pw")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if m := new(big.Int).Mod(r.Private.N, big.NewInt(1000003)).Int64(); m != 28582 || r.Public.N.Cmp(r.Private.N) != 0 {
+			t.Fatalf("%s: another key (%d)", name, m)
+		}
+		if _, err := ParseRSA("", read(name), "wrong"); err == nil {
+			t.Fatalf("%s opened with a wrong passphrase", name)
+		}
+		if _, err := ParseRSA("", read(name), ""); err == nil {
+			t.Fatalf("%s opened without a passphrase", name)
+		}
+	}
+	if _, err := ParseRSA("", read("scrypt-aes128.pem"), "pw"); err == nil || !strings.Contains(err.Error(), "PBKDF2") {
+		t.Fatalf("scrypt: %v", err)
 	}
 }

@@ -21,8 +21,8 @@ type RSA struct {
 // ErrWrongKey is oss2's message when the private key does not open the wrapped key.
 var ErrWrongKey = errors.New("Decrypted data error, please check you key pair!")
 
-// ParseRSA reads the keys as oss2 takes them (PEM text; PKCS#1 or PKCS#8/PKIX; a legacy
-// encrypted PEM with passphrase).
+// ParseRSA reads the keys as oss2 takes them (PEM text; PKCS#1 or PKCS#8/PKIX; with a
+// passphrase, an encrypted PKCS#8 key or a legacy encrypted PEM, as pycryptodome writes them).
 func ParseRSA(publicPEM, privatePEM, passphrase string) (*RSA, error) {
 	r := &RSA{}
 	if publicPEM != "" {
@@ -77,6 +77,12 @@ func pemBytes(text, passphrase string) ([]byte, error) {
 	block, _ := pem.Decode([]byte(text))
 	if block == nil {
 		return nil, errors.New("RSA key format is not supported")
+	}
+	if block.Type == "ENCRYPTED PRIVATE KEY" {
+		if passphrase == "" {
+			return nil, errors.New("the private key is encrypted, but no passphrase was given")
+		}
+		return decryptPKCS8(block.Bytes, passphrase)
 	}
 	//lint:ignore SA1019 oss2's keys (pycryptodome exportKey(passphrase=...)) are legacy encrypted PEM
 	if x509.IsEncryptedPEMBlock(block) { //nolint:staticcheck
