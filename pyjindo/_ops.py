@@ -54,6 +54,7 @@ READER_READ = "reader_read"
 # Client-side encryption (crypto_bucket.py): data keys made and opened by the master key, a
 # get_object stream set to decrypt; requests encrypt their body with REQUEST's "cipher".
 CRYPTO_CHECK = "crypto_check"
+CRYPTO_RSA_GENERATE = "crypto_rsa_generate"
 CRYPTO_MATERIAL = "crypto_material"
 CRYPTO_UNWRAP = "crypto_unwrap"
 STREAM_DECRYPT = "stream_decrypt"
@@ -94,6 +95,7 @@ SHAPES = {
     READER_OPEN: _shape(_OBJECT, ("headers",)),
     READER_READ: _shape(("reader", "pos")),
     CRYPTO_CHECK: _shape(("provider",), provider=_CRYPTO_PROVIDER),
+    CRYPTO_RSA_GENERATE: _shape(("bits",), ("passphrase",)),
     CRYPTO_MATERIAL: _shape(("provider",), provider=_CRYPTO_PROVIDER),
     CRYPTO_UNWRAP: _shape(("provider", "encrypted_key", "encrypted_iv"), provider=_CRYPTO_PROVIDER),
     STREAM_DECRYPT: _shape(("stream", "key", "iv"), ("discard",)),

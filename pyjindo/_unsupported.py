@@ -192,6 +192,4 @@ def _unsupported_class(name, family):
                                   "constructing it raises UnsupportedOperation.".format(name, family)})
 
 
-LocalRsaProvider = _unsupported_class("LocalRsaProvider", "client-side encryption with keys kept in "
-                                      "~/.oss-local-rsa (RsaProvider takes the same key pair)")
 LiveChannelIterator = _unsupported_class("LiveChannelIterator", "live channels (RTMP ingest)")

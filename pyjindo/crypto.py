@@ -2,30 +2,43 @@
 
 A provider here holds what oss2's holds (keys, KMS settings, the material description) and
 describes its master key to Go (`_go_spec`), where the data keys are drawn, wrapped and unwrapped
-(go/oss/crypto): RSA with PKCS#1 v1.5 padding as oss2's RsaProvider, or KMS GenerateDataKey,
-Encrypt and Decrypt as oss2's AliKMSProvider. Differs from oss2: the key work is done by the
-CryptoBucket's calls, so oss2's lower-level provider methods that do it in Python
-(create_content_material, decrypt_encrypted_key, make_encrypt_adapter, ...) are not provided.
+(go/oss/crypto): RSA with PKCS#1 v1.5 padding as oss2's RsaProvider, RSA OAEP as its
+LocalRsaProvider, KMS GenerateDataKey, Encrypt and Decrypt as its AliKMSProvider. Differs from
+oss2: the key work is done by the CryptoBucket's calls, so oss2's lower-level provider methods
+that do it in Python (create_content_material, decrypt_encrypted_key, make_encrypt_adapter, ...)
+are not provided.
 """
+import contextlib
 import copy
+import logging
+import os
 
-from . import _binding, _ops
+from . import _binding, _ops, utils
 from ._cipher import AESCTRCipher
-from ._unsupported import LocalRsaProvider  # noqa: F401  (oss2.crypto has it; pyjindo does not yet)
 from .compat import to_string
 from .exceptions import ClientError
-from .headers import KMS_ALI_WRAP_ALGORITHM, RSA_NONE_PKCS1Padding_WRAP_ALGORITHM
+from .headers import (KMS_ALI_WRAP_ALGORITHM, RSA_NONE_OAEPWithSHA1AndMGF1Padding,
+                      RSA_NONE_PKCS1Padding_WRAP_ALGORITHM)
+
+logger = logging.getLogger("oss2.pyjindo.crypto")
+
+
+@contextlib.contextmanager
+def _session():
+    """A Go session for a provider's operations: a provider belongs to no Bucket, so it has its own,
+    whose endpoint is only there because a session needs one (nothing is sent)."""
+    session = _binding.new_session({"endpoint": "oss-cn-hangzhou.aliyuncs.com"})
+    try:
+        yield session
+    finally:
+        session.free()
 
 
 def _check(spec):
     """Have Go read the master key now, so a bad key raises ClientError from the constructor, as
-    in oss2. A provider belongs to no Bucket, so the check runs in a session of its own, whose
-    endpoint is only there because a session needs one: nothing is sent."""
-    session = _binding.new_session({"endpoint": "oss-cn-hangzhou.aliyuncs.com"})
-    try:
+    in oss2."""
+    with _session() as session:
         _binding.call(session, _ops.CRYPTO_CHECK, {"provider": spec})
-    finally:
-        session.free()
 
 
 class EncryptionMaterials(object):
@@ -94,6 +107,53 @@ class BaseCryptoProvider(object):
     def _go_spec(self):
         """The master key as go/ops' CryptoProvider takes it."""
         raise NotImplementedError
+
+
+_LOCAL_RSA_TMP_DIR = ".oss-local-rsa"
+
+
+class LocalRsaProvider(BaseCryptoProvider):
+    """oss2's LocalRsaProvider: data keys wrapped with OAEP ("RSA/NONE/OAEPWithSHA-1AndMGF1Padding")
+    by an RSA key pair kept in two PEM files, `dir`/`key` + the suffixes (dir defaults to
+    ~/.oss-local-rsa). When either file is missing a 2048-bit pair is made (in Go) and written
+    there in the forms pycryptodome exports, so oss2's provider reads the same files.
+    """
+
+    DEFAULT_PUB_KEY_SUFFIX = ".public_key.pem"
+    DEFAULT_PRIV_KEY_SUFFIX = ".private_key.pem"
+
+    def __init__(self, dir=None, key="", passphrase=None, cipher=AESCTRCipher(),
+                 pub_key_suffix=DEFAULT_PUB_KEY_SUFFIX, private_key_suffix=DEFAULT_PRIV_KEY_SUFFIX):
+        super(LocalRsaProvider, self).__init__(cipher=cipher)
+        self.wrap_alg = RSA_NONE_OAEPWithSHA1AndMGF1Padding
+        keys_dir = dir or os.path.join(os.path.expanduser("~"), _LOCAL_RSA_TMP_DIR)
+        priv_key_path = os.path.join(keys_dir, key + private_key_suffix)
+        pub_key_path = os.path.join(keys_dir, key + pub_key_suffix)
+        self._passphrase = to_string(passphrase) if passphrase else ""
+        if os.path.exists(priv_key_path) and os.path.exists(pub_key_path):
+            with open(priv_key_path, "rb") as f:
+                private_key = f.read().decode("latin-1")
+            with open(pub_key_path, "rb") as f:
+                public_key = f.read().decode("latin-1")
+        else:
+            logger.warning("The file path of private key or public key is not exist, will generate key pair")
+            with _session() as session:
+                keys = _binding.call(session, _ops.CRYPTO_RSA_GENERATE, {"bits": 2048, "passphrase": self._passphrase})
+            private_key, public_key = keys["private_key"], keys["public_key"]
+            utils.makedir_p(keys_dir)
+            with open(priv_key_path, "wb") as f:
+                f.write(private_key.encode("latin-1"))
+            with open(pub_key_path, "wb") as f:
+                f.write(public_key.encode("latin-1"))
+        self._key_pair = {"public_key": public_key, "private_key": private_key}
+        _check(self._go_spec())
+
+    def reset_encryption_materials(self, encryption_materials):
+        raise ClientError("do not support reset_encryption_materials!")
+
+    def _go_spec(self):
+        return {"wrap": "rsa-oaep", "public_key": self._key_pair["public_key"],
+                "private_key": self._key_pair["private_key"], "passphrase": self._passphrase}
 
 
 class RsaProvider(BaseCryptoProvider):

@@ -15,13 +15,14 @@ import (
 
 func init() {
 	register("crypto_check", NoBuffer, cryptoCheck)
+	register("crypto_rsa_generate", NoBuffer, cryptoRSAGenerate)
 	register("crypto_material", NoBuffer, cryptoMaterial)
 	register("crypto_unwrap", NoBuffer, cryptoUnwrap)
 	register("stream_decrypt", NoBuffer, streamDecrypt)
 }
 
-// CryptoProvider is the master key of an RsaProvider ("wrap": "rsa", PEM keys) or an
-// AliKMSProvider ("wrap": "kms").
+// CryptoProvider is the master key of an RsaProvider ("wrap": "rsa", PEM keys), a
+// LocalRsaProvider ("rsa-oaep") or an AliKMSProvider ("kms").
 type CryptoProvider struct {
 	Wrap       string `json:"wrap" arg:"required"`
 	PublicKey  string `json:"public_key"`
@@ -40,18 +41,19 @@ type CryptoProvider struct {
 
 func (p *CryptoProvider) provider() (crypto.Provider, error) {
 	switch p.Wrap {
-	case "rsa":
+	case "rsa", "rsa-oaep":
 		r, err := crypto.ParseRSA(p.PublicKey, p.PrivateKey, p.Passphrase)
 		if err != nil {
 			return nil, clientErrorf("%v", err)
 		}
+		r.OAEP = p.Wrap == "rsa-oaep"
 		return r, nil
 	case "kms":
 		return &crypto.KMS{AccessKeyID: p.AccessKeyID, AccessKeySecret: p.AccessKeySecret,
 			SecurityToken: p.SecurityToken, Region: p.Region, CMKID: p.CMKID, Context: p.Context,
 			Endpoint: p.Endpoint}, nil
 	}
-	return nil, clientErrorf("unknown key wrapping %q (want rsa or kms)", p.Wrap)
+	return nil, clientErrorf("unknown key wrapping %q (want rsa, rsa-oaep or kms)", p.Wrap)
 }
 
 // keyError is a provider's failure as Python raises it: KMS's answers as they are (OpenApi
@@ -74,6 +76,28 @@ type CryptoCheckArgs struct {
 func cryptoCheck(_ context.Context, _ *Call, a *CryptoCheckArgs) (Empty, error) {
 	_, err := a.Provider.provider()
 	return Empty{}, err
+}
+
+type CryptoRSAGenerateArgs struct {
+	Bits       int    `json:"bits" arg:"required"`
+	Passphrase string `json:"passphrase"`
+}
+
+type CryptoRSAKeys struct {
+	PublicKey  string `json:"public_key"`
+	PrivateKey string `json:"private_key"`
+}
+
+// cryptoRSAGenerate makes a key pair in PEM as pycryptodome exports it (LocalRsaProvider's files).
+func cryptoRSAGenerate(_ context.Context, _ *Call, a *CryptoRSAGenerateArgs) (CryptoRSAKeys, error) {
+	if a.Bits < 1024 {
+		return CryptoRSAKeys{}, clientErrorf("RSA keys of %d bits: at least 1024", a.Bits)
+	}
+	pub, priv, err := crypto.GenerateRSA(a.Bits, a.Passphrase)
+	if err != nil {
+		return CryptoRSAKeys{}, err
+	}
+	return CryptoRSAKeys{PublicKey: pub, PrivateKey: priv}, nil
 }
 
 type CryptoMaterialArgs struct {

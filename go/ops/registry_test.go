@@ -282,6 +282,9 @@ func (r *registryRun) runCrypto(data []byte) {
 	pub := pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(&k.PublicKey)})
 	provider := fmt.Sprintf(`{"wrap": "rsa", "public_key": %q, "private_key": %q}`, pub, priv)
 	r.call("crypto_check", fmt.Sprintf(`{"provider": %s}`, provider), nil)
+	keys := r.call("crypto_rsa_generate", `{"bits": 1024, "passphrase": "pw"}`, nil)
+	r.call("crypto_check", fmt.Sprintf(`{"provider": {"wrap": "rsa-oaep", "public_key": %q, "private_key": %q, "passphrase": "pw"}}`,
+		keys["public_key"], keys["private_key"]), nil)
 	m := r.call("crypto_material", fmt.Sprintf(`{"provider": %s}`, provider), nil)
 	opened := r.call("crypto_unwrap", fmt.Sprintf(`{"provider": %s, "encrypted_key": %q, "encrypted_iv": %q}`,
 		provider, m["encrypted_key"], m["encrypted_iv"]), nil)

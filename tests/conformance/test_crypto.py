@@ -358,3 +358,30 @@ def test_key_pair_exported_with_a_passphrase(server):
     for oss in (oss2, pyjindo):
         with pytest.raises(oss.exceptions.ClientError):
             oss.RsaProvider(pair, passphrase="wrong")
+
+
+def test_local_rsa_provider_shares_its_key_files_with_oss2(server, tmp_path):
+    # oss2 makes the key files, pyjindo reads them; pyjindo makes them (with a passphrase), oss2 reads them
+    oss2_dir, pyjindo_dir = str(tmp_path / "made-by-oss2"), str(tmp_path / "made-by-pyjindo")
+    made = oss2.LocalRsaProvider(dir=oss2_dir, key="k")
+    for o, p in ((made, pyjindo.LocalRsaProvider(dir=oss2_dir, key="k")),
+                 (None, pyjindo.LocalRsaProvider(dir=pyjindo_dir, key="k", passphrase="pw"))):
+        if o is None:
+            o = oss2.LocalRsaProvider(dir=pyjindo_dir, key="k", passphrase="pw")
+        a, b = _pair(server, o, p)
+        data = os.urandom(70000)
+        a.put_object("by-oss2", data)
+        b.put_object("by-pyjindo", data)
+        for bucket in (a, b):
+            assert bucket.get_object("by-oss2", byte_range=(17, None)).read() == data[17:]
+            assert bucket.get_object("by-pyjindo").read() == data
+        assert a.head_object("by-pyjindo").headers["x-oss-meta-client-side-encryption-wrap-alg"] == \
+            "RSA/NONE/OAEPWithSHA-1AndMGF1Padding"
+        with pytest.raises(pyjindo.exceptions.InconsistentError):  # another wrapping
+            pyjindo.CryptoBucket(b.auth, b.endpoint, b.bucket_name, pyjindo.RsaProvider(
+                {"private_key": open(os.path.join(oss2_dir, "k.private_key.pem")).read()})).get_object("by-pyjindo")
+    assert sorted(os.listdir(pyjindo_dir)) == ["k.private_key.pem", "k.public_key.pem"]
+    for oss in (oss2, pyjindo):
+        with pytest.raises(oss.exceptions.ClientError, match="do not support reset_encryption_materials"):
+            oss.LocalRsaProvider(dir=oss2_dir, key="k").reset_encryption_materials(
+                oss.EncryptionMaterials({"a": "b"}))

@@ -244,3 +244,29 @@ func TestRSAKeysExportedByPycryptodomeWithAPassphrase(t *testing.T) {
 		t.Fatalf("scrypt: %v", err)
 	}
 }
+
+func TestGeneratedKeysReadBackAndWrapWithOAEP(t *testing.T) {
+	for _, pass := range []string{"", "secret"} {
+		pub, priv, err := GenerateRSA(1024, pass)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := ParseRSA(pub, priv, pass)
+		if err != nil {
+			t.Fatalf("passphrase %q: %v", pass, err)
+		}
+		r.OAEP = true
+		m, err := r.NewMaterial(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, iv, err := r.Unwrap(context.Background(), m.EncryptedKey, m.EncryptedIV)
+		if err != nil || !bytes.Equal(key, m.Key) || !bytes.Equal(iv, m.IV) {
+			t.Fatalf("OAEP unwrap: %v", err)
+		}
+		r.OAEP = false
+		if _, err := r.unwrapOne(m.EncryptedKey); err == nil {
+			t.Fatal("an OAEP-wrapped key opened as PKCS#1 v1.5")
+		}
+	}
+}

@@ -1,7 +1,7 @@
 // Package crypto is oss2's client-side encryption (CryptoBucket) in Go: the object data in
 // AES-256-CTR at any offset (so ranged reads and parts are encrypted or decrypted where they
 // lie, in parallel), and the data key and IV wrapped by the master key: RSA with PKCS#1 v1.5
-// padding (oss2's RsaProvider) or Alibaba Cloud KMS (AliKMSProvider).
+// padding (oss2's RsaProvider) or OAEP (LocalRsaProvider), or Alibaba Cloud KMS (AliKMSProvider).
 package crypto
 
 import (

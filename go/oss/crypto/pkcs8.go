@@ -6,6 +6,7 @@ import (
 	"crypto/cipher"
 	"crypto/des"
 	"crypto/pbkdf2"
+	"crypto/rand"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -122,4 +123,51 @@ func decryptPKCS8(der []byte, passphrase string) ([]byte, error) {
 		return nil, errors.New("incorrect passphrase for the private key")
 	}
 	return out[:len(out)-pad], nil
+}
+
+// pkcs8Iterations is pycryptodome's PBKDF2 count for an exported key.
+const pkcs8Iterations = 131072
+
+// encryptPKCS8 wraps a PKCS#8 DER as pycryptodome's export_key(passphrase=...) does: PBES2 with
+// PBKDF2-HMAC-SHA256 and AES-256-CBC.
+func encryptPKCS8(der []byte, passphrase string) ([]byte, error) {
+	salt, iv := make([]byte, 8), make([]byte, aes.BlockSize)
+	if _, err := rand.Read(salt); err != nil {
+		return nil, err
+	}
+	if _, err := rand.Read(iv); err != nil {
+		return nil, err
+	}
+	key, err := pbkdf2.Key(sha256.New, passphrase, salt, pkcs8Iterations, 32)
+	if err != nil {
+		return nil, err
+	}
+	c, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	pad := aes.BlockSize - len(der)%aes.BlockSize
+	data := append(bytes.Clone(der), bytes.Repeat([]byte{byte(pad)}, pad)...)
+	cipher.NewCBCEncrypter(c, iv).CryptBlocks(data, data)
+	raw := func(v any) (asn1.RawValue, error) {
+		b, err := asn1.Marshal(v)
+		return asn1.RawValue{FullBytes: b}, err
+	}
+	ivParam, err := raw(iv)
+	if err != nil {
+		return nil, err
+	}
+	kdfParam, err := raw(pbkdf2Params{Salt: salt, IterationCount: pkcs8Iterations,
+		PRF: algorithmIdentifier{Algorithm: oidHMACSHA256, Parameters: asn1.NullRawValue}})
+	if err != nil {
+		return nil, err
+	}
+	pbes2, err := raw(pbes2Params{
+		KeyDerivationFunc: algorithmIdentifier{Algorithm: oidPBKDF2, Parameters: kdfParam},
+		EncryptionScheme:  algorithmIdentifier{Algorithm: oidAES256CBC, Parameters: ivParam}})
+	if err != nil {
+		return nil, err
+	}
+	return asn1.Marshal(encryptedPrivateKeyInfo{Algorithm: algorithmIdentifier{Algorithm: oidPBES2, Parameters: pbes2},
+		EncryptedData: data})
 }
