@@ -8,7 +8,10 @@ from .api import Bucket, Service
 from .auth import (AUTH_VERSION_1, AUTH_VERSION_2, AUTH_VERSION_4, AnonymousAuth, Auth, AuthV2, AuthV4,
                    ProviderAuth, ProviderAuthV2, ProviderAuthV4, StsAuth, make_auth)
 from .compat import to_bytes, to_string, to_unicode, urlparse, urlquote, urlunquote
-from ._unsupported import AliKMSProvider, CryptoBucket, EncryptionMaterials, LiveChannelIterator, LocalRsaProvider, RsaProvider
+from ._unsupported import LiveChannelIterator
+from . import crypto
+from .crypto import AliKMSProvider, EncryptionMaterials, LocalRsaProvider, RsaProvider
+from .crypto_bucket import CryptoBucket
 from .credentials import (CredentialsProvider, EcsRamRoleCredential, EcsRamRoleCredentialsProvider,
                           EnvironmentVariableCredentialsProvider, StaticCredentialsProvider)
 from .http import Session

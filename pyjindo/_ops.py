@@ -53,19 +53,30 @@ WRITER_CLOSE = "writer_close"
 WRITER_ABORT = "writer_abort"
 READER_OPEN = "reader_open"
 READER_READ = "reader_read"
+# Client-side encryption (crypto_bucket.py): data keys made and opened by the master key, a
+# get_object stream set to decrypt; requests encrypt their body with REQUEST's "cipher".
+CRYPTO_CHECK = "crypto_check"
+CRYPTO_RSA_GENERATE = "crypto_rsa_generate"
+CRYPTO_MATERIAL = "crypto_material"
+CRYPTO_UNWRAP = "crypto_unwrap"
+STREAM_DECRYPT = "stream_decrypt"
 
 _OBJECT = ("bucket", "key")
 _TARGET = ("params", "headers", "url")
 _FILE_ITEMS = _shape(("bucket", "key", "filename"), ("headers",))
+_CRYPTO_PROVIDER = _shape(("wrap",), ("public_key", "private_key", "passphrase", "access_key_id", "access_key_secret",
+                                      "security_token", "region", "cmk_id", "context", "endpoint"))
 
 SHAPES = {
     REQUEST: _shape(("method",) + _OBJECT, _TARGET + (
-        "parse", "check_crc", "operation", "init_crc", "fd", "offset", "size", "multipart_threshold", "part_size")),
+        "parse", "check_crc", "operation", "init_crc", "fd", "offset", "size", "multipart_threshold", "part_size", "cipher"),
+        cipher=_shape(("key", "iv"), ("offset",))),
     SIGN_URL: _shape(("method", "expires") + _OBJECT, _TARGET + ("slash_safe", "additional_headers")),
     GET_OPEN: _shape(_OBJECT, _TARGET),
     STREAM_READ: _shape(("stream",)),
     STREAM_READ_ALL: _shape(("stream",)),
-    GET_TO_FILE: _shape(_OBJECT + ("filename",), _TARGET + ("check_crc", "part_size")),
+    GET_TO_FILE: _shape(_OBJECT + ("filename",), _TARGET + ("check_crc", "part_size", "cipher"),
+                        cipher=_shape(("key", "iv"))),
     BATCH_DELETE: _shape(("bucket", "keys"), ("headers", "version_ids")),
     COMPLETE_MULTIPART: _shape(_OBJECT + ("upload_id", "parts"), ("headers",),
                                parts=_shape(("part_number", "etag"))),
@@ -86,6 +97,11 @@ SHAPES = {
     WRITER_ABORT: _shape(("writer",)),
     READER_OPEN: _shape(_OBJECT, ("headers",)),
     READER_READ: _shape(("reader", "pos")),
+    CRYPTO_CHECK: _shape(("provider",), provider=_CRYPTO_PROVIDER),
+    CRYPTO_RSA_GENERATE: _shape(("bits",), ("passphrase",)),
+    CRYPTO_MATERIAL: _shape(("provider",), provider=_CRYPTO_PROVIDER),
+    CRYPTO_UNWRAP: _shape(("provider", "encrypted_key", "encrypted_iv"), provider=_CRYPTO_PROVIDER),
+    STREAM_DECRYPT: _shape(("stream", "key", "iv"), ("discard",)),
 }  # type: Dict[str, Shape]
 
 #: The session configuration (pj_session_new): every key optional, zero meaning the default.

@@ -192,10 +192,4 @@ def _unsupported_class(name, family):
                                   "constructing it raises UnsupportedOperation.".format(name, family)})
 
 
-_CRYPTO = "client-side encryption, a future pyjindo issue"
-CryptoBucket = _unsupported_class("CryptoBucket", _CRYPTO)
-LocalRsaProvider = _unsupported_class("LocalRsaProvider", _CRYPTO)
-RsaProvider = _unsupported_class("RsaProvider", _CRYPTO)
-AliKMSProvider = _unsupported_class("AliKMSProvider", _CRYPTO)
-EncryptionMaterials = _unsupported_class("EncryptionMaterials", _CRYPTO)
 LiveChannelIterator = _unsupported_class("LiveChannelIterator", "live channels (RTMP ingest)")

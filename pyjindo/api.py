@@ -270,12 +270,14 @@ class Bucket(GoClient):
         return self._get_object_to_file(key, filename, byte_range, headers, progress_callback, process, params)
 
     def _get_object_to_file(self, key, filename, byte_range=None, headers=None, progress_callback=None,
-                            process=None, params=None, part_size=None, progress_start_at=None):
+                            process=None, params=None, part_size=None, progress_start_at=None, cipher=None):
         """get_object_to_file; part_size overrides the bytes per ranged GET, progress_start_at is as
-        in _binding.call (resumable_download)."""
+        in _binding.call (resumable_download); cipher ({"key", "iv"}) decrypts (CryptoBucket)."""
         headers, args = self._get_args(key, byte_range, headers, process, params)
         if part_size:
             args["part_size"] = int(part_size)
+        if cipher:
+            args["cipher"] = cipher
         args["filename"] = os.path.abspath(to_string(filename))
         args["check_crc"] = self.enable_crc and byte_range is None and headers.get("Accept-Encoding") != "gzip"
         result = self._call(_ops.GET_TO_FILE, args, progress_callback=progress_callback,

@@ -592,6 +592,10 @@ def from_error_dict(d):
         return InconsistentError(message, d.get("request_id") or "")
     if kind == "document":  # an answer go/oss could not read: oss2's parsers raise RuntimeError
         return RuntimeError(message)
+    if kind == "openapi":  # KMS (CryptoBucket's AliKMSProvider)
+        return OpenApiServerError(int(d.get("status") or 0), d.get("request_id") or "", message, d.get("code") or "")
+    if kind == "openapi_format":
+        return OpenApiFormatError(message)
 
     status = int(d.get("status") or 0)
     headers = headers_from_pairs(d.get("headers"))

@@ -339,6 +339,9 @@ class _ResumableUploader(_ResumableOperation):
         self._params = params
         self._upload_id = None
         self._finished_parts = []  # type: List[models.PartInfo]
+        # a CryptoBucket's upload: its MultipartUploadCryptoContext, kept in the record as oss2 does
+        self._crypto = getattr(bucket, "crypto_provider", None) is not None
+        self._upload_context = None
 
     def upload(self):
         self._load_record()
@@ -360,8 +363,9 @@ class _ResumableUploader(_ResumableOperation):
     def _upload_part(self, fd, part):
         self._report_progress()
         data = os.pread(fd, part.size, part.start)
+        crypto = {"upload_context": self._upload_context} if self._crypto else {}
         result = self.bucket.upload_part(self.key, self._upload_id, part.part_number, data,
-                                         headers=_populate_valid_headers(self._headers, _PART_HEADERS))
+                                         headers=_populate_valid_headers(self._headers, _PART_HEADERS), **crypto)
         with self._lock:
             self._finished_parts.append(models.PartInfo(part.part_number, result.etag, size=part.size,
                                                         part_crc=result.crc))
@@ -386,15 +390,47 @@ class _ResumableUploader(_ResumableOperation):
             part_size = determine_part_size(self.size, self._part_size)
             params = {"sequential": self._params["sequential"]} \
                 if self._params and self._params.get("sequential") is not None else None
-            upload_id = self.bucket.init_multipart_upload(self.key, self._headers, params).upload_id
+            if self._crypto:
+                context = models.MultipartUploadCryptoContext(self.size, part_size)
+                upload_id = self.bucket.init_multipart_upload(self.key, self._headers, params, context).upload_id
+            else:
+                upload_id = self.bucket.init_multipart_upload(self.key, self._headers, params).upload_id
             record = {"op_type": self.OP, "upload_id": upload_id, "file_path": self._abspath, "size": self.size,
                       "mtime": self._mtime, "bucket": self.bucket.bucket_name, "key": self.key,
                       "part_size": part_size}
+            if self._crypto:
+                m = context.content_crypto_material
+                record["content_crypto_material"] = {
+                    "wrap_alg": m.wrap_alg, "cek_alg": m.cek_alg, "mat_desc": m.mat_desc,
+                    "encrypted_key": utils.b64encode_as_string(m.encrypted_key),
+                    "encrypted_iv": utils.b64encode_as_string(m.encrypted_iv)}
             self._put_record(record)
         self._part_size = record["part_size"]
         self._upload_id = record["upload_id"]
+        self._upload_context = self._recorded_context(record)
         self._finished_parts = self._stored_parts()
         self._finished_size = sum(p.size for p in self._finished_parts)
+
+    def _recorded_context(self, record):
+        """A CryptoBucket's upload context from the record (its material as oss2 records it);
+        errors as oss2's when the record and the bucket disagree."""
+        material = record.get("content_crypto_material")
+        if not self._crypto:
+            if material is not None:
+                # oss2 means InvalidEncryptionRequest here but builds it wrongly (a TypeError)
+                raise exceptions.ClientError(
+                    "content_crypto_material must in the the record, but record_upload_context flat is false")
+            return None
+        if material is None:
+            raise exceptions.InconsistentError(
+                "If record_upload_context flag is true, content_crypto_material must in the the record", self)
+        provider = self.bucket.crypto_provider
+        if material["cek_alg"] != provider.cipher.alg or material["wrap_alg"] != provider.wrap_alg:
+            raise exceptions.InconsistentError("Envelope or data encryption/decryption algorithm is inconsistent", self)
+        m = models.ContentCryptoMaterial(provider.cipher, material["wrap_alg"],
+                                         utils.b64decode_from_string(material["encrypted_key"]),
+                                         utils.b64decode_from_string(material["encrypted_iv"]), material["mat_desc"])
+        return models.MultipartUploadCryptoContext(self.size, self._part_size, m)
 
     def _stored_parts(self):
         """The parts OSS holds (ListParts, as oss2) that are the parts this upload would send:

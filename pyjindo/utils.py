@@ -24,6 +24,7 @@ from email.utils import formatdate
 from . import defaults  # noqa: F401  (oss2.utils imports it too)
 from ._caseinsensitive import CaseInsensitiveDict  # noqa: F401  (oss2.utils has it)
 from .compat import to_bytes, to_string, urlquote as _urlquote, urlparse  # noqa: F401
+from ._cipher import AES_CTR, AES_GCM, AESCTRCipher  # noqa: F401  (oss2.utils has them)
 from .crc64_combine import _append_zeros, _one_zero_bit, mkCombineFun  # noqa: F401  (oss2.utils has mkCombineFun)
 from .exceptions import ClientError, InconsistentError, OpenApiFormatError
 

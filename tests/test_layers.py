@@ -19,13 +19,13 @@ PACKAGE = os.path.dirname(os.path.abspath(pyjindo.__file__))
 TIERS = [
     # oss2's plain modules and the helpers under them: no Go session, no operation
     ("base", {"_version", "_types", "_ops", "compat", "defaults", "headers", "crc64_combine", "_caseinsensitive",
-              "_response", "exceptions", "utils", "_retrylog", "_binding", "_wire", "_completion"}),
+              "_response", "exceptions", "utils", "_retrylog", "_binding", "_wire", "_completion", "_cipher"}),
     # oss2's data: results, documents, iterators, credentials and auth, checkpoint records
     ("oss2 data", {"models", "xml_utils", "iterators", "credentials", "auth", "http", "resumable",
-                   "_unsupported"}),
+                   "_unsupported", "crypto"}),
     # the engine: the Go session, get_object's bodies, batches, file objects
     ("engine", {"_session", "_streams", "_batch", "_reader", "_writer"}),
-    ("api", {"api", "aio"}),
+    ("api", {"api", "aio", "crypto_bucket"}),
     ("front ends", {"fs", "torch"}),
     ("package", {"__init__"}),
 ]

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pyjindo/pyjindo/go/oss"
 	"github.com/pyjindo/pyjindo/go/oss/credentials"
+	"github.com/pyjindo/pyjindo/go/oss/crypto"
 	"github.com/pyjindo/pyjindo/go/transfer"
 )
 
@@ -169,6 +170,8 @@ func ErrorDict(err error) map[string]any {
 	var ie *oss.InconsistentError
 	var cre *oss.CredentialsError
 	var de *oss.DocumentError
+	var kme *crypto.KMSError
+	var kfe *crypto.KMSFormatError
 	switch {
 	case errors.As(err, &se):
 		return map[string]any{"kind": "server", "status": se.Status, "code": se.Code, "message": se.Message,
@@ -178,6 +181,11 @@ func ErrorDict(err error) map[string]any {
 		return map[string]any{"kind": "inconsistent", "message": ie.Message, "request_id": ie.RequestID}
 	case errors.As(err, &ce):
 		return map[string]any{"kind": "client", "message": ce.Message}
+	case errors.As(err, &kme):
+		return map[string]any{"kind": "openapi", "status": kme.Status, "code": kme.Code, "message": kme.Message,
+			"request_id": kme.RequestID}
+	case errors.As(err, &kfe):
+		return map[string]any{"kind": "openapi_format", "message": kfe.Error()}
 	case errors.As(err, &cre):
 		// Nothing was sent; not_found tells "no source had keys" from "a source failed".
 		return map[string]any{"kind": "credentials", "message": cre.Err.Error(), "not_found": errors.Is(cre.Err, credentials.ErrNotFound)}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/crypto"
 	"github.com/pyjindo/pyjindo/go/transfer"
 )
 
@@ -38,6 +39,8 @@ type RequestArgs struct {
 	// with explicit sizes); the threshold is -1 for never.
 	MultipartThreshold *int64 `json:"multipart_threshold"`
 	PartSize           int64  `json:"part_size"`
+	// Cipher encrypts the body as it is read (CryptoBucket's put_object and upload_part).
+	Cipher *RequestCipher `json:"cipher"`
 }
 
 // crcOperations names each write as oss2's CRC mismatch message does.
@@ -75,6 +78,13 @@ func request(ctx context.Context, c *Call, a *RequestArgs) (Response, error) {
 		src, size = io.NewSectionReader(transfer.FD(*a.FD), a.Offset, a.Size), a.Size
 	case c.Buffer != nil:
 		src = bytes.NewReader(c.Buffer)
+	}
+	if a.Cipher != nil && src != nil {
+		ctr, err := a.Cipher.ctr()
+		if err != nil {
+			return Response{}, err
+		}
+		src = &crypto.ReaderAt{R: src, C: ctr, Base: a.Cipher.Offset}
 	}
 	started := time.Now()
 	res, err := transfer.Send(ctx, s.Client, a.request(a.Method), src, size, opts)
@@ -125,6 +135,8 @@ type GetToFileArgs struct {
 	Filename string `json:"filename" arg:"required"`
 	CheckCRC bool   `json:"check_crc"`
 	PartSize int64  `json:"part_size"` // bytes per ranged GET instead of the session's (resumable_download)
+	// Cipher decrypts what is written (CryptoBucket), from the delivered bytes' offset on.
+	Cipher *CryptoKey `json:"cipher"`
 }
 
 type GetToFileResult struct {
@@ -134,9 +146,16 @@ type GetToFileResult struct {
 
 // getToFile downloads into a file (see transfer.DownloadFile: never a partial file).
 func getToFile(ctx context.Context, c *Call, a *GetToFileArgs) (GetToFileResult, error) {
+	cfg := c.Session.transferConfig(a.PartSize)
+	if a.Cipher != nil {
+		ctr, err := a.Cipher.ctr()
+		if err != nil {
+			return GetToFileResult{}, err
+		}
+		cfg.Decode = ctr.XORAt
+	}
 	started := time.Now()
-	res, err := transfer.DownloadFile(ctx, c.Session.Client, a.request(http.MethodGet), a.Filename,
-		c.Session.transferConfig(a.PartSize), a.CheckCRC, transfer.Meter{Add: c.Progress.Add, SetTotal: c.Progress.SetTotal})
+	res, err := transfer.DownloadFile(ctx, c.Session.Client, a.request(http.MethodGet), a.Filename, cfg, a.CheckCRC, transfer.Meter{Add: c.Progress.Add, SetTotal: c.Progress.SetTotal})
 	if err != nil {
 		return GetToFileResult{}, interrupted(ctx, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
+	"github.com/pyjindo/pyjindo/go/oss/crypto"
 	"github.com/pyjindo/pyjindo/go/transfer"
 )
 
@@ -27,6 +28,8 @@ type stream struct {
 	// retries are those made under ctx, kept when the stream was opened with a retry log and
 	// handed to the log of each operation on it (bind).
 	retries *RetryLog
+	// cipher, when set (stream_decrypt), decrypts what is read (CryptoBucket).
+	cipher *crypto.CTR
 }
 
 func (s *stream) Close() {
@@ -126,9 +129,13 @@ func withStream(ctx context.Context, c *Call, a *StreamArgs, read func(*stream) 
 	defer st.mu.Unlock()
 	stop := st.bind(ctx, c.Progress)
 	defer stop()
+	at := st.body.Start() + st.body.Pos()
 	n, err := read(st)
 	if err != nil {
 		return StreamReadResult{}, interrupted(ctx, err)
+	}
+	if st.cipher != nil {
+		st.cipher.XORAtParallel(c.Buffer[:n], c.Buffer[:n], at)
 	}
 	return StreamReadResult{N: n, EOF: st.body.EOF(), CRC: st.body.CRC()}, nil
 }

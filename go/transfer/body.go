@@ -32,6 +32,12 @@ func (b *Body) EOF() bool { return b.eof }
 // CRC is the CRC64 of every byte read so far.
 func (b *Body) CRC() uint64 { return b.crc }
 
+// Start is the offset in the object of the body's first byte.
+func (b *Body) Start() int64 { return b.dl.Start }
+
+// Pos is the count of bytes read so far.
+func (b *Body) Pos() int64 { return b.pos }
+
 // Length is the Download's length (-1 when unknown).
 func (b *Body) Length() int64 { return b.dl.Length }
 

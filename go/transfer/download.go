@@ -28,6 +28,8 @@ type Config struct {
 	// CheckCRC repairs a whole-object download whose parts do not add up to the object's CRC64
 	// by fetching the wrong parts again (see verify.go); the caller still checks the result.
 	CheckCRC bool
+	// Decode, when set, decodes what DownloadFile writes (see Decoder).
+	Decode Decoder
 }
 
 // Defaults, chosen by measurement (bench/): 8 connections fill a link of 8 x 50 MB/s, and 8 MiB

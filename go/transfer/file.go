@@ -41,7 +41,7 @@ func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename st
 	m.setTotal(dl.Length)
 	target, st, exists, free := resolveTarget(filename)
 	if exists && !st.Mode().IsRegular() && !st.IsDir() {
-		return writeStream(ctx, dl, target, verify, m)
+		return writeStream(ctx, dl, target, verify, cfg.Decode, m)
 	}
 	if exists {
 		sweepStaleTemps(target) // what a killed earlier download to this name left behind
@@ -79,10 +79,14 @@ func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename st
 	if dl.Length >= 0 {
 		bufSize = int(min(max(dl.Length, 1), 1<<20))
 	}
-	sum, err := dl.Fill(ctx, Sink{WriteAt: func(off int64, b []byte) error {
+	write := func(off int64, b []byte) error {
 		_, err := f.WriteAt(b, off)
 		return err
-	}, Progress: m.Add}, bufSize)
+	}
+	if cfg.Decode != nil {
+		write = decodingWriteAt(write, cfg.Decode, dl.Start)
+	}
+	sum, err := dl.Fill(ctx, Sink{WriteAt: write, Progress: m.Add}, bufSize)
 	if err != nil {
 		return nil, err
 	}
@@ -181,12 +185,16 @@ func installUnnamed(f *os.File, target string) error {
 // (as root, /dev/null with a regular file), and a FIFO or a tape cannot take writes at offsets.
 // The parts are still fetched in parallel, a bounded window ahead of the writes. What was written
 // before a failure stays written, as with oss2.
-func writeStream(ctx context.Context, dl *Download, target string, verify bool, m Meter) (*FileResult, error) {
+func writeStream(ctx context.Context, dl *Download, target string, verify bool, dec Decoder, m Meter) (*FileResult, error) {
 	f, err := os.OpenFile(target, os.O_WRONLY|os.O_TRUNC, 0)
 	if err != nil {
 		return nil, &oss.ClientError{Message: err.Error(), Err: err}
 	}
-	_, sum, err := StreamTo(ctx, dl, f, 0, m)
+	var w io.Writer = f
+	if dec != nil {
+		w = &decodingWriter{w: f, dec: dec, off: dl.Start}
+	}
+	_, sum, err := StreamTo(ctx, dl, w, 0, m)
 	if err != nil {
 		f.Close()
 		if destinationFailed(err) {
