@@ -11,7 +11,7 @@ import (
 
 // blockedOperation is an operation that ends when release is closed.
 func blockedOperation(release chan struct{}) *operation {
-	return startOperation(nil, nil, 0, errorJSON, func(ctx context.Context, call *ops.Call) []byte {
+	return startOperation(&ops.Session{}, nil, 0, errorJSON, func(ctx context.Context, call *ops.Call) []byte {
 		<-release
 		return []byte(`{"ok":null}`)
 	})
