@@ -123,7 +123,7 @@ func New(cfg Config) (*Client, error) {
 		// Go would otherwise ask for gzip and transparently inflate, breaking lengths and ranges.
 		DisableCompression: true,
 		WriteBufferSize:    256 << 10,
-		ReadBufferSize:     256 << 10,
+		ReadBufferSize:     32 << 10,
 	}
 	return &Client{cfg: cfg, scheme: scheme, host: ep, pathStyle: pathStyle, now: time.Now,
 		http: &http.Client{Transport: transport}}, nil

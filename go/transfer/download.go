@@ -414,6 +414,9 @@ func copyAt(r io.Reader, w Sink, off, n int64, scratch []byte) (int64, uint64, e
 		// up to 1 MiB, which on a slow connection is longer than a progress callback's 50 ms.
 		r = &progressReader{r: r, progress: w.Progress}
 	}
+	if w.Buffer != nil && n > 0 {
+		populate(w.Buffer[off-w.Base : off-w.Base+n])
+	}
 	for n < 0 || got < n {
 		size := int64(len(scratch))
 		if n >= 0 {
