@@ -337,6 +337,19 @@ type Sink struct {
 	Progress func(n int64)
 }
 
+// bufferRead is the size of each read into a Sink's Buffer.
+const bufferRead = 256 << 10
+
+// scratch is a buffer of size for the reads into w, or nil when w has a Buffer: the bytes are
+// read straight into it, and a scratch buffer per part would only be garbage (16 KiB per object
+// of a batch of small ones, as much as the objects themselves).
+func (w Sink) scratch(size int) []byte {
+	if w.Buffer != nil {
+		return nil
+	}
+	return make([]byte, size)
+}
+
 // fetch reads part p into w (which takes absolute delivered offsets) and returns the part's CRC.
 // A failed attempt is retried under the policy, resuming from the byte it reached; a failure of
 // the destination is not retried (fetching again cannot help).
@@ -404,7 +417,8 @@ func partPolicy(ctx context.Context, pol retry.Policy, method, bucket, key strin
 }
 
 // copyAt copies n bytes (n < 0: up to EOF, for a body of unknown length) from r to the sink at
-// off, through scratch when the sink has no buffer; it returns the count and CRC. A body that
+// off, through scratch when the sink has no buffer (see Sink.scratch); it returns the count and
+// CRC. A body that
 // ends early is io.ErrUnexpectedEOF.
 func copyAt(r io.Reader, w Sink, off, n int64, scratch []byte) (int64, uint64, error) {
 	var got int64
@@ -419,6 +433,9 @@ func copyAt(r io.Reader, w Sink, off, n int64, scratch []byte) (int64, uint64, e
 	}
 	for n < 0 || got < n {
 		size := int64(len(scratch))
+		if w.Buffer != nil {
+			size = bufferRead
+		}
 		if n >= 0 {
 			size = min(size, n-got)
 		}
@@ -485,8 +502,9 @@ func (dl *Download) firstBroke(n int64, err error) error {
 }
 
 // Fill delivers all bytes to the sink and returns their CRC. The first part comes from the first
-// response; the rest run in parallel. bufSize is the size of each read (and of the scratch
-// buffers when the sink has none). Fill may be called once, before any Reader.
+// response; the rest run in parallel. bufSize is the size of the scratch buffers, and of each
+// read through them, when the sink has no Buffer (and of those reading parts again to repair a
+// CRC). Fill may be called once, before any Reader.
 func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -499,7 +517,7 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 	defer stopFirst()
 	defer first.Close() // also when Fill fails before the first part is read
 	if !dl.ranged {
-		n, sum, err := copyAt(first, w, 0, dl.Length, make([]byte, bufSize))
+		n, sum, err := copyAt(first, w, 0, dl.Length, w.scratch(bufSize))
 		if err != nil {
 			return 0, err
 		}
@@ -518,7 +536,7 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 	// connections stay busy to the end (with the last round of parts halved, see parts).
 	err := forEach(ctx, len(rest)+1, dl.cfg.Concurrency, true, func(ctx context.Context, worker, i int) error {
 		if bufs[worker] == nil {
-			bufs[worker] = make([]byte, bufSize)
+			bufs[worker] = w.scratch(bufSize)
 		}
 		buf := bufs[worker]
 		if i > 0 {

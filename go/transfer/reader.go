@@ -70,7 +70,7 @@ func (r *Reader) start(p part, broke error) *prefetch {
 	f := &prefetch{p: p, buf: buf[:p.n], done: make(chan struct{})}
 	go func() {
 		defer close(f.done)
-		_, f.err = r.dl.fetch(r.ctx, p, Sink{Buffer: f.buf, Base: p.off}, make([]byte, 256<<10), broke)
+		_, f.err = r.dl.fetch(r.ctx, p, Sink{Buffer: f.buf, Base: p.off}, nil, broke)
 	}()
 	return f
 }
