@@ -83,16 +83,18 @@ type GetManyResult struct {
 	Held *HandleRef `json:"held"`
 }
 
-// heldData keeps the bytes of items the caller had no buffer of the right size for, until
-// many_take copies them out (or the handle is freed).
+// heldData keeps the bytes of items the caller had no buffer of the right size for, outside
+// Go's heap (transfer.Held), until many_take copies them out (or the handle is freed).
 type heldData struct {
-	mu   sync.Mutex
-	data [][]byte
+	mu    sync.Mutex
+	store *transfer.Held
+	res   []transfer.GetResult
 }
 
 func (h *heldData) Close() {
 	h.mu.Lock()
-	h.data = nil
+	h.store.Close()
+	h.res = nil
 	h.mu.Unlock()
 }
 
@@ -113,25 +115,28 @@ func getMany(ctx context.Context, c *Call, a *GetManyArgs) (GetManyResult, error
 		}
 	}
 	setTotal(c.Progress, a.Total)
-	res, _ := transfer.GetMany(ctx, c.Session.Client, items, a.Concurrency, c.Session.Transfer, transfer.Meter{Add: c.Progress.Add})
+	held := &heldData{store: transfer.NewHeld()}
+	res, _ := transfer.GetMany(ctx, c.Session.Client, items, a.Concurrency, c.Session.Transfer, transfer.Meter{Add: c.Progress.Add}, held.store)
 	if err := ctx.Err(); err != nil {
+		held.Close()
 		return GetManyResult{}, err
 	}
 	out := GetManyResult{Items: make([]GetManyItemResult, len(res))}
-	held := &heldData{data: make([][]byte, len(res))}
 	anyHeld := false
 	for i, r := range res {
 		out.Items[i] = GetManyItemResult{N: int64(len(r.Data)), InPlace: r.InPlace, Error: itemError(r.Err)}
 		if a.WithHeaders && r.Err == nil {
 			out.Items[i].Headers = HeaderPairs(r.Header)
 		}
-		if r.Err == nil && !r.InPlace && len(r.Data) > 0 {
-			held.data[i], anyHeld = r.Data, true
-		}
+		anyHeld = anyHeld || r.Err == nil && !r.InPlace && len(r.Data) > 0
+		res[i].Header = nil // not needed any more: the results stay while their bytes are taken
 	}
-	if anyHeld {
-		out.Held = &HandleRef{c.Handles.New(held), "batch data"}
+	if !anyHeld {
+		held.Close()
+		return out, nil
 	}
+	held.res = res
+	out.Held = &HandleRef{c.Handles.New(held), "batch data"}
 	return out, nil
 }
 
@@ -159,11 +164,12 @@ func manyTake(_ context.Context, c *Call, a *ManyTakeArgs) (Empty, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for j, i := range a.Indices {
-		if i < 0 || i >= len(h.data) || h.data[i] == nil || len(h.data[i]) != len(bufs[j]) {
+		if i < 0 || i >= len(h.res) || h.res[i].InPlace || h.res[i].Data == nil || len(h.res[i].Data) != len(bufs[j]) {
 			return Empty{}, clientErrorf("batch item %d is not held at that size", i)
 		}
-		copy(bufs[j], h.data[i])
-		h.data[i] = nil
+		copy(bufs[j], h.res[i].Data)
+		h.store.Release(&h.res[i])
+		h.res[i].Data = nil // also when in Go's heap (a body of unknown length)
 	}
 	return Empty{}, nil
 }
