@@ -122,7 +122,7 @@ func New(cfg Config) (*Client, error) {
 		ExpectContinueTimeout: time.Second,
 		// Go would otherwise ask for gzip and transparently inflate, breaking lengths and ranges.
 		DisableCompression: true,
-		WriteBufferSize:    256 << 10,
+		WriteBufferSize:    32 << 10,
 		ReadBufferSize:     32 << 10,
 	}
 	return &Client{cfg: cfg, scheme: scheme, host: ep, pathStyle: pathStyle, now: time.Now,
