@@ -109,7 +109,8 @@ func getMany(ctx context.Context, c *Call, a *GetManyArgs) (GetManyResult, error
 	}
 	items := make([]transfer.GetItem, len(a.Items))
 	for i, it := range a.Items {
-		items[i] = transfer.GetItem{Bucket: it.Bucket, Key: it.Key, Start: it.Start, End: it.End, Header: it.Headers.Header()}
+		items[i] = transfer.GetItem{Bucket: it.Bucket, Key: it.Key, Start: it.Start, End: it.End, Header: it.Headers.Header(),
+			NoHeader: !a.WithHeaders}
 		if bufs != nil {
 			items[i].Buffer = bufs[i]
 		}
@@ -129,7 +130,6 @@ func getMany(ctx context.Context, c *Call, a *GetManyArgs) (GetManyResult, error
 			out.Items[i].Headers = HeaderPairs(r.Header)
 		}
 		anyHeld = anyHeld || r.Err == nil && !r.InPlace && len(r.Data) > 0
-		res[i].Header = nil // not needed any more: the results stay while their bytes are taken
 	}
 	if !anyHeld {
 		held.Close()

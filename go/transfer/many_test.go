@@ -50,6 +50,7 @@ func TestGetManyKeepsOrderAndReportsEachItem(t *testing.T) {
 	items[3].Buffer = known
 	wrong := make([]byte, 7)
 	items[4].Buffer = wrong
+	items[5].NoHeader = true
 	var moved atomic.Int64
 	held := NewHeld() // the bytes of items without a buffer of their size
 	defer held.Close()
@@ -73,6 +74,9 @@ func TestGetManyKeepsOrderAndReportsEachItem(t *testing.T) {
 	}
 	if !res[3].InPlace || &res[3].Data[0] != &known[0] || res[4].InPlace || res[0].InPlace {
 		t.Fatalf("in place: %v %v %v", res[3].InPlace, res[4].InPlace, res[0].InPlace)
+	}
+	if res[5].Header != nil || res[6].Header.Get("Etag") == "" {
+		t.Fatalf("headers: %v, %v", res[5].Header, res[6].Header)
 	}
 	if moved.Load() != total {
 		t.Fatalf("progress %d of %d", moved.Load(), total)
