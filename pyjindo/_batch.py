@@ -48,7 +48,7 @@ def _concurrency(n: Optional[int]) -> int:
 
 
 #: bytes copied out of Go per many_take call (see get_many)
-_TAKE_BYTES = 8 << 20
+_TAKE_BYTES = 2 << 20
 
 
 def _alloc(n: int):

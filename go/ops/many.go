@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"runtime/debug"
 	"sync"
 	"unsafe"
 
@@ -135,6 +136,10 @@ func getMany(ctx context.Context, c *Call, a *GetManyArgs) (GetManyResult, error
 		held.Close()
 		return out, nil
 	}
+	// Python allocates as much again to copy the held bytes out: first give back the heap the
+	// fetches left as garbage, which the runtime would return only minutes later (10 MiB of a
+	// 10,000-object batch's 220 MiB peak).
+	debug.FreeOSMemory()
 	held.res = res
 	out.Held = &HandleRef{c.Handles.New(held), "batch data"}
 	return out, nil
