@@ -47,6 +47,10 @@ def _concurrency(n: Optional[int]) -> int:
     return int(n)
 
 
+#: bytes copied out of Go per many_take call (see get_many)
+_TAKE_BYTES = 2 << 20
+
+
 def _alloc(n: int):
     """A buffer Go fills: bytes(n) for n >= 2 is a new, unshared object (smaller ones are shared
     singletons in CPython), so it can be filled before anyone sees it and returned as it is."""
@@ -74,9 +78,10 @@ def get_many(bucket, keys: Sequence[Item], ranges: Optional[Sequence[Range]] = N
     the object is cut to fit and an empty one gives b"" (unlike a plain ranged get_object,
     which OSS answers with the whole object). `sizes[i]`, if known (from a listing), lets Go write the bytes straight into the
     returned object with no copy; a wrong size only costs that copy. Without sizes, each item's
-    bytes are held in Go until the whole batch is done and then copied out, so the batch needs
-    about twice its size in memory at the peak. Objects larger than the bucket's part size are
-    fetched in parallel parts. `version_ids[i]`, if given and not None, reads that version.
+    bytes are held in Go (outside its heap) until the whole batch is done, then copied out a
+    few MiB at a time, each slice's memory given back as it is copied. Objects larger than the
+    bucket's part size are fetched in parallel parts. `version_ids[i]`, if given and not None,
+    reads that version.
     """
     n = len(keys)
     if any(x is not None and len(x) != n for x in (ranges, sizes, version_ids)):
@@ -100,7 +105,7 @@ def get_many(bucket, keys: Sequence[Item], ranges: Optional[Sequence[Range]] = N
     result = bucket._call(_ops.GET_MANY, args, table, progress_callback, total, log=False,
                           report=summary and summary.report)
     out = []  # type: List[Union[bytes, Exception]]
-    take, take_bufs = [], []
+    take = []
     for i, r in enumerate(result["items"]):
         if r["error"] is not None:
             out.append(_error(r["error"]))
@@ -109,19 +114,27 @@ def get_many(bucket, keys: Sequence[Item], ranges: Optional[Sequence[Range]] = N
         elif r["n"] == 0:
             out.append(b"")
         else:
-            buf = _alloc(r["n"])
             take.append(i)
-            take_bufs.append(buf)
-            out.append(buf)
+            out.append(b"")
     held = result.get("held")
     # Freed on success and on an error, not in a `finally`: pyjindo.aio unwinds this function at
     # MANY_TAKE with a BaseException and runs it again with the same handle. After an interrupt
     # the handle's __del__ frees the held bytes.
     try:
-        if take:
-            bucket._call(_ops.MANY_TAKE, {"held": held, "indices": take}, BufferTable(take_bufs), log=False)
-            for i in take:
-                out[i] = _finish(out[i])
+        # A slice at a time: Go gives back the memory of what it copied out before the next
+        # slice's buffers are allocated, so the batch's bytes are not held twice at the peak.
+        start = 0
+        while start < len(take):
+            end, size = start, 0
+            while end < len(take) and (end == start or size < _TAKE_BYTES):
+                size += result["items"][take[end]]["n"]
+                end += 1
+            indices = take[start:end]
+            take_bufs = [_alloc(result["items"][i]["n"]) for i in indices]
+            bucket._call(_ops.MANY_TAKE, {"held": held, "indices": indices}, BufferTable(take_bufs), log=False)
+            for i, buf in zip(indices, take_bufs):
+                out[i] = _finish(buf)
+            start = end
     except Exception:
         if held is not None:
             held.free()

@@ -49,14 +49,19 @@ class GoStream(object):
                 if not chunk:
                     return b"".join(chunks)
                 chunks.append(chunk)
-        buf = bytearray(min(amt, self._left) if self._left is not None else amt)
+        size = min(amt, self._left) if self._left is not None else amt
+        # Filled in place and returned as it is, as read() of the whole body (no second copy);
+        # bytes of 0 or 1 are shared singletons, never to be written.
+        buf = bytes(size) if size >= 2 else bytearray(size)
         result = self._bucket._call(_ops.STREAM_READ, {"stream": self._handle}, buf, log=False,
                                     progress_callback=progress, progress_total=len(buf))
         n = result["n"]
         if self._left is not None:
             self._left -= n
         self._finish(result)
-        return bytes(buf) if n == len(buf) else bytes(memoryview(buf)[:n])
+        if n == len(buf) and isinstance(buf, bytes):
+            return buf
+        return bytes(memoryview(buf)[:n])
 
     def close(self):
         if not self._closed:

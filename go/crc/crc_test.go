@@ -29,13 +29,29 @@ func TestCombineMatchesWhole(t *testing.T) {
 	}
 }
 
+func TestCombineComposesForHugeLengths(t *testing.T) {
+	a := Checksum([]byte("123456789"))
+	for _, n := range []int64{1, 1 << 40, 1<<62 - 3, 1<<63 - 1 - (1 << 62)} {
+		m := int64(1<<63-1) - n
+		if got, want := Combine(Combine(a, 0, n), 0, m), Combine(a, 0, n+m); got != want {
+			t.Errorf("n %d: %x in two steps, %x in one", n, got, want)
+		}
+	}
+}
+
+func BenchmarkCombine(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		Combine(uint64(i)|1, 7, 8<<20+int64(i))
+	}
+}
+
 func TestUpdateMatchesTheTable(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	buf := make([]byte, 70000)
 	for i := range buf {
 		buf[i] = byte(r.Uint32())
 	}
-	for _, n := range []int{0, 1, 15, 16, 17, 255, 256, 257, 1000, 4096, 4097, 65536, 69999} {
+	for _, n := range []int{0, 1, 15, 16, 17, 255, 256, 257, 319, 320, 321, 1000, 4096, 4097, 65536, 69999} {
 		for _, init := range []uint64{0, 1, 0xFFFFFFFFFFFFFFFF, r.Uint64()} {
 			want := crc64.Update(init, Table, buf[:n])
 			if got := Update(init, buf[:n]); got != want {

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"runtime/debug"
 	"sync"
 	"unsafe"
 
@@ -84,16 +85,18 @@ type GetManyResult struct {
 	Held *HandleRef `json:"held"`
 }
 
-// heldData keeps the bytes of items the caller had no buffer of the right size for, until
-// many_take copies them out (or the handle is freed).
+// heldData keeps the bytes of items the caller had no buffer of the right size for, outside
+// Go's heap (transfer.Held), until many_take copies them out (or the handle is freed).
 type heldData struct {
-	mu   sync.Mutex
-	data [][]byte
+	mu    sync.Mutex
+	store *transfer.Held
+	res   []transfer.GetResult
 }
 
 func (h *heldData) Close() {
 	h.mu.Lock()
-	h.data = nil
+	h.store.Close()
+	h.res = nil
 	h.mu.Unlock()
 }
 
@@ -109,31 +112,37 @@ func getMany(ctx context.Context, c *Call, a *GetManyArgs) (GetManyResult, error
 	items := make([]transfer.GetItem, len(a.Items))
 	for i, it := range a.Items {
 		items[i] = transfer.GetItem{Bucket: it.Bucket, Key: it.Key, Start: it.Start, End: it.End, Header: it.Headers.Header(),
-			VersionID: it.VersionID}
+			VersionID: it.VersionID, NoHeader: !a.WithHeaders}
 		if bufs != nil {
 			items[i].Buffer = bufs[i]
 		}
 	}
 	setTotal(c.Progress, a.Total)
-	res, _ := transfer.GetMany(ctx, c.Session.Client, items, a.Concurrency, c.Session.Transfer, transfer.Meter{Add: c.Progress.Add})
+	held := &heldData{store: transfer.NewHeld()}
+	res, _ := transfer.GetMany(ctx, c.Session.Client, items, a.Concurrency, c.Session.Transfer, transfer.Meter{Add: c.Progress.Add}, held.store)
 	if err := ctx.Err(); err != nil {
+		held.Close()
 		return GetManyResult{}, err
 	}
 	out := GetManyResult{Items: make([]GetManyItemResult, len(res))}
-	held := &heldData{data: make([][]byte, len(res))}
 	anyHeld := false
 	for i, r := range res {
 		out.Items[i] = GetManyItemResult{N: int64(len(r.Data)), InPlace: r.InPlace, Error: itemError(r.Err)}
 		if a.WithHeaders && r.Err == nil {
 			out.Items[i].Headers = HeaderPairs(r.Header)
 		}
-		if r.Err == nil && !r.InPlace && len(r.Data) > 0 {
-			held.data[i], anyHeld = r.Data, true
-		}
+		anyHeld = anyHeld || r.Err == nil && !r.InPlace && len(r.Data) > 0
 	}
-	if anyHeld {
-		out.Held = &HandleRef{c.Handles.New(held), "batch data"}
+	if !anyHeld {
+		held.Close()
+		return out, nil
 	}
+	// Python allocates as much again to copy the held bytes out: first give back the heap the
+	// fetches left as garbage, which the runtime would return only minutes later (10 MiB of a
+	// 10,000-object batch's 220 MiB peak).
+	debug.FreeOSMemory()
+	held.res = res
+	out.Held = &HandleRef{c.Handles.New(held), "batch data"}
 	return out, nil
 }
 
@@ -161,11 +170,12 @@ func manyTake(_ context.Context, c *Call, a *ManyTakeArgs) (Empty, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for j, i := range a.Indices {
-		if i < 0 || i >= len(h.data) || h.data[i] == nil || len(h.data[i]) != len(bufs[j]) {
+		if i < 0 || i >= len(h.res) || h.res[i].InPlace || h.res[i].Data == nil || len(h.res[i].Data) != len(bufs[j]) {
 			return Empty{}, clientErrorf("batch item %d is not held at that size", i)
 		}
-		copy(bufs[j], h.data[i])
-		h.data[i] = nil
+		copy(bufs[j], h.res[i].Data)
+		h.store.Release(&h.res[i])
+		h.res[i].Data = nil // also when in Go's heap (a body of unknown length)
 	}
 	return Empty{}, nil
 }

@@ -16,7 +16,7 @@ import (
 
 func TestManyTakeRefusesAMissingBufferTable(t *testing.T) {
 	hs := newTestHandles()
-	h := hs.New(&heldData{data: [][]byte{[]byte("abc")}})
+	h := hs.New(&heldData{store: transfer.NewHeld(), res: []transfer.GetResult{{Data: []byte("abc")}}})
 	args := fmt.Sprintf(`{"held": %d, "indices": [0]}`, h)
 	for _, buf := range [][]byte{nil, {}} {
 		var ce *oss.ClientError

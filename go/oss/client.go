@@ -110,8 +110,8 @@ func New(cfg Config) (*Client, error) {
 		ExpectContinueTimeout: time.Second,
 		// Go would otherwise ask for gzip and transparently inflate, breaking lengths and ranges.
 		DisableCompression: true,
-		WriteBufferSize:    256 << 10,
-		ReadBufferSize:     256 << 10,
+		WriteBufferSize:    32 << 10,
+		ReadBufferSize:     32 << 10,
 	}
 	return &Client{cfg: cfg, endpoint: ep, pathStyle: pathStyle, now: time.Now,
 		http: &http.Client{Transport: transport}}, nil

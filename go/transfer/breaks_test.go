@@ -82,7 +82,7 @@ func consume(t *testing.T, d oss.Doer, req *oss.Request, cfg Config, how string)
 			n, _ := strconv.ParseInt(rng[len("bytes=-"):], 10, 64)
 			it.Start, it.Header = -n, nil
 		}
-		out, err := GetMany(ctx, d, []GetItem{it}, 1, cfg, Meter{})
+		out, err := GetMany(ctx, d, []GetItem{it}, 1, cfg, Meter{}, nil)
 		if err == nil {
 			err = out[0].Err
 		}

@@ -312,17 +312,17 @@ type part struct{ off, n int64 }
 // minTailPart is the smallest part the tail is cut into: below it, request latency dominates.
 const minTailPart = 1 << 20
 
-// parts splits [from, Length) into parts. The last round (one part per connection) is cut in
-// halves so the connections finish close together instead of one lagging a whole part behind.
+// parts splits [from, Length) into parts. Once less than a part per connection is left, each
+// part is what is left spread over the connections (at least minTailPart), so parts shrink as
+// the end nears and the connections finish close together instead of some idling while others
+// fetch a whole last part (512 MiB read over 24 connections of 10 MB/s: 85% of the link with
+// the last round cut in halves, 96% with this taper).
 func (dl *Download) parts(from int64) []part {
 	var ps []part
-	tail := min(dl.Length-from, int64(dl.cfg.Concurrency)*dl.cfg.PartSize)
+	conc := int64(dl.cfg.Concurrency)
 	for off := from; off < dl.Length; {
-		size := dl.cfg.PartSize
-		if dl.Length-off <= tail && size/2 >= minTailPart {
-			size /= 2
-		}
-		n := min(size, dl.Length-off)
+		left := dl.Length - off
+		n := min(dl.cfg.PartSize, max(minTailPart, left/conc), left)
 		ps = append(ps, part{off, n})
 		off += n
 	}
@@ -337,6 +337,20 @@ type Sink struct {
 	Base     int64
 	WriteAt  func(off int64, b []byte) error
 	Progress func(n int64)
+}
+
+// bufferRead is the size of each read into a Sink's Buffer: the CRC is updated while the bytes
+// are still in the cache.
+const bufferRead = 256 << 10
+
+// scratch is a buffer of size for the reads into w, or nil when w has a Buffer: the bytes are
+// read straight into it, and a scratch buffer per part would only be garbage (16 KiB per object
+// of a batch of small ones, as much as the objects themselves).
+func (w Sink) scratch(size int) []byte {
+	if w.Buffer != nil {
+		return nil
+	}
+	return make([]byte, size)
 }
 
 // fetch reads part p into w (which takes absolute delivered offsets) and returns the part's CRC.
@@ -406,9 +420,8 @@ func partPolicy(ctx context.Context, pol retry.Policy, method, bucket, key strin
 }
 
 // copyAt copies n bytes (n < 0: up to EOF, for a body of unknown length) from r to the sink at
-// off, through scratch when the sink has no buffer (one with a buffer is read into in place,
-// inPlaceRead bytes at a time, and scratch may be nil); it returns the count and CRC. A body
-// that ends early is io.ErrUnexpectedEOF.
+// off, through scratch when the sink has no buffer (see Sink.scratch); it returns the count and
+// CRC. A body that ends early is io.ErrUnexpectedEOF.
 func copyAt(r io.Reader, w Sink, off, n int64, scratch []byte) (int64, uint64, error) {
 	var got int64
 	var sum uint64
@@ -417,12 +430,14 @@ func copyAt(r io.Reader, w Sink, off, n int64, scratch []byte) (int64, uint64, e
 		// up to 1 MiB, which on a slow connection is longer than a progress callback's 50 ms.
 		r = &progressReader{r: r, progress: w.Progress}
 	}
-	chunk := int64(len(scratch))
-	if w.Buffer != nil {
-		chunk = inPlaceRead
+	if w.Buffer != nil && n > 0 {
+		populate(w.Buffer[off-w.Base : off-w.Base+n])
 	}
 	for n < 0 || got < n {
-		size := chunk
+		size := int64(len(scratch))
+		if w.Buffer != nil {
+			size = bufferRead
+		}
 		if n >= 0 {
 			size = min(size, n-got)
 		}
@@ -484,18 +499,15 @@ func destinationFailed(err error) bool {
 
 // firstBroke is the failure of the first response's body after n bytes, as an attempt of its
 // part: a connection failure, retried from there.
-// inPlaceRead is the size of each read into a sink's buffer: the CRC is updated while the bytes
-// are still in the cache.
-const inPlaceRead = 256 << 10
 
 func (dl *Download) firstBroke(n int64, err error) error {
 	return &oss.RequestError{Err: fmt.Errorf("reading bytes %d-%d: broke off after %d: %w", dl.Start, dl.Start+dl.firstLen-1, n, err)}
 }
 
 // Fill delivers all bytes to the sink and returns their CRC. The first part comes from the first
-// response; the rest run in parallel. bufSize is the size of each read into a sink without a
-// buffer (its scratch buffers); a sink with one needs none. Fill may be called once, before
-// any Reader.
+// response; the rest run in parallel. bufSize is the size of the scratch buffers, and of each
+// read through them, when the sink has no Buffer (and of those reading parts again to repair a
+// CRC). Fill may be called once, before any Reader.
 func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -507,14 +519,8 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 	stopFirst := context.AfterFunc(ctx, func() { first.Close() })
 	defer stopFirst()
 	defer first.Close() // also when Fill fails before the first part is read
-	scratch := func() []byte {
-		if w.Buffer != nil {
-			return nil
-		}
-		return make([]byte, bufSize)
-	}
 	if !dl.ranged {
-		n, sum, err := copyAt(first, w, 0, dl.Length, scratch())
+		n, sum, err := copyAt(first, w, 0, dl.Length, w.scratch(bufSize))
 		if err != nil {
 			return 0, err
 		}
@@ -530,10 +536,10 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 	// Item 0 finishes the first part, streaming on the first response's connection; items 1...
 	// are the other parts in order. Each hands items out in order to the first free worker,
 	// so the first part's worker takes parts like the others once done, and Concurrency
-	// connections stay busy to the end (with the last round of parts halved, see parts).
+	// connections stay busy to the end (with parts shrinking toward it, see parts).
 	err := Each(ctx, len(rest)+1, dl.cfg.Concurrency, true, func(ctx context.Context, worker, i int) error {
 		if bufs[worker] == nil {
-			bufs[worker] = scratch()
+			bufs[worker] = w.scratch(bufSize)
 		}
 		buf := bufs[worker]
 		if i > 0 {

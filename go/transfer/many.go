@@ -62,6 +62,9 @@ type GetItem struct {
 	Buffer    []byte
 	Header    http.Header // more request headers (x-oss-process, ...); may be nil
 	VersionID string      // a version of the object; "" the current one
+	// NoHeader leaves the result's Header nil: a batch keeps every result to its end, and the
+	// response headers of 10,000 small objects took 20 MiB.
+	NoHeader bool
 }
 
 // GetResult is one item's outcome.
@@ -72,18 +75,20 @@ type GetResult struct {
 	Header  http.Header
 	CRC     uint64 // CRC64 of Data
 	Err     error
+	slab    *slab // where Data is, when in a Held store
 }
 
 // GetMany fetches items with at most concurrency (0: DefaultManyConcurrency) objects in flight;
 // each object larger than cfg.PartSize is fetched in parallel parts as Open and Fill do. With
 // cfg.CheckCRC a whole object's CRC64 is compared with the server's. m counts bytes. The
 // results are in the order of items; the error is ctx's if the batch was cut short (the items
-// left undone then carry it too).
-func GetMany(ctx context.Context, d oss.Doer, items []GetItem, concurrency int, cfg Config, m Meter) ([]GetResult, error) {
+// left undone then carry it too). With held, the bytes of an item not read into its Buffer are
+// in held (see Held), until released; otherwise in Go's heap.
+func GetMany(ctx context.Context, d oss.Doer, items []GetItem, concurrency int, cfg Config, m Meter, held *Held) ([]GetResult, error) {
 	cfg = cfg.withDefaults()
 	out := make([]GetResult, len(items))
 	err := forEachItem(ctx, len(items), concurrency, func(ctx context.Context, i int) {
-		out[i] = getOne(ctx, d, &items[i], cfg, m)
+		out[i] = getOne(ctx, d, &items[i], cfg, m, held)
 	}, func(i int, err error) { out[i].Err = err })
 	return out, err
 }
@@ -133,7 +138,7 @@ func cutTo(data []byte, dl *Download, start int64, end *int64) []byte {
 	return data[from:to]
 }
 
-func getOne(ctx context.Context, d oss.Doer, it *GetItem, cfg Config, m Meter) GetResult {
+func getOne(ctx context.Context, d oss.Doer, it *GetItem, cfg Config, m Meter, held *Held) GetResult {
 	rng, empty, cut := getRange(it.Start, it.End)
 	if empty {
 		return GetResult{Data: []byte{}, Status: http.StatusPartialContent, Header: http.Header{}}
@@ -160,6 +165,9 @@ func getOne(ctx context.Context, d oss.Doer, it *GetItem, cfg Config, m Meter) G
 	}
 	defer dl.Close()
 	res := GetResult{Status: dl.Status, Header: dl.Header}
+	if it.NoHeader {
+		res.Header = nil
+	}
 	if dl.Length < 0 {
 		// No Content-Length (a chunked answer): gather the body as it comes.
 		var body []byte
@@ -167,9 +175,12 @@ func getOne(ctx context.Context, d oss.Doer, it *GetItem, cfg Config, m Meter) G
 			Progress: m.Add}, 32<<10)
 		res.Data = body
 	} else {
-		if int64(len(it.Buffer)) == dl.Length && it.Buffer != nil && !cut {
+		switch {
+		case int64(len(it.Buffer)) == dl.Length && it.Buffer != nil && !cut:
 			res.Data, res.InPlace = it.Buffer, true
-		} else {
+		case held != nil && dl.Length > 0:
+			res.Data, res.slab = held.alloc(int(dl.Length))
+		default:
 			res.Data = make([]byte, dl.Length)
 		}
 		// Reads of at most the object's size: small objects are the common case here.
@@ -179,12 +190,15 @@ func getOne(ctx context.Context, d oss.Doer, it *GetItem, cfg Config, m Meter) G
 		err = oss.CheckCRC(oss.OpGetObject, res.CRC, dl.Header)
 	}
 	if err != nil {
+		held.Release(&res)
 		return GetResult{Err: err}
 	}
 	if cut {
 		res.Data = cutTo(res.Data, dl, it.Start, it.End)
 		if len(res.Data) == len(it.Buffer) && it.Buffer != nil {
-			res.Data, res.InPlace = it.Buffer[:copy(it.Buffer, res.Data)], true
+			data := it.Buffer[:copy(it.Buffer, res.Data)]
+			held.Release(&res)
+			res.Data, res.InPlace = data, true
 		}
 		res.CRC = crc.Checksum(res.Data)
 	}

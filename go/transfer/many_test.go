@@ -51,9 +51,12 @@ func TestGetManyKeepsOrderAndReportsEachItem(t *testing.T) {
 	items[3].Buffer = known
 	wrong := make([]byte, 7)
 	items[4].Buffer = wrong
+	items[5].NoHeader = true
 	var moved atomic.Int64
+	held := NewHeld() // the bytes of items without a buffer of their size
+	defer held.Close()
 	res, err := GetMany(context.Background(), e.client, items, 8, Config{PartSize: testPart, CheckCRC: true},
-		Meter{Add: func(n int64) { moved.Add(n) }})
+		Meter{Add: func(n int64) { moved.Add(n) }}, held)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,8 +76,48 @@ func TestGetManyKeepsOrderAndReportsEachItem(t *testing.T) {
 	if !res[3].InPlace || &res[3].Data[0] != &known[0] || res[4].InPlace || res[0].InPlace {
 		t.Fatalf("in place: %v %v %v", res[3].InPlace, res[4].InPlace, res[0].InPlace)
 	}
+	if res[5].Header != nil || res[6].Header.Get("Etag") == "" {
+		t.Fatalf("headers: %v, %v", res[5].Header, res[6].Header)
+	}
 	if moved.Load() != total {
 		t.Fatalf("progress %d of %d", moved.Load(), total)
+	}
+	for i := range res {
+		held.Release(&res[i])
+		if res[i].Data != nil && !res[i].InPlace {
+			t.Fatalf("item %d: released, still %d bytes", i, len(res[i].Data))
+		}
+	}
+	if n := len(held.slabs); n > 1 { // the current slab stays until the store closes
+		t.Fatalf("%d slabs left with every item released", n)
+	}
+}
+
+func TestHeldUnmapsASlabWithItsLastItem(t *testing.T) {
+	h := NewHeld()
+	defer h.Close()
+	var rs []GetResult
+	for range 2 * slabSize / (64 << 10) { // two slabs of 64 KiB items
+		r := GetResult{}
+		r.Data, r.slab = h.alloc(64 << 10)
+		r.Data[len(r.Data)-1] = 1 // writable
+		rs = append(rs, r)
+	}
+	big := GetResult{}
+	big.Data, big.slab = h.alloc(slabSize) // its own slab
+	if len(h.slabs) != 3 {
+		t.Fatalf("%d slabs", len(h.slabs))
+	}
+	h.Release(&big)
+	for i := range rs[:len(rs)/2] {
+		h.Release(&rs[i])
+	}
+	if len(h.slabs) != 1 {
+		t.Fatalf("%d slabs after releasing all but the current one's items", len(h.slabs))
+	}
+	h.Close()
+	if len(h.slabs) != 0 || rs[len(rs)-1].slab.mem != nil {
+		t.Fatalf("close left %d slabs", len(h.slabs))
 	}
 }
 
@@ -138,7 +181,7 @@ func TestGetManyRangesAreSlices(t *testing.T) {
 	} {
 		add("big", big, r)
 	}
-	res, err := GetMany(context.Background(), e.client, items, 0, Config{PartSize: testPart}, Meter{})
+	res, err := GetMany(context.Background(), e.client, items, 0, Config{PartSize: testPart}, Meter{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,12 +192,12 @@ func TestGetManyRangesAreSlices(t *testing.T) {
 	}
 	// A size the caller knew: written into its buffer, also when cut to a negative end.
 	buf := make([]byte, 4)
-	res, _ = GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "small", Start: 3, End: end(-3), Buffer: buf}}, 0, Config{}, Meter{})
+	res, _ = GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "small", Start: 3, End: end(-3), Buffer: buf}}, 0, Config{}, Meter{}, nil)
 	if res[0].Err != nil || !res[0].InPlace || string(buf) != "3456" || res[0].CRC != crc.Checksum(buf) {
 		t.Fatalf("in place: %+v %q", res[0], buf)
 	}
 	// A missing object is an error even for a range that is empty whatever the size.
-	res, _ = GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "nope", Start: -3, End: end(-1)}}, 0, Config{}, Meter{})
+	res, _ = GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "nope", Start: -3, End: end(-1)}}, 0, Config{}, Meter{}, nil)
 	if !isCode(res[0].Err, "NoSuchKey") {
 		t.Fatalf("missing: %v", res[0].Err)
 	}
@@ -212,7 +255,7 @@ func TestManyKeepsABoundedNumberInFlight(t *testing.T) {
 	}
 	for _, limit := range []int{1, 6, 64} {
 		g := newGate(e.client, limit)
-		res, err := GetMany(context.Background(), g, items, limit, Config{}, Meter{})
+		res, err := GetMany(context.Background(), g, items, limit, Config{}, Meter{}, nil)
 		if err != nil || res[99].Err != nil || string(res[99].Data) != "x" {
 			t.Fatal(err, res[99].Err)
 		}
@@ -229,7 +272,7 @@ func TestManyKeepsABoundedNumberInFlight(t *testing.T) {
 	}
 	// The default is 64.
 	g := newGate(e.client, DefaultManyConcurrency)
-	if _, err := GetMany(context.Background(), g, items, 0, Config{}, Meter{}); err != nil || g.most != DefaultManyConcurrency {
+	if _, err := GetMany(context.Background(), g, items, 0, Config{}, Meter{}, nil); err != nil || g.most != DefaultManyConcurrency {
 		t.Fatal(err, g.most)
 	}
 }
@@ -248,7 +291,7 @@ func TestGetManyStopsWhenCancelled(t *testing.T) {
 		}
 		return nil
 	}}
-	res, err := GetMany(ctx, d, items, 4, Config{}, Meter{})
+	res, err := GetMany(ctx, d, items, 4, Config{}, Meter{}, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v", err)
 	}
@@ -331,7 +374,7 @@ func TestPutManyFromFiles(t *testing.T) {
 	if moved.Load() != int64(len(small)+len(big)) || res[2].CRC != crc.Checksum(big) {
 		t.Fatalf("progress %d crc %d", moved.Load(), res[2].CRC)
 	}
-	got, err := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "up/s"}, {Bucket: "bkt", Key: "up/b"}}, 0, Config{}, Meter{})
+	got, err := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "up/s"}, {Bucket: "bkt", Key: "up/b"}}, 0, Config{}, Meter{}, nil)
 	if err != nil || !bytes.Equal(got[0].Data, small) || !bytes.Equal(got[1].Data, big) ||
 		got[0].Header.Get("Content-Type") != "text/plain" || got[1].Header.Get("x-oss-object-type") != "Multipart" {
 		t.Fatalf("stored: %v %v %v", err, got[0].Header, got[1].Header)
@@ -390,7 +433,7 @@ func TestWriterStreamsPartsAndCompletes(t *testing.T) {
 	if !res.Multipart || res.CRC != crc.Checksum(data) || res.Header.Get("x-oss-hash-crc64ecma") != fmt.Sprint(res.CRC) {
 		t.Fatalf("result %+v", res)
 	}
-	got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "w"}}, 0, Config{}, Meter{})
+	got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "w"}}, 0, Config{}, Meter{}, nil)
 	if !bytes.Equal(got[0].Data, data) || got[0].Header.Get("Content-Type") != "application/x-test" || moved.Load() != int64(len(data)) {
 		t.Fatalf("stored %d bytes, type %q, progress %d", len(got[0].Data), got[0].Header.Get("Content-Type"), moved.Load())
 	}
@@ -488,7 +531,7 @@ func TestWriterForbidOverwrite(t *testing.T) {
 		if e.uploads(t) != 0 {
 			t.Fatal("the refused upload was left behind")
 		}
-		got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "taken"}}, 0, Config{}, Meter{})
+		got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "taken"}}, 0, Config{}, Meter{}, nil)
 		if string(got[0].Data) != "old" {
 			t.Fatalf("replaced: %q", got[0].Data)
 		}
@@ -731,7 +774,7 @@ func TestGetManySendsTheItemsVersion(t *testing.T) {
 		mu.Unlock()
 		return nil
 	}}
-	res, _ := GetMany(context.Background(), d, []GetItem{{Bucket: "bkt", Key: "v", VersionID: "v1"}, {Bucket: "bkt", Key: "v"}}, 1, Config{}, Meter{})
+	res, _ := GetMany(context.Background(), d, []GetItem{{Bucket: "bkt", Key: "v", VersionID: "v1"}, {Bucket: "bkt", Key: "v"}}, 1, Config{}, Meter{}, nil)
 	// The local server has no versioning in this bucket: a version id it does not know is an error.
 	if res[0].Err == nil || res[1].Err != nil || len(queries) != 2 {
 		t.Fatalf("%v %v %v", res[0].Err, res[1].Err, queries)

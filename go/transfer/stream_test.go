@@ -69,7 +69,7 @@ func TestUploadStreamOfEverySize(t *testing.T) {
 		if parts.Load() != tc.parts || (tc.parts == 0) != (puts.Load() == 1) || moved.Load() != int64(tc.size) {
 			t.Fatalf("%d: %d parts, %d puts, progress %d", tc.size, parts.Load(), puts.Load(), moved.Load())
 		}
-		got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: key}}, 0, Config{}, Meter{})
+		got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: key}}, 0, Config{}, Meter{}, nil)
 		if got[0].Err != nil || !bytes.Equal(got[0].Data, data) {
 			t.Fatalf("%d: stored %d bytes (%v)", tc.size, len(got[0].Data), got[0].Err)
 		}
@@ -164,7 +164,7 @@ func TestUploadStreamForbidOverwrite(t *testing.T) {
 			t.Fatalf("%d: %v", size, err)
 		}
 	}
-	got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "x"}}, 0, Config{}, Meter{})
+	got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "x"}}, 0, Config{}, Meter{}, nil)
 	if string(got[0].Data) != "old" || e.uploads(t) != 0 {
 		t.Fatalf("%q", got[0].Data)
 	}

@@ -362,8 +362,13 @@ func TestPartsCoverTheRangeAndTaperAtTheEnd(t *testing.T) {
 	if next != dl.Length {
 		t.Fatalf("parts end at %d, want %d", next, dl.Length)
 	}
-	if ps[0].n != p || ps[len(ps)-2].n != p/2 {
+	if ps[0].n != p || ps[len(ps)-2].n != minTailPart {
 		t.Fatalf("first part %d, second to last %d", ps[0].n, ps[len(ps)-2].n)
+	}
+	for i := 1; i < len(ps); i++ {
+		if ps[i].n > ps[i-1].n {
+			t.Fatalf("part %d of %d bytes after one of %d", i, ps[i].n, ps[i-1].n)
+		}
 	}
 }
 
