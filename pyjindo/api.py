@@ -16,17 +16,18 @@ import os
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import _binding, _ops, _unsupported, _wire, exceptions, models, utils, xml_utils
+from ._families import BucketFamilies, ServiceFamilies
 from .auth import ProviderAuthV2, ProviderAuthV4
 from .compat import to_string
 from .exceptions import ClientError
 from ._response import Response
 from ._session import (DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE,  # noqa: F401
-                       DEFAULT_RETRY_ATTEMPTS, DEFAULT_RETRY_TIME, GoClient, logger)
+                       DEFAULT_RETRY_ATTEMPTS, DEFAULT_RETRY_TIME, logger)
 from ._streams import BytesStream, DoneStream, GoStream
 from ._types import ByteRange, Data, Headers, Key, Params, ProgressCallback
 
 
-class Service(GoClient):
+class Service(ServiceFamilies):
     """The account's buckets, as oss2.Service: list_buckets (and BucketIterator over it).
 
     oss2's other Service operations (regions, resource pools, public access block, ...) exist
@@ -66,7 +67,7 @@ class Service(GoClient):
         return models.ListBucketsResult(resp)
 
 
-class Bucket(GoClient):
+class Bucket(BucketFamilies):
     """Operations on one bucket and its objects, as oss2.Bucket: same methods, arguments, result
     classes (pyjindo.models) and exceptions (pyjindo.exceptions), so `import pyjindo as oss2` works.
 

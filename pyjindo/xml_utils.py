@@ -266,3 +266,17 @@ def to_put_bucket_request_payment(payer):
     root = ElementTree.Element("RequestPaymentConfiguration")
     _add_text_child(root, "Payer", payer)
     return _node_to_string(root)
+
+
+# --- the bucket families (WORM, replication, inventory, ...) -----------------------------------
+
+def to_put_init_bucket_worm(retention_period_days):
+    root = ElementTree.Element("InitiateWormConfiguration")
+    _add_text_child(root, "RetentionPeriodInDays", str(retention_period_days))
+    return _node_to_string(root)
+
+
+def to_put_extend_bucket_worm(retention_period_days):
+    root = ElementTree.Element("ExtendWormConfiguration")
+    _add_text_child(root, "RetentionPeriodInDays", str(retention_period_days))
+    return _node_to_string(root)

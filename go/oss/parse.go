@@ -38,6 +38,7 @@ func ParseDocument(kind string, doc []byte) (any, error) {
 var typedDocuments = map[string]func(doc []byte) (any, error){
 	"list_buckets":          typed[ListBucketsResult]("list buckets"),
 	"init_multipart_upload": typed[InitiateMultipartUploadResult]("initiate multipart upload"),
+	"get_bucket_worm":       typed[WormConfiguration]("get bucket worm"),
 }
 
 func typed[T any](op string) func(doc []byte) (any, error) {

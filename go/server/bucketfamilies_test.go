@@ -1,0 +1,76 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pyjindo/pyjindo/go/server/store"
+)
+
+// The bucket families keep their state in a --root store across a restart: each request below
+// is made on one server, then the read answers the same on a new server over the same root.
+func TestBucketFamiliesSurviveRestart(t *testing.T) {
+	root := t.TempDir()
+	open := func() *env {
+		st, err := store.OpenDisk(root, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return newEnv(t, Config{Store: st})
+	}
+	e := open()
+	for _, w := range []struct {
+		method, query, body string
+	}{
+		{"POST", "worm", "<InitiateWormConfiguration><RetentionPeriodInDays>7</RetentionPeriodInDays></InitiateWormConfiguration>"},
+	} {
+		e.do(t, w.method, "/bkt", qv(w.query, ""), hdr("Content-MD5", md5b64([]byte(w.body))), []byte(w.body)).expectStatus(t, http.StatusOK)
+	}
+	reads := []string{"worm"}
+	before := map[string]string{}
+	for _, q := range reads {
+		r := e.do(t, "GET", "/bkt", qv(q, ""), nil, nil)
+		r.expectStatus(t, http.StatusOK)
+		before[q] = string(r.body)
+	}
+	e = open()
+	for _, q := range reads {
+		r := e.do(t, "GET", "/bkt", qv(q, ""), nil, nil)
+		r.expectStatus(t, http.StatusOK)
+		if string(r.body) != before[q] {
+			t.Errorf("?%s after a restart:\n%s\nbefore:\n%s", q, r.body, before[q])
+		}
+	}
+}
+
+// WORM's life: InProgress until completed, then locked (no abort, only a longer extension).
+func TestWormLifecycle(t *testing.T) {
+	e := newEnv(t, Config{})
+	doc := func(root string, days string) []byte {
+		return []byte("<" + root + "><RetentionPeriodInDays>" + days + "</RetentionPeriodInDays></" + root + ">")
+	}
+	post := func(q []string, body []byte) *response {
+		return e.do(t, "POST", "/bkt", qv(q...), hdr("Content-MD5", md5b64(body)), body)
+	}
+	e.do(t, "GET", "/bkt", qv("worm", ""), nil, nil).expectError(t, 404, "NoSuchWORMConfiguration")
+	post([]string{"worm", ""}, doc("InitiateWormConfiguration", "0")).expectError(t, 400, "InvalidArgument")
+	post([]string{"worm", ""}, doc("ExtendWormConfiguration", "1")).expectError(t, 400, "MalformedXML")
+	r := post([]string{"worm", ""}, doc("InitiateWormConfiguration", "3"))
+	r.expectStatus(t, 200)
+	id := r.header.Get("x-oss-worm-id")
+	got := e.do(t, "GET", "/bkt", qv("worm", ""), nil, nil)
+	if !strings.Contains(string(got.body), "<State>InProgress</State>") || !strings.Contains(string(got.body), id) {
+		t.Fatalf("after initiate: %s", got.body)
+	}
+	post([]string{"wormId", id, "wormExtend", ""}, doc("ExtendWormConfiguration", "5")).expectError(t, 409, "InvalidWORMConfigurationState")
+	post([]string{"wormId", "other"}, nil).expectError(t, 404, "NoSuchWORMConfiguration")
+	post([]string{"wormId", id}, nil).expectStatus(t, 200)
+	e.do(t, "DELETE", "/bkt", qv("worm", ""), nil, nil).expectError(t, 409, "WORMConfigurationLocked")
+	post([]string{"wormId", id, "wormExtend", ""}, doc("ExtendWormConfiguration", "2")).expectError(t, 400, "InvalidArgument")
+	post([]string{"wormId", id, "wormExtend", ""}, doc("ExtendWormConfiguration", "9")).expectStatus(t, 200)
+	got = e.do(t, "GET", "/bkt", qv("worm", ""), nil, nil)
+	if !strings.Contains(string(got.body), "<State>Locked</State>") || !strings.Contains(string(got.body), "<RetentionPeriodInDays>9<") {
+		t.Fatalf("after extend: %s", got.body)
+	}
+}
