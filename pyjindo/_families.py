@@ -25,6 +25,9 @@ class BucketFamilies(GoClient):
     WORM = "worm"
     WORM_ID = "wormId"
     WORM_EXTEND = "wormExtend"
+    REPLICATION = "replication"
+    REPLICATION_LOCATION = "replicationLocation"
+    REPLICATION_PROGRESS = "replicationProgress"
 
     def _family(self, method, params, data=None, headers=None, parse=None):
         return self._do(method, self.bucket_name, "", params=params, data=data, headers=headers, parse=parse)
@@ -64,6 +67,39 @@ class BucketFamilies(GoClient):
         when there is none.
         """
         return models.GetBucketWormResult(self._family("GET", {BucketFamilies.WORM: ""}, parse="get_bucket_worm"))
+
+    # --- cross-region replication --------------------------------------------------------------
+
+    def put_bucket_replication(self, rule: models.ReplicationRule) -> models.RequestResult:
+        """Add the replication rule `rule` (a ReplicationRule), as oss2."""
+        data = xml_utils.to_put_bucket_replication(rule)
+        return models.RequestResult(self._family("POST", {BucketFamilies.REPLICATION: "", "comp": "add"}, data=data,
+                                                 headers=_md5_headers(data)))
+
+    def get_bucket_replication(self) -> models.GetBucketReplicationResult:
+        """The bucket's replication rules, as oss2: `rule_list` (ReplicationRule). Raises
+        NoSuchReplicationConfiguration when there are none.
+        """
+        return models.GetBucketReplicationResult(self._family("GET", {BucketFamilies.REPLICATION: ""},
+                                                              parse="get_bucket_replication"))
+
+    def delete_bucket_replication(self, rule_id: str) -> models.RequestResult:
+        """Delete the replication rule `rule_id`, as oss2."""
+        data = xml_utils.to_delete_bucket_replication(rule_id)
+        return models.RequestResult(self._family("POST", {BucketFamilies.REPLICATION: "", "comp": "delete"},
+                                                 data=data, headers=_md5_headers(data)))
+
+    def get_bucket_replication_location(self) -> models.GetBucketReplicationLocationResult:
+        """The regions a rule may replicate to, as oss2: `location_list`,
+        `location_transfer_type_list`."""
+        return models.GetBucketReplicationLocationResult(self._family(
+            "GET", {BucketFamilies.REPLICATION_LOCATION: ""}, parse="get_bucket_replication_location"))
+
+    def get_bucket_replication_progress(self, rule_id: str) -> models.GetBucketReplicationProgressResult:
+        """How far the rule `rule_id` got, as oss2: `progress` (BucketReplicationProgress)."""
+        return models.GetBucketReplicationProgressResult(self._family(
+            "GET", {BucketFamilies.REPLICATION_PROGRESS: "", "rule-id": rule_id},
+            parse="get_bucket_replication_progress"))
 
 
 class ServiceFamilies(GoClient):

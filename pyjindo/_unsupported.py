@@ -34,12 +34,6 @@ put_bucket_style(styleName, content)
 get_bucket_style(styleName)
 list_bucket_style()
 delete_bucket_style(styleName)
-# cross-region replication
-put_bucket_replication(rule)
-get_bucket_replication()
-delete_bucket_replication(rule_id)
-get_bucket_replication_location()
-get_bucket_replication_progress(rule_id)
 # inventory
 put_bucket_inventory_configuration(inventory_configuration)
 get_bucket_inventory_configuration(inventory_id)

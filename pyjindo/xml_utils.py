@@ -280,3 +280,37 @@ def to_put_extend_bucket_worm(retention_period_days):
     root = ElementTree.Element("ExtendWormConfiguration")
     _add_text_child(root, "RetentionPeriodInDays", str(retention_period_days))
     return _node_to_string(root)
+
+
+def to_put_bucket_replication(replication_config):
+    root = ElementTree.Element("ReplicationConfiguration")
+    rule = ElementTree.SubElement(root, "Rule")
+    if replication_config.rule_id:
+        _add_text_child(rule, "ID", replication_config.rule_id)
+    destination = ElementTree.SubElement(rule, "Destination")
+    _add_text_child(destination, "Bucket", replication_config.target_bucket_name)
+    _add_text_child(destination, "Location", replication_config.target_bucket_location)
+    if replication_config.target_transfer_type:
+        _add_text_child(destination, "TransferType", replication_config.target_transfer_type)
+    historical = replication_config.is_enable_historical_object_replication is not False
+    _add_text_child(rule, "HistoricalObjectReplication", "enabled" if historical else "disabled")
+    if replication_config.prefix_list:
+        _add_node_list(ElementTree.SubElement(rule, "PrefixSet"), "Prefix", replication_config.prefix_list)
+    if replication_config.action_list:
+        _add_text_child(rule, "Action", ",".join(replication_config.action_list))
+    if replication_config.sync_role_name:
+        _add_text_child(rule, "SyncRole", replication_config.sync_role_name)
+    if replication_config.replica_kms_keyid:
+        encryption = ElementTree.SubElement(rule, "EncryptionConfiguration")
+        _add_text_child(encryption, "ReplicaKmsKeyID", replication_config.replica_kms_keyid)
+    if replication_config.sse_kms_encrypted_objects_status in ("Enabled", "Disabled"):
+        criteria = ElementTree.SubElement(ElementTree.SubElement(rule, "SourceSelectionCriteria"),
+                                          "SseKmsEncryptedObjects")
+        _add_text_child(criteria, "Status", replication_config.sse_kms_encrypted_objects_status)
+    return _node_to_string(root)
+
+
+def to_delete_bucket_replication(rule_id):
+    root = ElementTree.Element("ReplicationRules")
+    _add_text_child(root, "ID", rule_id)
+    return _node_to_string(root)

@@ -16,6 +16,19 @@ func TestFamilyDocumentsParseTyped(t *testing.T) {
 <State>Locked</State><RetentionPeriodInDays>365</RetentionPeriodInDays><CreationDate>2020-10-15T15:50:32</CreationDate>
 </WormConfiguration>`, map[string]any{"worm_id": "1666E2", "state": "Locked", "retention_period_days": float64(365),
 			"creation_date": "2020-10-15T15:50:32", "expiration_date": nil}},
+		{"get_bucket_replication_progress", `<ReplicationProgress><Rule><ID>r</ID><Destination><Bucket>d</Bucket>
+<Location>oss-cn-beijing</Location></Destination><Status>doing</Status><HistoricalObjectReplication>enabled</HistoricalObjectReplication>
+<Action>PUT</Action><Progress><HistoricalObject>0.85</HistoricalObject><NewObject>2015-09-24T15:28:14.000Z</NewObject></Progress></Rule>
+</ReplicationProgress>`, map[string]any{"rule": map[string]any{"id": "r", "destination": map[string]any{"bucket": "d",
+			"location": "oss-cn-beijing", "transfer_type": nil, "cloud": nil, "cloud_location": nil}, "status": "doing",
+			"historical_object_replication": "enabled", "prefix_set": nil, "action": "PUT", "sync_role": nil,
+			"replica_kms_key_id": nil, "sse_kms_encrypted_objects_status": nil, "historical_object": "0.85",
+			"new_object": "2015-09-24T15:28:14.000Z"}}},
+		{"get_bucket_replication_location", `<ReplicationLocation><Location>oss-cn-beijing</Location><Location>oss-us-west-1</Location>
+<LocationTransferTypeConstraint><LocationTransferType><Location>oss-us-west-1</Location><TransferTypes><Type>oss_acc</Type>
+</TransferTypes></LocationTransferType></LocationTransferTypeConstraint></ReplicationLocation>`, map[string]any{
+			"locations": []any{"oss-cn-beijing", "oss-us-west-1"}, "location_transfer_types": []any{
+				map[string]any{"location": "oss-us-west-1", "transfer_types": []any{"oss_acc"}}}}},
 	}
 	for _, c := range cases {
 		if got := parseJSON(t, c.kind, c.doc); !reflect.DeepEqual(got, c.want) {

@@ -36,9 +36,12 @@ func ParseDocument(kind string, doc []byte) (any, error) {
 // into, whose JSON tags are the one shape pyjindo reads (no snake_case guessing, ints and bools
 // typed, an absent optional element null). The other kinds still go through the generic map.
 var typedDocuments = map[string]func(doc []byte) (any, error){
-	"list_buckets":          typed[ListBucketsResult]("list buckets"),
-	"init_multipart_upload": typed[InitiateMultipartUploadResult]("initiate multipart upload"),
-	"get_bucket_worm":       typed[WormConfiguration]("get bucket worm"),
+	"list_buckets":                    typed[ListBucketsResult]("list buckets"),
+	"init_multipart_upload":           typed[InitiateMultipartUploadResult]("initiate multipart upload"),
+	"get_bucket_worm":                 typed[WormConfiguration]("get bucket worm"),
+	"get_bucket_replication":          typed[ReplicationConfiguration]("get bucket replication"),
+	"get_bucket_replication_progress": typed[ReplicationProgress]("get bucket replication progress"),
+	"get_bucket_replication_location": typed[ReplicationLocation]("get bucket replication location"),
 }
 
 func typed[T any](op string) func(doc []byte) (any, error) {

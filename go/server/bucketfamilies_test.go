@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -24,10 +25,12 @@ func TestBucketFamiliesSurviveRestart(t *testing.T) {
 		method, query, body string
 	}{
 		{"POST", "worm", "<InitiateWormConfiguration><RetentionPeriodInDays>7</RetentionPeriodInDays></InitiateWormConfiguration>"},
+		{"POST", "replication&comp=add", "<ReplicationConfiguration><Rule><ID>r</ID><Destination><Bucket>dst</Bucket>" +
+			"<Location>oss-cn-beijing</Location></Destination></Rule></ReplicationConfiguration>"},
 	} {
-		e.do(t, w.method, "/bkt", qv(w.query, ""), hdr("Content-MD5", md5b64([]byte(w.body))), []byte(w.body)).expectStatus(t, http.StatusOK)
+		e.do(t, w.method, "/bkt", query(w.query), hdr("Content-MD5", md5b64([]byte(w.body))), []byte(w.body)).expectStatus(t, http.StatusOK)
 	}
-	reads := []string{"worm"}
+	reads := []string{"worm", "replication"}
 	before := map[string]string{}
 	for _, q := range reads {
 		r := e.do(t, "GET", "/bkt", qv(q, ""), nil, nil)
@@ -42,6 +45,12 @@ func TestBucketFamiliesSurviveRestart(t *testing.T) {
 			t.Errorf("?%s after a restart:\n%s\nbefore:\n%s", q, r.body, before[q])
 		}
 	}
+}
+
+// query reads "a&b=c" into url.Values.
+func query(s string) url.Values {
+	q, _ := url.ParseQuery(s)
+	return q
 }
 
 // WORM's life: InProgress until completed, then locked (no abort, only a longer extension).

@@ -1,8 +1,9 @@
 package server
 
 import (
+	"crypto/rand"
 	"errors"
-	"net/http"
+	"fmt"
 	"strconv"
 
 	"github.com/pyjindo/pyjindo/go/server/store"
@@ -36,6 +37,15 @@ func (rq *request) updateConfig(name string, change func(doc string, b *store.Bu
 	return nil
 }
 
+// newUUID is a random (version 4) UUID, as OSS names rules and tasks it was not given a name for.
+func newUUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
 // parseBoundedInt reads a decimal integer in [lo, hi].
 func parseBoundedInt(s string, lo, hi int) (int, bool) {
 	n, err := strconv.Atoi(s)
@@ -47,17 +57,10 @@ func parseBoundedInt(s string, lo, hi int) (int, bool) {
 
 // familySubresource finds the handler of a family's bucket request, or nil.
 func (rq *request) familySubresource(m string) func() *ossError {
-	switch {
-	case rq.has("wormExtend") && m == http.MethodPost:
-		return rq.extendBucketWorm
-	case rq.has("wormId") && m == http.MethodPost:
-		return rq.completeBucketWorm
-	case rq.has("worm") && m == http.MethodPost:
-		return rq.initiateBucketWorm
-	case rq.has("worm") && m == http.MethodGet:
-		return rq.getBucketWorm
-	case rq.has("worm") && m == http.MethodDelete:
-		return rq.abortBucketWorm
+	for _, route := range []func(string) func() *ossError{rq.wormRoute, rq.replicationRoute} {
+		if h := route(m); h != nil {
+			return h
+		}
 	}
 	return nil
 }

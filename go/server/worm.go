@@ -219,3 +219,20 @@ func (rq *request) extendBucketWorm() *ossError {
 	rq.w.Header().Set("Content-Length", "0")
 	return nil
 }
+
+// wormRoute finds the handler of a WORM request, or nil.
+func (rq *request) wormRoute(m string) func() *ossError {
+	switch {
+	case rq.has("wormExtend") && m == http.MethodPost:
+		return rq.extendBucketWorm
+	case rq.has("wormId") && m == http.MethodPost:
+		return rq.completeBucketWorm
+	case rq.has("worm") && m == http.MethodPost:
+		return rq.initiateBucketWorm
+	case rq.has("worm") && m == http.MethodGet:
+		return rq.getBucketWorm
+	case rq.has("worm") && m == http.MethodDelete:
+		return rq.abortBucketWorm
+	}
+	return nil
+}

@@ -1,0 +1,311 @@
+package server
+
+import (
+	"encoding/xml"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/server/store"
+)
+
+// Cross-region replication rules: added and deleted one at a time (POST ?replication&comp=add
+// or delete), listed whole. The server keeps and answers the rules; it copies no data, so a
+// rule's progress stays at nothing replicated since its creation.
+
+const replicationConfig = "replication"
+
+// replicationLocations are the regions a rule may name (OSS's mainland and nearby regions).
+var replicationLocations = []string{
+	"oss-cn-beijing", "oss-cn-hangzhou", "oss-cn-hongkong", "oss-cn-qingdao", "oss-cn-shanghai",
+	"oss-cn-shenzhen", "oss-cn-zhangjiakou", "oss-ap-southeast-1", "oss-eu-central-1", "oss-us-west-1",
+}
+
+type replicationDestination struct {
+	Bucket       string `xml:"Bucket"`
+	Location     string `xml:"Location"`
+	TransferType string `xml:"TransferType,omitempty"`
+}
+
+type replicationRule struct {
+	ID                          string                 `xml:"ID"`
+	Destination                 replicationDestination `xml:"Destination"`
+	Status                      string                 `xml:"Status"`
+	HistoricalObjectReplication string                 `xml:"HistoricalObjectReplication"`
+	Prefixes                    *[]string              `xml:"PrefixSet>Prefix"`
+	Action                      string                 `xml:"Action"`
+	SyncRole                    string                 `xml:"SyncRole,omitempty"`
+	ReplicaKmsKeyID             string                 `xml:"EncryptionConfiguration>ReplicaKmsKeyID,omitempty"`
+	SseKmsStatus                string                 `xml:"SourceSelectionCriteria>SseKmsEncryptedObjects>Status,omitempty"`
+}
+
+// storedReplication is the config document: the rules and when each was added.
+type storedReplication struct {
+	XMLName xml.Name `xml:"ReplicationConfiguration"`
+	Rules   []storedRule
+}
+
+type storedRule struct {
+	Rule    replicationRule `xml:"Rule"`
+	Created string          `xml:"Created"`
+}
+
+func errNoSuchReplication() *ossError {
+	return &ossError{Status: 404, Code: "NoSuchReplicationConfiguration", Message: "The replication configuration does not exist.", EC: "0025-00000001"}
+}
+
+func errNoSuchReplicationRule(id string) *ossError {
+	return (&ossError{Status: 404, Code: "NoSuchReplicationRule", Message: "The specified replication rule does not exist.", EC: "0025-00000002"}).with("RuleId", id)
+}
+
+func loadReplication(doc string) storedReplication {
+	var r storedReplication
+	xml.Unmarshal([]byte(doc), &r)
+	return r
+}
+
+func (rq *request) replicationDocument() ([]byte, *ossError) {
+	raw, e := rq.readXMLBody(maxRequestXML)
+	if e != nil {
+		return nil, e
+	}
+	opts, e := rq.putOptions()
+	if e != nil {
+		return nil, e
+	}
+	if !digestMatches(raw, opts.ContentMD5) {
+		return nil, errInvalidDigest()
+	}
+	return raw, nil
+}
+
+// checkReplicationRule refuses what OSS refuses in a rule being added.
+func (rq *request) checkReplicationRule(r *replicationRule) *ossError {
+	d := r.Destination
+	if d.Bucket == "" || d.Location == "" || store.ValidateBucketName(d.Bucket) != nil {
+		return errInvalidArgument("Destination", d.Bucket, "The destination bucket and location are required.")
+	}
+	if !oneOf(d.Location, replicationLocations...) {
+		return errInvalidArgument("Location", d.Location, "The destination location is not supported.")
+	}
+	if d.Bucket == rq.bucket && d.Location == "oss-"+rq.s.cfg.Region {
+		return errInvalidArgument("Destination", d.Bucket, "The destination bucket must differ from the source bucket.")
+	}
+	if d.TransferType != "" && !oneOf(d.TransferType, "internal", "oss_acc") {
+		return errInvalidArgument("TransferType", d.TransferType, "TransferType must be internal or oss_acc.")
+	}
+	if r.HistoricalObjectReplication == "" {
+		r.HistoricalObjectReplication = "enabled"
+	}
+	if !oneOf(r.HistoricalObjectReplication, "enabled", "disabled") {
+		return errInvalidArgument("HistoricalObjectReplication", r.HistoricalObjectReplication, "HistoricalObjectReplication must be enabled or disabled.")
+	}
+	if r.Action == "" {
+		r.Action = "ALL"
+	}
+	for _, a := range strings.Split(r.Action, ",") {
+		if !oneOf(a, "ALL", "PUT", "DELETE", "ABORT") {
+			return errInvalidArgument("Action", r.Action, "Action must be ALL or a list of PUT, DELETE and ABORT.")
+		}
+	}
+	if r.SseKmsStatus != "" && !oneOf(r.SseKmsStatus, "Enabled", "Disabled") {
+		return errMalformedXML()
+	}
+	if r.Prefixes != nil && len(*r.Prefixes) > 10 {
+		return errInvalidArgument("PrefixSet", "", "A rule has at most 10 prefixes.")
+	}
+	return nil
+}
+
+func (rq *request) addReplicationRule() *ossError {
+	raw, e := rq.replicationDocument()
+	if e != nil {
+		return e
+	}
+	var doc struct {
+		XMLName xml.Name
+		Rules   []replicationRule `xml:"Rule"`
+	}
+	if e := decodeXML(raw, &doc); e != nil {
+		return e
+	}
+	if doc.XMLName.Local != "ReplicationConfiguration" || len(doc.Rules) != 1 {
+		return errMalformedXML()
+	}
+	rule := doc.Rules[0]
+	if e := rq.checkReplicationRule(&rule); e != nil {
+		return e
+	}
+	if rule.ID == "" {
+		rule.ID = newUUID()
+	}
+	rule.Status = "doing"
+	e = rq.updateConfig(replicationConfig, func(old string, _ *store.BucketInfo) (string, *ossError) {
+		cur := loadReplication(old)
+		for _, r := range cur.Rules {
+			if r.Rule.ID == rule.ID {
+				return "", errInvalidArgument("ID", rule.ID, "The replication rule ID already exists.")
+			}
+			if r.Rule.Destination.Bucket == rule.Destination.Bucket && r.Rule.Destination.Location == rule.Destination.Location {
+				return "", &ossError{Status: 409, Code: "BucketReplicationAlreadyExist", Message: "A replication rule to this destination already exists.", EC: "0025-00000003"}
+			}
+		}
+		if len(cur.Rules) >= 100 {
+			return "", errInvalidArgument("Rule", rule.ID, "A bucket has at most 100 replication rules.")
+		}
+		cur.Rules = append(cur.Rules, storedRule{Rule: rule, Created: time.Now().UTC().Format("2006-01-02T15:04:05.000Z")})
+		out, err := xml.Marshal(cur)
+		if err != nil {
+			return "", errInternal(err)
+		}
+		return string(out), nil
+	})
+	if e != nil {
+		return e
+	}
+	rq.w.Header().Set("x-oss-replication-rule-id", rule.ID)
+	rq.w.Header().Set("Content-Length", "0")
+	return nil
+}
+
+func (rq *request) deleteReplicationRule() *ossError {
+	raw, e := rq.replicationDocument()
+	if e != nil {
+		return e
+	}
+	var doc struct {
+		XMLName xml.Name
+		ID      string `xml:"ID"`
+	}
+	if e := decodeXML(raw, &doc); e != nil {
+		return e
+	}
+	if doc.XMLName.Local != "ReplicationRules" || doc.ID == "" {
+		return errMalformedXML()
+	}
+	e = rq.updateConfig(replicationConfig, func(old string, _ *store.BucketInfo) (string, *ossError) {
+		cur := loadReplication(old)
+		for i, r := range cur.Rules {
+			if r.Rule.ID == doc.ID {
+				cur.Rules = append(cur.Rules[:i], cur.Rules[i+1:]...)
+				if len(cur.Rules) == 0 {
+					return "", nil
+				}
+				out, err := xml.Marshal(cur)
+				if err != nil {
+					return "", errInternal(err)
+				}
+				return string(out), nil
+			}
+		}
+		return "", errNoSuchReplicationRule(doc.ID)
+	})
+	if e != nil {
+		return e
+	}
+	rq.w.Header().Set("Content-Length", "0")
+	return nil
+}
+
+func (rq *request) storedReplication() (storedReplication, *ossError) {
+	b, err := rq.s.cfg.Store.Bucket(rq.bucket)
+	if err != nil {
+		return storedReplication{}, storeError(err, rq.bucket, "")
+	}
+	return loadReplication(b.Configs[replicationConfig]), nil
+}
+
+func (rq *request) getReplication() *ossError {
+	cur, e := rq.storedReplication()
+	if e != nil {
+		return e
+	}
+	if len(cur.Rules) == 0 {
+		return errNoSuchReplication().with("BucketName", rq.bucket)
+	}
+	out := struct {
+		XMLName xml.Name          `xml:"ReplicationConfiguration"`
+		Rules   []replicationRule `xml:"Rule"`
+	}{}
+	for _, r := range cur.Rules {
+		out.Rules = append(out.Rules, r.Rule)
+	}
+	return rq.writeXML(out)
+}
+
+func (rq *request) getReplicationProgress() *ossError {
+	cur, e := rq.storedReplication()
+	if e != nil {
+		return e
+	}
+	id := rq.query.Get("rule-id")
+	for _, r := range cur.Rules {
+		if r.Rule.ID != id {
+			continue
+		}
+		type progress struct {
+			HistoricalObject string `xml:"HistoricalObject,omitempty"`
+			NewObject        string `xml:"NewObject"`
+		}
+		p := progress{NewObject: r.Created}
+		if r.Rule.HistoricalObjectReplication == "enabled" {
+			p.HistoricalObject = "0.00"
+		}
+		return rq.writeXML(struct {
+			XMLName xml.Name `xml:"ReplicationProgress"`
+			Rule    struct {
+				replicationRule
+				Progress progress `xml:"Progress"`
+			} `xml:"Rule"`
+		}{Rule: struct {
+			replicationRule
+			Progress progress `xml:"Progress"`
+		}{r.Rule, p}})
+	}
+	if len(cur.Rules) == 0 {
+		return errNoSuchReplication().with("BucketName", rq.bucket)
+	}
+	return errNoSuchReplicationRule(id)
+}
+
+func (rq *request) getReplicationLocation() *ossError {
+	if _, err := rq.s.cfg.Store.Bucket(rq.bucket); err != nil {
+		return storeError(err, rq.bucket, "")
+	}
+	type transferType struct {
+		Location string   `xml:"Location"`
+		Types    []string `xml:"TransferTypes>Type"`
+	}
+	out := struct {
+		XMLName     xml.Name       `xml:"ReplicationLocation"`
+		Locations   []string       `xml:"Location"`
+		Constraints []transferType `xml:"LocationTransferTypeConstraint>LocationTransferType"`
+	}{}
+	for _, l := range replicationLocations {
+		if l == "oss-"+rq.s.cfg.Region {
+			continue
+		}
+		out.Locations = append(out.Locations, l)
+		if l == "oss-cn-hongkong" || l == "oss-us-west-1" {
+			out.Constraints = append(out.Constraints, transferType{l, []string{"oss_acc"}})
+		}
+	}
+	return rq.writeXML(out)
+}
+
+// replicationRoute finds the handler of a replication request, or nil.
+func (rq *request) replicationRoute(m string) func() *ossError {
+	switch {
+	case rq.has("replication") && m == http.MethodPost && rq.query.Get("comp") == "add":
+		return rq.addReplicationRule
+	case rq.has("replication") && m == http.MethodPost && rq.query.Get("comp") == "delete":
+		return rq.deleteReplicationRule
+	case rq.has("replication") && m == http.MethodGet:
+		return rq.getReplication
+	case rq.has("replicationProgress") && m == http.MethodGet:
+		return rq.getReplicationProgress
+	case rq.has("replicationLocation") && m == http.MethodGet:
+		return rq.getReplicationLocation
+	}
+	return nil
+}
