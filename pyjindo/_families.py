@@ -28,6 +28,9 @@ class BucketFamilies(GoClient):
     REPLICATION = "replication"
     REPLICATION_LOCATION = "replicationLocation"
     REPLICATION_PROGRESS = "replicationProgress"
+    INVENTORY = "inventory"
+    INVENTORY_CONFIG_ID = "inventoryId"
+    CONTINUATION_TOKEN = "continuation-token"
 
     def _family(self, method, params, data=None, headers=None, parse=None):
         return self._do(method, self.bucket_name, "", params=params, data=data, headers=headers, parse=parse)
@@ -100,6 +103,41 @@ class BucketFamilies(GoClient):
         return models.GetBucketReplicationProgressResult(self._family(
             "GET", {BucketFamilies.REPLICATION_PROGRESS: "", "rule-id": rule_id},
             parse="get_bucket_replication_progress"))
+
+    # --- inventory -----------------------------------------------------------------------------
+
+    def put_bucket_inventory_configuration(self, inventory_configuration: Any) -> models.RequestResult:
+        """Add an inventory from an InventoryConfiguration (or its XML), as oss2; its
+        `inventory_id` names it in the request. Raises InventoryAlreadyExist for a taken id.
+        """
+        data = inventory_configuration
+        if isinstance(data, models.InventoryConfiguration):
+            data = xml_utils.to_put_inventory_configuration(data)
+        params = {BucketFamilies.INVENTORY: "", BucketFamilies.INVENTORY_CONFIG_ID: inventory_configuration.inventory_id}
+        return models.RequestResult(self._family("PUT", params, data=data, headers=_md5_headers(data)))
+
+    def get_bucket_inventory_configuration(self, inventory_id: str) -> models.GetInventoryConfigurationResult:
+        """The inventory `inventory_id`, as oss2: GetInventoryConfigurationResult (an
+        InventoryConfiguration). Raises NoSuchInventory.
+        """
+        return models.GetInventoryConfigurationResult(self._family(
+            "GET", {BucketFamilies.INVENTORY: "", BucketFamilies.INVENTORY_CONFIG_ID: inventory_id},
+            parse="get_bucket_inventory"))
+
+    def list_bucket_inventory_configurations(
+            self, continuation_token: Optional[str] = None) -> models.ListInventoryConfigurationsResult:
+        """One page (100) of the bucket's inventories by id, as oss2: `inventory_configurations`,
+        `is_truncated`, `next_continuation_token` (pass it as `continuation_token` for the next).
+        """
+        params = {BucketFamilies.INVENTORY: ""}
+        if continuation_token is not None:
+            params[BucketFamilies.CONTINUATION_TOKEN] = continuation_token
+        return models.ListInventoryConfigurationsResult(self._family("GET", params, parse="list_bucket_inventory"))
+
+    def delete_bucket_inventory_configuration(self, inventory_id: str) -> models.RequestResult:
+        """Delete the inventory `inventory_id`, as oss2. Raises NoSuchInventory."""
+        return models.RequestResult(self._family(
+            "DELETE", {BucketFamilies.INVENTORY: "", BucketFamilies.INVENTORY_CONFIG_ID: inventory_id}))
 
 
 class ServiceFamilies(GoClient):

@@ -34,11 +34,6 @@ put_bucket_style(styleName, content)
 get_bucket_style(styleName)
 list_bucket_style()
 delete_bucket_style(styleName)
-# inventory
-put_bucket_inventory_configuration(inventory_configuration)
-get_bucket_inventory_configuration(inventory_id)
-list_bucket_inventory_configurations(continuation_token=None)
-delete_bucket_inventory_configuration(inventory_id)
 # access points
 create_access_point(accessPoint)
 get_access_point(accessPointName)

@@ -314,3 +314,45 @@ def to_delete_bucket_replication(rule_id):
     root = ElementTree.Element("ReplicationRules")
     _add_text_child(root, "ID", rule_id)
     return _node_to_string(root)
+
+
+def _add_present(parent, tag, value):
+    if value is not None:
+        _add_text_child(parent, tag, str(value))
+
+
+def to_put_inventory_configuration(inventory_config):
+    root = ElementTree.Element("InventoryConfiguration")
+    _add_text_child(root, "Id", inventory_config.inventory_id)
+    _add_present(root, "IsEnabled", inventory_config.is_enabled)
+    _add_present(root, "IncludedObjectVersions", inventory_config.included_object_versions)
+    f = inventory_config.inventory_filter
+    if f is not None:
+        node = ElementTree.SubElement(root, "Filter")
+        _add_present(node, "Prefix", f.prefix)
+        _add_present(node, "LastModifyBeginTimeStamp", f.last_modify_begin_time_stamp)
+        _add_present(node, "LastModifyEndTimeStamp", f.last_modify_end_time_stamp)
+        _add_present(node, "LowerSizeBound", f.lower_size_bound)
+        _add_present(node, "UpperSizeBound", f.upper_size_bound)
+        _add_present(node, "StorageClass", f.storage_class)
+    schedule = inventory_config.inventory_schedule
+    if schedule is not None and schedule.frequency is not None:
+        _add_text_child(ElementTree.SubElement(root, "Schedule"), "Frequency", schedule.frequency)
+    if inventory_config.optional_fields is not None:
+        _add_node_list(ElementTree.SubElement(root, "OptionalFields"), "Field", inventory_config.optional_fields)
+    destination = inventory_config.inventory_destination
+    if destination is not None and destination.bucket_destination is not None:
+        d = destination.bucket_destination
+        node = ElementTree.SubElement(ElementTree.SubElement(root, "Destination"), "OSSBucketDestination")
+        _add_present(node, "AccountId", d.account_id)
+        _add_present(node, "RoleArn", d.role_arn)
+        if d.bucket is not None:
+            _add_text_child(node, "Bucket", "acs:oss:::" + d.bucket)
+        _add_present(node, "Format", d.inventory_format)
+        _add_present(node, "Prefix", d.prefix)
+        if d.sse_kms_encryption is not None:
+            kms = ElementTree.SubElement(ElementTree.SubElement(node, "Encryption"), "SSE-KMS")
+            _add_text_child(kms, "KeyId", d.sse_kms_encryption.key_id)
+        elif d.sse_oss_encryption is not None:
+            ElementTree.SubElement(ElementTree.SubElement(node, "Encryption"), "SSE-OSS")
+    return _node_to_string(root)

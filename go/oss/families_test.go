@@ -29,6 +29,14 @@ func TestFamilyDocumentsParseTyped(t *testing.T) {
 </TransferTypes></LocationTransferType></LocationTransferTypeConstraint></ReplicationLocation>`, map[string]any{
 			"locations": []any{"oss-cn-beijing", "oss-us-west-1"}, "location_transfer_types": []any{
 				map[string]any{"location": "oss-us-west-1", "transfer_types": []any{"oss_acc"}}}}},
+		{"list_bucket_inventory", `<ListInventoryConfigurationsResult><InventoryConfiguration><Id>a</Id><IsEnabled>true</IsEnabled>
+<Destination><OSSBucketDestination><Bucket>acs:oss:::d</Bucket><Encryption><SSE-OSS/></Encryption></OSSBucketDestination></Destination>
+<Schedule><Frequency>Daily</Frequency></Schedule><IncludedObjectVersions>All</IncludedObjectVersions></InventoryConfiguration>
+<IsTruncated>false</IsTruncated></ListInventoryConfigurationsResult>`, map[string]any{"configurations": []any{map[string]any{
+			"id": "a", "is_enabled": "true", "included_object_versions": "All", "filter": nil, "frequency": "Daily",
+			"optional_fields": nil, "destination": map[string]any{"account_id": nil, "role_arn": nil, "bucket": "acs:oss:::d",
+				"format": nil, "prefix": nil, "encryption": map[string]any{"sse_kms": nil, "sse_oss": map[string]any{}}}}},
+			"continuation_token": nil, "is_truncated": false, "next_continuation_token": nil}},
 	}
 	for _, c := range cases {
 		if got := parseJSON(t, c.kind, c.doc); !reflect.DeepEqual(got, c.want) {

@@ -42,6 +42,8 @@ var typedDocuments = map[string]func(doc []byte) (any, error){
 	"get_bucket_replication":          typed[ReplicationConfiguration]("get bucket replication"),
 	"get_bucket_replication_progress": typed[ReplicationProgress]("get bucket replication progress"),
 	"get_bucket_replication_location": typed[ReplicationLocation]("get bucket replication location"),
+	"get_bucket_inventory":            typed[InventoryConfiguration]("get bucket inventory"),
+	"list_bucket_inventory":           typed[ListInventoryConfigurationsResult]("list bucket inventory"),
 }
 
 func typed[T any](op string) func(doc []byte) (any, error) {

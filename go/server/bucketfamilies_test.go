@@ -27,19 +27,23 @@ func TestBucketFamiliesSurviveRestart(t *testing.T) {
 		{"POST", "worm", "<InitiateWormConfiguration><RetentionPeriodInDays>7</RetentionPeriodInDays></InitiateWormConfiguration>"},
 		{"POST", "replication&comp=add", "<ReplicationConfiguration><Rule><ID>r</ID><Destination><Bucket>dst</Bucket>" +
 			"<Location>oss-cn-beijing</Location></Destination></Rule></ReplicationConfiguration>"},
+		{"PUT", "inventory&inventoryId=i", "<InventoryConfiguration><Id>i</Id><IsEnabled>True</IsEnabled><Destination>" +
+			"<OSSBucketDestination><AccountId>1</AccountId><RoleArn>r</RoleArn><Bucket>acs:oss:::dst</Bucket><Format>CSV</Format>" +
+			"</OSSBucketDestination></Destination><Schedule><Frequency>Daily</Frequency></Schedule>" +
+			"<IncludedObjectVersions>All</IncludedObjectVersions></InventoryConfiguration>"},
 	} {
 		e.do(t, w.method, "/bkt", query(w.query), hdr("Content-MD5", md5b64([]byte(w.body))), []byte(w.body)).expectStatus(t, http.StatusOK)
 	}
-	reads := []string{"worm", "replication"}
+	reads := []string{"worm", "replication", "inventory", "inventory&inventoryId=i"}
 	before := map[string]string{}
 	for _, q := range reads {
-		r := e.do(t, "GET", "/bkt", qv(q, ""), nil, nil)
+		r := e.do(t, "GET", "/bkt", query(q), nil, nil)
 		r.expectStatus(t, http.StatusOK)
 		before[q] = string(r.body)
 	}
 	e = open()
 	for _, q := range reads {
-		r := e.do(t, "GET", "/bkt", qv(q, ""), nil, nil)
+		r := e.do(t, "GET", "/bkt", query(q), nil, nil)
 		r.expectStatus(t, http.StatusOK)
 		if string(r.body) != before[q] {
 			t.Errorf("?%s after a restart:\n%s\nbefore:\n%s", q, r.body, before[q])

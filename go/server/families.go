@@ -46,6 +46,22 @@ func newUUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
+// familyDocument reads a family's request document, checking its Content-MD5 when sent.
+func (rq *request) familyDocument() ([]byte, *ossError) {
+	raw, e := rq.readXMLBody(maxRequestXML)
+	if e != nil {
+		return nil, e
+	}
+	opts, e := rq.putOptions()
+	if e != nil {
+		return nil, e
+	}
+	if !digestMatches(raw, opts.ContentMD5) {
+		return nil, errInvalidDigest()
+	}
+	return raw, nil
+}
+
 // parseBoundedInt reads a decimal integer in [lo, hi].
 func parseBoundedInt(s string, lo, hi int) (int, bool) {
 	n, err := strconv.Atoi(s)
@@ -57,7 +73,7 @@ func parseBoundedInt(s string, lo, hi int) (int, bool) {
 
 // familySubresource finds the handler of a family's bucket request, or nil.
 func (rq *request) familySubresource(m string) func() *ossError {
-	for _, route := range []func(string) func() *ossError{rq.wormRoute, rq.replicationRoute} {
+	for _, route := range []func(string) func() *ossError{rq.wormRoute, rq.replicationRoute, rq.inventoryRoute} {
 		if h := route(m); h != nil {
 			return h
 		}

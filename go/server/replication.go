@@ -64,21 +64,6 @@ func loadReplication(doc string) storedReplication {
 	return r
 }
 
-func (rq *request) replicationDocument() ([]byte, *ossError) {
-	raw, e := rq.readXMLBody(maxRequestXML)
-	if e != nil {
-		return nil, e
-	}
-	opts, e := rq.putOptions()
-	if e != nil {
-		return nil, e
-	}
-	if !digestMatches(raw, opts.ContentMD5) {
-		return nil, errInvalidDigest()
-	}
-	return raw, nil
-}
-
 // checkReplicationRule refuses what OSS refuses in a rule being added.
 func (rq *request) checkReplicationRule(r *replicationRule) *ossError {
 	d := r.Destination
@@ -118,7 +103,7 @@ func (rq *request) checkReplicationRule(r *replicationRule) *ossError {
 }
 
 func (rq *request) addReplicationRule() *ossError {
-	raw, e := rq.replicationDocument()
+	raw, e := rq.familyDocument()
 	if e != nil {
 		return e
 	}
@@ -169,7 +154,7 @@ func (rq *request) addReplicationRule() *ossError {
 }
 
 func (rq *request) deleteReplicationRule() *ossError {
-	raw, e := rq.replicationDocument()
+	raw, e := rq.familyDocument()
 	if e != nil {
 		return e
 	}

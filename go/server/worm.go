@@ -70,14 +70,9 @@ func currentWorm(b *store.BucketInfo, now time.Time) *wormConfiguration {
 // readWormDays reads the retention days of an Initiate or Extend document (OSS allows 1 to
 // 25550 days, 70 years).
 func (rq *request) readWormDays(root string) (int, *ossError) {
-	raw, e := rq.readXMLBody(maxRequestXML)
+	raw, e := rq.familyDocument()
 	if e != nil {
 		return 0, e
-	}
-	if opts, e := rq.putOptions(); e != nil {
-		return 0, e
-	} else if !digestMatches(raw, opts.ContentMD5) {
-		return 0, errInvalidDigest()
 	}
 	var doc struct {
 		XMLName xml.Name

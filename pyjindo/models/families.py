@@ -179,3 +179,145 @@ class GetBucketReplicationProgressResult(RequestResult):
             progress.historical_object_progress = float(rule["historical_object"])
         progress.new_object_progress = rule["new_object"]
         self.progress = progress
+
+
+# --- inventory ---------------------------------------------------------------------------------
+
+class InventoryConfiguration(object):
+    """An inventory, as oss2: `inventory_id`, `is_enabled`, `included_object_versions`
+    (INVENTORY_INCLUDED_OBJECT_VERSIONS_*), `inventory_filter` (InventoryFilter),
+    `inventory_destination` (InventoryDestination), `inventory_schedule` (InventorySchedule),
+    `optional_fields` (FIELD_* values)."""
+
+    def __init__(self, inventory_id=None, is_enabled=None, included_object_versions=None, inventory_filter=None,
+                 inventory_destination=None, inventory_schedule=None, optional_fields=None):
+        self.inventory_id = inventory_id
+        self.is_enabled = is_enabled
+        self.included_object_versions = included_object_versions
+        self.inventory_filter = inventory_filter
+        self.inventory_destination = inventory_destination
+        self.inventory_schedule = inventory_schedule
+        self.optional_fields = optional_fields or []
+
+
+class InventoryFilter(object):
+    """Which objects an inventory lists: key prefix, modification time and size bounds, storage
+    classes (values as given; read back as the document's text)."""
+
+    def __init__(self, prefix=None, last_modify_begin_time_stamp=None, last_modify_end_time_stamp=None,
+                 lower_size_bound=None, upper_size_bound=None, storage_class=None):
+        self.prefix = prefix
+        self.last_modify_begin_time_stamp = last_modify_begin_time_stamp
+        self.last_modify_end_time_stamp = last_modify_end_time_stamp
+        self.lower_size_bound = lower_size_bound
+        self.upper_size_bound = upper_size_bound
+        self.storage_class = storage_class
+
+
+class InventorySchedule(object):
+    """How often an inventory is made: INVENTORY_FREQUENCY_DAILY or _WEEKLY."""
+
+    def __init__(self, frequency):
+        self.frequency = frequency
+
+
+class InventoryDestination(object):
+    """Where inventory files go: `bucket_destination` (InventoryBucketDestination)."""
+
+    def __init__(self, bucket_destination=None):
+        self.bucket_destination = bucket_destination
+
+
+class InventoryBucketDestination(object):
+    """The bucket inventory files are written to (`bucket` without oss2's "acs:oss:::"), their
+    format, prefix, the writer's account and role, and at most one encryption. Raises ClientError
+    when both encryptions are given.
+    """
+
+    def __init__(self, account_id=None, role_arn=None, bucket=None, inventory_format=None, prefix=None,
+                 sse_kms_encryption=None, sse_oss_encryption=None):
+        if sse_kms_encryption and sse_oss_encryption:
+            raise ClientError("only one encryption method between sse_kms_encryption and sse_oss_encryption "
+                              "can be chosen.")
+        self.account_id = account_id
+        self.role_arn = role_arn
+        self.bucket = bucket
+        self.inventory_format = inventory_format
+        self.prefix = prefix
+        self.sse_kms_encryption = sse_kms_encryption
+        self.sse_oss_encryption = sse_oss_encryption
+
+
+class InventoryServerSideEncryptionKMS(object):
+    """Inventory files encrypted with the KMS key `key_id`."""
+
+    def __init__(self, key_id):
+        self.key_id = key_id
+
+
+class InventoryServerSideEncryptionOSS(object):
+    """Inventory files encrypted with keys OSS manages."""
+
+
+def _inventory(target, c):
+    """Fill an InventoryConfiguration from go/oss InventoryConfiguration, as oss2 reads one."""
+    target.inventory_id = c["id"]
+    if c["is_enabled"] not in ("true", "false"):
+        raise RuntimeError("parse xml: value of IsEnabled is not a boolean under InventoryConfiguration")
+    target.is_enabled = c["is_enabled"] == "true"
+    target.included_object_versions = c["included_object_versions"]
+    f = c["filter"]
+    if f is not None:
+        target.inventory_filter = InventoryFilter(f["prefix"], f["last_modify_begin_time_stamp"],
+                                                  f["last_modify_end_time_stamp"], f["lower_size_bound"],
+                                                  f["upper_size_bound"], f["storage_class"])
+    if c["frequency"] is not None:
+        target.inventory_schedule = InventorySchedule(c["frequency"])
+    target.optional_fields = list(c["optional_fields"] or ())
+    d = c["destination"]
+    if d is not None:
+        bucket = d["bucket"]
+        if bucket is not None:
+            bucket = bucket[len("acs:oss:::"):] if bucket.startswith("acs:oss:::") else None
+        kms = oss = None
+        enc = d["encryption"] or {}
+        if enc.get("sse_kms") is not None:
+            kms = InventoryServerSideEncryptionKMS(enc["sse_kms"]["key_id"])
+        elif enc.get("sse_oss") is not None:
+            oss = InventoryServerSideEncryptionOSS()
+        target.inventory_destination = InventoryDestination(InventoryBucketDestination(
+            d["account_id"], d["role_arn"], bucket, d["format"], d["prefix"], kms, oss))
+    return target
+
+
+class GetInventoryConfigurationResult(RequestResult, InventoryConfiguration):
+    """get_bucket_inventory_configuration's result: an InventoryConfiguration."""
+
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        InventoryConfiguration.__init__(self)
+        body = _parsed(resp)  # go/oss InventoryConfiguration
+        if body:
+            _inventory(self, body)
+
+
+class ListInventoryConfigurationsResult(RequestResult):
+    """One page of list_bucket_inventory_configurations: `inventory_configurations`,
+    `is_truncated`, `next_continuation_token`, and `continuaiton_token` (sic, as oss2 spells it).
+    """
+
+    def __init__(self, resp):
+        RequestResult.__init__(self, resp)
+        self.inventory_configurations = []
+        self.is_truncated = None
+        self.continuaiton_token = None
+        self.next_continuation_token = None
+        body = _parsed(resp)  # go/oss ListInventoryConfigurationsResult
+        for c in body.get("configurations") or ():
+            self.inventory_configurations.append(_inventory(InventoryConfiguration(), c))
+        if body.get("continuation_token") is not None:
+            self.continuaiton_token = body["continuation_token"]
+        if body.get("is_truncated") is not None:
+            self.is_truncated = body["is_truncated"]
+        if body.get("next_continuation_token") is not None:
+            self.next_continuation_token = body["next_continuation_token"]

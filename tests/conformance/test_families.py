@@ -143,3 +143,49 @@ def test_replication_rule_checks_its_arguments():
 def test_replication_requests_are_oss2s(call):
     theirs, ours = sent_by_both(call)
     assert ours == theirs
+
+
+def _inventory(oss, inventory_id, kms=True):
+    m = oss.models
+    encryption = dict(sse_kms_encryption=m.InventoryServerSideEncryptionKMS("key-1")) if kms else \
+        dict(sse_oss_encryption=m.InventoryServerSideEncryptionOSS())
+    return m.InventoryConfiguration(
+        inventory_id=inventory_id, is_enabled=True,
+        included_object_versions=m.INVENTORY_INCLUDED_OBJECT_VERSIONS_ALL,
+        inventory_filter=m.InventoryFilter(prefix="logs/", last_modify_begin_time_stamp=1637883649,
+                                           last_modify_end_time_stamp=1638347592, lower_size_bound=1024,
+                                           upper_size_bound=1048576, storage_class="Standard,IA"),
+        inventory_destination=m.InventoryDestination(m.InventoryBucketDestination(
+            account_id="1234", role_arn="acs:ram::1234:role/AliyunOSSRole", bucket="inventory-dst",
+            inventory_format=m.INVENTORY_FORMAT_CSV, prefix="out/", **encryption)),
+        inventory_schedule=m.InventorySchedule(m.INVENTORY_FREQUENCY_WEEKLY),
+        optional_fields=[m.FIELD_SIZE, m.FIELD_LAST_MODIFIED_DATE, m.FIELD_ETAG, m.FIELD_STORAG_CLASS])
+
+
+def test_inventory_configurations(sides):
+    def scenario(oss, bucket):
+        missing = _raised(lambda: bucket.get_bucket_inventory_configuration("inv-a"))
+        empty = bucket.list_bucket_inventory_configurations()
+        puts = [bucket.put_bucket_inventory_configuration(_inventory(oss, "inv-%03d" % i, kms=i % 2 == 0))
+                for i in range(102)]
+        taken = _raised(lambda: bucket.put_bucket_inventory_configuration(_inventory(oss, "inv-000")))
+        bad = _inventory(oss, "bad")
+        bad.inventory_schedule = oss.models.InventorySchedule("Hourly")
+        refused = _raised(lambda: bucket.put_bucket_inventory_configuration(bad))
+        got = bucket.get_bucket_inventory_configuration("inv-001")
+        first = bucket.list_bucket_inventory_configurations()
+        second = bucket.list_bucket_inventory_configurations(first.next_continuation_token)
+        deleted = bucket.delete_bucket_inventory_configuration("inv-001")
+        gone = _raised(lambda: bucket.delete_bucket_inventory_configuration("inv-001"))
+        return missing, empty, puts[0], taken, refused, got, first, second, deleted, gone
+    _, got = sides.run(scenario)
+    assert got[0]["__raised__"]["code"] == "NoSuchInventory" and got[3]["__raised__"]["code"] == "InventoryAlreadyExist"
+    assert got[5]["is_enabled"] is True and got[5]["inventory_filter"]["lower_size_bound"] == "1024"
+    assert got[5]["inventory_destination"]["bucket_destination"]["bucket"] == "inventory-dst"
+    assert len(got[6]["inventory_configurations"]) == 100 and got[6]["is_truncated"] is True
+    assert len(got[7]["inventory_configurations"]) == 2 and got[7]["continuaiton_token"] == "inv-099"
+
+
+def test_inventory_request_is_oss2s():
+    theirs, ours = sent_by_both(lambda oss, b: b.put_bucket_inventory_configuration(_inventory(oss, "i", kms=False)))
+    assert ours == theirs
