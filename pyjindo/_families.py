@@ -31,6 +31,9 @@ class BucketFamilies(GoClient):
     INVENTORY = "inventory"
     INVENTORY_CONFIG_ID = "inventoryId"
     CONTINUATION_TOKEN = "continuation-token"
+    CNAME = "cname"
+    COMP = "comp"
+    HTTPS_CONFIG = "httpsConfig"
 
     def _family(self, method, params, data=None, headers=None, parse=None):
         return self._do(method, self.bucket_name, "", params=params, data=data, headers=headers, parse=parse)
@@ -138,6 +141,50 @@ class BucketFamilies(GoClient):
         """Delete the inventory `inventory_id`, as oss2. Raises NoSuchInventory."""
         return models.RequestResult(self._family(
             "DELETE", {BucketFamilies.INVENTORY: "", BucketFamilies.INVENTORY_CONFIG_ID: inventory_id}))
+
+    # --- custom domains (CNAME) and HTTPS ------------------------------------------------------
+
+    def create_bucket_cname_token(self, domain: str) -> models.CreateBucketCnameTokenResult:
+        """A token proving `domain` is yours (publish it in the domain's DNS TXT record), as oss2:
+        `token`, `expire_time`, ... A live token is returned again until it expires (72 hours).
+        jindo server takes the live token itself as the proof.
+        """
+        data = xml_utils.to_bucket_cname_configuration(domain)
+        return models.CreateBucketCnameTokenResult(self._family(
+            "POST", {BucketFamilies.CNAME: "", BucketFamilies.COMP: "token"}, data=data, parse="cname_token"))
+
+    def get_bucket_cname_token(self, domain: str) -> models.GetBucketCnameTokenResult:
+        """The live token of `domain`, as oss2."""
+        return models.GetBucketCnameTokenResult(self._family(
+            "GET", {BucketFamilies.CNAME: domain, BucketFamilies.COMP: "token"}, parse="cname_token"))
+
+    def put_bucket_cname(self, input: models.PutBucketCnameRequest) -> models.RequestResult:
+        """Bind the domain of a PutBucketCnameRequest (with its CertInfo, if any) to the bucket,
+        as oss2. Raises NeedVerifyDomainOwnership without a live token for the domain.
+        """
+        data = xml_utils.to_bucket_cname_configuration(input.domain, input.cert)
+        return models.RequestResult(self._family("POST", {BucketFamilies.CNAME: "", BucketFamilies.COMP: "add"},
+                                                 data=data))
+
+    def list_bucket_cname(self) -> models.ListBucketCnameResult:
+        """The bucket's custom domains, as oss2: `cname` (CnameInfo list), `bucket`, `owner`."""
+        return models.ListBucketCnameResult(self._family("GET", {BucketFamilies.CNAME: ""}, parse="list_bucket_cname"))
+
+    def delete_bucket_cname(self, domain: str) -> models.RequestResult:
+        """Unbind `domain` from the bucket, as oss2."""
+        data = xml_utils.to_bucket_cname_configuration(domain)
+        return models.RequestResult(self._family("POST", {BucketFamilies.CNAME: "", BucketFamilies.COMP: "delete"},
+                                                 data=data))
+
+    def put_bucket_https_config(self, httpsConfig: models.BucketTlsVersion) -> models.RequestResult:
+        """Set the TLS versions the bucket accepts from a BucketTlsVersion, as oss2."""
+        data = xml_utils.to_do_bucket_https_config_request(httpsConfig)
+        return models.RequestResult(self._family("PUT", {BucketFamilies.HTTPS_CONFIG: ""}, data=data))
+
+    def get_bucket_https_config(self) -> models.HttpsConfigResult:
+        """The TLS versions the bucket accepts, as oss2: `tls_enabled`, `tls_version`."""
+        return models.HttpsConfigResult(self._family("GET", {BucketFamilies.HTTPS_CONFIG: ""},
+                                                     parse="get_bucket_https_config"))
 
 
 class ServiceFamilies(GoClient):

@@ -356,3 +356,27 @@ def to_put_inventory_configuration(inventory_config):
         elif d.sse_oss_encryption is not None:
             ElementTree.SubElement(ElementTree.SubElement(node, "Encryption"), "SSE-OSS")
     return _node_to_string(root)
+
+
+def to_bucket_cname_configuration(domain, cert=None):
+    root = ElementTree.Element("BucketCnameConfiguration")
+    cname = ElementTree.SubElement(root, "Cname")
+    _add_text_child(cname, "Domain", domain)
+    if cert is not None:
+        node = ElementTree.SubElement(cname, "CertificateConfiguration")
+        for tag, value in (("CertId", cert.cert_id), ("Certificate", cert.certificate),
+                           ("PrivateKey", cert.private_key), ("PreviousCertId", cert.previous_cert_id)):
+            if value is not None:
+                _add_text_child(node, tag, value)
+        _add_present(node, "Force", cert.force)
+        _add_present(node, "DeleteCertificate", cert.delete_certificate)
+    return _node_to_string(root)
+
+
+def to_do_bucket_https_config_request(https_config):
+    root = ElementTree.Element("HttpsConfiguration")
+    tls = ElementTree.SubElement(root, "TLS")
+    _add_text_child(tls, "Enable", _lower(https_config.tls_enabled))
+    if https_config.tls_version:
+        _add_node_list(tls, "TLSVersion", https_config.tls_version)
+    return _node_to_string(root)

@@ -44,6 +44,9 @@ var typedDocuments = map[string]func(doc []byte) (any, error){
 	"get_bucket_replication_location": typed[ReplicationLocation]("get bucket replication location"),
 	"get_bucket_inventory":            typed[InventoryConfiguration]("get bucket inventory"),
 	"list_bucket_inventory":           typed[ListInventoryConfigurationsResult]("list bucket inventory"),
+	"cname_token":                     typed[CnameToken]("cname token"),
+	"list_bucket_cname":               typed[ListCnameResult]("list bucket cname"),
+	"get_bucket_https_config":         typed[HttpsConfiguration]("get bucket https config"),
 }
 
 func typed[T any](op string) func(doc []byte) (any, error) {

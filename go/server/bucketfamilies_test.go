@@ -31,10 +31,13 @@ func TestBucketFamiliesSurviveRestart(t *testing.T) {
 			"<OSSBucketDestination><AccountId>1</AccountId><RoleArn>r</RoleArn><Bucket>acs:oss:::dst</Bucket><Format>CSV</Format>" +
 			"</OSSBucketDestination></Destination><Schedule><Frequency>Daily</Frequency></Schedule>" +
 			"<IncludedObjectVersions>All</IncludedObjectVersions></InventoryConfiguration>"},
+		{"POST", "cname&comp=token", "<BucketCnameConfiguration><Cname><Domain>a.example.com</Domain></Cname></BucketCnameConfiguration>"},
+		{"POST", "cname&comp=add", "<BucketCnameConfiguration><Cname><Domain>a.example.com</Domain></Cname></BucketCnameConfiguration>"},
+		{"PUT", "httpsConfig", "<HttpsConfiguration><TLS><Enable>true</Enable><TLSVersion>TLSv1.2</TLSVersion></TLS></HttpsConfiguration>"},
 	} {
 		e.do(t, w.method, "/bkt", query(w.query), hdr("Content-MD5", md5b64([]byte(w.body))), []byte(w.body)).expectStatus(t, http.StatusOK)
 	}
-	reads := []string{"worm", "replication", "inventory", "inventory&inventoryId=i"}
+	reads := []string{"worm", "replication", "inventory", "inventory&inventoryId=i", "cname", "cname=a.example.com&comp=token", "httpsConfig"}
 	before := map[string]string{}
 	for _, q := range reads {
 		r := e.do(t, "GET", "/bkt", query(q), nil, nil)

@@ -88,6 +88,7 @@ from ..headers import *  # noqa: F401,F403  (oss2.models re-exports oss2.headers
 from .buckets import *  # noqa: F401,F403
 from .common import *  # noqa: F401,F403
 from .constants import *  # noqa: F401,F403
+from .domains import *  # noqa: F401,F403
 from .families import *  # noqa: F401,F403
 from .listing import *  # noqa: F401,F403
 from .multipart import *  # noqa: F401,F403

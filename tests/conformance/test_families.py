@@ -189,3 +189,88 @@ def test_inventory_configurations(sides):
 def test_inventory_request_is_oss2s():
     theirs, ours = sent_by_both(lambda oss, b: b.put_bucket_inventory_configuration(_inventory(oss, "i", kms=False)))
     assert ours == theirs
+
+
+def _self_signed():
+    """A PEM certificate and key for example.com (made here, no network)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "www.example.com")])
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    cert = x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key()) \
+        .serial_number(1).not_valid_before(start).not_valid_after(start + datetime.timedelta(days=365)) \
+        .sign(key, hashes.SHA256())
+    return cert.public_bytes(serialization.Encoding.PEM).decode(), \
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                          serialization.NoEncryption()).decode()
+
+
+CERT, KEY = _self_signed()
+
+
+def test_cname_tokens_and_bindings(sides):
+    def scenario(oss, bucket):
+        m = oss.models
+        unverified = _raised(lambda: bucket.put_bucket_cname(m.PutBucketCnameRequest("www.example.com")))
+        no_token = _raised(lambda: bucket.get_bucket_cname_token("www.example.com"))
+        created = bucket.create_bucket_cname_token("www.example.com")
+        again = bucket.create_bucket_cname_token("www.example.com")
+        got = bucket.get_bucket_cname_token("www.example.com")
+        assert again.token == created.token == got.token and len(got.token) == 32
+        for r in (created, again, got):
+            r.token, r.expire_time = True, bool(r.expire_time)
+        bad_domain = _raised(lambda: bucket.create_bucket_cname_token("no_dots"))
+        bucket.put_bucket_cname(m.PutBucketCnameRequest("www.example.com"))
+        bucket.create_bucket_cname_token("cas.example.com")
+        bucket.put_bucket_cname(m.PutBucketCnameRequest("cas.example.com", m.CertInfo(cert_id="123-cn-hangzhou")))
+        uploaded = bucket.put_bucket_cname(m.PutBucketCnameRequest(
+            "www.example.com", m.CertInfo(certificate=CERT, private_key=KEY, force=True)))
+        listed = bucket.list_bucket_cname()
+        for c in listed.cname:
+            c.last_modified = bool(c.last_modified)
+            c.certificate.creation_date = bool(c.certificate.creation_date)
+        unbound = bucket.put_bucket_cname(m.PutBucketCnameRequest("cas.example.com",
+                                                                  m.CertInfo(delete_certificate=True)))
+        deleted = bucket.delete_bucket_cname("www.example.com")
+        gone = _raised(lambda: bucket.delete_bucket_cname("www.example.com"))
+        left = [(c.domain, c.certificate) for c in bucket.list_bucket_cname().cname]
+        return unverified, no_token, created, again, got, bad_domain, uploaded, listed, unbound, deleted, gone, left
+    _, got = sides.run(scenario)
+    assert got[0]["__raised__"]["code"] == "NeedVerifyDomainOwnership"
+    www, cas = sorted(got[7]["cname"], key=lambda c: c["domain"], reverse=True)
+    assert www["certificate"]["type"] == "Upload" and www["certificate"]["valid_end_date"].startswith("Fri, 01 Jan 2027")
+    assert cas["certificate"]["cert_id"] == "123-cn-hangzhou" and cas["certificate"]["type"] == "CAS"
+    assert got[11] == [["cas.example.com", None]]
+
+
+def test_https_config(sides):
+    def scenario(oss, bucket):
+        m = oss.models
+        default = bucket.get_bucket_https_config()
+        put = bucket.put_bucket_https_config(m.BucketTlsVersion(True, ["TLSv1.2", "TLSv1.3"]))
+        enabled = bucket.get_bucket_https_config()
+        bad = _raised(lambda: bucket.put_bucket_https_config(m.BucketTlsVersion(True, ["SSLv3"])))
+        bucket.put_bucket_https_config(m.BucketTlsVersion())
+        return default, put, enabled, bad, bucket.get_bucket_https_config()
+    _, got = sides.run(scenario)
+    assert got[0]["tls_enabled"] is False and got[2]["tls_version"] == ["TLSv1.2", "TLSv1.3"]
+    assert got[3]["__raised__"]["code"] == "InvalidArgument" and got[4]["tls_enabled"] is False
+
+
+@pytest.mark.parametrize("call", [
+    _sending(lambda oss, b: b.create_bucket_cname_token("a.example.com")),
+    _sending(lambda oss, b: b.get_bucket_cname_token("a.example.com")),
+    lambda oss, b: b.put_bucket_cname(oss.models.PutBucketCnameRequest("a.example.com", oss.models.CertInfo(
+        "id", "cert", "key", "prev", True, False))),
+    lambda oss, b: b.delete_bucket_cname("a.example.com"),
+    lambda oss, b: b.put_bucket_https_config(oss.models.BucketTlsVersion(True, ["TLSv1.2"])),
+], ids=["token", "get-token", "put", "delete", "https"])
+def test_cname_and_https_requests_are_oss2s(call):
+    theirs, ours = sent_by_both(call)
+    assert ours == theirs
