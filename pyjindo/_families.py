@@ -34,6 +34,10 @@ class BucketFamilies(GoClient):
     CNAME = "cname"
     COMP = "comp"
     HTTPS_CONFIG = "httpsConfig"
+    ACCESS_POINT = "accessPoint"
+    ACCESS_POINT_POLICY = "accessPointPolicy"
+    OSS_ACCESS_POINT_NAME = "x-oss-access-point-name"
+    PUBLIC_ACCESS_BLOCK = "publicAccessBlock"
 
     def _family(self, method, params, data=None, headers=None, parse=None):
         return self._do(method, self.bucket_name, "", params=params, data=data, headers=headers, parse=parse)
@@ -186,6 +190,96 @@ class BucketFamilies(GoClient):
         return models.HttpsConfigResult(self._family("GET", {BucketFamilies.HTTPS_CONFIG: ""},
                                                      parse="get_bucket_https_config"))
 
+    # --- access points -------------------------------------------------------------------------
+
+    def _access_point(self, method, params, name, data=None, parse=None):
+        return self._family(method, params, data=data, headers={BucketFamilies.OSS_ACCESS_POINT_NAME: name},
+                            parse=parse)
+
+    def create_access_point(self, accessPoint: models.CreateAccessPointRequest) -> models.CreateAccessPointResult:
+        """Create an access point from a CreateAccessPointRequest, as oss2: `access_point_arn`,
+        `alias`. Raises AccessPointAlreadyExists for a name taken in the account.
+        """
+        data = xml_utils.to_do_create_access_point_request(accessPoint)
+        return models.CreateAccessPointResult(self._family("PUT", {BucketFamilies.ACCESS_POINT: ""}, data=data,
+                                                           parse="create_access_point"))
+
+    def get_access_point(self, accessPointName: str) -> models.GetAccessPointResult:
+        """The access point `accessPointName`, as oss2. Raises NoSuchAccessPoint."""
+        return models.GetAccessPointResult(self._access_point("GET", {BucketFamilies.ACCESS_POINT: ""},
+                                                              accessPointName, parse="get_access_point"))
+
+    def delete_access_point(self, accessPointName: str) -> models.RequestResult:
+        """Delete the access point `accessPointName` (and its policy), as oss2."""
+        return models.RequestResult(self._access_point("DELETE", {BucketFamilies.ACCESS_POINT: ""}, accessPointName))
+
+    def list_bucket_access_points(self, max_keys: int = 100,
+                                  continuation_token: str = "") -> models.ListAccessPointResult:
+        """One page of the bucket's access points by name, as oss2: `access_points`,
+        `is_truncated`, `next_continuation_token`."""
+        return models.ListAccessPointResult(self._family(
+            "GET", {BucketFamilies.ACCESS_POINT: "", "max-keys": str(max_keys), "continuation-token": continuation_token},
+            parse="list_access_points"))
+
+    def put_access_point_policy(self, accessPointName: str, accessPointPolicy: Any) -> models.RequestResult:
+        """Set the access point's policy (a JSON document, str or bytes), as oss2."""
+        return models.RequestResult(self._access_point("PUT", {BucketFamilies.ACCESS_POINT_POLICY: ""},
+                                                       accessPointName, data=accessPointPolicy))
+
+    def get_access_point_policy(self, accessPointName: str) -> models.GetAccessPointPolicyResult:
+        """The access point's policy, as oss2: `policy` (the JSON text). Raises
+        NoSuchAccessPointPolicy."""
+        return models.GetAccessPointPolicyResult(self._access_point("GET", {BucketFamilies.ACCESS_POINT_POLICY: ""},
+                                                                    accessPointName))
+
+    def delete_access_point_policy(self, accessPointName: str) -> models.RequestResult:
+        """Delete the access point's policy, as oss2."""
+        return models.RequestResult(self._access_point("DELETE", {BucketFamilies.ACCESS_POINT_POLICY: ""},
+                                                       accessPointName))
+
+    # --- block public access (bucket and access point) -----------------------------------------
+
+    def put_bucket_public_access_block(self, block_public_access: bool = False) -> models.RequestResult:
+        """Block (or allow) public access to the bucket, as oss2."""
+        data = xml_utils.to_put_public_access_block_request(block_public_access)
+        return models.RequestResult(self._family("PUT", {BucketFamilies.PUBLIC_ACCESS_BLOCK: ""}, data=data))
+
+    def get_bucket_public_access_block(self) -> models.GetBucketPublicAccessBlockResult:
+        """Whether public access to the bucket is blocked, as oss2: `block_public_access`."""
+        return models.GetBucketPublicAccessBlockResult(self._family(
+            "GET", {BucketFamilies.PUBLIC_ACCESS_BLOCK: ""}, parse="get_public_access_block"))
+
+    def delete_bucket_public_access_block(self) -> models.RequestResult:
+        """Remove the bucket's public access block, as oss2."""
+        return models.RequestResult(self._family("DELETE", {BucketFamilies.PUBLIC_ACCESS_BLOCK: ""}))
+
+    def put_access_point_public_access_block(self, access_point_name: str,
+                                             block_public_access: bool = False) -> models.RequestResult:
+        """Block (or allow) public access through the access point, as oss2."""
+        data = xml_utils.to_put_public_access_block_request(block_public_access)
+        return models.RequestResult(self._family("PUT", {
+            BucketFamilies.PUBLIC_ACCESS_BLOCK: "", BucketFamilies.OSS_ACCESS_POINT_NAME: access_point_name}, data=data))
+
+    def get_access_point_public_access_block(self, access_point_name: str) -> models.GetBucketPublicAccessBlockResult:
+        """Whether public access through the access point is blocked, as oss2."""
+        return models.GetBucketPublicAccessBlockResult(self._family("GET", {
+            BucketFamilies.PUBLIC_ACCESS_BLOCK: "", BucketFamilies.OSS_ACCESS_POINT_NAME: access_point_name},
+            parse="get_public_access_block"))
+
+    def delete_access_point_public_access_block(self, access_point_name: str) -> models.RequestResult:
+        """Remove the access point's public access block, as oss2."""
+        return models.RequestResult(self._family("DELETE", {
+            BucketFamilies.PUBLIC_ACCESS_BLOCK: "", BucketFamilies.OSS_ACCESS_POINT_NAME: access_point_name}))
+
 
 class ServiceFamilies(GoClient):
     """The families' Service methods (pyjindo.api.Service)."""
+
+    ACCESS_POINT = "accessPoint"
+
+    def list_access_points(self, max_keys: int = 100, continuation_token: str = "") -> models.ListAccessPointResult:
+        """One page of the account's access points by name, as oss2: `access_points`,
+        `is_truncated`, `next_continuation_token`."""
+        return models.ListAccessPointResult(self._do(
+            "GET", "", "", params={ServiceFamilies.ACCESS_POINT: "", "max-keys": str(max_keys),
+                                   "continuation-token": continuation_token}, parse="list_access_points"))

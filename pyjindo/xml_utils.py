@@ -380,3 +380,20 @@ def to_do_bucket_https_config_request(https_config):
     if https_config.tls_version:
         _add_node_list(tls, "TLSVersion", https_config.tls_version)
     return _node_to_string(root)
+
+
+def to_do_create_access_point_request(access_point):
+    root = ElementTree.Element("CreateAccessPointConfiguration")
+    if access_point.access_point_name is not None:
+        _add_text_child(root, "AccessPointName", access_point.access_point_name)
+    if access_point.network_origin is not None:
+        _add_text_child(root, "NetworkOrigin", access_point.network_origin)
+    if access_point.vpc is not None:
+        _add_text_child(ElementTree.SubElement(root, "VpcConfiguration"), "VpcId", access_point.vpc.vpc_id)
+    return _node_to_string(root)
+
+
+def to_put_public_access_block_request(block_public_access):
+    root = ElementTree.Element("PublicAccessBlockConfiguration")
+    _add_text_child(root, "BlockPublicAccess", str(block_public_access))
+    return _node_to_string(root)

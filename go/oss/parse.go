@@ -47,6 +47,10 @@ var typedDocuments = map[string]func(doc []byte) (any, error){
 	"cname_token":                     typed[CnameToken]("cname token"),
 	"list_bucket_cname":               typed[ListCnameResult]("list bucket cname"),
 	"get_bucket_https_config":         typed[HttpsConfiguration]("get bucket https config"),
+	"create_access_point":             typed[CreateAccessPointResult]("create access point"),
+	"get_access_point":                typed[GetAccessPointResult]("get access point"),
+	"list_access_points":              typed[ListAccessPointsResult]("list access points"),
+	"get_public_access_block":         typed[PublicAccessBlockConfiguration]("get public access block"),
 }
 
 func typed[T any](op string) func(doc []byte) (any, error) {

@@ -34,10 +34,13 @@ func TestBucketFamiliesSurviveRestart(t *testing.T) {
 		{"POST", "cname&comp=token", "<BucketCnameConfiguration><Cname><Domain>a.example.com</Domain></Cname></BucketCnameConfiguration>"},
 		{"POST", "cname&comp=add", "<BucketCnameConfiguration><Cname><Domain>a.example.com</Domain></Cname></BucketCnameConfiguration>"},
 		{"PUT", "httpsConfig", "<HttpsConfiguration><TLS><Enable>true</Enable><TLSVersion>TLSv1.2</TLSVersion></TLS></HttpsConfiguration>"},
+		{"PUT", "accessPoint", "<CreateAccessPointConfiguration><AccessPointName>ap1</AccessPointName>" +
+			"<NetworkOrigin>internet</NetworkOrigin></CreateAccessPointConfiguration>"},
+		{"PUT", "publicAccessBlock", "<PublicAccessBlockConfiguration><BlockPublicAccess>True</BlockPublicAccess></PublicAccessBlockConfiguration>"},
 	} {
 		e.do(t, w.method, "/bkt", query(w.query), hdr("Content-MD5", md5b64([]byte(w.body))), []byte(w.body)).expectStatus(t, http.StatusOK)
 	}
-	reads := []string{"worm", "replication", "inventory", "inventory&inventoryId=i", "cname", "cname=a.example.com&comp=token", "httpsConfig"}
+	reads := []string{"worm", "replication", "inventory", "inventory&inventoryId=i", "cname", "cname=a.example.com&comp=token", "httpsConfig", "accessPoint", "publicAccessBlock", "publicAccessBlock&x-oss-access-point-name=ap1"}
 	before := map[string]string{}
 	for _, q := range reads {
 		r := e.do(t, "GET", "/bkt", query(q), nil, nil)

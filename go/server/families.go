@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 
 	"github.com/pyjindo/pyjindo/go/server/store"
@@ -73,10 +74,19 @@ func parseBoundedInt(s string, lo, hi int) (int, bool) {
 
 // familySubresource finds the handler of a family's bucket request, or nil.
 func (rq *request) familySubresource(m string) func() *ossError {
-	for _, route := range []func(string) func() *ossError{rq.wormRoute, rq.replicationRoute, rq.inventoryRoute, rq.cnameRoute, rq.httpsRoute} {
+	for _, route := range []func(string) func() *ossError{rq.wormRoute, rq.replicationRoute, rq.inventoryRoute, rq.cnameRoute, rq.httpsRoute, rq.accessPointRoute} {
 		if h := route(m); h != nil {
 			return h
 		}
+	}
+	return nil
+}
+
+// serviceSubresource finds the handler of a family's service (account) request, or nil.
+func (rq *request) serviceSubresource(m string) func() *ossError {
+	switch {
+	case rq.has("accessPoint") && m == http.MethodGet:
+		return rq.listAccessPoints
 	}
 	return nil
 }

@@ -303,6 +303,9 @@ func (rq *request) dispatch() *ossError {
 	m := rq.r.Method
 	switch {
 	case rq.bucket == "":
+		if h := rq.serviceSubresource(m); h != nil {
+			return h()
+		}
 		if m == http.MethodGet {
 			return rq.listBuckets()
 		}

@@ -274,3 +274,83 @@ def test_https_config(sides):
 def test_cname_and_https_requests_are_oss2s(call):
     theirs, ours = sent_by_both(call)
     assert ours == theirs
+
+
+def _steady_access_point(result):
+    """Random or per-run values of an access point result, reduced to their presence."""
+    for field in ("alias", "creation_date"):
+        if getattr(result, field, None):
+            setattr(result, field, True)
+    return result
+
+
+def test_access_points_and_their_policies(sides):
+    """Names are unique in the account: each side removes its access points before the other runs."""
+    def scenario(oss, bucket):
+        m = oss.models
+        created = bucket.create_access_point(m.CreateAccessPointRequest("ap-net", "internet"))
+        vpc = bucket.create_access_point(m.CreateAccessPointRequest("ap-vpc", "vpc", m.AccessPointVpcConfiguration("vpc-1")))
+        taken = _raised(lambda: bucket.create_access_point(m.CreateAccessPointRequest("ap-net", "internet")))
+        bad_name = _raised(lambda: bucket.create_access_point(m.CreateAccessPointRequest("AP", "internet")))
+        no_vpc = _raised(lambda: bucket.create_access_point(m.CreateAccessPointRequest("ap-x", "vpc")))
+        got = _steady_access_point(bucket.get_access_point("ap-vpc"))
+        page = bucket.list_bucket_access_points(max_keys=1)
+        rest = bucket.list_bucket_access_points(max_keys=1, continuation_token=page.next_continuation_token)
+        mine = [a for a in oss.Service(bucket.auth, bucket.endpoint).list_access_points(max_keys=1000).access_points
+                if a.bucket == bucket.bucket_name]
+        no_policy = _raised(lambda: bucket.get_access_point_policy("ap-net"))
+        policy = '{"Version":"1","Statement":[]}'
+        put_policy = bucket.put_access_point_policy("ap-net", policy)
+        got_policy = bucket.get_access_point_policy("ap-net")
+        bad_policy = _raised(lambda: bucket.put_access_point_policy("ap-net", "not json"))
+        del_policy = bucket.delete_access_point_policy("ap-net")
+        block = bucket.get_access_point_public_access_block("ap-net")
+        bucket.put_access_point_public_access_block("ap-net", False)
+        unblocked = bucket.get_access_point_public_access_block("ap-net")
+        bucket.put_access_point_public_access_block("ap-net", True)
+        deleted_block = bucket.delete_access_point_public_access_block("ap-net")
+        after = bucket.get_access_point_public_access_block("ap-net")
+        deletes = [bucket.delete_access_point(n) for n in ("ap-net", "ap-vpc")]
+        gone = _raised(lambda: bucket.get_access_point("ap-net"))
+        for r in (created, vpc):
+            assert r.alias.startswith(r.access_point_arn.rsplit("/", 1)[1] + "-")
+            r.alias = True
+        for r in page.access_points + rest.access_points + mine:
+            _steady_access_point(r)
+        return created, vpc, taken, bad_name, no_vpc, got, page, rest, mine, no_policy, put_policy, got_policy, \
+            bad_policy, del_policy, block, unblocked, deleted_block, after, deletes, gone
+    _, got = sides.run(scenario)
+    assert got[2]["__raised__"]["code"] == "AccessPointAlreadyExists" and got[19]["__raised__"]["code"] == "NoSuchAccessPoint"
+    assert got[5]["vpc"]["vpc_id"] == "vpc-1" and got[5]["public_access_block_configuration"]["block_public_access"] is True
+    assert [a["access_point_name"] for a in got[8]] == ["ap-net", "ap-vpc"] and got[6]["is_truncated"] is True
+    assert got[11]["policy"] == '{"Version":"1","Statement":[]}'
+    assert (got[14]["block_public_access"], got[15]["block_public_access"], got[17]["block_public_access"]) == \
+        (True, False, False)
+
+
+def test_bucket_public_access_block(sides):
+    def scenario(oss, bucket):
+        default = bucket.get_bucket_public_access_block()
+        put = bucket.put_bucket_public_access_block(True)
+        blocked = bucket.get_bucket_public_access_block()
+        deleted = bucket.delete_bucket_public_access_block()
+        return default, put, blocked, deleted, bucket.get_bucket_public_access_block(), \
+            _raised(lambda: bucket.put_bucket_public_access_block("maybe"))
+    _, got = sides.run(scenario)
+    assert [got[i]["block_public_access"] for i in (0, 2, 4)] == [False, True, False]
+    assert got[5]["__raised__"]["code"] == "MalformedXML"
+
+
+@pytest.mark.parametrize("call", [
+    _sending(lambda oss, b: b.create_access_point(oss.models.CreateAccessPointRequest(
+        "ap", "vpc", oss.models.AccessPointVpcConfiguration("v")))),
+    _sending(lambda oss, b: b.get_access_point("ap")),
+    _sending(lambda oss, b: b.list_bucket_access_points(10, "t")),
+    lambda oss, b: b.put_access_point_policy("ap", "{}"),
+    lambda oss, b: b.put_bucket_public_access_block(True),
+    lambda oss, b: b.put_access_point_public_access_block("ap", True),
+    lambda oss, b: b.delete_access_point_public_access_block("ap"),
+], ids=["create", "get", "list", "policy", "block", "ap-block", "ap-unblock"])
+def test_access_point_requests_are_oss2s(call):
+    theirs, ours = sent_by_both(call, headers=("content-md5", "content-type", "x-oss-access-point-name"))
+    assert ours == theirs
