@@ -38,6 +38,12 @@ class BucketFamilies(GoClient):
     ACCESS_POINT_POLICY = "accessPointPolicy"
     OSS_ACCESS_POINT_NAME = "x-oss-access-point-name"
     PUBLIC_ACCESS_BLOCK = "publicAccessBlock"
+    TRANSFER_ACCELERATION = "transferAcceleration"
+    ACCESS_MONITOR = "accessmonitor"
+    RESOURCE_GROUP = "resourceGroup"
+    ARCHIVE_DIRECT_READ = "bucketArchiveDirectRead"
+    POLICY = "policy"
+    CALLBACK = "callback"
 
     def _family(self, method, params, data=None, headers=None, parse=None):
         return self._do(method, self.bucket_name, "", params=params, data=data, headers=headers, parse=parse)
@@ -270,6 +276,68 @@ class BucketFamilies(GoClient):
         """Remove the access point's public access block, as oss2."""
         return models.RequestResult(self._family("DELETE", {
             BucketFamilies.PUBLIC_ACCESS_BLOCK: "", BucketFamilies.OSS_ACCESS_POINT_NAME: access_point_name}))
+
+    # --- one-value settings and the callback policy --------------------------------------------
+
+    def put_bucket_transfer_acceleration(self, enabled: Any) -> models.RequestResult:
+        """Turn transfer acceleration on or off ("true"/"false" or a bool), as oss2."""
+        data = xml_utils.to_put_bucket_transfer_acceleration(enabled)
+        return models.RequestResult(self._family("PUT", {BucketFamilies.TRANSFER_ACCELERATION: ""}, data=data,
+                                                 headers=_md5_headers(data)))
+
+    def get_bucket_transfer_acceleration(self) -> models.GetBucketTransferAccelerationResult:
+        """Whether transfer acceleration is on, as oss2: `enabled` ("true" or "false")."""
+        return models.GetBucketTransferAccelerationResult(self._family(
+            "GET", {BucketFamilies.TRANSFER_ACCELERATION: ""}, parse="get_bucket_transfer_acceleration"))
+
+    def put_bucket_access_monitor(self, status: str) -> models.RequestResult:
+        """Turn access monitoring "Enabled" or "Disabled", as oss2. Disabling is refused while a
+        lifecycle rule acts on last access time."""
+        data = xml_utils.to_put_bucket_access_monitor(status)
+        return models.RequestResult(self._family("PUT", {BucketFamilies.ACCESS_MONITOR: ""}, data=data))
+
+    def get_bucket_access_monitor(self) -> models.GetBucketAccessMonitorResult:
+        """The bucket's access monitoring, as oss2: `access_monitor.status`."""
+        return models.GetBucketAccessMonitorResult(self._family("GET", {BucketFamilies.ACCESS_MONITOR: ""},
+                                                                parse="get_bucket_access_monitor"))
+
+    def put_bucket_resource_group(self, resourceGroupId: str) -> models.RequestResult:
+        """Move the bucket to the resource group `resourceGroupId`, as oss2."""
+        data = xml_utils.to_put_bucket_resource_group(resourceGroupId)
+        return models.RequestResult(self._family("PUT", {BucketFamilies.RESOURCE_GROUP: ""}, data=data))
+
+    def get_bucket_resource_group(self) -> models.GetBucketResourceGroupResult:
+        """The bucket's resource group, as oss2: `resource_group_id` (the default group's when
+        never set)."""
+        return models.GetBucketResourceGroupResult(self._family("GET", {BucketFamilies.RESOURCE_GROUP: ""},
+                                                                parse="get_bucket_resource_group"))
+
+    def put_bucket_archive_direct_read(self, enabled: bool = False) -> models.RequestResult:
+        """Allow (or not) reading Archive objects without restoring them, as oss2."""
+        data = xml_utils.to_put_bucket_archive_direct_read(enabled)
+        return models.RequestResult(self._family("PUT", {BucketFamilies.ARCHIVE_DIRECT_READ: ""}, data=data))
+
+    def get_bucket_archive_direct_read(self) -> models.GetBucketArchiveDirectReadResult:
+        """Whether Archive objects are read without a restore, as oss2: `enabled`."""
+        return models.GetBucketArchiveDirectReadResult(self._family(
+            "GET", {BucketFamilies.ARCHIVE_DIRECT_READ: ""}, parse="get_bucket_archive_direct_read"))
+
+    def put_bucket_callback_policy(self, callbackPolicy: Any) -> models.RequestResult:
+        """Set the bucket's named callbacks from a list of CallbackPolicyInfo, as oss2."""
+        data = xml_utils.to_do_bucket_callback_policy_request(callbackPolicy)
+        return models.RequestResult(self._family(
+            "PUT", {BucketFamilies.POLICY: "", BucketFamilies.COMP: BucketFamilies.CALLBACK}, data=data))
+
+    def get_bucket_callback_policy(self) -> models.CallbackPolicyResult:
+        """The bucket's named callbacks, as oss2: `callback_policies` (CallbackPolicyInfo)."""
+        return models.CallbackPolicyResult(self._family(
+            "GET", {BucketFamilies.POLICY: "", BucketFamilies.COMP: BucketFamilies.CALLBACK},
+            parse="get_bucket_callback_policy"))
+
+    def delete_bucket_callback_policy(self) -> models.RequestResult:
+        """Delete the bucket's named callbacks, as oss2."""
+        return models.RequestResult(self._family(
+            "DELETE", {BucketFamilies.POLICY: "", BucketFamilies.COMP: BucketFamilies.CALLBACK}))
 
 
 class ServiceFamilies(GoClient):

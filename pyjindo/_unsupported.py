@@ -57,18 +57,6 @@ create_bucket_data_redundancy_transition(targetType)
 get_bucket_data_redundancy_transition(taskId)
 delete_bucket_data_redundancy_transition(taskId)
 list_bucket_data_redundancy_transition()
-# other bucket settings
-put_bucket_transfer_acceleration(enabled)
-get_bucket_transfer_acceleration()
-put_bucket_access_monitor(status)
-get_bucket_access_monitor()
-put_bucket_resource_group(resourceGroupId)
-get_bucket_resource_group()
-put_bucket_callback_policy(callbackPolicy)
-get_bucket_callback_policy()
-delete_bucket_callback_policy()
-put_bucket_archive_direct_read(enabled=False)
-get_bucket_archive_direct_read()
 """
 
 SERVICE = """

@@ -397,3 +397,39 @@ def to_put_public_access_block_request(block_public_access):
     root = ElementTree.Element("PublicAccessBlockConfiguration")
     _add_text_child(root, "BlockPublicAccess", str(block_public_access))
     return _node_to_string(root)
+
+
+def _one_value(root_tag, tag, value):
+    root = ElementTree.Element(root_tag)
+    _add_text_child(root, tag, value)
+    return _node_to_string(root)
+
+
+def to_put_bucket_transfer_acceleration(enabled):
+    return _one_value("TransferAccelerationConfiguration", "Enabled", str(enabled))
+
+
+def to_put_bucket_access_monitor(status):
+    return _one_value("AccessMonitorConfiguration", "Status", status)
+
+
+def to_put_bucket_resource_group(resourceGroupId):
+    return _one_value("BucketResourceGroupConfiguration", "ResourceGroupId", resourceGroupId)
+
+
+def to_put_bucket_archive_direct_read(enabled):
+    return _one_value("ArchiveDirectReadConfiguration", "Enabled", _lower(enabled))
+
+
+def to_do_bucket_callback_policy_request(callback_policy):
+    root = ElementTree.Element("BucketCallbackPolicy")
+    for policy in callback_policy or ():
+        if not policy:
+            continue
+        node = ElementTree.SubElement(root, "PolicyItem")
+        if policy.policy_name is not None:
+            _add_text_child(node, "PolicyName", policy.policy_name)
+        if policy.callback is not None:
+            _add_text_child(node, "Callback", policy.callback)
+        _add_text_child(node, "CallbackVar", "" if policy.callback_var is None else policy.callback_var)
+    return _node_to_string(root)

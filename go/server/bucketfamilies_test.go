@@ -37,10 +37,14 @@ func TestBucketFamiliesSurviveRestart(t *testing.T) {
 		{"PUT", "accessPoint", "<CreateAccessPointConfiguration><AccessPointName>ap1</AccessPointName>" +
 			"<NetworkOrigin>internet</NetworkOrigin></CreateAccessPointConfiguration>"},
 		{"PUT", "publicAccessBlock", "<PublicAccessBlockConfiguration><BlockPublicAccess>True</BlockPublicAccess></PublicAccessBlockConfiguration>"},
+		{"PUT", "transferAcceleration", "<TransferAccelerationConfiguration><Enabled>True</Enabled></TransferAccelerationConfiguration>"},
+		{"PUT", "policy&comp=callback", "<BucketCallbackPolicy><PolicyItem><PolicyName>p</PolicyName><Callback>c</Callback>" +
+			"<CallbackVar></CallbackVar></PolicyItem></BucketCallbackPolicy>"},
 	} {
 		e.do(t, w.method, "/bkt", query(w.query), hdr("Content-MD5", md5b64([]byte(w.body))), []byte(w.body)).expectStatus(t, http.StatusOK)
 	}
-	reads := []string{"worm", "replication", "inventory", "inventory&inventoryId=i", "cname", "cname=a.example.com&comp=token", "httpsConfig", "accessPoint", "publicAccessBlock", "publicAccessBlock&x-oss-access-point-name=ap1"}
+	reads := []string{"worm", "replication", "inventory", "inventory&inventoryId=i", "cname", "cname=a.example.com&comp=token", "httpsConfig", "accessPoint", "publicAccessBlock", "publicAccessBlock&x-oss-access-point-name=ap1",
+		"transferAcceleration", "policy&comp=callback"}
 	before := map[string]string{}
 	for _, q := range reads {
 		r := e.do(t, "GET", "/bkt", query(q), nil, nil)

@@ -307,7 +307,7 @@ func (rq *request) getObject(head bool) *ossError {
 	}
 	defer r.Close()
 	now := rq.s.cfg.Now()
-	if !head && !readable(target, now) {
+	if !head && !readable(target, now) && !rq.archiveDirectRead(target) {
 		return errInvalidObjectState() // until restored; HEAD still describes it
 	}
 	notModified, e := conditions(rq.r.Header, "", info)

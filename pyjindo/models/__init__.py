@@ -86,6 +86,7 @@ from ..exceptions import ClientError, InconsistentError  # noqa: F401
 from ..utils import CaseInsensitiveDict, http_to_unixtime, iso8601_to_date, iso8601_to_unixtime  # noqa: F401
 from ..headers import *  # noqa: F401,F403  (oss2.models re-exports oss2.headers the same way)
 from .access import *  # noqa: F401,F403
+from .bucketflags import *  # noqa: F401,F403
 from .buckets import *  # noqa: F401,F403
 from .common import *  # noqa: F401,F403
 from .constants import *  # noqa: F401,F403

@@ -354,3 +354,78 @@ def test_bucket_public_access_block(sides):
 def test_access_point_requests_are_oss2s(call):
     theirs, ours = sent_by_both(call, headers=("content-md5", "content-type", "x-oss-access-point-name"))
     assert ours == theirs
+
+
+def test_one_value_settings(sides):
+    def scenario(oss, bucket):
+        defaults = (bucket.get_bucket_transfer_acceleration(), bucket.get_bucket_access_monitor(),
+                    bucket.get_bucket_resource_group(), bucket.get_bucket_archive_direct_read())
+        puts = (bucket.put_bucket_transfer_acceleration(True), bucket.put_bucket_access_monitor("Enabled"),
+                bucket.put_bucket_resource_group("rg-aek27tc2abcdefg"), bucket.put_bucket_archive_direct_read(True))
+        got = (bucket.get_bucket_transfer_acceleration(), bucket.get_bucket_access_monitor(),
+               bucket.get_bucket_resource_group(), bucket.get_bucket_archive_direct_read())
+        bad = (_raised(lambda: bucket.put_bucket_transfer_acceleration("maybe")),
+               _raised(lambda: bucket.put_bucket_access_monitor("On")),
+               _raised(lambda: bucket.put_bucket_resource_group("group 1")))
+        bucket.put_bucket_transfer_acceleration("false")
+        return defaults, puts, got, bad, bucket.get_bucket_transfer_acceleration()
+    _, got = sides.run(scenario)
+    defaults, _, after, bad, off = got
+    assert [defaults[0]["enabled"], defaults[1]["access_monitor"]["status"], defaults[3]["enabled"]] == \
+        ["false", "Disabled", False]
+    assert [after[0]["enabled"], after[1]["access_monitor"]["status"], after[2]["resource_group_id"], after[3]["enabled"]] == \
+        ["true", "Enabled", "rg-aek27tc2abcdefg", True]
+    assert [b["__raised__"]["code"] for b in bad] == ["InvalidArgument"] * 3 and off["enabled"] == "false"
+
+
+def test_access_monitor_stays_on_for_access_time_rules(sides):
+    def scenario(oss, bucket):
+        m = oss.models
+        bucket.put_bucket_access_monitor("Enabled")
+        bucket.put_bucket_lifecycle(m.BucketLifecycle([m.LifecycleRule(
+            "atime", "a/", status=m.LifecycleRule.ENABLED,
+            storage_transitions=[m.StorageTransition(days=30, storage_class="IA", is_access_time=True,
+                                                     return_to_std_when_visit=False)])]))
+        return _raised(lambda: bucket.put_bucket_access_monitor("Disabled"))
+    _, got = sides.run(scenario)
+    assert got["__raised__"]["status"] == 409
+
+
+def test_callback_policy(sides):
+    def scenario(oss, bucket):
+        m = oss.models
+        empty = bucket.get_bucket_callback_policy()
+        put = bucket.put_bucket_callback_policy([
+            m.CallbackPolicyInfo("first", "eyJjYWxsYmFja1VybCI6Ind3dy5hYmMuY29tL2NhbGxiYWNrIn0=", "eyJ4OmEiOiJhIn0="),
+            m.CallbackPolicyInfo("second", "eyJjYWxsYmFja1VybCI6Ind3dy5hYmMuY29tL2NhbGxiYWNrIn0=")])
+        got = bucket.get_bucket_callback_policy()
+        dup = _raised(lambda: bucket.put_bucket_callback_policy([m.CallbackPolicyInfo("a", "x"), m.CallbackPolicyInfo("a", "y")]))
+        deleted = bucket.delete_bucket_callback_policy()
+        return empty, put, got, dup, deleted, bucket.get_bucket_callback_policy()
+    _, got = sides.run(scenario)
+    assert got[0]["callback_policies"] == [] == got[5]["callback_policies"]
+    assert [p["policy_name"] for p in got[2]["callback_policies"]] == ["first", "second"]
+    assert got[2]["callback_policies"][1]["callback_var"] == ""
+
+
+@pytest.mark.parametrize("call", [
+    lambda oss, b: b.put_bucket_transfer_acceleration(True), lambda oss, b: b.put_bucket_access_monitor("Enabled"),
+    lambda oss, b: b.put_bucket_resource_group("rg-1"), lambda oss, b: b.put_bucket_archive_direct_read(True),
+    lambda oss, b: b.put_bucket_callback_policy([oss.models.CallbackPolicyInfo("n", "c"), None]),
+    lambda oss, b: b.delete_bucket_callback_policy(),
+], ids=["acceleration", "monitor", "group", "direct-read", "callback", "callback-delete"])
+def test_setting_requests_are_oss2s(call):
+    theirs, ours = sent_by_both(call)
+    assert ours == theirs
+
+
+def test_archive_direct_read_lets_archive_objects_be_read(sides):
+    def scenario(oss, bucket):
+        archive = {"x-oss-storage-class": "Archive"}
+        bucket.put_object("a", b"archived", headers=archive)
+        bucket.put_object("c", b"cold", headers={"x-oss-storage-class": "ColdArchive"})
+        before = _raised(lambda: bucket.get_object("a").read())
+        bucket.put_bucket_archive_direct_read(True)
+        return before, bucket.get_object("a").read(), _raised(lambda: bucket.get_object("c").read())
+    _, got = sides.run(scenario)
+    assert got[0]["__raised__"]["code"] == got[2]["__raised__"]["code"] == "InvalidObjectState"

@@ -1,0 +1,80 @@
+"""The one-value bucket settings (transfer acceleration, access monitor, resource group,
+archive direct read) and the callback policy: oss2's classes, read from the typed JSON of their
+go/oss structs (`resp.parsed`; an absent optional element is None)."""
+from .common import _parsed, RequestResult
+
+
+class GetBucketTransferAccelerationResult(RequestResult):
+    """get_bucket_transfer_acceleration's result: `enabled`, the text OSS sent ("true" or
+    "false"), as oss2 keeps it."""
+
+    def __init__(self, resp):
+        super(GetBucketTransferAccelerationResult, self).__init__(resp)
+        self.enabled = None
+        body = _parsed(resp)  # go/oss TransferAccelerationConfiguration
+        if body:
+            self.enabled = body["enabled"]
+
+
+class AccessMonitorInfo(object):
+    """A bucket's access monitoring: `status` ("Enabled" or "Disabled")."""
+
+    def __init__(self, status):
+        self.status = status
+
+
+class GetBucketAccessMonitorResult(RequestResult):
+    """get_bucket_access_monitor's result: `access_monitor` (AccessMonitorInfo)."""
+
+    def __init__(self, resp):
+        super(GetBucketAccessMonitorResult, self).__init__(resp)
+        self.access_monitor = None
+        body = _parsed(resp)  # go/oss AccessMonitorConfiguration
+        if body:
+            self.access_monitor = AccessMonitorInfo(body["status"])
+
+
+class GetBucketResourceGroupResult(RequestResult):
+    """get_bucket_resource_group's result: `resource_group_id`."""
+
+    def __init__(self, resp):
+        super(GetBucketResourceGroupResult, self).__init__(resp)
+        self.resource_group_id = None
+        body = _parsed(resp)  # go/oss BucketResourceGroupConfiguration
+        if body:
+            self.resource_group_id = body["resource_group_id"]
+
+
+class GetBucketArchiveDirectReadResult(RequestResult):
+    """get_bucket_archive_direct_read's result: `enabled` (bool)."""
+
+    def __init__(self, resp):
+        super(GetBucketArchiveDirectReadResult, self).__init__(resp)
+        self.enabled = None
+        value = _parsed(resp).get("enabled")  # go/oss ArchiveDirectReadConfiguration
+        if value is not None:
+            if value not in ("true", "false"):
+                raise RuntimeError("parse xml: value of Enabled is not a boolean under ArchiveDirectReadConfiguration")
+            self.enabled = value == "true"
+
+
+class CallbackPolicyInfo(RequestResult):
+    """One named callback of a callback policy: `policy_name`, `callback` and `callback_var`
+    (base64 of the callback's JSON, as for put_object's x-oss-callback). A RequestResult
+    without a response, as in oss2."""
+
+    def __init__(self, policy_name=None, callback=None, callback_var=None):
+        self.policy_name = policy_name
+        self.callback = callback
+        self.callback_var = callback_var
+
+
+class CallbackPolicyResult(RequestResult):
+    """get_bucket_callback_policy's result: `callback_policies` (CallbackPolicyInfo)."""
+
+    def __init__(self, resp):
+        super(CallbackPolicyResult, self).__init__(resp)
+        self.callback_policies = []
+        for item in _parsed(resp).get("items") or ():  # go/oss BucketCallbackPolicy
+            self.callback_policies.append(CallbackPolicyInfo(item["policy_name"], item["callback"],
+                                                             item["callback_var"]))
