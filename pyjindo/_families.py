@@ -344,6 +344,13 @@ class ServiceFamilies(GoClient):
     """The families' Service methods (pyjindo.api.Service)."""
 
     ACCESS_POINT = "accessPoint"
+    REGIONS = "regions"
+
+    def describe_regions(self, regions: str = "") -> models.DescribeRegionsResult:
+        """The regions and their endpoints, or only the region `regions` names, as oss2:
+        `regions` (RegionInfo)."""
+        return models.DescribeRegionsResult(self._do("GET", "", "", params={ServiceFamilies.REGIONS: regions},
+                                                     parse="describe_regions"))
 
     def list_access_points(self, max_keys: int = 100, continuation_token: str = "") -> models.ListAccessPointResult:
         """One page of the account's access points by name, as oss2: `access_points`,

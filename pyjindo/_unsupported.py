@@ -60,8 +60,6 @@ list_bucket_data_redundancy_transition()
 """
 
 SERVICE = """
-# regions
-describe_regions(regions='')
 # block public access
 put_public_access_block(block_public_access=False)
 get_public_access_block()

@@ -56,6 +56,7 @@ var typedDocuments = map[string]func(doc []byte) (any, error){
 	"get_bucket_resource_group":        typed[BucketResourceGroupConfiguration]("get bucket resource group"),
 	"get_bucket_archive_direct_read":   typed[ArchiveDirectReadConfiguration]("get bucket archive direct read"),
 	"get_bucket_callback_policy":       typed[BucketCallbackPolicy]("get bucket callback policy"),
+	"describe_regions":                 typed[RegionInfoList]("describe regions"),
 }
 
 func typed[T any](op string) func(doc []byte) (any, error) {

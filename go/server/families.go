@@ -2,16 +2,54 @@ package server
 
 import (
 	"crypto/rand"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/pyjindo/pyjindo/go/server/store"
 )
 
 // Helpers of the bucket families whose state is one document in the bucket's configs (WORM,
 // replication, inventory, ...): the document is rewritten whole under the store's bucket lock.
+
+// ossRegions are the regions DescribeRegions names and replication rules may copy to (OSS's
+// mainland regions and a few beyond).
+var ossRegions = []string{
+	"oss-cn-beijing", "oss-cn-hangzhou", "oss-cn-hongkong", "oss-cn-qingdao", "oss-cn-shanghai",
+	"oss-cn-shenzhen", "oss-cn-zhangjiakou", "oss-ap-southeast-1", "oss-eu-central-1", "oss-us-west-1",
+}
+
+// describeRegions answers GET /?regions: every region, or the one named.
+func (rq *request) describeRegions() *ossError {
+	type regionInfo struct {
+		Region             string `xml:"Region"`
+		InternetEndpoint   string `xml:"InternetEndpoint"`
+		InternalEndpoint   string `xml:"InternalEndpoint"`
+		AccelerateEndpoint string `xml:"AccelerateEndpoint"`
+	}
+	out := struct {
+		XMLName xml.Name     `xml:"RegionInfoList"`
+		Regions []regionInfo `xml:"RegionInfo"`
+	}{}
+	want := rq.query.Get("regions")
+	for _, r := range ossRegions {
+		if want != "" && r != want {
+			continue
+		}
+		accelerate := "oss-accelerate.aliyuncs.com"
+		if !strings.HasPrefix(r, "oss-cn-") || r == "oss-cn-hongkong" {
+			accelerate = "oss-accelerate-overseas.aliyuncs.com"
+		}
+		out.Regions = append(out.Regions, regionInfo{r, r + ".aliyuncs.com", r + "-internal.aliyuncs.com", accelerate})
+	}
+	if len(out.Regions) == 0 {
+		return errInvalidArgument("regions", want, "The region does not exist.")
+	}
+	return rq.writeXML(out)
+}
 
 // errRefused abandons a bucket update whose change was refused with an ossError.
 var errRefused = errors.New("refused")
@@ -87,6 +125,8 @@ func (rq *request) serviceSubresource(m string) func() *ossError {
 	switch {
 	case rq.has("accessPoint") && m == http.MethodGet:
 		return rq.listAccessPoints
+	case rq.has("regions") && m == http.MethodGet:
+		return rq.describeRegions
 	}
 	return nil
 }

@@ -15,12 +15,6 @@ import (
 
 const replicationConfig = "replication"
 
-// replicationLocations are the regions a rule may name (OSS's mainland and nearby regions).
-var replicationLocations = []string{
-	"oss-cn-beijing", "oss-cn-hangzhou", "oss-cn-hongkong", "oss-cn-qingdao", "oss-cn-shanghai",
-	"oss-cn-shenzhen", "oss-cn-zhangjiakou", "oss-ap-southeast-1", "oss-eu-central-1", "oss-us-west-1",
-}
-
 type replicationDestination struct {
 	Bucket       string `xml:"Bucket"`
 	Location     string `xml:"Location"`
@@ -70,7 +64,7 @@ func (rq *request) checkReplicationRule(r *replicationRule) *ossError {
 	if d.Bucket == "" || d.Location == "" || store.ValidateBucketName(d.Bucket) != nil {
 		return errInvalidArgument("Destination", d.Bucket, "The destination bucket and location are required.")
 	}
-	if !oneOf(d.Location, replicationLocations...) {
+	if !oneOf(d.Location, ossRegions...) {
 		return errInvalidArgument("Location", d.Location, "The destination location is not supported.")
 	}
 	if d.Bucket == rq.bucket && d.Location == "oss-"+rq.s.cfg.Region {
@@ -266,7 +260,7 @@ func (rq *request) getReplicationLocation() *ossError {
 		Locations   []string       `xml:"Location"`
 		Constraints []transferType `xml:"LocationTransferTypeConstraint>LocationTransferType"`
 	}{}
-	for _, l := range replicationLocations {
+	for _, l := range ossRegions {
 		if l == "oss-"+rq.s.cfg.Region {
 			continue
 		}

@@ -1,5 +1,5 @@
 """The one-value bucket settings (transfer acceleration, access monitor, resource group,
-archive direct read) and the callback policy: oss2's classes, read from the typed JSON of their
+archive direct read), the callback policy and the regions: oss2's classes, read from the typed JSON of their
 go/oss structs (`resp.parsed`; an absent optional element is None)."""
 from .common import _parsed, RequestResult
 
@@ -78,3 +78,25 @@ class CallbackPolicyResult(RequestResult):
         for item in _parsed(resp).get("items") or ():  # go/oss BucketCallbackPolicy
             self.callback_policies.append(CallbackPolicyInfo(item["policy_name"], item["callback"],
                                                              item["callback_var"]))
+
+
+class RegionInfo(RequestResult):
+    """One region of describe_regions: `region`, `internet_endpoint`, `internal_endpoint`,
+    `accelerate_endpoint`. A RequestResult without a response, as in oss2."""
+
+    def __init__(self, region=None, internet_endpoint=None, internal_endpoint=None, accelerate_endpoint=None):
+        self.region = region
+        self.internet_endpoint = internet_endpoint
+        self.internal_endpoint = internal_endpoint
+        self.accelerate_endpoint = accelerate_endpoint
+
+
+class DescribeRegionsResult(RequestResult):
+    """Service.describe_regions' result: `regions` (RegionInfo)."""
+
+    def __init__(self, resp):
+        super(DescribeRegionsResult, self).__init__(resp)
+        self.regions = []
+        for r in _parsed(resp).get("regions") or ():  # go/oss RegionInfoList
+            self.regions.append(RegionInfo(r["region"], r["internet_endpoint"], r["internal_endpoint"],
+                                           r["accelerate_endpoint"]))

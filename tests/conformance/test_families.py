@@ -429,3 +429,16 @@ def test_archive_direct_read_lets_archive_objects_be_read(sides):
         return before, bucket.get_object("a").read(), _raised(lambda: bucket.get_object("c").read())
     _, got = sides.run(scenario)
     assert got[0]["__raised__"]["code"] == got[2]["__raised__"]["code"] == "InvalidObjectState"
+
+
+def test_describe_regions(sides):
+    def scenario(oss, bucket):
+        service = oss.Service(bucket.auth, bucket.endpoint)
+        return service.describe_regions(), service.describe_regions("oss-cn-hongkong"), \
+            _raised(lambda: service.describe_regions("oss-moon-1"))
+    _, got = sides.run(scenario)
+    assert "oss-cn-hangzhou" in [r["region"] for r in got[0]["regions"]]
+    assert got[1]["regions"] == [{"__class__": "RegionInfo", "region": "oss-cn-hongkong",
+                                  "internet_endpoint": "oss-cn-hongkong.aliyuncs.com",
+                                  "internal_endpoint": "oss-cn-hongkong-internal.aliyuncs.com",
+                                  "accelerate_endpoint": "oss-accelerate-overseas.aliyuncs.com"}]
