@@ -345,6 +345,24 @@ class ServiceFamilies(GoClient):
 
     ACCESS_POINT = "accessPoint"
     REGIONS = "regions"
+    PUBLIC_ACCESS_BLOCK = "publicAccessBlock"
+
+    def _account(self, method, params, data=None, parse=None):
+        return self._do(method, "", "", params=params, data=data, parse=parse)
+
+    def put_public_access_block(self, block_public_access: bool = False) -> models.RequestResult:
+        """Block (or allow) public access to everything in the account, as oss2."""
+        data = xml_utils.to_put_public_access_block_request(block_public_access)
+        return models.RequestResult(self._account("PUT", {ServiceFamilies.PUBLIC_ACCESS_BLOCK: ""}, data=data))
+
+    def get_public_access_block(self) -> models.GetPublicAccessBlockResult:
+        """Whether public access is blocked account-wide, as oss2: `block_public_access`."""
+        return models.GetPublicAccessBlockResult(self._account("GET", {ServiceFamilies.PUBLIC_ACCESS_BLOCK: ""},
+                                                               parse="get_public_access_block"))
+
+    def delete_public_access_block(self) -> models.RequestResult:
+        """Remove the account's public access block, as oss2."""
+        return models.RequestResult(self._account("DELETE", {ServiceFamilies.PUBLIC_ACCESS_BLOCK: ""}))
 
     def describe_regions(self, regions: str = "") -> models.DescribeRegionsResult:
         """The regions and their endpoints, or only the region `regions` names, as oss2:

@@ -60,10 +60,6 @@ list_bucket_data_redundancy_transition()
 """
 
 SERVICE = """
-# block public access
-put_public_access_block(block_public_access=False)
-get_public_access_block()
-delete_public_access_block()
 # QoS and resource pools
 get_user_qos_info()
 list_resource_pools(continuation_token='', max_keys=100)

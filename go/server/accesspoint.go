@@ -386,3 +386,38 @@ func (rq *request) writeBlockPublicAccess(v string) *ossError {
 		Block   string   `xml:"BlockPublicAccess"`
 	}{Block: v})
 }
+
+// accountPublicAccessBlock is the account's public access block (PUT, GET, DELETE
+// /?publicAccessBlock on the service).
+func (rq *request) accountPublicAccessBlock(m string) *ossError {
+	if m == http.MethodGet {
+		return rq.writeBlockPublicAccess(rq.s.cfg.Store.Account().Configs["publicAccessBlock"])
+	}
+	value := ""
+	if m == http.MethodPut {
+		raw, e := rq.familyDocument()
+		if e != nil {
+			return e
+		}
+		if value, e = readBlockPublicAccess(raw); e != nil {
+			return e
+		}
+	}
+	_, err := rq.s.cfg.Store.UpdateAccount(func(a *store.AccountInfo) error {
+		if value == "" {
+			delete(a.Configs, "publicAccessBlock")
+		} else {
+			a.Configs["publicAccessBlock"] = value
+		}
+		return nil
+	})
+	if err != nil {
+		return errInternal(err)
+	}
+	if m == http.MethodDelete {
+		rq.writeHeader(http.StatusNoContent)
+		return nil
+	}
+	rq.w.Header().Set("Content-Length", "0")
+	return nil
+}

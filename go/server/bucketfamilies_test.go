@@ -51,7 +51,13 @@ func TestBucketFamiliesSurviveRestart(t *testing.T) {
 		r.expectStatus(t, http.StatusOK)
 		before[q] = string(r.body)
 	}
+	put := "<PublicAccessBlockConfiguration><BlockPublicAccess>true</BlockPublicAccess></PublicAccessBlockConfiguration>"
+	e.do(t, "PUT", "/", query("publicAccessBlock"), nil, []byte(put)).expectStatus(t, http.StatusOK)
+	account := string(e.do(t, "GET", "/", query("publicAccessBlock"), nil, nil).body)
 	e = open()
+	if got := string(e.do(t, "GET", "/", query("publicAccessBlock"), nil, nil).body); got != account || !strings.Contains(got, "true") {
+		t.Errorf("the account's public access block after a restart: %s", got)
+	}
 	for _, q := range reads {
 		r := e.do(t, "GET", "/bkt", query(q), nil, nil)
 		r.expectStatus(t, http.StatusOK)

@@ -127,6 +127,8 @@ func (rq *request) serviceSubresource(m string) func() *ossError {
 		return rq.listAccessPoints
 	case rq.has("regions") && m == http.MethodGet:
 		return rq.describeRegions
+	case rq.has("publicAccessBlock") && oneOf(m, http.MethodPut, http.MethodGet, http.MethodDelete):
+		return func() *ossError { return rq.accountPublicAccessBlock(m) }
 	}
 	return nil
 }

@@ -1,10 +1,13 @@
 """The bucket families beyond the everyday settings (issue 22 item 4): WORM, replication,
 inventory, ... each run through oss2 and pyjindo side by side against jindo server, results and
 errors compared field by field, and the request documents compared byte for byte."""
+import oss2
 import pytest
 
+import pyjindo
+
 from .compare import Raised
-from .recorder import sent_by_both
+from .recorder import Recorder, sent_by_both
 
 
 def _sending(call):
@@ -126,8 +129,6 @@ def test_replication_rules(sides):
 
 
 def test_replication_rule_checks_its_arguments():
-    import oss2
-    import pyjindo
     for oss in (oss2, pyjindo):
         with pytest.raises(oss.exceptions.ClientError):
             oss.models.ReplicationRule(is_enable_historical_object_replication="yes")
@@ -442,3 +443,33 @@ def test_describe_regions(sides):
                                   "internet_endpoint": "oss-cn-hongkong.aliyuncs.com",
                                   "internal_endpoint": "oss-cn-hongkong-internal.aliyuncs.com",
                                   "accelerate_endpoint": "oss-accelerate-overseas.aliyuncs.com"}]
+
+
+def test_account_public_access_block(sides):
+    """The account is shared: each side ends with the block removed, as it began."""
+    def scenario(oss, bucket):
+        service = oss.Service(bucket.auth, bucket.endpoint)
+        before = service.get_public_access_block()
+        put = service.put_public_access_block(True)
+        blocked = service.get_public_access_block()
+        deleted = service.delete_public_access_block()
+        return before, put, blocked, deleted, service.get_public_access_block()
+    _, got = sides.run(scenario)
+    assert [got[i]["block_public_access"] for i in (0, 2, 4)] == [False, True, False]
+
+
+def test_account_requests_are_oss2s():
+    sent = []
+    for oss in (oss2, pyjindo):
+        with Recorder() as rec:
+            service = oss.Service(oss.Auth("ak", "sk"), rec.endpoint)
+            service.put_public_access_block(True)
+            service.delete_public_access_block()
+            for call in (service.get_public_access_block, lambda: service.describe_regions("r"),
+                         lambda: service.list_access_points(5, "t")):
+                try:
+                    call()
+                except Exception:
+                    pass  # the recorder's empty answer is no document
+            sent.append([(r.method, r.path, r.query, r.body, r.headers.get("content-md5")) for r in rec.requests])
+    assert sent[0] == sent[1]
