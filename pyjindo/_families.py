@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from . import models, utils, xml_utils
+from .exceptions import ClientError
 from ._session import GoClient
 
 
@@ -44,6 +45,10 @@ class BucketFamilies(GoClient):
     ARCHIVE_DIRECT_READ = "bucketArchiveDirectRead"
     POLICY = "policy"
     CALLBACK = "callback"
+    QOS_INFO = "qosInfo"
+    USER_QOS = "qos"
+    REQUESTER_QOS_INFO = "requesterQosInfo"
+    QOS_REQUESTER = "qosRequester"
 
     def _family(self, method, params, data=None, headers=None, parse=None):
         return self._do(method, self.bucket_name, "", params=params, data=data, headers=headers, parse=parse)
@@ -339,6 +344,65 @@ class BucketFamilies(GoClient):
         return models.RequestResult(self._family(
             "DELETE", {BucketFamilies.POLICY: "", BucketFamilies.COMP: BucketFamilies.CALLBACK}))
 
+    # --- QoS and capacity ----------------------------------------------------------------------
+
+    def set_bucket_storage_capacity(self, user_qos: models.BucketUserQos) -> models.RequestResult:
+        """Set the bucket's storage capacity in GB (-1: no limit) from a BucketUserQos, as oss2."""
+        data = xml_utils.to_put_bucket_user_qos(user_qos)
+        return models.RequestResult(self._family("PUT", {BucketFamilies.USER_QOS: ""}, data=data))
+
+    def get_bucket_storage_capacity(self) -> models.GetBucketUserQosResult:
+        """The bucket's storage capacity, as oss2: `storage_capacity` (GB, -1 when unlimited)."""
+        return models.GetBucketUserQosResult(self._family("GET", {BucketFamilies.USER_QOS: ""},
+                                                          parse="get_bucket_storage_capacity"))
+
+    def put_bucket_qos_info(self, bucket_qos_info: Any) -> models.RequestResult:
+        """Set the bucket's bandwidth and QPS limits from a BucketQosInfo (or its XML), as oss2.
+        A limit left None is -1 (none of its own); none may exceed the account's."""
+        data = bucket_qos_info
+        if isinstance(data, models.BucketQosInfo):
+            data = xml_utils.to_put_qos_info(data)
+        return models.RequestResult(self._family("PUT", {BucketFamilies.QOS_INFO: ""}, data=data,
+                                                 headers=_md5_headers(data)))
+
+    def get_bucket_qos_info(self) -> models.GetBucketQosInfoResult:
+        """The bucket's bandwidth and QPS limits, as oss2 (-1 each when never set)."""
+        return models.GetBucketQosInfoResult(self._family("GET", {BucketFamilies.QOS_INFO: ""}, parse="get_qos_info"))
+
+    def delete_bucket_qos_info(self) -> models.RequestResult:
+        """Remove the bucket's limits, as oss2."""
+        return models.RequestResult(self._family("DELETE", {BucketFamilies.QOS_INFO: ""}))
+
+    @staticmethod
+    def _requester(uid):
+        if not uid:
+            raise ClientError("uid should not be empty")
+        return {BucketFamilies.REQUESTER_QOS_INFO: "", BucketFamilies.QOS_REQUESTER: uid}
+
+    def put_bucket_requester_qos_info(self, uid: str, qos_configuration: Any) -> models.RequestResult:
+        """Set the limits of the requester `uid` on this bucket from a QoSConfiguration, as oss2.
+        Raises ClientError for an empty uid."""
+        params = self._requester(uid)
+        data = xml_utils.to_put_qos_info(qos_configuration)
+        return models.RequestResult(self._family("PUT", params, data=data))
+
+    def get_bucket_requester_qos_info(self, uid: str) -> models.RequesterQoSInfoResult:
+        """The limits of the requester `uid` on this bucket (the bucket's when it has none of its
+        own), as oss2: `requester`, `qos_configuration`."""
+        return models.RequesterQoSInfoResult(self._family("GET", self._requester(uid),
+                                                          parse="get_requester_qos_info"))
+
+    def list_bucket_requester_qos_infos(self, continuation_token: str = "",
+                                        max_keys: int = 100) -> models.ListBucketRequesterQoSInfosResult:
+        """One page of the requesters with limits on this bucket, by uid, as oss2."""
+        return models.ListBucketRequesterQoSInfosResult(self._family("GET", {
+            BucketFamilies.REQUESTER_QOS_INFO: "", "continuation-token": continuation_token, "max-keys": str(max_keys)},
+            parse="list_requester_qos_infos"))
+
+    def delete_bucket_requester_qos_info(self, uid: str) -> models.RequestResult:
+        """Remove the limits of the requester `uid` on this bucket, as oss2."""
+        return models.RequestResult(self._family("DELETE", self._requester(uid)))
+
 
 class ServiceFamilies(GoClient):
     """The families' Service methods (pyjindo.api.Service)."""
@@ -369,6 +433,76 @@ class ServiceFamilies(GoClient):
         `regions` (RegionInfo)."""
         return models.DescribeRegionsResult(self._do("GET", "", "", params={ServiceFamilies.REGIONS: regions},
                                                      parse="describe_regions"))
+
+    QOS_INFO = "qosInfo"
+    REQUESTER_QOS_INFO = "requesterQosInfo"
+    QOS_REQUESTER = "qosRequester"
+    RESOURCE_POOL_INFO = "resourcePoolInfo"
+    RESOURCE_POOL = "resourcePool"
+    RESOURCE_POOL_BUCKETS = "resourcePoolBuckets"
+
+    def get_user_qos_info(self) -> models.GetUserQosInfoResult:
+        """The account's bandwidth and QPS limits in its region, as oss2."""
+        return models.GetUserQosInfoResult(self._account("GET", {ServiceFamilies.QOS_INFO: ""}, parse="get_qos_info"))
+
+    @staticmethod
+    def _pool(resource_pool_name, uid=None, check_uid=False):
+        """oss2's checks, uid first, then the pool's query."""
+        if check_uid and not uid:
+            raise ClientError("uid should not be empty")
+        if not resource_pool_name:
+            raise ClientError("resource_pool_name should not be empty")
+        return {ServiceFamilies.RESOURCE_POOL: resource_pool_name}
+
+    def list_resource_pools(self, continuation_token: str = "", max_keys: int = 100) -> models.ListResourcePoolsResult:
+        """One page of the account's resource pools, as oss2 (jindo server has none: OSS makes
+        them on request)."""
+        return models.ListResourcePoolsResult(self._account("GET", {
+            ServiceFamilies.RESOURCE_POOL: "", "continuation-token": continuation_token, "max-keys": str(max_keys)},
+            parse="list_resource_pools"))
+
+    def get_resource_pool_info(self, resource_pool_name: str) -> models.ResourcePoolInfoResult:
+        """The resource pool's limits, as oss2. Raises ClientError for an empty name."""
+        params = dict(self._pool(resource_pool_name), **{ServiceFamilies.RESOURCE_POOL_INFO: ""})
+        return models.ResourcePoolInfoResult(self._account("GET", params, parse="get_resource_pool_info"))
+
+    def list_resource_pool_buckets(self, resource_pool_name: str, continuation_token: str = "",
+                                   max_keys: int = 100) -> models.ListResourcePoolBucketsResult:
+        """One page of the resource pool's buckets, as oss2."""
+        params = dict(self._pool(resource_pool_name), **{ServiceFamilies.RESOURCE_POOL_BUCKETS: "",
+                                                          "continuation-token": continuation_token,
+                                                          "max-keys": str(max_keys)})
+        return models.ListResourcePoolBucketsResult(self._account("GET", params, parse="list_resource_pool_buckets"))
+
+    def put_resource_pool_requester_qos_info(self, uid: str, resource_pool_name: str,
+                                             qos_configuration: Any) -> models.RequestResult:
+        """Set the limits of the requester `uid` in the resource pool, as oss2."""
+        params = dict(self._pool(resource_pool_name, uid, True), **{ServiceFamilies.REQUESTER_QOS_INFO: "",
+                                                                     ServiceFamilies.QOS_REQUESTER: uid})
+        data = xml_utils.to_put_qos_info(qos_configuration)
+        return models.RequestResult(self._account("PUT", params, data=data))
+
+    def get_resource_pool_requester_qos_info(self, uid: str, resource_pool_name: str) -> models.RequesterQoSInfoResult:
+        """The limits of the requester `uid` in the resource pool, as oss2."""
+        params = dict(self._pool(resource_pool_name, uid, True), **{ServiceFamilies.REQUESTER_QOS_INFO: "",
+                                                                     ServiceFamilies.QOS_REQUESTER: uid})
+        return models.RequesterQoSInfoResult(self._account("GET", params, parse="get_requester_qos_info"))
+
+    def list_resource_pool_requester_qos_infos(
+            self, resource_pool_name: str, continuation_token: str = "",
+            max_keys: int = 100) -> models.ListResourcePoolRequesterQoSInfosResult:
+        """One page of the requesters with limits in the resource pool, as oss2."""
+        params = dict(self._pool(resource_pool_name), **{ServiceFamilies.REQUESTER_QOS_INFO: "",
+                                                          "continuation-token": continuation_token,
+                                                          "max-keys": str(max_keys)})
+        return models.ListResourcePoolRequesterQoSInfosResult(self._account("GET", params,
+                                                                            parse="list_requester_qos_infos"))
+
+    def delete_resource_pool_requester_qos_info(self, uid: str, resource_pool_name: str) -> models.RequestResult:
+        """Remove the limits of the requester `uid` in the resource pool, as oss2."""
+        params = dict(self._pool(resource_pool_name, uid, True), **{ServiceFamilies.REQUESTER_QOS_INFO: "",
+                                                                     ServiceFamilies.QOS_REQUESTER: uid})
+        return models.RequestResult(self._account("DELETE", params))
 
     def list_access_points(self, max_keys: int = 100, continuation_token: str = "") -> models.ListAccessPointResult:
         """One page of the account's access points by name, as oss2: `access_points`,

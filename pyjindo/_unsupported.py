@@ -34,16 +34,6 @@ put_bucket_style(styleName, content)
 get_bucket_style(styleName)
 list_bucket_style()
 delete_bucket_style(styleName)
-# QoS and capacity
-set_bucket_storage_capacity(user_qos)
-get_bucket_storage_capacity()
-put_bucket_qos_info(bucket_qos_info)
-get_bucket_qos_info()
-delete_bucket_qos_info()
-put_bucket_requester_qos_info(uid, qos_configuration)
-get_bucket_requester_qos_info(uid)
-list_bucket_requester_qos_infos(continuation_token='', max_keys=100)
-delete_bucket_requester_qos_info(uid)
 # metadata query (data indexing)
 open_bucket_meta_query()
 get_bucket_meta_query_status()
@@ -60,15 +50,6 @@ list_bucket_data_redundancy_transition()
 """
 
 SERVICE = """
-# QoS and resource pools
-get_user_qos_info()
-list_resource_pools(continuation_token='', max_keys=100)
-get_resource_pool_info(resource_pool_name)
-list_resource_pool_buckets(resource_pool_name, continuation_token='', max_keys=100)
-put_resource_pool_requester_qos_info(uid, resource_pool_name, qos_configuration)
-get_resource_pool_requester_qos_info(uid, resource_pool_name)
-list_resource_pool_requester_qos_infos(resource_pool_name, continuation_token='', max_keys=100)
-delete_resource_pool_requester_qos_info(uid, resource_pool_name)
 # data redundancy transition
 list_user_data_redundancy_transition(continuation_token='', max_keys=100)
 # Object FC access points

@@ -433,3 +433,21 @@ def to_do_bucket_callback_policy_request(callback_policy):
             _add_text_child(node, "Callback", policy.callback)
         _add_text_child(node, "CallbackVar", "" if policy.callback_var is None else policy.callback_var)
     return _node_to_string(root)
+
+
+_QOS_ELEMENTS = (("TotalUploadBandwidth", "total_upload_bw"), ("IntranetUploadBandwidth", "intranet_upload_bw"),
+                 ("ExtranetUploadBandwidth", "extranet_upload_bw"), ("TotalDownloadBandwidth", "total_download_bw"),
+                 ("IntranetDownloadBandwidth", "intranet_download_bw"),
+                 ("ExtranetDownloadBandwidth", "extranet_download_bw"), ("TotalQps", "total_qps"),
+                 ("IntranetQps", "intranet_qps"), ("ExtranetQps", "extranet_qps"))
+
+
+def to_put_qos_info(qos_info):
+    root = ElementTree.Element("QoSConfiguration")
+    for tag, field in _QOS_ELEMENTS:
+        _add_present(root, tag, getattr(qos_info, field))
+    return _node_to_string(root)
+
+
+def to_put_bucket_user_qos(user_qos):
+    return _one_value("BucketUserQos", "StorageCapacity", str(user_qos.storage_capacity))

@@ -37,6 +37,15 @@ func TestFamilyDocumentsParseTyped(t *testing.T) {
 			"optional_fields": nil, "destination": map[string]any{"account_id": nil, "role_arn": nil, "bucket": "acs:oss:::d",
 				"format": nil, "prefix": nil, "encryption": map[string]any{"sse_kms": nil, "sse_oss": map[string]any{}}}}},
 			"continuation_token": nil, "is_truncated": false, "next_continuation_token": nil}},
+		{"list_resource_pool_buckets", `<ListResourcePoolBucketsResult><ResourcePool>p</ResourcePool><IsTruncated>false</IsTruncated>
+<ResourcePoolBucket><Name>b</Name><JoinTime>2024-07-18T08:02:18.000Z</JoinTime></ResourcePoolBucket></ListResourcePoolBucketsResult>`,
+			map[string]any{"resource_pool": "p", "continuation_token": nil, "next_continuation_token": nil, "is_truncated": "false",
+				"buckets": []any{map[string]any{"name": "b", "create_time": nil, "join_time": "2024-07-18T08:02:18.000Z"}}}},
+		{"get_requester_qos_info", `<RequesterQoSInfo><Requester>21234567890</Requester><QoSConfiguration>
+<TotalUploadBandwidth>10</TotalUploadBandwidth><TotalQps>-1</TotalQps></QoSConfiguration></RequesterQoSInfo>`, map[string]any{
+			"requester": "21234567890", "qos_configuration": map[string]any{"region": nil, "total_upload_bw": float64(10),
+				"intranet_upload_bw": nil, "extranet_upload_bw": nil, "total_download_bw": nil, "intranet_download_bw": nil,
+				"extranet_download_bw": nil, "total_qps": float64(-1), "intranet_qps": nil, "extranet_qps": nil}}},
 	}
 	for _, c := range cases {
 		if got := parseJSON(t, c.kind, c.doc); !reflect.DeepEqual(got, c.want) {

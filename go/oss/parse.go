@@ -57,6 +57,13 @@ var typedDocuments = map[string]func(doc []byte) (any, error){
 	"get_bucket_archive_direct_read":   typed[ArchiveDirectReadConfiguration]("get bucket archive direct read"),
 	"get_bucket_callback_policy":       typed[BucketCallbackPolicy]("get bucket callback policy"),
 	"describe_regions":                 typed[RegionInfoList]("describe regions"),
+	"get_qos_info":                     typed[QoSConfiguration]("get qos info"),
+	"get_bucket_storage_capacity":      typed[BucketUserQos]("get bucket storage capacity"),
+	"get_requester_qos_info":           typed[RequesterQoSInfo]("get requester qos info"),
+	"list_requester_qos_infos":         typed[RequesterQoSInfos]("list requester qos infos"),
+	"list_resource_pools":              typed[ResourcePools]("list resource pools"),
+	"list_resource_pool_buckets":       typed[ResourcePoolBuckets]("list resource pool buckets"),
+	"get_resource_pool_info":           typed[ResourcePoolInfo]("get resource pool info"),
 }
 
 func typed[T any](op string) func(doc []byte) (any, error) {

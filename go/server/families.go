@@ -112,7 +112,7 @@ func parseBoundedInt(s string, lo, hi int) (int, bool) {
 
 // familySubresource finds the handler of a family's bucket request, or nil.
 func (rq *request) familySubresource(m string) func() *ossError {
-	for _, route := range []func(string) func() *ossError{rq.wormRoute, rq.replicationRoute, rq.inventoryRoute, rq.cnameRoute, rq.httpsRoute, rq.accessPointRoute, rq.familySettingRoute} {
+	for _, route := range []func(string) func() *ossError{rq.wormRoute, rq.replicationRoute, rq.inventoryRoute, rq.cnameRoute, rq.httpsRoute, rq.accessPointRoute, rq.familySettingRoute, rq.qosRoute} {
 		if h := route(m); h != nil {
 			return h
 		}
@@ -130,5 +130,5 @@ func (rq *request) serviceSubresource(m string) func() *ossError {
 	case rq.has("publicAccessBlock") && oneOf(m, http.MethodPut, http.MethodGet, http.MethodDelete):
 		return func() *ossError { return rq.accountPublicAccessBlock(m) }
 	}
-	return nil
+	return rq.serviceQoSRoute(m)
 }

@@ -95,6 +95,7 @@ from .families import *  # noqa: F401,F403
 from .listing import *  # noqa: F401,F403
 from .multipart import *  # noqa: F401,F403
 from .objects import *  # noqa: F401,F403
+from .qos import *  # noqa: F401,F403
 from .settings import *  # noqa: F401,F403
 from .versions import *  # noqa: F401,F403
 from .website import *  # noqa: F401,F403

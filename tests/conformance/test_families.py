@@ -473,3 +473,64 @@ def test_account_requests_are_oss2s():
                     pass  # the recorder's empty answer is no document
             sent.append([(r.method, r.path, r.query, r.body, r.headers.get("content-md5")) for r in rec.requests])
     assert sent[0] == sent[1]
+
+
+def test_bucket_qos(sides):
+    def scenario(oss, bucket):
+        m = oss.models
+        capacity = bucket.get_bucket_storage_capacity()
+        bucket.set_bucket_storage_capacity(m.BucketUserQos(100))
+        capacity_set = bucket.get_bucket_storage_capacity()
+        default = bucket.get_bucket_qos_info()
+        put = bucket.put_bucket_qos_info(m.BucketQosInfo(total_upload_bw=8, intranet_upload_bw=4, total_qps=1000,
+                                                         extranet_qps=500))
+        got = bucket.get_bucket_qos_info()
+        too_much = _raised(lambda: bucket.put_bucket_qos_info(m.BucketQosInfo(total_upload_bw=11)))
+        part_over = _raised(lambda: bucket.put_bucket_qos_info(m.BucketQosInfo(total_qps=10, intranet_qps=20)))
+        deleted = bucket.delete_bucket_qos_info()
+        requester = bucket.get_bucket_requester_qos_info("2123")
+        bucket.put_bucket_requester_qos_info("2123", m.QoSConfiguration(total_download_bw=2, total_qps=50))
+        bucket.put_bucket_requester_qos_info("3123", m.QoSConfiguration(total_qps=-1))
+        mine = bucket.get_bucket_requester_qos_info("2123")
+        page = bucket.list_bucket_requester_qos_infos(max_keys=1)
+        rest = bucket.list_bucket_requester_qos_infos(continuation_token=page.next_continuation_token)
+        no_uid = _raised(lambda: bucket.get_bucket_requester_qos_info(""))
+        removed = bucket.delete_bucket_requester_qos_info("2123")
+        service = oss.Service(bucket.auth, bucket.endpoint)
+        return capacity, capacity_set, default, put, got, too_much, part_over, deleted, requester, mine, page, rest, \
+            no_uid, removed, bucket.list_bucket_requester_qos_infos(), service.get_user_qos_info()
+    _, got = sides.run(scenario)
+    assert got[0]["storage_capacity"] == -1 and got[1]["storage_capacity"] == 100
+    assert got[2]["total_qps"] == -1 and (got[4]["total_upload_bw"], got[4]["extranet_qps"], got[4]["total_download_bw"]) == (8, 500, -1)
+    assert got[5]["__raised__"]["code"] == got[6]["__raised__"]["code"] == "InvalidArgument"
+    assert got[9]["qos_configuration"]["total_qps"] == 50 and got[10]["is_truncated"] is True
+    assert [i["requester"] for i in got[11]["requester_qos_info"]] == ["3123"]
+    assert got[12]["__raised__"]["cls"] == "ClientError" and len(got[14]["requester_qos_info"]) == 1
+    assert got[15]["total_upload_bw"] == 10 and got[15]["region"] == "oss-cn-hangzhou"
+
+
+def test_resource_pools_are_none(sides):
+    def scenario(oss, bucket):
+        m = oss.models
+        service = oss.Service(bucket.auth, bucket.endpoint)
+        return service.list_resource_pools(), _raised(lambda: service.get_resource_pool_info("pool")), \
+            _raised(lambda: service.list_resource_pool_buckets("pool")), \
+            _raised(lambda: service.put_resource_pool_requester_qos_info("1", "pool", m.QoSConfiguration(total_qps=1))), \
+            _raised(lambda: service.get_resource_pool_requester_qos_info("1", "pool")), \
+            _raised(lambda: service.list_resource_pool_requester_qos_infos("pool")), \
+            _raised(lambda: service.delete_resource_pool_requester_qos_info("1", "pool")), \
+            _raised(lambda: service.get_resource_pool_info("")), _raised(lambda: service.get_resource_pool_requester_qos_info("", ""))
+    _, got = sides.run(scenario)
+    assert got[0]["resource_pool"] == [] and got[0]["is_truncated"] is False
+    assert {g["__raised__"]["code"] for g in got[1:7]} == {"NoSuchResourcePool"}
+
+
+@pytest.mark.parametrize("call", [
+    lambda oss, b: b.set_bucket_storage_capacity(oss.models.BucketUserQos(5)),
+    lambda oss, b: b.put_bucket_qos_info(oss.models.BucketQosInfo(1, 2, 3, 4, 5, 6, 7, 8, 9)),
+    lambda oss, b: b.put_bucket_requester_qos_info("u", oss.models.QoSConfiguration(total_qps=3)),
+    _sending(lambda oss, b: b.list_bucket_requester_qos_infos("t", 7)),
+], ids=["capacity", "qos", "requester", "list"])
+def test_qos_requests_are_oss2s(call):
+    theirs, ours = sent_by_both(call)
+    assert ours == theirs
