@@ -49,6 +49,9 @@ class BucketFamilies(GoClient):
     USER_QOS = "qos"
     REQUESTER_QOS_INFO = "requesterQosInfo"
     QOS_REQUESTER = "qosRequester"
+    REDUNDANCY_TRANSITION = "redundancyTransition"
+    TARGET_REDUNDANCY_TYPE = "x-oss-target-redundancy-type"
+    REDUNDANCY_TRANSITION_TASK_ID = "x-oss-redundancy-transition-taskid"
 
     def _family(self, method, params, data=None, headers=None, parse=None):
         return self._do(method, self.bucket_name, "", params=params, data=data, headers=headers, parse=parse)
@@ -403,6 +406,32 @@ class BucketFamilies(GoClient):
         """Remove the limits of the requester `uid` on this bucket, as oss2."""
         return models.RequestResult(self._family("DELETE", self._requester(uid)))
 
+    # --- data redundancy transition ------------------------------------------------------------
+
+    def create_bucket_data_redundancy_transition(self, targetType: str) -> models.CreateDataRedundancyTransitionResult:
+        """Start moving the bucket to the redundancy type `targetType` ("ZRS"), as oss2:
+        `task_id`. jindo server has no data to move: the task is Finished, and the bucket ZRS,
+        at once."""
+        return models.CreateDataRedundancyTransitionResult(self._family("POST", {
+            BucketFamilies.REDUNDANCY_TRANSITION: "", BucketFamilies.TARGET_REDUNDANCY_TYPE: targetType},
+            parse="get_bucket_data_redundancy_transition"))
+
+    def get_bucket_data_redundancy_transition(self, taskId: str) -> models.DataRedundancyTransitionInfoResult:
+        """The task `taskId`, as oss2: `transition_status`, `process_percentage`, ..."""
+        return models.DataRedundancyTransitionInfoResult(self._family("GET", {
+            BucketFamilies.REDUNDANCY_TRANSITION: "", BucketFamilies.REDUNDANCY_TRANSITION_TASK_ID: taskId},
+            parse="get_bucket_data_redundancy_transition"))
+
+    def delete_bucket_data_redundancy_transition(self, taskId: str) -> models.RequestResult:
+        """Delete the task `taskId` while it is still queueing, as oss2."""
+        return models.RequestResult(self._family("DELETE", {
+            BucketFamilies.REDUNDANCY_TRANSITION: "", BucketFamilies.REDUNDANCY_TRANSITION_TASK_ID: taskId}))
+
+    def list_bucket_data_redundancy_transition(self) -> models.ListBucketDataRedundancyTransitionResult:
+        """The bucket's tasks, as oss2: `data_redundancy_transitions`."""
+        return models.ListBucketDataRedundancyTransitionResult(self._family(
+            "GET", {BucketFamilies.REDUNDANCY_TRANSITION: ""}, parse="list_data_redundancy_transitions"))
+
 
 class ServiceFamilies(GoClient):
     """The families' Service methods (pyjindo.api.Service)."""
@@ -503,6 +532,15 @@ class ServiceFamilies(GoClient):
         params = dict(self._pool(resource_pool_name, uid, True), **{ServiceFamilies.REQUESTER_QOS_INFO: "",
                                                                      ServiceFamilies.QOS_REQUESTER: uid})
         return models.RequestResult(self._account("DELETE", params))
+
+    REDUNDANCY_TRANSITION = "redundancyTransition"
+
+    def list_user_data_redundancy_transition(
+            self, continuation_token: str = "", max_keys: int = 100) -> models.ListUserDataRedundancyTransitionResult:
+        """One page of the account's data redundancy transition tasks, as oss2."""
+        return models.ListUserDataRedundancyTransitionResult(self._account("GET", {
+            ServiceFamilies.REDUNDANCY_TRANSITION: "", "continuation-token": continuation_token,
+            "max-keys": str(max_keys)}, parse="list_data_redundancy_transitions"))
 
     def list_access_points(self, max_keys: int = 100, continuation_token: str = "") -> models.ListAccessPointResult:
         """One page of the account's access points by name, as oss2: `access_points`,

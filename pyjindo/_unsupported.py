@@ -42,16 +42,9 @@ close_bucket_meta_query()
 # asynchronous fetch
 put_async_fetch_task(task_config)
 get_async_fetch_task(task_id)
-# data redundancy transition
-create_bucket_data_redundancy_transition(targetType)
-get_bucket_data_redundancy_transition(taskId)
-delete_bucket_data_redundancy_transition(taskId)
-list_bucket_data_redundancy_transition()
 """
 
 SERVICE = """
-# data redundancy transition
-list_user_data_redundancy_transition(continuation_token='', max_keys=100)
 # Object FC access points
 write_get_object_response(route, token, fwd_status, data, headers=None)
 """

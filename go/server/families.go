@@ -112,7 +112,7 @@ func parseBoundedInt(s string, lo, hi int) (int, bool) {
 
 // familySubresource finds the handler of a family's bucket request, or nil.
 func (rq *request) familySubresource(m string) func() *ossError {
-	for _, route := range []func(string) func() *ossError{rq.wormRoute, rq.replicationRoute, rq.inventoryRoute, rq.cnameRoute, rq.httpsRoute, rq.accessPointRoute, rq.familySettingRoute, rq.qosRoute} {
+	for _, route := range []func(string) func() *ossError{rq.wormRoute, rq.replicationRoute, rq.inventoryRoute, rq.cnameRoute, rq.httpsRoute, rq.accessPointRoute, rq.familySettingRoute, rq.qosRoute, rq.redundancyRoute} {
 		if h := route(m); h != nil {
 			return h
 		}
@@ -129,6 +129,8 @@ func (rq *request) serviceSubresource(m string) func() *ossError {
 		return rq.describeRegions
 	case rq.has("publicAccessBlock") && oneOf(m, http.MethodPut, http.MethodGet, http.MethodDelete):
 		return func() *ossError { return rq.accountPublicAccessBlock(m) }
+	case rq.has("redundancyTransition") && m == http.MethodGet:
+		return rq.listRedundancyTransitions
 	}
 	return rq.serviceQoSRoute(m)
 }

@@ -1,5 +1,6 @@
 """The one-value bucket settings (transfer acceleration, access monitor, resource group,
-archive direct read), the callback policy and the regions: oss2's classes, read from the typed JSON of their
+archive direct read), the callback policy, the regions and data redundancy transitions:
+oss2's classes, read from the typed JSON of their
 go/oss structs (`resp.parsed`; an absent optional element is None)."""
 from .common import _parsed, RequestResult
 
@@ -100,3 +101,94 @@ class DescribeRegionsResult(RequestResult):
         for r in _parsed(resp).get("regions") or ():  # go/oss RegionInfoList
             self.regions.append(RegionInfo(r["region"], r["internet_endpoint"], r["internal_endpoint"],
                                            r["accelerate_endpoint"]))
+
+
+# --- data redundancy transition ----------------------------------------------------------------
+
+_TRANSITION_FIELDS = (("bucket", "bucket"), ("task_id", "task_id"), ("transition_status", "status"),
+                      ("create_time", "create_time"), ("start_time", "start_time"), ("end_time", "end_time"),
+                      ("estimated_remaining_time", "estimated_remaining_time"),
+                      ("process_percentage", "process_percentage"))
+
+
+def _transition(target, body):
+    for field, key in _TRANSITION_FIELDS:
+        if body[key] is not None:
+            setattr(target, field, body[key])
+    return target
+
+
+class DataRedundancyTransitionInfo(RequestResult):
+    """One LRS-to-ZRS task of a listing: `bucket`, `task_id`, `transition_status` (Queueing,
+    Processing or Finished), `create_time`, `start_time`, `end_time`,
+    `estimated_remaining_time`, `process_percentage`."""
+
+    def __init__(self, bucket=None, task_id=None, create_time=None, start_time=None, end_time=None,
+                 transition_status=None, estimated_remaining_time=None, process_percentage=None):
+        self.bucket = bucket
+        self.task_id = task_id
+        self.create_time = create_time
+        self.start_time = start_time
+        self.end_time = end_time
+        self.transition_status = transition_status
+        self.estimated_remaining_time = estimated_remaining_time
+        self.process_percentage = process_percentage
+
+
+class DataRedundancyTransitionInfoResult(RequestResult):
+    """get_bucket_data_redundancy_transition's result: the task's fields, as
+    DataRedundancyTransitionInfo has them."""
+
+    def __init__(self, resp):
+        super(DataRedundancyTransitionInfoResult, self).__init__(resp)
+        self.bucket = None
+        self.task_id = None
+        self.create_time = None
+        self.start_time = None
+        self.end_time = None
+        self.transition_status = None
+        self.estimated_remaining_time = None
+        self.process_percentage = None
+        body = _parsed(resp)  # go/oss DataRedundancyTransition
+        if body:
+            _transition(self, body)
+
+
+class CreateDataRedundancyTransitionResult(RequestResult):
+    """create_bucket_data_redundancy_transition's result: `task_id`."""
+
+    def __init__(self, resp):
+        super(CreateDataRedundancyTransitionResult, self).__init__(resp)
+        self.task_id = None
+        body = _parsed(resp)  # go/oss DataRedundancyTransition, TaskId only
+        if body:
+            self.task_id = body["task_id"]
+
+
+class ListBucketDataRedundancyTransitionResult(RequestResult):
+    """list_bucket_data_redundancy_transition's result: `data_redundancy_transitions`
+    (DataRedundancyTransitionInfo)."""
+
+    def __init__(self, resp):
+        super(ListBucketDataRedundancyTransitionResult, self).__init__(resp)
+        self.data_redundancy_transitions = [_transition(DataRedundancyTransitionInfo(), t)
+                                            for t in _parsed(resp).get("transitions") or ()]
+
+
+class ListUserDataRedundancyTransitionResult(RequestResult):
+    """One page of Service.list_user_data_redundancy_transition: `data_redundancy_transitions`,
+    `is_truncated`, `next_continuation_token`."""
+
+    def __init__(self, resp):
+        super(ListUserDataRedundancyTransitionResult, self).__init__(resp)
+        self.is_truncated = None
+        self.next_continuation_token = None
+        body = _parsed(resp)  # go/oss DataRedundancyTransitions
+        self.data_redundancy_transitions = [_transition(DataRedundancyTransitionInfo(), t)
+                                            for t in body.get("transitions") or ()]
+        if body.get("is_truncated") is not None:
+            if body["is_truncated"] not in ("true", "false"):
+                raise RuntimeError("parse xml: value of IsTruncated is not a boolean")
+            self.is_truncated = body["is_truncated"] == "true"
+        if body.get("next_continuation_token") is not None:
+            self.next_continuation_token = body["next_continuation_token"]

@@ -534,3 +534,30 @@ def test_resource_pools_are_none(sides):
 def test_qos_requests_are_oss2s(call):
     theirs, ours = sent_by_both(call)
     assert ours == theirs
+
+
+def test_data_redundancy_transition(sides):
+    def scenario(oss, bucket):
+        empty = bucket.list_bucket_data_redundancy_transition()
+        bad = _raised(lambda: bucket.create_bucket_data_redundancy_transition("LRS"))
+        created = bucket.create_bucket_data_redundancy_transition("ZRS")
+        task_id = created.task_id
+        got = bucket.get_bucket_data_redundancy_transition(task_id)
+        again = _raised(lambda: bucket.create_bucket_data_redundancy_transition("ZRS"))
+        listed = bucket.list_bucket_data_redundancy_transition()
+        mine = [t for t in oss.Service(bucket.auth, bucket.endpoint).list_user_data_redundancy_transition(
+            max_keys=1000).data_redundancy_transitions if t.bucket == bucket.bucket_name]
+        finished = _raised(lambda: bucket.delete_bucket_data_redundancy_transition(task_id))
+        missing = _raised(lambda: bucket.get_bucket_data_redundancy_transition("0" * 32))
+        info = bucket.get_bucket_info().data_redundancy_type
+        for t in [created, got] + listed.data_redundancy_transitions + mine:
+            assert t.task_id == task_id
+            t.task_id = True
+            for field in ("create_time", "start_time", "end_time"):
+                if getattr(t, field, None):
+                    setattr(t, field, True)
+        return empty, bad, created, got, again, listed, mine, finished, missing, info
+    _, got = sides.run(scenario)
+    assert got[0]["data_redundancy_transitions"] == [] and got[3]["transition_status"] == "Finished"
+    assert got[3]["process_percentage"] == 100 and len(got[6]) == 1 and got[9] == "ZRS"
+    assert got[4]["__raised__"]["status"] == 409 and got[7]["__raised__"]["status"] == 409
