@@ -52,6 +52,7 @@ class BucketFamilies(GoClient):
     REDUNDANCY_TRANSITION = "redundancyTransition"
     TARGET_REDUNDANCY_TYPE = "x-oss-target-redundancy-type"
     REDUNDANCY_TRANSITION_TASK_ID = "x-oss-redundancy-transition-taskid"
+    ASYNC_FETCH = "asyncFetch"
 
     def _family(self, method, params, data=None, headers=None, parse=None):
         return self._do(method, self.bucket_name, "", params=params, data=data, headers=headers, parse=parse)
@@ -431,6 +432,20 @@ class BucketFamilies(GoClient):
         """The bucket's tasks, as oss2: `data_redundancy_transitions`."""
         return models.ListBucketDataRedundancyTransitionResult(self._family(
             "GET", {BucketFamilies.REDUNDANCY_TRANSITION: ""}, parse="list_data_redundancy_transitions"))
+
+    # --- asynchronous fetch --------------------------------------------------------------------
+
+    def put_async_fetch_task(self, task_config: models.AsyncFetchTaskConfiguration) -> models.PutAsyncFetchTaskResult:
+        """Have the server fetch a URL into an object in the background, as oss2: `task_id`.
+        jindo server makes no callbacks (a task naming one ends FetchSuccessCallbackFailed)."""
+        data = xml_utils.to_put_async_fetch_task(task_config)
+        return models.PutAsyncFetchTaskResult(self._family("POST", {BucketFamilies.ASYNC_FETCH: ""}, data=data,
+                                                           headers=_md5_headers(data), parse="async_fetch_task"))
+
+    def get_async_fetch_task(self, task_id: str) -> models.GetAsyncFetchTaskResult:
+        """The fetch task `task_id`, as oss2: `task_state`, `error_msg`, `task_config`."""
+        return models.GetAsyncFetchTaskResult(self._family("GET", {BucketFamilies.ASYNC_FETCH: ""},
+                                                           headers={"x-oss-task-id": task_id}, parse="async_fetch_task"))
 
 
 class ServiceFamilies(GoClient):

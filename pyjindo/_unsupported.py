@@ -39,9 +39,6 @@ open_bucket_meta_query()
 get_bucket_meta_query_status()
 do_bucket_meta_query(do_meta_query_request)
 close_bucket_meta_query()
-# asynchronous fetch
-put_async_fetch_task(task_config)
-get_async_fetch_task(task_id)
 """
 
 SERVICE = """

@@ -451,3 +451,18 @@ def to_put_qos_info(qos_info):
 
 def to_put_bucket_user_qos(user_qos):
     return _one_value("BucketUserQos", "StorageCapacity", str(user_qos.storage_capacity))
+
+
+def to_put_async_fetch_task(task_config):
+    root = ElementTree.Element("AsyncFetchTaskConfiguration")
+    _add_text_child(root, "Url", task_config.url)
+    _add_text_child(root, "Object", task_config.object_name)
+    for tag, value in (("Host", task_config.host), ("ContentMD5", task_config.content_md5),
+                       ("Callback", task_config.callback)):
+        if value is not None:
+            _add_text_child(root, tag, value)
+    if task_config.ignore_same_key is not None:
+        _add_text_child(root, "IgnoreSameKey", _lower(task_config.ignore_same_key))
+    if task_config.callback_when_failed is not None:
+        _add_text_child(root, "CallbackWhenFailed", _lower(task_config.callback_when_failed))
+    return _node_to_string(root)

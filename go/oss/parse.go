@@ -66,6 +66,7 @@ var typedDocuments = map[string]func(doc []byte) (any, error){
 	"get_resource_pool_info":                typed[ResourcePoolInfo]("get resource pool info"),
 	"get_bucket_data_redundancy_transition": typed[DataRedundancyTransition]("get bucket data redundancy transition"),
 	"list_data_redundancy_transitions":      typed[DataRedundancyTransitions]("list data redundancy transitions"),
+	"async_fetch_task":                      typed[AsyncFetchTaskInfo]("async fetch task"),
 }
 
 func typed[T any](op string) func(doc []byte) (any, error) {

@@ -1,6 +1,6 @@
 """The one-value bucket settings (transfer acceleration, access monitor, resource group,
-archive direct read), the callback policy, the regions and data redundancy transitions:
-oss2's classes, read from the typed JSON of their
+archive direct read), the callback policy, the regions, data redundancy transitions and
+asynchronous fetch: oss2's classes, read from the typed JSON of their
 go/oss structs (`resp.parsed`; an absent optional element is None)."""
 from .common import _parsed, RequestResult
 
@@ -192,3 +192,53 @@ class ListUserDataRedundancyTransitionResult(RequestResult):
             self.is_truncated = body["is_truncated"] == "true"
         if body.get("next_continuation_token") is not None:
             self.next_continuation_token = body["next_continuation_token"]
+
+
+# --- asynchronous fetch ------------------------------------------------------------------------
+
+class AsyncFetchTaskConfiguration(object):
+    """put_async_fetch_task's argument: fetch `url` into the object `object_name` (optionally
+    with a `host` header, a `content_md5` to check, a `callback`; `ignore_same_key` skips an
+    existing object; `callback_when_failed`)."""
+
+    def __init__(self, url, object_name, host=None, content_md5=None, callback=None, ignore_same_key=None,
+                 callback_when_failed=None):
+        self.url = url
+        self.object_name = object_name
+        self.host = host
+        self.content_md5 = content_md5
+        self.callback = callback
+        self.ignore_same_key = ignore_same_key
+        self.callback_when_failed = callback_when_failed
+
+
+class PutAsyncFetchTaskResult(RequestResult):
+    """put_async_fetch_task's result: `task_id` (from the response when not given)."""
+
+    def __init__(self, resp, task_id=None):
+        RequestResult.__init__(self, resp)
+        self.task_id = task_id if task_id is not None else _parsed(resp).get("task_id")
+
+
+class GetAsyncFetchTaskResult(RequestResult):
+    """get_async_fetch_task's result: `task_id`, `task_state` (ASYNC_FETCH_TASK_STATE_*),
+    `error_msg`, `task_config` (AsyncFetchTaskConfiguration); read from the response when none
+    is given, as oss2 reads it."""
+
+    def __init__(self, resp, task_id=None, task_state=None, error_msg=None, task_config=None):
+        RequestResult.__init__(self, resp)
+        self.task_id = task_id
+        self.task_state = task_state
+        self.error_msg = error_msg
+        self.task_config = task_config
+        body = _parsed(resp)  # go/oss AsyncFetchTaskInfo
+        if body and task_config is None:
+            info = body["task_info"]
+            if info is None:
+                raise RuntimeError("parse xml: TaskInfo could not be found under AsyncFetchTaskInfo")
+            if info["ignore_same_key"] not in ("true", "false"):
+                raise RuntimeError("parse xml: value of IgnoreSameKey is not a boolean under TaskInfo")
+            self.task_id, self.task_state, self.error_msg = body["task_id"], body["state"], body["error_msg"]
+            self.task_config = AsyncFetchTaskConfiguration(info["url"], info["object"], info["host"],
+                                                           info["content_md5"], info["callback"],
+                                                           info["ignore_same_key"] == "true")

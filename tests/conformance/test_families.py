@@ -1,6 +1,8 @@
 """The bucket families beyond the everyday settings (issue 22 item 4): WORM, replication,
 inventory, ... each run through oss2 and pyjindo side by side against jindo server, results and
 errors compared field by field, and the request documents compared byte for byte."""
+import time
+
 import oss2
 import pytest
 
@@ -561,3 +563,52 @@ def test_data_redundancy_transition(sides):
     assert got[0]["data_redundancy_transitions"] == [] and got[3]["transition_status"] == "Finished"
     assert got[3]["process_percentage"] == 100 and len(got[6]) == 1 and got[9] == "ZRS"
     assert got[4]["__raised__"]["status"] == 409 and got[7]["__raised__"]["status"] == 409
+
+
+def _fetch_done(bucket, task_id):
+    """The task once it left Running (the server fetches in the background; bounded wait)."""
+    deadline = time.monotonic() + 10
+    while True:
+        got = bucket.get_async_fetch_task(task_id)
+        if got.task_state != "Running" or time.monotonic() > deadline:
+            assert got.task_id == task_id
+            got.task_id = True
+            return got
+        time.sleep(0.02)
+
+
+def test_async_fetch(sides):
+    with Recorder(body=b"fetched from the source") as source, Recorder(status=404) as missing:
+        def scenario(oss, bucket):
+            m = oss.models
+            put = bucket.put_async_fetch_task(m.AsyncFetchTaskConfiguration(source.endpoint + "/a.txt", "fetched",
+                                                                            host="src.example.com"))
+            done = _fetch_done(bucket, put.task_id)
+            put.task_id = bool(put.task_id)
+            body = bucket.get_object("fetched").read()
+            same_key = _fetch_done(bucket, bucket.put_async_fetch_task(m.AsyncFetchTaskConfiguration(
+                source.endpoint + "/b.txt", "fetched", ignore_same_key=True)).task_id)
+            failed = _fetch_done(bucket, bucket.put_async_fetch_task(m.AsyncFetchTaskConfiguration(
+                missing.endpoint + "/gone", "never", ignore_same_key=False)).task_id)
+            callback = _fetch_done(bucket, bucket.put_async_fetch_task(m.AsyncFetchTaskConfiguration(
+                source.endpoint + "/c.txt", "with-callback", callback="eyJjYWxsYmFja1VybCI6IngifQ==",
+                content_md5=oss.utils.content_md5(b"fetched from the source"))).task_id)
+            bad_url = _raised(lambda: bucket.put_async_fetch_task(m.AsyncFetchTaskConfiguration("ftp://x/y", "k")))
+            no_task = _raised(lambda: bucket.get_async_fetch_task("nope"))
+            return put, done, body, same_key, failed, callback, bad_url, no_task
+        _, got = sides.run(scenario)
+    assert got[1]["task_state"] == "Success" and got[2]["__bytes__"] == len(b"fetched from the source")
+    assert got[1]["task_config"]["host"] == "src.example.com" and got[1]["task_config"]["ignore_same_key"] is True
+    assert (got[3]["task_state"], got[4]["task_state"], got[5]["task_state"]) == \
+        ("Failed", "Failed", "FetchSuccessCallbackFailed")
+    assert source.requests[0].headers["host"] == "src.example.com"
+
+
+@pytest.mark.parametrize("call", [
+    _sending(lambda oss, b: b.put_async_fetch_task(oss.models.AsyncFetchTaskConfiguration(
+        "http://h/x", "k", "host", "md5", "cb", False, True))),
+    _sending(lambda oss, b: b.get_async_fetch_task("t")),
+], ids=["put", "get"])
+def test_async_fetch_requests_are_oss2s(call):
+    theirs, ours = sent_by_both(call, headers=("content-md5", "content-type", "x-oss-task-id"))
+    assert ours == theirs
