@@ -53,6 +53,7 @@ class BucketFamilies(GoClient):
     TARGET_REDUNDANCY_TYPE = "x-oss-target-redundancy-type"
     REDUNDANCY_TRANSITION_TASK_ID = "x-oss-redundancy-transition-taskid"
     ASYNC_FETCH = "asyncFetch"
+    META_QUERY = "metaQuery"
 
     def _family(self, method, params, data=None, headers=None, parse=None):
         return self._do(method, self.bucket_name, "", params=params, data=data, headers=headers, parse=parse)
@@ -446,6 +447,32 @@ class BucketFamilies(GoClient):
         """The fetch task `task_id`, as oss2: `task_state`, `error_msg`, `task_config`."""
         return models.GetAsyncFetchTaskResult(self._family("GET", {BucketFamilies.ASYNC_FETCH: ""},
                                                            headers={"x-oss-task-id": task_id}, parse="async_fetch_task"))
+
+    # --- metadata query (data indexing) --------------------------------------------------------
+
+    def open_bucket_meta_query(self) -> models.RequestResult:
+        """Start indexing the bucket's metadata, as oss2."""
+        return models.RequestResult(self._family("POST", {BucketFamilies.META_QUERY: "", BucketFamilies.COMP: "add"}))
+
+    def get_bucket_meta_query_status(self) -> models.GetBucketMetaQueryResult:
+        """The metadata index's state, as oss2: `state`, `phase`, `create_time`, `update_time`."""
+        return models.GetBucketMetaQueryResult(self._family("GET", {BucketFamilies.META_QUERY: ""},
+                                                            parse="get_bucket_meta_query_status"))
+
+    def do_bucket_meta_query(self, do_meta_query_request: Any) -> models.DoBucketMetaQueryResult:
+        """Search the bucket's objects by metadata with a MetaQuery (or its XML), as oss2:
+        `files`, `aggregations`, `next_token`."""
+        data = do_meta_query_request
+        if isinstance(data, models.MetaQuery):
+            data = xml_utils.to_do_bucket_meta_query_request(data)
+        return models.DoBucketMetaQueryResult(self._family(
+            "POST", {BucketFamilies.META_QUERY: "", BucketFamilies.COMP: "query"}, data=data,
+            parse="do_bucket_meta_query"))
+
+    def close_bucket_meta_query(self) -> models.RequestResult:
+        """Stop indexing the bucket's metadata and drop the index, as oss2."""
+        return models.RequestResult(self._family("POST", {BucketFamilies.META_QUERY: "",
+                                                          BucketFamilies.COMP: "delete"}))
 
 
 class ServiceFamilies(GoClient):

@@ -34,11 +34,6 @@ put_bucket_style(styleName, content)
 get_bucket_style(styleName)
 list_bucket_style()
 delete_bucket_style(styleName)
-# metadata query (data indexing)
-open_bucket_meta_query()
-get_bucket_meta_query_status()
-do_bucket_meta_query(do_meta_query_request)
-close_bucket_meta_query()
 """
 
 SERVICE = """

@@ -67,6 +67,8 @@ var typedDocuments = map[string]func(doc []byte) (any, error){
 	"get_bucket_data_redundancy_transition": typed[DataRedundancyTransition]("get bucket data redundancy transition"),
 	"list_data_redundancy_transitions":      typed[DataRedundancyTransitions]("list data redundancy transitions"),
 	"async_fetch_task":                      typed[AsyncFetchTaskInfo]("async fetch task"),
+	"get_bucket_meta_query_status":          typed[MetaQueryStatus]("get bucket meta query status"),
+	"do_bucket_meta_query":                  typed[MetaQueryResult]("do bucket meta query"),
 }
 
 func typed[T any](op string) func(doc []byte) (any, error) {

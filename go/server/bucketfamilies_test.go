@@ -44,11 +44,12 @@ func TestBucketFamiliesSurviveRestart(t *testing.T) {
 		{"PUT", "qos", "<BucketUserQos><StorageCapacity>9</StorageCapacity></BucketUserQos>"},
 		{"PUT", "requesterQosInfo&qosRequester=7", "<QoSConfiguration><TotalQps>5</TotalQps></QoSConfiguration>"},
 		{"POST", "redundancyTransition&x-oss-target-redundancy-type=ZRS", ""},
+		{"POST", "metaQuery&comp=add", ""},
 	} {
 		e.do(t, w.method, "/bkt", query(w.query), hdr("Content-MD5", md5b64([]byte(w.body))), []byte(w.body)).expectStatus(t, http.StatusOK)
 	}
 	reads := []string{"worm", "replication", "inventory", "inventory&inventoryId=i", "cname", "cname=a.example.com&comp=token", "httpsConfig", "accessPoint", "publicAccessBlock", "publicAccessBlock&x-oss-access-point-name=ap1",
-		"transferAcceleration", "policy&comp=callback", "qosInfo", "qos", "requesterQosInfo", "redundancyTransition"}
+		"transferAcceleration", "policy&comp=callback", "qosInfo", "qos", "requesterQosInfo", "redundancyTransition", "metaQuery"}
 	before := map[string]string{}
 	for _, q := range reads {
 		r := e.do(t, "GET", "/bkt", query(q), nil, nil)

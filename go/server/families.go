@@ -112,7 +112,7 @@ func parseBoundedInt(s string, lo, hi int) (int, bool) {
 
 // familySubresource finds the handler of a family's bucket request, or nil.
 func (rq *request) familySubresource(m string) func() *ossError {
-	for _, route := range []func(string) func() *ossError{rq.wormRoute, rq.replicationRoute, rq.inventoryRoute, rq.cnameRoute, rq.httpsRoute, rq.accessPointRoute, rq.familySettingRoute, rq.qosRoute, rq.redundancyRoute, rq.asyncFetchRoute} {
+	for _, route := range []func(string) func() *ossError{rq.wormRoute, rq.replicationRoute, rq.inventoryRoute, rq.cnameRoute, rq.httpsRoute, rq.accessPointRoute, rq.familySettingRoute, rq.qosRoute, rq.redundancyRoute, rq.asyncFetchRoute, rq.metaQueryRoute} {
 		if h := route(m); h != nil {
 			return h
 		}

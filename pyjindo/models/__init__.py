@@ -93,6 +93,7 @@ from .constants import *  # noqa: F401,F403
 from .domains import *  # noqa: F401,F403
 from .families import *  # noqa: F401,F403
 from .listing import *  # noqa: F401,F403
+from .metaquery import *  # noqa: F401,F403
 from .multipart import *  # noqa: F401,F403
 from .objects import *  # noqa: F401,F403
 from .qos import *  # noqa: F401,F403

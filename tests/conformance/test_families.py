@@ -1,6 +1,7 @@
 """The bucket families beyond the everyday settings (issue 22 item 4): WORM, replication,
 inventory, ... each run through oss2 and pyjindo side by side against jindo server, results and
 errors compared field by field, and the request documents compared byte for byte."""
+import json
 import time
 
 import oss2
@@ -611,4 +612,61 @@ def test_async_fetch(sides):
 ], ids=["put", "get"])
 def test_async_fetch_requests_are_oss2s(call):
     theirs, ours = sent_by_both(call, headers=("content-md5", "content-type", "x-oss-task-id"))
+    assert ours == theirs
+
+
+def test_meta_query(sides):
+    def scenario(oss, bucket):
+        m = oss.models
+        closed = _raised(bucket.get_bucket_meta_query_status)
+        query_closed = _raised(lambda: bucket.do_bucket_meta_query(m.MetaQuery(query='{"Field": "Size", "Value": "1", "Operation": "gt"}')))
+        opened = bucket.open_bucket_meta_query()
+        status = bucket.get_bucket_meta_query_status()
+        assert status.create_time and status.update_time
+        status.create_time = status.update_time = True
+        again = _raised(bucket.open_bucket_meta_query)
+        bucket.put_object("logs/a.txt", b"a" * 10, headers={"x-oss-tagging": "team=ml&env=prod", "x-oss-meta-owner": "ann"})
+        bucket.put_object("logs/b.txt", b"b" * 300, headers={"x-oss-storage-class": "IA", "x-oss-tagging": "team=ml"})
+        bucket.put_object("data/c.bin", b"c" * 5000)
+        big = bucket.do_bucket_meta_query(m.MetaQuery(
+            max_results=10, query='{"Field": "Size", "Value": "100", "Operation": "gt"}', sort="Size", order="desc"))
+        both = bucket.do_bucket_meta_query(m.MetaQuery(max_results=1, sort="Filename", order="asc", query=json.dumps(
+            {"Operation": "and", "SubQueries": [{"Field": "Filename", "Value": "logs/", "Operation": "prefix"},
+                                                {"Field": "OSSTagging.team", "Value": "ml", "Operation": "eq"}]})))
+        rest = bucket.do_bucket_meta_query(m.MetaQuery(next_token=both.next_token, max_results=1, sort="Filename",
+                                                       order="asc", query=json.dumps(
+            {"Operation": "and", "SubQueries": [{"Field": "Filename", "Value": "logs/", "Operation": "prefix"},
+                                                {"Field": "OSSTagging.team", "Value": "ml", "Operation": "eq"}]})))
+        aggs = bucket.do_bucket_meta_query(m.MetaQuery(
+            query='{"Field": "Size", "Value": "0", "Operation": "gte"}',
+            aggregations=[m.AggregationsRequest("Size", "sum"), m.AggregationsRequest("Size", "max"),
+                          m.AggregationsRequest("OSSStorageClass", "group"), m.AggregationsRequest("Filename", "count")]))
+        bad = _raised(lambda: bucket.do_bucket_meta_query(m.MetaQuery(query='{"Field": "Colour", "Value": "red", "Operation": "eq"}')))
+        for r in (big, both, rest):
+            for f in r.files:
+                assert f.file_modified_time
+                f.file_modified_time = True
+        closed_now = bucket.close_bucket_meta_query()
+        return closed, query_closed, opened, status, again, big, both, rest, aggs, bad, closed_now, \
+            _raised(bucket.get_bucket_meta_query_status)
+    _, got = sides.run(scenario)
+    assert got[0]["__raised__"]["code"] == "MetaQueryNotExist" and got[3]["state"] == "Running"
+    assert [f["file_name"] for f in got[5]["files"]] == ["data/c.bin", "logs/b.txt"] and got[5]["next_token"] == ""
+    assert [f["file_name"] for f in got[6]["files"]] == ["logs/a.txt"] and got[6]["next_token"] == "1"
+    a = got[6]["files"][0]
+    assert a["oss_tagging_count"] == 2 and a["oss_user_meta"][0]["value"] == "ann" and a["size"] == 10
+    assert [f["file_name"] for f in got[7]["files"]] == ["logs/b.txt"]
+    sums = {x["operation"]: x for x in got[8]["aggregations"]}
+    assert sums["sum"]["value"] == 5310.0 and sums["max"]["value"] == 5000.0 and sums["count"]["value"] == 3.0
+    assert {g["value"]: g["count"] for g in sums["group"]["groups"]} == {"Standard": 2, "IA": 1}
+    assert got[9]["__raised__"]["code"] == "InvalidArgument"
+
+
+@pytest.mark.parametrize("call", [
+    lambda oss, b: b.open_bucket_meta_query(), lambda oss, b: b.close_bucket_meta_query(),
+    _sending(lambda oss, b: b.do_bucket_meta_query(oss.models.MetaQuery(
+        "tok", 5, '{"Field": "Size"}', "Size", "asc", [oss.models.AggregationsRequest("Size", "sum")]))),
+], ids=["open", "close", "query"])
+def test_meta_query_requests_are_oss2s(call):
+    theirs, ours = sent_by_both(call)
     assert ours == theirs
