@@ -584,6 +584,24 @@ class ServiceFamilies(GoClient):
             ServiceFamilies.REDUNDANCY_TRANSITION: "", "continuation-token": continuation_token,
             "max-keys": str(max_keys)}, parse="list_data_redundancy_transitions"))
 
+    WRITE_GET_OBJECT_RESPONSE = "x-oss-write-get-object-response"
+
+    def write_get_object_response(self, route: str, token: str, fwd_status: str, data: Any,
+                                  headers: Optional[Any] = None) -> models.RequestResult:
+        """Answer, from a Function Compute function, a GET made through an Object FC access
+        point: `data` (bytes, str or a file object) with `fwd_status` and `headers`, to the
+        request `route` and `token` name, as oss2. jindo server has no Object FC access points and
+        refuses every token (InvalidArgument)."""
+        headers = utils.CaseInsensitiveDict(headers)
+        if route:
+            headers["x-oss-request-route"] = route
+        if token:
+            headers["x-oss-request-token"] = token
+        if fwd_status:
+            headers["x-oss-fwd-status"] = fwd_status
+        return models.RequestResult(self._do("POST", "", "", params={ServiceFamilies.WRITE_GET_OBJECT_RESPONSE: ""},
+                                             headers=headers, data=data))
+
     def list_access_points(self, max_keys: int = 100, continuation_token: str = "") -> models.ListAccessPointResult:
         """One page of the account's access points by name, as oss2: `access_points`,
         `is_truncated`, `next_continuation_token`."""

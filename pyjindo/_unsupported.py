@@ -37,8 +37,6 @@ delete_bucket_style(styleName)
 """
 
 SERVICE = """
-# Object FC access points
-write_get_object_response(route, token, fwd_status, data, headers=None)
 """
 
 

@@ -28,10 +28,9 @@ from ._types import ByteRange, Data, Headers, Key, Params, ProgressCallback
 
 
 class Service(ServiceFamilies):
-    """The account's buckets, as oss2.Service: list_buckets (and BucketIterator over it).
-
-    oss2's other Service operations (regions, resource pools, public access block, ...) exist
-    with oss2's signatures and raise UnsupportedOperation before sending anything.
+    """The account, as oss2.Service: list_buckets (and BucketIterator over it), and the account's
+    settings (regions, QoS and resource pools, public access block, access points, data
+    redundancy transitions; pyjindo._families.ServiceFamilies).
     """
 
     def __init__(self, auth: Any, endpoint: str, session: Any = None, connect_timeout: Optional[float] = None,
@@ -81,8 +80,8 @@ class Bucket(BucketFamilies):
     - get_object_to_file never leaves a partial file: the download is put in place when
       complete and verified.
     - Additions: mkdir, rename, and the tuning arguments of __init__.
-    - oss2 operations pyjindo lacks (live channels, select, WORM, replication, ...) exist with
-      oss2's signatures and raise UnsupportedOperation (a ClientError and NotImplementedError).
+    - oss2 operations pyjindo lacks (live channels, select, image and document processing) exist
+      with oss2's signatures and raise UnsupportedOperation (a ClientError and NotImplementedError).
     - A Bucket can be shared by threads (the GIL is released during I/O) and keeps working in a
       child after os.fork().
 

@@ -131,6 +131,24 @@ func (rq *request) serviceSubresource(m string) func() *ossError {
 		return func() *ossError { return rq.accountPublicAccessBlock(m) }
 	case rq.has("redundancyTransition") && m == http.MethodGet:
 		return rq.listRedundancyTransitions
+	case rq.has("x-oss-write-get-object-response") && m == http.MethodPost:
+		return rq.writeGetObjectResponse
 	}
 	return rq.serviceQoSRoute(m)
+}
+
+// writeGetObjectResponse is a Function Compute function's answer to a GET through an Object FC
+// access point, naming the waiting request by route and token. jindo server has no Object FC
+// access points, so no request waits: the call is checked, then refused naming the token.
+func (rq *request) writeGetObjectResponse() *ossError {
+	h := rq.r.Header
+	for _, name := range []string{"x-oss-request-route", "x-oss-request-token", "x-oss-fwd-status"} {
+		if h.Get(name) == "" {
+			return (&ossError{Status: 400, Code: "MissingArgument", Message: "Missing header " + name + ".", EC: "0017-00000101"}).with("ArgumentName", name)
+		}
+	}
+	if status, ok := parseBoundedInt(h.Get("x-oss-fwd-status"), 100, 599); !ok || http.StatusText(status) == "" {
+		return errInvalidArgument("x-oss-fwd-status", h.Get("x-oss-fwd-status"), "x-oss-fwd-status must be an HTTP status.")
+	}
+	return errInvalidArgument("x-oss-request-token", h.Get("x-oss-request-token"), "No request through an Object FC access point waits for this token.")
 }

@@ -670,3 +670,26 @@ def test_meta_query(sides):
 def test_meta_query_requests_are_oss2s(call):
     theirs, ours = sent_by_both(call)
     assert ours == theirs
+
+
+def test_write_get_object_response(sides):
+    def scenario(oss, bucket):
+        service = oss.Service(bucket.auth, bucket.endpoint)
+        return _raised(lambda: service.write_get_object_response("route.example", "token-1", "200", b"body",
+                                                                 headers={"x-oss-meta-a": "1"})), \
+            _raised(lambda: service.write_get_object_response("route.example", "token-1", "999", b"")), \
+            _raised(lambda: service.write_get_object_response("", "token-1", "200", b""))
+    _, got = sides.run(scenario)
+    assert [g["__raised__"]["code"] for g in got] == ["InvalidArgument", "InvalidArgument", "MissingArgument"]
+
+
+def test_write_get_object_response_request_is_oss2s():
+    sent = []
+    for oss in (oss2, pyjindo):
+        with Recorder() as rec:
+            oss.Service(oss.Auth("ak", "sk"), rec.endpoint).write_get_object_response(
+                "r", "t", "206", b"data", headers={"Content-Type": "text/plain"})
+            r = rec.last()
+            sent.append((r.method, r.path, r.query, r.body, {h: r.headers.get(h) for h in (
+                "x-oss-request-route", "x-oss-request-token", "x-oss-fwd-status", "content-type")}))
+    assert sent[0] == sent[1]
