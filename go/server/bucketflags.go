@@ -26,11 +26,17 @@ type familySetting struct {
 }
 
 var familySettings = []familySetting{
-	{name: "transferAcceleration", root: "TransferAccelerationConfiguration", element: "Enabled", value: lowerBool, empty: "false"},
-	{name: "accessmonitor", root: "AccessMonitorConfiguration", element: "Status", value: enabledOrDisabled, empty: "Disabled"},
+	transferAccelerationSetting,
+	accessMonitorSetting,
 	{name: "resourceGroup", root: "BucketResourceGroupConfiguration", element: "ResourceGroupId", value: resourceGroupID, empty: defaultResourceGroup},
 	archiveDirectReadSetting,
 }
+
+var transferAccelerationSetting = familySetting{name: "transferAcceleration", root: "TransferAccelerationConfiguration",
+	element: "Enabled", value: lowerBool, empty: "false"}
+
+var accessMonitorSetting = familySetting{name: "accessmonitor", root: "AccessMonitorConfiguration",
+	element: "Status", value: enabledOrDisabled, empty: "Disabled"}
 
 var archiveDirectReadSetting = familySetting{name: "bucketArchiveDirectRead", root: "ArchiveDirectReadConfiguration",
 	element: "Enabled", value: lowerBool, empty: "false"}
@@ -206,4 +212,18 @@ func (rq *request) archiveDirectRead(info store.ObjectInfo) bool {
 	}
 	b, err := rq.s.cfg.Store.Bucket(rq.bucket)
 	return err == nil && b.Configs[archiveDirectReadSetting.name] == setDocument(archiveDirectReadSetting, "true")
+}
+
+// familyStates are the Enabled or Disabled states GetBucketInfo reports: access monitor,
+// transfer acceleration, cross-region replication.
+func familyStates(b store.BucketInfo) (accessMonitor, transferAcceleration, replication string) {
+	state := func(on bool) string {
+		if on {
+			return "Enabled"
+		}
+		return "Disabled"
+	}
+	return state(b.Configs[accessMonitorSetting.name] == setDocument(accessMonitorSetting, "Enabled")),
+		state(b.Configs[transferAccelerationSetting.name] == setDocument(transferAccelerationSetting, "true")),
+		state(len(loadReplication(b.Configs[replicationConfig]).Rules) > 0)
 }

@@ -693,3 +693,17 @@ def test_write_get_object_response_request_is_oss2s():
             sent.append((r.method, r.path, r.query, r.body, {h: r.headers.get(h) for h in (
                 "x-oss-request-route", "x-oss-request-token", "x-oss-fwd-status", "content-type")}))
     assert sent[0] == sent[1]
+
+
+def test_bucket_info_reports_the_families(sides):
+    def scenario(oss, bucket):
+        def states():
+            info = bucket.get_bucket_info()
+            return info.access_monitor, info.transfer_acceleration, info.cross_region_replication
+        before = states()
+        bucket.put_bucket_access_monitor("Enabled")
+        bucket.put_bucket_transfer_acceleration(True)
+        bucket.put_bucket_replication(_rule(oss))
+        return before, states()
+    _, got = sides.run(scenario)
+    assert got == [["Disabled"] * 3, ["Enabled"] * 3]
