@@ -595,6 +595,11 @@ func (rq *request) deleteMultiple() *ossError {
 	if len(req.Objects) == 0 || len(req.Objects) > 1000 {
 		return errMalformedXML()
 	}
+	for _, o := range req.Objects { // all or nothing: refused before any is deleted
+		if e := rq.wormProtects(&b, o.Key); e != nil {
+			return e
+		}
+	}
 	encode := rq.query.Get("encoding-type") == "url"
 	res := deleteResult{}
 	if encode {

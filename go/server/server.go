@@ -346,6 +346,9 @@ func (rq *request) dispatchBucket(m string) *ossError {
 }
 
 func (rq *request) dispatchObject(m string) *ossError {
+	if e := rq.wormGuard(m); e != nil {
+		return e
+	}
 	if h := rq.objectSubresource(m); h != nil {
 		return h()
 	}

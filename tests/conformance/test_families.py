@@ -707,3 +707,20 @@ def test_bucket_info_reports_the_families(sides):
         return before, states()
     _, got = sides.run(scenario)
     assert got == [["Disabled"] * 3, ["Enabled"] * 3]
+
+
+def test_worm_protects_objects(sides):
+    def scenario(oss, bucket):
+        bucket.put_object("old", b"before")
+        bucket.init_bucket_worm(1)
+        blocked = [_raised(lambda: bucket.delete_object("old")), _raised(lambda: bucket.put_object("old", b"new")),
+                   _raised(lambda: bucket.batch_delete_objects(["new-free", "old"])),
+                   _raised(lambda: bucket.copy_object(bucket.bucket_name, "old", "old")),
+                   _raised(lambda: bucket.put_bucket_versioning(oss.models.BucketVersioningConfig("Enabled")))]
+        fresh = bucket.put_object("fresh", b"x").status
+        tagged = bucket.put_object_tagging("old", oss.models.Tagging()).status
+        bucket.abort_bucket_worm()
+        return blocked, fresh, tagged, bucket.delete_object("old").status, bucket.get_object("fresh").read()
+    _, got = sides.run(scenario)
+    assert [b["__raised__"]["code"] for b in got[0]] == ["FileImmutable"] * 4 + ["InvalidArgument"]
+    assert got[1:4] == [200, 200, 204]
