@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/pyjindo/pyjindo/go/server/store"
 )
@@ -109,7 +108,7 @@ func (rq *request) createAccessPoint() *ossError {
 	region := rq.s.cfg.Region
 	ap := accessPoint{Name: doc.Name, Bucket: rq.bucket, AccountID: theOwner.ID, NetworkOrigin: doc.NetworkOrigin, Vpc: doc.Vpc,
 		Arn:          "acs:oss:" + region + ":" + theOwner.ID + ":accesspoint/" + doc.Name,
-		CreationDate: strconv.FormatInt(time.Now().Unix(), 10), Alias: doc.Name + "-" + hex.EncodeToString(suffix)[:22] + "-ossalias",
+		CreationDate: strconv.FormatInt(rq.s.cfg.Now().Unix(), 10), Alias: doc.Name + "-" + hex.EncodeToString(suffix)[:22] + "-ossalias",
 		Status: "enable", PublicEndpoint: doc.Name + "-" + theOwner.ID + ".oss-accesspoint." + region + ".aliyuncs.com",
 		InternalEndpoint:  doc.Name + "-" + theOwner.ID + ".oss-accesspoint." + region + "-internal.aliyuncs.com",
 		BlockPublicAccess: "true"}

@@ -145,7 +145,7 @@ func (rq *request) createCnameToken() *ossError {
 	var tok cnameToken
 	e = rq.updateConfig(cnameConfig, func(old string, _ *store.BucketInfo) (string, *ossError) {
 		s := loadCnames(old)
-		now := time.Now()
+		now := rq.s.cfg.Now()
 		if t := s.liveToken(doc.Domain, now); t != nil {
 			tok = *t
 			return old, nil
@@ -179,7 +179,7 @@ func (rq *request) getCnameToken() *ossError {
 	}
 	domain := rq.query.Get("cname")
 	s := loadCnames(b.Configs[cnameConfig])
-	t := s.liveToken(domain, time.Now())
+	t := s.liveToken(domain, rq.s.cfg.Now())
 	if t == nil {
 		return (&ossError{Status: 404, Code: "CnameTokenNotFound", Message: "The CNAME token does not exist or has expired.", EC: "0041-00000202"}).with("Cname", domain)
 	}
@@ -236,7 +236,7 @@ func (rq *request) putCname() *ossError {
 	}
 	e = rq.updateConfig(cnameConfig, func(old string, _ *store.BucketInfo) (string, *ossError) {
 		s := loadCnames(old)
-		now := time.Now()
+		now := rq.s.cfg.Now()
 		i := 0
 		for i < len(s.Cnames) && s.Cnames[i].Domain != doc.Domain {
 			i++

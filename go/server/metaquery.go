@@ -34,7 +34,7 @@ func errMetaQueryNotOpen() *ossError {
 }
 
 func (rq *request) openMetaQuery() *ossError {
-	now := time.Now().UTC().Format(time.RFC3339Nano)
+	now := rq.s.cfg.Now().UTC().Format(time.RFC3339Nano)
 	doc, _ := xml.Marshal(metaQueryStatus{State: "Running", Phase: "IncrementalScanning", CreateTime: now, UpdateTime: now}) // strings only: cannot fail
 	e := rq.updateConfig(metaQueryConfig, func(old string, _ *store.BucketInfo) (string, *ossError) {
 		if old != "" {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/pyjindo/pyjindo/go/server/store"
 )
@@ -38,7 +37,7 @@ func (rq *request) createRedundancyTransition() *ossError {
 	if target != "ZRS" {
 		return errInvalidArgument("x-oss-target-redundancy-type", target, "The target redundancy type must be ZRS.")
 	}
-	now := time.Now().UTC().Format("2006-01-02T15:04:05.000Z")
+	now := rq.s.cfg.Now().UTC().Format("2006-01-02T15:04:05.000Z")
 	task := redundancyTransition{Bucket: rq.bucket, TaskID: strings.ReplaceAll(newUUID(), "-", ""), Status: "Finished",
 		CreateTime: now, StartTime: now, EndTime: now, ProcessPercentage: 100}
 	doc, err := xml.Marshal(task)

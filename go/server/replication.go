@@ -4,7 +4,6 @@ import (
 	"encoding/xml"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/pyjindo/pyjindo/go/server/store"
 )
@@ -132,7 +131,7 @@ func (rq *request) addReplicationRule() *ossError {
 		if len(cur.Rules) >= 100 {
 			return "", errInvalidArgument("Rule", rule.ID, "A bucket has at most 100 replication rules.")
 		}
-		cur.Rules = append(cur.Rules, storedRule{Rule: rule, Created: time.Now().UTC().Format("2006-01-02T15:04:05.000Z")})
+		cur.Rules = append(cur.Rules, storedRule{Rule: rule, Created: rq.s.cfg.Now().UTC().Format("2006-01-02T15:04:05.000Z")})
 		out, err := xml.Marshal(cur)
 		if err != nil {
 			return "", errInternal(err)

@@ -95,7 +95,7 @@ func (rq *request) readWormDays(root string) (int, *ossError) {
 func (rq *request) updateWorm(change func(w *wormConfiguration, b *store.BucketInfo) (*wormConfiguration, *ossError)) (*wormConfiguration, *ossError) {
 	var out *wormConfiguration
 	e := rq.updateConfig(wormConfig, func(_ string, b *store.BucketInfo) (string, *ossError) {
-		next, e := change(currentWorm(b, time.Now()), b)
+		next, e := change(currentWorm(b, rq.s.cfg.Now()), b)
 		if e != nil || next == nil {
 			return "", e
 		}
@@ -124,7 +124,7 @@ func (rq *request) initiateBucketWorm() *ossError {
 		id := make([]byte, 16)
 		rand.Read(id)
 		return &wormConfiguration{WormID: strings.ToUpper(hex.EncodeToString(id)), State: wormInProgress, Days: days,
-			CreationDate: time.Now().UTC().Format(time.RFC3339)}, nil
+			CreationDate: rq.s.cfg.Now().UTC().Format(time.RFC3339)}, nil
 	})
 	if e != nil {
 		return e
@@ -139,7 +139,7 @@ func (rq *request) getBucketWorm() *ossError {
 	if err != nil {
 		return storeError(err, rq.bucket, "")
 	}
-	w := currentWorm(&b, time.Now())
+	w := currentWorm(&b, rq.s.cfg.Now())
 	if w == nil {
 		return errNoSuchWORM().with("BucketName", rq.bucket)
 	}
@@ -259,7 +259,7 @@ func (rq *request) wormProtects(b *store.BucketInfo, key string) *ossError {
 	if _, ok := b.Configs[wormConfig]; !ok {
 		return nil
 	}
-	now := time.Now()
+	now := rq.s.cfg.Now()
 	w := currentWorm(b, now)
 	if w == nil {
 		return nil
@@ -277,7 +277,7 @@ func (rq *request) wormProtects(b *store.BucketInfo, key string) *ossError {
 // wormBlocksVersioning: a bucket with a retention policy cannot have versioning, as OSS says.
 func (rq *request) wormBlocksVersioning() *ossError {
 	b, err := rq.s.cfg.Store.Bucket(rq.bucket)
-	if err != nil || currentWorm(&b, time.Now()) == nil {
+	if err != nil || currentWorm(&b, rq.s.cfg.Now()) == nil {
 		return nil
 	}
 	return &ossError{Status: 400, Code: "InvalidArgument", Message: "Versioning cannot be enabled for a bucket with a retention policy.", EC: "0027-00000003"}
