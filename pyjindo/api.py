@@ -16,7 +16,8 @@ import os
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import _binding, _ops, _unsupported, _wire, exceptions, models, utils, xml_utils
-from ._families import BucketFamilies, ServiceFamilies
+from ._families import BucketFamilies
+from ._service_families import ServiceFamilies
 from .auth import ProviderAuthV2, ProviderAuthV4
 from .compat import to_string
 from .exceptions import ClientError
@@ -30,7 +31,7 @@ from ._types import ByteRange, Data, Headers, Key, Params, ProgressCallback
 class Service(ServiceFamilies):
     """The account, as oss2.Service: list_buckets (and BucketIterator over it), and the account's
     settings (regions, QoS and resource pools, public access block, access points, data
-    redundancy transitions; pyjindo._families.ServiceFamilies).
+    redundancy transitions; pyjindo._service_families).
     """
 
     def __init__(self, auth: Any, endpoint: str, session: Any = None, connect_timeout: Optional[float] = None,

@@ -18,7 +18,7 @@ def _public_methods(cls):
 
 def _implemented(cls, name):
     """A method written in pyjindo.api (or its families), not one of _unsupported's stubs."""
-    return getattr(cls, name).__module__ in ("pyjindo.api", "pyjindo._families")
+    return getattr(cls, name).__module__ in ("pyjindo.api", "pyjindo._families", "pyjindo._service_families")
 
 
 def _classes(module):

@@ -25,7 +25,7 @@ TIERS = [
                    "_unsupported"}),
     # the engine: the Go session, get_object's bodies, batches, file objects
     ("engine", {"_session", "_streams", "_batch", "_reader", "_writer"}),
-    ("api", {"api", "_families"}),
+    ("api", {"api", "_families", "_service_families"}),
     ("front ends", {"fs", "torch"}),
     ("package", {"__init__"}),
 ]
