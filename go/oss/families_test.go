@@ -1,6 +1,7 @@
 package oss
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 )
@@ -50,6 +51,21 @@ func TestFamilyDocumentsParseTyped(t *testing.T) {
 	for _, c := range cases {
 		if got := parseJSON(t, c.kind, c.doc); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s:\n got %#v\nwant %#v", c.kind, got, c.want)
+		}
+	}
+}
+
+// Every typed kind decodes a document with none of its elements (a struct whose tags conflict
+// fails here) into JSON.
+func TestEveryTypedKindDecodes(t *testing.T) {
+	for kind := range typedDocuments {
+		v, err := ParseDocument(kind, []byte("<Root/>"))
+		if err != nil {
+			t.Errorf("%s: %v", kind, err)
+			continue
+		}
+		if _, err := json.Marshal(v); err != nil {
+			t.Errorf("%s: %v", kind, err)
 		}
 	}
 }

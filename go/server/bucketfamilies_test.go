@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -106,5 +107,65 @@ func TestWormLifecycle(t *testing.T) {
 	got = e.do(t, "GET", "/bkt", qv("worm", ""), nil, nil)
 	if !strings.Contains(string(got.body), "<State>Locked</State>") || !strings.Contains(string(got.body), "<RetentionPeriodInDays>9<") {
 		t.Fatalf("after extend: %s", got.body)
+	}
+}
+
+// Metadata query conditions: field operations, and/or/not, tags and user metadata.
+func TestMetaQueryConditions(t *testing.T) {
+	f := &metaFile{info: store.ObjectInfo{Key: "logs/a.txt", Size: 300, Type: "Normal",
+		Attrs: store.Attrs{StorageClass: "IA", Meta: map[string]string{"owner": "ann"}}},
+		tags: []tag{{"team", "ml"}}}
+	for _, c := range []struct {
+		query string
+		want  bool
+	}{
+		{`{"Field":"Size","Value":"100","Operation":"gt"}`, true},
+		{`{"Field":"Size","Value":"300","Operation":"lt"}`, false},
+		{`{"Field":"Filename","Value":"logs/","Operation":"prefix"}`, true},
+		{`{"Field":"Filename","Value":"a.t","Operation":"match"}`, true},
+		{`{"Field":"OSSTagging.team","Value":"ml","Operation":"eq"}`, true},
+		{`{"Field":"OSSUserMeta.owner","Value":"bob","Operation":"eq"}`, false},
+		{`{"Operation":"and","SubQueries":[{"Field":"OSSStorageClass","Value":"IA","Operation":"eq"},{"Field":"Size","Value":"300","Operation":"gte"}]}`, true},
+		{`{"Operation":"or","SubQueries":[{"Field":"Size","Value":"1","Operation":"lt"},{"Field":"OSSTaggingCount","Value":"1","Operation":"eq"}]}`, true},
+		{`{"Operation":"not","SubQueries":[{"Field":"OSSObjectType","Value":"Normal","Operation":"eq"}]}`, false},
+	} {
+		var q metaCondition
+		if err := json.Unmarshal([]byte(c.query), &q); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.check(); err != nil {
+			t.Fatalf("%s: %v", c.query, err)
+		}
+		if got := q.matches(f); got != c.want {
+			t.Errorf("%s: %v, want %v", c.query, got, c.want)
+		}
+	}
+	for _, bad := range []string{`{"Field":"Colour","Value":"x","Operation":"eq"}`, `{"Operation":"and","SubQueries":[]}`,
+		`{"Field":"Size","Value":"1","Operation":"near"}`} {
+		var q metaCondition
+		json.Unmarshal([]byte(bad), &q)
+		if q.check() == nil {
+			t.Errorf("%s was accepted", bad)
+		}
+	}
+}
+
+// QoS limits: -1 or 0 up to the account's, and a part no more than its total.
+func TestCheckQoS(t *testing.T) {
+	n := func(v int64) *int64 { return &v }
+	for _, c := range []struct {
+		q  qosConfiguration
+		ok bool
+	}{
+		{qosConfiguration{TotalUploadBw: n(10), IntranetUploadBw: n(5)}, true},
+		{qosConfiguration{TotalUploadBw: n(11)}, false},
+		{qosConfiguration{TotalQps: n(-2)}, false},
+		{qosConfiguration{TotalQps: n(10), IntranetQps: n(20)}, false},
+		{qosConfiguration{TotalQps: n(10), ExtranetQps: n(-1)}, false},
+		{qosConfiguration{TotalQps: n(-1), ExtranetQps: n(5)}, true},
+	} {
+		if got := checkQoS(&c.q) == nil; got != c.ok {
+			t.Errorf("%+v: accepted %v, want %v", c.q, got, c.ok)
+		}
 	}
 }
