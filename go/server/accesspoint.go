@@ -420,3 +420,24 @@ func (rq *request) accountPublicAccessBlock(m string) *ossError {
 	rq.w.Header().Set("Content-Length", "0")
 	return nil
 }
+
+// publicAccessBlocked: the account's or the bucket's public access block is on, so public ACLs
+// are ignored (anonymous requests are denied) and none may be set.
+func (rq *request) publicAccessBlocked(b store.BucketInfo) bool {
+	return rq.s.cfg.Store.Account().Configs["publicAccessBlock"] == "true" || b.Configs["publicAccessBlock"] == "true"
+}
+
+// refusePublicACL refuses setting a public ACL while public access is blocked.
+func (rq *request) refusePublicACL(acl string) *ossError {
+	if acl != "public-read" && acl != "public-read-write" {
+		return nil
+	}
+	b, err := rq.s.cfg.Store.Bucket(rq.bucket)
+	if err != nil {
+		return storeError(err, rq.bucket, "")
+	}
+	if rq.publicAccessBlocked(b) {
+		return errAccessDenied("Public ACLs cannot be set while public access is blocked.")
+	}
+	return nil
+}

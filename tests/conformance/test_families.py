@@ -721,3 +721,21 @@ def test_worm_protects_objects(sides):
     _, got = sides.run(scenario)
     assert [b["__raised__"]["code"] for b in got[0]] == ["FileImmutable"] * 4 + ["InvalidArgument"]
     assert got[1:4] == [200, 200, 204]
+
+
+def test_public_access_block_is_enforced(sides):
+    def scenario(oss, bucket):
+        bucket.put_object("o", b"public")
+        bucket.put_bucket_acl(oss.BUCKET_ACL_PUBLIC_READ)
+        anonymous = oss.Bucket(oss.AnonymousAuth(), bucket.endpoint, bucket.bucket_name)
+        before = anonymous.get_object("o").read()
+        bucket.put_bucket_public_access_block(True)
+        blocked = (_raised(lambda: anonymous.get_object("o").read()),
+                   _raised(lambda: bucket.put_bucket_acl(oss.BUCKET_ACL_PUBLIC_READ_WRITE)),
+                   _raised(lambda: bucket.put_object_acl("o", oss.OBJECT_ACL_PUBLIC_READ)))
+        private = bucket.put_bucket_acl(oss.BUCKET_ACL_PRIVATE).status
+        bucket.delete_bucket_public_access_block()
+        bucket.put_bucket_acl(oss.BUCKET_ACL_PUBLIC_READ)
+        return before, blocked, private, anonymous.get_object("o").read()
+    _, got = sides.run(scenario)
+    assert [b["__raised__"]["code"] for b in got[1]] == ["AccessDenied"] * 3 and got[2] == 200
