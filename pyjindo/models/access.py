@@ -158,3 +158,8 @@ class GetPublicAccessBlockResult(_PublicAccessBlockResult):
 class GetBucketPublicAccessBlockResult(_PublicAccessBlockResult):
     """get_bucket_public_access_block's (and get_access_point_public_access_block's) result:
     `block_public_access`."""
+
+
+class GetAccessPointPublicAccessBlockResult(_PublicAccessBlockResult):
+    """An access point's public access block: `block_public_access`. (oss2 declares it;
+    get_access_point_public_access_block returns GetBucketPublicAccessBlockResult, as in oss2.)"""

@@ -70,6 +70,13 @@ class CallbackPolicyInfo(RequestResult):
         self.callback_var = callback_var
 
 
+class CallbackPolicy(object):
+    """A set of named callbacks: `callback_policies` (CallbackPolicyInfo list)."""
+
+    def __init__(self, callback_policies=None):
+        self.callback_policies = callback_policies or []
+
+
 class CallbackPolicyResult(RequestResult):
     """get_bucket_callback_policy's result: `callback_policies` (CallbackPolicyInfo)."""
 
