@@ -616,6 +616,7 @@ func (rq *request) deleteMultiple() *ossError {
 		if err != nil && !errors.Is(err, store.ErrNoSuchKey) && !errors.Is(err, store.ErrNoSuchVersion) && !errors.Is(err, store.ErrInvalidKey) {
 			return storeError(err, rq.bucket, key)
 		}
+		rq.s.replicateKey(&b, key)
 		if req.Quiet {
 			continue
 		}

@@ -2,6 +2,8 @@ package server
 
 import (
 	"encoding/xml"
+	"errors"
+	"io"
 	"net/http"
 	"strings"
 
@@ -9,8 +11,8 @@ import (
 )
 
 // Cross-region replication rules: added and deleted one at a time (POST ?replication&comp=add
-// or delete), listed whole. The server keeps and answers the rules; it copies no data, so a
-// rule's progress stays at nothing replicated since its creation.
+// or delete), listed whole. A rule whose destination bucket is in this server copies as writes
+// complete (see replicateKey); any other is kept and answered, its progress at nothing copied.
 
 const replicationConfig = "replication"
 
@@ -141,6 +143,7 @@ func (rq *request) addReplicationRule() *ossError {
 	if e != nil {
 		return e
 	}
+	rq.s.replicateHistory(rq.bucket, rule)
 	rq.w.Header().Set("x-oss-replication-rule-id", rule.ID)
 	rq.w.Header().Set("Content-Length", "0")
 	return nil
@@ -225,9 +228,13 @@ func (rq *request) getReplicationProgress() *ossError {
 			HistoricalObject string `xml:"HistoricalObject,omitempty"`
 			NewObject        string `xml:"NewObject"`
 		}
-		p := progress{NewObject: r.Created}
+		// A local destination is in line with every write so far; another copies nothing.
+		p, done := progress{NewObject: r.Created}, "0.00"
+		if _, err := rq.s.cfg.Store.Bucket(r.Rule.Destination.Bucket); err == nil {
+			p.NewObject, done = rq.s.cfg.Now().UTC().Format("2006-01-02T15:04:05.000Z"), "1.00"
+		}
 		if r.Rule.HistoricalObjectReplication == "enabled" {
-			p.HistoricalObject = "0.00"
+			p.HistoricalObject = done
 		}
 		return rq.writeXML(struct {
 			XMLName xml.Name `xml:"ReplicationProgress"`
@@ -286,4 +293,93 @@ func (rq *request) replicationRoute(m string) func() *ossError {
 		return rq.getReplicationLocation
 	}
 	return nil
+}
+
+// Replication within the server: a rule whose destination bucket is in this store copies each
+// write of a matching key there (and, with DELETE or ALL, each delete) as the write completes,
+// and with historical replication the matching objects already there when the rule is added.
+// Destinations elsewhere are kept as rules only.
+
+// ruleApplies: the rule covers key and the action (PUT or DELETE).
+func ruleApplies(r replicationRule, key, action string) bool {
+	if r.Action != "ALL" && !strings.Contains(","+r.Action+",", ","+action+",") {
+		return false
+	}
+	if r.Prefixes == nil || len(*r.Prefixes) == 0 {
+		return true
+	}
+	for _, p := range *r.Prefixes {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// replicateKey brings key's replicas in line with the source after a write or a delete.
+func (s *Server) replicateKey(b *store.BucketInfo, key string) {
+	doc, ok := b.Configs[replicationConfig]
+	if !ok {
+		return
+	}
+	for _, sr := range loadReplication(doc).Rules {
+		s.replicateByRule(b.Name, sr.Rule, key)
+	}
+}
+
+func (s *Server) replicateByRule(bucket string, r replicationRule, key string) {
+	target := r.Destination.Bucket
+	if target == bucket {
+		return
+	}
+	if _, err := s.cfg.Store.Bucket(target); err != nil {
+		return // a destination outside this server
+	}
+	info, body, err := s.cfg.Store.Open(bucket, key)
+	if err != nil {
+		if ruleApplies(r, key, "DELETE") {
+			if err := s.cfg.Store.Delete(target, key); err != nil && !errors.Is(err, store.ErrNoSuchKey) {
+				s.cfg.Logger.Warn("replication: delete", "bucket", target, "key", key, "error", err)
+			}
+		}
+		return
+	}
+	defer body.Close()
+	if !ruleApplies(r, key, "PUT") {
+		return
+	}
+	opts := store.PutOptions{Type: info.Type, SizeHint: info.Size}
+	if info.Type == store.TypeNormal {
+		opts.Type = ""
+	}
+	if _, err := s.cfg.Store.Put(target, key, io.NewSectionReader(body, 0, info.Size), info.Attrs, opts); err != nil {
+		s.cfg.Logger.Warn("replication: copy", "bucket", target, "key", key, "error", err)
+	}
+}
+
+// replicateHistory copies the objects a new rule covers that were there before it.
+func (s *Server) replicateHistory(bucket string, r replicationRule) {
+	if r.HistoricalObjectReplication != "enabled" {
+		return
+	}
+	var keys []string
+	s.cfg.Store.List(bucket, store.ListOptions{}, func(o store.ObjectInfo) bool {
+		if ruleApplies(r, o.Key, "PUT") {
+			keys = append(keys, o.Key)
+		}
+		return true
+	})
+	for _, k := range keys {
+		s.replicateByRule(bucket, r, k)
+	}
+}
+
+// replicateWrite follows a successful object request that changed content.
+func (rq *request) replicateWrite(m string) {
+	if !contentChange(rq, m) {
+		return
+	}
+	if b, err := rq.s.cfg.Store.Bucket(rq.bucket); err == nil {
+		rq.s.replicateKey(&b, rq.key)
+	}
 }

@@ -312,7 +312,11 @@ func (rq *request) dispatch() *ossError {
 	case rq.key == "":
 		return rq.dispatchBucket(m)
 	default:
-		return rq.dispatchObject(m)
+		e := rq.dispatchObject(m)
+		if e == nil {
+			rq.replicateWrite(m)
+		}
+		return e
 	}
 	return &ossError{Status: 405, Code: "MethodNotAllowed", Message: "The specified method is not allowed against this resource.", EC: "0005-00000002"}
 }

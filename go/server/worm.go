@@ -240,11 +240,7 @@ func errFileImmutable(key string) *ossError {
 // retention policy (InProgress or Locked) protects it: for its retention period after it was
 // last written.
 func (rq *request) wormGuard(m string) *ossError {
-	switch {
-	case m == http.MethodDelete && !rq.has("uploadId") && !hasSubresource(rq.query):
-	case m == http.MethodPut && (!hasSubresource(rq.query) || rq.has("symlink")) && !rq.has("partNumber"):
-	case m == http.MethodPost && (rq.has("append") || rq.has("uploadId")):
-	default:
+	if !contentChange(rq, m) {
 		return nil
 	}
 	b, err := rq.s.cfg.Store.Bucket(rq.bucket)
@@ -281,4 +277,18 @@ func (rq *request) wormBlocksVersioning() *ossError {
 		return nil
 	}
 	return &ossError{Status: 400, Code: "InvalidArgument", Message: "Versioning cannot be enabled for a bucket with a retention policy.", EC: "0027-00000003"}
+}
+
+// contentChange: the object request writes or deletes the key's content (put, copy, symlink,
+// append, multipart completion, delete), not a part, a sub-resource or a read.
+func contentChange(rq *request, m string) bool {
+	switch {
+	case m == http.MethodDelete:
+		return !rq.has("uploadId") && !hasSubresource(rq.query)
+	case m == http.MethodPut:
+		return (!hasSubresource(rq.query) || rq.has("symlink")) && !rq.has("partNumber")
+	case m == http.MethodPost:
+		return rq.has("append") || rq.has("uploadId")
+	}
+	return false
 }

@@ -739,3 +739,26 @@ def test_public_access_block_is_enforced(sides):
         return before, blocked, private, anonymous.get_object("o").read()
     _, got = sides.run(scenario)
     assert [b["__raised__"]["code"] for b in got[1]] == ["AccessDenied"] * 3 and got[2] == 200
+
+
+def test_replication_to_a_bucket_of_the_same_server(sides):
+    def scenario(oss, bucket):
+        m = oss.models
+        target = oss.Bucket(bucket.auth, bucket.endpoint, bucket.bucket_name + "-dst")
+        target.create_bucket()
+        bucket.put_object("logs/old", b"before the rule")
+        bucket.put_object("other/old", b"not covered")
+        bucket.put_bucket_replication(m.ReplicationRule(
+            rule_id="local", target_bucket_name=target.bucket_name, target_bucket_location="oss-cn-beijing",
+            prefix_list=["logs/"], action_list=[m.ReplicationRule.ALL]))
+        bucket.put_object("logs/new", b"after the rule", headers={"x-oss-meta-k": "v"})
+        bucket.append_object("logs/appended", 0, b"ab")
+        bucket.delete_object("logs/old")
+        progress = bucket.get_bucket_replication_progress("local").progress
+        assert progress.new_object_progress
+        progress.new_object_progress = True
+        keys = sorted(o.key for o in oss.ObjectIterator(target))
+        return keys, target.get_object("logs/new").read(), target.head_object("logs/new").headers["x-oss-meta-k"], \
+            target.get_object("logs/appended").read(), progress
+    _, got = sides.run(scenario)
+    assert got[0] == ["logs/appended", "logs/new"] and got[4]["historical_object_progress"] == 1.0
