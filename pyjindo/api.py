@@ -16,21 +16,22 @@ import os
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import _binding, _ops, _unsupported, _wire, exceptions, models, utils, xml_utils
+from ._families import BucketFamilies
+from ._service_families import ServiceFamilies
 from .auth import ProviderAuthV2, ProviderAuthV4
 from .compat import to_string
 from .exceptions import ClientError
 from ._response import Response
 from ._session import (DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE,  # noqa: F401
-                       DEFAULT_RETRY_ATTEMPTS, DEFAULT_RETRY_TIME, GoClient, logger)
+                       DEFAULT_RETRY_ATTEMPTS, DEFAULT_RETRY_TIME, logger)
 from ._streams import BytesStream, DoneStream, GoStream
 from ._types import ByteRange, Data, Headers, Key, Params, ProgressCallback
 
 
-class Service(GoClient):
-    """The account's buckets, as oss2.Service: list_buckets (and BucketIterator over it).
-
-    oss2's other Service operations (regions, resource pools, public access block, ...) exist
-    with oss2's signatures and raise UnsupportedOperation before sending anything.
+class Service(ServiceFamilies):
+    """The account, as oss2.Service: list_buckets (and BucketIterator over it), and the account's
+    settings (regions, QoS and resource pools, public access block, access points, data
+    redundancy transitions; pyjindo._service_families).
     """
 
     def __init__(self, auth: Any, endpoint: str, session: Any = None, connect_timeout: Optional[float] = None,
@@ -66,7 +67,7 @@ class Service(GoClient):
         return models.ListBucketsResult(resp)
 
 
-class Bucket(GoClient):
+class Bucket(BucketFamilies):
     """Operations on one bucket and its objects, as oss2.Bucket: same methods, arguments, result
     classes (pyjindo.models) and exceptions (pyjindo.exceptions), so `import pyjindo as oss2` works.
 
@@ -80,8 +81,8 @@ class Bucket(GoClient):
     - get_object_to_file never leaves a partial file: the download is put in place when
       complete and verified.
     - Additions: mkdir, rename, and the tuning arguments of __init__.
-    - oss2 operations pyjindo lacks (live channels, select, WORM, replication, ...) exist with
-      oss2's signatures and raise UnsupportedOperation (a ClientError and NotImplementedError).
+    - oss2 operations pyjindo lacks (live channels, select, image and document processing) exist
+      with oss2's signatures and raise UnsupportedOperation (a ClientError and NotImplementedError).
     - A Bucket can be shared by threads (the GIL is released during I/O) and keeps working in a
       child after os.fork().
 

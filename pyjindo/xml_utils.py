@@ -266,3 +266,224 @@ def to_put_bucket_request_payment(payer):
     root = ElementTree.Element("RequestPaymentConfiguration")
     _add_text_child(root, "Payer", payer)
     return _node_to_string(root)
+
+
+# --- the bucket families (WORM, replication, inventory, ...) -----------------------------------
+
+def to_put_init_bucket_worm(retention_period_days):
+    root = ElementTree.Element("InitiateWormConfiguration")
+    _add_text_child(root, "RetentionPeriodInDays", str(retention_period_days))
+    return _node_to_string(root)
+
+
+def to_put_extend_bucket_worm(retention_period_days):
+    root = ElementTree.Element("ExtendWormConfiguration")
+    _add_text_child(root, "RetentionPeriodInDays", str(retention_period_days))
+    return _node_to_string(root)
+
+
+def to_put_bucket_replication(replication_config):
+    root = ElementTree.Element("ReplicationConfiguration")
+    rule = ElementTree.SubElement(root, "Rule")
+    if replication_config.rule_id:
+        _add_text_child(rule, "ID", replication_config.rule_id)
+    destination = ElementTree.SubElement(rule, "Destination")
+    _add_text_child(destination, "Bucket", replication_config.target_bucket_name)
+    _add_text_child(destination, "Location", replication_config.target_bucket_location)
+    if replication_config.target_transfer_type:
+        _add_text_child(destination, "TransferType", replication_config.target_transfer_type)
+    historical = replication_config.is_enable_historical_object_replication is not False
+    _add_text_child(rule, "HistoricalObjectReplication", "enabled" if historical else "disabled")
+    if replication_config.prefix_list:
+        _add_node_list(ElementTree.SubElement(rule, "PrefixSet"), "Prefix", replication_config.prefix_list)
+    if replication_config.action_list:
+        _add_text_child(rule, "Action", ",".join(replication_config.action_list))
+    if replication_config.sync_role_name:
+        _add_text_child(rule, "SyncRole", replication_config.sync_role_name)
+    if replication_config.replica_kms_keyid:
+        encryption = ElementTree.SubElement(rule, "EncryptionConfiguration")
+        _add_text_child(encryption, "ReplicaKmsKeyID", replication_config.replica_kms_keyid)
+    if replication_config.sse_kms_encrypted_objects_status in ("Enabled", "Disabled"):
+        criteria = ElementTree.SubElement(ElementTree.SubElement(rule, "SourceSelectionCriteria"),
+                                          "SseKmsEncryptedObjects")
+        _add_text_child(criteria, "Status", replication_config.sse_kms_encrypted_objects_status)
+    return _node_to_string(root)
+
+
+def to_delete_bucket_replication(rule_id):
+    root = ElementTree.Element("ReplicationRules")
+    _add_text_child(root, "ID", rule_id)
+    return _node_to_string(root)
+
+
+def _add_present(parent, tag, value):
+    if value is not None:
+        _add_text_child(parent, tag, str(value))
+
+
+def to_put_inventory_configuration(inventory_config):
+    root = ElementTree.Element("InventoryConfiguration")
+    _add_text_child(root, "Id", inventory_config.inventory_id)
+    _add_present(root, "IsEnabled", inventory_config.is_enabled)
+    _add_present(root, "IncludedObjectVersions", inventory_config.included_object_versions)
+    f = inventory_config.inventory_filter
+    if f is not None:
+        node = ElementTree.SubElement(root, "Filter")
+        _add_present(node, "Prefix", f.prefix)
+        _add_present(node, "LastModifyBeginTimeStamp", f.last_modify_begin_time_stamp)
+        _add_present(node, "LastModifyEndTimeStamp", f.last_modify_end_time_stamp)
+        _add_present(node, "LowerSizeBound", f.lower_size_bound)
+        _add_present(node, "UpperSizeBound", f.upper_size_bound)
+        _add_present(node, "StorageClass", f.storage_class)
+    schedule = inventory_config.inventory_schedule
+    if schedule is not None and schedule.frequency is not None:
+        _add_text_child(ElementTree.SubElement(root, "Schedule"), "Frequency", schedule.frequency)
+    if inventory_config.optional_fields is not None:
+        _add_node_list(ElementTree.SubElement(root, "OptionalFields"), "Field", inventory_config.optional_fields)
+    destination = inventory_config.inventory_destination
+    if destination is not None and destination.bucket_destination is not None:
+        d = destination.bucket_destination
+        node = ElementTree.SubElement(ElementTree.SubElement(root, "Destination"), "OSSBucketDestination")
+        _add_present(node, "AccountId", d.account_id)
+        _add_present(node, "RoleArn", d.role_arn)
+        if d.bucket is not None:
+            _add_text_child(node, "Bucket", "acs:oss:::" + d.bucket)
+        _add_present(node, "Format", d.inventory_format)
+        _add_present(node, "Prefix", d.prefix)
+        if d.sse_kms_encryption is not None:
+            kms = ElementTree.SubElement(ElementTree.SubElement(node, "Encryption"), "SSE-KMS")
+            _add_text_child(kms, "KeyId", d.sse_kms_encryption.key_id)
+        elif d.sse_oss_encryption is not None:
+            ElementTree.SubElement(ElementTree.SubElement(node, "Encryption"), "SSE-OSS")
+    return _node_to_string(root)
+
+
+def to_bucket_cname_configuration(domain, cert=None):
+    root = ElementTree.Element("BucketCnameConfiguration")
+    cname = ElementTree.SubElement(root, "Cname")
+    _add_text_child(cname, "Domain", domain)
+    if cert is not None:
+        node = ElementTree.SubElement(cname, "CertificateConfiguration")
+        for tag, value in (("CertId", cert.cert_id), ("Certificate", cert.certificate),
+                           ("PrivateKey", cert.private_key), ("PreviousCertId", cert.previous_cert_id)):
+            if value is not None:
+                _add_text_child(node, tag, value)
+        _add_present(node, "Force", cert.force)
+        _add_present(node, "DeleteCertificate", cert.delete_certificate)
+    return _node_to_string(root)
+
+
+def to_do_bucket_https_config_request(https_config):
+    root = ElementTree.Element("HttpsConfiguration")
+    tls = ElementTree.SubElement(root, "TLS")
+    _add_text_child(tls, "Enable", _lower(https_config.tls_enabled))
+    if https_config.tls_version:
+        _add_node_list(tls, "TLSVersion", https_config.tls_version)
+    return _node_to_string(root)
+
+
+def to_do_create_access_point_request(access_point):
+    root = ElementTree.Element("CreateAccessPointConfiguration")
+    if access_point.access_point_name is not None:
+        _add_text_child(root, "AccessPointName", access_point.access_point_name)
+    if access_point.network_origin is not None:
+        _add_text_child(root, "NetworkOrigin", access_point.network_origin)
+    if access_point.vpc is not None:
+        _add_text_child(ElementTree.SubElement(root, "VpcConfiguration"), "VpcId", access_point.vpc.vpc_id)
+    return _node_to_string(root)
+
+
+def to_put_public_access_block_request(block_public_access):
+    root = ElementTree.Element("PublicAccessBlockConfiguration")
+    _add_text_child(root, "BlockPublicAccess", str(block_public_access))
+    return _node_to_string(root)
+
+
+def _one_value(root_tag, tag, value):
+    root = ElementTree.Element(root_tag)
+    _add_text_child(root, tag, value)
+    return _node_to_string(root)
+
+
+def to_put_bucket_transfer_acceleration(enabled):
+    return _one_value("TransferAccelerationConfiguration", "Enabled", str(enabled))
+
+
+def to_put_bucket_access_monitor(status):
+    return _one_value("AccessMonitorConfiguration", "Status", status)
+
+
+def to_put_bucket_resource_group(resourceGroupId):
+    return _one_value("BucketResourceGroupConfiguration", "ResourceGroupId", resourceGroupId)
+
+
+def to_put_bucket_archive_direct_read(enabled):
+    return _one_value("ArchiveDirectReadConfiguration", "Enabled", _lower(enabled))
+
+
+def to_do_bucket_callback_policy_request(callback_policy):
+    root = ElementTree.Element("BucketCallbackPolicy")
+    for policy in callback_policy or ():
+        if not policy:
+            continue
+        node = ElementTree.SubElement(root, "PolicyItem")
+        if policy.policy_name is not None:
+            _add_text_child(node, "PolicyName", policy.policy_name)
+        if policy.callback is not None:
+            _add_text_child(node, "Callback", policy.callback)
+        _add_text_child(node, "CallbackVar", "" if policy.callback_var is None else policy.callback_var)
+    return _node_to_string(root)
+
+
+_QOS_ELEMENTS = (("TotalUploadBandwidth", "total_upload_bw"), ("IntranetUploadBandwidth", "intranet_upload_bw"),
+                 ("ExtranetUploadBandwidth", "extranet_upload_bw"), ("TotalDownloadBandwidth", "total_download_bw"),
+                 ("IntranetDownloadBandwidth", "intranet_download_bw"),
+                 ("ExtranetDownloadBandwidth", "extranet_download_bw"), ("TotalQps", "total_qps"),
+                 ("IntranetQps", "intranet_qps"), ("ExtranetQps", "extranet_qps"))
+
+
+def to_put_qos_info(qos_info):
+    root = ElementTree.Element("QoSConfiguration")
+    for tag, field in _QOS_ELEMENTS:
+        _add_present(root, tag, getattr(qos_info, field))
+    return _node_to_string(root)
+
+
+def to_put_bucket_user_qos(user_qos):
+    return _one_value("BucketUserQos", "StorageCapacity", str(user_qos.storage_capacity))
+
+
+def to_put_async_fetch_task(task_config):
+    root = ElementTree.Element("AsyncFetchTaskConfiguration")
+    _add_text_child(root, "Url", task_config.url)
+    _add_text_child(root, "Object", task_config.object_name)
+    for tag, value in (("Host", task_config.host), ("ContentMD5", task_config.content_md5),
+                       ("Callback", task_config.callback)):
+        if value is not None:
+            _add_text_child(root, tag, value)
+    if task_config.ignore_same_key is not None:
+        _add_text_child(root, "IgnoreSameKey", _lower(task_config.ignore_same_key))
+    if task_config.callback_when_failed is not None:
+        _add_text_child(root, "CallbackWhenFailed", _lower(task_config.callback_when_failed))
+    return _node_to_string(root)
+
+
+def to_do_bucket_meta_query_request(meta_query):
+    root = ElementTree.Element("MetaQuery")
+    if meta_query.next_token is not None:
+        _add_text_child(root, "NextToken", meta_query.next_token)
+    _add_text_child(root, "MaxResults", meta_query.max_results)
+    _add_text_child(root, "Query", meta_query.query)
+    if meta_query.sort is not None:
+        _add_text_child(root, "Sort", meta_query.sort)
+    if meta_query.order is not None:
+        _add_text_child(root, "Order", meta_query.order)
+    if meta_query.aggregations:
+        node = ElementTree.SubElement(root, "Aggregations")
+        for aggregation in meta_query.aggregations:
+            item = ElementTree.SubElement(node, "Aggregation")
+            if aggregation.field is not None:
+                _add_text_child(item, "Field", aggregation.field)
+            if aggregation.operation is not None:
+                _add_text_child(item, "Operation", aggregation.operation)
+    return _node_to_string(root)

@@ -17,8 +17,8 @@ def _public_methods(cls):
 
 
 def _implemented(cls, name):
-    """A method written in pyjindo.api, not one of _unsupported's UnsupportedOperation stubs."""
-    return getattr(cls, name).__module__ == "pyjindo.api"
+    """A method written in pyjindo.api (or its families), not one of _unsupported's stubs."""
+    return getattr(cls, name).__module__ in ("pyjindo.api", "pyjindo._families", "pyjindo._service_families")
 
 
 def _classes(module):

@@ -25,7 +25,7 @@ TIERS = [
                    "_unsupported", "crypto"}),
     # the engine: the Go session, get_object's bodies, batches, file objects
     ("engine", {"_session", "_streams", "_batch", "_reader", "_writer"}),
-    ("api", {"api", "aio", "crypto_bucket"}),
+    ("api", {"api", "aio", "crypto_bucket", "_families", "_service_families"}),
     ("front ends", {"fs", "torch"}),
     ("package", {"__init__"}),
 ]

@@ -67,6 +67,9 @@ func (rq *request) putObjectACL() *ossError {
 	if _, err := rq.s.cfg.Store.Bucket(rq.bucket); err != nil {
 		return storeError(err, rq.bucket, "")
 	}
+	if e := rq.refusePublicACL(acl); e != nil {
+		return e
+	}
 	_, err := rq.updateVersion(func(o *store.ObjectInfo) error {
 		o.ACL = acl
 		return nil
@@ -90,6 +93,9 @@ func (rq *request) putBucketACL() *ossError {
 	v := rq.r.Header.Get("X-Oss-Acl")
 	if !validACLs[v] {
 		return errInvalidACL(v)
+	}
+	if e := rq.refusePublicACL(v); e != nil {
+		return e
 	}
 	if _, err := rq.s.cfg.Store.UpdateBucket(rq.bucket, func(b *store.BucketInfo) error {
 		b.ACL = v
@@ -138,6 +144,9 @@ func (rq *request) authorizeAnonymous() *ossError {
 	b, err := rq.s.cfg.Store.Bucket(rq.bucket)
 	if err != nil {
 		return storeError(err, rq.bucket, "")
+	}
+	if rq.publicAccessBlocked(b) {
+		return errAccessDenied("Public access is blocked for this bucket.")
 	}
 	acl := bucketACL(b)
 	read := rq.r.Method == http.MethodGet || rq.r.Method == http.MethodHead

@@ -259,7 +259,7 @@ func checkLogging(rq *request, raw []byte) *ossError {
 	return nil
 }
 
-func checkVersioning(_ *request, raw []byte) *ossError {
+func checkVersioning(rq *request, raw []byte) *ossError {
 	var doc struct{ Status string }
 	if e := decodeXML(raw, &doc); e != nil {
 		return e
@@ -267,7 +267,7 @@ func checkVersioning(_ *request, raw []byte) *ossError {
 	if !oneOf(doc.Status, "Enabled", "Suspended") {
 		return errMalformedXML()
 	}
-	return nil
+	return rq.wormBlocksVersioning()
 }
 
 func checkPayment(_ *request, raw []byte) *ossError {

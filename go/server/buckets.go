@@ -165,14 +165,12 @@ func (rq *request) getBucketInfo() *ossError {
 		return storeError(err, rq.bucket, "")
 	}
 	var res bucketInfoResult
-	res.Bucket.AccessMonitor = "Disabled"
 	res.Bucket.CreationDate = b.CreationDate.UTC().Format(listTimeFormat)
 	res.Bucket.ExtranetEndpoint = rq.endpoint()
 	res.Bucket.IntranetEndpoint = rq.endpoint()
 	res.Bucket.Location = "oss-" + rq.s.cfg.Region
 	res.Bucket.StorageClass = b.StorageClass
-	res.Bucket.TransferAccel = "Disabled"
-	res.Bucket.CrossRegionRepl = "Disabled"
+	res.Bucket.AccessMonitor, res.Bucket.TransferAccel, res.Bucket.CrossRegionRepl = familyStates(b)
 	res.Bucket.DataRedundancyType = b.DataRedundancyType
 	if res.Bucket.DataRedundancyType == "" {
 		res.Bucket.DataRedundancyType = "LRS"

@@ -322,7 +322,7 @@ func (rq *request) getObject(head bool) *ossError {
 		defer r.Close()
 	}
 	now := rq.s.cfg.Now()
-	if !head && !readable(target, now) {
+	if !head && !readable(target, now) && !rq.archiveDirectRead(target) {
 		return errInvalidObjectState() // until restored; HEAD still describes it
 	}
 	notModified, e := conditions(rq.r.Header, "", info)
@@ -616,6 +616,11 @@ func (rq *request) deleteMultiple() *ossError {
 	if len(req.Objects) == 0 || len(req.Objects) > 1000 {
 		return errMalformedXML()
 	}
+	for _, o := range req.Objects { // all or nothing: refused before any is deleted
+		if e := rq.wormProtects(&b, o.Key); e != nil {
+			return e
+		}
+	}
 	encode := rq.query.Get("encoding-type") == "url"
 	res := deleteResult{}
 	if encode {
@@ -632,6 +637,7 @@ func (rq *request) deleteMultiple() *ossError {
 		if err != nil && !errors.Is(err, store.ErrNoSuchKey) && !errors.Is(err, store.ErrNoSuchVersion) && !errors.Is(err, store.ErrInvalidKey) {
 			return storeError(err, rq.bucket, key)
 		}
+		rq.s.replicateKey(&b, key)
 		if req.Quiet {
 			continue
 		}

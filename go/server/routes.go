@@ -23,6 +23,9 @@ func (rq *request) bucketSubresource(m string) func() *ossError {
 	case rq.has("stat") && m == http.MethodGet:
 		return rq.getBucketStat
 	}
+	if h := rq.familySubresource(m); h != nil {
+		return h
+	}
 	for name, set := range bucketSettings {
 		if !rq.has(name) {
 			continue

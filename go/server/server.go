@@ -330,13 +330,20 @@ func (rq *request) dispatch() *ossError {
 	m := rq.r.Method
 	switch {
 	case rq.bucket == "":
+		if h := rq.serviceSubresource(m); h != nil {
+			return h()
+		}
 		if m == http.MethodGet {
 			return rq.listBuckets()
 		}
 	case rq.key == "":
 		return rq.dispatchBucket(m)
 	default:
-		return rq.dispatchObject(m)
+		e := rq.dispatchObject(m)
+		if e == nil {
+			rq.replicateWrite(m)
+		}
+		return e
 	}
 	return &ossError{Status: 405, Code: "MethodNotAllowed", Message: "The specified method is not allowed against this resource.", EC: "0005-00000002"}
 }
@@ -370,6 +377,9 @@ func (rq *request) dispatchBucket(m string) *ossError {
 }
 
 func (rq *request) dispatchObject(m string) *ossError {
+	if e := rq.wormGuard(m); e != nil {
+		return e
+	}
 	if h := rq.objectSubresource(m); h != nil {
 		return h()
 	}

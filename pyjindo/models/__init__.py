@@ -25,13 +25,19 @@ from ..compat import to_string, urlquote, urlunquote  # noqa: F401
 from ..exceptions import ClientError, InconsistentError  # noqa: F401
 from ..utils import CaseInsensitiveDict, http_to_unixtime, iso8601_to_date, iso8601_to_unixtime  # noqa: F401
 from ..headers import *  # noqa: F401,F403  (oss2.models re-exports oss2.headers the same way)
+from .access import *  # noqa: F401,F403
+from .bucketflags import *  # noqa: F401,F403
 from .buckets import *  # noqa: F401,F403
 from .common import *  # noqa: F401,F403
 from .constants import *  # noqa: F401,F403
 from .crypto import *  # noqa: F401,F403
+from .domains import *  # noqa: F401,F403
+from .families import *  # noqa: F401,F403
 from .listing import *  # noqa: F401,F403
+from .metaquery import *  # noqa: F401,F403
 from .multipart import *  # noqa: F401,F403
 from .objects import *  # noqa: F401,F403
+from .qos import *  # noqa: F401,F403
 from .settings import *  # noqa: F401,F403
 from .versions import *  # noqa: F401,F403
 from .website import *  # noqa: F401,F403

@@ -33,6 +33,7 @@ type journal interface {
 	deleteKey(bucket, key string) error
 	putUpload(bucket string, u *upload) error
 	deleteUpload(bucket, uploadID string) error
+	putAccount(a AccountInfo) error
 }
 
 type segment struct {
@@ -69,6 +70,7 @@ type core struct {
 	journal journal
 	now     func() time.Time
 	buckets map[string]*bucket
+	account AccountInfo
 }
 
 func newCore(b blobs, j journal, now func() time.Time) *core {
@@ -174,6 +176,34 @@ func (c *core) UpdateBucket(name string, fn func(*BucketInfo) error) (BucketInfo
 	}
 	b.info = info
 	return info, nil
+}
+
+func (c *core) Account() AccountInfo {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return copyAccount(c.account)
+}
+
+func (c *core) UpdateAccount(fn func(*AccountInfo) error) (AccountInfo, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	info := copyAccount(c.account)
+	if err := fn(&info); err != nil {
+		return AccountInfo{}, err
+	}
+	if err := c.journal.putAccount(info); err != nil {
+		return AccountInfo{}, err
+	}
+	c.account = info
+	return copyAccount(info), nil
+}
+
+func copyAccount(a AccountInfo) AccountInfo {
+	out := AccountInfo{Configs: make(map[string]string, len(a.Configs))}
+	for k, v := range a.Configs {
+		out.Configs[k] = v
+	}
+	return out
 }
 
 // digestReader computes size, MD5 and CRC64 of what passes through it.

@@ -17,6 +17,7 @@ import (
 
 // Disk layout under the root (no path is ever built from an object key or a client's string):
 //
+//	account.json                  the account's settings (AccountInfo)
 //	tmp/                          files being written; emptied at open
 //	blobs/<id[:2]>/<id>           immutable contents, id random hex
 //	buckets/<name>/bucket.json    bucket names are validated [a-z0-9-]
@@ -171,6 +172,10 @@ func keyFile(key string) string {
 	return hex.EncodeToString(h[:]) + ".json"
 }
 
+func (d *disk) putAccount(a AccountInfo) error {
+	return d.writeJSON(filepath.Join(d.root, "account.json"), a)
+}
+
 func (d *disk) putBucket(b BucketInfo) error {
 	return d.writeJSON(filepath.Join(d.bucketDir(b.Name), "bucket.json"), b)
 }
@@ -263,6 +268,9 @@ func jsonFiles(dir string) ([]string, error) {
 
 // load reads all metadata into c and removes blobs nothing refers to.
 func (d *disk) load(c *core) error {
+	if err := readJSON(filepath.Join(d.root, "account.json"), &c.account); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
 	entries, err := os.ReadDir(filepath.Join(d.root, "buckets"))
 	if err != nil {
 		return err

@@ -191,6 +191,7 @@ func (b *memBlob) ReadAt(p []byte, off int64) (int, error) {
 type nopJournal struct{}
 
 func (nopJournal) putBucket(BucketInfo) error             { return nil }
+func (nopJournal) putAccount(AccountInfo) error           { return nil }
 func (nopJournal) deleteBucket(string) error              { return nil }
 func (nopJournal) putKey(string, string, []*object) error { return nil }
 func (nopJournal) deleteKey(string, string) error         { return nil }

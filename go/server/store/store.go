@@ -75,6 +75,12 @@ type BucketInfo struct {
 	Versioning string `json:"versioning,omitempty"`
 }
 
+// AccountInfo is what the account holds beside its buckets: its settings documents (the
+// account's public access block, ...) by name, as the server validated them.
+type AccountInfo struct {
+	Configs map[string]string `json:"configs,omitempty"`
+}
+
 // Versioning states (BucketInfo.Versioning) and the null version's id as OSS spells it.
 const (
 	VersioningEnabled   = "Enabled"
@@ -179,6 +185,9 @@ type Store interface {
 	// whose Configs map it may change, and an error from fn changes nothing. Name and
 	// CreationDate are kept.
 	UpdateBucket(name string, fn func(*BucketInfo) error) (BucketInfo, error) // ErrNoSuchBucket
+	// Account is the account's own settings; UpdateAccount changes them as UpdateBucket does.
+	Account() AccountInfo
+	UpdateAccount(fn func(*AccountInfo) error) (AccountInfo, error)
 
 	// Put stores body as bucket/key, computing size, MD5 ETag and CRC64 as it reads. An empty
 	// attrs.StorageClass (here and in Append, InitUpload) means the bucket's.
