@@ -81,7 +81,7 @@ SHAPES = {
     COMPLETE_MULTIPART: _shape(_OBJECT + ("upload_id", "parts"), ("headers",),
                                parts=_shape(("part_number", "etag"))),
     RENAME: _shape(("bucket", "src", "dst", "overwrite")),
-    COPY_MULTIPART: _shape(("src_bucket", "src_key", "overwrite") + _OBJECT, ("part_size", "concurrency")),
+    COPY_MULTIPART: _shape(("src_bucket", "src_key", "overwrite") + _OBJECT, ("src_version_id", "part_size", "concurrency")),
     CREDENTIALS: _shape(),
     ENDPOINT: _shape(),
     GET_MANY: _shape(("items",), ("concurrency", "with_headers", "total"),

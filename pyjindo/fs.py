@@ -621,7 +621,9 @@ class OSSFileSystem(AbstractFileSystem):
                 raise err
 
     def cp_file(self, path1: str, path2: str, **kwargs: Any) -> None:
-        """A server-side copy: CopyObject, or UploadPartCopy in parallel parts above 1 GiB."""
+        """A server-side copy: CopyObject, or UploadPartCopy in parallel parts above 1 GiB. A
+        source naming a version (version_aware, as s3fs) copies that version."""
+        version_id = self._version(path1)
         path1, path2 = self._strip_protocol(path1), self._strip_protocol(path2)
         b1, k1 = self.split_path(path1)
         b2, k2 = self.split_path(path2)
@@ -635,15 +637,17 @@ class OSSFileSystem(AbstractFileSystem):
         target = self._bucket(b2)
         with _errors(path2):
             if info["size"] <= MULTIPART_COPY_THRESHOLD:
-                target.copy_object(b1, k1, k2)
+                target.copy_object(b1, k1, k2, params={"versionId": version_id} if version_id else None)
             else:
-                self._multipart_copy(target, b1, k1, k2)
+                self._multipart_copy(target, b1, k1, k2, version_id)
         self.invalidate_cache(path2)
 
-    def _multipart_copy(self, target: Bucket, src_bucket: str, src_key: str, key: str) -> None:
+    def _multipart_copy(self, target: Bucket, src_bucket: str, src_key: str, key: str,
+                        version_id: Optional[str]) -> None:
         """UploadPartCopy parts of _COPY_PART, `concurrency` at once, in Go (transfer.CopyMultipart:
         the source's headers carried over, every part pinned to its ETag, aborted on failure)."""
-        target._call(_ops.COPY_MULTIPART, {"src_bucket": src_bucket, "src_key": src_key, "bucket": target.bucket_name,
+        target._call(_ops.COPY_MULTIPART, {"src_bucket": src_bucket, "src_key": src_key,
+                                         "src_version_id": version_id or "", "bucket": target.bucket_name,
                                          "key": key, "overwrite": True, "part_size": _COPY_PART,
                                          "concurrency": self.concurrency})
 

@@ -98,6 +98,8 @@ func rename(ctx context.Context, c *Call, a *RenameArgs) (Response, error) {
 type CopyMultipartArgs struct {
 	SrcBucket string `json:"src_bucket" arg:"required"`
 	SrcKey    string `json:"src_key" arg:"required"`
+	// SrcVersionID names a version of the source ("" for the latest).
+	SrcVersionID string `json:"src_version_id"`
 	Object
 	Overwrite   bool  `json:"overwrite" arg:"required"`
 	PartSize    int64 `json:"part_size"`
@@ -108,7 +110,7 @@ type CopyMultipartArgs struct {
 // transfer.CopyMultipart).
 func copyMultipart(ctx context.Context, c *Call, a *CopyMultipartArgs) (Response, error) {
 	started := time.Now()
-	res, err := transfer.CopyMultipart(ctx, c.Session.Client, transfer.CopyRequest{SrcBucket: a.SrcBucket, SrcKey: a.SrcKey,
+	res, err := transfer.CopyMultipart(ctx, c.Session.Client, transfer.CopyRequest{SrcBucket: a.SrcBucket, SrcKey: a.SrcKey, SrcVersionID: a.SrcVersionID,
 		DstBucket: a.Bucket, DstKey: a.Key, Overwrite: a.Overwrite}, a.PartSize, a.Concurrency,
 		transfer.Meter{Add: c.Progress.Add, SetTotal: c.Progress.SetTotal})
 	if err != nil {

@@ -221,12 +221,14 @@ func ListMultipartUploads(ctx context.Context, d Doer, req *ListMultipartUploads
 }
 
 // UploadPartCopyRequest copies bytes [First, Last] of SourceBucket/SourceKey into part Number of
-// an upload, server-side. SourceETag, if set, pins the source (x-oss-copy-source-if-match): a
-// source replaced meanwhile fails the part with 412 instead of mixing two versions.
+// an upload, server-side. SourceVersionID names a version of the source ("" for the latest).
+// SourceETag, if set, pins the source (x-oss-copy-source-if-match): a source replaced meanwhile
+// fails the part with 412 instead of mixing two versions.
 type UploadPartCopyRequest struct {
 	Bucket, Key, UploadID   string
 	Number                  int
 	SourceBucket, SourceKey string
+	SourceVersionID         string
 	First, Last             int64
 	SourceETag              string
 }
@@ -241,7 +243,7 @@ type UploadPartCopyResult struct {
 // so it is retried like any idempotent request.
 func UploadPartCopy(ctx context.Context, d Doer, req *UploadPartCopyRequest) (*UploadPartCopyResult, error) {
 	h := http.Header{}
-	h.Set("x-oss-copy-source", CopySource(req.SourceBucket, req.SourceKey))
+	h.Set("x-oss-copy-source", copySourceVersion(req.SourceBucket, req.SourceKey, req.SourceVersionID))
 	h.Set("x-oss-copy-source-range", "bytes="+strconv.FormatInt(req.First, 10)+"-"+strconv.FormatInt(req.Last, 10))
 	if req.SourceETag != "" {
 		h.Set("x-oss-copy-source-if-match", req.SourceETag)

@@ -63,7 +63,16 @@ func HeadObjectVersion(ctx context.Context, d Doer, bucket, key, versionID strin
 // ObjectTagging returns an object's tags (GetObjectTagging) as the x-oss-tagging header carries
 // them: key=value pairs, each URL-encoded, joined by "&"; "" when it has none.
 func ObjectTagging(ctx context.Context, d Doer, bucket, key string) (string, error) {
-	_, raw, err := send(ctx, d, &Request{Method: http.MethodGet, Bucket: bucket, Key: key, Query: [][2]string{{"tagging", ""}}})
+	return ObjectTaggingVersion(ctx, d, bucket, key, "")
+}
+
+// ObjectTaggingVersion is ObjectTagging of one version ("" for the latest).
+func ObjectTaggingVersion(ctx context.Context, d Doer, bucket, key, versionID string) (string, error) {
+	q := [][2]string{{"tagging", ""}}
+	if versionID != "" {
+		q = append(q, [2]string{"versionId", versionID})
+	}
+	_, raw, err := send(ctx, d, &Request{Method: http.MethodGet, Bucket: bucket, Key: key, Query: q})
 	if err != nil {
 		return "", err
 	}

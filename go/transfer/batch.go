@@ -53,7 +53,8 @@ func copyObject(ctx context.Context, d oss.Doer, req CopyRequest) (oss.Result, e
 		SourceBucket: req.SrcBucket, SourceKey: req.SrcKey, SourceVersionID: req.SrcVersionID, ForbidOverwrite: !req.Overwrite, Header: req.Header})
 }
 
-// CopyMultipart copies a source of any size server-side: a HEAD of the source (its size, its
+// CopyMultipart copies a source of any size server-side (req.SrcVersionID, if set, names the
+// version that the HEAD, the tags and every part read): a HEAD of the source (its size, its
 // ETag, which pins every part to this version, and the headers CopyObject would copy:
 // Content-Type, Cache-Control, x-oss-meta-*, ...), a multipart upload of the target with those
 // headers, UploadPartCopy parts of partSize, concurrency at once, and the completion (with
@@ -64,11 +65,7 @@ func CopyMultipart(ctx context.Context, d oss.Doer, req CopyRequest, partSize in
 		return oss.Result{}, &oss.ClientError{Message: fmt.Sprintf("multipart copy: part size %d (at least %d) or concurrency %d (at least 1)",
 			partSize, MinPartSize, concurrency)}
 	}
-	if req.SrcVersionID != "" {
-		// Its parts, tags and HEAD would each need the version: not built yet.
-		return oss.Result{}, &oss.ClientError{Message: fmt.Sprintf("copy: a version of %s/%s larger than 1 GiB cannot be copied yet", req.SrcBucket, req.SrcKey)}
-	}
-	src, err := oss.HeadObject(ctx, d, req.SrcBucket, req.SrcKey)
+	src, err := oss.HeadObjectVersion(ctx, d, req.SrcBucket, req.SrcKey, req.SrcVersionID)
 	if err != nil {
 		return oss.Result{}, err
 	}
@@ -88,7 +85,7 @@ func CopyMultipart(ctx context.Context, d oss.Doer, req CopyRequest, partSize in
 	target := &oss.Request{Bucket: req.DstBucket, Key: req.DstKey, Header: targetHeaders(src.Header, req.Header)}
 	replaceTags := strings.EqualFold(req.Header.Get("x-oss-tagging-directive"), "REPLACE")
 	if n := src.Header.Get("x-oss-tagging-count"); !replaceTags && n != "" && n != "0" { // CopyObject copies tags too
-		tags, err := oss.ObjectTagging(ctx, d, req.SrcBucket, req.SrcKey)
+		tags, err := oss.ObjectTaggingVersion(ctx, d, req.SrcBucket, req.SrcKey, req.SrcVersionID)
 		if err != nil {
 			return oss.Result{}, err
 		}
@@ -111,7 +108,7 @@ func CopyMultipart(ctx context.Context, d oss.Doer, req CopyRequest, partSize in
 		first := int64(i) * partSize
 		last := min(first+partSize, size) - 1
 		pr := &oss.UploadPartCopyRequest{Bucket: req.DstBucket, Key: req.DstKey, UploadID: uploadID, Number: i + 1,
-			SourceBucket: req.SrcBucket, SourceKey: req.SrcKey, First: first, Last: last, SourceETag: etag}
+			SourceBucket: req.SrcBucket, SourceKey: req.SrcKey, SourceVersionID: req.SrcVersionID, First: first, Last: last, SourceETag: etag}
 		res, err := oss.UploadPartCopy(ctx, d, pr)
 		if err != nil {
 			return err

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -614,5 +616,88 @@ func TestCopyMultipartCompletionRetriedAndTagsCarried(t *testing.T) {
 		if n := e.uploads(t); n != 0 {
 			t.Fatalf("%s: %d uploads left", tc.name, n)
 		}
+	}
+}
+
+// enableVersioning turns versioning on in the test bucket.
+func (e *env) enableVersioning(t *testing.T) {
+	t.Helper()
+	doc := `<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>`
+	resp, err := e.client.Do(context.Background(), &oss.Request{Method: http.MethodPut, Bucket: "bkt",
+		Query: [][2]string{{"versioning", ""}}, Body: strings.NewReader(doc), ContentLength: int64(len(doc))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+// putVersion writes key through the server (so it gets a version id) and returns that id.
+func (e *env) putVersion(t *testing.T, key string, data []byte, h http.Header) string {
+	t.Helper()
+	res, err := Put(context.Background(), e.client, &oss.Request{Method: http.MethodPut, Bucket: "bkt", Key: key, Header: h},
+		bytes.NewReader(data), int64(len(data)), 1<<40, Config{}, Meter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res.Header.Get("x-oss-version-id")
+	if id == "" {
+		t.Fatal("no version id")
+	}
+	return id
+}
+
+// A copy in parts of an older version reads that version everywhere, as CopyObject of
+// /bkt/src?versionId=ID would: its bytes (each UploadPartCopy names the version), its headers
+// and its tags, while a newer version is the latest.
+func TestCopyMultipartOfAVersion(t *testing.T) {
+	e := newEnv(t)
+	e.enableVersioning(t)
+	ctx := context.Background()
+	old := randomBytes(3*testPart + 5)
+	h := http.Header{}
+	h.Set("x-oss-meta-color", "blue")
+	h.Set("x-oss-tagging", "gen=one")
+	v1 := e.putVersion(t, "src", old, h)
+	h = http.Header{}
+	h.Set("x-oss-meta-color", "red")
+	h.Set("x-oss-tagging", "gen=two")
+	e.putVersion(t, "src", randomBytes(2*testPart+1), h)
+
+	var sources []string
+	var mu sync.Mutex
+	d := &hookDoer{d: e.client, before: func(_ int64, r *oss.Request) error {
+		if s := r.Header.Get("x-oss-copy-source"); s != "" {
+			mu.Lock()
+			sources = append(sources, s)
+			mu.Unlock()
+		}
+		return nil
+	}}
+	req := CopyRequest{SrcBucket: "bkt", SrcKey: "src", SrcVersionID: v1, DstBucket: "bkt", DstKey: "dst", Overwrite: true}
+	if _, err := CopyMultipart(ctx, d, req, testPart, 2, Meter{}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := e.client.Do(ctx, &oss.Request{Method: http.MethodGet, Bucket: "bkt", Key: "dst"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	tags, err := oss.ObjectTagging(ctx, e.client, "bkt", "dst")
+	if err != nil || !bytes.Equal(got, old) || resp.Header.Get("x-oss-meta-color") != "blue" || tags != "gen=one" ||
+		resp.Header.Get("x-oss-object-type") != "Multipart" {
+		t.Fatalf("equal %v, headers %v, tags %q %v", bytes.Equal(got, old), resp.Header, tags, err)
+	}
+	if want := "/bkt/src?versionId=" + url.QueryEscape(v1); len(sources) != 4 || slices.ContainsFunc(sources, func(s string) bool { return s != want }) {
+		t.Fatalf("copy sources %v, want 4 of %s", sources, want)
+	}
+	if n := e.uploads(t); n != 0 {
+		t.Fatalf("%d uploads left", n)
+	}
+
+	// A version that does not exist fails at the HEAD, before any upload starts.
+	req.SrcVersionID = "nosuchversion"
+	if _, err := CopyMultipart(ctx, e.client, req, testPart, 2, Meter{}); err == nil || e.uploads(t) != 0 {
+		t.Fatalf("missing version: %v, %d uploads left", err, e.uploads(t))
 	}
 }

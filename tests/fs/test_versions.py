@@ -119,3 +119,20 @@ def test_without_version_aware_a_version_id_is_refused(ossfs, versioned):
     assert versioned.get_object("q?versionId=1").read() == b"literal"
     assert ossfs.cat_file("%s/q?versionId=1" % name) == b"literal"
     assert "VersionId" not in ossfs.info(name + "/k")
+
+
+def test_copying_a_version_whole_and_in_parts(vfs, versioned, monkeypatch):
+    import pyjindo.fs as pjfs
+    name = versioned.bucket_name
+    old = bytes(range(256)) * 1200  # 300 KiB
+    v1 = versioned.put_object("src", old, headers={"x-oss-meta-gen": "one"}).versionid
+    versioned.put_object("src", b"newer", headers={"x-oss-meta-gen": "two"})
+    vfs.cp_file("%s/src?versionId=%s" % (name, v1), name + "/whole")
+    assert vfs.cat_file(name + "/whole") == old
+    monkeypatch.setattr(pjfs, "MULTIPART_COPY_THRESHOLD", 100 * 1024)
+    monkeypatch.setattr(pjfs, "_COPY_PART", 100 * 1024)
+    vfs.cp_file("%s/src?versionId=%s" % (name, v1), name + "/parts")
+    head = versioned.head_object("parts")
+    assert head.object_type == "Multipart" and head.headers["x-oss-meta-gen"] == "one"
+    assert vfs.cat_file(name + "/parts") == old
+    assert vfs.cat_file(name + "/src") == b"newer"
