@@ -196,6 +196,29 @@ def test_copy_from_a_version_and_version_sub_resources(sides):
     assert got[0]["headers"]["x-oss-copy-source-version-id"].startswith("<v")
 
 
+def test_copy_of_a_version_in_parts(sides):
+    """A source version larger than CopyObject takes is copied as oss2 does it: UploadPartCopy
+    parts whose x-oss-copy-source carries ?versionId= (params={"versionId": ...})."""
+    old = bytes(range(256)) * 1300  # 332,800 bytes: 4 parts of 100 KiB, the last shorter
+
+    def scenario(oss, bucket):
+        enable(oss, bucket)
+        v1 = bucket.put_object("src", old).versionid
+        bucket.put_object("src", b"newer")
+        upload = bucket.init_multipart_upload("dst").upload_id
+        parts, step = [], 100 * 1024
+        for n, first in enumerate(range(0, len(old), step), 1):
+            part = bucket.upload_part_copy(bucket.bucket_name, "src", (first, min(first + step, len(old)) - 1),
+                                           "dst", upload, n, params={"versionId": v1})
+            parts.append(oss.models.PartInfo(n, part.etag))
+        done = bucket.complete_multipart_upload("dst", upload, parts)
+        missing = _raised(bucket.upload_part_copy, bucket.bucket_name, "src", (0, 9), "dst",
+                          bucket.init_multipart_upload("dst").upload_id, 1, params={"versionId": "nosuchversion"})
+        return parts, done, bucket.get_object("dst").read() == old, bucket.get_object("src").read(), missing
+    _, got = run(sides, scenario)
+    assert got[2] is True and len(got[0]) == 4
+
+
 def test_restore_a_version(sides):
     def scenario(oss, bucket):
         enable(oss, bucket)
