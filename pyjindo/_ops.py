@@ -95,7 +95,7 @@ SHAPES = {
     WRITER_WRITE: _shape(("writer",)),
     WRITER_CLOSE: _shape(("writer",)),
     WRITER_ABORT: _shape(("writer",)),
-    READER_OPEN: _shape(_OBJECT, ("headers",)),
+    READER_OPEN: _shape(_OBJECT, ("version_id", "headers")),
     READER_READ: _shape(("reader", "pos")),
     CRYPTO_CHECK: _shape(("provider",), provider=_CRYPTO_PROVIDER),
     CRYPTO_RSA_GENERATE: _shape(("bits",), ("passphrase",)),

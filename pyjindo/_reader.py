@@ -10,6 +10,7 @@ parallel ranged parts; after a seek it fetches a small segment, which doubles as
 so random reads (parquet footers and column chunks) fetch little they do not use while a scan
 after a seek soon runs at full speed again. Every request is pinned to the ETag seen at open: if
 the object is replaced meanwhile, a read raises PreconditionFailed instead of mixing versions.
+With `version_id` (a versioned bucket) the HEAD and every read name that version.
 
 Each read is one call into Go: for many tiny reads (readline) wrap it in io.BufferedReader.
 
@@ -30,14 +31,15 @@ __all__ = ["ObjectReader"]
 
 class ObjectReader(io.RawIOBase):
     """Raw binary file object with read/readinto/readall/seek/tell. `size` is the object's
-    length and `info` its `HeadObjectResult` at open."""
+    length and `info` its `HeadObjectResult` at open; `version_id` reads that version."""
 
-    def __init__(self, bucket, key, headers=None):
+    def __init__(self, bucket, key, headers=None, version_id: Optional[str] = None):
         super().__init__()
         self._bucket = bucket
         self.key = to_string(key)
         self._handle = None
         opened = bucket._call(_ops.READER_OPEN, {"bucket": bucket.bucket_name, "key": self.key,
+                                                 "version_id": version_id or "",
                                                  "headers": _wire.headers(headers)}, log=False)
         self._handle = opened["reader"]
         self.size = int(opened["size"])

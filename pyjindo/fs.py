@@ -26,7 +26,7 @@ from .api import DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, Bucket, Service
 from .auth import AnonymousAuth, Auth, ProviderAuth, ProviderAuthV4, StsAuth
 from .credentials import ChainCredentialsProvider, _go_message
 from ._reader import ObjectReader
-from .models.versions import _VersionReader, _walk_versions
+from .models.versions import _walk_versions
 from ._writer import MIN_PART_SIZE, ObjectWriter
 
 #: Keys listed per ListObjects request (OSS's maximum).
@@ -873,11 +873,8 @@ class OSSFile(AbstractBufferedFile):
         self._writer: Optional[ObjectWriter] = None
         block_size = block_size or fs.blocksize
         with _errors(path):
-            if mode == "rb" and version_id:
-                self._reader = _VersionReader(self.bucket, key, version_id)
-                size = self._reader.size
-            elif mode == "rb":
-                self._reader = ObjectReader(self.bucket, key)
+            if mode == "rb":
+                self._reader = ObjectReader(self.bucket, key, version_id=version_id)
                 size = self._reader.size
             else:
                 self._writer = ObjectWriter(self.bucket, key, part_size=max(int(block_size), MIN_PART_SIZE),

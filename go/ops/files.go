@@ -120,7 +120,8 @@ func (r *seekReader) Close() {
 
 type ReaderOpenArgs struct {
 	Object
-	Headers Pairs `json:"headers"`
+	VersionID string `json:"version_id"` // a version of the object; "" the latest
+	Headers   Pairs  `json:"headers"`
 }
 
 type ReaderOpenResult struct {
@@ -129,9 +130,10 @@ type ReaderOpenResult struct {
 	Headers Pairs     `json:"headers"`
 }
 
-// readerOpen sends a HEAD and returns a reader handle with the object's size and headers.
+// readerOpen sends a HEAD (of a version, if named) and returns a reader handle with the
+// object's size and headers.
 func readerOpen(ctx context.Context, c *Call, a *ReaderOpenArgs) (ReaderOpenResult, error) {
-	r, err := transfer.OpenSeekReader(ctx, c.Session.Client, a.Bucket, a.Key, a.Headers.Header(), c.Session.Transfer)
+	r, err := transfer.OpenSeekReader(ctx, c.Session.Client, a.Bucket, a.Key, a.VersionID, a.Headers.Header(), c.Session.Transfer)
 	if err != nil {
 		return ReaderOpenResult{}, err
 	}

@@ -46,7 +46,7 @@ func (f *fakeObject) Do(_ context.Context, r *oss.Request) (*http.Response, erro
 // no segment: nothing would stop that segment's prefetches.
 func TestReaderReadAfterCloseOpensNothing(t *testing.T) {
 	f := &fakeObject{}
-	r, err := transfer.OpenSeekReader(context.Background(), f, "bkt", "k", nil, transfer.Config{})
+	r, err := transfer.OpenSeekReader(context.Background(), f, "bkt", "k", "", nil, transfer.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -560,7 +560,7 @@ func TestSeekReaderReadsAnywhere(t *testing.T) {
 		}
 		return nil
 	}}
-	r, err := OpenSeekReader(context.Background(), d, "bkt", "obj", nil, Config{PartSize: testPart, Concurrency: 4})
+	r, err := OpenSeekReader(context.Background(), d, "bkt", "obj", "", nil, Config{PartSize: testPart, Concurrency: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -614,7 +614,7 @@ func TestSeekReaderReadsAnywhere(t *testing.T) {
 	if !errors.As(err, &se) || se.Status != http.StatusPreconditionFailed {
 		t.Fatalf("changed object: %v", err)
 	}
-	if _, err := OpenSeekReader(context.Background(), e.client, "bkt", "nope", nil, Config{}); !isCode(err, "NoSuchKey") {
+	if _, err := OpenSeekReader(context.Background(), e.client, "bkt", "nope", "", nil, Config{}); !isCode(err, "NoSuchKey") {
 		t.Fatal(err)
 	}
 }
@@ -740,7 +740,7 @@ func TestSeekReaderReadAfterCloseSendsNothing(t *testing.T) {
 	e := newEnv(t)
 	e.put(t, "obj", randomBytes(1000))
 	d := &hookDoer{d: e.client, before: func(int64, *oss.Request) error { return nil }}
-	r, err := OpenSeekReader(context.Background(), d, "bkt", "obj", nil, Config{})
+	r, err := OpenSeekReader(context.Background(), d, "bkt", "obj", "", nil, Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -760,6 +760,49 @@ func TestSeekReaderReadAfterCloseSendsNothing(t *testing.T) {
 	}
 	if d.count.Load() != sent {
 		t.Fatalf("%d requests after close", d.count.Load()-sent)
+	}
+}
+
+// A reader opened on a version reads that version through its parallel prefetches, every
+// request naming it, while a newer version is the latest; an unknown version fails at the HEAD.
+func TestSeekReaderReadsAVersion(t *testing.T) {
+	e := newEnv(t)
+	e.enableVersioning(t)
+	old := randomBytes(6*testPart + 3)
+	v1 := e.putVersion(t, "obj", old, nil)
+	e.putVersion(t, "obj", randomBytes(testPart), nil)
+	var mu sync.Mutex
+	var unnamed []string
+	d := &hookDoer{d: e.client, before: func(_ int64, r *oss.Request) error {
+		if !slices.Equal(r.Query, [][2]string{{"versionId", v1}}) {
+			mu.Lock()
+			unnamed = append(unnamed, r.Method+" "+r.Header.Get("Range"))
+			mu.Unlock()
+		}
+		return nil
+	}}
+	r, err := OpenSeekReader(context.Background(), d, "bkt", "obj", v1, nil, Config{PartSize: testPart, Concurrency: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.Size != int64(len(old)) || r.Header.Get("x-oss-version-id") != v1 {
+		t.Fatalf("size %d, version %q", r.Size, r.Header.Get("x-oss-version-id"))
+	}
+	for _, at := range []int64{int64(len(old)) - 10, 5, 0} { // a seek, then a scan of the whole
+		if err := r.SeekTo(at); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, len(old)-int(at))
+		if n, err := r.Read(context.Background(), buf); err != nil || !bytes.Equal(buf[:n], old[at:]) {
+			t.Fatalf("at %d: %d bytes, %v", at, n, err)
+		}
+	}
+	if len(unnamed) != 0 {
+		t.Fatalf("requests without the version: %v", unnamed)
+	}
+	if _, err := OpenSeekReader(context.Background(), e.client, "bkt", "obj", "nosuchversion", nil, Config{}); !isCode(err, "NoSuchVersion") {
+		t.Fatal(err)
 	}
 }
 

@@ -16,12 +16,14 @@ import (
 // doubles each time reading runs on into the next segment, so a scan after a seek soon gets the
 // whole window again. Every request is pinned to the ETag seen when it was opened: an object
 // replaced meanwhile fails with 412 PreconditionFailed (or ErrChanged) instead of mixing versions.
+// A reader opened on a version id names it in every request's query (HEAD and GETs alike).
 //
 // Calls must not overlap.
 type SeekReader struct {
 	d      oss.Doer
 	bucket string
 	key    string
+	query  [][2]string // versionId=, or nothing for the latest version
 	header http.Header
 	cfg    Config
 
@@ -50,23 +52,27 @@ const (
 	maxSpan   = 64 << 20
 )
 
-// OpenSeekReader sends a HEAD for the object's size and ETag; header goes with every request
-// (a version id goes in the query instead, which this reader does not take).
-func OpenSeekReader(ctx context.Context, d oss.Doer, bucket, key string, header http.Header, cfg Config) (*SeekReader, error) {
+// OpenSeekReader sends a HEAD for the size and ETag of the object's version versionID ("" for
+// the latest); header goes with every request.
+func OpenSeekReader(ctx context.Context, d oss.Doer, bucket, key, versionID string, header http.Header, cfg Config) (*SeekReader, error) {
 	cfg = cfg.withDefaults()
 	h := header.Clone()
 	if h == nil {
 		h = http.Header{}
 	}
-	res, err := oss.HeadObject(ctx, d, bucket, key)
+	res, err := oss.HeadObjectVersion(ctx, d, bucket, key, versionID)
 	if err != nil {
 		return nil, err
+	}
+	var query [][2]string
+	if versionID != "" {
+		query = [][2]string{{"versionId", versionID}}
 	}
 	var size int64
 	if _, err := fmt.Sscan(res.Header.Get("Content-Length"), &size); err != nil {
 		return nil, &oss.RequestError{Err: fmt.Errorf("HEAD %s: no Content-Length", key)}
 	}
-	return &SeekReader{d: d, bucket: bucket, key: key, header: h, cfg: cfg, Size: size, ETag: res.Header.Get("ETag"),
+	return &SeekReader{d: d, bucket: bucket, key: key, query: query, header: h, cfg: cfg, Size: size, ETag: res.Header.Get("ETag"),
 		Header: res.Header, span: firstSpan, ended: -1}, nil
 }
 
@@ -156,7 +162,7 @@ func (r *SeekReader) position(ctx context.Context, want int64) error {
 	}
 	segCtx, cancel := context.WithCancel(context.Background())
 	stop := context.AfterFunc(ctx, cancel)
-	dl, err := Open(segCtx, r.d, &oss.Request{Method: http.MethodGet, Bucket: r.bucket, Key: r.key, Header: h}, r.cfg)
+	dl, err := Open(segCtx, r.d, &oss.Request{Method: http.MethodGet, Bucket: r.bucket, Key: r.key, Query: r.query, Header: h}, r.cfg)
 	stop()
 	if err != nil {
 		cancel()

@@ -92,30 +92,3 @@ def _walk_versions(bucket: Any, prefix: str = "", delimiter: str = "", max_keys:
             return
         key_marker, versionid_marker = page.next_key_marker, page.next_versionid_marker
 
-
-class _VersionReader(object):
-    """One version of an object, read by ranged GETs naming its versionId (pyjindo.fs's
-    open(version_id=...)): the seek/read/close, `size` and `info` that OSSFile uses of an
-    ObjectReader. A version never changes, so there is no ETag to pin."""
-
-    def __init__(self, bucket: Any, key: str, version_id: str) -> None:
-        self._bucket, self.key, self.version_id = bucket, key, version_id
-        self.info = bucket.head_object(key, params={"versionId": version_id})
-        self.size = int(self.info.content_length or 0)
-        self._pos = 0
-
-    def seek(self, pos: int) -> int:
-        self._pos = pos
-        return pos
-
-    def read(self, n: int = -1) -> bytes:
-        end = self.size if n is None or n < 0 else min(self.size, self._pos + n)
-        if end <= self._pos:
-            return b""
-        data = self._bucket.get_object(self.key, byte_range=(self._pos, end - 1),
-                                       params={"versionId": self.version_id}).read()
-        self._pos += len(data)
-        return data
-
-    def close(self) -> None:
-        pass

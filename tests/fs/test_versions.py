@@ -71,10 +71,15 @@ def test_a_large_version_reads_in_parts(vfs, versioned, tmp_path):
     v1 = versioned.put_object("big", data).versionid
     versioned.put_object("big", b"small")
     path = versioned.bucket_name + "/big"
-    with vfs.open(path, version_id=v1, block_size=256 * 1024) as f:
-        assert f.size == len(data)
+    with vfs.open(path, version_id=v1, block_size=256 * 1024) as f:  # the Go prefetching reader
+        assert f.size == len(data) and f.details["size"] == len(data)
         f.seek(300000)
         assert f.read(100000) == data[300000:400000]
+        versioned.put_object("big", b"newest")  # a newer latest changes nothing for this version
+        f.seek(900000)
+        assert f.read() == data[900000:]
+        f.seek(10)
+        assert f.read(10) == data[10:20]
     vfs.get_file("%s?versionId=%s" % (path, v1), str(tmp_path / "big"))
     assert (tmp_path / "big").read_bytes() == data
 
