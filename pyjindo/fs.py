@@ -280,11 +280,19 @@ class OSSFileSystem(AbstractFileSystem):
         self.dircache[""] = out
         return out
 
-    def ls(self, path: str, detail: bool = True, refresh: bool = False,
+    def ls(self, path: str, detail: bool = True, refresh: bool = False, versions: bool = False,
            **kwargs: Any) -> Union[List[str], List[Dict[str, Any]]]:
+        """As fsspec's ls. `versions=True` (version_aware, as s3fs) lists every version of each
+        file, one entry a version named `bucket/key?versionId=ID` (a `null` version keeps the
+        plain name), with VersionId and IsLatest; delete markers are left out, and nothing is
+        cached. Listing a file lists that file's versions."""
         path = self._strip_protocol(path)
+        if versions:
+            self._need_versions()
         if not path:
             entries = self._ls_buckets()
+        elif versions:
+            entries = self._ls_versions(path)
         else:
             entries = None if refresh else self.dircache.get(path)
             if entries is None:
@@ -306,6 +314,42 @@ class OSSFileSystem(AbstractFileSystem):
         if info is None:
             raise FileNotFoundError(errno.ENOENT, "no such file or directory", path)
         return [info]
+
+    def _need_versions(self) -> None:
+        if not self.version_aware:
+            raise ValueError("versions cannot be specified if the filesystem is not version aware")
+
+    def _list_versions(self, bucket: str, prefix: str, delimiter: str) -> Tuple[List[Any], List[str]]:
+        """Every version (no delete markers) under prefix, and the common prefixes."""
+        versions, prefixes = [], []
+        with _errors(bucket + "/" + prefix):
+            for page in _walk_versions(self._bucket(bucket), prefix=prefix, delimiter=delimiter, max_keys=_LIST_PAGE):
+                versions.extend(page.versions)
+                prefixes.extend(page.common_prefix)
+        return versions, prefixes
+
+    def _version_entry(self, bucket: str, v) -> Dict[str, Any]:
+        """The listing entry of one version: _file_info's, named for the version."""
+        name = bucket + "/" + v.key
+        if v.versionid and v.versionid != "null":
+            name += "?versionId=" + v.versionid
+        return dict(self._file_info(bucket, v), name=name, VersionId=v.versionid, IsLatest=v.is_latest)
+
+    def _file_versions(self, bucket: str, key: str) -> List[Dict[str, Any]]:
+        versions, _ = self._list_versions(bucket, key, "/")
+        return [self._version_entry(bucket, v) for v in versions if v.key == key]
+
+    def _ls_versions(self, path: str) -> List[Dict[str, Any]]:
+        bucket, key = self.split_path(path)
+        prefix = key + "/" if key else ""
+        versions, prefixes = self._list_versions(bucket, prefix, "/")
+        entries = [self._dir_info(bucket + "/" + p.rstrip("/")) for p in prefixes]
+        entries += [self._version_entry(bucket, v) for v in versions if v.key != prefix]
+        if not entries and key and not any(v.key == prefix for v in versions):
+            entries = self._file_versions(bucket, key)
+            if not entries:
+                raise FileNotFoundError(errno.ENOENT, "no such file or directory", path)
+        return sorted(entries, key=lambda e: e["name"])
 
     def _head(self, bucket: str, key: str) -> Optional[Dict[str, Any]]:
         try:
@@ -373,15 +417,20 @@ class OSSFileSystem(AbstractFileSystem):
             return False
 
     def find(self, path: str, maxdepth: Optional[int] = None, withdirs: bool = False, detail: bool = False,
-             **kwargs: Any) -> Union[List[str], Dict[str, Dict[str, Any]]]:
+             versions: bool = False, **kwargs: Any) -> Union[List[str], Dict[str, Dict[str, Any]]]:
         """One flat listing of everything under the prefix (no delimiter); directories are the
-        keys' parents and the `key/` markers. With maxdepth, fsspec's walk (a listing a level)."""
+        keys' parents and the `key/` markers. With maxdepth, fsspec's walk (a listing a level).
+        `versions=True` (version_aware) lists every version of each file, as ls does."""
         path = self._strip_protocol(path)
         bucket, key = self.split_path(path)
+        if versions:
+            self._need_versions()
         if maxdepth is not None or not bucket:
+            if versions:
+                kwargs["versions"] = True  # to ls, through fsspec's walk
             return super().find(path, maxdepth=maxdepth, withdirs=withdirs, detail=detail, **kwargs)
         prefix = key + "/" if key else ""
-        objects, _ = self._list(bucket, prefix, "")
+        objects, _ = self._list_versions(bucket, prefix, "") if versions else self._list(bucket, prefix, "")
         out: Dict[str, Dict[str, Any]] = {}
         dirs: Dict[str, Dict[str, Any]] = {}
         for o in objects:
@@ -390,7 +439,8 @@ class OSSFileSystem(AbstractFileSystem):
                 if name != path:
                     dirs[name] = self._dir_info(name)
             else:
-                out[bucket + "/" + o.key] = self._file_info(bucket, o)
+                entry = self._version_entry(bucket, o) if versions else self._file_info(bucket, o)
+                out[entry["name"]] = entry
             parent = (bucket + "/" + o.key).rstrip("/").rsplit("/", 1)[0]
             while len(parent) > len(path):
                 dirs.setdefault(parent, self._dir_info(parent))
@@ -399,7 +449,9 @@ class OSSFileSystem(AbstractFileSystem):
             out.update(dirs)
             if (objects or not key) and path:
                 out[path] = self._dir_info(path)  # the root, as fsspec's find gives it (posix glob)
-        if not out and key:
+        if not out and key and versions:
+            out = {e["name"]: e for e in self._file_versions(bucket, key)}
+        elif not out and key:
             info = self._head(bucket, key)
             if info is not None:
                 out[path] = info

@@ -1,5 +1,6 @@
 """OSSFileSystem(version_aware=True), as s3fs spells it: version_id= on open, cat_file and info,
 `?versionId=` in paths, object_version_info; without version_aware a version id is refused."""
+import asyncio
 import secrets
 
 import fsspec
@@ -103,6 +104,50 @@ def test_object_version_info_and_deleting_a_version(vfs, versioned):
         vfs.cat_file(name + "/k", version_id=ids[0])
 
 
+def test_ls_and_find_list_every_version(vfs, versioned):
+    """versions=True as s3fs: one entry a version named `key?versionId=ID`, delete markers left
+    out (a deleted key's versions stay listed), directories as usual, nothing cached."""
+    name = versioned.bucket_name
+    k1 = versioned.put_object("d/k", b"1").versionid
+    k2 = versioned.put_object("d/k", b"22").versionid
+    gone = versioned.put_object("d/gone", b"x").versionid
+    versioned.delete_object("d/gone")
+    sub = versioned.put_object("d/sub/x", b"xyz").versionid
+    at = (name + "/d/%s?versionId=%s").__mod__
+    assert vfs.ls(name + "/d", detail=False) == [name + "/d/k", name + "/d/sub"]
+    listed = vfs.ls(name + "/d", versions=True)
+    assert [e["name"] for e in listed] == sorted([at(("gone", gone)), at(("k", k1)), at(("k", k2)), name + "/d/sub"])
+    by_id = {e.get("VersionId"): e for e in listed}
+    assert by_id[k1]["size"] == 1 and by_id[k2]["size"] == 2 and by_id[k2]["IsLatest"] and not by_id[k1]["IsLatest"]
+    assert by_id[gone]["type"] == "file" and not by_id[gone]["IsLatest"]
+    assert vfs.cat(at(("k", k1))) == b"1"
+    assert vfs.ls(name + "/d/k", versions=True, detail=False) == sorted([at(("k", k1)), at(("k", k2))])
+    versioned.put_object("d/k", b"333")  # not cached: a new version shows at once
+    assert len(vfs.ls(name + "/d", versions=True)) == 5
+    assert vfs.find(name + "/d", versions=True)[-1] == at(("sub/x", sub))
+    assert len(vfs.find(name + "/d", versions=True)) == 5
+    assert vfs.find(name + "/d", maxdepth=1, versions=True) == vfs.ls(name + "/d", versions=True, detail=False)[:-1]
+    assert vfs.find(name + "/d/k", versions=True, detail=True)[at(("k", k2))]["VersionId"] == k2
+    with pytest.raises(FileNotFoundError):
+        vfs.ls(name + "/nothing", versions=True)
+    assert vfs.find(name + "/nothing", versions=True) == []
+    versioned.put_bucket_versioning(BucketVersioningConfig("Suspended"))
+    versioned.put_object("n", b"null version")
+    assert vfs.ls(name + "/n", versions=True, detail=True)[0]["name"] == name + "/n"  # the null version
+
+
+def test_async_ls_and_find_with_versions(vfs, versioned, oss_options):
+    name = versioned.bucket_name
+    ids = [versioned.put_object("d/k", b).versionid for b in (b"1", b"22")]
+
+    async def run():
+        fs = fsspec.filesystem("oss", asynchronous=True, version_aware=True, skip_instance_cache=True, **oss_options)
+        return (await fs._ls(name + "/d", versions=True, detail=False), await fs._find(name, versions=True),
+                await fs._find(name, maxdepth=2, versions=True))
+    want = sorted("%s/d/k?versionId=%s" % (name, v) for v in ids)
+    assert asyncio.run(run()) == (want, want, want) and vfs.find(name, versions=True) == want
+
+
 def test_writing_a_version_is_refused(vfs, versioned):
     v = versioned.put_object("k", b"x").versionid
     with pytest.raises(ValueError):
@@ -124,6 +169,10 @@ def test_without_version_aware_a_version_id_is_refused(ossfs, versioned):
     assert versioned.get_object("q?versionId=1").read() == b"literal"
     assert ossfs.cat_file("%s/q?versionId=1" % name) == b"literal"
     assert "VersionId" not in ossfs.info(name + "/k")
+    for call in (lambda: ossfs.ls(name, versions=True), lambda: ossfs.find(name, versions=True),
+                 lambda: ossfs.find(name, maxdepth=1, versions=True)):
+        with pytest.raises(ValueError, match="versions cannot be specified if the filesystem is not version aware"):
+            call()
 
 
 def test_copying_a_version_whole_and_in_parts(vfs, versioned, monkeypatch):
