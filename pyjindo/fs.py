@@ -694,6 +694,17 @@ class OSSFileSystem(AbstractFileSystem):
                 self._multipart_copy(target, b1, k1, k2, version_id)
         self.invalidate_cache(path2)
 
+    def copy(self, path1, path2, recursive: bool = False, maxdepth: Optional[int] = None, on_error=None,
+             **kwargs: Any) -> None:
+        """As fsspec's copy; a source naming a version (version_aware) is that one object, which
+        fsspec would take for a glob ("?"): copied to path2, or into it when it is a directory."""
+        if isinstance(path1, str) and self._version(path1):
+            name = self.split_path(path1)[1].rsplit("/", 1)[-1]
+            if str(path2).endswith("/") or self.isdir(path2):
+                path2 = self._strip_protocol(path2) + "/" + name
+            return self.cp_file(path1, path2, **kwargs)
+        return super().copy(path1, path2, recursive=recursive, maxdepth=maxdepth, on_error=on_error, **kwargs)
+
     def _multipart_copy(self, target: Bucket, src_bucket: str, src_key: str, key: str,
                         version_id: Optional[str]) -> None:
         """UploadPartCopy parts of _COPY_PART, `concurrency` at once, in Go (transfer.CopyMultipart:

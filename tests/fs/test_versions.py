@@ -190,3 +190,6 @@ def test_copying_a_version_whole_and_in_parts(vfs, versioned, monkeypatch):
     assert head.object_type == "Multipart" and head.headers["x-oss-meta-gen"] == "one"
     assert vfs.cat_file(name + "/parts") == old
     assert vfs.cat_file(name + "/src") == b"newer"
+    vfs.copy("%s/src?versionId=%s" % (name, v1), name + "/c")  # fsspec's copy: "?" is no glob here
+    vfs.copy("%s/src?versionId=%s" % (name, v1), name + "/into/")
+    assert vfs.cat_file(name + "/c") == vfs.cat_file(name + "/into/src") == old
