@@ -603,7 +603,14 @@ class OSSFileSystem(AbstractFileSystem):
 
     def get(self, rpath, lpath, recursive: bool = False, callback=None, maxdepth=None, **kwargs: Any) -> None:
         """fsspec's get (its expansion and naming of the targets), with the downloads sent to the
-        batch engine (each through a temporary file renamed over the target when complete)."""
+        batch engine (each through a temporary file renamed over the target when complete). A
+        path naming a version (version_aware) is that one object."""
+        if isinstance(rpath, str) and self._version(rpath):
+            # one version, which fsspec's expansion would take for a glob ("?"): to lpath, or
+            # into it when it is a directory, as fsspec names a single file's target
+            if str(lpath).endswith(os.sep) or os.path.isdir(lpath):
+                lpath = os.path.join(lpath, self.split_path(rpath)[1].rsplit("/", 1)[-1])
+            return self.get_file(rpath, lpath)
         pairs = self._collected(super().get, rpath, lpath, recursive=recursive, maxdepth=maxdepth, **kwargs)
         files = [(self._strip_protocol(r), l) for r, l in pairs if not os.path.isdir(l)]
         if not files:

@@ -83,6 +83,10 @@ def test_a_large_version_reads_in_parts(vfs, versioned, tmp_path):
         assert f.read(10) == data[10:20]
     vfs.get_file("%s?versionId=%s" % (path, v1), str(tmp_path / "big"))
     assert (tmp_path / "big").read_bytes() == data
+    vfs.get("%s?versionId=%s" % (path, v1), str(tmp_path / "viaget"))  # fsspec's get: "?" is no glob here
+    (tmp_path / "into").mkdir()
+    vfs.get("%s?versionId=%s" % (path, v1), str(tmp_path / "into"))
+    assert (tmp_path / "viaget").read_bytes() == (tmp_path / "into" / "big").read_bytes() == data
 
 
 def test_object_version_info_and_deleting_a_version(vfs, versioned):
