@@ -388,8 +388,8 @@ class OSSFileSystem(AbstractFileSystem):
         if path in self.dircache:
             return self._dir_info(path)  # a listed directory
         cached = self._ls_from_cache(path)  # FileNotFoundError when the listed parent lacks it
-        if cached:
-            return cached[0]
+        if cached and not (self.version_aware and cached[0]["type"] == "file"):
+            return cached[0]  # (a listed file has no VersionId, which version_aware's info carries)
         info = self._head(bucket, key)
         if info is not None:
             return info

@@ -61,6 +61,8 @@ def test_versions_by_argument_and_by_path(vfs, versioned, oss_options):
     assert info["size"] == 5 and info["VersionId"] == v1 and info["name"] == path
     assert vfs.info("%s?versionId=%s" % (path, v1))["size"] == 5
     assert vfs.info(path)["VersionId"] == v2
+    vfs.ls(name)  # a listing in the cache: info still carries the version id
+    assert vfs.info(path)["VersionId"] == v2
     many = vfs.cat([path, "%s?versionId=%s" % (path, v1)])
     assert many == {path: b"second!", "%s?versionId=%s" % (path, v1): b"first"}
     with pytest.raises(ValueError, match="differs"):
