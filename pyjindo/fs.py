@@ -149,8 +149,9 @@ class OSSFileSystem(AbstractFileSystem):
     multipart_threshold: pyjindo's transfer tuning (Bucket's arguments). batch_concurrency:
     requests in flight for operations on many paths. version_aware (s3fs's option): paths may
     name a version (`bucket/key?versionId=ID`), and open, cat_file and info take `version_id=`;
-    object_version_info lists a key's versions. Without it a version id is refused (ValueError)
-    and `?versionId=` is part of the key.
+    object_version_info lists a key's versions, ls and find with `versions=True` every version.
+    Without it a version id or `versions=True` is refused (ValueError) and `?versionId=` is part
+    of the key.
     """
 
     protocol = ("oss",)
