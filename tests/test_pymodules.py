@@ -177,55 +177,152 @@ def test_empty_header_models():
 
 SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "go", "oss", "testdata", "documents")
 
-# document kind (go/oss typedDocuments) -> oss2's result class and parser, pyjindo's result class
+# document kind (go/oss typedDocuments) -> each (oss2's result class and parser, pyjindo's result class) that
+# reads it: every sample of the kind is compared under each
 DOCUMENTS = {
-    "list_objects": (o_models.ListObjectsResult, o_xml.parse_list_objects, models.ListObjectsResult),
-    "list_objects_v2": (o_models.ListObjectsV2Result, o_xml.parse_list_objects_v2, models.ListObjectsV2Result),
-    "init_multipart_upload": (o_models.InitMultipartUploadResult, o_xml.parse_init_multipart_upload,
-                              models.InitMultipartUploadResult),
-    "list_parts": (o_models.ListPartsResult, o_xml.parse_list_parts, models.ListPartsResult),
-    "list_multipart_uploads": (o_models.ListMultipartUploadsResult, o_xml.parse_list_multipart_uploads,
-                               models.ListMultipartUploadsResult),
-    "list_object_versions": (o_models.ListObjectVersionsResult, o_xml.parse_list_object_versions,
-                             models.ListObjectVersionsResult),
-    "list_buckets": (o_models.ListBucketsResult, o_xml.parse_list_buckets, models.ListBucketsResult),
-    "get_bucket_info": (o_models.GetBucketInfoResult, o_xml.parse_get_bucket_info, models.GetBucketInfoResult),
-    "get_bucket_stat": (o_models.GetBucketStatResult, o_xml.parse_get_bucket_stat, models.GetBucketStatResult),
-    "get_bucket_location": (o_models.GetBucketLocationResult, o_xml.parse_get_bucket_location,
-                            models.GetBucketLocationResult),
-    "get_object_acl": (o_models.GetObjectAclResult, o_xml.parse_get_object_acl, models.GetObjectAclResult),
-    "get_bucket_acl": (o_models.GetBucketAclResult, o_xml.parse_get_bucket_acl, models.GetBucketAclResult),
-    "get_tagging": (o_models.GetTaggingResult, o_xml.parse_get_tagging, models.GetTaggingResult),
-    "get_bucket_cors": (o_models.GetBucketCorsResult, o_xml.parse_get_bucket_cors, models.GetBucketCorsResult),
-    "get_bucket_lifecycle": (o_models.GetBucketLifecycleResult, o_xml.parse_get_bucket_lifecycle,
-                             models.GetBucketLifecycleResult),
-    "get_bucket_referer": (o_models.GetBucketRefererResult, o_xml.parse_get_bucket_referer,
-                           models.GetBucketRefererResult),
-    "get_bucket_logging": (o_models.GetBucketLoggingResult, o_xml.parse_get_bucket_logging,
-                           models.GetBucketLoggingResult),
-    "get_bucket_encryption": (o_models.GetServerSideEncryptionResult, o_xml.parse_get_bucket_encryption,
-                              models.GetServerSideEncryptionResult),
-    "get_bucket_versioning": (o_models.GetBucketVersioningResult, o_xml.parse_get_bucket_versioning,
-                              models.GetBucketVersioningResult),
-    "get_bucket_request_payment": (o_models.GetBucketRequestPaymentResult, o_xml.parse_get_bucket_request_payment,
-                                   models.GetBucketRequestPaymentResult),
-    "get_bucket_website": (o_models.GetBucketWebsiteResult, o_xml.parse_get_bucket_website,
-                           models.GetBucketWebsiteResult),
+    "list_objects": [(o_models.ListObjectsResult, o_xml.parse_list_objects, models.ListObjectsResult)],
+    "list_objects_v2": [(o_models.ListObjectsV2Result, o_xml.parse_list_objects_v2, models.ListObjectsV2Result)],
+    "init_multipart_upload": [(o_models.InitMultipartUploadResult, o_xml.parse_init_multipart_upload,
+                               models.InitMultipartUploadResult)],
+    "list_parts": [(o_models.ListPartsResult, o_xml.parse_list_parts, models.ListPartsResult)],
+    "list_multipart_uploads": [(o_models.ListMultipartUploadsResult, o_xml.parse_list_multipart_uploads,
+                                models.ListMultipartUploadsResult)],
+    "list_object_versions": [(o_models.ListObjectVersionsResult, o_xml.parse_list_object_versions,
+                              models.ListObjectVersionsResult)],
+    "list_buckets": [(o_models.ListBucketsResult, o_xml.parse_list_buckets, models.ListBucketsResult)],
+    "get_bucket_info": [(o_models.GetBucketInfoResult, o_xml.parse_get_bucket_info, models.GetBucketInfoResult)],
+    "get_bucket_stat": [(o_models.GetBucketStatResult, o_xml.parse_get_bucket_stat, models.GetBucketStatResult)],
+    "get_bucket_location": [(o_models.GetBucketLocationResult, o_xml.parse_get_bucket_location,
+                             models.GetBucketLocationResult)],
+    "get_object_acl": [(o_models.GetObjectAclResult, o_xml.parse_get_object_acl, models.GetObjectAclResult)],
+    "get_bucket_acl": [(o_models.GetBucketAclResult, o_xml.parse_get_bucket_acl, models.GetBucketAclResult)],
+    "get_tagging": [(o_models.GetTaggingResult, o_xml.parse_get_tagging, models.GetTaggingResult)],
+    "get_bucket_cors": [(o_models.GetBucketCorsResult, o_xml.parse_get_bucket_cors, models.GetBucketCorsResult)],
+    "get_bucket_lifecycle": [(o_models.GetBucketLifecycleResult, o_xml.parse_get_bucket_lifecycle,
+                              models.GetBucketLifecycleResult)],
+    "get_bucket_referer": [(o_models.GetBucketRefererResult, o_xml.parse_get_bucket_referer,
+                            models.GetBucketRefererResult)],
+    "get_bucket_logging": [(o_models.GetBucketLoggingResult, o_xml.parse_get_bucket_logging,
+                            models.GetBucketLoggingResult)],
+    "get_bucket_encryption": [(o_models.GetServerSideEncryptionResult, o_xml.parse_get_bucket_encryption,
+                               models.GetServerSideEncryptionResult)],
+    "get_bucket_versioning": [(o_models.GetBucketVersioningResult, o_xml.parse_get_bucket_versioning,
+                               models.GetBucketVersioningResult)],
+    "get_bucket_request_payment": [(o_models.GetBucketRequestPaymentResult, o_xml.parse_get_bucket_request_payment,
+                                    models.GetBucketRequestPaymentResult)],
+    "get_bucket_website": [(o_models.GetBucketWebsiteResult, o_xml.parse_get_bucket_website,
+                            models.GetBucketWebsiteResult)],
+    "get_bucket_worm": [(o_models.GetBucketWormResult, o_xml.parse_get_bucket_worm_result, models.GetBucketWormResult)],
+    "get_bucket_replication": [(o_models.GetBucketReplicationResult, o_xml.parse_get_bucket_replication_result,
+                                models.GetBucketReplicationResult)],
+    "get_bucket_replication_progress": [(o_models.GetBucketReplicationProgressResult,
+                                         o_xml.parse_get_bucket_replication_progress_result,
+                                         models.GetBucketReplicationProgressResult)],
+    "get_bucket_replication_location": [(o_models.GetBucketReplicationLocationResult,
+                                         o_xml.parse_get_bucket_replication_location_result,
+                                         models.GetBucketReplicationLocationResult)],
+    "get_bucket_inventory": [(o_models.GetInventoryConfigurationResult, o_xml.parse_get_bucket_inventory_configuration,
+                              models.GetInventoryConfigurationResult)],
+    "list_bucket_inventory": [(o_models.ListInventoryConfigurationsResult,
+                               o_xml.parse_list_bucket_inventory_configurations, models.ListInventoryConfigurationsResult)],
+    "cname_token": [(o_models.CreateBucketCnameTokenResult, o_xml.parse_create_bucket_cname_token,
+                     models.CreateBucketCnameTokenResult),
+                    (o_models.GetBucketCnameTokenResult, o_xml.parse_get_bucket_cname_token,
+                     models.GetBucketCnameTokenResult)],
+    "list_bucket_cname": [(o_models.ListBucketCnameResult, o_xml.parse_list_bucket_cname, models.ListBucketCnameResult)],
+    "get_bucket_https_config": [(o_models.HttpsConfigResult, o_xml.parse_get_bucket_https_config,
+                                 models.HttpsConfigResult)],
+    "create_access_point": [(o_models.CreateAccessPointResult, o_xml.parse_create_access_point_result,
+                             models.CreateAccessPointResult)],
+    "get_access_point": [(o_models.GetAccessPointResult, o_xml.parse_get_access_point_result,
+                          models.GetAccessPointResult)],
+    "list_access_points": [(o_models.ListAccessPointResult, o_xml.parse_list_access_point_result,
+                            models.ListAccessPointResult)],
+    "get_public_access_block": [(o_models.GetPublicAccessBlockResult, o_xml.parse_get_public_access_block_result,
+                                 models.GetPublicAccessBlockResult),
+                                (o_models.GetBucketPublicAccessBlockResult, o_xml.parse_get_public_access_block_result,
+                                 models.GetBucketPublicAccessBlockResult)],
+    "get_bucket_transfer_acceleration": [(o_models.GetBucketTransferAccelerationResult,
+                                          o_xml.parse_get_bucket_transfer_acceleration_result,
+                                          models.GetBucketTransferAccelerationResult)],
+    "get_bucket_access_monitor": [(o_models.GetBucketAccessMonitorResult, o_xml.parse_get_bucket_access_monitor_result,
+                                   models.GetBucketAccessMonitorResult)],
+    "get_bucket_resource_group": [(o_models.GetBucketResourceGroupResult, o_xml.parse_get_bucket_resource_group_result,
+                                   models.GetBucketResourceGroupResult)],
+    "get_bucket_archive_direct_read": [(o_models.GetBucketArchiveDirectReadResult,
+                                        o_xml.parse_get_bucket_archive_direct_read,
+                                        models.GetBucketArchiveDirectReadResult)],
+    "get_bucket_callback_policy": [(o_models.CallbackPolicyResult, o_xml.parse_callback_policy_result,
+                                    models.CallbackPolicyResult)],
+    "describe_regions": [(o_models.DescribeRegionsResult, o_xml.parse_describe_regions, models.DescribeRegionsResult)],
+    "get_qos_info": [(o_models.GetBucketQosInfoResult, o_xml.parse_get_qos_info, models.GetBucketQosInfoResult),
+                     (o_models.GetUserQosInfoResult, o_xml.parse_get_qos_info, models.GetUserQosInfoResult)],
+    "get_bucket_storage_capacity": [(o_models.GetBucketUserQosResult, o_xml.parse_get_bucket_user_qos,
+                                     models.GetBucketUserQosResult)],
+    "get_requester_qos_info": [(o_models.RequesterQoSInfoResult, o_xml.parse_get_requester_qos_info,
+                                models.RequesterQoSInfoResult)],
+    "list_requester_qos_infos": [(o_models.ListBucketRequesterQoSInfosResult, o_xml.parse_list_bucket_requester_qos_infos,
+                                  models.ListBucketRequesterQoSInfosResult),
+                                 (o_models.ListResourcePoolRequesterQoSInfosResult,
+                                  o_xml.parse_list_resource_pool_requester_qos_infos,
+                                  models.ListResourcePoolRequesterQoSInfosResult)],
+    "list_resource_pools": [(o_models.ListResourcePoolsResult, o_xml.parse_list_resource_pools,
+                             models.ListResourcePoolsResult)],
+    "list_resource_pool_buckets": [(o_models.ListResourcePoolBucketsResult, o_xml.parse_list_resource_pool_buckets,
+                                    models.ListResourcePoolBucketsResult)],
+    "get_resource_pool_info": [(o_models.ResourcePoolInfoResult, o_xml.parse_get_resource_pool_info,
+                                models.ResourcePoolInfoResult)],
+    "get_bucket_data_redundancy_transition": [(o_models.DataRedundancyTransitionInfoResult,
+                                               o_xml.parse_get_bucket_data_redundancy_transition,
+                                               models.DataRedundancyTransitionInfoResult),
+                                              (o_models.CreateDataRedundancyTransitionResult,
+                                               o_xml.parse_create_data_redundancy_transition_result,
+                                               models.CreateDataRedundancyTransitionResult)],
+    "list_data_redundancy_transitions": [(o_models.ListUserDataRedundancyTransitionResult,
+                                          o_xml.parse_list_user_data_redundancy_transition,
+                                          models.ListUserDataRedundancyTransitionResult),
+                                         (o_models.ListBucketDataRedundancyTransitionResult,
+                                          o_xml.parse_list_bucket_data_redundancy_transition,
+                                          models.ListBucketDataRedundancyTransitionResult)],
+    "async_fetch_task": [(o_models.GetAsyncFetchTaskResult, o_xml.parse_get_async_fetch_task_result,
+                          models.GetAsyncFetchTaskResult),
+                         (o_models.PutAsyncFetchTaskResult, o_xml.parse_put_async_fetch_task_result,
+                          models.PutAsyncFetchTaskResult)],
+    "get_bucket_meta_query_status": [(o_models.GetBucketMetaQueryResult, o_xml.parse_get_bucket_meta_query_result,
+                                      models.GetBucketMetaQueryResult)],
+    "do_bucket_meta_query": [(o_models.DoBucketMetaQueryResult, o_xml.parse_do_bucket_meta_query_result,
+                              models.DoBucketMetaQueryResult)],
 }
 
 
 def _oss2_parsed(cls, parser, xml):
-    return parser(cls(FakeOssResp(200, [("x-oss-request-id", "rid-1")])), xml)
+    """oss2's Bucket._parse_result: many parsers fill the result and return None."""
+    result = cls(FakeOssResp(200, [("x-oss-request-id", "rid-1")]))
+    parser(result, xml)
+    return result
 
 
 def _samples():
     return sorted(name[:-len(".xml")] for name in os.listdir(SAMPLES) if name.endswith(".xml"))
 
 
-@pytest.mark.parametrize("sample", _samples())
-def test_document_sample(sample):
+# a sample a reader never gets (oss2's parser refuses it): PutAsyncFetchTask's answer, only a TaskId, is not
+# GetAsyncFetchTask's; a bucket's QoS document has no Region, which the account's always has
+NOT_READ = {("async_fetch_task.put", o_models.GetAsyncFetchTaskResult), ("get_qos_info", o_models.GetUserQosInfoResult)}
+
+
+def _sample_readers():
+    for sample in _samples():
+        readers = DOCUMENTS.get(sample.split(".")[0], [(None,)])
+        for i, reader in enumerate(readers):
+            if (sample, reader[0]) not in NOT_READ:
+                yield sample, i
+
+
+@pytest.mark.parametrize("sample,reader", list(_sample_readers()))
+def test_document_sample(sample, reader):
     """The model pyjindo builds from go/oss's JSON equals the one oss2 parses from the same XML."""
-    oss2_class, oss2_parser, model = DOCUMENTS[sample.split(".")[0]]
+    oss2_class, oss2_parser, model = DOCUMENTS[sample.split(".")[0]][reader]
     with open(os.path.join(SAMPLES, sample + ".xml"), "rb") as f:
         theirs = _oss2_parsed(oss2_class, oss2_parser, f.read())
     with open(os.path.join(SAMPLES, sample + ".json")) as f:

@@ -23,7 +23,7 @@ type AccessPointEndpoints struct {
 // PublicAccessBlockConfiguration is GetPublicAccessBlock's answer, for the account, a bucket or
 // an access point (kind "get_public_access_block").
 type PublicAccessBlockConfiguration struct {
-	BlockPublicAccess *string `xml:"BlockPublicAccess" json:"block_public_access"` // "true" or "false"
+	BlockPublicAccess *Bool `xml:"BlockPublicAccess" json:"block_public_access"`
 }
 
 // GetAccessPointResult is GetAccessPoint's answer (kind "get_access_point").
@@ -57,7 +57,7 @@ type ListAccessPointsResult struct {
 	AccountID             *string              `xml:"AccountId" json:"account_id"`
 	Marker                *string              `xml:"Marker" json:"marker"`
 	MaxKeys               int                  `xml:"MaxKeys" json:"max_keys"`
-	IsTruncated           bool                 `xml:"IsTruncated" json:"is_truncated"`
+	IsTruncated           Bool                 `xml:"IsTruncated" json:"is_truncated"`
 	NextContinuationToken *string              `xml:"NextContinuationToken" json:"next_continuation_token"`
 	AccessPoints          []AccessPointSummary `xml:"AccessPoints>AccessPoint" json:"access_points"`
 }

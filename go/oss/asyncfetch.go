@@ -12,6 +12,6 @@ type AsyncFetchTaskInfo struct {
 		Host          string `xml:"Host" json:"host"`
 		ContentMD5    string `xml:"ContentMD5" json:"content_md5"`
 		Callback      string `xml:"Callback" json:"callback"`
-		IgnoreSameKey string `xml:"IgnoreSameKey" json:"ignore_same_key"` // "true" or "false"
+		IgnoreSameKey Bool   `xml:"IgnoreSameKey" json:"ignore_same_key"`
 	} `xml:"TaskInfo" json:"task_info"`
 }

@@ -24,7 +24,7 @@ type BucketResourceGroupConfiguration struct {
 // ArchiveDirectReadConfiguration is GetBucketArchiveDirectRead's answer (kind
 // "get_bucket_archive_direct_read").
 type ArchiveDirectReadConfiguration struct {
-	Enabled *string `xml:"Enabled" json:"enabled"` // "true" or "false"
+	Enabled *Bool `xml:"Enabled" json:"enabled"`
 }
 
 // CallbackPolicyItem is one named callback of a bucket's callback policy.

@@ -40,6 +40,6 @@ type ListCnameResult struct {
 
 // HttpsConfiguration is GetBucketHttpsConfig's answer (kind "get_bucket_https_config").
 type HttpsConfiguration struct {
-	Enable      string   `xml:"TLS>Enable" json:"enable"` // "true" or "false"
+	Enable      Bool     `xml:"TLS>Enable" json:"enable"`
 	TLSVersions []string `xml:"TLS>TLSVersion" json:"tls_versions"`
 }

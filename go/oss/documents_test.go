@@ -66,6 +66,21 @@ func TestDocumentSamples(t *testing.T) {
 	}
 }
 
+// Every typed kind decodes a document with none of its elements (a struct whose tags conflict
+// fails here) into JSON.
+func TestEveryTypedKindDecodes(t *testing.T) {
+	for kind := range typedDocuments {
+		v, err := ParseDocument(kind, []byte("<Root/>"))
+		if err != nil {
+			t.Errorf("%s: %v", kind, err)
+			continue
+		}
+		if _, err := json.Marshal(v); err != nil {
+			t.Errorf("%s: %v", kind, err)
+		}
+	}
+}
+
 // nilSlice names the first nil slice within v (path: its Go field names), "" when there is none.
 func nilSlice(v reflect.Value, path string) string {
 	switch v.Kind() {

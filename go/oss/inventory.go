@@ -38,7 +38,7 @@ type InventoryBucketDestination struct {
 // "get_bucket_inventory").
 type InventoryConfiguration struct {
 	ID                     string                      `xml:"Id" json:"id"`
-	IsEnabled              string                      `xml:"IsEnabled" json:"is_enabled"` // "true" or "false"
+	IsEnabled              Bool                        `xml:"IsEnabled" json:"is_enabled"`
 	IncludedObjectVersions string                      `xml:"IncludedObjectVersions" json:"included_object_versions"`
 	Filter                 *InventoryFilter            `xml:"Filter" json:"filter"`
 	Frequency              *string                     `xml:"Schedule>Frequency" json:"frequency"`
@@ -51,6 +51,6 @@ type InventoryConfiguration struct {
 type ListInventoryConfigurationsResult struct {
 	Configurations        []InventoryConfiguration `xml:"InventoryConfiguration" json:"configurations"`
 	ContinuationToken     *string                  `xml:"ContinuationToken" json:"continuation_token"`
-	IsTruncated           *bool                    `xml:"IsTruncated" json:"is_truncated"`
+	IsTruncated           *Bool                    `xml:"IsTruncated" json:"is_truncated"`
 	NextContinuationToken *string                  `xml:"NextContinuationToken" json:"next_continuation_token"`
 }

@@ -492,18 +492,17 @@ func TestParseMalformed(t *testing.T) {
 
 // Booleans read as oss2 reads them: "true" or "false" only; anything else is a DocumentError.
 func TestParseBooleansStrict(t *testing.T) {
-	for _, doc := range []string{
-		`<ListBucketResult><IsTruncated>True</IsTruncated></ListBucketResult>`,
-		`<ListBucketResult><IsTruncated></IsTruncated></ListBucketResult>`,
-		`<WebsiteConfiguration><RoutingRules><RoutingRule><Redirect><PassQueryString>True</PassQueryString></Redirect></RoutingRule></RoutingRules></WebsiteConfiguration>`,
+	for _, c := range []struct{ kind, doc string }{
+		{"list_objects", `<ListBucketResult><IsTruncated>True</IsTruncated></ListBucketResult>`},
+		{"list_objects", `<ListBucketResult><IsTruncated></IsTruncated></ListBucketResult>`},
+		{"get_bucket_website", `<WebsiteConfiguration><RoutingRules><RoutingRule><Redirect><PassQueryString>True</PassQueryString></Redirect></RoutingRule></RoutingRules></WebsiteConfiguration>`},
+		{"get_public_access_block", `<PublicAccessBlockConfiguration><BlockPublicAccess>True</BlockPublicAccess></PublicAccessBlockConfiguration>`},
+		{"get_bucket_inventory", `<InventoryConfiguration><Id>a</Id><IsEnabled>1</IsEnabled></InventoryConfiguration>`},
+		{"list_resource_pools", `<ListResourcePoolsResult><IsTruncated>FALSE</IsTruncated></ListResourcePoolsResult>`},
 	} {
-		kind := "list_objects"
-		if strings.HasPrefix(doc, "<Website") {
-			kind = "get_bucket_website"
-		}
 		var de *DocumentError
-		if v, err := ParseDocument(kind, []byte(doc)); !errors.As(err, &de) {
-			t.Errorf("%s: %#v, %v; want a DocumentError", doc, v, err)
+		if v, err := ParseDocument(c.kind, []byte(c.doc)); !errors.As(err, &de) {
+			t.Errorf("%s: %#v, %v; want a DocumentError", c.doc, v, err)
 		}
 	}
 }

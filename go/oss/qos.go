@@ -36,7 +36,7 @@ type RequesterQoSInfos struct {
 	ResourcePool          *string            `xml:"ResourcePool" json:"resource_pool"`
 	ContinuationToken     *string            `xml:"ContinuationToken" json:"continuation_token"`
 	NextContinuationToken *string            `xml:"NextContinuationToken" json:"next_continuation_token"`
-	IsTruncated           string             `xml:"IsTruncated" json:"is_truncated"` // "true" or "false"
+	IsTruncated           Bool               `xml:"IsTruncated" json:"is_truncated"`
 	Infos                 []RequesterQoSInfo `xml:"RequesterQoSInfo" json:"infos"`
 }
 
@@ -53,7 +53,7 @@ type ResourcePools struct {
 	Owner                 *string               `xml:"Owner" json:"owner"`
 	ContinuationToken     *string               `xml:"ContinuationToken" json:"continuation_token"`
 	NextContinuationToken *string               `xml:"NextContinuationToken" json:"next_continuation_token"`
-	IsTruncated           string                `xml:"IsTruncated" json:"is_truncated"` // "true" or "false"
+	IsTruncated           Bool                  `xml:"IsTruncated" json:"is_truncated"`
 	Pools                 []ResourcePoolSummary `xml:"ResourcePool" json:"pools"`
 }
 
@@ -63,7 +63,7 @@ type ResourcePoolBuckets struct {
 	ResourcePool          *string               `xml:"ResourcePool" json:"resource_pool"`
 	ContinuationToken     *string               `xml:"ContinuationToken" json:"continuation_token"`
 	NextContinuationToken *string               `xml:"NextContinuationToken" json:"next_continuation_token"`
-	IsTruncated           string                `xml:"IsTruncated" json:"is_truncated"` // "true" or "false"
+	IsTruncated           Bool                  `xml:"IsTruncated" json:"is_truncated"`
 	Buckets               []ResourcePoolSummary `xml:"ResourcePoolBucket" json:"buckets"`
 }
 

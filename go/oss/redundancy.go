@@ -17,7 +17,7 @@ type DataRedundancyTransition struct {
 // DataRedundancyTransitions lists tasks, of a bucket or (paged) of the account (kind
 // "list_data_redundancy_transitions").
 type DataRedundancyTransitions struct {
-	IsTruncated           *string                    `xml:"IsTruncated" json:"is_truncated"` // "true" or "false"
+	IsTruncated           *Bool                      `xml:"IsTruncated" json:"is_truncated"`
 	NextContinuationToken *string                    `xml:"NextContinuationToken" json:"next_continuation_token"`
 	Transitions           []DataRedundancyTransition `xml:"BucketDataRedundancyTransition" json:"transitions"`
 }

@@ -21,6 +21,10 @@ import (
 
 const metaQueryConfig = "metaQuery"
 
+// metaQueryTime is how OSS writes a metadata query's times: nine fractional digits, always (so a
+// document's length does not vary with the clock, as RFC3339Nano's would).
+const metaQueryTime = "2006-01-02T15:04:05.000000000Z07:00"
+
 type metaQueryStatus struct {
 	XMLName    xml.Name `xml:"MetaQueryStatus"`
 	State      string   `xml:"State"`
@@ -34,7 +38,7 @@ func errMetaQueryNotOpen() *ossError {
 }
 
 func (rq *request) openMetaQuery() *ossError {
-	now := rq.s.cfg.Now().UTC().Format(time.RFC3339Nano)
+	now := rq.s.cfg.Now().UTC().Format(metaQueryTime)
 	doc, _ := xml.Marshal(metaQueryStatus{State: "Running", Phase: "IncrementalScanning", CreateTime: now, UpdateTime: now}) // strings only: cannot fail
 	e := rq.updateConfig(metaQueryConfig, func(old string, _ *store.BucketInfo) (string, *ossError) {
 		if old != "" {
@@ -90,7 +94,7 @@ func (f *metaFile) field(name string) (string, float64, bool, bool) {
 	case "Size":
 		return strconv.FormatInt(o.Size, 10), float64(o.Size), true, true
 	case "FileModifiedTime":
-		return o.LastModified.UTC().Format(time.RFC3339Nano), float64(o.LastModified.UnixNano()), false, true
+		return o.LastModified.UTC().Format(metaQueryTime), float64(o.LastModified.UnixNano()), false, true
 	case "OSSObjectType":
 		return o.Type, 0, false, true
 	case "OSSStorageClass":

@@ -4,12 +4,6 @@ from ..compat import to_string
 from .common import _parsed, RequestResult
 
 
-def _bool_text(value, path):
-    if value not in ("true", "false"):
-        raise RuntimeError("parse xml: value of " + path + " is not a boolean")
-    return value == "true"
-
-
 class CreateAccessPointRequest(RequestResult):
     """create_access_point's argument: `access_point_name`, `network_origin` ("internet" or
     "vpc") and `vpc` (AccessPointVpcConfiguration). A RequestResult without a response, as in
@@ -91,8 +85,7 @@ class GetAccessPointResult(RequestResult):
                                                   body["endpoints"]["internal_endpoint"])
         block = body["public_access_block"]
         if block is not None and block["block_public_access"] is not None:
-            self.public_access_block_configuration = PublicAccessBlockConfiguration(
-                _bool_text(block["block_public_access"], "BlockPublicAccess"))
+            self.public_access_block_configuration = PublicAccessBlockConfiguration(block["block_public_access"])
 
 
 class AccessPointInfo(RequestResult):
@@ -145,10 +138,7 @@ class GetAccessPointPolicyResult(RequestResult):
 class _PublicAccessBlockResult(RequestResult):
     def __init__(self, resp):
         super(_PublicAccessBlockResult, self).__init__(resp)
-        self.block_public_access = None
-        value = _parsed(resp).get("block_public_access")  # go/oss PublicAccessBlockConfiguration
-        if value is not None:
-            self.block_public_access = _bool_text(value, "BlockPublicAccess")
+        self.block_public_access = _parsed(resp).get("block_public_access")  # go/oss PublicAccessBlockConfiguration
 
 
 class GetPublicAccessBlockResult(_PublicAccessBlockResult):

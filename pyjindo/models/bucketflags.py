@@ -51,12 +51,7 @@ class GetBucketArchiveDirectReadResult(RequestResult):
 
     def __init__(self, resp):
         super(GetBucketArchiveDirectReadResult, self).__init__(resp)
-        self.enabled = None
-        value = _parsed(resp).get("enabled")  # go/oss ArchiveDirectReadConfiguration
-        if value is not None:
-            if value not in ("true", "false"):
-                raise RuntimeError("parse xml: value of Enabled is not a boolean under ArchiveDirectReadConfiguration")
-            self.enabled = value == "true"
+        self.enabled = _parsed(resp).get("enabled")  # go/oss ArchiveDirectReadConfiguration
 
 
 class CallbackPolicyInfo(RequestResult):
@@ -194,9 +189,7 @@ class ListUserDataRedundancyTransitionResult(RequestResult):
         self.data_redundancy_transitions = [_transition(DataRedundancyTransitionInfo(), t)
                                             for t in body.get("transitions") or ()]
         if body.get("is_truncated") is not None:
-            if body["is_truncated"] not in ("true", "false"):
-                raise RuntimeError("parse xml: value of IsTruncated is not a boolean")
-            self.is_truncated = body["is_truncated"] == "true"
+            self.is_truncated = body["is_truncated"]
         if body.get("next_continuation_token") is not None:
             self.next_continuation_token = body["next_continuation_token"]
 
@@ -243,9 +236,7 @@ class GetAsyncFetchTaskResult(RequestResult):
             info = body["task_info"]
             if info is None:
                 raise RuntimeError("parse xml: TaskInfo could not be found under AsyncFetchTaskInfo")
-            if info["ignore_same_key"] not in ("true", "false"):
-                raise RuntimeError("parse xml: value of IgnoreSameKey is not a boolean under TaskInfo")
             self.task_id, self.task_state, self.error_msg = body["task_id"], body["state"], body["error_msg"]
             self.task_config = AsyncFetchTaskConfiguration(info["url"], info["object"], info["host"],
                                                            info["content_md5"], info["callback"],
-                                                           info["ignore_same_key"] == "true")
+                                                           info["ignore_same_key"])

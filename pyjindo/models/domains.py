@@ -124,8 +124,6 @@ class HttpsConfigResult(RequestResult):
         body = _parsed(resp)  # go/oss HttpsConfiguration
         if not body:
             return
-        if body["enable"] not in ("true", "false"):
-            raise RuntimeError("parse xml: value of TLS/Enable is not a boolean under HttpsConfiguration")
-        self.tls_enabled = body["enable"] == "true"
+        self.tls_enabled = body["enable"]
         if body["tls_versions"]:
             self.tls_version = list(body["tls_versions"])

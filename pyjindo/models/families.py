@@ -262,9 +262,7 @@ class InventoryServerSideEncryptionOSS(object):
 def _inventory(target, c):
     """Fill an InventoryConfiguration from go/oss InventoryConfiguration, as oss2 reads one."""
     target.inventory_id = c["id"]
-    if c["is_enabled"] not in ("true", "false"):
-        raise RuntimeError("parse xml: value of IsEnabled is not a boolean under InventoryConfiguration")
-    target.is_enabled = c["is_enabled"] == "true"
+    target.is_enabled = c["is_enabled"]
     target.included_object_versions = c["included_object_versions"]
     f = c["filter"]
     if f is not None:

@@ -12,12 +12,6 @@ def _limits(target, body):
         setattr(target, field, body[field])
 
 
-def _bool_text(value, path):
-    if value not in ("true", "false"):
-        raise RuntimeError("parse xml: value of " + path + " is not a boolean")
-    return value == "true"
-
-
 class BucketQosInfo(object):
     """A bucket's limits (put_bucket_qos_info's argument)."""
 
@@ -135,7 +129,7 @@ class _RequesterQoSPage(RequestResult):
             return
         self.continuation_token = body["continuation_token"]
         self.next_continuation_token = body["next_continuation_token"]
-        self.is_truncated = _bool_text(body["is_truncated"], "IsTruncated")
+        self.is_truncated = body["is_truncated"]
         for info in body["infos"] or ():
             self.requester_qos_info.append(RequesterQoSInfo(info["requester"],
                                                             _qos_configuration(info["qos_configuration"])))
@@ -189,7 +183,7 @@ class _Page(RequestResult):
         if body:
             self.continuation_token = body["continuation_token"]
             self.next_continuation_token = body["next_continuation_token"]
-            self.is_truncated = _bool_text(body["is_truncated"], "IsTruncated")
+            self.is_truncated = body["is_truncated"]
 
 
 class ListResourcePoolsResult(_Page):
