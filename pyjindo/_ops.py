@@ -84,7 +84,7 @@ SHAPES = {
     COPY_MULTIPART: _shape(("src_bucket", "src_key", "overwrite") + _OBJECT, ("src_version_id", "part_size", "concurrency")),
     CREDENTIALS: _shape(),
     ENDPOINT: _shape(),
-    GET_MANY: _shape(("items",), ("concurrency", "with_headers", "total"),
+    GET_MANY: _shape(("items",), ("concurrency", "total"),
                      items=_shape(_OBJECT, ("start", "end", "headers", "version_id"))),
     MANY_TAKE: _shape(("held", "indices")),
     GET_MANY_TO_FILES: _shape(("items",), ("concurrency", "total"), items=_FILE_ITEMS),

@@ -68,14 +68,12 @@ type GetManyItem struct {
 type GetManyArgs struct {
 	Items       []GetManyItem `json:"items" arg:"required"`
 	Concurrency int           `json:"concurrency"`
-	WithHeaders bool          `json:"with_headers"`
 	Total       int64         `json:"total"` // the bytes expected, if the caller knows (else 0)
 }
 
 type GetManyItemResult struct {
 	N       int64          `json:"n"`
 	InPlace bool           `json:"in_place"`
-	Headers Pairs          `json:"headers,omitempty"`
 	Error   map[string]any `json:"error"`
 }
 
@@ -112,7 +110,7 @@ func getMany(ctx context.Context, c *Call, a *GetManyArgs) (GetManyResult, error
 	items := make([]transfer.GetItem, len(a.Items))
 	for i, it := range a.Items {
 		items[i] = transfer.GetItem{Bucket: it.Bucket, Key: it.Key, Start: it.Start, End: it.End, Header: it.Headers.Header(),
-			VersionID: it.VersionID, NoHeader: !a.WithHeaders}
+			VersionID: it.VersionID, NoHeader: true}
 		if bufs != nil {
 			items[i].Buffer = bufs[i]
 		}
@@ -128,9 +126,6 @@ func getMany(ctx context.Context, c *Call, a *GetManyArgs) (GetManyResult, error
 	anyHeld := false
 	for i, r := range res {
 		out.Items[i] = GetManyItemResult{N: int64(len(r.Data)), InPlace: r.InPlace, Error: itemError(r.Err)}
-		if a.WithHeaders && r.Err == nil {
-			out.Items[i].Headers = HeaderPairs(r.Header)
-		}
 		anyHeld = anyHeld || r.Err == nil && !r.InPlace && len(r.Data) > 0
 	}
 	if !anyHeld {

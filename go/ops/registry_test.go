@@ -184,7 +184,7 @@ func TestEveryOperationRunsThroughTheRegistry(t *testing.T) {
 
 	into, tooSmall := make([]byte, len(small)), make([]byte, 1)
 	many := r.call("get_many", `{"items": [{"bucket": "bkt", "key": "small"}, {"bucket": "bkt", "key": "big", "start": 5, "end": 9}],
-		"concurrency": 2, "with_headers": true}`, table(t, into, tooSmall))
+		"concurrency": 2}`, table(t, into, tooSmall))
 	runtime.KeepAlive(tooSmall) // the table holds its address as a number only
 	items := many["items"].([]any)
 	if !bytes.Equal(into, small) || items[1].(map[string]any)["in_place"] != false {
