@@ -22,7 +22,8 @@ replay is exact; a buffer Go filled in an earlier run is copied into the one the
 At most _completion.MAX_IN_FLIGHT (64) calls run at once per event loop; the others wait their
 turn in order. A small object's body comes whole with get_object's answer, so its read() awaits
 nothing in Go. The methods are plain functions returning coroutines (inspect.iscoroutinefunction
-is false for them): called inside a method being driven, they run synchronously instead.
+is false for them): called inside a method being driven, they run synchronously instead, and
+once one has returned, later runs reuse its result (each page of a listing is built once).
 
 Cancelling the awaiting task cancels the Go operation and waits for it to end: a cancelled upload
 leaves no multipart upload, a cancelled download no file. As the sync API, a Bucket made before
@@ -37,6 +38,9 @@ from .exceptions import ClientError
 
 # The replay of the method being run on this task (None outside one).
 _replay = contextvars.ContextVar("pyjindo_aio_replay", default=None)
+
+# The name of a replay step that is a nested public method's outcome, not a Go call's.
+_METHOD = "(method)"
 
 # Operations that fill the buffer they are given (the others only read theirs; a BufferTable
 # names buffers Go fills).
@@ -98,6 +102,35 @@ class _Replay(object):
         self.outcomes.append(outcome)
         self.next += 1
 
+    def nested(self, fn, args, kwargs):
+        """A public method called inside the one being driven (a page of a listing, get_object
+        before its read). Once it has returned or raised in a run, that outcome takes the place
+        of its Go calls' outcomes, so later runs get the same result object without running it
+        again: a listing's earlier pages are not rebuilt at every page (which made a listing
+        quadratic in its pages), and a stream keeps the one Handle it was opened with (another
+        run's Handle of the same number would free it on being collected)."""
+        if self.next < len(self.outcomes) and self.outcomes[self.next].name == _METHOD:
+            o = self.outcomes[self.next]
+            self.next += 1
+            return o.get()
+        start = self.next
+        try:
+            result = _asynchronous(fn(*args, **kwargs))
+        except Exception as e:
+            self._collapse(start, _Outcome(functools.partial(_reraise, e), _METHOD))
+            raise
+        self._collapse(start, _Outcome(lambda: result, _METHOD))
+        return result
+
+    def _collapse(self, start, outcome):
+        outcome.seen = True
+        self.outcomes[start:self.next] = [outcome]
+        self.next = start + 1
+
+
+def _reraise(e):
+    raise e
+
 
 class _ReplayedRecords(logging.Filter):
     """oss2's records of a call ("Start to ...", "... done", "Exception: ...") once per call, not
@@ -151,8 +184,9 @@ def _dual(fn):
     calling another public one, an iterator's page)."""
     @functools.wraps(fn)
     def method(*args, **kwargs):
-        if _replay.get() is not None:
-            return _asynchronous(fn(*args, **kwargs))
+        r = _replay.get()
+        if r is not None:
+            return r.nested(fn, args, kwargs)
         return _drive(fn, args, kwargs)
     return method
 
