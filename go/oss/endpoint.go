@@ -81,8 +81,8 @@ func regionOf(host string) string {
 	}
 	label := rest[strings.LastIndex(rest, ".")+1:]
 	region, ok := strings.CutPrefix(label, "oss-")
-	if !ok {
-		return ""
+	if !ok || region == "accelerate" || region == "accelerate-overseas" {
+		return "" // the global acceleration endpoints name no region
 	}
 	return strings.TrimSuffix(region, "-internal")
 }

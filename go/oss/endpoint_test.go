@@ -12,6 +12,8 @@ func TestParseEndpointFollowsOss2sRule(t *testing.T) {
 		{"HTTP://bkt.oss-eu-west-1.aliyuncs.com:80", "http://bkt.oss-eu-west-1.aliyuncs.com:80", "eu-west-1"},
 		{"oss-cn-hangzhou.example.com", "http://oss-cn-hangzhou.example.com", ""},
 		{"cn-hangzhou.oss.aliyuncs.com", "http://cn-hangzhou.oss.aliyuncs.com", ""},
+		{"https://oss-accelerate.aliyuncs.com", "https://oss-accelerate.aliyuncs.com", ""},
+		{"oss-accelerate-overseas.aliyuncs.com", "http://oss-accelerate-overseas.aliyuncs.com", ""},
 		{"127.0.0.1:9000", "http://127.0.0.1:9000", ""},
 		{"[::1]:9000", "http://[::1]:9000", ""},
 		{"[::1]", "http://[::1]", ""},

@@ -157,6 +157,11 @@ func (s *Server) fetchInto(bucket string, task *asyncFetchTask, md5sum []byte) e
 	if resp.ContentLength > maxObjectSize {
 		return fmt.Errorf("fetch %s: %d bytes is more than an object may hold", task.Info.URL, resp.ContentLength)
 	}
+	if b, err := s.cfg.Store.Bucket(bucket); err == nil {
+		if e := s.wormProtects(&b, task.Info.Object); e != nil {
+			return fmt.Errorf("store %s: %s", task.Info.Object, e.Message)
+		}
+	}
 	attrs := store.Attrs{ContentType: resp.Header.Get("Content-Type")}
 	_, err = s.cfg.Store.Put(bucket, task.Info.Object, io.LimitReader(resp.Body, maxObjectSize), attrs,
 		store.PutOptions{ContentMD5: md5sum, SizeHint: resp.ContentLength})

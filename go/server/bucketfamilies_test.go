@@ -169,3 +169,28 @@ func TestCheckQoS(t *testing.T) {
 		}
 	}
 }
+
+// Replication never overwrites or deletes a copy the destination's retention policy protects:
+// the server's own writes pass the same WORM check as a request.
+func TestReplicationRespectsTheDestinationsRetention(t *testing.T) {
+	e := newEnv(t, Config{})
+	e.do(t, "PUT", "/dst", nil, nil, nil).expectStatus(t, http.StatusOK)
+	e.do(t, "PUT", "/dst/k", nil, nil, []byte("protected")).expectStatus(t, http.StatusOK)
+	worm := []byte("<InitiateWormConfiguration><RetentionPeriodInDays>3</RetentionPeriodInDays></InitiateWormConfiguration>")
+	e.do(t, "POST", "/dst", qv("worm", ""), hdr("Content-MD5", md5b64(worm)), worm).expectStatus(t, http.StatusOK)
+	rule := []byte("<ReplicationConfiguration><Rule><ID>r</ID><Action>ALL</Action><Destination><Bucket>dst</Bucket>" +
+		"<Location>oss-cn-beijing</Location></Destination></Rule></ReplicationConfiguration>")
+	e.do(t, "POST", "/bkt", query("replication&comp=add"), hdr("Content-MD5", md5b64(rule)), rule).expectStatus(t, http.StatusOK)
+	e.do(t, "PUT", "/bkt/k", nil, nil, []byte("new")).expectStatus(t, http.StatusOK)
+	e.do(t, "PUT", "/bkt/other", nil, nil, []byte("copied")).expectStatus(t, http.StatusOK)
+	if got := e.do(t, "GET", "/dst/k", nil, nil, nil); string(got.body) != "protected" {
+		t.Fatalf("dst/k after the source was overwritten: %q", got.body)
+	}
+	e.do(t, "DELETE", "/bkt/k", nil, nil, nil).expectStatus(t, http.StatusNoContent)
+	if got := e.do(t, "GET", "/dst/k", nil, nil, nil); string(got.body) != "protected" {
+		t.Fatalf("dst/k after the source was deleted: %q", got.body)
+	}
+	if got := e.do(t, "GET", "/dst/other", nil, nil, nil); string(got.body) != "copied" {
+		t.Fatalf("an unprotected key is still replicated: %q", got.body)
+	}
+}

@@ -617,7 +617,7 @@ func (rq *request) deleteMultiple() *ossError {
 		return errMalformedXML()
 	}
 	for _, o := range req.Objects { // all or nothing: refused before any is deleted
-		if e := rq.wormProtects(&b, o.Key); e != nil {
+		if e := rq.s.wormProtects(&b, o.Key); e != nil {
 			return e
 		}
 	}

@@ -332,8 +332,13 @@ func (s *Server) replicateByRule(bucket string, r replicationRule, key string) {
 	if target == bucket {
 		return
 	}
-	if _, err := s.cfg.Store.Bucket(target); err != nil {
+	tb, err := s.cfg.Store.Bucket(target)
+	if err != nil {
 		return // a destination outside this server
+	}
+	if e := s.wormProtects(&tb, key); e != nil {
+		s.cfg.Logger.Warn("replication: not replicated", "bucket", target, "key", key, "error", e.Message)
+		return // the destination's retention policy protects its copy
 	}
 	info, body, err := s.cfg.Store.Open(bucket, key)
 	if err != nil {

@@ -247,20 +247,21 @@ func (rq *request) wormGuard(m string) *ossError {
 	if err != nil {
 		return nil // the handler answers for a missing bucket
 	}
-	return rq.wormProtects(&b, rq.key)
+	return rq.s.wormProtects(&b, rq.key)
 }
 
-// wormProtects is FileImmutable when the bucket's retention policy protects key.
-func (rq *request) wormProtects(b *store.BucketInfo, key string) *ossError {
+// wormProtects is FileImmutable when the bucket's retention policy protects key: for a
+// request, and for the server's own writes (async fetch, replication into the bucket).
+func (s *Server) wormProtects(b *store.BucketInfo, key string) *ossError {
 	if _, ok := b.Configs[wormConfig]; !ok {
 		return nil
 	}
-	now := rq.s.cfg.Now()
+	now := s.cfg.Now()
 	w := currentWorm(b, now)
 	if w == nil {
 		return nil
 	}
-	info, err := rq.s.cfg.Store.Stat(b.Name, key)
+	info, err := s.cfg.Store.Stat(b.Name, key)
 	if err != nil {
 		return nil // nothing there to protect
 	}
