@@ -89,6 +89,8 @@ func (rq *request) putAsyncFetchTask() *ossError {
 	if e := rq.saveFetchTask(rq.bucket, &task); e != nil {
 		return e
 	}
+	rq.s.fetching.Store(task.TaskID, true)
+	rq.s.backgroundWG.Add(1)
 	go rq.s.runFetchTask(rq.bucket, task, md5sum)
 	return rq.writeXML(struct {
 		XMLName xml.Name `xml:"AsyncFetchTaskResult"`
@@ -117,6 +119,8 @@ func (s *Server) saveFetchTask(bucket string, task *asyncFetchTask) error {
 
 // runFetchTask fetches the task's URL into its object and records how it ended.
 func (s *Server) runFetchTask(bucket string, task asyncFetchTask, md5sum []byte) {
+	defer s.backgroundWG.Done()
+	defer s.fetching.Delete(task.TaskID)
 	err := s.fetchInto(bucket, &task, md5sum)
 	switch {
 	case err != nil:
@@ -137,7 +141,7 @@ func (s *Server) fetchInto(bucket string, task *asyncFetchTask, md5sum []byte) e
 			return errors.New("the object exists and IgnoreSameKey is true")
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), asyncFetchTimeout)
+	ctx, cancel := context.WithTimeout(s.background, asyncFetchTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, task.Info.URL, nil)
 	if err != nil {
@@ -180,6 +184,21 @@ func (rq *request) getAsyncFetchTask() *ossError {
 	doc, ok := b.Configs[asyncFetchPrefix+id]
 	if !ok {
 		return (&ossError{Status: 404, Code: "NoSuchAsyncFetchTask", Message: "The specified task does not exist.", EC: "0071-00000001"}).with("TaskId", id)
+	}
+	var task asyncFetchTask
+	if xml.Unmarshal([]byte(doc), &task) == nil && task.State == "Running" {
+		if _, running := rq.s.fetching.Load(task.TaskID); !running {
+			// Recorded as running by a server that stopped before the fetch ended.
+			task.State, task.ErrorMsg = "Failed", "interrupted: jindo server stopped before the fetch ended"
+			if e := rq.saveFetchTask(rq.bucket, &task); e != nil {
+				return e
+			}
+			out, err := xml.Marshal(&task)
+			if err != nil {
+				return errInternal(err)
+			}
+			doc = string(out)
+		}
 	}
 	return rq.writeRawXML(doc)
 }

@@ -194,3 +194,29 @@ func TestReplicationRespectsTheDestinationsRetention(t *testing.T) {
 		t.Fatalf("an unprotected key is still replicated: %q", got.body)
 	}
 }
+
+// An async fetch task recorded as running by a server that stopped (or was killed) before the
+// fetch ended reads as failed, not running for ever.
+func TestAnInterruptedAsyncFetchReadsAsFailed(t *testing.T) {
+	st, err := store.OpenDisk(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, Config{Store: st})
+	doc := `<AsyncFetchTaskInfo><TaskId>t1</TaskId><State>Running</State><ErrorMsg></ErrorMsg><TaskInfo>` +
+		`<Url>http://127.0.0.1:1/x</Url><Object>k</Object><Host></Host><ContentMD5></ContentMD5><Callback></Callback>` +
+		`<IgnoreSameKey>true</IgnoreSameKey></TaskInfo></AsyncFetchTaskInfo>`
+	if _, err := st.UpdateBucket("bkt", func(b *store.BucketInfo) error {
+		setConfig(b, asyncFetchPrefix+"t1", doc)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the second read finds the failure recorded
+		got := e.do(t, "GET", "/bkt", qv("asyncFetch", ""), hdr("x-oss-task-id", "t1"), nil)
+		got.expectStatus(t, http.StatusOK)
+		if !strings.Contains(string(got.body), "<State>Failed</State>") || !strings.Contains(string(got.body), "interrupted") {
+			t.Fatalf("an interrupted task: %s", got.body)
+		}
+	}
+}

@@ -68,6 +68,12 @@ type Server struct {
 	// copyBufs holds *[]byte of copyBufSize for sending object bodies.
 	copyBufs sync.Pool
 	date     atomic.Pointer[httpDate] // the last Date header sent
+	// Background work (async fetch tasks) ends with the server: Close and Shutdown cancel it
+	// and wait. fetching holds the ids of the fetch tasks this process runs.
+	background     context.Context
+	stopBackground context.CancelFunc
+	backgroundWG   sync.WaitGroup
+	fetching       sync.Map
 }
 
 // httpDate is a Date header's text and the second it names: formatted once a second, not
@@ -111,6 +117,7 @@ func New(cfg Config) *Server {
 	rand.Read(b[:])
 	s := &Server{cfg: cfg, prefix: strings.ToUpper(hex.EncodeToString(b[:]))}
 	s.copyBufs.New = func() any { b := make([]byte, copyBufSize); return &b }
+	s.background, s.stopBackground = context.WithCancel(context.Background())
 	if cfg.KeysFile != "" {
 		s.keys = &keysFile{path: cfg.KeysFile}
 	}
@@ -137,10 +144,24 @@ func (s *Server) Serve(ln net.Listener) error {
 }
 
 // Close stops the server, closing open connections.
-func (s *Server) Close() error { return s.http.Close() }
+func (s *Server) Close() error {
+	err := s.http.Close()
+	s.endBackground()
+	return err
+}
 
 // Shutdown stops the server gracefully.
-func (s *Server) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.http.Shutdown(ctx)
+	s.endBackground()
+	return err
+}
+
+// endBackground cancels the background work and waits for it to record how it ended.
+func (s *Server) endBackground() {
+	s.stopBackground()
+	s.backgroundWG.Wait()
+}
 
 // request is one request being served.
 type request struct {
