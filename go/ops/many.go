@@ -123,23 +123,31 @@ func getMany(ctx context.Context, c *Call, a *GetManyArgs) (GetManyResult, error
 		return GetManyResult{}, err
 	}
 	out := GetManyResult{Items: make([]GetManyItemResult, len(res))}
-	anyHeld := false
+	var heldBytes int64
 	for i, r := range res {
 		out.Items[i] = GetManyItemResult{N: int64(len(r.Data)), InPlace: r.InPlace, Error: itemError(r.Err)}
-		anyHeld = anyHeld || r.Err == nil && !r.InPlace && len(r.Data) > 0
+		if r.Err == nil && !r.InPlace {
+			heldBytes += int64(len(r.Data))
+		}
 	}
-	if !anyHeld {
+	if heldBytes == 0 {
 		held.Close()
 		return out, nil
 	}
 	// Python allocates as much again to copy the held bytes out: first give back the heap the
 	// fetches left as garbage, which the runtime would return only minutes later (10 MiB of a
-	// 10,000-object batch's 220 MiB peak).
-	debug.FreeOSMemory()
+	// 10,000-object batch's 220 MiB peak). Only for a large batch: it is a full collection
+	// (milliseconds with a large heap, stalling the session's other operations).
+	if heldBytes >= freeMemoryAfter {
+		debug.FreeOSMemory()
+	}
 	held.res = res
 	out.Held = &HandleRef{c.Handles.New(held), "batch data"}
 	return out, nil
 }
+
+// freeMemoryAfter is the held size from which getMany gives the heap's garbage back first.
+const freeMemoryAfter = 64 << 20
 
 type ManyTakeArgs struct {
 	Held    uint64 `json:"held" arg:"required"`
