@@ -111,6 +111,8 @@ class _Waker(object):
         self.shared = Slots(DEFAULT_CONNECTIONS)
         self.by_client = weakref.WeakKeyDictionary()  # Bucket or Service -> its Slots
         self._taken = ffi.new("uintptr_t[]", _TAKE)
+        # out-parameters of the quick calls made on this loop's thread, read before any await
+        self.op_out, self.out, self.out_len = ffi.new(_UINTPTRP), ffi.new(_CHARPP), ffi.new(_SIZEP)
         self.loop = loop
         loop.add_reader(self.fds[0], self._ready)
 
@@ -191,7 +193,7 @@ async def _until_ended(op, progress=None, retries=None):
     """Wait for operation op (a handle number) to end; a cancellation cancels it and still waits
     for it to end (Go ends it within a few milliseconds) before going on. Progress callbacks and
     retry records run every 50 ms on the loop; an exception from the callback stops the
-    operation, as in _binding.call, and is raised once it has ended."""
+    operation, as in _binding.call, and is raised once it has ended. Returns the loop's _Waker."""
     loop = asyncio.get_running_loop()
     waker = _waker(loop)
     w = waker.watch(op, loop)
@@ -228,6 +230,7 @@ async def _until_ended(op, progress=None, retries=None):
             ticker.cancel()
     if failed:
         raise failed[0]
+    return waker
 
 
 class Pending(object):
@@ -247,10 +250,9 @@ class Pending(object):
     async def outcome(self):
         L, op = _binding.lib(), self.op
         try:
-            await _until_ended(op, self.progress, self.retries)
+            waker = await _until_ended(op, self.progress, self.retries)
             if self.quick:
-                out = ffi.new(_CHARPP)
-                out_len = ffi.new(_SIZEP)
+                out, out_len = waker.out, waker.out_len
                 L.pj_result_bytes(op, out, out_len)
                 try:
                     data = (self.gen, ffi.unpack(out[0], out_len[0]))
@@ -320,9 +322,8 @@ def start_quick(session, kind, block, buf=None):
     gen = _binding.generation()
     number = session.number()
     cbuf, ptr, size = _binding.c_buffer(buf)
-    op_out = ffi.new(_UINTPTRP)
-    out = ffi.new(_CHARPP)
-    out_len = ffi.new(_SIZEP)
+    waker = loop_waker()
+    op_out, out, out_len = waker.op_out, waker.out, waker.out_len
     if L.pj_call(number, kind, block, len(block), ptr, size, 0, 0, op_out, out, out_len) == 0:
         return Pending(op_out[0], gen, "quick", (buf, cbuf), quick=True)
     try:
