@@ -872,10 +872,10 @@ class AsyncOSSFileSystem(OSSFileSystem, AsyncFileSystem):
     fsspec's `_cat`, `_cat_ranges`, `_get`, `_put` over them) on pyjindo.aio: no thread per
     request, up to 100 in flight on the running loop (_completion.DEFAULT_CONNECTIONS, as many as
     its buckets pool). Each is OSSFileSystem's method of the same name, so results and errors are
-    the same; operations on many paths go through
-    fsspec's gather of the single-path ones rather than the batch engine. Used through its
-    coroutines, as fsspec's asynchronous filesystems are: its file objects (open) would make
-    blocking calls and refuse to (an OSError saying so); a synchronous OSSFileSystem has them."""
+    the same; operations on many paths go through fsspec's gather of the single-path ones rather
+    than the batch engine. Used through its coroutines, as fsspec's asynchronous filesystems are:
+    its file objects (open) would make blocking calls and refuse to (an OSError saying so); a
+    synchronous OSSFileSystem has them."""
 
     _bucket_class = aio.Bucket
     _service_class = aio.Service
