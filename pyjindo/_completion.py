@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import threading
+import weakref
 from typing import Any, Dict
 
 from . import _binding, _retrylog
@@ -29,9 +30,10 @@ from ._binding import ffi
 _TAKE = 256
 # the out-parameters of every call, their types parsed once
 _CHARPP, _SIZEP, _UINTPTRP = ffi.typeof("char **"), ffi.typeof("size_t *"), ffi.typeof("uintptr_t *")
-#: Calls in flight at once per event loop; more wait their turn in Python. A session keeps 64 idle
-#: connections (go/oss), so this many calls reuse them instead of opening and closing others.
-MAX_IN_FLIGHT = 64
+#: Calls in flight at once per event loop and pyjindo.aio Bucket or Service unless its
+#: `connections=` says otherwise; its Go session keeps as many idle connections, so each call in
+#: flight reuses one instead of opening and closing another (aiohttp's connector allows 100).
+DEFAULT_CONNECTIONS = 100
 
 _wakers_lock = threading.Lock()
 
@@ -56,6 +58,42 @@ class _Watch(object):
         self.ended = False
 
 
+class Slots(object):
+    """Places for calls in flight, handed over in order (asyncio.Semaphore wakes its waiters in O(n))."""
+
+    __slots__ = ("free", "queue")
+
+    def __init__(self, n):
+        self.free = n  # calls that may start now
+        self.queue = collections.deque()  # futures of calls waiting for one to end
+
+    def take(self):
+        """Take a place for a call if one is free."""
+        if self.free > 0:
+            self.free -= 1
+            return True
+        return False
+
+    async def wait(self):
+        """Wait until a call that ended hands its place over."""
+        f = asyncio.get_running_loop().create_future()
+        self.queue.append(f)
+        try:
+            await f
+        except asyncio.CancelledError:
+            if f.done() and not f.cancelled():
+                self.release()  # handed over as we were cancelled: pass it on
+            raise
+
+    def release(self):
+        while self.queue:
+            f = self.queue.popleft()
+            if not f.done():
+                f.set_result(None)
+                return
+        self.free += 1
+
+
 class _Waker(object):
     """A loop's notifier: the pipe it reads and the operations it waits for, by handle number."""
 
@@ -70,9 +108,11 @@ class _Waker(object):
         self.handle = _binding.Handle(h, self.generation, "notifier")
         self.fds = (fds[0], fds[1])
         self.waiting = {}
-        self.free = MAX_IN_FLIGHT  # calls that may start now
-        self.queue = collections.deque()  # futures of calls waiting for one to end
+        self.shared = Slots(DEFAULT_CONNECTIONS)
+        self.by_client = weakref.WeakKeyDictionary()  # Bucket or Service -> its Slots
         self._taken = ffi.new("uintptr_t[]", _TAKE)
+        # out-parameters of the quick calls made on this loop's thread, read before any await
+        self.op_out, self.out, self.out_len = ffi.new(_UINTPTRP), ffi.new(_CHARPP), ffi.new(_SIZEP)
         self.loop = loop
         loop.add_reader(self.fds[0], self._ready)
 
@@ -95,31 +135,15 @@ class _Waker(object):
             if n < _TAKE:
                 return
 
-    def take_slot(self):
-        """Take a place for a call if one is free (asyncio.Semaphore wakes its waiters in O(n))."""
-        if self.free > 0:
-            self.free -= 1
-            return True
-        return False
-
-    async def wait_slot(self):
-        """Wait until a call that ended hands its place over."""
-        f = asyncio.get_running_loop().create_future()
-        self.queue.append(f)
-        try:
-            await f
-        except asyncio.CancelledError:
-            if f.done() and not f.cancelled():
-                self.release_slot()  # handed over as we were cancelled: pass it on
-            raise
-
-    def release_slot(self):
-        while self.queue:
-            f = self.queue.popleft()
-            if not f.done():
-                f.set_result(None)
-                return
-        self.free += 1
+    def slots(self, client):
+        """The places for calls in flight of a Bucket or Service (its `_connections`) on this loop;
+        client None: the loop's own, for coroutines not tied to one."""
+        if client is None:
+            return self.shared
+        s = self.by_client.get(client)
+        if s is None:
+            s = self.by_client[client] = Slots(client._connections)
+        return s
 
     def watch(self, op, loop):
         w = _Watch(loop.create_future())
@@ -140,8 +164,8 @@ class _Waker(object):
 
 
 def loop_waker():
-    """The running loop's _Waker: its places for calls in flight (take_slot, wait_slot,
-    release_slot) and the operations it waits for."""
+    """The running loop's _Waker: its places for calls in flight (slots) and the operations it
+    waits for."""
     return _waker(asyncio.get_running_loop())
 
 
@@ -169,7 +193,7 @@ async def _until_ended(op, progress=None, retries=None):
     """Wait for operation op (a handle number) to end; a cancellation cancels it and still waits
     for it to end (Go ends it within a few milliseconds) before going on. Progress callbacks and
     retry records run every 50 ms on the loop; an exception from the callback stops the
-    operation, as in _binding.call, and is raised once it has ended."""
+    operation, as in _binding.call, and is raised once it has ended. Returns the loop's _Waker."""
     loop = asyncio.get_running_loop()
     waker = _waker(loop)
     w = waker.watch(op, loop)
@@ -206,6 +230,7 @@ async def _until_ended(op, progress=None, retries=None):
             ticker.cancel()
     if failed:
         raise failed[0]
+    return waker
 
 
 class Pending(object):
@@ -225,10 +250,9 @@ class Pending(object):
     async def outcome(self):
         L, op = _binding.lib(), self.op
         try:
-            await _until_ended(op, self.progress, self.retries)
+            waker = await _until_ended(op, self.progress, self.retries)
             if self.quick:
-                out = ffi.new(_CHARPP)
-                out_len = ffi.new(_SIZEP)
+                out, out_len = waker.out, waker.out_len
                 L.pj_result_bytes(op, out, out_len)
                 try:
                     data = (self.gen, ffi.unpack(out[0], out_len[0]))
@@ -298,9 +322,8 @@ def start_quick(session, kind, block, buf=None):
     gen = _binding.generation()
     number = session.number()
     cbuf, ptr, size = _binding.c_buffer(buf)
-    op_out = ffi.new(_UINTPTRP)
-    out = ffi.new(_CHARPP)
-    out_len = ffi.new(_SIZEP)
+    waker = loop_waker()
+    op_out, out, out_len = waker.op_out, waker.out, waker.out_len
     if L.pj_call(number, kind, block, len(block), ptr, size, 0, 0, op_out, out, out_len) == 0:
         return Pending(op_out[0], gen, "quick", (buf, cbuf), quick=True)
     try:

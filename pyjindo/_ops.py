@@ -108,7 +108,7 @@ SHAPES = {
 SESSION = _shape((), (
     "endpoint", "is_cname", "is_path_style", "connect_timeout", "enable_crc", "region", "sign_version",
     "access_key_id", "access_key_secret", "security_token", "credentials", "app_name", "proxy",
-    "multipart_threshold", "part_size", "concurrency", "retry_attempts", "retry_time"),
+    "multipart_threshold", "part_size", "concurrency", "retry_attempts", "retry_time", "max_conns"),
     # A credentials source of go/oss/credentials, instead of the keys (GoCredentialsProvider).
     credentials=_shape((), ("source", "access_key_id", "access_key_secret", "security_token", "env", "config_file",
                             "profile", "path", "role_name", "url")))

@@ -62,6 +62,8 @@ class GoClient(object):
     # ones that start the operation and suspend the coroutine until it ends.
     _run = staticmethod(_binding.call)
     _run_quick = staticmethod(_binding.call_quick)
+    # idle connections the Go session keeps (0: go/oss's default); pyjindo.aio's match its calls in flight
+    _connections = 0
 
     def __init__(self, auth, endpoint, is_cname, session, connect_timeout, app_name="", enable_crc=True,
                  proxies=None, region=None, cloudbox_id=None, is_path_style=False, is_verify_object_strict=True,
@@ -121,6 +123,7 @@ class GoClient(object):
             "concurrency": self.concurrency,
             "retry_attempts": self.retry_attempts,
             "retry_time": self.retry_time,
+            "max_conns": self._connections,
         }
         if spec is not None:
             config["credentials"] = spec

@@ -19,9 +19,10 @@ returns. Argument shaping runs once per Go call of the method (most methods make
 building once. A method's calls into Go are the same whatever their outcomes' timing, so the
 replay is exact; a buffer Go filled in an earlier run is copied into the one the replay passes.
 
-At most _completion.MAX_IN_FLIGHT (64) calls run at once per event loop; the others wait their
-turn in order. A small object's body comes whole with get_object's answer, so its read() awaits
-nothing in Go. The methods are plain functions returning coroutines (inspect.iscoroutinefunction
+A Bucket or Service runs at most `connections` calls at once per event loop (100 by default,
+_completion.DEFAULT_CONNECTIONS), and its Go session keeps as many idle connections, so each call
+in flight reuses one; the others wait their turn in order. A small object's body comes whole
+with get_object's answer, so its read() awaits nothing in Go. The methods are plain functions returning coroutines (inspect.iscoroutinefunction
 is false for them): called inside a method being driven, they run synchronously instead, and
 once one has returned, later runs reuse its result (each page of a listing is built once).
 
@@ -155,12 +156,12 @@ def _current():
     return r
 
 
-async def _drive(fn, args, kwargs):
-    """Run sync fn to completion, awaiting each Go operation it starts, in one of the loop's
-    places for a call in flight (_completion.MAX_IN_FLIGHT)."""
-    waker = _completion.loop_waker()
-    if not waker.take_slot():
-        await waker.wait_slot()
+async def _drive(fn, args, kwargs, client):
+    """Run sync fn to completion, awaiting each Go operation it starts, in one of the places for a
+    call in flight of client (a Bucket or Service; None: the loop's own) on this loop."""
+    slots = _completion.loop_waker().slots(client)
+    if not slots.take():
+        await slots.wait()
     try:
         r = _Replay()
         while True:
@@ -176,7 +177,7 @@ async def _drive(fn, args, kwargs):
             fills = pending.name in _FILLS or isinstance(buf, _binding.BufferTable)
             r.outcomes.append(_Outcome(get, pending.name, buf if fills else None))
     finally:
-        waker.release_slot()
+        slots.release()
 
 
 def _dual(fn):
@@ -187,7 +188,8 @@ def _dual(fn):
         r = _replay.get()
         if r is not None:
             return r.nested(fn, args, kwargs)
-        return _drive(fn, args, kwargs)
+        client = args[0] if args and isinstance(args[0], _session.GoClient) else None
+        return _drive(fn, args, kwargs, client)
     return method
 
 
@@ -199,7 +201,21 @@ def coroutine_function(fn):
 
 
 class _AsyncGoClient(object):
-    """The Go crossings of a GoClient as replay steps (see the module docstring)."""
+    """The Go crossings of a GoClient as replay steps (see the module docstring), and its calls in
+    flight per event loop."""
+
+    def __init__(self, *args, connections=_completion.DEFAULT_CONNECTIONS, **kwargs):
+        if isinstance(connections, bool) or not isinstance(connections, int) or connections < 1:
+            raise ClientError("connections must be a positive int, not {0!r}".format(connections))
+        super().__init__(*args, **kwargs)
+        self._connections = connections  # before the first call makes the Go session
+
+    def _session(self):
+        # a run replaying a crossing already made hands Go nothing: skip the credentials and lock
+        r = _replay.get()
+        if r is not None and r.next < len(r.outcomes):
+            return None
+        return super()._session()
 
     @staticmethod
     def _run(session, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
@@ -281,12 +297,14 @@ def _asynchronous(result):
 
 @functools.partial(_coroutines, sync=api.Bucket)
 class Bucket(_AsyncGoClient, api.Bucket):
-    """pyjindo.Bucket (oss2.Bucket's arguments) whose methods are coroutines."""
+    """pyjindo.Bucket (oss2.Bucket's arguments) whose methods are coroutines; `connections`: calls
+    in flight at once per event loop, and the idle connections its session keeps."""
 
 
 @functools.partial(_coroutines, sync=api.Service)
 class Service(_AsyncGoClient, api.Service):
-    """pyjindo.Service (oss2.Service's arguments) whose methods are coroutines."""
+    """pyjindo.Service (oss2.Service's arguments) whose methods are coroutines; `connections` as
+    Bucket's."""
 
 
 class _AsyncIteration(object):
@@ -302,7 +320,7 @@ class _AsyncIteration(object):
             return _END
 
     async def __anext__(self):
-        entry = await _drive(self._next_or_end, (), {})
+        entry = await _drive(self._next_or_end, (), {}, getattr(self, "bucket", None) or getattr(self, "service", None))
         if entry is _END:
             raise StopAsyncIteration
         return entry

@@ -870,11 +870,12 @@ class AsyncOSSFileSystem(OSSFileSystem, AsyncFileSystem):
     """OSSFileSystem(asynchronous=True): fsspec's AsyncFileSystem coroutines (`_cat_file`,
     `_pipe_file`, `_get_file`, `_put_file`, `_info`, `_ls`, `_rm_file`, `_rm`, `_find`, ... and
     fsspec's `_cat`, `_cat_ranges`, `_get`, `_put` over them) on pyjindo.aio: no thread per
-    request, up to pyjindo.aio's 64 in flight on the running loop. Each is OSSFileSystem's method
-    of the same name, so results and errors are the same; operations on many paths go through
-    fsspec's gather of the single-path ones rather than the batch engine. Used through its
-    coroutines, as fsspec's asynchronous filesystems are: its file objects (open) would make
-    blocking calls and refuse to (an OSError saying so); a synchronous OSSFileSystem has them."""
+    request, up to 100 in flight on the running loop (_completion.DEFAULT_CONNECTIONS, as many as
+    its buckets pool). Each is OSSFileSystem's method of the same name, so results and errors are
+    the same; operations on many paths go through fsspec's gather of the single-path ones rather
+    than the batch engine. Used through its coroutines, as fsspec's asynchronous filesystems are:
+    its file objects (open) would make blocking calls and refuse to (an OSError saying so); a
+    synchronous OSSFileSystem has them."""
 
     _bucket_class = aio.Bucket
     _service_class = aio.Service

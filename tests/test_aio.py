@@ -126,14 +126,14 @@ def test_a_task_cancelled_while_waiting_for_its_turn_gives_no_place_away(buckets
     sync.put_object("turn", b"t")
 
     async def run():
-        tasks = [asyncio.ensure_future(b.get_object("turn")) for _ in range(_completion.MAX_IN_FLIGHT + 20)]
+        tasks = [asyncio.ensure_future(b.get_object("turn")) for _ in range(b._connections + 20)]
         await asyncio.sleep(0)  # every task has started: the last 20 wait for a place
         for t in tasks[-20:]:
             t.cancel()
         done = await asyncio.gather(*tasks, return_exceptions=True)
         assert sum(isinstance(d, asyncio.CancelledError) for d in done) <= 20
         assert all(isinstance(d, (pyjindo.models.GetObjectResult, asyncio.CancelledError)) for d in done)
-        assert _completion.loop_waker().free == _completion.MAX_IN_FLIGHT
+        assert _completion.loop_waker().slots(b).free == b._connections
     asyncio.run(run())
 
 
@@ -156,7 +156,7 @@ def test_a_thousand_concurrent_small_gets_in_one_loop_start_no_thread(buckets):
         await get("k0")  # the library, its Go runtime and the loop's pipe exist from here on
         threads, handles = threading.active_count(), pyjindo._binding.stats()["handles"]
         got = await asyncio.gather(*[get(k) for k in keys])
-        assert _completion.loop_waker().free == _completion.MAX_IN_FLIGHT  # every place handed back
+        assert _completion.loop_waker().slots(b).free == b._connections  # every place handed back
         return threads, threading.active_count(), handles, pyjindo._binding.stats()["handles"], got
     threads_before, threads_after, handles_before, handles_after, got = asyncio.run(run())
     assert threads_after == threads_before
@@ -331,3 +331,20 @@ def test_any_loop_with_add_reader_serves_it(buckets):
         assert loop.run_until_complete(read()) == b"by poll"
     finally:
         loop.close()
+
+
+def test_connections_bounds_the_calls_in_flight_of_a_bucket(server, buckets):
+    sync, _ = buckets
+    sync.put_object("few", b"f")
+    b = pyjindo.aio.Bucket(_auth(server), server.endpoint, sync.bucket_name, connections=2)
+    with pytest.raises(pyjindo.exceptions.ClientError):
+        pyjindo.aio.Bucket(_auth(server), server.endpoint, sync.bucket_name, connections=0)
+
+    async def run():
+        tasks = [asyncio.ensure_future(b.get_object("few")) for _ in range(10)]
+        await asyncio.sleep(0)  # two have started, eight wait for a place
+        slots = _completion.loop_waker().slots(b)
+        assert (slots.free, len(slots.queue)) == (0, 8)
+        assert [await (await t).read() for t in tasks] == [b"f"] * 10
+        assert slots.free == 2
+    asyncio.run(run())

@@ -76,6 +76,9 @@ type SessionConfig struct {
 	Concurrency        int     `json:"concurrency"`
 	RetryAttempts      int     `json:"retry_attempts"`
 	RetryTime          float64 `json:"retry_time"` // seconds
+	// MaxConns is the idle connections kept per host (0: go/oss's 64); pyjindo.aio sizes it to
+	// its calls in flight so that each reuses one.
+	MaxConns int `json:"max_conns"`
 }
 
 // NewSession makes a session from its JSON configuration; version goes into the User-Agent.
@@ -112,6 +115,7 @@ func NewSession(raw []byte, version string) (*Session, error) {
 		UserAgent:           ua,
 		Retry:               policy,
 		Proxy:               cfg.Proxy,
+		MaxConns:            cfg.MaxConns,
 	})
 	if err != nil {
 		return nil, err
