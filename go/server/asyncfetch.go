@@ -176,29 +176,30 @@ func (s *Server) fetchInto(bucket string, task *asyncFetchTask, md5sum []byte) e
 }
 
 func (rq *request) getAsyncFetchTask() *ossError {
+	id := rq.r.Header.Get("x-oss-task-id")
+	// Looked up before the record is read: a task of this process leaves fetching only after its
+	// end is recorded, so a record still "Running" of a task not in fetching was left by a
+	// server that stopped (read the other way round, a task ending in between looked stopped).
+	_, running := rq.s.fetching.Load(id)
 	b, err := rq.s.cfg.Store.Bucket(rq.bucket)
 	if err != nil {
 		return storeError(err, rq.bucket, "")
 	}
-	id := rq.r.Header.Get("x-oss-task-id")
 	doc, ok := b.Configs[asyncFetchPrefix+id]
 	if !ok {
 		return (&ossError{Status: 404, Code: "NoSuchAsyncFetchTask", Message: "The specified task does not exist.", EC: "0071-00000001"}).with("TaskId", id)
 	}
 	var task asyncFetchTask
-	if xml.Unmarshal([]byte(doc), &task) == nil && task.State == "Running" {
-		if _, running := rq.s.fetching.Load(task.TaskID); !running {
-			// Recorded as running by a server that stopped before the fetch ended.
-			task.State, task.ErrorMsg = "Failed", "interrupted: jindo server stopped before the fetch ended"
-			if e := rq.saveFetchTask(rq.bucket, &task); e != nil {
-				return e
-			}
-			out, err := xml.Marshal(&task)
-			if err != nil {
-				return errInternal(err)
-			}
-			doc = string(out)
+	if !running && xml.Unmarshal([]byte(doc), &task) == nil && task.State == "Running" {
+		task.State, task.ErrorMsg = "Failed", "interrupted: jindo server stopped before the fetch ended"
+		if e := rq.saveFetchTask(rq.bucket, &task); e != nil {
+			return e
 		}
+		out, err := xml.Marshal(&task)
+		if err != nil {
+			return errInternal(err)
+		}
+		doc = string(out)
 	}
 	return rq.writeRawXML(doc)
 }
