@@ -186,22 +186,29 @@ func (rq *request) deleteAccessPoint() *ossError {
 	return nil
 }
 
-// listAccessPoints lists the access points of the bucket, or of every bucket for a service
-// request, by name, max-keys (1 to 1000) a page.
-func (rq *request) listAccessPoints() *ossError {
-	var buckets []store.BucketInfo
+// listedBuckets are the buckets a listing of a bucket's entries covers: the request's bucket, or
+// every bucket for a service request.
+func (rq *request) listedBuckets() ([]store.BucketInfo, *ossError) {
 	if rq.bucket == "" {
 		all, err := rq.s.cfg.Store.ListBuckets()
 		if err != nil {
-			return errInternal(err)
+			return nil, errInternal(err)
 		}
-		buckets = all
-	} else {
-		b, err := rq.s.cfg.Store.Bucket(rq.bucket)
-		if err != nil {
-			return storeError(err, rq.bucket, "")
-		}
-		buckets = []store.BucketInfo{b}
+		return all, nil
+	}
+	b, err := rq.s.cfg.Store.Bucket(rq.bucket)
+	if err != nil {
+		return nil, storeError(err, rq.bucket, "")
+	}
+	return []store.BucketInfo{b}, nil
+}
+
+// listAccessPoints lists the access points of the bucket, or of every bucket for a service
+// request, by name, max-keys (1 to 1000) a page.
+func (rq *request) listAccessPoints() *ossError {
+	buckets, e := rq.listedBuckets()
+	if e != nil {
+		return e
 	}
 	maxKeys := 100
 	if v := rq.query.Get("max-keys"); v != "" {

@@ -91,19 +91,9 @@ func (rq *request) deleteRedundancyTransition() *ossError {
 // listRedundancyTransitions lists the bucket's tasks, or for a service request every bucket's,
 // by bucket and task id (max-keys a page for the service).
 func (rq *request) listRedundancyTransitions() *ossError {
-	var buckets []store.BucketInfo
-	if rq.bucket == "" {
-		all, err := rq.s.cfg.Store.ListBuckets()
-		if err != nil {
-			return errInternal(err)
-		}
-		buckets = all
-	} else {
-		b, err := rq.s.cfg.Store.Bucket(rq.bucket)
-		if err != nil {
-			return storeError(err, rq.bucket, "")
-		}
-		buckets = []store.BucketInfo{b}
+	buckets, e := rq.listedBuckets()
+	if e != nil {
+		return e
 	}
 	var keys, docs []string
 	for i := range buckets {
