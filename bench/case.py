@@ -233,7 +233,17 @@ def percall_case():
             "exists": lambda: c.is_object_exist(bucket_name, PERCALL_KEY),
         }
     else:
-        bucket = oss2_like(__import__(client))
+        if client == "pyjindo-log":
+            import logging
+
+            class Drop(logging.Handler):
+                def emit(self, record):
+                    pass
+
+            logger = logging.getLogger("oss2")
+            logger.setLevel(logging.INFO)
+            logger.addHandler(Drop())
+        bucket = oss2_like(__import__(client.split("-")[0]))
         calls = {
             "head": lambda: bucket.head_object(PERCALL_KEY),
             "get": lambda: bucket.get_object(PERCALL_KEY).read(),

@@ -102,8 +102,10 @@ ASYNC_ANCHORS = ("v2-aio", "ossfs-async")
 # the median of PERCALL_ROUNDS runs by CPU per call. Their own server and object: no prepare.
 # "go" is bench/gocall, the same request made by go/oss with nothing in between (the wall-time
 # anchor).
+# "pyjindo-log" is pyjindo with the oss2 logger at INFO (what logging on costs; off is the
+# default, the "pyjindo" row).
 PERCALL = [(("percall " + op), client, 1) for op in ("head", "get", "put", "exists")
-           for client in ("oss2", "go", "v2", "pyjindo")]
+           for client in ("oss2", "go", "v2", "pyjindo")] + [("percall get", "pyjindo-log", 1)]
 PERCALL_ROUNDS = 3
 PERCALL_COUNT = 2000
 
