@@ -225,18 +225,34 @@ func TestSplitLineQuotes(t *testing.T) {
 	}
 }
 
-func TestCredentialsFlagsThenEnvironmentThenConfigFile(t *testing.T) {
+func TestEndpointIsMergedPerSettingButKeysComeWholeFromOneSource(t *testing.T) {
 	home := t.TempDir()
 	os.WriteFile(filepath.Join(home, ".ossutilconfig"), []byte("[Credentials]\nendpoint=file-ep\naccessKeyID=file-id\naccessKeySecret=file-sk\nstsToken=file-tok\n[Other]\naccessKeyID=no\n"), 0o600)
 	envVars := map[string]string{"OSS_ACCESS_KEY_ID": "env-id", "OSS_ENDPOINT": "env-ep"}
 	env := &Env{Home: home, Getenv: func(k string) string { return envVars[k] }}
 	p, _ := parseOptions("ls", credentialOptions, []string{"-e", "flag-ep"})
 	s, err := resolveSettings(p, env)
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || s.Endpoint != "flag-ep" {
+		t.Fatalf("%+v %v", s, err)
 	}
-	if s.Endpoint != "flag-ep" || s.Credentials.AccessKeyID != "env-id" || s.Credentials.AccessKeySecret != "file-sk" || s.Credentials.SecurityToken != "file-tok" {
-		t.Fatalf("%+v", s)
+	// OSS_ACCESS_KEY_ID without its secret is refused, not completed with the file's.
+	if c, err := s.Provider.Credentials(context.Background()); err == nil || !strings.Contains(err.Error(), "OSS_ACCESS_KEY_SECRET") {
+		t.Fatalf("half a pair in the environment gave %+v, %v", c, err)
+	}
+	envVars["OSS_ACCESS_KEY_SECRET"] = "env-sk"
+	p, _ = parseOptions("ls", credentialOptions, nil)
+	if s, err = resolveSettings(p, env); err != nil || s.Endpoint != "env-ep" {
+		t.Fatalf("%+v %v", s, err)
+	}
+	if c, err := s.Provider.Credentials(context.Background()); err != nil || c.AccessKeyID != "env-id" || c.AccessKeySecret != "env-sk" || c.SecurityToken != "" {
+		t.Fatalf("the environment's pair, without the file's token: %+v %v", c, err)
+	}
+	envVars = map[string]string{}
+	if s, err = resolveSettings(p, env); err != nil || s.Endpoint != "file-ep" {
+		t.Fatalf("%+v %v", s, err)
+	}
+	if c, err := s.Provider.Credentials(context.Background()); err != nil || c.AccessKeyID != "file-id" || c.AccessKeySecret != "file-sk" || c.SecurityToken != "file-tok" {
+		t.Fatalf("the file's keys with its token: %+v %v", c, err)
 	}
 	p, _ = parseOptions("ls", credentialOptions, []string{"-c", filepath.Join(home, "missing")})
 	if _, err := resolveSettings(p, env); err == nil {
@@ -374,7 +390,7 @@ func TestCpMissingKeyReportsCodeAndRequestID(t *testing.T) {
 
 func TestWrongSecretExitsOneWithSignatureError(t *testing.T) {
 	e := newTestEnv(t)
-	r := e.run(t, "ls", "oss://bkt", "-k", "wrong")
+	r := e.run(t, "ls", "oss://bkt", "-i", "ak", "-k", "wrong")
 	if r.code != ExitFailed || !strings.Contains(r.stderr, "ErrorCode=SignatureDoesNotMatch") || !strings.Contains(r.stderr, "RequestId=") {
 		t.Fatalf("%d %q", r.code, r.stderr)
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/pyjindo/pyjindo/go/oss"
 	"github.com/pyjindo/pyjindo/go/oss/credentials"
 	"github.com/pyjindo/pyjindo/go/oss/retry"
-	"github.com/pyjindo/pyjindo/go/oss/signer"
 )
 
 // credentialOptions are the options every command that talks to OSS takes, as ossutil names them.
@@ -28,12 +27,13 @@ var credentialOptions = []option{
 	{"", "ecs-role-name", flagString, "RAM role of the ECS instance (--mode EcsRamRole; default: ask the instance)"},
 }
 
-// settings are where to send requests and how to sign them, after flags, environment and the
-// config file have been consulted (in that order: the first that gives a value wins).
+// settings are where to send requests and how to sign them. The endpoint and region come from
+// flags, environment and the config file, merged per setting as ossutil merges options with its
+// file (the first that gives a value wins); the keys come whole from one source (keysChain).
 type settings struct {
-	Endpoint    string
-	Credentials signer.Credentials // the keys from flags, environment and file, merged per field
-	// Provider signs the requests: those keys, or the ECS RAM role, or RRSA (see keysChain).
+	Endpoint string
+	// Provider signs the requests: keys from flags, environment or file, or the ECS RAM role,
+	// or RRSA (see keysChain).
 	Provider    credentials.Provider
 	SignVersion string
 	Region      string
@@ -60,11 +60,9 @@ func readConfigFile(path string, explicit bool, section string, asked bool) (map
 
 func fileExists(path string) bool { _, err := os.Stat(path); return err == nil }
 
-// resolveSettings finds the endpoint and credentials: command-line options, then the
-// environment (ALIBABA_CLOUD_* then OSS_*: ACCESS_KEY_ID, ACCESS_KEY_SECRET, SECURITY_TOKEN /
-// SESSION_TOKEN; OSS_ENDPOINT, OSS_REGION), then the config file's section ([Credentials], or
-// --profile's: endpoint, accessKeyID, accessKeySecret, stsToken, mode, ecsRoleName), then the
-// ECS RAM role, then RRSA (see keysChain).
+// resolveSettings finds the endpoint, region and signing options (command-line options, then
+// OSS_ENDPOINT / OSS_REGION, then the config file's section: [Credentials], or --profile's),
+// and the credentials provider (keysChain).
 func resolveSettings(p *parsed, env *Env) (*settings, error) {
 	path, explicit := p.str("config-file"), p.set["config-file"]
 	if !explicit {
@@ -77,12 +75,7 @@ func resolveSettings(p *parsed, env *Env) (*settings, error) {
 	}
 	getenv := credentials.Getenv(env.Getenv)
 	s := &settings{
-		Endpoint: first(p.str("endpoint"), getenv("OSS_ENDPOINT"), file["endpoint"]),
-		Credentials: signer.Credentials{
-			AccessKeyID:     first(p.str("access-key-id"), getenv(credentials.EnvAccessKeyID), getenv(credentials.EnvOSSAccessKeyID), file["accesskeyid"]),
-			AccessKeySecret: first(p.str("access-key-secret"), getenv(credentials.EnvAccessKeySecret), getenv(credentials.EnvOSSAccessKeySecr), file["accesskeysecret"]),
-			SecurityToken:   first(p.str("sts-token"), getenv(credentials.EnvSecurityToken), getenv(credentials.EnvOSSSessionToken), file["ststoken"]),
-		},
+		Endpoint:    first(p.str("endpoint"), getenv("OSS_ENDPOINT"), file["endpoint"]),
 		SignVersion: strings.ToLower(first(p.str("sign-version"), "v1")),
 		Region:      first(p.str("region"), getenv("OSS_REGION"), file["region"]),
 		Attempts:    int(p.int("retry-times", 3)),
@@ -90,7 +83,8 @@ func resolveSettings(p *parsed, env *Env) (*settings, error) {
 	if s.Endpoint == "" {
 		return nil, usagef("no endpoint: give -e, set OSS_ENDPOINT, or write endpoint= in [%s] of %s", section, path)
 	}
-	if s.Provider, err = keysChain(p, env, s, file, fmt.Sprintf("[%s] of %s", section, path)); err != nil {
+	profile := &credentials.Profile{Path: path, Section: section}
+	if s.Provider, err = keysChain(p, env, file, profile, fmt.Sprintf("[%s] of %s", section, path)); err != nil {
 		return nil, err
 	}
 	if s.SignVersion != "v1" && s.SignVersion != "v4" {

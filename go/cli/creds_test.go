@@ -75,6 +75,111 @@ func TestNoCredentialsListsEveryPlaceLooked(t *testing.T) {
 	}
 }
 
+// recordTokens makes the server note the X-Oss-Security-Token of every request ("" for none).
+func (e *testEnv) recordTokens() func() []string {
+	var mu sync.Mutex
+	var seen []string
+	e.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		mu.Lock()
+		seen = append(seen, r.Header.Get("X-Oss-Security-Token"))
+		mu.Unlock()
+		return false
+	})
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		out := seen
+		seen = nil
+		return out
+	}
+}
+
+func TestFlagKeysAreOneSourceAndTakeNoTokenFromElsewhere(t *testing.T) {
+	e := newTestEnv(t)
+	e.writeConfig(t, "[Credentials]\nendpoint="+e.endpoint+"\naccessKeyID=ak\naccessKeySecret=wrong\nstsToken=file-tok\n")
+	tokens := e.recordTokens()
+	stale := map[string]string{"ALIBABA_CLOUD_SECURITY_TOKEN": "stale", "OSS_SESSION_TOKEN": "stale"}
+	if r := e.runEnv(context.Background(), "", stale, "ls", "oss://bkt", "-i", "ak", "-k", "sk"); r.code != ExitOK {
+		t.Fatalf("%+v", r)
+	}
+	if got := tokens(); len(got) == 0 || strings.Join(got, "") != "" {
+		t.Fatalf("tokens sent with -i -k: %q", got)
+	}
+	if r := e.runEnv(context.Background(), "", stale, "ls", "oss://bkt", "-i", "ak", "-k", "sk", "-t", "flag-tok"); r.code != ExitOK {
+		t.Fatalf("%+v", r)
+	}
+	if got := tokens(); len(got) == 0 || got[0] != "flag-tok" {
+		t.Fatalf("tokens sent with -i -k -t: %q", got)
+	}
+}
+
+func TestHalfAPairOnTheCommandLineIsAUsageErrorBeforeAnyRequest(t *testing.T) {
+	e := newTestEnv(t) // the config file holds good keys: none of them may complete a half pair
+	for _, c := range []struct {
+		vars map[string]string
+		args []string
+		want string
+	}{
+		{map[string]string{"OSS_ACCESS_KEY_ID": "ak"}, []string{"-k", "sk"}, "-k (AccessKeySecret) given without -i (AccessKeyID)"},
+		{map[string]string{"ALIBABA_CLOUD_ACCESS_KEY_SECRET": "sk"}, []string{"-i", "ak"}, "-i (AccessKeyID) given without -k (AccessKeySecret)"},
+		{nil, []string{"-t", "tok"}, "-t (STS token) given without -i and -k"},
+		{nil, []string{"-i", "ak", "--mode", "EcsRamRole"}, "without -k"},
+	} {
+		r := e.runEnv(context.Background(), "", c.vars, append([]string{"ls", "oss://bkt"}, c.args...)...)
+		if r.code != ExitUsage || !strings.Contains(r.stderr, c.want) {
+			t.Fatalf("%v: %+v", c.args, r)
+		}
+	}
+	if n := e.count("."); n != 0 {
+		t.Fatalf("%d requests sent", n)
+	}
+}
+
+func TestEnvironmentFamilyIsTakenWholeBeforeTheProfile(t *testing.T) {
+	e := newTestEnv(t)
+	e.writeConfig(t, "[Credentials]\nendpoint="+e.endpoint+"\naccessKeyID=ak\naccessKeySecret=sk\nstsToken=file-tok\n")
+	tokens := e.recordTokens()
+	for _, c := range []struct {
+		vars map[string]string
+		want string
+	}{
+		// OSS_* keys come without a token: neither the other family's nor the file's joins them.
+		{map[string]string{"OSS_ACCESS_KEY_ID": "ak", "OSS_ACCESS_KEY_SECRET": "sk", "ALIBABA_CLOUD_SECURITY_TOKEN": "stale"}, ""},
+		{map[string]string{"ALIBABA_CLOUD_ACCESS_KEY_ID": "ak", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "sk", "ALIBABA_CLOUD_SECURITY_TOKEN": "ali-tok",
+			"OSS_ACCESS_KEY_ID": "oss-ak", "OSS_ACCESS_KEY_SECRET": "wrong", "OSS_SESSION_TOKEN": "oss-tok"}, "ali-tok"},
+		{nil, "file-tok"},
+	} {
+		if r := e.runEnv(context.Background(), "", c.vars, "ls", "oss://bkt"); r.code != ExitOK {
+			t.Fatalf("%v: %+v", c.vars, r)
+		}
+		if got := tokens(); len(got) == 0 || got[0] != c.want {
+			t.Fatalf("%v: tokens sent %q, want %q", c.vars, got, c.want)
+		}
+	}
+	// Half a family is an error, not a reason to fall through to the file's keys.
+	r := e.runEnv(context.Background(), "", map[string]string{"ALIBABA_CLOUD_ACCESS_KEY_ID": "ak"}, "ls", "oss://bkt")
+	if r.code != ExitFailed || !strings.Contains(r.stderr, "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET must be set together") {
+		t.Fatalf("%+v", r)
+	}
+	if got := tokens(); len(got) != 0 {
+		t.Fatalf("%d requests sent", len(got))
+	}
+}
+
+func TestModeAKDropsTheTokenAndStsTokenKeepsIt(t *testing.T) {
+	e := newTestEnv(t)
+	e.writeConfig(t, "[Credentials]\nendpoint="+e.endpoint+"\naccessKeyID=ak\naccessKeySecret=sk\nstsToken=file-tok\n")
+	tokens := e.recordTokens()
+	for mode, want := range map[string]string{"AK": "", "StsToken": "file-tok"} {
+		if r := e.run(t, "ls", "oss://bkt", "--mode", mode); r.code != ExitOK {
+			t.Fatalf("%s: %+v", mode, r)
+		}
+		if got := tokens(); len(got) == 0 || got[0] != want {
+			t.Fatalf("--mode %s sent tokens %q", mode, got)
+		}
+	}
+}
+
 // fakeIMDS hands out keys "STS.ak-N"/"sk-N" valid for life, and records when each expires.
 type fakeIMDS struct {
 	*httptest.Server

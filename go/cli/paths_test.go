@@ -245,11 +245,11 @@ func TestRunPutsSharedOptionsBeforeTheLinesOwnAndGivesNoStdin(t *testing.T) {
 		return p
 	}
 	// A "--" in the line: run's options must not become arguments after it.
-	if r := e.run(t, "run", runFile("cp -f -- "+file+" oss://bkt/dashes"), "-k", "sk"); r.code != 0 {
+	if r := e.run(t, "run", runFile("cp -f -- "+file+" oss://bkt/dashes"), "-i", "ak", "-k", "sk"); r.code != 0 {
 		t.Fatalf("--: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	// The line's own option wins over run's.
-	if r := e.run(t, "run", runFile("cp -f "+file+" oss://bkt/own -k sk"), "-k", "wrong"); r.code != 0 {
+	if r := e.run(t, "run", runFile("cp -f "+file+" oss://bkt/own -k sk"), "-i", "ak", "-k", "wrong"); r.code != 0 {
 		t.Fatalf("own option: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	if got := e.keys(t, ""); !slices.Equal(got, []string{"dashes", "own"}) {

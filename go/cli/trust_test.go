@@ -103,7 +103,7 @@ func TestAWrongSecretStopsTheJobAtTheFirstRequest(t *testing.T) {
 	}
 	writeTree(t, src, files)
 	e.count("")
-	r := e.run(t, "cp", "-r", "-f", src, "oss://bkt/up/", "-k", "wrong")
+	r := e.run(t, "cp", "-r", "-f", src, "oss://bkt/up/", "-i", "ak", "-k", "wrong")
 	if r.code != ExitFailed {
 		t.Fatalf("%d %q", r.code, r.stderr)
 	}

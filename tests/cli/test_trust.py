@@ -74,7 +74,7 @@ def test_a_wrong_secret_on_10000_files_makes_one_request(srv, tmp_path):
     for i in range(10000):
         (src / ("f%05d" % i)).write_bytes(b"x" * 100)
     before = len(srv.requests())
-    done = srv.run("cp", "-r", "-f", str(src), "oss://bkt/many/", "-k", "wrong-secret")
+    done = srv.run("cp", "-r", "-f", str(src), "oss://bkt/many/", "-i", srv.ak, "-k", "wrong-secret")
     assert done.returncode == 1
     assert done.stderr.count("SignatureDoesNotMatch") == 1, done.stderr[:2000]
     assert "Stopped:" in done.stdout and "Transfer size: 0." in done.stdout, done.stdout
