@@ -28,7 +28,9 @@ func refuse(e *testEnv, status int, code string, match func(*http.Request) bool)
 	})
 }
 
-func isCopy(r *http.Request) bool { return r.Method == http.MethodPut && r.Header.Get("x-oss-copy-source") != "" }
+func isCopy(r *http.Request) bool {
+	return r.Method == http.MethodPut && r.Header.Get("x-oss-copy-source") != ""
+}
 
 func putMany(t *testing.T, e *testEnv, prefix string, n int) {
 	for i := range n {
