@@ -74,8 +74,13 @@ func (m *monitor) draw() {
 	}
 }
 
-// bar is one line: [#####-----]  45%  120.3 MB/s  3/10 files  ETA 0:05.
+// bar is one line: [#####-----]  45%  120.3 MB/s  3/10 files  ETA 0:05 (a batch of set-meta or
+// restore: 3/10 objects, 0 errors).
 func (m *monitor) bar() string {
+	if _, ok := batchDone[m.op]; ok {
+		// set-meta and restore move no bytes: only objects can be counted.
+		return fmt.Sprintf("%d/%d objects, %d errors", m.files.Load()+m.skipped.Load(), m.scanned.Load(), m.failed.Load())
+	}
 	total, done := m.total.Load(), m.done.Load()
 	secs := time.Since(m.start).Seconds()
 	speed := float64(done) / max(secs, 1e-3)
