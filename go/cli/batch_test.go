@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -140,6 +141,17 @@ func TestEveryNewDryRunSendsNoWrite(t *testing.T) {
 		r := e.run(t, append(c.args, "--dry-run")...)
 		if writes := e.count(`^(PUT|POST|DELETE) `); r.code != 0 || writes != 0 || !strings.Contains(r.stdout, c.want) {
 			t.Errorf("%v: exit %d, %d writes: %q %q", c.args, r.code, writes, r.stdout, r.stderr)
+		}
+		r = e.run(t, append(c.args, "--dry-run", "--output-format", "json")...)
+		var doc struct {
+			Entries []map[string]string
+			Summary map[string]any
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || r.code != 0 || len(doc.Entries) == 0 || doc.Summary["outcome"] != "dry_run" {
+			t.Errorf("%v under json: exit %d, %v: %q", c.args, r.code, err, r.stdout)
+		}
+		if writes := e.count(`^(PUT|POST|DELETE) `); writes != 0 {
+			t.Errorf("%v under json: %d writes", c.args, writes)
 		}
 	}
 }

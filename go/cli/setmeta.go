@@ -193,7 +193,7 @@ func (c *call) eachObject(ctx context.Context, o op, u ossURL, f *filter, dryRun
 			}
 		}, nil)
 		if err != nil {
-			j.fail(wrapObject(u.bucket, u.key, err))
+			j.fail(wrapObject(u.bucket, "", err))
 		}
 		j.mon.scanning.Store(false)
 	}()
