@@ -65,6 +65,7 @@ type call struct {
 	stdout   *countingWriter
 	format   string // outputPlain or outputJSON
 	started  time.Time
+	askMu    sync.Mutex // one question at a time on the terminal
 
 	entriesMu sync.Mutex
 	entries   *jsonList // under json: what a dry run would do, streamed

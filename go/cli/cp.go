@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -124,27 +123,19 @@ type task struct {
 	dir      bool      // a directory: an empty one becomes "name/" in OSS, and the reverse
 }
 
-// copier runs tasks, at most cfg.jobs at once (transfer.Slots). An error about one item is
-// printed and counted and the rest go on; an error that ends the job (transfer.EndsJob) is
-// printed once and stops every worker.
+// copier runs tasks, at most cfg.jobs at once (transfer.Slots), routing their errors through
+// its job.
 type copier struct {
+	*job
 	c                *call
 	cfg              *cpConfig
-	mon              *monitor
 	op               op
-	srcB             string // source bucket (download, copy)
-	dstB             string // destination bucket (upload, copy)
-	srcRoot, dstRoot string // the prefix or directory given on the command line
-	ask              sync.Mutex
-	stdin            *bufio.Reader
+	srcB             string   // source bucket (download, copy)
+	dstB             string   // destination bucket (upload, copy)
+	srcRoot, dstRoot string   // the prefix or directory given on the command line
 	madeDirs         sync.Map // local directories known to exist: one MkdirAll each, not one a file
 	// decide, when set, replaces -f/-u/asking: sync compares with the destination's listing.
 	decide func(ctx context.Context, t task) (bool, error)
-
-	jobCtx  context.Context // the workers' context: the command's, cancelled also when the job must end
-	stopJob context.CancelFunc
-	stopped sync.Once
-	fatal   error // the error that ended the job, if one did
 }
 
 func runCp(ctx context.Context, c *call) error {
@@ -165,7 +156,7 @@ func runCp(ctx context.Context, c *call) error {
 // transferTree copies src to dst (cp, and sync's copying half). setup, when given, runs once
 // the direction is known and before any copy; plan after all copies succeeded (sync --delete).
 func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, setup func(*copier) error, plan func(context.Context, *copier) error) error {
-	cp := &copier{c: c, cfg: cfg, stdin: bufio.NewReader(c.env.Stdin)}
+	cp := &copier{c: c, cfg: cfg}
 	var produce func(ctx context.Context, out chan<- task) error
 	switch {
 	case !isCloud(src) && isCloud(dst):
@@ -221,10 +212,9 @@ func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, 
 			return err
 		}
 	}
-	cp.mon = newMonitor(c, cp.op)
-	jobCtx, stopJob := context.WithCancel(ctx)
-	defer stopJob()
-	cp.jobCtx, cp.stopJob = jobCtx, stopJob
+	cp.job = newJob(ctx, c, newMonitor(c, cp.op), cfg.stopOnError)
+	defer cp.stop()
+	jobCtx := cp.job.ctx
 	tasks := make(chan task, cfg.jobs)
 	go func() {
 		defer close(tasks)
@@ -275,44 +265,7 @@ func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, 
 			cp.fail(err)
 		}
 	}
-	switch {
-	case ctx.Err() != nil:
-		cp.mon.finish(outcomeInterrupted, cfg.dryRun)
-		return ctx.Err()
-	case cp.fatal != nil:
-		cp.mon.finish(outcomeStopped, cfg.dryRun)
-	default:
-		cp.mon.finish(outcomeCompleted, cfg.dryRun)
-	}
-	c.elapsed()
-	if n := cp.mon.failed.Load(); n > 0 {
-		return &someFailedError{n: int(n)}
-	}
-	return nil
-}
-
-// fail records an error met by one item (or by the scan). Once the job is stopping, errors are
-// the stop's echoes and are not news. An error that ends the job, or any error under
-// --disable-ignore-error, is printed once and stops the other workers; any other is printed and
-// counted, and the job goes on.
-func (cp *copier) fail(err error) {
-	if cp.jobCtx.Err() != nil {
-		return
-	}
-	if cp.cfg.stopOnError || transfer.EndsJob(err, cp.mon.succeeded()) {
-		cp.stopped.Do(func() {
-			cp.fatal = err
-			cp.mon.failed.Add(1)
-			cp.c.reportError(err)
-			if !cp.c.json() {
-				fmt.Fprintln(cp.c.env.Stderr, "Error: the job stops here: this error is not about one file or object alone")
-			}
-			cp.stopJob()
-		})
-		return
-	}
-	cp.mon.failed.Add(1)
-	cp.c.reportError(err)
+	return cp.end(ctx, cfg.dryRun)
 }
 
 // overlapping refuses a recursive copy within one bucket whose source prefix and destination
@@ -367,7 +320,7 @@ func (cp *copier) uploads(src, prefix string) (func(context.Context, chan<- task
 				// One unreadable directory or vanished file: reported, and the scan goes on
 				// (a directory's contents are skipped). A full disk or an interrupt still ends it.
 				cp.fail(err)
-				return cp.jobCtx.Err()
+				return cp.job.ctx.Err()
 			}
 			if p == root {
 				return nil
@@ -389,7 +342,7 @@ func (cp *copier) uploads(src, prefix string) (func(context.Context, chan<- task
 			info, err := d.Info()
 			if err != nil {
 				cp.fail(err)
-				return cp.jobCtx.Err()
+				return cp.job.ctx.Err()
 			}
 			if !info.Mode().IsRegular() {
 				if info, err = os.Stat(p); err != nil || !info.Mode().IsRegular() {
@@ -546,12 +499,7 @@ func (cp *copier) proceed(ctx context.Context, t task) (bool, error) {
 		// Object times have whole seconds: a source within the same second is not newer.
 		return t.mtime.Truncate(time.Second).After(mtime.Truncate(time.Second)), nil
 	}
-	cp.ask.Lock()
-	defer cp.ask.Unlock()
-	fmt.Fprintf(cp.c.env.Stderr, "cp: overwrite %q(y or N)? ", cp.dstURL(t))
-	answer, _ := cp.stdin.ReadString('\n')
-	a := strings.ToLower(strings.TrimSpace(answer))
-	return a == "y" || a == "yes", nil
+	return cp.c.ask(ctx, fmt.Sprintf("cp: overwrite %q(y or N)? ", cp.dstURL(t)))
 }
 
 func (cp *copier) srcState(ctx context.Context, t task) (bool, int64, time.Time, error) {

@@ -18,6 +18,8 @@ var (
 		{"", "maxupspeed", flagInt, "upload at most this many KB/s (1 KB = 1024 bytes), all connections together; 0: unlimited"},
 		{"", "maxdownspeed", flagInt, "download at most this many KB/s (1 KB = 1024 bytes), all connections together; 0: unlimited"},
 	}
+	dryRunOption = option{"", "dry-run", flagBool,
+		"print what would be done (\"would ...\"), change nothing: only reads and listings are sent"}
 	snapshotOption = option{"", "snapshot-path", flagString,
 		"a directory recording each file uploaded or object downloaded with its modification time: a later run with the same directory skips those unchanged"}
 )

@@ -179,6 +179,17 @@ func (c *call) entry(action, from, to string) {
 	c.entries.add(e)
 }
 
+// dryRunOne is the dry run of a command that changes one thing: it says what would be done.
+func (c *call) dryRunOne(action, target string) error {
+	c.entry(action, "", target)
+	if c.json() {
+		c.closeEntries(map[string]any{"command": c.cmd.name, "outcome": "dry_run"})
+		return nil
+	}
+	c.printf("Dry run: nothing was changed.\n")
+	return nil
+}
+
 // closeEntries ends the JSON document of a command that reports entries (possibly none) and a
 // summary.
 func (c *call) closeEntries(summary map[string]any) {

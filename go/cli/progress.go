@@ -16,7 +16,12 @@ const (
 	opUpload   op = "upload"
 	opDownload op = "download"
 	opCopy     op = "copy"
+	opSetMeta  op = "set-meta"
+	opRestore  op = "restore"
 )
+
+// batchDone is ossutil's past tense in the summaries of the batches that move no bytes.
+var batchDone = map[op]string{opSetMeta: "Setted meta on", opRestore: "Restore"}
 
 func (o op) subject() string {
 	if o == opUpload {
@@ -69,8 +74,13 @@ func (m *monitor) draw() {
 	}
 }
 
-// bar is one line: [#####-----]  45%  120.3 MB/s  3/10 files  ETA 0:05.
+// bar is one line: [#####-----]  45%  120.3 MB/s  3/10 files  ETA 0:05 (a batch of set-meta or
+// restore: 3/10 objects, 0 errors).
 func (m *monitor) bar() string {
+	if _, ok := batchDone[m.op]; ok {
+		// set-meta and restore move no bytes: only objects can be counted.
+		return fmt.Sprintf("%d/%d objects, %d errors", m.files.Load()+m.skipped.Load(), m.scanned.Load(), m.failed.Load())
+	}
 	total, done := m.total.Load(), m.done.Load()
 	secs := time.Since(m.start).Seconds()
 	speed := float64(done) / max(secs, 1e-3)
@@ -166,6 +176,10 @@ func (m *monitor) finish(o outcome, dryRun bool) {
 		m.finishJSON(o, dryRun)
 		return
 	}
+	if past, ok := batchDone[m.op]; ok {
+		m.finishBatch(o, dryRun, past)
+		return
+	}
 	switch {
 	case dryRun:
 		m.c.printf("Dry run: Total num: %d, size: %s. OK num: %d%s. Nothing was changed.\n", m.scanned.Load(), sizeText(m.total.Load()), ok, d)
@@ -189,6 +203,25 @@ func (m *monitor) finish(o outcome, dryRun bool) {
 	if done > 0 {
 		secs := time.Since(m.start).Seconds()
 		m.c.printf("\naverage speed %d(byte/s)\n", int64(float64(done)/max(secs, 1e-3)))
+	}
+}
+
+// finishBatch is finish for set-meta -r and restore -r, in ossutil's wording for them ("Succeed:
+// Total 3 objects. Setted meta on 3 objects(skip 0 objects).").
+func (m *monitor) finishBatch(o outcome, dryRun bool, past string) {
+	scanned, failed := m.scanned.Load(), m.failed.Load()
+	counts := fmt.Sprintf("%s %d objects(skip %d objects)", past, m.files.Load(), m.skipped.Load())
+	switch {
+	case dryRun:
+		m.c.printf("Dry run: Total %d objects. Nothing was changed.\n", scanned)
+	case o == outcomeInterrupted:
+		m.c.printf("Interrupted: Scanned %d objects. %s, Error %d objects. The rest was not done.\n", scanned, counts, failed)
+	case o == outcomeStopped:
+		m.c.printf("Stopped: Scanned %d objects. %s, Error %d objects. The rest was not done.\n", scanned, counts, failed)
+	case failed == 0:
+		m.c.printf("Succeed: Total %d objects. %s.\n", scanned, counts)
+	default:
+		m.c.printf("FinishWithError: Total %d objects. %s, Error %d objects.\n", scanned, counts, failed)
 	}
 }
 

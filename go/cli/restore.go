@@ -17,6 +17,7 @@ func restoreCommand() *command {
 			{"r", "recursive", flagBool, "every object whose name starts with the prefix"},
 			{"f", "force", flagBool, "do not ask before restoring recursively"},
 			{"j", "jobs", flagInt, "objects at once (default 64)"},
+			dryRunOption, disableIgnoreError,
 		},
 		run: runRestore}
 }
@@ -50,16 +51,26 @@ func runRestore(ctx context.Context, c *call) error {
 		}
 		return false, err
 	}
+	dryRun := c.opts.bool("dry-run")
 	if !recursive {
+		if dryRun {
+			return c.dryRunOne(string(opRestore), cloudURL(u.bucket, u.key))
+		}
 		if _, err := restore(ctx, u.key); err != nil {
 			return wrapObject(u.bucket, u.key, err)
 		}
 		c.elapsed()
 		return nil
 	}
-	if !c.opts.bool("force") && !c.ask(fmt.Sprintf("Do you really mean to recursivlly restore objects of %s(y or N)? ", c.opts.args[0])) {
-		fmt.Fprintln(c.env.Stderr, "operation is canceled.")
-		return nil
+	if !c.opts.bool("force") && !dryRun {
+		yes, err := c.ask(ctx, fmt.Sprintf("Do you really mean to recursivlly restore objects of %s(y or N)? ", c.opts.args[0]))
+		if err != nil {
+			return err
+		}
+		if !yes {
+			fmt.Fprintln(c.env.Stderr, "operation is canceled.")
+			return nil
+		}
 	}
-	return c.eachObject(ctx, u, nil, "Restore", restore)
+	return c.eachObject(ctx, opRestore, u, nil, dryRun, restore)
 }

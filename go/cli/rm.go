@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -48,7 +47,7 @@ func runRm(ctx context.Context, c *call) error {
 		if !recursive {
 			if dryRun {
 				c.entry("delete bucket", "", "oss://"+u.bucket)
-				return c.rmSummary(true, 0, 0, 0, 0)
+				return c.rmSummary(true, 0, 0, 0, 0, 0)
 			}
 			if _, err := oss.DeleteBucket(ctx, c.client, u.bucket); err != nil {
 				return wrapObject(u.bucket, "", err)
@@ -74,15 +73,17 @@ func runRm(ctx context.Context, c *call) error {
 			fmt.Fprintf(c.env.Stderr, "Note: %s is a name prefix: it matches every object whose name starts with %q, "+
 				"such as %q and %q, not only those under %q.\n", c.opts.args[0], u.key, u.key+"2/x", u.key+"file", u.key+"/")
 		}
-		fmt.Fprintf(c.env.Stderr, "Do you really mean to remove recursively %s of %s(y or N)? ", what, c.opts.args[0])
-		answer, _ := bufio.NewReader(c.env.Stdin).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		yes, err := c.ask(ctx, fmt.Sprintf("Do you really mean to remove recursively %s of %s(y or N)? ", what, c.opts.args[0]))
+		if err != nil {
+			return err
+		}
+		if !yes {
 			fmt.Fprintln(c.env.Stderr, "Nothing was removed.")
 			return nil
 		}
 	}
 	var removed, scanned, removedUploads, scannedUploads int64
-	failed := 0
+	failed, failedUploads := 0, 0 // failed counts the uploads too
 	versionID, allVersions := c.opts.str("version-id"), c.opts.bool("all-versions")
 	if versionID != "" && (recursive || allVersions || !objects || u.key == "") {
 		return usagef("rm --version-id deletes one version of one object: no -r, -m, -a, -b or --all-versions")
@@ -179,6 +180,7 @@ func runRm(ctx context.Context, c *call) error {
 			if err := abortUpload(ctx, c.client, u.bucket, up.Key, up.UploadID); err != nil {
 				c.reportError(wrapObject(u.bucket, up.Key, err))
 				failed++
+				failedUploads++
 				return ctx.Err()
 			}
 			removedUploads++
@@ -192,7 +194,7 @@ func runRm(ctx context.Context, c *call) error {
 		if c.opts.bool("bucket") {
 			c.entry("delete bucket", "", "oss://"+u.bucket)
 		}
-		return c.rmSummary(true, scanned, 0, scannedUploads, 0)
+		return c.rmSummary(true, scanned, 0, scannedUploads, 0, 0)
 	}
 	if c.json() {
 		// The bucket (rm -b -r) goes before the summary is printed: its outcome is part of it.
@@ -201,17 +203,25 @@ func runRm(ctx context.Context, c *call) error {
 				return wrapObject(u.bucket, "", err)
 			}
 		}
-		c.rmSummary(false, scanned, removed, scannedUploads, removedUploads)
+		c.rmSummary(false, scanned, removed, scannedUploads, removedUploads, failed)
 		if failed > 0 {
 			return &someFailedError{n: failed}
 		}
 		return nil
 	}
 	if objects {
-		c.printf("Succeed: Total %d objects. Removed %d objects.\n", scanned, removed)
+		if n := int64(failed - failedUploads); n > 0 {
+			c.printf("FinishWithError: Total %d objects. Removed %d objects, Error %d objects.\n", scanned, removed, n)
+		} else {
+			c.printf("Succeed: Total %d objects. Removed %d objects.\n", scanned, removed)
+		}
 	}
 	if uploads {
-		c.printf("Succeed: Total %d uploadIds. Removed %d uploadIds.\n", scannedUploads, removedUploads)
+		if failedUploads > 0 {
+			c.printf("FinishWithError: Total %d uploadIds. Removed %d uploadIds, Error %d uploadIds.\n", scannedUploads, removedUploads, failedUploads)
+		} else {
+			c.printf("Succeed: Total %d uploadIds. Removed %d uploadIds.\n", scannedUploads, removedUploads)
+		}
 	}
 	if c.opts.bool("bucket") && failed == 0 {
 		if _, err := oss.DeleteBucket(ctx, c.client, u.bucket); err != nil {
@@ -258,14 +268,17 @@ func interrupted(c *call, ctx context.Context, objects, uploads int64, err error
 
 // rmSummary prints what rm did, or under --dry-run would do: ossutil's lines, or the summary
 // that ends the JSON document.
-func (c *call) rmSummary(dryRun bool, scanned, removed, scannedUploads, removedUploads int64) error {
+func (c *call) rmSummary(dryRun bool, scanned, removed, scannedUploads, removedUploads int64, failed int) error {
 	if c.json() {
 		outcome := "succeeded"
-		if dryRun {
+		switch {
+		case dryRun:
 			outcome = "dry_run"
+		case failed > 0:
+			outcome = "finished_with_errors"
 		}
 		c.closeEntries(map[string]any{"command": "rm", "outcome": outcome, "objects_scanned": scanned, "objects_removed": removed,
-			"uploads_scanned": scannedUploads, "uploads_removed": removedUploads, "seconds": time.Since(c.started).Seconds()})
+			"uploads_scanned": scannedUploads, "uploads_removed": removedUploads, "failed": failed, "seconds": time.Since(c.started).Seconds()})
 		return nil
 	}
 	if dryRun {

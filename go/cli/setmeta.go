@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
 )
@@ -24,30 +22,9 @@ func setMetaCommand() *command {
 			{"j", "jobs", flagInt, "objects at once (default 64)"},
 			{"", "include", flagList, "only names matching this glob (repeatable; with -r)"},
 			{"", "exclude", flagList, "not names matching this glob (repeatable; with -r)"},
+			dryRunOption, disableIgnoreError,
 		},
 		run: runSetMeta}
-}
-
-// ask writes question to stderr and tells whether the answer on stdin is y or yes. It reads the
-// line a byte at a time, so that a later question finds its own answer still unread.
-func (c *call) ask(question string) bool {
-	fmt.Fprint(c.env.Stderr, question)
-	var line []byte
-	b := make([]byte, 1)
-	for len(line) < 1024 {
-		n, err := c.env.Stdin.Read(b)
-		if n == 1 {
-			if b[0] == '\n' {
-				break
-			}
-			line = append(line, b[0])
-		}
-		if err != nil {
-			break
-		}
-	}
-	a := strings.ToLower(strings.TrimSpace(string(line)))
-	return a == "y" || a == "yes"
 }
 
 var errCanceled = errors.New("operation is canceled")
@@ -88,28 +65,49 @@ func runSetMeta(ctx context.Context, c *call) error {
 			return err
 		}
 	}
-	if recursive && !force && !c.ask(fmt.Sprintf("Do you really mean to recursivlly set meta on objects of %s(y or N)? ", c.opts.args[0])) {
-		fmt.Fprintln(c.env.Stderr, "operation is canceled.")
-		return nil
-	}
-	if !update && !del && !force && !c.ask("Warning: --update option means update the specified header, --delete option means delete the specified header, "+
-		"miss both options means update the whole meta info, continue to update the whole meta info(y or N)? ") {
-		return errCanceled
-	}
-	if len(c.opts.args) < 2 && !force && !c.ask("Do you really mean the empty meta(or forget to input header:value pair)(y or N)? ") {
-		return errCanceled
+	dryRun := c.opts.bool("dry-run")
+	if !force && !dryRun {
+		confirm := func(question string) error {
+			yes, err := c.ask(ctx, question)
+			if err == nil && !yes {
+				err = errCanceled
+			}
+			return err
+		}
+		if recursive {
+			if err := confirm(fmt.Sprintf("Do you really mean to recursivlly set meta on objects of %s(y or N)? ", c.opts.args[0])); err == errCanceled {
+				fmt.Fprintln(c.env.Stderr, "operation is canceled.")
+				return nil
+			} else if err != nil {
+				return err
+			}
+		}
+		if !update && !del {
+			if err := confirm("Warning: --update option means update the specified header, --delete option means delete the specified header, " +
+				"miss both options means update the whole meta info, continue to update the whole meta info(y or N)? "); err != nil {
+				return err
+			}
+		}
+		if len(c.opts.args) < 2 {
+			if err := confirm("Do you really mean the empty meta(or forget to input header:value pair)(y or N)? "); err != nil {
+				return err
+			}
+		}
 	}
 	set := func(ctx context.Context, key string) (bool, error) {
 		return setObjectMeta(ctx, c.client, u.bucket, key, pairs, update, del)
 	}
-	if !recursive {
-		if _, err := set(ctx, u.key); err != nil {
-			return wrapObject(u.bucket, u.key, err)
-		}
-		c.elapsed()
-		return nil
+	if recursive {
+		return c.eachObject(ctx, opSetMeta, u, f, dryRun, set)
 	}
-	return c.eachObject(ctx, u, f, "Setted meta on", set)
+	if dryRun {
+		return c.dryRunOne(string(opSetMeta), cloudURL(u.bucket, u.key))
+	}
+	if _, err := set(ctx, u.key); err != nil {
+		return wrapObject(u.bucket, u.key, err)
+	}
+	c.elapsed()
+	return nil
 }
 
 // setObjectMeta sets key's headers: pairs alone, or (update, del) pairs merged into its current
@@ -164,79 +162,69 @@ func setObjectMeta(ctx context.Context, d oss.Doer, bucket, key string, pairs []
 	return false, err
 }
 
-// eachObject runs fn on every object under u's prefix that f passes, --jobs at once, printing
-// each failure and ossutil's closing line ("Succeed: Total 3 objects. <done> 3 objects(skip 0
-// objects)."). fn tells whether it skipped the object.
-func (c *call) eachObject(ctx context.Context, u ossURL, f *filter, done string, fn func(context.Context, string) (bool, error)) error {
+// eachObject runs fn on every object under u's prefix that f passes, --jobs at once, as job o:
+// errors are routed by the job and the summary is the monitor's. fn tells whether it skipped the
+// object. A dry run lists the objects ("would set-meta oss://b/k") and runs nothing.
+func (c *call) eachObject(ctx context.Context, o op, u ossURL, f *filter, dryRun bool, fn func(context.Context, string) (bool, error)) error {
 	jobs := int(c.opts.int("jobs", defaultJobs))
 	if jobs < 1 {
 		return usagef("--jobs must be at least 1")
 	}
+	j := newJob(ctx, c, newMonitor(c, o), c.opts.bool("disable-ignore-error"))
+	defer j.stop()
 	keys := make(chan string, jobs)
-	var total, ok, skipped, failed atomic.Int64
-	var listErr error
 	go func() {
 		defer close(keys)
-		listErr = walk(ctx, c.client, u.bucket, u.key, "", func(o objectInfo) error {
-			if f != nil && !f.match(relativeKey(u.key, o.Key)) {
+		err := walk(j.ctx, c.client, u.bucket, u.key, "", func(obj objectInfo) error {
+			if f != nil && !f.match(relativeKey(u.key, obj.Key)) {
 				return nil
 			}
-			total.Add(1)
-			select {
-			case keys <- o.Key:
+			j.mon.scanned.Add(1)
+			if dryRun {
+				c.entry(string(o), "", cloudURL(u.bucket, obj.Key))
+				j.mon.files.Add(1)
 				return nil
-			case <-ctx.Done():
-				return ctx.Err()
+			}
+			select {
+			case keys <- obj.Key:
+				return nil
+			case <-j.ctx.Done():
+				return j.ctx.Err()
 			}
 		}, nil)
+		if err != nil {
+			j.fail(wrapObject(u.bucket, "", err))
+		}
+		j.mon.scanning.Store(false)
 	}()
+	one := func(key string) {
+		if j.ctx.Err() != nil {
+			return // drain: the listing stops at the cancelled context
+		}
+		switch skip, err := fn(j.ctx, key); {
+		case err != nil:
+			j.fail(wrapObject(u.bucket, key, err))
+		case skip:
+			j.mon.skipped.Add(1)
+		default:
+			j.mon.files.Add(1)
+		}
+	}
+	// The first object goes alone, as in transferTree: wrong credentials or a bucket that refuses
+	// the caller cost one request, not one per worker.
+	if key, ok := <-keys; ok {
+		one(key)
+	}
 	var wg sync.WaitGroup
 	for range jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for key := range keys {
-				if ctx.Err() != nil {
-					continue
-				}
-				skip, err := fn(ctx, key)
-				switch {
-				case err != nil && ctx.Err() == nil:
-					failed.Add(1)
-					c.reportError(wrapObject(u.bucket, key, err))
-				case err != nil:
-				case skip:
-					skipped.Add(1)
-				default:
-					ok.Add(1)
-				}
+				one(key)
 			}
 		}()
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if listErr != nil {
-		return wrapObject(u.bucket, "", listErr)
-	}
-	n := failed.Load()
-	switch {
-	case c.json():
-		outcome := "succeeded"
-		if n > 0 {
-			outcome = "finished_with_errors"
-		}
-		c.printJSON(map[string]any{"summary": map[string]any{"command": c.cmd.name, "outcome": outcome, "scanned": total.Load(),
-			"ok": ok.Load(), "skipped": skipped.Load(), "failed": n, "seconds": time.Since(c.started).Seconds()}})
-	case n > 0:
-		c.printf("FinishWithError: Total %d objects. %s %d objects(skip %d objects), Error %d objects.\n", total.Load(), done, ok.Load(), skipped.Load(), n)
-	default:
-		c.printf("Succeed: Total %d objects. %s %d objects(skip %d objects).\n", total.Load(), done, ok.Load(), skipped.Load())
-	}
-	c.elapsed()
-	if n > 0 {
-		return &someFailedError{n: int(n)}
-	}
-	return nil
+	return j.end(ctx, dryRun)
 }

@@ -22,6 +22,7 @@ func mbCommand() *command {
 		options: []option{
 			{"", "acl", flagString, "private, public-read or public-read-write"},
 			{"", "storage-class", flagString, "Standard, IA, Archive or ColdArchive"},
+			dryRunOption,
 		}, run: func(ctx context.Context, c *call) error {
 			u, err := c.onlyCloudArg()
 			if err != nil {
@@ -29,6 +30,9 @@ func mbCommand() *command {
 			}
 			if u.key != "" {
 				return usagef("mb takes a bucket, not an object: %s", c.opts.args[0])
+			}
+			if c.opts.bool("dry-run") {
+				return c.dryRunOne("make bucket", "oss://"+u.bucket)
 			}
 			req := &oss.CreateBucketRequest{Bucket: u.bucket, ACL: c.opts.str("acl"), StorageClass: c.opts.str("storage-class")}
 			if _, err := oss.CreateBucket(ctx, c.client, req); err != nil {
@@ -41,6 +45,7 @@ func mbCommand() *command {
 
 func rbCommand() *command {
 	return &command{name: "rb", args: "oss://bucket", summary: "delete an empty bucket",
+		options: []option{dryRunOption},
 		run: func(ctx context.Context, c *call) error {
 			u, err := c.onlyCloudArg()
 			if err != nil {
@@ -48,6 +53,9 @@ func rbCommand() *command {
 			}
 			if u.key != "" {
 				return usagef("rb takes a bucket, not an object: %s", c.opts.args[0])
+			}
+			if c.opts.bool("dry-run") {
+				return c.dryRunOne("remove bucket", "oss://"+u.bucket)
 			}
 			if _, err := oss.DeleteBucket(ctx, c.client, u.bucket); err != nil {
 				return wrapObject(u.bucket, "", err)
@@ -59,6 +67,7 @@ func rbCommand() *command {
 
 func mkdirCommand() *command {
 	return &command{name: "mkdir", args: "oss://bucket/dir", summary: "create a directory (an empty object whose key ends in /)",
+		options: []option{dryRunOption},
 		run: func(ctx context.Context, c *call) error {
 			u, err := c.onlyCloudArg()
 			if err != nil {
@@ -69,6 +78,9 @@ func mkdirCommand() *command {
 			}
 			if !strings.HasSuffix(u.key, "/") {
 				u.key += "/"
+			}
+			if c.opts.bool("dry-run") {
+				return c.dryRunOne("make directory", cloudURL(u.bucket, u.key))
 			}
 			if _, err := transfer.Put(ctx, c.client, &oss.Request{Method: http.MethodPut, Bucket: u.bucket, Key: u.key},
 				strings.NewReader(""), 0, -1, transfer.Config{}, transfer.Meter{}); err != nil {

@@ -212,15 +212,24 @@ func (s *syncer) deleteExtra(ctx context.Context) error {
 	}
 	if cp.cfg.dryRun {
 		for _, rel := range extra {
-			cp.c.entry("delete", "", s.dstName(rel))
+			if cp.op == opDownload {
+				cp.c.entry("move", s.dstName(rel), backupName(filepath.Join(s.backupDir, filepath.FromSlash(rel))))
+			} else {
+				cp.c.entry("delete", "", s.dstName(rel))
+			}
 		}
-		if !cp.c.json() {
+		if cp.c.json() {
+			return nil
+		}
+		if cp.op == opDownload {
+			cp.c.printf("Dry run: would move %d files to %s.\n", len(extra), s.backupDir)
+		} else {
 			cp.c.printf("Dry run: would delete %d %s.\n", len(extra), what)
 		}
 		return nil
 	}
 	if !s.consent {
-		if err := s.ask(extra, what); err != nil {
+		if err := s.ask(ctx, extra, what); err != nil {
 			return err
 		}
 	}
@@ -258,7 +267,7 @@ const shownExtra = 100
 
 // ask lists what would be deleted and asks on a terminal. Without a terminal nobody can answer:
 // nothing is deleted and the user is told how to confirm.
-func (s *syncer) ask(extra []string, what string) error {
+func (s *syncer) ask(ctx context.Context, extra []string, what string) error {
 	c := s.cp.c
 	fmt.Fprintf(c.env.Stderr, "sync --delete: %d %s at the destination are not in the source:\n", len(extra), what)
 	for _, rel := range extra[:min(len(extra), shownExtra)] {
@@ -274,11 +283,11 @@ func (s *syncer) ask(extra []string, what string) error {
 	if s.cp.op == opDownload {
 		verb = "Move to " + s.backupDir
 	}
-	s.cp.ask.Lock()
-	defer s.cp.ask.Unlock()
-	fmt.Fprintf(c.env.Stderr, "%s these %d %s (y or N)? ", verb, len(extra), what)
-	answer, _ := s.cp.stdin.ReadString('\n')
-	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+	yes, err := c.ask(ctx, fmt.Sprintf("%s these %d %s (y or N)? ", verb, len(extra), what))
+	if err != nil {
+		return err
+	}
+	if !yes {
 		return fmt.Errorf("nothing was deleted: not confirmed")
 	}
 	return nil
@@ -301,8 +310,8 @@ func checkBackupDir(backup, dst string) error {
 	return nil
 }
 
-// moveToBackup moves each extra local file to the backup directory under its relative path.
-// A rename never copies: a backup directory on another file system is refused, file by file.
+// moveToBackup moves each extra local file to the backup directory under its relative path
+// (backupName: an earlier backup of that name is kept, never overwritten). A rename never copies: a backup directory on another file system is refused, file by file.
 func (s *syncer) moveToBackup(ctx context.Context, extra []string) error {
 	cp := s.cp
 	moved := 0
@@ -321,9 +330,7 @@ func (s *syncer) moveToBackup(ctx context.Context, extra []string) error {
 		if err := os.MkdirAll(filepath.Dir(to), 0o777); err != nil {
 			return err
 		}
-		if _, err := os.Lstat(to); err == nil {
-			return fmt.Errorf("%s exists in the backup directory: not overwritten; %s stays", to, from)
-		}
+		to = backupName(to)
 		if err := os.Rename(from, to); err != nil {
 			if errors.Is(err, syscall.EXDEV) {
 				return fmt.Errorf("--backup-dir %s is on another file system than %s: files are moved, never copied and unlinked", s.backupDir, cp.dstRoot)
@@ -333,6 +340,18 @@ func (s *syncer) moveToBackup(ctx context.Context, extra []string) error {
 		moved++
 	}
 	return nil
+}
+
+// backupName is the first of name, name.1, name.2, ... that does not exist yet, so a backup
+// directory reused run after run keeps every file it was given.
+func backupName(name string) string {
+	to := name
+	for i := 1; ; i++ {
+		if _, err := os.Lstat(to); err != nil {
+			return to // absent (or not readable: then the rename says why)
+		}
+		to = name + "." + strconv.Itoa(i)
+	}
 }
 
 func (s *syncer) dstName(rel string) string {

@@ -137,3 +137,32 @@ def test_kill_9_of_a_download_over_an_existing_file_leaves_it_untouched(make_ser
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == data
     assert sorted(os.listdir(out_dir)) == ["big"]
+
+
+def test_ctrl_c_at_the_question_on_a_dumb_terminal_exits_130_and_deletes_nothing(srv, tmp_path):
+    # TERM=dumb (an Emacs shell) is still a terminal to ask on; Ctrl-C while the question waits
+    # ends the command without the Enter that never comes.
+    src = tmp_path / "s"
+    src.mkdir()
+    (src / "keep").write_bytes(b"k")
+    for k in ("cc/keep", "cc/extra"):
+        srv.bucket.put_object(k, b"x")
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen(srv.command("sync", str(src), "oss://bkt/cc/", "--delete"), stdin=slave,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, TERM="dumb"))
+        err = b""
+        deadline = time.monotonic() + 30
+        while b"(y or N)?" not in err and time.monotonic() < deadline:
+            chunk = os.read(proc.stderr.fileno(), 4096)
+            if not chunk:
+                break
+            err += chunk
+        assert b"Delete these 1 objects (y or N)?" in err, err
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert proc.returncode == 130, err
+    assert _keys(srv.bucket, "cc/") == ["cc/extra", "cc/keep"]

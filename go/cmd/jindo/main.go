@@ -27,13 +27,9 @@ func main() {
 	}()
 	home, _ := os.UserHomeDir()
 	env := cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Home: home,
-		Terminal: isTerminal(os.Stderr), Interactive: isTerminal(os.Stdin)}
+		// A dumb terminal (an Emacs shell) cannot draw the progress bar but can answer a question.
+		Terminal: isTTY(os.Stderr) && os.Getenv("TERM") != "dumb", Interactive: isTTY(os.Stdin)}
 	os.Exit(run(ctx, os.Args[1:], env))
-}
-
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("TERM") != "dumb"
 }
 
 func usage(w io.Writer) {
