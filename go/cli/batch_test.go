@@ -93,7 +93,18 @@ func TestAnInterruptedSetMetaSaysSoAndExits130(t *testing.T) {
 	if r.code != ExitInterrupted || !strings.Contains(r.stdout, "Interrupted: Scanned") || strings.Contains(r.stdout, "Succeed") {
 		t.Fatalf("%d %q %q", r.code, r.stdout, r.stderr)
 	}
-	r = e.runCtx(ctx, "", "restore", "-r", "-f", "oss://bkt/p/", "--output-format", "json")
+	// restore's own interruption: a context cancelled at its fifth request (one cancelled before
+	// the command starts ends it before any summary, with an Interrupted error)
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	var restores atomic.Int32
+	e.setHook(func(_ http.ResponseWriter, r *http.Request) bool {
+		if r.Method == http.MethodPost && r.URL.Query().Has("restore") && restores.Add(1) == 5 {
+			cancel()
+		}
+		return false
+	})
+	r = e.runCtx(ctx, "", "restore", "-r", "-f", "-j", "1", "oss://bkt/p/", "--output-format", "json")
 	if r.code != ExitInterrupted || !strings.Contains(r.stdout, `"outcome":"interrupted"`) {
 		t.Fatalf("%d %q %q", r.code, r.stdout, r.stderr)
 	}

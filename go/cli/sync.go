@@ -311,7 +311,8 @@ func checkBackupDir(backup, dst string) error {
 }
 
 // moveToBackup moves each extra local file to the backup directory under its relative path
-// (backupName: an earlier backup of that name is kept, never overwritten). A rename never copies: a backup directory on another file system is refused, file by file.
+// (moveNoReplace: an earlier backup of that name is kept, never overwritten). A move never
+// copies: a backup directory on another file system is refused, file by file.
 func (s *syncer) moveToBackup(ctx context.Context, extra []string) error {
 	cp := s.cp
 	moved := 0
@@ -330,8 +331,7 @@ func (s *syncer) moveToBackup(ctx context.Context, extra []string) error {
 		if err := os.MkdirAll(filepath.Dir(to), 0o777); err != nil {
 			return err
 		}
-		to = backupName(to)
-		if err := os.Rename(from, to); err != nil {
+		if err := moveNoReplace(from, to); err != nil {
 			if errors.Is(err, syscall.EXDEV) {
 				return fmt.Errorf("--backup-dir %s is on another file system than %s: files are moved, never copied and unlinked", s.backupDir, cp.dstRoot)
 			}
@@ -342,8 +342,28 @@ func (s *syncer) moveToBackup(ctx context.Context, extra []string) error {
 	return nil
 }
 
-// backupName is the first of name, name.1, name.2, ... that does not exist yet, so a backup
-// directory reused run after run keeps every file it was given.
+// moveNoReplace moves from to the first free name of to, to.1, to.2, ...: a hard link, which
+// fails rather than replace a name taken since it was looked at, then the old name removed.
+func moveNoReplace(from, to string) error {
+	name := to
+	for i := 1; ; i++ {
+		err := os.Link(from, name)
+		if err == nil {
+			return os.Remove(from)
+		}
+		if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EOPNOTSUPP) {
+			// a file system without hard links: a rename to a name just found free
+			return os.Rename(from, backupName(to))
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		name = to + "." + strconv.Itoa(i)
+	}
+}
+
+// backupName is the first of name, name.1, name.2, ... that does not exist yet: the name a dry
+// run says moveNoReplace would take.
 func backupName(name string) string {
 	to := name
 	for i := 1; ; i++ {
