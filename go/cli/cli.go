@@ -64,6 +64,7 @@ type call struct {
 	out      *lockedWriter
 	stdout   *countingWriter
 	format   string // outputPlain or outputJSON
+	oneLine  bool   // under json: the document goes to stderr (sideDocument), so it is one line
 	started  time.Time
 
 	entriesMu sync.Mutex
@@ -134,19 +135,23 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if env.Getenv == nil {
 		env.Getenv = func(string) string { return "" }
 	}
+	// Workers, the progress bar and --loglevel's lines all write to stderr: one write at a time.
+	env.Stderr = &lockedWriter{w: env.Stderr}
+	stdout := &countingWriter{w: env.Stdout}
+	c := &call{env: &env, out: &lockedWriter{w: stdout}, stdout: stdout, format: outputPlain, started: time.Now()}
+	if len(args) > 0 && outputFormat(args[1:]) == outputJSON {
+		c.format = outputJSON // every error of the line in JSON, those of parsing it too
+	}
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "Error: no command")
+		c.reportError(usagef("no command"))
 		return ExitUsage
 	}
 	cmd := lookup(args[0])
 	if cmd == nil {
-		fmt.Fprintf(env.Stderr, "Error: no such command: %q\n", args[0])
+		c.reportError(usagef("no such command: %q", args[0]))
 		return ExitUsage
 	}
-	// Workers, the progress bar and --loglevel's lines all write to stderr: one write at a time.
-	env.Stderr = &lockedWriter{w: env.Stderr}
-	stdout := &countingWriter{w: env.Stdout}
-	c := &call{env: &env, cmd: cmd, raw: args[1:], out: &lockedWriter{w: stdout}, stdout: stdout, format: outputPlain, started: time.Now()}
+	c.cmd, c.raw = cmd, args[1:]
 	specs := append([]option{{"h", "help", flagBool, "show this help"}, outputOption}, cmd.options...)
 	if !hasOption(cmd.options, "endpoint") {
 		// Offline commands accept them too (and ignore them), so one alias with -c fits all.
@@ -169,7 +174,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 			return err
 		}
 		if !cmd.offline {
-			if c.settings, err = resolveSettings(c.opts, &env); err != nil {
+			if c.settings, err = resolveSettings(c.opts, &env, func(m string) { c.notice("warning", "Warning: "+m, nil) }); err != nil {
 				return err
 			}
 			// Ask for the keys once now, so that no source at all is a usage error naming

@@ -231,7 +231,7 @@ func TestCredentialsFlagsThenEnvironmentThenConfigFile(t *testing.T) {
 	envVars := map[string]string{"OSS_ACCESS_KEY_ID": "env-id", "OSS_ENDPOINT": "env-ep"}
 	env := &Env{Home: home, Getenv: func(k string) string { return envVars[k] }}
 	p, _ := parseOptions("ls", credentialOptions, []string{"-e", "flag-ep"})
-	s, err := resolveSettings(p, env)
+	s, err := resolveSettings(p, env, func(string) {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,11 +239,11 @@ func TestCredentialsFlagsThenEnvironmentThenConfigFile(t *testing.T) {
 		t.Fatalf("%+v", s)
 	}
 	p, _ = parseOptions("ls", credentialOptions, []string{"-c", filepath.Join(home, "missing")})
-	if _, err := resolveSettings(p, env); err == nil {
+	if _, err := resolveSettings(p, env, func(string) {}); err == nil {
 		t.Fatal("a named config file that is missing must fail")
 	}
 	p, _ = parseOptions("ls", credentialOptions, []string{"--sign-version", "v4", "-e", "oss-cn-beijing.aliyuncs.com"})
-	if s, err := resolveSettings(p, env); err != nil || s.Region != "cn-beijing" {
+	if s, err := resolveSettings(p, env, func(string) {}); err != nil || s.Region != "cn-beijing" {
 		t.Fatalf("v4 region from endpoint: %+v %v", s, err)
 	}
 }

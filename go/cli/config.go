@@ -64,8 +64,8 @@ func fileExists(path string) bool { _, err := os.Stat(path); return err == nil }
 // environment (ALIBABA_CLOUD_* then OSS_*: ACCESS_KEY_ID, ACCESS_KEY_SECRET, SECURITY_TOKEN /
 // SESSION_TOKEN; OSS_ENDPOINT, OSS_REGION), then the config file's section ([Credentials], or
 // --profile's: endpoint, accessKeyID, accessKeySecret, stsToken, mode, ecsRoleName), then the
-// ECS RAM role, then RRSA (see keysChain).
-func resolveSettings(p *parsed, env *Env) (*settings, error) {
+// ECS RAM role, then RRSA (see keysChain). warn prints what a credentials refresh warns about.
+func resolveSettings(p *parsed, env *Env, warn func(string)) (*settings, error) {
 	path, explicit := p.str("config-file"), p.set["config-file"]
 	if !explicit {
 		path = filepath.Join(env.Home, ".ossutilconfig")
@@ -90,7 +90,7 @@ func resolveSettings(p *parsed, env *Env) (*settings, error) {
 	if s.Endpoint == "" {
 		return nil, usagef("no endpoint: give -e, set OSS_ENDPOINT, or write endpoint= in [%s] of %s", section, path)
 	}
-	if s.Provider, err = keysChain(p, env, s, file, fmt.Sprintf("[%s] of %s", section, path)); err != nil {
+	if s.Provider, err = keysChain(p, env, warn, s, file, fmt.Sprintf("[%s] of %s", section, path)); err != nil {
 		return nil, err
 	}
 	if s.SignVersion != "v1" && s.SignVersion != "v4" {

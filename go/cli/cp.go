@@ -140,6 +140,9 @@ type copier struct {
 	madeDirs         sync.Map // local directories known to exist: one MkdirAll each, not one a file
 	// decide, when set, replaces -f/-u/asking: sync compares with the destination's listing.
 	decide func(ctx context.Context, t task) (bool, error)
+	// listed, when set, is told of every item the source has (within the filters) as it is
+	// found, whether it is then copied or skipped (sync --delete keeps what it was told of).
+	listed func(t task)
 
 	jobCtx  context.Context // the workers' context: the command's, cancelled also when the job must end
 	stopJob context.CancelFunc
@@ -412,6 +415,9 @@ func isEmptyDir(p string) (bool, error) {
 }
 
 func (cp *copier) emit(ctx context.Context, out chan<- task, t task) error {
+	if cp.listed != nil {
+		cp.listed(t)
+	}
 	cp.mon.scanned.Add(1)
 	if t.size > 0 {
 		cp.mon.total.Add(t.size)
@@ -548,7 +554,7 @@ func (cp *copier) proceed(ctx context.Context, t task) (bool, error) {
 	}
 	cp.ask.Lock()
 	defer cp.ask.Unlock()
-	fmt.Fprintf(cp.c.env.Stderr, "cp: overwrite %q(y or N)? ", cp.dstURL(t))
+	cp.c.question(fmt.Sprintf("cp: overwrite %q(y or N)? ", cp.dstURL(t)))
 	answer, _ := cp.stdin.ReadString('\n')
 	a := strings.ToLower(strings.TrimSpace(answer))
 	return a == "y" || a == "yes", nil

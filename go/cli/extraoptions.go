@@ -29,11 +29,9 @@ func extraOptions(cmd *command) []option {
 	}
 	out := []option{logLevelOption}
 	switch cmd.name {
-	case "cp":
+	case "cp", "sync": // ossutil's sync is its cp with every option
 		out = append(out, encodingOption, snapshotOption)
 		out = append(out, headerOptions...)
-		out = append(out, speedOptions...)
-	case "sync":
 		out = append(out, speedOptions...)
 	case "ls", "rm", "stat", "set-meta", "restore":
 		out = append(out, encodingOption)
@@ -43,7 +41,7 @@ func extraOptions(cmd *command) []option {
 
 // decodeArgs applies --encoding-type url to the positional arguments as ossutil does: the object
 // part of an oss:// URL is query-unescaped ("+" is a space), a bucket must not be encoded, and
-// local paths (cp's) are unescaped whole.
+// local paths (cp's and sync's) are unescaped whole.
 func (c *call) decodeArgs() error {
 	enc, ok := c.opts.vals["encoding-type"]
 	if !ok {
@@ -54,7 +52,7 @@ func (c *call) decodeArgs() error {
 	}
 	for i, a := range c.opts.args {
 		if !isCloud(a) {
-			if c.cmd.name != "cp" {
+			if c.cmd.name != "cp" && c.cmd.name != "sync" {
 				continue
 			}
 			v, err := url.QueryUnescape(a)

@@ -58,7 +58,7 @@ func runRestore(ctx context.Context, c *call) error {
 		return nil
 	}
 	if !c.opts.bool("force") && !c.ask(fmt.Sprintf("Do you really mean to recursivlly restore objects of %s(y or N)? ", c.opts.args[0])) {
-		fmt.Fprintln(c.env.Stderr, "operation is canceled.")
+		c.notice("note", "operation is canceled.", nil)
 		return nil
 	}
 	return c.eachObject(ctx, u, nil, "Restore", restore)

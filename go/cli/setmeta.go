@@ -31,7 +31,7 @@ func setMetaCommand() *command {
 // ask writes question to stderr and tells whether the answer on stdin is y or yes. It reads the
 // line a byte at a time, so that a later question finds its own answer still unread.
 func (c *call) ask(question string) bool {
-	fmt.Fprint(c.env.Stderr, question)
+	c.question(question)
 	var line []byte
 	b := make([]byte, 1)
 	for len(line) < 1024 {
@@ -89,7 +89,7 @@ func runSetMeta(ctx context.Context, c *call) error {
 		}
 	}
 	if recursive && !force && !c.ask(fmt.Sprintf("Do you really mean to recursivlly set meta on objects of %s(y or N)? ", c.opts.args[0])) {
-		fmt.Fprintln(c.env.Stderr, "operation is canceled.")
+		c.notice("note", "operation is canceled.", nil)
 		return nil
 	}
 	if !update && !del && !force && !c.ask("Warning: --update option means update the specified header, --delete option means delete the specified header, "+
