@@ -42,6 +42,9 @@ type Env struct {
 	// Interactive tells that stdin is a terminal, so a question (sync --delete) can be answered;
 	// without one a command that needs consent does nothing and says how to give it (-f).
 	Interactive bool
+	// limits, set by jindo run for its lines, are the speed limiters all the lines' clients
+	// share: --maxupspeed/--maxdownspeed bound the process, as ossutil's do.
+	limits *speedLimits
 }
 
 // command is one subcommand.
@@ -152,12 +155,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	c.cmd, c.raw = cmd, args[1:]
-	specs := append([]option{{"h", "help", flagBool, "show this help"}, outputOption}, cmd.options...)
-	if !hasOption(cmd.options, "endpoint") {
-		// Offline commands accept them too (and ignore them), so one alias with -c fits all.
-		specs = append(specs, credentialOptions...)
-	}
-	specs = append(specs, extraOptions(cmd)...)
+	specs := specsOf(cmd)
 	err := func() error {
 		var err error
 		if c.opts, err = parseOptions(cmd.name, specs, args[1:]); err != nil {
@@ -200,6 +198,16 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return cmd.run(ctx, c)
 	}()
 	return c.finish(ctx, err)
+}
+
+// specsOf is every option cmd takes: its own and the shared ones.
+func specsOf(cmd *command) []option {
+	specs := append([]option{{"h", "help", flagBool, "show this help"}, outputOption}, cmd.options...)
+	if !hasOption(cmd.options, "endpoint") {
+		// Offline commands accept them too (and ignore them), so one alias with -c fits all.
+		specs = append(specs, credentialOptions...)
+	}
+	return append(specs, extraOptions(cmd)...)
 }
 
 func (c *call) finish(ctx context.Context, err error) int {

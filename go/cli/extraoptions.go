@@ -79,17 +79,27 @@ func (c *call) decodeArgs() error {
 	return nil
 }
 
+// speedLimits are the limiters of one process's clients, one per direction (nil: unlimited).
+type speedLimits struct{ up, down *oss.Limiter }
+
 // tuneClient applies the options that shape the client: speed limits and logging.
 func (c *call) tuneClient(cfg *oss.Config) error {
 	for _, s := range []struct {
-		name  string
-		limit **oss.Limiter
-	}{{"maxupspeed", &cfg.UploadLimit}, {"maxdownspeed", &cfg.DownloadLimit}} {
+		name   string
+		limit  **oss.Limiter
+		shared func(*speedLimits) *oss.Limiter
+	}{
+		{"maxupspeed", &cfg.UploadLimit, func(l *speedLimits) *oss.Limiter { return l.up }},
+		{"maxdownspeed", &cfg.DownloadLimit, func(l *speedLimits) *oss.Limiter { return l.down }},
+	} {
 		kb := c.opts.int(s.name, 0)
 		if kb < 0 {
 			return usagef("invalid value,%s %d less than 0", s.name, kb)
 		}
-		if kb > 0 {
+		switch {
+		case c.env.limits != nil: // jindo run checked that its lines agree
+			*s.limit = s.shared(c.env.limits)
+		case kb > 0:
 			*s.limit = oss.NewLimiter(kb * 1024)
 		}
 	}

@@ -76,8 +76,13 @@ func (c *call) reportError(err error) {
 		fmt.Fprintf(c.env.Stderr, "Error: %s\n", describeError(err))
 		return
 	}
+	fmt.Fprintf(c.env.Stderr, "%s\n", errorLine(err))
+}
+
+// errorLine is an error as the JSON object of one stderr line.
+func errorLine(err error) []byte {
 	b, _ := json.Marshal(map[string]any{"error": errorFields(err)})
-	fmt.Fprintf(c.env.Stderr, "%s\n", b)
+	return b
 }
 
 // notice tells the user something on stderr that is neither an error nor the output: the text
