@@ -14,11 +14,12 @@ import (
 )
 
 // Output under --output-format json, for every command: stdout carries exactly one JSON
-// document, errors go to stderr as one JSON object per line. Keys are snake_case, sizes are
+// document (or data: cat, cp ... -, whose document goes to stderr as one line), and every line on
+// stderr is one JSON object: errors, questions, notes, warnings, log events. Keys are snake_case, sizes are
 // integers and times RFC 3339, whatever the command. Listings are {"entries": [...], "count": N};
 // transfers add "summary"; a command with nothing to list prints {"summary": {...}}.
 
-var outputOption = option{"", "output-format", flagString, "plain (default) or json: one JSON document on stdout, errors as JSON on stderr"}
+var outputOption = option{"", "output-format", flagString, "plain (default) or json: one JSON document on stdout, every stderr line a JSON object (errors, questions, notes)"}
 
 // outputFormat finds --output-format in a raw command line before it is parsed, so that even a
 // line that does not parse (an unknown option, a missing value) reports its error in the format
