@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// ask writes question to stderr and tells whether the answer on stdin is y or yes. Questions
+// ask writes question to stderr (c.question: a JSON line under --output-format json) and tells whether the answer on stdin is y or yes. Questions
 // from parallel workers (cp's overwrites) are asked one at a time. The line is read a byte at a
 // time, so that a later question finds its own answer still unread. A read cannot be
 // cancelled, so it runs aside: Ctrl-C while the question waits ends the command at once
@@ -14,7 +14,7 @@ import (
 func (c *call) ask(ctx context.Context, question string) (bool, error) {
 	c.askMu.Lock()
 	defer c.askMu.Unlock()
-	fmt.Fprint(c.env.Stderr, question)
+	c.question(question)
 	answer := make(chan string, 1)
 	go func() {
 		var line []byte
@@ -35,7 +35,9 @@ func (c *call) ask(ctx context.Context, question string) (bool, error) {
 	}()
 	select {
 	case <-ctx.Done():
-		fmt.Fprintln(c.env.Stderr)
+		if !c.json() {
+			fmt.Fprintln(c.env.Stderr) // end the unanswered question's line
+		}
 		return false, ctx.Err()
 	case line := <-answer:
 		a := strings.ToLower(strings.TrimSpace(line))

@@ -220,13 +220,16 @@ func unchangedParts(ctx context.Context, f *os.File, size int64, u *transfer.Upl
 // would otherwise be billed until a lifecycle rule removes them) and lets the job start over.
 func (cp *copier) damagedCheckpoint(ctx context.Context, dc *damagedCheckpoint, bucket, key string) {
 	msg := fmt.Sprintf("Warning: %v; starting the upload of %s over", dc, cloudURL(bucket, key))
+	fields := map[string]any{"checkpoint": dc.path, "bucket": bucket, "key": key, "upload_aborted": false}
 	if id := dc.uploadID(); id == "" {
 		msg += fmt.Sprintf("; its multipart upload, if any, is left (list it with: jindo ls -m %s)", cloudURL(bucket, key))
 	} else if err := abortUpload(ctx, cp.c.client, bucket, key, id); err != nil {
 		msg += fmt.Sprintf("; aborting its upload %s failed: %s", id, describeError(err))
+		fields["upload_id"], fields["abort_error"] = id, errorFields(err)
 	} else {
 		msg += fmt.Sprintf("; its upload %s was aborted", id)
+		fields["upload_id"], fields["upload_aborted"] = id, true
 	}
-	fmt.Fprintln(cp.c.env.Stderr, msg)
+	cp.c.notice("warning", msg, fields)
 	os.Remove(dc.path)
 }

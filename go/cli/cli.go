@@ -42,6 +42,9 @@ type Env struct {
 	// Interactive tells that stdin is a terminal, so a question (sync --delete) can be answered;
 	// without one a command that needs consent does nothing and says how to give it (-f).
 	Interactive bool
+	// limits, set by jindo run for its lines, are the speed limiters all the lines' clients
+	// share: --maxupspeed/--maxdownspeed bound the process, as ossutil's do.
+	limits *speedLimits
 }
 
 // command is one subcommand.
@@ -64,6 +67,7 @@ type call struct {
 	out      *lockedWriter
 	stdout   *countingWriter
 	format   string // outputPlain or outputJSON
+	oneLine  bool   // under json: the document goes to stderr (sideDocument), so it is one line
 	started  time.Time
 	askMu    sync.Mutex // one question at a time on the terminal
 
@@ -135,25 +139,24 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if env.Getenv == nil {
 		env.Getenv = func(string) string { return "" }
 	}
+	// Workers, the progress bar and --loglevel's lines all write to stderr: one write at a time.
+	env.Stderr = &lockedWriter{w: env.Stderr}
+	stdout := &countingWriter{w: env.Stdout}
+	c := &call{env: &env, out: &lockedWriter{w: stdout}, stdout: stdout, format: outputPlain, started: time.Now()}
+	if len(args) > 0 && outputFormat(args[1:]) == outputJSON {
+		c.format = outputJSON // every error of the line in JSON, those of parsing it too
+	}
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "Error: no command")
+		c.reportError(usagef("no command"))
 		return ExitUsage
 	}
 	cmd := lookup(args[0])
 	if cmd == nil {
-		fmt.Fprintf(env.Stderr, "Error: no such command: %q\n", args[0])
+		c.reportError(usagef("no such command: %q", args[0]))
 		return ExitUsage
 	}
-	// Workers, the progress bar and --loglevel's lines all write to stderr: one write at a time.
-	env.Stderr = &lockedWriter{w: env.Stderr}
-	stdout := &countingWriter{w: env.Stdout}
-	c := &call{env: &env, cmd: cmd, raw: args[1:], out: &lockedWriter{w: stdout}, stdout: stdout, format: outputPlain, started: time.Now()}
-	specs := append([]option{{"h", "help", flagBool, "show this help"}, outputOption}, cmd.options...)
-	if !hasOption(cmd.options, "endpoint") {
-		// Offline commands accept them too (and ignore them), so one alias with -c fits all.
-		specs = append(specs, credentialOptions...)
-	}
-	specs = append(specs, extraOptions(cmd)...)
+	c.cmd, c.raw = cmd, args[1:]
+	specs := specsOf(cmd)
 	err := func() error {
 		var err error
 		if c.opts, err = parseOptions(cmd.name, specs, args[1:]); err != nil {
@@ -170,7 +173,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 			return err
 		}
 		if !cmd.offline {
-			if c.settings, err = resolveSettings(c.opts, &env); err != nil {
+			if c.settings, err = resolveSettings(c.opts, &env, func(m string) { c.notice("warning", "Warning: "+m, nil) }); err != nil {
 				return err
 			}
 			// Ask for the keys once now, so that no source at all is a usage error naming
@@ -196,6 +199,16 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return cmd.run(ctx, c)
 	}()
 	return c.finish(ctx, err)
+}
+
+// specsOf is every option cmd takes: its own and the shared ones.
+func specsOf(cmd *command) []option {
+	specs := append([]option{{"h", "help", flagBool, "show this help"}, outputOption}, cmd.options...)
+	if !hasOption(cmd.options, "endpoint") {
+		// Offline commands accept them too (and ignore them), so one alias with -c fits all.
+		specs = append(specs, credentialOptions...)
+	}
+	return append(specs, extraOptions(cmd)...)
 }
 
 func (c *call) finish(ctx context.Context, err error) int {

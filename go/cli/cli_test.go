@@ -231,7 +231,7 @@ func TestEndpointIsMergedPerSettingButKeysComeWholeFromOneSource(t *testing.T) {
 	envVars := map[string]string{"OSS_ACCESS_KEY_ID": "env-id", "OSS_ENDPOINT": "env-ep"}
 	env := &Env{Home: home, Getenv: func(k string) string { return envVars[k] }}
 	p, _ := parseOptions("ls", credentialOptions, []string{"-e", "flag-ep"})
-	s, err := resolveSettings(p, env)
+	s, err := resolveSettings(p, env, func(string) {})
 	if err != nil || s.Endpoint != "flag-ep" {
 		t.Fatalf("%+v %v", s, err)
 	}
@@ -241,25 +241,25 @@ func TestEndpointIsMergedPerSettingButKeysComeWholeFromOneSource(t *testing.T) {
 	}
 	envVars["OSS_ACCESS_KEY_SECRET"] = "env-sk"
 	p, _ = parseOptions("ls", credentialOptions, nil)
-	if s, err = resolveSettings(p, env); err != nil || s.Endpoint != "env-ep" {
+	if s, err = resolveSettings(p, env, func(string) {}); err != nil || s.Endpoint != "env-ep" {
 		t.Fatalf("%+v %v", s, err)
 	}
 	if c, err := s.Provider.Credentials(context.Background()); err != nil || c.AccessKeyID != "env-id" || c.AccessKeySecret != "env-sk" || c.SecurityToken != "" {
 		t.Fatalf("the environment's pair, without the file's token: %+v %v", c, err)
 	}
 	envVars = map[string]string{}
-	if s, err = resolveSettings(p, env); err != nil || s.Endpoint != "file-ep" {
+	if s, err = resolveSettings(p, env, func(string) {}); err != nil || s.Endpoint != "file-ep" {
 		t.Fatalf("%+v %v", s, err)
 	}
 	if c, err := s.Provider.Credentials(context.Background()); err != nil || c.AccessKeyID != "file-id" || c.AccessKeySecret != "file-sk" || c.SecurityToken != "file-tok" {
 		t.Fatalf("the file's keys with its token: %+v %v", c, err)
 	}
 	p, _ = parseOptions("ls", credentialOptions, []string{"-c", filepath.Join(home, "missing")})
-	if _, err := resolveSettings(p, env); err == nil {
+	if _, err := resolveSettings(p, env, func(string) {}); err == nil {
 		t.Fatal("a named config file that is missing must fail")
 	}
 	p, _ = parseOptions("ls", credentialOptions, []string{"--sign-version", "v4", "-e", "oss-cn-beijing.aliyuncs.com"})
-	if s, err := resolveSettings(p, env); err != nil || s.Region != "cn-beijing" {
+	if s, err := resolveSettings(p, env, func(string) {}); err != nil || s.Region != "cn-beijing" {
 		t.Fatalf("v4 region from endpoint: %+v %v", s, err)
 	}
 }

@@ -62,8 +62,8 @@ func fileExists(path string) bool { _, err := os.Stat(path); return err == nil }
 
 // resolveSettings finds the endpoint, region and signing options (command-line options, then
 // OSS_ENDPOINT / OSS_REGION, then the config file's section: [Credentials], or --profile's),
-// and the credentials provider (keysChain).
-func resolveSettings(p *parsed, env *Env) (*settings, error) {
+// and the credentials provider (keysChain). warn prints what a credentials refresh warns about.
+func resolveSettings(p *parsed, env *Env, warn func(string)) (*settings, error) {
 	path, explicit := p.str("config-file"), p.set["config-file"]
 	if !explicit {
 		path = filepath.Join(env.Home, ".ossutilconfig")
@@ -84,7 +84,7 @@ func resolveSettings(p *parsed, env *Env) (*settings, error) {
 		return nil, usagef("no endpoint: give -e, set OSS_ENDPOINT, or write endpoint= in [%s] of %s", section, path)
 	}
 	profile := &credentials.Profile{Path: path, Section: section}
-	if s.Provider, err = keysChain(p, env, file, profile, fmt.Sprintf("[%s] of %s", section, path)); err != nil {
+	if s.Provider, err = keysChain(p, env, warn, file, profile, fmt.Sprintf("[%s] of %s", section, path)); err != nil {
 		return nil, err
 	}
 	if s.SignVersion != "v1" && s.SignVersion != "v4" {

@@ -58,20 +58,23 @@ func runConfig(ctx context.Context, c *call) error {
 		}
 	}
 	if interactive {
-		fmt.Fprintf(c.env.Stdout, "Writing [%s] of %s. Press Enter to keep a value as it is.\n", section, path)
+		// The questions go to stderr, so stdout carries only the result (one document under json).
+		c.notice("note", fmt.Sprintf("Writing [%s] of %s. Press Enter to keep a value as it is.", section, path), nil)
 		in := bufio.NewReader(c.env.Stdin)
 		for _, k := range configKeys {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			fmt.Fprintf(c.env.Stdout, "Please enter %s: ", k.prompt)
+			c.question(fmt.Sprintf("Please enter %s: ", k.prompt))
 			line, err := in.ReadString('\n')
 			if v := strings.TrimSpace(line); v != "" {
 				names = append(names, k.name)
 				values[k.name] = v
 			}
 			if err != nil {
-				fmt.Fprintln(c.env.Stdout)
+				if !c.json() {
+					fmt.Fprintln(c.env.Stderr) // end the unanswered question's line
+				}
 				break // end of input: keep what was answered
 			}
 		}

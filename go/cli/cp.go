@@ -136,6 +136,9 @@ type copier struct {
 	madeDirs         sync.Map // local directories known to exist: one MkdirAll each, not one a file
 	// decide, when set, replaces -f/-u/asking: sync compares with the destination's listing.
 	decide func(ctx context.Context, t task) (bool, error)
+	// listed, when set, is told of every item the source has (within the filters) as it is
+	// found, whether it is then copied or skipped (sync --delete keeps what it was told of).
+	listed func(t task)
 }
 
 func runCp(ctx context.Context, c *call) error {
@@ -365,6 +368,9 @@ func isEmptyDir(p string) (bool, error) {
 }
 
 func (cp *copier) emit(ctx context.Context, out chan<- task, t task) error {
+	if cp.listed != nil {
+		cp.listed(t)
+	}
 	cp.mon.scanned.Add(1)
 	if t.size > 0 {
 		cp.mon.total.Add(t.size)

@@ -29,7 +29,7 @@ import (
 //
 // Nothing is fetched here; Run asks the provider once before the command runs, so a missing
 // source is a usage error listing every place looked.
-func keysChain(p *parsed, env *Env, file map[string]string, profile *credentials.Profile, where string) (credentials.Provider, error) {
+func keysChain(p *parsed, env *Env, warn func(string), file map[string]string, profile *credentials.Profile, where string) (credentials.Provider, error) {
 	mode := strings.ToLower(first(p.str("mode"), file["mode"]))
 	role := first(p.str("ecs-role-name"), file["ecsrolename"])
 	getenv := credentials.Getenv(env.Getenv)
@@ -42,7 +42,7 @@ func keysChain(p *parsed, env *Env, file map[string]string, profile *credentials
 	keys := []credentials.Provider{flags, &credentials.Env{Getenv: getenv}, credentials.Refresh(profile)}
 	refresh := func(p credentials.Provider) credentials.Provider {
 		r := credentials.Refresh(p)
-		r.Logf = func(format string, a ...any) { fmt.Fprintf(env.Stderr, "Warning: "+format+"\n", a...) }
+		r.Logf = func(format string, a ...any) { warn(fmt.Sprintf(format, a...)) }
 		return r
 	}
 	switch mode {

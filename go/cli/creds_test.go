@@ -311,7 +311,8 @@ func TestConfigWritesAPrivateFileOssutilCanRead(t *testing.T) {
 	}
 	// Interactively, into another profile: [Credentials] is kept.
 	r := e.runCtx(context.Background(), e.endpoint+"\nak\nsk\n\n", "config", "-c", path, "--profile", "prod")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "Please enter accessKeySecret") {
+	// The questions go to stderr; stdout has only the result.
+	if r.code != ExitOK || !strings.Contains(r.stderr, "Please enter accessKeySecret") || r.stdout != "Wrote [prod] of "+path+".\n" {
 		t.Fatalf("%+v", r)
 	}
 	if r := e.run(t, "ls", "oss://bkt", "-c", path, "--profile", "prod"); r.code != ExitOK {

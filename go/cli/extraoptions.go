@@ -31,11 +31,9 @@ func extraOptions(cmd *command) []option {
 	}
 	out := []option{logLevelOption}
 	switch cmd.name {
-	case "cp":
+	case "cp", "sync": // ossutil's sync is its cp with every option
 		out = append(out, encodingOption, snapshotOption)
 		out = append(out, headerOptions...)
-		out = append(out, speedOptions...)
-	case "sync":
 		out = append(out, speedOptions...)
 	case "ls", "rm", "stat", "set-meta", "restore":
 		out = append(out, encodingOption)
@@ -45,7 +43,7 @@ func extraOptions(cmd *command) []option {
 
 // decodeArgs applies --encoding-type url to the positional arguments as ossutil does: the object
 // part of an oss:// URL is query-unescaped ("+" is a space), a bucket must not be encoded, and
-// local paths (cp's) are unescaped whole.
+// local paths (cp's and sync's) are unescaped whole.
 func (c *call) decodeArgs() error {
 	enc, ok := c.opts.vals["encoding-type"]
 	if !ok {
@@ -56,7 +54,7 @@ func (c *call) decodeArgs() error {
 	}
 	for i, a := range c.opts.args {
 		if !isCloud(a) {
-			if c.cmd.name != "cp" {
+			if c.cmd.name != "cp" && c.cmd.name != "sync" {
 				continue
 			}
 			v, err := url.QueryUnescape(a)
@@ -83,17 +81,27 @@ func (c *call) decodeArgs() error {
 	return nil
 }
 
+// speedLimits are the limiters of one process's clients, one per direction (nil: unlimited).
+type speedLimits struct{ up, down *oss.Limiter }
+
 // tuneClient applies the options that shape the client: speed limits and logging.
 func (c *call) tuneClient(cfg *oss.Config) error {
 	for _, s := range []struct {
-		name  string
-		limit **oss.Limiter
-	}{{"maxupspeed", &cfg.UploadLimit}, {"maxdownspeed", &cfg.DownloadLimit}} {
+		name   string
+		limit  **oss.Limiter
+		shared func(*speedLimits) *oss.Limiter
+	}{
+		{"maxupspeed", &cfg.UploadLimit, func(l *speedLimits) *oss.Limiter { return l.up }},
+		{"maxdownspeed", &cfg.DownloadLimit, func(l *speedLimits) *oss.Limiter { return l.down }},
+	} {
 		kb := c.opts.int(s.name, 0)
 		if kb < 0 {
 			return usagef("invalid value,%s %d less than 0", s.name, kb)
 		}
-		if kb > 0 {
+		switch {
+		case c.env.limits != nil: // jindo run checked that its lines agree
+			*s.limit = s.shared(c.env.limits)
+		case kb > 0:
 			*s.limit = oss.NewLimiter(kb * 1024)
 		}
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -27,14 +28,21 @@ func (c *call) logObserver() (*oss.Observer, error) {
 	default:
 		return nil, usagef("--loglevel must be info or debug, not %q", level)
 	}
-	l := &requestLog{w: c.env.Stderr, debug: level == "debug"}
+	l := &requestLog{w: c.env.Stderr, debug: level == "debug", json: c.json()}
 	return &oss.Observer{OnRequest: l.request, OnRetry: l.retry}, nil
 }
 
 type requestLog struct {
-	mu    sync.Mutex
-	w     io.Writer
-	debug bool
+	mu          sync.Mutex
+	w           io.Writer
+	debug, json bool // json: each event one JSON line, as every stderr line under --output-format json
+}
+
+// line writes one event as a JSON line {kind: fields}.
+func (l *requestLog) line(kind string, fields map[string]any) {
+	fields["level"], fields["time"] = level(l.debug), stamp()
+	b, _ := json.Marshal(map[string]any{kind: fields})
+	fmt.Fprintf(l.w, "%s\n", b)
 }
 
 func stamp() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") }
@@ -52,6 +60,18 @@ func target(bucket, key string) string {
 func (l *requestLog) request(e oss.RequestEvent) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.json {
+		f := map[string]any{"method": e.Method, "bucket": e.Bucket, "key": e.Key, "query": query(e.Query), "status": e.Status,
+			"request_id": e.RequestID, "ms": float64(e.Duration.Microseconds()) / 1000}
+		if e.Err != nil {
+			f["error"] = errorFields(e.Err)
+		}
+		if l.debug {
+			f["request_headers"], f["response_headers"] = e.RequestHeader, e.ResponseHeader
+		}
+		l.line("request", f)
+		return
+	}
 	status := fmt.Sprint(e.Status)
 	if e.Status == 0 {
 		status = "no-answer"
@@ -71,6 +91,11 @@ func (l *requestLog) request(e oss.RequestEvent) {
 func (l *requestLog) retry(e oss.RetryEvent) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.json {
+		l.line("retry", map[string]any{"method": e.Method, "bucket": e.Bucket, "key": e.Key, "attempt": e.Attempt,
+			"max_attempts": e.MaxAttempts, "error": errorFields(e.Err), "delay_ms": e.Delay.Milliseconds()})
+		return
+	}
 	what := "a part"
 	if e.Method != "" {
 		what = e.Method + " " + target(e.Bucket, e.Key)

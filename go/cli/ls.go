@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -37,14 +38,23 @@ func (j *jsonList) add(v any) error {
 	if err != nil {
 		return err
 	}
-	sep := ",\n "
+	sep := j.nl(",\n ")
 	if j.count == 0 {
-		sep = "{\"entries\": [\n "
+		sep = j.nl("{\"entries\": [\n ")
 		j.c.openList = j // closed by finish if the command fails before closing it
 	}
 	j.count++
 	j.c.printf("%s%s", sep, b)
 	return nil
+}
+
+// nl is s as written: with its line breaks on stdout, without them where the document must be
+// one line (c.oneLine).
+func (j *jsonList) nl(s string) string {
+	if j.c.oneLine {
+		return strings.ReplaceAll(s, "\n", "")
+	}
+	return s
 }
 
 func (j *jsonList) close() { j.closeWith("", nil) }
@@ -60,7 +70,7 @@ func (j *jsonList) closeWith(key string, v any) {
 		b, _ := json.Marshal(v)
 		extra = fmt.Sprintf(", %q: %s", key, b)
 	}
-	j.c.printf("\n], \"count\": %d%s}\n", j.count, extra)
+	j.c.printf("%s], \"count\": %d%s}\n", j.nl("\n"), j.count, extra)
 }
 
 func runLs(ctx context.Context, c *call) error {

@@ -378,3 +378,45 @@ func TestHelpListsNewCommandsAndOptions(t *testing.T) {
 		}
 	}
 }
+
+// sync takes cp's object options (ossutil's sync is its cp): the headers reach every object it
+// uploads or copies, --encoding-type decodes both arguments, and --snapshot-path skips what was
+// synced without making it look extra to --delete.
+func TestSyncTakesCpsObjectOptions(t *testing.T) {
+	e := newTestEnv(t)
+	root := t.TempDir()
+	dir := filepath.Join(root, "a b")
+	writeTree(t, dir, map[string]string{"x.txt": "1", "sub/y.txt": "2"})
+	mustRun(t, e, "", "sync", filepath.Join(root, "a%20b"), "oss://bkt/%E4%B8%AD/", "--encoding-type", "url",
+		"--meta", "Cache-Control:no-cache#X-Oss-Meta-Owner:me", "--acl", "private", "--storage-class", "IA", "--tagging", "k=v")
+	for _, key := range []string{"中/x.txt", "中/sub/y.txt"} {
+		info := e.stat(t, key)
+		if info.Headers["Cache-Control"] != "no-cache" || info.Meta["owner"] != "me" || info.ACL != "private" ||
+			info.StorageClass != "IA" || info.Tagging != "k=v" {
+			t.Fatalf("%s stored as %+v", key, info.Attrs)
+		}
+	}
+	mustRun(t, e, "", "sync", "oss://bkt/中/", "oss://bkt/copy/", "--meta", "X-Oss-Meta-Owner:you", "--acl", "public-read")
+	if info := e.stat(t, "copy/sub/y.txt"); info.Meta["owner"] != "you" || info.ACL != "public-read" {
+		t.Fatalf("copy stored as %+v", info.Attrs)
+	}
+	if r := e.run(t, "sync", "oss://bkt/中/", filepath.Join(root, "down"), "--acl", "private"); r.code != ExitUsage ||
+		!strings.Contains(r.stderr, "No need to set ACL for download") {
+		t.Fatalf("download with --acl: %d %q", r.code, r.stderr)
+	}
+
+	snap := filepath.Join(root, "snap")
+	mustRun(t, e, "", "sync", dir, "oss://bkt/s/", "--snapshot-path", snap)
+	e.store.Put("bkt", "s/extra", strings.NewReader("x"), store.Attrs{}, store.PutOptions{})
+	e.count("")
+	r := mustRun(t, e, "", "sync", dir, "oss://bkt/s/", "--snapshot-path", snap, "--delete", "-f")
+	if n := e.count(`^(PUT|GET /bkt/s/|HEAD)`); n != 0 || !strings.Contains(r.stdout, "skip 2 files") {
+		t.Fatalf("rerun sent %d requests: %q", n, r.stdout)
+	}
+	if _, err := e.store.Stat("bkt", "s/extra"); err == nil {
+		t.Fatal("the extra object was kept")
+	}
+	for _, key := range []string{"s/x.txt", "s/sub/y.txt"} {
+		e.stat(t, key) // skipped by the snapshot, not deleted as extra
+	}
+}

@@ -14,13 +14,34 @@ import (
 )
 
 // Output under --output-format json, for every command: stdout carries exactly one JSON
-// document, errors go to stderr as one JSON object per line. Keys are snake_case, sizes are
+// document (or data: cat, cp ... -, whose document goes to stderr as one line), and every line on
+// stderr is one JSON object: errors, questions, notes, warnings, log events. Keys are snake_case, sizes are
 // integers and times RFC 3339, whatever the command. Listings are {"entries": [...], "count": N};
 // transfers add "summary"; a command with nothing to list prints {"summary": {...}}.
 
-var outputOption = option{"", "output-format", flagString, "plain (default) or json: one JSON document on stdout, errors as JSON on stderr"}
+var outputOption = option{"", "output-format", flagString, "plain (default) or json: one JSON document on stdout, every stderr line a JSON object (errors, questions, notes)"}
 
-// parseOutputFormat reads --output-format (any command takes it).
+// outputFormat finds --output-format in a raw command line before it is parsed, so that even a
+// line that does not parse (an unknown option, a missing value) reports its error in the format
+// asked for. It reads the options as parseOptions does: the last one wins, "--" ends them.
+func outputFormat(args []string) string {
+	f := ""
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		if v, ok := strings.CutPrefix(a, "--output-format="); ok {
+			f = v
+		} else if a == "--output-format" && i+1 < len(args) {
+			i++
+			f = args[i]
+		}
+	}
+	return f
+}
+
+// parseOutputFormat checks --output-format (any command takes it).
 func (c *call) parseOutputFormat() error {
 	switch f := c.opts.str("output-format"); f {
 	case "", outputPlain:
@@ -36,9 +57,13 @@ func (c *call) parseOutputFormat() error {
 
 func (c *call) json() bool { return c.format == outputJSON }
 
-// printJSON writes one JSON document.
+// printJSON writes one JSON document: indented on stdout, one line where the document goes to
+// stderr beside the error lines (c.sideDocument).
 func (c *call) printJSON(v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
+	if c.oneLine {
+		b, err = json.Marshal(v)
+	}
 	if err != nil {
 		return fmt.Errorf("encode json: %w", err)
 	}
@@ -52,8 +77,47 @@ func (c *call) reportError(err error) {
 		fmt.Fprintf(c.env.Stderr, "Error: %s\n", describeError(err))
 		return
 	}
+	fmt.Fprintf(c.env.Stderr, "%s\n", errorLine(err))
+}
+
+// errorLine is an error as the JSON object of one stderr line.
+func errorLine(err error) []byte {
 	b, _ := json.Marshal(map[string]any{"error": errorFields(err)})
+	return b
+}
+
+// notice tells the user something on stderr that is neither an error nor the output: the text
+// as a line, or under json one line {kind: fields}, the text under fields["message"].
+func (c *call) notice(kind, text string, fields map[string]any) {
+	if !c.json() {
+		fmt.Fprintln(c.env.Stderr, text)
+		return
+	}
+	f := map[string]any{"message": text}
+	for k, v := range fields {
+		f[k] = v
+	}
+	b, _ := json.Marshal(map[string]any{kind: f})
 	fmt.Fprintf(c.env.Stderr, "%s\n", b)
+}
+
+// question asks on stderr, the answer to be read from stdin: the text with no newline, so it is
+// typed after it, or under json one line {"question": text}.
+func (c *call) question(text string) {
+	if !c.json() {
+		fmt.Fprint(c.env.Stderr, text)
+		return
+	}
+	b, _ := json.Marshal(map[string]string{"question": strings.TrimSpace(text)})
+	fmt.Fprintf(c.env.Stderr, "%s\n", b)
+}
+
+// sideDocument sends the command's document (its summary) to stderr, as one line beside the
+// error lines, because stdout carries data (cat, cp ... -).
+func (c *call) sideDocument() {
+	c.stdout = &countingWriter{w: c.env.Stderr}
+	c.out = &lockedWriter{w: c.stdout}
+	c.oneLine = true
 }
 
 // errorFields are an error's parts as JSON: what OSS said (status, code, message, request id,

@@ -49,7 +49,7 @@ type monitor struct {
 func newMonitor(c *call, o op) *monitor {
 	m := &monitor{c: c, op: o, start: time.Now(), stop: make(chan struct{})}
 	m.scanning.Store(true)
-	if c.env.Terminal {
+	if c.env.Terminal && !c.json() { // under json every stderr line is a JSON object
 		m.wg.Add(1)
 		go m.draw()
 	}

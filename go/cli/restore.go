@@ -68,7 +68,7 @@ func runRestore(ctx context.Context, c *call) error {
 			return err
 		}
 		if !yes {
-			fmt.Fprintln(c.env.Stderr, "operation is canceled.")
+			c.notice("note", "operation is canceled.", nil)
 			return nil
 		}
 	}

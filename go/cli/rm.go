@@ -70,15 +70,15 @@ func runRm(ctx context.Context, c *call) error {
 			what = "multipart uploads"
 		}
 		if u.key != "" && !strings.HasSuffix(u.key, "/") {
-			fmt.Fprintf(c.env.Stderr, "Note: %s is a name prefix: it matches every object whose name starts with %q, "+
-				"such as %q and %q, not only those under %q.\n", c.opts.args[0], u.key, u.key+"2/x", u.key+"file", u.key+"/")
+			c.notice("note", fmt.Sprintf("Note: %s is a name prefix: it matches every object whose name starts with %q, "+
+				"such as %q and %q, not only those under %q.", c.opts.args[0], u.key, u.key+"2/x", u.key+"file", u.key+"/"), nil)
 		}
 		yes, err := c.ask(ctx, fmt.Sprintf("Do you really mean to remove recursively %s of %s(y or N)? ", what, c.opts.args[0]))
 		if err != nil {
 			return err
 		}
 		if !yes {
-			fmt.Fprintln(c.env.Stderr, "Nothing was removed.")
+			c.notice("note", "Nothing was removed.", nil)
 			return nil
 		}
 	}
@@ -114,7 +114,7 @@ func runRm(ctx context.Context, c *call) error {
 			var se *oss.ServiceError
 			switch {
 			case errors.As(err, &se) && se.Status == http.StatusNotFound:
-				fmt.Fprintf(c.env.Stderr, "Note: %s does not exist: nothing to remove\n", c.opts.args[0])
+				c.notice("note", fmt.Sprintf("Note: %s does not exist: nothing to remove", c.opts.args[0]), nil)
 			case err != nil:
 				return wrapObject(u.bucket, u.key, err)
 			case dryRun:

@@ -76,7 +76,7 @@ func runSetMeta(ctx context.Context, c *call) error {
 		}
 		if recursive {
 			if err := confirm(fmt.Sprintf("Do you really mean to recursivlly set meta on objects of %s(y or N)? ", c.opts.args[0])); err == errCanceled {
-				fmt.Fprintln(c.env.Stderr, "operation is canceled.")
+				c.notice("note", "operation is canceled.", nil)
 				return nil
 			} else if err != nil {
 				return err

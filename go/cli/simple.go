@@ -109,8 +109,7 @@ func catCommand() *command {
 			r := dl.NewReader(ctx, 4)
 			defer r.Close()
 			// Standard output is the data: json's summary goes to stderr, as with cp ... -.
-			c.stdout = &countingWriter{w: c.env.Stderr}
-			c.out = &lockedWriter{w: c.stdout}
+			c.sideDocument()
 			if _, err := io.Copy(c.env.Stdout, r); err != nil {
 				return wrapObject(u.bucket, u.key, err)
 			}

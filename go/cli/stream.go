@@ -59,8 +59,8 @@ func streamDone(ctx context.Context, c *call, mon *monitor, err error, note stri
 	if err != nil && ctx.Err() == nil {
 		mon.failed.Add(1)
 		c.reportError(err)
-		if note != "" && !c.json() {
-			fmt.Fprintln(c.env.Stderr, note)
+		if note != "" {
+			c.notice("note", note, nil)
 		}
 	}
 	if err == nil {
@@ -173,8 +173,7 @@ func (s *stdoutWriter) Write(p []byte) (int, error) {
 // bounded window ahead and pinned to the first answer's ETag. Standard output carries the data
 // only: the summary, the dry run's line and errors go to standard error.
 func streamDownload(ctx context.Context, c *call, cfg *cpConfig, src string) error {
-	c.stdout = &countingWriter{w: c.env.Stderr}
-	c.out = &lockedWriter{w: c.stdout}
+	c.sideDocument()
 	if cfg.checkpointDir != "" {
 		return usagef("--checkpoint-dir is for uploads")
 	}

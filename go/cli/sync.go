@@ -57,6 +57,7 @@ func runSync(ctx context.Context, c *call) error {
 	if cfg.sizeOnly && cfg.checksum {
 		return usagef("--size-only and --checksum exclude each other")
 	}
+	defer cfg.snapshot.close()
 	cfg.recursive, cfg.force = true, true
 	src, dst := syncRoot(c.opts.args[0]), syncRoot(c.opts.args[1])
 	// sync makes a tree like another: a single file as the source would make --delete remove
@@ -80,7 +81,7 @@ func runSync(ctx context.Context, c *call) error {
 	}
 	return transferTree(ctx, c, cfg, src, dst, func(cp *copier) error {
 		s.cp = cp
-		cp.decide = s.decide
+		cp.decide, cp.listed = s.decide, s.list
 		return s.listDestination(ctx)
 	}, func(ctx context.Context, cp *copier) error {
 		if !del {
@@ -139,11 +140,17 @@ func (s *syncer) listDestination(ctx context.Context) error {
 	}, nil)
 }
 
-func (s *syncer) decide(ctx context.Context, t task) (bool, error) {
-	rel := s.rel(t)
+// list notes a source item: the destination's entry of that name is not extra, even when the
+// item is not copied (unchanged, or skipped by --snapshot-path without a comparison).
+func (s *syncer) list(t task) {
 	s.mu.Lock()
-	s.seen[rel] = true
-	d, ok := s.dst[rel]
+	s.seen[s.rel(t)] = true
+	s.mu.Unlock()
+}
+
+func (s *syncer) decide(ctx context.Context, t task) (bool, error) {
+	s.mu.Lock()
+	d, ok := s.dst[s.rel(t)]
 	s.mu.Unlock()
 	if !ok {
 		return true, nil
@@ -269,13 +276,18 @@ const shownExtra = 100
 // nothing is deleted and the user is told how to confirm.
 func (s *syncer) ask(ctx context.Context, extra []string, what string) error {
 	c := s.cp.c
-	fmt.Fprintf(c.env.Stderr, "sync --delete: %d %s at the destination are not in the source:\n", len(extra), what)
-	for _, rel := range extra[:min(len(extra), shownExtra)] {
-		fmt.Fprintf(c.env.Stderr, "  %s\n", s.dstName(rel))
+	shown := extra[:min(len(extra), shownExtra)]
+	names := make([]string, len(shown))
+	var text strings.Builder
+	fmt.Fprintf(&text, "sync --delete: %d %s at the destination are not in the source:", len(extra), what)
+	for i, rel := range shown {
+		names[i] = s.dstName(rel)
+		fmt.Fprintf(&text, "\n  %s", names[i])
 	}
 	if len(extra) > shownExtra {
-		fmt.Fprintf(c.env.Stderr, "  ... and %d more (--dry-run lists them all)\n", len(extra)-shownExtra)
+		fmt.Fprintf(&text, "\n  ... and %d more (--dry-run lists them all)", len(extra)-shownExtra)
 	}
+	c.notice("extra", text.String(), map[string]any{"count": len(extra), "destinations": names, "not_shown": len(extra) - len(shown)})
 	if !c.env.Interactive {
 		return fmt.Errorf("nothing was deleted: no terminal to ask on; run again with -f to delete these %d %s", len(extra), what)
 	}

@@ -159,6 +159,64 @@ def test_every_command_speaks_one_json_schema(srv, tmp_path):
     assert done.returncode == 2
 
 
+def _json_lines(text):
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_under_json_every_stderr_line_is_json(srv, tmp_path):
+    """Whatever goes wrong or is asked under --output-format json, stderr is JSON lines and stdout
+    one document (or the data, for cat and cp ... -)."""
+    srv.bucket.put_object("jl/extra", b"x")
+    srv.bucket.put_object("obj", b"data")
+    src = tmp_path / "s"
+    src.mkdir()
+    (src / "f").write_bytes(b"1")
+
+    def run(*args, code, stdin=None):
+        done = srv.run(*args, "--output-format", "json", stdin=stdin)
+        assert done.returncode == code, (args, done.stderr)
+        return done, _json_lines(done.stderr)
+
+    done, err = run("ls", "--bad", code=2)
+    assert done.stdout == "" and err[0]["error"]["code"] == "UsageError" and "--bad" in err[0]["error"]["message"]
+    done, err = run("sync", str(src), "oss://bkt/jl/", "--delete", code=1, stdin="")
+    assert {"count": 1, "destinations": ["oss://bkt/jl/extra"], "not_shown": 0}.items() <= err[0]["extra"].items()
+    assert "no terminal" in err[-1]["error"]["message"] and json.loads(done.stdout)["summary"]["outcome"] == "finished_with_errors"
+    for args in (("cat", "oss://bkt/obj"), ("cp", "oss://bkt/obj", "-")):
+        done, err = run(*args, code=0)
+        assert done.stdout == "data" and len(err) == 1 and err[0]["summary"]["outcome"] == "succeeded", args
+    done, err = run("config", "--profile", "jt", code=0, stdin="http://e\nak\nsk\n\n")  # srv.run adds -c
+    assert [e["question"] for e in err[1:]] == ["Please enter endpoint:", "Please enter accessKeyID:",
+                                                "Please enter accessKeySecret:", "Please enter stsToken:"]
+    assert json.loads(done.stdout)["summary"]["outcome"] == "succeeded" and "[jt]\nendpoint = http://e\n" in srv.config.read_text()
+    cmds = tmp_path / "cmds"
+    cmds.write_text("ls -s oss://bkt/jl/\nstat oss://bkt/jl/missing\n")
+    done, err = run("run", str(cmds), code=1)
+    doc = json.loads(done.stdout)
+    assert err == [] and doc["summary"]["failed_lines"] == [2]
+    by_line = {e["line"]: e for e in doc["entries"]}
+    assert by_line[1]["exit_code"] == 0 and by_line[1]["output"]["count"] == 2  # jl/extra and the synced jl/f
+    assert by_line[2]["exit_code"] == 1 and by_line[2]["messages"][0]["error"]["code"] == "NoSuchKey"
+
+
+def test_run_streams_an_object_to_stdout_in_bounded_memory(srv, tmp_path):
+    data = os.urandom(1 << 20) * 64  # 64 MiB
+    srv.bucket.put_object("big", data)
+    cmds = tmp_path / "cmds"
+    cmds.write_text("ls -s oss://bkt/big\ncp oss://bkt/big - --part-size 1M --parallel 2\n")
+    done = subprocess.run([sys.executable, "-c", _MEASURE] + srv.command("run", str(cmds)), capture_output=True, timeout=120)
+    err = done.stderr.decode()
+    assert done.returncode == 0, err
+    # The data whole and unprefixed; the other line's text prefixed, before or after it.
+    text = done.stdout.replace(data, b"")
+    assert len(done.stdout) - len(text) == len(data)
+    assert all(line.startswith(b"line 1: ") for line in text.splitlines()), text
+    assert "line 2: Succeed: Total num: 1, size: 67,108,864." in err
+    rss = int(re.search(r"MAXRSS (\d+)", err).group(1))
+    sys.stderr.write("run: 64 MiB to stdout, peak RSS %d MiB\n" % (rss >> 10))
+    assert rss < 48 * 1024, rss  # buffered, the object alone would be 64 MiB
+
+
 def test_presign_put_with_a_content_type(srv, tmp_path):
     import urllib.request
     url = srv.run("presign", "oss://bkt/up.json", "--method", "PUT", "--content-type", "application/json").stdout.split()[0]

@@ -122,3 +122,19 @@ def test_encoding_type_and_restore_as_ossutil(srv, both, tmp_path):
     done = both("ls", "oss://b%6Bt", "--encoding-type", "url")
     for who, d in done.items():
         assert d.returncode != 0 and "bucket url do not support --encoding-type option" in d.stdout + d.stderr, who
+
+
+def test_sync_meta_acl_tagging_as_ossutil(srv, both, tmp_path):
+    d = tmp_path / "tree"
+    (d / "sub").mkdir(parents=True)
+    (d / "a").write_bytes(b"1")  # no extensions: Go's and ossutil's MIME tables differ
+    (d / "sub" / "b").write_bytes(b"22")
+    _ok(both("sync", str(d), "oss://bkt/P/s/", "-f", "--acl", "public-read", "--tagging", "t=1&u=v w",
+             "--meta", "Cache-Control:no-cache#X-Oss-Meta-Team:ops#Content-Disposition:inline#X-Oss-Storage-Class:IA"))
+    for key in ("s/a", "s/sub/b"):
+        got = _same(srv, key)
+        assert got["meta"] == {"x-oss-meta-team": "ops"} and got["acl"] == "public-read" and got["tags"] == {"t": "1", "u": "v w"}
+        assert got["headers"]["x-oss-storage-class"] == "IA" and got["headers"]["cache-control"] == "no-cache"
+    done = both("sync", "oss://bkt/P/s/", str(tmp_path / "down"), "--acl", "private")
+    for who, d in done.items():
+        assert d.returncode != 0 and "No need to set ACL for download" in d.stdout + d.stderr, (who, d.stdout, d.stderr)
