@@ -127,7 +127,10 @@ class ObjectWriter(io.BufferedIOBase):
         super().close()
 
     def abort(self) -> None:
-        """Abort the upload: no object is created and no part is left. Idempotent."""
+        """Abort the upload: no object is created and no part is left. Idempotent. If the abort
+        request fails (RequestError when the server cannot be reached after the retries), the
+        parts sent may remain on the server: that error is raised, and the writer is closed
+        all the same."""
         if self._done:
             return
         self._done = True

@@ -15,10 +15,13 @@ import datetime
 import errno
 import io
 import os
+import sys
 import threading
 from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from fsspec.asyn import AsyncFileSystem
+from fsspec.compression import compr
+from fsspec.core import get_compression
 from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
 
 from . import _batch, _ops, aio, exceptions
@@ -839,15 +842,18 @@ class OSSFileSystem(AbstractFileSystem):
 
     def open(self, path, mode: str = "rb", block_size=None, cache_options=None, compression=None,
              **kwargs: Any) -> Any:
-        """As fsspec's open. A file opened for writing ("wb", "xb", and "w"/"x" as text) publishes
-        its object only on close(): see OSSFile."""
-        if "b" in mode or "r" in mode:
+        """As fsspec's open. A file opened for writing ("wb", "xb", and "w"/"x" as text, with or
+        without compression) publishes its object only on close(): see OSSFile."""
+        if "r" in mode:
             return super().open(path, mode, block_size=block_size, cache_options=cache_options,
                                 compression=compression, **kwargs)
-        text = {k: kwargs.pop(k) for k in ("encoding", "errors", "newline") if k in kwargs}
-        raw = super().open(path, mode.replace("t", "") + "b", block_size=block_size, cache_options=cache_options,
-                           compression=compression, **kwargs)
-        return _TextWriter(raw, **text)
+        text = None if "b" in mode else {k: kwargs.pop(k) for k in ("encoding", "errors", "newline") if k in kwargs}
+        f = super().open(path, mode.replace("t", "").replace("b", "") + "b", block_size=block_size,
+                         cache_options=cache_options, **kwargs)
+        compression = get_compression(self._strip_protocol(path), compression)
+        if compression is not None:
+            f = _CompressedWriter(f, compression)
+        return f if text is None else _TextWriter(f, **text)
 
     def _open(self, path: str, mode: str = "rb", block_size=None, autocommit: bool = True,
               cache_options=None, **kwargs: Any):
@@ -923,13 +929,18 @@ class OSSFile(AbstractBufferedFile):
     upload is aborted (no object, no multipart upload left) when the `with` block exits by an
     exception (KeyboardInterrupt too), when the file is garbage collected without close() (a
     process ending on an uncaught exception drops its files so), on discard(), and when a part
-    fails. "xb" completes with x-oss-forbid-overwrite, so an object created meanwhile is never
-    replaced (FileExistsError).
+    fails; the same through the `with` blocks of `fsspec.open(...)` and of pandas' writers,
+    which call close() however they end (see _closed_by_exception), and through open()'s
+    compression and text layers. "xb" completes with x-oss-forbid-overwrite, so an object
+    created meanwhile is never replaced (FileExistsError).
 
     This differs from fsspec's AbstractBufferedFile, and so from s3fs and ossfs: there both an
     exception in the `with` block and garbage collection close the file, which publishes
     whatever was written so far as the whole object. Here only close() (or a `with` block that
-    ends normally) publishes."""
+    ends normally) publishes, except that a close() called by fsspec's OpenFile or pandas while
+    an exception ends their `with` block aborts."""
+
+    closed: bool  # fsspec's property, untyped there
 
     def __init__(self, fs: OSSFileSystem, path: str, mode: str = "rb", block_size=None, autocommit=True,
                  cache_type: str = "none", cache_options=None, size=None, version_id: Optional[str] = None,
@@ -977,15 +988,25 @@ class OSSFile(AbstractBufferedFile):
             raise ValueError("Flush on closed file")
 
     def discard(self) -> None:
-        """Abort the upload: nothing is created and no part is left."""
-        if self._writer is not None:
-            self._writer.abort()
-        self.closed = True
+        """Abort the upload: nothing is created and no part is left. The file is closed even
+        when the abort fails (the OSError raised then has the failure as its __cause__).
+        Nothing to do once closed."""
+        if self.closed:
+            return
+        try:
+            if self._writer is not None:
+                with _errors(self.path):
+                    self._writer.abort()
+        finally:
+            self.closed = True
 
     def commit(self) -> None:
         pass
 
     def close(self) -> None:
+        """Complete the upload (the object appears now), or for a reader release it. Called by
+        fsspec's OpenFile or pandas while an exception ends their `with` block (see
+        _closed_by_exception), it aborts the upload instead."""
         if self.closed:
             return
         if self._reader is not None:
@@ -993,6 +1014,9 @@ class OSSFile(AbstractBufferedFile):
                 super().close()
             finally:
                 self._reader.close()
+            return
+        if _closed_by_exception(self):
+            self.discard()
             return
         try:
             with _errors(self.path):
@@ -1009,41 +1033,175 @@ class OSSFile(AbstractBufferedFile):
 
     def __del__(self):
         # Not fsspec's __del__, which calls close(): completing an upload nobody closed would
-        # publish a truncated object. Freeing the writer aborts the upload.
+        # publish a truncated object.
         try:
             if getattr(self, "closed", True):
                 return
-            writer = getattr(self, "_writer", None)
-            if writer is None:
+            if getattr(self, "_writer", None) is None:
                 self.close()  # a reader: nothing to publish
                 return
-            self.closed = True
-            writer._drop()
+            self._drop()
         except Exception:
             pass
 
+    def _drop(self) -> None:
+        """Abort without waiting, for finalizers: freeing the writer aborts the upload."""
+        self.closed = True
+        self._writer._drop()
+
 
 class _TextWriter(io.TextIOWrapper):
-    """A text file opened for writing: TextIOWrapper over an OSSFile that keeps its promise,
-    aborting on an exception in the `with` block or garbage collection without close(), where
-    TextIOWrapper would close (publish)."""
+    """A text file opened for writing: TextIOWrapper over an OSSFile (or a _CompressedWriter)
+    that keeps its promise, aborting on an exception in the `with` block or garbage collection
+    without close(), where TextIOWrapper would close (publish)."""
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is not None:
-            self._abort()
+            self.buffer.discard()
             return None
         return super().__exit__(exc_type, exc, tb)
 
     def __del__(self):
         try:
             if not self.closed:
-                self._abort()
+                self.buffer._drop()
         except Exception:
             pass
 
-    def _abort(self):
-        discard = getattr(self.buffer, "discard", None)
-        if discard is not None:
-            discard()
-        # else a compression wrapper: left to it (and to the OSSFile under it, which aborts when
-        # collected unclosed)
+
+class _CompressedWriter(io.BufferedIOBase):
+    """A file opened for writing with compression=: fsspec's compressor (GzipFile, BZ2File,
+    LZMAFile, a zip entry, ...) over an OSSFile. fsspec returns the compressor itself, whose
+    close() leaves a file it was given open, so the OSSFile was collected unclosed and nothing
+    was published. Here close() ends the compressed stream, then closes (publishes) the OSSFile;
+    an exception in the `with` block, discard() or garbage collection abort it as OSSFile does."""
+
+    def __init__(self, file: OSSFile, compression: str) -> None:
+        super().__init__()
+        self._file = file
+        self._gate = _Gate(file)
+        self._done = False
+        try:
+            self._compressor = compr[compression](self._gate, mode=file.mode[0])
+        except BaseException:
+            file.discard()
+            raise
+
+    @property
+    def closed(self) -> bool:
+        return getattr(self, "_done", True)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        return self._compressor.write(data)
+
+    def flush(self) -> None:
+        if self.closed:
+            raise ValueError("I/O operation on closed file.")
+        self._compressor.flush()
+
+    def tell(self) -> int:
+        """Uncompressed bytes written so far."""
+        return self._compressor.tell()
+
+    def close(self) -> None:
+        """End the compressed stream and publish the object; if ending the stream fails, the
+        upload is aborted and the error raised."""
+        if self.closed:
+            return
+        self._done = True
+        try:
+            self._compressor.close()
+        except BaseException:
+            self._gate.shut = True
+            self._file.discard()
+            raise
+        self._file.close()
+
+    def discard(self) -> None:
+        """Abort the upload (nothing is published); the compressed stream is dropped unfinished."""
+        if self.closed:
+            return
+        self._done = True
+        self._gate.shut = True
+        try:
+            self._file.discard()
+        finally:
+            self._compressor.close()
+
+    def _drop(self) -> None:
+        """discard() without waiting, for finalizers: the OSSFile's writer is freed (aborting)."""
+        self._done = True
+        self._gate.shut = True
+        self._file._drop()
+        self._compressor.close()
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self.discard()
+            return None
+        self.close()
+        return None
+
+    def __del__(self):
+        try:
+            if not self.closed:
+                self._drop()
+        except Exception:
+            pass
+
+
+class _Gate(object):
+    """What a compressor writes into: the OSSFile, until the upload is discarded; then nothing,
+    so that the compressor can still be closed (and its finalizer find nothing to do) without
+    writing into a closed file."""
+
+    def __init__(self, file: OSSFile) -> None:
+        self._file = file
+        self.shut = False
+
+    def write(self, data) -> int:
+        return len(data) if self.shut else self._file.write(data)
+
+    def flush(self) -> None:
+        if not self.shut:
+            self._file.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+
+def _exit_exception(frame: Any) -> Any:
+    """The exception type an `__exit__` frame was called with (None for a normal exit),
+    whether it spells its arguments out or takes *args."""
+    code = frame.f_code
+    if code.co_argcount > 1:
+        return frame.f_locals.get(code.co_varnames[1])
+    if code.co_flags & 0x04:  # CO_VARARGS
+        args = frame.f_locals.get(code.co_varnames[code.co_argcount + code.co_kwonlyargcount]) or (None,)
+        return args[0]
+    return None
+
+
+#: Context managers whose __exit__ closes the files they hold however their `with` block ended:
+#: (module, class, the attribute listing those files). fsspec.open(...) in a `with` statement,
+#: and pandas' writers (to_csv, to_json, ...) through IOHandles.
+_CLOSERS = (("fsspec.core", "OpenFile", "fobjects"), ("pandas.io.common", "IOHandles", "created_handles"))
+
+
+def _closed_by_exception(file: OSSFile) -> bool:
+    """Whether `file` is being closed by one of _CLOSERS's __exit__ because an exception ended
+    its `with` block: then its close() aborts, as leaving OSSFile's own `with` block by an
+    exception does. A close() anywhere else (an except or finally block included) publishes."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_name == "__exit__":
+            owner = frame.f_locals.get("self")
+            for module, name, attr in _CLOSERS:
+                cls = getattr(sys.modules.get(module), name, None)
+                if cls is not None and isinstance(owner, cls) and any(f is file for f in getattr(owner, attr, ())):
+                    return _exit_exception(frame) is not None
+        frame = frame.f_back
+    return False

@@ -102,8 +102,8 @@ func writerAbort(_ context.Context, c *Call, a *WriterArgs) (Empty, error) {
 	if err != nil {
 		return Empty{}, err
 	}
-	w.w.Abort() // not under w.mu: an abort may interrupt a write waiting for a slot
-	return Empty{}, nil
+	// not under w.mu: an abort may interrupt a write waiting for a slot
+	return Empty{}, w.w.Abort()
 }
 
 // seekReader is a random-access reader of one object (transfer.SeekReader).

@@ -514,6 +514,43 @@ func TestWriterAbortsOnFailureCancelAndAbort(t *testing.T) {
 	}
 }
 
+func TestWriterAbortReportsAFailedAbortRequest(t *testing.T) {
+	e := newEnv(t)
+	part := randomBytes(MinPartSize)
+	var answer error
+	d := &hookDoer{d: e.client, before: func(n int64, r *oss.Request) error {
+		if r.Method == http.MethodDelete {
+			return answer
+		}
+		return nil
+	}}
+	abortAfterAPart := func(key string) error {
+		w := NewWriter(d, &oss.Request{Bucket: "bkt", Key: key}, Config{}, false, Meter{})
+		if err := w.WritePart(context.Background(), part); err != nil {
+			t.Fatal(err)
+		}
+		err := w.Abort()
+		if again := w.Abort(); again != nil {
+			t.Fatalf("a second abort: %v", again)
+		}
+		return err
+	}
+	// The network down: the parts stay, and the caller is told.
+	answer = &oss.RequestError{Err: errors.New("connection refused")}
+	var re *oss.RequestError
+	if err := abortAfterAPart("down"); !errors.As(err, &re) {
+		t.Fatalf("abort with the network down: %v", err)
+	}
+	if e.uploads(t) != 1 {
+		t.Fatal("the upload whose abort failed is gone")
+	}
+	// NoSuchUpload: the upload is gone already (an earlier attempt's answer was lost).
+	answer = &oss.ServiceError{Status: http.StatusNotFound, Code: "NoSuchUpload"}
+	if err := abortAfterAPart("gone"); err != nil {
+		t.Fatalf("abort of an upload already gone: %v", err)
+	}
+}
+
 func TestWriterForbidOverwrite(t *testing.T) {
 	e := newEnv(t)
 	e.put(t, "taken", []byte("old"))

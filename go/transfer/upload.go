@@ -102,10 +102,17 @@ func initiate(ctx context.Context, d oss.Doer, req *oss.Request) (string, time.T
 }
 
 // abort aborts an upload, even when ctx is cancelled: that is exactly when a leftover is likely.
-func abort(ctx context.Context, d oss.Doer, req *oss.Request, uploadID string) {
+// The error says the parts may remain; callers that already return another failure ignore it.
+// NoSuchUpload is success: the upload is gone (an attempt whose answer was lost aborted it).
+func abort(ctx context.Context, d oss.Doer, req *oss.Request, uploadID string) error {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	oss.AbortMultipartUpload(actx, d, req.Bucket, req.Key, uploadID)
+	_, err := oss.AbortMultipartUpload(actx, d, req.Bucket, req.Key, uploadID)
+	var se *oss.ServiceError
+	if err == nil || errors.As(err, &se) && se.Code == "NoSuchUpload" {
+		return nil
+	}
+	return fmt.Errorf("abort multipart upload %s of %s: %w", uploadID, req.Key, err)
 }
 
 type uploadedPart struct {

@@ -329,12 +329,14 @@ func (w *Writer) complete(last []byte) (*PutResult, error) {
 }
 
 // Abort stops the part uploads and aborts the upload (even if the writer's calls were
-// cancelled: that is when a leftover is likely). It is idempotent and a no-op after Close.
-func (w *Writer) Abort() {
+// cancelled: that is when a leftover is likely). It is idempotent and a no-op after Close. It
+// returns the failure of the abort request (the parts uploaded so far may then remain); an
+// abort called again does not retry it.
+func (w *Writer) Abort() error {
 	w.mu.Lock()
 	if w.finished {
 		w.mu.Unlock()
-		return
+		return nil
 	}
 	w.finished = true
 	if w.err == nil {
@@ -344,6 +346,7 @@ func (w *Writer) Abort() {
 	w.cancel()
 	w.wg.Wait()
 	if id := w.UploadID(); id != "" {
-		abort(context.Background(), w.d, &w.req, id)
+		return abort(context.Background(), w.d, &w.req, id)
 	}
+	return nil
 }
