@@ -14,6 +14,7 @@ import contextlib
 import datetime
 import errno
 import io
+import logging
 import os
 import sys
 import threading
@@ -31,6 +32,8 @@ from .credentials import ChainCredentialsProvider, _go_message
 from ._reader import ObjectReader
 from .models.versions import _walk_versions
 from ._writer import MIN_PART_SIZE, ObjectWriter
+
+logger = logging.getLogger("oss2.pyjindo.fs")
 
 #: Keys listed per ListObjects request (OSS's maximum).
 _LIST_PAGE = 1000
@@ -930,7 +933,7 @@ class OSSFile(AbstractBufferedFile):
     exception (KeyboardInterrupt too), when the file is garbage collected without close() (a
     process ending on an uncaught exception drops its files so), on discard(), and when a part
     fails; the same through the `with` blocks of `fsspec.open(...)` and of pandas' writers,
-    which call close() however they end (see _closed_by_exception), and through open()'s
+    which call close() however they end (see _closing_exception), and through open()'s
     compression and text layers. "xb" completes with x-oss-forbid-overwrite, so an object
     created meanwhile is never replaced (FileExistsError).
 
@@ -1006,7 +1009,7 @@ class OSSFile(AbstractBufferedFile):
     def close(self) -> None:
         """Complete the upload (the object appears now), or for a reader release it. Called by
         fsspec's OpenFile or pandas while an exception ends their `with` block (see
-        _closed_by_exception), it aborts the upload instead."""
+        _closing_exception), it aborts the upload instead."""
         if self.closed:
             return
         if self._reader is not None:
@@ -1015,8 +1018,9 @@ class OSSFile(AbstractBufferedFile):
             finally:
                 self._reader.close()
             return
-        if _closed_by_exception(self):
-            self.discard()
+        exc_type = _closing_exception(self)
+        if exc_type is not None:
+            _discard_for(self, exc_type)
             return
         try:
             with _errors(self.path):
@@ -1027,7 +1031,7 @@ class OSSFile(AbstractBufferedFile):
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is not None and self._writer is not None and not self.closed:
-            self.discard()  # never complete an upload cut short by an exception
+            _discard_for(self, exc_type)  # never complete an upload cut short by an exception
             return None
         return super().__exit__(exc_type, exc, tb)
 
@@ -1079,6 +1083,7 @@ class _CompressedWriter(io.BufferedIOBase):
     def __init__(self, file: OSSFile, compression: str) -> None:
         super().__init__()
         self._file = file
+        self.path = file.path
         self._gate = _Gate(file)
         self._done = False
         try:
@@ -1140,7 +1145,7 @@ class _CompressedWriter(io.BufferedIOBase):
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is not None:
-            self.discard()
+            _discard_for(self, exc_type)
             return None
         self.close()
         return None
@@ -1191,10 +1196,23 @@ def _exit_exception(frame: Any) -> Any:
 _CLOSERS = (("fsspec.core", "OpenFile", "fobjects"), ("pandas.io.common", "IOHandles", "created_handles"))
 
 
-def _closed_by_exception(file: OSSFile) -> bool:
-    """Whether `file` is being closed by one of _CLOSERS's __exit__ because an exception ended
-    its `with` block: then its close() aborts, as leaving OSSFile's own `with` block by an
-    exception does. A close() anywhere else (an except or finally block included) publishes."""
+def _discard_for(file: Any, exc_type: Any) -> None:
+    """file.discard() as exc_type ends a `with` block. A failed abort is raised in the place of
+    an Exception (which stays its context); after KeyboardInterrupt or SystemExit it is logged
+    instead, so that those still reach the caller as they are."""
+    try:
+        file.discard()
+    except Exception as e:
+        if not isinstance(exc_type, type) or issubclass(exc_type, Exception):
+            raise
+        logger.warning("%s: the upload was not aborted after %s: %s", file.path, exc_type.__name__, e)
+
+
+def _closing_exception(file: OSSFile) -> Any:
+    """The exception type (None: none) with which one of _CLOSERS's __exit__ is closing `file`
+    because an exception ended its `with` block: then its close() aborts, as leaving OSSFile's
+    own `with` block by an exception does. A close() anywhere else (an except or finally block
+    included) publishes."""
     frame = sys._getframe(2)
     while frame is not None:
         if frame.f_code.co_name == "__exit__":
@@ -1202,6 +1220,6 @@ def _closed_by_exception(file: OSSFile) -> bool:
             for module, name, attr in _CLOSERS:
                 cls = getattr(sys.modules.get(module), name, None)
                 if cls is not None and isinstance(owner, cls) and any(f is file for f in getattr(owner, attr, ())):
-                    return _exit_exception(frame) is not None
+                    return _exit_exception(frame)
         frame = frame.f_back
-    return False
+    return None

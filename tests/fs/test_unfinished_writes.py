@@ -236,3 +236,21 @@ def test_an_abort_failing_with_the_network_down_closes_and_is_raised_after_the_o
         f.write(b"more")
     f.discard()  # closed: nothing more to do, nothing raised
     f.close()
+
+
+@pytest.mark.parametrize("compression", [None, "gzip"])
+def test_an_abort_failing_after_ctrl_c_is_logged_and_ctrl_c_goes_on(compression, caplog):
+    """KeyboardInterrupt must reach the caller as it is: the failed abort is a WARNING record."""
+    with JindoServer("--bucket", "gone") as server:
+        fs = OSSFileSystem(endpoint=server.endpoint, key=server.access_key_id, secret=server.access_key_secret,
+                           part_size=PART, skip_instance_cache=True)
+        f = fs.open("gone/cut-off", "wb", compression=compression)
+        f.write(os.urandom(3 * PART))
+    with caplog.at_level("WARNING", logger="oss2.pyjindo.fs"):
+        with pytest.raises(KeyboardInterrupt):
+            with f:
+                raise KeyboardInterrupt
+    assert f.closed
+    [record] = [r for r in caplog.records if r.name == "oss2.pyjindo.fs"]
+    assert "cut-off: the upload was not aborted after KeyboardInterrupt" in record.getMessage()
+    assert "connection refused" in record.getMessage()
