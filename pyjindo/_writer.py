@@ -18,11 +18,29 @@ raises `oss2.exceptions.ServerError` with code FileAlreadyExists (status 409) an
 aborted.
 """
 import io
-from typing import Optional
+import logging
+import sys
+from typing import Any, Callable, Optional
 
 from . import _ops, _wire, models
 from ._response import Response
 from .compat import to_string
+
+logger = logging.getLogger("oss2.pyjindo.writer")
+
+
+def abort_after(abort: Callable[[], Any], exc_type: Any, what: str) -> None:
+    """abort() while exc_type ends a write (None: the exception being handled). A failed abort
+    is raised in the place of an Exception (which stays its context); after KeyboardInterrupt or
+    SystemExit it is logged instead, so that those reach the caller as they are."""
+    if exc_type is None:
+        exc_type = sys.exc_info()[0]
+    try:
+        abort()
+    except Exception as e:
+        if not isinstance(exc_type, type) or issubclass(exc_type, Exception):
+            raise
+        logger.warning("%s: the upload was not aborted after %s: %s", what, exc_type.__name__, e)
 
 __all__ = ["ObjectWriter"]
 
@@ -94,7 +112,7 @@ class ObjectWriter(io.BufferedIOBase):
                 view = view[size:]
             self._buf += view
         except BaseException:
-            self.abort()
+            abort_after(self.abort, None, self.key)
             raise
         self._written += n
         return n
@@ -117,7 +135,7 @@ class ObjectWriter(io.BufferedIOBase):
         try:
             result = self._bucket._call(_ops.WRITER_CLOSE, {"writer": self._handle}, self._buf, log=False)
         except BaseException:
-            self.abort()
+            abort_after(self.abort, None, self.key)
             raise
         finally:
             self._buf = bytearray()
@@ -152,7 +170,7 @@ class ObjectWriter(io.BufferedIOBase):
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is not None:
-            self.abort()
+            abort_after(self.abort, exc_type, self.key)
         else:
             self.close()
 

@@ -14,7 +14,6 @@ import contextlib
 import datetime
 import errno
 import io
-import logging
 import os
 import sys
 import threading
@@ -31,9 +30,7 @@ from .auth import AnonymousAuth, Auth, ProviderAuth, ProviderAuthV4, StsAuth
 from .credentials import ChainCredentialsProvider, _go_message
 from ._reader import ObjectReader
 from .models.versions import _walk_versions
-from ._writer import MIN_PART_SIZE, ObjectWriter
-
-logger = logging.getLogger("oss2.pyjindo.fs")
+from ._writer import MIN_PART_SIZE, ObjectWriter, abort_after
 
 #: Keys listed per ListObjects request (OSS's maximum).
 _LIST_PAGE = 1000
@@ -1197,15 +1194,8 @@ _CLOSERS = (("fsspec.core", "OpenFile", "fobjects"), ("pandas.io.common", "IOHan
 
 
 def _discard_for(file: Any, exc_type: Any) -> None:
-    """file.discard() as exc_type ends a `with` block. A failed abort is raised in the place of
-    an Exception (which stays its context); after KeyboardInterrupt or SystemExit it is logged
-    instead, so that those still reach the caller as they are."""
-    try:
-        file.discard()
-    except Exception as e:
-        if not isinstance(exc_type, type) or issubclass(exc_type, Exception):
-            raise
-        logger.warning("%s: the upload was not aborted after %s: %s", file.path, exc_type.__name__, e)
+    """file.discard() as exc_type ends a `with` block (_writer.abort_after's rules)."""
+    abort_after(file.discard, exc_type, file.path)
 
 
 def _closing_exception(file: OSSFile) -> Any:

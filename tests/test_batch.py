@@ -280,3 +280,24 @@ def test_delete_many(bucket, ref):
     deleted = _batch.delete_many(bucket, keys)
     assert sorted(deleted) == keys  # missing keys are deleted too, as on OSS
     assert [o.key for o in oss2.ObjectIterator(ref, prefix="d/")] == []
+
+
+def test_writer_abort_failing_after_ctrl_c_is_logged_and_ctrl_c_goes_on(caplog):
+    from jindo_server import JindoServer
+
+    with JindoServer("--bucket", "gone") as server:
+        b = pyjindo.Bucket(pyjindo.Auth(server.access_key_id, server.access_key_secret), server.endpoint, "gone")
+        cut, failed = ObjectWriter(b, "cut-off", part_size=256 * 1024), ObjectWriter(b, "failed", part_size=256 * 1024)
+        for f in (cut, failed):
+            f.write(os.urandom(3 * 256 * 1024))  # parts up: an upload to abort
+    # the server is gone: every abort fails
+    with caplog.at_level("WARNING", logger="oss2.pyjindo.writer"):
+        with pytest.raises(KeyboardInterrupt):
+            with cut:
+                raise KeyboardInterrupt
+    [record] = [r for r in caplog.records if r.name == "oss2.pyjindo.writer"]
+    assert "cut-off: the upload was not aborted after KeyboardInterrupt" in record.getMessage()
+    with pytest.raises(exceptions.RequestError) as raised:  # an Exception: the failed abort is raised
+        with failed:
+            raise ValueError("the original failure")
+    assert isinstance(raised.value.__context__, ValueError)

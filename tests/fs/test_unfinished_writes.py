@@ -246,11 +246,11 @@ def test_an_abort_failing_after_ctrl_c_is_logged_and_ctrl_c_goes_on(compression,
                            part_size=PART, skip_instance_cache=True)
         f = fs.open("gone/cut-off", "wb", compression=compression)
         f.write(os.urandom(3 * PART))
-    with caplog.at_level("WARNING", logger="oss2.pyjindo.fs"):
+    with caplog.at_level("WARNING", logger="oss2.pyjindo.writer"):
         with pytest.raises(KeyboardInterrupt):
             with f:
                 raise KeyboardInterrupt
     assert f.closed
-    [record] = [r for r in caplog.records if r.name == "oss2.pyjindo.fs"]
+    [record] = [r for r in caplog.records if r.name == "oss2.pyjindo.writer"]
     assert "cut-off: the upload was not aborted after KeyboardInterrupt" in record.getMessage()
     assert "connection refused" in record.getMessage()
