@@ -42,7 +42,9 @@ func (t *namedTemp) install(target string) error {
 	if err := os.Rename(t.name, target); err != nil {
 		return err
 	}
-	return t.hold.Close()
+	// Done: the name may be another download's from here, so nothing may remove it any more.
+	t.hold.Close()
+	return nil
 }
 
 // discard removes the file while its lock is still held (once dropped, a sweep may remove the
