@@ -259,10 +259,11 @@ class Bucket(BucketFamilies):
         """Download the object `key` into the local file `filename`, as oss2.
 
         Differs from oss2: parts are fetched in parallel and written at their offsets into a file
-        with no name (O_TMPFILE; elsewhere a hidden temporary name beside the target), which is put
-        in place only once complete and its CRC64 checked. A failed or killed download leaves no
-        partial or empty file (oss2 truncates the target first), and an existing target is replaced
-        whole. A target that is not a regular file (/dev/null, a FIFO) is written through in order.
+        with no name (O_TMPFILE; elsewhere a hidden temporary name `.NAME.pyjindo-N` beside the
+        target), which is put in place only once complete and its CRC64 checked. A failed download
+        leaves no partial or empty file (oss2 truncates the target first), and an existing target
+        is replaced whole; a temporary name a killed download left is removed by the next download
+        to that name. A target that is not a regular file (/dev/null, a FIFO) is written through in order.
 
         Returns a GetObjectResult with nothing left to read (`client_crc` holds the file's CRC64).
         Raises as get_object, InconsistentError when the CRC64 does not match after the repair

@@ -12,6 +12,10 @@ import (
 	"github.com/pyjindo/pyjindo/go/oss"
 )
 
+// namedTempEnv, set to anything, makes every download take a named temporary file, as on a file
+// system without O_TMPFILE: it lets tests (Go, Python, the CLI) reach that path on Linux.
+const namedTempEnv = "PYJINDO_TEST_NAMED_TEMP"
+
 // FileResult is a finished download to a file: the response as a single GET would have
 // given it, and the CRC64 of the bytes written.
 type FileResult struct {
@@ -43,29 +47,31 @@ func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename st
 	if exists && !st.Mode().IsRegular() && !st.IsDir() {
 		return writeStream(ctx, dl, target, verify, cfg.Decode, m)
 	}
-	if exists {
-		sweepStaleTemps(target) // what a killed earlier download to this name left behind
-	}
+	// What a killed earlier download to this name left behind, whichever way this one goes:
+	// the earlier one may have needed a temporary name where this one does not.
+	sweepStaleTemps(target)
 	// The file has no name until it is complete (Linux), so a crash leaves nothing; otherwise a
 	// temporary name beside the target, renamed over it at the end.
 	var f *os.File
-	unnamed := false
-	if free || (exists && st.Mode().IsRegular()) {
-		f, err = openUnnamed(filepath.Dir(target))
-		unnamed = err == nil
+	var tmp *namedTemp
+	if (free || (exists && st.Mode().IsRegular())) && os.Getenv(namedTempEnv) == "" {
+		f, _ = openUnnamed(filepath.Dir(target))
 	}
-	if !unnamed {
-		if f, err = createTemp(target); err != nil {
+	if f == nil {
+		if tmp, err = createTemp(target); err != nil {
 			return nil, &oss.ClientError{Message: err.Error(), Err: err}
 		}
+		f = tmp.f
 	}
 	done := false
 	defer func() {
-		if !done {
+		if done {
+			return
+		}
+		if tmp != nil {
+			tmp.discard()
+		} else {
 			f.Close()
-			if !unnamed {
-				os.Remove(f.Name())
-			}
 		}
 	}()
 	if exists {
@@ -95,10 +101,10 @@ func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename st
 			return nil, err
 		}
 	}
-	if unnamed {
-		err = installUnnamed(f, target)
+	if tmp != nil {
+		err = tmp.install(target)
 	} else {
-		err = installTemp(f, target)
+		err = installUnnamed(f, target)
 	}
 	if err != nil {
 		return nil, &oss.ClientError{Message: err.Error(), Err: err}
@@ -128,14 +134,6 @@ func resolveTarget(name string) (target string, st os.FileInfo, exists, free boo
 	return real, st, true, false
 }
 
-// installTemp closes f, a complete named temporary file, and renames it over target.
-func installTemp(f *os.File, target string) error {
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), target)
-}
-
 // installUnnamed names f, a complete unnamed file, target, and closes it. linkat never
 // replaces: if target appeared meanwhile, f is linked under a temporary name beside it and renamed
 // over it. If f cannot be named at all (no /proc in a chroot), its bytes are copied to a named
@@ -149,33 +147,24 @@ func installUnnamed(f *os.File, target string) error {
 		return err
 	}
 	defer f.Close()
+	var tmp *namedTemp
 	if errors.Is(err, fs.ErrExist) {
-		tmp, err := linkTemp(f, target)
-		if err != nil {
+		if tmp, err = linkTemp(f, target); err != nil {
 			return err
 		}
-		if err = f.Close(); err == nil {
-			err = os.Rename(tmp, target)
+	} else {
+		if tmp, err = createTemp(target); err != nil {
+			return err
 		}
-		if err != nil {
-			os.Remove(tmp)
+		if _, err = f.Seek(0, io.SeekStart); err == nil {
+			_, err = io.Copy(tmp.f, f)
 		}
-		return err
-	}
-	tmp, err := createTemp(target)
-	if err != nil {
-		return err
-	}
-	if _, err = f.Seek(0, io.SeekStart); err == nil {
-		_, err = io.Copy(tmp, f)
 	}
 	if err == nil {
-		err = installTemp(tmp, target)
-	} else {
-		tmp.Close()
+		err = tmp.install(target)
 	}
 	if err != nil {
-		os.Remove(tmp.Name())
+		tmp.discard()
 	}
 	return err
 }

@@ -111,26 +111,42 @@ def test_an_unreadable_directory_in_the_middle_of_a_tree(srv, tmp_path):
     assert _keys(srv.bucket, "tree/") == ["tree/a/file", "tree/c/file"]
 
 
-def test_kill_9_of_a_download_over_an_existing_file_leaves_it_untouched(make_server, tmp_path):
+def _big_on_a_slow_server(make_server, tmp_path):
+    """A server at 2 MB/s per connection holding 24 MiB at bkt/big, put in parallel parts (one PUT
+    would take 12 s)."""
     srv = make_server("--bandwidth-per-conn", "2MB")
     data = os.urandom(24 << 20)
-    srv.bucket.put_object("big", data)
+    (tmp_path / "big.src").write_bytes(data)
+    done = srv.run("cp", str(tmp_path / "big.src"), "oss://bkt/big", "--bigfile-threshold", "1M",
+                   "--part-size", "1M", "--parallel", "24")
+    assert done.returncode == 0, done.stderr
+    return srv, data
+
+
+def _kill_during_download(srv, out, env=None):
+    """Starts `jindo cp oss://bkt/big OUT` and kills it with SIGKILL in the middle of the download."""
+    proc = subprocess.Popen(srv.command("cp", "-f", "oss://bkt/big", str(out), "--parallel", "2", "--part-size", "1M"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    gets = sum("method=GET" in r and "key=big" in r for r in srv.requests())
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        if sum("method=GET" in r and "key=big" in r for r in srv.requests()) >= gets + 3:
+            break
+        time.sleep(0.02)
+    time.sleep(0.3)
+    assert proc.poll() is None, "the download finished before the kill"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
+def test_kill_9_of_a_download_over_an_existing_file_leaves_it_untouched(make_server, tmp_path):
+    srv, data = _big_on_a_slow_server(make_server, tmp_path)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     out = out_dir / "big"
     out.write_bytes(b"the old content")
     for _ in range(2):
-        proc = subprocess.Popen(srv.command("cp", "-f", "oss://bkt/big", str(out), "--parallel", "2", "--part-size", "1M"),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and proc.poll() is None:
-            if sum("method=GET" in r and "key=big" in r for r in srv.requests()) >= 3:
-                break
-            time.sleep(0.02)
-        time.sleep(0.3)
-        assert proc.poll() is None, "the download finished before the kill"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        _kill_during_download(srv, out)
         assert sorted(os.listdir(out_dir)) == ["big"], os.listdir(out_dir)
         assert out.read_bytes() == b"the old content"
     done = srv.run("cp", "-f", "oss://bkt/big", str(out), "--parallel", "24", "--part-size", "1M")
@@ -166,3 +182,23 @@ def test_ctrl_c_at_the_question_on_a_dumb_terminal_exits_130_and_deletes_nothing
         os.close(master)
     assert proc.returncode == 130, err
     assert _keys(srv.bucket, "cc/") == ["cc/extra", "cc/keep"]
+
+
+def test_kill_9_of_a_download_through_a_temporary_name_is_cleaned_up_by_the_next(make_server, tmp_path):
+    """Where there is no O_TMPFILE (forced by PYJINDO_TEST_NAMED_TEMP), a killed download to a new
+    name leaves its temporary file; the next download to that name removes it at once."""
+    srv, data = _big_on_a_slow_server(make_server, tmp_path)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "big"
+    named = dict(os.environ, PYJINDO_TEST_NAMED_TEMP="1")
+    _kill_during_download(srv, out, named)
+    assert sorted(os.listdir(out_dir)) == [".big.pyjindo-0"]
+    # Moved to another slot, it is still ours: the next run, killed too, removes it (and leaves its own).
+    os.rename(out_dir / ".big.pyjindo-0", out_dir / ".big.pyjindo-5")
+    _kill_during_download(srv, out, named)
+    assert sorted(os.listdir(out_dir)) == [".big.pyjindo-0"]
+    done = srv.run("cp", "-f", "oss://bkt/big", str(out), "--parallel", "24", "--part-size", "1M")
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == data
+    assert sorted(os.listdir(out_dir)) == ["big"]

@@ -46,12 +46,11 @@ def slow():
         yield s, b, data
 
 
-def test_kill_9_during_get_object_to_file_leaves_the_old_file_and_nothing_else(slow, tmp_path):
-    s, b, data = slow
-    target = tmp_path / "model.bin"
-    target.write_bytes(OLD)
+def _kill_during_download(s, target, env=None):
+    """Runs get_object_to_file("big", target) in a child process and kills it with SIGKILL while
+    parts are being written."""
     child = subprocess.Popen([sys.executable, "-c", CHILD, ROOT, s.endpoint, s.access_key_id, s.access_key_secret,
-                              str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         line = child.stdout.readline().strip()
         assert line == "WRITING", (line, child.stderr.read() if child.poll() is not None else "")
@@ -64,9 +63,29 @@ def test_kill_9_during_get_object_to_file_leaves_the_old_file_and_nothing_else(s
         child.stdout.close()
         child.stderr.close()
     assert child.returncode == -signal.SIGKILL
+
+
+def test_kill_9_during_get_object_to_file_leaves_the_old_file_and_nothing_else(slow, tmp_path):
+    s, b, data = slow
+    target = tmp_path / "model.bin"
+    target.write_bytes(OLD)
+    _kill_during_download(s, target)
     assert sorted(os.listdir(tmp_path)) == ["model.bin"]  # no hidden temporary file
     assert target.read_bytes() == OLD
     # The next download to the name completes and leaves only the target.
+    b.get_object_to_file("big", str(target))
+    assert sorted(os.listdir(tmp_path)) == ["model.bin"]
+    assert target.read_bytes() == data
+
+
+def test_a_temporary_file_a_killed_download_left_is_removed_by_the_next_download(slow, tmp_path):
+    """Where there is no O_TMPFILE (forced in the child by PYJINDO_TEST_NAMED_TEMP), a killed
+    download to a new name leaves its temporary file; the next download to the name removes it,
+    however young, even when it needs no temporary name itself."""
+    s, b, data = slow
+    target = tmp_path / "model.bin"
+    _kill_during_download(s, target, dict(os.environ, PYJINDO_TEST_NAMED_TEMP="1"))
+    assert sorted(os.listdir(tmp_path)) == [".model.bin.pyjindo-0"]
     b.get_object_to_file("big", str(target))
     assert sorted(os.listdir(tmp_path)) == ["model.bin"]
     assert target.read_bytes() == data
