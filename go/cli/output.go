@@ -21,6 +21,10 @@ import (
 
 var outputOption = option{"", "output-format", flagString, "plain (default) or json: one JSON document on stdout, every stderr line a JSON object (errors, questions, notes)"}
 
+// WantsJSON tells whether a command line asks for --output-format json (for the errors of a
+// line cli does not run, such as an unknown command).
+func WantsJSON(args []string) bool { return outputFormat(args) == outputJSON }
+
 // outputFormat finds --output-format in a raw command line before it is parsed, so that even a
 // line that does not parse (an unknown option, a missing value) reports its error in the format
 // asked for. It reads the options as parseOptions does: the last one wins, "--" ends them.

@@ -58,6 +58,9 @@ func run(ctx context.Context, args []string, env cli.Env) int {
 			return cli.Run(ctx, args, env)
 		}
 	}
+	if cli.WantsJSON(args[1:]) {
+		return cli.Run(ctx, args, env) // which says so as a JSON error line
+	}
 	fmt.Fprintf(env.Stderr, "jindo: unknown command %q\n\n", args[0])
 	usage(env.Stderr)
 	return cli.ExitUsage
