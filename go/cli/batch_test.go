@@ -245,3 +245,36 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// config's questions are no different: Ctrl-C at one ends it at once, and nothing is written.
+func TestCtrlCDuringConfigsQuestionsWritesNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cfg")
+	stdin, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errs := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"config", "-c", path}, Env{Stdin: stdin, Stdout: io.Discard, Stderr: errs, Home: t.TempDir(),
+			Getenv: func(string) string { return "" }, Interactive: true})
+	}()
+	io.WriteString(w, "http://example.invalid\n") // the endpoint; the next question then waits
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(errs.String(), "Please enter accessKeyID"); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no second question: %q", errs.String())
+		}
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != ExitInterrupted {
+			t.Fatalf("exit %d: %q", code, errs.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("config still waits after Ctrl-C")
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("config wrote %s: %v", path, err)
+	}
+}

@@ -1,9 +1,9 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -60,18 +60,16 @@ func runConfig(ctx context.Context, c *call) error {
 	if interactive {
 		// The questions go to stderr, so stdout carries only the result (one document under json).
 		c.notice("note", fmt.Sprintf("Writing [%s] of %s. Press Enter to keep a value as it is.", section, path), nil)
-		in := bufio.NewReader(c.env.Stdin)
 		for _, k := range configKeys {
-			if ctx.Err() != nil {
-				return ctx.Err()
+			line, err := c.answer(ctx, fmt.Sprintf("Please enter %s: ", k.prompt))
+			if err != nil && err != io.EOF {
+				return err // Ctrl-C: nothing written
 			}
-			c.question(fmt.Sprintf("Please enter %s: ", k.prompt))
-			line, err := in.ReadString('\n')
 			if v := strings.TrimSpace(line); v != "" {
 				names = append(names, k.name)
 				values[k.name] = v
 			}
-			if err != nil {
+			if err == io.EOF {
 				if !c.json() {
 					fmt.Fprintln(c.env.Stderr) // end the unanswered question's line
 				}
