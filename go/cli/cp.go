@@ -210,13 +210,13 @@ func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, 
 	if cfg.versionID != "" && (cp.op == opUpload || cfg.recursive) {
 		return usagef("--version-id names a version of one source object: it is for downloading or copying one object")
 	}
+	cp.job = newJob(ctx, c, newMonitor(c, cp.op), cfg.stopOnError)
+	defer cp.stop()
 	if setup != nil {
 		if err := setup(cp); err != nil {
 			return err
 		}
 	}
-	cp.job = newJob(ctx, c, newMonitor(c, cp.op), cfg.stopOnError)
-	defer cp.stop()
 	jobCtx := cp.job.ctx
 	tasks := make(chan task, cfg.jobs)
 	go func() {

@@ -117,6 +117,12 @@ func (s *syncer) listDestination(ctx context.Context) error {
 	if cp.op == opDownload {
 		root := cp.dstRoot
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil && p != root && !os.IsNotExist(err) {
+				// An unreadable directory is that directory's error, as in the source's scan:
+				// reported and counted (so --delete will delete nothing), and the listing goes on.
+				cp.fail(err)
+				return cp.job.ctx.Err()
+			}
 			if err != nil || d.IsDir() {
 				if os.IsNotExist(err) {
 					return nil
@@ -124,8 +130,11 @@ func (s *syncer) listDestination(ctx context.Context) error {
 				return err
 			}
 			info, err := d.Info()
-			if err != nil {
-				return err
+			if os.IsNotExist(err) {
+				return nil // removed since the directory was read
+			} else if err != nil {
+				cp.fail(err)
+				return cp.job.ctx.Err()
 			}
 			r, _ := filepath.Rel(root, p)
 			s.dst[filepath.ToSlash(r)] = entry{size: info.Size(), mtime: info.ModTime()}

@@ -111,6 +111,46 @@ def test_an_unreadable_directory_in_the_middle_of_a_tree(srv, tmp_path):
     assert _keys(srv.bucket, "tree/") == ["tree/a/file", "tree/c/file"]
 
 
+def test_an_unreadable_directory_in_a_local_sync_destination(srv, tmp_path):
+    # The destination's listing meets the locked directory: that directory's error, reported and
+    # counted; the rest is synced, and --delete deletes (moves) nothing after an error.
+    as_root = os.geteuid() == 0
+    base = tempfile.mkdtemp(prefix="jindo-unreadable-dst-")
+    try:
+        dst, backup = os.path.join(base, "dst"), os.path.join(base, "backup")
+        for d in ("a", "b_locked", "c"):
+            os.makedirs(os.path.join(dst, d))
+        os.makedirs(backup)
+        with open(os.path.join(dst, "extra"), "wb") as f:
+            f.write(b"not in the source")
+        with open(os.path.join(dst, "b_locked", "old"), "wb") as f:
+            f.write(b"old")
+        for k in ("sd/a/file", "sd/c/file", "sd/d/file"):
+            srv.bucket.put_object(k, k.encode())
+        jindo, config = os.path.join(base, "jindo"), os.path.join(base, "config")
+        shutil.copy(srv.jindo[0], jindo)
+        shutil.copy(str(srv.config), config)
+        if as_root:
+            for root, dirs, files in os.walk(base):
+                for n in [root] + [os.path.join(root, x) for x in dirs + files]:
+                    os.chown(n, 65534, 65534)
+        os.chmod(os.path.join(dst, "b_locked"), 0)
+        cmd = [jindo, "sync", "oss://bkt/sd/", dst, "--delete", "--backup-dir", backup, "-f", "-c", config]
+        if as_root:
+            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env={"HOME": base, "PATH": os.environ["PATH"]})
+        os.chmod(os.path.join(dst, "b_locked"), 0o755)
+        synced = {d: open(os.path.join(dst, d, "file"), "rb").read() for d in ("a", "c", "d")}
+        left = sorted(os.listdir(dst)), os.listdir(backup)
+    finally:
+        os.chmod(os.path.join(base, "dst", "b_locked"), 0o755)
+        shutil.rmtree(base)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "b_locked" in done.stderr and "permission denied" in done.stderr, done.stderr
+    assert synced == {"a": b"sd/a/file", "c": b"sd/c/file", "d": b"sd/d/file"}
+    assert left == (["a", "b_locked", "c", "d", "extra"], [])
+
+
 def _big_on_a_slow_server(make_server, tmp_path):
     """A server at 2 MB/s per connection holding 24 MiB at bkt/big, put in parallel parts (one PUT
     would take 12 s)."""
