@@ -1,7 +1,7 @@
 """Access points and public access blocks: oss2's parameter and result classes, read from the
 typed JSON of their go/oss structs (`resp.parsed`; an absent optional element is None)."""
 from ..compat import to_string
-from .common import _parsed, RequestResult
+from .common import _parsed, RequestResult, _ResponseLike
 
 
 class CreateAccessPointRequest(RequestResult):
@@ -44,7 +44,7 @@ def _vpc(value):
 class CreateAccessPointResult(RequestResult):
     """create_access_point's result: `access_point_arn`, `alias`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(CreateAccessPointResult, self).__init__(resp)
         self.access_point_arn = None
         self.alias = None
@@ -59,7 +59,7 @@ class GetAccessPointResult(RequestResult):
     `vpc`, `access_point_arn`, `creation_date` (text), `alias`, `access_point_status`,
     `endpoints` (AccessPointEndpoints), `public_access_block_configuration`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetAccessPointResult, self).__init__(resp)
         self.access_point_name = None
         self.bucket = None
@@ -106,7 +106,7 @@ class ListAccessPointResult(RequestResult):
     (AccessPointInfo), `is_truncated`, `next_continuation_token`, `max_keys`, `account_id`,
     `marker`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(ListAccessPointResult, self).__init__(resp)
         self.account_id = None
         self.max_keys = None
@@ -130,13 +130,13 @@ class ListAccessPointResult(RequestResult):
 class GetAccessPointPolicyResult(RequestResult):
     """get_access_point_policy's result: `policy`, the JSON text."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         self.policy = to_string(resp.read())
 
 
 class _PublicAccessBlockResult(RequestResult):
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(_PublicAccessBlockResult, self).__init__(resp)
         self.block_public_access = _parsed(resp).get("block_public_access")  # go/oss PublicAccessBlockConfiguration
 

@@ -2,14 +2,14 @@
 archive direct read), the callback policy, the regions, data redundancy transitions and
 asynchronous fetch: oss2's classes, read from the typed JSON of their
 go/oss structs (`resp.parsed`; an absent optional element is None)."""
-from .common import _parsed, RequestResult
+from .common import _parsed, RequestResult, _ResponseLike
 
 
 class GetBucketTransferAccelerationResult(RequestResult):
     """get_bucket_transfer_acceleration's result: `enabled`, the text OSS sent ("true" or
     "false"), as oss2 keeps it."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetBucketTransferAccelerationResult, self).__init__(resp)
         self.enabled = None
         body = _parsed(resp)  # go/oss TransferAccelerationConfiguration
@@ -27,7 +27,7 @@ class AccessMonitorInfo(object):
 class GetBucketAccessMonitorResult(RequestResult):
     """get_bucket_access_monitor's result: `access_monitor` (AccessMonitorInfo)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetBucketAccessMonitorResult, self).__init__(resp)
         self.access_monitor = None
         body = _parsed(resp)  # go/oss AccessMonitorConfiguration
@@ -38,7 +38,7 @@ class GetBucketAccessMonitorResult(RequestResult):
 class GetBucketResourceGroupResult(RequestResult):
     """get_bucket_resource_group's result: `resource_group_id`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetBucketResourceGroupResult, self).__init__(resp)
         self.resource_group_id = None
         body = _parsed(resp)  # go/oss BucketResourceGroupConfiguration
@@ -49,7 +49,7 @@ class GetBucketResourceGroupResult(RequestResult):
 class GetBucketArchiveDirectReadResult(RequestResult):
     """get_bucket_archive_direct_read's result: `enabled` (bool)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetBucketArchiveDirectReadResult, self).__init__(resp)
         self.enabled = _parsed(resp).get("enabled")  # go/oss ArchiveDirectReadConfiguration
 
@@ -75,7 +75,7 @@ class CallbackPolicy(object):
 class CallbackPolicyResult(RequestResult):
     """get_bucket_callback_policy's result: `callback_policies` (CallbackPolicyInfo)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(CallbackPolicyResult, self).__init__(resp)
         self.callback_policies = []
         for item in _parsed(resp).get("items") or ():  # go/oss BucketCallbackPolicy
@@ -97,7 +97,7 @@ class RegionInfo(RequestResult):
 class DescribeRegionsResult(RequestResult):
     """Service.describe_regions' result: `regions` (RegionInfo)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(DescribeRegionsResult, self).__init__(resp)
         self.regions = []
         for r in _parsed(resp).get("regions") or ():  # go/oss RegionInfoList
@@ -141,7 +141,7 @@ class DataRedundancyTransitionInfoResult(RequestResult):
     """get_bucket_data_redundancy_transition's result: the task's fields, as
     DataRedundancyTransitionInfo has them."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(DataRedundancyTransitionInfoResult, self).__init__(resp)
         self.bucket = None
         self.task_id = None
@@ -159,7 +159,7 @@ class DataRedundancyTransitionInfoResult(RequestResult):
 class CreateDataRedundancyTransitionResult(RequestResult):
     """create_bucket_data_redundancy_transition's result: `task_id`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(CreateDataRedundancyTransitionResult, self).__init__(resp)
         self.task_id = None
         body = _parsed(resp)  # go/oss DataRedundancyTransition, TaskId only
@@ -171,7 +171,7 @@ class ListBucketDataRedundancyTransitionResult(RequestResult):
     """list_bucket_data_redundancy_transition's result: `data_redundancy_transitions`
     (DataRedundancyTransitionInfo)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(ListBucketDataRedundancyTransitionResult, self).__init__(resp)
         self.data_redundancy_transitions = [_transition(DataRedundancyTransitionInfo(), t)
                                             for t in _parsed(resp).get("transitions") or ()]
@@ -181,7 +181,7 @@ class ListUserDataRedundancyTransitionResult(RequestResult):
     """One page of Service.list_user_data_redundancy_transition: `data_redundancy_transitions`,
     `is_truncated`, `next_continuation_token`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(ListUserDataRedundancyTransitionResult, self).__init__(resp)
         self.is_truncated = None
         self.next_continuation_token = None

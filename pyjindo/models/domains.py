@@ -1,10 +1,10 @@
 """Custom domains (CNAME) and HTTPS: oss2's parameter and result classes, read from the typed
 JSON of their go/oss structs (`resp.parsed`; an absent optional element is None)."""
-from .common import _parsed, RequestResult
+from .common import _parsed, RequestResult, _ResponseLike
 
 
 class _CnameTokenResult(RequestResult):
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(_CnameTokenResult, self).__init__(resp)
         self.bucket = None
         self.cname = None
@@ -57,7 +57,7 @@ class CertificateInfo(object):
 class ListBucketCnameResult(RequestResult):
     """list_bucket_cname's result: `bucket`, `owner`, `cname` (CnameInfo list)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(ListBucketCnameResult, self).__init__(resp)
         self.bucket = None
         self.owner = None
@@ -117,7 +117,7 @@ class BucketTlsVersion(object):
 class HttpsConfigResult(RequestResult):
     """get_bucket_https_config's result: `tls_enabled` (bool) and `tls_version` (list)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(HttpsConfigResult, self).__init__(resp)
         self.tls_enabled = None
         self.tls_version = []

@@ -1,7 +1,7 @@
 """QoS and resource pools: oss2's parameter and result classes, read from the typed JSON of
 their go/oss structs (`resp.parsed`; an absent optional element is None). Bandwidths are Gbps,
 QPS requests per second; -1 means no limit of its own, 0 forbids that kind of access."""
-from .common import _parsed, RequestResult
+from .common import _parsed, RequestResult, _ResponseLike
 
 _QOS_FIELDS = ("total_upload_bw", "intranet_upload_bw", "extranet_upload_bw", "total_download_bw",
                "intranet_download_bw", "extranet_download_bw", "total_qps", "intranet_qps", "extranet_qps")
@@ -49,7 +49,7 @@ class QoSConfiguration(object):
 class GetUserQosInfoResult(RequestResult, UserQosInfo):
     """Service.get_user_qos_info's result: `region` and the account's limits."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         UserQosInfo.__init__(self)
         body = _parsed(resp)  # go/oss QoSConfiguration with Region
@@ -61,7 +61,7 @@ class GetUserQosInfoResult(RequestResult, UserQosInfo):
 class GetBucketQosInfoResult(RequestResult, BucketQosInfo):
     """get_bucket_qos_info's result: the bucket's limits."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         BucketQosInfo.__init__(self)
         body = _parsed(resp)  # go/oss QoSConfiguration
@@ -79,7 +79,7 @@ class BucketUserQos(object):
 class GetBucketUserQosResult(RequestResult, BucketUserQos):
     """get_bucket_storage_capacity's result: `storage_capacity`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         BucketUserQos.__init__(self)
         body = _parsed(resp)  # go/oss BucketUserQos
@@ -107,7 +107,7 @@ class RequesterQoSInfoResult(RequestResult):
     """get_bucket_requester_qos_info's (and the resource pool's) result: `requester`,
     `qos_configuration`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(RequesterQoSInfoResult, self).__init__(resp)
         self.requester = None
         self.qos_configuration = None
@@ -118,7 +118,7 @@ class RequesterQoSInfoResult(RequestResult):
 
 
 class _RequesterQoSPage(RequestResult):
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(_RequesterQoSPage, self).__init__(resp)
         self.continuation_token = ""
         self.next_continuation_token = ""
@@ -139,7 +139,7 @@ class ListBucketRequesterQoSInfosResult(_RequesterQoSPage):
     """One page of list_bucket_requester_qos_infos: `bucket`, `requester_qos_info`
     (RequesterQoSInfo), `is_truncated`, `next_continuation_token`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         self.bucket = None
         super(ListBucketRequesterQoSInfosResult, self).__init__(resp)
         if _parsed(resp):
@@ -150,7 +150,7 @@ class ListResourcePoolRequesterQoSInfosResult(_RequesterQoSPage):
     """One page of Service.list_resource_pool_requester_qos_infos: `resource_pool`,
     `requester_qos_info`, `is_truncated`, `next_continuation_token`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         self.resource_pool = None
         super(ListResourcePoolRequesterQoSInfosResult, self).__init__(resp)
         if _parsed(resp):
@@ -174,7 +174,7 @@ class ResourcePoolBucketInfo(RequestResult):
 
 
 class _Page(RequestResult):
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(_Page, self).__init__(resp)
         self.continuation_token = ""
         self.next_continuation_token = ""
@@ -190,7 +190,7 @@ class ListResourcePoolsResult(_Page):
     """One page of Service.list_resource_pools: `resource_pool` (ResourcePoolInfo), `region`,
     `owner`, `is_truncated`, `next_continuation_token`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         self.region = None
         self.owner = None
         self.resource_pool = []
@@ -206,7 +206,7 @@ class ListResourcePoolBucketsResult(_Page):
     """One page of Service.list_resource_pool_buckets: `resource_pool`, `resource_pool_buckets`
     (ResourcePoolBucketInfo), `is_truncated`, `next_continuation_token`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         self.resource_pool = None
         self.resource_pool_buckets = []
         super(ListResourcePoolBucketsResult, self).__init__(resp)
@@ -220,7 +220,7 @@ class ResourcePoolInfoResult(RequestResult):
     """Service.get_resource_pool_info's result: `region`, `name`, `owner`, `create_time`,
     `qos_configuration`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(ResourcePoolInfoResult, self).__init__(resp)
         self.region = None
         self.name = None
