@@ -212,4 +212,6 @@ class GetBucketInfoResult(RequestResult, BucketInfo):
         sse = b["server_side_encryption_rule"]
         self.bucket_encryption_rule = None if sse is None else _encryption_rule(sse)
 
-__all__ = ["SimplifiedBucketInfo", "ListBucketsResult", "BucketCreateConfig", "BucketStat", "ServerSideEncryptionRule", "BucketInfo", "GetBucketStatResult", "GetBucketInfoResult", "GetBucketAclResult", "GetBucketLocationResult"]
+__all__ = ["SimplifiedBucketInfo", "ListBucketsResult", "BucketCreateConfig", "BucketStat",
+           "ServerSideEncryptionRule", "BucketInfo", "GetBucketStatResult", "GetBucketInfoResult",
+           "GetBucketAclResult", "GetBucketLocationResult"]

@@ -1,5 +1,5 @@
 """Object listings (ListObjects V1 and V2) and the entries of oss2's version listing."""
-from typing import Optional
+from typing import Optional, Union
 
 from ..utils import iso8601_to_unixtime
 from .common import _owner, Owner, _parsed, RequestResult, _ResponseLike
@@ -92,8 +92,9 @@ class DeleteMarkerInfo(object):
         self.key = ""
         self.versionid = ""
         self.is_latest = False
-        self.last_modified = ""
-        self.owner = Owner("", "")
+        #: int epoch seconds once listed ("" before, as oss2)
+        self.last_modified: Union[int, str] = ""
+        self.owner: Optional[Owner] = Owner("", "")
 
 
 class ObjectVersionInfo(object):
@@ -104,12 +105,14 @@ class ObjectVersionInfo(object):
         self.key = ""
         self.versionid = ""
         self.is_latest = False
-        self.last_modified = ""
-        self.owner = Owner("", "")
+        #: int epoch seconds once listed ("" before, as oss2)
+        self.last_modified: Union[int, str] = ""
+        self.owner: Optional[Owner] = Owner("", "")
         self.type = ""
         self.storage_class = ""
-        self.size = ""
+        self.size: Union[int, str] = ""
         self.etag = ""
         self.restore_info = ""
 
-__all__ = ["SimplifiedObjectInfo", "ListObjectsResult", "ListObjectsV2Result", "DeleteMarkerInfo", "ObjectVersionInfo"]
+__all__ = ["SimplifiedObjectInfo", "ListObjectsResult", "ListObjectsV2Result", "DeleteMarkerInfo",
+           "ObjectVersionInfo"]

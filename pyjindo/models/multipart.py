@@ -90,4 +90,5 @@ class ListPartsResult(RequestResult):
         self.parts = [PartInfo(p["part_number"], p["etag"].strip('"'), size=p["size"],
                                last_modified=iso8601_to_unixtime(p["last_modified"])) for p in body["parts"]]
 
-__all__ = ["PartInfo", "InitMultipartUploadResult", "MultipartUploadInfo", "ListMultipartUploadsResult", "ListPartsResult"]
+__all__ = ["PartInfo", "InitMultipartUploadResult", "MultipartUploadInfo", "ListMultipartUploadsResult",
+           "ListPartsResult"]

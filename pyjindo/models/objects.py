@@ -269,4 +269,6 @@ class GetObjectAclResult(RequestResult):
         if body:
             self.acl = body["grant"]
 
-__all__ = ["HeadObjectResult", "GetObjectMetaResult", "GetSymlinkResult", "GetObjectResult", "PutObjectResult", "AppendObjectResult", "BatchDeleteObjectVersion", "BatchDeleteObjectVersionList", "BatchDeleteObjectVersionResult", "BatchDeleteObjectsResult", "GetObjectAclResult"]
+__all__ = ["HeadObjectResult", "GetObjectMetaResult", "GetSymlinkResult", "GetObjectResult", "PutObjectResult",
+           "AppendObjectResult", "BatchDeleteObjectVersion", "BatchDeleteObjectVersionList",
+           "BatchDeleteObjectVersionResult", "BatchDeleteObjectsResult", "GetObjectAclResult"]
