@@ -2,6 +2,7 @@
 archive direct read), the callback policy, the regions, data redundancy transitions and
 asynchronous fetch: oss2's classes, read from the typed JSON of their
 go/oss structs (`resp.parsed`; an absent optional element is None)."""
+from typing import Any, Optional
 from .common import _parsed, RequestResult, _ResponseLike
 
 
@@ -59,7 +60,8 @@ class CallbackPolicyInfo(RequestResult):
     (base64 of the callback's JSON, as for put_object's x-oss-callback). A RequestResult
     without a response, as in oss2."""
 
-    def __init__(self, policy_name=None, callback=None, callback_var=None):
+    def __init__(self, policy_name: Optional[str] = None, callback: Optional[str] = None,
+                 callback_var: Optional[str] = None) -> None:
         self.policy_name = policy_name
         self.callback = callback
         self.callback_var = callback_var
@@ -87,7 +89,8 @@ class RegionInfo(RequestResult):
     """One region of describe_regions: `region`, `internet_endpoint`, `internal_endpoint`,
     `accelerate_endpoint`. A RequestResult without a response, as in oss2."""
 
-    def __init__(self, region=None, internet_endpoint=None, internal_endpoint=None, accelerate_endpoint=None):
+    def __init__(self, region: Optional[str] = None, internet_endpoint: Optional[str] = None,
+                 internal_endpoint: Optional[str] = None, accelerate_endpoint: Optional[str] = None) -> None:
         self.region = region
         self.internet_endpoint = internet_endpoint
         self.internal_endpoint = internal_endpoint
@@ -125,8 +128,10 @@ class DataRedundancyTransitionInfo(RequestResult):
     Processing or Finished), `create_time`, `start_time`, `end_time`,
     `estimated_remaining_time`, `process_percentage`."""
 
-    def __init__(self, bucket=None, task_id=None, create_time=None, start_time=None, end_time=None,
-                 transition_status=None, estimated_remaining_time=None, process_percentage=None):
+    def __init__(self, bucket: Optional[str] = None, task_id: Optional[str] = None, create_time: Optional[str] = None,
+                 start_time: Optional[str] = None, end_time: Optional[str] = None,
+                 transition_status: Optional[str] = None, estimated_remaining_time: Optional[int] = None,
+                 process_percentage: Optional[int] = None) -> None:
         self.bucket = bucket
         self.task_id = task_id
         self.create_time = create_time
@@ -215,7 +220,7 @@ class AsyncFetchTaskConfiguration(object):
 class PutAsyncFetchTaskResult(RequestResult):
     """put_async_fetch_task's result: `task_id` (from the response when not given)."""
 
-    def __init__(self, resp, task_id=None):
+    def __init__(self, resp: _ResponseLike, task_id: Optional[str] = None) -> None:
         RequestResult.__init__(self, resp)
         self.task_id = task_id if task_id is not None else _parsed(resp).get("task_id")
 
@@ -225,7 +230,8 @@ class GetAsyncFetchTaskResult(RequestResult):
     `error_msg`, `task_config` (AsyncFetchTaskConfiguration); read from the response when none
     is given, as oss2 reads it."""
 
-    def __init__(self, resp, task_id=None, task_state=None, error_msg=None, task_config=None):
+    def __init__(self, resp: _ResponseLike, task_id: Optional[str] = None, task_state: Optional[str] = None,
+                 error_msg: Optional[str] = None, task_config: Any = None) -> None:
         RequestResult.__init__(self, resp)
         self.task_id = task_id
         self.task_state = task_state
@@ -240,3 +246,11 @@ class GetAsyncFetchTaskResult(RequestResult):
             self.task_config = AsyncFetchTaskConfiguration(info["url"], info["object"], info["host"],
                                                            info["content_md5"], info["callback"],
                                                            info["ignore_same_key"])
+
+__all__ = ["GetBucketTransferAccelerationResult", "AccessMonitorInfo", "GetBucketAccessMonitorResult",
+           "GetBucketResourceGroupResult", "GetBucketArchiveDirectReadResult", "CallbackPolicyInfo",
+           "CallbackPolicy", "CallbackPolicyResult", "RegionInfo", "DescribeRegionsResult",
+           "DataRedundancyTransitionInfo", "DataRedundancyTransitionInfoResult",
+           "CreateDataRedundancyTransitionResult", "ListBucketDataRedundancyTransitionResult",
+           "ListUserDataRedundancyTransitionResult", "AsyncFetchTaskConfiguration", "PutAsyncFetchTaskResult",
+           "GetAsyncFetchTaskResult"]

@@ -1,6 +1,7 @@
 """QoS and resource pools: oss2's parameter and result classes, read from the typed JSON of
 their go/oss structs (`resp.parsed`; an absent optional element is None). Bandwidths are Gbps,
 QPS requests per second; -1 means no limit of its own, 0 forbids that kind of access."""
+from typing import Optional
 from .common import _parsed, RequestResult, _ResponseLike
 
 _QOS_FIELDS = ("total_upload_bw", "intranet_upload_bw", "extranet_upload_bw", "total_download_bw",
@@ -160,7 +161,7 @@ class ListResourcePoolRequesterQoSInfosResult(_RequesterQoSPage):
 class ResourcePoolInfo(RequestResult):
     """One resource pool of a listing: `name`, `create_time`."""
 
-    def __init__(self, name=None, create_time=None):
+    def __init__(self, name: Optional[str] = None, create_time: Optional[str] = None) -> None:
         self.name = name
         self.create_time = create_time
 
@@ -168,7 +169,7 @@ class ResourcePoolInfo(RequestResult):
 class ResourcePoolBucketInfo(RequestResult):
     """One bucket of a resource pool: `name`, `join_time`."""
 
-    def __init__(self, name=None, join_time=None):
+    def __init__(self, name: Optional[str] = None, join_time: Optional[str] = None) -> None:
         self.name = name
         self.join_time = join_time
 
@@ -232,3 +233,9 @@ class ResourcePoolInfoResult(RequestResult):
             for field in ("region", "name", "owner", "create_time"):
                 setattr(self, field, body[field])
             self.qos_configuration = _qos_configuration(body["qos_configuration"])
+
+__all__ = ["BucketQosInfo", "UserQosInfo", "QoSConfiguration", "GetUserQosInfoResult", "GetBucketQosInfoResult",
+           "BucketUserQos", "GetBucketUserQosResult", "RequesterQoSInfo", "RequesterQoSInfoResult",
+           "ListBucketRequesterQoSInfosResult", "ListResourcePoolRequesterQoSInfosResult", "ResourcePoolInfo",
+           "ResourcePoolBucketInfo", "ListResourcePoolsResult", "ListResourcePoolBucketsResult",
+           "ResourcePoolInfoResult"]
