@@ -523,7 +523,7 @@ def _parse_error_body(body):
 
 
 def _guess_error_details(body):
-    details = {}
+    details: Dict[str, str] = {}
     text = to_string(body)
     if "<Error>" not in text or "</Error>" not in text:
         return details
