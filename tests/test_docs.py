@@ -78,7 +78,12 @@ def _own_api(module):
     for cname, cls in vars(module).items():
         if cname.startswith("_") or not inspect.isclass(cls) or cls.__module__ != module.__name__:
             continue
-        for name, member in vars(cls).items():
+        # its own members and those of the private bases beside it (torch's _Factory)
+        members = {}
+        for klass in reversed(cls.__mro__):
+            if klass.__module__ == module.__name__ and (klass is cls or klass.__name__.startswith("_")):
+                members.update(vars(klass))
+        for name, member in members.items():
             if name.startswith("_") and name != "__init__":
                 continue
             if isinstance(member, (classmethod, staticmethod)):

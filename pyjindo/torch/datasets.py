@@ -6,7 +6,7 @@ import itertools
 import random
 import threading
 from functools import partial
-from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple, Union
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple, Type, TypeVar, Union
 
 import torch.distributed
 import torch.utils.data
@@ -140,32 +140,39 @@ def _materialize(entries, bodies, transform):
             yield transform(OssDataObject(e.bucket, e.key, len(body), e.label, body))
 
 
+_Dataset = TypeVar("_Dataset", bound="_Factory")
+
+
 class _Factory(object):
     """The from_* constructors, shared by both datasets; their arguments are osstorchconnector's."""
 
     @classmethod
-    def from_objects(cls, object_uris: Union[str, Iterable[str]], endpoint: str, *, cred_path: str = "",
-                     cred_provider: Any = None, config_path: str = "",
-                     transform: Callable[[OssDataObject], Any] = identity, region: str = "", **kwargs):
-        """A dataset of the objects named by OSS URIs (oss://bucket/key)."""
+    def from_objects(cls: Type[_Dataset], object_uris: Union[str, Iterable[str]], endpoint: str, *,
+                     cred_path: str = "", cred_provider: Any = None, config_path: str = "",
+                     transform: Callable[[OssDataObject], Any] = identity, region: str = "",
+                     **kwargs: Any) -> _Dataset:
+        """A dataset of the objects named by OSS URIs (oss://bucket/key). kwargs: the dataset's
+        own (auth, anon, concurrency, and for the iterable one prefetch, shuffle, ...)."""
         uris = [object_uris] if isinstance(object_uris, str) else list(object_uris or ())
         return cls(endpoint, cred_path, config_path, partial(_entries_from_uris, uris=uris),
                    transform=transform, cred_provider=cred_provider, region=region, **kwargs)
 
     @classmethod
-    def from_prefix(cls, oss_uri: str, endpoint: str, *, cred_path: str = "", cred_provider: Any = None,
-                    config_path: str = "", transform: Callable[[OssDataObject], Any] = identity,
-                    region: str = "", **kwargs):
+    def from_prefix(cls: Type[_Dataset], oss_uri: str, endpoint: str, *, cred_path: str = "",
+                    cred_provider: Any = None, config_path: str = "",
+                    transform: Callable[[OssDataObject], Any] = identity, region: str = "",
+                    **kwargs: Any) -> _Dataset:
         """A dataset of every object under an OSS URI prefix (oss://bucket/prefix)."""
         parse_oss_uri(oss_uri)
         return cls(endpoint, cred_path, config_path, partial(_entries_from_prefix, oss_uri=oss_uri),
                    transform=transform, cred_provider=cred_provider, region=region, **kwargs)
 
     @classmethod
-    def from_manifest_file(cls, manifest_file_path: str,
+    def from_manifest_file(cls: Type[_Dataset], manifest_file_path: str,
                            manifest_parser: Callable[[io.IOBase], Iterable[Tuple[str, str]]], oss_base_uri: str,
                            endpoint: str, *, cred_path: str = "", cred_provider: Any = None, config_path: str = "",
-                           transform: Callable[[OssDataObject], Any] = identity, region: str = "", **kwargs):
+                           transform: Callable[[OssDataObject], Any] = identity, region: str = "",
+                           **kwargs: Any) -> _Dataset:
         """A dataset of the (key, label) pairs manifest_parser reads from a manifest (an OSS URI or a
         local path); keys are relative to oss_base_uri."""
         if not manifest_file_path:
