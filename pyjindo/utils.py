@@ -396,6 +396,10 @@ class _Adapter(object):
         if self.progress_callback:
             self.progress_callback(consumed, total)
 
+    def next(self):
+        """The next chunk; each adapter reads its own kind of data."""
+        raise NotImplementedError
+
     def _crc_update(self, content):
         if self.crc_callback:
             self.crc_callback(content)
