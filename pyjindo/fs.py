@@ -741,7 +741,7 @@ class OSSFileSystem(AbstractFileSystem):
     def rm_file(self, path: str) -> None:
         """DeleteObject; a path naming a version (version_aware) deletes that version for good.
         A missing object is no error (OSS answers 204)."""
-        version_id = self._version(path)  # a path naming a version deletes that version for good
+        version_id = self._version(path)
         path = self._strip_protocol(path)
         bucket, key = self.split_path(path)
         with _errors(path):
