@@ -21,7 +21,7 @@ import logging
 import os
 import threading
 import weakref
-from typing import Any, Dict
+from typing import Any, Deque, Dict
 
 from . import _binding, _retrylog
 from ._binding import ffi
@@ -65,7 +65,7 @@ class Slots(object):
 
     def __init__(self, n):
         self.free = n  # calls that may start now
-        self.queue = collections.deque()  # futures of calls waiting for one to end
+        self.queue: Deque[Any] = collections.deque()  # futures of calls waiting for one to end
 
     def take(self):
         """Take a place for a call if one is free."""
@@ -109,7 +109,7 @@ class _Waker(object):
         self.fds = (fds[0], fds[1])
         self.waiting = {}
         self.shared = Slots(DEFAULT_CONNECTIONS)
-        self.by_client = weakref.WeakKeyDictionary()  # Bucket or Service -> its Slots
+        self.by_client: "weakref.WeakKeyDictionary[Any, Slots]" = weakref.WeakKeyDictionary()  # Bucket or Service -> its Slots
         self._taken = ffi.new("uintptr_t[]", _TAKE)
         # out-parameters of the quick calls made on this loop's thread, read before any await
         self.op_out, self.out, self.out_len = ffi.new(_UINTPTRP), ffi.new(_CHARPP), ffi.new(_SIZEP)

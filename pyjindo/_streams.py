@@ -1,5 +1,7 @@
 """The bodies of get_object results: a stream read from Go's reader (or filled whole, in parallel,
 by one call), and the empty body of a download already written to a file."""
+from typing import List
+
 from . import _binding, _ops, utils
 from .exceptions import from_error_dict
 
@@ -43,7 +45,7 @@ class GoStream(object):
             self._finish(result)
             return out if result["n"] == len(out) else out[:result["n"]]
         if amt is None:
-            chunks = []
+            chunks: List[bytes] = []
             while True:
                 chunk = self.read(8 * 1024 * 1024)
                 if not chunk:

@@ -55,7 +55,9 @@ def parse(table):
 
 
 def _signature(params):
-    args = ast.parse("def f({0}): pass".format(params)).body[0].args
+    func = ast.parse("def f({0}): pass".format(params)).body[0]
+    assert isinstance(func, ast.FunctionDef)
+    args = func.args
     positional = args.args
     defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
     return inspect.Signature([
@@ -73,7 +75,7 @@ def _stub(cls_name, family, name, signature):
 
     unsupported.__name__ = name
     unsupported.__qualname__ = operation
-    unsupported.__signature__ = signature
+    unsupported.__signature__ = signature  # type: ignore[attr-defined]  # inspect.signature reads it
     unsupported.__doc__ = "oss2's {0} ({1}): not supported by pyjindo; raises UnsupportedOperation.".format(
         operation, family)
     return unsupported

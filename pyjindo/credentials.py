@@ -18,23 +18,31 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from typing import Any, Dict, Optional, Tuple
 
 logger = logging.getLogger("oss2.pyjindo.credentials")
 
 
 class Credentials(object):
-    def __init__(self, access_key_id="", access_key_secret="", security_token=""):
+    """One set of keys, as oss2's: an AccessKey pair and, for STS keys, a security token ("" or
+    None when there is none)."""
+
+    def __init__(self, access_key_id: str = "", access_key_secret: str = "",
+                 security_token: Optional[str] = "") -> None:
         self.access_key_id = access_key_id
         self.access_key_secret = access_key_secret
         self.security_token = security_token
 
-    def get_access_key_id(self):
+    def get_access_key_id(self) -> str:
+        """The AccessKey id."""
         return self.access_key_id
 
-    def get_access_key_secret(self):
+    def get_access_key_secret(self) -> str:
+        """The AccessKey secret."""
         return self.access_key_secret
 
-    def get_security_token(self):
+    def get_security_token(self) -> Optional[str]:
+        """The STS security token, "" or None for long-term keys."""
         return self.security_token
 
 
@@ -47,13 +55,14 @@ DEFAULT_ECS_SESSION_EXPIRED_FACTOR = 0.85
 class EcsRamRoleCredential(Credentials):
     """Temporary credentials of an ECS instance's RAM role, expiring at `expiration` (epoch)."""
 
-    def __init__(self, access_key_id, access_key_secret, security_token, expiration, duration, expired_factor=None):
+    def __init__(self, access_key_id: str, access_key_secret: str, security_token: str, expiration: int,
+                 duration: float, expired_factor: Optional[float] = None) -> None:
         super().__init__(access_key_id, access_key_secret, security_token)
         self.expiration = expiration
         self.duration = duration
         self.expired_factor = expired_factor or DEFAULT_ECS_SESSION_EXPIRED_FACTOR
 
-    def will_soon_expire(self):
+    def will_soon_expire(self) -> bool:
         """True once less than (1 - expired_factor) of the lifetime is left."""
         return self.duration * (1.0 - self.expired_factor) > self.expiration - int(time.time())
 
@@ -61,15 +70,21 @@ class EcsRamRoleCredential(Credentials):
 class CredentialsProvider(object):
     """Subclass and return a Credentials from get_credentials(); it is asked before each request."""
 
-    def get_credentials(self):
+    def get_credentials(self) -> Optional[Credentials]:
+        """The keys to sign the next request with; this base class has none (None), as oss2's.
+        pyjindo makes its Go session again when the keys returned change."""
         return None
 
 
 class StaticCredentialsProvider(CredentialsProvider):
-    def __init__(self, access_key_id="", access_key_secret="", security_token=""):
+    """The same keys for every request, as oss2's."""
+
+    def __init__(self, access_key_id: str = "", access_key_secret: str = "",
+                 security_token: Optional[str] = "") -> None:
         self.credentials = Credentials(access_key_id, access_key_secret, security_token)
 
-    def get_credentials(self):
+    def get_credentials(self) -> Credentials:
+        """The keys given to the constructor."""
         return self.credentials
 
 
@@ -100,10 +115,10 @@ class GoCredentialsProvider(CredentialsProvider):
     {"source": "chain", "env": {...}}. Not in oss2. Requests are signed with what Go finds;
     get_credentials() asks Go once (for code that reads the keys itself)."""
 
-    def __init__(self, source, **params):
+    def __init__(self, source: str, **params: Any) -> None:
         self._spec = dict(params, source=source)
         self._spec_json = json.dumps(self._spec, sort_keys=True)
-        self._asker = None  # (spec json, session Handle) that answers get_credentials()
+        self._asker: Optional[Tuple[str, Any]] = None  # (spec json, session Handle) that answers get_credentials()
         self._lock = threading.Lock()
 
     def _go_spec(self):
@@ -122,7 +137,7 @@ class GoCredentialsProvider(CredentialsProvider):
     def __repr__(self):
         return "<%s source=%r>" % (type(self).__name__, self._spec["source"])
 
-    def describe(self):
+    def describe(self) -> Dict[str, Any]:
         """What Go finds now: {"access_key_id", "access_key_secret", "security_token", "expiration"
         (Unix seconds, 0 for keys that do not expire), "source"}. Raises CredentialsError naming
         every place looked when there are none."""
@@ -137,7 +152,9 @@ class GoCredentialsProvider(CredentialsProvider):
                 self._asker = asker = (spec, _binding.new_session(config))
         return _binding.call(asker[1], _ops.CREDENTIALS, {})
 
-    def get_credentials(self):
+    def get_credentials(self) -> Credentials:
+        """The keys Go finds now (as describe(), without the expiration); raises CredentialsError
+        when there are none. Not needed to sign: requests ask Go themselves."""
         d = self.describe()
         return Credentials(d["access_key_id"], d["access_key_secret"], d["security_token"])
 
@@ -149,7 +166,7 @@ class EnvironmentVariableCredentialsProvider(GoCredentialsProvider):
     SDKs' names too, and they win). Without them a request raises CredentialsError, a
     ClientError, as oss2 raises ClientError."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("env")
 
     def _go_spec(self):
@@ -163,7 +180,7 @@ class ChainCredentialsProvider(GoCredentialsProvider):
     ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE are
     set. The environment is read when the provider is made."""
 
-    def __init__(self, config_file=DEFAULT_CONFIG_FILE, profile=""):
+    def __init__(self, config_file: Optional[str] = DEFAULT_CONFIG_FILE, profile: Optional[str] = "") -> None:
         super().__init__("chain", env=_environment_snapshot(),
                          config_file=os.path.expanduser(config_file) if config_file else "", profile=profile or "")
 
@@ -172,7 +189,7 @@ class ProfileCredentialsProvider(GoCredentialsProvider):
     """Not in oss2: accessKeyID, accessKeySecret and stsToken from a section of ossutil's config
     file, read again at each request."""
 
-    def __init__(self, config_file=DEFAULT_CONFIG_FILE, profile=""):
+    def __init__(self, config_file: str = DEFAULT_CONFIG_FILE, profile: Optional[str] = "") -> None:
         super().__init__("profile", config_file=os.path.expanduser(config_file), profile=profile or "")
 
 
@@ -181,7 +198,7 @@ class JsonFileCredentialsProvider(GoCredentialsProvider):
     "SecurityToken", "Expiration"}, read again whenever it changes; keys past their Expiration
     are an error naming the file."""
 
-    def __init__(self, path):
+    def __init__(self, path: str) -> None:
         super().__init__("json_file", path=os.path.abspath(os.path.expanduser(path)))
 
 
@@ -190,7 +207,7 @@ class RrsaCredentialsProvider(GoCredentialsProvider):
     exchanged for STS keys of ALIBABA_CLOUD_ROLE_ARN by STS AssumeRoleWithOIDC (at
     ALIBABA_CLOUD_STS_ENDPOINT when set), refreshed ahead of expiry."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("rrsa", env=_environment_snapshot())
 
 
@@ -203,15 +220,20 @@ class EcsRamRoleCredentialsProvider(GoCredentialsProvider):
     a failed refresh keeps the old keys while they last). get_credentials(), for code that
     calls it, fetches and renews as oss2's does, with oss2's results and errors."""
 
-    def __init__(self, auth_host, max_retries=3, timeout=10):
+    def __init__(self, auth_host: str, max_retries: int = 3, timeout: float = 10) -> None:
         super().__init__("ecs_ram_role", url=auth_host,
                          env=_environment_snapshot(("ALIBABA_CLOUD_IMDSV1_DISABLED",)))
         self.fetcher = EcsRamRoleCredentialsFetcher(auth_host)
         self.max_retries = max_retries
         self.timeout = timeout
-        self.credentials = None
+        self.credentials: Optional[EcsRamRoleCredential] = None
 
-    def get_credentials(self):
+    # Optional as in oss2: with max_retries=0 nothing is fetched and None comes back
+    def get_credentials(self) -> Optional[EcsRamRoleCredential]:  # type: ignore[override]
+        """oss2's behaviour, for code that reads the keys itself (requests do not call it): the
+        role's keys from the metadata service, fetched again once they will soon expire; a failed
+        renewal is logged and the old keys returned. Raises ClientError when the first fetch
+        fails (after max_retries attempts)."""
         if self.credentials is None or self.credentials.will_soon_expire():
             with self._lock:
                 if self.credentials is None or self.credentials.will_soon_expire():
@@ -227,10 +249,12 @@ class EcsRamRoleCredentialsProvider(GoCredentialsProvider):
 class EcsRamRoleCredentialsFetcher(object):
     """Reads one set of credentials from the ECS metadata service, as oss2's fetcher does."""
 
-    def __init__(self, auth_host):
+    def __init__(self, auth_host: str) -> None:
         self.auth_host = auth_host
 
-    def fetch(self, retry_times=3, timeout=10):
+    def fetch(self, retry_times: int = 3, timeout: float = 10) -> Optional[EcsRamRoleCredential]:
+        """One set of credentials from auth_host, tried up to retry_times (None when that is 0, as
+        oss2); raises ClientError with the last failure when none succeeds."""
         from .exceptions import ClientError
 
         for attempt in range(retry_times):
@@ -240,6 +264,7 @@ class EcsRamRoleCredentialsFetcher(object):
                 if attempt == retry_times - 1:
                     logger.error("Exception: {0}".format(e))
                     raise ClientError("Failed to get credentials from ECS metadata service. {0}".format(e))
+        return None
 
     def _fetch_once(self, timeout):
         from .exceptions import ClientError

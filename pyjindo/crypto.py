@@ -12,6 +12,7 @@ import contextlib
 import copy
 import logging
 import os
+from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
 from . import _binding, _ops, utils
 from ._cipher import AESCTRCipher
@@ -19,6 +20,11 @@ from .compat import to_string
 from .exceptions import ClientError
 from .headers import (KMS_ALI_WRAP_ALGORITHM, RSA_NONE_OAEPWithSHA1AndMGF1Padding,
                       RSA_NONE_PKCS1Padding_WRAP_ALGORITHM)
+
+#: a material description: name -> value, as oss2 keeps it
+MatDesc = Dict[str, Any]
+#: {"public_key": PEM, "private_key": PEM}, str or bytes
+KeyPair = Dict[str, Union[str, bytes]]
 
 logger = logging.getLogger("oss2.pyjindo.crypto")
 
@@ -45,8 +51,9 @@ class EncryptionMaterials(object):
     """Another master key for objects written under another material description, as oss2:
     add it to a provider with add_encryption_materials."""
 
-    def __init__(self, desc, key_pair=None, custom_master_key_id=None, passphrase=None):
-        self.desc = {}
+    def __init__(self, desc: Optional[MatDesc], key_pair: Optional[KeyPair] = None,
+                 custom_master_key_id: Optional[str] = None, passphrase: Optional[Union[str, bytes]] = None) -> None:
+        self.desc: MatDesc = {}
         if desc:
             if isinstance(desc, dict):
                 self.desc = desc
@@ -60,10 +67,12 @@ class EncryptionMaterials(object):
         self.custom_master_key_id = custom_master_key_id
         self.passphrase = passphrase
 
-    def add_description(self, key, value):
+    def add_description(self, key: str, value: Any) -> None:
+        """Add (or replace) one entry of the material description."""
         self.desc[key] = value
 
-    def add_descriptions(self, descriptions):
+    def add_descriptions(self, descriptions: Mapping[str, Any]) -> None:
+        """Add (or replace) every entry of `descriptions` in the material description."""
         for key in descriptions:
             self.desc[key] = descriptions[key]
 
@@ -72,35 +81,40 @@ class BaseCryptoProvider(object):
     """What every provider has, as oss2: `cipher`, `cek_alg`, `wrap_alg`, `mat_desc`, and the
     other master keys by material description."""
 
-    def __init__(self, cipher, mat_desc=None):
+    def __init__(self, cipher: AESCTRCipher, mat_desc: Optional[MatDesc] = None) -> None:
         if not cipher:
             raise ClientError("Please initialize the value of cipher!")
         if not isinstance(cipher, AESCTRCipher):
             raise ClientError("pyjindo's crypto providers support the AES256 CTR cipher (utils.AESCTRCipher) only")
         self.cipher = cipher
-        self.cek_alg = None
-        self.wrap_alg = None
-        self.mat_desc = None
-        self.encryption_materials_dict = {}
+        self.cek_alg: Optional[str] = None
+        self.wrap_alg: Optional[str] = None
+        self.mat_desc: Optional[MatDesc] = None
+        self.encryption_materials_dict: Dict[frozenset, EncryptionMaterials] = {}
         if mat_desc:
             if isinstance(mat_desc, dict):
                 self.mat_desc = mat_desc
             else:
                 raise ClientError("Invalid type, the type of mat_desc must be dict!")
 
-    def adjust_range(self, start, end):
+    def adjust_range(self, start: Optional[int], end: Optional[int]) -> Tuple[Optional[int], Optional[int]]:
+        """The range widened to the cipher's block boundaries (the start moved back to one), as
+        oss2."""
         return self.cipher.adjust_range(start, end)
 
-    def add_encryption_materials(self, encryption_materials):
+    def add_encryption_materials(self, encryption_materials: EncryptionMaterials) -> None:
+        """Keep another master key, used for objects whose material description is
+        encryption_materials.desc (one without a description is ignored, as in oss2)."""
         if encryption_materials.desc:
             self.encryption_materials_dict[frozenset(encryption_materials.desc.items())] = encryption_materials
 
-    def get_encryption_materials(self, desc):
+    def get_encryption_materials(self, desc: Optional[Mapping[str, Any]]) -> Optional[EncryptionMaterials]:
+        """The materials added for this material description, or None."""
         if desc:
             return self.encryption_materials_dict.get(frozenset(desc.items()))
         return None
 
-    def reset_encryption_materials(self, encryption_materials):
+    def reset_encryption_materials(self, encryption_materials: EncryptionMaterials) -> "BaseCryptoProvider":
         """A provider of the same kind with encryption_materials' master key."""
         raise NotImplementedError
 
@@ -122,8 +136,9 @@ class LocalRsaProvider(BaseCryptoProvider):
     DEFAULT_PUB_KEY_SUFFIX = ".public_key.pem"
     DEFAULT_PRIV_KEY_SUFFIX = ".private_key.pem"
 
-    def __init__(self, dir=None, key="", passphrase=None, cipher=AESCTRCipher(),
-                 pub_key_suffix=DEFAULT_PUB_KEY_SUFFIX, private_key_suffix=DEFAULT_PRIV_KEY_SUFFIX):
+    def __init__(self, dir: Optional[str] = None, key: str = "", passphrase: Optional[Union[str, bytes]] = None,
+                 cipher: AESCTRCipher = AESCTRCipher(), pub_key_suffix: str = DEFAULT_PUB_KEY_SUFFIX,
+                 private_key_suffix: str = DEFAULT_PRIV_KEY_SUFFIX) -> None:
         super(LocalRsaProvider, self).__init__(cipher=cipher)
         self.wrap_alg = RSA_NONE_OAEPWithSHA1AndMGF1Padding
         keys_dir = dir or os.path.join(os.path.expanduser("~"), _LOCAL_RSA_TMP_DIR)
@@ -148,7 +163,8 @@ class LocalRsaProvider(BaseCryptoProvider):
         self._key_pair = {"public_key": public_key, "private_key": private_key}
         _check(self._go_spec())
 
-    def reset_encryption_materials(self, encryption_materials):
+    def reset_encryption_materials(self, encryption_materials: EncryptionMaterials) -> "BaseCryptoProvider":
+        """Refused (ClientError), as oss2's LocalRsaProvider: its key lives in files."""
         raise ClientError("do not support reset_encryption_materials!")
 
     def _go_spec(self):
@@ -163,7 +179,8 @@ class RsaProvider(BaseCryptoProvider):
     passphrase: for an encrypted PEM. Raises ClientError for a key that cannot be read.
     """
 
-    def __init__(self, key_pair, passphrase=None, cipher=AESCTRCipher(), mat_desc=None):
+    def __init__(self, key_pair: Optional[KeyPair], passphrase: Optional[Union[str, bytes]] = None,
+                 cipher: AESCTRCipher = AESCTRCipher(), mat_desc: Optional[MatDesc] = None) -> None:
         super(RsaProvider, self).__init__(cipher=cipher, mat_desc=mat_desc)
         self.wrap_alg = RSA_NONE_PKCS1Padding_WRAP_ALGORITHM
         if key_pair and not isinstance(key_pair, dict):
@@ -178,7 +195,8 @@ class RsaProvider(BaseCryptoProvider):
                 self._key_pair[name] = value.decode("latin-1")
         _check(self._go_spec())
 
-    def reset_encryption_materials(self, encryption_materials):
+    def reset_encryption_materials(self, encryption_materials: EncryptionMaterials) -> "RsaProvider":
+        """An RsaProvider with encryption_materials' key pair, passphrase and description."""
         return RsaProvider(encryption_materials.key_pair, encryption_materials.passphrase, self.cipher,
                            encryption_materials.desc)
 
@@ -197,11 +215,13 @@ class AliKMSProvider(BaseCryptoProvider):
     default is https://kms.<region>.aliyuncs.com. KMS errors raise OpenApiServerError.
     """
 
-    def __init__(self, access_key_id, access_key_secret, region, cmk_id, sts_token=None, passphrase=None,
-                 cipher=AESCTRCipher(), mat_desc=None, endpoint=None):
+    def __init__(self, access_key_id: str, access_key_secret: str, region: str, cmk_id: str,
+                 sts_token: Optional[str] = None, passphrase: Optional[str] = None,
+                 cipher: AESCTRCipher = AESCTRCipher(), mat_desc: Optional[MatDesc] = None,
+                 endpoint: Optional[str] = None) -> None:
         super(AliKMSProvider, self).__init__(cipher=cipher, mat_desc=mat_desc)
         self.wrap_alg = KMS_ALI_WRAP_ALGORITHM
-        self.custom_master_key_id = cmk_id
+        self.custom_master_key_id: Optional[str] = cmk_id
         self.sts_token = sts_token
         self.context = '{"x-passphrase":"' + passphrase + '"}' if passphrase else ""
         self._access_key_id = access_key_id
@@ -209,10 +229,12 @@ class AliKMSProvider(BaseCryptoProvider):
         self._region = region
         self.endpoint = endpoint
 
-    def reset_encryption_materials(self, encryption_materials):
+    def reset_encryption_materials(self, encryption_materials: EncryptionMaterials) -> "AliKMSProvider":
+        """A copy of this provider with encryption_materials' master key id, passphrase and
+        description."""
         provider = copy.copy(self)
         provider.custom_master_key_id = encryption_materials.custom_master_key_id
-        provider.context = ('{"x-passphrase":"' + encryption_materials.passphrase + '"}'
+        provider.context = ('{"x-passphrase":"' + to_string(encryption_materials.passphrase) + '"}'
                             if encryption_materials.passphrase else "")
         provider.mat_desc = encryption_materials.desc
         return provider

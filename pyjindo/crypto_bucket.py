@@ -13,7 +13,7 @@ import base64
 import logging
 import os
 import tempfile
-from typing import Any, List, Optional
+from typing import Any, List, Mapping, NoReturn, Optional
 
 from . import _ops, _wire, models, utils
 from .api import Bucket
@@ -103,13 +103,20 @@ class CryptoBucket(Bucket):
         cipher = dict(material._plain, offset=0)
         return self._put_object(key, data, headers, progress_callback, transfer={"cipher": cipher})
 
-    def put_object_with_url(self, sign_url, data, headers=None, progress_callback=None):
+    def put_object_with_url(self, sign_url: str, data: Data, headers: Headers = None,
+                            progress_callback: ProgressCallback = None) -> NoReturn:
+        """Refused: the URL was signed for a plain upload, without a data key's metadata.
+        Raises ClientError before anything is sent, as oss2's CryptoBucket."""
         raise ClientError("The operation is not support for CryptoBucket now")
 
-    def put_object_with_url_from_file(self, sign_url, filename, headers=None, progress_callback=None):
+    def put_object_with_url_from_file(self, sign_url: str, filename: Key, headers: Headers = None,
+                                      progress_callback: ProgressCallback = None) -> NoReturn:
+        """Refused, as put_object_with_url. Raises ClientError before anything is sent, as oss2's CryptoBucket."""
         raise ClientError("The operation is not support for CryptoBucket now")
 
-    def append_object(self, key, position, data, headers=None, progress_callback=None, init_crc=None):
+    def append_object(self, key: Key, position: int, data: Data, headers: Headers = None,
+                      progress_callback: ProgressCallback = None, init_crc: Optional[int] = None) -> NoReturn:
+        """Refused: an appended object would need one data key across appends. Raises ClientError before anything is sent, as oss2's CryptoBucket."""
         raise ClientError("The operation is not support for CryptoBucket")
 
     def _ranged(self, byte_range, headers, start_required):
@@ -186,7 +193,8 @@ class CryptoBucket(Bucket):
             raise ClientError("Process object operation is not support for Crypto Bucket")
         widened, discard = self._ranged(byte_range, headers, True)
         if discard:
-            return self._get_object_to_file_by_reading(key, filename, byte_range, headers, progress_callback, params)
+            return self._read_into_file(filename, self.get_object(
+                key, byte_range=byte_range, headers=headers, progress_callback=progress_callback, params=params))
         head = self.head_object(key, params=params)
         provider = self.crypto_provider
         material = models.ContentCryptoMaterial(provider.cipher, provider.wrap_alg)
@@ -201,12 +209,11 @@ class CryptoBucket(Bucket):
         return self._get_object_to_file(key, filename, None, widened, progress_callback, None, params,
                                         cipher=cipher)
 
-    def _get_object_to_file_by_reading(self, key, filename, byte_range, headers, progress_callback, params):
-        """oss2's get_object_to_file: get_object copied into the file (here a temporary file beside
+    @staticmethod
+    def _read_into_file(filename: Key, result: models.GetObjectResult) -> models.GetObjectResult:
+        """oss2's *_to_file: a decrypting get copied into the file (here a temporary file beside
         it, put in place when complete)."""
         filename = os.path.abspath(to_string(filename))
-        result = self.get_object(key, byte_range=byte_range, headers=headers, progress_callback=progress_callback,
-                                 params=params)
         fd, temp = tempfile.mkstemp(prefix=".pyjindo-", dir=os.path.dirname(filename))
         try:
             with os.fdopen(fd, "wb") as f:
@@ -217,20 +224,34 @@ class CryptoBucket(Bucket):
             raise
         return result
 
-    def get_object_with_url_to_file(self, sign_url, filename, byte_range=None, headers=None,
-                                    progress_callback=None):
-        raise ClientError("The operation is not support for CryptoBucket now")
+    def get_object_with_url_to_file(self, sign_url: str, filename: Key, byte_range: ByteRange = None,
+                                    headers: Headers = None,
+                                    progress_callback: ProgressCallback = None) -> models.GetObjectResult:
+        """get_object_with_url (decrypted) into the local file `filename`, as oss2's CryptoBucket
+        (which inherits Bucket's and so reads through its own get_object_with_url). Differs from
+        oss2: the bytes go to a temporary file beside `filename`, put in place when complete, so a
+        failure leaves no file. Returns the GetObjectResult; raises as get_object_with_url."""
+        return self._read_into_file(filename, self.get_object_with_url(
+            sign_url, byte_range=byte_range, headers=headers, progress_callback=progress_callback))
 
-    def select_object(self, key, sql, progress_callback=None, select_params=None, byte_range=None, headers=None):
+    def select_object(self, key: Key, sql: str, progress_callback: ProgressCallback = None,
+                      select_params: Optional[Mapping[str, Any]] = None, byte_range: ByteRange = None,
+                      headers: Headers = None) -> NoReturn:
+        """Refused: OSS cannot run SQL on ciphertext. Raises ClientError before anything is sent, as oss2's CryptoBucket."""
         raise ClientError("The operation is not support for CryptoBucket")
 
-    def select_object_to_file(self, key, filename, sql, progress_callback=None, select_params=None, headers=None):
+    def select_object_to_file(self, key: Key, filename: Key, sql: str, progress_callback: ProgressCallback = None,
+                              select_params: Optional[Mapping[str, Any]] = None, headers: Headers = None) -> NoReturn:
+        """Refused, as select_object. Raises ClientError before anything is sent, as oss2's CryptoBucket."""
         raise ClientError("The operation is not support for CryptoBucket")
 
-    def create_select_object_meta(self, key, select_meta_params=None, headers=None):
+    def create_select_object_meta(self, key: Key, select_meta_params: Optional[Mapping[str, Any]] = None,
+                                  headers: Headers = None) -> NoReturn:
+        """Refused, as select_object. Raises ClientError before anything is sent, as oss2's CryptoBucket."""
         raise ClientError("The operation is not support for Crypto Bucket")
 
-    def process_object(self, key, process, headers=None):
+    def process_object(self, key: Key, process: str, headers: Headers = None) -> NoReturn:
+        """Refused: OSS cannot process ciphertext (image or video processing). Raises ClientError before anything is sent, as oss2's CryptoBucket."""
         raise ClientError("The operation is not support for CryptoBucket")
 
     # --- multipart ---------------------------------------------------------------------------------
@@ -265,7 +286,7 @@ class CryptoBucket(Bucket):
         material = upload_context.content_crypto_material
         provider = self.crypto_provider
         if material.cek_alg != provider.cipher.alg or material.wrap_alg != provider.wrap_alg:
-            raise InconsistentError("Envelope or data encryption/decryption algorithm is inconsistent", self)
+            raise InconsistentError("Envelope or data encryption/decryption algorithm is inconsistent")
         headers = material.to_object_meta(utils.CaseInsensitiveDict(headers), upload_context)
         offset = upload_context.part_size * (part_number - 1)
         provider.cipher.calc_offset(offset)  # oss2's check: a part must start on a block boundary
@@ -276,8 +297,10 @@ class CryptoBucket(Bucket):
                             transfer={"cipher": cipher})
         return models.PutObjectResult(resp)
 
-    def upload_part_copy(self, source_bucket_name, source_key, byte_range, target_key, target_upload_id,
-                         target_part_number, headers=None, params=None):
+    def upload_part_copy(self, source_bucket_name: str, source_key: Key, byte_range: ByteRange, target_key: Key,
+                         target_upload_id: str, target_part_number: int, headers: Headers = None,
+                         params: Params = None) -> NoReturn:
+        """Refused: a copied range keeps the source's encryption, not the upload's data key. Raises ClientError before anything is sent, as oss2's CryptoBucket."""
         raise ClientError("The operation is not support for CryptoBucket now")
 
 

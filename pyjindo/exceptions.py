@@ -15,7 +15,7 @@ becomes ServerError. Their details are read from the error document by go/oss/er
 """
 import base64
 import re
-from typing import Dict, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple, Union
 import xml.etree.ElementTree as ElementTree
 from xml.parsers import expat
 
@@ -32,6 +32,10 @@ _REQUEST_ID_HEADER = "x-oss-request-id"
 _NEXT_APPEND_POSITION_HEADER = "x-oss-next-append-position"
 
 _OSS_ERROR_TO_EXCEPTION: Dict[Tuple[int, str], type] = {}  # (status, code) -> class; filled in below the class definitions
+
+
+#: what oss2 keeps as an error's body: the response's bytes, or the text of a client-side error
+Body = Union[bytes, str]
 
 
 def _header(headers, name, default=None):
@@ -55,7 +59,7 @@ class OssError(Exception):
     `details` (the fields of the error document), `headers` and `body`, as in oss2.
     """
 
-    def __init__(self, status, headers, body, details):
+    def __init__(self, status: int, headers: Mapping[str, Any], body: Body, details: Dict[str, Any]) -> None:
         #: HTTP status, or a negative pseudo status for errors raised on the client side
         self.status = status
         #: the request id, for tracing a request at OSS
@@ -85,7 +89,7 @@ class ClientError(OssError):
     argument, endpoint or bucket name, or a file object read after os.fork(); as oss2.
     """
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         OssError.__init__(self, OSS_CLIENT_ERROR_STATUS, {}, "ClientError: " + message, {})
 
     def __str__(self):
@@ -100,7 +104,7 @@ class UnsupportedOperation(ClientError, NotImplementedError):
     `operation` is the method's name ("Bucket.put_live_channel"), `family` what it belongs to.
     """
 
-    def __init__(self, operation, family=""):
+    def __init__(self, operation: str, family: str = "") -> None:
         ClientError.__init__(self, "pyjindo does not support {0}{1}; use oss2 for it".format(
             operation, " [{0}]".format(family) if family else ""))
         self.operation = operation
@@ -112,7 +116,7 @@ class CredentialsError(ClientError):
     True when no source had any (the message lists every place looked), False when a source
     failed (a metadata service down with the keys expired, a malformed credentials file)."""
 
-    def __init__(self, message, not_found=False):
+    def __init__(self, message: str, not_found: bool = False) -> None:
         ClientError.__init__(self, message)
         self.not_found = not_found
 
@@ -122,7 +126,7 @@ class RequestError(OssError):
     retries pyjindo makes (oss2 makes none); `exception` is a GoRequestError describing the cause.
     """
 
-    def __init__(self, e):
+    def __init__(self, e: BaseException) -> None:
         OssError.__init__(self, OSS_REQUEST_ERROR_STATUS, {}, "RequestError: " + str(e), {})
         #: the underlying transport error
         self.exception = e
@@ -136,7 +140,7 @@ class InconsistentError(OssError):
     or (pyjindo only) an object replaced during a parallel download (its parts' ETags differ).
     """
 
-    def __init__(self, message, request_id=""):
+    def __init__(self, message: str, request_id: str = "") -> None:
         OssError.__init__(self, OSS_INCONSISTENT_ERROR_STATUS, {_REQUEST_ID_HEADER: request_id},
                           "InconsistentError: " + message, {})
 
@@ -147,7 +151,7 @@ class InconsistentError(OssError):
 class OpenApiFormatError(OssError):
     """A malformed OpenAPI answer (status -4), as oss2; kept for compatibility."""
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         OssError.__init__(self, OSS_FORMAT_ERROR_STATUS, {}, message, {})
 
     def __str__(self):
@@ -157,7 +161,7 @@ class OpenApiFormatError(OssError):
 class OpenApiServerError(OssError):
     """An OpenAPI error answer, as oss2; kept for compatibility."""
 
-    def __init__(self, status, request_id, message, error_code):
+    def __init__(self, status: int, request_id: str, message: str, error_code: str) -> None:
         OssError.__init__(self, status, {_REQUEST_ID_HEADER: request_id}, "",
                           {"Code": error_code, "Message": message})
 
@@ -210,7 +214,7 @@ class InvalidArgument(ServerError):
     status = 400
     code = "InvalidArgument"
 
-    def __init__(self, status, headers, body, details):
+    def __init__(self, status: int, headers: Mapping[str, Any], body: Body, details: Dict[str, Any]) -> None:
         super(InvalidArgument, self).__init__(status, headers, body, details)
         self.name = details.get("ArgumentName")
         self.value = details.get("ArgumentValue")
@@ -345,7 +349,7 @@ class PositionNotEqualToLength(Conflict):
     status = 409
     code = "PositionNotEqualToLength"
 
-    def __init__(self, status, headers, body, details):
+    def __init__(self, status: int, headers: Mapping[str, Any], body: Body, details: Dict[str, Any]) -> None:
         super(PositionNotEqualToLength, self).__init__(status, headers, body, details)
         position = _header(headers, _NEXT_APPEND_POSITION_HEADER)
         #: where the next append must start
@@ -413,7 +417,7 @@ class SelectOperationFailed(ServerError):
 
     code = "SelectOperationFailed"
 
-    def __init__(self, status, code, message):
+    def __init__(self, status: int, code: str, message: str) -> None:
         self.status = status
         self.code = code
         self.message = message
@@ -425,7 +429,7 @@ class SelectOperationFailed(ServerError):
 class SelectOperationClientError(OssError):
     """A client-side select error, status -5 (kept for oss2)."""
 
-    def __init__(self, message, request_id):
+    def __init__(self, message: str, request_id: str) -> None:
         OssError.__init__(self, OSS_SELECT_CLIENT_ERROR_STATUS, {_REQUEST_ID_HEADER: request_id},
                           "SelectOperationClientError: " + message, {})
 
@@ -519,7 +523,7 @@ def _parse_error_body(body):
 
 
 def _guess_error_details(body):
-    details = {}
+    details: Dict[str, str] = {}
     text = to_string(body)
     if "<Error>" not in text or "</Error>" not in text:
         return details
@@ -530,7 +534,7 @@ def _guess_error_details(body):
     return details
 
 
-def make_exception(resp):
+def make_exception(resp: Any) -> ServerError:
     """The exception for an error response `resp` (anything with status, headers and read())."""
     status = resp.status
     headers = resp.headers
@@ -555,7 +559,7 @@ class GoRequestError(Exception):
     """What went wrong on the way to or from the server (connection, timeout, TLS, ...), as the
     Go core described it; RequestError.exception holds one. `kind` is the Go core's label, if any."""
 
-    def __init__(self, message, kind=None):
+    def __init__(self, message: str, kind: Optional[str] = None) -> None:
         super(GoRequestError, self).__init__(message)
         self.kind = kind
 
@@ -578,7 +582,7 @@ def _error_details(d, body):
 _ERROR_BODY_KEPT = 4096
 
 
-def from_error_dict(d):
+def from_error_dict(d: Dict[str, Any]) -> Exception:
     """The exception oss2 would raise for the failure the Go core described in `d`."""
     kind = d.get("kind", "server")
     message = d.get("message") or ""

@@ -205,6 +205,7 @@ class OSSFileSystem(AbstractFileSystem):
         return path.lstrip("/").rstrip("/")
 
     def split_path(self, path: str) -> Tuple[str, str]:
+        """(bucket, key) of `bucket/key` or `oss://bucket/key`; the key is "" for a bucket."""
         path = self._strip_protocol(path)
         bucket, _, key = path.partition("/")
         if self.version_aware:  # s3fs's split_path: "key?versionId=ID" names a version of key
@@ -376,6 +377,10 @@ class OSSFileSystem(AbstractFileSystem):
                 "ContentType": r.content_type, "StorageClass": r.headers.get("x-oss-storage-class")}
 
     def info(self, path: str, **kwargs: Any) -> Dict[str, Any]:
+        """As fsspec's info: name, size, type ("file" or "directory") and, for a file, ETag,
+        LastModified (Unix seconds), ContentType, StorageClass, object_type and crc64 (from the
+        listing cache, else one HEAD). A directory is a prefix with objects under it or a `key/`
+        marker. Raises FileNotFoundError when neither an object nor a directory is there."""
         version_id = self._version(path, kwargs.get("version_id"))
         path = self._strip_protocol(path)
         bucket, key = self.split_path(path)
@@ -408,6 +413,8 @@ class OSSFileSystem(AbstractFileSystem):
         return r.object_list, r.prefix_list
 
     def exists(self, path: str, **kwargs: Any) -> bool:
+        """True when info(path) finds a file or a directory; other errors (PermissionError, ...)
+        are raised."""
         try:
             self.info(path)
             return True
@@ -415,6 +422,7 @@ class OSSFileSystem(AbstractFileSystem):
             return False
 
     def isdir(self, path: str) -> bool:
+        """True for a bucket or a prefix that is a directory (see info)."""
         try:
             return self.info(path)["type"] == "directory"
         except FileNotFoundError:
@@ -508,7 +516,7 @@ class OSSFileSystem(AbstractFileSystem):
                               concurrency=self.batch_concurrency, version_ids=versions)
         return [self._outcome(r, p) for r, p in zip(got, paths)]
 
-    def cat(self, path, recursive: bool = False, on_error: str = "raise",
+    def cat(self, path: Union[str, List[str]], recursive: bool = False, on_error: str = "raise",
             **kwargs: Any) -> Union[bytes, Dict[str, Any]]:
         """As fsspec's cat; the objects of a list (or an expansion) are fetched by the batch engine,
         batch_concurrency at once. on_error: "raise" raises the first failure (in path order),
@@ -535,10 +543,14 @@ class OSSFileSystem(AbstractFileSystem):
             return results
         return {p: r for p, r in results.items() if not isinstance(r, Exception)}
 
-    def cat_ranges(self, paths: List[str], starts, ends, max_gap=None, on_error: str = "return",
+    def cat_ranges(self, paths: List[str], starts: Union[Optional[int], List[Optional[int]]],
+                   ends: Union[Optional[int], List[Optional[int]]], max_gap: Optional[int] = None,
+                   on_error: str = "return",
                    **kwargs: Any) -> List[Any]:
         """Byte ranges [start, end) of paths, fetched by the batch engine; on_error "return" puts
-        each failure's exception in its place, anything else raises the first."""
+        each failure's exception in its place, anything else raises the first. Differs from
+        fsspec: max_gap (merging nearby ranges) raises NotImplementedError: each range is a
+        request of its own, all in flight together."""
         if max_gap is not None:
             raise NotImplementedError("max_gap is not supported")
         if not isinstance(paths, list):
@@ -571,7 +583,7 @@ class OSSFileSystem(AbstractFileSystem):
                     out[i] = h.content_length
         return [self.size(p) if s is None else s for p, s in zip(paths, out)]
 
-    def get_file(self, rpath: str, lpath: str, callback=None, outfile=None, **kwargs: Any) -> None:
+    def get_file(self, rpath: str, lpath: str, callback: Any = None, outfile: Any = None, **kwargs: Any) -> None:
         """Download to a temporary file beside lpath, renamed over it when complete and verified;
         large objects come in parallel parts."""
         version_id = self._version(rpath, kwargs.get("version_id"))
@@ -605,7 +617,8 @@ class OSSFileSystem(AbstractFileSystem):
             self._collect.pairs = None
         return pairs
 
-    def get(self, rpath, lpath, recursive: bool = False, callback=None, maxdepth=None, **kwargs: Any) -> None:
+    def get(self, rpath: Union[str, List[str]], lpath: Union[str, List[str]], recursive: bool = False,
+            callback: Any = None, maxdepth: Optional[int] = None, **kwargs: Any) -> None:
         """fsspec's get (its expansion and naming of the targets), with the downloads sent to the
         batch engine (each through a temporary file renamed over the target when complete). A
         path naming a version (version_aware) is that one object."""
@@ -642,7 +655,8 @@ class OSSFileSystem(AbstractFileSystem):
             self._bucket(bucket).put_object(key, value, headers=headers)
         self.invalidate_cache(path)
 
-    def put_file(self, lpath: str, rpath: str, callback=None, mode: str = "overwrite", **kwargs: Any) -> None:
+    def put_file(self, lpath: str, rpath: str, callback: Any = None, mode: str = "overwrite",
+                 **kwargs: Any) -> None:
         """PutObject from the file (a parallel multipart upload at multipart_threshold or more)."""
         if getattr(self._collect, "pairs", None) is not None:
             self._collect.pairs.append((lpath, rpath, mode))
@@ -658,7 +672,8 @@ class OSSFileSystem(AbstractFileSystem):
             self._bucket(bucket).put_object_from_file(key, lpath, headers=headers)
         self.invalidate_cache(rpath)
 
-    def put(self, lpath, rpath, recursive: bool = False, callback=None, maxdepth=None, **kwargs: Any) -> None:
+    def put(self, lpath: Union[str, List[str]], rpath: Union[str, List[str]], recursive: bool = False,
+            callback: Any = None, maxdepth: Optional[int] = None, **kwargs: Any) -> None:
         """fsspec's put, with the uploads sent to the batch engine; directories become `key/`
         markers, mode="create" refuses existing objects (FileExistsError)."""
         pairs = self._collected(super().put, lpath, rpath, recursive=recursive, maxdepth=maxdepth, **kwargs)
@@ -705,7 +720,8 @@ class OSSFileSystem(AbstractFileSystem):
                 self._multipart_copy(target, b1, k1, k2, version_id)
         self.invalidate_cache(path2)
 
-    def copy(self, path1, path2, recursive: bool = False, maxdepth: Optional[int] = None, on_error=None,
+    def copy(self, path1: Union[str, List[str]], path2: Union[str, List[str]], recursive: bool = False,
+             maxdepth: Optional[int] = None, on_error: Optional[str] = None,
              **kwargs: Any) -> None:
         """As fsspec's copy; a source naming a version (version_aware) is that one object, which
         fsspec would take for a glob ("?"): copied to path2, or into it when it is a directory."""
@@ -726,14 +742,16 @@ class OSSFileSystem(AbstractFileSystem):
                                          "concurrency": self.concurrency})
 
     def rm_file(self, path: str) -> None:
-        version_id = self._version(path)  # a path naming a version deletes that version for good
+        """DeleteObject; a path naming a version (version_aware) deletes that version for good.
+        A missing object is no error (OSS answers 204)."""
+        version_id = self._version(path)
         path = self._strip_protocol(path)
         bucket, key = self.split_path(path)
         with _errors(path):
             self._bucket(bucket).delete_object(key, params={"versionId": version_id} if version_id else None)
         self.invalidate_cache(path)
 
-    def rm(self, path, recursive: bool = False, maxdepth: Optional[int] = None) -> None:
+    def rm(self, path: Union[str, List[str]], recursive: bool = False, maxdepth: Optional[int] = None) -> None:
         """Batch deletes (1,000 keys a request, several requests at once, in Go); a directory's
         `key/` marker goes with it."""
         self._delete_paths(self.expand_path(path, recursive=recursive, maxdepth=maxdepth))
@@ -769,6 +787,8 @@ class OSSFileSystem(AbstractFileSystem):
         self.invalidate_cache(path)
 
     def makedirs(self, path: str, exist_ok: bool = False) -> None:
+        """mkdir, making the bucket first when it does not exist; FileExistsError when the path
+        exists and exist_ok is False."""
         path = self._strip_protocol(path)
         if self.exists(path):
             if not exist_ok:
@@ -780,6 +800,8 @@ class OSSFileSystem(AbstractFileSystem):
         self.mkdir(path)
 
     def rmdir(self, path: str) -> None:
+        """A bucket path deletes the bucket (OSError ENOTEMPTY when it has objects); a deeper
+        path deletes its `key/` marker, OSError ENOTEMPTY when anything is under it."""
         path = self._strip_protocol(path)
         bucket, key = self.split_path(path)
         if not key:
@@ -795,6 +817,7 @@ class OSSFileSystem(AbstractFileSystem):
         self.invalidate_cache(path)
 
     def invalidate_cache(self, path: Optional[str] = None) -> None:
+        """Forget the cached listings of path and its parents (all of them when path is None)."""
         if path is None:
             self.dircache.clear()
             return
@@ -807,6 +830,7 @@ class OSSFileSystem(AbstractFileSystem):
     # --- metadata ------------------------------------------------------------------------------
 
     def modified(self, path: str) -> datetime.datetime:
+        """The object's Last-Modified, in UTC; IsADirectoryError for a directory."""
         info = self.info(path)
         if info["type"] != "file":
             raise IsADirectoryError(errno.EISDIR, "directories have no time", path)
@@ -827,6 +851,7 @@ class OSSFileSystem(AbstractFileSystem):
         return int.from_bytes(str(info.get("ETag", info["name"])).encode(), "big") % (1 << 64)
 
     def ukey(self, path: str) -> str:
+        """A string that changes when the object does: its ETag, size and Last-Modified."""
         info = self.info(path)
         return "%s-%s-%s" % (info.get("ETag"), info.get("size"), info.get("LastModified"))
 
@@ -840,7 +865,8 @@ class OSSFileSystem(AbstractFileSystem):
 
     # --- file objects --------------------------------------------------------------------------
 
-    def open(self, path, mode: str = "rb", block_size=None, cache_options=None, compression=None,
+    def open(self, path: str, mode: str = "rb", block_size: Optional[int] = None,
+             cache_options: Optional[Dict[str, Any]] = None, compression: Optional[str] = None,
              **kwargs: Any) -> Any:
         """As fsspec's open. A file opened for writing ("wb", "xb", and "w"/"x" as text, with or
         without compression) publishes its object only on close(): see OSSFile."""
@@ -942,8 +968,9 @@ class OSSFile(AbstractBufferedFile):
 
     closed: bool  # fsspec's property, untyped there
 
-    def __init__(self, fs: OSSFileSystem, path: str, mode: str = "rb", block_size=None, autocommit=True,
-                 cache_type: str = "none", cache_options=None, size=None, version_id: Optional[str] = None,
+    def __init__(self, fs: OSSFileSystem, path: str, mode: str = "rb", block_size: Optional[int] = None,
+                 autocommit: bool = True, cache_type: str = "none", cache_options: Optional[Dict[str, Any]] = None,
+                 size: Optional[int] = None, version_id: Optional[str] = None,
                  **kwargs: Any) -> None:
         path = fs._strip_protocol(path)
         bucket, key = fs.split_path(path)
@@ -972,7 +999,7 @@ class OSSFile(AbstractBufferedFile):
             self._reader.seek(start)
             return self._reader.read(end - start)
 
-    def write(self, data) -> int:
+    def write(self, data: Union[bytes, bytearray, memoryview]) -> int:
         """Hand the bytes to the writer: each full part goes up in the background."""
         if not self.writable():
             raise ValueError("File not in write mode")
@@ -1001,12 +1028,15 @@ class OSSFile(AbstractBufferedFile):
             self.closed = True
 
     def commit(self) -> None:
-        pass
+        """Nothing: close() completes the upload, whatever autocommit was given."""
 
     def close(self) -> None:
-        """Complete the upload (the object appears now), or for a reader release it. Called by
-        fsspec's OpenFile or pandas while an exception ends their `with` block (see
-        _closing_exception), it aborts the upload instead."""
+        """The one call that publishes. For "wb"/"xb": send the last part and complete the upload,
+        so the object appears under the key whole, at once (a small file: one PutObject); on a
+        failure the upload is aborted, nothing is published, and the error is raised as an
+        OSError (FileExistsError for "xb" over an object created meanwhile). Called by fsspec's
+        OpenFile or pandas while an exception ends their `with` block (see _closing_exception),
+        it aborts the upload instead. For "rb": release the reader. Closing again does nothing."""
         if self.closed:
             return
         if self._reader is not None:
@@ -1058,14 +1088,18 @@ class _TextWriter(io.TextIOWrapper):
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is not None:
-            self.buffer.discard()
+            _discard_for(self._file, exc_type)
             return None
         return super().__exit__(exc_type, exc, tb)
+
+    @property
+    def _file(self) -> Any:
+        return self.buffer  # an OSSFile or a _CompressedWriter
 
     def __del__(self):
         try:
             if not self.closed:
-                self.buffer._drop()
+                self._file._drop()
         except Exception:
             pass
 

@@ -20,6 +20,7 @@ import threading
 import time
 import zlib
 from email.utils import formatdate
+from typing import IO, Any, Callable, Iterable, MutableMapping, Optional, Union
 
 from . import defaults  # noqa: F401  (oss2.utils imports it too)
 from ._caseinsensitive import CaseInsensitiveDict  # noqa: F401  (oss2.utils has it)
@@ -33,33 +34,35 @@ logger = logging.getLogger("oss2.pyjindo.utils")
 
 # --- encoding and hashing --------------------------------------------------------------------------
 
-def urlquote(data, safe="/"):
+def urlquote(data: Union[str, bytes], safe: str = "/") -> str:
     """Percent-encode `data` (str or bytes) as urllib.parse.quote does."""
     return _urlquote(data, safe)
 
 
-def b64encode_as_string(data):
+def b64encode_as_string(data: Union[str, bytes]) -> str:
+    """Base64 of `data` (str is UTF-8 encoded) as str."""
     return to_string(base64.b64encode(to_bytes(data)))
 
 
-def b64decode_from_string(data):
+def b64decode_from_string(data: Union[str, bytes]) -> bytes:
+    """The bytes of base64 text; OpenApiFormatError when it is not base64, as oss2."""
     try:
         return base64.b64decode(to_string(data))
     except (TypeError, binascii.Error):
         raise OpenApiFormatError("Base64 Error: " + to_string(data))
 
 
-def content_md5(data):
+def content_md5(data: Union[str, bytes]) -> str:
     """Base64 of the MD5 of `data`: the value of a Content-MD5 header."""
     return b64encode_as_string(hashlib.md5(to_bytes(data)).digest())
 
 
-def md5_string(data):
+def md5_string(data: Union[str, bytes]) -> str:
     """Lower-case hex MD5 of `data`."""
     return hashlib.md5(to_bytes(data)).hexdigest()
 
 
-def to_bytes_all(data):
+def to_bytes_all(data: Any) -> bytes:
     """`data` as bytes: str is UTF-8 encoded, bytes-like objects copied, iterables of chunks joined."""
     if data is None:
         return b""
@@ -94,19 +97,21 @@ _EXTRA_TYPES_MAP = {
 }
 
 
-def content_type_by_name(name):
+def content_type_by_name(name: Union[str, bytes]) -> Optional[str]:
     """The MIME type for a file name, from its extension (None when unknown), as oss2 guesses:
     its additions, then Python's mimetypes. Bucket's uploads (put_object, put_object_from_file,
     append_object, init_multipart_upload) guess here, as oss2's do; Go does not guess for
     Python, since Go's tables give another type for most extensions (the CLI guesses with
-    Go's, as ossutil does)."""
+    Go's, as ossutil does). A bytes name is read as UTF-8 (oss2 raises TypeError for one)."""
+    name = to_string(name)
     ext = os.path.splitext(name)[1].lower()
     if ext in _EXTRA_TYPES_MAP:
         return _EXTRA_TYPES_MAP[ext]
     return mimetypes.guess_type(name)[0]
 
 
-def set_content_type(headers, name):
+def set_content_type(headers: Optional[MutableMapping[str, Any]],
+                     name: Union[str, bytes]) -> MutableMapping[str, Any]:
     """Set Content-Type in `headers` from `name` unless it is already there; returns the headers."""
     headers = headers or {}
     if "Content-Type" in headers:
@@ -119,7 +124,7 @@ def set_content_type(headers, name):
 
 # --- names -----------------------------------------------------------------------------------------
 
-def is_ip_or_localhost(netloc):
+def is_ip_or_localhost(netloc: str) -> bool:
     """True when the host part of `netloc` is an IPv4/IPv6 address or localhost."""
     bracket = netloc.find("]")
     if netloc[0] == "[" and bracket > 0:
@@ -146,7 +151,7 @@ _MAX_UINT64 = 2 ** 64 - 1
 _ENDPOINT_RE = re.compile(r"^([a-zA-Z]+://)?[\w.-]+(:\d+)?$")
 
 
-def is_valid_bucket_name(name):
+def is_valid_bucket_name(name: str) -> bool:
     """3 to 63 lower-case letters, digits and hyphens, starting with a letter or digit and not
     ending with a hyphen."""
     if not 3 <= len(name) <= 63:
@@ -156,14 +161,15 @@ def is_valid_bucket_name(name):
     return set(name) <= _BUCKET_NAME_CHARS
 
 
-def is_valid_endpoint(endpoint):
+def is_valid_endpoint(endpoint: Optional[str]) -> bool:
     """An optional scheme, a host name and an optional port, nothing else."""
     if endpoint is None:
         return False
     return _ENDPOINT_RE.match(endpoint) is not None
 
 
-def change_endianness_if_needed(bytes_array):
+def change_endianness_if_needed(bytes_array: bytearray) -> None:
+    """Reverse bytes_array in place on a little-endian machine, as oss2."""
     if sys.byteorder == "little":
         bytes_array.reverse()
 
@@ -173,12 +179,13 @@ def change_endianness_if_needed(bytes_array):
 class SizedFileAdapter(object):
     """Reads at most `size` bytes from `file_object`."""
 
-    def __init__(self, file_object, size):
+    def __init__(self, file_object: IO[Any], size: int) -> None:
         self.file_object = file_object
         self.size = size
         self.offset = 0
 
-    def read(self, amt=None):
+    def read(self, amt: Optional[int] = None) -> Union[str, bytes]:
+        """Up to amt bytes, never past size; "" (str, as oss2) once size bytes were read."""
         if self.offset >= self.size:
             return ""  # as oss2 (its callers only test for emptiness)
         if amt is None or amt < 0 or amt + self.offset >= self.size:
@@ -189,16 +196,17 @@ class SizedFileAdapter(object):
         return self.file_object.read(amt)
 
     @property
-    def len(self):
+    def len(self) -> int:
+        """The size given."""
         return self.size
 
 
-def how_many(m, n):
+def how_many(m: int, n: int) -> int:
     """ceil(m / n) for positive integers."""
     return (m + n - 1) // n
 
 
-def file_object_remaining_bytes(fileobj):
+def file_object_remaining_bytes(fileobj: IO[Any]) -> int:
     """Bytes from the current position to the end of a seekable file object."""
     current = fileobj.tell()
     fileobj.seek(0, os.SEEK_END)
@@ -240,7 +248,7 @@ def _make_crc64_table():
 _CRC64_TABLE = _make_crc64_table()
 
 
-def crc64(data, crc=0):
+def crc64(data: Union[str, bytes], crc: int = 0) -> int:
     """CRC-64/ECMA-182 (the x-oss-hash-crc64ecma value) of `data`, continuing from `crc`."""
     table = _CRC64_TABLE
     crc ^= _CRC64_MASK
@@ -249,7 +257,7 @@ def crc64(data, crc=0):
     return crc ^ _CRC64_MASK
 
 
-def crc64_combine(crc1, crc2, len2):
+def crc64_combine(crc1: int, crc2: int, len2: int) -> int:
     """The CRC64 of A+B from crc1 = CRC64(A), crc2 = CRC64(B) and len2 = len(B) (zlib's method)."""
     if len2 <= 0:
         return crc1
@@ -265,24 +273,27 @@ class Crc64(object):
     _POLY = 0x142F0E1EBA9EA3693
     _XOROUT = 0xFFFFFFFFFFFFFFFF
 
-    def __init__(self, init_crc=0):
+    def __init__(self, init_crc: int = 0) -> None:
         self._init_crc = init_crc
         self._crc = init_crc
 
-    def __call__(self, data):
+    def __call__(self, data: Union[str, bytes]) -> None:
         self.update(data)
 
-    def update(self, data):
+    def update(self, data: Union[str, bytes]) -> None:
+        """Continue the CRC over data."""
         self._crc = crc64(data, self._crc)
 
-    def combine(self, crc1, crc2, len2):
+    def combine(self, crc1: int, crc2: int, len2: int) -> int:
+        """CRC64 of A+B from crc1 = CRC64(A), crc2 = CRC64(B) from init_crc, len2 = len(B)."""
         # With a non-zero init value the zeros an empty prefix contributes must be cancelled.
         if self._init_crc:
             crc2 ^= crc64_combine(self._init_crc, 0, len2) ^ crc64_combine(0, 0, len2)
         return crc64_combine(crc1, crc2, len2)
 
     @property
-    def crc(self):
+    def crc(self) -> int:
+        """The CRC64 so far."""
         return self._crc
 
 
@@ -292,21 +303,23 @@ class Crc32(object):
     _POLY = 0x104C11DB7
     _XOROUT = 0xFFFFFFFF
 
-    def __init__(self, init_crc=0):
+    def __init__(self, init_crc: int = 0) -> None:
         self._crc = init_crc
 
-    def __call__(self, data):
+    def __call__(self, data: Union[str, bytes]) -> None:
         self.update(data)
 
-    def update(self, data):
+    def update(self, data: Union[str, bytes]) -> None:
+        """Continue the CRC over data."""
         self._crc = zlib.crc32(to_bytes(data), self._crc) & 0xFFFFFFFF
 
     @property
-    def crc(self):
+    def crc(self) -> int:
+        """The CRC32 so far."""
         return self._crc
 
 
-def calc_obj_crc_from_parts(parts, init_crc=0):
+def calc_obj_crc_from_parts(parts: Iterable[Any], init_crc: int = 0) -> Optional[int]:
     """The CRC64 of an object from its parts' part_crc and size, in order; None if any is missing."""
     object_crc = 0
     crc_obj = Crc64(init_crc)
@@ -317,7 +330,7 @@ def calc_obj_crc_from_parts(parts, init_crc=0):
     return object_crc
 
 
-def check_crc(operation, client_crc, oss_crc, request_id):
+def check_crc(operation: str, client_crc: Optional[int], oss_crc: Optional[int], request_id: str) -> None:
     """Raise InconsistentError when both CRCs are known and differ."""
     if client_crc is not None and oss_crc is not None and client_crc != oss_crc:
         e = InconsistentError("InconsistentError: req_id: {0}, operation: {1}, CRC checksum of client: {2} is "
@@ -335,7 +348,8 @@ def check_crc(operation, client_crc, oss_crc, request_id):
 _CHUNK_SIZE = 8 * 1024  # what iterating an adapter yields, as oss2
 
 
-def make_progress_adapter(data, progress_callback, size=None):
+def make_progress_adapter(data: Any, progress_callback: Optional[Callable[[int, Optional[int]], Any]],
+                          size: Optional[int] = None) -> Any:
     """`data` (bytes, str, file object or iterable) wrapped so that reading or iterating it calls
     progress_callback(consumed, total); total is None when `size` is not given and cannot be
     known."""
@@ -351,7 +365,7 @@ def make_progress_adapter(data, progress_callback, size=None):
     raise ClientError("{0} is not a file object, nor an iterator".format(type(data).__name__))
 
 
-def make_crc_adapter(data, init_crc=0, discard=0):
+def make_crc_adapter(data: Any, init_crc: int = 0, discard: int = 0) -> Any:
     """`data` wrapped so that reading or iterating it computes the CRC64 of what was read (from
     init_crc), available as `.crc`. `discard` (file-like objects of unknown size only) leaves the
     first bytes out of the CRC."""
@@ -381,6 +395,10 @@ class _Adapter(object):
     def _progress(self, consumed, total):
         if self.progress_callback:
             self.progress_callback(consumed, total)
+
+    def next(self):
+        """The next chunk; each adapter reads its own kind of data."""
+        raise NotImplementedError
 
     def _crc_update(self, content):
         if self.crc_callback:
@@ -498,12 +516,13 @@ _MONTHS = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
            "Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12}
 
 
-def to_unixtime(time_string, format_string):
+def to_unixtime(time_string: str, format_string: str) -> int:
+    """Seconds since the epoch of a UTC time in time.strptime's format_string."""
     with _STRPTIME_LOCK:
         return int(calendar.timegm(time.strptime(time_string, format_string)))
 
 
-def http_date(timeval=None):
+def http_date(timeval: Optional[float] = None) -> str:
     """An HTTP date (RFC 1123, GMT) for `timeval` (default now), independent of the locale."""
     return formatdate(timeval, usegmt=True)
 
@@ -518,7 +537,7 @@ def _epoch(m, month):
                               int(m.group("minute")), int(m.group("second"))) - _UNIX_EPOCH) // _SECOND
 
 
-def http_to_unixtime(time_string):
+def http_to_unixtime(time_string: str) -> int:
     """Seconds since the epoch for an HTTP date such as 'Sat, 05 Dec 2015 11:10:29 GMT'."""
     m = _HTTP_GMT_RE.match(time_string)
     if not m:
@@ -526,7 +545,7 @@ def http_to_unixtime(time_string):
     return _epoch(m, _MONTHS[m.group("month")])
 
 
-def iso8601_to_unixtime(time_string):
+def iso8601_to_unixtime(time_string: str) -> int:
     """Seconds since the epoch for an OSS ISO8601 time such as '2012-02-24T06:07:48.000Z'."""
     m = _ISO8601_RE.match(time_string)
     if not m:
@@ -534,17 +553,20 @@ def iso8601_to_unixtime(time_string):
     return _epoch(m, int(m.group("month")))
 
 
-def date_to_iso8601(d):
+def date_to_iso8601(d: Union[datetime.date, datetime.datetime]) -> str:
+    """The date as OSS's ISO8601 text, e.g. '2012-02-24T00:00:00.000Z' for a date."""
     return d.strftime(_ISO8601_FORMAT)
 
 
-def iso8601_to_date(time_string):
+def iso8601_to_date(time_string: str) -> datetime.date:
+    """The local date of an OSS ISO8601 time, as oss2."""
     return datetime.date.fromtimestamp(iso8601_to_unixtime(time_string))
 
 
 # --- local files -----------------------------------------------------------------------------------
 
-def makedir_p(dirpath):
+def makedir_p(dirpath: str) -> None:
+    """os.makedirs; an existing directory is not an error."""
     try:
         os.makedirs(dirpath)
     except OSError as e:
@@ -552,7 +574,7 @@ def makedir_p(dirpath):
             raise
 
 
-def silently_remove(filename):
+def silently_remove(filename: str) -> None:
     """Remove a file; a missing file is not an error."""
     try:
         os.remove(filename)
@@ -561,7 +583,8 @@ def silently_remove(filename):
             raise
 
 
-def force_rename(src, dst):
+def force_rename(src: str, dst: str) -> None:
+    """os.rename, removing dst first where the system will not replace it."""
     try:
         os.rename(src, dst)
     except OSError as e:
@@ -572,7 +595,8 @@ def force_rename(src, dst):
             raise
 
 
-def copyfileobj_and_verify(fsrc, fdst, expected_len, chunk_size=16 * 1024, request_id=""):
+def copyfileobj_and_verify(fsrc: Any, fdst: Any, expected_len: Optional[int], chunk_size: int = 16 * 1024,
+                           request_id: str = "") -> None:
     """Copy fsrc to fdst and raise InconsistentError unless exactly expected_len bytes came."""
     num_read = 0
     while True:

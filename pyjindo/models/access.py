@@ -1,7 +1,8 @@
 """Access points and public access blocks: oss2's parameter and result classes, read from the
 typed JSON of their go/oss structs (`resp.parsed`; an absent optional element is None)."""
+from typing import Optional
 from ..compat import to_string
-from .common import _parsed, RequestResult
+from .common import _parsed, RequestResult, _ResponseLike
 
 
 class CreateAccessPointRequest(RequestResult):
@@ -9,7 +10,8 @@ class CreateAccessPointRequest(RequestResult):
     "vpc") and `vpc` (AccessPointVpcConfiguration). A RequestResult without a response, as in
     oss2."""
 
-    def __init__(self, access_point_name=None, network_origin=None, vpc=None):
+    def __init__(self, access_point_name: Optional[str] = None, network_origin: Optional[str] = None,
+                 vpc: Optional["AccessPointVpcConfiguration"] = None) -> None:
         self.access_point_name = access_point_name
         self.network_origin = network_origin
         self.vpc = vpc
@@ -18,21 +20,21 @@ class CreateAccessPointRequest(RequestResult):
 class AccessPointVpcConfiguration(RequestResult):
     """The VPC an access point admits: `vpc_id`."""
 
-    def __init__(self, vpc_id=None):
+    def __init__(self, vpc_id: Optional[str] = None) -> None:
         self.vpc_id = vpc_id
 
 
 class PublicAccessBlockConfiguration(RequestResult):
     """An access point's public access block: `block_public_access`."""
 
-    def __init__(self, block_public_access=None):
+    def __init__(self, block_public_access: Optional[bool] = None) -> None:
         self.block_public_access = block_public_access
 
 
 class AccessPointEndpoints(RequestResult):
     """An access point's addresses: `public_endpoint`, `internal_endpoint`."""
 
-    def __init__(self, public_endpoint=None, internal_endpoint=None):
+    def __init__(self, public_endpoint: Optional[str] = None, internal_endpoint: Optional[str] = None) -> None:
         self.public_endpoint = public_endpoint
         self.internal_endpoint = internal_endpoint
 
@@ -44,7 +46,7 @@ def _vpc(value):
 class CreateAccessPointResult(RequestResult):
     """create_access_point's result: `access_point_arn`, `alias`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(CreateAccessPointResult, self).__init__(resp)
         self.access_point_arn = None
         self.alias = None
@@ -59,7 +61,7 @@ class GetAccessPointResult(RequestResult):
     `vpc`, `access_point_arn`, `creation_date` (text), `alias`, `access_point_status`,
     `endpoints` (AccessPointEndpoints), `public_access_block_configuration`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetAccessPointResult, self).__init__(resp)
         self.access_point_name = None
         self.bucket = None
@@ -92,7 +94,9 @@ class AccessPointInfo(RequestResult):
     """One access point of a listing: `access_point_name`, `bucket`, `network_origin`, `vpc`,
     `alias`, `status`."""
 
-    def __init__(self, access_point_name=None, bucket=None, network_origin=None, vpc=None, alias=None, status=None):
+    def __init__(self, access_point_name: Optional[str] = None, bucket: Optional[str] = None,
+                 network_origin: Optional[str] = None, vpc: Optional[AccessPointVpcConfiguration] = None,
+                 alias: Optional[str] = None, status: Optional[str] = None) -> None:
         self.access_point_name = access_point_name
         self.bucket = bucket
         self.network_origin = network_origin
@@ -106,7 +110,7 @@ class ListAccessPointResult(RequestResult):
     (AccessPointInfo), `is_truncated`, `next_continuation_token`, `max_keys`, `account_id`,
     `marker`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(ListAccessPointResult, self).__init__(resp)
         self.account_id = None
         self.max_keys = None
@@ -130,13 +134,13 @@ class ListAccessPointResult(RequestResult):
 class GetAccessPointPolicyResult(RequestResult):
     """get_access_point_policy's result: `policy`, the JSON text."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         self.policy = to_string(resp.read())
 
 
 class _PublicAccessBlockResult(RequestResult):
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(_PublicAccessBlockResult, self).__init__(resp)
         self.block_public_access = _parsed(resp).get("block_public_access")  # go/oss PublicAccessBlockConfiguration
 
@@ -153,3 +157,8 @@ class GetBucketPublicAccessBlockResult(_PublicAccessBlockResult):
 class GetAccessPointPublicAccessBlockResult(_PublicAccessBlockResult):
     """An access point's public access block: `block_public_access`. (oss2 declares it;
     get_access_point_public_access_block returns GetBucketPublicAccessBlockResult, as in oss2.)"""
+
+__all__ = ["CreateAccessPointRequest", "AccessPointVpcConfiguration", "PublicAccessBlockConfiguration",
+           "AccessPointEndpoints", "CreateAccessPointResult", "GetAccessPointResult", "AccessPointInfo",
+           "ListAccessPointResult", "GetAccessPointPolicyResult", "GetPublicAccessBlockResult",
+           "GetBucketPublicAccessBlockResult", "GetAccessPointPublicAccessBlockResult"]

@@ -2,14 +2,15 @@
 archive direct read), the callback policy, the regions, data redundancy transitions and
 asynchronous fetch: oss2's classes, read from the typed JSON of their
 go/oss structs (`resp.parsed`; an absent optional element is None)."""
-from .common import _parsed, RequestResult
+from typing import Any, Optional
+from .common import _parsed, RequestResult, _ResponseLike
 
 
 class GetBucketTransferAccelerationResult(RequestResult):
     """get_bucket_transfer_acceleration's result: `enabled`, the text OSS sent ("true" or
     "false"), as oss2 keeps it."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetBucketTransferAccelerationResult, self).__init__(resp)
         self.enabled = None
         body = _parsed(resp)  # go/oss TransferAccelerationConfiguration
@@ -27,7 +28,7 @@ class AccessMonitorInfo(object):
 class GetBucketAccessMonitorResult(RequestResult):
     """get_bucket_access_monitor's result: `access_monitor` (AccessMonitorInfo)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetBucketAccessMonitorResult, self).__init__(resp)
         self.access_monitor = None
         body = _parsed(resp)  # go/oss AccessMonitorConfiguration
@@ -38,7 +39,7 @@ class GetBucketAccessMonitorResult(RequestResult):
 class GetBucketResourceGroupResult(RequestResult):
     """get_bucket_resource_group's result: `resource_group_id`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetBucketResourceGroupResult, self).__init__(resp)
         self.resource_group_id = None
         body = _parsed(resp)  # go/oss BucketResourceGroupConfiguration
@@ -49,7 +50,7 @@ class GetBucketResourceGroupResult(RequestResult):
 class GetBucketArchiveDirectReadResult(RequestResult):
     """get_bucket_archive_direct_read's result: `enabled` (bool)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetBucketArchiveDirectReadResult, self).__init__(resp)
         self.enabled = _parsed(resp).get("enabled")  # go/oss ArchiveDirectReadConfiguration
 
@@ -59,7 +60,8 @@ class CallbackPolicyInfo(RequestResult):
     (base64 of the callback's JSON, as for put_object's x-oss-callback). A RequestResult
     without a response, as in oss2."""
 
-    def __init__(self, policy_name=None, callback=None, callback_var=None):
+    def __init__(self, policy_name: Optional[str] = None, callback: Optional[str] = None,
+                 callback_var: Optional[str] = None) -> None:
         self.policy_name = policy_name
         self.callback = callback
         self.callback_var = callback_var
@@ -75,7 +77,7 @@ class CallbackPolicy(object):
 class CallbackPolicyResult(RequestResult):
     """get_bucket_callback_policy's result: `callback_policies` (CallbackPolicyInfo)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(CallbackPolicyResult, self).__init__(resp)
         self.callback_policies = []
         for item in _parsed(resp).get("items") or ():  # go/oss BucketCallbackPolicy
@@ -87,7 +89,8 @@ class RegionInfo(RequestResult):
     """One region of describe_regions: `region`, `internet_endpoint`, `internal_endpoint`,
     `accelerate_endpoint`. A RequestResult without a response, as in oss2."""
 
-    def __init__(self, region=None, internet_endpoint=None, internal_endpoint=None, accelerate_endpoint=None):
+    def __init__(self, region: Optional[str] = None, internet_endpoint: Optional[str] = None,
+                 internal_endpoint: Optional[str] = None, accelerate_endpoint: Optional[str] = None) -> None:
         self.region = region
         self.internet_endpoint = internet_endpoint
         self.internal_endpoint = internal_endpoint
@@ -97,7 +100,7 @@ class RegionInfo(RequestResult):
 class DescribeRegionsResult(RequestResult):
     """Service.describe_regions' result: `regions` (RegionInfo)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(DescribeRegionsResult, self).__init__(resp)
         self.regions = []
         for r in _parsed(resp).get("regions") or ():  # go/oss RegionInfoList
@@ -125,8 +128,10 @@ class DataRedundancyTransitionInfo(RequestResult):
     Processing or Finished), `create_time`, `start_time`, `end_time`,
     `estimated_remaining_time`, `process_percentage`."""
 
-    def __init__(self, bucket=None, task_id=None, create_time=None, start_time=None, end_time=None,
-                 transition_status=None, estimated_remaining_time=None, process_percentage=None):
+    def __init__(self, bucket: Optional[str] = None, task_id: Optional[str] = None, create_time: Optional[str] = None,
+                 start_time: Optional[str] = None, end_time: Optional[str] = None,
+                 transition_status: Optional[str] = None, estimated_remaining_time: Optional[int] = None,
+                 process_percentage: Optional[int] = None) -> None:
         self.bucket = bucket
         self.task_id = task_id
         self.create_time = create_time
@@ -141,7 +146,7 @@ class DataRedundancyTransitionInfoResult(RequestResult):
     """get_bucket_data_redundancy_transition's result: the task's fields, as
     DataRedundancyTransitionInfo has them."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(DataRedundancyTransitionInfoResult, self).__init__(resp)
         self.bucket = None
         self.task_id = None
@@ -159,7 +164,7 @@ class DataRedundancyTransitionInfoResult(RequestResult):
 class CreateDataRedundancyTransitionResult(RequestResult):
     """create_bucket_data_redundancy_transition's result: `task_id`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(CreateDataRedundancyTransitionResult, self).__init__(resp)
         self.task_id = None
         body = _parsed(resp)  # go/oss DataRedundancyTransition, TaskId only
@@ -171,7 +176,7 @@ class ListBucketDataRedundancyTransitionResult(RequestResult):
     """list_bucket_data_redundancy_transition's result: `data_redundancy_transitions`
     (DataRedundancyTransitionInfo)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(ListBucketDataRedundancyTransitionResult, self).__init__(resp)
         self.data_redundancy_transitions = [_transition(DataRedundancyTransitionInfo(), t)
                                             for t in _parsed(resp).get("transitions") or ()]
@@ -181,7 +186,7 @@ class ListUserDataRedundancyTransitionResult(RequestResult):
     """One page of Service.list_user_data_redundancy_transition: `data_redundancy_transitions`,
     `is_truncated`, `next_continuation_token`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(ListUserDataRedundancyTransitionResult, self).__init__(resp)
         self.is_truncated = None
         self.next_continuation_token = None
@@ -215,7 +220,7 @@ class AsyncFetchTaskConfiguration(object):
 class PutAsyncFetchTaskResult(RequestResult):
     """put_async_fetch_task's result: `task_id` (from the response when not given)."""
 
-    def __init__(self, resp, task_id=None):
+    def __init__(self, resp: _ResponseLike, task_id: Optional[str] = None) -> None:
         RequestResult.__init__(self, resp)
         self.task_id = task_id if task_id is not None else _parsed(resp).get("task_id")
 
@@ -225,7 +230,8 @@ class GetAsyncFetchTaskResult(RequestResult):
     `error_msg`, `task_config` (AsyncFetchTaskConfiguration); read from the response when none
     is given, as oss2 reads it."""
 
-    def __init__(self, resp, task_id=None, task_state=None, error_msg=None, task_config=None):
+    def __init__(self, resp: _ResponseLike, task_id: Optional[str] = None, task_state: Optional[str] = None,
+                 error_msg: Optional[str] = None, task_config: Any = None) -> None:
         RequestResult.__init__(self, resp)
         self.task_id = task_id
         self.task_state = task_state
@@ -240,3 +246,11 @@ class GetAsyncFetchTaskResult(RequestResult):
             self.task_config = AsyncFetchTaskConfiguration(info["url"], info["object"], info["host"],
                                                            info["content_md5"], info["callback"],
                                                            info["ignore_same_key"])
+
+__all__ = ["GetBucketTransferAccelerationResult", "AccessMonitorInfo", "GetBucketAccessMonitorResult",
+           "GetBucketResourceGroupResult", "GetBucketArchiveDirectReadResult", "CallbackPolicyInfo",
+           "CallbackPolicy", "CallbackPolicyResult", "RegionInfo", "DescribeRegionsResult",
+           "DataRedundancyTransitionInfo", "DataRedundancyTransitionInfoResult",
+           "CreateDataRedundancyTransitionResult", "ListBucketDataRedundancyTransitionResult",
+           "ListUserDataRedundancyTransitionResult", "AsyncFetchTaskConfiguration", "PutAsyncFetchTaskResult",
+           "GetAsyncFetchTaskResult"]

@@ -1,14 +1,17 @@
 """Buckets: the list_buckets entries, bucket info, stat, ACL, location, create and default
 encryption settings."""
+from typing import Optional
+
 from ..utils import iso8601_to_unixtime
-from .common import _owner, _parsed, AccessControlList, Owner, RequestResult
+from .common import AccessControlList, _owner, Owner, _parsed, RequestResult, _ResponseLike
 
 
 class SimplifiedBucketInfo(object):
     """One bucket of a list_buckets result."""
 
-    def __init__(self, name, location, creation_date, extranet_endpoint, intranet_endpoint, storage_class,
-                 region=None, resource_group_id=None):
+    def __init__(self, name: str, location: Optional[str], creation_date: Optional[int],
+                 extranet_endpoint: Optional[str], intranet_endpoint: Optional[str], storage_class: Optional[str],
+                 region: Optional[str] = None, resource_group_id: Optional[str] = None) -> None:
         self.name = name
         self.location = location
         #: int epoch seconds
@@ -25,7 +28,7 @@ class ListBucketsResult(RequestResult):
     `next_marker`, `owner`, ...
     """
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(ListBucketsResult, self).__init__(resp)
         self.is_truncated = False
         self.next_marker = ""
@@ -50,7 +53,7 @@ class ListBucketsResult(RequestResult):
 class GetBucketAclResult(RequestResult):
     """get_bucket_acl's result: `acl`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetBucketAclResult, self).__init__(resp)
         self.acl = ""
         body = _parsed(resp)  # go/oss AccessControlPolicy
@@ -61,7 +64,7 @@ class GetBucketAclResult(RequestResult):
 class GetBucketLocationResult(RequestResult):
     """get_bucket_location's result: `location` ("oss-cn-hangzhou")."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetBucketLocationResult, self).__init__(resp)
         self.location = ""
         body = _parsed(resp)  # go/oss BucketLocation
@@ -72,7 +75,7 @@ class GetBucketLocationResult(RequestResult):
 class BucketCreateConfig(object):
     """Storage class (and data redundancy type) of a bucket to create."""
 
-    def __init__(self, storage_class, data_redundancy_type=None):
+    def __init__(self, storage_class: Optional[str], data_redundancy_type: Optional[str] = None) -> None:
         self.storage_class = storage_class
         self.data_redundancy_type = data_redundancy_type
 
@@ -91,14 +94,18 @@ class BucketStat(object):
     `multi_part_upload_count`, and the per-storage-class sizes and counts, as oss2.
     """
 
-    def __init__(self, storage_size_in_bytes, object_count, multi_part_upload_count, live_channel_count=None,
-                 last_modified_time=None, standard_storage=None, standard_object_count=None,
-                 infrequent_access_storage=None, infrequent_access_real_storage=None,
-                 infrequent_access_object_count=None, archive_storage=None, archive_real_storage=None,
-                 archive_object_count=None, cold_archive_storage=None, cold_archive_real_storage=None,
-                 cold_archive_object_count=None, multipart_part_count=None, delete_marker_count=None,
-                 deep_cold_archive_storage=None, deep_cold_archive_real_storage=None,
-                 deep_cold_archive_object_count=None):
+    def __init__(self, storage_size_in_bytes: Optional[int], object_count: Optional[int],
+                 multi_part_upload_count: Optional[int], live_channel_count: Optional[int] = None,
+                 last_modified_time: Optional[int] = None, standard_storage: Optional[int] = None,
+                 standard_object_count: Optional[int] = None, infrequent_access_storage: Optional[int] = None,
+                 infrequent_access_real_storage: Optional[int] = None,
+                 infrequent_access_object_count: Optional[int] = None, archive_storage: Optional[int] = None,
+                 archive_real_storage: Optional[int] = None, archive_object_count: Optional[int] = None,
+                 cold_archive_storage: Optional[int] = None, cold_archive_real_storage: Optional[int] = None,
+                 cold_archive_object_count: Optional[int] = None, multipart_part_count: Optional[int] = None,
+                 delete_marker_count: Optional[int] = None, deep_cold_archive_storage: Optional[int] = None,
+                 deep_cold_archive_real_storage: Optional[int] = None,
+                 deep_cold_archive_object_count: Optional[int] = None) -> None:
         self.storage_size_in_bytes = storage_size_in_bytes
         self.object_count = object_count
         self.multi_part_upload_count = multi_part_upload_count
@@ -112,7 +119,8 @@ class ServerSideEncryptionRule(object):
     "KMS", "SM4"), `kms_master_keyid`, `kms_data_encryption`.
     """
 
-    def __init__(self, sse_algorithm=None, kms_master_keyid=None, kms_data_encryption=None):
+    def __init__(self, sse_algorithm: Optional[str] = None, kms_master_keyid: Optional[str] = None,
+                 kms_data_encryption: Optional[str] = None) -> None:
         self.sse_algorithm = sse_algorithm
         self.kms_master_keyid = kms_master_keyid
         self.kms_data_encryption = kms_data_encryption
@@ -123,10 +131,14 @@ class BucketInfo(object):
     `creation_date`, `acl`, `versioning_status`, `bucket_encryption_rule`, ...
     """
 
-    def __init__(self, name=None, owner=None, location=None, storage_class=None, intranet_endpoint=None,
-                 extranet_endpoint=None, creation_date=None, acl=None, data_redundancy_type=None, comment=None,
-                 bucket_encryption_rule=None, versioning_status=None, access_monitor=None,
-                 transfer_acceleration=None, cross_region_replication=None, resource_group_id=None):
+    def __init__(self, name: Optional[str] = None, owner: Optional[Owner] = None, location: Optional[str] = None,
+                 storage_class: Optional[str] = None, intranet_endpoint: Optional[str] = None,
+                 extranet_endpoint: Optional[str] = None, creation_date: Optional[str] = None,
+                 acl: Optional[AccessControlList] = None, data_redundancy_type: Optional[str] = None,
+                 comment: Optional[str] = None, bucket_encryption_rule: Optional["ServerSideEncryptionRule"] = None,
+                 versioning_status: Optional[str] = None, access_monitor: Optional[str] = None,
+                 transfer_acceleration: Optional[str] = None, cross_region_replication: Optional[str] = None,
+                 resource_group_id: Optional[str] = None) -> None:
         self.name = name
         self.owner = owner
         self.location = location
@@ -160,7 +172,7 @@ def _encryption_rule(d):
 class GetBucketStatResult(RequestResult, BucketStat):
     """get_bucket_stat's result: a RequestResult and a BucketStat."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         BucketStat.__init__(self, 0, 0, 0)
         body = _parsed(resp)  # go/oss BucketStat: typed, an absent count None
@@ -176,7 +188,7 @@ class GetBucketStatResult(RequestResult, BucketStat):
 class GetBucketInfoResult(RequestResult, BucketInfo):
     """get_bucket_info's result: a RequestResult and a BucketInfo."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         BucketInfo.__init__(self)
         b = _parsed(resp)  # go/oss BucketInfo: typed, an absent optional element None
@@ -199,3 +211,7 @@ class GetBucketInfoResult(RequestResult, BucketInfo):
         self.resource_group_id = b["resource_group_id"]
         sse = b["server_side_encryption_rule"]
         self.bucket_encryption_rule = None if sse is None else _encryption_rule(sse)
+
+__all__ = ["SimplifiedBucketInfo", "ListBucketsResult", "BucketCreateConfig", "BucketStat",
+           "ServerSideEncryptionRule", "BucketInfo", "GetBucketStatResult", "GetBucketInfoResult",
+           "GetBucketAclResult", "GetBucketLocationResult"]

@@ -1,5 +1,12 @@
 """What every result shares: RequestResult, Owner and AccessControlList, and the readers of
 response headers and of the documents go/oss decoded (`parsed`)."""
+from typing import Any, Optional
+
+#: what a result is made from: any response with `status`, `headers` and `request_id` (pyjindo's,
+#: or an oss2 http.Response), as oss2's results take it
+_ResponseLike = Any
+
+__all__ = ["RequestResult", "Owner", "AccessControlList"]
 
 
 def _hget(headers, key, converter=None):
@@ -38,7 +45,7 @@ class RequestResult(object):
     #: "": a request that succeeded has no error message
     msg = ""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         #: the response this result was made from
         self.resp = resp
         #: HTTP status
@@ -58,7 +65,7 @@ class RequestResult(object):
 class Owner(object):
     """An owner: `display_name` and `id`."""
 
-    def __init__(self, display_name, owner_id):
+    def __init__(self, display_name: str, owner_id: str) -> None:
         self.display_name = display_name
         self.id = owner_id
 
@@ -66,5 +73,5 @@ class Owner(object):
 class AccessControlList(object):
     """A bucket's ACL as in get_bucket_info: `grant`."""
 
-    def __init__(self, grant):
+    def __init__(self, grant: Optional[str]) -> None:
         self.grant = grant

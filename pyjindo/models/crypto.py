@@ -40,6 +40,8 @@ class ContentCryptoMaterial(object):
         self.encrypted_iv = encrypted_iv
         self.mat_desc = mat_desc
         self.deprecated = False
+        #: the plain data key and IV ({"key", "iv"}, base64) of a material CryptoBucket drew
+        self._plain = None
 
     def to_object_meta(self, headers=None, multipart_upload_context=None):
         """headers with the material's metadata added (Content-MD5 and Content-Length moved to
@@ -102,11 +104,11 @@ class ContentCryptoMaterial(object):
         if cek_alg and cek_alg != self.cek_alg:
             logger.error("CEK algorithm or is inconsistent, object meta: cek_alg:%s, material: cek_alg:%s",
                          cek_alg, self.cek_alg)
-            raise InconsistentError("Data encryption/decryption algorithm is inconsistent", self)
+            raise InconsistentError("Data encryption/decryption algorithm is inconsistent")
         if wrap_alg and wrap_alg != self.wrap_alg:
             logger.error("WRAP algorithm or is inconsistent, object meta: wrap_alg:%s, material: wrap_alg:%s",
                          wrap_alg, self.wrap_alg)
-            raise InconsistentError("Envelope encryption/decryption algorithm is inconsistent", self)
+            raise InconsistentError("Envelope encryption/decryption algorithm is inconsistent")
         self.cek_alg = cek_alg
         self.wrap_alg = wrap_alg
 

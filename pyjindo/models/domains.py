@@ -1,10 +1,11 @@
 """Custom domains (CNAME) and HTTPS: oss2's parameter and result classes, read from the typed
 JSON of their go/oss structs (`resp.parsed`; an absent optional element is None)."""
-from .common import _parsed, RequestResult
+from typing import Optional
+from .common import _parsed, RequestResult, _ResponseLike
 
 
 class _CnameTokenResult(RequestResult):
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(_CnameTokenResult, self).__init__(resp)
         self.bucket = None
         self.cname = None
@@ -32,12 +33,12 @@ class CnameInfo(RequestResult):
     `is_purge_cdn_cache` (text), `certificate` (CertificateInfo or None). A RequestResult
     without a response, as in oss2."""
 
-    def __init__(self):
-        self.domain = None
-        self.last_modified = None
-        self.status = None
-        self.is_purge_cdn_cache = None
-        self.certificate = None
+    def __init__(self) -> None:
+        self.domain: Optional[str] = None
+        self.last_modified: Optional[str] = None
+        self.status: Optional[str] = None
+        self.is_purge_cdn_cache: Optional[str] = None
+        self.certificate: Optional["CertificateInfo"] = None
 
 
 class CertificateInfo(object):
@@ -57,7 +58,7 @@ class CertificateInfo(object):
 class ListBucketCnameResult(RequestResult):
     """list_bucket_cname's result: `bucket`, `owner`, `cname` (CnameInfo list)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(ListBucketCnameResult, self).__init__(resp)
         self.bucket = None
         self.owner = None
@@ -95,8 +96,9 @@ class CertInfo(RequestResult):
     `certificate` and `private_key`; `previous_cert_id` or `force` to replace one,
     `delete_certificate` to unbind it. A RequestResult without a response, as in oss2."""
 
-    def __init__(self, cert_id=None, certificate=None, private_key=None, previous_cert_id=None, force=None,
-                 delete_certificate=None):
+    def __init__(self, cert_id: Optional[str] = None, certificate: Optional[str] = None,
+                 private_key: Optional[str] = None, previous_cert_id: Optional[str] = None,
+                 force: Optional[bool] = None, delete_certificate: Optional[bool] = None) -> None:
         self.cert_id = cert_id
         self.certificate = certificate
         self.private_key = private_key
@@ -117,7 +119,7 @@ class BucketTlsVersion(object):
 class HttpsConfigResult(RequestResult):
     """get_bucket_https_config's result: `tls_enabled` (bool) and `tls_version` (list)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(HttpsConfigResult, self).__init__(resp)
         self.tls_enabled = None
         self.tls_version = []
@@ -127,3 +129,6 @@ class HttpsConfigResult(RequestResult):
         self.tls_enabled = body["enable"]
         if body["tls_versions"]:
             self.tls_version = list(body["tls_versions"])
+
+__all__ = ["CreateBucketCnameTokenResult", "GetBucketCnameTokenResult", "CnameInfo", "CertificateInfo",
+           "ListBucketCnameResult", "PutBucketCnameRequest", "CertInfo", "BucketTlsVersion", "HttpsConfigResult"]

@@ -5,7 +5,7 @@ Results are read from the typed JSON of their go/oss struct (`resp.parsed`): eve
 there, an absent optional element is None, integers are ints.
 """
 from ..exceptions import ClientError
-from .common import _parsed, RequestResult
+from .common import _parsed, RequestResult, _ResponseLike
 
 
 # --- WORM (retention policy) -------------------------------------------------------------------
@@ -13,7 +13,7 @@ from .common import _parsed, RequestResult
 class InitBucketWormResult(RequestResult):
     """init_bucket_worm's result: `worm_id` (from the x-oss-worm-id header)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(InitBucketWormResult, self).__init__(resp)
         self.worm_id = None
 
@@ -24,7 +24,7 @@ class GetBucketWormResult(RequestResult):
     in oss2, which declares it but fills `state`.
     """
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetBucketWormResult, self).__init__(resp)
         self.worm_id = None
         self.worm_state = None
@@ -129,7 +129,7 @@ def _rule_common(target, rule):
 class GetBucketReplicationResult(RequestResult):
     """get_bucket_replication's result: `rule_list` (ReplicationRule)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetBucketReplicationResult, self).__init__(resp)
         self.rule_list = []
         for r in _parsed(resp).get("rules") or ():  # go/oss ReplicationConfiguration
@@ -150,7 +150,7 @@ class GetBucketReplicationLocationResult(RequestResult):
     """get_bucket_replication_location's result: `location_list` (region names) and
     `location_transfer_type_list` (LocationTransferType)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetBucketReplicationLocationResult, self).__init__(resp)
         self.location_list = []
         self.location_transfer_type_list = []
@@ -166,7 +166,7 @@ class GetBucketReplicationLocationResult(RequestResult):
 class GetBucketReplicationProgressResult(RequestResult):
     """get_bucket_replication_progress's result: `progress` (BucketReplicationProgress)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetBucketReplicationProgressResult, self).__init__(resp)
         self.progress = None
         rule = _parsed(resp).get("rule")  # go/oss ReplicationProgress
@@ -291,7 +291,7 @@ def _inventory(target, c):
 class GetInventoryConfigurationResult(RequestResult, InventoryConfiguration):
     """get_bucket_inventory_configuration's result: an InventoryConfiguration."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         InventoryConfiguration.__init__(self)
         body = _parsed(resp)  # go/oss InventoryConfiguration
@@ -304,7 +304,7 @@ class ListInventoryConfigurationsResult(RequestResult):
     `is_truncated`, `next_continuation_token`, and `continuaiton_token` (sic, as oss2 spells it).
     """
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         self.inventory_configurations = []
         self.is_truncated = None

@@ -1,6 +1,8 @@
 """Object listings (ListObjects V1 and V2) and the entries of oss2's version listing."""
+from typing import Optional, Union
+
 from ..utils import iso8601_to_unixtime
-from .common import _owner, _parsed, Owner, RequestResult
+from .common import _owner, Owner, _parsed, RequestResult, _ResponseLike
 
 
 def _object_info(c):
@@ -15,7 +17,9 @@ class SimplifiedObjectInfo(object):
     `restore_info`; a common prefix (directory) when is_prefix() is True.
     """
 
-    def __init__(self, key, last_modified, etag, type, size, storage_class, owner=None, restore_info=None):
+    def __init__(self, key: str, last_modified: Optional[int], etag: Optional[str], type: Optional[str],
+                 size: Optional[int], storage_class: Optional[str], owner: Optional[Owner] = None,
+                 restore_info: Optional[str] = None) -> None:
         #: object key, or the common prefix
         self.key = key
         #: int epoch seconds (None for a common prefix)
@@ -29,7 +33,7 @@ class SimplifiedObjectInfo(object):
         self.owner = owner
         self.restore_info = restore_info
 
-    def is_prefix(self):
+    def is_prefix(self) -> bool:
         """True for a common prefix (a "directory"), False for an object."""
         return self.last_modified is None
 
@@ -39,7 +43,7 @@ class ListObjectsResult(RequestResult):
     `is_truncated`, `next_marker`.
     """
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(ListObjectsResult, self).__init__(resp)
         self.is_truncated = False
         #: marker for the next list_objects call
@@ -63,7 +67,7 @@ class ListObjectsV2Result(RequestResult):
     `next_continuation_token`, `key_count`, ...
     """
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(ListObjectsV2Result, self).__init__(resp)
         self.is_truncated = False
         #: token for the next list_objects_v2 call
@@ -84,26 +88,31 @@ class DeleteMarkerInfo(object):
     """A delete marker in list_object_versions: `key`, `versionid`, `is_latest`,
     `last_modified`, `owner`."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.key = ""
         self.versionid = ""
         self.is_latest = False
-        self.last_modified = ""
-        self.owner = Owner("", "")
+        #: int epoch seconds once listed ("" before, as oss2)
+        self.last_modified: Union[int, str] = ""
+        self.owner: Optional[Owner] = Owner("", "")
 
 
 class ObjectVersionInfo(object):
     """An object version in list_object_versions: `key`, `versionid`, `is_latest`,
     `last_modified`, `owner`, `type`, `storage_class`, `size`, `etag`, `restore_info`."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.key = ""
         self.versionid = ""
         self.is_latest = False
-        self.last_modified = ""
-        self.owner = Owner("", "")
+        #: int epoch seconds once listed ("" before, as oss2)
+        self.last_modified: Union[int, str] = ""
+        self.owner: Optional[Owner] = Owner("", "")
         self.type = ""
         self.storage_class = ""
-        self.size = ""
+        self.size: Union[int, str] = ""
         self.etag = ""
         self.restore_info = ""
+
+__all__ = ["SimplifiedObjectInfo", "ListObjectsResult", "ListObjectsV2Result", "DeleteMarkerInfo",
+           "ObjectVersionInfo"]

@@ -1,6 +1,6 @@
 """Metadata query (data indexing): oss2's parameter and result classes, read from the typed
 JSON of their go/oss structs (`resp.parsed`; an absent optional element is None)."""
-from .common import _parsed, RequestResult
+from .common import _parsed, RequestResult, _ResponseLike
 
 
 class MetaQuery(object):
@@ -29,7 +29,7 @@ class AggregationsRequest(object):
 class GetBucketMetaQueryResult(RequestResult):
     """get_bucket_meta_query_status's result: `state`, `phase`, `create_time`, `update_time`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetBucketMetaQueryResult, self).__init__(resp)
         self.state = None
         self.phase = None
@@ -101,7 +101,7 @@ class DoBucketMetaQueryResult(RequestResult):
     """do_bucket_meta_query's result: `files` (MetaQueryFile), `aggregations`
     (AggregationsInfo), `next_token` ("" on the last page)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(DoBucketMetaQueryResult, self).__init__(resp)
         self.next_token = None
         self.files = []

@@ -1,6 +1,8 @@
 """Multipart uploads: PartInfo, and the results of init, list_parts and list_multipart_uploads."""
+from typing import Optional
+
 from ..utils import iso8601_to_unixtime
-from .common import _parsed, RequestResult
+from .common import _parsed, RequestResult, _ResponseLike
 
 
 class PartInfo(object):
@@ -8,7 +10,8 @@ class PartInfo(object):
 
     size and part_crc let the object's CRC64 be computed from its parts."""
 
-    def __init__(self, part_number, etag, size=None, last_modified=None, part_crc=None):
+    def __init__(self, part_number: int, etag: str, size: Optional[int] = None, last_modified: Optional[int] = None,
+                 part_crc: Optional[int] = None) -> None:
         self.part_number = part_number
         self.etag = etag
         self.size = size
@@ -19,7 +22,7 @@ class PartInfo(object):
 class InitMultipartUploadResult(RequestResult):
     """init_multipart_upload's result: `upload_id`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(InitMultipartUploadResult, self).__init__(resp)
         #: the new upload id
         self.upload_id = None
@@ -33,13 +36,13 @@ class MultipartUploadInfo(object):
     seconds); a common prefix when is_prefix() is True.
     """
 
-    def __init__(self, key, upload_id, initiation_date):
+    def __init__(self, key: str, upload_id: Optional[str], initiation_date: Optional[int]) -> None:
         self.key = key
         self.upload_id = upload_id
         #: int epoch seconds
         self.initiation_date = initiation_date
 
-    def is_prefix(self):
+    def is_prefix(self) -> bool:
         """True for a common prefix (a "directory"), False for an upload."""
         return self.upload_id is None
 
@@ -49,7 +52,7 @@ class ListMultipartUploadsResult(RequestResult):
     `prefix_list`, `is_truncated`, `next_key_marker`, `next_upload_id_marker`.
     """
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(ListMultipartUploadsResult, self).__init__(resp)
         self.is_truncated = False
         self.next_key_marker = ""
@@ -72,7 +75,7 @@ class ListMultipartUploadsResult(RequestResult):
 class ListPartsResult(RequestResult):
     """One page of list_parts: `parts` (PartInfo), `is_truncated`, `next_marker`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(ListPartsResult, self).__init__(resp)
         self.is_truncated = False
         #: str, as oss2 keeps the document's text
@@ -86,3 +89,6 @@ class ListPartsResult(RequestResult):
         self.next_marker = str(body["next_part_number_marker"])
         self.parts = [PartInfo(p["part_number"], p["etag"].strip('"'), size=p["size"],
                                last_modified=iso8601_to_unixtime(p["last_modified"])) for p in body["parts"]]
+
+__all__ = ["PartInfo", "InitMultipartUploadResult", "MultipartUploadInfo", "ListMultipartUploadsResult",
+           "ListPartsResult"]

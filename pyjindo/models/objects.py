@@ -1,8 +1,11 @@
 """Results of the object calls: put, get, head, append, batch delete, object ACL, symlinks."""
+from typing import Any, List, Optional
+
+from .._types import ProgressCallback
 from .. import utils
 from ..compat import urlunquote
 from ..utils import http_to_unixtime
-from .common import _get_etag, _hget, _parsed, RequestResult
+from .common import _get_etag, _hget, _parsed, RequestResult, _ResponseLike
 
 
 _CHUNK_SIZE = 64 * 1024  # what iterating a GetObjectResult yields (oss2: 8 KiB; each chunk is a Go call)
@@ -14,7 +17,7 @@ class HeadObjectResult(RequestResult):
     `server_crc` (the object's CRC64), plus every header in `headers`.
     """
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(HeadObjectResult, self).__init__(resp)
         #: 'Normal', 'Multipart', 'Appendable', ...
         self.object_type = _hget(self.headers, "x-oss-object-type")
@@ -28,7 +31,7 @@ class HeadObjectResult(RequestResult):
         self._server_crc = _hget(self.headers, "x-oss-hash-crc64ecma", int)
 
     @property
-    def server_crc(self):
+    def server_crc(self) -> Optional[int]:
         """The object's CRC64 as the server reported it (int), or None."""
         return self._server_crc
 
@@ -36,7 +39,7 @@ class HeadObjectResult(RequestResult):
 class GetObjectMetaResult(RequestResult):
     """get_object_meta's result: `etag`, `content_length`, `last_modified`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetObjectMetaResult, self).__init__(resp)
         self.last_modified = _hget(self.headers, "last-modified", http_to_unixtime)
         self.content_length = _hget(self.headers, "content-length", int)
@@ -46,7 +49,7 @@ class GetObjectMetaResult(RequestResult):
 class GetSymlinkResult(RequestResult):
     """get_symlink's result: `target_key`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetSymlinkResult, self).__init__(resp)
         self.target_key = urlunquote(_hget(self.headers, "x-oss-symlink-target"))
 
@@ -66,7 +69,8 @@ class GetObjectResult(HeadObjectResult):
     x-oss-hash-crc64ecma when the end is reached; a mismatch raises InconsistentError.
     """
 
-    def __init__(self, resp, stream=None, progress_callback=None, enable_crc=False):
+    def __init__(self, resp: _ResponseLike, stream: Any = None, progress_callback: ProgressCallback = None,
+                 enable_crc: bool = False) -> None:
         super(GetObjectResult, self).__init__(resp)
         self.__crc_enabled = enable_crc
         self.__progress_callback = progress_callback
@@ -88,7 +92,7 @@ class GetObjectResult(HeadObjectResult):
             crc = getattr(self.stream, "client_crc", None)
         return _crc_value(crc)
 
-    def read(self, amt=None):
+    def read(self, amt: Optional[int] = None) -> bytes:
         """Up to `amt` bytes of the body (all that is left when None or negative); b"" at the end.
 
         read() of the whole body fetches the remaining parts in parallel into one bytes object;
@@ -143,7 +147,7 @@ class GetObjectResult(HeadObjectResult):
         self.__crc_checked = True
         utils.check_crc("get", client_crc, self.server_crc, self.request_id)
 
-    def close(self):
+    def close(self) -> None:
         """Stop reading and free the body (cancels the parts still being fetched). Reads after it
         return b"", as oss2's do (its closed HTTP response reads empty), with no CRC check."""
         self.__closed = True
@@ -165,7 +169,7 @@ class GetObjectResult(HeadObjectResult):
         self.close()
 
     @property
-    def client_crc(self):
+    def client_crc(self) -> Optional[int]:
         """CRC64 of what was read so far, as the Go core computed it; None with CRC checks off (as
         oss2) or when it is not known."""
         if not self.__crc_enabled:
@@ -179,7 +183,7 @@ class PutObjectResult(RequestResult):
     `crc` (the object's CRC64 on OSS, or None).
     """
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(PutObjectResult, self).__init__(resp)
         #: ETag without quotes
         self.etag = _get_etag(self.headers)
@@ -192,7 +196,7 @@ class AppendObjectResult(RequestResult):
     append) and `next_position` (where the next append starts).
     """
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(AppendObjectResult, self).__init__(resp)
         self.etag = _get_etag(self.headers)
         #: CRC64 of the whole object after this append
@@ -204,7 +208,7 @@ class AppendObjectResult(RequestResult):
 class BatchDeleteObjectVersion(object):
     """A key and version id (`versionid`, "" for the latest) for delete_object_versions."""
 
-    def __init__(self, key=None, versionid=None):
+    def __init__(self, key: Optional[str] = None, versionid: Optional[str] = None) -> None:
         self.key = key or ""
         self.versionid = versionid or ""
 
@@ -212,14 +216,14 @@ class BatchDeleteObjectVersion(object):
 class BatchDeleteObjectVersionList(object):
     """A list of BatchDeleteObjectVersion (kept for oss2)."""
 
-    def __init__(self, object_version_list=None):
+    def __init__(self, object_version_list: Optional[List["BatchDeleteObjectVersion"]] = None) -> None:
         self.object_version_list = object_version_list or []
 
-    def append(self, object_version):
+    def append(self, object_version: BatchDeleteObjectVersion) -> None:
         """Add a BatchDeleteObjectVersion."""
         self.object_version_list.append(object_version)
 
-    def len(self):
+    def len(self) -> int:
         """How many versions the list holds."""
         return len(self.object_version_list)
 
@@ -229,7 +233,8 @@ class BatchDeleteObjectVersionResult(object):
     `delete_marker`, `delete_marker_versionid`.
     """
 
-    def __init__(self, key, versionid=None, delete_marker=None, delete_marker_versionid=None):
+    def __init__(self, key: str, versionid: Optional[str] = None, delete_marker: Optional[bool] = None,
+                 delete_marker_versionid: Optional[str] = None) -> None:
         self.key = key
         self.versionid = versionid or ""
         self.delete_marker = delete_marker or False
@@ -241,7 +246,7 @@ class BatchDeleteObjectsResult(RequestResult):
     `delete_versions` (BatchDeleteObjectVersionResult each).
     """
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(BatchDeleteObjectsResult, self).__init__(resp)
         #: keys deleted, in the order the server listed them
         self.deleted_keys = []
@@ -257,9 +262,13 @@ class BatchDeleteObjectsResult(RequestResult):
 class GetObjectAclResult(RequestResult):
     """get_object_acl's result: `acl` ("default", "private", "public-read", ...)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(GetObjectAclResult, self).__init__(resp)
         self.acl = ""
         body = _parsed(resp)  # go/oss AccessControlPolicy
         if body:
             self.acl = body["grant"]
+
+__all__ = ["HeadObjectResult", "GetObjectMetaResult", "GetSymlinkResult", "GetObjectResult", "PutObjectResult",
+           "AppendObjectResult", "BatchDeleteObjectVersion", "BatchDeleteObjectVersionList",
+           "BatchDeleteObjectVersionResult", "BatchDeleteObjectsResult", "GetObjectAclResult"]

@@ -1,7 +1,8 @@
 """QoS and resource pools: oss2's parameter and result classes, read from the typed JSON of
 their go/oss structs (`resp.parsed`; an absent optional element is None). Bandwidths are Gbps,
 QPS requests per second; -1 means no limit of its own, 0 forbids that kind of access."""
-from .common import _parsed, RequestResult
+from typing import Optional
+from .common import _parsed, RequestResult, _ResponseLike
 
 _QOS_FIELDS = ("total_upload_bw", "intranet_upload_bw", "extranet_upload_bw", "total_download_bw",
                "intranet_download_bw", "extranet_download_bw", "total_qps", "intranet_qps", "extranet_qps")
@@ -49,7 +50,7 @@ class QoSConfiguration(object):
 class GetUserQosInfoResult(RequestResult, UserQosInfo):
     """Service.get_user_qos_info's result: `region` and the account's limits."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         UserQosInfo.__init__(self)
         body = _parsed(resp)  # go/oss QoSConfiguration with Region
@@ -61,7 +62,7 @@ class GetUserQosInfoResult(RequestResult, UserQosInfo):
 class GetBucketQosInfoResult(RequestResult, BucketQosInfo):
     """get_bucket_qos_info's result: the bucket's limits."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         BucketQosInfo.__init__(self)
         body = _parsed(resp)  # go/oss QoSConfiguration
@@ -79,7 +80,7 @@ class BucketUserQos(object):
 class GetBucketUserQosResult(RequestResult, BucketUserQos):
     """get_bucket_storage_capacity's result: `storage_capacity`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         BucketUserQos.__init__(self)
         body = _parsed(resp)  # go/oss BucketUserQos
@@ -107,7 +108,7 @@ class RequesterQoSInfoResult(RequestResult):
     """get_bucket_requester_qos_info's (and the resource pool's) result: `requester`,
     `qos_configuration`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(RequesterQoSInfoResult, self).__init__(resp)
         self.requester = None
         self.qos_configuration = None
@@ -118,7 +119,7 @@ class RequesterQoSInfoResult(RequestResult):
 
 
 class _RequesterQoSPage(RequestResult):
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(_RequesterQoSPage, self).__init__(resp)
         self.continuation_token = ""
         self.next_continuation_token = ""
@@ -139,7 +140,7 @@ class ListBucketRequesterQoSInfosResult(_RequesterQoSPage):
     """One page of list_bucket_requester_qos_infos: `bucket`, `requester_qos_info`
     (RequesterQoSInfo), `is_truncated`, `next_continuation_token`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         self.bucket = None
         super(ListBucketRequesterQoSInfosResult, self).__init__(resp)
         if _parsed(resp):
@@ -150,7 +151,7 @@ class ListResourcePoolRequesterQoSInfosResult(_RequesterQoSPage):
     """One page of Service.list_resource_pool_requester_qos_infos: `resource_pool`,
     `requester_qos_info`, `is_truncated`, `next_continuation_token`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         self.resource_pool = None
         super(ListResourcePoolRequesterQoSInfosResult, self).__init__(resp)
         if _parsed(resp):
@@ -160,7 +161,7 @@ class ListResourcePoolRequesterQoSInfosResult(_RequesterQoSPage):
 class ResourcePoolInfo(RequestResult):
     """One resource pool of a listing: `name`, `create_time`."""
 
-    def __init__(self, name=None, create_time=None):
+    def __init__(self, name: Optional[str] = None, create_time: Optional[str] = None) -> None:
         self.name = name
         self.create_time = create_time
 
@@ -168,13 +169,13 @@ class ResourcePoolInfo(RequestResult):
 class ResourcePoolBucketInfo(RequestResult):
     """One bucket of a resource pool: `name`, `join_time`."""
 
-    def __init__(self, name=None, join_time=None):
+    def __init__(self, name: Optional[str] = None, join_time: Optional[str] = None) -> None:
         self.name = name
         self.join_time = join_time
 
 
 class _Page(RequestResult):
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(_Page, self).__init__(resp)
         self.continuation_token = ""
         self.next_continuation_token = ""
@@ -190,7 +191,7 @@ class ListResourcePoolsResult(_Page):
     """One page of Service.list_resource_pools: `resource_pool` (ResourcePoolInfo), `region`,
     `owner`, `is_truncated`, `next_continuation_token`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         self.region = None
         self.owner = None
         self.resource_pool = []
@@ -206,7 +207,7 @@ class ListResourcePoolBucketsResult(_Page):
     """One page of Service.list_resource_pool_buckets: `resource_pool`, `resource_pool_buckets`
     (ResourcePoolBucketInfo), `is_truncated`, `next_continuation_token`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         self.resource_pool = None
         self.resource_pool_buckets = []
         super(ListResourcePoolBucketsResult, self).__init__(resp)
@@ -220,7 +221,7 @@ class ResourcePoolInfoResult(RequestResult):
     """Service.get_resource_pool_info's result: `region`, `name`, `owner`, `create_time`,
     `qos_configuration`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         super(ResourcePoolInfoResult, self).__init__(resp)
         self.region = None
         self.name = None
@@ -232,3 +233,9 @@ class ResourcePoolInfoResult(RequestResult):
             for field in ("region", "name", "owner", "create_time"):
                 setattr(self, field, body[field])
             self.qos_configuration = _qos_configuration(body["qos_configuration"])
+
+__all__ = ["BucketQosInfo", "UserQosInfo", "QoSConfiguration", "GetUserQosInfoResult", "GetBucketQosInfoResult",
+           "BucketUserQos", "GetBucketUserQosResult", "RequesterQoSInfo", "RequesterQoSInfoResult",
+           "ListBucketRequesterQoSInfosResult", "ListResourcePoolRequesterQoSInfosResult", "ResourcePoolInfo",
+           "ResourcePoolBucketInfo", "ListResourcePoolsResult", "ListResourcePoolBucketsResult",
+           "ResourcePoolInfoResult"]

@@ -5,7 +5,7 @@ from ..compat import to_string, urlquote
 from ..exceptions import ClientError
 from ..utils import iso8601_to_date
 from .buckets import ServerSideEncryptionRule
-from .common import _parsed, RequestResult
+from .common import _parsed, RequestResult, _ResponseLike
 
 
 _MAX_OBJECT_TAGGING_KEY_LENGTH = 128
@@ -217,7 +217,7 @@ class RestoreConfiguration(object):
 class GetTaggingResult(RequestResult, Tagging):
     """get_object_tagging / get_bucket_tagging's result: a RequestResult and a Tagging."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         Tagging.__init__(self)
         body = _parsed(resp)  # go/oss Tagging: keys and values decoded
@@ -228,7 +228,7 @@ class GetTaggingResult(RequestResult, Tagging):
 class GetBucketCorsResult(RequestResult, BucketCors):
     """get_bucket_cors' result: a RequestResult and a BucketCors."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         BucketCors.__init__(self)
         body = _parsed(resp)  # go/oss CORSConfiguration
@@ -341,7 +341,7 @@ def _lifecycle_filter(d):
 class GetBucketLifecycleResult(RequestResult, BucketLifecycle):
     """get_bucket_lifecycle's result: a RequestResult and a BucketLifecycle."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         BucketLifecycle.__init__(self)
         body = _parsed(resp)  # go/oss LifecycleConfiguration
@@ -364,7 +364,7 @@ class GetBucketLifecycleResult(RequestResult, BucketLifecycle):
 class GetBucketRefererResult(RequestResult, BucketReferer):
     """get_bucket_referer's result: a RequestResult and a BucketReferer."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         BucketReferer.__init__(self, False, [], None, [])
         body = _parsed(resp)  # go/oss RefererConfiguration
@@ -379,7 +379,7 @@ class GetBucketRefererResult(RequestResult, BucketReferer):
 class GetBucketLoggingResult(RequestResult, BucketLogging):
     """get_bucket_logging's result: a RequestResult and a BucketLogging."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         BucketLogging.__init__(self, "", "")
         body = _parsed(resp)  # go/oss BucketLoggingStatus: no target while logging is off
@@ -394,7 +394,7 @@ class GetServerSideEncryptionResult(RequestResult, ServerSideEncryptionRule):
     ServerSideEncryptionRule.
     """
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         ServerSideEncryptionRule.__init__(self)
         body = _parsed(resp)  # go/oss BucketEncryption
@@ -410,7 +410,7 @@ class GetServerSideEncryptionResult(RequestResult, ServerSideEncryptionRule):
 class GetBucketVersioningResult(RequestResult, BucketVersioningConfig):
     """get_bucket_versioning's result: `status` ("Enabled", "Suspended" or None)."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         BucketVersioningConfig.__init__(self)
         self.status = _parsed(resp).get("status")  # go/oss VersioningConfiguration
@@ -419,7 +419,7 @@ class GetBucketVersioningResult(RequestResult, BucketVersioningConfig):
 class GetBucketPolicyResult(RequestResult):
     """get_bucket_policy's result: `policy`, the JSON text."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         #: the policy document (JSON text) as stored
         self.policy = to_string(resp.read())
@@ -428,7 +428,7 @@ class GetBucketPolicyResult(RequestResult):
 class GetBucketRequestPaymentResult(RequestResult):
     """get_bucket_request_payment's result: `payer`."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         self.payer = ""
         body = _parsed(resp)  # go/oss RequestPaymentConfiguration

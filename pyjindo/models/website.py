@@ -1,6 +1,6 @@
 """Static website hosting: the routing rules users build and get_bucket_website's result."""
 from ..exceptions import ClientError
-from .common import _parsed, RequestResult
+from .common import _parsed, RequestResult, _ResponseLike
 from .constants import (REDIRECT_TYPE_ALICDN, REDIRECT_TYPE_EXTERNAL, REDIRECT_TYPE_INTERNAL,
                         REDIRECT_TYPE_MIRROR)
 
@@ -169,7 +169,7 @@ def _website_redirect(d):
 class GetBucketWebsiteResult(RequestResult, BucketWebsite):
     """get_bucket_website's result: a RequestResult and a BucketWebsite."""
 
-    def __init__(self, resp):
+    def __init__(self, resp: _ResponseLike) -> None:
         RequestResult.__init__(self, resp)
         BucketWebsite.__init__(self, "", "", [])
         body = _parsed(resp)  # go/oss WebsiteConfiguration

@@ -6,7 +6,8 @@
 Credentials come from `cred_path` (osstorchconnector's JSON file, re-read by the Go core when it
 changes), from `cred_provider`, from `auth=` (any pyjindo auth or credentials provider), or else
 from the credentials chain (the environment, ~/.ossutilconfig, the ECS RAM role, RRSA); finding
-none raises CredentialsError when the dataset or checkpoint is made.
+none raises CredentialsError when the dataset or checkpoint is made. `anon=True` (not in
+osstorchconnector; pyjindo.fs's name) sends unsigned requests, for public-read buckets.
 
 Importing pyjindo does not import this package (nor torch); importing this package imports torch.
 Its modules are loaded when one of their names is first used: `datasets` (OssMapDataset,
@@ -19,9 +20,11 @@ from typing import TYPE_CHECKING, Any, List
 
 try:
     import torch  # noqa: F401
-except ImportError as e:  # ModuleNotFoundError alone would not say what to install
-    raise ImportError("pyjindo.torch needs PyTorch, which is not installed: pip install torch "
-                      "(or pip install 'pyjindo[torch]')") from e
+except ModuleNotFoundError as e:  # the bare error would not say what to install
+    if e.name != "torch":
+        raise  # torch is there but broken: its own error says more
+    raise ModuleNotFoundError("pyjindo.torch needs PyTorch, which is not installed: pip install torch "
+                              "(or pip install 'pyjindo[torch]')", name="torch") from e
 
 __all__ = ["OssMapDataset", "OssIterableDataset", "OssCheckpoint", "OssDataObject", "OssDCPFileSystem",
            "OssStorageWriter", "OssStorageReader", "parse_oss_uri", "imagenet_manifest_parser"]

@@ -8,7 +8,7 @@ from typing import Iterator, List, Tuple, Union
 from .. import _batch, exceptions
 from .._session import endpoint_info
 from ..api import Bucket, DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE
-from ..auth import ProviderAuth, ProviderAuthV4
+from ..auth import AnonymousAuth, ProviderAuth, ProviderAuthV4
 from ..credentials import (_go_message, ChainCredentialsProvider, Credentials, CredentialsProvider,
                            JsonFileCredentialsProvider)
 from ..iterators import ObjectIterator
@@ -47,11 +47,14 @@ class _ForeignProvider(CredentialsProvider):
         return Credentials(field("access_key_id"), field("access_key_secret"), field("security_token"))
 
 
-def _make_auth(endpoint, cred_path, cred_provider, auth, region):
+def _make_auth(endpoint, cred_path, cred_provider, auth, region, anon=False):
     """The pyjindo auth for osstorchconnector's arguments: V4 when a region is given or can be read
     from an aliyuncs.com endpoint (as osstorchconnector signs), else V1. A cred_path file, or
     without any argument the credentials chain, is asked at once: a missing or malformed file,
-    or nothing found, raises CredentialsError here (naming the file, or every place looked)."""
+    or nothing found, raises CredentialsError here (naming the file, or every place looked).
+    anon=True (as pyjindo.fs's) sends unsigned requests, whatever else is given."""
+    if anon:
+        return AnonymousAuth()
     if auth is not None and hasattr(auth, "auth_version"):
         return auth
     provider = auth  # a credentials provider given as auth=
@@ -67,7 +70,8 @@ def _make_auth(endpoint, cred_path, cred_provider, auth, region):
             if not e.not_found:
                 raise
             raise exceptions.CredentialsError(
-                "no credentials: pass cred_path= (osstorchconnector's JSON file), cred_provider= or auth=; %s"
+                "no credentials: pass cred_path= (osstorchconnector's JSON file), cred_provider=, auth= "
+                "or anon=True; %s"
                 % _go_message(e), not_found=True) from None
     return ProviderAuthV4(provider) if region else ProviderAuth(provider)
 
@@ -79,13 +83,13 @@ class _Client(object):
 
     def __init__(self, endpoint, cred_path="", config_path="", cred_provider=None, region="", auth=None,
                  concurrency=DEFAULT_CONCURRENCY, part_size=DEFAULT_PART_SIZE,
-                 objects_in_flight=_batch.DEFAULT_CONCURRENCY):
+                 objects_in_flight=_batch.DEFAULT_CONCURRENCY, anon=False):
         if not endpoint:
             raise ValueError("endpoint must be non-empty")
         self.endpoint = endpoint
         self.config_path = config_path  # accepted for osstorchconnector's signature; its tuning is pyjindo's
         self.region = region or endpoint_info(endpoint)[1]
-        self.auth = _make_auth(endpoint, cred_path, cred_provider, auth, self.region)
+        self.auth = _make_auth(endpoint, cred_path, cred_provider, auth, self.region, anon)
         self.concurrency = concurrency  # parts of one object at once
         self.objects_in_flight = objects_in_flight  # objects of a batch at once
         self.part_size = part_size

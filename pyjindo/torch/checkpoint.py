@@ -99,10 +99,10 @@ class OssCheckpoint(object):
     the Go core's (pyjindo's ObjectWriter and ObjectReader, as pyjindo.fs opens files)."""
 
     def __init__(self, endpoint: str, cred_path: str = "", config_path: str = "", cred_provider: Any = None,
-                 region: str = "", *, auth: Any = None, part_size: int = DEFAULT_PART_SIZE,
-                 concurrency: int = CHECKPOINT_CONCURRENCY):
+                 region: str = "", *, auth: Any = None, anon: bool = False, part_size: int = DEFAULT_PART_SIZE,
+                 concurrency: int = CHECKPOINT_CONCURRENCY) -> None:
         self._client = _Client(endpoint, cred_path, config_path, cred_provider, region, auth, concurrency,
-                               part_size)
+                               part_size, anon=anon)
 
     def reader(self, oss_uri: str) -> io.BufferedReader:
         """A seekable file over the object (one HEAD now; reads stream parallel ranged GETs pinned

@@ -6,7 +6,7 @@ import itertools
 import random
 import threading
 from functools import partial
-from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple, Union
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple, Type, TypeVar, Union
 
 import torch.distributed
 import torch.utils.data
@@ -34,7 +34,7 @@ class OssDataObject(object):
     osstorchconnector 1.2.3 gives it; `bucket` and `object_key` are the two parts, `uri` the
     oss:// form."""
 
-    def __init__(self, bucket: str, object_key: str, size: int, label: str, data: bytes):
+    def __init__(self, bucket: str, object_key: str, size: int, label: str, data: bytes) -> None:
         self.bucket = bucket
         self.object_key = object_key
         self.key = "/%s/%s" % (bucket, object_key)
@@ -45,6 +45,7 @@ class OssDataObject(object):
 
     @property
     def uri(self) -> str:
+        """oss://bucket/key."""
         return "oss://%s/%s" % (self.bucket, self.object_key)
 
     def __repr__(self):
@@ -56,40 +57,51 @@ class OssDataObject(object):
     def __exit__(self, exc_type, exc_val, exc_tb):
         self.close()
 
-    def read(self, count: int = -1) -> bytes:
+    def read(self, count: Optional[int] = -1) -> bytes:
+        """Up to count bytes from the position (all the rest for -1 or None)."""
         return self._file.read(-1 if count is None else count)
 
-    def readinto(self, buf) -> int:
+    def readinto(self, buf: Union[bytearray, memoryview]) -> int:
+        """Fill buf from the position; the number of bytes copied."""
         return self._file.readinto(buf)
 
     def readline(self) -> bytes:
+        """The bytes up to and including the next b"\\n" (or the end)."""
         return self._file.readline()
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Move the position, as io.BytesIO.seek; the new position."""
         return self._file.seek(offset, whence)
 
     def tell(self) -> int:
+        """The position."""
         return self._file.tell()
 
     def seekable(self) -> bool:
+        """True: the bytes are in memory."""
         return True
 
     def readable(self) -> bool:
+        """True."""
         return True
 
     def close(self) -> int:
+        """Close the file (the bytes stay for copy()); 0, as osstorchconnector's."""
         self._file.close()
         return 0
 
     @property
     def closed(self) -> bool:
+        """True after close()."""
         return self._file.closed
 
     def copy(self) -> "OssDataObject":
+        """Another item over the same bytes, open, at position 0."""
         return OssDataObject(self.bucket, self.object_key, self.size, self.label, self._data)
 
 
 def identity(obj: Optional[OssDataObject]) -> Optional[OssDataObject]:
+    """The default transform: the item itself (None for an object missing when fetched)."""
     return obj
 
 
@@ -128,32 +140,39 @@ def _materialize(entries, bodies, transform):
             yield transform(OssDataObject(e.bucket, e.key, len(body), e.label, body))
 
 
+_Dataset = TypeVar("_Dataset", bound="_Factory")
+
+
 class _Factory(object):
     """The from_* constructors, shared by both datasets; their arguments are osstorchconnector's."""
 
     @classmethod
-    def from_objects(cls, object_uris: Union[str, Iterable[str]], endpoint: str, *, cred_path: str = "",
-                     cred_provider: Any = None, config_path: str = "",
-                     transform: Callable[[OssDataObject], Any] = identity, region: str = "", **kwargs):
-        """A dataset of the objects named by OSS URIs (oss://bucket/key)."""
+    def from_objects(cls: Type[_Dataset], object_uris: Union[str, Iterable[str]], endpoint: str, *,
+                     cred_path: str = "", cred_provider: Any = None, config_path: str = "",
+                     transform: Callable[[OssDataObject], Any] = identity, region: str = "",
+                     **kwargs: Any) -> _Dataset:
+        """A dataset of the objects named by OSS URIs (oss://bucket/key). kwargs: the dataset's
+        own (auth, anon, concurrency, and for the iterable one prefetch, shuffle, ...)."""
         uris = [object_uris] if isinstance(object_uris, str) else list(object_uris or ())
         return cls(endpoint, cred_path, config_path, partial(_entries_from_uris, uris=uris),
                    transform=transform, cred_provider=cred_provider, region=region, **kwargs)
 
     @classmethod
-    def from_prefix(cls, oss_uri: str, endpoint: str, *, cred_path: str = "", cred_provider: Any = None,
-                    config_path: str = "", transform: Callable[[OssDataObject], Any] = identity,
-                    region: str = "", **kwargs):
+    def from_prefix(cls: Type[_Dataset], oss_uri: str, endpoint: str, *, cred_path: str = "",
+                    cred_provider: Any = None, config_path: str = "",
+                    transform: Callable[[OssDataObject], Any] = identity, region: str = "",
+                    **kwargs: Any) -> _Dataset:
         """A dataset of every object under an OSS URI prefix (oss://bucket/prefix)."""
         parse_oss_uri(oss_uri)
         return cls(endpoint, cred_path, config_path, partial(_entries_from_prefix, oss_uri=oss_uri),
                    transform=transform, cred_provider=cred_provider, region=region, **kwargs)
 
     @classmethod
-    def from_manifest_file(cls, manifest_file_path: str,
+    def from_manifest_file(cls: Type[_Dataset], manifest_file_path: str,
                            manifest_parser: Callable[[io.IOBase], Iterable[Tuple[str, str]]], oss_base_uri: str,
                            endpoint: str, *, cred_path: str = "", cred_provider: Any = None, config_path: str = "",
-                           transform: Callable[[OssDataObject], Any] = identity, region: str = "", **kwargs):
+                           transform: Callable[[OssDataObject], Any] = identity, region: str = "",
+                           **kwargs: Any) -> _Dataset:
         """A dataset of the (key, label) pairs manifest_parser reads from a manifest (an OSS URI or a
         local path); keys are relative to oss_base_uri."""
         if not manifest_file_path:
@@ -172,14 +191,16 @@ class OssMapDataset(_Factory, torch.utils.data.Dataset):
     sharding across ranks are the sampler's (e.g. DistributedSampler), as for any map dataset.
 
     Extra keyword arguments beyond osstorchconnector's: `auth` (any pyjindo auth or credentials
-    provider) and `concurrency` (objects fetched at once per process)."""
+    provider), `anon=True` (unsigned requests, for public-read buckets) and `concurrency` (objects
+    fetched at once per process)."""
 
     def __init__(self, endpoint: str, cred_path: str, config_path: str,
                  get_dataset_objects: Callable[[_Client], Iterable[_Entry]],
                  transform: Callable[[OssDataObject], Any] = identity, cred_provider: Any = None,
-                 region: str = "", *, auth: Any = None, concurrency: int = _batch.DEFAULT_CONCURRENCY):
+                 region: str = "", *, auth: Any = None, anon: bool = False,
+                 concurrency: int = _batch.DEFAULT_CONCURRENCY) -> None:
         self._client = _Client(endpoint, cred_path, config_path, cred_provider, region, auth,
-                               objects_in_flight=concurrency)
+                               objects_in_flight=concurrency, anon=anon)
         self._transform = transform
         self._entries = list(get_dataset_objects(self._client))
 
@@ -218,13 +239,14 @@ class OssIterableDataset(_Factory, torch.utils.data.IterableDataset):
     def __init__(self, endpoint: str, cred_path: str, config_path: str,
                  get_dataset_objects: Callable[[_Client], Iterable[_Entry]],
                  transform: Callable[[OssDataObject], Any] = identity, cred_provider: Any = None,
-                 region: str = "", *, auth: Any = None, concurrency: int = _batch.DEFAULT_CONCURRENCY,
-                 prefetch: int = DEFAULT_PREFETCH, shuffle: bool = False, seed: int = 0,
-                 rank: Optional[int] = None, world_size: Optional[int] = None):
+                 region: str = "", *, auth: Any = None, anon: bool = False,
+                 concurrency: int = _batch.DEFAULT_CONCURRENCY, prefetch: int = DEFAULT_PREFETCH,
+                 shuffle: bool = False, seed: int = 0, rank: Optional[int] = None,
+                 world_size: Optional[int] = None) -> None:
         if prefetch < 1:
             raise ValueError("prefetch must be at least 1")
         self._client = _Client(endpoint, cred_path, config_path, cred_provider, region, auth,
-                               objects_in_flight=concurrency)
+                               objects_in_flight=concurrency, anon=anon)
         self._get_entries = get_dataset_objects
         self._transform = transform
         self._prefetch = prefetch
@@ -235,6 +257,8 @@ class OssIterableDataset(_Factory, torch.utils.data.IterableDataset):
         self._iterations = 0
 
     def set_epoch(self, epoch: int) -> None:
+        """The epoch the next iteration shuffles for (with shuffle=True); later iterations of
+        this copy count on from it."""
         self._epoch = epoch
         self._iterations = 0
 

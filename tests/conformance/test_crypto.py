@@ -168,6 +168,19 @@ def test_files_both_ways(server, key_pair, tmp_path):
             bucket.get_object_to_file("from-oss2", str(tmp_path / "unaligned"), byte_range=(4100, 9999))
 
 
+def test_get_object_with_url_to_file_decrypts_as_oss2s(server, key_pair, tmp_path):
+    a, b = _pair(server, *_rsa(key_pair))
+    data = os.urandom(70001)
+    a.put_object("k", data)
+    for bucket, name in ((a, "o"), (b, "p")):
+        url = bucket.sign_url("GET", "k", 60)
+        whole, part = tmp_path / ("whole" + name), tmp_path / ("part" + name)
+        r = bucket.get_object_with_url_to_file(url, str(whole))
+        assert whole.read_bytes() == data and r.content_length == len(data)
+        bucket.get_object_with_url_to_file(url, str(part), byte_range=(16, 4095))
+        assert part.read_bytes() == data[16:4096]
+
+
 def test_errors_are_oss2s(server, key_pair, other_key_pair):
     a, b = _pair(server, *_rsa(key_pair))
     a.put_object("k", b"secret data")

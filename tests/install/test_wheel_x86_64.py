@@ -1,8 +1,13 @@
 """The x86_64 wheel installed by pip into a fresh virtualenv with no Go and no C compiler on PATH."""
 import os
+import re
+import shlex
+import shutil
 import signal
 import subprocess
 import textwrap
+
+import pytest
 
 from jindo_server import READY, JindoServer
 
@@ -110,3 +115,73 @@ def test_fsspec_finds_pyjindo_for_oss_through_the_entry_point(wheel_venv, monkey
         out = wheel_venv.run([wheel_venv.python, "-c", script, server.endpoint, server.access_key_id,
                               server.access_key_secret])
     assert out.stdout.split() == ["data", "True"]
+
+
+def _user_env(wheel_venv):
+    """The wheel venv's environment with PATH its bin/ plus the system's basics (bash for the CLI
+    block): no checkout's bin/jindo, no go."""
+    return dict(wheel_venv.env, PATH=os.pathsep.join([str(wheel_venv.bin), "/usr/bin", "/bin"]))
+
+
+def test_examples_demo_runs_from_the_wheel(wheel_venv, tmp_path):
+    """examples/demo.py, copied away from the checkout (so its bin/jindo fallback cannot be
+    used), run by the venv's python with the venv's jindo on PATH."""
+    demo = tmp_path / "demo.py"
+    shutil.copy(os.path.join(REPO, "examples", "demo.py"), str(demo))
+    out = wheel_venv.run([wheel_venv.python, str(demo)], cwd=str(tmp_path), env=_user_env(wheel_venv))
+    for words in ("local OSS server at http://127.0.0.1:", "identical bytes", "next_position = 23",
+                  "NoSuchKey (status 404", "deleted       4 objects"):
+        assert words in out.stdout, (words, out.stdout)
+
+
+def _quick_start():
+    """The README's Quick start section: the jindo server command's options, and its code blocks."""
+    with open(os.path.join(REPO, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    section = readme.split("\n## Quick start\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(\w+)\n(.*?)```", section, re.S)
+    command = next(line for lang, code in blocks if lang == "sh" for line in code.splitlines()
+                   if line.startswith("jindo server "))
+    args = shlex.split(command.split("&")[0])[2:]
+    options = {a: (args[i + 1] if i + 1 < len(args) and not args[i + 1].startswith("--") else None)
+               for i, a in enumerate(args) if a.startswith("--")}
+    return options, [code for lang, code in blocks if lang == "python" or "jindo cp" in code]
+
+
+QUICK_START_OPTIONS, QUICK_START_BLOCKS = _quick_start()
+
+
+def _block(marker):
+    found = [b for b in QUICK_START_BLOCKS if marker in b]
+    assert len(found) == 1, (marker, QUICK_START_BLOCKS)
+    return found[0]
+
+
+@pytest.mark.parametrize("name,markers,expected", [
+    ("oss2", ["import pyjindo as oss2"], "b'hello'"),
+    ("fsspec", ["storage_options"], "1  2"),
+    ("torch", ["import pyjindo as oss2", "pyjindo.torch"], "['/demo/hello.txt']"),
+    ("cli", ["jindo cp"], "oss://demo/photos/a.jpg"),
+])
+def test_readme_quick_start_runs_from_the_wheel(wheel_venv, tmp_path, monkeypatch, name, markers, expected):
+    """Each quick start, as the README has it, against a `jindo server` started with the README's
+    options (on a free port, put in place of the README's), in a directory away from the checkout."""
+    if name == "torch":
+        probe = wheel_venv.run_python("import importlib.util; print(importlib.util.find_spec('torch') is not None)")
+        if probe.stdout.strip() != "True":
+            pytest.skip("torch is not installed in the wheel's venv: the README's PyTorch block cannot run")
+    monkeypatch.setenv("PYJINDO_TEST_JINDO", str(wheel_venv.bin / "jindo"))
+    opts = QUICK_START_OPTIONS
+    readme_endpoint = "http://" + opts["--addr"]
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "a.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
+    with JindoServer("--bucket", opts["--bucket"], access_key_id=opts["--access-key-id"],
+                     access_key_secret=opts["--access-key-secret"]) as server:
+        for marker in markers:
+            code = _block(marker).replace(readme_endpoint, server.endpoint)
+            cred = re.search(r"# (cred\.json): (\{.*\})", code)
+            if cred:
+                (tmp_path / cred.group(1)).write_text(cred.group(2))
+            args = ["bash", "-c", code] if marker == "jindo cp" else [wheel_venv.python, "-c", code]
+            out = wheel_venv.run(args, cwd=str(tmp_path), env=_user_env(wheel_venv))
+    assert expected in out.stdout, out.stdout
