@@ -112,7 +112,8 @@ class GoClient(object):
             "connect_timeout": float(self.timeout),
             "enable_crc": bool(self.enable_crc),
             "region": self.region or "",
-            "sign_version": self.auth.auth_version() or ("anonymous" if not ak and spec is None else "v1"),
+            # only AnonymousAuth signs nothing: empty keys are signed, and refused, as in oss2
+            "sign_version": self.auth.auth_version() or "anonymous",
             "access_key_id": ak,
             "access_key_secret": sk,
             "security_token": token,
