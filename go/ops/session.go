@@ -9,7 +9,6 @@ import (
 	"github.com/pyjindo/pyjindo/go/oss"
 	"github.com/pyjindo/pyjindo/go/oss/credentials"
 	"github.com/pyjindo/pyjindo/go/oss/retry"
-	"github.com/pyjindo/pyjindo/go/oss/signer"
 	"github.com/pyjindo/pyjindo/go/transfer"
 )
 
@@ -22,6 +21,9 @@ type Session struct {
 	// upload; negative means never.
 	MultipartThreshold int64
 
+	// keys are the keys the session signs with when its configuration gives keys (replaced by
+	// set_credentials); nil when a credentials source signs.
+	keys    *credentials.Mutable
 	workers *workers
 }
 
@@ -66,7 +68,8 @@ type SessionConfig struct {
 	SecurityToken   string  `json:"security_token"`
 	// Credentials, instead of the keys above, names a source in go/oss/credentials (the
 	// environment snapshot Python passes, ossutil's config file, a JSON file, the ECS RAM
-	// role, RRSA, or their chain), asked before every request.
+	// role, RRSA, or their chain), asked before every request. Without it the session signs
+	// with the keys above, which set_credentials replaces.
 	Credentials *credentials.Spec `json:"credentials"`
 	AppName     string            `json:"app_name"`
 	Proxy       string            `json:"proxy"`
@@ -94,6 +97,7 @@ func NewSession(raw []byte, version string) (*Session, error) {
 	// One policy for every request, part and page (0: the defaults).
 	policy := retry.New(cfg.RetryAttempts, time.Duration(cfg.RetryTime*float64(time.Second)))
 	var provider credentials.Provider
+	var keys *credentials.Mutable
 	if cfg.Credentials != nil {
 		if cfg.AccessKeyID != "" || cfg.AccessKeySecret != "" || cfg.SecurityToken != "" {
 			return nil, clientErrorf("session: give credentials or access keys, not both")
@@ -102,13 +106,15 @@ func NewSession(raw []byte, version string) (*Session, error) {
 		if provider, err = cfg.Credentials.Provider(logRefreshFailure); err != nil {
 			return nil, clientErrorf("%v", err)
 		}
+	} else {
+		keys = newKeys(cfg.AccessKeyID, cfg.AccessKeySecret, cfg.SecurityToken)
+		provider = keys
 	}
 	client, err := oss.New(oss.Config{
 		Endpoint:            cfg.Endpoint,
 		IsCname:             cfg.IsCname,
 		PathStyle:           cfg.IsPathStyle,
 		ConnectTimeout:      time.Duration(cfg.ConnectTimeout * float64(time.Second)),
-		Credentials:         signer.Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret, SecurityToken: cfg.SecurityToken},
 		CredentialsProvider: provider,
 		SignVersion:         cfg.SignVersion,
 		Region:              cfg.Region,
@@ -122,7 +128,7 @@ func NewSession(raw []byte, version string) (*Session, error) {
 	}
 	tc := transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency, Retry: policy, CheckCRC: cfg.EnableCRC}
 	return &Session{Client: client, EnableCRC: cfg.EnableCRC, Transfer: tc, MultipartThreshold: cfg.MultipartThreshold,
-		workers: newWorkers(workerIdle)}, nil
+		keys: keys, workers: newWorkers(workerIdle)}, nil
 }
 
 // logRefreshFailure reports a failed refresh of credentials still valid: nothing fails yet,

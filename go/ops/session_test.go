@@ -162,3 +162,35 @@ func TestSessionWithoutCredentialsNamesEveryPlaceLooked(t *testing.T) {
 		t.Fatal("an unknown credentials key was accepted")
 	}
 }
+
+func TestSetCredentialsReplacesTheKeysOfALiveSession(t *testing.T) {
+	ts := httptest.NewServer(server.New(server.Config{Store: store.NewMemory(nil), Credentials: map[string]string{"ak-2": "sk-2"}}))
+	defer ts.Close()
+	s, err := NewSession([]byte(fmt.Sprintf(`{"endpoint": %q, "access_key_id": "ak-1", "access_key_secret": "sk-1"}`, ts.URL)), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var se *oss.ServiceError
+	if _, err := run(t, s, nil, "request", `{"method": "PUT", "bucket": "bkt", "key": ""}`, nil); !errors.As(err, &se) || se.Status != 403 {
+		t.Fatalf("unknown key: %v", err)
+	}
+	if _, err := run(t, s, nil, "set_credentials", `{"access_key_id": "ak-2", "access_key_secret": "sk-2", "security_token": ""}`, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(t, s, nil, "request", `{"method": "PUT", "bucket": "bkt", "key": ""}`, nil); err != nil {
+		t.Fatalf("after set_credentials: %v", err)
+	}
+	if c, err := run(t, s, nil, "credentials", `{}`, nil); err != nil || c.(CredentialsResult).AccessKeyID != "ak-2" {
+		t.Fatalf("credentials: %+v %v", c, err)
+	}
+
+	src, err := NewSession([]byte(`{"endpoint": "127.0.0.1:1", "credentials": {"source": "static", "access_key_id": "a", "access_key_secret": "b"}}`), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if _, err := run(t, src, nil, "set_credentials", `{"access_key_id": "x", "access_key_secret": "y"}`, nil); err == nil || !strings.Contains(err.Error(), "credentials source") {
+		t.Fatalf("set_credentials on a source's session: %v", err)
+	}
+}
