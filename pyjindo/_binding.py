@@ -34,6 +34,7 @@ char *pj_version(void);
 void pj_free(void *p);
 void pj_free_handle(uintptr_t h);
 uintptr_t pj_session_new(char *config, char **err);
+char *pj_session_warnings(uintptr_t session);
 uintptr_t pj_start(uintptr_t session, char *name, char *args, void *buf, size_t buf_len, int flags, char **err);
 char *pj_events(uintptr_t op);
 int pj_wait(uintptr_t op, int timeout_ms);
@@ -200,6 +201,18 @@ def new_session(config):
     if not h:
         _raise_error(json.loads(take_string(err[0]))["error"])
     return Handle(h, gen, "session")
+
+
+def session_warnings(session):
+    """The messages of the failed credential refreshes of `session` (a Handle) since the last
+    time, and how many more were dropped: ([str], int); ([], 0) when there were none."""
+    if not session.alive():
+        return [], 0
+    raw = take_string(lib().pj_session_warnings(session.value))
+    if raw is None:
+        return [], 0
+    doc = json.loads(raw)
+    return doc["warnings"], doc["dropped"]
 
 
 #: `call(progress_total=...)` default: the total is the one the Go operation reports.

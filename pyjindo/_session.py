@@ -10,7 +10,7 @@ import os
 import threading
 import time
 
-from . import _binding, _ops, _wire, defaults, exceptions
+from . import _binding, _ops, _wire, credentials, defaults, exceptions
 from ._response import Response, quick_parts
 from .compat import to_string
 from .exceptions import ClientError
@@ -65,7 +65,9 @@ class GoClient(object):
     a Python provider (any CredentialsProvider that is not a Go source, StsAuth, Auth) are asked
     for at the start of every call and every PROVIDER_POLL_SECONDS while it runs, and keys that
     changed are pushed into the live session (set_credentials): its later requests and parts
-    sign with them, on the same connections.
+    sign with them, on the same connections. A Go source's failed refreshes (keys still valid)
+    are drained from the session after every call and while one runs, and logged at WARNING on
+    "oss2.pyjindo.credentials".
     """
 
     # The two crossings into Go every call goes through: pyjindo.aio's classes replace them with
@@ -174,13 +176,30 @@ class GoClient(object):
                                                     "security_token": token})
         go[0] = keys
 
-    def _keys_ticker(self, session):
-        """For a call on `session`: the wait loop's tick that asks a Python provider again every
-        PROVIDER_POLL_SECONDS and pushes keys that changed; None when Go finds the keys itself
-        (a Go source) or nothing is signed."""
+    def _go_source(self, session):
+        """Whether `session` signs with a Go credentials source (whose refreshes may fail)."""
         go = self._go
-        if go is None or go[1] is not session or isinstance(go[0], str) or not self.auth.auth_version():
+        return go is not None and go[1] is session and isinstance(go[0], str)
+
+    def _log_refresh_failures(self, session):
+        """Log the failed refreshes of the session's Go credentials source since the last time."""
+        if session is None or not self._go_source(session):
+            return
+        messages, dropped = _binding.session_warnings(session)
+        for m in messages:
+            credentials.logger.warning(m)
+        if dropped:
+            credentials.logger.warning("{0} more failed credential refreshes were not logged".format(dropped))
+
+    def _credentials_ticker(self, session):
+        """For a call on `session`: the wait loop's tick. With a Go source it logs the source's
+        failed refreshes; with keys from Python it asks the provider again every
+        PROVIDER_POLL_SECONDS and pushes keys that changed. None when nothing is signed."""
+        go = self._go
+        if go is None or go[1] is not session or not self.auth.auth_version():
             return None
+        if isinstance(go[0], str):
+            return functools.partial(self._log_refresh_failures, session)
         next_ask = [time.monotonic() + PROVIDER_POLL_SECONDS]
 
         def tick():
@@ -212,10 +231,12 @@ class GoClient(object):
                 what, args.get("bucket"), args.get("key"), args.get("params"), args.get("headers")))
         try:
             result = self._run(session, name, args, buf, progress_callback, progress_total, progress_start_at,
-                               report, tick=self._keys_ticker(session))
+                               report, tick=self._credentials_ticker(session))
         except exceptions.ServerError as e:
             logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
             raise
+        finally:
+            self._log_refresh_failures(session)
         if debug:
             logger.debug("{0} done, req_id: {1}, status_code: {2}".format(
                 done, result.get("request_id"), result.get("status")))
@@ -246,13 +267,15 @@ class GoClient(object):
         tuple or, from the JSON form, the result dict)."""
         session = self._session()
         try:
-            gen, data = self._run_quick(session, kind, block, buf, tick=self._keys_ticker(session))
+            gen, data = self._run_quick(session, kind, block, buf, tick=self._credentials_ticker(session))
             if data[:1] == b"J":
                 result = _binding.quick_json(gen, data)
                 return Response.from_result(result) if kind == _binding.QUICK_REQUEST else (gen, result)
         except exceptions.ServerError as e:
             logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
             raise
+        finally:
+            self._log_refresh_failures(session)
         parts = quick_parts(data)
         return Response.from_quick(parts) if kind == _binding.QUICK_REQUEST else (gen, parts)
 

@@ -2,13 +2,17 @@ package ops
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
 
 	"github.com/pyjindo/pyjindo/go/oss/credentials"
 	"github.com/pyjindo/pyjindo/go/oss/signer"
 )
 
 // A session's credentials: either keys its caller gives (and replaces while the session lives,
-// set_credentials), or a source of go/oss/credentials named in its configuration.
+// set_credentials), or a source of go/oss/credentials named in its configuration, whose failed
+// refreshes the session keeps for its caller to log (CredentialWarnings).
 
 func init() {
 	register("credentials", NoBuffer, currentCredentials)
@@ -65,4 +69,49 @@ func setCredentials(_ context.Context, c *Call, a *SetCredentialsArgs) (Empty, e
 		Credentials: signer.Credentials{AccessKeyID: a.AccessKeyID, AccessKeySecret: a.AccessKeySecret, SecurityToken: a.SecurityToken},
 		Source:      staticSource})
 	return Empty{}, nil
+}
+
+// credentialWarningsSize bounds the warnings a session keeps between two drains; a refresh
+// that failed is tried again a second later at the soonest, so few ever wait.
+const credentialWarningsSize = 20
+
+// warningLog is a session's failed credential refreshes not yet drained: the source's
+// Refreshing cache reports them from its own goroutine, and the caller (Python, after each
+// call and while one runs) drains and logs them on its own thread.
+type warningLog struct {
+	mu       sync.Mutex
+	messages []string
+	dropped  int
+}
+
+// add is a Refreshing cache's Logf.
+func (l *warningLog) add(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.messages) == credentialWarningsSize {
+		l.dropped++
+		return
+	}
+	l.messages = append(l.messages, msg)
+}
+
+// CredentialWarnings returns the failed refreshes of the session's credentials source since
+// the last call, as JSON {"warnings": [...], "dropped": n}, or nil when there were none.
+func (s *Session) CredentialWarnings() []byte {
+	if s.warnings == nil {
+		return nil
+	}
+	s.warnings.mu.Lock()
+	messages, dropped := s.warnings.messages, s.warnings.dropped
+	s.warnings.messages, s.warnings.dropped = nil, 0
+	s.warnings.mu.Unlock()
+	if len(messages) == 0 && dropped == 0 {
+		return nil
+	}
+	b, err := json.Marshal(map[string]any{"warnings": messages, "dropped": dropped})
+	if err != nil {
+		return nil
+	}
+	return b
 }

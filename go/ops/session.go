@@ -2,8 +2,6 @@ package ops
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
@@ -23,8 +21,10 @@ type Session struct {
 
 	// keys are the keys the session signs with when its configuration gives keys (replaced by
 	// set_credentials); nil when a credentials source signs.
-	keys    *credentials.Mutable
-	workers *workers
+	keys *credentials.Mutable
+	// warnings are the failed refreshes of a credentials source, nil with keys.
+	warnings *warningLog
+	workers  *workers
 }
 
 // Close releases the client's connections (the waiting workers end on their own).
@@ -98,12 +98,14 @@ func NewSession(raw []byte, version string) (*Session, error) {
 	policy := retry.New(cfg.RetryAttempts, time.Duration(cfg.RetryTime*float64(time.Second)))
 	var provider credentials.Provider
 	var keys *credentials.Mutable
+	var warnings *warningLog
 	if cfg.Credentials != nil {
 		if cfg.AccessKeyID != "" || cfg.AccessKeySecret != "" || cfg.SecurityToken != "" {
 			return nil, clientErrorf("session: give credentials or access keys, not both")
 		}
+		warnings = &warningLog{}
 		var err error
-		if provider, err = cfg.Credentials.Provider(logRefreshFailure); err != nil {
+		if provider, err = cfg.Credentials.Provider(warnings.add); err != nil {
 			return nil, clientErrorf("%v", err)
 		}
 	} else {
@@ -128,13 +130,7 @@ func NewSession(raw []byte, version string) (*Session, error) {
 	}
 	tc := transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency, Retry: policy, CheckCRC: cfg.EnableCRC}
 	return &Session{Client: client, EnableCRC: cfg.EnableCRC, Transfer: tc, MultipartThreshold: cfg.MultipartThreshold,
-		keys: keys, workers: newWorkers(workerIdle)}, nil
-}
-
-// logRefreshFailure reports a failed refresh of credentials still valid: nothing fails yet,
-// but the source (metadata service, STS) needs looking at before the keys expire.
-func logRefreshFailure(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "%s pyjindo: warning: %s\n", time.Now().Format(time.RFC3339), fmt.Sprintf(format, args...))
+		keys: keys, warnings: warnings, workers: newWorkers(workerIdle)}, nil
 }
 
 func init() {

@@ -194,3 +194,33 @@ func TestSetCredentialsReplacesTheKeysOfALiveSession(t *testing.T) {
 		t.Fatalf("set_credentials on a source's session: %v", err)
 	}
 }
+
+func TestCredentialWarningsAreDrainedOnceAndBounded(t *testing.T) {
+	s, err := NewSession([]byte(`{"endpoint": "127.0.0.1:1", "credentials": {"source": "static", "access_key_id": "a", "access_key_secret": "b"}}`), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if b := s.CredentialWarnings(); b != nil {
+		t.Fatalf("no refresh failed yet: %s", b)
+	}
+	for i := range credentialWarningsSize + 3 {
+		s.warnings.add("refresh %d failed", i)
+	}
+	var got struct {
+		Warnings []string `json:"warnings"`
+		Dropped  int      `json:"dropped"`
+	}
+	if err := json.Unmarshal(s.CredentialWarnings(), &got); err != nil || len(got.Warnings) != credentialWarningsSize ||
+		got.Warnings[0] != "refresh 0 failed" || got.Dropped != 3 {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if b := s.CredentialWarnings(); b != nil {
+		t.Fatalf("drained twice: %s", b)
+	}
+	keys, _ := NewSession([]byte(`{"endpoint": "127.0.0.1:1", "access_key_id": "a", "access_key_secret": "b"}`), "test")
+	defer keys.Close()
+	if keys.warnings != nil || keys.CredentialWarnings() != nil {
+		t.Fatal("a session with keys has no source to warn about")
+	}
+}

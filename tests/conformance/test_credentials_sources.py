@@ -3,6 +3,7 @@ ossutil's config file, a JSON credentials file, the ECS RAM role and RRSA, each 
 on 127.0.0.1 (tests/credential_doubles.py) and a jindo server that accepts the keys they issue
 only until they expire. pyjindo only: oss2 has no such sources to compare with."""
 import json
+import logging
 import os
 import re
 import secrets
@@ -163,6 +164,24 @@ def test_expired_role_keys_with_the_metadata_service_down_are_a_clear_error(no_c
     text = str(e.value)
     assert "ECS RAM role " + ROLE in text and "expired at" in text and "500" in text
     assert not e.value.not_found
+
+
+def test_a_failed_refresh_of_valid_role_keys_is_one_warning_and_the_call_succeeds(
+        no_credentials, keys_server, issuer, metadata, monkeypatch, caplog):
+    issuer.life = 2.0  # refreshed 0.5 to 1 s after it is fetched
+    monkeypatch.setenv("ALIBABA_CLOUD_ECS_METADATA", ROLE)
+    caplog.set_level(logging.WARNING, logger="oss2.pyjindo.credentials")
+    b = pyjindo.Bucket(pyjindo.ProviderAuth(ChainCredentialsProvider()), keys_server.endpoint, "bkt")
+    b.put_object("warn", b"w")
+    metadata.down = True
+    time.sleep(1.05)  # past the refresh time, 0.95 s before expiry
+    assert b.get_object("warn").read() == b"w"  # the refresh fails while the GET waits 50 ms
+    records = [r for r in caplog.records if r.name == "oss2.pyjindo.credentials"]
+    assert [r.levelno for r in records] == [logging.WARNING], [r.getMessage() for r in records]
+    text = records[0].getMessage()
+    assert "refreshing credentials from ECS RAM role " + ROLE + " failed, keeping those valid until" in text
+    assert "500" in text
+    assert not failed_requests(keys_server)
 
 
 def test_rrsa_exchanges_the_oidc_token_file_and_refreshes(no_credentials, keys_server, issuer, tmp_path, monkeypatch):
