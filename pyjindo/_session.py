@@ -10,9 +10,10 @@ import os
 import threading
 import time
 
-from . import _binding, _ops, _wire, credentials, defaults, exceptions
+from . import _binding, _ops, _wire, defaults, exceptions
 from ._response import Response, quick_parts
 from .compat import to_string
+from .credentials import logger as credentials_logger
 from .exceptions import ClientError
 
 # oss2 users filter on this name; the records are the api's, as in oss2
@@ -187,9 +188,9 @@ class GoClient(object):
             return
         messages, dropped = _binding.session_warnings(session)
         for m in messages:
-            credentials.logger.warning(m)
+            credentials_logger.warning(m)
         if dropped:
-            credentials.logger.warning("{0} more failed credential refreshes were not logged".format(dropped))
+            credentials_logger.warning("{0} more failed credential refreshes were not logged".format(dropped))
 
     def _credentials_ticker(self, session):
         """For a call on `session`: the wait loop's tick. With a Go source it logs the source's
