@@ -34,6 +34,7 @@ char *pj_version(void);
 void pj_free(void *p);
 void pj_free_handle(uintptr_t h);
 uintptr_t pj_session_new(char *config, char **err);
+char *pj_session_warnings(uintptr_t session);
 uintptr_t pj_start(uintptr_t session, char *name, char *args, void *buf, size_t buf_len, int flags, char **err);
 char *pj_events(uintptr_t op);
 int pj_wait(uintptr_t op, int timeout_ms);
@@ -202,6 +203,18 @@ def new_session(config):
     return Handle(h, gen, "session")
 
 
+def session_warnings(session):
+    """The messages of the failed credential refreshes of `session` (a Handle) since the last
+    time, and how many more were dropped: ([str], int); ([], 0) when there were none."""
+    if not session.alive():
+        return [], 0
+    raw = take_string(lib().pj_session_warnings(session.value))
+    if raw is None:
+        return [], 0
+    doc = json.loads(raw)
+    return doc["warnings"], doc["dropped"]
+
+
 #: `call(progress_total=...)` default: the total is the one the Go operation reports.
 TOTAL_FROM_GO = object()
 
@@ -235,7 +248,7 @@ def c_buffer(buf):
 
 
 def call(session, name, args, buf=None, progress_callback=None, progress_total=TOTAL_FROM_GO, progress_start_at=None,
-         report=None):
+         report=None, tick=None):
     """Run operation `name` on `session` (a Handle) and return its result (the "ok" value of the
     JSON, with Go's handles as Handle objects).
 
@@ -248,6 +261,10 @@ def call(session, name, args, buf=None, progress_callback=None, progress_total=T
     `progress_callback`: a size Python knows, None for data of unknown size (oss2 reports None
     then), or TOTAL_FROM_GO. A transfer whose total is at least `progress_start_at` (None: never)
     first reports (0, total), as oss2's resumable multipart uploads and ranged downloads do.
+
+    `tick`, if given, is called on this thread at every wait slice while the operation runs (the
+    session's keys kept current, `_session`); an exception from it stops the operation, as one
+    from the progress callback does.
     """
     L = lib()
     gen = _generation
@@ -271,8 +288,10 @@ def call(session, name, args, buf=None, progress_callback=None, progress_total=T
                     progress.poll(L, op)
                 if retries is not None:
                     retries.drain(take_string(L.pj_events(op)))
+                if tick is not None:
+                    tick()
         except BaseException:
-            # Ctrl-C or an exception from the progress callback: stop Go, and wait until it no
+            # Ctrl-C or an exception from the progress callback or tick: stop Go, and wait until it no
             # longer touches buf before letting the buffer go.
             L.pj_cancel(op)
             while L.pj_wait(op, WAIT_SLICE_MS) == 0:
@@ -303,10 +322,10 @@ def quick_allowed():
     return not _retrylog.logger.isEnabledFor(logging.INFO)
 
 
-def call_quick(session, kind, block, buf=None):
+def call_quick(session, kind, block, buf=None, tick=None):
     """Run a quick operation (go/ops RunQuick: `block` its NUL-separated arguments, `buf` the body)
     in one crossing when it ends within a wait slice, else wait for it as call() does (Ctrl-C
-    cancels it). Returns (generation, result bytes): b"C" and the compact form, or b"J" and JSON,
+    cancels it; `tick` as in call()). Returns (generation, result bytes): b"C" and the compact form, or b"J" and JSON,
     for `quick_result`."""
     L = lib()
     gen = _generation
@@ -324,7 +343,8 @@ def call_quick(session, kind, block, buf=None):
         try:
             try:
                 while L.pj_wait(op, WAIT_SLICE_MS) == 0:
-                    pass
+                    if tick is not None:
+                        tick()
             except BaseException:
                 L.pj_cancel(op)  # and wait until Go no longer touches buf
                 while L.pj_wait(op, WAIT_SLICE_MS) == 0:

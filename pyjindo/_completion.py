@@ -189,31 +189,34 @@ def _waker(loop):
         return w
 
 
-async def _until_ended(op, progress=None, retries=None):
+async def _until_ended(op, progress=None, retries=None, tick=None):
     """Wait for operation op (a handle number) to end; a cancellation cancels it and still waits
-    for it to end (Go ends it within a few milliseconds) before going on. Progress callbacks and
-    retry records run every 50 ms on the loop; an exception from the callback stops the
-    operation, as in _binding.call, and is raised once it has ended. Returns the loop's _Waker."""
+    for it to end (Go ends it within a few milliseconds) before going on. Progress callbacks,
+    retry records and `tick` run every 50 ms on the loop; an exception from the callback or tick
+    stops the operation, as in _binding.call, and is raised once it has ended. Returns the
+    loop's _Waker."""
     loop = asyncio.get_running_loop()
     waker = _waker(loop)
     w = waker.watch(op, loop)
     L = _binding.lib()
     ticker = None
     failed = []
-    if progress is not None or retries is not None:
-        def tick():
+    if progress is not None or retries is not None or tick is not None:
+        def on_slice():
             nonlocal ticker
             try:
                 if progress is not None:
                     progress.poll(L, op)
                 if retries is not None:
                     retries.drain(_binding.take_string(L.pj_events(op)))
+                if tick is not None:
+                    tick()
             except BaseException as e:  # the caller's callback: stop the operation, raise it after
                 failed.append(e)
                 L.pj_cancel(op)
                 return
-            ticker = loop.call_later(_binding.WAIT_SLICE_MS / 1000.0, tick)
-        ticker = loop.call_later(_binding.WAIT_SLICE_MS / 1000.0, tick)
+            ticker = loop.call_later(_binding.WAIT_SLICE_MS / 1000.0, on_slice)
+        ticker = loop.call_later(_binding.WAIT_SLICE_MS / 1000.0, on_slice)
     try:
         await w.future
     except asyncio.CancelledError:
@@ -237,7 +240,7 @@ class Pending(object):
     """An operation started for a coroutine; `await outcome()` gives a function that returns its
     result or raises its error, as _binding.call would have."""
 
-    def __init__(self, op, gen, name, keep, progress=None, retries=None, fd=None, quick=False):
+    def __init__(self, op, gen, name, keep, progress=None, retries=None, fd=None, quick=False, tick=None):
         self.op = op
         self.gen = gen
         self.name = name
@@ -246,11 +249,12 @@ class Pending(object):
         self.retries = retries
         self.fd = fd  # our duplicate of a file body's descriptor
         self.quick = quick
+        self.tick = tick
 
     async def outcome(self):
         L, op = _binding.lib(), self.op
         try:
-            waker = await _until_ended(op, self.progress, self.retries)
+            waker = await _until_ended(op, self.progress, self.retries, self.tick)
             if self.quick:
                 out, out_len = waker.out, waker.out_len
                 L.pj_result_bytes(op, out, out_len)
@@ -282,7 +286,7 @@ class Pending(object):
 
 
 def start_call(session, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
-               progress_start_at=None, report=None):
+               progress_start_at=None, report=None, tick=None):
     """Start operation `name` as _binding.call does, without waiting: a Pending."""
     L = _binding.lib()
     gen = _binding.generation()
@@ -312,10 +316,10 @@ def start_call(session, name, args, buf=None, progress_callback=None, progress_t
         if fd is not None:
             os.close(fd)
         raise
-    return Pending(op, gen, name, (buf, cbuf), progress, retries, fd)
+    return Pending(op, gen, name, (buf, cbuf), progress, retries, fd, tick=tick)
 
 
-def start_quick(session, kind, block, buf=None):
+def start_quick(session, kind, block, buf=None, tick=None):
     """Start a quick operation as _binding.call_quick does: its (generation, result bytes) when it
     ended at once, else a Pending."""
     L = _binding.lib()
@@ -325,7 +329,7 @@ def start_quick(session, kind, block, buf=None):
     waker = loop_waker()
     op_out, out, out_len = waker.op_out, waker.out, waker.out_len
     if L.pj_call(number, kind, block, len(block), ptr, size, 0, 0, op_out, out, out_len) == 0:
-        return Pending(op_out[0], gen, "quick", (buf, cbuf), quick=True)
+        return Pending(op_out[0], gen, "quick", (buf, cbuf), quick=True, tick=tick)
     try:
         return gen, ffi.unpack(out[0], out_len[0])
     finally:

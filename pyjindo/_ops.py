@@ -37,6 +37,8 @@ COMPLETE_MULTIPART = "complete_multipart"
 RENAME = "rename"
 COPY_MULTIPART = "copy_multipart"
 CREDENTIALS = "credentials"
+# New keys for a live session made with keys (a Python provider's, when they change).
+SET_CREDENTIALS = "set_credentials"
 # The session's endpoint as Go reads it (go/oss.ParseEndpoint): its URL and region.
 ENDPOINT = "endpoint"
 # The batch engine (_batch.py).
@@ -83,6 +85,7 @@ SHAPES = {
     RENAME: _shape(("bucket", "src", "dst", "overwrite")),
     COPY_MULTIPART: _shape(("src_bucket", "src_key", "overwrite") + _OBJECT, ("src_version_id", "part_size", "concurrency")),
     CREDENTIALS: _shape(),
+    SET_CREDENTIALS: _shape(("access_key_id", "access_key_secret"), ("security_token",)),
     ENDPOINT: _shape(),
     GET_MANY: _shape(("items",), ("concurrency", "total"),
                      items=_shape(_OBJECT, ("start", "end", "headers", "version_id"))),

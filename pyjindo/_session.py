@@ -1,16 +1,20 @@
 """The Go session behind a Bucket or Service: oss2's client settings turned into the session
-config, the session's lifetime (made on first use, again after fork or a key rotation), the
-credentials handed to Go, and every call into Go with oss2's DEBUG/INFO records around it.
+config, the session's lifetime (made on first use, again after fork or when a Go credentials
+source changes), the credentials handed to Go and kept current, and every call into Go with
+oss2's DEBUG/INFO records around it.
 """
 import functools
 import json
 import logging
 import os
 import threading
+import time
+from typing import Any
 
 from . import _binding, _ops, _wire, defaults, exceptions
 from ._response import Response, quick_parts
 from .compat import to_string
+from .credentials import logger as credentials_logger
 from .exceptions import ClientError
 
 # oss2 users filter on this name; the records are the api's, as in oss2
@@ -29,6 +33,10 @@ DEFAULT_CONCURRENCY = 8
 #: POSTs are never retried.
 DEFAULT_RETRY_ATTEMPTS = 3
 DEFAULT_RETRY_TIME = 30.0
+#: How often a call under way asks a Python credentials provider again, in seconds. oss2 asks
+#: it before every request; a pyjindo call makes its requests (parts, pages) in Go, so its wait
+#: loop asks at this pace and pushes keys that changed into the live session.
+PROVIDER_POLL_SECONDS = 0.5
 
 
 @functools.lru_cache(maxsize=64)
@@ -54,8 +62,14 @@ class GoClient(object):
     """What Bucket and Service share: oss2's client settings and the Go session they run on.
 
     The session is made on first use, and made again after os.fork() (the child has a fresh
-    library) or when the auth's keys change (a rotation); a call holds its session until it
-    ends, so a rotation never frees one under way.
+    library) or when the auth's Go credentials source changes (the environment snapshot of
+    EnvironmentVariableCredentialsProvider); a call holds its session until it ends. Keys from
+    a Python provider (any CredentialsProvider that is not a Go source, StsAuth, Auth) are asked
+    for at the start of every call and every PROVIDER_POLL_SECONDS while it runs, and keys that
+    changed are pushed into the live session (set_credentials): its later requests and parts
+    sign with them, on the same connections. A Go source's failed refreshes (keys still valid)
+    are drained from the session after every call and while one runs, and logged at WARNING on
+    "oss2.pyjindo.credentials".
     """
 
     # The two crossings into Go every call goes through: pyjindo.aio's classes replace them with
@@ -98,7 +112,7 @@ class GoClient(object):
         self.retry_attempts = int(retry_attempts)
         self.retry_time = float(retry_time)
         self._go_lock = (_binding.generation(), threading.Lock())
-        self._go = None  # (credentials, session Handle)
+        self._go = None  # [what it signs with: keys tuple or Go source spec, session Handle]
 
     def _go_config(self, credentials):
         spec = None
@@ -112,7 +126,8 @@ class GoClient(object):
             "connect_timeout": float(self.timeout),
             "enable_crc": bool(self.enable_crc),
             "region": self.region or "",
-            "sign_version": self.auth.auth_version() or ("anonymous" if not ak and spec is None else "v1"),
+            # only AnonymousAuth signs nothing: empty keys are signed, and refused, as in oss2
+            "sign_version": self.auth.auth_version() or "anonymous",
             "access_key_id": ak,
             "access_key_secret": sk,
             "security_token": token,
@@ -129,20 +144,77 @@ class GoClient(object):
             config["credentials"] = spec
         return config
 
-    def _session(self):
-        """The Go session for the current credentials, re-created after fork or key rotation."""
+    def _credentials(self):
+        """The auth's keys as of now (a tuple), or its Go source's spec (JSON text)."""
         go_credentials = getattr(self.auth, "_go_credentials", None)
-        credentials = go_credentials() if go_credentials is not None else self.auth._credentials()
+        return go_credentials() if go_credentials is not None else self.auth._credentials()
+
+    def _lock(self):
         gen, lock = self._go_lock
         if gen != _binding.generation():
             # forked: a parent thread may have held the lock at fork time; none will release it here
             lock = threading.Lock()
             self._go_lock = (_binding.generation(), lock)
-        with lock:
+        return lock
+
+    def _session(self):
+        """The Go session, made on first use and again after fork or when the Go source changes;
+        a Python provider's keys, asked now, pushed into it if they changed."""
+        credentials = self._credentials()
+        with self._lock():
             go = self._go
-            if go is None or not go[1].alive() or go[0] != credentials:
-                self._go = go = (credentials, _binding.new_session(self._go_config(credentials)))
+            if go is None or not go[1].alive() or (go[0] != credentials and (
+                    isinstance(credentials, str) or isinstance(go[0], str))):
+                self._go = go = [credentials, _binding.new_session(self._go_config(credentials))]
+            elif go[0] != credentials:
+                self._push(go, credentials)
             return go[1]
+
+    @staticmethod
+    def _push(go, keys):
+        """Give the live session go[1] new keys; the caller holds the lock."""
+        ak, sk, token = keys
+        _binding.call(go[1], _ops.SET_CREDENTIALS, {"access_key_id": ak, "access_key_secret": sk,
+                                                    "security_token": token})
+        go[0] = keys
+
+    def _go_source(self, session):
+        """Whether `session` signs with a Go credentials source (whose refreshes may fail)."""
+        go = self._go
+        return go is not None and go[1] is session and isinstance(go[0], str)
+
+    def _log_refresh_failures(self, session):
+        """Log the failed refreshes of the session's Go credentials source since the last time."""
+        if session is None or not self._go_source(session):
+            return
+        messages, dropped = _binding.session_warnings(session)
+        for m in messages:
+            credentials_logger.warning(m)
+        if dropped:
+            credentials_logger.warning("{0} more failed credential refreshes were not logged".format(dropped))
+
+    def _credentials_ticker(self, session):
+        """For a call on `session`: the wait loop's tick. With a Go source it logs the source's
+        failed refreshes; with keys from Python it asks the provider again every
+        PROVIDER_POLL_SECONDS and pushes keys that changed. None when nothing is signed."""
+        go = self._go
+        if go is None or go[1] is not session or not self.auth.auth_version():
+            return None
+        if isinstance(go[0], str):
+            return functools.partial(self._log_refresh_failures, session)
+        next_ask = [time.monotonic() + PROVIDER_POLL_SECONDS]
+        live: Any = go  # [keys, Handle] when the call started
+
+        def tick():
+            now = time.monotonic()
+            if now < next_ask[0]:
+                return
+            next_ask[0] = now + PROVIDER_POLL_SECONDS
+            keys = self._credentials()
+            with self._lock():
+                if live[0] != keys and not isinstance(keys, str) and live is self._go:
+                    self._push(live, keys)
+        return tick
 
     def _call(self, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
               progress_start_at=None, log=True, report=None):
@@ -150,7 +222,7 @@ class GoClient(object):
         flood DEBUG with a pair per chunk) it is logged once at its start and once at its end at
         DEBUG, as oss2 logs each API call; a ServerError is logged at INFO, as oss2 does. Retries
         are logged by _binding.call; report as there."""
-        session = self._session()  # held until the call ends, so a key rotation cannot free it
+        session = self._session()  # held until the call ends
         debug = log and logger.isEnabledFor(logging.DEBUG)
         if debug:
             if name == _ops.REQUEST:
@@ -162,10 +234,12 @@ class GoClient(object):
                 what, args.get("bucket"), args.get("key"), args.get("params"), args.get("headers")))
         try:
             result = self._run(session, name, args, buf, progress_callback, progress_total, progress_start_at,
-                                   report)
+                               report, tick=self._credentials_ticker(session))
         except exceptions.ServerError as e:
             logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
             raise
+        finally:
+            self._log_refresh_failures(session)
         if debug:
             logger.debug("{0} done, req_id: {1}, status_code: {2}".format(
                 done, result.get("request_id"), result.get("status")))
@@ -196,13 +270,15 @@ class GoClient(object):
         tuple or, from the JSON form, the result dict)."""
         session = self._session()
         try:
-            gen, data = self._run_quick(session, kind, block, buf)
+            gen, data = self._run_quick(session, kind, block, buf, tick=self._credentials_ticker(session))
             if data[:1] == b"J":
                 result = _binding.quick_json(gen, data)
                 return Response.from_result(result) if kind == _binding.QUICK_REQUEST else (gen, result)
         except exceptions.ServerError as e:
             logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
             raise
+        finally:
+            self._log_refresh_failures(session)
         parts = quick_parts(data)
         return Response.from_quick(parts) if kind == _binding.QUICK_REQUEST else (gen, parts)
 

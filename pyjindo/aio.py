@@ -219,22 +219,22 @@ class _AsyncGoClient(object):
 
     @staticmethod
     def _run(session, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
-             progress_start_at=None, report=None):
+             progress_start_at=None, report=None, tick=None):
         r = _current()
         o = r.recorded(name, buf)
         if o is not None:
             return o.get()
         pending = _completion.start_call(session, name, args, buf, progress_callback, progress_total,
-                                         progress_start_at, report)
+                                         progress_start_at, report, tick)
         raise _Suspend((pending, buf))
 
     @staticmethod
-    def _run_quick(session, kind, block, buf=None):
+    def _run_quick(session, kind, block, buf=None, tick=None):
         r = _current()
         o = r.recorded("quick", None)
         if o is not None:
             return o.get()
-        started = _completion.start_quick(session, kind, block, buf)
+        started = _completion.start_quick(session, kind, block, buf, tick)
         if isinstance(started, _completion.Pending):
             raise _Suspend((started, None))
         r.add(_Outcome(lambda: started, "quick"))  # ended at once: no need to unwind

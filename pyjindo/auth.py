@@ -45,9 +45,15 @@ class AuthBase(object):
 class ProviderAuth(AuthBase):
     """V1 signatures (HMAC-SHA1) with keys from a credentials provider, as oss2.ProviderAuth.
 
-    `credentials_provider.get_credentials()` is asked before each request, so rotating
-    providers (EnvironmentVariableCredentialsProvider, EcsRamRoleCredentialsProvider, your own
-    CredentialsProvider subclass) sign with the current keys.
+    Requests sign with the provider's current keys. oss2 asks `get_credentials()` before each
+    request; pyjindo's requests (the parts of a transfer, the pages of a listing) are made in
+    Go, so a provider of yours (a CredentialsProvider subclass, StaticCredentialsProvider) is
+    asked at the start of each call and every half second while a call runs
+    (`_session.PROVIDER_POLL_SECONDS`); keys that changed are handed to the running call, whose
+    later requests and part retries sign with them. A provider raising stops the call with its
+    exception. pyjindo's own sources (EnvironmentVariableCredentialsProvider,
+    EcsRamRoleCredentialsProvider, the other `pyjindo.credentials.GoCredentialsProvider`s) are
+    not asked by Python: Go asks them before every request.
     """
 
     _version = AUTH_VERSION_1

@@ -4,7 +4,8 @@ Providers that subclass GoCredentialsProvider are not asked by Python: they name
 (`_go_spec()`) that the Go core builds into the session and asks before every request, with
 its refresh ahead of expiry, one refresh for any number of concurrent requests, and a failed
 refresh tolerated while the old keys last. Any other CredentialsProvider (a custom one) is asked
-by Python before each call, and the Go session is made again when its keys change.
+by Python at the start of each call and every half second while one runs; keys that changed are
+handed to the live Go session (see ProviderAuth).
 
 The Go runtime sees only the environment of the moment it started, so the environment reaches
 it as a snapshot taken in Python: EnvironmentVariableCredentialsProvider takes one at every
@@ -68,7 +69,8 @@ class EcsRamRoleCredential(Credentials):
 
 
 class CredentialsProvider(object):
-    """Subclass and return a Credentials from get_credentials(); it is asked before each request."""
+    """Subclass and return a Credentials from get_credentials(); it is asked at the start of each
+    call and every half second while one runs (see ProviderAuth)."""
 
     def get_credentials(self) -> Optional[Credentials]:
         """The keys to sign the next request with; this base class has none (None), as oss2's.

@@ -144,7 +144,8 @@ class OSSFileSystem(AbstractFileSystem):
 
     endpoint: the OSS endpoint (default $OSS_ENDPOINT). key/secret/token: an AccessKey pair and an
     optional STS token. auth: instead of keys, any pyjindo (or oss2) auth object or credentials
-    provider; it is asked before each request, so rotating STS credentials are picked up.
+    provider; a Python provider is asked at each call and every half second while one runs (see
+    ProviderAuth), so rotating STS credentials are picked up.
     Without either, the credentials chain (pyjindo.credentials.ChainCredentialsProvider: the
     environment, ~/.ossutilconfig, the ECS RAM role, RRSA) is asked at once, and finding nothing
     raises CredentialsError naming every place looked.

@@ -28,3 +28,19 @@ func sessionFrom(h C.uintptr_t) (*ops.Session, error) {
 	}
 	return s, nil
 }
+
+// pj_session_warnings returns the failed refreshes of the session's credentials source since the
+// last call (ops.Session.CredentialWarnings: JSON, free with pj_free), or NULL when there are none.
+//
+//export pj_session_warnings
+func pj_session_warnings(h C.uintptr_t) *C.char {
+	defer recoverInto(nil)
+	s, err := sessionFrom(h)
+	if err != nil {
+		return nil
+	}
+	if b := s.CredentialWarnings(); b != nil {
+		return C.CString(string(b))
+	}
+	return nil
+}

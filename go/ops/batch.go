@@ -15,7 +15,6 @@ func init() {
 	register("complete_multipart", NoBuffer, completeMultipart)
 	register("rename", NoBuffer, rename)
 	register("copy_multipart", NoBuffer, copyMultipart)
-	register("credentials", NoBuffer, currentCredentials)
 }
 
 type BatchDeleteArgs struct {
@@ -117,28 +116,4 @@ func copyMultipart(ctx context.Context, c *Call, a *CopyMultipartArgs) (Response
 		return Response{}, err
 	}
 	return describe(res.Status, res.Header, nil, started), nil
-}
-
-type CredentialsResult struct {
-	AccessKeyID     string `json:"access_key_id"`
-	AccessKeySecret string `json:"access_key_secret"`
-	SecurityToken   string `json:"security_token"`
-	Expiration      int64  `json:"expiration"` // Unix seconds, 0: none
-	Source          string `json:"source"`
-}
-
-// currentCredentials asks the session's credentials source once: the keys requests would be
-// signed with now, their expiry and where they came from. Python asks it when a file system or
-// dataset is made, so missing credentials fail there, and for oss2's get_credentials().
-func currentCredentials(ctx context.Context, c *Call, _ *Empty) (CredentialsResult, error) {
-	cr, err := c.Session.Client.CurrentCredentials(ctx)
-	if err != nil {
-		return CredentialsResult{}, err
-	}
-	var exp int64
-	if !cr.Expiration.IsZero() {
-		exp = cr.Expiration.Unix()
-	}
-	return CredentialsResult{AccessKeyID: cr.AccessKeyID, AccessKeySecret: cr.AccessKeySecret,
-		SecurityToken: cr.SecurityToken, Expiration: exp, Source: cr.Source}, nil
 }

@@ -234,6 +234,7 @@ func TestEveryOperationRunsThroughTheRegistry(t *testing.T) {
 	if c := r.call("credentials", `{}`, nil); c["access_key_id"] != "ak" {
 		t.Fatalf("credentials %v", c)
 	}
+	r.call("set_credentials", `{"access_key_id": "ak", "access_key_secret": "sk", "security_token": ""}`, nil)
 	if e := r.call("endpoint", `{}`, nil); !strings.HasPrefix(e["endpoint"].(string), "http://127.0.0.1:") || e["region"] != "" {
 		t.Fatalf("endpoint %v", e)
 	}

@@ -2,14 +2,11 @@ package ops
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
 	"github.com/pyjindo/pyjindo/go/oss/credentials"
 	"github.com/pyjindo/pyjindo/go/oss/retry"
-	"github.com/pyjindo/pyjindo/go/oss/signer"
 	"github.com/pyjindo/pyjindo/go/transfer"
 )
 
@@ -22,7 +19,12 @@ type Session struct {
 	// upload; negative means never.
 	MultipartThreshold int64
 
-	workers *workers
+	// keys are the keys the session signs with when its configuration gives keys (replaced by
+	// set_credentials); nil when a credentials source signs.
+	keys *credentials.Mutable
+	// warnings are the failed refreshes of a credentials source, nil with keys.
+	warnings *warningLog
+	workers  *workers
 }
 
 // Close releases the client's connections (the waiting workers end on their own).
@@ -66,7 +68,8 @@ type SessionConfig struct {
 	SecurityToken   string  `json:"security_token"`
 	// Credentials, instead of the keys above, names a source in go/oss/credentials (the
 	// environment snapshot Python passes, ossutil's config file, a JSON file, the ECS RAM
-	// role, RRSA, or their chain), asked before every request.
+	// role, RRSA, or their chain), asked before every request. Without it the session signs
+	// with the keys above, which set_credentials replaces.
 	Credentials *credentials.Spec `json:"credentials"`
 	AppName     string            `json:"app_name"`
 	Proxy       string            `json:"proxy"`
@@ -94,21 +97,26 @@ func NewSession(raw []byte, version string) (*Session, error) {
 	// One policy for every request, part and page (0: the defaults).
 	policy := retry.New(cfg.RetryAttempts, time.Duration(cfg.RetryTime*float64(time.Second)))
 	var provider credentials.Provider
+	var keys *credentials.Mutable
+	var warnings *warningLog
 	if cfg.Credentials != nil {
 		if cfg.AccessKeyID != "" || cfg.AccessKeySecret != "" || cfg.SecurityToken != "" {
 			return nil, clientErrorf("session: give credentials or access keys, not both")
 		}
+		warnings = &warningLog{}
 		var err error
-		if provider, err = cfg.Credentials.Provider(logRefreshFailure); err != nil {
+		if provider, err = cfg.Credentials.Provider(warnings.add); err != nil {
 			return nil, clientErrorf("%v", err)
 		}
+	} else {
+		keys = newKeys(cfg.AccessKeyID, cfg.AccessKeySecret, cfg.SecurityToken)
+		provider = keys
 	}
 	client, err := oss.New(oss.Config{
 		Endpoint:            cfg.Endpoint,
 		IsCname:             cfg.IsCname,
 		PathStyle:           cfg.IsPathStyle,
 		ConnectTimeout:      time.Duration(cfg.ConnectTimeout * float64(time.Second)),
-		Credentials:         signer.Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret, SecurityToken: cfg.SecurityToken},
 		CredentialsProvider: provider,
 		SignVersion:         cfg.SignVersion,
 		Region:              cfg.Region,
@@ -122,13 +130,7 @@ func NewSession(raw []byte, version string) (*Session, error) {
 	}
 	tc := transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency, Retry: policy, CheckCRC: cfg.EnableCRC}
 	return &Session{Client: client, EnableCRC: cfg.EnableCRC, Transfer: tc, MultipartThreshold: cfg.MultipartThreshold,
-		workers: newWorkers(workerIdle)}, nil
-}
-
-// logRefreshFailure reports a failed refresh of credentials still valid: nothing fails yet,
-// but the source (metadata service, STS) needs looking at before the keys expire.
-func logRefreshFailure(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "%s pyjindo: warning: %s\n", time.Now().Format(time.RFC3339), fmt.Sprintf(format, args...))
+		keys: keys, warnings: warnings, workers: newWorkers(workerIdle)}, nil
 }
 
 func init() {

@@ -162,3 +162,65 @@ func TestSessionWithoutCredentialsNamesEveryPlaceLooked(t *testing.T) {
 		t.Fatal("an unknown credentials key was accepted")
 	}
 }
+
+func TestSetCredentialsReplacesTheKeysOfALiveSession(t *testing.T) {
+	ts := httptest.NewServer(server.New(server.Config{Store: store.NewMemory(nil), Credentials: map[string]string{"ak-2": "sk-2"}}))
+	defer ts.Close()
+	s, err := NewSession([]byte(fmt.Sprintf(`{"endpoint": %q, "access_key_id": "ak-1", "access_key_secret": "sk-1"}`, ts.URL)), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var se *oss.ServiceError
+	if _, err := run(t, s, nil, "request", `{"method": "PUT", "bucket": "bkt", "key": ""}`, nil); !errors.As(err, &se) || se.Status != 403 {
+		t.Fatalf("unknown key: %v", err)
+	}
+	if _, err := run(t, s, nil, "set_credentials", `{"access_key_id": "ak-2", "access_key_secret": "sk-2", "security_token": ""}`, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(t, s, nil, "request", `{"method": "PUT", "bucket": "bkt", "key": ""}`, nil); err != nil {
+		t.Fatalf("after set_credentials: %v", err)
+	}
+	if c, err := run(t, s, nil, "credentials", `{}`, nil); err != nil || c.(CredentialsResult).AccessKeyID != "ak-2" {
+		t.Fatalf("credentials: %+v %v", c, err)
+	}
+
+	src, err := NewSession([]byte(`{"endpoint": "127.0.0.1:1", "credentials": {"source": "static", "access_key_id": "a", "access_key_secret": "b"}}`), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if _, err := run(t, src, nil, "set_credentials", `{"access_key_id": "x", "access_key_secret": "y"}`, nil); err == nil || !strings.Contains(err.Error(), "credentials source") {
+		t.Fatalf("set_credentials on a source's session: %v", err)
+	}
+}
+
+func TestCredentialWarningsAreDrainedOnceAndBounded(t *testing.T) {
+	s, err := NewSession([]byte(`{"endpoint": "127.0.0.1:1", "credentials": {"source": "static", "access_key_id": "a", "access_key_secret": "b"}}`), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if b := s.CredentialWarnings(); b != nil {
+		t.Fatalf("no refresh failed yet: %s", b)
+	}
+	for i := range credentialWarningsSize + 3 {
+		s.warnings.add("refresh %d failed", i)
+	}
+	var got struct {
+		Warnings []string `json:"warnings"`
+		Dropped  int      `json:"dropped"`
+	}
+	if err := json.Unmarshal(s.CredentialWarnings(), &got); err != nil || len(got.Warnings) != credentialWarningsSize ||
+		got.Warnings[0] != "refresh 0 failed" || got.Dropped != 3 {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if b := s.CredentialWarnings(); b != nil {
+		t.Fatalf("drained twice: %s", b)
+	}
+	keys, _ := NewSession([]byte(`{"endpoint": "127.0.0.1:1", "access_key_id": "a", "access_key_secret": "b"}`), "test")
+	defer keys.Close()
+	if keys.warnings != nil || keys.CredentialWarnings() != nil {
+		t.Fatal("a session with keys has no source to warn about")
+	}
+}

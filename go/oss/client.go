@@ -32,7 +32,7 @@ type Config struct {
 	// CredentialsProvider, when set, is asked for the keys of every request and every retry
 	// (see go/oss/credentials; put sources whose keys expire behind credentials.Refresh).
 	CredentialsProvider credentials.Provider
-	SignVersion         string // "v1" (default), "v2", "v4", or "anonymous"
+	SignVersion         string // "v1" (default), "v2", "v4", or "anonymous" (unsigned; empty keys are still signed)
 	Region              string // required for v4
 	UserAgent           string
 	MaxConns            int // per host; 0 = 64
@@ -368,7 +368,9 @@ func (c *Client) credentials(ctx context.Context) (signer.Credentials, error) {
 func (c *Client) sign(req *http.Request, r *Request, creds signer.Credentials) {
 	bucket := r.Bucket
 	switch {
-	case c.cfg.SignVersion == "anonymous" || creds.AccessKeyID == "" || r.URL != "":
+	// Empty keys are signed as any others (OSS refuses them, as oss2 gets it to): only an
+	// explicitly anonymous client sends nothing.
+	case c.cfg.SignVersion == "anonymous" || r.URL != "":
 		return
 	case c.cfg.SignVersion == "v4":
 		signer.SignV4(req.Method, bucket, r.Key, r.values(), req.Header, c.cfg.Region, nil, creds, c.now())

@@ -476,23 +476,37 @@ func TestV4Signing(t *testing.T) {
 
 func TestAnonymous(t *testing.T) {
 	ts := startServer(t, server.Config{Anonymous: true})
-	for _, cfg := range []Config{
-		{Endpoint: ts.addr, SignVersion: "anonymous", Credentials: testCreds},
-		{Endpoint: ts.addr},
-	} {
-		c := mustNew(t, cfg)
-		put(t, c, "anon", []byte("x"))
-		if got := get(t, c, "anon"); string(got) != "x" {
-			t.Errorf("GET = %q", got)
-		}
+	c := mustNew(t, Config{Endpoint: ts.addr, SignVersion: "anonymous", Credentials: testCreds})
+	put(t, c, "anon", []byte("x"))
+	if got := get(t, c, "anon"); string(got) != "x" {
+		t.Errorf("GET = %q", got)
 	}
 	// The same anonymous client is refused by a server that wants signatures.
 	strict := startServer(t, server.Config{})
-	c := mustNew(t, Config{Endpoint: strict.addr, SignVersion: "anonymous"})
+	c = mustNew(t, Config{Endpoint: strict.addr, SignVersion: "anonymous"})
 	_, err := c.Do(context.Background(), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
 	var se *ServiceError
 	if !errors.As(err, &se) || se.Code != "AccessDenied" || se.Status != 403 {
 		t.Errorf("anonymous against strict server: %v, want 403 AccessDenied", err)
+	}
+}
+
+func TestEmptyKeysAreSignedNotAnonymous(t *testing.T) {
+	// As oss2: empty keys sign ("OSS :signature"), and OSS refuses the header, even where
+	// unsigned requests would be let in.
+	ts := startServer(t, server.Config{Anonymous: true})
+	for _, version := range []string{"v1", "v2", "v4"} {
+		c := mustNew(t, Config{Endpoint: ts.addr, SignVersion: version, Region: "cn-hangzhou"})
+		_, err := c.Do(context.Background(), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+		var se *ServiceError
+		if !errors.As(err, &se) || se.Status != 400 || se.Code != "InvalidArgument" {
+			t.Errorf("%s with empty keys: %v, want 400 InvalidArgument", version, err)
+		}
+	}
+	c := mustNew(t, Config{Endpoint: ts.addr})
+	u := c.Presign(&Request{Method: "GET", Bucket: "bkt", Key: "k"}, 60, false, nil, time.Unix(1700000000, 0))
+	if !strings.Contains(u, "?OSSAccessKeyId&Expires=1700000060&Signature=") {
+		t.Errorf("presigned with empty keys: %s", u)
 	}
 }
 

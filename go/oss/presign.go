@@ -30,7 +30,7 @@ func (c *Client) PresignContext(ctx context.Context, r *Request, expires int64, 
 	}
 	var query [][2]string
 	switch {
-	case c.cfg.SignVersion == "anonymous" || creds.AccessKeyID == "":
+	case c.cfg.SignVersion == "anonymous":
 		query = r.Query
 	case c.cfg.SignVersion == "v4":
 		query = signer.PresignV4(r.Method, r.Bucket, r.Key, r.Query, r.Header, c.cfg.Region, additionalHeaders, creds, now, expires)

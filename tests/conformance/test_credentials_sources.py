@@ -3,6 +3,7 @@ ossutil's config file, a JSON credentials file, the ECS RAM role and RRSA, each 
 on 127.0.0.1 (tests/credential_doubles.py) and a jindo server that accepts the keys they issue
 only until they expire. pyjindo only: oss2 has no such sources to compare with."""
 import json
+import logging
 import os
 import re
 import secrets
@@ -165,6 +166,33 @@ def test_expired_role_keys_with_the_metadata_service_down_are_a_clear_error(no_c
     assert not e.value.not_found
 
 
+def test_a_failed_refresh_of_valid_role_keys_is_one_warning_and_the_call_succeeds(
+        no_credentials, keys_server, issuer, metadata, monkeypatch, caplog):
+    issuer.life = 2.0  # refreshed 0.5 to 1 s after it is fetched
+    monkeypatch.setenv("ALIBABA_CLOUD_ECS_METADATA", ROLE)
+    caplog.set_level(logging.WARNING, logger="oss2.pyjindo.credentials")
+    b = pyjindo.Bucket(pyjindo.ProviderAuth(ChainCredentialsProvider()), keys_server.endpoint, "bkt")
+    b.put_object("warn", b"w")
+    metadata.down = True
+    time.sleep(1.05)  # past the refresh time, 0.95 s before expiry
+    assert b.get_object("warn").read() == b"w"  # the refresh fails while the GET waits 50 ms
+
+    def warnings():
+        return [r for r in caplog.records if r.name == "oss2.pyjindo.credentials"]
+
+    # On a busy machine the refresh may fail after the GET: the next call logs it (the keys last
+    # 0.5 s more, and the next refresh is a second away).
+    deadline = time.monotonic() + 0.4
+    while not warnings() and time.monotonic() < deadline:
+        b.head_object("warn")
+    records = warnings()
+    assert [r.levelno for r in records] == [logging.WARNING], [r.getMessage() for r in records]
+    text = records[0].getMessage()
+    assert "refreshing credentials from ECS RAM role " + ROLE + " failed, keeping those valid until" in text
+    assert "500" in text
+    assert not failed_requests(keys_server)
+
+
 def test_rrsa_exchanges_the_oidc_token_file_and_refreshes(no_credentials, keys_server, issuer, tmp_path, monkeypatch):
     issuer.life = 1.0
     token = tmp_path / "oidc-token"
@@ -188,20 +216,56 @@ def test_rrsa_exchanges_the_oidc_token_file_and_refreshes(no_credentials, keys_s
         sts.close()
 
 
-def test_custom_provider_rotation_makes_a_new_session_only_when_the_keys_change(keys_server, issuer):
-    class Rotating(pyjindo.CredentialsProvider):
-        def __init__(self):
-            self.key = issuer.issue()
+class ShortLivedKeys(pyjindo.CredentialsProvider):
+    """A provider of the user's own, as an STS client would be: it hands out its current key and
+    takes a new one from the issuer once less than `renew` seconds of it are left."""
 
-        def get_credentials(self):
-            k = self.key
-            return pyjindo.credentials.Credentials(k["AccessKeyId"], k["AccessKeySecret"], k["SecurityToken"])
+    def __init__(self, issuer, renew):
+        self.issuer, self.renew, self.key, self.asked = issuer, renew, None, 0
 
-    provider = Rotating()
-    b = pyjindo.Bucket(pyjindo.ProviderAuth(provider), keys_server.endpoint, "bkt")
-    b.put_object("custom", b"c")
+    def get_credentials(self):
+        self.asked += 1
+        if self.key is None or self.expires - time.time() < self.renew:
+            self.key = self.issuer.issue()
+            self.expires = time.time() + self.issuer.life
+        k = self.key
+        return pyjindo.credentials.Credentials(k["AccessKeyId"], k["AccessKeySecret"], k["SecurityToken"])
+
+
+def test_custom_provider_keys_expiring_during_a_large_transfer_fail_no_request_and_keep_the_session(
+        keys_server, issuer, tmp_path, monkeypatch):
+    issuer.life = 1.5  # each key is handed out for half a second, and refused a second later
+    provider = ShortLivedKeys(issuer, renew=1.0)
+    b = pyjindo.Bucket(pyjindo.ProviderAuth(provider), keys_server.endpoint, "bkt",
+                       part_size=256 << 10, concurrency=4, multipart_threshold=256 << 10)
     session = b._session()
-    assert b._session() is session
-    provider.key = issuer.issue()
-    assert b.get_object("custom").read() == b"c"
-    assert b._session() is not session
+    made = []
+    new_session = pyjindo._binding.new_session
+    monkeypatch.setattr(pyjindo._binding, "new_session", lambda config: made.append(config) or new_session(config))
+    data = secrets.token_bytes(32 << 20)
+    started = time.monotonic()
+    b.put_object("custom", data)  # 128 parts, 4 at a time, 50 ms each: each call outlasts a key
+    b.get_object_to_file("custom", str(tmp_path / "custom"))  # 128 ranged GETs
+    elapsed = time.monotonic() - started
+    assert (tmp_path / "custom").read_bytes() == data
+    assert not failed_requests(keys_server)
+    assert len(issuer.issued) >= 4, "%d keys issued in %.1f s" % (len(issuer.issued), elapsed)
+    assert b._session() is session and not made  # the keys went into the same Go session
+
+
+def test_custom_provider_keys_reach_a_long_asyncio_call(keys_server, issuer):
+    import asyncio
+    import pyjindo.aio
+
+    issuer.life = 1.5
+    data = secrets.token_bytes(32 << 20)
+
+    async def scenario():
+        b = pyjindo.aio.Bucket(pyjindo.ProviderAuth(ShortLivedKeys(issuer, renew=1.0)), keys_server.endpoint, "bkt",
+                               part_size=256 << 10, concurrency=4, multipart_threshold=256 << 10)
+        await b.put_object("custom-aio", data)  # 128 parts: outlasts a key
+        return await (await b.get_object("custom-aio")).read()
+
+    assert asyncio.run(scenario()) == data
+    assert not failed_requests(keys_server)
+    assert len(issuer.issued) >= 3

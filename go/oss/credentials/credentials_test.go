@@ -127,3 +127,22 @@ func TestChainUsesFirstFoundAndListsEveryPlaceItLooked(t *testing.T) {
 		t.Fatalf("a broken source must stop the chain: %v", err)
 	}
 }
+
+func TestMutableHandsOutTheKeysSetLast(t *testing.T) {
+	m := NewMutable(NewStatic("", "", "", "python").Creds)
+	if c, err := m.Credentials(context.Background()); err != nil || c.AccessKeyID != "" {
+		t.Fatalf("empty keys: %+v %v", c, err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 100; i++ {
+			m.Credentials(context.Background())
+		}
+	}()
+	m.Set(NewStatic("ak-2", "sk-2", "tok-2", "python").Creds)
+	<-done
+	if c, _ := m.Credentials(context.Background()); c.AccessKeyID != "ak-2" || c.SecurityToken != "tok-2" {
+		t.Fatalf("after Set: %+v", c)
+	}
+}
