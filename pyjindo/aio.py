@@ -219,13 +219,13 @@ class _AsyncGoClient(object):
 
     @staticmethod
     def _run(session, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
-             progress_start_at=None, report=None):
+             progress_start_at=None, report=None, operation=None):
         r = _current()
         o = r.recorded(name, buf)
         if o is not None:
             return o.get()
         pending = _completion.start_call(session, name, args, buf, progress_callback, progress_total,
-                                         progress_start_at, report)
+                                         progress_start_at, report, operation)
         raise _Suspend((pending, buf))
 
     @staticmethod
