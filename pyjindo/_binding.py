@@ -248,13 +248,14 @@ def c_buffer(buf):
 
 
 def call(session, name, args, buf=None, progress_callback=None, progress_total=TOTAL_FROM_GO, progress_start_at=None,
-         report=None, tick=None):
+         report=None, operation=None, tick=None):
     """Run operation `name` on `session` (a Handle) and return its result (the "ok" value of the
     JSON, with Go's handles as Handle objects).
 
     Go's retries of the operation are logged on this thread (`_retrylog`) when the retry logger
-    is enabled at INFO; otherwise Go is not asked to collect them. `report`, a
-    `_retrylog.Report`, is filled with the operation's retries and bytes (batch summaries).
+    is enabled at INFO, named by `operation` (the public method, e.g. put_object; default:
+    `name`); otherwise Go is not asked to collect them. `report`, a `_retrylog.Report`, is
+    filled with the operation's retries and bytes (batch summaries).
 
     `buf` is a buffer Go reads (data to upload) or fills (room to download into); it stays
     referenced here until Go reports the operation done. `progress_total` is the total reported to
@@ -275,7 +276,7 @@ def call(session, name, args, buf=None, progress_callback=None, progress_total=T
     progress = _Progress(progress_callback, progress_total, progress_start_at) if progress_callback else None
     retries = None
     if report is not None or _retrylog.logger.isEnabledFor(logging.INFO):
-        retries = _retrylog.Retries(name, report)
+        retries = _retrylog.Retries(operation or name, report)
     op = L.pj_start(session_number, name.encode(), encoded, ptr, size, RETRY_EVENTS if retries else 0, err)
     if not op:
         _raise_error(json.loads(take_string(err[0]))["error"])

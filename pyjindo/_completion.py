@@ -286,7 +286,7 @@ class Pending(object):
 
 
 def start_call(session, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
-               progress_start_at=None, report=None, tick=None):
+               progress_start_at=None, report=None, operation=None, tick=None):
     """Start operation `name` as _binding.call does, without waiting: a Pending."""
     L = _binding.lib()
     gen = _binding.generation()
@@ -305,7 +305,7 @@ def start_call(session, name, args, buf=None, progress_callback=None, progress_t
             progress = _binding._Progress(progress_callback, progress_total, progress_start_at)
         retries = None
         if report is not None or _retrylog.logger.isEnabledFor(logging.INFO):
-            retries = _retrylog.Retries(name, report)
+            retries = _retrylog.Retries(operation or name, report)
         if progress is not None:
             progress.start()  # before the start: a callback that raises leaves nothing running
         err = ffi.new(_CHARPP)

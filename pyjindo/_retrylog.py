@@ -15,11 +15,13 @@ level of every call's start and end, where retries would be lost in the volume.
 
 Records (README, "Retries"; docs/ARCHITECTURE.md, "Retries"):
 
-    Retry PUT bucket: b, key: k: attempt 1 of 3 failed: status: 503, code: SlowDown, request_id: 5E1...; next attempt in 0.084 s
-    Retry GET bucket: b, key: k, part: bytes=8388608-16777215: attempt 1 of 3 failed: connection error: ...; next attempt in 0.152 s
+    Retry put_object, PUT bucket: b, key: k: attempt 1 of 3 failed: status: 503, code: SlowDown, request_id: 5E1...; next attempt in 0.084 s
+    Retry get_object, GET bucket: b, key: k, part: bytes=8388608-16777215: attempt 1 of 3 failed: connection error: ...; next attempt in 0.152 s
     Batch get_many: 2 ok, 1 failed, 3072 bytes in 0.012 s, 0 retries
 
-with the fields as a dict on the record: `record.oss_retry`, `record.oss_batch`.
+with the fields as a dict on the record: `record.oss_retry`, `record.oss_batch`. A retry's
+operation is the public method the user called (`_session.GoClient._operation`); outside one, the
+batch engine's function (get_many, ...) or the Go operation (reader_read, ...).
 """
 import json
 import logging
@@ -43,10 +45,10 @@ class Report(object):
 class Retries(object):
     """One operation's retries, drained from Go and logged."""
 
-    __slots__ = ("call", "report")
+    __slots__ = ("operation", "report")
 
-    def __init__(self, call, report=None):
-        self.call = call
+    def __init__(self, operation, report=None):
+        self.operation = operation
         self.report = report
 
     def drain(self, raw):
@@ -59,9 +61,9 @@ class Retries(object):
             self.report.retries += len(doc["events"]) + doc["dropped"]
         if doc["dropped"]:
             logger.info("{0} earlier retries of this {1} call were not logged (only the last 100 are kept between "
-                        "polls)".format(doc["dropped"], self.call))
+                        "polls)".format(doc["dropped"], self.operation))
         for e in doc["events"]:
-            e["call"] = self.call
+            e["operation"] = self.operation
             logger.info(retry_message(e), extra={"oss_retry": e})
 
     def finish(self, raw, moved):
@@ -74,7 +76,7 @@ class Retries(object):
 
 def retry_message(e):
     """The message of one retry record; e is the event as go/capi/retrylog.go encodes it."""
-    what = "{0} bucket: {1}, key: {2}".format(e["method"], e["bucket"], e["key"])
+    what = "{0}, {1} bucket: {2}, key: {3}".format(e["operation"], e["method"], e["bucket"], e["key"])
     if e["part"]:
         what += ", part: " + e["part"]
     elif e["params"]:

@@ -7,11 +7,13 @@ import functools
 import json
 import logging
 import os
+import sys
 import threading
 import time
-from typing import Any
+from types import FrameType
+from typing import Any, Dict, Optional
 
-from . import _binding, _ops, _wire, defaults, exceptions
+from . import _binding, _ops, _retrylog, _wire, defaults, exceptions
 from ._response import Response, quick_parts
 from .compat import to_string
 from .credentials import logger as credentials_logger
@@ -51,6 +53,23 @@ def endpoint_info(endpoint):
     finally:
         session.free()
     return info["endpoint"], info["region"]
+
+
+@functools.lru_cache(maxsize=None)
+def _public_methods(cls: Any) -> Dict[Any, str]:
+    """{code object: name} of cls's public methods (pyjindo.aio's wrappers unwrapped to the sync
+    methods they run), to find on the stack the one a call was made from."""
+    codes = {}
+    for name in dir(cls):
+        if name.startswith("_"):
+            continue
+        fn: Any = getattr(cls, name, None)
+        while hasattr(fn, "__wrapped__"):
+            fn = fn.__wrapped__
+        code = getattr(fn, "__code__", None)
+        if code is not None:
+            codes[code] = name
+    return codes
 
 
 # How the DEBUG records name the Go operations, in oss2's words ("Start to get object, ...").
@@ -217,12 +236,15 @@ class GoClient(object):
         return tick
 
     def _call(self, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
-              progress_start_at=None, log=True, report=None):
+              progress_start_at=None, log=True, report=None, operation=None):
         """One Go operation. With log (every operation but the reads of an open body, which would
         flood DEBUG with a pair per chunk) it is logged once at its start and once at its end at
         DEBUG, as oss2 logs each API call; a ServerError is logged at INFO, as oss2 does. Retries
-        are logged by _binding.call; report as there."""
+        are logged by _binding.call, named by `_operation` (`operation`: the name when no public
+        method of this client made the call); report as there."""
         session = self._session()  # held until the call ends
+        if report is not None or _retrylog.logger.isEnabledFor(logging.INFO):
+            operation = self._operation(operation or name)
         debug = log and logger.isEnabledFor(logging.DEBUG)
         if debug:
             if name == _ops.REQUEST:
@@ -234,7 +256,7 @@ class GoClient(object):
                 what, args.get("bucket"), args.get("key"), args.get("params"), args.get("headers")))
         try:
             result = self._run(session, name, args, buf, progress_callback, progress_total, progress_start_at,
-                               report, tick=self._credentials_ticker(session))
+                               report, operation, tick=self._credentials_ticker(session))
         except exceptions.ServerError as e:
             logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
             raise
@@ -244,6 +266,19 @@ class GoClient(object):
             logger.debug("{0} done, req_id: {1}, status_code: {2}".format(
                 done, result.get("request_id"), result.get("status")))
         return result
+
+    def _operation(self, default):
+        """The public method of this client a call was made from, as the user called it: the
+        outermost one on the stack (put_object_from_file, not the put_object it calls), else
+        default. Asked only when the call's retries are logged."""
+        cls: Any = type(self)  # hashable (mypy takes a class for an unhashable type)
+        codes = _public_methods(cls)
+        found = default
+        f: Optional[FrameType] = sys._getframe(2)
+        while f is not None:
+            found = codes.get(f.f_code, found)
+            f = f.f_back
+        return found
 
     def _quick_block(self, method, bucket_name, key, params, headers, parse, crc_operation):
         """The arguments of a quick call (go/ops quick.go) as one NUL-separated block (params and

@@ -11,8 +11,9 @@ class GoStream(object):
     fresh bytes object of the exact size, with parts fetched in parallel and written in place by
     Go; smaller reads come from Go's prefetching reader."""
 
-    def __init__(self, bucket, handle, length):
+    def __init__(self, bucket, handle, length, operation):
         self._bucket = bucket
+        self._operation = operation  # the public method that opened it, naming its reads' retries
         self._handle = handle  # a _binding.Handle: refused by the binding after a fork
         self._left = length if length is not None and length >= 0 else None
         self.crc = 0  # CRC64 of everything read so far
@@ -41,7 +42,8 @@ class GoStream(object):
             # bytes(n) for n >= 2 is a new, unshared object: Go may fill it before anyone sees it.
             out = bytes(self._left)
             result = self._bucket._call(_ops.STREAM_READ_ALL, {"stream": self._handle}, out, log=False,
-                                        progress_callback=progress, progress_total=len(out))
+                                        progress_callback=progress, progress_total=len(out),
+                                        operation=self._operation)
             self._finish(result)
             return out if result["n"] == len(out) else out[:result["n"]]
         if amt is None:
@@ -56,7 +58,8 @@ class GoStream(object):
         # bytes of 0 or 1 are shared singletons, never to be written.
         buf = bytes(size) if size >= 2 else bytearray(size)
         result = self._bucket._call(_ops.STREAM_READ, {"stream": self._handle}, buf, log=False,
-                                    progress_callback=progress, progress_total=len(buf))
+                                    progress_callback=progress, progress_total=len(buf),
+                                    operation=self._operation)
         n = result["n"]
         if self._left is not None:
             self._left -= n

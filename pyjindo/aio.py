@@ -219,13 +219,13 @@ class _AsyncGoClient(object):
 
     @staticmethod
     def _run(session, name, args, buf=None, progress_callback=None, progress_total=_binding.TOTAL_FROM_GO,
-             progress_start_at=None, report=None, tick=None):
+             progress_start_at=None, report=None, operation=None, tick=None):
         r = _current()
         o = r.recorded(name, buf)
         if o is not None:
             return o.get()
         pending = _completion.start_call(session, name, args, buf, progress_callback, progress_total,
-                                         progress_start_at, report, tick)
+                                         progress_start_at, report, operation, tick)
         raise _Suspend((pending, buf))
 
     @staticmethod

@@ -229,7 +229,7 @@ class Bucket(BucketFamilies):
         if block is not None:
             return self._quick_get(block, progress_callback)
         result = self._call(_ops.GET_OPEN, args)
-        stream = GoStream(self, result["stream"], result["length"])
+        stream = GoStream(self, result["stream"], result["length"], "get_object")
         resp = Response.from_result(result, stream)  # resp.read() reads the body, as in oss2
         return models.GetObjectResult(resp, stream, progress_callback, self.enable_crc)
 
@@ -239,7 +239,7 @@ class Bucket(BucketFamilies):
         gen, r = self._quick(_binding.QUICK_GET, block)
         if isinstance(r, dict):  # the JSON form: a stream, or a small body beside a header with a NUL
             if r.get("stream") is not None:
-                stream = GoStream(self, r["stream"], r["length"])
+                stream = GoStream(self, r["stream"], r["length"], "get_object")
             else:
                 stream = BytesStream(r["data"].encode("latin-1"), int(r["crc"]) if r["crc"] else None,
                                      json.loads(r["deferred"]) if r["deferred"] else None)
@@ -247,7 +247,7 @@ class Bucket(BucketFamilies):
         else:
             number, length, crc, deferred = r[3], r[4], r[5], r[6]
             if number:
-                stream = GoStream(self, _binding.Handle(number, gen, "GetObjectResult"), length)
+                stream = GoStream(self, _binding.Handle(number, gen, "GetObjectResult"), length, "get_object")
             else:
                 stream = BytesStream(r[8], crc, json.loads(deferred) if deferred else None)
             resp = Response.from_quick(r, stream)
@@ -441,7 +441,7 @@ class Bucket(BucketFamilies):
         for read())."""
         _, args = self._url_get_args(sign_url, byte_range, headers)
         result = self._call(_ops.GET_OPEN, args)
-        stream = GoStream(self, result["stream"], result["length"])
+        stream = GoStream(self, result["stream"], result["length"], "get_object_with_url")
         return models.GetObjectResult(Response.from_result(result, stream), stream, progress_callback,
                                       self.enable_crc)
 

@@ -152,7 +152,7 @@ class CryptoBucket(Bucket):
         except BaseException:
             result["stream"].free()
             raise
-        stream = GoStream(self, result["stream"], length)
+        stream = GoStream(self, result["stream"], length, "get_object")
         return models.GetObjectResult(Response.from_result(result, stream), stream, progress_callback,
                                       self.enable_crc)
 

@@ -80,24 +80,17 @@ func (c *call) cpConfig() (*cpConfig, error) {
 		stopOnError:   c.opts.bool("disable-ignore-error"),
 		checkpointDir: c.opts.str("checkpoint-dir"), rng: c.opts.str("range"), versionID: c.opts.str("version-id"),
 		sizeOnly: c.opts.bool("size-only"), checksum: c.opts.bool("checksum")}
-	cfg.transfer.Concurrency = int(c.opts.int("parallel", defaultParallel))
-	// The SDK's repair: a whole-object download whose parts do not add up to the object's CRC64
-	// fetches the wrong parts again instead of failing the file.
-	cfg.transfer.CheckCRC = cfg.verify
-	if c.settings != nil {
-		cfg.transfer.Retry = retry.New(c.settings.Attempts, 0) // parts retry as requests do
-		cfg.transfer.Retry.Notify = c.retryNotifier()
-	}
-	if cfg.jobs < 1 || cfg.transfer.Concurrency < 1 {
+	if cfg.jobs < 1 {
 		return nil, usagef("--jobs and --parallel must be at least 1")
 	}
 	var err error
-	cfg.transfer.PartSize, cfg.threshold = defaultPartSize, defaultThreshold
-	if v := c.opts.str("part-size"); v != "" {
-		if cfg.transfer.PartSize, err = parseSize(v); err != nil || cfg.transfer.PartSize < 100<<10 {
-			return nil, usagef("--part-size must be a size of at least 100K, not %q", v)
-		}
+	if cfg.transfer, err = c.transferConfig(); err != nil {
+		return nil, err
 	}
+	// The SDK's repair: a whole-object download whose parts do not add up to the object's CRC64
+	// fetches the wrong parts again instead of failing the file.
+	cfg.transfer.CheckCRC = cfg.verify
+	cfg.threshold = defaultThreshold
 	if v := c.opts.str("bigfile-threshold"); v != "" {
 		if cfg.threshold, err = parseSize(v); err != nil {
 			return nil, usagef("--bigfile-threshold: %v", err)
@@ -111,6 +104,27 @@ func (c *call) cpConfig() (*cpConfig, error) {
 	}
 	if err := c.snapshotConfig(cfg); err != nil {
 		return nil, err
+	}
+	return cfg, nil
+}
+
+// transferConfig is how a command moves one object's bytes (cp, sync, cat): --parallel parts
+// at once, --part-size, and the parts' retries under --retry-times, as the requests' (with
+// the zero Policy a part would get 3 attempts whatever the command line said).
+func (c *call) transferConfig() (transfer.Config, error) {
+	cfg := transfer.Config{Concurrency: int(c.opts.int("parallel", defaultParallel)), PartSize: defaultPartSize}
+	if cfg.Concurrency < 1 {
+		return cfg, usagef("--jobs and --parallel must be at least 1")
+	}
+	if v := c.opts.str("part-size"); v != "" {
+		var err error
+		if cfg.PartSize, err = parseSize(v); err != nil || cfg.PartSize < 100<<10 {
+			return cfg, usagef("--part-size must be a size of at least 100K, not %q", v)
+		}
+	}
+	if c.settings != nil {
+		cfg.Retry = retry.New(c.settings.Attempts, 0)
+		cfg.Retry.Notify = c.retryNotifier()
 	}
 	return cfg, nil
 }

@@ -93,7 +93,10 @@ func mkdirCommand() *command {
 
 func catCommand() *command {
 	return &command{name: "cat", args: "oss://bucket/object", summary: "write an object to standard output",
-		run: func(ctx context.Context, c *call) error {
+		options: []option{
+			{"", "parallel", flagInt, "parts fetched at once (default 12)"},
+			{"", "part-size", flagString, "bytes per part, e.g. 8M (default 8 MiB)"},
+		}, run: func(ctx context.Context, c *call) error {
 			u, err := c.onlyCloudArg()
 			if err != nil {
 				return err
@@ -101,19 +104,22 @@ func catCommand() *command {
 			if u.key == "" {
 				return usagef("cat needs an object: oss://bucket/object")
 			}
-			dl, err := transfer.Open(ctx, c.client, &oss.Request{Method: http.MethodGet, Bucket: u.bucket, Key: u.key}, transfer.Config{})
+			cfg, err := c.transferConfig()
+			if err != nil {
+				return err
+			}
+			dl, err := transfer.Open(ctx, c.client, &oss.Request{Method: http.MethodGet, Bucket: u.bucket, Key: u.key}, cfg)
 			if err != nil {
 				return wrapObject(u.bucket, u.key, err)
 			}
 			defer dl.Close()
-			r := dl.NewReader(ctx, 4)
-			defer r.Close()
 			// Standard output is the data: json's summary goes to stderr, as with cp ... -.
 			c.sideDocument()
-			if _, err := io.Copy(c.env.Stdout, r); err != nil {
+			_, sum, err := transfer.StreamTo(ctx, dl, c.env.Stdout, 0, transfer.Meter{})
+			if err != nil {
 				return wrapObject(u.bucket, u.key, err)
 			}
-			if err := oss.CheckCRC(oss.OpGetObject, r.CRC(), dl.Header); err != nil {
+			if err := oss.CheckCRC(oss.OpGetObject, sum, dl.Header); err != nil {
 				return wrapObject(u.bucket, u.key, fmt.Errorf("the data written differs from the object: %w", err))
 			}
 			return nil

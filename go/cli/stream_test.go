@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -234,5 +235,45 @@ func TestCpStdinCRCMismatchExitsOne(t *testing.T) {
 	code, _, errs := e.runIO(context.Background(), bytes.NewReader(randomData(3*100<<10)), "cp", "-", "oss://bkt/k", "--part-size", "100K")
 	if code != ExitFailed || !strings.Contains(errs, "is mismatch with oss: 1") {
 		t.Fatalf("%d %q", code, errs)
+	}
+}
+
+// cat reads with the command's transfer settings, as cp does: its parts are --part-size long,
+// and each is retried under --retry-times (it used to open with a zero Config: 8 MiB parts and
+// 3 attempts a part whatever the command line said).
+func TestCatHonoursPartSizeAndRetryTimes(t *testing.T) {
+	e := newTestEnv(t)
+	data := randomData(300 << 10)
+	e.put(t, "big", data)
+	failures := map[string]int{} // per Range: the parts after the first fail 4 times each
+	var mu sync.Mutex
+	e.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		rng := r.Header.Get("Range")
+		if r.Method != http.MethodGet || rng == "" || strings.HasPrefix(rng, "bytes=0-") {
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if failures[rng] < 4 {
+			failures[rng]++
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return true
+		}
+		return false
+	})
+	r := e.run(t, "cat", "oss://bkt/big", "--part-size", "100K", "--parallel", "2", "--retry-times", "5")
+	if r.code != ExitOK || !bytes.Equal([]byte(r.stdout), data) {
+		t.Fatalf("exit %d, %d bytes of %d: %s", r.code, len(r.stdout), len(data), r.stderr)
+	}
+	if len(failures) != 2 || failures["bytes=102400-204799"] != 4 || failures["bytes=204800-307199"] != 4 {
+		t.Fatalf("parts asked for: %v", failures)
+	}
+	// With 4 attempts a part, each part's 4 failures end it.
+	clear(failures)
+	if r = e.run(t, "cat", "oss://bkt/big", "--part-size", "100K", "--retry-times", "4"); r.code != ExitFailed {
+		t.Fatalf("exit %d with 4 attempts against 4 failures", r.code)
+	}
+	if r = e.run(t, "cat", "oss://bkt/big", "--part-size", "10K"); r.code != ExitUsage || !strings.Contains(r.stderr, "--part-size") {
+		t.Fatalf("a 10K part size: exit %d %q", r.code, r.stderr)
 	}
 }

@@ -1,7 +1,8 @@
 """Retries on the log (issue 19, item 5): Go's retries reach the "oss2" logger as one record per
-retry, the batch engine logs a summary per call, and with logging off Go is not even asked to
-collect them. Faults come from jindo server's x-jindo-fault header: "503=N" answers SlowDown to
-the first N requests of a kind (method, path, Range) and serves the next."""
+retry, named by the public method the user called, the batch engine logs a summary per call, and
+with logging off Go is not even asked to collect them. Faults come from jindo server's
+x-jindo-fault header: "503=N" answers SlowDown to the first N requests of a kind (method, path,
+Range) and serves the next; "reset" drops the connection halfway through the request's body."""
 import asyncio
 import logging
 import re
@@ -97,10 +98,10 @@ def test_a_put_that_succeeds_on_its_third_attempt_logs_two_retries(bucket, oss2_
         assert re.fullmatch(REQUEST_ID, f["request_id"]), f
         assert 0 < f["backoff"] <= 0.1 * 2 ** (n - 1)  # full jitter under 100 ms doubling
         assert r.getMessage() == (
-            "Retry PUT bucket: retrylog, key: third-time: attempt %d of 3 failed: status: 503, code: SlowDown, "
-            "request_id: %s; next attempt in %.3f s" % (n, f["request_id"], f["backoff"]))
-        assert (f["call"], f["method"], f["bucket"], f["key"], f["attempt"], f["max_attempts"], f["status"],
-                f["code"], f["connection"]) == ("request", "PUT", BUCKET, "third-time", n, 3, 503, "SlowDown", False)
+            "Retry put_object, PUT bucket: retrylog, key: third-time: attempt %d of 3 failed: status: 503, "
+            "code: SlowDown, request_id: %s; next attempt in %.3f s" % (n, f["request_id"], f["backoff"]))
+        assert (f["operation"], f["method"], f["bucket"], f["key"], f["attempt"], f["max_attempts"], f["status"],
+                f["code"], f["connection"]) == ("put_object", "PUT", BUCKET, "third-time", n, 3, 503, "SlowDown", False)
     assert records[0].oss_retry["request_id"] != records[1].oss_retry["request_id"]
     assert spy.flags == [_binding.RETRY_EVENTS]
 
@@ -110,8 +111,35 @@ def test_a_put_through_pyjindo_aio_logs_its_retries_as_the_sync_one(server, oss2
     result = asyncio.run(b.put_object("third-time-aio", b"data", headers={"x-jindo-fault": "503=2"}))
     assert result.status == 200
     records = oss2_log.named("oss2.pyjindo.retry")
-    assert [(r.oss_retry["attempt"], r.oss_retry["status"], r.oss_retry["key"]) for r in records] == [
-        (1, 503, "third-time-aio"), (2, 503, "third-time-aio")]
+    assert [(r.oss_retry["operation"], r.oss_retry["attempt"], r.oss_retry["status"], r.oss_retry["key"])
+            for r in records] == [("put_object", 1, 503, "third-time-aio"), ("put_object", 2, 503, "third-time-aio")]
+
+
+def test_a_connection_error_is_logged_as_one(bucket, oss2_log):
+    # every attempt's connection is dropped halfway through the body: 3 attempts, 2 retries
+    with pytest.raises(pyjindo.exceptions.RequestError):
+        bucket.put_object("reset", b"x" * 4096, headers={"x-jindo-fault": "reset"})
+    records = oss2_log.named("oss2.pyjindo.retry")
+    assert len(records) == 2, [r.getMessage() for r in oss2_log.records]
+    for n, r in enumerate(records, 1):
+        f = r.oss_retry
+        assert (f["operation"], f["method"], f["key"], f["attempt"], f["max_attempts"], f["connection"], f["status"],
+                f["code"], f["request_id"]) == ("put_object", "PUT", "reset", n, 3, True, 0, "", "")
+        assert f["error"]
+        assert r.getMessage() == (
+            "Retry put_object, PUT bucket: retrylog, key: reset: attempt %d of 3 failed: connection error: %s; "
+            "next attempt in %.3f s" % (n, f["error"], f["backoff"]))
+
+
+def test_a_retry_is_named_by_the_method_the_user_called(bucket, oss2_log, tmp_path):
+    src = tmp_path / "src"
+    src.write_bytes(b"file data")
+    bucket.put_object_from_file("from-file", str(src), headers={"x-jindo-fault": "503=1"})
+    bucket.get_object_to_file("from-file", str(tmp_path / "dst"), headers={"x-jindo-fault": "503=1"})
+    assert [(r.oss_retry["operation"], r.oss_retry["method"]) for r in oss2_log.named("oss2.pyjindo.retry")] == [
+        ("put_object_from_file", "PUT"), ("get_object_to_file", "GET")]
+    assert oss2_log.named("oss2.pyjindo.retry")[1].getMessage().startswith(
+        "Retry get_object_to_file, GET bucket: retrylog, key: from-file: attempt 1 of 3 failed: status: 503")
 
 
 def test_a_large_get_logs_its_ranged_part_retries(bucket, oss2_log):
@@ -122,17 +150,19 @@ def test_a_large_get_logs_its_ranged_part_retries(bucket, oss2_log):
     assert bucket.get_object("large", headers={"x-jindo-fault": "503=1"}).read() == data
     records = oss2_log.named("oss2.pyjindo.retry")
     first, parts = records[0].oss_retry, [r.oss_retry for r in records[1:]]
-    assert (first["method"], first["key"], first["part"], first["attempt"], first["status"]) == ("GET", "large", "", 1, 503)
-    assert parts and all((p["method"], p["attempt"], p["max_attempts"], p["code"]) == ("GET", 1, 3, "SlowDown")
-                         for p in parts)
+    assert (first["operation"], first["method"], first["key"], first["part"], first["attempt"], first["status"]) == (
+        "get_object", "GET", "large", "", 1, 503)
+    # the parts are fetched by read(), on the stream get_object opened: named after it
+    assert parts and all((p["operation"], p["method"], p["attempt"], p["max_attempts"], p["code"]) == (
+        "get_object", "GET", 1, 3, "SlowDown") for p in parts)
     ranges = sorted(tuple(int(x) for x in re.fullmatch(r"bytes=(\d+)-(\d+)", p["part"]).groups()) for p in parts)
     assert ranges[0][0] == 8 * MiB and ranges[-1][1] == 20 * MiB - 1  # the parts after the first, each once
     assert all(a[1] + 1 == b[0] for a, b in zip(ranges, ranges[1:]))
     for r in records[1:]:
         p = r.oss_retry
         assert r.getMessage() == (
-            "Retry GET bucket: retrylog, key: large, part: %s: attempt 1 of 3 failed: status: 503, code: SlowDown, "
-            "request_id: %s; next attempt in %.3f s" % (p["part"], p["request_id"], p["backoff"]))
+            "Retry get_object, GET bucket: retrylog, key: large, part: %s: attempt 1 of 3 failed: status: 503, "
+            "code: SlowDown, request_id: %s; next attempt in %.3f s" % (p["part"], p["request_id"], p["backoff"]))
 
 
 def test_fs_cat_of_a_list_logs_one_batch_summary(server, bucket, oss2_log):
@@ -167,7 +197,7 @@ def test_batch_summary_counts_the_retries_of_its_items(bucket, oss2_log, tmp_pat
     assert isinstance(results[3], Exception) and not any(isinstance(r, Exception) for r in results[:3])
     retries = oss2_log.named("oss2.pyjindo.retry")
     assert sorted(r.oss_retry["key"] for r in retries) == ["up/0", "up/1", "up/2"]
-    assert all(r.oss_retry["call"] == "put_many_from_files" for r in retries)
+    assert all(r.oss_retry["operation"] == "put_many_from_files" for r in retries)
     (summary,) = oss2_log.named("oss2.pyjindo.batch")
     f = summary.oss_batch
     assert (f["operation"], f["ok"], f["failed"], f["bytes"], f["retries"]) == ("put_many_from_files", 3, 1, 300, 3)
