@@ -234,3 +234,26 @@ func TestResumedWholeObjectIsPinnedToItsETag(t *testing.T) {
 		}
 	}
 }
+
+// A part whose body breaks after delivering minProgress bytes or more does not use up an
+// attempt: with two attempts, a 1 MiB part cut every 70 KiB is read whole through every consumer
+// (15 GETs), while cuts before minProgress end it at its second attempt, as before.
+func TestBreaksAfterProgressDoNotUseUpAttempts(t *testing.T) {
+	e := newEnvBehind(t, noWrap, &server.Faults{Header: true})
+	data := randomBytes(1 << 20)
+	e.put(t, "cut", data)
+	always := func(int, string) bool { return true }
+	for _, how := range consumers {
+		b := &breakLog{pick: always, resetAt: 70 << 10}
+		got, _, _, err := consume(t, b.doer(e.client), get("cut", ""), Config{PartSize: 1 << 20, Concurrency: 1,
+			Retry: fastPolicy(2)}, how)
+		if err != nil || !bytes.Equal(got, data) || len(b.ranges) != 15 {
+			t.Fatalf("%s: err %v, %d bytes after GETs %q", how, err, len(got), b.ranges)
+		}
+		b = &breakLog{pick: always, resetAt: minProgress - 1}
+		if _, _, _, err = consume(t, b.doer(e.client), get("cut", ""), Config{PartSize: 1 << 20, Concurrency: 1,
+			Retry: fastPolicy(2)}, how); err == nil || len(b.ranges) != 2 {
+			t.Fatalf("%s, cut before minProgress: err %v after GETs %q", how, err, b.ranges)
+		}
+	}
+}

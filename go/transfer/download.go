@@ -396,8 +396,15 @@ func (dl *Download) fetch(ctx context.Context, p part, w Sink, buf []byte, broke
 		sum = crc.Combine(sum, crcPart, n)
 		done += n
 		if err != nil && !destinationFailed(err) && ctx.Err() == nil {
-			// The body broke off: a connection failure, retried from the byte reached.
-			return &oss.RequestError{Err: fmt.Errorf("reading bytes %d-%d: %w", from, to, err)}
+			// The body broke off: a connection failure, retried from the byte reached. One that
+			// delivered at least minProgress bytes first does not use up an attempt
+			// (retry.Progressed), so a large part cut often is not lost where a small one would
+			// have been read; a server cutting every answer short at once still ends the part.
+			broken := error(&oss.RequestError{Err: fmt.Errorf("reading bytes %d-%d: %w", from, to, err)})
+			if n >= minProgress {
+				broken = retry.Progressed(broken)
+			}
+			return broken
 		}
 		return err
 	}, nil)
@@ -409,6 +416,9 @@ func (dl *Download) fetch(ctx context.Context, p part, w Sink, buf []byte, broke
 	}
 	return sum, nil
 }
+
+// minProgress is how much a broken attempt must have delivered to be given back (see fetch).
+const minProgress = 64 << 10
 
 // partPolicy is pol telling the Observer ctx carries (oss.WithObserver), if any, of each retry
 // of one part, named by method, bucket, key and part(); without one it is pol, at no cost.
@@ -498,10 +508,13 @@ func destinationFailed(err error) bool {
 }
 
 // firstBroke is the failure of the first response's body after n bytes, as an attempt of its
-// part: a connection failure, retried from there.
-
+// part: a connection failure, retried from there (given back, as in fetch, after minProgress).
 func (dl *Download) firstBroke(n int64, err error) error {
-	return &oss.RequestError{Err: fmt.Errorf("reading bytes %d-%d: broke off after %d: %w", dl.Start, dl.Start+dl.firstLen-1, n, err)}
+	broken := error(&oss.RequestError{Err: fmt.Errorf("reading bytes %d-%d: broke off after %d: %w", dl.Start, dl.Start+dl.firstLen-1, n, err)})
+	if n >= minProgress {
+		return retry.Progressed(broken)
+	}
+	return broken
 }
 
 // Fill delivers all bytes to the sink and returns their CRC. The first part comes from the first

@@ -65,3 +65,20 @@ func Transient(err error) error { return &hinted{err: err, retryable: true} }
 // Permanent marks err as final: the attempt has retried under the policy already, or the
 // failure is not one a repeat can fix.
 func Permanent(err error) error { return &hinted{err: err, retryable: false} }
+
+type progressed struct{ err error }
+
+func (p *progressed) Error() string { return p.err.Error() }
+func (p *progressed) Unwrap() error { return p.err }
+
+// Progressed marks a failed attempt that moved its operation forward (a download part whose body
+// broke off after bytes arrived): the next attempt resumes where it stopped, so Do does not count
+// it against the attempts. The time bound still ends the retries, and an operation that makes
+// no progress has its attempts as before; so under frequent breaks a large part is not lost
+// for having been cut more often than a small one.
+func Progressed(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &progressed{err: err}
+}

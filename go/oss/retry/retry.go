@@ -10,6 +10,7 @@ package retry
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -99,17 +100,28 @@ func (p Policy) clock() Clock {
 // than MaxTime after the first started. onRetry, if set, is told of each failed attempt that
 // another will follow, before the wait. Do returns the last attempt's error, or ctx's when it
 // ends during a wait. An attempt that resumes where the last one stopped (a download part) keeps
-// its own state: Do only counts, classifies and waits.
+// its own state: Do only counts, classifies and waits. A failure marked Progressed does not count
+// against the attempts (unless there is only one: no retry).
 func (p Policy) Do(ctx context.Context, attempt func(n int) error, onRetry func(err error)) error {
 	r, clk := p.retryer(), p.clock()
 	attempts, budget := p.MaxAttempts(), p.MaxRetryTime()
 	start := clk.Now()
+	counted := 0 // failed attempts that count: those that made no progress (Progressed)
 	for n := 1; ; n++ {
 		err := attempt(n)
-		if err == nil || n >= attempts || ctx.Err() != nil || !r.IsErrorRetryable(err) {
+		var pe *progressed
+		progress := errors.As(err, &pe)
+		if progress {
+			err = pe.err // the error as the attempt made it: callers never see the mark
+		}
+		if err != nil && (!progress || attempts == 1) { // one attempt means no retry, whatever it did
+			counted++
+		}
+		// Each attempt that made progress gives one back: n of attempts+(n-counted).
+		if err == nil || counted >= attempts || ctx.Err() != nil || !r.IsErrorRetryable(err) {
 			return err
 		}
-		delay := r.RetryDelay(n, err)
+		delay := r.RetryDelay(max(counted, 1), err)
 		if clk.Now().Sub(start)+delay > budget {
 			return err
 		}
@@ -117,7 +129,7 @@ func (p Policy) Do(ctx context.Context, attempt func(n int) error, onRetry func(
 			onRetry(err)
 		}
 		if p.Notify != nil {
-			p.Notify(Event{Attempt: n, MaxAttempts: attempts, Err: err, Delay: delay})
+			p.Notify(Event{Attempt: n, MaxAttempts: attempts + n - counted, Err: err, Delay: delay})
 		}
 		if serr := clk.Sleep(ctx, delay); serr != nil {
 			return serr

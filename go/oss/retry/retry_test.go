@@ -172,3 +172,55 @@ func TestBackoffIsExponentialWithFullJitterAndCapped(t *testing.T) {
 		t.Fatal("no jitter")
 	}
 }
+
+// A failed attempt that made progress (Progressed) does not use up an attempt: a part cut five
+// times while bytes still arrive is read whole with 3 attempts; failures without progress still
+// end it at the third; the time bound still holds; one attempt is still no retry.
+func TestProgressedAttemptsDoNotCount(t *testing.T) {
+	var broken error = connErr{}
+	clk := &fakeClock{now: time.Unix(0, 0)}
+	p := Policy{Retryer: Standard{Attempts: 3}, Clock: clk}
+	var events []Event
+	p.Notify = func(e Event) { events = append(events, e) }
+	calls := 0
+	err := p.Do(context.Background(), func(n int) error {
+		calls++
+		if n <= 5 {
+			return Progressed(broken)
+		}
+		return nil
+	}, nil)
+	if err != nil || calls != 6 {
+		t.Fatalf("%v after %d calls", err, calls)
+	}
+	if len(events) != 5 || events[4].Attempt != 5 || events[4].MaxAttempts != 8 || events[4].Err != broken {
+		t.Fatalf("%+v", events)
+	}
+	calls = 0
+	err = p.Do(context.Background(), func(n int) error {
+		calls++
+		if n%2 == 1 {
+			return Progressed(broken)
+		}
+		return broken
+	}, nil)
+	if err != broken || calls != 6 { // three failures without progress, each after one with
+		t.Fatalf("%v after %d calls", err, calls)
+	}
+	calls = 0
+	if err = (Policy{Retryer: Standard{Attempts: 1}, Clock: clk}).Do(context.Background(), func(int) error {
+		calls++
+		return Progressed(broken)
+	}, nil); err != broken || calls != 1 {
+		t.Fatalf("one attempt: %v after %d calls", err, calls)
+	}
+	calls = 0
+	start := clk.now
+	err = Policy{Retryer: Standard{Attempts: 3}, Clock: clk, MaxTime: 10 * time.Second}.Do(context.Background(), func(int) error {
+		calls++
+		return Progressed(broken)
+	}, nil)
+	if err != broken || clk.now.Sub(start) > 10*time.Second || calls < 3 {
+		t.Fatalf("time bound: %v after %d calls, %v", err, calls, clk.now.Sub(start))
+	}
+}
