@@ -20,7 +20,8 @@ import (
 //	             host, path, query and Range, then serve them: a request that succeeds on
 //	             attempt N+1, and each ranged part of a download retried N times
 //	reset[=N]    drop the connection after N bytes of the response body (default: half of it),
-//	             or, for a request with a body, after reading N bytes of it
+//	             or, for a request with a body, after reading N bytes of it; reset=random
+//	             (also in --faults) after a number of bytes drawn uniformly below the length
 //	stall[=D]    wait D (default Faults.Stall) before answering
 //	corrupt      flip one byte of an object's body (CRC64 checks must catch it)
 type Faults struct {
@@ -44,10 +45,10 @@ func ParseFaultKinds(s string) ([]string, error) {
 		switch k {
 		case "":
 			continue
-		case "500", "503", "reset", "stall", "corrupt":
+		case "500", "503", "reset", "reset=random", "stall", "corrupt":
 			kinds = append(kinds, k)
 		default:
-			return nil, fmt.Errorf("unknown fault kind %q (want 500, 503, reset, stall, corrupt)", k)
+			return nil, fmt.Errorf("unknown fault kind %q (want 500, 503, reset, reset=random, stall, corrupt)", k)
 		}
 	}
 	return kinds, nil
@@ -76,7 +77,8 @@ func (rq *request) pickFault() (fault, bool) {
 		}
 	}
 	if f.Rate > 0 && len(f.Kinds) > 0 && rand.Float64() < f.Rate {
-		return fault{kind: f.Kinds[rand.IntN(len(f.Kinds))]}, true
+		kind, arg, _ := strings.Cut(f.Kinds[rand.IntN(len(f.Kinds))], "=")
+		return fault{kind: kind, arg: arg}, true
 	}
 	return fault{}, false
 }
@@ -137,11 +139,15 @@ func (rq *request) applyFault(f fault) *ossError {
 		}
 	case "reset":
 		n, err := strconv.ParseInt(f.arg, 10, 64)
-		if err != nil {
-			n = -1
+		if f.arg == "random" {
+			n = resetRandom
+		} else if err != nil {
+			n = resetHalf
 		}
 		if rq.r.ContentLength > 0 {
-			if n < 0 {
+			if n == resetRandom {
+				n = rand.Int64N(rq.r.ContentLength)
+			} else if n < 0 {
 				n = rq.r.ContentLength / 2
 			}
 			rq.r.Body = &abortingBody{r: rq.r.Body, left: n}
@@ -149,13 +155,20 @@ func (rq *request) applyFault(f fault) *ossError {
 		}
 		rq.w = &faultyWriter{ResponseWriter: rq.w, resetAt: n}
 	case "corrupt":
-		rq.w = &faultyWriter{ResponseWriter: rq.w, resetAt: -2, corrupt: true}
+		rq.w = &faultyWriter{ResponseWriter: rq.w, resetAt: resetNever, corrupt: true}
 	}
 	return nil
 }
 
-// faultyWriter drops the connection after resetAt body bytes (-1: half the Content-Length) or
-// flips one byte in the middle of the body.
+// What resetAt may say besides a count of bytes.
+const (
+	resetHalf   = -1 // half the Content-Length
+	resetNever  = -2
+	resetRandom = -3 // a count drawn uniformly below the Content-Length
+)
+
+// faultyWriter drops the connection after resetAt body bytes (or as resetHalf, resetRandom say)
+// or flips one byte in the middle of the body.
 type faultyWriter struct {
 	http.ResponseWriter
 	resetAt int64
@@ -170,12 +183,17 @@ func (w *faultyWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *faultyWriter) WriteHeader(status int) {
 	length, _ := strconv.ParseInt(w.Header().Get("Content-Length"), 10, 64)
-	if w.resetAt == -1 {
+	switch {
+	case w.resetAt == resetHalf:
 		w.resetAt = length / 2
+	case w.resetAt == resetRandom && length > 0:
+		w.resetAt = rand.Int64N(length)
+	case w.resetAt == resetRandom:
+		w.resetAt = 0
 	}
 	w.flipAt = length / 2
 	if status/100 != 2 {
-		w.resetAt, w.corrupt = -2, false // errors pass untouched
+		w.resetAt, w.corrupt = resetNever, false // errors pass untouched
 	}
 	if w.Header().Get("X-Oss-Object-Type") == "" {
 		// Only object data is corrupted: that is what CRC64 protects. A flipped byte in a

@@ -45,6 +45,18 @@ func TestFaultHeaderKinds(t *testing.T) {
 	if err == nil || len(body) != 1000 {
 		t.Fatalf("reset=1000: got %d bytes, err %v", len(body), err)
 	}
+	// reset=random cuts at a different place each time, always short of the whole body
+	cuts := map[int]bool{}
+	for range 20 {
+		_, body, err = getWithFault(t, addr, "reset=random")
+		if err == nil || len(body) >= len(want) || string(body) != want[:len(body)] {
+			t.Fatalf("reset=random: got %d bytes, err %v", len(body), err)
+		}
+		cuts[len(body)] = true
+	}
+	if len(cuts) < 5 {
+		t.Fatalf("reset=random cut at %v only", cuts)
+	}
 	_, body, err = getWithFault(t, addr, "corrupt")
 	if err != nil || len(body) != len(want) || string(body) == want {
 		t.Fatalf("corrupt: %d bytes, err %v, changed %v", len(body), err, string(body) != want)
@@ -100,7 +112,7 @@ func TestFaultHeaderIgnoredWhenNotEnabled(t *testing.T) {
 }
 
 func TestParseFaultKinds(t *testing.T) {
-	if k, err := ParseFaultKinds("500, reset,corrupt"); err != nil || len(k) != 3 {
+	if k, err := ParseFaultKinds("500, reset,corrupt,reset=random"); err != nil || len(k) != 4 {
 		t.Fatal(k, err)
 	}
 	if _, err := ParseFaultKinds("explode"); err == nil {

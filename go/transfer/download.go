@@ -397,11 +397,10 @@ func (dl *Download) fetch(ctx context.Context, p part, w Sink, buf []byte, broke
 		done += n
 		if err != nil && !destinationFailed(err) && ctx.Err() == nil {
 			// The body broke off: a connection failure, retried from the byte reached. One that
-			// delivered at least minProgress bytes first does not use up an attempt
-			// (retry.Progressed), so a large part cut often is not lost where a small one would
-			// have been read; a server cutting every answer short at once still ends the part.
+			// made progress first does not use up an attempt (progressed, retry.Progressed), so
+			// a large part cut often is not lost where a small one would have been read.
 			broken := error(&oss.RequestError{Err: fmt.Errorf("reading bytes %d-%d: %w", from, to, err)})
-			if n >= minProgress {
+			if progressed(n, to-from+1) {
 				broken = retry.Progressed(broken)
 			}
 			return broken
@@ -419,6 +418,12 @@ func (dl *Download) fetch(ctx context.Context, p part, w Sink, buf []byte, broke
 
 // minProgress is how much a broken attempt must have delivered to be given back (see fetch).
 const minProgress = 64 << 10
+
+// progressed tells whether an attempt that asked for asked bytes and got n before its body broke
+// moved its part forward enough not to count against the attempts: minProgress bytes, or half of
+// what it asked for (the end of a part). So the bytes left at least halve at each such attempt,
+// and a server cutting every answer short after a few bytes still ends the part.
+func progressed(n, asked int64) bool { return n > 0 && (n >= minProgress || 2*n >= asked) }
 
 // partPolicy is pol telling the Observer ctx carries (oss.WithObserver), if any, of each retry
 // of one part, named by method, bucket, key and part(); without one it is pol, at no cost.
@@ -508,10 +513,10 @@ func destinationFailed(err error) bool {
 }
 
 // firstBroke is the failure of the first response's body after n bytes, as an attempt of its
-// part: a connection failure, retried from there (given back, as in fetch, after minProgress).
+// part: a connection failure, retried from there (given back after progress, as in fetch).
 func (dl *Download) firstBroke(n int64, err error) error {
 	broken := error(&oss.RequestError{Err: fmt.Errorf("reading bytes %d-%d: broke off after %d: %w", dl.Start, dl.Start+dl.firstLen-1, n, err)})
-	if n >= minProgress {
+	if progressed(n, dl.firstLen) {
 		return retry.Progressed(broken)
 	}
 	return broken

@@ -1,6 +1,7 @@
 """How many reads fail when the server resets half of all answers mid-body (issue 19, item 1).
 
     python tests/reliability/reset_figures.py [--reads 30] [--attempts 3] [--paths read,to_file,...]
+        [--cut half|random]
 
 Starts `jindo server --fault-rate 0.5 --faults reset` (each answer, with the given rate, is cut
 after half its body), stores one object of each size, then reads each object --reads times
@@ -51,8 +52,11 @@ def main():
     ap.add_argument("--attempts", type=int, default=3)
     ap.add_argument("--paths", default=",".join(PATHS))
     ap.add_argument("--rate", default="0.5")
+    ap.add_argument("--cut", choices=("half", "random"), default="half",
+                    help="where a reset cuts an answer: after half its body, or at a uniformly random byte")
     args = ap.parse_args()
-    with JindoServer("--fault-rate", args.rate, "--faults", "reset", "--bucket", "figs") as s:
+    faults = "reset" if args.cut == "half" else "reset=random"
+    with JindoServer("--fault-rate", args.rate, "--faults", faults, "--bucket", "figs") as s:
         auth = pyjindo.Auth(s.access_key_id, s.access_key_secret)
         b = pyjindo.Bucket(auth, s.endpoint, "figs", retry_attempts=args.attempts, retry_time=120)
         fs = None
@@ -61,7 +65,7 @@ def main():
             fs = OSSFileSystem(endpoint=s.endpoint, key=s.access_key_id, secret=s.access_key_secret,
                                skip_instance_cache=True)
             fs._buckets["figs"] = b  # the same retry policy as the other paths
-        print("reads per cell %d, reset rate %s, retry_attempts %d" % (args.reads, args.rate, args.attempts))
+        print("reads per cell %d, reset rate %s (cut: %s), retry_attempts %d" % (args.reads, args.rate, args.cut, args.attempts))
         print("%-8s %-11s %7s %7s %8s" % ("size", "path", "failed", "wrong", "seconds"))
         with tempfile.TemporaryDirectory() as tmp:
             for label, size in SIZES.items():
