@@ -421,8 +421,8 @@ const minProgress = 64 << 10
 
 // progressed tells whether an attempt that asked for asked bytes and got n before its body broke
 // moved its part forward enough not to count against the attempts: minProgress bytes, or half of
-// what it asked for (the end of a part). So the bytes left at least halve at each such attempt,
-// and a server cutting every answer short after a few bytes still ends the part.
+// what it asked for (the end of a part). So a part has at most its size / minProgress + 17 such
+// attempts, and a server cutting every answer short after a few bytes still ends the part.
 func progressed(n, asked int64) bool { return n > 0 && (n >= minProgress || 2*n >= asked) }
 
 // partPolicy is pol telling the Observer ctx carries (oss.WithObserver), if any, of each retry

@@ -73,9 +73,9 @@ func (p *progressed) Unwrap() error { return p.err }
 
 // Progressed marks a failed attempt that moved its operation forward (a download part whose body
 // broke off after bytes arrived): the next attempt resumes where it stopped, so Do does not count
-// it against the attempts. The time bound still ends the retries, and an operation that makes
-// no progress has its attempts as before; so under frequent breaks a large part is not lost
-// for having been cut more often than a small one.
+// it against the attempts, and measures its time bound again from there. An operation that makes
+// no progress has its attempts and time as before; so under frequent breaks a large part (or a
+// slow one) is not lost for having been cut more often than a small one.
 func Progressed(err error) error {
 	if err == nil {
 		return nil

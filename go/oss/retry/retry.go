@@ -101,7 +101,8 @@ func (p Policy) clock() Clock {
 // another will follow, before the wait. Do returns the last attempt's error, or ctx's when it
 // ends during a wait. An attempt that resumes where the last one stopped (a download part) keeps
 // its own state: Do only counts, classifies and waits. A failure marked Progressed does not count
-// against the attempts (unless there is only one: no retry).
+// against the attempts (unless there is only one: no retry), and MaxTime is measured again from
+// it, so a slow part that broke after moving on still gets its retries.
 func (p Policy) Do(ctx context.Context, attempt func(n int) error, onRetry func(err error)) error {
 	r, clk := p.retryer(), p.clock()
 	attempts, budget := p.MaxAttempts(), p.MaxRetryTime()
@@ -116,6 +117,8 @@ func (p Policy) Do(ctx context.Context, attempt func(n int) error, onRetry func(
 		}
 		if err != nil && (!progress || attempts == 1) { // one attempt means no retry, whatever it did
 			counted++
+		} else if progress {
+			start = clk.Now() // alive: the time bound is for retrying what makes no progress
 		}
 		// Each attempt that made progress gives one back: n of attempts+(n-counted).
 		if err == nil || counted >= attempts || ctx.Err() != nil || !r.IsErrorRetryable(err) {
