@@ -191,9 +191,9 @@ def _waker(loop):
 
 async def _until_ended(op, progress=None, retries=None):
     """Wait for operation op (a handle number) to end; a cancellation cancels it and still waits
-    for it to end (Go ends it within a few milliseconds) before going on. Progress callbacks and
-    retry records run every 50 ms on the loop; an exception from the callback stops the
-    operation, as in _binding.call, and is raised once it has ended. Returns the loop's _Waker."""
+    for it to end (_stop) before going on. Progress callbacks and retry records run every 50 ms
+    on the loop; an exception from the callback stops the operation, as in _binding.call, and is
+    raised once it has ended. Returns the loop's _Waker."""
     loop = asyncio.get_running_loop()
     waker = _waker(loop)
     w = waker.watch(op, loop)
@@ -217,13 +217,7 @@ async def _until_ended(op, progress=None, retries=None):
     try:
         await w.future
     except asyncio.CancelledError:
-        L.pj_cancel(op)
-        while not w.ended:
-            waker.rewait(op, w, loop)
-            try:
-                await w.future
-            except asyncio.CancelledError:
-                pass  # cancelled again: the operation is already stopping
+        await _stop(L, op, waker, w)
         raise
     finally:
         if ticker is not None:
@@ -233,11 +227,25 @@ async def _until_ended(op, progress=None, retries=None):
     return waker
 
 
+async def _stop(L, op, waker, w):
+    """The task waiting for operation op (watched as w) was cancelled: cancel the operation and
+    wait for it to end (Go ends it within a few milliseconds), so the buffer it uses is never
+    released under it."""
+    L.pj_cancel(op)
+    loop = waker.loop
+    while not w.ended:
+        waker.rewait(op, w, loop)
+        try:
+            await w.future
+        except asyncio.CancelledError:
+            pass  # cancelled again: the operation is already stopping
+
+
 class Pending(object):
     """An operation started for a coroutine; `await outcome()` gives a function that returns its
     result or raises its error, as _binding.call would have."""
 
-    def __init__(self, op, gen, name, keep, progress=None, retries=None, fd=None, quick=False):
+    def __init__(self, op, gen, name, keep, progress=None, retries=None, fd=None):
         self.op = op
         self.gen = gen
         self.name = name
@@ -245,20 +253,11 @@ class Pending(object):
         self.progress = progress
         self.retries = retries
         self.fd = fd  # our duplicate of a file body's descriptor
-        self.quick = quick
 
     async def outcome(self):
         L, op = _binding.lib(), self.op
         try:
-            waker = await _until_ended(op, self.progress, self.retries)
-            if self.quick:
-                out, out_len = waker.out, waker.out_len
-                L.pj_result_bytes(op, out, out_len)
-                try:
-                    data = (self.gen, ffi.unpack(out[0], out_len[0]))
-                finally:
-                    L.pj_free(out[0])
-                return lambda: data
+            await _until_ended(op, self.progress, self.retries)
             result = json.loads(_binding.take_string(L.pj_result(op)), object_hook=_binding._decoder(self.gen))
             if self.progress is not None and "error" not in result:
                 self.progress.finish(L, op)
@@ -315,17 +314,50 @@ def start_call(session, name, args, buf=None, progress_callback=None, progress_t
     return Pending(op, gen, name, (buf, cbuf), progress, retries, fd)
 
 
-def start_quick(session, kind, block, buf=None):
-    """Start a quick operation as _binding.call_quick does: its (generation, result bytes) when it
-    ended at once, else a Pending."""
+class QuickPending(object):
+    """A quick operation started for a coroutine (start_quick), watched by its loop's notifier
+    from its start; `await outcome()` gives a function that returns its (generation, result
+    bytes), as _binding.call_quick would have."""
+
+    __slots__ = ("op", "gen", "keep", "waker", "watch")
+    name = "quick"
+
+    def __init__(self, op, gen, keep, waker):
+        self.op = op
+        self.gen = gen
+        self.keep = keep  # the buffer Go uses: referenced until the operation ends
+        self.waker = waker
+        self.watch = waker.watch(op, waker.loop)
+
+    async def outcome(self):
+        L, op, waker, w = _binding.lib(), self.op, self.waker, self.watch
+        try:
+            try:
+                await w.future
+            except asyncio.CancelledError:
+                await _stop(L, op, waker, w)
+                raise
+            out, out_len = waker.out, waker.out_len
+            L.pj_result_bytes(op, out, out_len)
+            try:
+                data = (self.gen, ffi.unpack(out[0], out_len[0]))
+            finally:
+                L.pj_free(out[0])
+        finally:
+            L.pj_free_handle(op)
+        return lambda: data
+
+
+def start_quick(waker, session, kind, block, buf=None):
+    """Start a quick operation on waker's loop as _binding.call_quick does: its (generation,
+    result bytes) when it ended at once, else a QuickPending."""
     L = _binding.lib()
     gen = _binding.generation()
     number = session.number()
     cbuf, ptr, size = _binding.c_buffer(buf)
-    waker = loop_waker()
     op_out, out, out_len = waker.op_out, waker.out, waker.out_len
     if L.pj_call(number, kind, block, len(block), ptr, size, 0, 0, op_out, out, out_len) == 0:
-        return Pending(op_out[0], gen, "quick", (buf, cbuf), quick=True)
+        return QuickPending(op_out[0], gen, (buf, cbuf), waker)
     try:
         return gen, ffi.unpack(out[0], out_len[0])
     finally:

@@ -76,9 +76,10 @@ class _Replay(object):
     """One method call being driven: the outcomes of its Go calls so far and the next one a run
     reaches."""
 
-    __slots__ = ("outcomes", "next", "quiet", "tail")
+    __slots__ = ("outcomes", "next", "quiet", "tail", "waker")
 
-    def __init__(self, tail):
+    def __init__(self, tail, waker):
+        self.waker = waker  # the loop's _completion._Waker
         self.outcomes = []
         self.next = 0
         self.quiet = False  # the last call's outcome was handed to an earlier run too
@@ -170,11 +171,12 @@ async def _drive(fn, args, kwargs, client, tail=False):
     """Run sync fn to completion, awaiting each Go operation it starts, in one of the places for a
     call in flight of client (a Bucket or Service; None: the loop's own) on this loop. tail: fn
     ends in a quick call (`_session.ends_in_quick_call`)."""
-    slots = _completion.loop_waker().slots(client)
+    waker = _completion.loop_waker()
+    slots = waker.slots(client)
     if not slots.take():
         await slots.wait()
     try:
-        r = _Replay(tail)
+        r = _Replay(tail, waker)
         while True:
             r.next = 0
             token = _replay.set(r)
@@ -249,8 +251,8 @@ class _AsyncGoClient(object):
         o = r.recorded("quick", None)
         if o is not None:
             return finish(o.get())
-        started = _completion.start_quick(session, kind, block, buf)
-        if isinstance(started, _completion.Pending):
+        started = _completion.start_quick(r.waker, session, kind, block, buf)
+        if isinstance(started, _completion.QuickPending):
             raise _Suspend((started, None), finish if r.tail and len(r.outcomes) == 0 else None)
         r.add(_Outcome(lambda: started, "quick"))  # ended at once: no need to unwind
         return finish(started)
