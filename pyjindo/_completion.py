@@ -25,6 +25,7 @@ from typing import Any, Dict
 
 from . import _binding, _retrylog
 from ._binding import ffi
+from .exceptions import ClientError
 
 # ended operations taken from Go per call of pj_notifier_take
 _TAKE = 256
@@ -49,13 +50,15 @@ _wakers: Dict[Any, "_Waker"] = {}
 
 
 class _Watch(object):
-    """One operation a coroutine waits for: the future it awaits, and whether Go reported it ended."""
+    """One operation a coroutine waits for: the future it awaits, whether Go reported it ended,
+    and then the length of its result."""
 
-    __slots__ = ("future", "ended")
+    __slots__ = ("future", "ended", "size")
 
     def __init__(self, future):
         self.future = future
         self.ended = False
+        self.size = 0
 
 
 class Slots(object):
@@ -111,6 +114,7 @@ class _Waker(object):
         self.shared = Slots(DEFAULT_CONNECTIONS)
         self.by_client = weakref.WeakKeyDictionary()  # Bucket or Service -> its Slots
         self._taken = ffi.new("uintptr_t[]", _TAKE)
+        self._sizes = ffi.new("size_t[]", _TAKE)
         # out-parameters of the quick calls made on this loop's thread, read before any await
         self.op_out, self.out, self.out_len = ffi.new(_UINTPTRP), ffi.new(_CHARPP), ffi.new(_SIZEP)
         self.loop = loop
@@ -122,14 +126,14 @@ class _Waker(object):
                 pass
         except BlockingIOError:
             pass  # drained; what ended before this point is in the queue taken below
-        L, taken, waiting = _binding.lib(), self._taken, self.waiting
+        L, taken, sizes, waiting = _binding.lib(), self._taken, self._sizes, self.waiting
         number = self.handle.number()
         while True:
-            n = L.pj_notifier_take(number, taken, _TAKE)
+            n = L.pj_notifier_take(number, taken, sizes, _TAKE)
             for i in range(n):
                 w = waiting.pop(taken[i], None)
                 if w is not None:
-                    w.ended = True
+                    w.ended, w.size = True, sizes[i]
                     if not w.future.done():
                         w.future.set_result(None)
             if n < _TAKE:
@@ -146,9 +150,13 @@ class _Waker(object):
         return s
 
     def watch(self, op, loop):
-        w = _Watch(loop.create_future())
-        self.waiting[op] = w
+        w = self.expect(op, loop)
         _binding.lib().pj_watch(op, self.handle.number())
+        return w
+
+    def expect(self, op, loop):
+        """The _Watch of an operation Go was told to queue here when it ends (pj_call's notifier)."""
+        w = self.waiting[op] = _Watch(loop.create_future())
         return w
 
     def rewait(self, op, w, loop):
@@ -316,8 +324,9 @@ def start_call(session, name, args, buf=None, progress_callback=None, progress_t
 
 class QuickPending(object):
     """A quick operation started for a coroutine (start_quick), watched by its loop's notifier
-    from its start; `await outcome()` gives a function that returns its (generation, result
-    bytes), as _binding.call_quick would have."""
+    from its start (pj_call's notifier); `await outcome()` gives a function that returns its
+    (generation, result bytes), as _binding.call_quick would have. The result is copied once,
+    into bytes of the length the notifier reported, by the call that frees the operation."""
 
     __slots__ = ("op", "gen", "keep", "waker", "watch")
     name = "quick"
@@ -327,25 +336,28 @@ class QuickPending(object):
         self.gen = gen
         self.keep = keep  # the buffer Go uses: referenced until the operation ends
         self.waker = waker
-        self.watch = waker.watch(op, waker.loop)
+        self.watch = waker.expect(op, waker.loop)
 
     async def outcome(self):
-        L, op, waker, w = _binding.lib(), self.op, self.waker, self.watch
+        L, op, w = _binding.lib(), self.op, self.watch
+        taken = False
         try:
             try:
                 await w.future
             except asyncio.CancelledError:
-                await _stop(L, op, waker, w)
+                await _stop(L, op, self.waker, w)
                 raise
-            out, out_len = waker.out, waker.out_len
-            L.pj_result_bytes(op, out, out_len)
-            try:
-                data = (self.gen, ffi.unpack(out[0], out_len[0]))
-            finally:
-                L.pj_free(out[0])
+            # A result is at least 2 bytes ('C' or 'J' and more), so bytes(size) is a new,
+            # unshared object Go may fill before anyone sees it.
+            data = bytes(w.size)
+            taken = L.pj_take_result(op, ffi.from_buffer(data), w.size) == 0
+            if not taken:
+                raise ClientError("pyjindo internal error: the result of a quick call could not be taken")
         finally:
-            L.pj_free_handle(op)
-        return lambda: data
+            if not taken:
+                L.pj_free_handle(op)
+        result = (self.gen, data)
+        return lambda: result
 
 
 def start_quick(waker, session, kind, block, buf=None):
@@ -356,7 +368,7 @@ def start_quick(waker, session, kind, block, buf=None):
     number = session.number()
     cbuf, ptr, size = _binding.c_buffer(buf)
     op_out, out, out_len = waker.op_out, waker.out, waker.out_len
-    if L.pj_call(number, kind, block, len(block), ptr, size, 0, 0, op_out, out, out_len) == 0:
+    if L.pj_call(number, kind, block, len(block), ptr, size, 0, 0, waker.handle.number(), op_out, out, out_len) == 0:
         return QuickPending(op_out[0], gen, (buf, cbuf), waker)
     try:
         return gen, ffi.unpack(out[0], out_len[0])
