@@ -2,10 +2,13 @@
 
 Each loop has one notifier (go/capi notify.go): a pipe the loop watches with add_reader, and a
 queue of ended operations. An operation started for a coroutine is watched by its loop's notifier
-(`pj_watch`); when it ends, Go queues its handle and, if the queue was empty, writes one byte. The
-loop's reader callback drains the pipe, takes the queue and completes each operation's future.
-So a call costs no thread and no timer: one goroutine in Go, one future and a share of one
-wake-up of the loop, which serves every operation that ended since the last one.
+(`pj_watch`, or pj_call's notifier argument for a quick call); when it ends, Go queues its handle
+and the length of its result and, if the queue was empty, writes one byte. The loop's reader
+callback drains the pipe, takes the queue and completes each operation's future. So a call costs
+no thread and no timer: one goroutine in Go, one future and a share of one wake-up of the loop,
+which serves every operation that ended since the last one. A quick call crosses into Go twice:
+pj_call starts it, and pj_take_result copies its result into bytes of the queued length and
+frees it (QuickPending).
 
 Cancelling the awaiting task cancels the Go operation (`pj_cancel`: multipart uploads aborted,
 temporary files removed) and waits for it to end before the CancelledError goes on, so the
