@@ -43,11 +43,12 @@ void pj_cancel(uintptr_t op);
 void pj_progress(uintptr_t op, int64_t *consumed, int64_t *total);
 char *pj_stats(void);
 char *pj_ops(void);
-int pj_call(uintptr_t session, int kind, char *args, size_t args_len, void *buf, size_t buf_len, int flags, int timeout_ms, uintptr_t *op, char **out, size_t *out_len);
+int pj_call(uintptr_t session, int kind, char *args, size_t args_len, void *buf, size_t buf_len, int flags, int timeout_ms, uintptr_t notifier, uintptr_t *op, char **out, size_t *out_len);
 int pj_result_bytes(uintptr_t op, char **out, size_t *out_len);
+int pj_take_result(uintptr_t op, void *buf, size_t buf_len);
 uintptr_t pj_notifier_new(int *fds, char **err);
 int pj_watch(uintptr_t op, uintptr_t n);
-int pj_notifier_take(uintptr_t n, uintptr_t *out, size_t capacity);
+int pj_notifier_take(uintptr_t n, uintptr_t *out, size_t *sizes, size_t capacity);
 """
 
 ffi = FFI()
@@ -339,7 +340,7 @@ def call_quick(session, kind, block, buf=None, tick=None):
     op_out = ffi.new("uintptr_t *")
     out = ffi.new("char **")
     out_len = ffi.new("size_t *")
-    if L.pj_call(number, kind, block, len(block), ptr, size, 0, WAIT_SLICE_MS, op_out, out, out_len) == 0:
+    if L.pj_call(number, kind, block, len(block), ptr, size, 0, WAIT_SLICE_MS, 0, op_out, out, out_len) == 0:
         op = op_out[0]
         try:
             try:

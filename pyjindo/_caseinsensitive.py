@@ -1,6 +1,5 @@
 """CaseInsensitiveDict, the mapping oss2 uses for headers (pyjindo.utils and pyjindo.http export
 it). It sits below exceptions and utils, which both need it."""
-from collections import OrderedDict
 from collections.abc import Mapping, MutableMapping
 
 
@@ -11,10 +10,17 @@ class CaseInsensitiveDict(MutableMapping):
     """
 
     def __init__(self, data=None, **kwargs):
-        self._store = OrderedDict()
+        self._store = {}  # lowercased key -> (key, value), in insertion order
         if data is None:
             data = {}
         self.update(data, **kwargs)
+
+    @classmethod
+    def _of_store(cls, store):
+        """One made from its store as it is (a dict of lowercased key -> (key, value))."""
+        d = cls.__new__(cls)
+        d._store = store
+        return d
 
     def __setitem__(self, key, value):
         self._store[key.lower()] = (key, value)

@@ -2,10 +2,13 @@
 
 Each loop has one notifier (go/capi notify.go): a pipe the loop watches with add_reader, and a
 queue of ended operations. An operation started for a coroutine is watched by its loop's notifier
-(`pj_watch`); when it ends, Go queues its handle and, if the queue was empty, writes one byte. The
-loop's reader callback drains the pipe, takes the queue and completes each operation's future.
-So a call costs no thread and no timer: one goroutine in Go, one future and a share of one
-wake-up of the loop, which serves every operation that ended since the last one.
+(`pj_watch`, or pj_call's notifier argument for a quick call); when it ends, Go queues its handle
+and the length of its result and, if the queue was empty, writes one byte. The loop's reader
+callback drains the pipe, takes the queue and completes each operation's future. So a call costs
+no thread and no timer: one goroutine in Go, one future and a share of one wake-up of the loop,
+which serves every operation that ended since the last one. A quick call crosses into Go twice:
+pj_call starts it, and pj_take_result copies its result into bytes of the queued length and
+frees it (QuickPending).
 
 Cancelling the awaiting task cancels the Go operation (`pj_cancel`: multipart uploads aborted,
 temporary files removed) and waits for it to end before the CancelledError goes on, so the
@@ -21,10 +24,11 @@ import logging
 import os
 import threading
 import weakref
-from typing import Any, Deque, Dict
+from typing import Any, Dict
 
 from . import _binding, _retrylog
 from ._binding import ffi
+from .exceptions import ClientError
 
 # ended operations taken from Go per call of pj_notifier_take
 _TAKE = 256
@@ -49,13 +53,15 @@ _wakers: Dict[Any, "_Waker"] = {}
 
 
 class _Watch(object):
-    """One operation a coroutine waits for: the future it awaits, and whether Go reported it ended."""
+    """One operation a coroutine waits for: the future it awaits, whether Go reported it ended,
+    and then the length of its result."""
 
-    __slots__ = ("future", "ended")
+    __slots__ = ("future", "ended", "size")
 
     def __init__(self, future):
         self.future = future
         self.ended = False
+        self.size = 0
 
 
 class Slots(object):
@@ -65,7 +71,7 @@ class Slots(object):
 
     def __init__(self, n):
         self.free = n  # calls that may start now
-        self.queue: Deque[Any] = collections.deque()  # futures of calls waiting for one to end
+        self.queue: "collections.deque[Any]" = collections.deque()  # futures of calls waiting for one to end
 
     def take(self):
         """Take a place for a call if one is free."""
@@ -109,8 +115,9 @@ class _Waker(object):
         self.fds = (fds[0], fds[1])
         self.waiting = {}
         self.shared = Slots(DEFAULT_CONNECTIONS)
-        self.by_client: "weakref.WeakKeyDictionary[Any, Slots]" = weakref.WeakKeyDictionary()  # Bucket or Service -> its Slots
+        self.by_client: "weakref.WeakKeyDictionary[Any, Slots]" = weakref.WeakKeyDictionary()  # client -> Slots
         self._taken = ffi.new("uintptr_t[]", _TAKE)
+        self._sizes = ffi.new("size_t[]", _TAKE)
         # out-parameters of the quick calls made on this loop's thread, read before any await
         self.op_out, self.out, self.out_len = ffi.new(_UINTPTRP), ffi.new(_CHARPP), ffi.new(_SIZEP)
         self.loop = loop
@@ -122,14 +129,14 @@ class _Waker(object):
                 pass
         except BlockingIOError:
             pass  # drained; what ended before this point is in the queue taken below
-        L, taken, waiting = _binding.lib(), self._taken, self.waiting
+        L, taken, sizes, waiting = _binding.lib(), self._taken, self._sizes, self.waiting
         number = self.handle.number()
         while True:
-            n = L.pj_notifier_take(number, taken, _TAKE)
+            n = L.pj_notifier_take(number, taken, sizes, _TAKE)
             for i in range(n):
                 w = waiting.pop(taken[i], None)
                 if w is not None:
-                    w.ended = True
+                    w.ended, w.size = True, sizes[i]
                     if not w.future.done():
                         w.future.set_result(None)
             if n < _TAKE:
@@ -146,9 +153,13 @@ class _Waker(object):
         return s
 
     def watch(self, op, loop):
-        w = _Watch(loop.create_future())
-        self.waiting[op] = w
+        w = self.expect(op, loop)
         _binding.lib().pj_watch(op, self.handle.number())
+        return w
+
+    def expect(self, op, loop):
+        """The _Watch of an operation Go was told to queue here when it ends (pj_call's notifier)."""
+        w = self.waiting[op] = _Watch(loop.create_future())
         return w
 
     def rewait(self, op, w, loop):
@@ -189,58 +200,89 @@ def _waker(loop):
         return w
 
 
+class _Slices(object):
+    """Every 50 ms while operation op runs: progress callbacks, retry records and `tick` (the
+    session's credentials), on the loop. An exception from one of them stops the operation, as
+    in _binding.call; `raise_failure()` raises it once the operation has ended."""
+
+    __slots__ = ("loop", "L", "op", "progress", "retries", "tick", "handle", "failed")
+
+    def __init__(self, loop, L, op, progress, retries, tick):
+        self.loop, self.L, self.op = loop, L, op
+        self.progress, self.retries, self.tick = progress, retries, tick
+        self.failed = None
+        self.handle = loop.call_later(_binding.WAIT_SLICE_MS / 1000.0, self._slice)
+
+    def _slice(self):
+        try:
+            if self.progress is not None:
+                self.progress.poll(self.L, self.op)
+            if self.retries is not None:
+                self.retries.drain(_binding.take_string(self.L.pj_events(self.op)))
+            if self.tick is not None:
+                self.tick()
+        except BaseException as e:  # the caller's callback: stop the operation, raise it after
+            self.failed = e
+            self.L.pj_cancel(self.op)
+            return
+        self.handle = self.loop.call_later(_binding.WAIT_SLICE_MS / 1000.0, self._slice)
+
+    def cancel(self):
+        self.handle.cancel()
+
+    def raise_failure(self):
+        if self.failed is not None:
+            raise self.failed
+
+
+def _slices(loop, L, op, progress=None, retries=None, tick=None):
+    """The _Slices of op, or None when there is nothing to run every 50 ms."""
+    if progress is None and retries is None and tick is None:
+        return None
+    return _Slices(loop, L, op, progress, retries, tick)
+
+
 async def _until_ended(op, progress=None, retries=None, tick=None):
     """Wait for operation op (a handle number) to end; a cancellation cancels it and still waits
-    for it to end (Go ends it within a few milliseconds) before going on. Progress callbacks,
-    retry records and `tick` run every 50 ms on the loop; an exception from the callback or tick
-    stops the operation, as in _binding.call, and is raised once it has ended. Returns the
-    loop's _Waker."""
+    for it to end (_stop) before going on. _Slices runs progress callbacks, retry records and
+    `tick` every 50 ms meanwhile. Returns the loop's _Waker."""
     loop = asyncio.get_running_loop()
     waker = _waker(loop)
     w = waker.watch(op, loop)
     L = _binding.lib()
-    ticker = None
-    failed = []
-    if progress is not None or retries is not None or tick is not None:
-        def on_slice():
-            nonlocal ticker
-            try:
-                if progress is not None:
-                    progress.poll(L, op)
-                if retries is not None:
-                    retries.drain(_binding.take_string(L.pj_events(op)))
-                if tick is not None:
-                    tick()
-            except BaseException as e:  # the caller's callback: stop the operation, raise it after
-                failed.append(e)
-                L.pj_cancel(op)
-                return
-            ticker = loop.call_later(_binding.WAIT_SLICE_MS / 1000.0, on_slice)
-        ticker = loop.call_later(_binding.WAIT_SLICE_MS / 1000.0, on_slice)
+    slices = _slices(loop, L, op, progress, retries, tick)
     try:
         await w.future
     except asyncio.CancelledError:
-        L.pj_cancel(op)
-        while not w.ended:
-            waker.rewait(op, w, loop)
-            try:
-                await w.future
-            except asyncio.CancelledError:
-                pass  # cancelled again: the operation is already stopping
+        await _stop(L, op, waker, w)
         raise
     finally:
-        if ticker is not None:
-            ticker.cancel()
-    if failed:
-        raise failed[0]
+        if slices is not None:
+            slices.cancel()
+    if slices is not None:
+        slices.raise_failure()
     return waker
+
+
+async def _stop(L, op, waker, w):
+    """The task waiting for operation op (watched as w) was cancelled: cancel the operation and
+    wait for it to end (Go ends it within a few milliseconds), so the buffer it uses is never
+    released under it."""
+    L.pj_cancel(op)
+    loop = waker.loop
+    while not w.ended:
+        waker.rewait(op, w, loop)
+        try:
+            await w.future
+        except asyncio.CancelledError:
+            pass  # cancelled again: the operation is already stopping
 
 
 class Pending(object):
     """An operation started for a coroutine; `await outcome()` gives a function that returns its
     result or raises its error, as _binding.call would have."""
 
-    def __init__(self, op, gen, name, keep, progress=None, retries=None, fd=None, quick=False, tick=None):
+    def __init__(self, op, gen, name, keep, progress=None, retries=None, fd=None, tick=None):
         self.op = op
         self.gen = gen
         self.name = name
@@ -248,21 +290,12 @@ class Pending(object):
         self.progress = progress
         self.retries = retries
         self.fd = fd  # our duplicate of a file body's descriptor
-        self.quick = quick
         self.tick = tick
 
     async def outcome(self):
         L, op = _binding.lib(), self.op
         try:
-            waker = await _until_ended(op, self.progress, self.retries, self.tick)
-            if self.quick:
-                out, out_len = waker.out, waker.out_len
-                L.pj_result_bytes(op, out, out_len)
-                try:
-                    data = (self.gen, ffi.unpack(out[0], out_len[0]))
-                finally:
-                    L.pj_free(out[0])
-                return lambda: data
+            await _until_ended(op, self.progress, self.retries, self.tick)
             result = json.loads(_binding.take_string(L.pj_result(op)), object_hook=_binding._decoder(self.gen))
             if self.progress is not None and "error" not in result:
                 self.progress.finish(L, op)
@@ -316,20 +349,64 @@ def start_call(session, name, args, buf=None, progress_callback=None, progress_t
         if fd is not None:
             os.close(fd)
         raise
-    return Pending(op, gen, name, (buf, cbuf), progress, retries, fd, tick=tick)
+    return Pending(op, gen, name, (buf, cbuf), progress, retries, fd, tick)
 
 
-def start_quick(session, kind, block, buf=None, tick=None):
-    """Start a quick operation as _binding.call_quick does: its (generation, result bytes) when it
-    ended at once, else a Pending."""
+class QuickPending(object):
+    """A quick operation started for a coroutine (start_quick), watched by its loop's notifier
+    from its start (pj_call's notifier); `await outcome()` gives a function that returns its
+    (generation, result bytes), as _binding.call_quick would have. The result is copied once,
+    into bytes of the length the notifier reported, by the call that frees the operation."""
+
+    __slots__ = ("op", "gen", "keep", "waker", "watch", "tick")
+    name = "quick"
+
+    def __init__(self, op, gen, keep, waker, tick=None):
+        self.op = op
+        self.gen = gen
+        self.keep = keep  # the buffer Go uses: referenced until the operation ends
+        self.waker = waker
+        self.watch = waker.expect(op, waker.loop)
+        self.tick = tick  # the session's credentials tick (a large put is a quick call too)
+
+    async def outcome(self):
+        L, op, w = _binding.lib(), self.op, self.watch
+        taken = False
+        try:
+            slices = _slices(self.waker.loop, L, op, tick=self.tick)
+            try:
+                await w.future
+            except asyncio.CancelledError:
+                await _stop(L, op, self.waker, w)
+                raise
+            finally:
+                if slices is not None:
+                    slices.cancel()
+            if slices is not None:
+                slices.raise_failure()
+            # A result is at least 2 bytes ('C' or 'J' and more), so bytes(size) is a new,
+            # unshared object Go may fill before anyone sees it.
+            data = bytes(w.size)
+            taken = L.pj_take_result(op, ffi.from_buffer(data), w.size) == 0
+            if not taken:
+                raise ClientError("pyjindo internal error: the result of a quick call could not be taken")
+        finally:
+            if not taken:
+                L.pj_free_handle(op)
+        result = (self.gen, data)
+        return lambda: result
+
+
+def start_quick(waker, session, kind, block, buf=None, tick=None):
+    """Start a quick operation on waker's loop as _binding.call_quick does: its (generation,
+    result bytes) when it ended at once, else a QuickPending."""
     L = _binding.lib()
     gen = _binding.generation()
     number = session.number()
     cbuf, ptr, size = _binding.c_buffer(buf)
-    waker = loop_waker()
     op_out, out, out_len = waker.op_out, waker.out, waker.out_len
-    if L.pj_call(number, kind, block, len(block), ptr, size, 0, 0, op_out, out, out_len) == 0:
-        return Pending(op_out[0], gen, "quick", (buf, cbuf), quick=True, tick=tick)
+    if L.pj_call(number, kind, block, len(block), ptr, size, 0, 0, waker.handle.number(), op_out, out, out_len) == 0:
+        return QuickPending(op_out[0], gen, (buf, cbuf), waker, tick)
     try:
         return gen, ffi.unpack(out[0], out_len[0])
     finally:

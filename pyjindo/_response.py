@@ -11,8 +11,6 @@ values stay so, as http.client (and so oss2) decodes them; a raw body becomes by
 A parsed document has been read in Go, so read() gives b'' for it, as oss2's does once parsed;
 for get_object, read() reads the object's body (the stream GetObjectResult also reads from).
 """
-from collections import OrderedDict
-
 from ._caseinsensitive import CaseInsensitiveDict
 
 
@@ -29,41 +27,29 @@ def headers_from_pairs(pairs):
     return headers
 
 
-class _BlockHeaders(CaseInsensitiveDict):
-    """A CaseInsensitiveDict of a quick call's headers, made from their [name, value, ...] list
-    when first used (the mapping itself is built with one comprehension, not item by item)."""
-
-    def __init__(self, flat):  # pylint: disable=super-init-not-called
-        self._flat = flat
-
-    def __getattr__(self, name):
-        if name != "_store":
-            raise AttributeError(name)
-        flat = self.__dict__.pop("_flat")
+def headers_from_flat(flat):
+    """headers_from_pairs for [name, value, name, value, ...] (a quick call's headers), built
+    with one comprehension, not item by item."""
+    it = iter(flat)
+    store = {k.lower(): (k, v) for k, v in zip(it, it)}
+    if 2 * len(store) != len(flat):  # a repeated name: joined as headers_from_pairs does
         it = iter(flat)
-        store = OrderedDict([(k.lower(), (k, v)) for k, v in zip(it, it)])
-        if 2 * len(store) != len(flat):  # a repeated name: joined as headers_from_pairs does
-            it = iter(flat)
-            store = headers_from_pairs(list(zip(it, it)))._store
-        self._store = store
-        return store
+        return headers_from_pairs(list(zip(it, it)))
+    return CaseInsensitiveDict._of_store(store)
 
 
 def quick_parts(data):
     """A quick call's compact ('C') result: (status, request_id, duration, stream number, length,
     crc, deferred error JSON, flat header list, body bytes or None)."""
-    end = 0
-    for _ in range(7):  # the end of the seven leading fields, found without copying the rest
-        end = data.index(b"\0", end + 1)
-    status, request_id, duration, stream, length, crc, deferred = data[1:end].split(b"\0")
+    status, request_id, duration, stream, length, crc, deferred, rest = data.split(b"\0", 7)
     stream, length = int(stream), int(length)
-    cut, body = len(data), None
+    body = None
     if not stream and length >= 0:
-        cut -= length
-        body = data[cut:]  # the body's one copy
-    flat = data[end + 1:cut].decode("latin-1").split("\0")
+        cut = len(rest) - length
+        rest, body = rest[:cut], rest[cut:]
+    flat = rest.decode("latin-1").split("\0")
     flat.pop()  # every field ends with a NUL
-    return (int(status), request_id.decode("latin-1"), float(duration), stream, length,
+    return (int(status[1:]), request_id.decode("latin-1"), float(duration), stream, length,
             int(crc) if crc else None, deferred.decode("utf-8"), flat, body)
 
 
@@ -100,7 +86,7 @@ class Response(object):
     def from_quick(cls, parts, stream=None):
         """The Response of a quick call's compact result (quick_parts)."""
         status, request_id, duration, _, _, _, _, flat, body = parts
-        return cls(status, _BlockHeaders(flat), request_id, None, duration, None if stream is not None else body,
+        return cls(status, headers_from_flat(flat), request_id, None, duration, None if stream is not None else body,
                    stream)
 
     @classmethod

@@ -94,7 +94,11 @@ class GoClient(object):
     # The two crossings into Go every call goes through: pyjindo.aio's classes replace them with
     # ones that start the operation and suspend the coroutine until it ends.
     _run = staticmethod(_binding.call)
-    _run_quick = staticmethod(_binding.call_quick)
+
+    @staticmethod
+    def _run_quick(session, kind, block, buf, finish, tick=None):
+        """finish(the quick call's (generation, result bytes)): what `_quick` returns."""
+        return finish(_binding.call_quick(session, kind, block, buf, tick=tick))
     # idle connections the Go session keeps (0: go/oss's default); pyjindo.aio's match its calls in flight
     _connections = 0
 
@@ -215,12 +219,15 @@ class GoClient(object):
     def _credentials_ticker(self, session):
         """For a call on `session`: the wait loop's tick. With a Go source it logs the source's
         failed refreshes; with keys from Python it asks the provider again every
-        PROVIDER_POLL_SECONDS and pushes keys that changed. None when nothing is signed."""
+        PROVIDER_POLL_SECONDS and pushes keys that changed. None when nothing is signed or the keys
+        are fixed (oss2's Auth classes)."""
         go = self._go
         if go is None or go[1] is not session or not self.auth.auth_version():
             return None
         if isinstance(go[0], str):
             return functools.partial(self._log_refresh_failures, session)
+        if getattr(self.auth, "_fixed_keys", lambda: False)():
+            return None  # asked at the call's start; nothing to ask again (no timer on the loop)
         next_ask = [time.monotonic() + PROVIDER_POLL_SECONDS]
         live: Any = go  # [keys, Handle] when the call started
 
@@ -300,26 +307,24 @@ class GoClient(object):
         except UnicodeEncodeError:
             return None
 
-    def _quick(self, kind, block, buf=None):
-        """Run a quick call: a Response for QUICK_REQUEST; for QUICK_GET (generation, quick_parts
-        tuple or, from the JSON form, the result dict)."""
+    def _quick(self, kind, block, buf=None, then=None):
+        """Run a quick call: then(a Response) for QUICK_REQUEST (the Response without then); for
+        QUICK_GET then(generation, quick_parts tuple or, from the JSON form, the result dict).
+        Everything after the call into Go is in `then`, so a method whose last act this is
+        (`ends_in_quick_call`) is finished by pyjindo.aio from the call's outcome without being
+        run again."""
         session = self._session()
         try:
-            gen, data = self._run_quick(session, kind, block, buf, tick=self._credentials_ticker(session))
-            if data[:1] == b"J":
-                result = _binding.quick_json(gen, data)
-                return Response.from_result(result) if kind == _binding.QUICK_REQUEST else (gen, result)
-        except exceptions.ServerError as e:
-            logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
-            raise
+            return self._run_quick(session, kind, block, buf, functools.partial(_quick_result, kind, then),
+                                   tick=self._credentials_ticker(session))
         finally:
             self._log_refresh_failures(session)
-        parts = quick_parts(data)
-        return Response.from_quick(parts) if kind == _binding.QUICK_REQUEST else (gen, parts)
 
     def _do(self, method, bucket_name, key, params=None, headers=None, data=None, parse=None,
-            progress_callback=None, crc_operation=None, init_crc=None, transfer=None, progress_start_at=None):
-        """One signed request; returns a Response whose `body` is the parsed document, if any.
+            progress_callback=None, crc_operation=None, init_crc=None, transfer=None, progress_start_at=None,
+            then=None):
+        """One signed request; returns a Response whose `body` is the parsed document, if any (or
+        then(that Response): see `_quick`).
         crc_operation ("put_object", "append_object" or "upload_part") asks Go to compare the CRC64
         of the body sent with the server's (when enable_crc), naming the operation in the error;
         transfer overrides the bucket's multipart_threshold / part_size for this request;
@@ -330,7 +335,7 @@ class GoClient(object):
             block = self._quick_block(method, bucket_name, to_string(key), _wire.params(params),
                                       _wire.headers(headers), parse, crc_operation if self.enable_crc else None)
             if block is not None:
-                return self._quick(_binding.QUICK_REQUEST, block, buf)
+                return self._quick(_binding.QUICK_REQUEST, block, buf, then)
         args = {
             "method": method,
             "bucket": bucket_name,
@@ -350,4 +355,33 @@ class GoClient(object):
         if "fd" in body_args:  # oss2 leaves the file position at the end of what it sent
             os.lseek(body_args["fd"], body_args["offset"] + body_args["size"], os.SEEK_SET)
             data.seek(body_args["offset"] + body_args["size"])
-        return Response.from_result(result)
+        resp = Response.from_result(result)
+        return resp if then is None else then(resp)
+
+
+def _quick_result(kind, then, outcome):
+    """What a quick call returns (GoClient._quick), from its (generation, result bytes)."""
+    gen, data = outcome
+    if data[:1] == b"J":
+        try:
+            result = _binding.quick_json(gen, data)
+        except exceptions.ServerError as e:
+            logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
+            raise
+        if kind != _binding.QUICK_REQUEST:
+            return then(gen, result)
+        resp = Response.from_result(result)
+    else:
+        parts = quick_parts(data)
+        if kind != _binding.QUICK_REQUEST:
+            return then(gen, parts)
+        resp = Response.from_quick(parts)
+    return resp if then is None else then(resp)
+
+
+def ends_in_quick_call(method):
+    """Marks a method whose last act is a quick call (`GoClient._quick`) whose `then` makes the
+    method's result from the response: pyjindo.aio then awaits that call and finishes the
+    method with `then` instead of running it again (see pyjindo/aio.py)."""
+    method.ends_in_quick_call = True
+    return method

@@ -15,9 +15,13 @@ where the two crossings of `_session.GoClient` (`_run`, `_run_quick`) are replac
 start the Go operation and unwind the method (`_Suspend`); the coroutine awaits the operation
 (`_completion`: one pipe per event loop that Go writes to when operations end) and runs the method
 again, now handing it the outcomes of the operations it already started, in order, until it
-returns. Argument shaping runs once per Go call of the method (most methods make one), result
-building once. A method's calls into Go are the same whatever their outcomes' timing, so the
-replay is exact; a buffer Go filled in an earlier run is copied into the one the replay passes.
+returns. A method's calls into Go are the same whatever their outcomes' timing, so the replay is
+exact; a buffer Go filled in an earlier run is copied into the one the replay passes. The
+commonest methods (get_object, head_object, get_object_meta, put_object: marked
+`_session.ends_in_quick_call`) end in one quick call whose `then` builds their result from its
+response; when such a method is the one being driven, its coroutine awaits that call and applies
+`then` to the outcome instead of running the method again, so shaping and result building each
+run once, and the sync path runs the same `then` at once.
 
 A Bucket or Service runs at most `connections` calls at once per event loop (100 by default,
 _completion.DEFAULT_CONNECTIONS), and its Go session keeps as many idle connections, so each call
@@ -50,10 +54,12 @@ _FILLS = frozenset((_ops.STREAM_READ, _ops.STREAM_READ_ALL, _ops.READER_READ))
 
 class _Suspend(BaseException):
     """Unwinds a sync method at a Go call that has started; not an Exception, so the method's own
-    `except` clauses let it pass."""
+    `except` clauses let it pass. finish, when the call ends the method being driven (a quick
+    call of an `ends_in_quick_call` method), makes the method's result from the call's outcome."""
 
-    def __init__(self, pending):
+    def __init__(self, pending, finish=None):
         self.pending = pending
+        self.finish = finish
 
 
 class _Outcome(object):
@@ -70,12 +76,14 @@ class _Replay(object):
     """One method call being driven: the outcomes of its Go calls so far and the next one a run
     reaches."""
 
-    __slots__ = ("outcomes", "next", "quiet")
+    __slots__ = ("outcomes", "next", "quiet", "tail", "waker")
 
-    def __init__(self):
+    def __init__(self, tail, waker):
+        self.waker = waker  # the loop's _completion._Waker
         self.outcomes = []
         self.next = 0
         self.quiet = False  # the last call's outcome was handed to an earlier run too
+        self.tail = tail  # the method being run ends in a quick call (and no nested method runs)
 
     def recorded(self, name, buf):
         """The outcome of this call if an earlier run started it, else None."""
@@ -115,11 +123,14 @@ class _Replay(object):
             self.next += 1
             return o.get()
         start = self.next
+        tail, self.tail = self.tail, False  # its last act is not the driven method's
         try:
             result = _asynchronous(fn(*args, **kwargs))
         except Exception as e:
             self._collapse(start, _Outcome(functools.partial(_reraise, e), _METHOD))
             raise
+        finally:
+            self.tail = tail
         self._collapse(start, _Outcome(lambda: result, _METHOD))
         return result
 
@@ -156,24 +167,28 @@ def _current():
     return r
 
 
-async def _drive(fn, args, kwargs, client):
+async def _drive(fn, args, kwargs, client, tail=False):
     """Run sync fn to completion, awaiting each Go operation it starts, in one of the places for a
-    call in flight of client (a Bucket or Service; None: the loop's own) on this loop."""
-    slots = _completion.loop_waker().slots(client)
+    call in flight of client (a Bucket or Service; None: the loop's own) on this loop. tail: fn
+    ends in a quick call (`_session.ends_in_quick_call`)."""
+    waker = _completion.loop_waker()
+    slots = waker.slots(client)
     if not slots.take():
         await slots.wait()
     try:
-        r = _Replay()
+        r = _Replay(tail, waker)
         while True:
             r.next = 0
             token = _replay.set(r)
             try:
                 return _asynchronous(fn(*args, **kwargs))
             except _Suspend as s:
-                pending, buf = s.pending
+                (pending, buf), finish = s.pending, s.finish
             finally:
                 _replay.reset(token)
             get = await pending.outcome()
+            if finish is not None:  # the rest of fn, without running it again
+                return _asynchronous(finish(get()))
             fills = pending.name in _FILLS or isinstance(buf, _binding.BufferTable)
             r.outcomes.append(_Outcome(get, pending.name, buf if fills else None))
     finally:
@@ -183,13 +198,15 @@ async def _drive(fn, args, kwargs, client):
 def _dual(fn):
     """fn as a coroutine function, or called as it is inside a method being driven (a sync method
     calling another public one, an iterator's page)."""
+    tail = getattr(fn, "ends_in_quick_call", False)
+
     @functools.wraps(fn)
     def method(*args, **kwargs):
         r = _replay.get()
         if r is not None:
             return r.nested(fn, args, kwargs)
         client = args[0] if args and isinstance(args[0], _session.GoClient) else None
-        return _drive(fn, args, kwargs, client)
+        return _drive(fn, args, kwargs, client, tail)
     return method
 
 
@@ -229,16 +246,16 @@ class _AsyncGoClient(object):
         raise _Suspend((pending, buf))
 
     @staticmethod
-    def _run_quick(session, kind, block, buf=None, tick=None):
+    def _run_quick(session, kind, block, buf, finish, tick=None):
         r = _current()
         o = r.recorded("quick", None)
         if o is not None:
-            return o.get()
-        started = _completion.start_quick(session, kind, block, buf, tick)
-        if isinstance(started, _completion.Pending):
-            raise _Suspend((started, None))
+            return finish(o.get())
+        started = _completion.start_quick(r.waker, session, kind, block, buf, tick)
+        if isinstance(started, _completion.QuickPending):
+            raise _Suspend((started, None), finish if r.tail and len(r.outcomes) == 0 else None)
         r.add(_Outcome(lambda: started, "quick"))  # ended at once: no need to unwind
-        return started
+        return finish(started)
 
 
 def _coroutines(cls, sync):

@@ -11,6 +11,7 @@ Differences from oss2, all deliberate:
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
@@ -23,7 +24,7 @@ from .compat import to_string
 from .exceptions import ClientError
 from ._response import Response
 from ._session import (DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE,  # noqa: F401
-                       DEFAULT_RETRY_ATTEMPTS, DEFAULT_RETRY_TIME, logger)
+                       DEFAULT_RETRY_ATTEMPTS, DEFAULT_RETRY_TIME, ends_in_quick_call, logger)
 from ._streams import BytesStream, DoneStream, GoStream
 from ._types import ByteRange, Data, Headers, Key, Params, ProgressCallback
 
@@ -144,6 +145,7 @@ class Bucket(BucketFamilies):
 
     # --- objects -----------------------------------------------------------------------------------
 
+    @ends_in_quick_call
     def put_object(self, key: Key, data: Data, headers: Headers = None,
                    progress_callback: ProgressCallback = None) -> models.PutObjectResult:
         """Upload `data` as the object `key`, as oss2; Content-Type is guessed from the key unless given.
@@ -172,9 +174,9 @@ class Bucket(BucketFamilies):
         """put_object; transfer overrides the multipart threshold and part size, progress_start_at
         is as in _binding.call (resumable_upload)."""
         headers = utils.set_content_type(utils.CaseInsensitiveDict(headers), key)
-        resp = self._object("PUT", key, data=data, headers=headers, progress_callback=progress_callback,
-                            crc_operation="put_object", transfer=transfer, progress_start_at=progress_start_at)
-        return models.PutObjectResult(resp)
+        return self._object("PUT", key, data=data, headers=headers, progress_callback=progress_callback,
+                            crc_operation="put_object", transfer=transfer, progress_start_at=progress_start_at,
+                            then=models.PutObjectResult)
 
     def put_object_from_file(self, key: Key, filename: Key, headers: Headers = None,
                              progress_callback: ProgressCallback = None) -> models.PutObjectResult:
@@ -198,6 +200,7 @@ class Bucket(BucketFamilies):
         return headers, {"bucket": self.bucket_name, "key": to_string(key), "params": _wire.params(params),
                          "headers": _wire.headers(headers)}
 
+    @ends_in_quick_call
     def get_object(self, key: Key, byte_range: ByteRange = None, headers: Headers = None,
                    progress_callback: ProgressCallback = None, process: Optional[str] = None,
                    params: Params = None) -> models.GetObjectResult:
@@ -227,16 +230,15 @@ class Bucket(BucketFamilies):
         _, args = self._get_args(key, byte_range, headers, process, params)
         block = self._quick_block("GET", args["bucket"], args["key"], args["params"], args["headers"], "", None)
         if block is not None:
-            return self._quick_get(block, progress_callback)
+            return self._quick(_binding.QUICK_GET, block, then=functools.partial(self._quick_get, progress_callback))
         result = self._call(_ops.GET_OPEN, args)
         stream = GoStream(self, result["stream"], result["length"], "get_object")
         resp = Response.from_result(result, stream)  # resp.read() reads the body, as in oss2
         return models.GetObjectResult(resp, stream, progress_callback, self.enable_crc)
 
-    def _quick_get(self, block, progress_callback):
-        """get_object through the quick door: a small object's body comes with the answer
+    def _quick_get(self, progress_callback, gen, r):
+        """get_object's result from its quick call: a small object's body comes with the answer
         (BytesStream), a larger one as a stream, as GET_OPEN's."""
-        gen, r = self._quick(_binding.QUICK_GET, block)
         if isinstance(r, dict):  # the JSON form: a stream, or a small body beside a header with a NUL
             if r.get("stream") is not None:
                 stream = GoStream(self, r["stream"], r["length"], "get_object")
@@ -352,20 +354,22 @@ class Bucket(BucketFamilies):
             return False
         return True
 
+    @ends_in_quick_call
     def get_object_meta(self, key: Key, params: Params = None, headers: Headers = None) -> models.GetObjectMetaResult:
         """The object's basic metadata (HEAD ?objectMeta): `etag`, `content_length`, `last_modified`.
         As oss2. Raises NoSuchKey (NotFound when the answer carries no error code) and other ServerErrors.
         """
         params = dict(params or {})
         params.setdefault(Bucket.OBJECTMETA, "")
-        return models.GetObjectMetaResult(self._object("HEAD", key, params=params, headers=headers))
+        return self._object("HEAD", key, params=params, headers=headers, then=models.GetObjectMetaResult)
 
+    @ends_in_quick_call
     def head_object(self, key: Key, headers: Headers = None, params: Params = None) -> models.HeadObjectResult:
         """The object's headers (HEAD), as oss2: HeadObjectResult with `object_type`, `content_length`,
         `etag`, `last_modified`, `server_crc` and every header in `headers`. Raises NoSuchKey
         (NotFound when the answer carries no error code) and other ServerErrors.
         """
-        return models.HeadObjectResult(self._object("HEAD", key, params=params, headers=headers))
+        return self._object("HEAD", key, params=params, headers=headers, then=models.HeadObjectResult)
 
     def update_object_meta(self, key: Key, headers: Mapping[Any, Any]) -> models.PutObjectResult:
         """Replace the object's metadata with `headers` (a copy onto itself with

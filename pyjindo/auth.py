@@ -36,6 +36,11 @@ class AuthBase(object):
         spec = getattr(self.credentials_provider, "_go_spec", None)
         return spec() if spec is not None else self._credentials()
 
+    def _fixed_keys(self):
+        """Whether the keys stay the same while a call runs (oss2's Auth classes): then a call
+        asks for them at its start only, not again while it waits."""
+        return type(self.credentials_provider) is StaticCredentialsProvider
+
     def __repr__(self):  # never show the secret, nor fetch keys to show
         if hasattr(self.credentials_provider, "_go_spec"):
             return "<%s %r>" % (type(self).__name__, self.credentials_provider)
@@ -136,6 +141,9 @@ class StsAuth(object):
 
     def _go_credentials(self):
         return self.__auth._go_credentials()
+
+    def _fixed_keys(self):
+        return self.__auth._fixed_keys()
 
     def __repr__(self):
         return "<StsAuth access_key_id=%r>" % self._credentials()[0]

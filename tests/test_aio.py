@@ -258,6 +258,23 @@ def test_debug_records_are_oss2s_once_per_call(buckets, caplog):
     assert len(aio_records) == 4
 
 
+def test_a_method_ending_in_a_quick_call_is_finished_from_its_outcome_not_run_again(buckets, caplog, monkeypatch):
+    sync, b = buckets
+    sync.put_object("small", b"x" * 100)
+    shaped = []
+    get_args = b._get_args
+    monkeypatch.setattr(b, "_get_args", lambda *a: (shaped.append(a[0]), get_args(*a))[1])
+
+    async def run():
+        assert await (await b.get_object("small")).read() == b"x" * 100
+        with pytest.raises(pyjindo.exceptions.NoSuchKey):
+            await b.head_object("absent")
+    with caplog.at_level(logging.INFO, logger="oss2.pyjindo.api"):
+        asyncio.run(run())
+    assert shaped == ["small"]
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == ["Exception"]
+
+
 def test_a_loop_has_one_pipe_and_a_closed_loops_pipe_is_closed(buckets):
     sync, b = buckets
     sync.put_object("p", b"p")

@@ -19,20 +19,27 @@ import (
 // missed and the pipe holds at most one unread byte.
 type notifier struct {
 	mu     sync.Mutex
-	ended  []C.uintptr_t // operation handles, in the order they ended, not yet taken
+	ended  []ending // in the order they ended, not yet taken
 	rfd    int
 	wfd    int
 	closed bool
 }
 
-func (n *notifier) push(h C.uintptr_t) {
+// ending is an ended operation as the loop takes it: its handle and the length of its result,
+// so the loop can make room for a quick result before it takes it (pj_take_result).
+type ending struct {
+	handle C.uintptr_t
+	size   C.size_t
+}
+
+func (n *notifier) push(e ending) {
 	n.mu.Lock()
 	defer n.mu.Unlock() // the write happens under the lock so Close cannot free the fd during it
 	if n.closed {
 		return
 	}
 	wake := len(n.ended) == 0
-	n.ended = append(n.ended, h)
+	n.ended = append(n.ended, e)
 	if wake {
 		syscall.Write(n.wfd, []byte{1}) // non-blocking; a full pipe already wakes the loop
 	}
@@ -64,7 +71,7 @@ func (op *operation) markEnded() {
 	n, h := op.watch.watcher, op.watch.handle
 	op.watch.mu.Unlock()
 	if n != nil {
-		n.push(h)
+		n.push(ending{h, C.size_t(len(op.result))})
 	}
 }
 
@@ -101,16 +108,16 @@ func (op *operation) watchBy(n *notifier, h C.uintptr_t) {
 	}
 	op.watch.mu.Unlock()
 	if ended {
-		n.push(h)
+		n.push(ending{h, C.size_t(len(op.result))})
 	}
 }
 
 // take removes and returns up to max ended operations, oldest first.
-func (n *notifier) take(max int) []C.uintptr_t {
+func (n *notifier) take(max int) []ending {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	k := min(max, len(n.ended))
-	out := append([]C.uintptr_t(nil), n.ended[:k]...)
+	out := append([]ending(nil), n.ended[:k]...)
 	n.ended = append(n.ended[:0], n.ended[k:]...)
 	return out
 }
@@ -150,11 +157,12 @@ func pj_watch(op C.uintptr_t, n C.uintptr_t) (rc C.int) {
 	return 0
 }
 
-// pj_notifier_take moves up to capacity ended operation handles into out and returns how many
-// (-1 for a bad handle); the caller calls again while it gets capacity.
+// pj_notifier_take moves up to capacity ended operation handles into out, and the lengths of
+// their results into sizes, and returns how many (-1 for a bad handle); the caller calls again
+// while it gets capacity.
 //
 //export pj_notifier_take
-func pj_notifier_take(n C.uintptr_t, out *C.uintptr_t, capacity C.size_t) (count C.int) {
+func pj_notifier_take(n C.uintptr_t, out *C.uintptr_t, sizes *C.size_t, capacity C.size_t) (count C.int) {
 	defer recoverInto(nil)
 	nt, ok := handleValue[*notifier](n)
 	if !ok {
@@ -162,7 +170,10 @@ func pj_notifier_take(n C.uintptr_t, out *C.uintptr_t, capacity C.size_t) (count
 	}
 	taken := nt.take(int(capacity))
 	if len(taken) > 0 {
-		copy(unsafe.Slice(out, len(taken)), taken)
+		hs, ss := unsafe.Slice(out, len(taken)), unsafe.Slice(sizes, len(taken))
+		for i, e := range taken {
+			hs[i], ss[i] = e.handle, e.size
+		}
 	}
 	return C.int(len(taken))
 }

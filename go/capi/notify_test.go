@@ -59,8 +59,8 @@ func TestAWatchedOperationIsQueuedAndWakesThePipeOnce(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	var taken []uint64
 	for len(taken) < 3 && time.Now().Before(deadline) {
-		for _, h := range n.take(2) {
-			taken = append(taken, uint64(h))
+		for _, e := range n.take(2) {
+			taken = append(taken, uint64(e.handle))
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -104,8 +104,8 @@ func TestAnOperationWatchedAfterItEndedIsQueuedAtOnce(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	op.watchBy(n, h)
-	if got := n.take(10); len(got) != 1 || got[0] != h {
-		t.Fatalf("taken %v, want [%d]", got, h)
+	if got := n.take(10); len(got) != 1 || got[0].handle != h || int(got[0].size) != len(op.result) {
+		t.Fatalf("taken %v, want [{%d %d}]", got, h, len(op.result))
 	}
 	if k := readByte(t, n); k != 1 {
 		t.Fatalf("pipe held %d bytes, want 1", k)
@@ -127,5 +127,27 @@ func TestAClosedNotifierDropsEndings(t *testing.T) {
 	<-op.done
 	if got := n.take(10); len(got) != 0 {
 		t.Fatalf("a closed notifier queued %v", got)
+	}
+}
+
+func TestTakeResultCopiesAFinishedResultOfTheSizeReportedAndFreesTheHandle(t *testing.T) {
+	release := make(chan struct{})
+	op := blockedOperation(release)
+	h := newHandle(op)
+	defer pj_free_handle(h) // a no-op once taken
+	if takeResult(h, make([]byte, 11)) {
+		t.Fatal("took the result of an operation still running")
+	}
+	close(release)
+	<-op.done
+	if takeResult(h, make([]byte, 3)) {
+		t.Fatal("took a result into a buffer of another length")
+	}
+	got := make([]byte, len(op.result))
+	if !takeResult(h, got) || string(got) != `{"ok":null}` {
+		t.Fatalf("took %q", got)
+	}
+	if _, ok := handleValue[*operation](h); ok {
+		t.Fatal("the handle outlived its result being taken")
 	}
 }

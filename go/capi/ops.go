@@ -104,6 +104,14 @@ func startOperation(s *ops.Session, data []byte, flags int, encodeErr func(error
 
 // wait waits up to timeoutMs for op to end and tells whether it has.
 func (op *operation) wait(timeoutMs C.int) bool {
+	if timeoutMs <= 0 { // a look, not a wait: no timer to make and fire
+		select {
+		case <-op.done:
+			return true
+		default:
+			return false
+		}
+	}
 	t := time.NewTimer(time.Duration(timeoutMs) * time.Millisecond)
 	defer t.Stop()
 	select {

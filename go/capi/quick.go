@@ -19,24 +19,33 @@ import (
 // to timeoutMs for it: done, it returns 1 with *out (free with pj_free) and *outLen set to the
 // result ('C' compact or 'J' JSON); still running, it returns 0 with *opOut an operation
 // handle, which the caller waits on as on pj_start's (pj_wait, pj_cancel) and reads with
-// pj_result_bytes. -1: *out is an error JSON ('J' form) and nothing runs.
+// pj_result_bytes or pj_take_result. A notifier handle (watcherHandle) other than 0 watches
+// that operation, as pj_watch would (an event loop's call: one crossing fewer). -1: *out is an
+// error JSON ('J' form) and nothing runs.
 //
 //export pj_call
 func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf unsafe.Pointer, bufLen C.size_t,
-	flags C.int, timeoutMs C.int, opOut *C.uintptr_t, out **C.char, outLen *C.size_t) (rc C.int) {
+	flags C.int, timeoutMs C.int, watcherHandle C.uintptr_t, opOut *C.uintptr_t, out **C.char, outLen *C.size_t) (rc C.int) {
 	defer func() {
 		if r := recover(); r != nil {
 			setBytes(out, outLen, append([]byte{'J'}, errorJSON(ops.ClientErrorf("pyjindo internal error: %v", r))...))
 			rc = -1
 		}
 	}()
+	jsonError := func(err error) []byte { return append([]byte{'J'}, errorJSON(err)...) }
 	s, err := sessionFrom(sess)
 	if err != nil {
-		setBytes(out, outLen, append([]byte{'J'}, errorJSON(err)...))
+		setBytes(out, outLen, jsonError(err))
 		return -1
 	}
+	var watcher *notifier
+	if watcherHandle != 0 {
+		if watcher, _ = handleValue[*notifier](watcherHandle); watcher == nil {
+			setBytes(out, outLen, jsonError(ops.ClientErrorf("bad notifier handle")))
+			return -1
+		}
+	}
 	block := C.GoStringN(args, C.int(argsLen))
-	jsonError := func(err error) []byte { return append([]byte{'J'}, errorJSON(err)...) }
 	op := startOperation(s, callerBuffer(buf, bufLen), int(flags), jsonError, func(ctx context.Context, call *ops.Call) []byte {
 		return ops.RunQuick(ctx, call, int(kind), block)
 	})
@@ -44,7 +53,11 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 		setBytes(out, outLen, op.result)
 		return 1
 	}
-	*opOut = newHandle(op)
+	h := newHandle(op)
+	if watcher != nil {
+		op.watchBy(watcher, h)
+	}
+	*opOut = h
 	return 0
 }
 
@@ -65,6 +78,39 @@ func pj_result_bytes(h C.uintptr_t, out **C.char, outLen *C.size_t) C.int {
 	default:
 		return 0
 	}
+}
+
+// pj_take_result copies the finished operation's result into buf, which must be exactly its
+// length (the size its notifier reported), and frees the handle: the end of an event loop's
+// quick call in one crossing, with no C allocation. 0 when done; -1 (the handle kept) for a bad
+// handle, an operation not done or a length that differs.
+//
+//export pj_take_result
+func pj_take_result(h C.uintptr_t, buf unsafe.Pointer, bufLen C.size_t) C.int {
+	defer recoverInto(nil)
+	if !takeResult(h, unsafe.Slice((*byte)(buf), int(bufLen))) {
+		return -1
+	}
+	return 0
+}
+
+// takeResult is pj_take_result on a slice of the caller's buffer.
+func takeResult(h C.uintptr_t, dst []byte) bool {
+	op, ok := handleValue[*operation](h)
+	if !ok {
+		return false
+	}
+	select {
+	case <-op.done:
+	default:
+		return false
+	}
+	if len(dst) != len(op.result) {
+		return false
+	}
+	copy(dst, op.result)
+	pj_free_handle(h)
+	return true
 }
 
 func setBytes(out **C.char, outLen *C.size_t, b []byte) {

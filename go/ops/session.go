@@ -80,7 +80,7 @@ type SessionConfig struct {
 	RetryAttempts      int     `json:"retry_attempts"`
 	RetryTime          float64 `json:"retry_time"` // seconds
 	// MaxConns is the idle connections kept per host (0: go/oss's 64); pyjindo.aio sizes it to
-	// its calls in flight so that each reuses one.
+	// its calls in flight so that each reuses one, and as many idle workers wait (workers.go).
 	MaxConns int `json:"max_conns"`
 }
 
@@ -130,7 +130,7 @@ func NewSession(raw []byte, version string) (*Session, error) {
 	}
 	tc := transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency, Retry: policy, CheckCRC: cfg.EnableCRC}
 	return &Session{Client: client, EnableCRC: cfg.EnableCRC, Transfer: tc, MultipartThreshold: cfg.MultipartThreshold,
-		keys: keys, warnings: warnings, workers: newWorkers(workerIdle)}, nil
+		keys: keys, warnings: warnings, workers: newWorkers(workerIdle, cfg.MaxConns)}, nil
 }
 
 func init() {

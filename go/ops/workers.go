@@ -7,11 +7,13 @@ import (
 
 // workers runs a session's operations on goroutines kept for the next one: a new goroutine
 // grows its stack to what a request needs (copied at each doubling) on every call, about 5% of
-// the CPU of a small get. At most maxIdleWorkers wait, each for at most keep (workerIdle).
+// the CPU of a small get. At most maxIdle wait (maxIdleWorkers, or a session's calls in flight
+// when it says how many: pyjindo.aio's connections), each for at most keep (workerIdle).
 type workers struct {
-	work chan func() // unbuffered: a send succeeds only when a worker is waiting
-	idle atomic.Int32
-	keep time.Duration
+	work    chan func() // unbuffered: a send succeeds only when a worker is waiting
+	idle    atomic.Int32
+	maxIdle int32
+	keep    time.Duration
 }
 
 const (
@@ -19,7 +21,9 @@ const (
 	workerIdle     = time.Second
 )
 
-func newWorkers(keep time.Duration) *workers { return &workers{work: make(chan func()), keep: keep} }
+func newWorkers(keep time.Duration, maxIdle int) *workers {
+	return &workers{work: make(chan func()), keep: keep, maxIdle: int32(max(maxIdle, maxIdleWorkers))}
+}
 
 // Go runs f on a waiting worker, or on a new goroutine.
 func (w *workers) Go(f func()) {
@@ -36,7 +40,7 @@ func (w *workers) run(f func()) {
 	for {
 		f()
 		f = nil // a waiting worker holds nothing of the operation it ran (its result, its session)
-		if w.idle.Add(1) > maxIdleWorkers {
+		if w.idle.Add(1) > w.maxIdle {
 			w.idle.Add(-1)
 			return
 		}

@@ -18,7 +18,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func TestWorkersReuseWaitingGoroutines(t *testing.T) {
-	w := newWorkers(time.Minute)
+	w := newWorkers(time.Minute, 0)
 	before := runtime.NumGoroutine()
 	for i := 0; i < 100; i++ {
 		done := make(chan struct{})
@@ -32,7 +32,7 @@ func TestWorkersReuseWaitingGoroutines(t *testing.T) {
 }
 
 func TestWorkersKeepFewAndEndIdle(t *testing.T) {
-	w := newWorkers(50 * time.Millisecond)
+	w := newWorkers(50*time.Millisecond, 0)
 	before := runtime.NumGoroutine()
 	var wg sync.WaitGroup
 	release := make(chan struct{})
@@ -50,4 +50,18 @@ func TestWorkersKeepFewAndEndIdle(t *testing.T) {
 	if n := w.idle.Load(); n != 0 {
 		t.Fatalf("%d idle workers after they ended", n)
 	}
+}
+
+func TestWorkersKeepAsManyAsTheSessionsCallsInFlight(t *testing.T) {
+	w := newWorkers(300*time.Millisecond, 3*maxIdleWorkers)
+	var wg sync.WaitGroup
+	release := make(chan struct{})
+	for i := 0; i < 3*maxIdleWorkers; i++ {
+		wg.Add(1)
+		w.Go(func() { defer wg.Done(); <-release })
+	}
+	close(release)
+	wg.Wait()
+	waitFor(t, "every worker to wait", func() bool { return w.idle.Load() == 3*maxIdleWorkers })
+	waitFor(t, "idle workers to end", func() bool { return w.idle.Load() == 0 })
 }

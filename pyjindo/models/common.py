@@ -54,10 +54,12 @@ class RequestResult(object):
         self.headers = resp.headers
         #: request id, for tracing a request at OSS
         self.request_id = resp.request_id
+        get = self.headers.get  # each header looked up once: header values are never None
         #: version id of the object, on versioned buckets
-        self.versionid = _hget(self.headers, "x-oss-version-id")
+        self.versionid = get("x-oss-version-id")
         #: as oss2: bool() of the x-oss-delete-marker header text, None when absent
-        self.delete_marker = _hget(self.headers, "x-oss-delete-marker", bool)
+        marker = get("x-oss-delete-marker")
+        self.delete_marker = None if marker is None else bool(marker)
         #: seconds the request took, measured by the Go core (None when not reported)
         self.duration = getattr(resp, "duration", None)
 

@@ -19,16 +19,21 @@ class HeadObjectResult(RequestResult):
 
     def __init__(self, resp: _ResponseLike) -> None:
         super(HeadObjectResult, self).__init__(resp)
+        get = self.headers.get  # each header looked up once, None when absent
         #: 'Normal', 'Multipart', 'Appendable', ...
-        self.object_type = _hget(self.headers, "x-oss-object-type")
+        self.object_type = get("x-oss-object-type")
         #: int epoch seconds
-        self.last_modified = _hget(self.headers, "last-modified", http_to_unixtime)
-        self.content_type = _hget(self.headers, "content-type")
+        value = get("last-modified")
+        self.last_modified = None if value is None else http_to_unixtime(value)
+        self.content_type = get("content-type")
         #: int, or None when the server sent no Content-Length
-        self.content_length = _hget(self.headers, "content-length", int)
+        value = get("content-length")
+        self.content_length = None if value is None else int(value)
         #: ETag without quotes
-        self.etag = _get_etag(self.headers)
-        self._server_crc = _hget(self.headers, "x-oss-hash-crc64ecma", int)
+        value = get("etag")
+        self.etag = None if value is None else value.strip('"')
+        value = get("x-oss-hash-crc64ecma")
+        self._server_crc = None if value is None else int(value)
 
     @property
     def server_crc(self) -> Optional[int]:

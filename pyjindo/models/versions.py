@@ -40,7 +40,8 @@ class ListObjectVersionsResult(RequestResult):
         self.max_keys = ""  # type: Any  # an int once parsed, "" as oss2 starts it
         self.delimiter = ""
         #: DeleteMarkerInfo list
-        self.delete_marker = []  # type: List[DeleteMarkerInfo]
+        # oss2's name: a list here, where RequestResult's delete_marker is the x-oss-delete-marker flag
+        self.delete_marker: List[DeleteMarkerInfo] = []  # type: ignore[assignment]
         #: ObjectVersionInfo list
         self.versions = []  # type: List[ObjectVersionInfo]
         #: common prefixes (str list)
