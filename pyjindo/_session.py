@@ -135,7 +135,7 @@ class GoClient(object):
         self.retry_attempts = int(retry_attempts)
         self.retry_time = float(retry_time)
         self._go_lock = (_binding.generation(), threading.Lock())
-        self._go = None  # [what it signs with: keys tuple or Go source spec, session Handle]
+        self._go = None  # [what it signs with: keys tuple or Go source spec, session Handle, the auth]
 
     def _go_config(self, credentials):
         spec = None
@@ -186,9 +186,11 @@ class GoClient(object):
         credentials = self._credentials()
         with self._lock():
             go = self._go
-            if go is None or not go[1].alive() or (go[0] != credentials and (
+            # Another auth object (bucket.auth = AuthV4(...), as oss2 users rotate) may sign
+            # another way: a new session. The same one's new keys go into the live session.
+            if go is None or not go[1].alive() or go[2] is not self.auth or (go[0] != credentials and (
                     isinstance(credentials, str) or isinstance(go[0], str))):
-                self._go = go = [credentials, _binding.new_session(self._go_config(credentials))]
+                self._go = go = [credentials, _binding.new_session(self._go_config(credentials)), self.auth]
             elif go[0] != credentials:
                 self._push(go, credentials)
             return go[1]

@@ -74,7 +74,8 @@ class CredentialsProvider(object):
 
     def get_credentials(self) -> Optional[Credentials]:
         """The keys to sign the next request with; this base class has none (None), as oss2's.
-        pyjindo makes its Go session again when the keys returned change."""
+        Keys that changed go into the Bucket's live Go session, for the requests made from then
+        on (the running call's later parts included)."""
         return None
 
 
