@@ -1121,7 +1121,7 @@ class _CompressedWriter(io.BufferedIOBase):
         try:
             self._compressor = compr[compression](self._gate, mode=file.mode[0])
         except BaseException:
-            file.discard()
+            abort_after(file.discard, None, file.path)
             raise
 
     @property
@@ -1153,7 +1153,7 @@ class _CompressedWriter(io.BufferedIOBase):
             self._compressor.close()
         except BaseException:
             self._gate.shut = True
-            self._file.discard()
+            abort_after(self._file.discard, None, self.path)
             raise
         self._file.close()
 
@@ -1224,7 +1224,8 @@ def _exit_exception(frame: Any) -> Any:
 
 #: Context managers whose __exit__ closes the files they hold however their `with` block ended:
 #: (module, class, the attribute listing those files). fsspec.open(...) in a `with` statement,
-#: and pandas' writers (to_csv, to_json, ...) through IOHandles.
+#: and pandas' writers (to_csv, to_json, ...) through IOHandles (and, before it exists,
+#: get_handle's own cleanup: see _closing_exception).
 _CLOSERS = (("fsspec.core", "OpenFile", "fobjects"), ("pandas.io.common", "IOHandles", "created_handles"))
 
 
@@ -1240,11 +1241,18 @@ def _closing_exception(file: OSSFile) -> Any:
     included) publishes."""
     frame = sys._getframe(2)
     while frame is not None:
-        if frame.f_code.co_name == "__exit__":
+        code = frame.f_code
+        if code.co_name == "__exit__":
             owner = frame.f_locals.get("self")
             for module, name, attr in _CLOSERS:
                 cls = getattr(sys.modules.get(module), name, None)
                 if cls is not None and isinstance(owner, cls) and any(f is file for f in getattr(owner, attr, ())):
                     return _exit_exception(frame)
+        elif code.co_name == "get_handle" and frame.f_globals.get("__name__") == "pandas.io.common":
+            # pandas closes what it opened in a `finally` when setting up its handle failed
+            # (`completed` still False); no exception is being handled there to look at.
+            args = frame.f_locals.get("ioargs")
+            if frame.f_locals.get("completed") is False and getattr(args, "filepath_or_buffer", None) is file:
+                return Exception
         frame = frame.f_back
     return None

@@ -254,3 +254,16 @@ def test_an_abort_failing_after_ctrl_c_is_logged_and_ctrl_c_goes_on(compression,
     [record] = [r for r in caplog.records if r.name == "oss2.pyjindo.writer"]
     assert "cut-off: the upload was not aborted after KeyboardInterrupt" in record.getMessage()
     assert "connection refused" in record.getMessage()
+
+
+def test_pandas_failing_to_set_up_its_writer_publishes_nothing(oss_options, fs, bucket):
+    """pandas' get_handle closes the file it opened in a `finally` when setting up the handle
+    fails (a bad compression option): that close must not replace the object with nothing."""
+    pd = pytest.importorskip("pandas")
+    url = "oss://%s/frame.csv.gz" % bucket
+    fs.pipe(url, b"the old object")
+    with pytest.raises(TypeError):
+        pd.DataFrame({"n": [1, 2]}).to_csv(url, compression={"method": "gzip", "bogus": 1},
+                                           storage_options=oss_options)
+    assert fs.cat(url) == b"the old object"
+    assert uploads(fs, bucket) == []
