@@ -9,16 +9,18 @@ import (
 	"strconv"
 )
 
-// Temporary files beside a download's target are named ".NAME.pyjindo-" and a slot number below
-// tempSlots. The process writing one holds an exclusive flock on it until it is renamed or
-// removed, so a later download to the same NAME tells a live one from one whose writer was killed
-// (the kernel drops the lock with the process) and removes only the latter, however young. The
-// names are a fixed few, not random, so that this sweep tries each of them (failed lookups, about
-// 10 us for all) instead of reading the directory on every download (35 ms per download in a
-// directory of 100,000 files: quadratic over a tree).
+// Temporary files beside a download's target are named ".NAME.pyjindo-" and a slot number. The
+// process writing one holds an exclusive flock on it until it is renamed or removed, so a later
+// download to the same NAME tells a live one from one whose writer was killed (the kernel drops
+// the lock with the process) and removes only the latter, however young. The names are numbered,
+// not random, so that this sweep tries them in turn (failed lookups, about 10 us for the first
+// tempSlots) instead of reading the directory on every download (35 ms per download in a
+// directory of 100,000 files: quadratic over a tree). A writer takes the first free slot; the
+// sweep tries the first tempSlots and goes on past them while names exist.
 const (
-	tempMarker = ".pyjindo-"
-	tempSlots  = 8
+	tempMarker   = ".pyjindo-"
+	tempSlots    = 8
+	maxTempSlots = 1024 // downloads to one name at once, before a clear error
 )
 
 // tempName is the hidden name of slot beside target.
@@ -58,16 +60,16 @@ func (t *namedTemp) discard() {
 // errSwept: a sweep found the file just created and locked it before its creator could.
 var errSwept = errors.New("temporary file taken by a sweep")
 
-// errNoSlot: every temporary name of target is taken, by downloads to it that are running.
+// errNoSlot: every temporary name of target is taken.
 func errNoSlot(target string) error {
-	return fmt.Errorf("cannot create a temporary file beside %s: %s to %d all exist, held by running downloads",
-		target, tempName(target, 0), tempSlots-1)
+	return fmt.Errorf("cannot create a temporary file beside %s: %s to %d all exist (held by running downloads, or left where locks do not work)",
+		target, tempName(target, 0), maxTempSlots-1)
 }
 
 // createTemp makes a new file beside target in its first free slot, with mode 0666 less the
 // umask (what open(..., "wb") gives a new file; os.CreateTemp would give 0600), locked as ours.
 func createTemp(target string) (*namedTemp, error) {
-	for slot := range tempSlots {
+	for slot := range maxTempSlots {
 		name := tempName(target, slot)
 		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
 		if errors.Is(err, fs.ErrExist) {
@@ -97,7 +99,7 @@ func linkTemp(f *os.File, target string) (*namedTemp, error) {
 	if err != nil {
 		return nil, err
 	}
-	for slot := range tempSlots {
+	for slot := range maxTempSlots {
 		name := tempName(target, slot)
 		err := nameUnnamed(f, name)
 		if err == nil {
@@ -112,10 +114,13 @@ func linkTemp(f *os.File, target string) (*namedTemp, error) {
 	return nil, errNoSlot(target)
 }
 
-// sweepStaleTemps removes the temporary files of target whose writers are gone. Errors only mean
-// something is left for the next sweep.
+// sweepStaleTemps removes the temporary files of target whose writers are gone: the first
+// tempSlots names, and the next ones as long as they exist. Errors only mean something is left
+// for the next sweep.
 func sweepStaleTemps(target string) {
-	for slot := range tempSlots {
-		removeIfStale(tempName(target, slot))
+	for slot := range maxTempSlots {
+		if !removeIfStale(tempName(target, slot)) && slot >= tempSlots-1 {
+			return
+		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"syscall"
 	"testing"
 
@@ -56,15 +55,16 @@ func TestDownloadRemovesOnlyStaleTempsOfThatName(t *testing.T) {
 				write("out")
 			}
 			write(".out.pyjindo-0")   // killed writer, just now: removed
-			write(".out.pyjindo-7")   // the last slot: removed
+			write(".out.pyjindo-7")   // the last slot always tried: removed
+			write(".out.pyjindo-8")   // past it, after names that exist: removed
 			write(".other.pyjindo-0") // another target's: kept
-			write(".out.pyjindo-8")   // not a slot: kept
+			write(".out.pyjindo-10")  // past a free slot: not looked at, kept
 			write(".out.pyjindo-0123456789ab")
 			holdLock(t, write(".out.pyjindo-3")) // a live writer's: kept
 			if _, err := DownloadFile(context.Background(), e.client, get("obj", ""), filepath.Join(dir, "out"), Config{}, true, Meter{}); err != nil {
 				t.Fatal(err)
 			}
-			want := []string{".other.pyjindo-0", ".out.pyjindo-0123456789ab", ".out.pyjindo-3", ".out.pyjindo-8", "out"}
+			want := []string{".other.pyjindo-0", ".out.pyjindo-0123456789ab", ".out.pyjindo-10", ".out.pyjindo-3", "out"}
 			if names := dirNames(t, dir); !slices.Equal(names, want) {
 				t.Fatalf("directory holds %v, want %v", names, want)
 			}
@@ -105,27 +105,35 @@ func TestNamedTempPath(t *testing.T) {
 	}
 }
 
-// TestEveryTempNameHeld: when every temporary name of the target is held by a live writer, the
-// download fails saying so, and leaves them.
-func TestEveryTempNameHeld(t *testing.T) {
+// TestMoreDownloadsThanTheFirstTempSlots: with the first tempSlots names held by live writers, a
+// stale file in the next slot is still swept (the sweep goes on while names exist), and the
+// download takes that slot; the live writers' files are left.
+func TestMoreDownloadsThanTheFirstTempSlots(t *testing.T) {
 	t.Setenv(namedTempEnv, "1")
 	e := newEnv(t)
 	e.put(t, "obj", []byte("new"))
 	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
 	for slot := range tempSlots {
-		name := tempName(filepath.Join(dir, "out"), slot)
+		name := tempName(out, slot)
 		if err := os.WriteFile(name, nil, 0o600); err != nil {
 			t.Fatal(err)
 		}
 		holdLock(t, name)
 	}
-	_, err := DownloadFile(context.Background(), e.client, get("obj", ""), filepath.Join(dir, "out"), Config{}, true, Meter{})
-	var ce *oss.ClientError
-	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "held by running downloads") {
-		t.Fatalf("got %v", err)
+	stale := tempName(out, tempSlots)
+	if err := os.WriteFile(stale, []byte("left by a killed download"), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	if n := len(dirNames(t, dir)); n != tempSlots {
-		t.Fatalf("directory holds %d files", n)
+	_, err := DownloadFile(context.Background(), e.client, get("obj", ""), out, Config{}, true, Meter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(out); string(got) != "new" {
+		t.Fatalf("out holds %q", got)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) || len(dirNames(t, dir)) != tempSlots+1 {
+		t.Fatalf("the stale file was not swept: %v", dirNames(t, dir))
 	}
 }
 

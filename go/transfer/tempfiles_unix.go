@@ -4,6 +4,7 @@ package transfer
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"syscall"
 )
@@ -46,24 +47,31 @@ func holdTemp(f *os.File, named bool) (*os.File, error) {
 	return os.NewFile(uintptr(dup), f.Name()), nil
 }
 
-// removeIfStale removes name if no live process holds its lock. Only regular files are looked
-// at: O_NOFOLLOW keeps a symlink named like ours from leading anywhere else.
-func removeIfStale(name string) {
-	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+// removeIfStale removes name if no live process holds its lock, and tells whether name existed.
+// Only regular files are looked at: O_NOFOLLOW keeps a symlink named like ours from leading
+// anywhere else. The file is opened for writing where it can be: NFSv4 emulates flock with
+// POSIX locks, which refuse an exclusive lock on a file open only for reading.
+func removeIfStale(name string) bool {
+	const flags = syscall.O_NOFOLLOW | syscall.O_NONBLOCK
+	f, err := os.OpenFile(name, os.O_RDWR|flags, 0)
+	if errors.Is(err, fs.ErrPermission) {
+		f, err = os.OpenFile(name, os.O_RDONLY|flags, 0)
+	}
 	if err != nil {
-		return
+		return !errors.Is(err, fs.ErrNotExist)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() {
-		return
+		return true
 	}
 	if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
-		return
+		return true
 	}
 	// Removed only if the name still holds the file locked: between this open and the lock,
 	// another sweep may have removed it and a new download created its own under the name.
 	if now, err := os.Lstat(name); err == nil && os.SameFile(st, now) {
 		os.Remove(name)
 	}
+	return true
 }
