@@ -724,3 +724,27 @@ func mustParseTime(t *testing.T, s string) time.Time {
 	}
 	return v
 }
+
+// run's -i -k -t are one source: a line giving any key option of its own gets none of run's
+// (mixed, a line's -i would sign with run's secret and run's token join the line's keys).
+func TestRunLinesTakeKeysWholeFromRunOrFromThemselves(t *testing.T) {
+	shared := []string{"--endpoint=ep"}
+	keys := []string{"--access-key-id=AK1", "--access-key-secret=SK1", "--sts-token=TOK"}
+	lines, err := readRunLines(strings.NewReader("ls oss://bkt\nls -i AK2 -k SK2 oss://bkt\nls --access-key-id=AK3 oss://bkt\n"), shared, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"ls --endpoint=ep --access-key-id=AK1 --access-key-secret=SK1 --sts-token=TOK oss://bkt",
+		"ls --endpoint=ep -i AK2 -k SK2 oss://bkt",
+		"ls --endpoint=ep --access-key-id=AK3 oss://bkt",
+	}
+	for i, l := range lines {
+		if got := strings.Join(l.words, " "); got != want[i] {
+			t.Fatalf("line %d: %q, want %q", l.n, got, want[i])
+		}
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("%d lines", len(lines))
+	}
+}

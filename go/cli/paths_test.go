@@ -248,8 +248,8 @@ func TestRunPutsSharedOptionsBeforeTheLinesOwnAndGivesNoStdin(t *testing.T) {
 	if r := e.run(t, "run", runFile("cp -f -- "+file+" oss://bkt/dashes"), "-i", "ak", "-k", "sk"); r.code != 0 {
 		t.Fatalf("--: %d %q %q", r.code, r.stdout, r.stderr)
 	}
-	// The line's own option wins over run's.
-	if r := e.run(t, "run", runFile("cp -f "+file+" oss://bkt/own -k sk"), "-i", "ak", "-k", "wrong"); r.code != 0 {
+	// The line's own keys win over run's, whole (a line's -k alone is refused, as on its own).
+	if r := e.run(t, "run", runFile("cp -f "+file+" oss://bkt/own -i ak -k sk"), "-i", "ak", "-k", "wrong"); r.code != 0 {
 		t.Fatalf("own option: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	if got := e.keys(t, ""); !slices.Equal(got, []string{"dashes", "own"}) {

@@ -94,18 +94,23 @@ func runRun(ctx context.Context, c *call) error {
 	}
 	// The credential options given to run apply to every command that does not give its own:
 	// they go right after the command's name, so the line's own options (later, so they win) and
-	// a "--" in the line (after which everything is an argument) keep their meaning. Under json
-	// every line answers in json, its document an entry of run's.
-	var shared []string
+	// a "--" in the line (after which everything is an argument) keep their meaning. The keys
+	// (-i -k -t) are one source: a line giving any of them gets none of run's. Under json every
+	// line answers in json, its document an entry of run's.
+	var shared, sharedKeys []string
 	for _, o := range credentialOptions {
 		if v, ok := c.opts.vals[o.long]; ok {
-			shared = append(shared, "--"+o.long+"="+v)
+			if keyOptions[o.long] {
+				sharedKeys = append(sharedKeys, "--"+o.long+"="+v)
+			} else {
+				shared = append(shared, "--"+o.long+"="+v)
+			}
 		}
 	}
 	if c.json() {
 		shared = append(shared, "--output-format="+outputJSON)
 	}
-	lines, err := readRunLines(in, shared)
+	lines, err := readRunLines(in, shared, sharedKeys)
 	if err != nil {
 		return err
 	}
@@ -196,7 +201,10 @@ func runRun(ctx context.Context, c *call) error {
 
 // readRunLines reads a run file: one command a line, "jindo" optional before it, blank lines and
 // "#" comments skipped; shared goes right after each command's name.
-func readRunLines(in io.Reader, shared []string) ([]runLine, error) {
+// keyOptions are the options that give keys: one source, never mixed with another's.
+var keyOptions = map[string]bool{"access-key-id": true, "access-key-secret": true, "sts-token": true}
+
+func readRunLines(in io.Reader, shared, sharedKeys []string) ([]runLine, error) {
 	var lines []runLine
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -219,7 +227,11 @@ func readRunLines(in io.Reader, shared []string) ([]runLine, error) {
 		if cmd == nil || cmd.name == "run" {
 			return nil, usagef("run: line %d: no such command %q in %q", n, words[0], line)
 		}
-		l := runLine{n: n, words: append(append([]string{words[0]}, shared...), words[1:]...)}
+		own := words[1:]
+		if p, err := parseOptions(cmd.name, specsOf(cmd), own); err != nil || !(p.set["access-key-id"] || p.set["access-key-secret"] || p.set["sts-token"]) {
+			own = append(append([]string(nil), sharedKeys...), own...)
+		}
+		l := runLine{n: n, words: append(append([]string{words[0]}, shared...), own...)}
 		if p, err := parseOptions(cmd.name, specsOf(cmd), l.words[1:]); err == nil {
 			l.data = cmd.name == "cat" || cmd.name == "cp" && len(p.args) == 2 && p.args[1] == stdio && p.args[0] != stdio
 		}
