@@ -278,3 +278,20 @@ func TestCtrlCDuringConfigsQuestionsWritesNothing(t *testing.T) {
 		t.Fatalf("config wrote %s: %v", path, err)
 	}
 }
+
+// A destination that cannot be listed ends a sync before any copy, with its error once and the
+// job's summary (Stopped), never a bare "context canceled".
+func TestSyncWhoseDestinationCannotBeListedStopsWithASummary(t *testing.T) {
+	e := newTestEnv(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a"), []byte("a"), 0o644)
+	r := e.run(t, "sync", dir, "oss://nobkt/p/", "-f")
+	if r.code != ExitFailed || !strings.Contains(r.stdout, "Stopped:") || strings.Count(r.stderr, "NoSuchBucket") != 1 ||
+		strings.Contains(r.stderr, "context canceled") {
+		t.Fatalf("%d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = e.run(t, "sync", dir, "oss://nobkt/p/", "-f", "--output-format", "json")
+	if r.code != ExitFailed || !strings.Contains(r.stdout, `"outcome":"stopped"`) {
+		t.Fatalf("json: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+}

@@ -228,7 +228,12 @@ func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, 
 	defer cp.stop()
 	if setup != nil {
 		if err := setup(cp); err != nil {
-			return err
+			// Nothing can be compared without the destination's listing: the job ends here,
+			// with its summary, as after any job-ending error (or Ctrl-C).
+			if ctx.Err() == nil {
+				cp.halt(err)
+			}
+			return cp.end(ctx, cfg.dryRun)
 		}
 	}
 	jobCtx := cp.job.ctx

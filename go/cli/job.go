@@ -35,19 +35,24 @@ func (j *job) fail(err error) {
 		return
 	}
 	if j.stopOnError || transfer.EndsJob(err, j.mon.succeeded()) {
-		j.stopped.Do(func() {
-			j.fatal = err
-			j.mon.failed.Add(1)
-			j.c.reportError(err)
-			if !j.c.json() {
-				fmt.Fprintln(j.c.env.Stderr, "Error: the job stops here: this error is not about one file or object alone")
-			}
-			j.stop()
-		})
+		j.halt(err)
 		return
 	}
 	j.mon.failed.Add(1)
 	j.c.reportError(err)
+}
+
+// halt ends the job with err, printed once, whatever its kind (the first of several halts wins).
+func (j *job) halt(err error) {
+	j.stopped.Do(func() {
+		j.fatal = err
+		j.mon.failed.Add(1)
+		j.c.reportError(err)
+		if !j.c.json() {
+			fmt.Fprintln(j.c.env.Stderr, "Error: the job stops here: this error is not about one file or object alone")
+		}
+		j.stop()
+	})
 }
 
 // end prints the summary of how the job ended (interrupted: ctx, the command's, is done;
