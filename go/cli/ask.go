@@ -9,10 +9,13 @@ import (
 
 // ask writes question to stderr (c.question: a JSON line under --output-format json) and tells
 // whether the answer on stdin is y or yes. Questions from parallel workers (cp's overwrites) are
-// asked one at a time.
+// asked one at a time, and the progress bar waits for the answer.
 func (c *call) ask(ctx context.Context, question string) (bool, error) {
 	c.askMu.Lock()
 	defer c.askMu.Unlock()
+	if c.env.Terminal && !c.json() {
+		fmt.Fprint(c.env.Stderr, "\r\033[K") // the progress bar's line (it is not drawn while we ask)
+	}
 	line, err := c.answer(ctx, question)
 	if err != nil && err != io.EOF {
 		return false, err

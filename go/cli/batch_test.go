@@ -295,3 +295,33 @@ func TestSyncWhoseDestinationCannotBeListedStopsWithASummary(t *testing.T) {
 		t.Fatalf("json: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 }
+
+// On a terminal the progress bar is not drawn while a question waits: it would overwrite the
+// question and the answer being typed.
+func TestTheProgressBarWaitsForTheAnswer(t *testing.T) {
+	e := newTestEnv(t)
+	e.put(t, "q", []byte("old"))
+	file := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(file, []byte("new"), 0o644)
+	stdin, w := io.Pipe()
+	errs := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(context.Background(), []string{"cp", file, "oss://bkt/q"}, Env{Stdin: stdin, Stdout: io.Discard, Stderr: errs, Home: e.home,
+			Getenv: func(string) string { return "" }, Interactive: true, Terminal: true})
+	}()
+	const question = "(y or N)? "
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(errs.String(), question); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no question: %q", errs.String())
+		}
+	}
+	time.Sleep(700 * time.Millisecond) // three of the bar's ticks
+	if s := errs.String(); !strings.HasSuffix(s, question) {
+		t.Fatalf("something was drawn after the question: %q", s[strings.LastIndex(s, question):])
+	}
+	io.WriteString(w, "y\n")
+	if code := <-done; code != ExitOK {
+		t.Fatalf("exit %d: %q", code, errs.String())
+	}
+}

@@ -69,7 +69,12 @@ func (m *monitor) draw() {
 			fmt.Fprint(m.c.env.Stderr, "\r\033[K")
 			return
 		case <-t.C:
-			fmt.Fprint(m.c.env.Stderr, "\r"+m.bar()+"\033[K")
+			// Not while a question waits for its answer (call.ask holds askMu): the bar would
+			// overwrite the question and the answer being typed.
+			if m.c.askMu.TryLock() {
+				fmt.Fprint(m.c.env.Stderr, "\r"+m.bar()+"\033[K")
+				m.c.askMu.Unlock()
+			}
 		}
 	}
 }
