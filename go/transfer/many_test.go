@@ -518,8 +518,10 @@ func TestWriterAbortReportsAFailedAbortRequest(t *testing.T) {
 	e := newEnv(t)
 	part := randomBytes(MinPartSize)
 	var answer error
+	var deletes atomic.Int32
 	d := &hookDoer{d: e.client, before: func(n int64, r *oss.Request) error {
 		if r.Method == http.MethodDelete {
+			deletes.Add(1)
 			return answer
 		}
 		return nil
@@ -529,9 +531,11 @@ func TestWriterAbortReportsAFailedAbortRequest(t *testing.T) {
 		if err := w.WritePart(context.Background(), part); err != nil {
 			t.Fatal(err)
 		}
+		deletes.Store(0)
 		err := w.Abort()
-		if again := w.Abort(); again != nil {
-			t.Fatalf("a second abort: %v", again)
+		// called again: the same answer, told again, and no second request
+		if again := w.Abort(); again != err || deletes.Load() != 1 {
+			t.Fatalf("a second abort: %v after %v, %d requests", again, err, deletes.Load())
 		}
 		return err
 	}

@@ -50,6 +50,10 @@ type Writer struct {
 	parts    []uploadedPart
 	err      error // the first failure: only Abort remains possible
 	finished bool  // completed or aborted
+	aborting bool  // finished by Abort (not Close)
+
+	abortOnce sync.Once
+	abortErr  error // the abort request's failure, told to every Abort
 }
 
 // NewWriter prepares an upload of req.Bucket/req.Key; req.Header goes to the initiation (or the
@@ -329,24 +333,26 @@ func (w *Writer) complete(last []byte) (*PutResult, error) {
 }
 
 // Abort stops the part uploads and aborts the upload (even if the writer's calls were
-// cancelled: that is when a leftover is likely). It is idempotent and a no-op after Close. It
-// returns the failure of the abort request (the parts uploaded so far may then remain); an
-// abort called again does not retry it.
+// cancelled: that is when a leftover is likely). It is a no-op after Close. It returns the
+// failure of the abort request (the parts uploaded so far may then remain); an abort called
+// again, or at the same time, does not send it again but waits for it and returns the same.
 func (w *Writer) Abort() error {
 	w.mu.Lock()
-	if w.finished {
+	if w.finished && !w.aborting {
 		w.mu.Unlock()
 		return nil
 	}
-	w.finished = true
+	w.finished, w.aborting = true, true
 	if w.err == nil {
 		w.err = ErrWriterClosed
 	}
 	w.mu.Unlock()
-	w.cancel()
-	w.wg.Wait()
-	if id := w.UploadID(); id != "" {
-		return abort(context.Background(), w.d, &w.req, id)
-	}
-	return nil
+	w.abortOnce.Do(func() {
+		w.cancel()
+		w.wg.Wait()
+		if id := w.UploadID(); id != "" {
+			w.abortErr = abort(context.Background(), w.d, &w.req, id)
+		}
+	})
+	return w.abortErr
 }
