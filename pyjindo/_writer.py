@@ -67,6 +67,7 @@ class ObjectWriter(io.BufferedIOBase):
         self._written = 0
         self._handle = None
         self._done = False
+        self._abort_error: Optional[BaseException] = None  # an abort request that failed, told again
         self.result = None  # type: Optional[models.PutObjectResult]
         opened = bucket._call(_ops.WRITER_OPEN, {"bucket": bucket.bucket_name, "key": self.key,
                                                  "headers": _wire.headers(headers),
@@ -147,15 +148,20 @@ class ObjectWriter(io.BufferedIOBase):
     def abort(self) -> None:
         """Abort the upload: no object is created and no part is left. Idempotent. If the abort
         request fails (RequestError when the server cannot be reached after the retries), the
-        parts sent may remain on the server: that error is raised, and the writer is closed
-        all the same."""
+        parts sent may remain on the server: that error is raised, and again by every later
+        abort(), and the writer is closed all the same."""
         if self._done:
+            if self._abort_error is not None:
+                raise self._abort_error
             return
         self._done = True
         self._buf = bytearray()
         try:
             if self._handle is not None and self._handle.alive():
                 self._bucket._call(_ops.WRITER_ABORT, {"writer": self._handle}, log=False)
+        except Exception as e:
+            self._abort_error = e
+            raise
         finally:
             self._free()
             super().close()

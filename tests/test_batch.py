@@ -301,3 +301,5 @@ def test_writer_abort_failing_after_ctrl_c_is_logged_and_ctrl_c_goes_on(caplog):
         with failed:
             raise ValueError("the original failure")
     assert isinstance(raised.value.__context__, ValueError)
+    with pytest.raises(exceptions.RequestError):  # asked again: the parts may still be there
+        failed.abort()
