@@ -12,7 +12,9 @@ from __future__ import annotations
 import base64
 import logging
 import os
-import tempfile
+import secrets
+import shutil
+import stat
 from typing import Any, List, Mapping, NoReturn, Optional
 
 from . import _ops, _wire, models, utils
@@ -214,13 +216,21 @@ class CryptoBucket(Bucket):
         """oss2's *_to_file: a decrypting get copied into the file (here a temporary file beside
         it, put in place when complete)."""
         filename = os.path.abspath(to_string(filename))
-        fd, temp = tempfile.mkstemp(prefix=".pyjindo-", dir=os.path.dirname(filename))
+        try:
+            fd, temp = _temp_beside(filename)
+        except BaseException:
+            result.close()
+            raise
         try:
             with os.fdopen(fd, "wb") as f:
-                utils.copyfileobj_and_verify(result, f, result.content_length, _FILE_CHUNK, result.request_id)
+                if result.content_length is None:  # as oss2: nothing to verify the length against
+                    shutil.copyfileobj(result, f, _FILE_CHUNK)
+                else:
+                    utils.copyfileobj_and_verify(result, f, result.content_length, _FILE_CHUNK, result.request_id)
             os.replace(temp, filename)
         except BaseException:
             os.unlink(temp)
+            result.close()
             raise
         return result
 
@@ -308,3 +318,25 @@ class CryptoBucket(Bucket):
 _FILE_CHUNK = 8 << 20
 
 __all__: List[str] = ["CryptoBucket"]
+
+
+def _temp_beside(filename):
+    """A new file beside filename for a download to be renamed over it: (fd, name), with the mode
+    open(filename, "wb") would leave (an existing file's, else 0666 less the umask)."""
+    directory, base = os.path.split(filename)
+    for _ in range(100):
+        name = os.path.join(directory, ".%s.pyjindo-%s" % (base, secrets.token_hex(6)))
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+        except FileExistsError:
+            continue
+        try:
+            os.fchmod(fd, stat.S_IMODE(os.stat(filename).st_mode))
+        except FileNotFoundError:
+            pass
+        except BaseException:
+            os.close(fd)
+            os.unlink(name)
+            raise
+        return fd, name
+    raise FileExistsError("no free temporary name beside %s" % filename)

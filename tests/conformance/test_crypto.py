@@ -4,6 +4,7 @@ crypto context, through files; RSA (PKCS#1 v1.5) and KMS (a local double, tests/
 import itertools
 import json
 import os
+import stat
 
 import oss2
 import pytest
@@ -179,6 +180,14 @@ def test_get_object_with_url_to_file_decrypts_as_oss2s(server, key_pair, tmp_pat
         assert whole.read_bytes() == data and r.content_length == len(data)
         bucket.get_object_with_url_to_file(url, str(part), byte_range=(16, 4095))
         assert part.read_bytes() == data[16:4096]
+    # the files' modes are what oss2's open(..., "wb") gives: a new file's and an existing one's
+    assert stat.S_IMODE((tmp_path / "wholep").stat().st_mode) == stat.S_IMODE((tmp_path / "wholeo").stat().st_mode)
+    for name in ("o", "p"):
+        os.chmod(tmp_path / ("whole" + name), 0o640)
+    for bucket, name in ((a, "o"), (b, "p")):
+        bucket.get_object_with_url_to_file(bucket.sign_url("GET", "k", 60), str(tmp_path / ("whole" + name)))
+        assert stat.S_IMODE((tmp_path / ("whole" + name)).stat().st_mode) == 0o640
+    assert sorted(os.listdir(tmp_path)) == ["parto", "partp", "wholeo", "wholep"]
 
 
 def test_errors_are_oss2s(server, key_pair, other_key_pair):
