@@ -3,6 +3,7 @@ consent, an error about the whole job stops it after one request, one unreadable
 not hide the rest of the tree, and a killed download leaves nothing behind."""
 import os
 import pty
+import select
 import shutil
 import signal
 import subprocess
@@ -204,12 +205,16 @@ def test_ctrl_c_at_the_question_on_a_dumb_terminal_exits_130_and_deletes_nothing
     for k in ("cc/keep", "cc/extra"):
         srv.bucket.put_object(k, b"x")
     master, slave = pty.openpty()
+    proc = None
     try:
         proc = subprocess.Popen(srv.command("sync", str(src), "oss://bkt/cc/", "--delete"), stdin=slave,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, TERM="dumb"))
         err = b""
         deadline = time.monotonic() + 30
         while b"(y or N)?" not in err and time.monotonic() < deadline:
+            # bounded: a question that never comes fails the test instead of hanging it
+            if not select.select([proc.stderr], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                break
             chunk = os.read(proc.stderr.fileno(), 4096)
             if not chunk:
                 break
@@ -218,6 +223,9 @@ def test_ctrl_c_at_the_question_on_a_dumb_terminal_exits_130_and_deletes_nothing
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=10)
     finally:
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
         os.close(slave)
         os.close(master)
     assert proc.returncode == 130, err
