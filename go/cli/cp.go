@@ -114,7 +114,7 @@ func (c *call) cpConfig() (*cpConfig, error) {
 func (c *call) transferConfig() (transfer.Config, error) {
 	cfg := transfer.Config{Concurrency: int(c.opts.int("parallel", defaultParallel)), PartSize: defaultPartSize}
 	if cfg.Concurrency < 1 {
-		return cfg, usagef("--jobs and --parallel must be at least 1")
+		return cfg, usagef("--parallel must be at least 1")
 	}
 	if v := c.opts.str("part-size"); v != "" {
 		var err error
