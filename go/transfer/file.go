@@ -48,8 +48,13 @@ func DownloadFile(ctx context.Context, d oss.Doer, req *oss.Request, filename st
 		return writeStream(ctx, dl, target, verify, cfg.Decode, m)
 	}
 	// What a killed earlier download to this name left behind, whichever way this one goes:
-	// the earlier one may have needed a temporary name where this one does not.
-	sweepStaleTemps(target)
+	// the earlier one may have needed a temporary name where this one does not. For a new name,
+	// one lookup first: a writer takes the first free slot, so leftovers start at slot 0 unless
+	// downloads to the name ran at once (then the next download over the file sweeps them); a
+	// tree of small new files pays one failed lookup a file, not eight (15% of jindo cp -r).
+	if exists || tempExists(target, 0) {
+		sweepStaleTemps(target)
+	}
 	// The file has no name until it is complete (Linux), so a crash leaves nothing; otherwise a
 	// temporary name beside the target, renamed over it at the end.
 	var f *os.File

@@ -114,6 +114,12 @@ func linkTemp(f *os.File, target string) (*namedTemp, error) {
 	return nil, errNoSlot(target)
 }
 
+// tempExists tells whether target's temporary name of slot is taken (by anything).
+func tempExists(target string, slot int) bool {
+	_, err := os.Lstat(tempName(target, slot))
+	return err == nil
+}
+
 // sweepStaleTemps removes the temporary files of target whose writers are gone: the first
 // tempSlots names, and the next ones as long as they exist. Errors only mean something is left
 // for the next sweep.

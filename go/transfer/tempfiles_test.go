@@ -212,3 +212,25 @@ func TestDownloadOverAFileGoesThroughAnUnnamedFile(t *testing.T) {
 		t.Fatalf("afterwards the directory holds %v", names)
 	}
 }
+
+// TestANewNameSweepsFromSlotZero: a download to a new name looks at slot 0 only, unless it is
+// taken (a tree of new files pays one lookup a file); a leftover in a later slot, left by
+// downloads to the name that ran at once, goes with the next download over the file.
+func TestANewNameSweepsFromSlotZero(t *testing.T) {
+	e := newEnv(t)
+	e.put(t, "obj", []byte("new"))
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	stale := tempName(out, 2)
+	if err := os.WriteFile(stale, []byte("partial"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i, wantStale := range []bool{true, false} {
+		if _, err := DownloadFile(context.Background(), e.client, get("obj", ""), out, Config{}, true, Meter{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(stale); (err == nil) != wantStale {
+			t.Fatalf("download %d: the leftover in slot 2 exists: %v", i+1, err == nil)
+		}
+	}
+}
