@@ -24,10 +24,13 @@ func TestWorkersReuseWaitingGoroutines(t *testing.T) {
 		done := make(chan struct{})
 		w.Go(func() { close(done) })
 		<-done
-		waitFor(t, "the worker to wait", func() bool { return w.idle.Load() == 1 })
+		waitFor(t, "a worker to wait", func() bool { return w.idle.Load() >= 1 })
 	}
-	if n := runtime.NumGoroutine(); n > before+1 {
-		t.Fatalf("100 operations in a row left %d goroutines, want one more than %d", n, before)
+	// A worker counts itself idle just before it waits: an operation sent in between finds no
+	// one waiting and starts a second worker, now and then. Without reuse there would be
+	// maxIdleWorkers.
+	if n := runtime.NumGoroutine(); n > before+2 {
+		t.Fatalf("100 operations in a row left %d goroutines, want at most two more than %d", n, before)
 	}
 }
 
