@@ -250,7 +250,14 @@ async def _until_ended(op, progress=None, retries=None, tick=None):
     waker = _waker(loop)
     w = waker.watch(op, loop)
     L = _binding.lib()
-    slices = _slices(loop, L, op, progress, retries, tick)
+    await _ended(L, op, waker, w, _slices(loop, L, op, progress, retries, tick))
+    return waker
+
+
+async def _ended(L, op, waker, w, slices):
+    """Await operation op's end (w, its watch on waker's loop); a cancellation cancels it and
+    still waits for it to end (_stop). slices (or None) run until then, and what failed in them
+    is raised once op has ended."""
     try:
         await w.future
     except asyncio.CancelledError:
@@ -261,7 +268,6 @@ async def _until_ended(op, progress=None, retries=None, tick=None):
             slices.cancel()
     if slices is not None:
         slices.raise_failure()
-    return waker
 
 
 async def _stop(L, op, waker, w):
@@ -373,17 +379,7 @@ class QuickPending(object):
         L, op, w = _binding.lib(), self.op, self.watch
         taken = False
         try:
-            slices = _slices(self.waker.loop, L, op, tick=self.tick)
-            try:
-                await w.future
-            except asyncio.CancelledError:
-                await _stop(L, op, self.waker, w)
-                raise
-            finally:
-                if slices is not None:
-                    slices.cancel()
-            if slices is not None:
-                slices.raise_failure()
+            await _ended(L, op, self.waker, w, _slices(self.waker.loop, L, op, tick=self.tick))
             # A result is at least 2 bytes ('C' or 'J' and more), so bytes(size) is a new,
             # unshared object Go may fill before anyone sees it.
             data = bytes(w.size)
