@@ -209,22 +209,35 @@ func TestCtrlCDuringTheQuestionEndsAtOnce(t *testing.T) {
 		done <- Run(ctx, []string{"rm", "-r", "oss://bkt/q/"}, Env{Stdin: stdin, Stdout: io.Discard, Stderr: errs, Home: e.home,
 			Getenv: func(string) string { return "" }, Interactive: true})
 	}()
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(errs.String(), "(y or N)?"); time.Sleep(5 * time.Millisecond) {
+	waitForText(t, errs, "(y or N)?")
+	cancel()
+	wantExit(t, done, ExitInterrupted, errs, "the question still waits after Ctrl-C")
+	if got := e.keys(t, "q/"); len(got) != 2 {
+		t.Fatalf("deleted: %v", got)
+	}
+}
+
+// waitForText waits up to 10 s for text in what the command has written to errs.
+func waitForText(t *testing.T, errs *syncBuffer, text string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(errs.String(), text); time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("no question: %q", errs.String())
+			t.Fatalf("no %q: %q", text, errs.String())
 		}
 	}
-	cancel()
+}
+
+// wantExit waits up to 10 s for the command run on a goroutine to end with code want; hang says
+// what not ending means.
+func wantExit(t *testing.T, done <-chan int, want int, errs *syncBuffer, hang string) {
+	t.Helper()
 	select {
 	case code := <-done:
-		if code != ExitInterrupted {
+		if code != want {
 			t.Fatalf("exit %d: %q", code, errs.String())
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("the question still waits after Ctrl-C")
-	}
-	if got := e.keys(t, "q/"); len(got) != 2 {
-		t.Fatalf("deleted: %v", got)
+		t.Fatal(hang)
 	}
 }
 
@@ -260,20 +273,9 @@ func TestCtrlCDuringConfigsQuestionsWritesNothing(t *testing.T) {
 			Getenv: func(string) string { return "" }, Interactive: true})
 	}()
 	io.WriteString(w, "http://example.invalid\n") // the endpoint; the next question then waits
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(errs.String(), "Please enter accessKeyID"); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no second question: %q", errs.String())
-		}
-	}
+	waitForText(t, errs, "Please enter accessKeyID")
 	cancel()
-	select {
-	case code := <-done:
-		if code != ExitInterrupted {
-			t.Fatalf("exit %d: %q", code, errs.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("config still waits after Ctrl-C")
-	}
+	wantExit(t, done, ExitInterrupted, errs, "config still waits after Ctrl-C")
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("config wrote %s: %v", path, err)
 	}
@@ -311,17 +313,11 @@ func TestTheProgressBarWaitsForTheAnswer(t *testing.T) {
 			Getenv: func(string) string { return "" }, Interactive: true, Terminal: true})
 	}()
 	const question = "(y or N)? "
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(errs.String(), question); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no question: %q", errs.String())
-		}
-	}
+	waitForText(t, errs, question)
 	time.Sleep(700 * time.Millisecond) // three of the bar's ticks
 	if s := errs.String(); !strings.HasSuffix(s, question) {
 		t.Fatalf("something was drawn after the question: %q", s[strings.LastIndex(s, question):])
 	}
 	io.WriteString(w, "y\n")
-	if code := <-done; code != ExitOK {
-		t.Fatalf("exit %d: %q", code, errs.String())
-	}
+	wantExit(t, done, ExitOK, errs, "cp still waits after its answer")
 }
