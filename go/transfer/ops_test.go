@@ -6,7 +6,6 @@ import (
 	"crypto/md5"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -539,12 +538,7 @@ func TestCopyMultipartCopiesBytesAndHeadersAndLeavesNoUpload(t *testing.T) {
 	if _, err := CopyMultipart(ctx, e.client, req, testPart, 2, Meter{Add: func(n int64) { copied.Add(n) }}); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := e.client.Do(ctx, &oss.Request{Method: http.MethodGet, Bucket: "bkt", Key: "dst"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	got, _ := e.read(t, "dst")
 	head, err := oss.HeadObject(ctx, e.client, "bkt", "dst")
 	if err != nil {
 		t.Fatal(err)
@@ -677,16 +671,11 @@ func TestCopyMultipartOfAVersion(t *testing.T) {
 	if _, err := CopyMultipart(ctx, d, req, testPart, 2, Meter{}); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := e.client.Do(ctx, &oss.Request{Method: http.MethodGet, Bucket: "bkt", Key: "dst"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	got, header := e.read(t, "dst")
 	tags, err := oss.ObjectTagging(ctx, e.client, "bkt", "dst")
-	if err != nil || !bytes.Equal(got, old) || resp.Header.Get("x-oss-meta-color") != "blue" || tags != "gen=one" ||
-		resp.Header.Get("x-oss-object-type") != "Multipart" {
-		t.Fatalf("equal %v, headers %v, tags %q %v", bytes.Equal(got, old), resp.Header, tags, err)
+	if err != nil || !bytes.Equal(got, old) || header.Get("x-oss-meta-color") != "blue" || tags != "gen=one" ||
+		header.Get("x-oss-object-type") != "Multipart" {
+		t.Fatalf("equal %v, headers %v, tags %q %v", bytes.Equal(got, old), header, tags, err)
 	}
 	if want := "/bkt/src?versionId=" + url.QueryEscape(v1); len(sources) != 4 || slices.ContainsFunc(sources, func(s string) bool { return s != want }) {
 		t.Fatalf("copy sources %v, want 4 of %s", sources, want)

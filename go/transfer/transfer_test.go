@@ -58,6 +58,21 @@ func (e *env) put(t *testing.T, key string, data []byte) {
 	}
 }
 
+// read is a plain GET of key: its body and headers.
+func (e *env) read(t *testing.T, key string) ([]byte, http.Header) {
+	t.Helper()
+	resp, err := e.client.Do(context.Background(), &oss.Request{Method: http.MethodGet, Bucket: "bkt", Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return body, resp.Header
+}
+
 func randomBytes(n int) []byte {
 	b := make([]byte, n)
 	r := rand.New(rand.NewPCG(uint64(n), 7))
