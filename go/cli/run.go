@@ -204,6 +204,16 @@ func runRun(ctx context.Context, c *call) error {
 // keyOptions are the options that give keys: one source, never mixed with another's.
 var keyOptions = map[string]bool{"access-key-id": true, "access-key-secret": true, "sts-token": true}
 
+// givesKeys tells whether a command line gives any of keyOptions.
+func givesKeys(p *parsed) bool {
+	for name := range keyOptions {
+		if p.set[name] {
+			return true
+		}
+	}
+	return false
+}
+
 func readRunLines(in io.Reader, shared, sharedKeys []string) ([]runLine, error) {
 	var lines []runLine
 	sc := bufio.NewScanner(in)
@@ -228,7 +238,7 @@ func readRunLines(in io.Reader, shared, sharedKeys []string) ([]runLine, error) 
 			return nil, usagef("run: line %d: no such command %q in %q", n, words[0], line)
 		}
 		own := words[1:]
-		if p, err := parseOptions(cmd.name, specsOf(cmd), own); err != nil || !(p.set["access-key-id"] || p.set["access-key-secret"] || p.set["sts-token"]) {
+		if p, err := parseOptions(cmd.name, specsOf(cmd), own); err != nil || !givesKeys(p) {
 			own = append(append([]string(nil), sharedKeys...), own...)
 		}
 		l := runLine{n: n, words: append(append([]string{words[0]}, shared...), own...)}
