@@ -136,6 +136,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	if s.cfg.BandwidthPerConn > 0 {
 		ln = &shapedListener{Listener: ln, rate: s.cfg.BandwidthPerConn}
 	}
+	ln = quietListener{ln}
 	err := s.http.Serve(ln)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
