@@ -28,7 +28,8 @@ func (l quietListener) Accept() (net.Conn, error) {
 //     poller timer. Here a deadline asked for is only recorded, and the connection's real
 //     deadline moves only to come earlier; a real deadline that passes before the one asked
 //     for is re-armed inside Read, so a read times out exactly when its deadline says, never
-//     before.
+//     before. A deadline already passed, with no read waiting to interrupt, only fails the
+//     next read.
 //   - The background read. Once a request's body is read, net/http starts a goroutine whose
 //     one-byte read parks in the poller to notice a client going away, then interrupts it
 //     with a past deadline when the response is done. It is recognised by how it starts (the
@@ -107,12 +108,12 @@ func (c *quietConn) rearm() error {
 }
 
 // CloseWrite keeps net/http's graceful close (FIN, then a pause) of a connection whose request
-// body was left unread.
+// body was left unread. A connection without one is closed after the pause, as net/http does.
 func (c *quietConn) CloseWrite() error {
 	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
 		return cw.CloseWrite()
 	}
-	return c.Conn.Close()
+	return errors.ErrUnsupported
 }
 
 // ReadFrom keeps the kernel's sendfile and splice for bodies served from files.

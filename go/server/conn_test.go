@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -159,6 +160,19 @@ func TestKeepAliveOutlastsHeaderTimeout(t *testing.T) {
 		}
 		if resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("request %d: status %d", i, resp.StatusCode)
+		}
+	}
+}
+
+// A client that sends its whole body before reading gets the early answer (here: unsigned),
+// not a reset, also through a shaped connection, which has no half-close.
+func TestEarlyAnswerReachesClientThatSentItsBody(t *testing.T) {
+	for _, rate := range []int64{0, 1 << 30} {
+		addr := serve(t, Config{BandwidthPerConn: rate})
+		resp, _ := heldOpen(t, addr, "PUT /bkt/k HTTP/1.1\r\nHost: x\r\nContent-Length: 300000\r\n\r\n"+
+			strings.Repeat("a", 300000), 10*time.Second)
+		if !strings.HasPrefix(resp, "HTTP/1.1 403") {
+			t.Fatalf("bandwidth %d: got %.100q", rate, resp)
 		}
 	}
 }
