@@ -21,8 +21,13 @@ type Reader struct {
 	queue   []*prefetch   // started parts, in order
 	cur     *prefetch     // the part being read
 	pos     int64         // delivered bytes handed out so far
-	crc     uint64
-	err     error
+	// crc is the CRC64 of the bytes handed out before cur; curCRC that of cur.buf[:curCRCAt].
+	// A part read out whole adds the CRC its fetch computed, so a reader nobody asks for
+	// its CRC (SeekReader) reads each byte once more, not twice (see CRC).
+	crc      uint64
+	curCRC   uint64
+	curCRCAt int
+	err      error
 	// spare is the buffer of the last part read out, for the next part started: a long scan
 	// then holds window+1 part buffers, not a trail of garbage for the collector.
 	spare []byte
@@ -33,6 +38,7 @@ type prefetch struct {
 	buf  []byte
 	done chan struct{}
 	err  error
+	crc  uint64 // of buf, once done without err
 	read int
 }
 
@@ -70,7 +76,7 @@ func (r *Reader) start(p part, broke error) *prefetch {
 	f := &prefetch{p: p, buf: buf[:p.n], done: make(chan struct{})}
 	go func() {
 		defer close(f.done)
-		_, f.err = r.dl.fetch(r.ctx, p, Sink{Buffer: f.buf, Base: p.off}, nil, broke)
+		f.crc, f.err = r.dl.fetch(r.ctx, p, Sink{Buffer: f.buf, Base: p.off}, nil, broke)
 	}()
 	return f
 }
@@ -79,6 +85,11 @@ func (r *Reader) start(p part, broke error) *prefetch {
 func (r *Reader) Read(p []byte) (int, error) {
 	if r.err != nil {
 		return 0, r.err
+	}
+	if left := r.dl.Length - r.pos; left > 0 {
+		// A large read is usually into fresh memory (torch.load's tensors): fault it in
+		// with one call rather than a trap per page during the copies.
+		populate(p[:min(int64(len(p)), left)])
 	}
 	n := 0
 	for n < len(p) {
@@ -162,10 +173,11 @@ func (r *Reader) current() (*prefetch, error) {
 
 // consumed records b, the next bytes of the current part, as handed out.
 func (r *Reader) consumed(b []byte) {
-	r.crc = crc.Update(r.crc, b)
 	r.cur.read += len(b)
 	r.pos += int64(len(b))
 	if r.cur.read == len(r.cur.buf) {
+		r.crc = crc.Combine(r.crc, r.cur.crc, int64(len(r.cur.buf)))
+		r.curCRC, r.curCRCAt = 0, 0
 		r.spare = r.cur.buf
 		r.cur = nil
 	}
@@ -222,8 +234,16 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 	return total, r.err
 }
 
-// CRC is the CRC64 of the bytes read so far.
-func (r *Reader) CRC() uint64 { return r.crc }
+// CRC is the CRC64 of the bytes read so far. Within a part it is computed here, from where the
+// last call left off, so asking after every read costs one pass over the bytes, as before.
+func (r *Reader) CRC() uint64 {
+	if r.cur == nil || r.cur.read == 0 {
+		return r.crc
+	}
+	r.curCRC = crc.Update(r.curCRC, r.cur.buf[r.curCRCAt:r.cur.read])
+	r.curCRCAt = r.cur.read
+	return crc.Combine(r.crc, r.curCRC, int64(r.cur.read))
+}
 
 // Pos is the number of bytes read so far.
 func (r *Reader) Pos() int64 { return r.pos }

@@ -129,6 +129,38 @@ func TestDownloadReassemblesEverySize(t *testing.T) {
 	}
 }
 
+// The reader's CRC is the running CRC64 of what it handed out, asked after every read or only
+// at the end, with reads that end inside parts, on their edges, and across them.
+func TestReaderCRCIsTheRunningCRCOfWhatWasRead(t *testing.T) {
+	e := newEnv(t)
+	data := randomBytes(7*testPart + 5)
+	e.put(t, "obj", data)
+	for _, every := range []bool{true, false} {
+		for _, chunk := range []int{1000, testPart, testPart + 7, 3 * testPart} {
+			dl, err := Open(context.Background(), e.client, get("obj", ""), Config{PartSize: testPart, Concurrency: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := dl.NewReader(context.Background(), 0)
+			pos := 0
+			for pos < len(data) {
+				n, err := io.ReadFull(r, make([]byte, min(chunk, len(data)-pos)))
+				pos += n
+				if err != nil {
+					t.Fatal(chunk, pos, err)
+				}
+				if every && r.CRC() != crc.Checksum(data[:pos]) {
+					t.Fatalf("chunk %d: CRC after %d bytes is not theirs", chunk, pos)
+				}
+			}
+			if r.CRC() != crc.Checksum(data) {
+				t.Fatalf("chunk %d (asked every read: %v): CRC at the end is not the object's", chunk, every)
+			}
+			r.Close()
+		}
+	}
+}
+
 // Each range gives what one GET of it gives OSS: a range reaching past the object is ignored (200,
 // the whole object) unless the standard behaviour is asked for, which cuts it to fit or answers
 // 416. Checked on objects that take the parallel path and on ones smaller than a part.
