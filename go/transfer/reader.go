@@ -100,11 +100,13 @@ func (r *Reader) start(p part, broke error) *prefetch {
 	go func() {
 		defer r.fetches.Done()
 		f.crc, f.err = r.dl.fetch(r.ctx, p, Sink{Buffer: f.buf, Base: p.off}, nil, broke)
-		close(f.done)
 		r.mu.Lock()
 		r.fetching--
 		r.fill()
 		r.mu.Unlock()
+		// Only now may the reader take the part: were it read out while still counted as
+		// fetching, a reader with nothing queued could find fill starting nothing.
+		close(f.done)
 	}()
 	return f
 }
