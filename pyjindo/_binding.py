@@ -70,6 +70,12 @@ _generation = 0
 _forked_after_load = False
 
 
+# PYJINDO_CPUPROFILE's path is for the process that imported pyjindo with it set; its children,
+# forked or started anew (which inherit this variable), write PATH.<pid> (see _start_cpuprofile).
+if os.environ.get("PYJINDO_CPUPROFILE"):
+    os.environ.setdefault("PYJINDO_CPUPROFILE_PID", str(os.getpid()))
+
+
 def _after_fork_in_child():
     global _lib, _lock, _generation, _forked_after_load
     _lock = threading.Lock()  # another parent thread may have held it at fork time
@@ -112,12 +118,13 @@ def lib():
 
 def _start_cpuprofile(loaded):
     """PYJINDO_CPUPROFILE=PATH (a debugging aid): a CPU profile of the library's Go code from
-    its load to the process's exit, in pprof's format (`go tool pprof PATH`); a forked child's
-    copy of the library writes PATH.<pid>. A path that cannot be written is a warning."""
+    its load to the process's exit, in pprof's format (`go tool pprof PATH`); a child process
+    (forked, or started with the environment) writes PATH.<pid>. A path that cannot be written
+    is a warning."""
     path = os.environ.get("PYJINDO_CPUPROFILE")
     if not path:
         return
-    if _forked_after_load:
+    if os.environ.get("PYJINDO_CPUPROFILE_PID") != str(os.getpid()):
         path = "%s.%d" % (path, os.getpid())
     err = loaded.pj_cpuprofile_start(path.encode())
     if err != ffi.NULL:

@@ -51,12 +51,13 @@ def test_version_crosses_the_c_boundary():
 
 def test_cpuprofile_switch_writes_a_pprof_profile_per_process(tmp_path):
     """PYJINDO_CPUPROFILE=PATH profiles the library's Go code until exit; a forked child's fresh
-    copy of the library writes PATH.<pid>, and the parent's exit handler leaves the child's alone."""
+    copy of the library writes PATH.<pid> (the parent's exit handler leaves it alone), and so
+    does a child process started with the environment."""
     path = tmp_path / "cpu.pprof"
     out = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(
             """
-            import os, sys
+            import os, subprocess, sys
             import pyjindo
             pyjindo._binding.core_version()
             pid = os.fork()
@@ -64,14 +65,17 @@ def test_cpuprofile_switch_writes_a_pprof_profile_per_process(tmp_path):
                 pyjindo._binding.core_version()
                 sys.exit(0)  # runs the exit handlers, the parent's included
             _, status = os.waitpid(pid, 0)
-            print(pid, status)
+            started = subprocess.run([sys.executable, "-c", "import os, pyjindo; "
+                                      "pyjindo._binding.core_version(); print(os.getpid())"],
+                                     capture_output=True, text=True, check=True).stdout.strip()
+            print(pid, status, started)
             """)],
         capture_output=True, text=True, timeout=60, cwd=REPO, env=dict(os.environ, PYJINDO_CPUPROFILE=str(path)),
     )
     assert out.returncode == 0, out.stderr
-    child, status = out.stdout.split()
+    child, status, started = out.stdout.split()
     assert status == "0"
-    for written in (path, tmp_path / ("cpu.pprof." + child)):
+    for written in (path, tmp_path / ("cpu.pprof." + child), tmp_path / ("cpu.pprof." + started)):
         # pprof's format: a gzipped protocol buffer whose string table names the sample types
         assert b"nanoseconds" in gzip.decompress(written.read_bytes())
 
