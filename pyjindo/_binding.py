@@ -15,12 +15,14 @@ objects. So every handle Python holds is a `Handle`, tagged with the library gen
 made it, and the number only reaches Go through `Handle.number()`, which refuses a handle of an
 older generation (the Go side also tags its numbers per loaded copy, as a second guard).
 """
+import atexit
 import json
 import logging
 import os
 import shutil
 import tempfile
 import threading
+import warnings
 
 from cffi import FFI
 
@@ -49,6 +51,8 @@ int pj_take_result(uintptr_t op, void *buf, size_t buf_len);
 uintptr_t pj_notifier_new(int *fds, char **err);
 int pj_watch(uintptr_t op, uintptr_t n);
 int pj_notifier_take(uintptr_t n, uintptr_t *out, size_t *sizes, size_t capacity);
+char *pj_cpuprofile_start(char *path);
+void pj_cpuprofile_stop(void);
 """
 
 ffi = FFI()
@@ -64,6 +68,12 @@ _lock = threading.Lock()
 _lib = None
 _generation = 0
 _forked_after_load = False
+
+
+# PYJINDO_CPUPROFILE's path is for the process that imported pyjindo with it set; its children,
+# forked or started anew (which inherit this variable), write PATH.<pid> (see _start_cpuprofile).
+if os.environ.get("PYJINDO_CPUPROFILE"):
+    os.environ.setdefault("PYJINDO_CPUPROFILE_PID", str(os.getpid()))
 
 
 def _after_fork_in_child():
@@ -102,7 +112,35 @@ def lib():
         with _lock:
             if _lib is None:
                 _lib = _load()
+                _start_cpuprofile(_lib)
     return _lib
+
+
+def _start_cpuprofile(loaded):
+    """PYJINDO_CPUPROFILE=PATH (a debugging aid): a CPU profile of the library's Go code from
+    its load to the process's exit, in pprof's format (`go tool pprof PATH`); a child process
+    (forked, or started with the environment) writes PATH.<pid>. A path that cannot be written
+    is a warning."""
+    path = os.environ.get("PYJINDO_CPUPROFILE")
+    if not path:
+        return
+    if os.environ.get("PYJINDO_CPUPROFILE_PID") != str(os.getpid()):
+        path = "%s.%d" % (path, os.getpid())
+    err = loaded.pj_cpuprofile_start(path.encode())
+    if err != ffi.NULL:
+        try:
+            message = ffi.string(err).decode("utf-8", "replace")
+        finally:
+            loaded.pj_free(err)
+        warnings.warn("PYJINDO_CPUPROFILE: no profile: %s" % message, RuntimeWarning, stacklevel=3)
+        return
+    gen = _generation
+
+    def stop():
+        if gen == _generation:  # not in a forked child: the parent's copy of Go is dead there
+            loaded.pj_cpuprofile_stop()
+
+    atexit.register(stop)
 
 
 def generation():

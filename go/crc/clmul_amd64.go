@@ -6,9 +6,13 @@ import "hash/crc64"
 // multiplication (the method of Intel's "Fast CRC Computation for Generic Polynomials Using
 // PCLMULQDQ"), four lanes at a time (BenchmarkUpdate here: 14.7 GB/s, against 2.3 with one
 // lane); the last 16 folded bytes and the tail go through the table. Small inputs use the table
-// alone.
+// alone. With VPCLMULQDQ on 512-bit registers (AVX-512), foldWide does the same with four
+// blocks to a register, sixteen lanes (BenchmarkUpdate here: 17.8 -> 51-57 GB/s; the CRC was
+// 12-19% of a 1 GiB read()'s CPU, and it fell from 0.69-0.83 to 0.60-0.67 cpu-s/GB).
 
 var hasCLMUL = cpuHasCLMUL()
+
+var hasWideCLMUL = hasCLMUL && cpuHasWideCLMUL()
 
 // foldConstants are x^191 and x^127 mod P, bit-reflected: folding a 16-byte block over the next
 // one multiplies its halves by x^192 and x^128, and a carry-less product of reflected operands
@@ -17,8 +21,25 @@ var hasCLMUL = cpuHasCLMUL()
 var foldConstants = [4]uint64{reflect64(xPowMod(191)), reflect64(xPowMod(127)),
 	reflect64(xPowMod(575)), reflect64(xPowMod(511))}
 
+// wideConstants are x^2111 and x^2047 mod P (a block over the one 256 bytes on), then
+// foldConstants' pairs for 64 and 16 bytes, in the order foldWide uses them.
+var wideConstants = [6]uint64{reflect64(xPowMod(2111)), reflect64(xPowMod(2047)),
+	foldConstants[2], foldConstants[3], foldConstants[0], foldConstants[1]}
+
+// minWide is the shortest input given to foldWide: below it, its setup and the folding of its
+// sixteen lanes into one weigh more than the wider rounds save.
+const minWide = 1024
+
 //go:noescape
 func cpuHasCLMUL() bool
+
+//go:noescape
+func cpuHasWideCLMUL() bool
+
+// foldWide is fold16 on 512-bit registers, for p of at least 256 bytes.
+//
+//go:noescape
+func foldWide(s uint64, p []byte, k *[6]uint64) (lo, hi uint64)
 
 // fold16 folds p (a multiple of 16 bytes, at least 16) into one 16-byte block whose plain CRC
 // (no initial or final inversion) equals that of p with s XORed into its first 8 bytes.
@@ -31,7 +52,12 @@ func update(crc uint64, p []byte) uint64 {
 		return crc64.Update(crc, Table, p)
 	}
 	n := len(p) &^ 15
-	lo, hi := fold16(^crc, p[:n], &foldConstants)
+	var lo, hi uint64
+	if hasWideCLMUL && n >= minWide {
+		lo, hi = foldWide(^crc, p[:n], &wideConstants)
+	} else {
+		lo, hi = fold16(^crc, p[:n], &foldConstants)
+	}
 	var b [16]byte
 	for i := 0; i < 8; i++ {
 		b[i] = byte(lo >> (8 * i))

@@ -51,7 +51,7 @@ func TestUpdateMatchesTheTable(t *testing.T) {
 	for i := range buf {
 		buf[i] = byte(r.Uint32())
 	}
-	for _, n := range []int{0, 1, 15, 16, 17, 255, 256, 257, 319, 320, 321, 1000, 4096, 4097, 65536, 69999} {
+	for _, n := range []int{0, 1, 15, 16, 17, 255, 256, 257, 319, 320, 321, 1000, 1023, 1024, 1025, 1039, 1040, 1296, 1535, 4096, 4097, 65536, 69999} {
 		for _, init := range []uint64{0, 1, 0xFFFFFFFFFFFFFFFF, r.Uint64()} {
 			want := crc64.Update(init, Table, buf[:n])
 			if got := Update(init, buf[:n]); got != want {

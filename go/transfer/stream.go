@@ -147,7 +147,7 @@ func (p progressWriter) Write(b []byte) (int, error) {
 }
 
 // StreamTo writes the bytes dl delivers to w in order: later parts are fetched in parallel,
-// at most window of them ahead (0: the configured concurrency), each pinned to the ETag of the
+// at most window of them ahead (0: the Reader's default, see NewReader), each pinned to the ETag of the
 // first answer, and written whole from their buffers; memory is window+1 parts. It returns the
 // count and CRC64 of the bytes written. A failure of w is a destination error, not retried;
 // what was written before any failure stays written: a stream cannot take bytes back.

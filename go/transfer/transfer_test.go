@@ -129,6 +129,98 @@ func TestDownloadReassemblesEverySize(t *testing.T) {
 	}
 }
 
+// The reader's CRC is the running CRC64 of what it handed out, asked after every read or only
+// at the end, with reads that end inside parts, on their edges, and across them.
+func TestReaderCRCIsTheRunningCRCOfWhatWasRead(t *testing.T) {
+	e := newEnv(t)
+	data := randomBytes(7*testPart + 5)
+	e.put(t, "obj", data)
+	for _, every := range []bool{true, false} {
+		for _, chunk := range []int{1000, testPart, testPart + 7, 3 * testPart} {
+			dl, err := Open(context.Background(), e.client, get("obj", ""), Config{PartSize: testPart, Concurrency: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			window := 0
+			if chunk == testPart {
+				window = 1 // one part at a time: each read waits on the fetch that just ended
+			}
+			r := dl.NewReader(context.Background(), window)
+			pos := 0
+			for pos < len(data) {
+				n, err := io.ReadFull(r, make([]byte, min(chunk, len(data)-pos)))
+				pos += n
+				if err != nil {
+					t.Fatal(chunk, pos, err)
+				}
+				if every && r.CRC() != crc.Checksum(data[:pos]) {
+					t.Fatalf("chunk %d: CRC after %d bytes is not theirs", chunk, pos)
+				}
+			}
+			if r.CRC() != crc.Checksum(data) {
+				t.Fatalf("chunk %d (asked every read: %v): CRC at the end is not the object's", chunk, every)
+			}
+			r.Close()
+		}
+	}
+}
+
+// A fetch that ends goes on with the next part while the reader reads nothing, up to the
+// window (half again the concurrency), never with more than the concurrency at once besides
+// the first answer (which the reader streams itself); reading frees room for the rest.
+func TestReaderFetchesAheadOfTheReaderUpToItsWindow(t *testing.T) {
+	e := newEnv(t)
+	data := randomBytes(20 * testPart)
+	e.put(t, "obj", data)
+	var gets, running, peak atomic.Int64
+	d := doerFunc(func(ctx context.Context, r *oss.Request) (*http.Response, error) {
+		gets.Add(1)
+		n := running.Add(1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		resp, err := e.client.Do(ctx, r)
+		if err != nil {
+			running.Add(-1)
+			return nil, err
+		}
+		resp.Body = &closeCounter{ReadCloser: resp.Body, open: &running}
+		return resp, nil
+	})
+	dl, err := Open(context.Background(), d, get("obj", ""), Config{PartSize: testPart, Concurrency: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := dl.NewReader(context.Background(), 0)
+	defer r.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for gets.Load() < 1+6 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond) // room for a fetch past the window to show
+	if gets.Load() != 1+6 {
+		t.Fatalf("%d parts fetched before any read, want the window of 6", gets.Load()-1)
+	}
+	got, err := io.ReadAll(r)
+	if err != nil || !bytes.Equal(got, data) || r.CRC() != crc.Checksum(data) {
+		t.Fatalf("err %v, equal %v", err, bytes.Equal(got, data))
+	}
+	if peak.Load() > 1+4 {
+		t.Fatalf("%d answers open at once, want at most 1+4", peak.Load())
+	}
+}
+
+// closeCounter takes itself off the count of open answers when first closed.
+type closeCounter struct {
+	io.ReadCloser
+	open   *atomic.Int64
+	closed sync.Once
+}
+
+func (c *closeCounter) Close() error {
+	c.closed.Do(func() { c.open.Add(-1) })
+	return c.ReadCloser.Close()
+}
+
 // Each range gives what one GET of it gives OSS: a range reaching past the object is ignored (200,
 // the whole object) unless the standard behaviour is asked for, which cuts it to fit or answers
 // 416. Checked on objects that take the parallel path and on ones smaller than a part.
