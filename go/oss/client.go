@@ -6,6 +6,7 @@ package oss
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -56,6 +57,7 @@ type Client struct {
 	endpoint  Endpoint
 	pathStyle bool
 	http      *http.Client
+	direct    *directPool // nil when requests go through a proxy
 	now       func() time.Time
 }
 
@@ -113,15 +115,33 @@ func New(cfg Config) (*Client, error) {
 		WriteBufferSize:    32 << 10,
 		ReadBufferSize:     32 << 10,
 	}
-	return &Client{cfg: cfg, endpoint: ep, pathStyle: pathStyle, now: time.Now,
-		http: &http.Client{Transport: transport}}, nil
+	c := &Client{cfg: cfg, endpoint: ep, pathStyle: pathStyle, now: time.Now,
+		http: &http.Client{Transport: transport}}
+	// Direct exchanges (direct.go) go to the endpoint itself: through a proxy, net/http's
+	// transport carries every request.
+	if u, err := proxy(&http.Request{URL: &url.URL{Scheme: ep.Scheme, Host: ep.Host}}); err == nil && u == nil {
+		c.direct = &directPool{dialer: dialer, readTimeout: cfg.ReadTimeout, maxIdle: cfg.MaxConns}
+		if ep.Scheme == "https" {
+			c.direct.tls = &tls.Config{}
+		}
+	}
+	return c, nil
 }
 
 // Endpoint is the endpoint the client sends to.
 func (c *Client) Endpoint() Endpoint { return c.endpoint }
 
 // Close releases idle connections.
-func (c *Client) Close() { c.http.CloseIdleConnections() }
+func (c *Client) Close() {
+	c.http.CloseIdleConnections()
+	if c.direct != nil {
+		c.direct.closeIdle()
+	}
+}
+
+// Direct tells whether the client can make direct exchanges (WithDirect): it does not go
+// through a proxy.
+func (c *Client) Direct() bool { return c.direct != nil }
 
 // Request is one OSS request. Query keeps its order; a parameter with an empty value is sent bare
 // (`?uploads`). Body may be nil; ContentLength is -1 when unknown. GetBody, when set, returns a
@@ -298,7 +318,15 @@ func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err er
 	c.sign(req, r, creds)
 	keepContentLength(req)
 	start := time.Now()
-	resp, err := c.http.Do(req)
+	var resp *http.Response
+	if d := DirectFrom(ctx); d != nil && c.direct != nil {
+		resp, err = c.direct.roundTrip(req, d)
+		if err == ErrHandedOff {
+			return nil, err // the run goes on elsewhere: not a failure of the request
+		}
+	} else {
+		resp, err = c.http.Do(req)
+	}
 	if o := ObserverFrom(ctx); o != nil || c.cfg.Observer != nil {
 		defer func() { c.observe(o, r, req, resp, err, start) }()
 	}
