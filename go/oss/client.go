@@ -243,11 +243,26 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	}
 	var resp *http.Response
 	pol := c.cfg.Retry
+	d := DirectFrom(ctx)
+	if d != nil && c.direct != nil && d.inBudget() && pol.MaxAttempts() > 1 {
+		// No retry waits on a C caller's thread: a failure to retry is handed off, and the run
+		// that goes on counts it as its first attempt.
+		resp, err := c.once(ctx, r)
+		if err == nil || err == ErrHandedOff || ctx.Err() != nil || !pol.IsErrorRetryable(err) {
+			return resp, err
+		}
+		return nil, d.handOffFailure(r.Method, c.URL(r), err)
+	}
 	name := RetryEvent{Method: r.Method, Bucket: r.Bucket, Key: r.Key, Query: r.Query}
 	pol.Notify = ObserverFrom(ctx).Named(c.cfg.Observer.Named(pol.Notify, name), name)
 	err := pol.Do(ctx, func(attempt int) error {
 		if attempt > 1 && r.GetBody != nil {
 			r.Body = r.GetBody()
+		}
+		if attempt == 1 && d != nil {
+			if err := d.takeFailure(r.Method, func() string { return c.URL(r) }); err != nil {
+				return err // the first attempt, made on the caller's thread
+			}
 		}
 		var err error
 		resp, err = c.once(ctx, r)

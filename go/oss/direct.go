@@ -41,6 +41,15 @@ type DirectRun struct {
 	ended     atomic.Bool
 	handedOff bool
 	pending   *exchange // an exchange handed off that the run's Resume continues
+	failure   *failure  // a failed attempt handed off that the run's Resume counts as its first
+}
+
+// failure is the first attempt of a request, failed in a way its retry policy would retry: the
+// retries are made by the run on a goroutine (no retry wait on a C caller's thread), which
+// counts this attempt as its first.
+type failure struct {
+	method, url string
+	err         error
 }
 
 // WithDirect marks ctx's requests as direct exchanges of run d.
@@ -76,9 +85,36 @@ func (d *DirectRun) HandedOff() bool {
 func (d *DirectRun) Resume() *DirectRun {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	p := d.pending
-	d.pending = nil
-	return &DirectRun{pending: p}
+	p, f := d.pending, d.failure
+	d.pending, d.failure = nil, nil
+	return &DirectRun{pending: p, failure: f}
+}
+
+// inBudget tells whether the run's exchanges have a budget now.
+func (d *DirectRun) inBudget() bool { return !d.budget().IsZero() }
+
+// handOffFailure hands the run off after the first attempt of a request failed with err.
+func (d *DirectRun) handOffFailure(method, url string, err error) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.handedOff = true
+	d.failure = &failure{method: method, url: url, err: err}
+	return ErrHandedOff
+}
+
+// takeFailure is the failed first attempt an earlier run handed off for this request, if any.
+func (d *DirectRun) takeFailure(method string, url func() string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	f := d.failure
+	if f == nil {
+		return nil
+	}
+	d.failure = nil
+	if f.method != method || f.url != url() {
+		return nil
+	}
+	return f.err
 }
 
 // budget is the deadline of the run's exchanges now (zero: none).
@@ -249,13 +285,13 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 		}
 		x.conn.close()
 	}
-	// Inside a budget any failure is handed off: the run is made again with its retries (only
-	// operations that may be sent twice get a budget), and the caller has its thread back at once.
+	// The budget running out is no failure: the run is made again elsewhere and sends the request
+	// anew (only requests that may be sent twice get a budget). A real failure is the attempt's.
 	fail := func(c *directConn, err error) (*http.Response, error) {
 		if c != nil {
 			c.close()
 		}
-		if !budget.IsZero() && req.Context().Err() == nil {
+		if overBudget(budget, err) && req.Context().Err() == nil {
 			return nil, d.handOff(nil)
 		}
 		return nil, err
@@ -280,7 +316,7 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 	// budget is handed off whole, so the request is not sent again.
 	c.SetReadDeadline(earliest(budget, time.Now().Add(p.readTimeout)))
 	if _, err := c.br.Peek(1); err != nil {
-		if budget.IsZero() || ctx.Err() != nil || !errors.Is(err, os.ErrDeadlineExceeded) || !time.Now().After(budget) {
+		if !overBudget(budget, err) || ctx.Err() != nil {
 			return fail(c, err)
 		}
 		stop()
@@ -312,7 +348,7 @@ func (p *directPool) answer(req *http.Request, d *DirectRun, x *exchange, budget
 	c := x.conn
 	fail := func(err error) (*http.Response, error) {
 		c.close()
-		if !budget.IsZero() && req.Context().Err() == nil {
+		if overBudget(budget, err) && req.Context().Err() == nil {
 			return nil, d.handOff(nil)
 		}
 		return nil, err
@@ -409,6 +445,13 @@ func (b *directBody) Close() error {
 		b.x.conn.close()
 	}
 	return nil
+}
+
+// overBudget tells whether err is the budget running out.
+func overBudget(budget time.Time, err error) bool {
+	var timeout net.Error
+	return !budget.IsZero() && !time.Now().Before(budget) &&
+		(errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &timeout) && timeout.Timeout())
 }
 
 func earliest(a, b time.Time) time.Time {

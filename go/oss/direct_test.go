@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pyjindo/pyjindo/go/oss/retry"
 	"github.com/pyjindo/pyjindo/go/server"
 )
 
@@ -275,18 +274,11 @@ func TestDirectExchangesAtOnce(t *testing.T) {
 	wg.Wait()
 }
 
-func TestARetryPastTheBudgetIsHandedOffWithItsBodyLetGo(t *testing.T) {
-	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.Header().Set("Connection", "close") // the retry dials, after the budget
-		w.Header().Set("Content-Type", "application/xml")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte("<Error><Code>SlowDown</Code><Message>slow down</Message></Error>"))
-	})
-	// the second attempt starts after the budget
-	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds, Retry: retry.Policy{Retryer: slowRetries{}}})
+func TestAnExchangeStartedPastItsBudgetIsHandedOffWithItsBodyLetGo(t *testing.T) {
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) { io.Copy(io.Discard, r.Body) })
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
 	data := []byte("body")
-	run := &DirectRun{Budget: time.Now().Add(30 * time.Millisecond)}
+	run := &DirectRun{Budget: time.Now().Add(-time.Millisecond)} // over before it dials
 	done := make(chan error, 1)
 	go func() {
 		_, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "PUT", Bucket: "bkt", Key: "k",
@@ -295,17 +287,34 @@ func TestARetryPastTheBudgetIsHandedOffWithItsBodyLetGo(t *testing.T) {
 	}()
 	select {
 	case err := <-done:
-		if err != ErrHandedOff {
-			t.Errorf("err = %v, want ErrHandedOff (the retries go on elsewhere)", err)
+		if err != ErrHandedOff || cs.requests.Load() != 0 {
+			t.Errorf("err = %v after %d requests, want ErrHandedOff and none", err, cs.requests.Load())
 		}
 	case <-time.After(5 * time.Second):
-		t.Fatal("a retry made after the budget never returned")
+		t.Fatal("Do never returned: the request body was never let go")
 	}
 }
 
-// slowRetries waits 60 ms before each retry.
-type slowRetries struct{}
 
-func (slowRetries) IsErrorRetryable(err error) bool                 { return retry.IsErrorRetryable(err) }
-func (slowRetries) MaxAttempts() int                                { return 3 }
-func (slowRetries) RetryDelay(attempt int, err error) time.Duration { return 60 * time.Millisecond }
+func TestAnAttemptMadeOnTheCallersThreadCountsInTheRetries(t *testing.T) {
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("<Error><Code>SlowDown</Code><Message>slow down</Message></Error>"))
+	})
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds}) // 3 attempts
+	run := &DirectRun{Budget: time.Now().Add(time.Minute)}
+	_, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	if err != ErrHandedOff || cs.requests.Load() != 1 {
+		t.Fatalf("err = %v after %d requests: a failure to retry is handed off at once", err, cs.requests.Load())
+	}
+	var retried []error
+	_, err = c.Do(WithDirect(context.Background(), run.Resume()), &Request{Method: "GET", Bucket: "bkt", Key: "k",
+		OnRetry: func(err error) { retried = append(retried, err) }})
+	var se *ServiceError
+	if !errors.As(err, &se) || se.Code != "SlowDown" {
+		t.Fatalf("err = %v, want SlowDown", err)
+	}
+	if n := cs.requests.Load(); n != 3 || len(retried) != 2 {
+		t.Errorf("%d requests and %d retries, want 3 and 2 (the first attempt counts)", n, len(retried))
+	}
+}
