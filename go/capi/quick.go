@@ -9,9 +9,11 @@ import "C"
 
 import (
 	"context"
+	"time"
 	"unsafe"
 
 	"github.com/pyjindo/pyjindo/go/ops"
+	"github.com/pyjindo/pyjindo/go/oss"
 )
 
 // pj_call runs a quick operation (go/ops RunQuick: head, put, exists, small get) in one crossing:
@@ -46,7 +48,26 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 		}
 	}
 	block := C.GoStringN(args, C.int(argsLen))
-	op := startOperation(s, callerBuffer(buf, bufLen), int(flags), jsonError, func(ctx context.Context, call *ops.Call) []byte {
+	data := callerBuffer(buf, bufLen)
+	run := &oss.DirectRun{}
+	if watcher == nil && int(flags) == 0 && s.InlineReady() && s.QuickInline(int(kind), block, len(data)) {
+		// On the caller's thread: no hand-off to another goroutine and back (go/oss direct.go),
+		// within the wait slice; an exchange still running then goes on a goroutine as below.
+		run.Budget = time.Now().Add(time.Duration(timeoutMs) * time.Millisecond)
+		op, ctx := newOperation(0)
+		result := ops.RunQuick(oss.WithDirect(ctx, run), &ops.Call{Session: s, Buffer: data, Progress: progress{op}, Handles: cgoHandles{}}, int(kind), block)
+		run.End()
+		op.cancel()
+		if !run.HandedOff() {
+			setBytes(out, outLen, result)
+			return 1
+		}
+		run = run.Resume()
+	}
+	op := startOperation(s, data, int(flags), jsonError, func(ctx context.Context, call *ops.Call) []byte {
+		if s.Client.Direct() {
+			ctx = oss.WithDirect(ctx, run)
+		}
 		return ops.RunQuick(ctx, call, int(kind), block)
 	})
 	if op.wait(timeoutMs) {

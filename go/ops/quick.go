@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/pyjindo/pyjindo/go/transfer"
 )
 
 // The quick door: the small calls made most often (head_object, object_exists, put_object, a
@@ -39,6 +42,27 @@ const (
 // QuickGetMax is the largest object a quick get reads whole (if it also fits the first part);
 // larger ones come back as a stream, as get_open's.
 const QuickGetMax = 1 << 20
+
+// QuickInline tells whether quick operation kind with args and a body of bodyLen bytes may run on
+// its caller's thread within a budget (go/oss DirectRun): one request (not a multipart upload)
+// that may be sent twice (a handed-off exchange that failed is made again by the run that
+// continues it), with a body small enough to send within the budget.
+func (s *Session) QuickInline(kind int, block string, bodyLen int) bool {
+	if bodyLen > directBodyMax || (kind != QuickRequest && kind != QuickGet) {
+		return false
+	}
+	switch method, _, _ := strings.Cut(block, "\x00"); method {
+	case http.MethodGet, http.MethodHead, http.MethodDelete:
+		return true
+	case http.MethodPut:
+		a, err := QuickArgs(block)
+		return err == nil && !transfer.UseMultipart(a.request(a.Method), int64(bodyLen), s.MultipartThreshold)
+	}
+	return false
+}
+
+// directBodyMax is the largest body a quick operation sends on its caller's thread.
+const directBodyMax = 1 << 20
 
 // QuickArgs are the arguments of a quick call, decoded from its block.
 func QuickArgs(block string) (*RequestArgs, error) {

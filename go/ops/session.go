@@ -133,6 +133,11 @@ func NewSession(raw []byte, version string) (*Session, error) {
 		keys: keys, warnings: warnings, workers: newWorkers(workerIdle, cfg.MaxConns)}, nil
 }
 
+// InlineReady tells whether the session's quick operations may run on their caller's thread
+// (go/capi pj_call): its client makes direct exchanges and its keys are given (pushed), so that
+// asking for them never waits on a credentials service.
+func (s *Session) InlineReady() bool { return s.keys != nil && s.Client.Direct() }
+
 func init() {
 	register("endpoint", NoBuffer, endpoint)
 }

@@ -78,7 +78,11 @@ func openStream(ctx context.Context, c *Call, t *Target) (*stream, Response, err
 		st.ctx = oss.WithObserver(st.ctx, st.retries.Observer())
 	}
 	stop := st.bind(ctx, c.Progress)
-	dl, err := transfer.Open(st.ctx, c.Session.Client, t.request(http.MethodGet), c.Session.Transfer)
+	openCtx := st.ctx
+	if d := oss.DirectFrom(ctx); d != nil { // the first GET is part of the caller's run
+		openCtx = oss.WithDirect(openCtx, d)
+	}
+	dl, err := transfer.Open(openCtx, c.Session.Client, t.request(http.MethodGet), c.Session.Transfer)
 	stop()
 	if err == nil && ctx.Err() != nil {
 		dl.Close() // interrupted as it opened: the caller will not see the handle to free it

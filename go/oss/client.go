@@ -6,6 +6,7 @@ package oss
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -56,6 +57,7 @@ type Client struct {
 	endpoint  Endpoint
 	pathStyle bool
 	http      *http.Client
+	direct    *directPool // nil when requests go through a proxy
 	now       func() time.Time
 }
 
@@ -113,15 +115,33 @@ func New(cfg Config) (*Client, error) {
 		WriteBufferSize:    32 << 10,
 		ReadBufferSize:     32 << 10,
 	}
-	return &Client{cfg: cfg, endpoint: ep, pathStyle: pathStyle, now: time.Now,
-		http: &http.Client{Transport: transport}}, nil
+	c := &Client{cfg: cfg, endpoint: ep, pathStyle: pathStyle, now: time.Now,
+		http: &http.Client{Transport: transport}}
+	// Direct exchanges (direct.go) go to the endpoint itself: through a proxy, net/http's
+	// transport carries every request.
+	if u, err := proxy(&http.Request{URL: &url.URL{Scheme: ep.Scheme, Host: ep.Host}}); err == nil && u == nil {
+		c.direct = &directPool{dialer: dialer, readTimeout: cfg.ReadTimeout, maxIdle: cfg.MaxConns}
+		if ep.Scheme == "https" {
+			c.direct.tls = &tls.Config{}
+		}
+	}
+	return c, nil
 }
 
 // Endpoint is the endpoint the client sends to.
 func (c *Client) Endpoint() Endpoint { return c.endpoint }
 
 // Close releases idle connections.
-func (c *Client) Close() { c.http.CloseIdleConnections() }
+func (c *Client) Close() {
+	c.http.CloseIdleConnections()
+	if c.direct != nil {
+		c.direct.closeIdle()
+	}
+}
+
+// Direct tells whether the client can make direct exchanges (WithDirect): it does not go
+// through a proxy.
+func (c *Client) Direct() bool { return c.direct != nil }
 
 // Request is one OSS request. Query keeps its order; a parameter with an empty value is sent bare
 // (`?uploads`). Body may be nil; ContentLength is -1 when unknown. GetBody, when set, returns a
@@ -223,11 +243,26 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	}
 	var resp *http.Response
 	pol := c.cfg.Retry
+	d := DirectFrom(ctx)
+	if d != nil && c.direct != nil && d.inBudget() && pol.MaxAttempts() > 1 {
+		// No retry waits on a C caller's thread: a failure to retry is handed off, and the run
+		// that goes on counts it as its first attempt.
+		resp, err := c.once(ctx, r)
+		if err == nil || err == ErrHandedOff || ctx.Err() != nil || !pol.IsErrorRetryable(err) {
+			return resp, err
+		}
+		return nil, d.handOffFailure(r.Method, c.URL(r), err)
+	}
 	name := RetryEvent{Method: r.Method, Bucket: r.Bucket, Key: r.Key, Query: r.Query}
 	pol.Notify = ObserverFrom(ctx).Named(c.cfg.Observer.Named(pol.Notify, name), name)
 	err := pol.Do(ctx, func(attempt int) error {
 		if attempt > 1 && r.GetBody != nil {
 			r.Body = r.GetBody()
+		}
+		if attempt == 1 && d != nil {
+			if err := d.takeFailure(r.Method, func() string { return c.URL(r) }); err != nil {
+				return err // the first attempt, made on the caller's thread
+			}
 		}
 		var err error
 		resp, err = c.once(ctx, r)
@@ -298,7 +333,15 @@ func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err er
 	c.sign(req, r, creds)
 	keepContentLength(req)
 	start := time.Now()
-	resp, err := c.http.Do(req)
+	var resp *http.Response
+	if d := DirectFrom(ctx); d != nil && c.direct != nil {
+		resp, err = c.direct.roundTrip(req, d)
+		if err == ErrHandedOff {
+			return nil, err // the run goes on elsewhere: not a failure of the request
+		}
+	} else {
+		resp, err = c.http.Do(req)
+	}
 	if o := ObserverFrom(ctx); o != nil || c.cfg.Observer != nil {
 		defer func() { c.observe(o, r, req, resp, err, start) }()
 	}

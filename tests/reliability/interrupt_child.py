@@ -11,6 +11,7 @@ endpoint, ak, sk, bucket_name, op, workdir = sys.argv[1:7]
 b = pyjindo.Bucket(pyjindo.Auth(ak, sk), endpoint, bucket_name, part_size=1024 * 1024,
                    multipart_threshold=1024 * 1024)
 src = os.path.join(workdir, "src.bin")
+STALL = {"x-jindo-fault": "stall=60s"}
 print("READY", flush=True)
 try:
     if op == "read":
@@ -25,8 +26,14 @@ try:
         b.put_object("up-" + op, open(src, "rb").read())
     elif op == "put_from_file":
         b.put_object_from_file("up-" + op, src)
+    elif op == "head":  # small calls run on the caller's thread within a wait slice, then hand off
+        b.head_object("big", headers=STALL)
+    elif op == "small_get":
+        b.get_object("big", byte_range=(0, 16383), headers=STALL).read()
+    elif op == "small_put":
+        b.put_object("up-" + op, b"x" * 16384, headers=STALL)
     elif op == "list":
-        list(pyjindo.ObjectIterator(b, headers={"x-jindo-fault": "stall=60s"}))
+        list(pyjindo.ObjectIterator(b, headers=STALL))
     print(json.dumps({"finished": True}))
 except KeyboardInterrupt:
     print(json.dumps({"interrupted_at": time.time()}), flush=True)

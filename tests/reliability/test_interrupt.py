@@ -29,7 +29,8 @@ def slow(tmp_path_factory):
         yield s, workdir
 
 
-@pytest.mark.parametrize("op", ["read", "read_amt", "to_file", "put", "put_from_file", "list"])
+@pytest.mark.parametrize("op", ["read", "read_amt", "to_file", "put", "put_from_file", "list",
+                                "head", "small_get", "small_put"])
 def test_ctrl_c_stops_the_call_and_leaves_nothing(slow, op):
     server, workdir = slow
     child = subprocess.Popen([sys.executable, os.path.join(HERE, "interrupt_child.py"), server.endpoint,

@@ -1,0 +1,474 @@
+package oss
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The direct exchange: a small request's whole HTTP/1.1 exchange (write the request, read the
+// answer) on the goroutine that makes it, with its own pool of connections.
+//
+// Why: net/http hands every request to two goroutines of its connection (writeLoop and
+// readLoop) and back. For a goroutine that runs a C caller's call (go/capi: cgo locks it to the
+// caller's thread) each hand-off is a wake-up of another OS thread and a sleep of this one: 8-10
+// context switches per small call, most of the client's cost of a HEAD. Done in place the
+// exchange costs about half as much CPU (measured in docs/ARCHITECTURE.md, "The C ABI").
+//
+// A context marked with a DirectRun (WithDirect) sends its requests this way; go/ops marks its
+// quick operations (head, put, exists, small get). With a budget (the C caller's wait slice), an
+// exchange not over by then is handed off: its request fails with ErrHandedOff, the caller runs
+// the operation again on a goroutine of its own, and that run's first exchange continues the one
+// handed off (Resume) instead of sending the request again. So a C caller gets its thread back
+// within the budget, to see Ctrl-C, as the wait-slice rule of DESIGN.md asks.
+
+// DirectRun marks the requests of one run of an operation as direct exchanges.
+type DirectRun struct {
+	// Budget, when set, is when the caller wants its thread back: an exchange still running then
+	// is handed off. It applies until End.
+	Budget time.Time
+
+	mu        sync.Mutex
+	ended     atomic.Bool
+	handedOff bool
+	pending   *exchange // an exchange handed off that the run's Resume continues
+	failure   *failure  // a failed attempt handed off that the run's Resume counts as its first
+}
+
+// failure is the first attempt of a request, failed in a way its retry policy would retry: the
+// retries are made by the run on a goroutine (no retry wait on a C caller's thread), which
+// counts this attempt as its first.
+type failure struct {
+	method, url string
+	err         error
+}
+
+// WithDirect marks ctx's requests as direct exchanges of run d.
+func WithDirect(ctx context.Context, d *DirectRun) context.Context {
+	return context.WithValue(ctx, directKey{}, d)
+}
+
+type directKey struct{}
+
+// DirectFrom is the DirectRun ctx is marked with, or nil.
+func DirectFrom(ctx context.Context) *DirectRun {
+	d, _ := ctx.Value(directKey{}).(*DirectRun)
+	return d
+}
+
+// ErrHandedOff is the error of a request whose exchange did not end within its run's budget; the
+// run is to be made again on another goroutine with Resume.
+var ErrHandedOff = errors.New("oss: the exchange was handed off to another goroutine")
+
+// End says the budgeted part of the run is over: requests made later under the same context
+// (the parts of a stream the run opened) run without the budget.
+func (d *DirectRun) End() { d.ended.Store(true) }
+
+// HandedOff tells whether a request of the run was handed off.
+func (d *DirectRun) HandedOff() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.handedOff
+}
+
+// Resume is the run to make instead of one handed off: its first exchange continues the one
+// handed off, if there is one to continue (else its requests are sent again).
+func (d *DirectRun) Resume() *DirectRun {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	p, f := d.pending, d.failure
+	d.pending, d.failure = nil, nil
+	return &DirectRun{pending: p, failure: f}
+}
+
+// inBudget tells whether the run's exchanges have a budget now.
+func (d *DirectRun) inBudget() bool { return !d.budget().IsZero() }
+
+// handOffFailure hands the run off after the first attempt of a request failed with err.
+func (d *DirectRun) handOffFailure(method, url string, err error) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.handedOff = true
+	d.failure = &failure{method: method, url: url, err: err}
+	return ErrHandedOff
+}
+
+// takeFailure is the failed first attempt an earlier run handed off for this request, if any.
+func (d *DirectRun) takeFailure(method string, url func() string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	f := d.failure
+	if f == nil {
+		return nil
+	}
+	d.failure = nil
+	if f.method != method || f.url != url() {
+		return nil
+	}
+	return f.err
+}
+
+// budget is the deadline of the run's exchanges now (zero: none).
+func (d *DirectRun) budget() time.Time {
+	if d.ended.Load() {
+		return time.Time{}
+	}
+	return d.Budget
+}
+
+func (d *DirectRun) handOff(x *exchange) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.handedOff = true
+	if d.pending != nil {
+		d.pending.conn.close()
+	}
+	d.pending = x
+	return ErrHandedOff
+}
+
+func (d *DirectRun) takePending() *exchange {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	p := d.pending
+	d.pending = nil
+	return p
+}
+
+// directBufferMax is the largest answer body read whole inside a budgeted exchange (a quick
+// get's largest object, go/ops QuickGetMax): so that reading it is part of the budget too.
+const directBufferMax = 1 << 20
+
+// directPool holds a client's direct connections (idle ones last in, first out).
+type directPool struct {
+	dialer      *net.Dialer
+	tls         *tls.Config // nil for http
+	readTimeout time.Duration
+	maxIdle     int
+
+	mu   sync.Mutex
+	idle []*directConn
+}
+
+type directConn struct {
+	net.Conn
+	br       *bufio.Reader
+	bw       *bufio.Writer
+	addr     string
+	idleFrom time.Time
+}
+
+func (c *directConn) close() { c.Conn.Close() }
+
+// directIdleTimeout is how long an idle connection is kept (net/http's transport keeps its own
+// for 50 s; OSS closes idle ones after about a minute).
+const directIdleTimeout = 30 * time.Second
+
+// conn is an idle connection to addr that the server has not closed, or a new one.
+func (p *directPool) conn(ctx context.Context, addr, host string, deadline time.Time) (*directConn, error) {
+	for c := p.idleConn(addr); c != nil; c = p.idleConn(addr) {
+		if time.Since(c.idleFrom) < directIdleTimeout && c.open() {
+			return c, nil
+		}
+		c.close()
+	}
+	d := *p.dialer
+	if !deadline.IsZero() {
+		d.Deadline = deadline
+	}
+	nc, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	if p.tls != nil {
+		cfg := p.tls.Clone()
+		cfg.ServerName = host
+		tc := tls.Client(nc, cfg)
+		if !deadline.IsZero() {
+			tc.SetDeadline(deadline)
+		}
+		if err := tc.HandshakeContext(ctx); err != nil {
+			nc.Close()
+			return nil, err
+		}
+		nc = tc
+	}
+	return &directConn{Conn: nc, br: bufio.NewReaderSize(nc, 32<<10), bw: bufio.NewWriterSize(nc, 32<<10), addr: addr}, nil
+}
+
+// idleConn takes the idle connection to addr used last, or nil.
+func (p *directPool) idleConn(addr string) *directConn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i := len(p.idle) - 1; i >= 0; i-- {
+		if c := p.idle[i]; c.addr == addr {
+			p.idle = append(p.idle[:i], p.idle[i+1:]...)
+			return c
+		}
+	}
+	return nil
+}
+
+// open tells whether an idle connection can carry a request: the server has not closed it
+// (nor sent anything unasked). One read that would block: about a microsecond.
+func (c *directConn) open() bool {
+	if c.br.Buffered() > 0 {
+		return false
+	}
+	c.SetReadDeadline(aLongTimeAgo)
+	_, err := c.br.Peek(1)
+	c.SetReadDeadline(time.Time{})
+	return errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+var aLongTimeAgo = time.Unix(1, 0)
+
+// put keeps c for the next request.
+func (p *directPool) put(c *directConn) {
+	c.idleFrom = time.Now()
+	p.mu.Lock()
+	if len(p.idle) < p.maxIdle {
+		p.idle = append(p.idle, c)
+		c = nil
+	}
+	p.mu.Unlock()
+	if c != nil {
+		c.close()
+	}
+}
+
+// closeIdle closes the idle connections.
+func (p *directPool) closeIdle() {
+	p.mu.Lock()
+	idle := p.idle
+	p.idle = nil
+	p.mu.Unlock()
+	for _, c := range idle {
+		c.close()
+	}
+}
+
+// An exchange is a request sent on a connection and as much of its answer as was read.
+type exchange struct {
+	conn   *directConn
+	method string
+	url    string
+	resp   *http.Response // nil until the answer's head was read
+	body   []byte         // with resp: the part of a buffered body read so far
+}
+
+// roundTrip makes req's exchange on the calling goroutine under run d.
+func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response, error) {
+	// The body is closed on every way out, as net/http's transport does: Client.once waits for
+	// that before it lets the caller's buffer go (req.Write closes it once written).
+	defer func() {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+	}()
+	budget := d.budget()
+	if !budget.IsZero() && d.HandedOff() {
+		return nil, ErrHandedOff // the run goes on elsewhere: whatever it asks for now is asked there
+	}
+	if x := d.takePending(); x != nil {
+		if x.method == req.Method && x.url == req.URL.String() {
+			return p.resume(req, d, x)
+		}
+		x.conn.close()
+	}
+	// The budget running out is no failure: the run is made again elsewhere and sends the request
+	// anew (only requests that may be sent twice get a budget). A real failure is the attempt's.
+	fail := func(c *directConn, err error) (*http.Response, error) {
+		if c != nil {
+			c.close()
+		}
+		if overBudget(budget, err) && req.Context().Err() == nil {
+			return nil, d.handOff(nil)
+		}
+		return nil, err
+	}
+	ctx := req.Context()
+	c, err := p.conn(ctx, canonicalAddr(req), req.URL.Hostname(), budget)
+	if err != nil {
+		return fail(nil, err)
+	}
+	stop := context.AfterFunc(ctx, func() { c.SetDeadline(aLongTimeAgo) })
+	defer stop()
+	c.SetWriteDeadline(budget)
+	if err := req.Write(c.bw); err != nil {
+		return fail(c, err)
+	}
+	if err := c.bw.Flush(); err != nil {
+		return fail(c, err)
+	}
+	c.SetWriteDeadline(time.Time{})
+	x := &exchange{conn: c, method: req.Method, url: req.URL.String()}
+	// Waiting for the answer to begin is the long part of the exchange; one not begun within the
+	// budget is handed off whole, so the request is not sent again.
+	c.SetReadDeadline(earliest(budget, time.Now().Add(p.readTimeout)))
+	if _, err := c.br.Peek(1); err != nil {
+		if !overBudget(budget, err) || ctx.Err() != nil {
+			return fail(c, err)
+		}
+		stop()
+		c.SetDeadline(time.Time{})
+		return nil, d.handOff(x)
+	}
+	return p.answer(req, d, x, budget)
+}
+
+// resume continues x, handed off by an earlier run, for req (the same request, made again by
+// this run): req's body is read as if sent, so that what counts it (CRC, progress) sees it.
+func (p *directPool) resume(req *http.Request, d *DirectRun, x *exchange) (*http.Response, error) {
+	if req.Body != nil {
+		_, err := io.Copy(io.Discard, req.Body)
+		req.Body.Close()
+		if err != nil {
+			x.conn.close()
+			return nil, err
+		}
+	}
+	stop := context.AfterFunc(req.Context(), func() { x.conn.SetDeadline(aLongTimeAgo) })
+	defer stop()
+	x.conn.SetReadDeadline(time.Now().Add(p.readTimeout))
+	return p.answer(req, d, x, time.Time{})
+}
+
+// answer reads x's answer (from where it stopped) with budget as its deadline (zero: none).
+func (p *directPool) answer(req *http.Request, d *DirectRun, x *exchange, budget time.Time) (*http.Response, error) {
+	c := x.conn
+	fail := func(err error) (*http.Response, error) {
+		c.close()
+		if overBudget(budget, err) && req.Context().Err() == nil {
+			return nil, d.handOff(nil)
+		}
+		return nil, err
+	}
+	if x.resp == nil {
+		c.SetReadDeadline(earliest(budget, time.Now().Add(p.readTimeout)))
+		resp, err := http.ReadResponse(c.br, req)
+		if err != nil {
+			return fail(err)
+		}
+		x.resp = resp
+		n := resp.ContentLength
+		if req.Method == http.MethodHead || n == 0 || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified {
+			resp.Body = http.NoBody
+			return p.finished(req, x, nil)
+		}
+		if budget.IsZero() || n < 0 || n > directBufferMax {
+			c.SetReadDeadline(time.Time{})
+			resp.Body = &directBody{body: resp.Body, pool: p, x: x, keep: !resp.Close && !req.Close}
+			return resp, nil
+		}
+		x.body = make([]byte, 0, n)
+	}
+	// A small body is read whole inside the budget; a body read in part is handed off with what
+	// was read.
+	c.SetReadDeadline(earliest(budget, time.Now().Add(p.readTimeout)))
+	for len(x.body) < cap(x.body) {
+		m, err := x.resp.Body.Read(x.body[len(x.body):cap(x.body)])
+		x.body = x.body[:len(x.body)+m]
+		if err == io.EOF && len(x.body) == cap(x.body) {
+			break
+		}
+		if err != nil && !(err == io.EOF && len(x.body) == cap(x.body)) {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			if !budget.IsZero() && req.Context().Err() == nil && errors.Is(err, os.ErrDeadlineExceeded) {
+				c.SetDeadline(time.Time{})
+				return nil, d.handOff(x)
+			}
+			return fail(err)
+		}
+	}
+	return p.finished(req, x, x.body)
+}
+
+// finished is x's answer with body (nil for none) read whole; the connection goes back to the
+// pool unless either side said it closes.
+func (p *directPool) finished(req *http.Request, x *exchange, body []byte) (*http.Response, error) {
+	resp := x.resp
+	x.conn.SetDeadline(time.Time{})
+	if resp.Close || req.Close {
+		x.conn.close()
+	} else {
+		p.put(x.conn)
+	}
+	if body != nil {
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	return resp, nil
+}
+
+// directBody is an answer's body read from its connection as the caller asks; read to its end,
+// the connection goes back to the pool; closed before, it is closed.
+type directBody struct {
+	body io.ReadCloser
+	pool *directPool
+	x    *exchange
+	keep bool
+	done bool
+}
+
+func (b *directBody) Read(p []byte) (int, error) {
+	if b.done {
+		return 0, io.EOF
+	}
+	n, err := b.body.Read(p)
+	if err == io.EOF {
+		b.done = true
+		if b.keep {
+			b.pool.put(b.x.conn)
+		} else {
+			b.x.conn.close()
+		}
+	}
+	return n, err
+}
+
+// Close closes the connection when the body was not read to its end: net/http's body would read
+// the rest first, which for a large object is a long wait for nothing.
+func (b *directBody) Close() error {
+	if !b.done {
+		b.done = true
+		b.x.conn.close()
+	}
+	return nil
+}
+
+// overBudget tells whether err is the budget running out.
+func overBudget(budget time.Time, err error) bool {
+	var timeout net.Error
+	return !budget.IsZero() && !time.Now().Before(budget) &&
+		(errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &timeout) && timeout.Timeout())
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// canonicalAddr is req's host with its port (80 or 443 by default).
+func canonicalAddr(req *http.Request) string {
+	port := req.URL.Port()
+	if port == "" {
+		port = "80"
+		if req.URL.Scheme == "https" {
+			port = "443"
+		}
+	}
+	return net.JoinHostPort(req.URL.Hostname(), port)
+}

@@ -1,0 +1,320 @@
+package oss
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pyjindo/pyjindo/go/server"
+)
+
+func direct() context.Context { return WithDirect(context.Background(), &DirectRun{}) }
+
+// countingServer answers with handler and counts the requests and the connections it saw.
+type countingServer struct {
+	*httptest.Server
+	requests atomic.Int32
+	mu       sync.Mutex
+	conns    map[net.Conn]bool
+}
+
+func newCountingServer(t *testing.T, handler http.HandlerFunc) *countingServer {
+	cs := &countingServer{conns: map[net.Conn]bool{}}
+	cs.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cs.requests.Add(1)
+		handler(w, r)
+	}))
+	cs.Config.ConnState = func(c net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			cs.mu.Lock()
+			cs.conns[c] = true
+			cs.mu.Unlock()
+		}
+	}
+	cs.Start()
+	t.Cleanup(cs.Close)
+	return cs
+}
+
+func (cs *countingServer) connections() int {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return len(cs.conns)
+}
+
+func TestDirectExchangesPutGetHeadOnOneConnection(t *testing.T) {
+	ts := startServer(t, server.Config{})
+	c := mustNew(t, Config{Endpoint: ts.addr, Credentials: testCreds})
+	if !c.Direct() {
+		t.Fatal("a client without a proxy makes direct exchanges")
+	}
+	data := bytes.Repeat([]byte("direct"), 5000)
+	for i := 0; i < 3; i++ {
+		resp, err := c.Do(direct(), &Request{Method: "PUT", Bucket: "bkt", Key: "k", Body: bytes.NewReader(data),
+			ContentLength: int64(len(data)), GetBody: func() io.Reader { return bytes.NewReader(data) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		resp, err = c.Do(direct(), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("GET: %d bytes, %v", len(got), err)
+		}
+		resp, err = c.Do(direct(), &Request{Method: "HEAD", Bucket: "bkt", Key: "k"})
+		if err != nil || resp.ContentLength != int64(len(data)) {
+			t.Fatalf("HEAD: %v, %v", resp, err)
+		}
+	}
+	_, err := c.Do(direct(), &Request{Method: "HEAD", Bucket: "bkt", Key: "missing"})
+	var se *ServiceError
+	if !errors.As(err, &se) || se.Status != 404 {
+		t.Fatalf("HEAD of a missing key: %v", err)
+	}
+	c.direct.mu.Lock()
+	idle := len(c.direct.idle)
+	c.direct.mu.Unlock()
+	if idle != 1 {
+		t.Errorf("%d idle direct connections after sequential requests, want 1", idle)
+	}
+}
+
+func TestAnExchangeNotAnsweredWithinTheBudgetIsHandedOffAndContinued(t *testing.T) {
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(150 * time.Millisecond)
+		w.Header().Set("x-oss-request-id", "late")
+		w.Write([]byte("answer"))
+	})
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
+	run := &DirectRun{Budget: time.Now().Add(20 * time.Millisecond)}
+	start := time.Now()
+	_, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	if err != ErrHandedOff || !run.HandedOff() {
+		t.Fatalf("err = %v, handed off %v", err, run.HandedOff())
+	}
+	if d := time.Since(start); d > 120*time.Millisecond {
+		t.Errorf("the caller had its thread back after %v", d)
+	}
+	run.End()
+	resp, err := c.Do(WithDirect(context.Background(), run.Resume()), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	if string(got) != "answer" || resp.Header.Get("x-oss-request-id") != "late" {
+		t.Errorf("continued exchange: %q %v", got, resp.Header)
+	}
+	if n := cs.requests.Load(); n != 1 {
+		t.Errorf("the server saw %d requests: a continued exchange is not sent again", n)
+	}
+}
+
+func TestABodyReadInPartIsHandedOffWithWhatWasRead(t *testing.T) {
+	body := bytes.Repeat([]byte("0123456789"), 10000)
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.Write(body[:30000])
+		w.(http.Flusher).Flush()
+		time.Sleep(150 * time.Millisecond)
+		w.Write(body[30000:])
+	})
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
+	run := &DirectRun{Budget: time.Now().Add(50 * time.Millisecond)}
+	_, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	if err != ErrHandedOff {
+		t.Fatalf("err = %v, want ErrHandedOff", err)
+	}
+	resp, err := c.Do(WithDirect(context.Background(), run.Resume()), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	if !bytes.Equal(got, body) || cs.requests.Load() != 1 {
+		t.Errorf("continued body: %d bytes of %d, %d requests", len(got), len(body), cs.requests.Load())
+	}
+}
+
+func TestAFailureWithinTheBudgetIsHandedOffAndTheRequestSentAgain(t *testing.T) {
+	var first atomic.Bool
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if !first.Swap(true) {
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close() // no answer at all
+			return
+		}
+		w.Write([]byte("second"))
+	})
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
+	run := &DirectRun{Budget: time.Now().Add(2 * time.Second)}
+	_, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	if err != ErrHandedOff {
+		t.Fatalf("err = %v, want ErrHandedOff (the run's retries go elsewhere)", err)
+	}
+	resp, err := c.Do(WithDirect(context.Background(), run.Resume()), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	if string(got) != "second" || cs.requests.Load() != 2 {
+		t.Errorf("got %q after %d requests", got, cs.requests.Load())
+	}
+}
+
+func TestAConnectionTheServerClosedIsNotUsed(t *testing.T) {
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
+	cs.Config.SetKeepAlivesEnabled(true)
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
+	for i := 0; i < 2; i++ {
+		resp, err := c.Do(direct(), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		io.ReadAll(resp.Body)
+		resp.Body.Close()
+		cs.CloseClientConnections() // the idle connection goes away under the pool
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := cs.requests.Load(); n != 2 {
+		t.Errorf("%d requests reached the server, want 2", n)
+	}
+}
+
+func TestADirectExchangeEndsWithItsContext(t *testing.T) {
+	block := make(chan struct{})
+	defer close(block)
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-block:
+		case <-r.Context().Done():
+		}
+	})
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
+	ctx, cancel := context.WithCancel(direct())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.Do(ctx, &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	if !errors.Is(err, context.Canceled) || time.Since(start) > 2*time.Second {
+		t.Errorf("err = %v after %v, want context.Canceled at once", err, time.Since(start))
+	}
+}
+
+func TestALargeBodyIsReadAsTheCallerAsksAndItsConnectionKept(t *testing.T) {
+	body := bytes.Repeat([]byte("L"), directBufferMax+1)
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) { w.Write(body) })
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
+	run := &DirectRun{Budget: time.Now().Add(time.Minute)}
+	resp, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := resp.Body.(*cancelOnClose).ReadCloser.(*directBody); !ok {
+		t.Fatalf("a body over %d bytes is not read within the exchange: %T", directBufferMax, resp.Body)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	// closed half-way: the connection goes, not the rest of the body through it
+	resp, err = c.Do(direct(), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.ReadFull(resp.Body, make([]byte, 100))
+	resp.Body.Close()
+	resp, err = c.Do(direct(), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Equal(got, body) || !bytes.Equal(again, body) {
+		t.Errorf("bodies: %d and %d bytes of %d", len(got), len(again), len(body))
+	}
+	if n := cs.connections(); n != 2 {
+		t.Errorf("%d connections: the first is reused after a body read whole, the second closed half-way", n)
+	}
+}
+
+func TestDirectExchangesAtOnce(t *testing.T) {
+	ts := startServer(t, server.Config{})
+	c := mustNew(t, Config{Endpoint: ts.addr, Credentials: testCreds})
+	put(t, c, "k", []byte("shared"))
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				resp, err := c.Do(direct(), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if string(b) != "shared" {
+					t.Errorf("got %q", b)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestAnExchangeStartedPastItsBudgetIsHandedOffWithItsBodyLetGo(t *testing.T) {
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) { io.Copy(io.Discard, r.Body) })
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
+	data := []byte("body")
+	run := &DirectRun{Budget: time.Now().Add(-time.Millisecond)} // over before it dials
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "PUT", Bucket: "bkt", Key: "k",
+			Body: bytes.NewReader(data), ContentLength: int64(len(data)), GetBody: func() io.Reader { return bytes.NewReader(data) }})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != ErrHandedOff || cs.requests.Load() != 0 {
+			t.Errorf("err = %v after %d requests, want ErrHandedOff and none", err, cs.requests.Load())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Do never returned: the request body was never let go")
+	}
+}
+
+
+func TestAnAttemptMadeOnTheCallersThreadCountsInTheRetries(t *testing.T) {
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("<Error><Code>SlowDown</Code><Message>slow down</Message></Error>"))
+	})
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds}) // 3 attempts
+	run := &DirectRun{Budget: time.Now().Add(time.Minute)}
+	_, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	if err != ErrHandedOff || cs.requests.Load() != 1 {
+		t.Fatalf("err = %v after %d requests: a failure to retry is handed off at once", err, cs.requests.Load())
+	}
+	var retried []error
+	_, err = c.Do(WithDirect(context.Background(), run.Resume()), &Request{Method: "GET", Bucket: "bkt", Key: "k",
+		OnRetry: func(err error) { retried = append(retried, err) }})
+	var se *ServiceError
+	if !errors.As(err, &se) || se.Code != "SlowDown" {
+		t.Fatalf("err = %v, want SlowDown", err)
+	}
+	if n := cs.requests.Load(); n != 3 || len(retried) != 2 {
+		t.Errorf("%d requests and %d retries, want 3 and 2 (the first attempt counts)", n, len(retried))
+	}
+}
