@@ -295,7 +295,6 @@ func TestAnExchangeStartedPastItsBudgetIsHandedOffWithItsBodyLetGo(t *testing.T)
 	}
 }
 
-
 func TestAnAttemptMadeOnTheCallersThreadCountsInTheRetries(t *testing.T) {
 	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
