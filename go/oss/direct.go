@@ -12,6 +12,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -161,6 +162,7 @@ type directPool struct {
 
 type directConn struct {
 	net.Conn
+	raw      syscall.RawConn // the TCP socket's, for waitReadable; nil when not TCP
 	br       *bufio.Reader
 	bw       *bufio.Writer
 	addr     string
@@ -189,6 +191,10 @@ func (p *directPool) conn(ctx context.Context, addr, host string, deadline time.
 	if err != nil {
 		return nil, err
 	}
+	var raw syscall.RawConn
+	if tc, ok := nc.(*net.TCPConn); ok {
+		raw, _ = tc.SyscallConn()
+	}
 	if p.tls != nil {
 		cfg := p.tls.Clone()
 		cfg.ServerName = host
@@ -202,7 +208,7 @@ func (p *directPool) conn(ctx context.Context, addr, host string, deadline time.
 		}
 		nc = tc
 	}
-	return &directConn{Conn: nc, br: bufio.NewReaderSize(nc, 32<<10), bw: bufio.NewWriterSize(nc, 32<<10), addr: addr}, nil
+	return &directConn{Conn: nc, raw: raw, br: bufio.NewReaderSize(nc, 32<<10), bw: bufio.NewWriterSize(nc, 32<<10), addr: addr}, nil
 }
 
 // idleConn takes the idle connection to addr used last, or nil.
@@ -315,6 +321,9 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 	// Waiting for the answer to begin is the long part of the exchange; one not begun within the
 	// budget is handed off whole, so the request is not sent again.
 	c.SetReadDeadline(earliest(budget, time.Now().Add(p.readTimeout)))
+	if !budget.IsZero() && c.raw != nil && c.br.Buffered() == 0 {
+		waitReadable(c.raw, budget) // on the caller's thread: see waitReadable
+	}
 	if _, err := c.br.Peek(1); err != nil {
 		if !overBudget(budget, err) || ctx.Err() != nil {
 			return fail(c, err)
@@ -376,6 +385,9 @@ func (p *directPool) answer(req *http.Request, d *DirectRun, x *exchange, budget
 	// was read.
 	c.SetReadDeadline(earliest(budget, time.Now().Add(p.readTimeout)))
 	for len(x.body) < cap(x.body) {
+		if !budget.IsZero() && c.raw != nil && c.br.Buffered() == 0 {
+			waitReadable(c.raw, budget)
+		}
 		m, err := x.resp.Body.Read(x.body[len(x.body):cap(x.body)])
 		x.body = x.body[:len(x.body)+m]
 		if err == io.EOF && len(x.body) == cap(x.body) {
