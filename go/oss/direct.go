@@ -232,7 +232,7 @@ func (c *directConn) open() bool {
 	}
 	c.SetReadDeadline(aLongTimeAgo)
 	_, err := c.br.Peek(1)
-	c.SetReadDeadline(time.Time{})
+	c.SetDeadline(time.Time{})
 	return errors.Is(err, os.ErrDeadlineExceeded)
 }
 
@@ -270,6 +270,26 @@ type exchange struct {
 	url    string
 	resp   *http.Response // nil until the answer's head was read
 	body   []byte         // with resp: the part of a buffered body read so far
+	// unwatch ends the watch of the context of the run reading the exchange (watch); false when
+	// the context ended first, leaving the connection's deadline in the past.
+	unwatch func() bool
+}
+
+// watch makes ctx's end interrupt whatever waits on x's connection.
+func (x *exchange) watch(ctx context.Context) {
+	c := x.conn
+	x.unwatch = context.AfterFunc(ctx, func() { c.SetDeadline(aLongTimeAgo) })
+}
+
+// release ends x: its connection goes back to the pool when keep and no context ended on it,
+// else it is closed.
+func (p *directPool) release(x *exchange, keep bool) {
+	if x.unwatch() && keep {
+		x.conn.SetDeadline(time.Time{})
+		p.put(x.conn)
+		return
+	}
+	x.conn.close()
 }
 
 // roundTrip makes req's exchange on the calling goroutine under run d.
@@ -291,33 +311,25 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 		}
 		x.conn.close()
 	}
-	// The budget running out is no failure: the run is made again elsewhere and sends the request
-	// anew (only requests that may be sent twice get a budget). A real failure is the attempt's.
-	fail := func(c *directConn, err error) (*http.Response, error) {
-		if c != nil {
-			c.close()
-		}
-		if overBudget(budget, err) && req.Context().Err() == nil {
+	ctx := req.Context()
+	c, err := p.conn(ctx, canonicalAddr(req), req.URL.Hostname(), budget)
+	if err != nil {
+		if overBudget(budget, err) && ctx.Err() == nil {
 			return nil, d.handOff(nil)
 		}
 		return nil, err
 	}
-	ctx := req.Context()
-	c, err := p.conn(ctx, canonicalAddr(req), req.URL.Hostname(), budget)
-	if err != nil {
-		return fail(nil, err)
-	}
-	stop := context.AfterFunc(ctx, func() { c.SetDeadline(aLongTimeAgo) })
-	defer stop()
+	x := &exchange{conn: c, method: req.Method, url: req.URL.String()}
+	x.watch(ctx)
 	c.SetWriteDeadline(budget)
-	if err := req.Write(c.bw); err != nil {
-		return fail(c, err)
+	err = req.Write(c.bw)
+	if err == nil {
+		err = c.bw.Flush()
 	}
-	if err := c.bw.Flush(); err != nil {
-		return fail(c, err)
+	if err != nil {
+		return p.fail(req, d, x, budget, err)
 	}
 	c.SetWriteDeadline(time.Time{})
-	x := &exchange{conn: c, method: req.Method, url: req.URL.String()}
 	// Waiting for the answer to begin is the long part of the exchange; one not begun within the
 	// budget is handed off whole, so the request is not sent again.
 	c.SetReadDeadline(earliest(budget, time.Now().Add(p.readTimeout)))
@@ -326,13 +338,30 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 	}
 	if _, err := c.br.Peek(1); err != nil {
 		if !overBudget(budget, err) || ctx.Err() != nil {
-			return fail(c, err)
+			return p.fail(req, d, x, budget, err)
 		}
-		stop()
-		c.SetDeadline(time.Time{})
-		return nil, d.handOff(x)
+		return nil, p.handOff(d, x)
 	}
 	return p.answer(req, d, x, budget)
+}
+
+// fail ends x after err. The budget running out is no failure: the run is made again elsewhere
+// and sends the request anew (only requests that may be sent twice get a budget). A real
+// failure is the attempt's.
+func (p *directPool) fail(req *http.Request, d *DirectRun, x *exchange, budget time.Time, err error) (*http.Response, error) {
+	x.unwatch()
+	x.conn.close()
+	if overBudget(budget, err) && req.Context().Err() == nil {
+		return nil, d.handOff(nil)
+	}
+	return nil, err
+}
+
+// handOff gives x, still running, to the run that goes on elsewhere.
+func (p *directPool) handOff(d *DirectRun, x *exchange) error {
+	x.unwatch()
+	x.conn.SetDeadline(time.Time{})
+	return d.handOff(x)
 }
 
 // resume continues x, handed off by an earlier run, for req (the same request, made again by
@@ -346,27 +375,18 @@ func (p *directPool) resume(req *http.Request, d *DirectRun, x *exchange) (*http
 			return nil, err
 		}
 	}
-	stop := context.AfterFunc(req.Context(), func() { x.conn.SetDeadline(aLongTimeAgo) })
-	defer stop()
-	x.conn.SetReadDeadline(time.Now().Add(p.readTimeout))
+	x.watch(req.Context())
 	return p.answer(req, d, x, time.Time{})
 }
 
 // answer reads x's answer (from where it stopped) with budget as its deadline (zero: none).
 func (p *directPool) answer(req *http.Request, d *DirectRun, x *exchange, budget time.Time) (*http.Response, error) {
 	c := x.conn
-	fail := func(err error) (*http.Response, error) {
-		c.close()
-		if overBudget(budget, err) && req.Context().Err() == nil {
-			return nil, d.handOff(nil)
-		}
-		return nil, err
-	}
 	if x.resp == nil {
 		c.SetReadDeadline(earliest(budget, time.Now().Add(p.readTimeout)))
 		resp, err := http.ReadResponse(c.br, req)
 		if err != nil {
-			return fail(err)
+			return p.fail(req, d, x, budget, err)
 		}
 		x.resp = resp
 		n := resp.ContentLength
@@ -375,6 +395,7 @@ func (p *directPool) answer(req *http.Request, d *DirectRun, x *exchange, budget
 			return p.finished(req, x, nil)
 		}
 		if budget.IsZero() || n < 0 || n > directBufferMax {
+			// read as the caller asks, the context still watched until the body ends
 			c.SetReadDeadline(time.Time{})
 			resp.Body = &directBody{body: resp.Body, pool: p, x: x, keep: !resp.Close && !req.Close}
 			return resp, nil
@@ -390,18 +411,17 @@ func (p *directPool) answer(req *http.Request, d *DirectRun, x *exchange, budget
 		}
 		m, err := x.resp.Body.Read(x.body[len(x.body):cap(x.body)])
 		x.body = x.body[:len(x.body)+m]
-		if err == io.EOF && len(x.body) == cap(x.body) {
+		if len(x.body) == cap(x.body) && (err == nil || err == io.EOF) {
 			break
 		}
-		if err != nil && !(err == io.EOF && len(x.body) == cap(x.body)) {
+		if err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
-			if !budget.IsZero() && req.Context().Err() == nil && errors.Is(err, os.ErrDeadlineExceeded) {
-				c.SetDeadline(time.Time{})
-				return nil, d.handOff(x)
+			if overBudget(budget, err) && req.Context().Err() == nil {
+				return nil, p.handOff(d, x)
 			}
-			return fail(err)
+			return p.fail(req, d, x, budget, err)
 		}
 	}
 	return p.finished(req, x, x.body)
@@ -411,12 +431,7 @@ func (p *directPool) answer(req *http.Request, d *DirectRun, x *exchange, budget
 // pool unless either side said it closes.
 func (p *directPool) finished(req *http.Request, x *exchange, body []byte) (*http.Response, error) {
 	resp := x.resp
-	x.conn.SetDeadline(time.Time{})
-	if resp.Close || req.Close {
-		x.conn.close()
-	} else {
-		p.put(x.conn)
-	}
+	p.release(x, !resp.Close && !req.Close)
 	if body != nil {
 		resp.Body = io.NopCloser(bytes.NewReader(body))
 	}
@@ -440,11 +455,7 @@ func (b *directBody) Read(p []byte) (int, error) {
 	n, err := b.body.Read(p)
 	if err == io.EOF {
 		b.done = true
-		if b.keep {
-			b.pool.put(b.x.conn)
-		} else {
-			b.x.conn.close()
-		}
+		b.pool.release(b.x, b.keep)
 	}
 	return n, err
 }
@@ -454,7 +465,7 @@ func (b *directBody) Read(p []byte) (int, error) {
 func (b *directBody) Close() error {
 	if !b.done {
 		b.done = true
-		b.x.conn.close()
+		b.pool.release(b.x, false)
 	}
 	return nil
 }

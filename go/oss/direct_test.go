@@ -317,3 +317,38 @@ func TestAnAttemptMadeOnTheCallersThreadCountsInTheRetries(t *testing.T) {
 		t.Errorf("%d requests and %d retries, want 3 and 2 (the first attempt counts)", n, len(retried))
 	}
 }
+
+func TestCancellingEndsTheReadOfABodyThatStalled(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(directBufferMax+10))
+		w.Write(make([]byte, 1000))
+		w.(http.Flusher).Flush()
+		select { // the rest never comes
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
+	ctx, cancel := context.WithCancel(direct())
+	resp, err := c.Do(ctx, &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	time.AfterFunc(50*time.Millisecond, cancel)
+	done := make(chan error, 1)
+	go func() {
+		_, err := io.ReadAll(resp.Body)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("the read of a stalled body ended without an error")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("cancelling the context did not end the read of a stalled body")
+	}
+}
