@@ -352,3 +352,27 @@ func TestCancellingEndsTheReadOfABodyThatStalled(t *testing.T) {
 		t.Fatal("cancelling the context did not end the read of a stalled body")
 	}
 }
+
+func TestDirectExchangesOverTLS(t *testing.T) {
+	hs := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("x-oss-request-id", "tls")
+		w.Write([]byte("secret " + r.Method))
+	}))
+	defer hs.Close()
+	c := mustNew(t, Config{Endpoint: hs.URL, Credentials: testCreds})
+	if c.direct == nil || c.direct.tls == nil {
+		t.Fatal("an https endpoint makes direct exchanges over TLS")
+	}
+	c.direct.tls = hs.Client().Transport.(*http.Transport).TLSClientConfig // trusts the test certificate
+	for i := 0; i < 2; i++ {
+		run := &DirectRun{Budget: time.Now().Add(time.Minute)}
+		resp, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		if string(got) != "secret GET" || resp.Header.Get("x-oss-request-id") != "tls" {
+			t.Errorf("over TLS: %q %v", got, resp.Header)
+		}
+	}
+}
