@@ -55,7 +55,8 @@ _FILLS = frozenset((_ops.STREAM_READ, _ops.STREAM_READ_ALL, _ops.READER_READ))
 class _Suspend(BaseException):
     """Unwinds a sync method at a Go call that has started; not an Exception, so the method's own
     `except` clauses let it pass. finish, when the call ends the method being driven (a quick
-    call of an `ends_in_quick_call` method), makes the method's result from the call's outcome."""
+    call of an `ends_in_quick_call` method), makes the method's result from the call's outcome:
+    then it is returned, not raised, since the method returns what that call returns."""
 
     def __init__(self, pending, finish=None):
         self.pending = pending
@@ -181,11 +182,15 @@ async def _drive(fn, args, kwargs, client, tail=False):
             r.next = 0
             token = _replay.set(r)
             try:
-                return _asynchronous(fn(*args, **kwargs))
-            except _Suspend as s:
-                (pending, buf), finish = s.pending, s.finish
+                result = fn(*args, **kwargs)
+                if type(result) is not _Suspend:
+                    return _asynchronous(result)
+                s = result
+            except _Suspend as e:
+                s = e
             finally:
                 _replay.reset(token)
+            (pending, buf), finish = s.pending, s.finish
             get = await pending.outcome()
             if finish is not None:  # the rest of fn, without running it again
                 return _asynchronous(finish(get()))
@@ -253,7 +258,9 @@ class _AsyncGoClient(object):
             return finish(o.get())
         started = _completion.start_quick(r.waker, session, kind, block, buf, tick)
         if isinstance(started, _completion.QuickPending):
-            raise _Suspend((started, None), finish if r.tail and len(r.outcomes) == 0 else None)
+            if r.tail and not r.outcomes:  # the method's last act: returned by it to _drive
+                return _Suspend((started, None), finish)
+            raise _Suspend((started, None))
         r.add(_Outcome(lambda: started, "quick"))  # ended at once: no need to unwind
         return finish(started)
 
