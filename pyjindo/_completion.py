@@ -80,16 +80,18 @@ class Slots(object):
             return True
         return False
 
-    async def wait(self):
-        """Wait until a call that ended hands its place over."""
-        f = asyncio.get_running_loop().create_future()
+    def wait(self, loop):
+        """The future a call that ended sets when it hands its place over; whoever awaits it and
+        is cancelled calls `passed_on` (a coroutine of its own would cost every waiting call one
+        more object, and each a share of the garbage collector's passes)."""
+        f = loop.create_future()
         self.queue.append(f)
-        try:
-            await f
-        except asyncio.CancelledError:
-            if f.done() and not f.cancelled():
-                self.release()  # handed over as we were cancelled: pass it on
-            raise
+        return f
+
+    def passed_on(self, f):
+        """The waiter of f (wait) was cancelled: a place handed over meanwhile goes to the next."""
+        if f.done() and not f.cancelled():
+            self.release()
 
     def release(self):
         while self.queue:

@@ -34,6 +34,7 @@ Cancelling the awaiting task cancels the Go operation and waits for it to end: a
 leaves no multipart upload, a cancelled download no file. As the sync API, a Bucket made before
 os.fork() works in the child (its session is made again there, as is the loop's pipe).
 """
+import asyncio
 import contextvars
 import functools
 import logging
@@ -175,7 +176,12 @@ async def _drive(fn, args, kwargs, client, tail=False):
     waker = _completion.loop_waker()
     slots = waker.slots(client)
     if not slots.take():
-        await slots.wait()
+        placed = slots.wait(waker.loop)
+        try:
+            await placed
+        except asyncio.CancelledError:
+            slots.passed_on(placed)
+            raise
     try:
         r = _Replay(tail, waker)
         while True:
