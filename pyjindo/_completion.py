@@ -155,13 +155,8 @@ class _Waker(object):
         return s
 
     def watch(self, op, loop):
-        w = self.expect(op, loop)
-        _binding.lib().pj_watch(op, self.handle.number())
-        return w
-
-    def expect(self, op, loop):
-        """The _Watch of an operation Go was told to queue here when it ends (pj_call's notifier)."""
         w = self.waiting[op] = _Watch(loop.create_future())
+        _binding.lib().pj_watch(op, self.handle.number())
         return w
 
     def rewait(self, op, w, loop):
@@ -362,23 +357,27 @@ def start_call(session, name, args, buf=None, progress_callback=None, progress_t
 
 class QuickPending(object):
     """A quick operation started for a coroutine (start_quick), watched by its loop's notifier
-    from its start (pj_call's notifier); `await outcome()` gives a function that returns its
+    from its start (pj_call's notifier), and its own _Watch there (future, ended, size: one
+    object per call, not two); `await outcome()` gives a function that returns its
     (generation, result bytes), as _binding.call_quick would have. The result is copied once,
     into bytes of the length the notifier reported, by the call that frees the operation."""
 
-    __slots__ = ("op", "gen", "keep", "waker", "watch", "tick")
+    __slots__ = ("future", "ended", "size", "op", "gen", "keep", "waker", "tick")
     name = "quick"
 
     def __init__(self, op, gen, keep, waker, tick=None):
+        self.future = waker.loop.create_future()
+        self.ended = False
+        self.size = 0
         self.op = op
         self.gen = gen
         self.keep = keep  # the buffer Go uses: referenced until the operation ends
         self.waker = waker
-        self.watch = waker.expect(op, waker.loop)
         self.tick = tick  # the session's credentials tick (a large put is a quick call too)
+        waker.waiting[op] = self
 
     async def outcome(self):
-        L, op, w = _binding.lib(), self.op, self.watch
+        L, op, w = _binding.lib(), self.op, self
         taken = False
         try:
             await _ended(L, op, self.waker, w, _slices(self.waker.loop, L, op, tick=self.tick))
