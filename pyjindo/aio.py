@@ -17,18 +17,23 @@ start the Go operation and unwind the method (`_Suspend`); the coroutine awaits 
 again, now handing it the outcomes of the operations it already started, in order, until it
 returns. A method's calls into Go are the same whatever their outcomes' timing, so the replay is
 exact; a buffer Go filled in an earlier run is copied into the one the replay passes. The
-commonest methods (get_object, head_object, get_object_meta, put_object: marked
+commonest methods (get_object, head_object, get_object_meta, put_object, object_exists: marked
 `_session.ends_in_quick_call`) end in one quick call whose `then` builds their result from its
-response; when such a method is the one being driven, its coroutine awaits that call and applies
-`then` to the outcome instead of running the method again, so shaping and result building each
+response (and `otherwise` answers its ServerError, for object_exists); when such a method is the
+one being driven, its quick call returns its `_Suspend` (the method returns what that call
+returns, so nothing is raised through its frames), and the coroutine awaits the call and applies
+`then` to the outcome instead of running the method again: shaping and result building each
 run once, and the sync path runs the same `then` at once.
 
 A Bucket or Service runs at most `connections` calls at once per event loop (100 by default,
 _completion.DEFAULT_CONNECTIONS), and its Go session keeps as many idle connections, so each call
-in flight reuses one; the others wait their turn in order. A small object's body comes whole
-with get_object's answer, so its read() awaits nothing in Go. The methods are plain functions returning coroutines (inspect.iscoroutinefunction
-is false for them): called inside a method being driven, they run synchronously instead, and
-once one has returned, later runs reuse its result (each page of a listing is built once).
+in flight reuses one; the others wait their turn in order, each on one future (`_drive` awaits
+it itself: with 10,000 calls gathered, every object a waiting call holds is walked by the
+garbage collector's passes). A small object's body comes whole with get_object's answer, so its
+read() awaits nothing in Go. The methods are plain functions returning coroutines
+(inspect.iscoroutinefunction is false for them): called inside a method being driven, they run
+synchronously instead, and once one has returned, later runs reuse its result (each page of a
+listing is built once).
 
 Cancelling the awaiting task cancels the Go operation and waits for it to end: a cancelled upload
 leaves no multipart upload, a cancelled download no file. As the sync API, a Bucket made before
