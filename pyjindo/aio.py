@@ -193,15 +193,15 @@ async def _drive(fn, args, kwargs, client, tail=False):
             r.next = 0
             token = _replay.set(r)
             try:
-                result = fn(*args, **kwargs)
-                if type(result) is not _Suspend:
-                    return _asynchronous(result)
-                s = result
+                s = fn(*args, **kwargs)
+                if type(s) is not _Suspend:
+                    return _asynchronous(s)
             except _Suspend as e:
                 s = e
             finally:
                 _replay.reset(token)
             (pending, buf), finish = s.pending, s.finish
+            del s  # not kept alive (with its attributes) while the call runs
             get = await pending.outcome()
             if finish is not None:  # the rest of fn, without running it again
                 return _asynchronous(finish(get()))
