@@ -80,16 +80,18 @@ class Slots(object):
             return True
         return False
 
-    async def wait(self):
-        """Wait until a call that ended hands its place over."""
-        f = asyncio.get_running_loop().create_future()
+    def wait(self, loop):
+        """The future a call that ended sets when it hands its place over; whoever awaits it and
+        is cancelled calls `passed_on` (a coroutine of its own would cost every waiting call one
+        more object, and each a share of the garbage collector's passes)."""
+        f = loop.create_future()
         self.queue.append(f)
-        try:
-            await f
-        except asyncio.CancelledError:
-            if f.done() and not f.cancelled():
-                self.release()  # handed over as we were cancelled: pass it on
-            raise
+        return f
+
+    def passed_on(self, f):
+        """The waiter of f (wait) was cancelled: a place handed over meanwhile goes to the next."""
+        if f.done() and not f.cancelled():
+            self.release()
 
     def release(self):
         while self.queue:
@@ -153,13 +155,8 @@ class _Waker(object):
         return s
 
     def watch(self, op, loop):
-        w = self.expect(op, loop)
-        _binding.lib().pj_watch(op, self.handle.number())
-        return w
-
-    def expect(self, op, loop):
-        """The _Watch of an operation Go was told to queue here when it ends (pj_call's notifier)."""
         w = self.waiting[op] = _Watch(loop.create_future())
+        _binding.lib().pj_watch(op, self.handle.number())
         return w
 
     def rewait(self, op, w, loop):
@@ -360,23 +357,27 @@ def start_call(session, name, args, buf=None, progress_callback=None, progress_t
 
 class QuickPending(object):
     """A quick operation started for a coroutine (start_quick), watched by its loop's notifier
-    from its start (pj_call's notifier); `await outcome()` gives a function that returns its
+    from its start (pj_call's notifier), and its own _Watch there (future, ended, size: one
+    object per call, not two); `await outcome()` gives a function that returns its
     (generation, result bytes), as _binding.call_quick would have. The result is copied once,
     into bytes of the length the notifier reported, by the call that frees the operation."""
 
-    __slots__ = ("op", "gen", "keep", "waker", "watch", "tick")
+    __slots__ = ("future", "ended", "size", "op", "gen", "keep", "waker", "tick")
     name = "quick"
 
     def __init__(self, op, gen, keep, waker, tick=None):
+        self.future = waker.loop.create_future()
+        self.ended = False
+        self.size = 0
         self.op = op
         self.gen = gen
         self.keep = keep  # the buffer Go uses: referenced until the operation ends
         self.waker = waker
-        self.watch = waker.expect(op, waker.loop)
         self.tick = tick  # the session's credentials tick (a large put is a quick call too)
+        waker.waiting[op] = self
 
     async def outcome(self):
-        L, op, w = _binding.lib(), self.op, self.watch
+        L, op, w = _binding.lib(), self.op, self
         taken = False
         try:
             await _ended(L, op, self.waker, w, _slices(self.waker.loop, L, op, tick=self.tick))

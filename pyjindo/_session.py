@@ -309,24 +309,25 @@ class GoClient(object):
         except UnicodeEncodeError:
             return None
 
-    def _quick(self, kind, block, buf=None, then=None):
+    def _quick(self, kind, block, buf=None, then=None, otherwise=None):
         """Run a quick call: then(a Response) for QUICK_REQUEST (the Response without then); for
         QUICK_GET then(generation, quick_parts tuple or, from the JSON form, the result dict).
-        Everything after the call into Go is in `then`, so a method whose last act this is
-        (`ends_in_quick_call`) is finished by pyjindo.aio from the call's outcome without being
-        run again."""
+        otherwise(the ServerError), if given, answers for a call that failed so (object_exists).
+        Everything after the call into Go is in `then` and `otherwise`, so a method whose last
+        act this is (`ends_in_quick_call`) is finished by pyjindo.aio from the call's outcome
+        without being run again."""
         session = self._session()
         try:
-            return self._run_quick(session, kind, block, buf, functools.partial(_quick_result, kind, then),
+            return self._run_quick(session, kind, block, buf, functools.partial(_quick_result, kind, then, otherwise),
                                    tick=self._credentials_ticker(session))
         finally:
             self._log_refresh_failures(session)
 
     def _do(self, method, bucket_name, key, params=None, headers=None, data=None, parse=None,
             progress_callback=None, crc_operation=None, init_crc=None, transfer=None, progress_start_at=None,
-            then=None):
+            then=None, otherwise=None):
         """One signed request; returns a Response whose `body` is the parsed document, if any (or
-        then(that Response): see `_quick`).
+        then(that Response), or otherwise(the ServerError it failed with): see `_quick`).
         crc_operation ("put_object", "append_object" or "upload_part") asks Go to compare the CRC64
         of the body sent with the server's (when enable_crc), naming the operation in the error;
         transfer overrides the bucket's multipart_threshold / part_size for this request;
@@ -337,7 +338,7 @@ class GoClient(object):
             block = self._quick_block(method, bucket_name, to_string(key), _wire.params(params),
                                       _wire.headers(headers), parse, crc_operation if self.enable_crc else None)
             if block is not None:
-                return self._quick(_binding.QUICK_REQUEST, block, buf, then)
+                return self._quick(_binding.QUICK_REQUEST, block, buf, then, otherwise)
         args = {
             "method": method,
             "bucket": bucket_name,
@@ -353,7 +354,12 @@ class GoClient(object):
             args["init_crc"] = str(init_crc)
         args.update(body_args)
         args.update(transfer or {})
-        result = self._call(_ops.REQUEST, args, buf, progress_callback, total, progress_start_at)
+        try:
+            result = self._call(_ops.REQUEST, args, buf, progress_callback, total, progress_start_at)
+        except exceptions.ServerError as e:
+            if otherwise is None:
+                raise
+            return otherwise(e)
         if "fd" in body_args:  # oss2 leaves the file position at the end of what it sent
             os.lseek(body_args["fd"], body_args["offset"] + body_args["size"], os.SEEK_SET)
             data.seek(body_args["offset"] + body_args["size"])
@@ -361,7 +367,7 @@ class GoClient(object):
         return resp if then is None else then(resp)
 
 
-def _quick_result(kind, then, outcome):
+def _quick_result(kind, then, otherwise, outcome):
     """What a quick call returns (GoClient._quick), from its (generation, result bytes)."""
     gen, data = outcome
     if data[:1] == b"J":
@@ -369,7 +375,9 @@ def _quick_result(kind, then, outcome):
             result = _binding.quick_json(gen, data)
         except exceptions.ServerError as e:
             logger.info("Exception: {0}".format(e))  # as oss2 logs every error response
-            raise
+            if otherwise is None:
+                raise
+            return otherwise(e)
         if kind != _binding.QUICK_REQUEST:
             return then(gen, result)
         resp = Response.from_result(result)

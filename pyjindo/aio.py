@@ -17,23 +17,29 @@ start the Go operation and unwind the method (`_Suspend`); the coroutine awaits 
 again, now handing it the outcomes of the operations it already started, in order, until it
 returns. A method's calls into Go are the same whatever their outcomes' timing, so the replay is
 exact; a buffer Go filled in an earlier run is copied into the one the replay passes. The
-commonest methods (get_object, head_object, get_object_meta, put_object: marked
+commonest methods (get_object, head_object, get_object_meta, put_object, object_exists: marked
 `_session.ends_in_quick_call`) end in one quick call whose `then` builds their result from its
-response; when such a method is the one being driven, its coroutine awaits that call and applies
-`then` to the outcome instead of running the method again, so shaping and result building each
+response (and `otherwise` answers its ServerError, for object_exists); when such a method is the
+one being driven, its quick call returns its `_Suspend` (the method returns what that call
+returns, so nothing is raised through its frames), and the coroutine awaits the call and applies
+`then` to the outcome instead of running the method again: shaping and result building each
 run once, and the sync path runs the same `then` at once.
 
 A Bucket or Service runs at most `connections` calls at once per event loop (100 by default,
 _completion.DEFAULT_CONNECTIONS), and its Go session keeps as many idle connections, so each call
-in flight reuses one; the others wait their turn in order. A small object's body comes whole
-with get_object's answer, so its read() awaits nothing in Go. The methods are plain functions returning coroutines (inspect.iscoroutinefunction
-is false for them): called inside a method being driven, they run synchronously instead, and
-once one has returned, later runs reuse its result (each page of a listing is built once).
+in flight reuses one; the others wait their turn in order, each on one future (`_drive` awaits
+it itself: with 10,000 calls gathered, every object a waiting call holds is walked by the
+garbage collector's passes). A small object's body comes whole with get_object's answer, so its
+read() awaits nothing in Go. The methods are plain functions returning coroutines
+(inspect.iscoroutinefunction is false for them): called inside a method being driven, they run
+synchronously instead, and once one has returned, later runs reuse its result (each page of a
+listing is built once).
 
 Cancelling the awaiting task cancels the Go operation and waits for it to end: a cancelled upload
 leaves no multipart upload, a cancelled download no file. As the sync API, a Bucket made before
 os.fork() works in the child (its session is made again there, as is the loop's pipe).
 """
+import asyncio
 import contextvars
 import functools
 import logging
@@ -55,7 +61,8 @@ _FILLS = frozenset((_ops.STREAM_READ, _ops.STREAM_READ_ALL, _ops.READER_READ))
 class _Suspend(BaseException):
     """Unwinds a sync method at a Go call that has started; not an Exception, so the method's own
     `except` clauses let it pass. finish, when the call ends the method being driven (a quick
-    call of an `ends_in_quick_call` method), makes the method's result from the call's outcome."""
+    call of an `ends_in_quick_call` method), makes the method's result from the call's outcome:
+    then it is returned, not raised, since the method returns what that call returns."""
 
     def __init__(self, pending, finish=None):
         self.pending = pending
@@ -174,18 +181,27 @@ async def _drive(fn, args, kwargs, client, tail=False):
     waker = _completion.loop_waker()
     slots = waker.slots(client)
     if not slots.take():
-        await slots.wait()
+        placed = slots.wait(waker.loop)
+        try:
+            await placed
+        except asyncio.CancelledError:
+            slots.passed_on(placed)
+            raise
     try:
         r = _Replay(tail, waker)
         while True:
             r.next = 0
             token = _replay.set(r)
             try:
-                return _asynchronous(fn(*args, **kwargs))
-            except _Suspend as s:
-                (pending, buf), finish = s.pending, s.finish
+                s = fn(*args, **kwargs)
+                if type(s) is not _Suspend:
+                    return _asynchronous(s)
+            except _Suspend as e:
+                s = e
             finally:
                 _replay.reset(token)
+            (pending, buf), finish = s.pending, s.finish
+            del s  # not kept alive (with its attributes) while the call runs
             get = await pending.outcome()
             if finish is not None:  # the rest of fn, without running it again
                 return _asynchronous(finish(get()))
@@ -253,7 +269,9 @@ class _AsyncGoClient(object):
             return finish(o.get())
         started = _completion.start_quick(r.waker, session, kind, block, buf, tick)
         if isinstance(started, _completion.QuickPending):
-            raise _Suspend((started, None), finish if r.tail and len(r.outcomes) == 0 else None)
+            if r.tail and not r.outcomes:  # the method's last act: returned by it to _drive
+                return _Suspend((started, None), finish)
+            raise _Suspend((started, None))
         r.add(_Outcome(lambda: started, "quick"))  # ended at once: no need to unwind
         return finish(started)
 

@@ -342,17 +342,14 @@ class Bucket(BucketFamilies):
         })
         return models.BatchDeleteObjectsResult(Response.from_result(result))
 
+    @ends_in_quick_call
     def object_exists(self, key: Key, headers: Headers = None) -> bool:
         """True when `key` exists (a GetObjectMeta answers), False for NoSuchKey or a 404; as oss2.
         Raises NoSuchBucket when the bucket does not exist, and other errors as they come.
         """
-        try:
-            self.get_object_meta(key, headers=headers)
-        except exceptions.NoSuchBucket:
-            raise
-        except (exceptions.NoSuchKey, exceptions.NotFound):
-            return False
-        return True
+        # get_object_meta's request, its answer read by then/otherwise (pyjindo.aio runs it once)
+        return self._object("HEAD", key, params={Bucket.OBJECTMETA: ""}, headers=headers, then=_exists,
+                            otherwise=_absent)
 
     @ends_in_quick_call
     def get_object_meta(self, key: Key, params: Params = None, headers: Headers = None) -> models.GetObjectMetaResult:
@@ -970,6 +967,19 @@ class Bucket(BucketFamilies):
         """Who pays for requests, as oss2: `payer`."""
         return models.GetBucketRequestPaymentResult(self._bucket("GET", params={Bucket.REQUESTPAYMENT: ""},
                                                                  parse="get_bucket_request_payment"))
+
+
+def _exists(resp):
+    """object_exists's answer when GetObjectMeta answered."""
+    return True
+
+
+def _absent(e):
+    """object_exists's answer to a ServerError, as oss2's: False for a missing key (NoSuchKey,
+    or NotFound: a HEAD's 404 without a code), the error raised again otherwise (NoSuchBucket)."""
+    if isinstance(e, (exceptions.NoSuchKey, exceptions.NotFound)) and not isinstance(e, exceptions.NoSuchBucket):
+        return False
+    raise e
 
 
 # oss2's operations pyjindo does not implement: methods that raise UnsupportedOperation.

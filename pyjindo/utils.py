@@ -8,6 +8,7 @@ import binascii
 import calendar
 import datetime
 import errno
+import functools
 import hashlib
 import logging
 import mimetypes
@@ -537,6 +538,7 @@ def _epoch(m, month):
                               int(m.group("minute")), int(m.group("second"))) - _UNIX_EPOCH) // _SECOND
 
 
+@functools.lru_cache(maxsize=256)  # every head and get reads one; objects share their dates
 def http_to_unixtime(time_string: str) -> int:
     """Seconds since the epoch for an HTTP date such as 'Sat, 05 Dec 2015 11:10:29 GMT'."""
     m = _HTTP_GMT_RE.match(time_string)

@@ -365,3 +365,23 @@ def test_connections_bounds_the_calls_in_flight_of_a_bucket(server, buckets):
         assert [await (await t).read() for t in tasks] == [b"f"] * 10
         assert slots.free == 2
     asyncio.run(run())
+
+
+def test_a_call_cancelled_while_it_waits_for_a_place_leaves_the_places_whole(server, buckets):
+    sync, _ = buckets
+    sync.put_object("wait", b"w")
+    b = pyjindo.aio.Bucket(_auth(server), server.endpoint, sync.bucket_name, connections=1)
+
+    async def run():
+        first, waiting, handed, last = [asyncio.ensure_future(b.get_object("wait")) for _ in range(4)]
+        await asyncio.sleep(0)  # the first holds the place, the others wait for it
+        waiting.cancel()
+        assert await (await first).read() == b"w"
+        handed.cancel()  # cancelled once the place was handed to it: the place goes on to the last
+        assert await (await last).read() == b"w"
+        for t in (waiting, handed):
+            with pytest.raises(asyncio.CancelledError):
+                await t
+        slots = _completion.loop_waker().slots(b)
+        assert (slots.free, len(slots.queue)) == (1, 0)
+    asyncio.run(run())

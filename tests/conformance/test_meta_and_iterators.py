@@ -14,6 +14,10 @@ def test_exists_head_and_meta(sides):
                 call("gone")
             except oss.exceptions.NotFound as e:
                 out.append((type(e).__name__, e.status, e.code))
+        try:  # object_exists says False only for a missing key
+            out.append(oss.Bucket(bucket.auth, bucket.endpoint, "no-such-bucket-here").object_exists("here.txt"))
+        except oss.exceptions.NoSuchBucket as e:
+            out.append((type(e).__name__, e.status, e.code))
         return out
     sides.run(scenario)
 
