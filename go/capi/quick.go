@@ -62,6 +62,8 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 			setBytes(out, outLen, result)
 			return 1
 		}
+		// the caller's wait slice is what is left of the budget
+		timeoutMs = C.int(max(0, time.Until(run.Budget).Milliseconds()))
 		run = run.Resume()
 	}
 	op := startOperation(s, data, int(flags), jsonError, func(ctx context.Context, call *ops.Call) []byte {

@@ -335,7 +335,7 @@ func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err er
 	start := time.Now()
 	var resp *http.Response
 	if d := DirectFrom(ctx); d != nil && c.direct != nil {
-		resp, err = c.direct.roundTrip(req, d)
+		resp, err = c.direct.exchange(c.http, req, d)
 		if err == ErrHandedOff {
 			return nil, err // the run goes on elsewhere: not a failure of the request
 		}

@@ -161,8 +161,9 @@ type directPool struct {
 }
 
 type directConn struct {
-	net.Conn
-	raw      syscall.RawConn // the TCP socket's, for waitReadable; nil when not TCP
+	net.Conn // wire, or TLS over it
+	wire     *wire
+	tls      bool
 	br       *bufio.Reader
 	bw       *bufio.Writer
 	addr     string
@@ -170,6 +171,22 @@ type directConn struct {
 }
 
 func (c *directConn) close() { c.Conn.Close() }
+
+// wire is a direct connection's TCP socket as TLS and the HTTP reader read it. With a budget set
+// (an exchange on a C caller's thread) a read first waits in waitReadable, so the wait is for
+// bytes the socket does not have yet whoever asks (TLS keeps bytes of its own).
+type wire struct {
+	net.Conn
+	raw    syscall.RawConn // nil when not TCP
+	budget time.Time       // set and cleared by the goroutine making the exchange
+}
+
+func (w *wire) Read(p []byte) (int, error) {
+	if !w.budget.IsZero() && w.raw != nil {
+		waitReadable(w.raw, w.budget)
+	}
+	return w.Conn.Read(p)
+}
 
 // directIdleTimeout is how long an idle connection is kept (net/http's transport keeps its own
 // for 50 s; OSS closes idle ones after about a minute).
@@ -191,14 +208,15 @@ func (p *directPool) conn(ctx context.Context, addr, host string, deadline time.
 	if err != nil {
 		return nil, err
 	}
-	var raw syscall.RawConn
+	w := &wire{Conn: nc}
 	if tc, ok := nc.(*net.TCPConn); ok {
-		raw, _ = tc.SyscallConn()
+		w.raw, _ = tc.SyscallConn()
 	}
+	c := &directConn{Conn: w, wire: w, addr: addr}
 	if p.tls != nil {
 		cfg := p.tls.Clone()
 		cfg.ServerName = host
-		tc := tls.Client(nc, cfg)
+		tc := tls.Client(w, cfg)
 		if !deadline.IsZero() {
 			tc.SetDeadline(deadline)
 		}
@@ -206,9 +224,11 @@ func (p *directPool) conn(ctx context.Context, addr, host string, deadline time.
 			nc.Close()
 			return nil, err
 		}
-		nc = tc
+		tc.SetDeadline(time.Time{})
+		c.Conn, c.tls = tc, true
 	}
-	return &directConn{Conn: nc, raw: raw, br: bufio.NewReaderSize(nc, 32<<10), bw: bufio.NewWriterSize(nc, 32<<10), addr: addr}, nil
+	c.br, c.bw = bufio.NewReaderSize(c.Conn, 32<<10), bufio.NewWriterSize(c.Conn, 32<<10)
+	return c, nil
 }
 
 // idleConn takes the idle connection to addr used last, or nil.
@@ -224,16 +244,14 @@ func (p *directPool) idleConn(addr string) *directConn {
 	return nil
 }
 
-// open tells whether an idle connection can carry a request: the server has not closed it
-// (nor sent anything unasked). One read that would block: about a microsecond.
+// open tells whether an idle connection can carry a request: the server has not closed it nor
+// sent anything unasked (over TLS, a record may come unasked: a session ticket). A look at the
+// socket (socketOpen): about a microsecond.
 func (c *directConn) open() bool {
-	if c.br.Buffered() > 0 {
-		return false
+	if c.br.Buffered() > 0 || c.wire.raw == nil {
+		return c.br.Buffered() == 0
 	}
-	c.SetReadDeadline(aLongTimeAgo)
-	_, err := c.br.Peek(1)
-	c.SetDeadline(time.Time{})
-	return errors.Is(err, os.ErrDeadlineExceeded)
+	return socketOpen(c.wire.raw, c.tls)
 }
 
 var aLongTimeAgo = time.Unix(1, 0)
@@ -242,11 +260,21 @@ var aLongTimeAgo = time.Unix(1, 0)
 func (p *directPool) put(c *directConn) {
 	c.idleFrom = time.Now()
 	p.mu.Lock()
+	// the oldest are first: those idle too long go now rather than when asked for
+	expired := 0
+	for expired < len(p.idle) && c.idleFrom.Sub(p.idle[expired].idleFrom) >= directIdleTimeout {
+		expired++
+	}
+	old := append([]*directConn(nil), p.idle[:expired]...)
+	p.idle = append(p.idle[:0], p.idle[expired:]...)
 	if len(p.idle) < p.maxIdle {
 		p.idle = append(p.idle, c)
 		c = nil
 	}
 	p.mu.Unlock()
+	for _, o := range old {
+		o.close()
+	}
 	if c != nil {
 		c.close()
 	}
@@ -268,6 +296,7 @@ type exchange struct {
 	conn   *directConn
 	method string
 	url    string
+	rng    string         // the Range asked for: a run asks for parts of one URL
 	resp   *http.Response // nil until the answer's head was read
 	body   []byte         // with resp: the part of a buffered body read so far
 	// unwatch ends the watch of the context of the run reading the exchange (watch); false when
@@ -284,12 +313,37 @@ func (x *exchange) watch(ctx context.Context) {
 // release ends x: its connection goes back to the pool when keep and no context ended on it,
 // else it is closed.
 func (p *directPool) release(x *exchange, keep bool) {
+	x.conn.wire.budget = time.Time{}
 	if x.unwatch() && keep {
 		x.conn.SetDeadline(time.Time{})
 		p.put(x.conn)
 		return
 	}
 	x.conn.close()
+}
+
+// exchange sends req under run d: as a direct exchange, or through net/http's client where
+// that does what a direct exchange does not (a redirect to follow; a body over
+// directBufferMax, which the server may answer before reading it all: net/http reads the
+// answer while it writes). A C caller's thread never waits on net/http: the run is handed off.
+func (p *directPool) exchange(client *http.Client, req *http.Request, d *DirectRun) (*http.Response, error) {
+	viaNetHTTP := func() (*http.Response, error) {
+		if d.inBudget() {
+			req.Body.Close()
+			return nil, d.handOff(nil)
+		}
+		return client.Do(req)
+	}
+	if req.ContentLength < 0 || req.ContentLength > directBufferMax {
+		return viaNetHTTP()
+	}
+	resp, err := p.roundTrip(req, d)
+	if err == nil && resp.StatusCode/100 == 3 && resp.Header.Get("Location") != "" &&
+		(req.Method == http.MethodGet || req.Method == http.MethodHead) {
+		resp.Body.Close()
+		return viaNetHTTP()
+	}
+	return resp, err
 }
 
 // roundTrip makes req's exchange on the calling goroutine under run d.
@@ -306,7 +360,7 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 		return nil, ErrHandedOff // the run goes on elsewhere: whatever it asks for now is asked there
 	}
 	if x := d.takePending(); x != nil {
-		if x.method == req.Method && x.url == req.URL.String() {
+		if x.method == req.Method && x.url == req.URL.String() && x.rng == req.Header.Get("Range") {
 			return p.resume(req, d, x)
 		}
 		x.conn.close()
@@ -319,8 +373,9 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 		}
 		return nil, err
 	}
-	x := &exchange{conn: c, method: req.Method, url: req.URL.String()}
+	x := &exchange{conn: c, method: req.Method, url: req.URL.String(), rng: req.Header.Get("Range")}
 	x.watch(ctx)
+	c.wire.budget = budget
 	c.SetWriteDeadline(budget)
 	err = req.Write(c.bw)
 	if err == nil {
@@ -333,9 +388,6 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 	// Waiting for the answer to begin is the long part of the exchange; one not begun within the
 	// budget is handed off whole, so the request is not sent again.
 	c.SetReadDeadline(earliest(budget, time.Now().Add(p.readTimeout)))
-	if !budget.IsZero() && c.raw != nil && c.br.Buffered() == 0 {
-		waitReadable(c.raw, budget) // on the caller's thread: see waitReadable
-	}
 	if _, err := c.br.Peek(1); err != nil {
 		if !overBudget(budget, err) || ctx.Err() != nil {
 			return p.fail(req, d, x, budget, err)
@@ -350,6 +402,7 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 // failure is the attempt's.
 func (p *directPool) fail(req *http.Request, d *DirectRun, x *exchange, budget time.Time, err error) (*http.Response, error) {
 	x.unwatch()
+	x.conn.wire.budget = time.Time{}
 	x.conn.close()
 	if overBudget(budget, err) && req.Context().Err() == nil {
 		return nil, d.handOff(nil)
@@ -359,6 +412,7 @@ func (p *directPool) fail(req *http.Request, d *DirectRun, x *exchange, budget t
 
 // handOff gives x, still running, to the run that goes on elsewhere.
 func (p *directPool) handOff(d *DirectRun, x *exchange) error {
+	x.conn.wire.budget = time.Time{}
 	x.unwatch()
 	x.conn.SetDeadline(time.Time{})
 	return d.handOff(x)
@@ -385,30 +439,38 @@ func (p *directPool) answer(req *http.Request, d *DirectRun, x *exchange, budget
 	if x.resp == nil {
 		c.SetReadDeadline(earliest(budget, time.Now().Add(p.readTimeout)))
 		resp, err := http.ReadResponse(c.br, req)
+		// an informational answer (100 Continue, 103 Early Hints) comes before the answer
+		for err == nil && resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
+			resp, err = http.ReadResponse(c.br, req)
+		}
 		if err != nil {
 			return p.fail(req, d, x, budget, err)
 		}
 		x.resp = resp
-		n := resp.ContentLength
-		if req.Method == http.MethodHead || n == 0 || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified {
+		if req.Method == http.MethodHead || resp.ContentLength == 0 || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified {
 			resp.Body = http.NoBody
 			return p.finished(req, x, nil)
 		}
-		if budget.IsZero() || n < 0 || n > directBufferMax {
+	}
+	resp := x.resp
+	if x.body == nil {
+		if n := resp.ContentLength; budget.IsZero() || n < 0 || n > directBufferMax {
+			if !budget.IsZero() {
+				// a body of unknown or large size is no work for a C caller's thread: read on
+				// the goroutine that continues the run
+				return nil, p.handOff(d, x)
+			}
 			// read as the caller asks, the context still watched until the body ends
 			c.SetReadDeadline(time.Time{})
 			resp.Body = &directBody{body: resp.Body, pool: p, x: x, keep: !resp.Close && !req.Close}
 			return resp, nil
 		}
-		x.body = make([]byte, 0, n)
+		x.body = make([]byte, 0, resp.ContentLength)
 	}
 	// A small body is read whole inside the budget; a body read in part is handed off with what
 	// was read.
 	c.SetReadDeadline(earliest(budget, time.Now().Add(p.readTimeout)))
 	for len(x.body) < cap(x.body) {
-		if !budget.IsZero() && c.raw != nil && c.br.Buffered() == 0 {
-			waitReadable(c.raw, budget)
-		}
 		m, err := x.resp.Body.Read(x.body[len(x.body):cap(x.body)])
 		x.body = x.body[:len(x.body)+m]
 		if len(x.body) == cap(x.body) && (err == nil || err == io.EOF) {
@@ -445,26 +507,25 @@ type directBody struct {
 	pool *directPool
 	x    *exchange
 	keep bool
-	done bool
+	done atomic.Bool // the exchange released: at its end, or by Close (from any goroutine)
 }
 
 func (b *directBody) Read(p []byte) (int, error) {
-	if b.done {
+	if b.done.Load() {
 		return 0, io.EOF
 	}
 	n, err := b.body.Read(p)
-	if err == io.EOF {
-		b.done = true
+	if err == io.EOF && b.done.CompareAndSwap(false, true) {
 		b.pool.release(b.x, b.keep)
 	}
 	return n, err
 }
 
 // Close closes the connection when the body was not read to its end: net/http's body would read
-// the rest first, which for a large object is a long wait for nothing.
+// the rest first, which for a large object is a long wait for nothing. A Read it interrupts
+// fails.
 func (b *directBody) Close() error {
-	if !b.done {
-		b.done = true
+	if b.done.CompareAndSwap(false, true) {
 		b.pool.release(b.x, false)
 	}
 	return nil

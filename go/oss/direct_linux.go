@@ -31,3 +31,22 @@ func waitReadable(raw syscall.RawConn, deadline time.Time) {
 		}
 	})
 }
+
+// socketOpen tells whether an idle socket can carry a request: a look at its receive queue
+// (recv with MSG_PEEK, not waiting). Nothing there: open. The server's end of the stream or an
+// error: closed. Bytes: closed, unless tls (a record may come unasked, such as a session ticket;
+// TLS reads it with the answer).
+func socketOpen(raw syscall.RawConn, tls bool) bool {
+	open := false
+	raw.Control(func(fd uintptr) {
+		var b [1]byte
+		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		switch {
+		case err == syscall.EAGAIN:
+			open = true
+		case err == nil && n > 0:
+			open = tls
+		}
+	})
+	return open
+}

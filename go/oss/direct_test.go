@@ -179,7 +179,8 @@ func TestAConnectionTheServerClosedIsNotUsed(t *testing.T) {
 	cs.Config.SetKeepAlivesEnabled(true)
 	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
 	for i := 0; i < 2; i++ {
-		resp, err := c.Do(direct(), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+		// not retried: a connection the server closed would fail it
+		resp, err := c.Do(direct(), &Request{Method: "GET", Bucket: "bkt", Key: "k", NoRetry: true})
 		if err != nil {
 			t.Fatalf("request %d: %v", i, err)
 		}
@@ -216,13 +217,18 @@ func TestALargeBodyIsReadAsTheCallerAsksAndItsConnectionKept(t *testing.T) {
 	body := bytes.Repeat([]byte("L"), directBufferMax+1)
 	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) { w.Write(body) })
 	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
+	// on a C caller's thread the head is read, and the body left to the run that goes on
 	run := &DirectRun{Budget: time.Now().Add(time.Minute)}
-	resp, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	_, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	if err != ErrHandedOff {
+		t.Fatalf("err = %v, want ErrHandedOff for a body over %d bytes", err, directBufferMax)
+	}
+	resp, err := c.Do(WithDirect(context.Background(), run.Resume()), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := resp.Body.(*cancelOnClose).ReadCloser.(*directBody); !ok {
-		t.Fatalf("a body over %d bytes is not read within the exchange: %T", directBufferMax, resp.Body)
+		t.Fatalf("the body is not read as the caller asks: %T", resp.Body)
 	}
 	got, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -242,8 +248,8 @@ func TestALargeBodyIsReadAsTheCallerAsksAndItsConnectionKept(t *testing.T) {
 	if !bytes.Equal(got, body) || !bytes.Equal(again, body) {
 		t.Errorf("bodies: %d and %d bytes of %d", len(got), len(again), len(body))
 	}
-	if n := cs.connections(); n != 2 {
-		t.Errorf("%d connections: the first is reused after a body read whole, the second closed half-way", n)
+	if n, r := cs.connections(), cs.requests.Load(); n != 2 || r != 3 {
+		t.Errorf("%d connections and %d requests: the first is continued, reused after a body read whole, the second closed half-way", n, r)
 	}
 }
 
@@ -356,7 +362,8 @@ func TestCancellingEndsTheReadOfABodyThatStalled(t *testing.T) {
 func TestDirectExchangesOverTLS(t *testing.T) {
 	hs := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("x-oss-request-id", "tls")
-		w.Write([]byte("secret " + r.Method))
+		w.Header().Set("Content-Length", strconv.Itoa(len(tlsBody))) // read whole within the budget
+		w.Write(tlsBody)
 	}))
 	defer hs.Close()
 	c := mustNew(t, Config{Endpoint: hs.URL, Credentials: testCreds})
@@ -364,15 +371,116 @@ func TestDirectExchangesOverTLS(t *testing.T) {
 		t.Fatal("an https endpoint makes direct exchanges over TLS")
 	}
 	c.direct.tls = hs.Client().Transport.(*http.Transport).TLSClientConfig // trusts the test certificate
-	for i := 0; i < 2; i++ {
-		run := &DirectRun{Budget: time.Now().Add(time.Minute)}
+	for i := 0; i < 3; i++ {
+		// a body of many TLS records: TLS holds bytes the socket no longer has, and the wait
+		// on the caller's thread must not sleep on the socket for them
+		run := &DirectRun{Budget: time.Now().Add(3 * time.Second)}
 		resp, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("request %d: %v (handed off: %v)", i, err, run.HandedOff())
+		}
+		if !time.Now().Before(run.Budget) {
+			t.Errorf("request %d waited out its budget on bytes TLS already held", i)
 		}
 		got, _ := io.ReadAll(resp.Body)
-		if string(got) != "secret GET" || resp.Header.Get("x-oss-request-id") != "tls" {
-			t.Errorf("over TLS: %q %v", got, resp.Header)
+		if !bytes.Equal(got, tlsBody) || resp.Header.Get("x-oss-request-id") != "tls" {
+			t.Errorf("over TLS: %d bytes, %v", len(got), resp.Header)
+		}
+	}
+}
+
+var tlsBody = bytes.Repeat([]byte("0123456789abcdef"), 40000) // 640,000 bytes
+
+func TestAContinuedExchangeIsTheSameRangeOfTheURL(t *testing.T) {
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Range") == "bytes=0-9" {
+			time.Sleep(150 * time.Millisecond)
+		}
+		w.Write([]byte("range " + r.Header.Get("Range")))
+	})
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
+	run := &DirectRun{Budget: time.Now().Add(20 * time.Millisecond)}
+	ask := func(ctx context.Context, rng string) (string, error) {
+		resp, err := c.Do(ctx, &Request{Method: "GET", Bucket: "bkt", Key: "k", Header: http.Header{"Range": {rng}}})
+		if err != nil {
+			return "", err
+		}
+		b, _ := io.ReadAll(resp.Body)
+		return string(b), nil
+	}
+	if _, err := ask(WithDirect(context.Background(), run), "bytes=0-9"); err != ErrHandedOff {
+		t.Fatalf("err = %v, want ErrHandedOff", err)
+	}
+	got, err := ask(WithDirect(context.Background(), run.Resume()), "bytes=10-19")
+	if err != nil || got != "range bytes=10-19" {
+		t.Errorf("another range of the URL got %q, %v: not the answer handed off", got, err)
+	}
+}
+
+func TestInformationalAnswersAndRedirects(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/bkt/hints", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Link", "</x>; rel=preload")
+		w.WriteHeader(http.StatusEarlyHints)
+		w.Write([]byte("after hints"))
+	})
+	mux.HandleFunc("/bkt/moved", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/bkt/hints", http.StatusFound)
+	})
+	cs := newCountingServer(t, mux.ServeHTTP)
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds, PathStyle: true})
+	for _, key := range []string{"hints", "moved"} {
+		for _, run := range []*DirectRun{{}, {Budget: time.Now().Add(time.Minute)}} {
+			resp, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: key})
+			if err == ErrHandedOff {
+				resp, err = c.Do(WithDirect(context.Background(), run.Resume()), &Request{Method: "GET", Bucket: "bkt", Key: key})
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", key, err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 200 || string(b) != "after hints" {
+				t.Errorf("%s: %d %q, want the final answer (as net/http gives it)", key, resp.StatusCode, b)
+			}
+		}
+	}
+}
+
+func TestABodyOverTheBufferLimitGoesThroughNetHTTP(t *testing.T) {
+	ts := startServer(t, server.Config{})
+	c := mustNew(t, Config{Endpoint: ts.addr, Credentials: testCreds})
+	data := bytes.Repeat([]byte("b"), directBufferMax+1)
+	resp, err := c.Do(direct(), &Request{Method: "PUT", Bucket: "bkt", Key: "big", Body: bytes.NewReader(data),
+		ContentLength: int64(len(data)), GetBody: func() io.Reader { return bytes.NewReader(data) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	c.direct.mu.Lock()
+	idle := len(c.direct.idle)
+	c.direct.mu.Unlock()
+	if idle != 0 || !bytes.Equal(get(t, c, "big"), data) {
+		t.Errorf("%d direct connections used for a body net/http must send (it reads an early answer while writing)", idle)
+	}
+}
+
+func TestIdleConnectionsPastTheirTimeGoWhenAnotherComesBack(t *testing.T) {
+	p := &directPool{maxIdle: 8}
+	var ends []net.Conn
+	conn := func(idle time.Duration) *directConn {
+		a, b := net.Pipe()
+		ends = append(ends, b)
+		return &directConn{Conn: a, idleFrom: time.Now().Add(-idle)}
+	}
+	p.idle = []*directConn{conn(directIdleTimeout + time.Minute), conn(directIdleTimeout + time.Second), conn(time.Second)}
+	p.put(conn(0))
+	if len(p.idle) != 2 {
+		t.Fatalf("%d idle connections, want the 2 still young", len(p.idle))
+	}
+	for i, e := range ends[:2] {
+		e.SetReadDeadline(time.Now().Add(time.Second))
+		if _, err := e.Read(make([]byte, 1)); err != io.EOF {
+			t.Errorf("expired connection %d: %v, want it closed", i, err)
 		}
 	}
 }
