@@ -25,9 +25,12 @@ returns, so nothing is raised through its frames), and the coroutine awaits the 
 `then` to the outcome instead of running the method again: shaping and result building each
 run once, and the sync path runs the same `then` at once.
 
-A Bucket or Service runs at most `connections` calls at once per event loop (100 by default,
+A Bucket or Service sends at most `connections` requests at once per event loop (100 by default,
 _completion.DEFAULT_CONNECTIONS), and its Go session keeps as many idle connections, so each call
-in flight reuses one; the others wait their turn in order, each on one future (`_drive` awaits
+in flight reuses one. Methods that end in one quick call start QUICK_AHEAD times as many, which
+Go holds to `connections` requests (`Session.QuickSlot`): one ending lets the next go out at once,
+not after the loop has woken every call that ended before it. The others wait their turn in
+order, each on one future (`_drive` awaits
 it itself: with 10,000 calls gathered, every object a waiting call holds is walked by the
 garbage collector's passes). A small object's body comes whole with get_object's answer, so its
 read() awaits nothing in Go. The methods are plain functions returning coroutines
@@ -179,7 +182,7 @@ async def _drive(fn, args, kwargs, client, tail=False):
     call in flight of client (a Bucket or Service; None: the loop's own) on this loop. tail: fn
     ends in a quick call (`_session.ends_in_quick_call`)."""
     waker = _completion.loop_waker()
-    slots = waker.slots(client)
+    slots = waker.slots(client, tail)
     if not slots.take():
         placed = slots.wait(waker.loop)
         try:

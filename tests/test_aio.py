@@ -358,13 +358,50 @@ def test_connections_bounds_the_calls_in_flight_of_a_bucket(server, buckets):
         pyjindo.aio.Bucket(_auth(server), server.endpoint, sync.bucket_name, connections=0)
 
     async def run():
-        tasks = [asyncio.ensure_future(b.get_object("few")) for _ in range(10)]
-        await asyncio.sleep(0)  # two have started, eight wait for a place
+        # methods that end in one quick call: QUICK_AHEAD per connection start (Go holds them to
+        # the connections), the others wait for a place here
+        ahead = 2 * _completion.QUICK_AHEAD
+        tasks = [asyncio.ensure_future(b.get_object("few")) for _ in range(ahead + 2)]
+        await asyncio.sleep(0)
+        slots = _completion.loop_waker().slots(b, quick=True)
+        assert (slots.free, len(slots.queue)) == (0, 2)
+        assert [await (await t).read() for t in tasks] == [b"f"] * (ahead + 2)
+        assert slots.free == ahead
+        # any other method: as many as the connections
+        tasks = [asyncio.ensure_future(b.list_objects()) for _ in range(5)]
+        await asyncio.sleep(0)
         slots = _completion.loop_waker().slots(b)
-        assert (slots.free, len(slots.queue)) == (0, 8)
-        assert [await (await t).read() for t in tasks] == [b"f"] * 10
+        assert (slots.free, len(slots.queue)) == (0, 3)
+        await asyncio.gather(*tasks)
         assert slots.free == 2
     asyncio.run(run())
+
+
+def _connections_to(port):
+    """Sockets of this machine whose far end is port (open or in TIME_WAIT)."""
+    n = 0
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(name) as f:
+            next(f)
+            for line in f:
+                remote = line.split()[2]
+                n += int(remote.rsplit(":", 1)[1], 16) == port
+    return n
+
+
+def test_quick_calls_started_ahead_use_no_more_connections_than_given():
+    # 100 ms before each answer: the calls overlap; with connections=2 Go sends two at a time,
+    # so two connections serve all of them (each more would be opened and closed again)
+    with JindoServer("--latency", "100ms", "--bucket", "slow") as s:
+        pyjindo.Bucket(_auth(s), s.endpoint, "slow").put_object("k", b"v")
+        port = int(s.endpoint.rsplit(":", 1)[1])
+        before = _connections_to(port)
+        b = pyjindo.aio.Bucket(_auth(s), s.endpoint, "slow", connections=2)
+
+        async def run():
+            return await asyncio.gather(*[b.head_object("k") for _ in range(2 * _completion.QUICK_AHEAD)])
+        assert len(asyncio.run(run())) == 2 * _completion.QUICK_AHEAD
+        assert _connections_to(port) - before <= 2
 
 
 def test_a_call_cancelled_while_it_waits_for_a_place_leaves_the_places_whole(server, buckets):

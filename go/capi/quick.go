@@ -67,6 +67,13 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 		run = run.Resume()
 	}
 	op := startOperation(s, data, int(flags), jsonError, func(ctx context.Context, call *ops.Call) []byte {
+		if watcher != nil {
+			release, err := s.QuickSlot(ctx)
+			if err != nil {
+				return jsonError(err) // cancelled while waiting for a place
+			}
+			defer release()
+		}
 		if s.Client.Direct() {
 			ctx = oss.WithDirect(ctx, run)
 		}

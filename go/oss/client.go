@@ -139,6 +139,9 @@ func (c *Client) Close() {
 	}
 }
 
+// MaxConns is the number of connections to the endpoint the client keeps for reuse.
+func (c *Client) MaxConns() int { return c.cfg.MaxConns }
+
 // Direct tells whether the client can make direct exchanges (WithDirect): it does not go
 // through a proxy.
 func (c *Client) Direct() bool { return c.direct != nil }
