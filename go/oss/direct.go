@@ -310,11 +310,17 @@ func (x *exchange) watch(ctx context.Context) {
 	x.unwatch = context.AfterFunc(ctx, func() { c.SetDeadline(aLongTimeAgo) })
 }
 
+// detach ends the hold of the run reading x: its budget no longer bounds the connection's reads
+// and its context is no longer watched. False when that context ended first (see unwatch).
+func (x *exchange) detach() bool {
+	x.conn.wire.budget = time.Time{}
+	return x.unwatch()
+}
+
 // release ends x: its connection goes back to the pool when keep and no context ended on it,
 // else it is closed.
 func (p *directPool) release(x *exchange, keep bool) {
-	x.conn.wire.budget = time.Time{}
-	if x.unwatch() && keep {
+	if x.detach() && keep {
 		x.conn.SetDeadline(time.Time{})
 		p.put(x.conn)
 		return
@@ -401,8 +407,7 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 // and sends the request anew (only requests that may be sent twice get a budget). A real
 // failure is the attempt's.
 func (p *directPool) fail(req *http.Request, d *DirectRun, x *exchange, budget time.Time, err error) (*http.Response, error) {
-	x.unwatch()
-	x.conn.wire.budget = time.Time{}
+	x.detach()
 	x.conn.close()
 	if overBudget(budget, err) && req.Context().Err() == nil {
 		return nil, d.handOff(nil)
@@ -412,8 +417,7 @@ func (p *directPool) fail(req *http.Request, d *DirectRun, x *exchange, budget t
 
 // handOff gives x, still running, to the run that goes on elsewhere.
 func (p *directPool) handOff(d *DirectRun, x *exchange) error {
-	x.conn.wire.budget = time.Time{}
-	x.unwatch()
+	x.detach()
 	x.conn.SetDeadline(time.Time{})
 	return d.handOff(x)
 }
