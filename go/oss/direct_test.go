@@ -19,6 +19,25 @@ import (
 
 func direct() context.Context { return WithDirect(context.Background(), &DirectRun{}) }
 
+// handedOffThenResumed GETs bkt/k under a run with budget, which must hand the exchange off
+// (why: what makes it), and returns the answer the run's Resume gets for the same request.
+func handedOffThenResumed(t *testing.T, c *Client, budget time.Duration, why string) *http.Response {
+	t.Helper()
+	run := &DirectRun{Budget: time.Now().Add(budget)}
+	get := func(d *DirectRun) (*http.Response, error) {
+		return c.Do(WithDirect(context.Background(), d), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	}
+	if _, err := get(run); err != ErrHandedOff || !run.HandedOff() {
+		t.Fatalf("err = %v, want ErrHandedOff (%s)", err, why)
+	}
+	run.End()
+	resp, err := get(run.Resume())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
 // countingServer answers with handler and counts the requests and the connections it saw.
 type countingServer struct {
 	*httptest.Server
@@ -133,15 +152,7 @@ func TestABodyReadInPartIsHandedOffWithWhatWasRead(t *testing.T) {
 		w.Write(body[30000:])
 	})
 	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
-	run := &DirectRun{Budget: time.Now().Add(50 * time.Millisecond)}
-	_, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
-	if err != ErrHandedOff {
-		t.Fatalf("err = %v, want ErrHandedOff", err)
-	}
-	resp, err := c.Do(WithDirect(context.Background(), run.Resume()), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := handedOffThenResumed(t, c, 50*time.Millisecond, "the body's second half comes after the budget")
 	got, _ := io.ReadAll(resp.Body)
 	if !bytes.Equal(got, body) || cs.requests.Load() != 1 {
 		t.Errorf("continued body: %d bytes of %d, %d requests", len(got), len(body), cs.requests.Load())
@@ -159,15 +170,7 @@ func TestAFailureWithinTheBudgetIsHandedOffAndTheRequestSentAgain(t *testing.T) 
 		w.Write([]byte("second"))
 	})
 	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
-	run := &DirectRun{Budget: time.Now().Add(2 * time.Second)}
-	_, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
-	if err != ErrHandedOff {
-		t.Fatalf("err = %v, want ErrHandedOff (the run's retries go elsewhere)", err)
-	}
-	resp, err := c.Do(WithDirect(context.Background(), run.Resume()), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := handedOffThenResumed(t, c, 2*time.Second, "the run's retries go elsewhere")
 	got, _ := io.ReadAll(resp.Body)
 	if string(got) != "second" || cs.requests.Load() != 2 {
 		t.Errorf("got %q after %d requests", got, cs.requests.Load())
@@ -218,22 +221,14 @@ func TestALargeBodyIsReadAsTheCallerAsksAndItsConnectionKept(t *testing.T) {
 	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) { w.Write(body) })
 	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
 	// on a C caller's thread the head is read, and the body left to the run that goes on
-	run := &DirectRun{Budget: time.Now().Add(time.Minute)}
-	_, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
-	if err != ErrHandedOff {
-		t.Fatalf("err = %v, want ErrHandedOff for a body over %d bytes", err, directBufferMax)
-	}
-	resp, err := c.Do(WithDirect(context.Background(), run.Resume()), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := handedOffThenResumed(t, c, time.Minute, "a body over directBufferMax")
 	if _, ok := resp.Body.(*cancelOnClose).ReadCloser.(*directBody); !ok {
 		t.Fatalf("the body is not read as the caller asks: %T", resp.Body)
 	}
 	got, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	// closed half-way: the connection goes, not the rest of the body through it
-	resp, err = c.Do(direct(), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	resp, err := c.Do(direct(), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
 	if err != nil {
 		t.Fatal(err)
 	}
