@@ -137,8 +137,7 @@ type task struct {
 	dir      bool      // a directory: an empty one becomes "name/" in OSS, and the reverse
 }
 
-// copier runs tasks, at most cfg.jobs at once (transfer.Slots), routing their errors through
-// its job.
+// copier runs tasks on cfg.jobs workers, routing their errors through its job.
 type copier struct {
 	*job
 	c                *call
@@ -247,36 +246,37 @@ func transferTree(ctx context.Context, c *call, cfg *cpConfig, src, dst string, 
 	}()
 	// The first item goes alone: if the credentials, the bucket or the endpoint are wrong, one
 	// request finds out, not one per worker. Once it is done the others go cfg.jobs at once.
-	slots := transfer.NewSlots(cfg.jobs)
-	var wg sync.WaitGroup
-	alone := true
-	for t := range tasks {
+	for alone := true; alone; {
+		t, ok := <-tasks
+		if !ok {
+			break
+		}
 		if jobCtx.Err() != nil {
 			continue // drain: the producer stops at the cancelled context
 		}
-		if alone {
-			skipped := cp.mon.skipped.Load()
-			err := cp.run(jobCtx, t)
-			if err != nil {
-				cp.fail(err)
-			}
-			// sync's skips are decided from the listing, with no request: they prove nothing
-			// about the job, so the next item goes alone too.
-			alone = err == nil && cp.decide != nil && cp.mon.skipped.Load() != skipped
-			continue
-		}
-		slot, err := slots.Acquire(jobCtx)
+		skipped := cp.mon.skipped.Load()
+		err := cp.run(jobCtx, t)
 		if err != nil {
-			continue
+			cp.fail(err)
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer slots.Release(slot)
-			if err := cp.run(jobCtx, t); err != nil {
-				cp.fail(err)
+		// sync's skips are decided from the listing, with no request: they prove nothing
+		// about the job, so the next item goes alone too.
+		alone = err == nil && cp.decide != nil && cp.mon.skipped.Load() != skipped
+	}
+	// Workers that live for the job, as eachObject's, not a goroutine per item: each new one
+	// grew its stack again down the request path (1,000 files of 16 KiB: 79 -> 70 ms of CPU).
+	var wg sync.WaitGroup
+	for range cfg.jobs {
+		wg.Go(func() {
+			for t := range tasks {
+				if jobCtx.Err() != nil {
+					continue // drain: the producer stops at the cancelled context
+				}
+				if err := cp.run(jobCtx, t); err != nil {
+					cp.fail(err)
+				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	if plan != nil && jobCtx.Err() == nil {

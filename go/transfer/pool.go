@@ -23,9 +23,10 @@ func (m Meter) setTotal(n int64) {
 	}
 }
 
-// Slots is the one bound on work in flight, shared by every pool of the Go core (Each, the
-// Writer's parts, the CLI's cp and run): at most n holders at once, each holding a slot number
-// in [0, n) that no other holder has meanwhile (a holder can keep a scratch buffer per slot).
+// Slots is the one bound on work in flight, shared by the pools of the Go core (Each, the
+// Writer's parts, Python's quick calls from an event loop): at most n holders at once, each
+// holding a slot number in [0, n) that no other holder has meanwhile (a holder can keep a
+// scratch buffer per slot).
 type Slots chan int
 
 // NewSlots returns n free slots (at least one).
