@@ -168,9 +168,29 @@ type directConn struct {
 	bw       *bufio.Writer
 	addr     string
 	idleFrom time.Time
+	ended    atomic.Bool // a watched context ended: the deadlines stay in the past (watch)
 }
 
 func (c *directConn) close() { c.Conn.Close() }
+
+// The deadlines of a connection whose watched context ended stay in the past: one set later
+// (the read's, once the request is written) must not undo the watch, or a cancel that came
+// meanwhile would wait for the answer until the read timeout.
+func (c *directConn) SetDeadline(t time.Time) error { return c.setDeadline(c.Conn.SetDeadline, t) }
+func (c *directConn) SetReadDeadline(t time.Time) error {
+	return c.setDeadline(c.Conn.SetReadDeadline, t)
+}
+func (c *directConn) SetWriteDeadline(t time.Time) error {
+	return c.setDeadline(c.Conn.SetWriteDeadline, t)
+}
+
+func (c *directConn) setDeadline(set func(time.Time) error, t time.Time) error {
+	err := set(t)
+	if c.ended.Load() { // the watch stored it before its own setting, which may have come first
+		c.Conn.SetDeadline(aLongTimeAgo)
+	}
+	return err
+}
 
 // wire is a direct connection's TCP socket as TLS and the HTTP reader read it. With a budget set
 // (an exchange on a C caller's thread) a read first waits in waitReadable, so the wait is for
@@ -307,7 +327,10 @@ type exchange struct {
 // watch makes ctx's end interrupt whatever waits on x's connection.
 func (x *exchange) watch(ctx context.Context) {
 	c := x.conn
-	x.unwatch = context.AfterFunc(ctx, func() { c.SetDeadline(aLongTimeAgo) })
+	x.unwatch = context.AfterFunc(ctx, func() {
+		c.ended.Store(true)
+		c.Conn.SetDeadline(aLongTimeAgo)
+	})
 }
 
 // detach ends the hold of the run reading x: its budget no longer bounds the connection's reads
@@ -320,7 +343,7 @@ func (x *exchange) detach() bool {
 // release ends x: its connection goes back to the pool when keep and no context ended on it,
 // else it is closed.
 func (p *directPool) release(x *exchange, keep bool) {
-	if x.detach() && keep {
+	if x.detach() && keep && !x.conn.ended.Load() { // an exchange handed off may have met a cancel
 		x.conn.SetDeadline(time.Time{})
 		p.put(x.conn)
 		return

@@ -479,3 +479,36 @@ func TestIdleConnectionsPastTheirTimeGoWhenAnotherComesBack(t *testing.T) {
 		}
 	}
 }
+
+// A cancel ends the wait for an answer even when it came before the request was written: the
+// request that starts under a context already cancelled, on a pooled connection, gets its
+// context's end as the watch's past deadlines, which the exchange's own deadlines set later
+// (the wait for the answer's) must not undo.
+func TestARequestMadeAfterItsCancelEndsAtOnce(t *testing.T) {
+	block := make(chan struct{})
+	defer close(block)
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/bkt/stall" {
+			select {
+			case <-block:
+			case <-r.Context().Done():
+			}
+		}
+	})
+	// A wait the cancel did not end lasts the read timeout.
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds, ReadTimeout: 5 * time.Second})
+	cancelled, cancel := context.WithCancel(direct())
+	cancel()
+	for range 100 {
+		resp, err := c.Do(direct(), &Request{Method: "GET", Bucket: "bkt", Key: "k"}) // a connection to pool
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		start := time.Now()
+		_, err = c.Do(cancelled, &Request{Method: "GET", Bucket: "bkt", Key: "stall", NoRetry: true})
+		if d := time.Since(start); !errors.Is(err, context.Canceled) || d > 2*time.Second {
+			t.Fatalf("err = %v after %v, want context.Canceled at once", err, d)
+		}
+	}
+}
