@@ -321,3 +321,63 @@ func TestTheProgressBarWaitsForTheAnswer(t *testing.T) {
 	io.WriteString(w, "y\n")
 	wantExit(t, done, ExitOK, errs, "cp still waits after its answer")
 }
+
+// Ctrl-C while the files of a tree wait for their answers (small items: direct exchanges, each
+// on its worker's goroutine) ends the command at once with its Interrupted summary, and a
+// download leaves no file behind but those written whole.
+func TestCtrlCWhileSmallFilesWaitForTheirAnswers(t *testing.T) {
+	for _, direction := range []string{"upload", "download"} {
+		t.Run(direction, func(t *testing.T) {
+			e := newTestEnv(t)
+			src, out := t.TempDir(), t.TempDir()
+			files := map[string]string{}
+			for i := range 20 {
+				files[fmt.Sprintf("%02d", i)] = "x"
+			}
+			writeTree(t, src, files)
+			putMany(t, e, "d/", 20)
+			args := []string{"cp", "-r", "-f", src, "oss://bkt/up/"}
+			stall := http.MethodPut
+			if direction == "download" {
+				args, stall = []string{"cp", "-r", "-f", "oss://bkt/d/", out}, http.MethodGet
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			release := make(chan struct{})
+			defer close(release)
+			var seen atomic.Int32
+			e.setHook(func(_ http.ResponseWriter, r *http.Request) bool {
+				// the first item (alone) is answered; the others wait, and at the fifth Ctrl-C
+				if r.Method == stall && strings.Count(r.URL.Path, "/") == 3 && seen.Add(1) > 1 {
+					if seen.Load() == 6 {
+						cancel()
+					}
+					<-release
+				}
+				return false
+			})
+			errs := &syncBuffer{}
+			stdout := &syncBuffer{}
+			done := make(chan int, 1)
+			go func() {
+				done <- Run(ctx, args, Env{Stdout: stdout, Stderr: errs, Home: e.home, Getenv: func(string) string { return "" }})
+			}()
+			wantExit(t, done, ExitInterrupted, errs, "Ctrl-C did not end requests waiting for their answers")
+			if n := seen.Load(); n < 6 {
+				t.Fatalf("interrupted before requests waited: %d", n)
+			}
+			if s := stdout.String(); !strings.Contains(s, "Interrupted: Scanned") || strings.Contains(s, "Succeed") {
+				t.Fatalf("summary: %q", s)
+			}
+			entries, err := os.ReadDir(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ent := range entries {
+				if b, err := os.ReadFile(filepath.Join(out, ent.Name())); err != nil || files[ent.Name()] != string(b) {
+					t.Errorf("left in the destination: %s %q %v", ent.Name(), b, err)
+				}
+			}
+		})
+	}
+}

@@ -30,6 +30,12 @@ const (
 	defaultParallel  = 12
 	defaultPartSize  = transfer.DefaultPartSize
 	defaultThreshold = 16 << 20
+	// directMax is the largest item whose requests are direct exchanges (go/oss direct.go): each
+	// written and read on its worker's goroutine, the request's head and body in one write,
+	// none of net/http's hand-offs to a connection's two goroutines. 1,000 files of 16 KiB,
+	// uncapped: client CPU 70 -> 58 ms up, 142 -> 124 ms down. Larger items keep net/http (go/oss
+	// sends a body over 1 MiB through it anyway), as the big-file rows were measured with.
+	directMax = 1 << 20
 )
 
 var transferOptions = []option{
@@ -562,6 +568,9 @@ func (cp *copier) skip(t task) {
 // run copies one task. The bytes it moved count in the summary only if it succeeds: a file
 // refused after its body was sent was not transferred.
 func (cp *copier) run(ctx context.Context, t task) error {
+	if t.size >= 0 && t.size <= directMax {
+		ctx = oss.WithDirect(ctx, &oss.DirectRun{})
+	}
 	done, err := cp.snapshotSkips(ctx, &t)
 	if err != nil {
 		return err
