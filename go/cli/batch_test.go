@@ -381,3 +381,43 @@ func TestCtrlCWhileSmallFilesWaitForTheirAnswers(t *testing.T) {
 		})
 	}
 }
+
+// A download or copy of a prefix starts on a first listing page of firstListPage keys, then
+// lists the rest 1000 a page, and copies every object once.
+func TestCpOfAPrefixListsAShortFirstPageThenTheRest(t *testing.T) {
+	e := newTestEnv(t)
+	n := firstListPage + 50
+	for i := range n {
+		e.put(t, fmt.Sprintf("p/%03d", i), []byte{byte(i)})
+	}
+	out := t.TempDir()
+	want := []string{
+		fmt.Sprintf("GET /bkt/?prefix=p%%2F&delimiter&marker&max-keys=%d&encoding-type=url", firstListPage),
+		fmt.Sprintf("GET /bkt/?prefix=p%%2F&delimiter&marker=p%%2F%03d&max-keys=1000&encoding-type=url", firstListPage-1),
+	}
+	for _, args := range [][]string{{"cp", "-r", "oss://bkt/p/", out}, {"cp", "-r", "oss://bkt/p/", "oss://bkt/q/"}} {
+		e.count(".")
+		if r := e.run(t, args...); r.code != ExitOK {
+			t.Fatalf("%v: %d %q", args, r.code, r.stderr)
+		}
+		e.mu.Lock()
+		var listings []string
+		for _, r := range e.requests {
+			if strings.HasPrefix(r, "GET /bkt/?") {
+				listings = append(listings, r)
+			}
+		}
+		e.mu.Unlock()
+		if fmt.Sprint(listings) != fmt.Sprint(want) {
+			t.Errorf("%v listed\n%q\nwant\n%q", args, listings, want)
+		}
+	}
+	if got := e.keys(t, "q/"); len(got) != n {
+		t.Errorf("%d objects copied, want %d", len(got), n)
+	}
+	for i := range n {
+		if b, err := os.ReadFile(filepath.Join(out, fmt.Sprintf("%03d", i))); err != nil || len(b) != 1 || b[0] != byte(i) {
+			t.Fatalf("%03d: %v %v", i, b, err)
+		}
+	}
+}

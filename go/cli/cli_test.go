@@ -142,7 +142,7 @@ func (e *testEnv) client(t *testing.T) *oss.Client {
 func (e *testEnv) keys(t *testing.T, prefix string) []string {
 	t.Helper()
 	var out []string
-	err := walk(context.Background(), e.client(t), "bkt", prefix, "", func(o objectInfo) error {
+	err := walk(context.Background(), e.client(t), "bkt", prefix, "", 0, func(o objectInfo) error {
 		out = append(out, o.Key)
 		return nil
 	}, nil)

@@ -36,6 +36,11 @@ const (
 	// uncapped: client CPU 70 -> 58 ms up, 142 -> 124 ms down. Larger items keep net/http (go/oss
 	// sends a body over 1 MiB through it anyway), as the big-file rows were measured with.
 	directMax = 1 << 20
+	// firstListPage is the first listing page of a download or copy of a prefix: the copies
+	// begin once its keys are parsed, not those of a whole page of 1000 (ossutil lists 100 a
+	// page throughout). 1,000 objects of 16 KiB down: the first GET came 11 -> 2 ms after the
+	// listing's answer.
+	firstListPage = 100
 )
 
 var transferOptions = []option{
@@ -441,7 +446,7 @@ func (cp *copier) downloads(ctx context.Context, key, dst string) (func(context.
 		}, nil
 	}
 	return func(ctx context.Context, out chan<- task) error {
-		return walk(ctx, cp.c.client, cp.srcB, key, "", func(o objectInfo) error {
+		return walk(ctx, cp.c.client, cp.srcB, key, "", firstListPage, func(o objectInfo) error {
 			rel := relativeKey(key, o.Key)
 			if rel == "" || !cp.cfg.filter.match(rel) {
 				return nil
@@ -473,7 +478,7 @@ func (cp *copier) copies(ctx context.Context, key, dstKey string) (func(context.
 		}, nil
 	}
 	return func(ctx context.Context, out chan<- task) error {
-		return walk(ctx, cp.c.client, cp.srcB, key, "", func(o objectInfo) error {
+		return walk(ctx, cp.c.client, cp.srcB, key, "", firstListPage, func(o objectInfo) error {
 			rel := relativeKey(key, o.Key)
 			if rel == "" || !cp.cfg.filter.match(rel) {
 				return nil

@@ -152,7 +152,7 @@ func runLs(ctx context.Context, c *call) error {
 		})
 		return c.closeListing(wrapObject(u.bucket, u.key, err), format, js, "Object Number is: %d\n", count)
 	}
-	err = walk(ctx, c.client, u.bucket, u.key, delimiter, func(o objectInfo) error {
+	err = walk(ctx, c.client, u.bucket, u.key, delimiter, 0, func(o objectInfo) error {
 		if err := more(); err != nil {
 			return err
 		}

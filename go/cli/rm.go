@@ -144,7 +144,7 @@ func runRm(ctx context.Context, c *call) error {
 				batch = batch[:0]
 				return nil
 			}
-			err := walk(ctx, c.client, u.bucket, u.key, "", func(o objectInfo) error {
+			err := walk(ctx, c.client, u.bucket, u.key, "", 0, func(o objectInfo) error {
 				if !f.match(strings.TrimPrefix(o.Key, u.key)) {
 					return nil
 				}

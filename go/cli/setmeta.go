@@ -175,7 +175,7 @@ func (c *call) eachObject(ctx context.Context, o op, u ossURL, f *filter, dryRun
 	keys := make(chan string, jobs)
 	go func() {
 		defer close(keys)
-		err := walk(j.ctx, c.client, u.bucket, u.key, "", func(obj objectInfo) error {
+		err := walk(j.ctx, c.client, u.bucket, u.key, "", 0, func(obj objectInfo) error {
 			if f != nil && !f.match(relativeKey(u.key, obj.Key)) {
 				return nil
 			}

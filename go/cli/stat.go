@@ -125,7 +125,7 @@ func runDu(ctx context.Context, c *call) error {
 	}
 	classes := map[string]*class{}
 	var objects, objectSize, parts, partSize int64
-	err = walk(ctx, c.client, u.bucket, u.key, "", func(o objectInfo) error {
+	err = walk(ctx, c.client, u.bucket, u.key, "", 0, func(o objectInfo) error {
 		cl := classes[o.StorageClass]
 		if cl == nil {
 			cl = &class{}

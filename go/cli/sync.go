@@ -143,7 +143,7 @@ func (s *syncer) listDestination(ctx context.Context) error {
 		return err
 	}
 	prefix := joinKey(cp.dstRoot, "")
-	return walk(ctx, cp.c.client, cp.dstB, prefix, "", func(o objectInfo) error {
+	return walk(ctx, cp.c.client, cp.dstB, prefix, "", 0, func(o objectInfo) error {
 		s.dst[strings.TrimPrefix(o.Key, prefix)] = entry{size: o.Size, mtime: o.LastModified}
 		return nil
 	}, nil)
