@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/pyjindo/pyjindo/go/cli"
@@ -55,6 +56,7 @@ func run(ctx context.Context, args []string, env cli.Env) int {
 	}
 	for _, name := range cli.Names() {
 		if name == args[0] {
+			cliGC()
 			return cli.Run(ctx, args, env)
 		}
 	}
@@ -64,4 +66,16 @@ func run(ctx context.Context, args []string, env cli.Env) int {
 	fmt.Fprintf(env.Stderr, "jindo: unknown command %q\n\n", args[0])
 	usage(env.Stderr)
 	return cli.ExitUsage
+}
+
+// cliGC lets a command's heap grow to three times what is live, not two, unless GOGC says
+// otherwise. A command's live heap is a few MiB (its connections' buffers) and a tree of small
+// files makes garbage at every file, so Go's default collected every few MiB, each collection
+// stopping every thread. 1,000 downloads of 16 KiB, uncapped (20 alternated runs): 8 -> 3
+// collections, client CPU 156 -> 146 ms, median wall 135 -> 126 ms, peak RSS 25 -> 30 MiB; the
+// 1 GiB transfers make little garbage and keep their RSS. jindo server keeps Go's default.
+func cliGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
 }
