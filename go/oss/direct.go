@@ -406,7 +406,7 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 	x.watch(ctx)
 	c.wire.budget = budget
 	c.SetWriteDeadline(budget)
-	err = req.Write(c.bw)
+	err = req.Write(unflushed{c.bw})
 	if err == nil {
 		err = c.bw.Flush()
 	}
@@ -425,6 +425,12 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 	}
 	return p.answer(req, d, x, budget)
 }
+
+// unflushed is a connection's buffered writer as req.Write sees it: not a *bufio.Writer, so
+// net/http does not flush the request's head before a body it cannot see is in memory (a file),
+// and a small request goes out in one write (one segment for the server to wake up to) at the
+// Flush that ends it; a body beyond the buffer is written as it fills.
+type unflushed struct{ *bufio.Writer }
 
 // fail ends x after err. The budget running out is no failure: the run is made again elsewhere
 // and sends the request anew (only requests that may be sent twice get a budget). A real

@@ -1,6 +1,7 @@
 package oss
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -510,5 +512,44 @@ func TestARequestMadeAfterItsCancelEndsAtOnce(t *testing.T) {
 		if d := time.Since(start); !errors.Is(err, context.Canceled) || d > 2*time.Second {
 			t.Fatalf("err = %v after %v, want context.Canceled at once", err, d)
 		}
+	}
+}
+
+// writeCounter is a connection that counts its writes.
+type writeCounter struct {
+	net.Conn
+	writes atomic.Int32
+}
+
+func (w *writeCounter) Write(p []byte) (int, error) {
+	w.writes.Add(1)
+	return w.Conn.Write(p)
+}
+
+// A small request whose body is not in memory (a file's) goes out in one write, its head with
+// its body: one segment for the server to wake up to, not two.
+func TestASmallRequestIsOneWrite(t *testing.T) {
+	ts := startServer(t, server.Config{})
+	c := mustNew(t, Config{Endpoint: ts.addr, Credentials: testCreds})
+	nc, err := net.Dial("tcp", strings.TrimPrefix(ts.addr, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted := &writeCounter{Conn: nc}
+	w := &wire{Conn: counted}
+	c.direct.put(&directConn{Conn: w, wire: w, addr: nc.RemoteAddr().String(),
+		br: bufio.NewReaderSize(w, 32<<10), bw: bufio.NewWriterSize(w, 32<<10)})
+	body := bytes.Repeat([]byte("f"), 16<<10)
+	file := func() io.Reader { return io.MultiReader(bytes.NewReader(body)) } // not known to be in memory
+	resp, err := c.Do(direct(), &Request{Method: "PUT", Bucket: "bkt", Key: "k", Body: file(), ContentLength: int64(len(body)), GetBody: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if n := counted.writes.Load(); n != 1 {
+		t.Errorf("the request took %d writes, want 1", n)
+	}
+	if got := get(t, c, "k"); !bytes.Equal(got, body) {
+		t.Errorf("stored %d bytes, want the %d sent", len(got), len(body))
 	}
 }
