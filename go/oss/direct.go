@@ -12,7 +12,6 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -161,8 +160,9 @@ type directPool struct {
 }
 
 type directConn struct {
-	net.Conn // wire, or TLS over it
-	wire     *wire
+	net.Conn // sock, or TLS over it
+	sock     net.Conn
+	unpolled bool // sock is out of Go's network poller (unpolled)
 	tls      bool
 	br       *bufio.Reader
 	bw       *bufio.Writer
@@ -172,29 +172,14 @@ type directConn struct {
 
 func (c *directConn) close() { c.Conn.Close() }
 
-// wire is a direct connection's TCP socket as TLS and the HTTP reader read it. With a budget set
-// (an exchange on a C caller's thread) a read first waits in waitReadable, so the wait is for
-// bytes the socket does not have yet whoever asks (TLS keeps bytes of its own).
-type wire struct {
-	net.Conn
-	raw    syscall.RawConn // nil when not TCP
-	budget time.Time       // set and cleared by the goroutine making the exchange
-}
-
-func (w *wire) Read(p []byte) (int, error) {
-	if !w.budget.IsZero() && w.raw != nil {
-		waitReadable(w.raw, w.budget)
-	}
-	return w.Conn.Read(p)
-}
-
 // directIdleTimeout is how long an idle connection is kept (net/http's transport keeps its own
 // for 50 s; OSS closes idle ones after about a minute).
 const directIdleTimeout = 30 * time.Second
 
 // conn is an idle connection to addr that the server has not closed, or a new one.
 func (p *directPool) conn(ctx context.Context, addr, host string, deadline time.Time) (*directConn, error) {
-	for c := p.idleConn(addr); c != nil; c = p.idleConn(addr) {
+	inline := !deadline.IsZero() // a budget: an exchange on a C caller's thread
+	for c := p.idleConn(addr, inline); c != nil; c = p.idleConn(addr, inline) {
 		if time.Since(c.idleFrom) < directIdleTimeout && c.open() {
 			return c, nil
 		}
@@ -208,20 +193,22 @@ func (p *directPool) conn(ctx context.Context, addr, host string, deadline time.
 	if err != nil {
 		return nil, err
 	}
-	w := &wire{Conn: nc}
-	if tc, ok := nc.(*net.TCPConn); ok {
-		w.raw, _ = tc.SyscallConn()
+	c := &directConn{Conn: nc, sock: nc, addr: addr}
+	if inline {
+		if c.sock, c.unpolled, err = unpolled(nc); err != nil {
+			return nil, err
+		}
+		c.Conn = c.sock
 	}
-	c := &directConn{Conn: w, wire: w, addr: addr}
 	if p.tls != nil {
 		cfg := p.tls.Clone()
 		cfg.ServerName = host
-		tc := tls.Client(w, cfg)
+		tc := tls.Client(c.sock, cfg)
 		if !deadline.IsZero() {
 			tc.SetDeadline(deadline)
 		}
 		if err := tc.HandshakeContext(ctx); err != nil {
-			nc.Close()
+			c.sock.Close()
 			return nil, err
 		}
 		tc.SetDeadline(time.Time{})
@@ -231,12 +218,13 @@ func (p *directPool) conn(ctx context.Context, addr, host string, deadline time.
 	return c, nil
 }
 
-// idleConn takes the idle connection to addr used last, or nil.
-func (p *directPool) idleConn(addr string) *directConn {
+// idleConn takes the idle connection to addr used last, of the kind asked for (out of Go's
+// network poller for an exchange on a C caller's thread), or nil.
+func (p *directPool) idleConn(addr string, inline bool) *directConn {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for i := len(p.idle) - 1; i >= 0; i-- {
-		if c := p.idle[i]; c.addr == addr {
+		if c := p.idle[i]; c.addr == addr && c.unpolled == inline {
 			p.idle = append(p.idle[:i], p.idle[i+1:]...)
 			return c
 		}
@@ -248,10 +236,7 @@ func (p *directPool) idleConn(addr string) *directConn {
 // sent anything unasked (over TLS, a record may come unasked: a session ticket). A look at the
 // socket (socketOpen): about a microsecond.
 func (c *directConn) open() bool {
-	if c.br.Buffered() > 0 || c.wire.raw == nil {
-		return c.br.Buffered() == 0
-	}
-	return socketOpen(c.wire.raw, c.tls)
+	return c.br.Buffered() == 0 && socketOpen(c.sock, c.tls)
 }
 
 var aLongTimeAgo = time.Unix(1, 0)
@@ -313,7 +298,6 @@ func (x *exchange) watch(ctx context.Context) {
 // detach ends the hold of the run reading x: its budget no longer bounds the connection's reads
 // and its context is no longer watched. False when that context ended first (see unwatch).
 func (x *exchange) detach() bool {
-	x.conn.wire.budget = time.Time{}
 	return x.unwatch()
 }
 
@@ -381,7 +365,6 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 	}
 	x := &exchange{conn: c, method: req.Method, url: req.URL.String(), rng: req.Header.Get("Range")}
 	x.watch(ctx)
-	c.wire.budget = budget
 	c.SetWriteDeadline(budget)
 	err = req.Write(c.bw)
 	if err == nil {
