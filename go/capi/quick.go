@@ -55,13 +55,15 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 		// within the wait slice; an exchange still running then goes on a goroutine as below.
 		run.Budget = time.Now().Add(time.Duration(timeoutMs) * time.Millisecond)
 		op, ctx := newOperation(0)
-		result := ops.RunQuick(oss.WithDirect(ctx, run), &ops.Call{Session: s, Buffer: data, Progress: progress{op}, Handles: cgoHandles{}}, int(kind), block)
+		var mem cResult
+		result := ops.RunQuick(oss.WithDirect(ctx, run), &ops.Call{Session: s, Buffer: data, Progress: progress{op}, Handles: cgoHandles{}, Result: mem.alloc}, int(kind), block)
 		run.End()
 		op.cancel()
 		if !run.HandedOff() {
-			setBytes(out, outLen, result)
+			mem.give(result, out, outLen)
 			return 1
 		}
+		mem.give(nil, nil, nil)
 		// the caller's wait slice is what is left of the budget
 		timeoutMs = C.int(max(0, time.Until(run.Budget).Milliseconds()))
 		run = run.Resume()
@@ -141,6 +143,33 @@ func takeResult(h C.uintptr_t, dst []byte) bool {
 	copy(dst, op.result)
 	pj_free_handle(h)
 	return true
+}
+
+// cResult is the C memory a quick operation run on its caller's thread builds its result in
+// (ops.Call.Result): the caller gets it as it is, with no copy.
+type cResult struct{ p unsafe.Pointer }
+
+func (m *cResult) alloc(n int) []byte {
+	m.give(nil, nil, nil) // one result per run: an earlier one was not used
+	m.p = C.malloc(C.size_t(max(n, 1)))
+	return unsafe.Slice((*byte)(m.p), n)
+}
+
+// give sets *out and *outLen to result: m's memory when result is it, else a C copy (result may
+// be nil: m's memory is freed).
+func (m *cResult) give(result []byte, out **C.char, outLen *C.size_t) {
+	if m.p != nil && len(result) > 0 && unsafe.Pointer(unsafe.SliceData(result)) == m.p {
+		*out, *outLen = (*C.char)(m.p), C.size_t(len(result))
+		m.p = nil
+		return
+	}
+	if m.p != nil {
+		C.free(m.p)
+		m.p = nil
+	}
+	if out != nil {
+		setBytes(out, outLen, result)
+	}
 }
 
 func setBytes(out **C.char, outLen *C.size_t, b []byte) {
