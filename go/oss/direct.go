@@ -178,8 +178,8 @@ const directIdleTimeout = 30 * time.Second
 
 // conn is an idle connection to addr that the server has not closed, or a new one.
 func (p *directPool) conn(ctx context.Context, addr, host string, deadline time.Time) (*directConn, error) {
-	inline := !deadline.IsZero() // a budget: an exchange on a C caller's thread
-	for c := p.idleConn(addr, inline); c != nil; c = p.idleConn(addr, inline) {
+	unpoll := canUnpoll && !deadline.IsZero() // a budget: an exchange on a C caller's thread
+	for c := p.idleConn(addr, unpoll); c != nil; c = p.idleConn(addr, unpoll) {
 		if time.Since(c.idleFrom) < directIdleTimeout && c.open() {
 			return c, nil
 		}
@@ -194,7 +194,7 @@ func (p *directPool) conn(ctx context.Context, addr, host string, deadline time.
 		return nil, err
 	}
 	c := &directConn{Conn: nc, sock: nc, addr: addr}
-	if inline {
+	if unpoll {
 		if c.sock, c.unpolled, err = unpolled(nc); err != nil {
 			return nil, err
 		}
@@ -219,12 +219,12 @@ func (p *directPool) conn(ctx context.Context, addr, host string, deadline time.
 }
 
 // idleConn takes the idle connection to addr used last, of the kind asked for (out of Go's
-// network poller for an exchange on a C caller's thread), or nil.
-func (p *directPool) idleConn(addr string, inline bool) *directConn {
+// network poller or in it), or nil.
+func (p *directPool) idleConn(addr string, unpolled bool) *directConn {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for i := len(p.idle) - 1; i >= 0; i-- {
-		if c := p.idle[i]; c.addr == addr && c.unpolled == inline {
+		if c := p.idle[i]; c.addr == addr && c.unpolled == unpolled {
 			p.idle = append(p.idle[:i], p.idle[i+1:]...)
 			return c
 		}

@@ -27,6 +27,9 @@ type sockConn struct {
 	local, remote net.Addr
 }
 
+// canUnpoll: exchanges on a C caller's thread use sockConn.
+const canUnpoll = true
+
 // unpolled takes nc's socket out of Go's network poller: a duplicate of its descriptor is kept
 // and nc closed (which takes the original out of the poller; the socket stays open). It
 // returns the connection to use and whether it is out of the poller.

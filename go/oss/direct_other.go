@@ -4,6 +4,9 @@ package oss
 
 import "net"
 
+// canUnpoll: there is no sockConn here; every direct connection is in Go's network poller.
+const canUnpoll = false
+
 // unpolled leaves nc in Go's network poller where there is no sockConn (direct_linux.go).
 func unpolled(nc net.Conn) (net.Conn, bool, error) { return nc, false, nil }
 
