@@ -21,7 +21,9 @@ import (
 // to timeoutMs for it: done, it returns 1 with *out (free with pj_free) and *outLen set to the
 // result ('C' compact or 'J' JSON); still running, it returns 0 with *opOut an operation
 // handle, which the caller waits on as on pj_start's (pj_wait, pj_cancel) and reads with
-// pj_result_bytes or pj_take_result. A notifier handle (watcherHandle) other than 0 watches
+// pj_result_bytes or pj_take_result. flags is 0 or pjRetryEvents (as pj_start's); with it, an
+// operation that did not end on the caller's thread always comes back as a handle, for
+// pj_events. A notifier handle (watcherHandle) other than 0 watches
 // that operation, as pj_watch would (an event loop's call: one crossing fewer). -1: *out is an
 // error JSON ('J' form) and nothing runs.
 //
@@ -50,7 +52,9 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 	block := C.GoStringN(args, C.int(argsLen))
 	data := callerBuffer(buf, bufLen)
 	run := &oss.DirectRun{}
-	if watcher == nil && int(flags) == 0 && s.InlineReady() && s.QuickInline(int(kind), block, len(data)) {
+	// (retry events may be asked for: a run on the caller's thread hands a retry off, and the
+	// run that goes on collects them)
+	if watcher == nil && int(flags)&^pjRetryEvents == 0 && s.InlineReady() && s.QuickInline(int(kind), block, len(data)) {
 		// On the caller's thread: no hand-off to another goroutine and back (go/oss direct.go),
 		// within the wait slice; an exchange still running then goes on a goroutine as below.
 		run.Budget = time.Now().Add(time.Duration(timeoutMs) * time.Millisecond)
@@ -81,7 +85,9 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 		}
 		return ops.RunQuick(ctx, call, int(kind), block)
 	})
-	if op.wait(timeoutMs) {
+	// with its retries asked for, the caller gets the handle even when the operation is done:
+	// it takes them with pj_events
+	if op.retries == nil && op.wait(timeoutMs) {
 		setBytes(out, outLen, op.result)
 		return 1
 	}
