@@ -161,9 +161,10 @@ type conn struct {
 	afterPost     bool
 }
 
-// headBuffer bounds the request heads the loop reads itself; a longer one goes to net/http,
-// which reads up to 64 KiB (MaxHeaderBytes) and answers 431 beyond.
-const headBuffer = 8 << 10
+// headBuffer is the connection's read buffer. It bounds the request heads the loop reads
+// itself (a longer one goes to net/http, which reads up to 64 KiB, MaxHeaderBytes, and answers
+// 431 beyond), and is large enough that a small PUT's head and body come in one read.
+const headBuffer = 32 << 10
 
 // writeThrough is the size from which a body write goes out at once, with what is buffered
 // before it, in one writev, rather than being copied into the buffer.
