@@ -136,9 +136,15 @@ func canonicalKey(k []byte, name string) bool {
 	return true
 }
 
-func isToken(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}
+func isToken(c byte) bool { return tokenBytes[c] }
+
+// tokenBytes are the bytes of a token (RFC 9110 section 5.6.2).
+var tokenBytes = func() (t [256]bool) {
+	for _, c := range []byte("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") {
+		t[c] = true
+	}
+	return t
+}()
 
 // validValue refuses control characters but tab, as net/http does.
 func validValue(v string) bool {
