@@ -198,6 +198,7 @@ func (c *conn) serve() {
 		if handOff {
 			handedOff = true
 			pending, _ := c.br.Peek(c.br.Buffered())
+			c.rwc.SetReadDeadline(time.Time{}) // net/http sets its own
 			c.handoff.give(&replayConn{Conn: c.rwc, pending: bytes.Clone(pending)})
 			return
 		}
@@ -235,7 +236,7 @@ func (c *conn) next(first bool) (req *http.Request, handOff bool) {
 	if first {
 		wait = c.loop.headerTimeout
 	}
-	c.in.set(time.Now().Add(wait))
+	c.in.set(after(wait))
 	if _, err := c.br.Peek(1); err != nil {
 		return nil, false
 	}
@@ -268,7 +269,7 @@ func (c *conn) next(first bool) (req *http.Request, handOff bool) {
 			return nil, true
 		}
 		if !armed {
-			c.in.set(time.Now().Add(c.loop.headerTimeout))
+			c.in.set(after(c.loop.headerTimeout))
 			armed = true
 		}
 		if _, err := c.br.Peek(c.br.Buffered() + 1); err != nil {
@@ -290,6 +291,14 @@ func (c *conn) next(first bool) (req *http.Request, handOff bool) {
 	}
 	c.w.reset(req, b)
 	return req, false
+}
+
+// after is the deadline d from now; none for a d of 0, as net/http reads its timeouts.
+func after(d time.Duration) time.Time {
+	if d <= 0 {
+		return time.Time{}
+	}
+	return time.Now().Add(d)
 }
 
 // headEnd finds the end of the request head at the start of buf: 0 and true while it is
