@@ -85,6 +85,7 @@ func exchange(t *testing.T, addr, req string, methods ...string) (string, bool) 
 	}
 	var got bytes.Buffer
 	r := bufio.NewReader(io.TeeReader(c, &got))
+	closing := len(methods) == 0
 	for _, m := range methods {
 		resp, err := http.ReadResponse(r, &http.Request{Method: m})
 		if err != nil {
@@ -92,16 +93,15 @@ func exchange(t *testing.T, addr, req string, methods ...string) (string, bool) 
 		}
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
+		closing = closing || resp.Close
 	}
-	closed := false
-	if len(methods) == 0 {
-		io.Copy(io.Discard, r)
-		closed = true
-	} else {
-		c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
-		_, err := r.ReadByte()
-		closed = err == io.EOF
+	if !closing {
+		// A connection kept open stays so: a short look is enough.
+		c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
 	}
+	_, err = r.ReadByte()
+	closed := err == io.EOF
+	io.Copy(io.Discard, r)
 	return dechunk(regexp.MustCompile(`Date: [^\r]*`).ReplaceAllString(got.String(), "Date: -")), closed
 }
 
