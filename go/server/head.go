@@ -26,7 +26,7 @@ var commonKeys = func() map[string]string {
 		"Expires", "Host", "If-Match", "If-Modified-Since", "If-None-Match", "If-Unmodified-Since", "Range",
 		"User-Agent", "X-Oss-Content-Sha256", "X-Oss-Date", "X-Oss-Security-Token", "X-Oss-Copy-Source",
 		"X-Oss-Object-Acl", "X-Oss-Storage-Class", "X-Oss-Forbid-Overwrite", "X-Oss-Range-Behavior",
-		"X-Oss-Traffic-Limit", "X-Oss-Additional-Headers", "X-Oss-Meta-Client-Side-Encryption-Key"} {
+		"X-Oss-Traffic-Limit", "X-Oss-Additional-Headers"} {
 		m[k] = k
 	}
 	return m
