@@ -78,8 +78,8 @@ func TestPastReadDeadlineFailsReads(t *testing.T) {
 	}
 }
 
-// A PUT and a GET sent back to back on one connection: the GET is already waiting when the PUT's
-// body ends (where net/http starts its background read).
+// A PUT and a GET sent back to back on one connection: the GET is already in the connection's
+// buffer when the PUT's body ends.
 func TestPipelinedRequestsAreServed(t *testing.T) {
 	addr := serve(t, Config{Anonymous: true})
 	c, err := net.Dial("tcp", addr)
