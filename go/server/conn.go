@@ -36,6 +36,7 @@ type loop struct {
 	listeners map[net.Listener]struct{}
 	conns     map[*conn]struct{}
 	closing   atomic.Bool
+	readers   sync.Pool // *bufio.Reader of headBuffer bytes, from connections that ended
 }
 
 func newLoop(handler http.Handler, fallback *http.Server, ctx context.Context, date func(time.Time) string) *loop {
@@ -175,6 +176,12 @@ const writeThrough = 4 << 10
 const rstAvoidanceDelay = 500 * time.Millisecond
 
 func (c *conn) serve() {
+	if br, ok := c.loop.readers.Get().(*bufio.Reader); ok {
+		br.Reset(&c.in)
+		c.br = br
+	} else {
+		c.br = bufio.NewReaderSize(&c.in, headBuffer)
+	}
 	handedOff := false
 	defer func() {
 		if err := recover(); err != nil && err != http.ErrAbortHandler {
@@ -188,9 +195,13 @@ func (c *conn) serve() {
 		c.loop.mu.Lock()
 		delete(c.loop.conns, c)
 		c.loop.mu.Unlock()
+		if c.w.body != nil {
+			c.w.body.closed = true // after a panic too: the reader goes to another connection
+		}
+		c.br.Reset(nil)
+		c.loop.readers.Put(c.br)
 	}()
 	c.remote = c.rwc.RemoteAddr().String()
-	c.br = bufio.NewReaderSize(&c.in, headBuffer)
 	c.w.c = c
 	c.w.header = http.Header{}
 	for first := true; ; first = false {
