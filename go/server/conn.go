@@ -168,7 +168,9 @@ type conn struct {
 const headBuffer = 32 << 10
 
 // writeThrough is the size from which a body write goes out at once, with what is buffered
-// before it, in one writev, rather than being copied into the buffer.
+// before it, in one writev, rather than being copied into the buffer; and how much the buffer
+// holds before it goes out (net/http's 4 KiB), so a body written in small pieces over time is
+// not held back.
 const writeThrough = 4 << 10
 
 // rstAvoidanceDelay is how long net/http waits between half-closing a connection whose request
@@ -341,7 +343,7 @@ func (c *conn) write(p []byte) error {
 	}
 	if len(p) < writeThrough {
 		c.out = append(c.out, p...)
-		if len(c.out) >= 16*writeThrough {
+		if len(c.out) >= writeThrough {
 			return c.flush()
 		}
 		return nil
