@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -455,6 +456,68 @@ func TestWriterStreamsPartsAndCompletes(t *testing.T) {
 	}
 	if err := w.WritePart(context.Background(), []byte("short")); err == nil {
 		t.Fatal("a short part was accepted")
+	}
+}
+
+// TestWriterWriteCutsAnyWritesIntoParts: Write takes pieces of any size, the caller's buffer
+// reusable at once, and sends parts of exactly PartSize but the last, each as soon as it is
+// full; an object of less than a part is one PutObject.
+func TestWriterWriteCutsAnyWritesIntoParts(t *testing.T) {
+	e := newEnv(t)
+	var mu sync.Mutex
+	var sizes []int64 // the parts sent, in order of part number
+	d := &hookDoer{d: e.client, before: func(_ int64, r *oss.Request) error {
+		if r.Method == http.MethodPut && len(r.Query) == 2 {
+			n, _ := strconv.Atoi(r.Query[1][1])
+			mu.Lock()
+			for len(sizes) < n {
+				sizes = append(sizes, 0)
+			}
+			sizes[n-1] = r.ContentLength
+			mu.Unlock()
+		}
+		return nil
+	}}
+	data := randomBytes(3*MinPartSize + 77)
+	w := NewWriter(d, &oss.Request{Bucket: "bkt", Key: "w"}, Config{PartSize: MinPartSize, Concurrency: 2}, false, Meter{})
+	buf := make([]byte, 3*MinPartSize)
+	for off, i := 0, 0; off < len(data)-10; i++ {
+		n := min([]int{1, MinPartSize - 1, 2*MinPartSize + 5, 0, 300}[i%5], len(data)-10-off)
+		copy(buf, data[off:off+n])
+		if err := w.Write(context.Background(), buf[:n]); err != nil {
+			t.Fatal(err)
+		}
+		for j := range buf[:n] {
+			buf[j] = 'X' // the writer copied: reusing the buffer changes nothing
+		}
+		off += n
+	}
+	res, err := w.Close(context.Background(), data[len(data)-10:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "w"}}, 0, Config{}, Meter{}, nil)
+	if !res.Multipart || res.CRC != crc.Checksum(data) || !bytes.Equal(got[0].Data, data) {
+		t.Fatalf("multipart %v, stored %d bytes of %d", res.Multipart, len(got[0].Data), len(data))
+	}
+	if want := []int64{MinPartSize, MinPartSize, MinPartSize, 77}; fmt.Sprint(sizes) != fmt.Sprint(want) {
+		t.Fatalf("parts %v, want %v", sizes, want)
+	}
+	// Less than a part, written in two pieces: one PutObject.
+	sizes = nil
+	w = NewWriter(d, &oss.Request{Bucket: "bkt", Key: "one"}, Config{PartSize: MinPartSize}, false, Meter{})
+	if err := w.Write(context.Background(), data[:MinPartSize-2]); err != nil {
+		t.Fatal(err)
+	}
+	res, err = w.Close(context.Background(), data[MinPartSize-2:MinPartSize-1])
+	if err != nil || res.Multipart || sizes != nil || !e.exists("one") {
+		t.Fatalf("less than a part: %v, multipart %v, parts %v", err, res != nil && res.Multipart, sizes)
+	}
+	// A full part goes up at once, before the next write.
+	w = NewWriter(d, &oss.Request{Bucket: "bkt", Key: "full"}, Config{PartSize: MinPartSize}, false, Meter{})
+	defer w.Abort()
+	if err := w.Write(context.Background(), data[:MinPartSize]); err != nil || w.UploadID() == "" {
+		t.Fatalf("a full part: %v, upload %q", err, w.UploadID())
 	}
 }
 
