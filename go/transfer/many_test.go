@@ -521,6 +521,49 @@ func TestWriterWriteCutsAnyWritesIntoParts(t *testing.T) {
 	}
 }
 
+// partsTaken answers every UploadPart itself without reading its body, noting its size; other
+// requests go to d.
+type partsTaken struct {
+	d     oss.Doer
+	mu    sync.Mutex
+	sizes map[int]int64
+}
+
+func (p *partsTaken) Do(ctx context.Context, r *oss.Request) (*http.Response, error) {
+	if r.Method != http.MethodPut || len(r.Query) != 2 || r.Query[1][0] != "partNumber" {
+		return p.d.Do(ctx, r)
+	}
+	n, _ := strconv.Atoi(r.Query[1][1])
+	p.mu.Lock()
+	p.sizes[n] = r.ContentLength
+	p.mu.Unlock()
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Etag": {`"E"`}}, Body: http.NoBody}, nil
+}
+
+// TestWriterWritePartsGrowPast5000: the parts Write cuts keep PartSize for 5,000 parts and then
+// grow as a stream's (streamPartSize), so 10,000 parts are not the end of a checkpoint.
+func TestWriterWritePartsGrowPast5000(t *testing.T) {
+	e := newEnv(t)
+	d := &partsTaken{d: e.client, sizes: map[int]int64{}}
+	w := NewWriter(d, &oss.Request{Bucket: "bkt", Key: "big"}, Config{PartSize: MinPartSize, Concurrency: 8}, false, Meter{})
+	defer w.Abort()
+	chunk := randomBytes(10 * MinPartSize)
+	for range 500 {
+		if err := w.Write(context.Background(), chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Write(context.Background(), chunk[:2*MinPartSize]); err != nil {
+		t.Fatal(err)
+	}
+	w.wg.Wait()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.sizes) != 5001 || d.sizes[1] != MinPartSize || d.sizes[5000] != MinPartSize || d.sizes[5001] != 2*MinPartSize {
+		t.Fatalf("%d parts, the first %d, the 5,000th %d, the 5,001st %d bytes", len(d.sizes), d.sizes[1], d.sizes[5000], d.sizes[5001])
+	}
+}
+
 func TestWriterAbortsOnFailureCancelAndAbort(t *testing.T) {
 	e := newEnv(t)
 	part := randomBytes(MinPartSize)
