@@ -513,6 +513,29 @@ func TestWriterWriteCutsAnyWritesIntoParts(t *testing.T) {
 	if err != nil || res.Multipart || sizes != nil || !e.exists("one") {
 		t.Fatalf("less than a part: %v, multipart %v, parts %v", err, res != nil && res.Multipart, sizes)
 	}
+	// A small object costs no whole part of memory: the first part's buffer grows as it fills.
+	w = NewWriter(d, &oss.Request{Bucket: "bkt", Key: "small"}, Config{PartSize: 64 << 20}, false, Meter{})
+	if err := w.Write(context.Background(), data[:1000]); err != nil || cap(w.open) > firstBuffer {
+		t.Fatalf("a 1,000-byte object: %v, a buffer of %d bytes", err, cap(w.open))
+	}
+	more := randomBytes(600 << 10)
+	want := bytes.Clone(data[:1000])
+	for range 3 { // past firstBuffer: the buffer grows
+		if err := w.Write(context.Background(), more); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, more...)
+	}
+	if cap(w.open) > 2*firstBuffer {
+		t.Fatalf("%d bytes in a buffer of %d", len(w.open), cap(w.open))
+	}
+	if res, err := w.Close(context.Background(), nil); err != nil || res.Multipart {
+		t.Fatalf("a small object: %v", err)
+	}
+	got, _ = GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "small"}}, 0, Config{}, Meter{}, nil)
+	if !bytes.Equal(got[0].Data, want) {
+		t.Fatal("the small object's bytes differ")
+	}
 	// A full part goes up at once, before the next write.
 	w = NewWriter(d, &oss.Request{Bucket: "bkt", Key: "full"}, Config{PartSize: MinPartSize}, false, Meter{})
 	defer w.Abort()

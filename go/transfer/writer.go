@@ -45,7 +45,9 @@ type Writer struct {
 	slots  Slots       // parts in flight
 	free   chan []byte // the buffers of parts uploaded, for the next parts to reuse
 	wg     sync.WaitGroup
-	open   []byte // Write's part being filled, its capacity the part's size (the caller's goroutine only)
+	// Write's part being filled and its size (the caller's goroutine only)
+	open     []byte
+	openSize int
 
 	mu       sync.Mutex
 	uploadID string
@@ -142,18 +144,33 @@ func (w *Writer) Write(ctx context.Context, p []byte) error {
 	return w.write(p)
 }
 
+// firstBuffer is the least the first part's buffer starts with when the bytes at hand do not
+// fill it: it grows as more come, so a small object costs no whole part of memory. Later parts
+// (the object is large) get whole buffers at once.
+const firstBuffer = 1 << 20
+
 func (w *Writer) write(p []byte) error {
 	for len(p) > 0 {
 		if w.open == nil {
 			w.mu.Lock()
-			size := streamPartSize(w.cfg.PartSize, len(w.parts))
+			queued := len(w.parts)
 			w.mu.Unlock()
-			w.open = w.buffer(int(size))[:0:size]
+			w.openSize = int(streamPartSize(w.cfg.PartSize, queued))
+			n := w.openSize
+			if queued == 0 {
+				n = min(n, max(len(p), firstBuffer))
+			}
+			w.open = w.buffer(n)[:0]
 		}
-		n := copy(w.open[len(w.open):cap(w.open)], p)
-		w.open = w.open[:len(w.open)+n]
+		n := min(w.openSize-len(w.open), len(p))
+		if len(w.open)+n > cap(w.open) {
+			grown := make([]byte, len(w.open), min(w.openSize, max(2*cap(w.open), len(w.open)+n)))
+			copy(grown, w.open)
+			w.open = grown
+		}
+		w.open = append(w.open, p[:n]...)
 		p = p[n:]
-		if len(w.open) == cap(w.open) {
+		if len(w.open) == w.openSize {
 			full := w.open
 			w.open = nil
 			if err := w.queue(full, true); err != nil {
@@ -274,7 +291,8 @@ func (w *Writer) queue(p []byte, owned bool) error {
 // buffer returns n bytes for a part: the buffer of a part uploaded before if one is free and
 // large enough, so a long stream of parts reuses Concurrency+1 buffers instead of leaving a
 // trail of garbage that lets the heap grow to twice the parts in flight before the collector
-// runs. A new one is faulted in at once (populate): one page fault per 4 KiB otherwise.
+// runs. A new one is faulted in at once (populate; it is about to be filled): one page fault
+// per 4 KiB otherwise.
 func (w *Writer) buffer(n int) []byte {
 	select {
 	case b := <-w.free:
