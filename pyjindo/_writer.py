@@ -114,16 +114,16 @@ class ObjectWriter(io.BufferedIOBase):
         view = memoryview(data).cast("B")
         n = len(view)
         try:
-            count = self._count
-            if count and (n >= self._direct or count + n > self._gather):
-                self._send(memoryview(self._gathered)[:count])  # Go copies it before the call returns
+            count, gathered = self._count, self._gathered
+            if gathered is not None and count and (n >= self._direct or count + n > self._gather):
+                self._send(memoryview(gathered)[:count])  # Go copies it before the call returns
                 count = self._count = 0
             if n >= self._direct:
                 self._send(view)
             elif n:
-                if self._gathered is None:
-                    self._gathered = bytearray(self._gather)
-                self._gathered[count:count + n] = view
+                if gathered is None:
+                    gathered = self._gathered = bytearray(self._gather)
+                gathered[count:count + n] = view
                 self._count = count + n
         except BaseException:
             abort_after(self.abort, None, self.key)
