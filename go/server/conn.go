@@ -67,6 +67,12 @@ func (l *loop) serve(ln net.Listener) error {
 	}
 	l.listeners[ln] = struct{}{}
 	l.mu.Unlock()
+	defer func() { // as net/http's Serve: the listener ends with it
+		l.mu.Lock()
+		delete(l.listeners, ln)
+		l.mu.Unlock()
+		ln.Close()
+	}()
 	var delay time.Duration
 	for {
 		rwc, err := ln.Accept()

@@ -139,6 +139,13 @@ func echo(w http.ResponseWriter, r *http.Request) {
 		data, err := io.ReadAll(r.Body)
 		fmt.Fprintf(&b, "body=%q err=%v\n", data, err)
 	case "/unread":
+	case "/answerthenread": // the head is decided before the body is read: the body must still come
+		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Set("Content-Length", "5")
+		w.WriteHeader(http.StatusOK)
+		data, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "%-5.5s", data)
+		return
 	case "/close":
 		w.Header().Set("Connection", "close")
 	case "/big":
@@ -194,6 +201,7 @@ func TestLoopAnswersAsNetHTTP(t *testing.T) {
 		{"empty put", "PUT /read HTTP/1.1\r\n" + head + "Content-Length: 0\r\n\r\n", []string{"PUT"}},
 		{"put read", "PUT /read HTTP/1.1\r\n" + head + "Content-Length: 5\r\n\r\nhello", []string{"PUT"}},
 		{"put unread", "PUT /unread HTTP/1.1\r\n" + head + "Content-Length: 5\r\n\r\nhello", []string{"PUT"}},
+		{"answer then read", "PUT /answerthenread HTTP/1.1\r\n" + head + "Content-Length: 5\r\n\r\nhello", []string{"PUT"}},
 		{"handler closes", "GET /close HTTP/1.1\r\n" + head + "\r\n", []string{"GET"}},
 		{"client closes", "GET /small HTTP/1.1\r\n" + head + "Connection: keep-alive, Close\r\n\r\n", []string{"GET"}},
 		{"pragma", "GET /small HTTP/1.1\r\n" + head + "Pragma: no-cache\r\n\r\n", []string{"GET"}},

@@ -13,7 +13,9 @@ import (
 // request. It answers as net/http's does for an HTTP/1.1 request (the head's fields, their
 // order, when Content-Length is added, chunking, sniffing, keep-alive), but writes the head and
 // a body of known length with one system call where it can. The handlers set no trailers,
-// Transfer-Encoding or 1xx status, which it therefore does not handle.
+// Transfer-Encoding or 1xx status, which it therefore does not handle. It and the request's
+// body are used from the connection's goroutine only (the handlers start none that touches
+// them; net/http's allow a ResponseController from another goroutine, these do not).
 type loopResponse struct {
 	c      *conn
 	req    *http.Request
@@ -71,9 +73,11 @@ func (w *loopResponse) WriteHeader(code int) {
 		}
 	}
 	_, typed := w.header["Content-Type"]
-	if w.length == -1 || bodyAllowed(code) && !typed && w.header.Get("Content-Encoding") == "" && w.length > 0 {
-		// The head waits for the body (to add a length, or sniff a type) and must show the
-		// header as it is now.
+	unread := w.req.ContentLength != 0 && w.body != nil && !w.body.sawEOF && !w.body.closed
+	if w.length == -1 || unread || bodyAllowed(code) && !typed && w.header.Get("Content-Encoding") == "" && w.length > 0 {
+		// The head waits for the body (to add a length, or sniff a type; or, with the request's
+		// body unread, because sending it skips that body, which the handler may still read)
+		// and must show the header as it is now.
 		w.snapshot = w.header.Clone()
 		return
 	}
