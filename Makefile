@@ -77,6 +77,8 @@ vet:
 
 test-go:
 	$(GO) test -race -count=1 ./...
+	# jindo server's raw socket I/O (go/server/rawio.go) is built without the race detector only
+	$(GO) test -count=1 -run 'Loop|Conn' ./go/server
 
 # tests/install installs the wheels (built once per change of their sources) into fresh virtualenvs.
 test-py: build $(TEST_DEPS) $(TORCH_DEPS) $(WHEELS) $(SDIST) qemu mypy

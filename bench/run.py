@@ -406,9 +406,12 @@ def _format_torch_row(r, rows, bw):
         return "%-9s %-22s %-17s %9.0f obj/s  x%5.2f oss2    %6.1f MB/s  %6.1f cpu-s" % (
             r["net"], r["case"], r["client"], rate, ratio, mbps, r["cpu_s"])
     link = _rate(bw) * r["conns"] / 1e6 if _rate(bw) else float("nan")
-    return "%-9s %-22s %-17s %9.1f MB/s  link %5.0f%%  %6.2f cpu-s/GB  rss %7.1f MiB" % (
+    gb = r["bytes"] / 1e9
+    # cpu-s/GB of the process (torch's import and the state dict's making included), then of the
+    # save or load alone; peak RSS, then the RSS before the save or load
+    return "%-9s %-22s %-17s %9.1f MB/s  link %5.0f%%  %6.2f cpu-s/GB (op %4.2f)  rss %7.1f MiB (before %.0f)" % (
         r["net"], r["case"], r["client"], mbps, 100 * mbps / link if link == link else float("nan"),
-        r["cpu_s"] / (r["bytes"] / 1e9), r["peak_rss_mib"])
+        r["cpu_s"] / gb, r["op_cpu_s"] / gb, r["peak_rss_mib"], r["rss_before_kib"] / 1024)
 
 
 def _rate(bw):

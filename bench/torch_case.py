@@ -1,5 +1,6 @@
 """One PyTorch benchmark case in its own process; prints one JSON line (bytes, objects, seconds,
-peak RSS).
+peak RSS; for the checkpoint cases also the CPU of the save or load itself and the RSS before
+it, since importing torch and making the state dict cost more CPU than the save).
 
     python bench/torch_case.py ENDPOINT AK SK BUCKET CASE CLIENT COUNT SIZE WORKDIR
 
@@ -107,7 +108,18 @@ def state_dict():
     return {"w%d" % i: torch.rand(n, generator=g) for i in range(8)}
 
 
+def cpu_seconds():
+    r = resource.getrusage(resource.RUSAGE_SELF)  # every thread of this process
+    return r.ru_utime + r.ru_stime
+
+
+def rss_kib():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
 def run():
+    """(bytes, objects, seconds, extra fields of the report)."""
     import torch
     from torch.utils.data import DataLoader
 
@@ -115,21 +127,25 @@ def run():
         t0 = time.monotonic()
         loader = DataLoader(dataset(), batch_size=BATCH, num_workers=WORKERS, collate_fn=total)
         moved = sum(loader)
-        return moved, count, time.monotonic() - t0
+        return moved, count, time.monotonic() - t0, {}
     uri = "oss://%s/ckpt-%s.pt" % (bucket_name, client)
     if case == "ckpt save":
         state = state_dict()
         ckpt = checkpoint()
-        t0 = time.monotonic()
+        before = {"rss_before_kib": rss_kib()}
+        c0, t0 = cpu_seconds(), time.monotonic()
         with ckpt.writer(uri) as w:
             torch.save(state, w)
-        return sum(t.numel() * 4 for t in state.values()), 1, time.monotonic() - t0
+        t = time.monotonic() - t0
+        return sum(t.numel() * 4 for t in state.values()), 1, t, dict(before, op_cpu_s=cpu_seconds() - c0)
     if case == "ckpt load":
         ckpt = checkpoint()
-        t0 = time.monotonic()
+        before = {"rss_before_kib": rss_kib()}
+        c0, t0 = cpu_seconds(), time.monotonic()
         with ckpt.reader(uri) as r:
             state = torch.load(r)
-        return sum(t.numel() * 4 for t in state.values()), 1, time.monotonic() - t0
+        t = time.monotonic() - t0
+        return sum(t.numel() * 4 for t in state.values()), 1, t, dict(before, op_cpu_s=cpu_seconds() - c0)
     raise SystemExit("unknown case %r" % case)
 
 
@@ -149,6 +165,6 @@ if __name__ == "__main__":
         prepare()
         print(json.dumps({"bytes": 0, "objects": 0, "seconds": 0}))
     else:
-        moved, objects, seconds = run()
-        print(json.dumps({"bytes": moved, "objects": objects, "seconds": seconds,
-                          "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+        moved, objects, seconds, extra = run()
+        print(json.dumps(dict({"bytes": moved, "objects": objects, "seconds": seconds,
+                               "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}, **extra)))

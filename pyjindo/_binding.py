@@ -355,21 +355,21 @@ def call(session, name, args, buf=None, progress_callback=None, progress_total=T
 #: call_quick's kinds (go/ops quick.go): one request, and get_object with a small body read at once.
 QUICK_REQUEST = 1
 QUICK_GET = 2
+# the Go operations they run, naming a retry logged outside any public method (as call()'s names)
+_QUICK_NAMES = {QUICK_REQUEST: "request", QUICK_GET: "get_open"}
 
 
-def quick_allowed():
-    """The quick door skips what only call() does: Go's retry events for the retry logger."""
-    return not _retrylog.logger.isEnabledFor(logging.INFO)
-
-
-def call_quick(session, kind, block, buf=None, tick=None):
+def call_quick(session, kind, block, buf=None, tick=None, operation=None):
     """Run a quick operation (go/ops RunQuick: `block` its NUL-separated arguments, `buf` the body)
     in one crossing when it ends within a wait slice, else wait for it as call() does (Ctrl-C
     cancels it; `tick` as in call()). Returns (generation, result bytes): b"C" and the compact form, or b"J" and JSON,
-    for `quick_result`."""
+    for `quick_result`. With the retry logger on, Go collects the operation's retries, logged as
+    call() logs them, named by operation() (asked only then): a call that ends in the one
+    crossing made no retry (go/oss hands a retried request off to a goroutine)."""
     L = lib()
     gen = _generation
     number = session.number()
+    flags = RETRY_EVENTS if _retrylog.logger.isEnabledFor(logging.INFO) else 0
     if buf is not None:
         cbuf = ffi.from_buffer(buf, require_writable=False)
         ptr, size = cbuf, len(cbuf)
@@ -378,11 +378,14 @@ def call_quick(session, kind, block, buf=None, tick=None):
     op_out = ffi.new("uintptr_t *")
     out = ffi.new("char **")
     out_len = ffi.new("size_t *")
-    if L.pj_call(number, kind, block, len(block), ptr, size, 0, WAIT_SLICE_MS, 0, op_out, out, out_len) == 0:
+    if L.pj_call(number, kind, block, len(block), ptr, size, flags, WAIT_SLICE_MS, 0, op_out, out, out_len) == 0:
         op = op_out[0]
+        retries = _retrylog.Retries((operation and operation()) or _QUICK_NAMES[kind]) if flags else None
         try:
             try:
                 while L.pj_wait(op, WAIT_SLICE_MS) == 0:
+                    if retries is not None:
+                        retries.drain(take_string(L.pj_events(op)))
                     if tick is not None:
                         tick()
             except BaseException:
@@ -392,7 +395,11 @@ def call_quick(session, kind, block, buf=None, tick=None):
                 raise
             L.pj_result_bytes(op, out, out_len)
         finally:
-            L.pj_free_handle(op)
+            try:
+                if retries is not None:
+                    retries.finish(take_string(L.pj_events(op)), 0)
+            finally:
+                L.pj_free_handle(op)
     del cbuf
     try:
         return gen, ffi.unpack(out[0], out_len[0])

@@ -94,7 +94,7 @@ SHAPES = {
     PUT_MANY_FROM_FILES: _shape(("items",), ("concurrency", "total"), items=_FILE_ITEMS),
     HEAD_MANY: _shape(("items",), ("concurrency",), items=_shape(_OBJECT)),
     DELETE_MANY: _shape(("bucket", "keys"), ("concurrency",)),
-    WRITER_OPEN: _shape(_OBJECT, ("headers", "forbid_overwrite")),
+    WRITER_OPEN: _shape(_OBJECT, ("headers", "forbid_overwrite", "part_size")),
     WRITER_WRITE: _shape(("writer",)),
     WRITER_CLOSE: _shape(("writer",)),
     WRITER_ABORT: _shape(("writer",)),

@@ -96,9 +96,13 @@ class GoClient(object):
     _run = staticmethod(_binding.call)
 
     @staticmethod
-    def _run_quick(session, kind, block, buf, finish, tick=None):
-        """finish(the quick call's (generation, result bytes)): what `_quick` returns."""
-        return finish(_binding.call_quick(session, kind, block, buf, tick=tick))
+    def _run_quick(session, kind, block, buf, finish, tick=None, operation=None):
+        """finish(the quick call's (generation, result bytes)): what `_quick` returns; operation()
+        names the call's retries in the retry log."""
+        return finish(_binding.call_quick(session, kind, block, buf, tick=tick, operation=operation))
+    # whether _run_quick logs the quick call's retries (pyjindo.aio's does not: it leaves calls
+    # to the JSON door while the retry logger is on)
+    _quick_logs_retries = True
     # idle connections the Go session keeps (0: go/oss's default); pyjindo.aio's match its calls in flight
     _connections = 0
 
@@ -276,6 +280,10 @@ class GoClient(object):
                 done, result.get("request_id"), result.get("status")))
         return result
 
+    def _quick_operation(self):
+        """_operation for a quick call's retries (asked for from _binding.call_quick)."""
+        return self._operation(None)
+
     def _operation(self, default):
         """The public method of this client a call was made from, as the user called it: the
         outermost one on the stack (put_object_from_file, not the put_object it calls), else
@@ -291,10 +299,11 @@ class GoClient(object):
 
     def _quick_block(self, method, bucket_name, key, params, headers, parse, crc_operation):
         """The arguments of a quick call (go/ops quick.go) as one NUL-separated block (params and
-        headers as _wire encodes them), or None
-        when the quick door does not apply: DEBUG logging or the retry logger on (their records
-        come from the JSON door), or a NUL or an unencodable character in an argument."""
-        if logger.isEnabledFor(logging.DEBUG) or not _binding.quick_allowed():
+        headers as _wire encodes them), or None when the quick door does not apply: DEBUG logging
+        (its records come from the JSON door), the retry logger on where _run_quick does not log
+        retries, or a NUL or an unencodable character in an argument."""
+        if logger.isEnabledFor(logging.DEBUG) or (
+                not self._quick_logs_retries and _retrylog.logger.isEnabledFor(logging.INFO)):
             return None
         fields = [method, bucket_name, key, crc_operation or "", parse or "", str(len(params))]
         for kv in params:
@@ -319,7 +328,7 @@ class GoClient(object):
         session = self._session()
         try:
             return self._run_quick(session, kind, block, buf, functools.partial(_quick_result, kind, then, otherwise),
-                                   tick=self._credentials_ticker(session))
+                                   tick=self._credentials_ticker(session), operation=self._quick_operation)
         finally:
             self._log_refresh_failures(session)
 

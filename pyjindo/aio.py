@@ -264,8 +264,10 @@ class _AsyncGoClient(object):
                                          progress_start_at, report, operation, tick)
         raise _Suspend((pending, buf))
 
+    _quick_logs_retries = False  # a quick call's retries are not collected here: the JSON door logs them
+
     @staticmethod
-    def _run_quick(session, kind, block, buf, finish, tick=None):
+    def _run_quick(session, kind, block, buf, finish, tick=None, operation=None):
         r = _current()
         o = r.recorded("quick", None)
         if o is not None:

@@ -21,7 +21,9 @@ import (
 // to timeoutMs for it: done, it returns 1 with *out (free with pj_free) and *outLen set to the
 // result ('C' compact or 'J' JSON); still running, it returns 0 with *opOut an operation
 // handle, which the caller waits on as on pj_start's (pj_wait, pj_cancel) and reads with
-// pj_result_bytes or pj_take_result. A notifier handle (watcherHandle) other than 0 watches
+// pj_result_bytes or pj_take_result. flags is 0 or pjRetryEvents (as pj_start's); with it, an
+// operation that did not end on the caller's thread always comes back as a handle, for
+// pj_events. A notifier handle (watcherHandle) other than 0 watches
 // that operation, as pj_watch would (an event loop's call: one crossing fewer). -1: *out is an
 // error JSON ('J' form) and nothing runs.
 //
@@ -50,18 +52,22 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 	block := C.GoStringN(args, C.int(argsLen))
 	data := callerBuffer(buf, bufLen)
 	run := &oss.DirectRun{}
-	if watcher == nil && int(flags) == 0 && s.InlineReady() && s.QuickInline(int(kind), block, len(data)) {
+	// (retry events may be asked for: a run on the caller's thread hands a retry off, and the
+	// run that goes on collects them)
+	if watcher == nil && int(flags)&^pjRetryEvents == 0 && s.InlineReady() && s.QuickInline(int(kind), block, len(data)) {
 		// On the caller's thread: no hand-off to another goroutine and back (go/oss direct.go),
 		// within the wait slice; an exchange still running then goes on a goroutine as below.
 		run.Budget = time.Now().Add(time.Duration(timeoutMs) * time.Millisecond)
 		op, ctx := newOperation(0)
-		result := ops.RunQuick(oss.WithDirect(ctx, run), &ops.Call{Session: s, Buffer: data, Progress: progress{op}, Handles: cgoHandles{}}, int(kind), block)
+		var mem cResult
+		result := ops.RunQuick(oss.WithDirect(ctx, run), &ops.Call{Session: s, Buffer: data, Progress: progress{op}, Handles: cgoHandles{}, Result: mem.alloc}, int(kind), block)
 		run.End()
 		op.cancel()
 		if !run.HandedOff() {
-			setBytes(out, outLen, result)
+			mem.give(result, out, outLen)
 			return 1
 		}
+		mem.give(nil, nil, nil)
 		// the caller's wait slice is what is left of the budget
 		timeoutMs = C.int(max(0, time.Until(run.Budget).Milliseconds()))
 		run = run.Resume()
@@ -79,7 +85,9 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 		}
 		return ops.RunQuick(ctx, call, int(kind), block)
 	})
-	if op.wait(timeoutMs) {
+	// with its retries asked for, the caller gets the handle even when the operation is done:
+	// it takes them with pj_events
+	if op.retries == nil && op.wait(timeoutMs) {
 		setBytes(out, outLen, op.result)
 		return 1
 	}
@@ -141,6 +149,33 @@ func takeResult(h C.uintptr_t, dst []byte) bool {
 	copy(dst, op.result)
 	pj_free_handle(h)
 	return true
+}
+
+// cResult is the C memory a quick operation run on its caller's thread builds its result in
+// (ops.Call.Result): the caller gets it as it is, with no copy.
+type cResult struct{ p unsafe.Pointer }
+
+func (m *cResult) alloc(n int) []byte {
+	m.give(nil, nil, nil) // one result per run: an earlier one was not used
+	m.p = C.malloc(C.size_t(max(n, 1)))
+	return unsafe.Slice((*byte)(m.p), n)
+}
+
+// give sets *out and *outLen to result: m's memory when result is it, else a C copy (result may
+// be nil: m's memory is freed).
+func (m *cResult) give(result []byte, out **C.char, outLen *C.size_t) {
+	if m.p != nil && len(result) > 0 && unsafe.Pointer(unsafe.SliceData(result)) == m.p {
+		*out, *outLen = (*C.char)(m.p), C.size_t(len(result))
+		m.p = nil
+		return
+	}
+	if m.p != nil {
+		C.free(m.p)
+		m.p = nil
+	}
+	if out != nil {
+		setBytes(out, outLen, result)
+	}
 }
 
 func setBytes(out **C.char, outLen *C.size_t, b []byte) {

@@ -35,6 +35,7 @@ type WriterOpenArgs struct {
 	Object
 	Headers         Pairs `json:"headers"`
 	ForbidOverwrite bool  `json:"forbid_overwrite"`
+	PartSize        int64 `json:"part_size"` // 0: the session's
 }
 
 type WriterOpenResult struct {
@@ -46,7 +47,7 @@ func writerOpen(_ context.Context, c *Call, a *WriterOpenArgs) (WriterOpenResult
 	s := c.Session
 	req := Target{Object: a.Object, Headers: a.Headers}.request(http.MethodPut)
 	// Progress of the parts goes nowhere: each write is its own operation with its own counters.
-	w := transfer.NewWriter(s.Client, req, s.Transfer, a.ForbidOverwrite, transfer.Meter{}).VerifyCRC(s.EnableCRC)
+	w := transfer.NewWriter(s.Client, req, s.transferConfig(a.PartSize), a.ForbidOverwrite, transfer.Meter{}).VerifyCRC(s.EnableCRC)
 	return WriterOpenResult{Writer: HandleRef{c.Handles.New(&writer{w: w}), "writer"}}, nil
 }
 
@@ -58,8 +59,8 @@ type WriterWriteResult struct {
 	UploadID string `json:"upload_id"`
 }
 
-// writerWrite queues the buffer as the next part (copied; it waits while the writer's parts in
-// flight are at the session's concurrency).
+// writerWrite appends the buffer to the object (copied into the writer's parts; it waits while
+// the writer's parts in flight are at the session's concurrency).
 func writerWrite(ctx context.Context, c *Call, a *WriterArgs) (WriterWriteResult, error) {
 	w, err := handleArg[*writer](c, a.Writer, "writer")
 	if err != nil {
@@ -67,7 +68,7 @@ func writerWrite(ctx context.Context, c *Call, a *WriterArgs) (WriterWriteResult
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if err := w.w.WritePart(ctx, c.Buffer); err != nil {
+	if err := w.w.Write(ctx, c.Buffer); err != nil {
 		return WriterWriteResult{}, interrupted(ctx, err)
 	}
 	return WriterWriteResult{UploadID: w.w.UploadID()}, nil

@@ -138,36 +138,61 @@ func quickGet(ctx context.Context, c *Call, t *Target) []byte {
 		return quickJSON(GetOpenResult{Response: resp, Stream: HandleRef{h, "GetObjectResult"}, Length: n}, nil)
 	}
 	defer st.Close()
-	// The body is read in place into the result, behind room for its fields (placed once the
-	// CRC is known): no second copy of the body in Go.
-	room := compactSize(resp, "", "") + maxCRCDigits
-	out := make([]byte, room+int(n))
-	body := out[room:]
+	// The result is built in place: its fields, with room for the CRC (known once the body is
+	// read: zero-padded to its largest length), then the body read straight behind them. No
+	// second copy of the body in Go, and none in the C caller's when Call.Result gives memory.
+	fields, ok := compact(resp, 0, n, "", "", nil)
+	var out, body []byte
+	crcAt := 0
+	if ok {
+		crcAt = afterField(fields, 5) // status, request id, duration, stream and length
+		out = c.result(len(fields) + maxCRCDigits + int(n))
+		copy(out, fields[:crcAt])
+		copy(out[crcAt+maxCRCDigits:], fields[crcAt:])
+		body = out[len(fields)+maxCRCDigits:]
+	} else {
+		body = make([]byte, n)
+	}
 	stop := st.bind(ctx, c.Progress)
 	_, err = st.body.ReadAll(body, c.Progress.Add, nil)
 	stop()
-	deferred, crc := "", ""
 	if err != nil {
 		if ctx.Err() != nil {
 			return quickJSON(nil, ctx.Err()) // Ctrl-C: the call itself is interrupted
 		}
 		b, _ := json.Marshal(ErrorDict(err))
-		deferred, body, n = string(b), nil, 0
-	} else {
-		crc = strconv.FormatUint(st.body.CRC(), 10)
-		if fields, ok := compact(resp, 0, n, crc, "", nil); ok && len(fields) <= room {
-			start := room - len(fields)
-			copy(out[start:], fields)
-			return out[start:]
+		if out, ok := compact(resp, 0, 0, "", string(b), nil); ok {
+			return out
 		}
+		return quickGetJSON(resp, nil, "", string(b))
 	}
-	if out, ok := compact(resp, 0, n, crc, deferred, body); ok {
-		return out
+	crc := st.body.CRC()
+	if !ok {
+		return quickGetJSON(resp, body, strconv.FormatUint(crc, 10), "")
 	}
-	// a NUL in a header: the JSON door's shape, the body as Latin-1 text
+	digits := out[crcAt : crcAt+maxCRCDigits]
+	for i := len(digits) - 1; i >= 0; i-- {
+		digits[i] = byte('0' + crc%10)
+		crc /= 10
+	}
+	return out
+}
+
+// quickGetJSON is a small get's result in the JSON door's shape (a NUL in a header), the body
+// as Latin-1 text.
+func quickGetJSON(resp Response, body []byte, crc, deferred string) []byte {
 	return quickJSON(map[string]any{"status": resp.Status, "request_id": resp.RequestID, "headers": resp.Headers,
-		"duration": resp.Duration, "stream": nil, "length": n, "crc": crc, "deferred": deferred,
+		"duration": resp.Duration, "stream": nil, "length": len(body), "crc": crc, "deferred": deferred,
 		"data": Latin1(body)}, nil)
+}
+
+// afterField is where field k (from 0) of a compact result starts: after k NULs.
+func afterField(b []byte, k int) int {
+	at := 0
+	for ; k > 0; k-- {
+		at += bytes.IndexByte(b[at:], 0) + 1
+	}
+	return at
 }
 
 // compact is the 'C' form of a result, or false when a header or the request id holds a NUL.

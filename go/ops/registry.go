@@ -27,6 +27,17 @@ type Call struct {
 	Buffer   []byte
 	Progress Progress
 	Handles  Handles
+	// Result, when set, gives the memory a quick operation builds its result in (go/capi: C
+	// memory handed to its caller as it is); nil: Go's heap.
+	Result func(n int) []byte
+}
+
+// result is n bytes for a quick operation's result (Call.Result).
+func (c *Call) result(n int) []byte {
+	if c.Result != nil {
+		return c.Result(n)
+	}
+	return make([]byte, n)
 }
 
 // Progress receives an operation's byte counters, read by the caller while it waits.

@@ -12,7 +12,6 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -161,8 +160,9 @@ type directPool struct {
 }
 
 type directConn struct {
-	net.Conn // wire, or TLS over it
-	wire     *wire
+	net.Conn // sock, or TLS over it
+	sock     net.Conn
+	unpolled bool // sock is out of Go's network poller (unpolled)
 	tls      bool
 	br       *bufio.Reader
 	bw       *bufio.Writer
@@ -192,29 +192,14 @@ func (c *directConn) setDeadline(set func(time.Time) error, t time.Time) error {
 	return err
 }
 
-// wire is a direct connection's TCP socket as TLS and the HTTP reader read it. With a budget set
-// (an exchange on a C caller's thread) a read first waits in waitReadable, so the wait is for
-// bytes the socket does not have yet whoever asks (TLS keeps bytes of its own).
-type wire struct {
-	net.Conn
-	raw    syscall.RawConn // nil when not TCP
-	budget time.Time       // set and cleared by the goroutine making the exchange
-}
-
-func (w *wire) Read(p []byte) (int, error) {
-	if !w.budget.IsZero() && w.raw != nil {
-		waitReadable(w.raw, w.budget)
-	}
-	return w.Conn.Read(p)
-}
-
 // directIdleTimeout is how long an idle connection is kept (net/http's transport keeps its own
 // for 50 s; OSS closes idle ones after about a minute).
 const directIdleTimeout = 30 * time.Second
 
 // conn is an idle connection to addr that the server has not closed, or a new one.
 func (p *directPool) conn(ctx context.Context, addr, host string, deadline time.Time) (*directConn, error) {
-	for c := p.idleConn(addr); c != nil; c = p.idleConn(addr) {
+	unpoll := canUnpoll && !deadline.IsZero() // a budget: an exchange on a C caller's thread
+	for c := p.idleConn(addr, unpoll); c != nil; c = p.idleConn(addr, unpoll) {
 		if time.Since(c.idleFrom) < directIdleTimeout && c.open() {
 			return c, nil
 		}
@@ -228,20 +213,22 @@ func (p *directPool) conn(ctx context.Context, addr, host string, deadline time.
 	if err != nil {
 		return nil, err
 	}
-	w := &wire{Conn: nc}
-	if tc, ok := nc.(*net.TCPConn); ok {
-		w.raw, _ = tc.SyscallConn()
+	c := &directConn{Conn: nc, sock: nc, addr: addr}
+	if unpoll {
+		if c.sock, c.unpolled, err = unpolled(nc); err != nil {
+			return nil, err
+		}
+		c.Conn = c.sock
 	}
-	c := &directConn{Conn: w, wire: w, addr: addr}
 	if p.tls != nil {
 		cfg := p.tls.Clone()
 		cfg.ServerName = host
-		tc := tls.Client(w, cfg)
+		tc := tls.Client(c.sock, cfg)
 		if !deadline.IsZero() {
 			tc.SetDeadline(deadline)
 		}
 		if err := tc.HandshakeContext(ctx); err != nil {
-			nc.Close()
+			c.sock.Close()
 			return nil, err
 		}
 		tc.SetDeadline(time.Time{})
@@ -251,12 +238,13 @@ func (p *directPool) conn(ctx context.Context, addr, host string, deadline time.
 	return c, nil
 }
 
-// idleConn takes the idle connection to addr used last, or nil.
-func (p *directPool) idleConn(addr string) *directConn {
+// idleConn takes the idle connection to addr used last, of the kind asked for (out of Go's
+// network poller or in it), or nil.
+func (p *directPool) idleConn(addr string, unpolled bool) *directConn {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for i := len(p.idle) - 1; i >= 0; i-- {
-		if c := p.idle[i]; c.addr == addr {
+		if c := p.idle[i]; c.addr == addr && c.unpolled == unpolled {
 			p.idle = append(p.idle[:i], p.idle[i+1:]...)
 			return c
 		}
@@ -268,10 +256,7 @@ func (p *directPool) idleConn(addr string) *directConn {
 // sent anything unasked (over TLS, a record may come unasked: a session ticket). A look at the
 // socket (socketOpen): about a microsecond.
 func (c *directConn) open() bool {
-	if c.br.Buffered() > 0 || c.wire.raw == nil {
-		return c.br.Buffered() == 0
-	}
-	return socketOpen(c.wire.raw, c.tls)
+	return c.br.Buffered() == 0 && socketOpen(c.sock, c.tls)
 }
 
 var aLongTimeAgo = time.Unix(1, 0)
@@ -336,7 +321,6 @@ func (x *exchange) watch(ctx context.Context) {
 // detach ends the hold of the run reading x: its budget no longer bounds the connection's reads
 // and its context is no longer watched. False when that context ended first (see unwatch).
 func (x *exchange) detach() bool {
-	x.conn.wire.budget = time.Time{}
 	return x.unwatch()
 }
 
@@ -404,7 +388,6 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 	}
 	x := &exchange{conn: c, method: req.Method, url: req.URL.String(), rng: req.Header.Get("Range")}
 	x.watch(ctx)
-	c.wire.budget = budget
 	c.SetWriteDeadline(budget)
 	err = req.Write(unflushed{c.bw})
 	if err == nil {

@@ -2,14 +2,14 @@
 
 package oss
 
-import (
-	"syscall"
-	"time"
-)
+import "net"
 
-// waitReadable leaves the wait to Go's network poller (direct_linux.go says why Linux does not).
-func waitReadable(syscall.RawConn, time.Time) {}
+// canUnpoll: there is no sockConn here; every direct connection is in Go's network poller.
+const canUnpoll = false
+
+// unpolled leaves nc in Go's network poller where there is no sockConn (direct_linux.go).
+func unpolled(nc net.Conn) (net.Conn, bool, error) { return nc, false, nil }
 
 // socketOpen takes an idle connection as open where there is no look at its socket; a request
 // on one the server closed fails and is retried.
-func socketOpen(syscall.RawConn, bool) bool { return true }
+func socketOpen(net.Conn, bool) bool { return true }

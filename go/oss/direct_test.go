@@ -230,16 +230,10 @@ func TestALargeBodyIsReadAsTheCallerAsksAndItsConnectionKept(t *testing.T) {
 	got, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	// closed half-way: the connection goes, not the rest of the body through it
-	resp, err := c.Do(direct(), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp = handedOffThenResumed(t, c, time.Minute, "a body over directBufferMax")
 	io.ReadFull(resp.Body, make([]byte, 100))
 	resp.Body.Close()
-	resp, err = c.Do(direct(), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp = handedOffThenResumed(t, c, time.Minute, "a body over directBufferMax")
 	again, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if !bytes.Equal(got, body) || !bytes.Equal(again, body) {
@@ -517,13 +511,13 @@ func TestARequestMadeAfterItsCancelEndsAtOnce(t *testing.T) {
 
 // writeCounter is a connection that counts its writes.
 type writeCounter struct {
-	net.Conn
+	*net.TCPConn
 	writes atomic.Int32
 }
 
 func (w *writeCounter) Write(p []byte) (int, error) {
 	w.writes.Add(1)
-	return w.Conn.Write(p)
+	return w.TCPConn.Write(p)
 }
 
 // A small request whose body is not in memory (a file's) goes out in one write, its head with
@@ -535,10 +529,9 @@ func TestASmallRequestIsOneWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	counted := &writeCounter{Conn: nc}
-	w := &wire{Conn: counted}
-	c.direct.put(&directConn{Conn: w, wire: w, addr: nc.RemoteAddr().String(),
-		br: bufio.NewReaderSize(w, 32<<10), bw: bufio.NewWriterSize(w, 32<<10)})
+	counted := &writeCounter{TCPConn: nc.(*net.TCPConn)}
+	c.direct.put(&directConn{Conn: counted, sock: counted, addr: nc.RemoteAddr().String(),
+		br: bufio.NewReaderSize(counted, 32<<10), bw: bufio.NewWriterSize(counted, 32<<10)})
 	body := bytes.Repeat([]byte("f"), 16<<10)
 	file := func() io.Reader { return io.MultiReader(bytes.NewReader(body)) } // not known to be in memory
 	resp, err := c.Do(direct(), &Request{Method: "PUT", Bucket: "bkt", Key: "k", Body: file(), ContentLength: int64(len(body)), GetBody: file})

@@ -61,7 +61,8 @@ type Config struct {
 // Server is an http.Handler serving the OSS protocol.
 type Server struct {
 	cfg    Config
-	http   *http.Server
+	loop   *loop         // serves the connections
+	http   *http.Server  // serves what the loop hands it
 	prefix string        // random per server, so request ids from two servers never collide
 	seq    atomic.Uint64 // request counter
 	keys   *keysFile     // nil without Config.KeysFile
@@ -128,6 +129,7 @@ func New(cfg Config) *Server {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}
+	s.loop = newLoop(s, s.http, s.background, s.dateHeader)
 	return s
 }
 
@@ -136,16 +138,12 @@ func (s *Server) Serve(ln net.Listener) error {
 	if s.cfg.BandwidthPerConn > 0 {
 		ln = &shapedListener{Listener: ln, rate: s.cfg.BandwidthPerConn}
 	}
-	ln = quietListener{ln}
-	err := s.http.Serve(ln)
-	if errors.Is(err, http.ErrServerClosed) {
-		return nil
-	}
-	return err
+	return s.loop.serve(ln)
 }
 
 // Close stops the server, closing open connections.
 func (s *Server) Close() error {
+	s.loop.close()
 	err := s.http.Close()
 	s.endBackground()
 	return err
@@ -153,7 +151,7 @@ func (s *Server) Close() error {
 
 // Shutdown stops the server gracefully.
 func (s *Server) Shutdown(ctx context.Context) error {
-	err := s.http.Shutdown(ctx)
+	err := errors.Join(s.loop.shutdown(ctx), s.http.Shutdown(ctx))
 	s.endBackground()
 	return err
 }

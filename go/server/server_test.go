@@ -39,7 +39,7 @@ type env struct {
 	now    func() time.Time // the client's clock for signing
 }
 
-// newEnv starts an httptest server for cfg, filling in a memory store and the ak/sk credentials
+// newEnv starts a server for cfg, filling in a memory store and the ak/sk credentials
 // when they are unset, and creates bucket "bkt".
 func newEnv(t *testing.T, cfg Config) *env {
 	t.Helper()
@@ -49,9 +49,11 @@ func newEnv(t *testing.T, cfg Config) *env {
 	if cfg.Credentials == nil {
 		cfg.Credentials = map[string]string{"ak": "sk"}
 	}
-	ts := httptest.NewServer(New(cfg))
-	t.Cleanup(ts.Close)
-	e := &env{url: ts.URL, client: ts.Client(), store: cfg.Store, mode: "v1", creds: testCreds,
+	// Through Serve, so every test also runs the connection loop.
+	url := serveShaped(t, cfg)
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	e := &env{url: url, client: &http.Client{Transport: tr}, store: cfg.Store, mode: "v1", creds: testCreds,
 		region: "cn-hangzhou", now: time.Now}
 	if _, err := cfg.Store.Bucket("bkt"); err != nil {
 		if _, err := cfg.Store.CreateBucket("bkt"); err != nil {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -455,6 +456,134 @@ func TestWriterStreamsPartsAndCompletes(t *testing.T) {
 	}
 	if err := w.WritePart(context.Background(), []byte("short")); err == nil {
 		t.Fatal("a short part was accepted")
+	}
+}
+
+// TestWriterWriteCutsAnyWritesIntoParts: Write takes pieces of any size, the caller's buffer
+// reusable at once, and sends parts of exactly PartSize but the last, each as soon as it is
+// full; an object of less than a part is one PutObject.
+func TestWriterWriteCutsAnyWritesIntoParts(t *testing.T) {
+	e := newEnv(t)
+	var mu sync.Mutex
+	var sizes []int64 // the parts sent, in order of part number
+	d := &hookDoer{d: e.client, before: func(_ int64, r *oss.Request) error {
+		if r.Method == http.MethodPut && len(r.Query) == 2 {
+			n, _ := strconv.Atoi(r.Query[1][1])
+			mu.Lock()
+			for len(sizes) < n {
+				sizes = append(sizes, 0)
+			}
+			sizes[n-1] = r.ContentLength
+			mu.Unlock()
+		}
+		return nil
+	}}
+	data := randomBytes(3*MinPartSize + 77)
+	w := NewWriter(d, &oss.Request{Bucket: "bkt", Key: "w"}, Config{PartSize: MinPartSize, Concurrency: 2}, false, Meter{})
+	buf := make([]byte, 3*MinPartSize)
+	for off, i := 0, 0; off < len(data)-10; i++ {
+		n := min([]int{1, MinPartSize - 1, 2*MinPartSize + 5, 0, 300}[i%5], len(data)-10-off)
+		copy(buf, data[off:off+n])
+		if err := w.Write(context.Background(), buf[:n]); err != nil {
+			t.Fatal(err)
+		}
+		for j := range buf[:n] {
+			buf[j] = 'X' // the writer copied: reusing the buffer changes nothing
+		}
+		off += n
+	}
+	res, err := w.Close(context.Background(), data[len(data)-10:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "w"}}, 0, Config{}, Meter{}, nil)
+	if !res.Multipart || res.CRC != crc.Checksum(data) || !bytes.Equal(got[0].Data, data) {
+		t.Fatalf("multipart %v, stored %d bytes of %d", res.Multipart, len(got[0].Data), len(data))
+	}
+	if want := []int64{MinPartSize, MinPartSize, MinPartSize, 77}; fmt.Sprint(sizes) != fmt.Sprint(want) {
+		t.Fatalf("parts %v, want %v", sizes, want)
+	}
+	// Less than a part, written in two pieces: one PutObject.
+	sizes = nil
+	w = NewWriter(d, &oss.Request{Bucket: "bkt", Key: "one"}, Config{PartSize: MinPartSize}, false, Meter{})
+	if err := w.Write(context.Background(), data[:MinPartSize-2]); err != nil {
+		t.Fatal(err)
+	}
+	res, err = w.Close(context.Background(), data[MinPartSize-2:MinPartSize-1])
+	if err != nil || res.Multipart || sizes != nil || !e.exists("one") {
+		t.Fatalf("less than a part: %v, multipart %v, parts %v", err, res != nil && res.Multipart, sizes)
+	}
+	// A small object costs no whole part of memory: the first part's buffer grows as it fills.
+	w = NewWriter(d, &oss.Request{Bucket: "bkt", Key: "small"}, Config{PartSize: 64 << 20}, false, Meter{})
+	if err := w.Write(context.Background(), data[:1000]); err != nil || cap(w.open) > firstBuffer {
+		t.Fatalf("a 1,000-byte object: %v, a buffer of %d bytes", err, cap(w.open))
+	}
+	more := randomBytes(600 << 10)
+	want := bytes.Clone(data[:1000])
+	for range 3 { // past firstBuffer: the buffer grows
+		if err := w.Write(context.Background(), more); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, more...)
+	}
+	if cap(w.open) > 2*firstBuffer {
+		t.Fatalf("%d bytes in a buffer of %d", len(w.open), cap(w.open))
+	}
+	if res, err := w.Close(context.Background(), nil); err != nil || res.Multipart {
+		t.Fatalf("a small object: %v", err)
+	}
+	got, _ = GetMany(context.Background(), e.client, []GetItem{{Bucket: "bkt", Key: "small"}}, 0, Config{}, Meter{}, nil)
+	if !bytes.Equal(got[0].Data, want) {
+		t.Fatal("the small object's bytes differ")
+	}
+	// A full part goes up at once, before the next write.
+	w = NewWriter(d, &oss.Request{Bucket: "bkt", Key: "full"}, Config{PartSize: MinPartSize}, false, Meter{})
+	defer w.Abort()
+	if err := w.Write(context.Background(), data[:MinPartSize]); err != nil || w.UploadID() == "" {
+		t.Fatalf("a full part: %v, upload %q", err, w.UploadID())
+	}
+}
+
+// partsTaken answers every UploadPart itself without reading its body, noting its size; other
+// requests go to d.
+type partsTaken struct {
+	d     oss.Doer
+	mu    sync.Mutex
+	sizes map[int]int64
+}
+
+func (p *partsTaken) Do(ctx context.Context, r *oss.Request) (*http.Response, error) {
+	if r.Method != http.MethodPut || len(r.Query) != 2 || r.Query[1][0] != "partNumber" {
+		return p.d.Do(ctx, r)
+	}
+	n, _ := strconv.Atoi(r.Query[1][1])
+	p.mu.Lock()
+	p.sizes[n] = r.ContentLength
+	p.mu.Unlock()
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Etag": {`"E"`}}, Body: http.NoBody}, nil
+}
+
+// TestWriterWritePartsGrowPast5000: the parts Write cuts keep PartSize for 5,000 parts and then
+// grow as a stream's (streamPartSize), so 10,000 parts are not the end of a checkpoint.
+func TestWriterWritePartsGrowPast5000(t *testing.T) {
+	e := newEnv(t)
+	d := &partsTaken{d: e.client, sizes: map[int]int64{}}
+	w := NewWriter(d, &oss.Request{Bucket: "bkt", Key: "big"}, Config{PartSize: MinPartSize, Concurrency: 8}, false, Meter{})
+	defer w.Abort()
+	chunk := randomBytes(10 * MinPartSize)
+	for range 500 {
+		if err := w.Write(context.Background(), chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Write(context.Background(), chunk[:2*MinPartSize]); err != nil {
+		t.Fatal(err)
+	}
+	w.wg.Wait()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.sizes) != 5001 || d.sizes[1] != MinPartSize || d.sizes[5000] != MinPartSize || d.sizes[5001] != 2*MinPartSize {
+		t.Fatalf("%d parts, the first %d, the 5,000th %d, the 5,001st %d bytes", len(d.sizes), d.sizes[1], d.sizes[5000], d.sizes[5001])
 	}
 }
 

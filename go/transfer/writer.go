@@ -22,14 +22,16 @@ const (
 // ErrWriterClosed is returned by a Writer used after Close or Abort.
 var ErrWriterClosed = errors.New("the upload is already completed or aborted")
 
-// Writer streams an object of unknown size to OSS as a multipart upload whose parts arrive one
-// by one (a file object open for writing): each part is copied and uploaded in the background
-// with at most cfg.Concurrency parts in flight, so memory stays within Concurrency parts; a
-// writer with more parts waits for a slot. Nothing is visible under the key until Close
+// Writer streams an object of unknown size to OSS as a multipart upload (a file object open for
+// writing). Write takes bytes in any amounts and copies them into parts of cfg.PartSize (its
+// buffers, reused); WritePart takes whole parts (copied too). Parts are uploaded in the
+// background with at most cfg.Concurrency in flight, so memory stays within Concurrency+1 parts;
+// a writer with more parts waits for a slot. Nothing is visible under the key until Close
 // completes the upload; any failure, a cancelled call or Abort aborts it, so no parts are left
 // behind. An object that never reaches a whole part is sent by Close as one PutObject.
 //
-// Calls must not overlap, except Abort, which may come from anywhere at any time.
+// Calls must not overlap, except Abort, which may come from anywhere at any time. A writer is
+// fed by Write or by WritePart, not both.
 type Writer struct {
 	d      oss.Doer
 	req    oss.Request // bucket, key and the headers a PutObject would carry
@@ -41,8 +43,11 @@ type Writer struct {
 	ctx    context.Context // the background part uploads; cancelled by failure or abort
 	cancel context.CancelFunc
 	slots  Slots       // parts in flight
-	free   chan []byte // the copies of parts uploaded, for the next parts to reuse
+	free   chan []byte // the buffers of parts uploaded, for the next parts to reuse
 	wg     sync.WaitGroup
+	// Write's part being filled and its size (the caller's goroutine only)
+	open     []byte
+	openSize int
 
 	mu       sync.Mutex
 	uploadID string
@@ -62,8 +67,10 @@ type Writer struct {
 // atomically: a FileAlreadyExists failure aborts the upload).
 func NewWriter(d oss.Doer, req *oss.Request, cfg Config, forbidOverwrite bool, m Meter) *Writer {
 	cfg = cfg.withDefaults()
+	cfg.PartSize = max(cfg.PartSize, MinPartSize)
+	// Concurrency parts in flight and Write's open one
 	w := &Writer{d: d, req: *req, cfg: cfg, forbid: forbidOverwrite, m: m, slots: NewSlots(cfg.Concurrency),
-		free: make(chan []byte, cfg.Concurrency)}
+		free: make(chan []byte, cfg.Concurrency+1)}
 	w.req.Header = req.Header.Clone()
 	if w.req.Header == nil {
 		w.req.Header = http.Header{}
@@ -120,7 +127,58 @@ func (w *Writer) WritePart(ctx context.Context, p []byte) error {
 	}
 	stop := context.AfterFunc(ctx, func() { w.fail(ctx.Err()) })
 	defer stop()
-	return w.queue(p)
+	return w.queue(p, false)
+}
+
+// Write appends p to the object (copied: the caller may reuse p at once). The bytes fill parts
+// of cfg.PartSize, growing after 5,000 parts as streamPartSize says (so the 10,000 parts OSS
+// allows hold 523 GiB at 8 MiB), and a part is queued as soon as it is full. Like WritePart it
+// waits while Concurrency parts are in flight, returns the first failure of an earlier part,
+// and fails the writer if ctx ends while it waits.
+func (w *Writer) Write(ctx context.Context, p []byte) error {
+	if err := w.failure(); err != nil {
+		return err
+	}
+	stop := context.AfterFunc(ctx, func() { w.fail(ctx.Err()) })
+	defer stop()
+	return w.write(p)
+}
+
+// firstBuffer is the least the first part's buffer starts with when the bytes at hand do not
+// fill it: it grows as more come, so a small object costs no whole part of memory. Later parts
+// (the object is large) get whole buffers at once.
+const firstBuffer = 1 << 20
+
+func (w *Writer) write(p []byte) error {
+	for len(p) > 0 {
+		if w.open == nil {
+			w.mu.Lock()
+			queued := len(w.parts)
+			w.mu.Unlock()
+			w.openSize = int(streamPartSize(w.cfg.PartSize, queued))
+			n := w.openSize
+			if queued == 0 {
+				n = min(n, max(len(p), firstBuffer))
+			}
+			w.open = w.buffer(n)[:0]
+		}
+		n := min(w.openSize-len(w.open), len(p))
+		if len(w.open)+n > cap(w.open) {
+			grown := make([]byte, len(w.open), min(w.openSize, max(2*cap(w.open), len(w.open)+n)))
+			copy(grown, w.open)
+			w.open = grown
+		}
+		w.open = append(w.open, p[:n]...)
+		p = p[n:]
+		if len(w.open) == w.openSize {
+			full := w.open
+			w.open = nil
+			if err := w.queue(full, true); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // initiateTimeout bounds an initiation that a cancel or Abort no longer waits for.
@@ -176,7 +234,9 @@ func (w *Writer) start() (string, error) {
 	}
 }
 
-func (w *Writer) queue(p []byte) error {
+// queue uploads p as the next part: p itself if owned (a buffer of the writer's, given up to the
+// upload), else a copy of it made once a slot is free (so that a buffer of a part uploaded is).
+func (w *Writer) queue(p []byte, owned bool) error {
 	w.mu.Lock()
 	id := w.uploadID
 	w.mu.Unlock()
@@ -207,7 +267,11 @@ func (w *Writer) queue(p []byte) error {
 	number := len(w.parts)
 	w.wg.Add(1) // under mu, with w.err still nil: Abort's wg.Wait comes later and sees it
 	w.mu.Unlock()
-	buf := w.copyOf(p)
+	buf := p
+	if !owned {
+		buf = w.buffer(len(p))
+		copy(buf, p)
+	}
 	go func() {
 		defer w.wg.Done()
 		defer w.slots.Release(slot)
@@ -224,20 +288,22 @@ func (w *Writer) queue(p []byte) error {
 	return nil
 }
 
-// copyOf copies p into a buffer of a part uploaded before if one is free and large enough: a
-// long stream of parts then reuses Concurrency buffers instead of leaving a trail of garbage
-// that lets the heap grow to twice the parts in flight before the collector runs.
-func (w *Writer) copyOf(p []byte) []byte {
+// buffer returns n bytes for a part: the buffer of a part uploaded before if one is free and
+// large enough, so a long stream of parts reuses Concurrency+1 buffers instead of leaving a
+// trail of garbage that lets the heap grow to twice the parts in flight before the collector
+// runs. A new one is faulted in at once (populate; it is about to be filled): one page fault
+// per 4 KiB otherwise.
+func (w *Writer) buffer(n int) []byte {
 	select {
 	case b := <-w.free:
-		if cap(b) >= len(p) {
-			b = b[:len(p)]
-			copy(b, p)
-			return b
+		if cap(b) >= n {
+			return b[:n]
 		}
 	default:
 	}
-	return bytes.Clone(p)
+	b := make([]byte, n)
+	populate(b)
+	return b
 }
 
 func (w *Writer) recycle(b []byte) {
@@ -247,10 +313,10 @@ func (w *Writer) recycle(b []byte) {
 	}
 }
 
-// Close sends last (the final bytes, any size, possibly none) and completes the upload: one
-// PutObject if no part was written, else the last part and CompleteMultipartUpload. On any
-// failure the upload is aborted. The result carries the completion's answer and the CRC64 of
-// every byte sent.
+// Close sends last (the final bytes, any size, possibly none; after Write's bytes, if any) and
+// completes the upload: one PutObject if no part was queued, else the last part and
+// CompleteMultipartUpload. On any failure the upload is aborted. The result carries the
+// completion's answer and the CRC64 of every byte sent.
 func (w *Writer) Close(ctx context.Context, last []byte) (*PutResult, error) {
 	if err := w.failure(); err != nil {
 		if !errors.Is(err, ErrWriterClosed) {
@@ -282,6 +348,13 @@ func (w *Writer) Close(ctx context.Context, last []byte) (*PutResult, error) {
 }
 
 func (w *Writer) complete(last []byte) (*PutResult, error) {
+	owned := false
+	if w.open != nil { // Write's part under way: last is more of it
+		if err := w.write(last); err != nil {
+			return nil, err
+		}
+		last, w.open, owned = w.open, nil, true
+	}
 	if w.UploadID() == "" {
 		req := w.req
 		req.Method = http.MethodPut
@@ -289,14 +362,18 @@ func (w *Writer) complete(last []byte) (*PutResult, error) {
 		if w.forbid {
 			req.Header.Set("x-oss-forbid-overwrite", "true")
 		}
-		// A copy (at most one part): last is the caller's buffer (Python's, freed when Close
-		// returns), and net/http may go on reading a request body after RoundTrip returned,
-		// e.g. when the server answered an error before taking the whole body.
-		body := bytes.Clone(last)
+		// A copy (at most one part) unless the writer's own: last is the caller's buffer
+		// (Python's, freed when Close returns), and net/http may go on reading a request body
+		// after RoundTrip returned, e.g. when the server answered an error before taking the
+		// whole body. The writer's own is never reused after this.
+		body := last
+		if !owned {
+			body = bytes.Clone(last)
+		}
 		return Put(w.ctx, w.d, &req, bytes.NewReader(body), int64(len(body)), -1, w.cfg, w.m)
 	}
 	if len(last) > 0 {
-		if err := w.queue(last); err != nil {
+		if err := w.queue(last, owned); err != nil {
 			return nil, err
 		}
 	}

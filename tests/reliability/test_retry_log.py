@@ -62,14 +62,17 @@ class _Spy(object):
     def __init__(self, lib):
         self._lib = lib
         self.flags = []
+        self.doors = []  # "start" (the JSON door) or "call" (the quick door), per operation
         self.drains = 0
 
     def pj_start(self, *args):
         self.flags.append(args[-2])
+        self.doors.append("start")
         return self._lib.pj_start(*args)
 
     def pj_call(self, *args):  # the quick door (go/capi/quick.go): its flags are args[6]
         self.flags.append(args[6])
+        self.doors.append("call")
         return self._lib.pj_call(*args)
 
     def pj_events(self, op):
@@ -104,6 +107,25 @@ def test_a_put_that_succeeds_on_its_third_attempt_logs_two_retries(bucket, oss2_
                 f["code"], f["connection"]) == ("put_object", "PUT", BUCKET, "third-time", n, 3, 503, "SlowDown", False)
     assert records[0].oss_retry["request_id"] != records[1].oss_retry["request_id"]
     assert spy.flags == [_binding.RETRY_EVENTS]
+
+
+def test_with_the_retry_log_on_small_calls_still_take_the_quick_door(bucket, oss2_log, spy):
+    # logging.basicConfig(level=logging.INFO) turns the retry log on: small calls keep their
+    # one crossing, and one retried after a failure on the caller's thread logs it
+    bucket.put_object("small", b"data")
+    assert bucket.get_object("small").read() == b"data"
+    assert bucket.head_object("small").content_length == 4
+    assert bucket.object_exists("small") and not bucket.object_exists("small-missing")
+    assert spy.doors == ["call"] * 5 and spy.flags == [_binding.RETRY_EVENTS] * 5
+    assert oss2_log.named("oss2.pyjindo.retry") == []
+    assert bucket.get_object("small", headers={"x-jindo-fault": "503=1"}).read() == b"data"
+    assert bucket.head_object("small", headers={"x-jindo-fault": "503=2"}).content_length == 4
+    assert spy.doors == ["call"] * 7
+    assert [(r.oss_retry["operation"], r.oss_retry["method"], r.oss_retry["key"], r.oss_retry["attempt"],
+             r.oss_retry["status"], r.oss_retry["code"]) for r in oss2_log.named("oss2.pyjindo.retry")] == [
+        ("get_object", "GET", "small", 1, 503, "SlowDown"),
+        ("head_object", "HEAD", "small", 1, 503, "SlowDown"), ("head_object", "HEAD", "small", 2, 503, "SlowDown")]
+    assert all(re.fullmatch(REQUEST_ID, r.oss_retry["request_id"]) for r in oss2_log.named("oss2.pyjindo.retry"))
 
 
 def test_a_put_through_pyjindo_aio_logs_its_retries_as_the_sync_one(server, oss2_log):
