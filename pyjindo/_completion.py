@@ -151,7 +151,7 @@ class _Waker(object):
         """The places for calls in flight of a Bucket or Service (its `_connections`) on this loop;
         client None: the loop's own, for coroutines not tied to one. quick: the places of methods
         that end in one quick call, QUICK_AHEAD times as many: Go holds those calls to
-        `_connections` requests at once itself (`Session.QuickSlot`), so that one ending starts
+        `_connections` requests at once itself (`Session.StartQuick`), so that one ending starts
         the next at once in Go, where here it would wait for the loop to have woken every call
         that ended before it (about 45 us each: a convoy of a whole round, 4.5 ms at 100)."""
         if client is None:

@@ -66,19 +66,22 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 		timeoutMs = C.int(max(0, time.Until(run.Budget).Milliseconds()))
 		run = run.Resume()
 	}
-	op := startOperation(s, data, int(flags), jsonError, func(ctx context.Context, call *ops.Call) []byte {
-		if watcher != nil {
-			release, err := s.QuickSlot(ctx)
-			if err != nil {
-				return jsonError(err) // cancelled while waiting for a place
-			}
-			defer release()
+	op, work := prepareOperation(s, data, int(flags), jsonError, func(ctx context.Context, call *ops.Call) []byte {
+		if err := ctx.Err(); err != nil {
+			return jsonError(err) // cancelled while waiting for a place
 		}
 		if s.Client.Direct() {
 			ctx = oss.WithDirect(ctx, run)
 		}
 		return ops.RunQuick(ctx, call, int(kind), block)
 	})
+	if watcher != nil {
+		// an event loop's call: in the session's quick queue (ops.Session.StartQuick)
+		op.queued = s.NewQuickCall(work)
+		s.StartQuick(op.queued)
+	} else {
+		s.Go(work)
+	}
 	if op.wait(timeoutMs) {
 		setBytes(out, outLen, op.result)
 		return 1
