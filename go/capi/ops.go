@@ -32,6 +32,7 @@ type operation struct {
 	retries  *ops.RetryLog  // with pjRetryEvents only; drained by pj_events
 	watch    watchState     // the notifier told of its end (pj_watch)
 	queued   *ops.QuickCall // an event loop's quick call: in its session's queue until it starts
+	session  *ops.Session   // an event loop's quick call's: its result's buffer goes back there
 }
 
 // progress is what an operation reports while it runs (ops.Progress).

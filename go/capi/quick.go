@@ -77,7 +77,7 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 	})
 	if watcher != nil {
 		// an event loop's call: in the session's quick queue (ops.Session.StartQuick)
-		op.queued = s.NewQuickCall(work)
+		op.queued, op.session = s.NewQuickCall(work), s
 		s.StartQuick(op.queued)
 	} else {
 		s.Go(work)
@@ -143,6 +143,9 @@ func takeResult(h C.uintptr_t, dst []byte) bool {
 	}
 	copy(dst, op.result)
 	pj_free_handle(h)
+	if op.session != nil {
+		op.session.RecycleResult(op.result) // copied out: the next get reads into it
+	}
 	return true
 }
 

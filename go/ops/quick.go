@@ -141,7 +141,7 @@ func quickGet(ctx context.Context, c *Call, t *Target) []byte {
 	// The body is read in place into the result, behind room for its fields (placed once the
 	// CRC is known): no second copy of the body in Go.
 	room := compactSize(resp, "", "") + maxCRCDigits
-	out := make([]byte, room+int(n))
+	out := c.Session.resultBuffer(room + int(n))
 	body := out[room:]
 	stop := st.bind(ctx, c.Progress)
 	_, err = st.body.ReadAll(body, c.Progress.Add, nil)

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
@@ -28,6 +29,8 @@ type Session struct {
 	// quick runs the quick calls from an event loop, as many at once as the session's
 	// connections (StartQuick).
 	quick quickQueue
+	// results are quick results' buffers handed back (quickbuffers.go)
+	results sync.Pool
 }
 
 // Close releases the client's connections (the waiting workers end on their own).
