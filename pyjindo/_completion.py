@@ -5,10 +5,11 @@ queue of ended operations. An operation started for a coroutine is watched by it
 (`pj_watch`, or pj_call's notifier argument for a quick call); when it ends, Go queues its handle
 and the length of its result and, if the queue was empty, writes one byte. The loop's reader
 callback drains the pipe, takes the queue and completes each operation's future. So a call costs
-no thread and no timer: one goroutine in Go, one future and a share of one wake-up of the loop,
-which serves every operation that ended since the last one. A quick call crosses into Go twice:
+no thread and no timer: a place in its session's queue in Go (a quick call: Go runs at most the
+session's connections at once, the next on the worker of one that ended), one future and a
+share of one wake-up of the loop, which serves every operation that ended since the last one. A quick call crosses into Go twice:
 pj_call starts it, and pj_take_result copies its result into bytes of the queued length and
-frees it (QuickPending).
+frees it (QuickPending); the next get reads its body into the buffer Go copied from.
 
 Cancelling the awaiting task cancels the Go operation (`pj_cancel`: multipart uploads aborted,
 temporary files removed) and waits for it to end before the CancelledError goes on, so the
