@@ -5,10 +5,11 @@ queue of ended operations. An operation started for a coroutine is watched by it
 (`pj_watch`, or pj_call's notifier argument for a quick call); when it ends, Go queues its handle
 and the length of its result and, if the queue was empty, writes one byte. The loop's reader
 callback drains the pipe, takes the queue and completes each operation's future. So a call costs
-no thread and no timer: one goroutine in Go, one future and a share of one wake-up of the loop,
-which serves every operation that ended since the last one. A quick call crosses into Go twice:
+no thread and no timer: a place in its session's queue in Go (a quick call: Go runs at most the
+session's connections at once, the next on the worker of one that ended), one future and a
+share of one wake-up of the loop, which serves every operation that ended since the last one. A quick call crosses into Go twice:
 pj_call starts it, and pj_take_result copies its result into bytes of the queued length and
-frees it (QuickPending).
+frees it (QuickPending); the next get reads its body into the buffer Go copied from.
 
 Cancelling the awaiting task cancels the Go operation (`pj_cancel`: multipart uploads aborted,
 temporary files removed) and waits for it to end before the CancelledError goes on, so the
@@ -151,7 +152,7 @@ class _Waker(object):
         """The places for calls in flight of a Bucket or Service (its `_connections`) on this loop;
         client None: the loop's own, for coroutines not tied to one. quick: the places of methods
         that end in one quick call, QUICK_AHEAD times as many: Go holds those calls to
-        `_connections` requests at once itself (`Session.QuickSlot`), so that one ending starts
+        `_connections` requests at once itself (`Session.StartQuick`), so that one ending starts
         the next at once in Go, where here it would wait for the loop to have woken every call
         that ended before it (about 45 us each: a convoy of a whole round, 4.5 ms at 100)."""
         if client is None:

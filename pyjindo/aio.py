@@ -28,8 +28,9 @@ run once, and the sync path runs the same `then` at once.
 A Bucket or Service sends at most `connections` requests at once per event loop (100 by default,
 _completion.DEFAULT_CONNECTIONS), and its Go session keeps as many idle connections, so each call
 in flight reuses one. Methods that end in one quick call start QUICK_AHEAD times as many, which
-Go holds to `connections` requests (`Session.QuickSlot`): one ending lets the next go out at once,
-not after the loop has woken every call that ended before it. The others wait their turn in
+Go holds to `connections` requests (`Session.StartQuick`: a queue of calls, not of goroutines):
+one ending lets the next go out at once on the same goroutine, not after the loop has woken every
+call that ended before it. The others wait their turn in
 order, each on one future (`_drive` awaits
 it itself: with 10,000 calls gathered, every object a waiting call holds is walked by the
 garbage collector's passes). A small object's body comes whole with get_object's answer, so its

@@ -422,3 +422,27 @@ def test_a_call_cancelled_while_it_waits_for_a_place_leaves_the_places_whole(ser
         slots = _completion.loop_waker().slots(b)
         assert (slots.free, len(slots.queue)) == (1, 0)
     asyncio.run(run())
+
+
+def test_a_quick_call_cancelled_while_go_holds_it_back_ends_at_once():
+    # connections=1 and 1 s before each answer: the second head waits in Go's queue behind the
+    # first (ops.Session.StartQuick); cancelled there, it ends now, not when its turn comes
+    with JindoServer("--latency", "1s", "--bucket", "slow") as s:
+        pyjindo.Bucket(_auth(s), s.endpoint, "slow").put_object("k", b"v")
+        b = pyjindo.aio.Bucket(_auth(s), s.endpoint, "slow", connections=1)
+
+        async def run():
+            first, second = asyncio.ensure_future(b.head_object("k")), asyncio.ensure_future(b.head_object("k"))
+            await asyncio.sleep(0.2)
+            assert not first.done() and not second.done()
+            start = time.monotonic()
+            second.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await second
+            cancelled_in = time.monotonic() - start
+            assert not first.done()  # the call holding the place goes on
+            assert (await first).status == 200
+            return cancelled_in
+        cancelled_in = asyncio.run(run())
+        print("cancelled in %.1f ms" % (cancelled_in * 1000))
+        assert cancelled_in < 0.5  # a few ms is usual; the bound only keeps the test robust

@@ -29,8 +29,10 @@ type operation struct {
 	result   []byte // JSON: {"ok": ...} or {"error": {...}}; set before done closes
 	consumed atomic.Int64
 	total    atomic.Int64
-	retries  *ops.RetryLog // with pjRetryEvents only; drained by pj_events
-	watch    watchState    // the notifier told of its end (pj_watch)
+	retries  *ops.RetryLog  // with pjRetryEvents only; drained by pj_events
+	watch    watchState     // the notifier told of its end (pj_watch)
+	queued   *ops.QuickCall // an event loop's quick call: in its session's queue until it starts
+	session  *ops.Session   // an event loop's quick call's: its result's buffer goes back there
 }
 
 // progress is what an operation reports while it runs (ops.Progress).
@@ -87,8 +89,17 @@ func callerBuffer(buf unsafe.Pointer, n C.size_t) []byte {
 // becomes the result encodeErr gives for an internal error.
 func startOperation(s *ops.Session, data []byte, flags int, encodeErr func(error) []byte,
 	work func(ctx context.Context, call *ops.Call) []byte) *operation {
+	op, run := prepareOperation(s, data, flags, encodeErr, work)
+	s.Go(run)
+	return op
+}
+
+// prepareOperation is startOperation's operation and the function that runs it, for the caller
+// to start.
+func prepareOperation(s *ops.Session, data []byte, flags int, encodeErr func(error) []byte,
+	work func(ctx context.Context, call *ops.Call) []byte) (*operation, func()) {
 	op, ctx := newOperation(flags)
-	s.Go(func() {
+	return op, func() {
 		defer op.markEnded()
 		defer close(op.done)
 		defer op.cancel()
@@ -98,8 +109,7 @@ func startOperation(s *ops.Session, data []byte, flags int, encodeErr func(error
 			}
 		}()
 		op.result = work(ctx, &ops.Call{Session: s, Buffer: data, Progress: progress{op}, Handles: cgoHandles{}})
-	})
-	return op
+	}
 }
 
 // wait waits up to timeoutMs for op to end and tells whether it has.
@@ -176,6 +186,9 @@ func pj_cancel(h C.uintptr_t) {
 	defer recoverInto(nil)
 	if op, ok := handleValue[*operation](h); ok {
 		op.cancel()
+		if op.queued != nil {
+			op.queued.Hurry() // still waiting for a place: it ends now, not when its turn comes
+		}
 	}
 }
 

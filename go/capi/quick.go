@@ -72,19 +72,22 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 		timeoutMs = C.int(max(0, time.Until(run.Budget).Milliseconds()))
 		run = run.Resume()
 	}
-	op := startOperation(s, data, int(flags), jsonError, func(ctx context.Context, call *ops.Call) []byte {
-		if watcher != nil {
-			release, err := s.QuickSlot(ctx)
-			if err != nil {
-				return jsonError(err) // cancelled while waiting for a place
-			}
-			defer release()
+	op, work := prepareOperation(s, data, int(flags), jsonError, func(ctx context.Context, call *ops.Call) []byte {
+		if err := ctx.Err(); err != nil {
+			return jsonError(err) // cancelled while waiting for a place
 		}
 		if s.Client.Direct() {
 			ctx = oss.WithDirect(ctx, run)
 		}
 		return ops.RunQuick(ctx, call, int(kind), block)
 	})
+	if watcher != nil {
+		// an event loop's call: in the session's quick queue (ops.Session.StartQuick)
+		op.queued, op.session = s.NewQuickCall(work), s
+		s.StartQuick(op.queued)
+	} else {
+		s.Go(work)
+	}
 	// with its retries asked for, the caller gets the handle even when the operation is done:
 	// it takes them with pj_events
 	if op.retries == nil && op.wait(timeoutMs) {
@@ -148,6 +151,9 @@ func takeResult(h C.uintptr_t, dst []byte) bool {
 	}
 	copy(dst, op.result)
 	pj_free_handle(h)
+	if op.session != nil {
+		op.session.RecycleResult(op.result) // copied out: the next get reads into it
+	}
 	return true
 }
 

@@ -28,7 +28,7 @@ type Call struct {
 	Progress Progress
 	Handles  Handles
 	// Result, when set, gives the memory a quick operation builds its result in (go/capi: C
-	// memory handed to its caller as it is); nil: Go's heap.
+	// memory handed to its caller as it is); nil: a buffer of the session's (resultBuffer).
 	Result func(n int) []byte
 }
 
@@ -37,7 +37,7 @@ func (c *Call) result(n int) []byte {
 	if c.Result != nil {
 		return c.Result(n)
 	}
-	return make([]byte, n)
+	return c.Session.resultBuffer(n)
 }
 
 // Progress receives an operation's byte counters, read by the caller while it waits.

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
@@ -25,10 +26,11 @@ type Session struct {
 	// warnings are the failed refreshes of a credentials source, nil with keys.
 	warnings *warningLog
 	workers  *workers
-	// quickSlots are the places of quick calls from an event loop in flight at once (the
-	// session's connections): pyjindo.aio starts more calls than that, so that one ending lets
-	// the next start here at once rather than after the loop's turn comes (QuickSlot).
-	quickSlots transfer.Slots
+	// quick runs the quick calls from an event loop, as many at once as the session's
+	// connections (StartQuick).
+	quick quickQueue
+	// results are quick results' buffers handed back (quickbuffers.go)
+	results sync.Pool
 }
 
 // Close releases the client's connections (the waiting workers end on their own).
@@ -135,17 +137,7 @@ func NewSession(raw []byte, version string) (*Session, error) {
 	tc := transfer.Config{PartSize: cfg.PartSize, Concurrency: cfg.Concurrency, Retry: policy, CheckCRC: cfg.EnableCRC}
 	return &Session{Client: client, EnableCRC: cfg.EnableCRC, Transfer: tc, MultipartThreshold: cfg.MultipartThreshold,
 		keys: keys, warnings: warnings, workers: newWorkers(workerIdle, cfg.MaxConns),
-		quickSlots: transfer.NewSlots(client.MaxConns())}, nil
-}
-
-// QuickSlot waits for a place for a quick call from an event loop (see quickSlots) and returns
-// its release; ctx's error if ctx ends first.
-func (s *Session) QuickSlot(ctx context.Context) (func(), error) {
-	i, err := s.quickSlots.Acquire(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return func() { s.quickSlots.Release(i) }, nil
+		quick: quickQueue{limit: client.MaxConns()}}, nil
 }
 
 // InlineReady tells whether the session's quick operations may run on their caller's thread
