@@ -410,12 +410,14 @@ def test_a_call_cancelled_while_it_waits_for_a_place_leaves_the_places_whole(ser
     b = pyjindo.aio.Bucket(_auth(server), server.endpoint, sync.bucket_name, connections=1)
 
     async def run():
-        first, waiting, handed, last = [asyncio.ensure_future(b.get_object("wait")) for _ in range(4)]
+        # get_object_acl does not end in one quick call, so a call in flight takes the one place
+        # (one that does, as get_object, may start QUICK_AHEAD per place, and Go holds them back)
+        first, waiting, handed, last = [asyncio.ensure_future(b.get_object_acl("wait")) for _ in range(4)]
         await asyncio.sleep(0)  # the first holds the place, the others wait for it
         waiting.cancel()
-        assert await (await first).read() == b"w"
+        assert (await first).acl == "default"
         handed.cancel()  # cancelled once the place was handed to it: the place goes on to the last
-        assert await (await last).read() == b"w"
+        assert (await last).acl == "default"
         for t in (waiting, handed):
             with pytest.raises(asyncio.CancelledError):
                 await t
