@@ -44,15 +44,18 @@ func unpolled(nc net.Conn) (net.Conn, bool, error) {
 		return nil, false, err
 	}
 	fd := -1
-	raw.Control(func(f uintptr) {
+	var dupErr error
+	if err = raw.Control(func(f uintptr) {
 		r, _, e := syscall.Syscall(syscall.SYS_FCNTL, f, syscall.F_DUPFD_CLOEXEC, 0)
 		if fd = int(r); e != 0 {
-			fd, err = -1, e
+			fd, dupErr = -1, os.NewSyscallError("fcntl", e)
 		}
-	})
+	}); err == nil {
+		err = dupErr
+	}
 	if err != nil {
 		nc.Close()
-		return nil, false, os.NewSyscallError("fcntl", err)
+		return nil, false, err
 	}
 	c := &sockConn{fd: fd, local: nc.LocalAddr(), remote: nc.RemoteAddr()}
 	nc.Close()
