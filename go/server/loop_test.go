@@ -69,17 +69,24 @@ func startReference(t *testing.T, handler http.Handler) string {
 	return ln.Addr().String()
 }
 
-// exchange writes req on a fresh connection and reads one response per method (or, with none,
-// everything until the server closes). It returns the bytes received, their Date values
-// blanked, and whether the server then closed the connection.
-func exchange(t *testing.T, addr, req string, methods ...string) (string, bool) {
+// dialBounded is a connection to addr whose reads and writes end within 10 s.
+func dialBounded(t *testing.T, addr string) net.Conn {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
 	c.SetDeadline(time.Now().Add(10 * time.Second))
+	return c
+}
+
+// exchange writes req on a fresh connection and reads one response per method (or, with none,
+// everything until the server closes). It returns the bytes received, their Date values
+// blanked, and whether the server then closed the connection.
+func exchange(t *testing.T, addr, req string, methods ...string) (string, bool) {
+	t.Helper()
+	c := dialBounded(t, addr)
+	defer c.Close()
 	if _, err := io.WriteString(c, req); err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +106,7 @@ func exchange(t *testing.T, addr, req string, methods ...string) (string, bool) 
 		// A connection kept open stays so: a short look is enough.
 		c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
 	}
-	_, err = r.ReadByte()
+	_, err := r.ReadByte()
 	closed := err == io.EOF
 	io.Copy(io.Discard, r)
 	return dechunk(regexp.MustCompile(`Date: [^\r]*`).ReplaceAllString(got.String(), "Date: -")), closed
@@ -280,12 +287,8 @@ func TestLoopHandsOddRequestsToNetHTTP(t *testing.T) {
 // halfClosed sends req, closes the write side and returns what comes back.
 func halfClosed(t *testing.T, addr, req string) string {
 	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := dialBounded(t, addr)
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
 	io.WriteString(c, req)
 	c.(*net.TCPConn).CloseWrite()
 	got, _ := io.ReadAll(c)
