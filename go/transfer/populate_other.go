@@ -3,3 +3,5 @@
 package transfer
 
 func populate([]byte) {}
+
+func preferHuge([]byte) {}
