@@ -445,12 +445,15 @@ def _format_row(r, rows, bw):
     ratio = mbps / (base["bytes"] / base["seconds"] / 1e6) if base else float("nan")
     link = _rate(bw) * r["conns"] / 1e6 if r["net"] == "capped" and _rate(bw) else float("nan")
     cpu_per_gb = r["cpu_s"] / (r["bytes"] / 1e9) if r["bytes"] else float("nan")
+    # the timed call's own CPU, where the case reports it: a small process's start and exit
+    # are a large share of its cpu-s/GB
+    op = " (op %4.2f)" % (r["op_cpu_s"] / (r["bytes"] / 1e9)) if r.get("op_cpu_s") is not None and r["bytes"] else ""
     runs = "  (runs %s)" % " ".join("%.0f" % x for x in r["runs_mb_s"]) if r.get("runs_mb_s") else ""
     if r["case"] == "small get async":
         runs += "  %.2f cpu-s" % r["cpu_s"]
-    return "%-9s %-24s %-8s %9.1f MB/s  x%5.2f %-7s link %5.0f%%  %6.2f cpu-s/GB  rss %7.1f MiB%s" % (
+    return "%-9s %-24s %-8s %9.1f MB/s  x%5.2f %-7s link %5.0f%%  %6.2f cpu-s/GB%s  rss %7.1f MiB%s" % (
         r["net"], r["case"], r["client"], mbps, ratio, anchor, 100 * mbps / link if link == link else float("nan"),
-        cpu_per_gb, r["peak_rss_mib"], runs)
+        cpu_per_gb, op, r["peak_rss_mib"], runs)
 
 
 if __name__ == "__main__":
