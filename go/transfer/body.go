@@ -13,6 +13,8 @@ import (
 // buffer), as a file-like GetObject result is. It keeps the position, the CRC64 of everything
 // read so far (so a partial read has its running CRC, as oss2's) and whether the end was
 // reached; a body that ends before the Download's length is a RequestError, not a short read.
+// Its buffers are the caller's memory (Python's), often fresh: a large one asks for huge pages
+// (preferHuge), which only memory outside Go's heap may, as the runtime manages its own.
 // Calls must not overlap.
 type Body struct {
 	dl     *Download
@@ -50,6 +52,7 @@ func (b *Body) ReadInOrder(buf []byte, progress func(int64)) (int, error) {
 	if b.reader == nil {
 		b.reader = b.dl.NewReader(b.ctx, 0)
 	}
+	preferHuge(buf)
 	n, err := io.ReadFull(b.reader, buf)
 	b.pos += int64(n)
 	if progress != nil {
@@ -83,6 +86,7 @@ func (b *Body) ReadAll(buf []byte, progress func(int64), setTotal func(int64)) (
 	if setTotal != nil {
 		setTotal(b.dl.Length)
 	}
+	preferHuge(buf)
 	sum, err := b.dl.Fill(b.ctx, Sink{Buffer: buf, Progress: progress}, 256<<10)
 	if err != nil {
 		return 0, err

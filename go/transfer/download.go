@@ -547,9 +547,6 @@ func (dl *Download) Fill(ctx context.Context, w Sink, bufSize int) (uint64, erro
 		}
 		return dl.repair(ctx, w, []part{{0, dl.Length}}, []uint64{sum}, bufSize)
 	}
-	if w.Buffer != nil {
-		preferHuge(w.Buffer)
-	}
 	rest := dl.parts(dl.firstLen)
 	crcs := make([]uint64, len(rest))
 	var firstCRC uint64

@@ -174,10 +174,8 @@ func (r *Reader) readOnce(p []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	// A large read is usually into fresh memory (torch.load's tensors): huge pages where they
-	// come ready, and each piece faulted in with one call before its copy rather than a trap
-	// per page during it.
-	preferHuge(p)
+	// A large read is usually into fresh memory (torch.load's tensors): each piece is faulted
+	// in with one call before its copy rather than a trap per page during it.
 	populate(p[:min(len(p), len(cur.buf)-cur.read)])
 	m := copy(p, cur.buf[cur.read:])
 	r.consumed(p[:m])
