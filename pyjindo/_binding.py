@@ -378,33 +378,39 @@ def call_quick(session, kind, block, buf=None, tick=None, operation=None):
     op_out = ffi.new("uintptr_t *")
     out = ffi.new("char **")
     out_len = ffi.new("size_t *")
-    if L.pj_call(number, kind, block, len(block), ptr, size, flags, WAIT_SLICE_MS, 0, op_out, out, out_len) == 0:
-        op = op_out[0]
-        retries = _retrylog.Retries((operation and operation()) or _QUICK_NAMES[kind]) if flags else None
-        try:
-            try:
-                while L.pj_wait(op, WAIT_SLICE_MS) == 0:
-                    if retries is not None:
-                        retries.drain(take_string(L.pj_events(op)))
-                    if tick is not None:
-                        tick()
-            except BaseException:
-                L.pj_cancel(op)  # and wait until Go no longer touches buf
-                while L.pj_wait(op, WAIT_SLICE_MS) == 0:
-                    pass
-                raise
-            L.pj_result_bytes(op, out, out_len)
-        finally:
-            try:
-                if retries is not None:
-                    retries.finish(take_string(L.pj_events(op)), 0)
-            finally:
-                L.pj_free_handle(op)
-    del cbuf
+    retries = None
+    # One try around pj_call itself: a Ctrl-C that came while Go ran is raised as it returns,
+    # before its results are looked at; what it handed back (an operation still reading buf, or
+    # the result's C memory) is ended here all the same.
     try:
+        if L.pj_call(number, kind, block, len(block), ptr, size, flags, WAIT_SLICE_MS, 0, op_out, out, out_len) == 0:
+            if flags:
+                retries = _retrylog.Retries((operation and operation()) or _QUICK_NAMES[kind])
+            while L.pj_wait(op_out[0], WAIT_SLICE_MS) == 0:
+                if retries is not None:
+                    retries.drain(take_string(L.pj_events(op_out[0])))
+                if tick is not None:
+                    tick()
+            L.pj_result_bytes(op_out[0], out, out_len)
         return gen, ffi.unpack(out[0], out_len[0])
+    except BaseException:
+        if op_out[0]:
+            L.pj_cancel(op_out[0])  # and wait until Go no longer touches buf
+            while L.pj_wait(op_out[0], WAIT_SLICE_MS) == 0:
+                pass
+        raise
     finally:
-        L.pj_free(out[0])
+        try:
+            if op_out[0]:
+                try:
+                    if retries is not None:
+                        retries.finish(take_string(L.pj_events(op_out[0])), 0)
+                finally:
+                    L.pj_free_handle(op_out[0])
+        finally:
+            if out[0] != ffi.NULL:
+                L.pj_free(out[0])
+            del cbuf
 
 
 def quick_json(gen, data):

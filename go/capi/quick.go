@@ -58,11 +58,22 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 		// On the caller's thread: no hand-off to another goroutine and back (go/oss direct.go),
 		// within the wait slice; an exchange still running then goes on a goroutine as below.
 		run.Budget = time.Now().Add(time.Duration(timeoutMs) * time.Millisecond)
-		op, ctx := newOperation(0)
+		// flags: a stream the run opens (a get larger than its first part) logs the retries
+		// of its later parts
+		op, ctx := newOperation(int(flags))
 		var mem cResult
+		settled := false
+		defer func() {
+			if !settled { // a panic in the run (the recover above reports it): what it held goes
+				op.cancel()
+				mem.give(nil, nil, nil)
+				run.Discard()
+			}
+		}()
 		result := ops.RunQuick(oss.WithDirect(ctx, run), &ops.Call{Session: s, Buffer: data, Progress: progress{op}, Handles: cgoHandles{}, Result: mem.alloc}, int(kind), block)
 		run.End()
 		op.cancel()
+		settled = true
 		if !run.HandedOff() {
 			mem.give(result, out, outLen)
 			return 1
@@ -73,6 +84,7 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 		run = run.Resume()
 	}
 	op, work := prepareOperation(s, data, int(flags), jsonError, func(ctx context.Context, call *ops.Call) []byte {
+		defer run.Discard() // an exchange handed off and not continued (cancelled first) is closed
 		if err := ctx.Err(); err != nil {
 			return jsonError(err) // cancelled while waiting for a place
 		}

@@ -139,8 +139,9 @@ func quickGet(ctx context.Context, c *Call, t *Target) []byte {
 	}
 	defer st.Close()
 	// The result is built in place: its fields, with room for the CRC (known once the body is
-	// read: zero-padded to its largest length), then the body read straight behind them. No
-	// second copy of the body in Go, and none in the C caller's when Call.Result gives memory.
+	// read: zero-padded to its largest length), then the body copied straight behind them
+	// (from the direct exchange's buffer, which read the body whole within the budget). No
+	// further copy in Go, and none in the C caller's when Call.Result gives memory.
 	fields, ok := compact(resp, 0, n, "", "", nil)
 	var out, body []byte
 	crcAt := 0

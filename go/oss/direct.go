@@ -90,6 +90,14 @@ func (d *DirectRun) Resume() *DirectRun {
 	return &DirectRun{pending: p, failure: f}
 }
 
+// Discard closes the connection of an exchange handed off to this run that it never continued
+// (it ended before its first request: cancelled, or failed): call it once the run is over.
+func (d *DirectRun) Discard() {
+	if x := d.takePending(); x != nil {
+		x.conn.close()
+	}
+}
+
 // inBudget tells whether the run's exchanges have a budget now.
 func (d *DirectRun) inBudget() bool { return !d.budget().IsZero() }
 
@@ -171,7 +179,10 @@ type directConn struct {
 	ended    atomic.Bool // a watched context ended: the deadlines stay in the past (watch)
 }
 
-func (c *directConn) close() { c.Conn.Close() }
+// close closes c's socket. Over TLS it is an abort, without the close_notify alert that
+// tls.Conn.Close writes: that write waits up to 5 s for room in a full send buffer (a write cut
+// off by the budget), on a C caller's thread that must come back within its wait slice.
+func (c *directConn) close() { c.sock.Close() }
 
 // The deadlines of a connection whose watched context ended stay in the past: one set later
 // (the read's, once the request is written) must not undo the watch, or a cancel that came
@@ -253,11 +264,39 @@ func (p *directPool) idleConn(addr string, unpolled bool) *directConn {
 }
 
 // open tells whether an idle connection can carry a request: the server has not closed it nor
-// sent anything unasked (over TLS, a record may come unasked: a session ticket). A look at the
-// socket (socketOpen): about a microsecond.
+// sent anything unasked. A look at the socket (idleSocket): about a microsecond. Over TLS a
+// record may come unasked and leave the connection open (a session ticket): pending bytes are
+// read through TLS at once, and the connection is open only if they carried no data, no alert
+// and no end.
 func (c *directConn) open() bool {
-	return c.br.Buffered() == 0 && socketOpen(c.sock, c.tls)
+	if c.br.Buffered() != 0 {
+		return false
+	}
+	switch idleSocket(c.sock) {
+	case socketEmpty:
+		return true
+	case socketPending:
+		if !c.tls {
+			return false
+		}
+	default:
+		return false
+	}
+	// what has come, and nothing more: a deadline already past would read nothing at all on a
+	// socket in Go's poller
+	c.Conn.SetReadDeadline(time.Now().Add(time.Millisecond))
+	_, err := c.br.Peek(1)
+	c.Conn.SetReadDeadline(time.Time{})
+	var timeout net.Error
+	return c.br.Buffered() == 0 && errors.As(err, &timeout) && timeout.Timeout()
 }
+
+// What a look at an idle socket's receive queue finds (idleSocket).
+const (
+	socketEmpty   = iota // nothing: the connection is open
+	socketPending        // bytes the server sent unasked
+	socketClosed         // the server's end of the stream, or an error
+)
 
 var aLongTimeAgo = time.Unix(1, 0)
 
@@ -272,6 +311,20 @@ func (p *directPool) put(c *directConn) {
 	}
 	old := append([]*directConn(nil), p.idle[:expired]...)
 	p.idle = append(p.idle[:0], p.idle[expired:]...)
+	if len(p.idle) >= p.maxIdle && p.maxIdle > 0 {
+		// full: c, just used, stays and the oldest goes, of the other kind (in Go's poller or
+		// out of it) if there is one, so that neither kind's calls starve the other's of
+		// connections (an event loop's 64 calls in flight, then sync calls)
+		evict := 0
+		for i, o := range p.idle {
+			if o.unpolled != c.unpolled {
+				evict = i
+				break
+			}
+		}
+		old = append(old, p.idle[evict])
+		p.idle = append(p.idle[:evict], p.idle[evict+1:]...)
+	}
 	if len(p.idle) < p.maxIdle {
 		p.idle = append(p.idle, c)
 		c = nil
@@ -453,14 +506,18 @@ func (p *directPool) resume(req *http.Request, d *DirectRun, x *exchange) (*http
 func (p *directPool) answer(req *http.Request, d *DirectRun, x *exchange, budget time.Time) (*http.Response, error) {
 	c := x.conn
 	if x.resp == nil {
-		c.SetReadDeadline(earliest(budget, time.Now().Add(p.readTimeout)))
+		// The answer has begun (roundTrip's Peek): its head is read without the budget, which
+		// would hand the run off with the head half read, and the request, already answered,
+		// would be sent again (a PUT with x-oss-forbid-overwrite would then fail, a callback be
+		// made twice). A head that has begun comes within a round trip.
+		c.SetReadDeadline(time.Now().Add(p.readTimeout))
 		resp, err := http.ReadResponse(c.br, req)
 		// an informational answer (100 Continue, 103 Early Hints) comes before the answer
 		for err == nil && resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
 			resp, err = http.ReadResponse(c.br, req)
 		}
 		if err != nil {
-			return p.fail(req, d, x, budget, err)
+			return p.fail(req, d, x, time.Time{}, err)
 		}
 		x.resp = resp
 		if req.Method == http.MethodHead || resp.ContentLength == 0 || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified {
@@ -524,10 +581,17 @@ type directBody struct {
 	x    *exchange
 	keep bool
 	done atomic.Bool // the exchange released: at its end, or by Close (from any goroutine)
+	cut  atomic.Bool // released by Close before the end
 }
+
+// errBodyClosed is a read of a body closed before its end (as net/http's body says it).
+var errBodyClosed = errors.New("oss: read on a closed response body")
 
 func (b *directBody) Read(p []byte) (int, error) {
 	if b.done.Load() {
+		if b.cut.Load() {
+			return 0, errBodyClosed
+		}
 		return 0, io.EOF
 	}
 	n, err := b.body.Read(p)
@@ -542,6 +606,7 @@ func (b *directBody) Read(p []byte) (int, error) {
 // fails.
 func (b *directBody) Close() error {
 	if b.done.CompareAndSwap(false, true) {
+		b.cut.Store(true)
 		b.pool.release(b.x, false)
 	}
 	return nil

@@ -173,15 +173,19 @@ func (c *sockConn) SetDeadline(t time.Time) error {
 func (c *sockConn) SetReadDeadline(t time.Time) error  { c.rdl.Store(unixNano(t)); return nil }
 func (c *sockConn) SetWriteDeadline(t time.Time) error { c.wdl.Store(unixNano(t)); return nil }
 
-// socketOpen tells whether an idle socket can carry a request: a look at its receive queue
-// (recv with MSG_PEEK, not waiting). Nothing there: open. The server's end of the stream or an
-// error: closed. Bytes: closed, unless tls (a record may come unasked, such as a session ticket;
-// TLS reads it with the answer).
-func socketOpen(sock net.Conn, tls bool) bool {
-	peek := func(fd int) bool {
+// idleSocket looks at an idle socket's receive queue (recv with MSG_PEEK, not waiting):
+// socketEmpty, socketPending or socketClosed.
+func idleSocket(sock net.Conn) int {
+	peek := func(fd int) int {
 		var b [1]byte
 		n, _, err := syscall.Recvfrom(fd, b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		return err == syscall.EAGAIN || err == nil && n > 0 && tls
+		switch {
+		case err == syscall.EAGAIN:
+			return socketEmpty
+		case err == nil && n > 0:
+			return socketPending
+		}
+		return socketClosed
 	}
 	switch s := sock.(type) {
 	case *sockConn:
@@ -189,13 +193,13 @@ func socketOpen(sock net.Conn, tls bool) bool {
 	case syscall.Conn:
 		raw, err := s.SyscallConn()
 		if err != nil {
-			return false
+			return socketClosed
 		}
-		open := false
-		raw.Control(func(fd uintptr) { open = peek(int(fd)) })
-		return open
+		state := socketClosed
+		raw.Control(func(fd uintptr) { state = peek(int(fd)) })
+		return state
 	}
-	return true
+	return socketEmpty
 }
 
 const (

@@ -10,6 +10,6 @@ const canUnpoll = false
 // unpolled leaves nc in Go's network poller where there is no sockConn (direct_linux.go).
 func unpolled(nc net.Conn) (net.Conn, bool, error) { return nc, false, nil }
 
-// socketOpen takes an idle connection as open where there is no look at its socket; a request
+// idleSocket takes an idle connection as open where there is no look at its socket; a request
 // on one the server closed fails and is retried.
-func socketOpen(net.Conn, bool) bool { return true }
+func idleSocket(net.Conn) int { return socketEmpty }

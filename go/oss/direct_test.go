@@ -461,7 +461,7 @@ func TestIdleConnectionsPastTheirTimeGoWhenAnotherComesBack(t *testing.T) {
 	conn := func(idle time.Duration) *directConn {
 		a, b := net.Pipe()
 		ends = append(ends, b)
-		return &directConn{Conn: a, idleFrom: time.Now().Add(-idle)}
+		return &directConn{Conn: a, sock: a, idleFrom: time.Now().Add(-idle)}
 	}
 	p.idle = []*directConn{conn(directIdleTimeout + time.Minute), conn(directIdleTimeout + time.Second), conn(time.Second)}
 	p.put(conn(0))
@@ -544,5 +544,167 @@ func TestASmallRequestIsOneWrite(t *testing.T) {
 	}
 	if got := get(t, c, "k"); !bytes.Equal(got, body) {
 		t.Errorf("stored %d bytes, want the %d sent", len(got), len(body))
+	}
+}
+
+// A full pool keeps the connection just used and lets the oldest of the other kind go: calls
+// of one kind (an event loop's, in Go's poller) must not leave the other's (a C caller's
+// thread, out of it) a pool where each of its connections is closed as it comes back.
+func TestAFullPoolKeepsTheConnectionJustUsed(t *testing.T) {
+	p := &directPool{maxIdle: 3}
+	var ends []net.Conn
+	conn := func(unpolled bool) *directConn {
+		a, b := net.Pipe()
+		ends = append(ends, b)
+		return &directConn{Conn: a, sock: a, unpolled: unpolled, idleFrom: time.Now()}
+	}
+	for i := 0; i < 3; i++ {
+		p.put(conn(false))
+	}
+	inline := conn(true)
+	p.put(inline)
+	if len(p.idle) != 3 || p.idle[2] != inline {
+		t.Fatalf("%d idle, the one just used kept: %v", len(p.idle), len(p.idle) > 0 && p.idle[len(p.idle)-1] == inline)
+	}
+	ends[0].SetReadDeadline(time.Now().Add(time.Second))
+	if _, err := ends[0].Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("the oldest of the other kind: %v, want it closed", err)
+	}
+	second := conn(true)
+	p.put(second) // the oldest of the other kind goes again, not the first inline one
+	if got := p.idleConn("", true); got != second {
+		t.Errorf("the last one in is the first out")
+	}
+	if got := p.idleConn("", true); got != inline {
+		t.Errorf("the first inline connection was let go for one of the other kind")
+	}
+}
+
+// An answer that has begun within the budget is read to its head even when the rest of the
+// head comes after the budget: handed off, the request would be sent again, and a PUT already
+// answered must not be.
+func TestAnAnswerBegunWithinTheBudgetIsNotSentAgain(t *testing.T) {
+	var requests atomic.Int32
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				br := bufio.NewReader(conn)
+				for {
+					req, err := http.ReadRequest(br)
+					if err != nil {
+						return
+					}
+					io.Copy(io.Discard, req.Body)
+					requests.Add(1)
+					conn.Write([]byte("HTTP/1.1 200 OK\r\n"))
+					time.Sleep(150 * time.Millisecond) // the rest of the head after the budget
+					conn.Write([]byte("x-oss-request-id: late-head\r\nContent-Length: 0\r\n\r\n"))
+				}
+			}()
+		}
+	}()
+	c := mustNew(t, Config{Endpoint: "http://" + ln.Addr().String(), Credentials: testCreds})
+	data := []byte("put once")
+	run := &DirectRun{Budget: time.Now().Add(50 * time.Millisecond)}
+	resp, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "PUT", Bucket: "bkt", Key: "k",
+		Body: bytes.NewReader(data), ContentLength: int64(len(data)), GetBody: func() io.Reader { return bytes.NewReader(data) }})
+	if err != nil || run.HandedOff() {
+		t.Fatalf("err %v, handed off %v: the head that had begun is read on", err, run.HandedOff())
+	}
+	resp.Body.Close()
+	if resp.Header.Get("x-oss-request-id") != "late-head" || requests.Load() != 1 {
+		t.Errorf("request id %q after %d requests, want 1", resp.Header.Get("x-oss-request-id"), requests.Load())
+	}
+}
+
+// Over TLS, an idle connection the server ended (close_notify, then the end of the stream) is
+// not taken for open because bytes are waiting on its socket.
+func TestAnIdleTLSConnectionTheServerEndedIsNotUsed(t *testing.T) {
+	hs := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
+	hs.StartTLS()
+	defer hs.Close()
+	c := mustNew(t, Config{Endpoint: hs.URL, Credentials: testCreds})
+	c.direct.tls = hs.Client().Transport.(*http.Transport).TLSClientConfig
+	for _, unpolled := range []bool{false, true} {
+		budget := time.Time{}
+		if unpolled {
+			budget = time.Now().Add(3 * time.Second)
+		}
+		resp, err := c.Do(WithDirect(context.Background(), &DirectRun{Budget: budget}), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.ReadAll(resp.Body)
+		resp.Body.Close()
+		c.direct.mu.Lock()
+		if len(c.direct.idle) != 1 {
+			c.direct.mu.Unlock()
+			t.Fatalf("%d idle connections, want 1", len(c.direct.idle))
+		}
+		idle := c.direct.idle[0]
+		c.direct.mu.Unlock()
+		if !idle.open() {
+			t.Fatalf("unpolled %v: a TLS connection just used is open", unpolled)
+		}
+		hs.CloseClientConnections() // the server's close_notify, then its end of the stream
+		deadline := time.Now().Add(2 * time.Second)
+		for idleSocket(idle.sock) == socketEmpty && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if idle.open() {
+			t.Errorf("unpolled %v: a TLS connection the server ended is taken for open", unpolled)
+		}
+		c.direct.closeIdle()
+	}
+}
+
+func TestAReadAfterCloseOfABodyNotReadToItsEndFails(t *testing.T) {
+	body := bytes.Repeat([]byte("z"), 2<<20) // over directBufferMax: read as the caller asks
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) { w.Write(body) })
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
+	resp, err := c.Do(direct(), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(resp.Body, make([]byte, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if n, err := resp.Body.Read(make([]byte, 10)); err == nil || err == io.EOF {
+		t.Errorf("read after close: %d bytes, %v; want an error, not the end of the body", n, err)
+	}
+}
+
+func TestDiscardClosesAnExchangeHandedOffAndNeverContinued(t *testing.T) {
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(100 * time.Millisecond)
+		w.Write([]byte("late"))
+	})
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
+	run := &DirectRun{Budget: time.Now().Add(10 * time.Millisecond)}
+	if _, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: "k"}); err != ErrHandedOff {
+		t.Fatalf("err = %v, want ErrHandedOff", err)
+	}
+	next := run.Resume()
+	x := next.pending
+	if x == nil {
+		t.Fatal("no exchange handed off")
+	}
+	next.Discard()
+	if next.pending != nil {
+		t.Error("the exchange is still pending after Discard")
+	}
+	if _, err := x.conn.Write([]byte("x")); err == nil {
+		t.Error("the discarded exchange's connection is still open")
 	}
 }
