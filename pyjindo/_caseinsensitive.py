@@ -1,6 +1,7 @@
 """CaseInsensitiveDict, the mapping oss2 uses for headers (pyjindo.utils and pyjindo.http export
 it). It sits below exceptions and utils, which both need it."""
 from collections.abc import Mapping, MutableMapping
+from typing import Any
 
 
 class CaseInsensitiveDict(MutableMapping):
@@ -9,6 +10,8 @@ class CaseInsensitiveDict(MutableMapping):
     Behaves like requests.structures.CaseInsensitiveDict (which oss2 uses), without requests.
     """
 
+    _lists: Any  # (lowered, names, values) of one made by _of_lists, until its store is made
+
     def __init__(self, data=None, **kwargs):
         self._store = {}  # lowercased key -> (key, value), in insertion order
         if data is None:
@@ -16,11 +19,29 @@ class CaseInsensitiveDict(MutableMapping):
         self.update(data, **kwargs)
 
     @classmethod
-    def _of_store(cls, store):
-        """One made from its store as it is (a dict of lowercased key -> (key, value))."""
+    def _of_lists(cls, lowered, names, values):
+        """One of the headers names[i]: values[i] (lowered: the names lowercased), repeated names
+        joined with ", " as requests (and so oss2) does. Its store is made on first use: most
+        results only read their fields, looked up elsewhere."""
         d = cls.__new__(cls)
-        d._store = store
+        d._lists = (lowered, names, values)
         return d
+
+    def __getattr__(self, name):
+        # only for a missing attribute: the store of one made by _of_lists, on first use
+        lists = self.__dict__.get("_lists")
+        if name != "_store" or lists is None:
+            raise AttributeError(name)
+        lowered, names, values = lists
+        store = dict(zip(lowered, zip(names, values)))
+        if len(store) != len(names):
+            store = {}
+            for low, name_, value in zip(lowered, names, values):
+                had = store.get(low)
+                store[low] = (name_, value) if had is None else (name_, had[1] + ", " + value)
+        self._store = store
+        del self._lists
+        return store
 
     def __setitem__(self, key, value):
         self._store[key.lower()] = (key, value)

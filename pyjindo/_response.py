@@ -11,6 +11,8 @@ values stay so, as http.client (and so oss2) decodes them; a raw body becomes by
 A parsed document has been read in Go, so read() gives b'' for it, as oss2's does once parsed;
 for get_object, read() reads the object's body (the stream GetObjectResult also reads from).
 """
+from typing import Mapping
+
 from ._caseinsensitive import CaseInsensitiveDict
 
 
@@ -27,30 +29,18 @@ def headers_from_pairs(pairs):
     return headers
 
 
-def headers_from_flat(flat):
-    """headers_from_pairs for [name, value, name, value, ...] (a quick call's headers), built
-    with one comprehension, not item by item."""
-    it = iter(flat)
-    store = {k.lower(): (k, v) for k, v in zip(it, it)}
-    if 2 * len(store) != len(flat):  # a repeated name: joined as headers_from_pairs does
-        it = iter(flat)
-        return headers_from_pairs(list(zip(it, it)))
-    return CaseInsensitiveDict._of_store(store)
-
-
 def quick_parts(data):
     """A quick call's compact ('C') result: (status, request_id, duration, stream number, length,
-    crc, deferred error JSON, flat header list, body bytes or None)."""
+    crc, deferred error JSON, header block (Latin-1 text: name NUL value NUL ...), body bytes or
+    None)."""
     status, request_id, duration, stream, length, crc, deferred, rest = data.split(b"\0", 7)
     stream, length = int(stream), int(length)
     body = None
-    if not stream and length >= 0:
+    if stream == 0 and length >= 0:
         cut = len(rest) - length
         rest, body = rest[:cut], rest[cut:]
-    flat = rest.decode("latin-1").split("\0")
-    flat.pop()  # every field ends with a NUL
     return (int(status[1:]), request_id.decode("latin-1"), float(duration), stream, length,
-            int(crc) if crc else None, deferred.decode("utf-8"), flat, body)
+            int(crc) if crc else None, deferred.decode("utf-8") if deferred else "", rest.decode("latin-1"), body)
 
 
 class Response(object):
@@ -59,6 +49,9 @@ class Response(object):
     def __init__(self, status, headers, request_id="", parsed=None, duration=None, raw=None, stream=None):
         self.status = status
         self.headers = headers if isinstance(headers, CaseInsensitiveDict) else CaseInsensitiveDict(headers)
+        #: the headers by lowercased name, for the result classes' fields (a CaseInsensitiveDict
+        #: here; a dict in a quick call's Response, whose `headers` are made on first use)
+        self.header_values: Mapping[str, str] = self.headers
         self.request_id = request_id or self.headers.get("x-oss-request-id", "")
         #: the body as parsed by Go (a dict), or None
         self.parsed = parsed
@@ -85,9 +78,19 @@ class Response(object):
     @classmethod
     def from_quick(cls, parts, stream=None):
         """The Response of a quick call's compact result (quick_parts)."""
-        status, request_id, duration, _, _, _, _, flat, body = parts
-        return cls(status, headers_from_flat(flat), request_id, None, duration, None if stream is not None else body,
-                   stream)
+        r = cls.__new__(cls)
+        r.status, request_id, r.duration, _, _, _, _, block, body = parts
+        flat = block.split("\0")
+        del flat[-1]  # every field ends with a NUL
+        names, values = flat[0::2], flat[1::2]
+        lowered = block.lower().split("\0")[0:-1:2]  # the names lowercased, in one pass
+        r.headers = headers = CaseInsensitiveDict._of_lists(lowered, names, values)
+        r.header_values = header_values = dict(zip(lowered, values))
+        if len(header_values) != len(values):  # a repeated name: its values joined, as in headers
+            r.header_values = header_values = dict(headers.lower_items())
+        r.request_id = request_id or header_values.get("x-oss-request-id", "")
+        r.parsed, r.response, r._raw, r._stream = None, None, None if stream is not None else body, stream
+        return r
 
     @classmethod
     def from_item(cls, r):

@@ -16,6 +16,12 @@ def _hget(headers, key, converter=None):
     return converter(value)
 
 
+def _header_values(resp):
+    """resp's headers by lowercased name, to read fields from: pyjindo's Response has them apart
+    (its `headers` may not be made yet); any other response's `headers`."""
+    return getattr(resp, "header_values", None) or resp.headers
+
+
 def _get_etag(headers):
     return _hget(headers, "etag", lambda x: x.strip('"'))
 
@@ -54,7 +60,7 @@ class RequestResult(object):
         self.headers = resp.headers
         #: request id, for tracing a request at OSS
         self.request_id = resp.request_id
-        get = self.headers.get  # each header looked up once: header values are never None
+        get = _header_values(resp).get  # each header looked up once: header values are never None
         #: version id of the object, on versioned buckets
         self.versionid = get("x-oss-version-id")
         #: as oss2: bool() of the x-oss-delete-marker header text, None when absent

@@ -5,7 +5,7 @@ from .._types import ProgressCallback
 from .. import utils
 from ..compat import urlunquote
 from ..utils import http_to_unixtime
-from .common import _get_etag, _hget, _parsed, RequestResult, _ResponseLike
+from .common import _get_etag, _header_values, _hget, _parsed, RequestResult, _ResponseLike
 
 
 _CHUNK_SIZE = 64 * 1024  # what iterating a GetObjectResult yields (oss2: 8 KiB; each chunk is a Go call)
@@ -19,7 +19,7 @@ class HeadObjectResult(RequestResult):
 
     def __init__(self, resp: _ResponseLike) -> None:
         super(HeadObjectResult, self).__init__(resp)
-        get = self.headers.get  # each header looked up once, None when absent
+        get = _header_values(resp).get  # each header looked up once, None when absent
         #: 'Normal', 'Multipart', 'Appendable', ...
         self.object_type = get("x-oss-object-type")
         #: int epoch seconds
@@ -46,9 +46,10 @@ class GetObjectMetaResult(RequestResult):
 
     def __init__(self, resp: _ResponseLike) -> None:
         super(GetObjectMetaResult, self).__init__(resp)
-        self.last_modified = _hget(self.headers, "last-modified", http_to_unixtime)
-        self.content_length = _hget(self.headers, "content-length", int)
-        self.etag = _get_etag(self.headers)
+        values = _header_values(resp)
+        self.last_modified = _hget(values, "last-modified", http_to_unixtime)
+        self.content_length = _hget(values, "content-length", int)
+        self.etag = _get_etag(values)
 
 
 class GetSymlinkResult(RequestResult):
@@ -82,7 +83,7 @@ class GetObjectResult(HeadObjectResult):
         self.__consumed = 0
         self.__crc_checked = False
         self.__closed = False
-        self.content_range = _hget(resp.headers, "Content-Range")
+        self.content_range = _header_values(resp).get("content-range")
         self.stream = stream if stream is not None else resp
 
     @staticmethod
@@ -190,10 +191,13 @@ class PutObjectResult(RequestResult):
 
     def __init__(self, resp: _ResponseLike) -> None:
         super(PutObjectResult, self).__init__(resp)
+        get = _header_values(resp).get
         #: ETag without quotes
-        self.etag = _get_etag(self.headers)
+        value = get("etag")
+        self.etag = None if value is None else value.strip('"')
         #: CRC64 of the object on OSS (int), or None
-        self.crc = _hget(resp.headers, "x-oss-hash-crc64ecma", int)
+        value = get("x-oss-hash-crc64ecma")
+        self.crc = None if value is None else int(value)
 
 
 class AppendObjectResult(RequestResult):
