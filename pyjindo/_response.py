@@ -11,7 +11,7 @@ values stay so, as http.client (and so oss2) decodes them; a raw body becomes by
 A parsed document has been read in Go, so read() gives b'' for it, as oss2's does once parsed;
 for get_object, read() reads the object's body (the stream GetObjectResult also reads from).
 """
-from typing import Mapping
+from typing import Any
 
 from ._caseinsensitive import CaseInsensitiveDict
 
@@ -43,15 +43,33 @@ def quick_parts(data):
             int(crc) if crc else None, deferred.decode("utf-8") if deferred else "", rest.decode("latin-1"), body)
 
 
+class _FromBlock(object):
+    """An attribute of a quick call's Response made from its header block on first use (then an
+    instance attribute, which Python finds first: this is not a data descriptor)."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, r, owner=None):
+        if r is None:
+            return self
+        r._read_block()
+        return r.__dict__[self.name]
+
+
 class Response(object):
     """status, headers, request_id and the parsed body (`parsed`) of one response."""
+
+    _block: str  # a quick call's header block, until _read_block
+    headers: Any = _FromBlock()
+    header_values: Any = _FromBlock()
 
     def __init__(self, status, headers, request_id="", parsed=None, duration=None, raw=None, stream=None):
         self.status = status
         self.headers = headers if isinstance(headers, CaseInsensitiveDict) else CaseInsensitiveDict(headers)
         #: the headers by lowercased name, for the result classes' fields (a CaseInsensitiveDict
         #: here; a dict in a quick call's Response, whose `headers` are made on first use)
-        self.header_values: Mapping[str, str] = self.headers
+        self.header_values = self.headers
         self.request_id = request_id or self.headers.get("x-oss-request-id", "")
         #: the body as parsed by Go (a dict), or None
         self.parsed = parsed
@@ -77,20 +95,24 @@ class Response(object):
 
     @classmethod
     def from_quick(cls, parts, stream=None):
-        """The Response of a quick call's compact result (quick_parts)."""
+        """The Response of a quick call's compact result (quick_parts). Its headers are read from
+        the block on first use (object_exists reads none)."""
         r = cls.__new__(cls)
-        r.status, request_id, r.duration, _, _, _, _, block, body = parts
-        flat = block.split("\0")
-        del flat[-1]  # every field ends with a NUL
-        names, values = flat[0::2], flat[1::2]
-        lowered = block.lower().split("\0")[0:-1:2]  # the names lowercased, in one pass
-        r.headers = headers = CaseInsensitiveDict._of_lists(lowered, names, values)
-        r.header_values = header_values = dict(zip(lowered, values))
-        if len(header_values) != len(values):  # a repeated name: its values joined, as in headers
-            r.header_values = header_values = dict(headers.lower_items())
-        r.request_id = request_id or header_values.get("x-oss-request-id", "")
+        r.status, r.request_id, r.duration, _, _, _, _, r._block, body = parts
         r.parsed, r.response, r._raw, r._stream = None, None, None if stream is not None else body, stream
+        if not r.request_id:
+            r.request_id = r.header_values.get("x-oss-request-id", "")
         return r
+
+    def _read_block(self):
+        """headers and header_values from a quick call's header block."""
+        flat = self._block.split("\0")  # every field ends with a NUL: the last item is ""
+        names, values = flat[0:-1:2], flat[1::2]
+        lowered = list(map(str.lower, names))
+        self.headers = headers = CaseInsensitiveDict._of_lists(lowered, names, values)
+        self.header_values = header_values = dict(zip(lowered, values))
+        if len(header_values) != len(values):  # a repeated name: its values joined, as in headers
+            self.header_values = dict(headers.lower_items())
 
     @classmethod
     def from_item(cls, r):

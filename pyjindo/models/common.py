@@ -16,12 +16,6 @@ def _hget(headers, key, converter=None):
     return converter(value)
 
 
-def _header_values(resp):
-    """resp's headers by lowercased name, to read fields from: pyjindo's Response has them apart
-    (its `headers` may not be made yet); any other response's `headers`."""
-    return getattr(resp, "header_values", None) or resp.headers
-
-
 def _get_etag(headers):
     return _hget(headers, "etag", lambda x: x.strip('"'))
 
@@ -60,7 +54,10 @@ class RequestResult(object):
         self.headers = resp.headers
         #: request id, for tracing a request at OSS
         self.request_id = resp.request_id
-        get = _header_values(resp).get  # each header looked up once: header values are never None
+        # Fields are read from pyjindo's Response's `header_values` (by lowercased name: its
+        # `headers` may not be made yet), or any other response's `headers`; each header is
+        # looked up once (header values are never None).
+        get = getattr(resp, "header_values", resp.headers).get
         #: version id of the object, on versioned buckets
         self.versionid = get("x-oss-version-id")
         #: as oss2: bool() of the x-oss-delete-marker header text, None when absent

@@ -5,7 +5,7 @@ from .._types import ProgressCallback
 from .. import utils
 from ..compat import urlunquote
 from ..utils import http_to_unixtime
-from .common import _get_etag, _header_values, _hget, _parsed, RequestResult, _ResponseLike
+from .common import _get_etag, _hget, _parsed, RequestResult, _ResponseLike
 
 
 _CHUNK_SIZE = 64 * 1024  # what iterating a GetObjectResult yields (oss2: 8 KiB; each chunk is a Go call)
@@ -19,7 +19,7 @@ class HeadObjectResult(RequestResult):
 
     def __init__(self, resp: _ResponseLike) -> None:
         super(HeadObjectResult, self).__init__(resp)
-        get = _header_values(resp).get  # each header looked up once, None when absent
+        get = getattr(resp, "header_values", resp.headers).get  # as RequestResult's
         #: 'Normal', 'Multipart', 'Appendable', ...
         self.object_type = get("x-oss-object-type")
         #: int epoch seconds
@@ -46,7 +46,7 @@ class GetObjectMetaResult(RequestResult):
 
     def __init__(self, resp: _ResponseLike) -> None:
         super(GetObjectMetaResult, self).__init__(resp)
-        values = _header_values(resp)
+        values = getattr(resp, "header_values", resp.headers)  # as RequestResult's
         self.last_modified = _hget(values, "last-modified", http_to_unixtime)
         self.content_length = _hget(values, "content-length", int)
         self.etag = _get_etag(values)
@@ -83,7 +83,7 @@ class GetObjectResult(HeadObjectResult):
         self.__consumed = 0
         self.__crc_checked = False
         self.__closed = False
-        self.content_range = _header_values(resp).get("content-range")
+        self.content_range = getattr(resp, "header_values", resp.headers).get("content-range")
         self.stream = stream if stream is not None else resp
 
     @staticmethod
@@ -191,7 +191,7 @@ class PutObjectResult(RequestResult):
 
     def __init__(self, resp: _ResponseLike) -> None:
         super(PutObjectResult, self).__init__(resp)
-        get = _header_values(resp).get
+        get = getattr(resp, "header_values", resp.headers).get  # as RequestResult's
         #: ETag without quotes
         value = get("etag")
         self.etag = None if value is None else value.strip('"')
