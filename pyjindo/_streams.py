@@ -94,7 +94,7 @@ class BytesStream(object):
     error of that read, is raised by the first read as GoStream would have raised it."""
 
     def __init__(self, data, crc, deferred=None):
-        self._generation = _binding.generation()  # for the fork check only (no Handle: nothing to free)
+        self._generation = _binding._generation  # for the fork check only (no Handle: nothing to free)
         self._data = data
         self._pos = 0
         self._whole_crc = crc
@@ -114,7 +114,7 @@ class BytesStream(object):
     def read(self, amt=None):
         if self._closed:
             return b""
-        if self._generation != _binding.generation():  # forked: the Handle's ClientError, as GoStream's
+        if self._generation != _binding._generation:  # forked: the Handle's ClientError, as GoStream's
             _binding.Handle(0, self._generation, "GetObjectResult").number()
         if self._deferred is not None:
             raise from_error_dict(self._deferred)

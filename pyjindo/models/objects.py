@@ -151,7 +151,7 @@ class GetObjectResult(HeadObjectResult):
         if client_crc is None:
             return
         self.__crc_checked = True
-        utils.check_crc("get", client_crc, self.server_crc, self.request_id)
+        utils.check_crc("get", client_crc, self._server_crc, self.request_id)
 
     def close(self) -> None:
         """Stop reading and free the body (cancels the parts still being fetched). Reads after it
