@@ -401,7 +401,10 @@ def call_quick(session, kind, block, buf=None, ticker=None, operation=None):
                 raise
             out, out_len = ffi.new("char **"), ffi.new("size_t *")
             L.pj_result_bytes(op, out, out_len)
-            data = _take_bytes(L, out[0], out_len[0])
+            try:
+                data = ffi.buffer(out[0], out_len[0])[:]
+            finally:
+                L.pj_free(out[0])
         finally:
             try:
                 if retries is not None:
@@ -409,8 +412,11 @@ def call_quick(session, kind, block, buf=None, ticker=None, operation=None):
             finally:
                 L.pj_free_handle(op)
     else:
-        data = _take_bytes(L, out[0], out_len[0])
-        _quick_outs.append(outs)
+        try:
+            data = ffi.buffer(out[0], out_len[0])[:]
+        finally:
+            L.pj_free(out[0])
+            _quick_outs.append(outs)
     del cbuf
     return gen, data
 
@@ -419,14 +425,6 @@ def call_quick(session, kind, block, buf=None, ticker=None, operation=None):
 # time: taken from here for a call and put back when it has read them (a call made meanwhile, by
 # another thread or a signal handler, makes its own)
 _quick_outs: list = []
-
-
-def _take_bytes(L, ptr, n):
-    """The n bytes Go allocated at ptr, copied into bytes; ptr is freed."""
-    try:
-        return ffi.buffer(ptr, n)[:]
-    finally:
-        L.pj_free(ptr)
 
 
 def quick_json(gen, data):

@@ -10,7 +10,7 @@ class CaseInsensitiveDict(MutableMapping):
     Behaves like requests.structures.CaseInsensitiveDict (which oss2 uses), without requests.
     """
 
-    _lists: Any  # (lowered, names, values) of one made by _of_lists, until its store is made
+    _flat: Any  # the flat header list of one made by _of_flat, until its store is made
 
     def __init__(self, data=None, **kwargs):
         self._store = {}  # lowercased key -> (key, value), in insertion order
@@ -19,20 +19,21 @@ class CaseInsensitiveDict(MutableMapping):
         self.update(data, **kwargs)
 
     @classmethod
-    def _of_lists(cls, lowered, names, values):
-        """One of the headers names[i]: values[i] (lowered: the names lowercased), repeated names
-        joined with ", " as requests (and so oss2) does. Its store is made on first use: most
-        results only read their fields, looked up elsewhere."""
+    def _of_flat(cls, flat):
+        """One of the headers in flat, [name, value, name, value, ..., ""] (a NUL-terminated block
+        split), repeated names joined with ", " as requests (and so oss2) does. Its store is made
+        on first use: most results only read their fields, looked up elsewhere."""
         d = cls.__new__(cls)
-        d._lists = (lowered, names, values)
+        d._flat = flat
         return d
 
     def __getattr__(self, name):
-        # only for a missing attribute: the store of one made by _of_lists, on first use
-        lists = self.__dict__.get("_lists")
-        if name != "_store" or lists is None:
+        # only for a missing attribute: the store of one made by _of_flat, on first use
+        flat = self.__dict__.get("_flat")
+        if name != "_store" or flat is None:
             raise AttributeError(name)
-        lowered, names, values = lists
+        names, values = flat[0:-1:2], flat[1::2]
+        lowered = list(map(str.lower, names))
         store = dict(zip(lowered, zip(names, values)))
         if len(store) != len(names):
             store = {}
@@ -40,7 +41,7 @@ class CaseInsensitiveDict(MutableMapping):
                 had = store.get(low)
                 store[low] = (name_, value) if had is None else (name_, had[1] + ", " + value)
         self._store = store
-        del self._lists
+        del self._flat
         return store
 
     def __setitem__(self, key, value):

@@ -44,8 +44,9 @@ def quick_parts(data):
 
 
 class _FromBlock(object):
-    """An attribute of a quick call's Response made from its header block on first use (then an
-    instance attribute, which Python finds first: this is not a data descriptor)."""
+    """`headers` and `header_values` of a quick call's Response, made from its header block on
+    first use (then instance attributes, which Python finds first: this is not a data
+    descriptor)."""
 
     def __set_name__(self, owner, name):
         self.name = name
@@ -53,14 +54,18 @@ class _FromBlock(object):
     def __get__(self, r, owner=None):
         if r is None:
             return self
-        r._read_block()
+        flat = r._block.split("\0")  # every field ends with a NUL: the last item is ""
+        r.header_values = values = dict(zip(map(str.lower, flat[0:-1:2]), flat[1::2]))
+        r.headers = headers = CaseInsensitiveDict._of_flat(flat)
+        if 2 * len(values) != len(flat) - 1:  # a repeated name: its values joined, as in headers
+            r.header_values = dict(headers.lower_items())
         return r.__dict__[self.name]
 
 
 class Response(object):
     """status, headers, request_id and the parsed body (`parsed`) of one response."""
 
-    _block: str  # a quick call's header block, until _read_block
+    _block: str  # a quick call's header block (_FromBlock)
     headers: Any = _FromBlock()
     header_values: Any = _FromBlock()
 
@@ -103,16 +108,6 @@ class Response(object):
         if not r.request_id:
             r.request_id = r.header_values.get("x-oss-request-id", "")
         return r
-
-    def _read_block(self):
-        """headers and header_values from a quick call's header block."""
-        flat = self._block.split("\0")  # every field ends with a NUL: the last item is ""
-        names, values = flat[0:-1:2], flat[1::2]
-        lowered = list(map(str.lower, names))
-        self.headers = headers = CaseInsensitiveDict._of_lists(lowered, names, values)
-        self.header_values = header_values = dict(zip(lowered, values))
-        if len(header_values) != len(values):  # a repeated name: its values joined, as in headers
-            self.header_values = dict(headers.lower_items())
 
     @classmethod
     def from_item(cls, r):

@@ -215,7 +215,7 @@ class GoClient(object):
     def _log_refresh_failures(self, session):
         """Log the failed refreshes of the session's Go credentials source since the last time."""
         go = self._go
-        if session is None or go is None or go[1] is not session or not isinstance(go[0], str):
+        if session is None or go is None or go[1] is not session or type(go[0]) is not str:
             return  # not a session signing with a Go source (whose refreshes may fail)
         messages, dropped = _binding.session_warnings(session)
         for m in messages:

@@ -60,12 +60,6 @@ class GetSymlinkResult(RequestResult):
         self.target_key = urlunquote(_hget(self.headers, "x-oss-symlink-target"))
 
 
-def _crc_value(value):
-    if value is None or value == "":
-        return None
-    return int(value)
-
-
 class GetObjectResult(HeadObjectResult):
     """The body of get_object, readable like a file (read, iteration, with-statement).
 
@@ -96,7 +90,7 @@ class GetObjectResult(HeadObjectResult):
         crc = getattr(self.stream, "crc", None)
         if crc is None:
             crc = getattr(self.stream, "client_crc", None)
-        return _crc_value(crc)
+        return None if crc is None or crc == "" else int(crc)
 
     def read(self, amt: Optional[int] = None) -> bytes:
         """Up to `amt` bytes of the body (all that is left when None or negative); b"" at the end.
