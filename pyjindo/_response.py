@@ -33,14 +33,28 @@ def quick_parts(data):
     """A quick call's compact ('C') result: (status, request_id, duration, stream number, length,
     crc, deferred error JSON, header block (Latin-1 text: name NUL value NUL ...), body bytes or
     None)."""
-    status, request_id, duration, stream, length, crc, deferred, rest = data.split(b"\0", 7)
+    # A large result (a body) has its fields split from its start only: the body is copied once
+    start = data if len(data) <= 8 * _FIELDS_MAX else data[:_FIELDS_MAX]
+    fields = start.split(b"\0", 7)
+    if len(fields) < 8:  # a long request id or deferred error
+        start = data
+        fields = data.split(b"\0", 7)
+    status, request_id, duration, stream, length, crc, deferred, rest = fields
+    at = len(start) - len(rest)  # where the header block starts
     stream, length = int(stream), int(length)
+    end = len(data)
     body = None
     if stream == 0 and length >= 0:
-        cut = len(rest) - length
-        rest, body = rest[:cut], rest[cut:]
+        end -= length
+        body = data[end:]
     return (int(status[1:]), request_id.decode("latin-1"), float(duration), stream, length,
-            int(crc) if crc else None, deferred.decode("utf-8") if deferred else "", rest.decode("latin-1"), body)
+            int(crc) if crc else None, deferred.decode("utf-8") if deferred else "",
+            data[at:end].decode("latin-1"), body)
+
+
+# enough of a compact result's start to hold its fields before the header block, but for a long
+# request id or deferred error
+_FIELDS_MAX = 512
 
 
 class _FromBlock(object):
