@@ -34,15 +34,15 @@ def quick_parts(data):
     crc, deferred error JSON, header block (Latin-1 text: name NUL value NUL ...), body bytes or
     None)."""
     # A large result (a body) has its fields split from its start only: the body is copied once
-    start = data if len(data) <= 8 * _FIELDS_MAX else data[:_FIELDS_MAX]
-    fields = start.split(b"\0", 7)
-    if len(fields) < 8:  # a long request id or deferred error
-        start = data
-        fields = data.split(b"\0", 7)
-    status, request_id, duration, stream, length, crc, deferred, rest = fields
-    at = len(start) - len(rest)  # where the header block starts
-    stream, length = int(stream), int(length)
     end = len(data)
+    start = end if end <= 8 * _FIELDS_MAX else _FIELDS_MAX  # the length split
+    try:
+        status, request_id, duration, stream, length, crc, deferred, rest = data[:start].split(b"\0", 7)
+    except ValueError:  # a long request id or deferred error
+        start = end
+        status, request_id, duration, stream, length, crc, deferred, rest = data.split(b"\0", 7)
+    at = start - len(rest)  # where the header block starts
+    stream, length = int(stream), int(length)
     body = None
     if stream == 0 and length >= 0:
         end -= length
