@@ -306,14 +306,11 @@ class GoClient(object):
         if logger.isEnabledFor(logging.DEBUG) or (
                 not self._quick_logs_retries and _retrylog.logger.isEnabledFor(logging.INFO)):
             return None
-        if params or headers:
-            fields = [method, bucket_name, key, crc_operation or "", parse or "", str(len(params))]
-            for kv in params:
-                fields += kv
-            for kv in headers:
-                fields += kv
-        else:
-            fields = [method, bucket_name, key, crc_operation or "", parse or "", "0"]
+        fields = [method, bucket_name, key, crc_operation or "", parse or "", str(len(params)) if params else "0"]
+        for kv in params:
+            fields += kv
+        for kv in headers:
+            fields += kv
         block = "\0".join(fields)
         if block.count("\0") != len(fields) - 1:
             return None
