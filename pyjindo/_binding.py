@@ -359,58 +359,80 @@ QUICK_GET = 2
 _QUICK_NAMES = {QUICK_REQUEST: "request", QUICK_GET: "get_open"}
 
 
-def call_quick(session, kind, block, buf=None, tick=None, operation=None):
+def call_quick(session, kind, block, buf=None, ticker=None, operation=None):
     """Run a quick operation (go/ops RunQuick: `block` its NUL-separated arguments, `buf` the body)
     in one crossing when it ends within a wait slice, else wait for it as call() does (Ctrl-C
-    cancels it; `tick` as in call()). Returns (generation, result bytes): b"C" and the compact form, or b"J" and JSON,
-    for `quick_result`. With the retry logger on, Go collects the operation's retries, logged as
-    call() logs them, named by operation() (asked only then): a call that ends in the one
-    crossing made no retry (go/oss hands a retried request off to a goroutine)."""
-    L = lib()
+    cancels it; ticker(session), asked only then, gives the `tick` of call()). Returns
+    (generation, result bytes): b"C" and the compact form, or b"J" and JSON, for `quick_result`.
+    With the retry logger on, Go collects the operation's retries, logged as call() logs them,
+    named by operation() (asked only then): a call that ends in the one crossing made no retry
+    (go/oss hands a retried request off to a goroutine)."""
+    L = _lib if _lib is not None else lib()
     gen = _generation
-    number = session.number()
+    number = session.value if session.generation == gen else session.number()
     flags = RETRY_EVENTS if _retrylog.logger.isEnabledFor(logging.INFO) else 0
     if buf is not None:
         cbuf = ffi.from_buffer(buf, require_writable=False)
         ptr, size = cbuf, len(cbuf)
     else:
         cbuf, ptr, size = None, ffi.NULL, 0
-    op_out = ffi.new("uintptr_t *")
-    out = ffi.new("char **")
-    out_len = ffi.new("size_t *")
+    try:
+        outs = _quick_outs.pop()
+    except IndexError:
+        outs = (ffi.new("uintptr_t *"), ffi.new("char **"), ffi.new("size_t *"))
+    op_out, out, out_len = outs
+    op_out[0], out[0] = 0, ffi.NULL  # reused: an interrupted call reads what this one set
+    op = 0
     retries = None
     # One try around pj_call itself: a Ctrl-C that came while Go ran is raised as it returns,
     # before its results are looked at; what it handed back (an operation still reading buf, or
     # the result's C memory) is ended here all the same.
     try:
         if L.pj_call(number, kind, block, len(block), ptr, size, flags, WAIT_SLICE_MS, 0, op_out, out, out_len) == 0:
-            if flags:
-                retries = _retrylog.Retries((operation and operation()) or _QUICK_NAMES[kind])
-            while L.pj_wait(op_out[0], WAIT_SLICE_MS) == 0:
+            op = op_out[0]
+            # the out-parameters are free again while Python code (ticks, log handlers) runs;
+            # this call's result comes in its own
+            pooled, out, out_len = outs, ffi.new("char **"), ffi.new("size_t *")
+            outs = None
+            _quick_outs.append(pooled)
+            retries = _retrylog.Retries((operation and operation()) or _QUICK_NAMES[kind]) if flags else None
+            tick = ticker(session) if ticker is not None else None
+            while L.pj_wait(op, WAIT_SLICE_MS) == 0:
                 if retries is not None:
-                    retries.drain(take_string(L.pj_events(op_out[0])))
+                    retries.drain(take_string(L.pj_events(op)))
                 if tick is not None:
                     tick()
-            L.pj_result_bytes(op_out[0], out, out_len)
-        return gen, ffi.unpack(out[0], out_len[0])
+            L.pj_result_bytes(op, out, out_len)
+        data = ffi.buffer(out[0], out_len[0])[:]
     except BaseException:
-        if op_out[0]:
-            L.pj_cancel(op_out[0])  # and wait until Go no longer touches buf
-            while L.pj_wait(op_out[0], WAIT_SLICE_MS) == 0:
+        if outs is not None and not op:
+            op = op_out[0]  # raised as pj_call returned
+        if op:
+            L.pj_cancel(op)  # and wait until Go no longer touches buf
+            while L.pj_wait(op, WAIT_SLICE_MS) == 0:
                 pass
         raise
     finally:
         try:
-            if op_out[0]:
+            if op:
                 try:
                     if retries is not None:
-                        retries.finish(take_string(L.pj_events(op_out[0])), 0)
+                        retries.finish(take_string(L.pj_events(op)), 0)
                 finally:
-                    L.pj_free_handle(op_out[0])
+                    L.pj_free_handle(op)
         finally:
             if out[0] != ffi.NULL:
                 L.pj_free(out[0])
+            if outs is not None:
+                _quick_outs.append(outs)
             del cbuf
+    return gen, data
+
+
+# call_quick's out-parameters (op, result pointer, length), made once and reused by one call at a
+# time: taken from here for a call and put back when it has read them (a call made meanwhile, by
+# another thread or a signal handler, makes its own)
+_quick_outs: list = []
 
 
 def quick_json(gen, data):

@@ -1,6 +1,7 @@
 """CaseInsensitiveDict, the mapping oss2 uses for headers (pyjindo.utils and pyjindo.http export
 it). It sits below exceptions and utils, which both need it."""
 from collections.abc import Mapping, MutableMapping
+from typing import Any
 
 
 class CaseInsensitiveDict(MutableMapping):
@@ -9,6 +10,8 @@ class CaseInsensitiveDict(MutableMapping):
     Behaves like requests.structures.CaseInsensitiveDict (which oss2 uses), without requests.
     """
 
+    _flat: Any  # the flat header list of one made by _of_flat, until its store is made
+
     def __init__(self, data=None, **kwargs):
         self._store = {}  # lowercased key -> (key, value), in insertion order
         if data is None:
@@ -16,11 +19,30 @@ class CaseInsensitiveDict(MutableMapping):
         self.update(data, **kwargs)
 
     @classmethod
-    def _of_store(cls, store):
-        """One made from its store as it is (a dict of lowercased key -> (key, value))."""
+    def _of_flat(cls, flat):
+        """One of the headers in flat, [name, value, name, value, ..., ""] (a NUL-terminated block
+        split), repeated names joined with ", " as requests (and so oss2) does. Its store is made
+        on first use: most results only read their fields, looked up elsewhere."""
         d = cls.__new__(cls)
-        d._store = store
+        d._flat = flat
         return d
+
+    def __getattr__(self, name):
+        # only for a missing attribute: the store of one made by _of_flat, on first use
+        flat = self.__dict__.get("_flat")
+        if name != "_store" or flat is None:
+            raise AttributeError(name)
+        names, values = flat[0:-1:2], flat[1::2]
+        lowered = list(map(str.lower, names))
+        store = dict(zip(lowered, zip(names, values)))
+        if len(store) != len(names):
+            store = {}
+            for low, name_, value in zip(lowered, names, values):
+                had = store.get(low)
+                store[low] = (name_, value) if had is None else (name_, had[1] + ", " + value)
+        self._store = store
+        del self._flat
+        return store
 
     def __setitem__(self, key, value):
         self._store[key.lower()] = (key, value)

@@ -403,16 +403,16 @@ class QuickPending(object):
         return lambda: result
 
 
-def start_quick(waker, session, kind, block, buf=None, tick=None):
+def start_quick(waker, session, kind, block, buf=None, ticker=None):
     """Start a quick operation on waker's loop as _binding.call_quick does: its (generation,
-    result bytes) when it ended at once, else a QuickPending."""
+    result bytes) when it ended at once, else a QuickPending (with ticker(session)'s tick)."""
     L = _binding.lib()
     gen = _binding.generation()
     number = session.number()
     cbuf, ptr, size = _binding.c_buffer(buf)
     op_out, out, out_len = waker.op_out, waker.out, waker.out_len
     if L.pj_call(number, kind, block, len(block), ptr, size, 0, 0, waker.handle.number(), op_out, out, out_len) == 0:
-        return QuickPending(op_out[0], gen, (buf, cbuf), waker, tick)
+        return QuickPending(op_out[0], gen, (buf, cbuf), waker, ticker(session) if ticker is not None else None)
     try:
         return gen, ffi.unpack(out[0], out_len[0])
     finally:

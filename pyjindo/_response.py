@@ -11,6 +11,8 @@ values stay so, as http.client (and so oss2) decodes them; a raw body becomes by
 A parsed document has been read in Go, so read() gives b'' for it, as oss2's does once parsed;
 for get_object, read() reads the object's body (the stream GetObjectResult also reads from).
 """
+from typing import Any
+
 from ._caseinsensitive import CaseInsensitiveDict
 
 
@@ -27,38 +29,66 @@ def headers_from_pairs(pairs):
     return headers
 
 
-def headers_from_flat(flat):
-    """headers_from_pairs for [name, value, name, value, ...] (a quick call's headers), built
-    with one comprehension, not item by item."""
-    it = iter(flat)
-    store = {k.lower(): (k, v) for k, v in zip(it, it)}
-    if 2 * len(store) != len(flat):  # a repeated name: joined as headers_from_pairs does
-        it = iter(flat)
-        return headers_from_pairs(list(zip(it, it)))
-    return CaseInsensitiveDict._of_store(store)
-
-
 def quick_parts(data):
     """A quick call's compact ('C') result: (status, request_id, duration, stream number, length,
-    crc, deferred error JSON, flat header list, body bytes or None)."""
-    status, request_id, duration, stream, length, crc, deferred, rest = data.split(b"\0", 7)
+    crc, deferred error JSON, header block (Latin-1 text: name NUL value NUL ...), body bytes or
+    None)."""
+    # A large result (a body) has its fields split from its start only: the body is copied once
+    end = len(data)
+    start = end if end <= 8 * _FIELDS_MAX else _FIELDS_MAX  # the length split
+    try:
+        status, request_id, duration, stream, length, crc, deferred, rest = data[:start].split(b"\0", 7)
+    except ValueError:  # a long request id or deferred error
+        start = end
+        status, request_id, duration, stream, length, crc, deferred, rest = data.split(b"\0", 7)
+    at = start - len(rest)  # where the header block starts
     stream, length = int(stream), int(length)
     body = None
-    if not stream and length >= 0:
-        cut = len(rest) - length
-        rest, body = rest[:cut], rest[cut:]
-    flat = rest.decode("latin-1").split("\0")
-    flat.pop()  # every field ends with a NUL
+    if stream == 0 and length >= 0:
+        end -= length
+        body = data[end:]
     return (int(status[1:]), request_id.decode("latin-1"), float(duration), stream, length,
-            int(crc) if crc else None, deferred.decode("utf-8"), flat, body)
+            int(crc) if crc else None, deferred.decode("utf-8") if deferred else "",
+            data[at:end].decode("latin-1"), body)
+
+
+# enough of a compact result's start to hold its fields before the header block, but for a long
+# request id or deferred error
+_FIELDS_MAX = 512
+
+
+class _FromBlock(object):
+    """`headers` and `header_values` of a quick call's Response, made from its header block on
+    first use (then instance attributes, which Python finds first: this is not a data
+    descriptor)."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, r, owner=None):
+        if r is None:
+            return self
+        flat = r._block.split("\0")  # every field ends with a NUL: the last item is ""
+        r.header_values = values = dict(zip(map(str.lower, flat[0:-1:2]), flat[1::2]))
+        r.headers = headers = CaseInsensitiveDict._of_flat(flat)
+        if 2 * len(values) != len(flat) - 1:  # a repeated name: its values joined, as in headers
+            r.header_values = dict(headers.lower_items())
+        return r.__dict__[self.name]
 
 
 class Response(object):
     """status, headers, request_id and the parsed body (`parsed`) of one response."""
 
+    _block: str  # a quick call's header block (_FromBlock)
+    headers: Any = _FromBlock()
+    header_values: Any = _FromBlock()
+
     def __init__(self, status, headers, request_id="", parsed=None, duration=None, raw=None, stream=None):
         self.status = status
         self.headers = headers if isinstance(headers, CaseInsensitiveDict) else CaseInsensitiveDict(headers)
+        #: the headers by lowercased name, for the result classes' fields (a CaseInsensitiveDict
+        #: here; a dict in a quick call's Response, whose `headers` are made on first use)
+        self.header_values = self.headers
         self.request_id = request_id or self.headers.get("x-oss-request-id", "")
         #: the body as parsed by Go (a dict), or None
         self.parsed = parsed
@@ -84,10 +114,14 @@ class Response(object):
 
     @classmethod
     def from_quick(cls, parts, stream=None):
-        """The Response of a quick call's compact result (quick_parts)."""
-        status, request_id, duration, _, _, _, _, flat, body = parts
-        return cls(status, headers_from_flat(flat), request_id, None, duration, None if stream is not None else body,
-                   stream)
+        """The Response of a quick call's compact result (quick_parts). Its headers are read from
+        the block on first use (object_exists reads none)."""
+        r = cls.__new__(cls)
+        r.status, r.request_id, r.duration, _, _, _, _, r._block, body = parts
+        r.parsed, r.response, r._raw, r._stream = None, None, None if stream is not None else body, stream
+        if not r.request_id:
+            r.request_id = r.header_values.get("x-oss-request-id", "")
+        return r
 
     @classmethod
     def from_item(cls, r):

@@ -96,10 +96,11 @@ class GoClient(object):
     _run = staticmethod(_binding.call)
 
     @staticmethod
-    def _run_quick(session, kind, block, buf, finish, tick=None, operation=None):
-        """finish(the quick call's (generation, result bytes)): what `_quick` returns; operation()
+    def _run_quick(session, kind, block, buf, finish, ticker=None, operation=None):
+        """finish(the quick call's (generation, result bytes)): what `_quick` returns; ticker(session)
+        gives the tick of a call that does not end at once (_credentials_ticker); operation()
         names the call's retries in the retry log."""
-        return finish(_binding.call_quick(session, kind, block, buf, tick=tick, operation=operation))
+        return finish(_binding.call_quick(session, kind, block, buf, ticker=ticker, operation=operation))
     # whether _run_quick logs the quick call's retries (pyjindo.aio's does not: it leaves calls
     # to the JSON door while the retry logger is on)
     _quick_logs_retries = True
@@ -188,6 +189,10 @@ class GoClient(object):
         """The Go session, made on first use and again after fork or when the Go source changes;
         a Python provider's keys, asked now, pushed into it if they changed."""
         credentials = self._credentials()
+        go = self._go
+        # the common case, without the lock: the same auth, keys and library as last time
+        if go is not None and go[0] == credentials and go[2] is self.auth and go[1].generation == _binding._generation:
+            return go[1]
         with self._lock():
             go = self._go
             # Another auth object (bucket.auth = AuthV4(...), as oss2 users rotate) may sign
@@ -207,15 +212,11 @@ class GoClient(object):
                                                     "security_token": token})
         go[0] = keys
 
-    def _go_source(self, session):
-        """Whether `session` signs with a Go credentials source (whose refreshes may fail)."""
-        go = self._go
-        return go is not None and go[1] is session and isinstance(go[0], str)
-
     def _log_refresh_failures(self, session):
         """Log the failed refreshes of the session's Go credentials source since the last time."""
-        if session is None or not self._go_source(session):
-            return
+        go = self._go
+        if session is None or go is None or go[1] is not session or type(go[0]) is not str:
+            return  # not a session signing with a Go source (whose refreshes may fail)
         messages, dropped = _binding.session_warnings(session)
         for m in messages:
             credentials_logger.warning(m)
@@ -305,7 +306,7 @@ class GoClient(object):
         if logger.isEnabledFor(logging.DEBUG) or (
                 not self._quick_logs_retries and _retrylog.logger.isEnabledFor(logging.INFO)):
             return None
-        fields = [method, bucket_name, key, crc_operation or "", parse or "", str(len(params))]
+        fields = [method, bucket_name, key, crc_operation or "", parse or "", str(len(params)) if params else "0"]
         for kv in params:
             fields += kv
         for kv in headers:
@@ -328,7 +329,7 @@ class GoClient(object):
         session = self._session()
         try:
             return self._run_quick(session, kind, block, buf, functools.partial(_quick_result, kind, then, otherwise),
-                                   tick=self._credentials_ticker(session), operation=self._quick_operation)
+                                   ticker=self._credentials_ticker, operation=self._quick_operation)
         finally:
             self._log_refresh_failures(session)
 
@@ -341,19 +342,22 @@ class GoClient(object):
         of the body sent with the server's (when enable_crc), naming the operation in the error;
         transfer overrides the bucket's multipart_threshold / part_size for this request;
         progress_start_at as in _binding.call."""
-        body_args, buf, total = _wire.body(data)
+        body_args, buf, total = _wire.body(data) if data is not None else _wire.NO_BODY
+        key = key if type(key) is str else to_string(key)
+        params = _wire.params(params) if params else []
+        headers = _wire.headers(headers) if headers else []
         if (progress_callback is None and not body_args and transfer is None and init_crc is None
                 and progress_start_at is None):
-            block = self._quick_block(method, bucket_name, to_string(key), _wire.params(params),
-                                      _wire.headers(headers), parse, crc_operation if self.enable_crc else None)
+            block = self._quick_block(method, bucket_name, key, params, headers, parse,
+                                      crc_operation if self.enable_crc else None)
             if block is not None:
                 return self._quick(_binding.QUICK_REQUEST, block, buf, then, otherwise)
         args = {
             "method": method,
             "bucket": bucket_name,
-            "key": to_string(key),
-            "params": _wire.params(params),
-            "headers": _wire.headers(headers),
+            "key": key,
+            "params": params,
+            "headers": headers,
             "parse": parse or "",
         }
         if crc_operation is not None and self.enable_crc:

@@ -94,16 +94,14 @@ class BytesStream(object):
     error of that read, is raised by the first read as GoStream would have raised it."""
 
     def __init__(self, data, crc, deferred=None):
-        self._generation = _binding.generation()  # for the fork check only (no Handle: nothing to free)
+        self._generation = _binding._generation  # for the fork check only (no Handle: nothing to free)
         self._data = data
         self._pos = 0
         self._whole_crc = crc
         self._deferred = deferred
         self._closed = False
-
-    @property
-    def eof(self):
-        return self._pos >= len(self._data) and self._deferred is None
+        #: the whole body has been read (crc is then the whole body's); a deferred error is not read
+        self.eof = not data and deferred is None
 
     @property
     def crc(self):
@@ -114,18 +112,18 @@ class BytesStream(object):
     def read(self, amt=None):
         if self._closed:
             return b""
-        if self._generation != _binding.generation():  # forked: the Handle's ClientError, as GoStream's
+        if self._generation != _binding._generation:  # forked: the Handle's ClientError, as GoStream's
             _binding.Handle(0, self._generation, "GetObjectResult").number()
         if self._deferred is not None:
             raise from_error_dict(self._deferred)
         if amt is not None and amt <= 0:
             return b""
-        data, pos = self._data, self._pos
-        if pos == 0 and (amt is None or amt >= len(data)):
-            self._pos = len(data)
+        data, pos, size = self._data, self._pos, len(self._data)
+        if pos == 0 and (amt is None or amt >= size):
+            self._pos, self.eof = size, True
             return data
-        end = len(data) if amt is None else min(len(data), pos + amt)
-        self._pos = end
+        end = size if amt is None else min(size, pos + amt)
+        self._pos, self.eof = end, end >= size
         return data[pos:end]
 
     def close(self):

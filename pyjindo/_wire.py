@@ -4,6 +4,8 @@ objects all encode through here, so a header value is turned into bytes on the w
 """
 import os
 import stat
+import types
+from typing import Any, Mapping, Tuple
 
 from . import utils
 from .exceptions import ClientError
@@ -73,6 +75,10 @@ def _regular_file_body(data):
     return fd, offset, max(0, os.fstat(fd).st_size - offset)
 
 
+#: body(None): no arguments (read-only: it is shared), no buffer, size 0
+NO_BODY: Tuple[Mapping[str, Any], None, int] = (types.MappingProxyType({}), None, 0)
+
+
 def body(data):
     """Turn oss2-style data (str, bytes-like, file object, iterable) into (args, buffer, total).
 
@@ -81,7 +87,7 @@ def body(data):
     iterable, or a file object without len or seek/tell), as oss2 reports it.
     """
     if data is None:
-        return {}, None, 0
+        return NO_BODY
     if isinstance(data, str):
         data = data.encode("utf-8")
     if isinstance(data, (bytes, bytearray, memoryview)):

@@ -268,12 +268,12 @@ class _AsyncGoClient(object):
     _quick_logs_retries = False  # a quick call's retries are not collected here: the JSON door logs them
 
     @staticmethod
-    def _run_quick(session, kind, block, buf, finish, tick=None, operation=None):
+    def _run_quick(session, kind, block, buf, finish, ticker=None, operation=None):
         r = _current()
         o = r.recorded("quick", None)
         if o is not None:
             return finish(o.get())
-        started = _completion.start_quick(r.waker, session, kind, block, buf, tick)
+        started = _completion.start_quick(r.waker, session, kind, block, buf, ticker)
         if isinstance(started, _completion.QuickPending):
             if r.tail and not r.outcomes:  # the method's last act: returned by it to _drive
                 return _Suspend((started, None), finish)

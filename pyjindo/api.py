@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import types
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import _binding, _ops, _unsupported, _wire, exceptions, models, utils, xml_utils
@@ -173,10 +174,14 @@ class Bucket(BucketFamilies):
     def _put_object(self, key, data, headers, progress_callback, transfer=None, progress_start_at=None):
         """put_object; transfer overrides the multipart threshold and part size, progress_start_at
         is as in _binding.call (resumable_upload)."""
-        headers = utils.set_content_type(utils.CaseInsensitiveDict(headers), key)
-        return self._object("PUT", key, data=data, headers=headers, progress_callback=progress_callback,
-                            crc_operation="put_object", transfer=transfer, progress_start_at=progress_start_at,
-                            then=models.PutObjectResult)
+        if headers:
+            headers = utils.set_content_type(utils.CaseInsensitiveDict(headers), key)
+        else:  # the same, without making a CaseInsensitiveDict to hold one header or none
+            content_type = utils.content_type_by_name(key)
+            headers = {"Content-Type": content_type} if content_type else None
+        return self._do("PUT", self.bucket_name, key, data=data, headers=headers, progress_callback=progress_callback,
+                        crc_operation="put_object", transfer=transfer, progress_start_at=progress_start_at,
+                        then=models.PutObjectResult)
 
     def put_object_from_file(self, key: Key, filename: Key, headers: Headers = None,
                              progress_callback: ProgressCallback = None) -> models.PutObjectResult:
@@ -190,15 +195,16 @@ class Bucket(BucketFamilies):
 
     def _get_args(self, key, byte_range, headers, process, params):
         """The GET as oss2 builds it: Range from byte_range, x-oss-process in the parameters."""
-        headers = utils.CaseInsensitiveDict(headers)
-        range_string = _wire.range_string(byte_range)
+        headers = utils.CaseInsensitiveDict(headers) if headers or byte_range is not None else {}
+        range_string = _wire.range_string(byte_range) if byte_range is not None else ""
         if range_string:
             headers["range"] = range_string
         params = {} if params is None else params
         if process:
             params.update({Bucket.PROCESS: process})
-        return headers, {"bucket": self.bucket_name, "key": to_string(key), "params": _wire.params(params),
-                         "headers": _wire.headers(headers)}
+        return headers, {"bucket": self.bucket_name, "key": key if type(key) is str else to_string(key),
+                         "params": _wire.params(params) if params else [],
+                         "headers": _wire.headers(headers) if headers else []}
 
     @ends_in_quick_call
     def get_object(self, key: Key, byte_range: ByteRange = None, headers: Headers = None,
@@ -348,8 +354,8 @@ class Bucket(BucketFamilies):
         Raises NoSuchBucket when the bucket does not exist, and other errors as they come.
         """
         # get_object_meta's request, its answer read by then/otherwise (pyjindo.aio runs it once)
-        return self._object("HEAD", key, params={Bucket.OBJECTMETA: ""}, headers=headers, then=_exists,
-                            otherwise=_absent)
+        return self._do("HEAD", self.bucket_name, key, params=_OBJECTMETA, headers=headers, then=_exists,
+                        otherwise=_absent)
 
     @ends_in_quick_call
     def get_object_meta(self, key: Key, params: Params = None, headers: Headers = None) -> models.GetObjectMetaResult:
@@ -358,7 +364,8 @@ class Bucket(BucketFamilies):
         """
         params = dict(params or {})
         params.setdefault(Bucket.OBJECTMETA, "")
-        return self._object("HEAD", key, params=params, headers=headers, then=models.GetObjectMetaResult)
+        return self._do("HEAD", self.bucket_name, key, params=params, headers=headers,
+                        then=models.GetObjectMetaResult)
 
     @ends_in_quick_call
     def head_object(self, key: Key, headers: Headers = None, params: Params = None) -> models.HeadObjectResult:
@@ -366,7 +373,7 @@ class Bucket(BucketFamilies):
         `etag`, `last_modified`, `server_crc` and every header in `headers`. Raises NoSuchKey
         (NotFound when the answer carries no error code) and other ServerErrors.
         """
-        return self._object("HEAD", key, params=params, headers=headers, then=models.HeadObjectResult)
+        return self._do("HEAD", self.bucket_name, key, params=params, headers=headers, then=models.HeadObjectResult)
 
     def update_object_meta(self, key: Key, headers: Mapping[Any, Any]) -> models.PutObjectResult:
         """Replace the object's metadata with `headers` (a copy onto itself with
@@ -967,6 +974,10 @@ class Bucket(BucketFamilies):
         """Who pays for requests, as oss2: `payer`."""
         return models.GetBucketRequestPaymentResult(self._bucket("GET", params={Bucket.REQUESTPAYMENT: ""},
                                                                  parse="get_bucket_request_payment"))
+
+
+# object_exists's parameters (only read)
+_OBJECTMETA = types.MappingProxyType({Bucket.OBJECTMETA: ""})
 
 
 def _exists(resp):

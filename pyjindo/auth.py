@@ -6,7 +6,7 @@ produced as oss2 produces them.
 """
 from __future__ import annotations
 
-from .credentials import CredentialsProvider, StaticCredentialsProvider
+from .credentials import Credentials, CredentialsProvider, StaticCredentialsProvider
 
 AUTH_VERSION_1 = "v1"
 AUTH_VERSION_2 = "v2"
@@ -33,7 +33,12 @@ class AuthBase(object):
     def _go_credentials(self):
         """What the Go session signs with: a Go source's spec (JSON text) when the provider is
         one (pyjindo.credentials.GoCredentialsProvider), else the keys as of now."""
-        spec = getattr(self.credentials_provider, "_go_spec", None)
+        provider = self.credentials_provider
+        if type(provider) is StaticCredentialsProvider:
+            c = provider.credentials
+            if type(c) is Credentials:  # what the getters return, read without them (every call asks)
+                return c.access_key_id, c.access_key_secret, c.security_token or ""
+        spec = getattr(provider, "_go_spec", None)
         return spec() if spec is not None else self._credentials()
 
     def _fixed_keys(self):

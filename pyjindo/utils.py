@@ -105,6 +105,8 @@ def content_type_by_name(name: Union[str, bytes]) -> Optional[str]:
     Python, since Go's tables give another type for most extensions (the CLI guesses with
     Go's, as ossutil does). A bytes name is read as UTF-8 (oss2 raises TypeError for one)."""
     name = to_string(name)
+    if "." not in name.rpartition("/")[2] and ":" not in name:
+        return None  # no extension and no URL scheme (data:): neither table can know it
     ext = os.path.splitext(name)[1].lower()
     if ext in _EXTRA_TYPES_MAP:
         return _EXTRA_TYPES_MAP[ext]

@@ -513,6 +513,32 @@ def test_case_insensitive_dict():
     assert len(d) == 1 and utils.CaseInsensitiveDict(None) == {}
 
 
+def test_a_quick_result_fills_oss2_fields_and_makes_its_headers_only_when_read():
+    from pyjindo._response import quick_parts
+    pairs = [("Etag", '"AB"'), ("x-oss-meta-a", "1"), ("Content-Length", "3"), ("X-OSS-META-A", "2"),
+             ("Last-Modified", "Sat, 05 Dec 2015 11:10:29 GMT"), ("x-oss-hash-crc64ecma", "7"),
+             ("Content-Type", "text/\xe9")]
+
+    def quick(pairs):
+        block = "".join(k + "\0" + v + "\0" for k, v in pairs).encode("latin-1")
+        return Response.from_quick(quick_parts(b"\0".join([b"C200", b"rid", b"0.5", b"0", b"0", b"", b"", block])))
+
+    resp = quick(pairs[:3])
+    assert models.HeadObjectResult(resp).etag == "AB" and "_store" not in vars(resp.headers)  # not needed
+    assert dict(resp.headers) == dict(pairs[:3]) and "_store" in vars(resp.headers)
+    resp = quick(pairs)
+    mine = models.HeadObjectResult(resp)
+    theirs = o_models.HeadObjectResult(FakeOssResp(200, ReqCID(), b""))
+    expected = ReqCID()
+    for k, v in pairs:  # requests joins a repeated name's values
+        expected[k] = expected[k] + ", " + v if k in expected else v
+    assert dict(mine.headers) == dict(expected) and list(mine.headers) == list(expected)
+    assert mine.headers["X-Oss-Meta-A"] == "1, 2" and resp.header_values["x-oss-meta-a"] == "1, 2"
+    assert (mine.status, mine.request_id, mine.etag, mine.content_length, mine.server_crc) == (200, "rid", "AB", 3, 7)
+    assert mine.last_modified == 1449313829 and mine.content_type == "text/\xe9" and theirs.etag is None
+    assert resp.read() == b""
+
+
 def test_crc():
     for n in [0, 1, 7, 100, 5000]:
         data = os.urandom(n)

@@ -54,7 +54,10 @@ class RequestResult(object):
         self.headers = resp.headers
         #: request id, for tracing a request at OSS
         self.request_id = resp.request_id
-        get = self.headers.get  # each header looked up once: header values are never None
+        # Fields are read from pyjindo's Response's `header_values` (by lowercased name: its
+        # `headers` may not be made yet), or any other response's `headers`; each header is
+        # looked up once (header values are never None).
+        get = getattr(resp, "header_values", resp.headers).get
         #: version id of the object, on versioned buckets
         self.versionid = get("x-oss-version-id")
         #: as oss2: bool() of the x-oss-delete-marker header text, None when absent

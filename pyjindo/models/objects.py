@@ -19,7 +19,7 @@ class HeadObjectResult(RequestResult):
 
     def __init__(self, resp: _ResponseLike) -> None:
         super(HeadObjectResult, self).__init__(resp)
-        get = self.headers.get  # each header looked up once, None when absent
+        get = getattr(resp, "header_values", resp.headers).get  # as RequestResult's
         #: 'Normal', 'Multipart', 'Appendable', ...
         self.object_type = get("x-oss-object-type")
         #: int epoch seconds
@@ -46,9 +46,10 @@ class GetObjectMetaResult(RequestResult):
 
     def __init__(self, resp: _ResponseLike) -> None:
         super(GetObjectMetaResult, self).__init__(resp)
-        self.last_modified = _hget(self.headers, "last-modified", http_to_unixtime)
-        self.content_length = _hget(self.headers, "content-length", int)
-        self.etag = _get_etag(self.headers)
+        values = getattr(resp, "header_values", resp.headers)  # as RequestResult's
+        self.last_modified = _hget(values, "last-modified", http_to_unixtime)
+        self.content_length = _hget(values, "content-length", int)
+        self.etag = _get_etag(values)
 
 
 class GetSymlinkResult(RequestResult):
@@ -57,12 +58,6 @@ class GetSymlinkResult(RequestResult):
     def __init__(self, resp: _ResponseLike) -> None:
         super(GetSymlinkResult, self).__init__(resp)
         self.target_key = urlunquote(_hget(self.headers, "x-oss-symlink-target"))
-
-
-def _crc_value(value):
-    if value is None or value == "":
-        return None
-    return int(value)
 
 
 class GetObjectResult(HeadObjectResult):
@@ -82,7 +77,7 @@ class GetObjectResult(HeadObjectResult):
         self.__consumed = 0
         self.__crc_checked = False
         self.__closed = False
-        self.content_range = _hget(resp.headers, "Content-Range")
+        self.content_range = getattr(resp, "header_values", resp.headers).get("content-range")
         self.stream = stream if stream is not None else resp
 
     @staticmethod
@@ -95,7 +90,7 @@ class GetObjectResult(HeadObjectResult):
         crc = getattr(self.stream, "crc", None)
         if crc is None:
             crc = getattr(self.stream, "client_crc", None)
-        return _crc_value(crc)
+        return None if crc is None or crc == "" else int(crc)
 
     def read(self, amt: Optional[int] = None) -> bytes:
         """Up to `amt` bytes of the body (all that is left when None or negative); b"" at the end.
@@ -150,7 +145,7 @@ class GetObjectResult(HeadObjectResult):
         if client_crc is None:
             return
         self.__crc_checked = True
-        utils.check_crc("get", client_crc, self.server_crc, self.request_id)
+        utils.check_crc("get", client_crc, self._server_crc, self.request_id)
 
     def close(self) -> None:
         """Stop reading and free the body (cancels the parts still being fetched). Reads after it
@@ -190,10 +185,13 @@ class PutObjectResult(RequestResult):
 
     def __init__(self, resp: _ResponseLike) -> None:
         super(PutObjectResult, self).__init__(resp)
+        get = getattr(resp, "header_values", resp.headers).get  # as RequestResult's
         #: ETag without quotes
-        self.etag = _get_etag(self.headers)
+        value = get("etag")
+        self.etag = None if value is None else value.strip('"')
         #: CRC64 of the object on OSS (int), or None
-        self.crc = _hget(resp.headers, "x-oss-hash-crc64ecma", int)
+        value = get("x-oss-hash-crc64ecma")
+        self.crc = None if value is None else int(value)
 
 
 class AppendObjectResult(RequestResult):
