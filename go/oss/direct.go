@@ -2,7 +2,6 @@ package oss
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -157,6 +156,9 @@ type directPool struct {
 
 	mu   sync.Mutex
 	idle []*directConn
+	// bodies are the buffers of bodies read whole (*[]byte), back from closed bufferedBodys: a
+	// small get's body is otherwise 16 KiB of garbage a call
+	bodies sync.Pool
 }
 
 type directConn struct {
@@ -304,6 +306,7 @@ type exchange struct {
 	rng    string         // the Range asked for: a run asks for parts of one URL
 	resp   *http.Response // nil until the answer's head was read
 	body   []byte         // with resp: the part of a buffered body read so far
+	buf    *[]byte        // body's memory, from the pool's bodies
 	// unwatch ends the watch of the context of the run reading the exchange (watch); false when
 	// the context ended first, leaving the connection's deadline in the past.
 	unwatch func() bool
@@ -481,7 +484,8 @@ func (p *directPool) answer(req *http.Request, d *DirectRun, x *exchange, budget
 			resp.Body = &directBody{body: resp.Body, pool: p, x: x, keep: !resp.Close && !req.Close}
 			return resp, nil
 		}
-		x.body = make([]byte, 0, resp.ContentLength)
+		x.buf = p.bodyBuffer(int(resp.ContentLength))
+		x.body = (*x.buf)[:0:resp.ContentLength]
 	}
 	// A small body is read whole inside the budget; a body read in part is handed off with what
 	// was read.
@@ -511,9 +515,53 @@ func (p *directPool) finished(req *http.Request, x *exchange, body []byte) (*htt
 	resp := x.resp
 	p.release(x, !resp.Close && !req.Close)
 	if body != nil {
-		resp.Body = io.NopCloser(bytes.NewReader(body))
+		resp.Body = &bufferedBody{data: body, buf: x.buf, pool: &p.bodies}
 	}
 	return resp, nil
+}
+
+// bodyBuffer is memory for a body of n bytes: a buffer closed bodies gave back, or a new one.
+func (p *directPool) bodyBuffer(n int) *[]byte {
+	if b, _ := p.bodies.Get().(*[]byte); b != nil && cap(*b) >= n {
+		return b
+	}
+	b := make([]byte, n)
+	return &b
+}
+
+// bufferedBody is a body read whole; Close gives its buffer back to the pool (Read copies out,
+// so nothing outside holds it), after which Read fails as a closed net/http body does.
+type bufferedBody struct {
+	mu   sync.Mutex // Close may come from another goroutine (a cancel) during a Read
+	data []byte     // what is left to read
+	buf  *[]byte
+	pool *sync.Pool
+}
+
+var errBodyClosed = errors.New("oss: read on a closed response body")
+
+func (b *bufferedBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf == nil {
+		return 0, errBodyClosed
+	}
+	if len(b.data) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, b.data)
+	b.data = b.data[n:]
+	return n, nil
+}
+
+func (b *bufferedBody) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf != nil {
+		b.pool.Put(b.buf)
+		b.buf, b.data = nil, nil
+	}
+	return nil
 }
 
 // directBody is an answer's body read from its connection as the caller asks; read to its end,

@@ -546,3 +546,32 @@ func TestASmallRequestIsOneWrite(t *testing.T) {
 		t.Errorf("stored %d bytes, want the %d sent", len(got), len(body))
 	}
 }
+
+func TestABodyReadWholeGivesItsBufferBackWhenClosedAndIsNotReadAfter(t *testing.T) {
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(r.URL.Path)) })
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
+	get := func(key string) *http.Response {
+		t.Helper()
+		run := &DirectRun{Budget: time.Now().Add(time.Minute)} // a caller's thread: read whole
+		resp, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: key})
+		run.End()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	first := get("first")
+	if b, err := io.ReadAll(first.Body); err != nil || string(b) != "/bkt/first" {
+		t.Fatalf("first body %q, %v", b, err)
+	}
+	first.Body.Close()
+	second := get("2nd") // into the first's buffer, most likely: its bytes must be its own
+	if _, err := first.Body.Read(make([]byte, 1)); err == nil {
+		t.Error("a read after Close succeeded")
+	}
+	if b, err := io.ReadAll(second.Body); err != nil || string(b) != "/bkt/2nd" {
+		t.Fatalf("second body %q, %v", b, err)
+	}
+	second.Body.Close()
+	second.Body.Close() // twice: the buffer goes back once
+}
