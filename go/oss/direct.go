@@ -457,10 +457,10 @@ func (p *directPool) answer(req *http.Request, d *DirectRun, x *exchange, budget
 	c := x.conn
 	if x.resp == nil {
 		c.SetReadDeadline(earliest(budget, time.Now().Add(p.readTimeout)))
-		resp, err := http.ReadResponse(c.br, req)
+		resp, err := readResponse(c.br, req)
 		// an informational answer (100 Continue, 103 Early Hints) comes before the answer
 		for err == nil && resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
-			resp, err = http.ReadResponse(c.br, req)
+			resp, err = readResponse(c.br, req)
 		}
 		if err != nil {
 			return p.fail(req, d, x, budget, err)
