@@ -307,10 +307,13 @@ func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err er
 	if target == "" {
 		target = c.URL(r)
 	}
-	// The request has its own context so that an answer that came before the body was sent can
-	// stop the transport from reading it; then once waits until the transport let go of the body
-	// (it may be a Python buffer, released as soon as the call returns).
-	reqCtx, cancel := context.WithCancel(ctx)
+	// A request with a body has its own context so that an answer that came before the body was
+	// sent can stop the transport from reading it; then once waits until the transport let go of
+	// the body (it may be a Python buffer, released as soon as the call returns).
+	reqCtx, cancel := ctx, context.CancelFunc(func() {})
+	if guard != nil {
+		reqCtx, cancel = context.WithCancel(ctx)
+	}
 	released := false
 	defer func() {
 		if !released {
@@ -325,11 +328,7 @@ func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err er
 	if r.Body != nil {
 		req.ContentLength = r.ContentLength
 	}
-	for k, vs := range r.Header {
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
+	req.Header = requestHeader(r.Header)
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", c.cfg.UserAgent)
 	}
@@ -427,6 +426,24 @@ func (c *Client) sign(req *http.Request, r *Request, creds signer.Credentials) {
 		req.Header.Del("Date")
 		signer.SignV1(req.Method, bucket, r.Key, r.values(), req.Header, creds, c.now())
 	}
+}
+
+// requestHeader is a copy of h for a request, as Header.Add would build it value by value
+// (canonical keys, none without a value), in Clone's two allocations.
+func requestHeader(h http.Header) http.Header {
+	out := h.Clone()
+	if out == nil {
+		return http.Header{}
+	}
+	for k, vs := range out {
+		if ck := http.CanonicalHeaderKey(k); ck != k || len(vs) == 0 {
+			delete(out, k)
+			if len(vs) > 0 {
+				out[ck] = append(out[ck], vs...)
+			}
+		}
+	}
+	return out
 }
 
 // keepContentLength makes net/http send the Content-Length header the caller gave a request

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -856,5 +857,26 @@ func TestContentLengthOfABodilessRequestIsSent(t *testing.T) {
 		if n := strings.Count(strings.ToLower(head), "content-length:"); n != 1 {
 			t.Errorf("%s with Content-Length %s: %d Content-Length headers in %q", tc.method, tc.value, n, head)
 		}
+	}
+}
+
+func TestARequestsHeaderIsCopiedAsHeaderAddWouldBuildIt(t *testing.T) {
+	given := http.Header{"x-oss-meta-a": {"1", "2"}, "Content-Type": {"text/plain"}, "X-Empty": {}}
+	got := requestHeader(given)
+	want := http.Header{}
+	for k, vs := range given {
+		for _, v := range vs {
+			want.Add(k, v)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("copy %q, Header.Add builds %q", got, want)
+	}
+	got.Add("X-Oss-Meta-A", "3")
+	if len(given["x-oss-meta-a"]) != 2 {
+		t.Error("adding to the copy changed the caller's header")
+	}
+	if h := requestHeader(nil); h == nil || len(h) != 0 {
+		t.Errorf("copy of nil: %#v", h)
 	}
 }
