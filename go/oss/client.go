@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss/credentials"
@@ -59,6 +60,26 @@ type Client struct {
 	http      *http.Client
 	direct    *directPool // nil when requests go through a proxy
 	now       func() time.Time
+	// V1 and V2 signing's own state, kept between requests: HMACs keyed with the secret
+	// (*signer.V1MAC) and the Date of the second now
+	macs sync.Pool
+	date atomic.Pointer[httpDate]
+}
+
+// httpDate is a second's Date header.
+type httpDate struct {
+	unix int64
+	text string
+}
+
+// httpDate is the Date header for now, formatted once a second.
+func (c *Client) httpDate(now time.Time) string {
+	if d := c.date.Load(); d != nil && d.unix == now.Unix() {
+		return d.text
+	}
+	d := &httpDate{unix: now.Unix(), text: now.UTC().Format(http.TimeFormat)}
+	c.date.Store(d)
+	return d.text
 }
 
 // New returns a client for cfg.
@@ -420,11 +441,18 @@ func (c *Client) sign(req *http.Request, r *Request, creds signer.Credentials) {
 	case c.cfg.SignVersion == "v4":
 		signer.SignV4(req.Method, bucket, r.Key, r.values(), req.Header, c.cfg.Region, nil, creds, c.now())
 	case c.cfg.SignVersion == "v2":
-		req.Header.Del("Date")
-		signer.SignV2(req.Method, bucket, r.Key, r.values(), req.Header, creds, c.now())
+		now := c.now()
+		req.Header["Date"] = []string{c.httpDate(now)} // the one the signer would set
+		signer.SignV2(req.Method, bucket, r.Key, r.values(), req.Header, creds, now)
 	default:
-		req.Header.Del("Date")
-		signer.SignV1(req.Method, bucket, r.Key, r.values(), req.Header, creds, c.now())
+		now := c.now()
+		req.Header["Date"] = []string{c.httpDate(now)}
+		m, _ := c.macs.Get().(*signer.V1MAC)
+		if m == nil {
+			m = &signer.V1MAC{}
+		}
+		m.SignV1(req.Method, bucket, r.Key, r.values(), req.Header, creds, now)
+		c.macs.Put(m)
 	}
 }
 

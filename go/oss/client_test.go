@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pyjindo/pyjindo/go/oss/credentials"
 	"github.com/pyjindo/pyjindo/go/oss/signer"
 	"github.com/pyjindo/pyjindo/go/server"
 	"github.com/pyjindo/pyjindo/go/server/store"
@@ -878,5 +879,43 @@ func TestARequestsHeaderIsCopiedAsHeaderAddWouldBuildIt(t *testing.T) {
 	}
 	if h := requestHeader(nil); h == nil || len(h) != 0 {
 		t.Errorf("copy of nil: %#v", h)
+	}
+}
+
+func TestEachRequestIsSignedWithTheDateOfItsSecondAndTheKeysOfItsAttempt(t *testing.T) {
+	var dates []string
+	var auths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		dates = append(dates, r.Header.Get("Date"))
+		auths = append(auths, r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	keys := &credentials.Mutable{}
+	c := mustNew(t, Config{Endpoint: srv.URL, CredentialsProvider: keys})
+	clock := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return clock }
+	head := func(h http.Header) {
+		t.Helper()
+		if _, err := c.Do(context.Background(), &Request{Method: "HEAD", Bucket: "bkt", Key: "k", Header: h}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys.Set(credentials.Credentials{Credentials: signer.Credentials{AccessKeyID: "ak", AccessKeySecret: "sk"}})
+	head(http.Header{"date": {"a date of the caller's"}}) // replaced, as oss2 does
+	clock = clock.Add(999 * time.Millisecond)
+	head(nil)
+	clock = clock.Add(time.Millisecond)
+	keys.Set(credentials.Credentials{Credentials: signer.Credentials{AccessKeyID: "ak2", AccessKeySecret: "sk2"}})
+	head(nil)
+	want := []string{"Mon, 07 Dec 2026 10:00:00 GMT", "Mon, 07 Dec 2026 10:00:00 GMT", "Mon, 07 Dec 2026 10:00:01 GMT"}
+	if !reflect.DeepEqual(dates, want) {
+		t.Errorf("dates %q, want %q", dates, want)
+	}
+	for i, secret := range []string{"sk", "sk", "sk2"} {
+		id := map[string]string{"sk": "ak", "sk2": "ak2"}[secret]
+		sts := "HEAD\n\n\n" + want[i] + "\n/bkt/k"
+		if w := "OSS " + id + ":" + signer.V1Signature(secret, sts); auths[i] != w {
+			t.Errorf("request %d: Authorization %q, want %q", i, auths[i], w)
+		}
 	}
 }
