@@ -211,6 +211,13 @@ func escapeKey(key string) string { return quote(key, "-_.~/") }
 func QuoteAll(s string) string { return quote(s, "-_.~") }
 
 func quote(s, safe string) string {
+	i := 0
+	for i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] >= 'A' && s[i] <= 'Z' || s[i] >= '0' && s[i] <= '9' || strings.IndexByte(safe, s[i]) >= 0) {
+		i++
+	}
+	if i == len(s) {
+		return s // nothing to escape
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -228,6 +235,7 @@ func escapeQuery(s string) string { return strings.ReplaceAll(url.QueryEscape(s)
 // URL returns the request's URL.
 func (c *Client) URL(r *Request) string {
 	var b strings.Builder
+	b.Grow(len(c.endpoint.Scheme) + len(c.endpoint.Host) + len(r.Bucket) + 3*len(r.Key) + 8)
 	b.WriteString(c.endpoint.Scheme)
 	b.WriteString("://")
 	switch {

@@ -611,12 +611,12 @@ func earliest(a, b time.Time) time.Time {
 
 // canonicalAddr is req's host with its port (80 or 443 by default).
 func canonicalAddr(req *http.Request) string {
-	port := req.URL.Port()
-	if port == "" {
-		port = "80"
-		if req.URL.Scheme == "https" {
-			port = "443"
-		}
+	if req.URL.Port() != "" {
+		return req.URL.Host // as JoinHostPort would write it again
+	}
+	port := "80"
+	if req.URL.Scheme == "https" {
+		port = "443"
 	}
 	return net.JoinHostPort(req.URL.Hostname(), port)
 }

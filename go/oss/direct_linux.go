@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 // sockConn is a TCP connection read and written with system calls on the calling thread, its
@@ -196,8 +197,10 @@ func (c *sockConn) SetWriteDeadline(t time.Time) error { c.wdl.Store(unixNano(t)
 func socketOpen(sock net.Conn, tls bool) bool {
 	peek := func(fd int) bool {
 		var b [1]byte
-		n, _, err := syscall.Recvfrom(fd, b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		return err == syscall.EAGAIN || err == nil && n > 0 && tls
+		// recvfrom without an address to return (syscall.Recvfrom allocates one)
+		n, _, errno := syscall.Syscall6(syscall.SYS_RECVFROM, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), 1,
+			syscall.MSG_PEEK|syscall.MSG_DONTWAIT, 0, 0)
+		return errno == syscall.EAGAIN || errno == 0 && n > 0 && tls
 	}
 	switch s := sock.(type) {
 	case *sockConn:

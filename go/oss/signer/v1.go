@@ -5,7 +5,6 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"hash"
-	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -121,7 +120,9 @@ func V1Signature(secret, stringToSign string) string {
 type V1MAC struct {
 	secret string
 	mac    hash.Hash
+	text   []byte // the string to sign, as bytes for the hash
 	sum    [sha1.Size]byte
+	sig    [28]byte // base64 of sum
 }
 
 // Signature is V1Signature(secret, stringToSign).
@@ -131,8 +132,10 @@ func (m *V1MAC) Signature(secret, stringToSign string) string {
 	} else {
 		m.mac.Reset()
 	}
-	io.WriteString(m.mac, stringToSign)
-	return base64.StdEncoding.EncodeToString(m.mac.Sum(m.sum[:0]))
+	m.text = append(m.text[:0], stringToSign...)
+	m.mac.Write(m.text)
+	base64.StdEncoding.Encode(m.sig[:], m.mac.Sum(m.sum[:0]))
+	return string(m.sig[:])
 }
 
 // SignV1 signs a request in place: it sets Date (now in http.TimeFormat) unless header
