@@ -111,7 +111,7 @@ func RunQuick(ctx context.Context, c *Call, kind int, args string) []byte {
 		default: // a parsed document
 			return quickJSON(res, nil)
 		}
-		if out, ok := compact(res, 0, int64(len(body)), "", "", body); ok {
+		if out, ok := compact(res, 0, int64(len(body)), "", "", body, c.result); ok {
 			return out
 		}
 		return quickJSON(res, nil)
@@ -132,7 +132,7 @@ func quickGet(ctx context.Context, c *Call, t *Target) []byte {
 	n := st.body.Length()
 	if n < 0 || n > QuickGetMax || n > c.Session.Transfer.PartSize && c.Session.Transfer.PartSize > 0 {
 		h := c.Handles.New(st)
-		if out, ok := compact(resp, h, n, "", "", nil); ok {
+		if out, ok := compact(resp, h, n, "", "", nil, c.result); ok {
 			return out
 		}
 		return quickJSON(GetOpenResult{Response: resp, Stream: HandleRef{h, "GetObjectResult"}, Length: n}, nil)
@@ -141,7 +141,7 @@ func quickGet(ctx context.Context, c *Call, t *Target) []byte {
 	// The result is built in place: its fields, with room for the CRC (known once the body is
 	// read: zero-padded to its largest length), then the body read straight behind them. No
 	// second copy of the body in Go, and none in the C caller's when Call.Result gives memory.
-	fields, ok := compact(resp, 0, n, "", "", nil)
+	fields, ok := compact(resp, 0, n, "", "", nil, nil)
 	var out, body []byte
 	crcAt := 0
 	if ok {
@@ -161,7 +161,7 @@ func quickGet(ctx context.Context, c *Call, t *Target) []byte {
 			return quickJSON(nil, ctx.Err()) // Ctrl-C: the call itself is interrupted
 		}
 		b, _ := json.Marshal(ErrorDict(err))
-		if out, ok := compact(resp, 0, 0, "", string(b), nil); ok {
+		if out, ok := compact(resp, 0, 0, "", string(b), nil, nil); ok {
 			return out
 		}
 		return quickGetJSON(resp, nil, "", string(b))
@@ -195,9 +195,17 @@ func afterField(b []byte, k int) int {
 	return at
 }
 
-// compact is the 'C' form of a result, or false when a header or the request id holds a NUL.
-func compact(r Response, stream uint64, length int64, crc, deferred string, body []byte) ([]byte, bool) {
-	b := make([]byte, 0, compactSize(r, crc, deferred)+len(body))
+// compact is the 'C' form of a result, or false when a header or the request id holds a NUL;
+// built in memory from alloc (Call.result: go/capi's C memory, handed over without a copy) when
+// not nil.
+func compact(r Response, stream uint64, length int64, crc, deferred string, body []byte, alloc func(int) []byte) ([]byte, bool) {
+	size := compactSize(r, crc, deferred) + len(body)
+	var b []byte
+	if alloc != nil {
+		b = alloc(size)[:0] // size is at least the length: the appends stay in it
+	} else {
+		b = make([]byte, 0, size)
+	}
 	b = append(b, 'C')
 	b = strconv.AppendInt(b, int64(r.Status), 10)
 	b = append(b, 0)
