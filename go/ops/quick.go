@@ -125,12 +125,13 @@ func RunQuick(ctx context.Context, c *Call, kind int, args string) []byte {
 // at once (its body and CRC in the result, a failure of that read deferred to the caller's
 // read(), where the stream would have raised it), any other comes back as a stream.
 func quickGet(ctx context.Context, c *Call, t *Target) []byte {
-	st, resp, err := openStream(ctx, c, t)
+	st, resp, stop, err := openStream(ctx, c, t)
 	if err != nil {
 		return quickJSON(nil, err)
 	}
 	n := st.body.Length()
 	if n < 0 || n > QuickGetMax || n > c.Session.Transfer.PartSize && c.Session.Transfer.PartSize > 0 {
+		stop()
 		h := c.Handles.New(st)
 		if out, ok := compact(resp, h, n, "", "", nil, c.result); ok {
 			return out
@@ -153,8 +154,7 @@ func quickGet(ctx context.Context, c *Call, t *Target) []byte {
 	} else {
 		body = make([]byte, n)
 	}
-	stop := st.bind(ctx, c.Progress)
-	_, err = st.body.ReadAll(body, c.Progress.Add, nil)
+	_, err = st.body.ReadAll(body, c.Progress.Add, nil) // still bound to ctx since the open
 	stop()
 	if err != nil {
 		if ctx.Err() != nil {
