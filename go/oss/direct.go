@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -302,7 +303,7 @@ func (p *directPool) closeIdle() {
 type exchange struct {
 	conn   *directConn
 	method string
-	url    string
+	url    *url.URL       // (its text is built only when a run resumes the exchange)
 	rng    string         // the Range asked for: a run asks for parts of one URL
 	resp   *http.Response // nil until the answer's head was read
 	body   []byte         // with resp: the part of a buffered body read so far
@@ -376,7 +377,7 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 		return nil, ErrHandedOff // the run goes on elsewhere: whatever it asks for now is asked there
 	}
 	if x := d.takePending(); x != nil {
-		if x.method == req.Method && x.url == req.URL.String() && x.rng == req.Header.Get("Range") {
+		if x.method == req.Method && x.url.String() == req.URL.String() && x.rng == req.Header.Get("Range") {
 			return p.resume(req, d, x)
 		}
 		x.conn.close()
@@ -389,7 +390,7 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 		}
 		return nil, err
 	}
-	x := &exchange{conn: c, method: req.Method, url: req.URL.String(), rng: req.Header.Get("Range")}
+	x := &exchange{conn: c, method: req.Method, url: req.URL, rng: req.Header.Get("Range")}
 	x.watch(ctx)
 	c.SetWriteDeadline(budget)
 	err = req.Write(unflushed{c.bw})

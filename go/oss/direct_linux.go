@@ -195,24 +195,26 @@ func (c *sockConn) SetWriteDeadline(t time.Time) error { c.wdl.Store(unixNano(t)
 // error: closed. Bytes: closed, unless tls (a record may come unasked, such as a session ticket;
 // TLS reads it with the answer).
 func socketOpen(sock net.Conn, tls bool) bool {
-	peek := func(fd int) bool {
-		var b [1]byte
-		// recvfrom without an address to return (syscall.Recvfrom allocates one)
-		n, _, errno := syscall.Syscall6(syscall.SYS_RECVFROM, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), 1,
-			syscall.MSG_PEEK|syscall.MSG_DONTWAIT, 0, 0)
-		return errno == syscall.EAGAIN || errno == 0 && n > 0 && tls
-	}
 	switch s := sock.(type) {
 	case *sockConn:
-		return peek(s.fd)
+		return peekOpen(s.fd, tls)
 	case syscall.Conn:
 		raw, err := s.SyscallConn()
 		if err != nil {
 			return false
 		}
 		open := false
-		raw.Control(func(fd uintptr) { open = peek(int(fd)) })
+		raw.Control(func(fd uintptr) { open = peekOpen(int(fd), tls) })
 		return open
 	}
 	return true
+}
+
+// peekOpen is socketOpen's look at descriptor fd: recvfrom without an address to return
+// (syscall.Recvfrom allocates one).
+func peekOpen(fd int, tls bool) bool {
+	var b [1]byte
+	n, _, errno := syscall.Syscall6(syscall.SYS_RECVFROM, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), 1,
+		syscall.MSG_PEEK|syscall.MSG_DONTWAIT, 0, 0)
+	return errno == syscall.EAGAIN || errno == 0 && n > 0 && tls
 }

@@ -672,3 +672,12 @@ func hmacSHA1(secret, s string) []byte {
 	m.Write([]byte(s))
 	return m.Sum(nil)
 }
+
+func TestLowerNameIsToLower(t *testing.T) {
+	for _, name := range []string{"Authorization", "Content-Length", "Content-Md5", "Content-Type", "Date", "Range",
+		"User-Agent", "X-Oss-Meta-A", "content-type", "CONTENT-TYPE", ""} {
+		if got := lowerName(name); got != strings.ToLower(name) {
+			t.Errorf("lowerName(%q) = %q", name, got)
+		}
+	}
+}
