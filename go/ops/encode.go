@@ -120,7 +120,7 @@ func describe(status int, header http.Header, body any, started time.Time) Respo
 	if header == nil {
 		header = http.Header{}
 	}
-	return Response{Status: status, RequestID: header.Get("x-oss-request-id"), Headers: HeaderPairs(header),
+	return Response{Status: status, RequestID: header.Get("X-Oss-Request-Id"), Headers: HeaderPairs(header),
 		Body: body, Duration: time.Since(started).Seconds()}
 }
 

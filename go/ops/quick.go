@@ -111,7 +111,7 @@ func RunQuick(ctx context.Context, c *Call, kind int, args string) []byte {
 		default: // a parsed document
 			return quickJSON(res, nil)
 		}
-		if out, ok := compact(res, 0, int64(len(body)), "", "", body); ok {
+		if out, ok := compact(res, 0, int64(len(body)), "", "", body, c.result); ok {
 			return out
 		}
 		return quickJSON(res, nil)
@@ -125,14 +125,15 @@ func RunQuick(ctx context.Context, c *Call, kind int, args string) []byte {
 // at once (its body and CRC in the result, a failure of that read deferred to the caller's
 // read(), where the stream would have raised it), any other comes back as a stream.
 func quickGet(ctx context.Context, c *Call, t *Target) []byte {
-	st, resp, err := openStream(ctx, c, t)
+	st, resp, stop, err := openStream(ctx, c, t)
 	if err != nil {
 		return quickJSON(nil, err)
 	}
 	n := st.body.Length()
 	if n < 0 || n > QuickGetMax || n > c.Session.Transfer.PartSize && c.Session.Transfer.PartSize > 0 {
+		stop()
 		h := c.Handles.New(st)
-		if out, ok := compact(resp, h, n, "", "", nil); ok {
+		if out, ok := compact(resp, h, n, "", "", nil, c.result); ok {
 			return out
 		}
 		return quickJSON(GetOpenResult{Response: resp, Stream: HandleRef{h, "GetObjectResult"}, Length: n}, nil)
@@ -142,7 +143,7 @@ func quickGet(ctx context.Context, c *Call, t *Target) []byte {
 	// read: zero-padded to its largest length), then the body copied straight behind them
 	// (from the direct exchange's buffer, which read the body whole within the budget). No
 	// further copy in Go, and none in the C caller's when Call.Result gives memory.
-	fields, ok := compact(resp, 0, n, "", "", nil)
+	fields, ok := compact(resp, 0, n, "", "", nil, nil)
 	var out, body []byte
 	crcAt := 0
 	if ok {
@@ -154,15 +155,14 @@ func quickGet(ctx context.Context, c *Call, t *Target) []byte {
 	} else {
 		body = make([]byte, n)
 	}
-	stop := st.bind(ctx, c.Progress)
-	_, err = st.body.ReadAll(body, c.Progress.Add, nil)
+	_, err = st.body.ReadAll(body, c.Progress.Add, nil) // still bound to ctx since the open
 	stop()
 	if err != nil {
 		if ctx.Err() != nil {
 			return quickJSON(nil, ctx.Err()) // Ctrl-C: the call itself is interrupted
 		}
 		b, _ := json.Marshal(ErrorDict(err))
-		if out, ok := compact(resp, 0, 0, "", string(b), nil); ok {
+		if out, ok := compact(resp, 0, 0, "", string(b), nil, nil); ok {
 			return out
 		}
 		return quickGetJSON(resp, nil, "", string(b))
@@ -196,9 +196,17 @@ func afterField(b []byte, k int) int {
 	return at
 }
 
-// compact is the 'C' form of a result, or false when a header or the request id holds a NUL.
-func compact(r Response, stream uint64, length int64, crc, deferred string, body []byte) ([]byte, bool) {
-	b := make([]byte, 0, compactSize(r, crc, deferred)+len(body))
+// compact is the 'C' form of a result, or false when a header or the request id holds a NUL;
+// built in memory from alloc (Call.result: go/capi's C memory, handed over without a copy) when
+// not nil.
+func compact(r Response, stream uint64, length int64, crc, deferred string, body []byte, alloc func(int) []byte) ([]byte, bool) {
+	size := compactSize(r, crc, deferred) + len(body)
+	var b []byte
+	if alloc != nil {
+		b = alloc(size)[:0] // size is at least the length: the appends stay in it
+	} else {
+		b = make([]byte, 0, size)
+	}
 	b = append(b, 'C')
 	b = strconv.AppendInt(b, int64(r.Status), 10)
 	b = append(b, 0)

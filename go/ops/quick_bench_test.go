@@ -1,12 +1,17 @@
 package ops
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss"
 )
@@ -65,5 +70,108 @@ func BenchmarkQuick(b *testing.B) {
 				resp.Body.Close()
 			}
 		})
+	}
+}
+
+// BenchmarkQuickClient measures the quick door's client alone, as pj_call runs it on a C
+// caller's thread (a direct exchange with a budget), against a server that reads each request
+// and writes a canned answer without allocating: B/op and allocs/op are the client's.
+func BenchmarkQuickClient(b *testing.B) {
+	const size = 16 << 10
+	head := "HTTP/1.1 200 OK\r\nAccept-Ranges: bytes\r\nContent-Length: 16384\r\nContent-Md5: zH+kr/gUAWtPLv85XmT/fA==\r\n" +
+		"Content-Type: application/octet-stream\r\nDate: Mon, 07 Dec 2026 14:42:16 GMT\r\n" +
+		"Etag: \"CC7FA4AFF814016B4F2EFF395E64FF7C\"\r\nLast-Modified: Mon, 07 Dec 2026 14:42:16 GMT\r\nServer: AliyunOSS\r\n" +
+		"X-Oss-Hash-Crc64ecma: 10818933806830494221\r\nX-Oss-Object-Type: Normal\r\n" +
+		"X-Oss-Request-Id: 821D7BD50000000000000002\r\nX-Oss-Storage-Class: Standard\r\n\r\n"
+	put := "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nContent-Md5: zH+kr/gUAWtPLv85XmT/fA==\r\nDate: Mon, 07 Dec 2026 14:42:16 GMT\r\n" +
+		"Etag: \"CC7FA4AFF814016B4F2EFF395E64FF7C\"\r\nServer: AliyunOSS\r\nX-Oss-Hash-Crc64ecma: 10818933806830494221\r\n" +
+		"X-Oss-Request-Id: 821D7BD50000000000000003\r\n\r\n"
+	answers := map[string][]byte{
+		"HEAD": []byte(head),
+		"GET":  append([]byte(head), bytes.Repeat([]byte("x"), size)...),
+		"PUT":  []byte(put),
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	go cannedServer(ln, answers)
+	s, err := NewSession([]byte(fmt.Sprintf(`{"endpoint": %q, "access_key_id": "ak", "access_key_secret": "sk", "enable_crc": true, "multipart_threshold": -1}`,
+		ln.Addr().String())), "test")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	blob := bytes.Repeat([]byte("x"), size)
+	result := make([]byte, 64<<10) // go/capi's C memory: not the client's allocation
+	for _, q := range []struct {
+		name string
+		kind int
+		args []string
+		buf  []byte
+	}{
+		{"head", QuickRequest, []string{"HEAD", "bkt", "k", "", "", "0"}, nil},
+		{"exists", QuickRequest, []string{"HEAD", "bkt", "k", "", "", "1", "objectMeta", ""}, nil},
+		{"get", QuickGet, []string{"GET", "bkt", "k", "", "", "0"}, nil},
+		{"put", QuickRequest, []string{"PUT", "bkt", "k-put", "put_object", "", "0", "Content-Type", "application/octet-stream"}, blob},
+	} {
+		block := strings.Join(q.args, "\x00")
+		b.Run(q.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				run := &oss.DirectRun{Budget: time.Now().Add(time.Second)}
+				ctx, cancel := context.WithCancel(context.Background())
+				out := RunQuick(oss.WithDirect(ctx, run), &Call{Session: s, Buffer: q.buf, Progress: &testProgress{}, Handles: nil,
+					Result: func(n int) []byte { return result[:n] }}, q.kind, block)
+				run.End()
+				cancel()
+				if out[0] != 'C' || run.HandedOff() {
+					b.Fatalf("%s (handed off: %v)", out, run.HandedOff())
+				}
+			}
+		})
+	}
+}
+
+// cannedServer answers each request on ln's connections with answers[method], reading the
+// request's head and body into buffers it keeps.
+func cannedServer(ln net.Listener, answers map[string][]byte) {
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer nc.Close()
+			br := bufio.NewReaderSize(nc, 64<<10)
+			for {
+				line, err := br.ReadSlice('\n')
+				if err != nil {
+					return
+				}
+				method, _, _ := bytes.Cut(line, []byte(" "))
+				answer := answers[string(method)]
+				length := 0
+				for {
+					line, err = br.ReadSlice('\n')
+					if err != nil {
+						return
+					}
+					if len(line) <= 2 {
+						break
+					}
+					if name, value, ok := bytes.Cut(line, []byte(":")); ok && strings.EqualFold(string(name), "Content-Length") {
+						length, _ = strconv.Atoi(string(bytes.TrimSpace(value)))
+					}
+				}
+				if _, err := br.Discard(length); err != nil {
+					return
+				}
+				if _, err := nc.Write(answer); err != nil {
+					return
+				}
+			}
+		}()
 	}
 }

@@ -43,3 +43,30 @@ func TestAQuickGetIsBuiltInTheMemoryTheCallerGives(t *testing.T) {
 		}
 	}
 }
+
+// A quick request's compact result (head, put, exists) is built in the memory Call.Result gives
+// too, which may be longer than the result: the caller takes the result's length.
+func TestAQuickRequestIsBuiltInTheMemoryTheCallerGives(t *testing.T) {
+	s := testSession(t, "")
+	for _, args := range [][]string{
+		{"PUT", "bkt", "k", "put_object", "", "0", "Content-Type", "text/plain"},
+		{"HEAD", "bkt", "k", "", "", "0"},
+	} {
+		var given []byte
+		call := &Call{Session: s, Buffer: []byte("body"), Progress: &testProgress{}, Handles: newTestHandles(),
+			Result: func(n int) []byte {
+				given = make([]byte, n)
+				return given
+			}}
+		if args[0] == "HEAD" {
+			call.Buffer = nil
+		}
+		out := RunQuick(context.Background(), call, QuickRequest, strings.Join(args, "\x00"))
+		if len(given) == 0 || unsafe.SliceData(out) != unsafe.SliceData(given) || len(out) > len(given) {
+			t.Fatalf("%s: the result (%d bytes) is not in the memory given (%d bytes): %q", args[0], len(out), len(given), out)
+		}
+		if f := strings.Split(string(out), "\x00"); f[0] != "C200" || f[4] != "0" || !strings.Contains(string(out), "\x00Etag\x00") {
+			t.Errorf("%s: fields %q", args[0], f)
+		}
+	}
+}

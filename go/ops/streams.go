@@ -59,17 +59,19 @@ type GetOpenResult struct {
 // getOpen sends the first GET (errors such as NoSuchKey surface from get_object itself, as in
 // oss2) and returns the response as a single GET would have given it, and a stream handle.
 func getOpen(ctx context.Context, c *Call, t *Target) (GetOpenResult, error) {
-	st, resp, err := openStream(ctx, c, t)
+	st, resp, stop, err := openStream(ctx, c, t)
 	if err != nil {
 		return GetOpenResult{}, err
 	}
+	stop()
 	h := c.Handles.New(st)
 	return GetOpenResult{Response: resp, Stream: HandleRef{h, "GetObjectResult"}, Length: st.body.Length()}, nil
 }
 
 // openStream sends the first GET of t and returns the stream reading its body, and the
-// response as a single GET would have given it.
-func openStream(ctx context.Context, c *Call, t *Target) (*stream, Response, error) {
+// response as a single GET would have given it. The stream stays bound to ctx until the caller
+// calls stop (a read at once then needs no bind of its own); before it hands the stream out.
+func openStream(ctx context.Context, c *Call, t *Target) (_ *stream, _ Response, stop func(), _ error) {
 	started := time.Now()
 	st := &stream{}
 	st.ctx, st.cancel = context.WithCancel(context.Background())
@@ -77,23 +79,23 @@ func openStream(ctx context.Context, c *Call, t *Target) (*stream, Response, err
 		st.retries = &RetryLog{}
 		st.ctx = oss.WithObserver(st.ctx, st.retries.Observer())
 	}
-	stop := st.bind(ctx, c.Progress)
+	stop = st.bind(ctx, c.Progress)
 	openCtx := st.ctx
 	if d := oss.DirectFrom(ctx); d != nil { // the first GET is part of the caller's run
 		openCtx = oss.WithDirect(openCtx, d)
 	}
 	dl, err := transfer.Open(openCtx, c.Session.Client, t.request(http.MethodGet), c.Session.Transfer)
-	stop()
 	if err == nil && ctx.Err() != nil {
 		dl.Close() // interrupted as it opened: the caller will not see the handle to free it
 		err = ctx.Err()
 	}
 	if err != nil {
+		stop()
 		st.cancel()
-		return nil, Response{}, interrupted(ctx, err)
+		return nil, Response{}, nil, interrupted(ctx, err)
 	}
 	st.body = transfer.NewBody(st.ctx, dl)
-	return st, describe(dl.Status, dl.Header, nil, started), nil
+	return st, describe(dl.Status, dl.Header, nil, started), stop, nil
 }
 
 type StreamArgs struct {

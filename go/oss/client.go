@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pyjindo/pyjindo/go/oss/credentials"
@@ -59,6 +60,26 @@ type Client struct {
 	http      *http.Client
 	direct    *directPool // nil when requests go through a proxy
 	now       func() time.Time
+	// V1 and V2 signing's own state, kept between requests: HMACs keyed with the secret
+	// (*signer.V1MAC) and the Date of the second now
+	macs sync.Pool
+	date atomic.Pointer[httpDate]
+}
+
+// httpDate is a second's Date header.
+type httpDate struct {
+	unix int64
+	text string
+}
+
+// httpDate is the Date header for now, formatted once a second.
+func (c *Client) httpDate(now time.Time) string {
+	if d := c.date.Load(); d != nil && d.unix == now.Unix() {
+		return d.text
+	}
+	d := &httpDate{unix: now.Unix(), text: now.UTC().Format(http.TimeFormat)}
+	c.date.Store(d)
+	return d.text
 }
 
 // New returns a client for cfg.
@@ -190,6 +211,13 @@ func escapeKey(key string) string { return quote(key, "-_.~/") }
 func QuoteAll(s string) string { return quote(s, "-_.~") }
 
 func quote(s, safe string) string {
+	i := 0
+	for i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] >= 'A' && s[i] <= 'Z' || s[i] >= '0' && s[i] <= '9' || strings.IndexByte(safe, s[i]) >= 0) {
+		i++
+	}
+	if i == len(s) {
+		return s // nothing to escape
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -207,6 +235,7 @@ func escapeQuery(s string) string { return strings.ReplaceAll(url.QueryEscape(s)
 // URL returns the request's URL.
 func (c *Client) URL(r *Request) string {
 	var b strings.Builder
+	b.Grow(len(c.endpoint.Scheme) + len(c.endpoint.Host) + len(r.Bucket) + 3*len(r.Key) + 8)
 	b.WriteString(c.endpoint.Scheme)
 	b.WriteString("://")
 	switch {
@@ -307,10 +336,13 @@ func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err er
 	if target == "" {
 		target = c.URL(r)
 	}
-	// The request has its own context so that an answer that came before the body was sent can
-	// stop the transport from reading it; then once waits until the transport let go of the body
-	// (it may be a Python buffer, released as soon as the call returns).
-	reqCtx, cancel := context.WithCancel(ctx)
+	// A request with a body has its own context so that an answer that came before the body was
+	// sent can stop the transport from reading it; then once waits until the transport let go of
+	// the body (it may be a Python buffer, released as soon as the call returns).
+	reqCtx, cancel := ctx, context.CancelFunc(func() {})
+	if guard != nil {
+		reqCtx, cancel = context.WithCancel(ctx)
+	}
 	released := false
 	defer func() {
 		if !released {
@@ -325,11 +357,7 @@ func (c *Client) once(ctx context.Context, r *Request) (_ *http.Response, err er
 	if r.Body != nil {
 		req.ContentLength = r.ContentLength
 	}
-	for k, vs := range r.Header {
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
+	req.Header = requestHeader(r.Header)
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", c.cfg.UserAgent)
 	}
@@ -421,12 +449,37 @@ func (c *Client) sign(req *http.Request, r *Request, creds signer.Credentials) {
 	case c.cfg.SignVersion == "v4":
 		signer.SignV4(req.Method, bucket, r.Key, r.values(), req.Header, c.cfg.Region, nil, creds, c.now())
 	case c.cfg.SignVersion == "v2":
-		req.Header.Del("Date")
-		signer.SignV2(req.Method, bucket, r.Key, r.values(), req.Header, creds, c.now())
+		now := c.now()
+		req.Header["Date"] = []string{c.httpDate(now)} // the one the signer would set
+		signer.SignV2(req.Method, bucket, r.Key, r.values(), req.Header, creds, now)
 	default:
-		req.Header.Del("Date")
-		signer.SignV1(req.Method, bucket, r.Key, r.values(), req.Header, creds, c.now())
+		now := c.now()
+		req.Header["Date"] = []string{c.httpDate(now)}
+		m, _ := c.macs.Get().(*signer.V1MAC)
+		if m == nil {
+			m = &signer.V1MAC{}
+		}
+		m.SignV1(req.Method, bucket, r.Key, r.values(), req.Header, creds, now)
+		c.macs.Put(m)
 	}
+}
+
+// requestHeader is a copy of h for a request, as Header.Add would build it value by value
+// (canonical keys, none without a value), in Clone's two allocations.
+func requestHeader(h http.Header) http.Header {
+	out := h.Clone()
+	if out == nil {
+		return http.Header{}
+	}
+	for k, vs := range out {
+		if ck := http.CanonicalHeaderKey(k); ck != k || len(vs) == 0 {
+			delete(out, k)
+			if len(vs) > 0 {
+				out[ck] = append(out[ck], vs...)
+			}
+		}
+	}
+	return out
 }
 
 // keepContentLength makes net/http send the Content-Length header the caller gave a request

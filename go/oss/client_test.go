@@ -10,11 +10,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/pyjindo/pyjindo/go/oss/credentials"
 	"github.com/pyjindo/pyjindo/go/oss/signer"
 	"github.com/pyjindo/pyjindo/go/server"
 	"github.com/pyjindo/pyjindo/go/server/store"
@@ -855,6 +857,65 @@ func TestContentLengthOfABodilessRequestIsSent(t *testing.T) {
 		}
 		if n := strings.Count(strings.ToLower(head), "content-length:"); n != 1 {
 			t.Errorf("%s with Content-Length %s: %d Content-Length headers in %q", tc.method, tc.value, n, head)
+		}
+	}
+}
+
+func TestARequestsHeaderIsCopiedAsHeaderAddWouldBuildIt(t *testing.T) {
+	given := http.Header{"x-oss-meta-a": {"1", "2"}, "Content-Type": {"text/plain"}, "X-Empty": {}}
+	got := requestHeader(given)
+	want := http.Header{}
+	for k, vs := range given {
+		for _, v := range vs {
+			want.Add(k, v)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("copy %q, Header.Add builds %q", got, want)
+	}
+	got.Add("X-Oss-Meta-A", "3")
+	if len(given["x-oss-meta-a"]) != 2 {
+		t.Error("adding to the copy changed the caller's header")
+	}
+	if h := requestHeader(nil); h == nil || len(h) != 0 {
+		t.Errorf("copy of nil: %#v", h)
+	}
+}
+
+func TestEachRequestIsSignedWithTheDateOfItsSecondAndTheKeysOfItsAttempt(t *testing.T) {
+	var dates []string
+	var auths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		dates = append(dates, r.Header.Get("Date"))
+		auths = append(auths, r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	keys := &credentials.Mutable{}
+	c := mustNew(t, Config{Endpoint: srv.URL, CredentialsProvider: keys})
+	clock := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return clock }
+	head := func(h http.Header) {
+		t.Helper()
+		if _, err := c.Do(context.Background(), &Request{Method: "HEAD", Bucket: "bkt", Key: "k", Header: h}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys.Set(credentials.Credentials{Credentials: signer.Credentials{AccessKeyID: "ak", AccessKeySecret: "sk"}})
+	head(http.Header{"date": {"a date of the caller's"}}) // replaced, as oss2 does
+	clock = clock.Add(999 * time.Millisecond)
+	head(nil)
+	clock = clock.Add(time.Millisecond)
+	keys.Set(credentials.Credentials{Credentials: signer.Credentials{AccessKeyID: "ak2", AccessKeySecret: "sk2"}})
+	head(nil)
+	want := []string{"Mon, 07 Dec 2026 10:00:00 GMT", "Mon, 07 Dec 2026 10:00:00 GMT", "Mon, 07 Dec 2026 10:00:01 GMT"}
+	if !reflect.DeepEqual(dates, want) {
+		t.Errorf("dates %q, want %q", dates, want)
+	}
+	for i, secret := range []string{"sk", "sk", "sk2"} {
+		id := map[string]string{"sk": "ak", "sk2": "ak2"}[secret]
+		sts := "HEAD\n\n\n" + want[i] + "\n/bkt/k"
+		if w := "OSS " + id + ":" + signer.V1Signature(secret, sts); auths[i] != w {
+			t.Errorf("request %d: Authorization %q, want %q", i, auths[i], w)
 		}
 	}
 }

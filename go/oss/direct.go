@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -165,6 +166,9 @@ type directPool struct {
 
 	mu   sync.Mutex
 	idle []*directConn
+	// bodies are the buffers of bodies read whole (*[]byte), back from closed bufferedBodys: a
+	// small get's body is otherwise 16 KiB of garbage a call
+	bodies sync.Pool
 }
 
 type directConn struct {
@@ -353,10 +357,11 @@ func (p *directPool) closeIdle() {
 type exchange struct {
 	conn   *directConn
 	method string
-	url    string
+	url    *url.URL       // (its text is built only when a run resumes the exchange)
 	rng    string         // the Range asked for: a run asks for parts of one URL
 	resp   *http.Response // nil until the answer's head was read
 	body   []byte         // with resp: the part of a buffered body read so far
+	buf    *[]byte        // body's memory, from the pool's bodies
 	// unwatch ends the watch of the context of the run reading the exchange (watch); false when
 	// the context ended first, leaving the connection's deadline in the past.
 	unwatch func() bool
@@ -426,7 +431,7 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 		return nil, ErrHandedOff // the run goes on elsewhere: whatever it asks for now is asked there
 	}
 	if x := d.takePending(); x != nil {
-		if x.method == req.Method && x.url == req.URL.String() && x.rng == req.Header.Get("Range") {
+		if x.method == req.Method && x.url.String() == req.URL.String() && x.rng == req.Header.Get("Range") {
 			return p.resume(req, d, x)
 		}
 		x.conn.close()
@@ -439,7 +444,7 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 		}
 		return nil, err
 	}
-	x := &exchange{conn: c, method: req.Method, url: req.URL.String(), rng: req.Header.Get("Range")}
+	x := &exchange{conn: c, method: req.Method, url: req.URL, rng: req.Header.Get("Range")}
 	x.watch(ctx)
 	c.SetWriteDeadline(budget)
 	err = req.Write(unflushed{c.bw})
@@ -469,8 +474,8 @@ func (p *directPool) roundTrip(req *http.Request, d *DirectRun) (*http.Response,
 type unflushed struct{ *bufio.Writer }
 
 // fail ends x after err. The budget running out is no failure: the run is made again elsewhere
-// and sends the request anew (only requests that may be sent twice get a budget). A real
-// failure is the attempt's.
+// and sends the request anew (the budget cut off its writing: the server never had it whole;
+// an answer that has begun is handed off instead, see answer). A real failure is the attempt's.
 func (p *directPool) fail(req *http.Request, d *DirectRun, x *exchange, budget time.Time, err error) (*http.Response, error) {
 	x.detach()
 	x.conn.close()
@@ -506,15 +511,25 @@ func (p *directPool) resume(req *http.Request, d *DirectRun, x *exchange) (*http
 func (p *directPool) answer(req *http.Request, d *DirectRun, x *exchange, budget time.Time) (*http.Response, error) {
 	c := x.conn
 	if x.resp == nil {
-		// The answer has begun (roundTrip's Peek): its head is read without the budget, which
-		// would hand the run off with the head half read, and the request, already answered,
-		// would be sent again (a PUT with x-oss-forbid-overwrite would then fail, a callback be
-		// made twice). A head that has begun comes within a round trip.
+		// Within the budget the head is only waited for, whole in the buffer and nothing of it
+		// consumed: a budget running out hands the exchange off with its head unread, for the
+		// run that continues it. Parsing a head half come would lose its first bytes, and the
+		// request, already answered, would be sent again (a PUT with x-oss-forbid-overwrite
+		// would then fail, a callback be made twice).
+		if !budget.IsZero() {
+			c.SetReadDeadline(earliest(budget, time.Now().Add(p.readTimeout)))
+			if err := headBuffered(c.br); err != nil {
+				if overBudget(budget, err) && req.Context().Err() == nil {
+					return nil, p.handOff(d, x)
+				}
+				return p.fail(req, d, x, time.Time{}, err)
+			}
+		}
 		c.SetReadDeadline(time.Now().Add(p.readTimeout))
-		resp, err := http.ReadResponse(c.br, req)
+		resp, err := readResponse(c.br, req)
 		// an informational answer (100 Continue, 103 Early Hints) comes before the answer
 		for err == nil && resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
-			resp, err = http.ReadResponse(c.br, req)
+			resp, err = readResponse(c.br, req)
 		}
 		if err != nil {
 			return p.fail(req, d, x, time.Time{}, err)
@@ -538,7 +553,8 @@ func (p *directPool) answer(req *http.Request, d *DirectRun, x *exchange, budget
 			resp.Body = &directBody{body: resp.Body, pool: p, x: x, keep: !resp.Close && !req.Close}
 			return resp, nil
 		}
-		x.body = make([]byte, 0, resp.ContentLength)
+		x.buf = p.bodyBuffer(int(resp.ContentLength))
+		x.body = (*x.buf)[:0:resp.ContentLength]
 	}
 	// A small body is read whole inside the budget; a body read in part is handed off with what
 	// was read.
@@ -562,15 +578,74 @@ func (p *directPool) answer(req *http.Request, d *DirectRun, x *exchange, budget
 	return p.finished(req, x, x.body)
 }
 
+// headBuffered waits until br holds an answer's whole head (up to its blank line), reading
+// without consuming anything. A head larger than br's buffer is left to be read as it comes.
+func headBuffered(br *bufio.Reader) error {
+	for n := max(br.Buffered(), 1); ; n = br.Buffered() + 1 {
+		b, err := br.Peek(n)
+		if bytes.Contains(b, []byte("\r\n\r\n")) || bytes.Contains(b, []byte("\n\n")) || err == bufio.ErrBufferFull {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
 // finished is x's answer with body (nil for none) read whole; the connection goes back to the
 // pool unless either side said it closes.
 func (p *directPool) finished(req *http.Request, x *exchange, body []byte) (*http.Response, error) {
 	resp := x.resp
 	p.release(x, !resp.Close && !req.Close)
 	if body != nil {
-		resp.Body = io.NopCloser(bytes.NewReader(body))
+		resp.Body = &bufferedBody{data: body, buf: x.buf, pool: &p.bodies}
 	}
 	return resp, nil
+}
+
+// bodyBuffer is memory for a body of n bytes: a buffer closed bodies gave back, or a new one.
+func (p *directPool) bodyBuffer(n int) *[]byte {
+	if b, _ := p.bodies.Get().(*[]byte); b != nil && cap(*b) >= n {
+		return b
+	}
+	b := make([]byte, n)
+	return &b
+}
+
+// bufferedBody is a body read whole; Close gives its buffer back to the pool (Read copies out,
+// so nothing outside holds it), after which Read fails as a closed net/http body does.
+type bufferedBody struct {
+	mu   sync.Mutex // Close may come from another goroutine (a cancel) during a Read
+	data []byte     // what is left to read
+	buf  *[]byte
+	pool *sync.Pool
+}
+
+// errBodyClosed is a read of a body closed before its end (as net/http's body says it).
+var errBodyClosed = errors.New("oss: read on a closed response body")
+
+func (b *bufferedBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf == nil {
+		return 0, errBodyClosed
+	}
+	if len(b.data) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, b.data)
+	b.data = b.data[n:]
+	return n, nil
+}
+
+func (b *bufferedBody) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf != nil {
+		b.pool.Put(b.buf)
+		b.buf, b.data = nil, nil
+	}
+	return nil
 }
 
 // directBody is an answer's body read from its connection as the caller asks; read to its end,
@@ -583,9 +658,6 @@ type directBody struct {
 	done atomic.Bool // the exchange released: at its end, or by Close (from any goroutine)
 	cut  atomic.Bool // released by Close before the end
 }
-
-// errBodyClosed is a read of a body closed before its end (as net/http's body says it).
-var errBodyClosed = errors.New("oss: read on a closed response body")
 
 func (b *directBody) Read(p []byte) (int, error) {
 	if b.done.Load() {
@@ -628,12 +700,12 @@ func earliest(a, b time.Time) time.Time {
 
 // canonicalAddr is req's host with its port (80 or 443 by default).
 func canonicalAddr(req *http.Request) string {
-	port := req.URL.Port()
-	if port == "" {
-		port = "80"
-		if req.URL.Scheme == "https" {
-			port = "443"
-		}
+	if req.URL.Port() != "" {
+		return req.URL.Host // as JoinHostPort would write it again
+	}
+	port := "80"
+	if req.URL.Scheme == "https" {
+		port = "443"
 	}
 	return net.JoinHostPort(req.URL.Hostname(), port)
 }

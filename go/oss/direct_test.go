@@ -580,10 +580,10 @@ func TestAFullPoolKeepsTheConnectionJustUsed(t *testing.T) {
 	}
 }
 
-// An answer that has begun within the budget is read to its head even when the rest of the
-// head comes after the budget: handed off, the request would be sent again, and a PUT already
-// answered must not be.
-func TestAnAnswerBegunWithinTheBudgetIsNotSentAgain(t *testing.T) {
+// An answer whose head comes partly within the budget and partly after it is handed off with
+// the head unread and continued: parsed as it came, its first bytes would be lost and the
+// request, already answered, sent again (a PUT must not be).
+func TestAnAnswerBegunWithinTheBudgetIsContinuedNotSentAgain(t *testing.T) {
 	var requests atomic.Int32
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -615,15 +615,26 @@ func TestAnAnswerBegunWithinTheBudgetIsNotSentAgain(t *testing.T) {
 	}()
 	c := mustNew(t, Config{Endpoint: "http://" + ln.Addr().String(), Credentials: testCreds})
 	data := []byte("put once")
+	put := func(d *DirectRun) (*http.Response, error) {
+		return c.Do(WithDirect(context.Background(), d), &Request{Method: "PUT", Bucket: "bkt", Key: "k",
+			Body: bytes.NewReader(data), ContentLength: int64(len(data)), GetBody: func() io.Reader { return bytes.NewReader(data) }})
+	}
 	run := &DirectRun{Budget: time.Now().Add(50 * time.Millisecond)}
-	resp, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "PUT", Bucket: "bkt", Key: "k",
-		Body: bytes.NewReader(data), ContentLength: int64(len(data)), GetBody: func() io.Reader { return bytes.NewReader(data) }})
-	if err != nil || run.HandedOff() {
-		t.Fatalf("err %v, handed off %v: the head that had begun is read on", err, run.HandedOff())
+	start := time.Now()
+	if _, err := put(run); err != ErrHandedOff || !run.HandedOff() {
+		t.Fatalf("err = %v: the head that had not all come is handed off", err)
+	}
+	if d := time.Since(start); d > 120*time.Millisecond {
+		t.Errorf("the caller had its thread back after %v", d)
+	}
+	run.End()
+	resp, err := put(run.Resume())
+	if err != nil {
+		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.Header.Get("x-oss-request-id") != "late-head" || requests.Load() != 1 {
-		t.Errorf("request id %q after %d requests, want 1", resp.Header.Get("x-oss-request-id"), requests.Load())
+	if resp.StatusCode != 200 || resp.Header.Get("x-oss-request-id") != "late-head" || requests.Load() != 1 {
+		t.Errorf("status %d, request id %q after %d requests, want 1", resp.StatusCode, resp.Header.Get("x-oss-request-id"), requests.Load())
 	}
 }
 
@@ -707,4 +718,33 @@ func TestDiscardClosesAnExchangeHandedOffAndNeverContinued(t *testing.T) {
 	if _, err := x.conn.Write([]byte("x")); err == nil {
 		t.Error("the discarded exchange's connection is still open")
 	}
+}
+
+func TestABodyReadWholeGivesItsBufferBackWhenClosedAndIsNotReadAfter(t *testing.T) {
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(r.URL.Path)) })
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
+	get := func(key string) *http.Response {
+		t.Helper()
+		run := &DirectRun{Budget: time.Now().Add(time.Minute)} // a caller's thread: read whole
+		resp, err := c.Do(WithDirect(context.Background(), run), &Request{Method: "GET", Bucket: "bkt", Key: key})
+		run.End()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	first := get("first")
+	if b, err := io.ReadAll(first.Body); err != nil || string(b) != "/bkt/first" {
+		t.Fatalf("first body %q, %v", b, err)
+	}
+	first.Body.Close()
+	second := get("2nd") // into the first's buffer, most likely: its bytes must be its own
+	if _, err := first.Body.Read(make([]byte, 1)); err == nil {
+		t.Error("a read after Close succeeded")
+	}
+	if b, err := io.ReadAll(second.Body); err != nil || string(b) != "/bkt/2nd" {
+		t.Fatalf("second body %q, %v", b, err)
+	}
+	second.Body.Close()
+	second.Body.Close() // twice: the buffer goes back once
 }

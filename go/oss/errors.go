@@ -80,10 +80,10 @@ func (e *InconsistentError) Error() string { return e.Message }
 // base64 x-oss-err header.
 func newServiceError(resp *http.Response, body []byte) *ServiceError {
 	e := &ServiceError{Status: resp.StatusCode, Header: resp.Header, Body: body,
-		RequestID: resp.Header.Get("x-oss-request-id"), EC: resp.Header.Get("x-oss-ec")}
+		RequestID: resp.Header.Get("X-Oss-Request-Id"), EC: resp.Header.Get("X-Oss-Ec")}
 	doc := body
 	if len(doc) == 0 {
-		if v := resp.Header.Get("x-oss-err"); v != "" {
+		if v := resp.Header.Get("X-Oss-Err"); v != "" {
 			if dec, err := base64.StdEncoding.DecodeString(v); err == nil {
 				doc = dec
 			}

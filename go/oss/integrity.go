@@ -18,7 +18,7 @@ const (
 // the answer (no header: nothing to compare). A mismatch is an *InconsistentError worded as
 // oss2 words it, operation naming what was done (OpPutObject, ...).
 func CheckCRC(operation string, client uint64, header http.Header) error {
-	v := header.Get("x-oss-hash-crc64ecma")
+	v := header.Get("X-Oss-Hash-Crc64ecma")
 	if v == "" {
 		return nil
 	}
@@ -26,7 +26,7 @@ func CheckCRC(operation string, client uint64, header http.Header) error {
 	if err == nil && server == client {
 		return nil
 	}
-	id := header.Get("x-oss-request-id")
+	id := header.Get("X-Oss-Request-Id")
 	return &InconsistentError{
 		Message:   fmt.Sprintf("InconsistentError: req_id: %s, operation: %s, CRC checksum of client: %d is mismatch with oss: %s", id, operation, client, v),
 		RequestID: id,

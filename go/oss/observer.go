@@ -114,7 +114,7 @@ func (c *Client) observe(ctxObs *Observer, r *Request, req *http.Request, resp *
 		e.RequestHeader = redacted(req.Header)
 	}
 	if resp != nil {
-		e.Status, e.RequestID, e.ResponseHeader = resp.StatusCode, resp.Header.Get("x-oss-request-id"), resp.Header
+		e.Status, e.RequestID, e.ResponseHeader = resp.StatusCode, resp.Header.Get("X-Oss-Request-Id"), resp.Header
 	}
 	for _, o := range [...]*Observer{c.cfg.Observer, ctxObs} {
 		if tell(o) {

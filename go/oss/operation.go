@@ -27,7 +27,7 @@ type Result struct {
 }
 
 // RequestID is the x-oss-request-id of the response.
-func (r Result) RequestID() string { return r.Header.Get("x-oss-request-id") }
+func (r Result) RequestID() string { return r.Header.Get("X-Oss-Request-Id") }
 
 func resultOf(resp *http.Response) Result {
 	return Result{Status: resp.StatusCode, Header: resp.Header}

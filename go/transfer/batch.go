@@ -131,7 +131,7 @@ func CopyMultipart(ctx context.Context, d oss.Doer, req CopyRequest, partSize in
 	// source's.
 	res, mayHaveCompleted, err := complete(ctx, d, target, uploadID, parts, h)
 	if err != nil {
-		sum, perr := strconv.ParseUint(src.Header.Get("x-oss-hash-crc64ecma"), 10, 64)
+		sum, perr := strconv.ParseUint(src.Header.Get("X-Oss-Hash-Crc64ecma"), 10, 64)
 		if mayHaveCompleted && perr == nil && ctx.Err() == nil {
 			if head, ok := completedAnyway(ctx, d, target, sum, initiated); ok {
 				return head, nil // the deferred abort finds no upload if ours completed

@@ -146,7 +146,7 @@ func Open(ctx context.Context, d oss.Doer, req *oss.Request, cfg Config) (*Downl
 		return Open(ctx, d, &plain, cfg)
 	}
 	dl.first = resp.Body
-	dl.Header = resp.Header.Clone()
+	dl.Header = resp.Header // the answer is this Download's alone: no copy
 	dl.Status = resp.StatusCode
 	dl.etag = resp.Header.Get("ETag")
 	if resp.StatusCode != http.StatusPartialContent || !partial || !simple {
@@ -194,7 +194,7 @@ func (dl *Download) openUnchanged(ctx context.Context, rng string) (*Download, e
 		return nil, err
 	}
 	dl.first = resp.Body
-	dl.Header = resp.Header.Clone()
+	dl.Header = resp.Header
 	dl.Status = resp.StatusCode
 	dl.etag = resp.Header.Get("ETag")
 	dl.Length, dl.firstLen = resp.ContentLength, resp.ContentLength

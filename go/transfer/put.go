@@ -73,9 +73,11 @@ func Put(ctx context.Context, d oss.Doer, req *oss.Request, src io.ReaderAt, siz
 		return nil, err
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, &oss.RequestError{Err: err}
+	var raw []byte
+	if resp.ContentLength != 0 { // (io.ReadAll's first buffer, for an answer without a body)
+		if raw, err = io.ReadAll(resp.Body); err != nil {
+			return nil, &oss.RequestError{Err: err}
+		}
 	}
 	return &PutResult{Status: resp.StatusCode, Header: resp.Header, Body: raw, CRC: body.Sum}, nil
 }

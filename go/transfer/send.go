@@ -40,9 +40,11 @@ func Send(ctx context.Context, d oss.Doer, req *oss.Request, src io.ReaderAt, si
 			return nil, err
 		}
 		defer resp.Body.Close()
-		doc, err := io.ReadAll(resp.Body)
-		if err != nil {
-			return nil, &oss.RequestError{Err: err}
+		var doc []byte
+		if req.Method != http.MethodHead { // (io.ReadAll's first buffer, for an answer without a body)
+			if doc, err = io.ReadAll(resp.Body); err != nil {
+				return nil, &oss.RequestError{Err: err}
+			}
 		}
 		return &SendResult{Status: resp.StatusCode, Header: resp.Header, Body: doc}, nil
 	}

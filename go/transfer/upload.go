@@ -188,7 +188,7 @@ func completedAnyway(ctx context.Context, d oss.Doer, req *oss.Request, sum uint
 	}
 	modified, err := http.ParseTime(res.Header.Get("Last-Modified"))
 	ok := err == nil && !modified.Before(initiated.Truncate(time.Second)) &&
-		res.Header.Get("x-oss-object-type") == "Multipart" && res.Header.Get("x-oss-hash-crc64ecma") == strconv.FormatUint(sum, 10)
+		res.Header.Get("x-oss-object-type") == "Multipart" && res.Header.Get("X-Oss-Hash-Crc64ecma") == strconv.FormatUint(sum, 10)
 	return res, ok
 }
 
@@ -256,12 +256,12 @@ func putPart(ctx context.Context, d oss.Doer, req *oss.Request, uploadID string,
 			return err
 		}
 		resp.Body.Close()
-		if v := resp.Header.Get("x-oss-hash-crc64ecma"); v != "" && v != strconv.FormatUint(cr.Sum, 10) {
+		if v := resp.Header.Get("X-Oss-Hash-Crc64ecma"); v != "" && v != strconv.FormatUint(cr.Sum, 10) {
 			if progress != nil {
 				progress(-cr.N)
 			}
 			return retry.Transient(&oss.InconsistentError{Message: fmt.Sprintf("part %d: CRC64 of client %d differs from OSS %s", number, cr.Sum, v),
-				RequestID: resp.Header.Get("x-oss-request-id")})
+				RequestID: resp.Header.Get("X-Oss-Request-Id")})
 		}
 		done = uploadedPart{etag: resp.Header.Get("ETag"), crc: cr.Sum, size: n}
 		return nil

@@ -48,7 +48,7 @@ func (dl *Download) wholeCRC() (uint64, bool) {
 	if !dl.cfg.CheckCRC || dl.Status != http.StatusOK || dl.Length <= 0 || dl.transformed() {
 		return 0, false
 	}
-	v := dl.Header.Get("x-oss-hash-crc64ecma")
+	v := dl.Header.Get("X-Oss-Hash-Crc64ecma")
 	if v == "" {
 		return 0, false
 	}

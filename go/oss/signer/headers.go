@@ -15,7 +15,7 @@ type headerField struct{ name, value string }
 func lowerHeaders(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, vs := range h {
-		lk := strings.ToLower(k)
+		lk := lowerName(k)
 		v := strings.Join(vs, ",")
 		if prev, ok := out[lk]; ok {
 			v = prev + "," + v
@@ -23,6 +23,27 @@ func lowerHeaders(h http.Header) map[string]string {
 		out[lk] = v
 	}
 	return out
+}
+
+// lowerName is strings.ToLower(name), without an allocation for the names every request has.
+func lowerName(name string) string {
+	switch name {
+	case "Authorization":
+		return "authorization"
+	case "Content-Length":
+		return "content-length"
+	case "Content-Md5":
+		return "content-md5"
+	case "Content-Type":
+		return "content-type"
+	case "Date":
+		return "date"
+	case "Range":
+		return "range"
+	case "User-Agent":
+		return "user-agent"
+	}
+	return strings.ToLower(name)
 }
 
 // selectHeaders returns the headers for which keep reports true, sorted by name.

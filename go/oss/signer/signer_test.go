@@ -1,6 +1,9 @@
 package signer
 
 import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -650,4 +653,31 @@ func encodePairs(pairs [][2]string) string {
 		parts[i] = url.QueryEscape(kv[0]) + "=" + url.QueryEscape(kv[1])
 	}
 	return strings.Join(parts, "&")
+}
+
+func TestAV1MACSignsAsAFreshHMACWhateverItSignedBefore(t *testing.T) {
+	var m V1MAC
+	for i, c := range []struct{ secret, sts string }{
+		{"sk", "GET\n\n\nDate\n/b/k"}, {"sk", "PUT\n\n\nDate\n/b/k"}, {"other", "GET\n\n\nDate\n/b/k"}, {"sk", ""},
+	} {
+		want := base64.StdEncoding.EncodeToString(hmacSHA1(c.secret, c.sts))
+		if got := m.Signature(c.secret, c.sts); got != want {
+			t.Errorf("signature %d: %s, want %s", i, got, want)
+		}
+	}
+}
+
+func hmacSHA1(secret, s string) []byte {
+	m := hmac.New(sha1.New, []byte(secret))
+	m.Write([]byte(s))
+	return m.Sum(nil)
+}
+
+func TestLowerNameIsToLower(t *testing.T) {
+	for _, name := range []string{"Authorization", "Content-Length", "Content-Md5", "Content-Type", "Date", "Range",
+		"User-Agent", "X-Oss-Meta-A", "content-type", "CONTENT-TYPE", ""} {
+		if got := lowerName(name); got != strings.ToLower(name) {
+			t.Errorf("lowerName(%q) = %q", name, got)
+		}
+	}
 }

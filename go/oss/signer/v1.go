@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
+	"hash"
 	"net/http"
 	"net/url"
 	"sort"
@@ -54,6 +55,7 @@ func V1StringToSign(method, bucket, key string, query url.Values, header http.He
 	}
 
 	var b strings.Builder
+	b.Grow(len(method) + len(bucket) + len(key) + 64 + 2*len(h)*32) // most strings in one allocation
 	b.WriteString(method)
 	b.WriteByte('\n')
 	b.WriteString(h["content-md5"])
@@ -108,17 +110,46 @@ func v1SubResourceString(query url.Values) string {
 
 // V1Signature returns base64(HMAC-SHA1(secret, stringToSign)).
 func V1Signature(secret, stringToSign string) string {
-	m := hmac.New(sha1.New, []byte(secret))
-	m.Write([]byte(stringToSign))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+	var m V1MAC
+	return m.Signature(secret, stringToSign)
+}
+
+// V1MAC computes V1 signatures, keeping its HMAC keyed with the last secret between them:
+// keying one is two SHA-1 blocks and five allocations, a fifth of a small request's signing.
+// A V1MAC is for one goroutine at a time; its zero value is ready to use.
+type V1MAC struct {
+	secret string
+	mac    hash.Hash
+	text   []byte // the string to sign, as bytes for the hash
+	sum    [sha1.Size]byte
+	sig    [28]byte // base64 of sum
+}
+
+// Signature is V1Signature(secret, stringToSign).
+func (m *V1MAC) Signature(secret, stringToSign string) string {
+	if m.mac == nil || m.secret != secret {
+		m.mac, m.secret = hmac.New(sha1.New, []byte(secret)), secret
+	} else {
+		m.mac.Reset()
+	}
+	m.text = append(m.text[:0], stringToSign...)
+	m.mac.Write(m.text)
+	base64.StdEncoding.Encode(m.sig[:], m.mac.Sum(m.sum[:0]))
+	return string(m.sig[:])
 }
 
 // SignV1 signs a request in place: it sets Date (now in http.TimeFormat) unless header
 // already has one, x-oss-security-token when c carries a token, and
 // Authorization "OSS <AccessKeyID>:<signature>".
 func SignV1(method, bucket, key string, query url.Values, header http.Header, c Credentials, now time.Time) {
+	var m V1MAC
+	m.SignV1(method, bucket, key, query, header, c, now)
+}
+
+// SignV1 is the package's SignV1, its signature computed by m.
+func (m *V1MAC) SignV1(method, bucket, key string, query url.Values, header http.Header, c Credentials, now time.Time) {
 	setDateAndToken(header, c, now)
-	sig := V1Signature(c.AccessKeySecret, V1StringToSign(method, bucket, key, query, header))
+	sig := m.Signature(c.AccessKeySecret, V1StringToSign(method, bucket, key, query, header))
 	setHeader(header, headerAuthorization, "OSS "+c.AccessKeyID+":"+sig)
 }
 
