@@ -26,7 +26,7 @@ import warnings
 
 from cffi import FFI
 
-from . import _retrylog
+from . import _response, _retrylog
 from .exceptions import ClientError, from_error_dict
 
 LIB_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_jindo.so")
@@ -411,6 +411,10 @@ def call_quick(session, kind, block, buf=None, ticker=None, operation=None):
             L.pj_cancel(op)  # and wait until Go no longer touches buf
             while L.pj_wait(op, WAIT_SLICE_MS) == 0:
                 pass
+        elif kind == QUICK_GET and out[0] != ffi.NULL:
+            # a get that ended in the crossing may have opened a stream (a body larger than its
+            # first answer), which nobody will read or free now
+            _free_stream_of(L, ffi.buffer(out[0], out_len[0])[:])
         raise
     finally:
         try:
@@ -427,6 +431,14 @@ def call_quick(session, kind, block, buf=None, ticker=None, operation=None):
                 _quick_outs.append(outs)
             del cbuf
     return gen, data
+
+
+def _free_stream_of(L, data):
+    """Frees the stream a quick get's result names, if it names one."""
+    if data[:1] == b"C":
+        stream = _response.quick_parts(data)[3]
+        if stream:
+            L.pj_free_handle(stream)
 
 
 # call_quick's out-parameters (op, result pointer, length), made once and reused by one call at a

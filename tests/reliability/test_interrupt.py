@@ -73,22 +73,26 @@ class _CtrlCAsPjCallReturns(object):
         return getattr(self._lib, name)
 
 
-@pytest.mark.parametrize("size", [4096, 512 * 1024])
+@pytest.mark.parametrize("size", [4096, 512 * 1024, "stream"])
 def test_a_ctrl_c_raised_as_the_quick_door_returns_ends_what_it_handed_back(slow, monkeypatch, size):
     # 4 KiB: the put ends within the crossing (its result in C memory); 512 KiB at 1 MB/s: it
-    # outlasts the wait slice and pj_call hands back an operation still sending the body
+    # outlasts the wait slice and pj_call hands back an operation still sending the body;
+    # "stream": a get of the 24 MiB object ends within the crossing with a stream opened
     server, _ = slow
     from pyjindo import _binding
     b = pyjindo.Bucket(pyjindo.Auth(server.access_key_id, server.access_key_secret), server.endpoint, "slow")
-    key = "ctrl-c-quick-%d" % size
+    key = "ctrl-c-quick-%s" % size
     b.put_object(key + "-warm", b"x")  # the session and a pooled connection exist already
     before = _binding.stats()["handles"]
     spy = _CtrlCAsPjCallReturns(_binding.lib())
     monkeypatch.setattr(_binding, "_lib", spy)
     with pytest.raises(KeyboardInterrupt):
-        b.put_object(key, b"y" * size)
+        if size == "stream":
+            b.get_object("big")
+        else:
+            b.put_object(key, b"y" * size)
     monkeypatch.undo()
-    assert spy.returned == [1 if size == 4096 else 0]
-    assert _binding.stats()["handles"] == before  # the operation cancelled, waited for and freed
-    if size > 4096:  # cancelled with its body half sent: never published
+    assert spy.returned == [0 if size == 512 * 1024 else 1]
+    assert _binding.stats()["handles"] == before  # the operation or the stream freed
+    if size == 512 * 1024:  # cancelled with its body half sent: never published
         assert not b.object_exists(key)
