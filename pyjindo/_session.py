@@ -174,8 +174,7 @@ class GoClient(object):
 
     def _credentials(self):
         """The auth's keys as of now (a tuple), or its Go source's spec (JSON text)."""
-        go_credentials = getattr(self.auth, "_go_credentials", None)
-        return go_credentials() if go_credentials is not None else self.auth._credentials()
+        return self.auth._go_credentials()
 
     def _lock(self):
         gen, lock = self._go_lock
