@@ -58,11 +58,14 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 		// On the caller's thread: no hand-off to another goroutine and back (go/oss direct.go),
 		// within the wait slice; an exchange still running then goes on a goroutine as below.
 		run.Budget = time.Now().Add(time.Duration(timeoutMs) * time.Millisecond)
-		op, ctx := newOperation(0)
+		// Nothing cancels a run on the caller's thread (the caller is in it; a run handed off goes
+		// on as an operation of its own, which pj_cancel reaches), so its context never ends:
+		// the watches of it (context.AfterFunc: the exchange's, the stream's) cost no
+		// registration.
+		ctx := oss.WithDirect(context.Background(), run)
 		var mem cResult
-		result := ops.RunQuick(oss.WithDirect(ctx, run), &ops.Call{Session: s, Buffer: data, Progress: progress{op}, Handles: cgoHandles{}, Result: mem.alloc}, int(kind), block)
+		result := ops.RunQuick(ctx, &ops.Call{Session: s, Buffer: data, Progress: progress{&operation{}}, Handles: cgoHandles{}, Result: mem.alloc}, int(kind), block)
 		run.End()
-		op.cancel()
 		if !run.HandedOff() {
 			mem.give(result, out, outLen)
 			return 1
