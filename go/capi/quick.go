@@ -58,21 +58,25 @@ func pj_call(sess C.uintptr_t, kind C.int, args *C.char, argsLen C.size_t, buf u
 		// On the caller's thread: no hand-off to another goroutine and back (go/oss direct.go),
 		// within the wait slice; an exchange still running then goes on a goroutine as below.
 		run.Budget = time.Now().Add(time.Duration(timeoutMs) * time.Millisecond)
-		// flags: a stream the run opens (a get larger than its first part) logs the retries
-		// of its later parts
-		op, ctx := newOperation(int(flags))
+		// Nothing cancels a run on the caller's thread (the caller is in it; a run handed off goes
+		// on as an operation of its own, which pj_cancel reaches), so its context never ends:
+		// the watches of it (context.AfterFunc: the exchange's, the stream's) cost no
+		// registration.
+		ctx := oss.WithDirect(context.Background(), run)
+		inline := &operation{}
+		if int(flags)&pjRetryEvents != 0 {
+			inline.retries = &ops.RetryLog{} // a stream the run opens logs its later parts' retries
+		}
 		var mem cResult
 		settled := false
 		defer func() {
 			if !settled { // a panic in the run (the recover above reports it): what it held goes
-				op.cancel()
 				mem.give(nil, nil, nil)
 				run.Discard()
 			}
 		}()
-		result := ops.RunQuick(oss.WithDirect(ctx, run), &ops.Call{Session: s, Buffer: data, Progress: progress{op}, Handles: cgoHandles{}, Result: mem.alloc}, int(kind), block)
+		result := ops.RunQuick(ctx, &ops.Call{Session: s, Buffer: data, Progress: progress{inline}, Handles: cgoHandles{}, Result: mem.alloc}, int(kind), block)
 		run.End()
-		op.cancel()
 		settled = true
 		if !run.HandedOff() {
 			mem.give(result, out, outLen)
