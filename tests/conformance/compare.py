@@ -13,7 +13,7 @@ VOLATILE_HEADERS = {"x-oss-request-id", "date", "last-modified", "connection", "
                     "x-oss-server-time", "content-security-policy"}
 VOLATILE_DETAILS = {"RequestId", "HostId", "UploadId"}  # upload ids are random per run
 # Fields whose value is a time: equal up to a few seconds is equal (the two runs are not simultaneous).
-TIME_FIELDS = {"last_modified", "creation_date", "initiation_date", "initiated"}
+TIME_FIELDS = {"last_modified", "last_modified_time", "creation_date", "initiation_date", "initiated"}
 TIME_TOLERANCE = 5
 
 
