@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -141,7 +142,8 @@ func New(cfg Config) (*Client, error) {
 	// Direct exchanges (direct.go) go to the endpoint itself: through a proxy, net/http's
 	// transport carries every request.
 	if u, err := proxy(&http.Request{URL: &url.URL{Scheme: ep.Scheme, Host: ep.Host}}); err == nil && u == nil {
-		c.direct = &directPool{dialer: dialer, readTimeout: cfg.ReadTimeout, maxIdle: cfg.MaxConns}
+		c.direct = &directPool{dialer: dialer, readTimeout: cfg.ReadTimeout, maxIdle: cfg.MaxConns,
+			waits: newAnswerWaits(runtime.NumCPU())}
 		if ep.Scheme == "https" {
 			c.direct.tls = &tls.Config{}
 		}

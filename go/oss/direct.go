@@ -169,6 +169,45 @@ type directPool struct {
 	// bodies are the buffers of bodies read whole (*[]byte), back from closed bufferedBodys: a
 	// small get's body is otherwise 16 KiB of garbage a call
 	bodies sync.Pool
+	waits  answerWaits // of the connections out of Go's poller
+}
+
+// answerWaits is how long reads on a pool's connections out of Go's poller waited for their
+// bytes, as a moving average, and how many threads spin for them now (sockConn.spinRead).
+type answerWaits struct {
+	avg      atomic.Int64 // ns; each new wait counts for 1/8; 0: none yet
+	spinning atomic.Int32
+	spinners int32 // at most this many spin at once: one less than the CPUs
+}
+
+// spinMax is the longest a read spins; answers that take half as long on average are those
+// worth spinning for.
+const spinMax = 100 * time.Microsecond
+
+func newAnswerWaits(cpus int) answerWaits { return answerWaits{spinners: int32(cpus - 1)} }
+
+// spinStart tells whether a read may spin now; if so, spinEnd must follow.
+func (w *answerWaits) spinStart() bool {
+	if avg := w.avg.Load(); avg == 0 || avg > int64(spinMax/2) {
+		return false
+	}
+	if w.spinning.Add(1) > w.spinners {
+		w.spinning.Add(-1)
+		return false
+	}
+	return true
+}
+
+func (w *answerWaits) spinEnd() { w.spinning.Add(-1) }
+
+// learn counts a read's wait d in the average (racing updates may lose one: it is a trend).
+func (w *answerWaits) learn(d time.Duration) {
+	avg := w.avg.Load()
+	if avg == 0 {
+		w.avg.Store(max(int64(d), 1))
+		return
+	}
+	w.avg.Store(max(avg+(int64(d)-avg)/8, 1))
 }
 
 type directConn struct {
@@ -230,7 +269,7 @@ func (p *directPool) conn(ctx context.Context, addr, host string, deadline time.
 	}
 	c := &directConn{Conn: nc, sock: nc, addr: addr}
 	if unpoll {
-		if c.sock, c.unpolled, err = unpolled(nc); err != nil {
+		if c.sock, c.unpolled, err = unpolled(nc, &p.waits); err != nil {
 			return nil, err
 		}
 		c.Conn = c.sock

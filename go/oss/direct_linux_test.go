@@ -96,7 +96,7 @@ func sockPair(t *testing.T) (*sockConn, net.Conn) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { peer.Close() })
-	sc, out, err := unpolled(nc)
+	sc, out, err := unpolled(nc, nil)
 	if err != nil || !out {
 		t.Fatalf("unpolled: %v, %v", out, err)
 	}
@@ -180,5 +180,56 @@ func TestALargeWriteWaitsForRoomOnASocketOutOfThePoller(t *testing.T) {
 	}
 	if b := <-got; len(b) != len(data) || string(b[len(b)-100:]) != string(data[len(data)-100:]) {
 		t.Fatalf("the peer read %d bytes of %d", len(b), len(data))
+	}
+}
+
+func TestReadsSpinOnlyForAnswersThatComeSoonAndFewerThreadsThanCPUs(t *testing.T) {
+	w := newAnswerWaits(2)
+	if w.spinStart() {
+		t.Fatal("a spin before any wait was learnt")
+	}
+	w.learn(20 * time.Microsecond)
+	if !w.spinStart() {
+		t.Fatal("no spin for answers that come in 20 us")
+	}
+	if w.spinStart() {
+		t.Error("two threads spin on 2 CPUs")
+	}
+	w.spinEnd()
+	for i := 0; i < 20; i++ {
+		w.learn(2 * time.Millisecond) // a server across a network
+	}
+	if w.spinStart() {
+		t.Errorf("a spin for answers that take %v on average", time.Duration(w.avg.Load()))
+	}
+	one := newAnswerWaits(1)
+	one.learn(time.Microsecond)
+	if one.spinStart() {
+		t.Error("a spin with one CPU, which a server on the machine needs")
+	}
+}
+
+func TestASpinningReadGetsItsBytesTheEndOrItsDeadline(t *testing.T) {
+	sc, peer := sockPair(t)
+	sc.waits = &answerWaits{spinners: 1}
+	sc.waits.learn(10 * time.Microsecond) // answers come soon: reads spin
+	buf := make([]byte, 8)
+	for i := 0; i < 20; i++ { // bytes there at once, or coming during the spin or after it
+		go peer.Write([]byte{'a' + byte(i)})
+		if n, err := sc.Read(buf); err != nil || n != 1 || buf[0] != 'a'+byte(i) {
+			t.Fatalf("read %d: %q, %v", i, buf[:n], err)
+		}
+	}
+	if sc.waits.avg.Load() <= 0 || sc.waits.spinning.Load() != 0 {
+		t.Errorf("average wait %d ns, %d spinning after the reads", sc.waits.avg.Load(), sc.waits.spinning.Load())
+	}
+	sc.SetReadDeadline(aLongTimeAgo)
+	if _, err := sc.Read(buf); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("a read past its deadline: %v", err)
+	}
+	sc.SetReadDeadline(time.Time{})
+	peer.Close()
+	if _, err := sc.Read(buf); err != io.EOF {
+		t.Errorf("a read at the end of the stream: %v, want io.EOF", err)
 	}
 }
