@@ -748,3 +748,29 @@ func TestABodyReadWholeGivesItsBufferBackWhenClosedAndIsNotReadAfter(t *testing.
 	second.Body.Close()
 	second.Body.Close() // twice: the buffer goes back once
 }
+
+// A body read to exactly its length and closed (as io.ReadFull into a buffer of its size does)
+// has ended: its connection is used again, not closed (pyjindo.aio's gets, the CLI's small
+// downloads).
+func TestABodyReadToItsLengthThenClosedKeepsItsConnection(t *testing.T) {
+	body := bytes.Repeat([]byte("k"), 16<<10)
+	cs := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.Write(body)
+	})
+	c := mustNew(t, Config{Endpoint: cs.URL, Credentials: testCreds})
+	for i := 0; i < 5; i++ {
+		resp, err := c.Do(direct(), &Request{Method: "GET", Bucket: "bkt", Key: "k"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make([]byte, resp.ContentLength)
+		if _, err := io.ReadFull(resp.Body, got); err != nil || !bytes.Equal(got, body) {
+			t.Fatalf("get %d: %v", i, err)
+		}
+		resp.Body.Close()
+	}
+	if n := cs.connections(); n != 1 {
+		t.Errorf("5 gets read to their length took %d connections, want 1", n)
+	}
+}

@@ -145,7 +145,9 @@ func canonicalCopy(head []byte, spans []headerSpan) string {
 }
 
 // lengthBody is a body of a known length read from its connection's reader; one that ends
-// early fails with io.ErrUnexpectedEOF, as net/http's does.
+// early fails with io.ErrUnexpectedEOF, as net/http's does. Its last bytes come with io.EOF, as
+// net/http's do: a reader that takes exactly the length (io.ReadFull) and closes the body then
+// has ended it, and its connection goes back to the pool (directBody) instead of being closed.
 type lengthBody struct {
 	r    *bufio.Reader
 	left int64
@@ -160,8 +162,11 @@ func (b *lengthBody) Read(p []byte) (int, error) {
 	}
 	n, err := b.r.Read(p)
 	b.left -= int64(n)
-	if err == io.EOF && b.left > 0 {
+	switch {
+	case err == io.EOF && b.left > 0:
 		err = io.ErrUnexpectedEOF
+	case err == nil && b.left == 0:
+		err = io.EOF
 	}
 	return n, err
 }
