@@ -143,7 +143,7 @@ func New(cfg Config) (*Client, error) {
 	// transport carries every request.
 	if u, err := proxy(&http.Request{URL: &url.URL{Scheme: ep.Scheme, Host: ep.Host}}); err == nil && u == nil {
 		c.direct = &directPool{dialer: dialer, readTimeout: cfg.ReadTimeout, maxIdle: cfg.MaxConns,
-			waits: newAnswerWaits(runtime.NumCPU())}
+			waits: newAnswerWaits(runtime.GOMAXPROCS(0))}
 		if ep.Scheme == "https" {
 			c.direct.tls = &tls.Config{}
 		}

@@ -177,7 +177,7 @@ type directPool struct {
 type answerWaits struct {
 	avg      atomic.Int64 // ns; each new wait counts for 1/8; 0: none yet
 	spinning atomic.Int32
-	spinners int32 // at most this many spin at once: one less than the CPUs
+	spinners int32 // at most this many spin at once: one less than GOMAXPROCS (which follows a container's CPU limit)
 }
 
 // spinMax is the longest a read spins; answers that take half as long on average are those
