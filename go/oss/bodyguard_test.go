@@ -34,34 +34,19 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 // leave the transport reading the caller's body after Do returned: that body may be a Python
 // buffer, released as soon as the call returns.
 func TestDoReturnsOnlyWhenTheTransportLetGoOfTheBody(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
+	addr := rawServer(t, func(conn net.Conn, br *bufio.Reader) {
+		if _, err := http.ReadRequest(br); err != nil {
+			return
+		}
+		conn.Write([]byte("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"))
+		buf := make([]byte, 1<<20)
+		for { // drain the body, so the client is still sending when it has its answer
+			if _, err := conn.Read(buf); err != nil {
 				return
 			}
-			go func() {
-				defer conn.Close()
-				r := bufio.NewReader(conn)
-				if _, err := http.ReadRequest(r); err != nil {
-					return
-				}
-				conn.Write([]byte("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"))
-				buf := make([]byte, 1<<20)
-				for { // drain the body, so the client is still sending when it has its answer
-					if _, err := conn.Read(buf); err != nil {
-						return
-					}
-				}
-			}()
 		}
-	}()
-	c, err := New(Config{Endpoint: ln.Addr().String(), SignVersion: "anonymous"})
+	})
+	c, err := New(Config{Endpoint: addr, SignVersion: "anonymous"})
 	if err != nil {
 		t.Fatal(err)
 	}

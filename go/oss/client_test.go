@@ -796,43 +796,28 @@ func TestErrorStrings(t *testing.T) {
 // content-length) carries it on the wire, as oss2 sends it; any other value than 0 closes the
 // connection after the answer, since the body it announces never comes.
 func TestContentLengthOfABodilessRequestIsSent(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
 	heads := make(chan string, 4)
-	go func() {
+	addr := rawServer(t, func(conn net.Conn, br *bufio.Reader) {
 		for {
-			conn, err := ln.Accept()
-			if err != nil {
+			var head strings.Builder
+			for {
+				line, err := br.ReadString('\n')
+				if err != nil {
+					return
+				}
+				head.WriteString(line)
+				if line == "\r\n" {
+					break
+				}
+			}
+			heads <- head.String()
+			if _, err := io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"); err != nil {
 				return
 			}
-			go func() {
-				defer conn.Close()
-				br := bufio.NewReader(conn)
-				for {
-					var head strings.Builder
-					for {
-						line, err := br.ReadString('\n')
-						if err != nil {
-							return
-						}
-						head.WriteString(line)
-						if line == "\r\n" {
-							break
-						}
-					}
-					heads <- head.String()
-					if _, err := io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"); err != nil {
-						return
-					}
-				}
-			}()
 		}
-	}()
-	c := mustNew(t, Config{Endpoint: "http://" + ln.Addr().String(), Credentials: testCreds})
-	url := "http://" + ln.Addr().String() + "/bkt/k?Signature=s"
+	})
+	c := mustNew(t, Config{Endpoint: "http://" + addr, Credentials: testCreds})
+	url := "http://" + addr + "/bkt/k?Signature=s"
 	for _, tc := range []struct {
 		method, value string
 		want          []string

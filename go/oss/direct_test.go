@@ -66,6 +66,30 @@ func newCountingServer(t *testing.T, handler http.HandlerFunc) *countingServer {
 	return cs
 }
 
+// rawServer is a loopback server that runs serve on each connection's goroutine (the connection
+// closed after it), with a reader over it; it returns its address and stops with the test.
+func rawServer(t *testing.T, serve func(conn net.Conn, br *bufio.Reader)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				serve(conn, bufio.NewReader(conn))
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
 func (cs *countingServer) connections() int {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
@@ -585,35 +609,20 @@ func TestAFullPoolKeepsTheConnectionJustUsed(t *testing.T) {
 // request, already answered, sent again (a PUT must not be).
 func TestAnAnswerBegunWithinTheBudgetIsContinuedNotSentAgain(t *testing.T) {
 	var requests atomic.Int32
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
+	addr := rawServer(t, func(conn net.Conn, br *bufio.Reader) {
 		for {
-			conn, err := ln.Accept()
+			req, err := http.ReadRequest(br)
 			if err != nil {
 				return
 			}
-			go func() {
-				defer conn.Close()
-				br := bufio.NewReader(conn)
-				for {
-					req, err := http.ReadRequest(br)
-					if err != nil {
-						return
-					}
-					io.Copy(io.Discard, req.Body)
-					requests.Add(1)
-					conn.Write([]byte("HTTP/1.1 200 OK\r\n"))
-					time.Sleep(150 * time.Millisecond) // the rest of the head after the budget
-					conn.Write([]byte("x-oss-request-id: late-head\r\nContent-Length: 0\r\n\r\n"))
-				}
-			}()
+			io.Copy(io.Discard, req.Body)
+			requests.Add(1)
+			conn.Write([]byte("HTTP/1.1 200 OK\r\n"))
+			time.Sleep(150 * time.Millisecond) // the rest of the head after the budget
+			conn.Write([]byte("x-oss-request-id: late-head\r\nContent-Length: 0\r\n\r\n"))
 		}
-	}()
-	c := mustNew(t, Config{Endpoint: "http://" + ln.Addr().String(), Credentials: testCreds})
+	})
+	c := mustNew(t, Config{Endpoint: "http://" + addr, Credentials: testCreds})
 	data := []byte("put once")
 	put := func(d *DirectRun) (*http.Response, error) {
 		return c.Do(WithDirect(context.Background(), d), &Request{Method: "PUT", Bucket: "bkt", Key: "k",
