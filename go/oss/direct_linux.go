@@ -124,19 +124,11 @@ func (c *sockConn) Read(p []byte) (int, error) {
 			return 0, c.opError("read", err)
 		}
 		n, err := syscall.Read(c.fd, p)
-		switch {
-		case c.closed.Load(): // Close shut the socket down under this read
-			return 0, c.opError("read", net.ErrClosed)
-		case err == syscall.EINTR, err == syscall.EAGAIN: // a signal, or the end of a slice
-		case err != nil:
-			return 0, c.opError("read", os.NewSyscallError("read", err))
-		case n == 0 && len(p) > 0:
-			return 0, io.EOF
-		default:
-			if !waitFrom.IsZero() {
+		if n, err, done := c.received(p, n, err); done {
+			if err == nil && !waitFrom.IsZero() {
 				c.waits.learn(time.Since(waitFrom))
 			}
-			return n, nil
+			return n, err
 		}
 	}
 }
@@ -149,15 +141,15 @@ func (c *sockConn) Read(p []byte) (int, error) {
 // A thread put to sleep for an answer 20-40 us away wakes 20-40 us late on a VM (an idle
 // virtual CPU halts, and waking it traps to the host): a small get took 116 us where Go's
 // net/http, whose scheduler spins before it parks, took 92 (bench percall). The spin costs the
-// CPU of the wait it replaces, and only where answers come that soon; at most one thread less
-// than the CPUs spins at once, so that a server on the same machine keeps a CPU.
+// CPU of the wait it replaces, and only where answers come that soon; at most GOMAXPROCS-1
+// threads spin at once, so that a server on the same machine keeps a CPU.
 func (c *sockConn) spinRead(p []byte) (n int, err error, done bool, waitFrom time.Time) {
 	if c.waits == nil || len(p) == 0 || c.closed.Load() || c.pastDeadline() {
 		return 0, nil, false, time.Time{}
 	}
 	start := time.Now()
 	if n, err = recvNow(c.fd, p); err != syscall.EAGAIN {
-		n, err, done = c.received(n, err)
+		n, err, done = c.received(p, n, err)
 		return n, err, done, time.Time{}
 	}
 	if !c.waits.spinStart() {
@@ -166,7 +158,7 @@ func (c *sockConn) spinRead(p []byte) (n int, err error, done bool, waitFrom tim
 	defer c.waits.spinEnd()
 	for time.Since(start) < spinMax && !c.closed.Load() && !c.pastDeadline() {
 		if n, err = recvNow(c.fd, p); err != syscall.EAGAIN {
-			if n, err, done = c.received(n, err); done {
+			if n, err, done = c.received(p, n, err); done {
 				c.waits.learn(time.Since(start))
 			}
 			return n, err, done, time.Time{}
@@ -175,17 +167,17 @@ func (c *sockConn) spinRead(p []byte) (n int, err error, done bool, waitFrom tim
 	return 0, nil, false, start
 }
 
-// received is the outcome of spinRead's receive: bytes, the end of the stream or an error;
-// not done after a signal (the blocking read tries again).
-func (c *sockConn) received(n int, err error) (int, error, bool) {
+// received is the outcome of a receive into p: bytes, the end of the stream or an error; not
+// done after a signal or the end of a slice (the read tries again).
+func (c *sockConn) received(p []byte, n int, err error) (int, error, bool) {
 	switch {
 	case c.closed.Load(): // Close shut the socket down under this read
 		return 0, c.opError("read", net.ErrClosed), true
-	case err == syscall.EINTR:
+	case err == syscall.EINTR, err == syscall.EAGAIN:
 		return 0, nil, false
 	case err != nil:
 		return 0, c.opError("read", os.NewSyscallError("read", err)), true
-	case n == 0:
+	case n == 0 && len(p) > 0:
 		return 0, io.EOF, true
 	}
 	return n, nil, true
