@@ -18,15 +18,10 @@ from ._caseinsensitive import CaseInsensitiveDict
 
 def headers_from_pairs(pairs):
     """A CaseInsensitiveDict from [[name, value], ...]; repeated names are joined with ', ' as
-    requests (and so oss2) does."""
-    headers = CaseInsensitiveDict()
-    for pair in pairs or ():
-        name, value = pair[0], pair[1]
-        if name in headers:
-            headers[name] = headers[name] + ", " + value
-        else:
-            headers[name] = value
-    return headers
+    requests (and so oss2) does (CaseInsensitiveDict._of_flat)."""
+    flat = [x for pair in pairs or () for x in (pair[0], pair[1])]
+    flat.append("")  # the end a header block's split leaves
+    return CaseInsensitiveDict._of_flat(flat)
 
 
 def quick_parts(data):
